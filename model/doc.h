@@ -1,0 +1,103 @@
+/*
+ * doc.h - the generic document tree every Kubernetes object lives in.
+ *
+ * A YAML or JSON buffer parses into a tree of maps, sequences and scalars that
+ * keeps key order and the scalar's resolved type (a quoted "300" stays a
+ * string, a plain 300 is an int). Typed views (ingress.h, istio.h) read from
+ * trees; the converter builds trees; one encoder (emit.h) writes them. Fields
+ * no typed view knows survive because nobody ever drops a subtree.
+ *
+ * Ownership: a node owns its children, keys and text. doc_map_set() and
+ * doc_seq_push() take ownership of the value they are given. Getters return
+ * borrowed pointers valid until the owning tree is modified or freed.
+ * No function here does I/O or keeps global state.
+ */
+#ifndef MESHPANEL_DOC_H
+#define MESHPANEL_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { DOC_SCALAR, DOC_MAP, DOC_SEQ } doc_kind;
+
+/* Resolved type of a scalar, as YAML 1.1 (what Kubernetes' sigs.k8s.io/yaml
+ * uses) or JSON would read it. The encoder quotes strings that would
+ * otherwise resolve to something else ("300", "on", "*", ""). */
+typedef enum {
+    DOC_STR,
+    DOC_INT,
+    DOC_FLOAT,
+    DOC_BOOL,
+    DOC_NULL,
+} doc_type;
+
+typedef struct doc_node doc_node;
+
+struct doc_node {
+    doc_kind kind;
+    doc_type type;  /* scalars only */
+    char *text;     /* scalars only: canonical text ("true", "300", "x") */
+    size_t len;     /* number of entries (map) or items (seq) */
+    size_t cap;
+    char **keys;    /* maps: keys[i] belongs to items[i] */
+    doc_node **items;
+    int line;       /* 1-based source position, 0 when built in memory */
+    int col;
+};
+
+/* Constructors. All return NULL only when out of memory. */
+doc_node *doc_map_new(void);
+doc_node *doc_seq_new(void);
+doc_node *doc_str_new(const char *s);
+doc_node *doc_strn_new(const char *s, size_t n);
+doc_node *doc_int_new(long long v);
+doc_node *doc_bool_new(bool v);
+doc_node *doc_null_new(void);
+/* A scalar with an explicit type; text is copied as is. */
+doc_node *doc_scalar_new(doc_type type, const char *text);
+doc_node *doc_clone(const doc_node *n);
+void doc_free(doc_node *n);
+
+/* Maps. doc_map_set replaces an existing key in place (order kept) or
+ * appends; it takes ownership of value (and frees it on failure).
+ * Returns 0 or -1 on allocation failure. */
+int doc_map_set(doc_node *map, const char *key, doc_node *value);
+int doc_map_set_str(doc_node *map, const char *key, const char *value);
+/* Returns the removed value (caller owns it) or NULL. */
+doc_node *doc_map_take(doc_node *map, const char *key);
+void doc_map_del(doc_node *map, const char *key);
+doc_node *doc_get(const doc_node *map, const char *key);
+/* Walks a NULL-terminated list of map keys: doc_getv(obj, "metadata",
+ * "annotations", NULL). Keys may contain dots and slashes. */
+doc_node *doc_getv(const doc_node *n, ...);
+/* Returns the child map/seq under key, creating an empty one when absent.
+ * NULL when map is not a map or the key holds another kind. */
+doc_node *doc_map_ensure(doc_node *map, const char *key, doc_kind kind);
+
+/* Sequences. doc_seq_push takes ownership of value. */
+int doc_seq_push(doc_node *seq, doc_node *value);
+doc_node *doc_at(const doc_node *seq, size_t i);
+
+/* Scalar accessors: NULL / false when n is missing or not that kind. */
+const char *doc_str(const doc_node *n);          /* text of any scalar */
+const char *doc_get_str(const doc_node *map, const char *key);
+bool doc_is_map(const doc_node *n);
+bool doc_is_seq(const doc_node *n);
+bool doc_is_scalar(const doc_node *n);
+bool doc_is_null(const doc_node *n);              /* NULL pointer or null scalar */
+/* Integer value of an int scalar or of a string holding a decimal integer. */
+bool doc_as_int(const doc_node *n, long long *out);
+bool doc_as_bool(const doc_node *n, bool *out);
+
+/* Deep equality: same kinds, types, texts; maps compare as ordered when
+ * ordered is true, as sets of keys otherwise. */
+bool doc_equal(const doc_node *a, const doc_node *b, bool ordered);
+
+/* Reorders a map's entries so that the listed keys come first, in that
+ * order; the rest keep their relative order. */
+void doc_map_order(doc_node *map, const char *const *first, size_t nfirst);
+
+/* Resolve the type of a plain (unquoted) YAML scalar the way YAML 1.1 does. */
+doc_type doc_resolve_plain(const char *text, size_t len);
+
+#endif

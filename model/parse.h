@@ -1,0 +1,42 @@
+/*
+ * parse.h - YAML (libyaml) and JSON (cJSON) buffers into doc trees.
+ *
+ * A buffer may hold several YAML documents; each becomes one tree in a
+ * doc_list. Anchors and aliases are expanded (the alias becomes a copy), so
+ * trees never share nodes. Empty documents are skipped. Parsing is from
+ * memory only: api/ reads files and hands the bytes here.
+ *
+ * Ownership: the doc_list owns its trees; doc_list_free frees them all.
+ * doc_list_take() moves one tree out to the caller.
+ */
+#ifndef MESHPANEL_PARSE_H
+#define MESHPANEL_PARSE_H
+
+#include "model/doc.h"
+#include "model/err.h"
+
+typedef struct {
+    doc_node **docs;
+    size_t len;
+    size_t cap;
+} doc_list;
+
+void doc_list_init(doc_list *l);
+void doc_list_free(doc_list *l);
+int doc_list_push(doc_list *l, doc_node *d);   /* takes ownership */
+doc_node *doc_list_take(doc_list *l, size_t i); /* leaves NULL behind */
+
+/* Limits guard against hostile input (billion laughs, huge objects). */
+#define DOC_MAX_DEPTH 256
+#define DOC_MAX_NODES 20000000u
+
+/* Parses YAML (one or more documents) and appends the trees to out.
+ * name is used in error messages only ("web.yaml", "-", "<api>").
+ * Returns 0, or -1 with err naming name, document index, line and column. */
+int doc_parse_yaml(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
+/* Parses one JSON value (an object or array) and appends it to out. */
+int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
+/* JSON when the first non-blank byte is '{' or '[', YAML otherwise. */
+int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
+
+#endif

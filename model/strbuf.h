@@ -1,0 +1,31 @@
+/*
+ * strbuf.h - a growable NUL-terminated byte buffer.
+ *
+ * Ownership: the strbuf owns buf; strbuf_detach hands it to the caller.
+ * Allocation failure sets oom and later appends become no-ops, so callers
+ * check once at the end.
+ */
+#ifndef MESHPANEL_STRBUF_H
+#define MESHPANEL_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char *buf;
+    size_t len;
+    size_t cap;
+    bool oom;
+} strbuf;
+
+void strbuf_init(strbuf *sb);
+void strbuf_free(strbuf *sb);
+void strbuf_append(strbuf *sb, const char *s, size_t n);
+void strbuf_puts(strbuf *sb, const char *s);
+void strbuf_putc(strbuf *sb, char c);
+void strbuf_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_reset(strbuf *sb);
+/* Returns the buffer (never NULL unless oom) and re-initialises sb. */
+char *strbuf_detach(strbuf *sb, size_t *len);
+
+#endif

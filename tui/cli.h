@@ -1,0 +1,20 @@
+/*
+ * cli.h - the non-interactive subcommands and the console entry point.
+ *
+ * main() dispatches argv[1] through the table in main.c. Each command lives
+ * in its own file (cmd_convert.c, cmd_get.c, ...), parses its own flags and
+ * returns the process exit status; none calls exit().
+ */
+#ifndef MESHPANEL_CLI_H
+#define MESHPANEL_CLI_H
+
+int cmd_convert(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* The console: everything that is not a subcommand (--demo, -f DIR, ...). */
+int app_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * main.c - dispatch: a subcommand from the table, or the console.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/cli.h"
+#include "version.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+static const cli_command commands[] = {
+    {"convert", cmd_convert, "convert Ingress manifests to Istio Gateway + VirtualService YAML"},
+    {"get", cmd_get, "list ingresses, gateways, virtualservices or tenants from the cluster"},
+    {"apply", cmd_apply, "server-side apply a manifest file"},
+    {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)"},
+    {"config", cmd_config, "kubeconfig helpers (get-contexts)"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: meshpanel [--demo | -f DIR] [--kubeconfig FILE] [--context NAME]\n"
+                 "                 [-n NS] [--theme NAME] [--script FILE]\n"
+                 "       meshpanel COMMAND [options]\n\n"
+                 "Move ingress-nginx Ingresses to Istio Gateway + VirtualService.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'meshpanel COMMAND --help' for a command's options.\n"
+                 "Without a command, meshpanel opens the console.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+                      !strcmp(argv[1], "help"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+        printf("meshpanel %s\n", MESHPANEL_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && argv[1][0] != '-') {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (!strcmp(argv[1], commands[i].name))
+                return commands[i].run(argc - 1, argv + 1);
+        fprintf(stderr, "meshpanel: unknown command \"%s\" (see meshpanel --help)\n", argv[1]);
+        return 2;
+    }
+    return app_main(argc, argv);
+}
