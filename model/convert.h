@@ -1,0 +1,75 @@
+/*
+ * convert.h - ingress-nginx Ingress objects to Istio objects.
+ *
+ * The input is a flat list of Kubernetes objects (Ingress, Service,
+ * IngressClass are read; every other kind is ignored). The output is a plan:
+ * Gateway, VirtualService, DestinationRule and AuthorizationPolicy doc trees
+ * in a deterministic order (namespace, kind, name) plus the structured
+ * warnings that say where Istio will behave differently from nginx. The
+ * rules are written down in docs/conversion.md.
+ *
+ * Ownership: convert_run borrows the input objects (they may be freed after
+ * it returns; the plan holds copies of what it needs). The plan owns the
+ * generated trees and warnings; accessors return borrowed pointers valid
+ * until convert_plan_free. convert_plan_take_obj hands one tree over.
+ */
+#ifndef MESHPANEL_CONVERT_H
+#define MESHPANEL_CONVERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/doc.h"
+#include "model/err.h"
+#include "model/warn.h"
+
+typedef enum {
+    GW_MODE_TENANT, /* one Gateway per tenant namespace */
+    GW_MODE_SHARED, /* platform hosts bind to a shared Gateway */
+} gw_mode;
+
+typedef struct {
+    gw_mode mode;
+    const char *shared_gateway;         /* "istio-system/sealos-gateway" (shared mode) */
+    const char *domain_suffix;          /* "cluster.local" */
+    const char *gateway_selector_value; /* "ingressgateway": selector istio=<value> */
+    const char *gateway_namespace;      /* "istio-system": where the gateway pods run */
+    /* Shared mode: hosts under one of these suffixes go to the shared
+     * Gateway; other hosts (custom domains) get a tenant Gateway. With
+     * none, every host is a platform host. Borrowed. */
+    const char *const *platform_domains;
+    size_t nplatform_domains;
+    const char *default_namespace; /* for objects without metadata.namespace: "default" */
+    /* false: the first object that fails to decode fails the run (CLI).
+     * true: it is skipped with an MPW_INVALID_OBJECT error warning (console). */
+    bool skip_invalid;
+} convert_opts;
+
+void convert_opts_default(convert_opts *o);
+
+/* Parses "tenant" / "shared". Returns 0 or -1 with err. */
+int convert_parse_mode(const char *s, gw_mode *out, mp_err *err);
+
+typedef struct convert_plan convert_plan;
+
+/* Runs the conversion. Returns NULL with err filled on a decode error
+ * (unless skip_invalid), a bad option or out of memory. */
+convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o, mp_err *err);
+
+size_t convert_plan_len(const convert_plan *p);
+const doc_node *convert_plan_obj(const convert_plan *p, size_t i);
+/* Moves object i out (the slot becomes NULL); caller frees it. */
+doc_node *convert_plan_take_obj(convert_plan *p, size_t i);
+size_t convert_plan_nwarn(const convert_plan *p);
+const mp_warning *convert_plan_warn(const convert_plan *p, size_t i);
+/* Counts of Ingresses converted / skipped (class, invalid). */
+size_t convert_plan_converted(const convert_plan *p);
+size_t convert_plan_skipped(const convert_plan *p);
+void convert_plan_free(convert_plan *p);
+
+/* Label and annotation every generated object carries. */
+#define CONVERT_MANAGED_LABEL     "app.kubernetes.io/managed-by"
+#define CONVERT_MANAGED_VALUE     "meshpanel"
+#define CONVERT_SOURCE_ANNOTATION "meshpanel.io/source"
+
+#endif

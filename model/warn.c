@@ -1,0 +1,124 @@
+/* warn.c - structured conversion warnings (see warn.h). */
+#include "model/warn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/strbuf.h"
+
+void mp_warnings_init(mp_warnings *w)
+{
+    memset(w, 0, sizeof *w);
+}
+
+void mp_warnings_free(mp_warnings *w)
+{
+    for (size_t i = 0; i < w->len; i++) {
+        free(w->items[i].object);
+        free(w->items[i].field);
+        free(w->items[i].message);
+    }
+    free(w->items);
+    memset(w, 0, sizeof *w);
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
+             const char *field, const char *fmt, va_list ap)
+{
+    if (w->len == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 16;
+        mp_warning *items = realloc(w->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        w->items = items;
+        w->cap = cap;
+    }
+    strbuf sb;
+    strbuf_init(&sb);
+    va_list cp;
+    va_copy(cp, ap);
+    char tmp[512];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, cp);
+    va_end(cp);
+    if (n >= 0 && (size_t)n < sizeof tmp) {
+        strbuf_puts(&sb, tmp);
+    } else if (n >= 0) {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap);
+            strbuf_puts(&sb, big);
+            free(big);
+        } else {
+            sb.oom = true;
+        }
+    }
+    mp_warning *e = &w->items[w->len];
+    e->code = code;
+    e->sev = sev;
+    e->object = dup_or_empty(object);
+    e->field = dup_or_empty(field);
+    e->message = sb.oom ? NULL : strbuf_detach(&sb, NULL);
+    if (!e->object || !e->field || !e->message) {
+        free(e->object);
+        free(e->field);
+        free(e->message);
+        strbuf_free(&sb);
+        return -1;
+    }
+    w->len++;
+    return 0;
+}
+
+int mp_warn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
+            const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = mp_vwarn(w, code, sev, object, field, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+const char *mp_severity_name(mp_severity s)
+{
+    static const char *const names[] = {"info", "warning", "error"};
+    return (unsigned)s < 3 ? names[s] : "warning";
+}
+
+/* Names come from the cluster: a control character in one must not move the
+ * cursor of whoever reads the line. */
+static void put_clean(strbuf *sb, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        strbuf_putc(sb, (c < 0x20 || c == 0x7f) ? '?' : (char)c);
+    }
+}
+
+char *mp_warning_format(const mp_warning *w)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    strbuf_puts(&sb, w->code);
+    if (w->object && *w->object) {
+        strbuf_putc(&sb, ' ');
+        put_clean(&sb, w->object);
+    }
+    strbuf_puts(&sb, ": ");
+    if (w->field && *w->field) {
+        put_clean(&sb, w->field);
+        strbuf_puts(&sb, ": ");
+    }
+    put_clean(&sb, w->message);
+    if (sb.oom) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
+}
