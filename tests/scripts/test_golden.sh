@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Golden tests: every tests/golden/<case>/ holds input.yaml (or input.json), expected.yaml,
+# expected-warnings.txt, a README.md and optionally `args` (extra convert flags, one line)
+# and `exit-code` (expected status, default 0).
+#
+# For each case: run `meshpanel convert -f input.yaml $(cat args)` from inside the case
+# directory (so messages name files relatively), compare stdout to expected.yaml and
+# stderr to expected-warnings.txt byte for byte, check the exit status, and run it a
+# second time to check the output is deterministic. Then convert the whole corpus
+# directory at once.
+#
+# UPDATE_GOLDEN=1 rewrites expected.yaml / expected-warnings.txt / exit-code from the
+# current binary. That is for the human review flow only: read every changed file
+# (git diff tests/golden) before committing it.
+# GOLDEN_FILTER=regex limits the run to matching case names.
+set -uo pipefail
+
+SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+MESHPANEL=${MESHPANEL:-$SRC/build/meshpanel}
+GOLDEN=$SRC/tests/golden
+UPDATE=${UPDATE_GOLDEN:-0}
+FILTER=${GOLDEN_FILTER:-}
+
+if [ ! -x "$MESHPANEL" ]; then
+    echo "test_golden: binary not found: $MESHPANEL" >&2
+    exit 2
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass=0
+fail=0
+failed_cases=()
+
+note_fail() {
+    fail=$((fail + 1))
+    failed_cases+=("$1")
+}
+
+# Prints a unified diff of want vs got, labelled with the case.
+show_diff() {
+    diff -u --label "$1 (expected)" --label "$1 (actual)" "$2" "$3" | head -n 200
+}
+
+run_case() {
+    local dir=$1 name input args=() want_rc=0 rc rc2 ok=1
+    name=$(basename "$dir")
+    if [ -f "$dir/input.yaml" ]; then
+        input=input.yaml
+    elif [ -f "$dir/input.json" ]; then
+        input=input.json
+    else
+        echo "FAIL $name: no input.yaml or input.json"
+        note_fail "$name"
+        return
+    fi
+    if [ ! -s "$dir/README.md" ]; then
+        echo "FAIL $name: README.md missing (say what the case checks and which rule)"
+        note_fail "$name"
+        return
+    fi
+    if [ -f "$dir/args" ]; then
+        # One line of flags, split on blanks; no globbing.
+        read -r -a args <"$dir/args" || true
+    fi
+    [ -f "$dir/exit-code" ] && want_rc=$(tr -d '[:space:]' <"$dir/exit-code")
+
+    (cd "$dir" && "$MESHPANEL" convert -f "$input" "${args[@]}" >"$tmp/out" 2>"$tmp/err")
+    rc=$?
+
+    if [ "$UPDATE" = 1 ]; then
+        cp "$tmp/out" "$dir/expected.yaml"
+        cp "$tmp/err" "$dir/expected-warnings.txt"
+        if [ "$rc" = 0 ]; then rm -f "$dir/exit-code"; else echo "$rc" >"$dir/exit-code"; fi
+        echo "UPDATED $name (exit $rc)"
+        pass=$((pass + 1))
+        return
+    fi
+
+    if [ ! -f "$dir/expected.yaml" ] || [ ! -f "$dir/expected-warnings.txt" ]; then
+        echo "FAIL $name: expected.yaml or expected-warnings.txt missing (UPDATE_GOLDEN=1, then review)"
+        note_fail "$name"
+        return
+    fi
+    if [ "$rc" != "$want_rc" ]; then
+        echo "FAIL $name: exit status $rc, want $want_rc"
+        ok=0
+    fi
+    if ! cmp -s "$dir/expected.yaml" "$tmp/out"; then
+        echo "FAIL $name: stdout differs from expected.yaml"
+        show_diff "$name/expected.yaml" "$dir/expected.yaml" "$tmp/out"
+        ok=0
+    fi
+    if ! cmp -s "$dir/expected-warnings.txt" "$tmp/err"; then
+        echo "FAIL $name: stderr differs from expected-warnings.txt"
+        show_diff "$name/expected-warnings.txt" "$dir/expected-warnings.txt" "$tmp/err"
+        ok=0
+    fi
+    # Same input, same bytes: the review flow depends on stable output.
+    (cd "$dir" && "$MESHPANEL" convert -f "$input" "${args[@]}" >"$tmp/out2" 2>"$tmp/err2")
+    rc2=$?
+    if [ "$rc2" != "$rc" ] || ! cmp -s "$tmp/out" "$tmp/out2" || ! cmp -s "$tmp/err" "$tmp/err2"; then
+        echo "FAIL $name: a second run gave different output"
+        ok=0
+    fi
+    if [ $ok = 1 ]; then
+        pass=$((pass + 1))
+    else
+        note_fail "$name"
+    fi
+}
+
+ncases=0
+for dir in "$GOLDEN"/*/; do
+    dir=${dir%/}
+    [ -n "$FILTER" ] && ! [[ $(basename "$dir") =~ $FILTER ]] && continue
+    ncases=$((ncases + 1))
+    run_case "$dir"
+done
+
+if [ "$ncases" = 0 ]; then
+    echo "test_golden: no cases under $GOLDEN" >&2
+    exit 1
+fi
+
+# The whole corpus in one call: a directory walk over inputs and expected outputs
+# (Istio objects in the tree are not Ingresses and must not break the run).
+if [ "$UPDATE" != 1 ] && [ -z "$FILTER" ]; then
+    "$MESHPANEL" convert -f "$GOLDEN/" >"$tmp/all.out" 2>"$tmp/all.err"
+    rc=$?
+    if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
+        echo "FAIL (whole directory): convert -f tests/golden/ exited $rc"
+        head -n 20 "$tmp/all.err"
+        note_fail "(whole directory)"
+    elif [ ! -s "$tmp/all.out" ]; then
+        echo "FAIL (whole directory): no output"
+        note_fail "(whole directory)"
+    elif ! grep -q '^kind: VirtualService$' "$tmp/all.out" || ! grep -q '^kind: Gateway$' "$tmp/all.out"; then
+        echo "FAIL (whole directory): output holds no Gateway or no VirtualService"
+        note_fail "(whole directory)"
+    else
+        pass=$((pass + 1))
+    fi
+fi
+
+echo "$pass passed, $fail failed"
+if [ "$fail" != 0 ]; then
+    printf '  failed: %s\n' "${failed_cases[@]}"
+    exit 1
+fi
+exit 0

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Schema test: every golden expected.yaml, and the live output of `meshpanel convert` on
+# every golden input, must validate against the Istio CRD structural schemas copied into
+# tests/data/istio-crds.yaml plus the Istio rules the schema cannot express
+# (tests/tools/validate_istio.py). The validator first proves on a table of deliberately
+# broken objects that it can fail.
+set -uo pipefail
+
+SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+MESHPANEL=${MESHPANEL:-$SRC/build/meshpanel}
+CRDS=$SRC/tests/data/istio-crds.yaml
+VALIDATE=(python3 "$SRC/tests/tools/validate_istio.py" --crds "$CRDS")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+
+echo "== validator self-test (invalid objects must be rejected)"
+"${VALIDATE[@]}" --self-test || status=1
+
+expected=()
+for f in "$SRC"/tests/golden/*/expected.yaml; do
+    [ -f "$f" ] && expected+=("$f")
+done
+if [ ${#expected[@]} = 0 ]; then
+    echo "test_schema: no tests/golden/*/expected.yaml" >&2
+    exit 1
+fi
+
+echo "== golden expected outputs (${#expected[@]} files)"
+"${VALIDATE[@]}" --require-source "${expected[@]}" || status=1
+
+echo "== live convert output per case"
+live=()
+for dir in "$SRC"/tests/golden/*/; do
+    dir=${dir%/}
+    name=$(basename "$dir")
+    input=input.yaml
+    [ -f "$dir/$input" ] || input=input.json
+    args=()
+    [ -f "$dir/args" ] && read -r -a args <"$dir/args"
+    (cd "$dir" && "$MESHPANEL" convert -f "$input" "${args[@]}" >"$tmp/$name.yaml" 2>/dev/null)
+    rc=$?
+    if [ "$rc" -ge 2 ]; then
+        echo "FAIL $name: convert exited $rc"
+        status=1
+        continue
+    fi
+    live+=("$tmp/$name.yaml")
+done
+if [ ${#live[@]} -gt 0 ]; then
+    "${VALIDATE[@]}" --require-source "${live[@]}" || status=1
+fi
+
+[ $status = 0 ] && echo "schema: all objects valid" || echo "schema: FAILED"
+exit $status
