@@ -1,23 +1,23 @@
 /*
- * fsutil.h - small file helpers for config and theme files.
+ * fsutil.h - whole-file reads and atomic writes.
  *
  * Ownership: fs_read_file returns a malloc'd, NUL-terminated buffer the
- * caller frees. Owner: issue 4 (themes/config helper).
+ * caller frees. fs_write_atomic writes a temp file beside the target,
+ * fsyncs and renames it over the target, so readers see the old or the new
+ * file, never half of one.
  */
 #ifndef MESHPANEL_FSUTIL_H
 #define MESHPANEL_FSUTIL_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/err.h"
 
-/* Largest file fs_read_file accepts (config and theme files are tiny). */
-#define FS_READ_MAX (16u * 1024u * 1024u)
+/* Files larger than this are refused (a manifest is not a disk image). */
+#define FS_MAX_FILE (256u * 1024u * 1024u)
 
-/* Reads a whole regular file. Returns NULL with err "PATH: reason". */
-char *fs_read_file(const char *path, size_t *len, mp_err *err);
-/* True when path names an existing regular file. */
-bool fs_is_file(const char *path);
+/* path "-" reads standard input. */
+int fs_read_file(const char *path, char **buf, size_t *len, mp_err *err);
+int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err);
 
 #endif

@@ -35,13 +35,13 @@ typedef struct doc_node doc_node;
 
 struct doc_node {
     doc_kind kind;
-    doc_type type;  /* scalars only */
-    char *text;     /* scalars only: canonical text ("true", "300", "x") */
-    size_t len;     /* number of entries (map) or items (seq) */
+    doc_type type; /* scalars only */
+    char *text;    /* scalars only: canonical text ("true", "300", "x") */
+    size_t len;    /* number of entries (map) or items (seq) */
     size_t cap;
-    char **keys;    /* maps: keys[i] belongs to items[i] */
+    char **keys; /* maps: keys[i] belongs to items[i] */
     doc_node **items;
-    int line;       /* 1-based source position, 0 when built in memory */
+    int line; /* 1-based source position, 0 when built in memory */
     int col;
 };
 
@@ -79,12 +79,12 @@ int doc_seq_push(doc_node *seq, doc_node *value);
 doc_node *doc_at(const doc_node *seq, size_t i);
 
 /* Scalar accessors: NULL / false when n is missing or not that kind. */
-const char *doc_str(const doc_node *n);          /* text of any scalar */
+const char *doc_str(const doc_node *n); /* text of any scalar */
 const char *doc_get_str(const doc_node *map, const char *key);
 bool doc_is_map(const doc_node *n);
 bool doc_is_seq(const doc_node *n);
 bool doc_is_scalar(const doc_node *n);
-bool doc_is_null(const doc_node *n);              /* NULL pointer or null scalar */
+bool doc_is_null(const doc_node *n); /* NULL pointer or null scalar */
 /* Integer value of an int scalar or of a string holding a decimal integer. */
 bool doc_as_int(const doc_node *n, long long *out);
 bool doc_as_bool(const doc_node *n, bool *out);

@@ -23,12 +23,12 @@ typedef struct {
 
 void doc_list_init(doc_list *l);
 void doc_list_free(doc_list *l);
-int doc_list_push(doc_list *l, doc_node *d);   /* takes ownership */
+int doc_list_push(doc_list *l, doc_node *d);    /* takes ownership */
 doc_node *doc_list_take(doc_list *l, size_t i); /* leaves NULL behind */
 
 /* Limits guard against hostile input (billion laughs, huge objects). */
 #define DOC_MAX_DEPTH 256
-#define DOC_MAX_NODES 20000000u
+#define DOC_MAX_NODES 5000000u
 
 /* Parses YAML (one or more documents) and appends the trees to out.
  * name is used in error messages only ("web.yaml", "-", "<api>").

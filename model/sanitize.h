@@ -42,7 +42,7 @@ enum {
 };
 
 #define SAN_REPLACEMENT 0xFFFDu
-#define SAN_ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+#define SAN_ELLIPSIS    "\xe2\x80\xa6" /* U+2026, one column */
 
 /* Cleaned copy of s[0..len). s may hold NUL bytes (they are dropped). */
 char *san_clean(const char *s, size_t len, unsigned flags);

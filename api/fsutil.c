@@ -1,0 +1,97 @@
+/* fsutil.c - whole-file reads and atomic writes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/fsutil.h"
+
+static int read_fd(int fd, const char *path, char **buf, size_t *len, mp_err *err)
+{
+    size_t cap = 64 * 1024, n = 0;
+    char *p = malloc(cap + 1);
+    if (!p)
+        return mp_errf(err, "%s: out of memory", path);
+    for (;;) {
+        if (n == cap) {
+            if (cap >= FS_MAX_FILE) {
+                free(p);
+                return mp_errf(err, "%s: larger than %u MiB", path, FS_MAX_FILE >> 20);
+            }
+            cap *= 2;
+            char *q = realloc(p, cap + 1);
+            if (!q) {
+                free(p);
+                return mp_errf(err, "%s: out of memory", path);
+            }
+            p = q;
+        }
+        ssize_t r = read(fd, p + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(p);
+            return mp_errf(err, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
+int fs_read_file(const char *path, char **buf, size_t *len, mp_err *err)
+{
+    if (!strcmp(path, "-"))
+        return read_fd(STDIN_FILENO, "<stdin>", buf, len, err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return mp_errf(err, "%s: %s", path, strerror(errno));
+    int rc = read_fd(fd, path, buf, len, err);
+    close(fd);
+    return rc;
+}
+
+int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return mp_errf(err, "%s: out of memory", path);
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return mp_errf(err, "%s: %s", path, strerror(e));
+    }
+    size_t off = 0;
+    int rc = 0;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            rc = mp_errf(err, "%s: %s", path, strerror(errno));
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (rc == 0 && fsync(fd) < 0)
+        rc = mp_errf(err, "%s: %s", path, strerror(errno));
+    if (close(fd) < 0 && rc == 0)
+        rc = mp_errf(err, "%s: %s", path, strerror(errno));
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = mp_errf(err, "%s: %s", path, strerror(errno));
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}

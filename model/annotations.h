@@ -1,0 +1,114 @@
+/*
+ * annotations.h - THE rule table for ingress-nginx annotations.
+ *
+ * One row per annotation of the nginx reference table: its short name
+ * (without "nginx.ingress.kubernetes.io/"), the fidelity of the Istio
+ * mapping, the handler that reads its value into an ann_settings, and the
+ * warning code it reports. docs/conversion.md is generated from the same
+ * table (`meshpanel convert --rules`), and a unit test checks they agree.
+ *
+ * Reading an Ingress's annotations happens in two steps: every row's handler
+ * stores its value (ann_parse), then ann_finish resolves what depends on
+ * several annotations (cors-* need enable-cors, temporal beats permanent,
+ * timeouts fold into one) and reports the warnings. The converter only ever
+ * looks at the resulting ann_settings.
+ *
+ * Ownership: ann_settings owns its doc nodes and strings; ann_settings_free.
+ */
+#ifndef MESHPANEL_ANNOTATIONS_H
+#define MESHPANEL_ANNOTATIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/doc.h"
+#include "model/ingress.h"
+#include "model/warn.h"
+
+typedef enum {
+    ANN_EXACT,       /* same observable behaviour */
+    ANN_APPROX,      /* mapped; the warning says how Istio differs */
+    ANN_UNSUPPORTED, /* nothing in Istio's typed API: reported and dropped */
+    ANN_IGNORED,     /* nginx-only tuning without an Istio meaning: info only */
+} ann_fidelity;
+
+typedef enum {
+    BP_HTTP,
+    BP_HTTPS,
+    BP_GRPC,
+    BP_GRPCS,
+    BP_UNROUTABLE, /* FCGI / AJP: Envoy cannot speak it */
+} backend_proto;
+
+/* Header changes for http[].headers. Maps/seqs are NULL until used. */
+typedef struct {
+    doc_node *req_set, *req_add, *req_remove;
+    doc_node *resp_set, *resp_add, *resp_remove;
+} hdr_mods;
+
+typedef struct {
+    bool canary;
+    long weight, weight_total; /* -1 when unset */
+    const char *header, *header_value, *header_pattern, *cookie;
+} canary_settings;
+
+typedef struct {
+    bool regex;                 /* use-regex or rewrite-target: host-wide regex mode */
+    const char *rewrite_target; /* with $N already turned into \N */
+    const char *app_root;
+    int ssl_redirect;           /* -1 unset, 0, 1 */
+    bool force_ssl_redirect;
+    backend_proto proto;
+    long connect_timeout;       /* seconds, -1 unset */
+    const char *timeout;        /* VS timeout ("300s") or NULL: omitted */
+    long retry_attempts;        /* -1: Istio default */
+    char retry_on[160];
+    doc_node *cors;             /* a complete corsPolicy map, or NULL */
+    canary_settings can;
+    /* permanent-redirect / temporal-redirect resolved into VS redirect */
+    doc_node *redirect;
+    const char *upstream_vhost;
+    hdr_mods hdr;        /* per route: x-forwarded-prefix, configuration-snippet */
+    hdr_mods server_hdr; /* per host: server-snippet */
+    doc_node *allow_cidrs, *deny_cidrs; /* seqs of strings or NULL */
+    const char *lb_simple;       /* DR loadBalancer.simple */
+    doc_node *consistent_hash;   /* DR loadBalancer.consistentHash map */
+    char *owned[8];              /* strings built by handlers, freed with the settings */
+    size_t nowned;
+} ann_settings;
+
+/* What a handler sees. */
+typedef struct {
+    ann_settings *s;
+    const ing_view *ing;
+    mp_warnings *w;
+    const char *object; /* "ingress ns/name" */
+    const char *field;  /* metadata.annotations["nginx.ingress.kubernetes.io/x"] */
+    const struct ann_rule *rule;
+} ann_ctx;
+
+typedef struct ann_rule {
+    const char *name; /* short name, e.g. "proxy-read-timeout" */
+    ann_fidelity fidelity;
+    int (*handle)(ann_ctx *c, const char *value); /* 0 or -1 (out of memory) */
+    const char *code;   /* warning code when it reports, NULL when exact */
+    const char *target; /* Istio field it becomes, or "-" */
+    const char *note;   /* how it differs; also the warning text for reported rows */
+} ann_rule;
+
+const ann_rule *ann_rules(size_t *n);
+const ann_rule *ann_lookup(const char *short_name);
+const char *ann_fidelity_name(ann_fidelity f); /* "exact", "approximate", ... */
+
+void ann_settings_init(ann_settings *s);
+void ann_settings_free(ann_settings *s);
+/* Reads every annotation of the Ingress into s and reports warnings.
+ * Returns 0 or -1 on out of memory. */
+int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
+
+/* Splits "a, b,c" into a seq of trimmed non-empty strings. */
+doc_node *ann_split_list(const char *value);
+/* "60", "60s", "2m" -> seconds; -1 when not a duration nginx accepts. */
+long ann_parse_seconds(const char *value);
+
+#endif

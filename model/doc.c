@@ -1,0 +1,383 @@
+/* doc.c - the generic document tree: construction, access, comparison. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model/doc.h"
+
+static doc_node *node_new(doc_kind kind)
+{
+    doc_node *n = calloc(1, sizeof *n);
+    if (n)
+        n->kind = kind;
+    return n;
+}
+
+doc_node *doc_map_new(void)
+{
+    return node_new(DOC_MAP);
+}
+
+doc_node *doc_seq_new(void)
+{
+    return node_new(DOC_SEQ);
+}
+
+static doc_node *scalar_n(doc_type type, const char *s, size_t len)
+{
+    doc_node *n = node_new(DOC_SCALAR);
+    if (!n)
+        return NULL;
+    n->type = type;
+    n->text = malloc(len + 1);
+    if (!n->text) {
+        free(n);
+        return NULL;
+    }
+    memcpy(n->text, s, len);
+    n->text[len] = '\0';
+    n->len = len;
+    return n;
+}
+
+doc_node *doc_scalar_new(doc_type type, const char *text)
+{
+    return scalar_n(type, text, strlen(text));
+}
+
+doc_node *doc_str_new(const char *s)
+{
+    return scalar_n(DOC_STR, s, strlen(s));
+}
+
+doc_node *doc_strn_new(const char *s, size_t n)
+{
+    return scalar_n(DOC_STR, s, n);
+}
+
+doc_node *doc_int_new(long long v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld", v);
+    return scalar_n(DOC_INT, buf, (size_t)n);
+}
+
+doc_node *doc_bool_new(bool v)
+{
+    return doc_scalar_new(DOC_BOOL, v ? "true" : "false");
+}
+
+doc_node *doc_null_new(void)
+{
+    return doc_scalar_new(DOC_NULL, "null");
+}
+
+void doc_free(doc_node *n)
+{
+    if (!n)
+        return;
+    if (n->kind == DOC_SCALAR) {
+        free(n->text);
+    } else {
+        for (size_t i = 0; i < n->len; i++) {
+            if (n->keys)
+                free(n->keys[i]);
+            doc_free(n->items[i]);
+        }
+        free(n->keys);
+        free(n->items);
+    }
+    free(n);
+}
+
+doc_node *doc_clone(const doc_node *n)
+{
+    if (!n)
+        return NULL;
+    doc_node *c;
+    if (n->kind == DOC_SCALAR) {
+        c = scalar_n(n->type, n->text, strlen(n->text));
+    } else {
+        c = node_new(n->kind);
+        for (size_t i = 0; c && i < n->len; i++) {
+            doc_node *v = doc_clone(n->items[i]);
+            int rc = n->kind == DOC_MAP ? doc_map_set(c, n->keys[i], v) : doc_seq_push(c, v);
+            if (rc < 0) {
+                doc_free(c);
+                return NULL;
+            }
+        }
+    }
+    if (c) {
+        c->line = n->line;
+        c->col = n->col;
+    }
+    return c;
+}
+
+static int reserve(doc_node *n)
+{
+    if (n->len < n->cap)
+        return 0;
+    size_t cap = n->cap ? n->cap * 2 : 4;
+    doc_node **items = realloc(n->items, cap * sizeof *items);
+    if (!items)
+        return -1;
+    n->items = items;
+    if (n->kind == DOC_MAP) {
+        char **keys = realloc(n->keys, cap * sizeof *keys);
+        if (!keys)
+            return -1;
+        n->keys = keys;
+    }
+    n->cap = cap;
+    return 0;
+}
+
+static long find_key(const doc_node *map, const char *key)
+{
+    if (!map || map->kind != DOC_MAP)
+        return -1;
+    for (size_t i = 0; i < map->len; i++)
+        if (!strcmp(map->keys[i], key))
+            return (long)i;
+    return -1;
+}
+
+int doc_map_set(doc_node *map, const char *key, doc_node *value)
+{
+    if (!map || map->kind != DOC_MAP || !value) {
+        doc_free(value);
+        return -1;
+    }
+    long i = find_key(map, key);
+    if (i >= 0) {
+        doc_free(map->items[i]);
+        map->items[i] = value;
+        return 0;
+    }
+    char *k = strdup(key);
+    if (!k || reserve(map) < 0) {
+        free(k);
+        doc_free(value);
+        return -1;
+    }
+    map->keys[map->len] = k;
+    map->items[map->len++] = value;
+    return 0;
+}
+
+int doc_map_set_str(doc_node *map, const char *key, const char *value)
+{
+    return doc_map_set(map, key, doc_str_new(value));
+}
+
+doc_node *doc_map_take(doc_node *map, const char *key)
+{
+    long i = find_key(map, key);
+    if (i < 0)
+        return NULL;
+    doc_node *v = map->items[i];
+    free(map->keys[i]);
+    memmove(map->keys + i, map->keys + i + 1, (map->len - (size_t)i - 1) * sizeof *map->keys);
+    memmove(map->items + i, map->items + i + 1, (map->len - (size_t)i - 1) * sizeof *map->items);
+    map->len--;
+    return v;
+}
+
+void doc_map_del(doc_node *map, const char *key)
+{
+    doc_free(doc_map_take(map, key));
+}
+
+doc_node *doc_get(const doc_node *map, const char *key)
+{
+    long i = find_key(map, key);
+    return i < 0 ? NULL : map->items[i];
+}
+
+doc_node *doc_getv(const doc_node *n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    const char *key;
+    doc_node *cur = (doc_node *)n;
+    while (cur && (key = va_arg(ap, const char *)) != NULL)
+        cur = doc_get(cur, key);
+    va_end(ap);
+    return cur;
+}
+
+doc_node *doc_map_ensure(doc_node *map, const char *key, doc_kind kind)
+{
+    if (!map || map->kind != DOC_MAP)
+        return NULL;
+    doc_node *v = doc_get(map, key);
+    if (v)
+        return v->kind == kind ? v : NULL;
+    v = node_new(kind);
+    if (!v || doc_map_set(map, key, v) < 0)
+        return NULL;
+    return v;
+}
+
+int doc_seq_push(doc_node *seq, doc_node *value)
+{
+    if (!seq || seq->kind != DOC_SEQ || !value || reserve(seq) < 0) {
+        doc_free(value);
+        return -1;
+    }
+    seq->items[seq->len++] = value;
+    return 0;
+}
+
+doc_node *doc_at(const doc_node *seq, size_t i)
+{
+    if (!seq || seq->kind != DOC_SEQ || i >= seq->len)
+        return NULL;
+    return seq->items[i];
+}
+
+const char *doc_str(const doc_node *n)
+{
+    return n && n->kind == DOC_SCALAR ? n->text : NULL;
+}
+
+const char *doc_get_str(const doc_node *map, const char *key)
+{
+    return doc_str(doc_get(map, key));
+}
+
+bool doc_is_map(const doc_node *n)
+{
+    return n && n->kind == DOC_MAP;
+}
+
+bool doc_is_seq(const doc_node *n)
+{
+    return n && n->kind == DOC_SEQ;
+}
+
+bool doc_is_scalar(const doc_node *n)
+{
+    return n && n->kind == DOC_SCALAR;
+}
+
+bool doc_is_null(const doc_node *n)
+{
+    return !n || (n->kind == DOC_SCALAR && n->type == DOC_NULL);
+}
+
+/* Parses YAML 1.1 integer spellings (underscores, 0x, 0b, 0o, leading-0 octal). */
+static bool parse_int(const char *s, long long *out)
+{
+    char buf[80];
+    size_t j = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '_')
+            continue;
+        if (j + 1 >= sizeof buf)
+            return false;
+        buf[j++] = *p;
+    }
+    buf[j] = '\0';
+    if (!j)
+        return false;
+    const char *d = buf;
+    int sign = 1;
+    if (*d == '+' || *d == '-')
+        sign = *d++ == '-' ? -1 : 1;
+    int base = 10;
+    if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X'))
+        base = 16, d += 2;
+    else if (d[0] == '0' && (d[1] == 'b' || d[1] == 'B'))
+        base = 2, d += 2;
+    else if (d[0] == '0' && (d[1] == 'o' || d[1] == 'O'))
+        base = 8, d += 2;
+    else if (d[0] == '0' && d[1])
+        base = 8, d += 1;
+    if (!*d)
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(d, &end, base);
+    if (*end || errno)
+        return false;
+    *out = sign * v;
+    return true;
+}
+
+bool doc_as_int(const doc_node *n, long long *out)
+{
+    if (!n || n->kind != DOC_SCALAR)
+        return false;
+    if (n->type == DOC_INT)
+        return parse_int(n->text, out);
+    if (n->type != DOC_STR || !n->text[0])
+        return false;
+    for (const char *p = n->text; *p; p++)
+        if (!isdigit((unsigned char)*p) && !(p == n->text && *p == '-'))
+            return false;
+    return parse_int(n->text, out);
+}
+
+bool doc_as_bool(const doc_node *n, bool *out)
+{
+    if (!n || n->kind != DOC_SCALAR)
+        return false;
+    if (n->type == DOC_BOOL || n->type == DOC_STR) {
+        if (!strcasecmp(n->text, "true")) {
+            *out = true;
+            return true;
+        }
+        if (!strcasecmp(n->text, "false")) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool doc_equal(const doc_node *a, const doc_node *b, bool ordered)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind || a->len != b->len)
+        return false;
+    if (a->kind == DOC_SCALAR)
+        return a->type == b->type && !strcmp(a->text, b->text);
+    for (size_t i = 0; i < a->len; i++) {
+        if (a->kind == DOC_SEQ || ordered) {
+            if (a->kind == DOC_MAP && strcmp(a->keys[i], b->keys[i]))
+                return false;
+            if (!doc_equal(a->items[i], b->items[i], ordered))
+                return false;
+        } else if (!doc_equal(a->items[i], doc_get(b, a->keys[i]), ordered)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void doc_map_order(doc_node *map, const char *const *first, size_t nfirst)
+{
+    if (!map || map->kind != DOC_MAP)
+        return;
+    size_t pos = 0;
+    for (size_t f = 0; f < nfirst; f++) {
+        long i = find_key(map, first[f]);
+        if (i < 0 || (size_t)i < pos)
+            continue;
+        char *k = map->keys[i];
+        doc_node *v = map->items[i];
+        memmove(map->keys + pos + 1, map->keys + pos, ((size_t)i - pos) * sizeof *map->keys);
+        memmove(map->items + pos + 1, map->items + pos, ((size_t)i - pos) * sizeof *map->items);
+        map->keys[pos] = k;
+        map->items[pos] = v;
+        pos++;
+    }
+}

@@ -1,0 +1,254 @@
+/*
+ * emit.c - canonical YAML through libyaml's emitter, JSON through cJSON.
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "model/emit.h"
+#include "model/strbuf.h"
+
+/* Kubernetes objects read best with identity first, then the spec. */
+static const char *const top_order[] = {"apiVersion", "kind", "metadata", "spec"};
+#define NTOP (sizeof top_order / sizeof *top_order)
+
+static int write_handler(void *data, unsigned char *buffer, size_t size)
+{
+    strbuf_append(data, (const char *)buffer, size);
+    return !((strbuf *)data)->oom;
+}
+
+static yaml_scalar_style_t str_style(const char *s, size_t len)
+{
+    if (memchr(s, '\n', len)) {
+        /* Literal blocks cannot carry trailing spaces or control bytes;
+         * libyaml falls back to quoting on its own when they appear. */
+        return YAML_LITERAL_SCALAR_STYLE;
+    }
+    return doc_needs_quotes(s, len) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE;
+}
+
+static int emit_scalar_text(yaml_emitter_t *em, const char *s, size_t len,
+                            yaml_scalar_style_t style)
+{
+    yaml_event_t ev;
+    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1, style))
+        return -1;
+    return yaml_emitter_emit(em, &ev) ? 0 : -1;
+}
+
+static int emit_node(yaml_emitter_t *em, const doc_node *n, bool top);
+
+static int emit_entry(yaml_emitter_t *em, const doc_node *n, size_t i)
+{
+    const char *k = n->keys[i];
+    size_t kl = strlen(k);
+    if (emit_scalar_text(em, k, kl, str_style(k, kl)) < 0)
+        return -1;
+    return emit_node(em, n->items[i], false);
+}
+
+static bool is_top_key(const char *k)
+{
+    for (size_t i = 0; i < NTOP; i++)
+        if (!strcmp(k, top_order[i]))
+            return true;
+    return false;
+}
+
+static int emit_map_entries(yaml_emitter_t *em, const doc_node *n, bool top)
+{
+    bool reorder = top && (doc_get(n, "apiVersion") || doc_get(n, "kind"));
+    if (reorder) {
+        for (size_t t = 0; t < NTOP; t++)
+            for (size_t i = 0; i < n->len; i++)
+                if (!strcmp(n->keys[i], top_order[t]) && emit_entry(em, n, i) < 0)
+                    return -1;
+    }
+    for (size_t i = 0; i < n->len; i++)
+        if ((!reorder || !is_top_key(n->keys[i])) && emit_entry(em, n, i) < 0)
+            return -1;
+    return 0;
+}
+
+static int emit_node(yaml_emitter_t *em, const doc_node *n, bool top)
+{
+    yaml_event_t ev;
+    if (n->kind == DOC_SCALAR) {
+        yaml_scalar_style_t style =
+            n->type == DOC_STR ? str_style(n->text, strlen(n->text)) : YAML_PLAIN_SCALAR_STYLE;
+        return emit_scalar_text(em, n->text, strlen(n->text), style);
+    }
+    bool flow = n->len == 0; /* {} and [] */
+    if (n->kind == DOC_MAP) {
+        if (!yaml_mapping_start_event_initialize(
+                &ev, NULL, NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE) ||
+            !yaml_emitter_emit(em, &ev) || emit_map_entries(em, n, top) < 0)
+            return -1;
+        yaml_mapping_end_event_initialize(&ev);
+        return yaml_emitter_emit(em, &ev) ? 0 : -1;
+    }
+    if (!yaml_sequence_start_event_initialize(
+            &ev, NULL, NULL, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE) ||
+        !yaml_emitter_emit(em, &ev))
+        return -1;
+    for (size_t i = 0; i < n->len; i++)
+        if (emit_node(em, n->items[i], false) < 0)
+            return -1;
+    yaml_sequence_end_event_initialize(&ev);
+    return yaml_emitter_emit(em, &ev) ? 0 : -1;
+}
+
+static int emit_document(const doc_node *doc, strbuf *out, mp_err *err)
+{
+    yaml_emitter_t em;
+    yaml_event_t ev;
+    if (!yaml_emitter_initialize(&em))
+        return mp_errf(err, "cannot initialise the YAML emitter");
+    yaml_emitter_set_output(&em, write_handler, out);
+    yaml_emitter_set_indent(&em, 2);
+    yaml_emitter_set_width(&em, -1);
+    yaml_emitter_set_unicode(&em, 1);
+    yaml_emitter_set_break(&em, YAML_LN_BREAK);
+    int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
+             yaml_emitter_emit(&em, &ev) &&
+             yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
+             yaml_emitter_emit(&em, &ev) && emit_node(&em, doc, true) == 0 &&
+             yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
+             yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
+    if (!ok)
+        mp_errf(err, "YAML emitter: %s", em.problem ? em.problem : "out of memory");
+    yaml_emitter_delete(&em);
+    return ok ? 0 : -1;
+}
+
+char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err *err)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(&sb, "---\n");
+        if (emit_document(docs[i], &sb, err) < 0) {
+            strbuf_free(&sb);
+            return NULL;
+        }
+    }
+    char *s = strbuf_detach(&sb, len);
+    if (!s)
+        mp_errf(err, "out of memory");
+    return s;
+}
+
+char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err)
+{
+    doc_node *one[1] = {(doc_node *)doc};
+    return doc_emit_yaml_stream(one, 1, len, err);
+}
+
+static cJSON *to_cjson(const doc_node *n, bool top);
+
+/* Appends child i of n to j; on failure frees j and returns NULL. */
+static cJSON *add_child(cJSON *j, const doc_node *n, size_t i)
+{
+    cJSON *c = to_cjson(n->items[i], false);
+    if (!c) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    if (n->kind == DOC_MAP)
+        cJSON_AddItemToObject(j, n->keys[i], c);
+    else
+        cJSON_AddItemToArray(j, c);
+    return j;
+}
+
+static cJSON *to_cjson(const doc_node *n, bool top)
+{
+    if (n->kind == DOC_SCALAR) {
+        switch (n->type) {
+        case DOC_NULL:
+            return cJSON_CreateNull();
+        case DOC_BOOL:
+            return cJSON_CreateBool(!strcmp(n->text, "true"));
+        case DOC_INT: {
+            long long v;
+            if (doc_as_int(n, &v))
+                return cJSON_CreateNumber((double)v);
+            return cJSON_CreateRaw(n->text);
+        }
+        case DOC_FLOAT:
+            return cJSON_CreateNumber(strtod(n->text, NULL));
+        default:
+            return cJSON_CreateString(n->text);
+        }
+    }
+    cJSON *j = n->kind == DOC_MAP ? cJSON_CreateObject() : cJSON_CreateArray();
+    bool reorder = n->kind == DOC_MAP && top && (doc_get(n, "apiVersion") || doc_get(n, "kind"));
+    if (reorder) {
+        for (size_t t = 0; j && t < NTOP; t++)
+            for (size_t i = 0; j && i < n->len; i++)
+                if (!strcmp(n->keys[i], top_order[t]))
+                    j = add_child(j, n, i);
+    }
+    for (size_t i = 0; j && i < n->len; i++)
+        if (!reorder || n->kind != DOC_MAP || !is_top_key(n->keys[i]))
+            j = add_child(j, n, i);
+    return j;
+}
+
+/* cJSON indents with tabs; Kubernetes tools indent with spaces. Raw tabs
+ * only ever appear as layout because cJSON escapes them inside strings. */
+static char *detab(const char *s, size_t *len)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    bool line_start = true;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\t')
+            strbuf_puts(&sb, line_start ? "  " : " ");
+        else
+            strbuf_putc(&sb, *p);
+        line_start = *p == '\n' || (line_start && *p == '\t');
+    }
+    return strbuf_detach(&sb, len);
+}
+
+static char *json_print(cJSON *j, bool pretty, size_t *len, mp_err *err)
+{
+    if (!j) {
+        mp_errf(err, "out of memory");
+        return NULL;
+    }
+    char *raw = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    char *s = raw && pretty ? detab(raw, len) : raw;
+    if (s && s == raw && len)
+        *len = strlen(s);
+    if (s != raw)
+        cJSON_free(raw);
+    if (!s)
+        mp_errf(err, "out of memory");
+    return s;
+}
+
+char *doc_emit_json(const doc_node *doc, bool pretty, size_t *len, mp_err *err)
+{
+    return json_print(to_cjson(doc, true), pretty, len, err);
+}
+
+char *doc_emit_json_array(doc_node *const *docs, size_t n, bool pretty, size_t *len, mp_err *err)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < n; i++) {
+        cJSON *c = to_cjson(docs[i], true);
+        if (!c) {
+            cJSON_Delete(arr);
+            arr = NULL;
+            break;
+        }
+        cJSON_AddItemToArray(arr, c);
+    }
+    return json_print(arr, pretty, len, err);
+}

@@ -1,0 +1,102 @@
+/*
+ * ingress.h - typed read-only views of Ingress, Service and IngressClass.
+ *
+ * A view is decoded from a doc tree and checked: a field the converter
+ * relies on that is missing or malformed is an error naming the object and
+ * the field path, e.g.
+ *   ingress ns-a/web: spec.rules[0].http.paths[1].pathType: "Regex" is not
+ *   Exact|Prefix|ImplementationSpecific
+ * networking.k8s.io/v1 is the model; the v1beta1 shapes (serviceName /
+ * servicePort, spec.backend) decode into the same view.
+ *
+ * Ownership: strings in a view are borrowed from the tree it was decoded
+ * from (the tree must outlive the view); the arrays belong to the view and
+ * are freed by *_view_free.
+ */
+#ifndef MESHPANEL_INGRESS_H
+#define MESHPANEL_INGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/doc.h"
+#include "model/err.h"
+
+#define NGINX_ANNOTATION_PREFIX  "nginx.ingress.kubernetes.io/"
+#define INGRESS_CLASS_ANNOTATION "kubernetes.io/ingress.class"
+
+typedef enum { ING_PATH_EXACT, ING_PATH_PREFIX, ING_PATH_IMPL } ing_path_type;
+
+typedef struct {
+    const char *service; /* NULL when the backend is a resource */
+    long port_number;    /* 0 when the port is given by name */
+    const char *port_name;
+    const char *resource; /* kind of a resource backend, else NULL */
+} ing_backend;
+
+typedef struct {
+    const char *path; /* "/" when empty or absent */
+    ing_path_type type;
+    bool type_set; /* pathType was given (v1beta1 allowed omitting it) */
+    ing_backend backend;
+} ing_path;
+
+typedef struct {
+    const char *host; /* NULL when the rule has no host */
+    ing_path *paths;
+    size_t npaths;
+} ing_rule;
+
+typedef struct {
+    const char **hosts;
+    size_t nhosts;
+    const char *secret; /* NULL when absent */
+} ing_tls;
+
+typedef struct {
+    const doc_node *obj;
+    const char *name;
+    const char *ns;               /* metadata.namespace or the default given to decode */
+    const char *created;          /* creationTimestamp or NULL */
+    const char *class_name;       /* spec.ingressClassName or NULL */
+    const char *class_annotation; /* kubernetes.io/ingress.class or NULL */
+    const doc_node *annotations;  /* map or NULL */
+    ing_rule *rules;
+    size_t nrules;
+    ing_tls *tls;
+    size_t ntls;
+    bool has_default;
+    ing_backend default_backend;
+} ing_view;
+
+typedef struct {
+    const char *name;
+    long port;
+    const char *app_protocol; /* NULL when unset */
+} svc_port;
+
+typedef struct {
+    const doc_node *obj;
+    const char *name;
+    const char *ns;
+    svc_port *ports;
+    size_t nports;
+} svc_view;
+
+/* Decoders return 0 or -1 with err ("ingress ns/name: field: problem").
+ * default_ns is used when metadata.namespace is absent. */
+int ingress_decode(const doc_node *obj, const char *default_ns, ing_view *out, mp_err *err);
+void ingress_view_free(ing_view *v);
+int service_decode(const doc_node *obj, const char *default_ns, svc_view *out, mp_err *err);
+void service_view_free(svc_view *v);
+
+/* An nginx annotation by its short name ("rewrite-target"), or NULL. */
+const char *ingress_nginx_annotation(const ing_view *v, const char *short_name);
+const char *ingress_path_type_name(ing_path_type t);
+/* RFC 1123 subdomain, optionally with a leading "*." wildcard label. */
+bool ingress_valid_host(const char *host);
+/* Port number of the Service port named name, or 0. */
+long service_port_by_name(const svc_view *s, const char *name);
+const svc_port *service_port_by_number(const svc_view *s, long number);
+
+#endif

@@ -1,0 +1,487 @@
+/*
+ * parse.c - YAML and JSON buffers into doc trees.
+ *
+ * YAML is read from libyaml's event stream (not its document API) so that
+ * anchors can be bounded and a huge List costs one tree, not two.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "model/parse.h"
+
+void doc_list_init(doc_list *l)
+{
+    l->docs = NULL;
+    l->len = l->cap = 0;
+}
+
+void doc_list_free(doc_list *l)
+{
+    for (size_t i = 0; i < l->len; i++)
+        doc_free(l->docs[i]);
+    free(l->docs);
+    doc_list_init(l);
+}
+
+int doc_list_push(doc_list *l, doc_node *d)
+{
+    if (!d)
+        return -1;
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        doc_node **p = realloc(l->docs, cap * sizeof *p);
+        if (!p) {
+            doc_free(d);
+            return -1;
+        }
+        l->docs = p;
+        l->cap = cap;
+    }
+    l->docs[l->len++] = d;
+    return 0;
+}
+
+doc_node *doc_list_take(doc_list *l, size_t i)
+{
+    if (i >= l->len)
+        return NULL;
+    doc_node *d = l->docs[i];
+    l->docs[i] = NULL;
+    return d;
+}
+
+/* ---- YAML ---- */
+
+typedef struct {
+    char *name;
+    doc_node *node; /* borrowed: owned by the tree being built */
+} anchor;
+
+typedef struct {
+    yaml_parser_t parser;
+    const char *name;
+    int doc_index;
+    anchor *anchors;
+    size_t nanchors, capanchors;
+    size_t nodes;
+    mp_err *err;
+} yreader;
+
+static size_t count_nodes(const doc_node *n)
+{
+    size_t c = 1;
+    if (n->kind != DOC_SCALAR)
+        for (size_t i = 0; i < n->len; i++)
+            c += count_nodes(n->items[i]);
+    return c;
+}
+
+static int yfail(yreader *r, const yaml_mark_t *m, const char *what)
+{
+    return mp_errf(r->err, "%s: doc %d: line %zu col %zu: %s", r->name, r->doc_index, m->line + 1,
+                   m->column + 1, what);
+}
+
+static int next_event(yreader *r, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&r->parser, ev))
+        return 0;
+    const char *problem = r->parser.problem ? r->parser.problem : "malformed YAML";
+    char what[256];
+    if (r->parser.context)
+        snprintf(what, sizeof what, "%s %s", r->parser.context, problem);
+    else
+        snprintf(what, sizeof what, "%s", problem);
+    return yfail(r, &r->parser.problem_mark, what);
+}
+
+static int remember_anchor(yreader *r, const yaml_char_t *name, doc_node *n)
+{
+    if (!name)
+        return 0;
+    if (r->nanchors == r->capanchors) {
+        size_t cap = r->capanchors ? r->capanchors * 2 : 8;
+        anchor *p = realloc(r->anchors, cap * sizeof *p);
+        if (!p)
+            return -1;
+        r->anchors = p;
+        r->capanchors = cap;
+    }
+    r->anchors[r->nanchors].name = strdup((const char *)name);
+    r->anchors[r->nanchors++].node = n;
+    return 0;
+}
+
+static void forget_anchors(yreader *r)
+{
+    for (size_t i = 0; i < r->nanchors; i++)
+        free(r->anchors[i].name);
+    r->nanchors = 0;
+}
+
+static doc_node *find_anchor(yreader *r, const yaml_char_t *name)
+{
+    for (size_t i = r->nanchors; i-- > 0;)
+        if (!strcmp(r->anchors[i].name, (const char *)name))
+            return r->anchors[i].node;
+    return NULL;
+}
+
+static doc_type tagged_type(const char *tag, const char *text, size_t len, yaml_scalar_style_t st)
+{
+    if (tag) {
+        if (!strcmp(tag, YAML_STR_TAG))
+            return DOC_STR;
+        if (!strcmp(tag, YAML_INT_TAG))
+            return DOC_INT;
+        if (!strcmp(tag, YAML_BOOL_TAG))
+            return DOC_BOOL;
+        if (!strcmp(tag, YAML_NULL_TAG))
+            return DOC_NULL;
+        if (!strcmp(tag, YAML_FLOAT_TAG))
+            return DOC_FLOAT;
+    }
+    if (st != YAML_PLAIN_SCALAR_STYLE)
+        return DOC_STR;
+    return doc_resolve_plain(text, len);
+}
+
+static bool is_true_word(const char *s)
+{
+    static const char *const yes[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                      "True", "TRUE", "on",  "On",  "ON"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        if (!strcmp(s, yes[i]))
+            return true;
+    return false;
+}
+
+/* Booleans and nulls are stored in their canonical spelling so that
+ * "yes" and "true" compare equal and emit the same. */
+static doc_node *make_scalar(const yaml_event_t *ev)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    doc_type t = tagged_type((const char *)ev->data.scalar.tag, text, len, ev->data.scalar.style);
+    if (t == DOC_NULL)
+        return doc_null_new();
+    if (t == DOC_BOOL && doc_resolve_plain(text, len) == DOC_BOOL)
+        return doc_bool_new(is_true_word(text));
+    doc_node *n = doc_strn_new(text, len);
+    if (n)
+        n->type = t;
+    return n;
+}
+
+static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out);
+
+/* YAML 1.1 merge key: copy entries of src missing from dst. */
+static int merge_into(doc_node *dst, const doc_node *src)
+{
+    if (!doc_is_map(src))
+        return -1;
+    for (size_t i = 0; i < src->len; i++)
+        if (!doc_get(dst, src->keys[i]) &&
+            doc_map_set(dst, src->keys[i], doc_clone(src->items[i])) < 0)
+            return -1;
+    return 0;
+}
+
+/* Reads the key/value pairs of a mapping. Merge keys ("<<") are applied
+ * last so that explicit keys win wherever they appear. */
+static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *map)
+{
+    doc_node *merges = doc_seq_new();
+    int rc = merges ? 0 : -1;
+    while (rc == 0) {
+        yaml_event_t ev;
+        if (next_event(r, &ev) < 0) {
+            rc = -1;
+            break;
+        }
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (ev.type != YAML_SCALAR_EVENT) {
+            yaml_event_delete(&ev);
+            rc = yfail(r, &start->start_mark, "mapping keys must be scalars");
+            break;
+        }
+        char *key = strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+        yaml_mark_t kmark = ev.start_mark;
+        bool merge = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && key && !strcmp(key, "<<");
+        yaml_event_delete(&ev);
+        doc_node *val = NULL;
+        if (!key || next_event(r, &ev) < 0 || parse_node(r, &ev, depth + 1, &val) < 0) {
+            rc = -1;
+        } else if (merge) {
+            rc = doc_seq_push(merges, val);
+        } else if (doc_get(map, key)) {
+            char what[300];
+            snprintf(what, sizeof what, "duplicate key \"%.200s\"", key);
+            doc_free(val);
+            rc = yfail(r, &kmark, what);
+        } else {
+            rc = doc_map_set(map, key, val);
+        }
+        free(key);
+        if (rc == 0 && merge) {
+            doc_node *v = merges->items[merges->len - 1];
+            bool ok = doc_is_map(v);
+            for (size_t i = 0; !ok && doc_is_seq(v) && i < v->len; i++)
+                ok = doc_is_map(v->items[i]);
+            if (!ok)
+                rc = yfail(r, &kmark, "merge key \"<<\" needs a mapping or a list of mappings");
+        }
+    }
+    for (size_t m = 0; rc == 0 && m < merges->len; m++) {
+        doc_node *v = merges->items[m];
+        if (doc_is_map(v))
+            rc = merge_into(map, v);
+        for (size_t i = 0; rc == 0 && doc_is_seq(v) && i < v->len; i++)
+            rc = merge_into(map, v->items[i]);
+    }
+    doc_free(merges);
+    return rc;
+}
+
+static int parse_sequence(yreader *r, int depth, doc_node *seq)
+{
+    for (;;) {
+        yaml_event_t ev;
+        if (next_event(r, &ev) < 0)
+            return -1;
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            return 0;
+        }
+        doc_node *item = NULL;
+        if (parse_node(r, &ev, depth + 1, &item) < 0 || doc_seq_push(seq, item) < 0)
+            return -1;
+    }
+}
+
+/* Consumes ev (and every event of the node it starts). */
+static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
+{
+    int rc = 0;
+    doc_node *n = NULL;
+    if (depth > DOC_MAX_DEPTH) {
+        rc = yfail(r, &ev->start_mark, "nesting deeper than 256 levels");
+        goto done;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        n = make_scalar(ev);
+        rc = n && remember_anchor(r, ev->data.scalar.anchor, n) == 0 ? 0 : -1;
+        break;
+    case YAML_ALIAS_EVENT: {
+        doc_node *target = find_anchor(r, ev->data.alias.anchor);
+        if (!target) {
+            rc = yfail(r, &ev->start_mark, "alias to an unknown anchor");
+            break;
+        }
+        r->nodes += count_nodes(target);
+        if (r->nodes > DOC_MAX_NODES) {
+            rc = yfail(r, &ev->start_mark, "aliases expand to too many nodes");
+            break;
+        }
+        n = doc_clone(target);
+        rc = n ? 0 : -1;
+        break;
+    }
+    case YAML_MAPPING_START_EVENT:
+        n = doc_map_new();
+        rc = n && remember_anchor(r, ev->data.mapping_start.anchor, n) == 0 ? 0 : -1;
+        if (rc == 0)
+            rc = parse_mapping(r, ev, depth, n);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        n = doc_seq_new();
+        rc = n && remember_anchor(r, ev->data.sequence_start.anchor, n) == 0 ? 0 : -1;
+        if (rc == 0)
+            rc = parse_sequence(r, depth, n);
+        break;
+    default:
+        rc = yfail(r, &ev->start_mark, "unexpected YAML event");
+    }
+    if (n) {
+        n->line = (int)ev->start_mark.line + 1;
+        n->col = (int)ev->start_mark.column + 1;
+        r->nodes++;
+    }
+done:
+    yaml_event_delete(ev);
+    if (rc < 0) {
+        if (r->err && !r->err->msg[0])
+            mp_errf(r->err, "%s: doc %d: out of memory", r->name, r->doc_index);
+        doc_free(n);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static int parse_stream(yreader *r, doc_list *out)
+{
+    for (;;) {
+        yaml_event_t ev;
+        if (next_event(r, &ev) < 0)
+            return -1;
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            return 0;
+        }
+        if (t == YAML_DOCUMENT_START_EVENT) {
+            r->doc_index++;
+            forget_anchors(r);
+            yaml_event_delete(&ev);
+            continue;
+        }
+        if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_END_EVENT) {
+            yaml_event_delete(&ev);
+            continue;
+        }
+        doc_node *n = NULL;
+        if (parse_node(r, &ev, 0, &n) < 0)
+            return -1;
+        if (doc_is_null(n))
+            doc_free(n); /* an empty document between "---" lines */
+        else if (doc_list_push(out, n) < 0)
+            return mp_errf(r->err, "%s: out of memory", r->name);
+    }
+}
+
+int doc_parse_yaml(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+{
+    if (err)
+        err->msg[0] = '\0';
+    yreader r = {.name = name ? name : "<input>", .err = err};
+    if (!yaml_parser_initialize(&r.parser))
+        return mp_errf(err, "%s: cannot initialise the YAML parser", r.name);
+    yaml_parser_set_input_string(&r.parser, (const unsigned char *)buf, len);
+    size_t before = out->len;
+    int rc = parse_stream(&r, out);
+    forget_anchors(&r);
+    free(r.anchors);
+    yaml_parser_delete(&r.parser);
+    if (rc < 0) {
+        while (out->len > before)
+            doc_free(out->docs[--out->len]);
+    }
+    return rc;
+}
+
+/* ---- JSON ---- */
+
+static doc_node *from_cjson(const cJSON *j, int depth, const char *name, mp_err *err);
+
+static doc_node *json_number(const cJSON *j)
+{
+    double d = j->valuedouble;
+    char buf[64];
+    if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0) {
+        snprintf(buf, sizeof buf, "%.0f", d);
+        return doc_scalar_new(DOC_INT, buf);
+    }
+    snprintf(buf, sizeof buf, "%.17g", d);
+    return doc_scalar_new(DOC_FLOAT, buf);
+}
+
+static doc_node *json_container(const cJSON *j, int depth, const char *name, mp_err *err)
+{
+    bool is_obj = cJSON_IsObject(j);
+    doc_node *n = is_obj ? doc_map_new() : doc_seq_new();
+    for (const cJSON *c = j->child; n && c; c = c->next) {
+        doc_node *v = from_cjson(c, depth + 1, name, err);
+        if (!v) {
+            doc_free(n);
+            return NULL;
+        }
+        if (is_obj && doc_get(n, c->string)) {
+            mp_errf(err, "%s: duplicate key \"%.200s\"", name, c->string);
+            doc_free(v);
+            doc_free(n);
+            return NULL;
+        }
+        if ((is_obj ? doc_map_set(n, c->string, v) : doc_seq_push(n, v)) < 0) {
+            doc_free(n);
+            return NULL;
+        }
+    }
+    return n;
+}
+
+static doc_node *from_cjson(const cJSON *j, int depth, const char *name, mp_err *err)
+{
+    if (depth > DOC_MAX_DEPTH) {
+        mp_errf(err, "%s: nesting deeper than 256 levels", name);
+        return NULL;
+    }
+    if (cJSON_IsObject(j) || cJSON_IsArray(j))
+        return json_container(j, depth, name, err);
+    if (cJSON_IsString(j))
+        return doc_str_new(j->valuestring);
+    if (cJSON_IsNumber(j))
+        return json_number(j);
+    if (cJSON_IsBool(j))
+        return doc_bool_new(cJSON_IsTrue(j));
+    return doc_null_new();
+}
+
+static void line_col(const char *buf, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = buf; p < at; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+{
+    if (err)
+        err->msg[0] = '\0';
+    name = name ? name : "<input>";
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+    if (!j) {
+        int line, col;
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        if (!at || at < buf || at > buf + len)
+            at = buf;
+        line_col(buf, at, &line, &col);
+        return mp_errf(err, "%s: line %d col %d: malformed JSON", name, line, col);
+    }
+    doc_node *n = from_cjson(j, 0, name, err);
+    cJSON_Delete(j);
+    if (!n) {
+        if (err && !err->msg[0])
+            mp_errf(err, "%s: out of memory", name);
+        return -1;
+    }
+    if (doc_list_push(out, n) < 0)
+        return mp_errf(err, "%s: out of memory", name);
+    return 0;
+}
+
+int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+{
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+        i++;
+    if (i < len && (buf[i] == '{' || buf[i] == '['))
+        return doc_parse_json(buf, len, name, out, err);
+    return doc_parse_yaml(buf, len, name, out, err);
+}

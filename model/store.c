@@ -1,0 +1,662 @@
+/*
+ * store.c - object snapshot: a chained hash on kind/ns/name plus an array
+ * for iteration; tenants and the host index are derived lazily so a burst of
+ * watch events costs one rebuild, not one per event.
+ */
+#include "model/store.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/kobj.h"
+
+typedef struct entry {
+    store_obj pub; /* first: a store_obj * is an entry * */
+    char *kind, *ns, *name;
+    doc_node *doc;
+    uint64_t hash;
+    size_t slot;
+    size_t problems; /* derived */
+    struct entry *next;
+} entry;
+
+typedef struct host_node {
+    const char *host;
+    uint64_t hash;
+    const store_obj **objs;
+    size_t n, cap;
+    struct host_node *next;
+} host_node;
+
+struct mp_store {
+    entry **buckets;
+    size_t nbuckets;
+    entry **objs;
+    size_t n, cap;
+    unsigned long long gen;
+
+    unsigned long long derived_gen; /* gen the fields below were built for */
+    store_tenant *tenants;
+    size_t ntenants;
+    host_node **hosts;
+    size_t nhosts_buckets;
+};
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull; /* separator so "ab"+"c" != "a"+"bc" */
+}
+
+static uint64_t key_hash(const char *kind, const char *ns, const char *name)
+{
+    return fnv(fnv(fnv(14695981039346656037ull, kind), ns), name);
+}
+
+mp_store *store_new(void)
+{
+    mp_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->nbuckets = 256;
+    st->buckets = calloc(st->nbuckets, sizeof *st->buckets);
+    if (!st->buckets) {
+        free(st);
+        return NULL;
+    }
+    st->derived_gen = (unsigned long long)-1;
+    return st;
+}
+
+static void free_hosts(mp_store *st)
+{
+    for (size_t i = 0; i < st->nhosts_buckets; i++) {
+        host_node *h = st->hosts[i];
+        while (h) {
+            host_node *next = h->next;
+            free(h->objs);
+            free(h);
+            h = next;
+        }
+    }
+    free(st->hosts);
+    st->hosts = NULL;
+    st->nhosts_buckets = 0;
+}
+
+static void free_derived(mp_store *st)
+{
+    free(st->tenants);
+    st->tenants = NULL;
+    st->ntenants = 0;
+    free_hosts(st);
+    st->derived_gen = (unsigned long long)-1;
+}
+
+static void entry_free(entry *e)
+{
+    free(e->kind);
+    free(e->ns);
+    free(e->name);
+    doc_free(e->doc);
+    free(e);
+}
+
+void store_clear(mp_store *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->n; i++)
+        entry_free(st->objs[i]);
+    st->n = 0;
+    memset(st->buckets, 0, st->nbuckets * sizeof *st->buckets);
+    free_derived(st);
+    st->gen++;
+}
+
+void store_free(mp_store *st)
+{
+    if (!st)
+        return;
+    store_clear(st);
+    free(st->buckets);
+    free(st->objs);
+    free(st);
+}
+
+static entry **find_slot(const mp_store *st, const char *kind, const char *ns, const char *name,
+                         uint64_t h)
+{
+    entry **pp = &st->buckets[h & (st->nbuckets - 1)];
+    for (; *pp; pp = &(*pp)->next)
+        if ((*pp)->hash == h && !strcmp((*pp)->name, name) && !strcmp((*pp)->ns, ns) &&
+            !strcmp((*pp)->kind, kind))
+            return pp;
+    return pp;
+}
+
+static int grow_buckets(mp_store *st)
+{
+    size_t nb = st->nbuckets * 2;
+    entry **b = calloc(nb, sizeof *b);
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        e->next = b[e->hash & (nb - 1)];
+        b[e->hash & (nb - 1)] = e;
+    }
+    free(st->buckets);
+    st->buckets = b;
+    st->nbuckets = nb;
+    return 0;
+}
+
+static void entry_publish(entry *e, unsigned long long gen)
+{
+    e->pub.kind = e->kind;
+    e->pub.ns = e->ns;
+    e->pub.name = e->name;
+    e->pub.doc = e->doc;
+    e->pub.changed = gen;
+}
+
+static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char *ns,
+                      const char *name, uint64_t h, mp_err *err)
+{
+    if (st->n + 1 > st->nbuckets * 3 / 4 && grow_buckets(st) < 0)
+        goto oom;
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 64;
+        entry **o = realloc(st->objs, cap * sizeof *o);
+        if (!o)
+            goto oom;
+        st->objs = o;
+        st->cap = cap;
+    }
+    entry *e = calloc(1, sizeof *e);
+    if (!e)
+        goto oom;
+    e->kind = strdup(kind);
+    e->ns = strdup(ns);
+    e->name = strdup(name);
+    if (!e->kind || !e->ns || !e->name) {
+        e->doc = NULL;
+        entry_free(e);
+        goto oom;
+    }
+    e->doc = obj;
+    e->hash = h;
+    e->slot = st->n;
+    st->objs[st->n++] = e;
+    entry **pp = find_slot(st, kind, ns, name, h);
+    *pp = e;
+    st->gen++;
+    entry_publish(e, st->gen);
+    return 1;
+oom:
+    doc_free(obj);
+    return mp_errf(err, "store: out of memory");
+}
+
+int store_put(mp_store *st, doc_node *obj, mp_err *err)
+{
+    const char *kind = kobj_kind(obj);
+    const char *name = kobj_name(obj);
+    if (!kind || !*kind || !name || !*name) {
+        doc_free(obj);
+        return mp_errf(err, "store: object without kind or metadata.name");
+    }
+    const char *ns = kobj_namespace(obj);
+    if (!ns)
+        ns = "";
+    if (!strcmp(kind, "Secret")) {
+        doc_map_del(obj, "data");
+        doc_map_del(obj, "stringData");
+    }
+    uint64_t h = key_hash(kind, ns, name);
+    entry **pp = find_slot(st, kind, ns, name, h);
+    if (!*pp)
+        return insert_new(st, obj, kind, ns, name, h, err);
+    entry *e = *pp;
+    if (doc_equal(e->doc, obj, true)) {
+        doc_free(obj);
+        return 0;
+    }
+    doc_free(e->doc);
+    e->doc = obj;
+    st->gen++;
+    entry_publish(e, st->gen);
+    return 1;
+}
+
+int store_delete(mp_store *st, const char *kind, const char *ns, const char *name)
+{
+    if (!ns)
+        ns = "";
+    entry **pp = find_slot(st, kind, ns, name, key_hash(kind, ns, name));
+    entry *e = *pp;
+    if (!e)
+        return 0;
+    *pp = e->next;
+    st->objs[e->slot] = st->objs[--st->n];
+    st->objs[e->slot]->slot = e->slot;
+    entry_free(e);
+    st->gen++;
+    return 1;
+}
+
+unsigned long long store_generation(const mp_store *st)
+{
+    return st->gen;
+}
+
+size_t store_count(const mp_store *st, const char *kind)
+{
+    if (!kind)
+        return st->n;
+    size_t c = 0;
+    for (size_t i = 0; i < st->n; i++)
+        c += !strcmp(st->objs[i]->kind, kind);
+    return c;
+}
+
+const store_obj *store_get(const mp_store *st, const char *kind, const char *ns, const char *name)
+{
+    if (!ns)
+        ns = "";
+    entry *e = *find_slot(st, kind, ns, name, key_hash(kind, ns, name));
+    return e ? &e->pub : NULL;
+}
+
+static int kind_rank(const char *kind)
+{
+    static const char *const order[] = {"Ingress", "Gateway", "VirtualService"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(kind, order[i]))
+            return i;
+    return 3;
+}
+
+static bool is_network_kind(const char *kind)
+{
+    return kind_rank(kind) < 3;
+}
+
+static int cmp_obj(const void *a, const void *b)
+{
+    const store_obj *x = *(const store_obj *const *)a, *y = *(const store_obj *const *)b;
+    int r = kind_rank(x->kind) - kind_rank(y->kind);
+    if (!r)
+        r = strcmp(x->kind, y->kind);
+    if (!r)
+        r = strcmp(x->ns, y->ns);
+    return r ? r : strcmp(x->name, y->name);
+}
+
+size_t store_list(const mp_store *st, const char *kind, const char *ns, const store_obj ***out)
+{
+    *out = NULL;
+    size_t c = 0;
+    const store_obj **v = NULL;
+    if (st->n) {
+        v = malloc(st->n * sizeof *v);
+        if (!v)
+            return (size_t)-1;
+    }
+    for (size_t i = 0; i < st->n; i++) {
+        const entry *e = st->objs[i];
+        if (kind ? strcmp(e->kind, kind) != 0 : !is_network_kind(e->kind))
+            continue;
+        if (ns && strcmp(e->ns, ns) != 0)
+            continue;
+        v[c++] = &e->pub;
+    }
+    if (!c) {
+        free(v);
+        return 0;
+    }
+    qsort(v, c, sizeof *v, cmp_obj);
+    *out = v;
+    return c;
+}
+
+/* ---- hosts ---------------------------------------------------------- */
+
+static void add_host(const char **v, size_t *n, size_t cap, const char *h)
+{
+    if (!h || !*h || *n >= cap)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(v[i], h))
+            return;
+    v[(*n)++] = h;
+}
+
+static size_t count_host_slots(const doc_node *spec)
+{
+    size_t c = 0;
+    const doc_node *seqs[] = {doc_get(spec, "rules"), doc_get(spec, "hosts"),
+                              doc_get(spec, "servers")};
+    for (int i = 0; i < 3; i++) {
+        if (!doc_is_seq(seqs[i]))
+            continue;
+        c += seqs[i]->len;
+        if (i == 2)
+            for (size_t j = 0; j < seqs[i]->len; j++) {
+                const doc_node *hs = doc_get(doc_at(seqs[i], j), "hosts");
+                c += doc_is_seq(hs) ? hs->len : 0;
+            }
+    }
+    return c;
+}
+
+const char **store_obj_hosts(const store_obj *obj, size_t *n)
+{
+    *n = 0;
+    const doc_node *spec = doc_get(obj->doc, "spec");
+    if (!doc_is_map(spec))
+        return NULL;
+    size_t cap = count_host_slots(spec);
+    if (!cap)
+        return NULL;
+    const char **v = malloc(cap * sizeof *v);
+    if (!v)
+        return NULL;
+    if (!strcmp(obj->kind, "Ingress")) {
+        const doc_node *rules = doc_get(spec, "rules");
+        for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
+            add_host(v, n, cap, doc_get_str(doc_at(rules, i), "host"));
+    } else if (!strcmp(obj->kind, "VirtualService")) {
+        const doc_node *hs = doc_get(spec, "hosts");
+        for (size_t i = 0; doc_is_seq(hs) && i < hs->len; i++)
+            add_host(v, n, cap, doc_str(doc_at(hs, i)));
+    } else if (!strcmp(obj->kind, "Gateway")) {
+        const doc_node *sv = doc_get(spec, "servers");
+        for (size_t i = 0; doc_is_seq(sv) && i < sv->len; i++) {
+            const doc_node *hs = doc_get(doc_at(sv, i), "hosts");
+            for (size_t j = 0; doc_is_seq(hs) && j < hs->len; j++) {
+                const char *h = doc_str(doc_at(hs, j));
+                const char *slash = h ? strchr(h, '/') : NULL;
+                add_host(v, n, cap, slash ? slash + 1 : h);
+            }
+        }
+    }
+    if (!*n) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
+{
+    if (!st->nhosts_buckets)
+        return NULL;
+    for (host_node *x = st->hosts[h & (st->nhosts_buckets - 1)]; x; x = x->next)
+        if (x->hash == h && !strcmp(x->host, host))
+            return x;
+    return NULL;
+}
+
+static int host_add(mp_store *st, const char *host, const store_obj *o)
+{
+    uint64_t h = fnv(14695981039346656037ull, host);
+    host_node *x = host_lookup(st, host, h);
+    if (!x) {
+        x = calloc(1, sizeof *x);
+        if (!x)
+            return -1;
+        x->host = host;
+        x->hash = h;
+        x->next = st->hosts[h & (st->nhosts_buckets - 1)];
+        st->hosts[h & (st->nhosts_buckets - 1)] = x;
+    }
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 4;
+        const store_obj **v = realloc(x->objs, cap * sizeof *v);
+        if (!v)
+            return -1;
+        x->objs = v;
+        x->cap = cap;
+    }
+    x->objs[x->n++] = o;
+    return 0;
+}
+
+/* ---- derived: host index, problems, tenants ------------------------- */
+
+static const char *ingress_class(const doc_node *doc)
+{
+    const char *c = kobj_annotation(doc, "kubernetes.io/ingress.class");
+    return c ? c : doc_str(doc_getv(doc, "spec", "ingressClassName", NULL));
+}
+
+/* Paused by App Launchpad or suspended for debt: the controller ignores it. */
+static bool ingress_routed(const doc_node *doc)
+{
+    const char *c = ingress_class(doc);
+    return !c || (strcmp(c, "pause") != 0 && strcmp(c, "disable") != 0);
+}
+
+static bool routes_traffic(const entry *e)
+{
+    if (!strcmp(e->kind, "Ingress"))
+        return ingress_routed(e->doc);
+    return !strcmp(e->kind, "VirtualService");
+}
+
+static int build_hosts(mp_store *st)
+{
+    size_t nb = 64;
+    while (nb < st->n * 2)
+        nb *= 2;
+    st->hosts = calloc(nb, sizeof *st->hosts);
+    if (!st->hosts)
+        return -1;
+    st->nhosts_buckets = nb;
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        size_t nh;
+        const char **hs = store_obj_hosts(&e->pub, &nh);
+        for (size_t j = 0; j < nh; j++)
+            if (host_add(st, hs[j], &e->pub) < 0) {
+                free(hs);
+                return -1;
+            }
+        free(hs);
+    }
+    return 0;
+}
+
+static size_t host_conflicts(const mp_store *st, const entry *e)
+{
+    if (!routes_traffic(e))
+        return 0;
+    size_t nh, c = 0;
+    const char **hs = store_obj_hosts(&e->pub, &nh);
+    for (size_t j = 0; j < nh; j++) {
+        const host_node *x = host_lookup(st, hs[j], fnv(14695981039346656037ull, hs[j]));
+        for (size_t k = 0; x && k < x->n; k++) {
+            const entry *o = (const entry *)x->objs[k];
+            if (strcmp(o->ns, e->ns) != 0 && routes_traffic(o)) {
+                c++;
+                break;
+            }
+        }
+    }
+    free(hs);
+    return c;
+}
+
+static size_t missing_gateways(const mp_store *st, const entry *e)
+{
+    if (strcmp(e->kind, "VirtualService") != 0)
+        return 0;
+    const doc_node *gws = doc_getv(e->doc, "spec", "gateways", NULL);
+    size_t c = 0;
+    for (size_t i = 0; doc_is_seq(gws) && i < gws->len; i++) {
+        const char *g = doc_str(doc_at(gws, i));
+        if (!g || !strcmp(g, "mesh"))
+            continue;
+        const char *slash = strchr(g, '/');
+        char ns[256];
+        const char *name = g;
+        if (slash && (size_t)(slash - g) < sizeof ns) {
+            memcpy(ns, g, (size_t)(slash - g));
+            ns[slash - g] = 0;
+            name = slash + 1;
+        } else {
+            strcpy(ns, e->ns[0] && strlen(e->ns) < sizeof ns ? e->ns : "");
+        }
+        c += store_get(st, "Gateway", ns, name) == NULL;
+    }
+    return c;
+}
+
+static int cmp_tenant(const void *a, const void *b)
+{
+    return strcmp(((const store_tenant *)a)->ns, ((const store_tenant *)b)->ns);
+}
+
+static store_tenant *tenant_find(store_tenant *v, size_t n, const char *ns)
+{
+    store_tenant key = {.ns = ns};
+    return bsearch(&key, v, n, sizeof *v, cmp_tenant);
+}
+
+static bool ns_suspended(const doc_node *nsdoc)
+{
+    const char *d = kobj_annotation(nsdoc, "debt.sealos/status");
+    const char *n = kobj_annotation(nsdoc, "network.sealos.io/status");
+    return (d && (!strcmp(d, "Suspend") || !strcmp(d, "TerminateSuspend"))) ||
+           (n && !strcmp(n, "Suspend"));
+}
+
+/* Tenant namespaces: the namespaces of namespaced objects plus Namespace
+ * objects' names, deduplicated after sorting. */
+static int collect_tenants(mp_store *st)
+{
+    store_tenant *v = calloc(st->n ? st->n : 1, sizeof *v);
+    if (!v)
+        return -1;
+    size_t c = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        const entry *e = st->objs[i];
+        const char *ns = e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+        if (ns)
+            v[c++].ns = ns;
+    }
+    qsort(v, c, sizeof *v, cmp_tenant);
+    size_t u = 0;
+    for (size_t i = 0; i < c; i++)
+        if (!u || strcmp(v[u - 1].ns, v[i].ns) != 0)
+            v[u++] = v[i];
+    st->tenants = v;
+    st->ntenants = u;
+    return 0;
+}
+
+static tenant_state decide_state(const store_tenant *t, size_t active, size_t debt_paused,
+                                 bool suspended)
+{
+    if (suspended || (t->n_ing && debt_paused == t->n_ing && !t->n_gw && !t->n_vs))
+        return TENANT_SUSPENDED;
+    if (!t->n_ing && !t->n_gw && !t->n_vs)
+        return TENANT_EMPTY;
+    if (!t->n_gw && !t->n_vs)
+        return TENANT_INGRESS_ONLY;
+    return active ? TENANT_MIXED : TENANT_ISTIO;
+}
+
+static void count_tenants(mp_store *st)
+{
+    size_t *active = calloc(st->ntenants ? st->ntenants : 1, sizeof *active);
+    size_t *debt = calloc(st->ntenants ? st->ntenants : 1, sizeof *debt);
+    bool *susp = calloc(st->ntenants ? st->ntenants : 1, sizeof *susp);
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        bool isns = !strcmp(e->kind, "Namespace");
+        store_tenant *t = tenant_find(st->tenants, st->ntenants, isns ? e->name : e->ns);
+        if (!t)
+            continue;
+        size_t ti = (size_t)(t - st->tenants);
+        e->problems = host_conflicts(st, e) + missing_gateways(st, e);
+        t->problems += e->problems;
+        if (isns) {
+            if (susp)
+                susp[ti] = ns_suspended(e->doc);
+        } else if (!strcmp(e->kind, "Ingress")) {
+            t->n_ing++;
+            const char *mig = kobj_annotation(e->doc, "sealos.io/migrated-to-istio");
+            bool migrated = mig && !strcmp(mig, "true");
+            if (active && ingress_routed(e->doc) && !migrated)
+                active[ti]++;
+            if (debt && kobj_annotation(e->doc, "sealos.io/original-suspend-state"))
+                debt[ti]++;
+        } else if (!strcmp(e->kind, "Gateway")) {
+            t->n_gw++;
+        } else if (!strcmp(e->kind, "VirtualService")) {
+            t->n_vs++;
+        } else {
+            t->n_other++;
+        }
+    }
+    for (size_t i = 0; i < st->ntenants; i++)
+        st->tenants[i].state = decide_state(&st->tenants[i], active ? active[i] : 1,
+                                            debt ? debt[i] : 0, susp ? susp[i] : false);
+    free(active);
+    free(debt);
+    free(susp);
+}
+
+static void ensure_derived(mp_store *st)
+{
+    if (st->derived_gen == st->gen)
+        return;
+    free_derived(st);
+    if (build_hosts(st) < 0 || collect_tenants(st) < 0) {
+        free_derived(st);
+        return;
+    }
+    count_tenants(st);
+    st->derived_gen = st->gen;
+}
+
+const store_tenant *store_tenants(mp_store *st, size_t *n)
+{
+    ensure_derived(st);
+    *n = st->ntenants;
+    return st->tenants;
+}
+
+const store_tenant *store_tenant_get(mp_store *st, const char *ns)
+{
+    ensure_derived(st);
+    return ns ? tenant_find(st->tenants, st->ntenants, ns) : NULL;
+}
+
+const char *tenant_state_name(tenant_state s)
+{
+    static const char *const names[] = {
+        [TENANT_EMPTY] = "empty", [TENANT_INGRESS_ONLY] = "ingress-only", [TENANT_MIXED] = "mixed",
+        [TENANT_ISTIO] = "istio", [TENANT_SUSPENDED] = "suspended",
+    };
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+const store_obj *const *store_by_host(mp_store *st, const char *host, size_t *n)
+{
+    ensure_derived(st);
+    const host_node *x = host_lookup(st, host, fnv(14695981039346656037ull, host));
+    *n = x ? x->n : 0;
+    return x ? (const store_obj *const *)x->objs : NULL;
+}
+
+bool store_obj_conflicts(mp_store *st, const store_obj *obj)
+{
+    ensure_derived(st);
+    return host_conflicts(st, (const entry *)obj) > 0;
+}

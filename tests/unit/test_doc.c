@@ -1,0 +1,250 @@
+/* test_doc.c - the document tree, YAML/JSON decoding and canonical encoding. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/doc.h"
+#include "model/emit.h"
+#include "model/kobj.h"
+#include "model/parse.h"
+
+static doc_node *parse1(const char *yaml)
+{
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err = {{0}};
+    ck_assert_msg(doc_parse_auto(yaml, strlen(yaml), "t.yaml", &l, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(l.len, 1);
+    doc_node *d = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    return d;
+}
+
+static char *yaml_of(const doc_node *d)
+{
+    mp_err err;
+    char *s = doc_emit_yaml(d, NULL, &err);
+    ck_assert_msg(s != NULL, "%s", err.msg);
+    return s;
+}
+
+START_TEST(scalar_types_follow_yaml11)
+{
+    doc_node *d = parse1("a: 300\nb: \"300\"\nc: on\nd: yes\ne: ~\nf: 1.5\ng: '*'\nh: web\n"
+                         "i: 0x1F\nj: 1e3\nk: n\n");
+    ck_assert_int_eq(doc_get(d, "a")->type, DOC_INT);
+    ck_assert_int_eq(doc_get(d, "b")->type, DOC_STR);
+    ck_assert_int_eq(doc_get(d, "c")->type, DOC_BOOL);
+    ck_assert_str_eq(doc_get_str(d, "c"), "true");
+    ck_assert_str_eq(doc_get_str(d, "d"), "true");
+    ck_assert_str_eq(doc_get_str(d, "k"), "false");
+    ck_assert_int_eq(doc_get(d, "e")->type, DOC_NULL);
+    ck_assert_int_eq(doc_get(d, "f")->type, DOC_FLOAT);
+    ck_assert_int_eq(doc_get(d, "g")->type, DOC_STR);
+    ck_assert_int_eq(doc_get(d, "h")->type, DOC_STR);
+    long long v;
+    ck_assert(doc_as_int(doc_get(d, "i"), &v));
+    ck_assert_int_eq(v, 31);
+    ck_assert_int_eq(doc_get(d, "j")->type, DOC_FLOAT);
+    doc_free(d);
+}
+END_TEST
+
+START_TEST(strings_that_look_like_other_types_are_quoted)
+{
+    doc_node *m = doc_map_new();
+    const char *tricky[] = {"300", "*",    "on", "yes", "null", "",     "1.5", "true",
+                            " x",  "a: b", "#x", "-",   "0777", "1:20", "@x",  "n"};
+    char key[8];
+    for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++) {
+        snprintf(key, sizeof key, "k%zu", i);
+        doc_map_set_str(m, key, tricky[i]);
+    }
+    doc_map_set_str(m, "plain", "https://*.cloud.sealos.io");
+    char *y = yaml_of(m);
+    ck_assert_ptr_nonnull(strstr(y, "k0: \"300\"\n"));
+    ck_assert_ptr_nonnull(strstr(y, "k1: \"*\"\n"));
+    ck_assert_ptr_nonnull(strstr(y, "k2: \"on\"\n"));
+    ck_assert_ptr_nonnull(strstr(y, "k5: \"\"\n"));
+    ck_assert_ptr_nonnull(strstr(y, "plain: https://*.cloud.sealos.io\n"));
+    /* and every one of them reads back as the same string */
+    doc_node *back = parse1(y);
+    ck_assert(doc_equal(m, back, true));
+    free(y);
+    doc_free(back);
+    doc_free(m);
+}
+END_TEST
+
+START_TEST(object_keys_come_first_rest_keeps_order)
+{
+    doc_node *d = parse1("spec: {b: 1, a: 2}\nzeta: 1\nmetadata: {name: x}\nkind: Gateway\n"
+                         "apiVersion: networking.istio.io/v1\n");
+    char *y = yaml_of(d);
+    ck_assert_str_eq(y, "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n"
+                        "  name: x\nspec:\n  b: 1\n  a: 2\nzeta: 1\n");
+    free(y);
+    doc_free(d);
+}
+END_TEST
+
+START_TEST(multiline_and_empty_containers)
+{
+    doc_node *d = parse1("a: |\n  line1\n  line2\nb: []\nc: {}\n");
+    char *y = yaml_of(d);
+    ck_assert_str_eq(y, "a: |\n  line1\n  line2\nb: []\nc: {}\n");
+    free(y);
+    doc_free(d);
+}
+END_TEST
+
+START_TEST(anchors_merge_keys_and_multi_documents)
+{
+    const char *src = "---\nbase: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\nref: *b\n---\n---\n"
+                      "second: true\n";
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err;
+    ck_assert_msg(doc_parse_yaml(src, strlen(src), "m.yaml", &l, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(l.len, 2);
+    doc_node *d = l.docs[0];
+    ck_assert_str_eq(doc_str(doc_getv(d, "other", "x", NULL)), "1");
+    ck_assert_str_eq(doc_str(doc_getv(d, "other", "y", NULL)), "3");
+    ck_assert_str_eq(doc_str(doc_getv(d, "ref", "y", NULL)), "2");
+    ck_assert(doc_getv(d, "ref", NULL) != doc_getv(d, "base", NULL));
+    doc_list_free(&l);
+}
+END_TEST
+
+START_TEST(errors_name_file_document_and_line)
+{
+    const char *src = "a: 1\n---\nb: [1, 2\nc: 3\n";
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err;
+    ck_assert_int_eq(doc_parse_yaml(src, strlen(src), "bad.yaml", &l, &err), -1);
+    ck_assert_uint_eq(l.len, 0); /* nothing half-parsed is kept */
+    ck_assert_ptr_nonnull(strstr(err.msg, "bad.yaml: doc 2: line"));
+    const char *dup = "a: 1\na: 2\n";
+    ck_assert_int_eq(doc_parse_yaml(dup, strlen(dup), "dup.yaml", &l, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "duplicate key \"a\""));
+    const char *json = "{\"a\": 1,\n \"b\": }";
+    ck_assert_int_eq(doc_parse_json(json, strlen(json), "x.json", &l, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "x.json: line 2"));
+}
+END_TEST
+
+START_TEST(billion_laughs_is_refused)
+{
+    /* l9 would expand to 10^10 nodes */
+    char src[4096];
+    int n = snprintf(src, sizeof src, "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+        n += snprintf(src + n, sizeof src - (size_t)n, "l%d: &l%d [", i, i);
+        for (int k = 0; k < 10; k++)
+            n += snprintf(src + n, sizeof src - (size_t)n, "%s*l%d", k ? ", " : "", i - 1);
+        n += snprintf(src + n, sizeof src - (size_t)n, "]\n");
+    }
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err;
+    ck_assert_int_eq(doc_parse_yaml(src, (size_t)n, "bomb.yaml", &l, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "too many nodes"));
+}
+END_TEST
+
+START_TEST(json_roundtrip_keeps_types)
+{
+    doc_node *d = parse1("{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+                         "\"s\"}, \"spec\": {\"ports\": [{\"port\": 80, \"name\": \"80\"}], "
+                         "\"x\": null, \"t\": true, \"f\": 0.5}}");
+    mp_err err;
+    char *j = doc_emit_json(d, false, NULL, &err);
+    ck_assert_str_eq(j, "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"},"
+                        "\"spec\":{\"ports\":[{\"port\":80,\"name\":\"80\"}],\"x\":null,"
+                        "\"t\":true,\"f\":0.5}}");
+    char *pretty = doc_emit_json(d, true, NULL, &err);
+    ck_assert_ptr_null(strchr(pretty, '\t'));
+    ck_assert_ptr_nonnull(strstr(pretty, "\n  \"kind\": \"Service\""));
+    char *y = yaml_of(d);
+    ck_assert_ptr_nonnull(strstr(y, "name: \"80\"\n"));
+    free(j);
+    free(pretty);
+    free(y);
+    doc_free(d);
+}
+END_TEST
+
+START_TEST(flatten_expands_lists_and_rejects_non_objects)
+{
+    const char *src = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, "
+                      "metadata: {name: a, namespace: ns-a}}\n- {apiVersion: v1, kind: Service, "
+                      "metadata: {name: b}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: "
+                      "{name: ns-a}\n";
+    doc_list l, objs;
+    doc_list_init(&l);
+    doc_list_init(&objs);
+    mp_err err;
+    ck_assert_int_eq(doc_parse_yaml(src, strlen(src), "l.yaml", &l, &err), 0);
+    ck_assert_int_eq(kobj_flatten(&l, &objs, "l.yaml", &err), 0);
+    ck_assert_uint_eq(objs.len, 3);
+    char ref[128];
+    ck_assert_str_eq(kobj_ref(objs.docs[0], ref, sizeof ref), "service ns-a/a");
+    ck_assert_str_eq(kobj_ref(objs.docs[2], ref, sizeof ref), "namespace ns-a");
+    doc_list_free(&objs);
+
+    const char *bad = "apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n";
+    ck_assert_int_eq(doc_parse_yaml(bad, strlen(bad), "b.yaml", &l, &err), 0);
+    ck_assert_int_eq(kobj_flatten(&l, &objs, "b.yaml", &err), -1);
+    ck_assert_str_eq(err.msg, "b.yaml: doc 1: Service: metadata.name: missing");
+    ck_assert_uint_eq(objs.len, 0);
+    doc_list_free(&objs);
+}
+END_TEST
+
+START_TEST(tree_edits_keep_order)
+{
+    doc_node *m = doc_map_new();
+    doc_map_set_str(m, "a", "1");
+    doc_map_set_str(m, "b", "2");
+    doc_map_set_str(m, "c", "3");
+    doc_map_set_str(m, "a", "x"); /* replace in place */
+    ck_assert_str_eq(m->keys[0], "a");
+    ck_assert_str_eq(doc_get_str(m, "a"), "x");
+    doc_map_del(m, "b");
+    ck_assert_uint_eq(m->len, 2);
+    ck_assert_str_eq(m->keys[1], "c");
+    const char *order[] = {"c"};
+    doc_map_order(m, order, 1);
+    ck_assert_str_eq(m->keys[0], "c");
+    doc_node *c = doc_clone(m);
+    ck_assert(doc_equal(m, c, true));
+    doc_map_set_str(c, "z", "9");
+    ck_assert(!doc_equal(m, c, false));
+    doc_free(c);
+    doc_free(m);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("doc");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, scalar_types_follow_yaml11);
+    tcase_add_test(tc, strings_that_look_like_other_types_are_quoted);
+    tcase_add_test(tc, object_keys_come_first_rest_keeps_order);
+    tcase_add_test(tc, multiline_and_empty_containers);
+    tcase_add_test(tc, anchors_merge_keys_and_multi_documents);
+    tcase_add_test(tc, errors_name_file_document_and_line);
+    tcase_add_test(tc, billion_laughs_is_refused);
+    tcase_add_test(tc, json_roundtrip_keeps_types);
+    tcase_add_test(tc, flatten_expands_lists_and_rejects_non_objects);
+    tcase_add_test(tc, tree_edits_keep_order);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
