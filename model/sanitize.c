@@ -134,11 +134,14 @@ static bool is_bidi_control(uint32_t cp)
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* The C1 control at s[i] (raw byte or UTF-8 U+0080-U+009F), or -1.
- * *n gets its length in bytes. */
+/* The C1 control at s[i], or -1; *n gets its length in bytes. Encoded
+ * U+0080-U+009F are all C1. Of the raw bytes 0x80-0x9f (invalid UTF-8,
+ * usually a stray continuation byte of mis-encoded text) only 0x9b, the
+ * 8-bit CSI, counts: the others become U+FFFD rather than open a string
+ * that would swallow the rest of the text. */
 static int c1_at(const unsigned char *u, size_t len, size_t i, size_t *n)
 {
-    if (u[i] >= 0x80 && u[i] <= 0x9f) {
+    if (u[i] == C1_CSI) {
         *n = 1;
         return u[i];
     }
@@ -360,7 +363,7 @@ static size_t fit_core(const char *s, size_t len, bool clean, size_t cols, char 
             mark_w = w;
         }
     }
-    if (lost) {
+    if (lost && cap >= sizeof SAN_ELLIPSIS) {
         o = mark_o;
         w = mark_w;
         if (o + sizeof SAN_ELLIPSIS <= cap) {

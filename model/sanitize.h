@@ -8,9 +8,10 @@
  * What san_clean removes:
  *   - whole escape sequences: CSI (`ESC [` ... final byte 0x40-0x7e), OSC
  *     (`ESC ]` ... BEL or ESC \), DCS/SOS/PM/APC strings (`ESC P/X/^/_` ...
- *     ESC \), two-byte `ESC x`, the 8-bit C1 forms (0x9b CSI, 0x9d OSC, ...
- *     as raw bytes or as UTF-8 U+0080..U+009F); an unterminated sequence
- *     swallows the rest of the input (safer than guessing where it ends);
+ *     ESC \), two-byte `ESC x`, the C1 forms of all of these encoded as
+ *     UTF-8 (U+009B CSI, U+009D OSC, ...) and the raw 8-bit CSI byte 0x9b;
+ *     an unterminated string swallows the rest of the input (safer than
+ *     guessing where it ends);
  *   - C0 controls (0x00-0x1f), DEL (0x7f), C1 (U+0080-U+009F);
  *   - bidi controls (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069): a
  *     host containing RLO (U+202E) would otherwise display reversed and
@@ -18,7 +19,9 @@
  * TAB and LF become one space unless SAN_KEEP_TAB / SAN_KEEP_NEWLINE is
  * given (so "a\nb" reads "a b" in a table cell); CR is always dropped.
  * Invalid UTF-8 (bad lead/continuation bytes, overlongs, surrogates,
- * > U+10FFFF, truncated sequences) becomes U+FFFD, one per bad sequence.
+ * > U+10FFFF, truncated sequences) becomes U+FFFD, one per maximal bad
+ * subpart; raw bytes 0x80-0x9f other than 0x9b are invalid UTF-8 too (a
+ * UTF-8 terminal never reads them as C1, and they never reach it).
  *
  * Widths follow wcwidth(3) for a UTF-8 locale, from a built-in table (no
  * locale state): combining marks and zero-width chars 0, East Asian Wide /
@@ -79,7 +82,7 @@ char *san_truncate(const char *s, size_t len, size_t cols);
  * truncate to cols into out (cap bytes, NUL-terminated, never a split
  * character). Returns the columns used (<= cols); no allocation. When cap
  * is too small for the text that fits, the text is cut earlier and still
- * ends with the ellipsis when anything was lost. */
+ * ends with the ellipsis when anything was lost (cap >= 4). */
 size_t san_fit(const char *s, size_t cols, char *out, size_t cap);
 
 #endif
