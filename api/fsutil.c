@@ -47,16 +47,33 @@ static int read_fd(int fd, const char *path, char **buf, size_t *len, mp_err *er
     return 0;
 }
 
-int fs_read_file(const char *path, char **buf, size_t *len, mp_err *err)
+char *fs_read_file(const char *path, size_t *len, mp_err *err)
 {
-    if (!strcmp(path, "-"))
-        return read_fd(STDIN_FILENO, "<stdin>", buf, len, err);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return mp_errf(err, "%s: %s", path, strerror(errno));
-    int rc = read_fd(fd, path, buf, len, err);
-    close(fd);
-    return rc;
+    char *buf = NULL;
+    size_t n = 0;
+    int rc;
+    if (!strcmp(path, "-")) {
+        rc = read_fd(STDIN_FILENO, "<stdin>", &buf, &n, err);
+    } else {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            mp_errf(err, "%s: %s", path, strerror(errno));
+            return NULL;
+        }
+        rc = read_fd(fd, path, &buf, &n, err);
+        close(fd);
+    }
+    if (rc < 0)
+        return NULL;
+    if (len)
+        *len = n;
+    return buf;
+}
+
+bool fs_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err)

@@ -2,13 +2,14 @@
  * fsutil.h - whole-file reads and atomic writes.
  *
  * Ownership: fs_read_file returns a malloc'd, NUL-terminated buffer the
- * caller frees. fs_write_atomic writes a temp file beside the target,
+ * caller frees. (Shared by manifests, config and theme loading.) fs_write_atomic writes a temp file beside the target,
  * fsyncs and renames it over the target, so readers see the old or the new
  * file, never half of one.
  */
 #ifndef MESHPANEL_FSUTIL_H
 #define MESHPANEL_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/err.h"
@@ -16,8 +17,11 @@
 /* Files larger than this are refused (a manifest is not a disk image). */
 #define FS_MAX_FILE (256u * 1024u * 1024u)
 
-/* path "-" reads standard input. */
-int fs_read_file(const char *path, char **buf, size_t *len, mp_err *err);
+/* Reads a whole file; path "-" reads standard input. Returns NULL with err
+ * "PATH: reason". len may be NULL. */
+char *fs_read_file(const char *path, size_t *len, mp_err *err);
+/* True when path names an existing regular file. */
+bool fs_is_file(const char *path);
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err);
 
 #endif

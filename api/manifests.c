@@ -132,7 +132,8 @@ int manifests_load(const char *path, doc_list *out, mp_err *err)
     for (size_t i = 0; rc == 0 && i < files.len; i++) {
         char *buf = NULL;
         size_t len = 0;
-        rc = fs_read_file(files.v[i], &buf, &len, err);
+        buf = fs_read_file(files.v[i], &len, err);
+        rc = buf ? 0 : -1;
         if (rc == 0)
             rc = manifests_parse(buf, len, !strcmp(files.v[i], "-") ? "<stdin>" : files.v[i], &all,
                                  err);

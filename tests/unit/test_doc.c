@@ -132,6 +132,7 @@ START_TEST(errors_name_file_document_and_line)
     const char *json = "{\"a\": 1,\n \"b\": }";
     ck_assert_int_eq(doc_parse_json(json, strlen(json), "x.json", &l, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "x.json: line 2"));
+    doc_list_free(&l);
 }
 END_TEST
 
