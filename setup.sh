@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PKGS=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
-      check python3 python3-yaml tmux)
+      check python3 python3-yaml python3-jsonschema openssl tmux)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
