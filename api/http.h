@@ -1,0 +1,105 @@
+/*
+ * http.h - requests to the Kubernetes API server over libcurl.
+ *
+ * One khttp owns one CURL easy handle that every blocking request reuses, so
+ * the connection stays open (keep-alive; HTTP/2 when the server offers it
+ * over TLS). Each request gets: User-Agent meshpanel/<version>, gzip and
+ * friends (Accept-Encoding), connect + whole-request timeouts, TLS
+ * verification unless the kubeconfig says insecure-skip-tls-verify, the CA
+ * and client certificate as in-memory blobs, and the user's credential
+ * (bearer token, basic auth, client certificate or exec plugin).
+ *
+ * Retries: reads (GET) are retried on network errors, 429 and 5xx with
+ * capped exponential backoff; 429 honours Retry-After. Writes are retried
+ * only when the server provably did not act on them: 429 (rejected before
+ * processing) and connection failures before anything was sent. With an exec
+ * plugin, a 401 re-runs the plugin once and retries (kubectl does the same).
+ * A streamed 2xx body that already reached its sink is never retried.
+ *
+ * Errors are one line naming what was attempted, decoded from the server's
+ * Status object:  `list virtualservices.networking.istio.io in namespace
+ * "ns-b": forbidden (403): ...`. Credentials never appear in a message: any
+ * occurrence of the token or password in server text is replaced.
+ *
+ * Ownership: khttp borrows the kube_conn (it must outlive the khttp; the exec
+ * credential cache inside it is updated). kresp owns its body (kresp_free).
+ * Not thread-safe: one event loop owns a khttp.
+ */
+#ifndef MESHPANEL_HTTP_H
+#define MESHPANEL_HTTP_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api/kubeconfig.h"
+#include "model/err.h"
+
+typedef struct {
+    long timeout_ms;         /* whole request; 0: 60 s. Watches ignore it. */
+    long connect_timeout_ms; /* 0: 10 s */
+    int max_attempts;        /* 0: 5 */
+    long backoff_ms;         /* first retry delay; 0: 250 ms, doubled each time */
+    long backoff_max_ms;     /* cap; 0: 8 s (also caps Retry-After) */
+} khttp_opts;
+
+/* Receives a 2xx body as it arrives. Return n to go on, anything else aborts
+ * the transfer (the request then fails with the sink's error). */
+typedef size_t (*khttp_sink)(const char *data, size_t n, void *ud);
+
+typedef struct {
+    const char *method; /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+    const char *path;   /* "/apis/networking.k8s.io/v1/namespaces/ns-a/ingresses" */
+    const char *query;  /* "limit=500&continue=..." already escaped, or NULL */
+    const char *accept; /* NULL: application/json */
+    const char *content_type;
+    const char *body;
+    size_t body_len;
+    /* What the request does, for error messages: */
+    const char *verb;     /* "list", "get", "create", "update", "patch", "delete", "watch" */
+    const char *resource; /* "ingresses.networking.k8s.io" */
+    const char *ns;       /* NULL: cluster-scoped, or all namespaces when all_ns */
+    const char *name;     /* NULL for collections */
+    bool all_ns;
+    khttp_sink sink; /* optional: stream 2xx bodies here instead of kresp.body */
+    void *sink_ud;
+} kreq;
+
+typedef struct {
+    long status; /* HTTP status, 0 when no response */
+    char *body;  /* NUL-terminated; NULL when streamed to a sink */
+    size_t len;
+    int attempts; /* how many times the request was sent */
+} kresp;
+
+typedef struct khttp khttp;
+
+khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err);
+void khttp_free(khttp *c);
+kube_conn *khttp_conn(khttp *c);
+
+/* Sends the request (with retries). 0 on a 2xx answer; -1 with err set
+ * otherwise (resp->status then says what the server answered, 0 for network
+ * failures). resp may be NULL when the caller only needs success. */
+int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err);
+void kresp_free(kresp *r);
+
+/* For streaming transfers driven elsewhere (watch.c): sets URL, TLS, auth,
+ * proxy and headers of rq on h. *headers must be freed with
+ * curl_slist_free_all once the transfer is done. No request timeout is set. */
+int khttp_prepare(khttp *c, CURL *h, const kreq *rq, struct curl_slist **headers, mp_err *err);
+/* The one-line error for a non-2xx answer (or a curl failure when status is
+ * 0 and curl_msg is set), scrubbed of credentials. Returns -1. */
+int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t len,
+               const char *curl_msg, mp_err *err);
+/* Replaces credentials that might appear in msg. */
+void khttp_scrub(const khttp *c, mp_err *err);
+/* Called after a 401 on a streaming transfer: drops a cached exec credential
+ * so the next prepare runs the plugin again. True when that may help. */
+bool khttp_auth_expired(khttp *c);
+/* Parses Retry-After seconds from a "Retry-After: N" header line; -1 if not. */
+long khttp_retry_after(const char *line, size_t len);
+/* Backoff delay of attempt n (1-based) in ms. */
+long khttp_backoff_ms(const khttp *c, int attempt);
+
+#endif
