@@ -56,24 +56,34 @@ typedef struct {
     bool regex;                 /* use-regex or rewrite-target: host-wide regex mode */
     const char *rewrite_target; /* with $N already turned into \N */
     const char *app_root;
-    int ssl_redirect;           /* -1 unset, 0, 1 */
+    int ssl_redirect; /* -1 unset, 0, 1 */
     bool force_ssl_redirect;
     backend_proto proto;
-    long connect_timeout;       /* seconds, -1 unset */
-    const char *timeout;        /* VS timeout ("300s") or NULL: omitted */
-    long retry_attempts;        /* -1: Istio default */
+    long connect_timeout; /* seconds, -1 unset */
+    const char *timeout;  /* VS timeout ("300s") or NULL: omitted */
+    long retry_attempts;  /* -1: Istio default */
     char retry_on[160];
-    doc_node *cors;             /* a complete corsPolicy map, or NULL */
+    doc_node *cors; /* a complete corsPolicy map, or NULL */
     canary_settings can;
     /* permanent-redirect / temporal-redirect resolved into VS redirect */
     doc_node *redirect;
     const char *upstream_vhost;
-    hdr_mods hdr;        /* per route: x-forwarded-prefix, configuration-snippet */
-    hdr_mods server_hdr; /* per host: server-snippet */
+    hdr_mods hdr;                       /* per route: x-forwarded-prefix, configuration-snippet */
+    hdr_mods server_hdr;                /* per host: server-snippet */
     doc_node *allow_cidrs, *deny_cidrs; /* seqs of strings or NULL */
-    const char *lb_simple;       /* DR loadBalancer.simple */
-    doc_node *consistent_hash;   /* DR loadBalancer.consistentHash map */
-    char *owned[8];              /* strings built by handlers, freed with the settings */
+    const char *lb_simple;              /* DR loadBalancer.simple */
+    doc_node *consistent_hash;          /* DR loadBalancer.consistentHash map */
+    /* Raw values that only mean something together; read by ann_finish. */
+    struct {
+        long read_t, send_t, tries;
+        const char *next_upstream;
+        bool cors;
+        const char *origin, *methods, *headers, *expose, *credentials, *max_age;
+        const char *perm, *perm_code, *temp, *temp_code;
+        bool affinity;
+        const char *cookie_name, *cookie_path, *cookie_max_age, *cookie_expires;
+    } raw;
+    char *owned[8]; /* strings built by handlers, freed with the settings */
     size_t nowned;
 } ann_settings;
 

@@ -1,0 +1,38 @@
+/*
+ * snippet.h - the nginx snippet one-liners that have an Istio equivalent.
+ *
+ * configuration-snippet / server-snippet hold raw nginx directives. A few
+ * common ones only set or remove headers and translate to VirtualService
+ * http[].headers:
+ *   more_set_headers "K: V"         -> headers.response.set
+ *   more_clear_headers K            -> headers.response.remove
+ *   add_header K V [always]         -> headers.response.add
+ *   proxy_hide_header K             -> headers.response.remove
+ *   proxy_set_header K V            -> headers.request.set ("" -> remove)
+ *   more_set_input_headers "K: V"   -> headers.request.set
+ *   more_clear_input_headers K      -> headers.request.remove
+ * Buffer tuning (client_header_buffer_size, proxy_buffer_size, ...) has no
+ * Istio meaning and is ignored. Everything else, and any value holding an
+ * nginx variable ($...), is left untranslated and listed for the warning.
+ */
+#ifndef MESHPANEL_SNIPPET_H
+#define MESHPANEL_SNIPPET_H
+
+#include <stddef.h>
+
+#include "model/annotations.h"
+#include "model/strbuf.h"
+
+typedef struct {
+    size_t translated;
+    size_t ignored;
+    size_t untranslated;
+    strbuf rest; /* "if ($x) {...; return 403" ... the untranslated directives, "; "-joined */
+} snippet_result;
+
+/* Translates snippet into h (maps created on demand). r must be freed with
+ * snippet_result_free. Returns 0 or -1 on out of memory. */
+int snippet_translate(const char *snippet, hdr_mods *h, snippet_result *r);
+void snippet_result_free(snippet_result *r);
+
+#endif
