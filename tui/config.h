@@ -17,7 +17,8 @@
  *       down: [j, Down]
  *
  * Unknown top-level keys and bad values are errors naming file:line and the
- * key. `keys` is kept raw (action name -> key codes): the console owns the
+ * key. MESHPANEL_CONFIG naming a missing file is an error; the default
+ * locations may be absent. `keys` is kept raw (action name -> key codes): the console owns the
  * action table, so it reports unknown action names itself (using .line).
  * Key names are checked here: an unknown key name is an error.
  *
@@ -64,9 +65,11 @@ typedef struct {
 int config_init(mp_config *cfg);
 void config_free(mp_config *cfg);
 
-/* Parses YAML bytes over cfg (after config_init). name is for messages.
- * Returns 0, or -1 with err "NAME:LINE: key: problem" and cfg unchanged
- * apart from what config_free releases. */
+/* Parses YAML bytes into cfg (after config_init): on success cfg holds the
+ * file's settings over the defaults (cfg->path is kept); on failure returns
+ * -1 with err "NAME:LINE: key: problem" and cfg is unchanged. Plain y/n/on/
+ * off are YAML booleans, so key names like "y" must be quoted (the error
+ * says so). */
 int config_parse(mp_config *cfg, const char *buf, size_t len, const char *name, mp_err *err);
 
 /* Resolves the config path (see above) into buf; returns 0. */
