@@ -205,8 +205,9 @@ def json_patch(target, ops):
 # ---- server-side apply bookkeeping ---------------------------------------
 
 def leaf_paths(value, prefix=()):
-    """Field paths of an applied configuration: maps recurse, lists are atomic."""
-    if isinstance(value, dict) and value:
+    """Field paths of an applied configuration: maps recurse, lists are atomic,
+    empty maps own nothing."""
+    if isinstance(value, dict):
         out = set()
         for k, v in value.items():
             out |= leaf_paths(v, prefix + (k,))
