@@ -25,6 +25,7 @@ struct khttp {
     char *base;                    /* server URL, host replaced by tls-server-name */
     struct curl_slist *connect_to; /* tls-server-name: connect to the real host */
     char *exec_token;              /* copy of the last exec token, for scrubbing */
+    long last_status;
     char ua[64];
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -85,7 +86,7 @@ khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err)
     c->conn = conn;
     if (opts)
         c->o = *opts;
-    c->o.timeout_ms = def(c->o.timeout_ms, 60000);
+    c->o.timeout_ms = c->o.timeout_ms < 0 ? 0 : def(c->o.timeout_ms, 60000); /* 0: none */
     c->o.connect_timeout_ms = def(c->o.connect_timeout_ms, 10000);
     c->o.max_attempts = (int)def(c->o.max_attempts, 5);
     c->o.backoff_ms = def(c->o.backoff_ms, 250);
@@ -112,6 +113,11 @@ void khttp_free(khttp *c)
     free(c->exec_token);
     free(c->base);
     free(c);
+}
+
+long khttp_last_status(const khttp *c)
+{
+    return c->last_status;
 }
 
 kube_conn *khttp_conn(khttp *c)
@@ -521,6 +527,7 @@ int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err)
         curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
         kresp_free(resp);
         resp->status = rc == CURLE_OK ? status : 0;
+        c->last_status = resp->status;
         resp->attempts = attempt;
         resp->body = strbuf_detach(&x.body, &resp->len);
         if (rc == CURLE_OK && status >= 200 && status < 300) {

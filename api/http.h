@@ -36,7 +36,7 @@
 #include "model/err.h"
 
 typedef struct {
-    long timeout_ms;         /* whole request; 0: 60 s. Watches ignore it. */
+    long timeout_ms;         /* whole request; 0: 60 s, < 0: none. Watches ignore it. */
     long connect_timeout_ms; /* 0: 10 s */
     int max_attempts;        /* 0: 5 */
     long backoff_ms;         /* first retry delay; 0: 250 ms, doubled each time */
@@ -77,6 +77,8 @@ typedef struct khttp khttp;
 khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err);
 void khttp_free(khttp *c);
 kube_conn *khttp_conn(khttp *c);
+/* HTTP status of the last answer khttp_do got (0: network failure). */
+long khttp_last_status(const khttp *c);
 
 /* Sends the request (with retries). 0 on a 2xx answer; -1 with err set
  * otherwise (resp->status then says what the server answered, 0 for network

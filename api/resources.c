@@ -1,0 +1,579 @@
+/*
+ * resources.c - discovery, paginated streaming lists, reads and writes.
+ */
+#include "api/resources.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/liststream.h"
+#include "model/emit.h"
+#include "model/kobj.h"
+#include "model/parse.h"
+#include "model/strbuf.h"
+
+#define DISC_MAX 8
+
+typedef struct {
+    const char *group; /* points into the static kind table */
+    const char *version;
+} disc_entry;
+
+struct kclient {
+    kube_conn *conn;
+    khttp *http;
+    disc_entry disc[DISC_MAX];
+    size_t ndisc;
+};
+
+kclient *kclient_new(kube_conn *conn, const khttp_opts *opts, mp_err *err)
+{
+    kclient *c = calloc(1, sizeof *c);
+    if (!c) {
+        kube_conn_free(conn);
+        mp_errf(err, "out of memory");
+        return NULL;
+    }
+    c->conn = conn;
+    if (!(c->http = khttp_new(conn, opts, err))) {
+        kclient_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void kclient_free(kclient *c)
+{
+    if (!c)
+        return;
+    khttp_free(c->http);
+    kube_conn_free(c->conn);
+    free(c);
+}
+
+const kube_conn *kclient_conn(const kclient *c)
+{
+    return c->conn;
+}
+
+khttp *kclient_http(kclient *c)
+{
+    return c->http;
+}
+
+/* ---- paths ---- */
+
+static void put_escaped(strbuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '.' || ch == '_' || ch == '~')
+            strbuf_putc(sb, (char)ch);
+        else
+            strbuf_printf(sb, "%%%02X", ch);
+    }
+}
+
+char *kclient_path(const kkind *k, const char *version, const char *ns, const char *name)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    if (*k->group)
+        strbuf_printf(&sb, "/apis/%s/%s", k->group, version);
+    else
+        strbuf_printf(&sb, "/api/%s", version);
+    if (k->namespaced && ns) {
+        strbuf_puts(&sb, "/namespaces/");
+        put_escaped(&sb, ns);
+    }
+    strbuf_printf(&sb, "/%s", k->resource);
+    if (name) {
+        strbuf_putc(&sb, '/');
+        put_escaped(&sb, name);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+/* ---- discovery ---- */
+
+static int discover(kclient *c, const kkind *k, const char **version, mp_err *err)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/apis/%s", k->group);
+    kreq rq = {.method = "GET", .path = path, .verb = "discover", .resource = k->group};
+    kresp r;
+    if (khttp_do(c->http, &rq, &r, err)) {
+        if (r.status == 404)
+            mp_errf(err,
+                    "the server does not serve %s (are the Istio CRDs installed?): no %s "
+                    "objects can be read or written",
+                    k->group, k->kind);
+        kresp_free(&r);
+        return -1;
+    }
+    doc_list l;
+    doc_list_init(&l);
+    int rc = doc_parse_json(r.body, r.len, "discovery", &l, err);
+    kresp_free(&r);
+    if (rc) {
+        doc_list_free(&l);
+        return mp_err_prefix(err, "discover %s", k->group);
+    }
+    const doc_node *versions = doc_get(l.docs[0], "versions");
+    *version = NULL;
+    for (size_t i = 0; i < KKIND_MAX_VERSIONS && k->versions[i] && !*version; i++)
+        for (size_t j = 0; doc_is_seq(versions) && j < versions->len; j++) {
+            const char *v = doc_get_str(versions->items[j], "version");
+            if (v && !strcmp(v, k->versions[i])) {
+                *version = k->versions[i];
+                break;
+            }
+        }
+    doc_list_free(&l);
+    if (!*version)
+        return mp_errf(
+            err, "the server serves %s but none of the versions meshpanel speaks (%s%s%s%s%s)",
+            k->group, k->versions[0], k->versions[1] ? ", " : "",
+            k->versions[1] ? k->versions[1] : "", k->versions[2] ? ", " : "",
+            k->versions[2] ? k->versions[2] : "");
+    return 0;
+}
+
+int kclient_version(kclient *c, const kkind *k, const char **version, mp_err *err)
+{
+    if (!k->discover) {
+        *version = k->versions[0];
+        return 0;
+    }
+    for (size_t i = 0; i < c->ndisc; i++)
+        if (!strcmp(c->disc[i].group, k->group)) {
+            *version = c->disc[i].version;
+            return 0;
+        }
+    if (discover(c, k, version, err))
+        return -1;
+    if (c->ndisc < DISC_MAX)
+        c->disc[c->ndisc++] = (disc_entry){k->group, *version};
+    return 0;
+}
+
+/* ---- items ---- */
+
+int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err)
+{
+    if (!doc_is_map(item))
+        return mp_errf(err, "a %s list item is not an object", k->kind);
+    char av[128];
+    if (*k->group)
+        snprintf(av, sizeof av, "%s/%s", k->group, version);
+    else
+        snprintf(av, sizeof av, "%s", version);
+    /* Typed lists omit apiVersion/kind per item; metadata-only answers say
+     * PartialObjectMetadata. Either way the item is of the kind asked for. */
+    const char *kind = doc_get_str(item, "kind");
+    if (!kind || k->metadata_only || strcmp(kind, k->kind)) {
+        if (doc_map_set_str(item, "apiVersion", av) || doc_map_set_str(item, "kind", k->kind))
+            return mp_errf(err, "out of memory");
+        static const char *const first[] = {"apiVersion", "kind", "metadata"};
+        doc_map_order(item, first, 3);
+    }
+    if (k->metadata_only) { /* belt and braces: never keep Secret payloads */
+        doc_map_del(item, "data");
+        doc_map_del(item, "stringData");
+    }
+    return 0;
+}
+
+typedef struct {
+    const kkind *k;
+    const char *version;
+    kitem_fn fn;
+    void *ud;
+    mp_err *err;
+    bool failed; /* the callback or a parse stopped the stream */
+    liststream *ls;
+    mp_err ls_err;
+} list_ctx;
+
+static int on_item(const char *json, size_t len, void *ud)
+{
+    list_ctx *x = ud;
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(json, len, "list item", &l, x->err) || l.len != 1) {
+        doc_list_free(&l);
+        x->failed = true;
+        return -1;
+    }
+    doc_node *item = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    if (kclient_fix_item(x->k, x->version, item, x->err)) {
+        doc_free(item);
+        x->failed = true;
+        return -1;
+    }
+    if (x->fn(item, x->ud, x->err)) {
+        x->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+static size_t list_sink(const char *data, size_t n, void *ud)
+{
+    list_ctx *x = ud;
+    if (ls_feed(x->ls, data, n, &x->ls_err)) {
+        if (!x->failed) { /* a JSON problem, not the callback */
+            mp_errf(x->err, "%s", x->ls_err.msg);
+            x->failed = true;
+        }
+        return 0;
+    }
+    return n;
+}
+
+static void append_query(strbuf *q, const char *key, const char *value)
+{
+    strbuf_printf(q, "%s%s=", q->len ? "&" : "", key);
+    put_escaped(q, value);
+}
+
+/* Reads metadata.continue / resourceVersion of the page just listed. */
+static int page_meta(liststream *ls, char **cont, char **rv, mp_err *err)
+{
+    size_t len;
+    const char *meta = ls_metadata(ls, &len);
+    *cont = NULL;
+    if (!len)
+        return 0;
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(meta, len, "list metadata", &l, err)) {
+        doc_list_free(&l);
+        return -1;
+    }
+    const char *c = doc_get_str(l.docs[0], "continue");
+    const char *r = doc_get_str(l.docs[0], "resourceVersion");
+    if (c && *c)
+        *cont = strdup(c);
+    if (rv && r) {
+        free(*rv);
+        *rv = strdup(r);
+    }
+    doc_list_free(&l);
+    return 0;
+}
+
+int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
+                 mp_err *err)
+{
+    const char *version;
+    if (kclient_version(c, k, &version, err))
+        return -1;
+    const char *ns = k->namespaced && o ? o->ns : NULL;
+    long limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
+    char *path = kclient_path(k, version, ns, NULL);
+    char res[160];
+    list_ctx x = {.k = k, .version = version, .fn = fn, .ud = ud, .err = err};
+    x.ls = ls_new(LS_LIST_ITEMS, 0, on_item, &x);
+    if (!path || !x.ls) {
+        free(path);
+        ls_free(x.ls);
+        return mp_errf(err, "out of memory");
+    }
+    if (rv)
+        *rv = NULL;
+    char *cont = NULL;
+    int rc = 0;
+    do {
+        strbuf q;
+        strbuf_init(&q);
+        strbuf_printf(&q, "limit=%ld", limit);
+        if (o && o->selector && *o->selector)
+            append_query(&q, "labelSelector", o->selector);
+        if (cont)
+            append_query(&q, "continue", cont);
+        free(cont);
+        cont = NULL;
+        ls_reset(x.ls);
+        kreq rq = {.method = "GET",
+                   .path = path,
+                   .query = q.buf,
+                   .accept = k->metadata_only ? KACCEPT_META_LIST : NULL,
+                   .verb = "list",
+                   .resource = kkind_group_resource(k, res, sizeof res),
+                   .ns = ns,
+                   .all_ns = k->namespaced && !ns,
+                   .sink = list_sink,
+                   .sink_ud = &x};
+        rc = khttp_do(c->http, &rq, NULL, x.failed ? NULL : err);
+        strbuf_free(&q);
+        if (!rc && ls_finish(x.ls, err))
+            rc = mp_err_prefix(err, "list %s", res);
+        if (!rc)
+            rc = page_meta(x.ls, &cont, rv, err);
+        /* 410 on a continue token: the snapshot expired mid-list; the
+         * caller restarts (kubectl gives up the same way). */
+    } while (!rc && cont);
+    free(cont);
+    free(path);
+    ls_free(x.ls);
+    if (rc && rv) {
+        free(*rv);
+        *rv = NULL;
+    }
+    return rc ? -1 : 0;
+}
+
+static int parse_one(const kkind *k, const char *version, kresp *r, doc_node **out, mp_err *err)
+{
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(r->body ? r->body : "", r->len, "answer", &l, err) || l.len != 1) {
+        doc_list_free(&l);
+        return mp_errf(err, "the server's answer is not a JSON object");
+    }
+    *out = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    if (k && kclient_fix_item(k, version, *out, err)) {
+        doc_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int kclient_get(kclient *c, const kkind *k, const char *ns, const char *name, doc_node **out,
+                mp_err *err)
+{
+    const char *version;
+    if (kclient_version(c, k, &version, err))
+        return -1;
+    char *path = kclient_path(k, version, k->namespaced ? ns : NULL, name);
+    if (!path)
+        return mp_errf(err, "out of memory");
+    char res[160];
+    kreq rq = {.method = "GET",
+               .path = path,
+               .accept = k->metadata_only ? KACCEPT_META_ONE : NULL,
+               .verb = "get",
+               .resource = kkind_group_resource(k, res, sizeof res),
+               .ns = k->namespaced ? ns : NULL,
+               .name = name};
+    kresp r;
+    int rc = khttp_do(c->http, &rq, &r, err);
+    free(path);
+    if (!rc && out)
+        rc = parse_one(k, version, &r, out, err);
+    kresp_free(&r);
+    return rc;
+}
+
+/* ---- writes ---- */
+
+typedef struct {
+    const kkind *k;
+    const char *version; /* from the object's apiVersion */
+    const char *ns, *name;
+    char res[160];
+} target;
+
+static int object_target(const doc_node *obj, target *t, mp_err *err)
+{
+    char ref[256];
+    const char *av = kobj_api_version(obj), *kind = kobj_kind(obj);
+    t->k = kkind_for_object(av, kind);
+    t->name = kobj_name(obj);
+    t->ns = kobj_namespace(obj);
+    if (!t->k)
+        return mp_errf(err, "%s: kind %s (%s) is not one meshpanel writes",
+                       kobj_ref(obj, ref, sizeof ref), kind ? kind : "?", av ? av : "?");
+    if (t->k->metadata_only)
+        return mp_errf(err, "%s: meshpanel never writes Secrets (it reads their metadata only)",
+                       kobj_ref(obj, ref, sizeof ref));
+    const char *slash = strchr(av, '/');
+    t->version = slash ? slash + 1 : av;
+    if (!t->name || !*t->name)
+        return mp_errf(err, "%s object has no metadata.name", kind);
+    if (t->k->namespaced && (!t->ns || !*t->ns))
+        return mp_errf(err, "%s: metadata.namespace is missing", kobj_ref(obj, ref, sizeof ref));
+    if (!t->k->namespaced)
+        t->ns = NULL;
+    kkind_group_resource(t->k, t->res, sizeof t->res);
+    return 0;
+}
+
+static void write_query(strbuf *q, const kwrite_opts *o, bool manager, bool force)
+{
+    if (manager)
+        strbuf_printf(q, "fieldManager=%s", KFIELD_MANAGER);
+    if (force && o && o->force)
+        strbuf_printf(q, "%sforce=true", q->len ? "&" : "");
+    if (o && o->dry_run)
+        strbuf_printf(q, "%sdryRun=All", q->len ? "&" : "");
+}
+
+static int send_write(kclient *c, const target *t, kreq *rq, doc_node **out, mp_err *err)
+{
+    kresp r;
+    rq->resource = t->res;
+    rq->ns = t->ns;
+    int rc = khttp_do(c->http, rq, &r, err);
+    if (!rc && out)
+        rc = parse_one(t->k, t->version, &r, out, err);
+    kresp_free(&r);
+    return rc;
+}
+
+static int write_json(kclient *c, const doc_node *obj, const kwrite_opts *o, bool update,
+                      doc_node **out, mp_err *err)
+{
+    target t;
+    if (object_target(obj, &t, err))
+        return -1;
+    if (update && !kobj_resource_version(obj)) {
+        char ref[256];
+        return mp_errf(err, "%s: update needs metadata.resourceVersion (read the object first)",
+                       kobj_ref(obj, ref, sizeof ref));
+    }
+    char *body = doc_emit_json(obj, false, NULL, err);
+    char *path = kclient_path(t.k, t.version, t.ns, update ? t.name : NULL);
+    strbuf q;
+    strbuf_init(&q);
+    write_query(&q, o, true, false);
+    int rc = -1;
+    if (body && path && !q.oom) {
+        kreq rq = {.method = update ? "PUT" : "POST",
+                   .path = path,
+                   .query = q.buf,
+                   .content_type = "application/json",
+                   .body = body,
+                   .body_len = strlen(body),
+                   .verb = update ? "update" : "create",
+                   .name = t.name};
+        rc = send_write(c, &t, &rq, out, err);
+    } else if (body) {
+        mp_errf(err, "out of memory");
+    }
+    strbuf_free(&q);
+    free(body);
+    free(path);
+    return rc;
+}
+
+int kclient_create(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
+                   mp_err *err)
+{
+    return write_json(c, obj, o, false, out, err);
+}
+
+int kclient_update(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
+                   mp_err *err)
+{
+    return write_json(c, obj, o, true, out, err);
+}
+
+int kclient_apply(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
+                  mp_err *err)
+{
+    target t;
+    if (object_target(obj, &t, err))
+        return -1;
+    /* Server-side apply owns what the manifest says: drop server-owned
+     * metadata a copied live object might carry (the apiserver rejects a
+     * managedFields in an apply patch, and a stale resourceVersion would
+     * turn the apply into an optimistic-lock check). */
+    doc_node *patch = doc_clone(obj);
+    doc_node *meta = patch ? doc_get(patch, "metadata") : NULL;
+    if (meta) {
+        doc_map_del(meta, "managedFields");
+        doc_map_del(meta, "resourceVersion");
+        doc_map_del(meta, "uid");
+        doc_map_del(meta, "creationTimestamp");
+        doc_map_del(meta, "generation");
+    }
+    doc_map_del(patch, "status");
+    char *body = patch ? doc_emit_yaml(patch, NULL, err) : NULL;
+    doc_free(patch);
+    char *path = kclient_path(t.k, t.version, t.ns, t.name);
+    strbuf q;
+    strbuf_init(&q);
+    write_query(&q, o, true, true);
+    int rc = -1;
+    if (body && path && !q.oom) {
+        kreq rq = {.method = "PATCH",
+                   .path = path,
+                   .query = q.buf,
+                   .content_type = "application/apply-patch+yaml",
+                   .body = body,
+                   .body_len = strlen(body),
+                   .verb = "apply",
+                   .name = t.name};
+        rc = send_write(c, &t, &rq, out, err);
+    } else if (!body) {
+        if (!patch)
+            mp_errf(err, "out of memory");
+    } else {
+        mp_errf(err, "out of memory");
+    }
+    strbuf_free(&q);
+    free(body);
+    free(path);
+    return rc;
+}
+
+int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name, const char *uid,
+                   const char *rv, const kwrite_opts *o, mp_err *err)
+{
+    const char *version;
+    if (k->metadata_only)
+        return mp_errf(err, "meshpanel never deletes Secrets");
+    if (kclient_version(c, k, &version, err))
+        return -1;
+    char *path = kclient_path(k, version, k->namespaced ? ns : NULL, name);
+    strbuf body, q;
+    strbuf_init(&body);
+    strbuf_init(&q);
+    strbuf_puts(&body, "{\"apiVersion\":\"v1\",\"kind\":\"DeleteOptions\"");
+    if (uid || rv) {
+        strbuf_puts(&body, ",\"preconditions\":{");
+        if (uid) {
+            strbuf_puts(&body, "\"uid\":\"");
+            put_escaped(&body, uid); /* uids are [0-9a-f-]: escaping is a no-op */
+            strbuf_puts(&body, "\"");
+        }
+        if (rv) {
+            strbuf_printf(&body, "%s\"resourceVersion\":\"", uid ? "," : "");
+            put_escaped(&body, rv);
+            strbuf_puts(&body, "\"");
+        }
+        strbuf_puts(&body, "}");
+    }
+    if (o && o->dry_run)
+        strbuf_puts(&body, ",\"dryRun\":[\"All\"]");
+    strbuf_puts(&body, "}");
+    write_query(&q, o, false, false);
+    char res[160];
+    int rc;
+    if (!path || body.oom || q.oom) {
+        rc = mp_errf(err, "out of memory");
+    } else {
+        kreq rq = {.method = "DELETE",
+                   .path = path,
+                   .query = q.buf,
+                   .content_type = "application/json",
+                   .body = body.buf,
+                   .body_len = body.len,
+                   .verb = "delete",
+                   .resource = kkind_group_resource(k, res, sizeof res),
+                   .ns = k->namespaced ? ns : NULL,
+                   .name = name};
+        rc = khttp_do(c->http, &rq, NULL, err);
+    }
+    free(path);
+    strbuf_free(&body);
+    strbuf_free(&q);
+    return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * resources.h - Kubernetes resource operations for meshpanel's kinds.
+ *
+ * A kclient is a connection (khttp) plus what was learnt from the server:
+ * which version of each CRD group is served (discovery, preferring
+ * networking.istio.io v1, then v1beta1, then v1alpha3). Operations:
+ *
+ *   list    paginated (limit + continue, default 500 per page), one namespace
+ *           or all, label selector; each item is parsed on its own from the
+ *           response stream and handed to a callback, so a 10,000-item list
+ *           never exists as one tree;
+ *   get, create, update (needs metadata.resourceVersion: optimistic
+ *           concurrency, a stale one is a 409), server-side apply
+ *           (application/apply-patch+yaml, fieldManager=meshpanel, force only
+ *           when asked), delete with uid + resourceVersion preconditions;
+ *           dry_run adds dryRun=All (validated and admitted, never stored).
+ *
+ * Secrets are metadata-only: every Secret request asks for
+ * PartialObjectMetadata(List) and any data/stringData a misbehaving server
+ * sends anyway is dropped on arrival. meshpanel never writes Secrets.
+ *
+ * Items and results come back as doc trees with apiVersion and kind set
+ * (list items lack them on the wire). Errors are khttp's one-line messages.
+ *
+ * Ownership: kclient_new takes ownership of the kube_conn. Trees handed to
+ * callers (list callback, *out) belong to the caller. Blocking calls; the
+ * non-blocking path for the console is watch.h. Not thread-safe.
+ */
+#ifndef MESHPANEL_RESOURCES_H
+#define MESHPANEL_RESOURCES_H
+
+#include <stdbool.h>
+
+#include "api/http.h"
+#include "api/kinds.h"
+#include "api/kubeconfig.h"
+#include "model/doc.h"
+#include "model/err.h"
+
+#define KLIST_DEFAULT_LIMIT 500
+#define KFIELD_MANAGER      "meshpanel"
+
+typedef struct kclient kclient;
+
+kclient *kclient_new(kube_conn *conn, const khttp_opts *opts, mp_err *err);
+void kclient_free(kclient *c);
+const kube_conn *kclient_conn(const kclient *c);
+khttp *kclient_http(kclient *c);
+
+/* The version of k the server serves (discovery for CRD groups, cached).
+ * Error when the group is absent: "the server does not serve
+ * networking.istio.io (are the Istio CRDs installed?)". */
+int kclient_version(kclient *c, const kkind *k, const char **version, mp_err *err);
+
+/* Collection or object path: ns NULL = all namespaces / cluster-scoped,
+ * name NULL = collection. Returns a malloc'd path. */
+char *kclient_path(const kkind *k, const char *version, const char *ns, const char *name);
+
+typedef struct {
+    const char *ns;       /* NULL: all namespaces (namespaced kinds) */
+    const char *selector; /* label selector or NULL */
+    long limit;           /* page size; 0: KLIST_DEFAULT_LIMIT */
+} klist_opts;
+
+/* Receives each item (the callee owns it). Return 0 to go on, -1 to stop
+ * the list (kclient_list then fails with the callback's err). */
+typedef int (*kitem_fn)(doc_node *item, void *ud, mp_err *err);
+
+/* Lists every page. rv (may be NULL) receives the list's resourceVersion
+ * (malloc'd), the point a watch resumes from. */
+int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
+                 mp_err *err);
+int kclient_get(kclient *c, const kkind *k, const char *ns, const char *name, doc_node **out,
+                mp_err *err);
+
+typedef struct {
+    bool dry_run; /* dryRun=All */
+    bool force;   /* apply: take over fields other managers own */
+} kwrite_opts;
+
+/* Writes use the object's own apiVersion, kind, namespace and name; a
+ * namespaced object without a namespace is an error (the CLI fills it in). */
+int kclient_create(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
+                   mp_err *err);
+int kclient_update(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
+                   mp_err *err);
+int kclient_apply(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
+                  mp_err *err);
+/* uid / rv (may be NULL) become DeleteOptions preconditions. */
+int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name, const char *uid,
+                   const char *rv, const kwrite_opts *o, mp_err *err);
+
+/* Fills in apiVersion/kind of a list item and drops Secret data: what
+ * every item from the wire goes through (watch.c uses it too). */
+int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err);
+
+#endif

@@ -1,0 +1,645 @@
+/*
+ * watch.c - informer-style list+watch streams over one curl multi handle,
+ * driven by the caller's poll loop through libcurl's socket API.
+ */
+#include "api/watch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/liststream.h"
+#include "model/kobj.h"
+#include "model/parse.h"
+#include "model/strbuf.h"
+
+#define ERR_BODY_MAX (64u << 10)
+
+typedef enum { S_WAIT, S_LIST, S_WATCH, S_STOPPED } sstate;
+
+typedef struct stream stream;
+
+typedef struct {
+    curl_socket_t fd;
+    int what; /* CURL_POLL_IN / OUT / INOUT */
+} wsock;
+
+struct kwatcher {
+    kclient *c;
+    CURLM *m;
+    stream **s;
+    size_t ns;
+    wsock *socks;
+    size_t nsocks, capsocks;
+    long long curl_due; /* -1: no libcurl timer */
+    long long now;
+    int delivered;
+};
+
+struct stream {
+    kwatcher *w;
+    const kkind *k;
+    const char *version;
+    char *ns, *selector;
+    long limit;
+    kwatch_fn fn;
+    void *ud;
+    CURL *h;
+    struct curl_slist *headers;
+    bool busy;    /* the easy handle is in the multi handle */
+    sstate state; /* current request, or S_WAIT until due */
+    bool next_list;
+    char *cont, *rv;
+    liststream *list_ls, *watch_ls;
+    strbuf errbody;
+    bool events_seen; /* the current watch request carried an event */
+    bool relist;      /* an ERROR 410 arrived in the stream */
+    bool stream_err;  /* an ERROR event other than 410 */
+    bool reauthed;
+    int failures;
+    long retry_after;
+    long long due;
+    char errbuf[CURL_ERROR_SIZE];
+    mp_err perr;
+};
+
+long long kwatcher_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- delivery ---- */
+
+static void deliver(stream *s, kwatch_type t, doc_node *obj, const char *msg)
+{
+    kwatch_event ev = {t, obj, s->rv, msg};
+    s->w->delivered++;
+    s->fn(&ev, s->ud);
+}
+
+static void set_rv(stream *s, const char *rv)
+{
+    if (!rv || !*rv || (s->rv && !strcmp(s->rv, rv)))
+        return;
+    char *n = strdup(rv);
+    if (n) {
+        free(s->rv);
+        s->rv = n;
+    }
+}
+
+static int on_list_item(const char *json, size_t len, void *ud)
+{
+    stream *s = ud;
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(json, len, "list item", &l, &s->perr) || l.len != 1) {
+        doc_list_free(&l);
+        return -1;
+    }
+    doc_node *item = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    if (kclient_fix_item(s->k, s->version, item, &s->perr)) {
+        doc_free(item);
+        return -1;
+    }
+    deliver(s, KW_ADDED, item, NULL);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    kwatch_type type;
+} event_types[] = {
+    {"ADDED", KW_ADDED},
+    {"MODIFIED", KW_MODIFIED},
+    {"DELETED", KW_DELETED},
+};
+
+static int on_watch_event(const char *json, size_t len, void *ud)
+{
+    stream *s = ud;
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(json, len, "watch event", &l, &s->perr) || l.len != 1) {
+        doc_list_free(&l);
+        return -1;
+    }
+    doc_node *ev = l.docs[0];
+    const char *type = doc_get_str(ev, "type");
+    doc_node *obj = doc_map_take(ev, "object");
+    int rc = 0;
+    if (!type || !doc_is_map(obj)) {
+        rc = mp_errf(&s->perr, "malformed watch event");
+    } else if (!strcmp(type, "BOOKMARK")) {
+        set_rv(s, kobj_resource_version(obj));
+    } else if (!strcmp(type, "ERROR")) {
+        long long code = 0;
+        doc_as_int(doc_get(obj, "code"), &code);
+        if (code == 410) {
+            s->relist = true;
+        } else {
+            const char *msg = doc_get_str(obj, "message");
+            mp_errf(&s->perr, "watch error %lld: %.300s", code, msg ? msg : "");
+            s->stream_err = true;
+        }
+    } else {
+        for (size_t i = 0; i < sizeof event_types / sizeof event_types[0]; i++) {
+            if (strcmp(type, event_types[i].name))
+                continue;
+            if (kclient_fix_item(s->k, s->version, obj, &s->perr)) {
+                rc = -1;
+                break;
+            }
+            set_rv(s, kobj_resource_version(obj));
+            s->events_seen = true;
+            s->failures = 0;
+            deliver(s, event_types[i].type, obj, NULL);
+            obj = NULL;
+            break;
+        }
+    }
+    doc_free(obj);
+    doc_list_free(&l);
+    return rc;
+}
+
+/* ---- curl callbacks ---- */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    stream *s = ud;
+    size_t n = size * nmemb;
+    long code = 0;
+    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    if (code < 200 || code >= 300) {
+        if (s->errbody.len < ERR_BODY_MAX)
+            strbuf_append(&s->errbody, data, n);
+        return n;
+    }
+    liststream *ls = s->state == S_LIST ? s->list_ls : s->watch_ls;
+    if (ls_feed(ls, data, n, &s->perr))
+        return 0;
+    return n;
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
+{
+    stream *s = ud;
+    size_t n = size * nmemb;
+    long ra = khttp_retry_after(line, n);
+    if (ra >= 0)
+        s->retry_after = ra;
+    return n;
+}
+
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *sockp)
+{
+    (void)e;
+    (void)sockp;
+    kwatcher *w = ud;
+    for (size_t i = 0; i < w->nsocks; i++) {
+        if (w->socks[i].fd != fd)
+            continue;
+        if (what == CURL_POLL_REMOVE)
+            w->socks[i] = w->socks[--w->nsocks];
+        else
+            w->socks[i].what = what;
+        return 0;
+    }
+    if (what == CURL_POLL_REMOVE)
+        return 0;
+    if (w->nsocks == w->capsocks) {
+        size_t cap = w->capsocks ? w->capsocks * 2 : 8;
+        wsock *v = realloc(w->socks, cap * sizeof *v);
+        if (!v)
+            return -1;
+        w->socks = v;
+        w->capsocks = cap;
+    }
+    w->socks[w->nsocks++] = (wsock){fd, what};
+    return 0;
+}
+
+static int on_timer(CURLM *m, long timeout_ms, void *ud)
+{
+    (void)m;
+    kwatcher *w = ud;
+    w->curl_due = timeout_ms < 0 ? -1 : w->now + timeout_ms;
+    return 0;
+}
+
+/* ---- requests ---- */
+
+static void put_param(strbuf *q, const char *key, const char *value)
+{
+    strbuf_printf(q, "%s%s=", q->len ? "&" : "", key);
+    for (const char *p = value; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '.' || ch == '_' || ch == '~')
+            strbuf_putc(q, (char)ch);
+        else
+            strbuf_printf(q, "%%%02X", ch);
+    }
+}
+
+static void describe_req(stream *s, kreq *rq, char *res, size_t n)
+{
+    rq->resource = kkind_group_resource(s->k, res, n);
+    rq->ns = s->ns;
+    rq->all_ns = s->k->namespaced && !s->ns;
+    rq->verb = s->state == S_LIST ? "list" : "watch";
+}
+
+static void schedule(stream *s, long long delay_ms)
+{
+    s->state = S_WAIT;
+    s->due = s->w->now + delay_ms;
+}
+
+static long long backoff(stream *s)
+{
+    long long d = KWATCH_BACKOFF_MS;
+    for (int i = 1; i < s->failures && d < KWATCH_BACKOFF_MAX_MS; i++)
+        d *= 2;
+    return d < KWATCH_BACKOFF_MAX_MS ? d : KWATCH_BACKOFF_MAX_MS;
+}
+
+static void stop(stream *s, const char *msg)
+{
+    s->state = S_STOPPED;
+    deliver(s, KW_ERROR, NULL, msg);
+}
+
+/* Transient failure: tell the consumer and try again later. */
+static void retry_later(stream *s, const char *msg, long long delay)
+{
+    char line[MP_ERR_MAX + 64];
+    snprintf(line, sizeof line, "%s; retrying in %lld.%llds", msg, delay / 1000,
+             delay % 1000 / 100);
+    schedule(s, delay);
+    deliver(s, KW_STATUS, NULL, line);
+}
+
+static int start(stream *s)
+{
+    kwatcher *w = s->w;
+    s->state = s->next_list ? S_LIST : S_WATCH;
+    strbuf q;
+    strbuf_init(&q);
+    if (s->state == S_LIST) {
+        strbuf_printf(&q, "limit=%ld", s->limit);
+        if (s->cont)
+            put_param(&q, "continue", s->cont);
+        else
+            deliver(s, KW_SYNC_BEGIN, NULL, s->rv ? "relisting" : NULL);
+        ls_reset(s->list_ls);
+    } else {
+        strbuf_printf(&q, "watch=1&allowWatchBookmarks=true&timeoutSeconds=%d", KWATCH_TIMEOUT_S);
+        put_param(&q, "resourceVersion", s->rv ? s->rv : "");
+        ls_reset(s->watch_ls);
+        s->events_seen = s->relist = s->stream_err = false;
+    }
+    if (s->selector)
+        put_param(&q, "labelSelector", s->selector);
+    char *path = kclient_path(s->k, s->version, s->ns, NULL);
+    char res[160];
+    kreq rq = {.method = "GET", .path = path, .query = q.buf};
+    if (s->k->metadata_only)
+        rq.accept = s->state == S_LIST ? KACCEPT_META_LIST : KACCEPT_META_ONE;
+    describe_req(s, &rq, res, sizeof res);
+    curl_easy_reset(s->h);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    strbuf_reset(&s->errbody);
+    s->retry_after = -1;
+    s->perr.msg[0] = 0;
+    mp_err err;
+    int rc = path && !q.oom ? khttp_prepare(kclient_http(w->c), s->h, &rq, &s->headers, &err)
+                            : mp_errf(&err, "out of memory");
+    free(path);
+    strbuf_free(&q);
+    if (rc) {
+        s->failures++;
+        retry_later(s, err.msg, backoff(s));
+        return -1;
+    }
+    s->errbuf[0] = 0;
+    curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, s->errbuf);
+    curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(s->h, CURLOPT_WRITEDATA, s);
+    curl_easy_setopt(s->h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(s->h, CURLOPT_HEADERDATA, s);
+    curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+    if (curl_multi_add_handle(w->m, s->h) != CURLM_OK) {
+        s->failures++;
+        retry_later(s, "cannot start a transfer", backoff(s));
+        return -1;
+    }
+    s->busy = true;
+    return 0;
+}
+
+/* A list page finished with 200. */
+static void list_done(stream *s)
+{
+    mp_err err;
+    if (ls_finish(s->list_ls, &err)) {
+        s->failures++;
+        retry_later(s, err.msg, backoff(s));
+        return;
+    }
+    size_t len;
+    const char *meta = ls_metadata(s->list_ls, &len);
+    doc_list l;
+    doc_list_init(&l);
+    const char *cont = NULL, *rv = NULL;
+    if (len && !doc_parse_json(meta, len, "list metadata", &l, NULL) && l.len == 1) {
+        cont = doc_get_str(l.docs[0], "continue");
+        rv = doc_get_str(l.docs[0], "resourceVersion");
+    }
+    free(s->cont);
+    s->cont = cont && *cont ? strdup(cont) : NULL;
+    set_rv(s, rv);
+    doc_list_free(&l);
+    if (!s->cont) {
+        s->next_list = false;
+        s->failures = 0;
+        deliver(s, KW_SYNC_END, NULL, NULL);
+    }
+    schedule(s, 0);
+}
+
+static void relist(stream *s, const char *why)
+{
+    free(s->cont);
+    s->cont = NULL;
+    s->next_list = true;
+    deliver(s, KW_STATUS, NULL, why);
+    schedule(s, 0);
+}
+
+static void http_failed(stream *s, long status)
+{
+    mp_err err;
+    char res[160];
+    kreq rq = {.method = "GET"};
+    describe_req(s, &rq, res, sizeof res);
+    khttp_fail(kclient_http(s->w->c), &rq, status, s->errbody.buf, s->errbody.len, s->errbuf, &err);
+    if (status == 410) {
+        relist(s, "resourceVersion expired (410): relisting");
+    } else if (status == 401 && !s->reauthed && khttp_auth_expired(kclient_http(s->w->c))) {
+        s->reauthed = true;
+        schedule(s, 0);
+    } else if (status == 401 || status == 403 || status == 404 || status == 400 || status == 406 ||
+               status == 422) {
+        stop(s, err.msg);
+    } else {
+        s->failures++;
+        long long d = backoff(s);
+        if (status == 429 && s->retry_after >= 0)
+            d = s->retry_after * 1000 < KWATCH_BACKOFF_MAX_MS ? s->retry_after * 1000
+                                                              : KWATCH_BACKOFF_MAX_MS;
+        retry_later(s, err.msg, d);
+    }
+}
+
+static void transfer_done(stream *s, CURLcode rc)
+{
+    kwatcher *w = s->w;
+    long status = 0;
+    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
+    curl_multi_remove_handle(w->m, s->h);
+    s->busy = false;
+    if (status && (status < 200 || status >= 300)) {
+        http_failed(s, status);
+        return;
+    }
+    if (status)
+        s->reauthed = false;
+    if (s->state == S_LIST) {
+        if (rc == CURLE_OK) {
+            list_done(s);
+        } else {
+            s->failures++;
+            char msg[MP_ERR_MAX];
+            snprintf(msg, sizeof msg, "list %s: %.900s", s->k->resource,
+                     s->perr.msg[0] ? s->perr.msg
+                     : s->errbuf[0] ? s->errbuf
+                                    : "transfer failed");
+            retry_later(s, msg, backoff(s));
+        }
+        return;
+    }
+    if (s->relist) {
+        relist(s, "resourceVersion expired (410 in watch): relisting");
+    } else if (s->events_seen && !s->stream_err) {
+        schedule(s, 0); /* a stream that worked: resume at once from s->rv */
+    } else {
+        s->failures++;
+        char msg[MP_ERR_MAX];
+        snprintf(msg, sizeof msg, "watch %s ended: %.900s", s->k->resource,
+                 s->perr.msg[0]   ? s->perr.msg
+                 : rc != CURLE_OK ? (s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc))
+                                  : "closed by the server");
+        if (rc == CURLE_OK && !s->stream_err)
+            schedule(s, s->failures > 1 ? backoff(s) : 0); /* a timeout: normal life */
+        else
+            retry_later(s, msg, backoff(s));
+    }
+}
+
+/* ---- public ---- */
+
+kwatcher *kwatcher_new(kclient *c, mp_err *err)
+{
+    kwatcher *w = calloc(1, sizeof *w);
+    if (!w || !(w->m = curl_multi_init())) {
+        free(w);
+        mp_errf(err, "cannot initialise libcurl");
+        return NULL;
+    }
+    w->c = c;
+    w->curl_due = -1;
+    w->now = kwatcher_now_ms();
+    curl_multi_setopt(w->m, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(w->m, CURLMOPT_SOCKETDATA, w);
+    curl_multi_setopt(w->m, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(w->m, CURLMOPT_TIMERDATA, w);
+    return w;
+}
+
+static void stream_free(stream *s)
+{
+    if (!s)
+        return;
+    if (s->busy)
+        curl_multi_remove_handle(s->w->m, s->h);
+    if (s->h)
+        curl_easy_cleanup(s->h);
+    curl_slist_free_all(s->headers);
+    ls_free(s->list_ls);
+    ls_free(s->watch_ls);
+    strbuf_free(&s->errbody);
+    free(s->ns);
+    free(s->selector);
+    free(s->cont);
+    free(s->rv);
+    free(s);
+}
+
+void kwatcher_free(kwatcher *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->ns; i++)
+        stream_free(w->s[i]);
+    free(w->s);
+    curl_multi_cleanup(w->m);
+    free(w->socks);
+    free(w);
+}
+
+int kwatcher_add(kwatcher *w, const kkind *k, const klist_opts *o, const char *resource_version,
+                 kwatch_fn fn, void *ud, mp_err *err)
+{
+    const char *version;
+    if (kclient_version(w->c, k, &version, err)) /* discovery: cached after the first */
+        return -1;
+    stream *s = calloc(1, sizeof *s);
+    stream **v = s ? realloc(w->s, (w->ns + 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(s);
+        return mp_errf(err, "out of memory");
+    }
+    w->s = v;
+    s->w = w;
+    s->k = k;
+    s->version = version;
+    s->fn = fn;
+    s->ud = ud;
+    s->limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
+    strbuf_init(&s->errbody);
+    s->h = curl_easy_init();
+    s->list_ls = ls_new(LS_LIST_ITEMS, 0, on_list_item, s);
+    s->watch_ls = ls_new(LS_VALUES, 0, on_watch_event, s);
+    bool oom = !s->h || !s->list_ls || !s->watch_ls;
+    if (k->namespaced && o && o->ns)
+        oom |= !(s->ns = strdup(o->ns));
+    if (o && o->selector && *o->selector)
+        oom |= !(s->selector = strdup(o->selector));
+    if (resource_version && *resource_version)
+        oom |= !(s->rv = strdup(resource_version));
+    if (oom) {
+        stream_free(s);
+        return mp_errf(err, "out of memory");
+    }
+    s->next_list = !s->rv;
+    w->s[w->ns] = s;
+    schedule(s, 0);
+    return (int)w->ns++;
+}
+
+const char *kwatcher_resource_version(const kwatcher *w, int id)
+{
+    return id >= 0 && (size_t)id < w->ns ? w->s[id]->rv : NULL;
+}
+
+int kwatcher_active(const kwatcher *w)
+{
+    int n = 0;
+    for (size_t i = 0; i < w->ns; i++)
+        n += w->s[i]->state != S_STOPPED;
+    return n;
+}
+
+int kwatcher_fds(kwatcher *w, struct pollfd *fds, int max)
+{
+    int n = 0;
+    for (size_t i = 0; i < w->nsocks && n < max; i++) {
+        short ev = 0;
+        if (w->socks[i].what == CURL_POLL_IN || w->socks[i].what == CURL_POLL_INOUT)
+            ev |= POLLIN;
+        if (w->socks[i].what == CURL_POLL_OUT || w->socks[i].what == CURL_POLL_INOUT)
+            ev |= POLLOUT;
+        fds[n++] = (struct pollfd){.fd = w->socks[i].fd, .events = ev};
+    }
+    return n;
+}
+
+int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
+{
+    w->now = now_ms;
+    long long due = w->curl_due;
+    for (size_t i = 0; i < w->ns; i++)
+        if (w->s[i]->state == S_WAIT && (due < 0 || w->s[i]->due < due))
+            due = w->s[i]->due;
+    if (due < 0)
+        return -1;
+    long long t = due - now_ms;
+    return t <= 0 ? 0 : t > 60000 ? 60000 : (int)t;
+}
+
+static void drain(kwatcher *w)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(w->m, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        stream *s = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+        if (s)
+            transfer_done(s, msg->data.result);
+    }
+}
+
+int kwatcher_step(kwatcher *w, const struct pollfd *fds, int nfds, long long now_ms, mp_err *err)
+{
+    w->now = now_ms;
+    w->delivered = 0;
+    int running;
+    for (int i = 0; i < nfds; i++) {
+        if (!fds[i].revents)
+            continue;
+        int mask = 0;
+        if (fds[i].revents & (POLLIN | POLLHUP))
+            mask |= CURL_CSELECT_IN;
+        if (fds[i].revents & POLLOUT)
+            mask |= CURL_CSELECT_OUT;
+        if (fds[i].revents & (POLLERR | POLLNVAL))
+            mask |= CURL_CSELECT_ERR;
+        if (curl_multi_socket_action(w->m, fds[i].fd, mask, &running) != CURLM_OK)
+            return mp_errf(err, "libcurl multi handle failed");
+    }
+    if (w->curl_due >= 0 && now_ms >= w->curl_due) {
+        w->curl_due = -1;
+        if (curl_multi_socket_action(w->m, CURL_SOCKET_TIMEOUT, 0, &running) != CURLM_OK)
+            return mp_errf(err, "libcurl multi handle failed");
+    }
+    drain(w);
+    for (size_t i = 0; i < w->ns; i++) {
+        stream *s = w->s[i];
+        if (s->state == S_WAIT && !s->busy && now_ms >= s->due)
+            start(s);
+    }
+    return w->delivered;
+}
+
+int kwatcher_run_once(kwatcher *w, int max_wait_ms, mp_err *err)
+{
+    struct pollfd fds[64];
+    long long now = kwatcher_now_ms();
+    int n = kwatcher_fds(w, fds, 64);
+    int t = kwatcher_timeout_ms(w, now);
+    if (t < 0 || t > max_wait_ms)
+        t = max_wait_ms;
+    if (poll(fds, (nfds_t)n, t) < 0)
+        for (int i = 0; i < n; i++)
+            fds[i].revents = 0;
+    return kwatcher_step(w, fds, n, kwatcher_now_ms(), err);
+}
