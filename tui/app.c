@@ -1,12 +1,408 @@
-/* app.c - placeholder for the console until issue 4 lands it. */
+/*
+ * app.c - the console: flags, setup, the one event loop, teardown.
+ *
+ * The only file with mutable state beyond a function call: the ui value
+ * lives in app_main's frame and everything else gets a pointer to it. The
+ * loop polls the terminal, the source's fds and a timer, so a slow source
+ * shows as a status, never as a frozen screen. Script mode renders into a
+ * virtual screen (newterm on /dev/null at a fixed size) and reads keys from
+ * a file instead of the terminal.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "api/fsutil.h"
+#include "api/source.h"
+#include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/rows.h"
+#include "tui/script.h"
+#include "tui/ui.h"
+
+#ifndef MESHPANEL_SOURCE_DIR
+#define MESHPANEL_SOURCE_DIR ""
+#endif
+
+#define SCRIPT_DEFAULT_COLS  160
+#define SCRIPT_DEFAULT_ROWS  45
+#define SCRIPT_DEFAULT_CLOCK "2026-06-01T00:00:00Z"
+#define TICK_MS              1000
+
+typedef struct {
+    bool demo;
+    const char *dir;
+    const char *theme;
+    const char *script;
+    int cols, rows;
+    const char *kubeconfig, *context, *ns;
+} app_opts;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: meshpanel [--demo | -f DIR] [--theme NAME] [--script FILE] [--size COLSxROWS]\n"
+            "                 [--kubeconfig FILE] [--context NAME] [-n NS]\n"
+            "  --demo            open the bundled demo tenants\n"
+            "  -f, --filename    a directory (or file) of manifests, re-read on change\n"
+            "  --theme NAME      default, light, high-contrast, mono or a .theme path\n"
+            "  --script FILE     run keys/commands from FILE on a virtual screen "
+            "(also MESHPANEL_SCRIPT)\n"
+            "  --size COLSxROWS  virtual screen size in script mode (default 160x45)\n"
+            "Keys: ? in the console. Docs: docs/usage.md\n");
+}
+
+static int parse_size(const char *s, int *cols, int *rows)
+{
+    char x;
+    return s && sscanf(s, "%d%c%d", cols, &x, rows) == 3 && (x == 'x' || x == 'X') && *cols >= 20 &&
+                   *rows >= 8 && *cols <= 1000 && *rows <= 500
+               ? 0
+               : -1;
+}
+
+/* Returns 0 to run, 1 when --help was printed, -1 on a bad flag. */
+static int parse_args(int argc, char **argv, app_opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **slot = !strcmp(a, "-f") || !strcmp(a, "--filename")    ? &o->dir
+                            : !strcmp(a, "--theme")                         ? &o->theme
+                            : !strcmp(a, "--script")                        ? &o->script
+                            : !strcmp(a, "--kubeconfig")                    ? &o->kubeconfig
+                            : !strcmp(a, "--context")                       ? &o->context
+                            : !strcmp(a, "-n") || !strcmp(a, "--namespace") ? &o->ns
+                                                                            : NULL;
+        if (slot) {
+            if (!next) {
+                fprintf(stderr, "meshpanel: %s needs a value\n", a);
+                return -1;
+            }
+            *slot = next;
+            i++;
+        } else if (!strcmp(a, "--demo")) {
+            o->demo = true;
+        } else if (!strcmp(a, "--size")) {
+            if (parse_size(next, &o->cols, &o->rows) < 0) {
+                fprintf(stderr, "meshpanel: --size wants COLSxROWS like 120x40\n");
+                return -1;
+            }
+            i++;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 1;
+        } else {
+            fprintf(stderr, "meshpanel: unknown option %s (see meshpanel --help)\n", a);
+            return -1;
+        }
+    }
+    if (o->demo && o->dir) {
+        fprintf(stderr, "meshpanel: --demo and -f are exclusive\n");
+        return -1;
+    }
+    return 0;
+}
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int app_refresh(ui *u, mp_err *err)
+{
+    int r = source_refresh(u->src, u->store, err);
+    u->last_refresh = u->fake_clock ? u->now : time(NULL);
+    if (r < 0)
+        return -1;
+    ui_set_message(u, false, "refreshed: %d change%s", r, r == 1 ? "" : "s");
+    return 0;
+}
+
+int app_save_display(ui *u, const char *path, mp_err *err)
+{
+    ui_render(u);
+    size_t len;
+    char *text = ui_screen_text(u, &len);
+    if (!text)
+        return mp_errf(err, "save-display: out of memory");
+    int rc = fs_write_atomic(path, text, len, 0644, err);
+    free(text);
+    return rc;
+}
+
+int app_resize(ui *u, int cols, int rows, mp_err *err)
+{
+    if (!u->script)
+        return mp_errf(err, ":resize works in script mode; resize the terminal instead");
+    resize_term(rows, cols);
+    u->rows = rows;
+    u->cols = cols;
+    u->layout_dirty = true;
+    return 0;
+}
+
+/* UTF-8 drawing needs a UTF-8 locale; C.UTF-8 is the fallback when the
+ * environment names none (tests, cron, minimal containers). */
+static bool setup_locale(void)
+{
+    setlocale(LC_ALL, "");
+    if (!strcmp(nl_langinfo(CODESET), "UTF-8"))
+        return true;
+    return setlocale(LC_CTYPE, "C.UTF-8") && !strcmp(nl_langinfo(CODESET), "UTF-8");
+}
+
+static SCREEN *open_virtual_screen(int cols, int rows, FILE **out, FILE **in)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", cols);
+    setenv("COLUMNS", buf, 1);
+    snprintf(buf, sizeof buf, "%d", rows);
+    setenv("LINES", buf, 1);
+    *out = fopen("/dev/null", "w");
+    *in = fopen("/dev/null", "r");
+    if (!*out || !*in)
+        return NULL;
+    SCREEN *s = newterm("xterm-256color", *out, *in);
+    if (!s)
+        s = newterm("vt100", *out, *in);
+    return s;
+}
+
+static void setup_theme(ui *u, const char *name)
+{
+    mp_err err = {{0}};
+    u->theme = theme_load(name ? name : u->cfg.theme, &err);
+    if (!u->theme) {
+        ui_set_message(u, true, "theme: %s", err.msg);
+        u->theme = theme_builtin();
+    }
+    int ncolors = 0;
+    if (has_colors() && start_color() == OK) {
+        use_default_colors();
+        ncolors = COLORS;
+    }
+    if (u->theme)
+        theme_apply(u->theme, ncolors);
+}
+
+static void setup_clock(ui *u)
+{
+    const char *env = getenv("MESHPANEL_NOW");
+    time_t t = env && *env ? parse_rfc3339(env) : 0;
+    if (env && *env && !t)
+        ui_set_message(u, true, "MESHPANEL_NOW=%s is not an RFC 3339 time", env);
+    if (!t && u->script)
+        t = parse_rfc3339(SCRIPT_DEFAULT_CLOCK);
+    u->fake_clock = t != 0;
+    u->now = t ? t : time(NULL);
+}
+
+static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
+{
+    if (o->demo)
+        return source_demo_new(argv0, MESHPANEL_SOURCE_DIR, err);
+    if (o->dir)
+        return source_manifest_new(o->dir, err);
+    mp_errf(err, "no source: use --demo or -f DIR (the live cluster source is not built yet)");
+    return NULL;
+}
+
+static void ui_init(ui *u)
+{
+    memset(u, 0, sizeof *u);
+    view_tenants_init(&u->views[VIEW_TENANTS]);
+    view_resources_init(&u->views[VIEW_RESOURCES]);
+    view_yaml_init(&u->views[VIEW_YAML]);
+    view_preview_init(&u->views[VIEW_PREVIEW]);
+    view_help_init(&u->views[VIEW_HELP]);
+    u->detail = VIEW_YAML;
+    u->layout_dirty = true;
+    u->data_gen = u->sel_gen = u->detail_gen = 2; /* views start at built 0: stale */
+    filter_init(&u->flt);
+    keymap_defaults(&u->km);
+}
+
+static void ui_fini(ui *u)
+{
+    for (int i = 0; i < VIEW_COUNT; i++)
+        if (u->views[i].ops && u->views[i].ops->free)
+            u->views[i].ops->free(&u->views[i]);
+    ui_free_rows(u);
+    filter_clear(&u->flt);
+    free(u->tenant);
+    theme_free(u->theme);
+    source_free(u->src);
+    store_free(u->store);
+    config_free(&u->cfg);
+}
+
+static void read_keys(ui *u)
+{
+    wint_t wc;
+    int rc;
+    while (!u->quit && (rc = wget_wch(u->hints, &wc)) != ERR)
+        ui_handle_key(u, (int)wc, rc == KEY_CODE_YES);
+}
+
+static void step_source(ui *u, struct pollfd *fds, int n)
+{
+    mp_err err = {{0}};
+    int r = source_step(u->src, u->store, fds, n, mono_ms(), &err);
+    if (r < 0)
+        ui_set_message(u, true, "%s", err.msg);
+    else if (r > 0)
+        u->last_refresh = time(NULL);
+}
+
+static int event_loop(ui *u)
+{
+    while (!u->quit) {
+        if (!u->fake_clock)
+            u->now = time(NULL);
+        if (LINES != u->rows || COLS != u->cols) {
+            u->rows = LINES;
+            u->cols = COLS;
+            u->layout_dirty = true;
+        }
+        ui_render(u);
+        struct pollfd fds[16] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+        int n = 1 + source_fds(u->src, fds + 1, 15);
+        int to = source_timeout_ms(u->src, mono_ms());
+        if (to < 0 || to > TICK_MS)
+            to = TICK_MS;
+        int r = poll(fds, (nfds_t)n, to);
+        if (r < 0 && errno != EINTR)
+            return mp_errf(NULL, "poll"), 1;
+        if (r < 0 || (fds[0].revents & POLLIN))
+            read_keys(u);
+        if (fds[0].revents & (POLLHUP | POLLERR))
+            break;
+        step_source(u, fds + 1, n - 1);
+    }
+    return 0;
+}
+
+static int run_script(ui *u, const char *path)
+{
+    mp_err err = {{0}};
+    size_t len;
+    char *text = fs_read_file(path, &len, &err);
+    if (!text) {
+        fprintf(stderr, "meshpanel: script: %s\n", err.msg);
+        return 2;
+    }
+    ui_render(u);
+    int rc = script_run(u, text, path, &err);
+    free(text);
+    if (rc < 0) {
+        fprintf(stderr, "meshpanel: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static void setup_curses(ui *u)
+{
+    cbreak();
+    noecho();
+    nonl();
+    set_escdelay(25);
+    curs_set(0);
+    if (!u->script) {
+        mouseinterval(0);
+        u->mouse = mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+                             NULL) != 0;
+    }
+    u->rows = LINES;
+    u->cols = COLS;
+}
+
+static int load_config(ui *u)
+{
+    mp_err err = {{0}};
+    if (config_load(&u->cfg, &err) < 0) {
+        fprintf(stderr, "meshpanel: %s\n", err.msg);
+        return -1;
+    }
+    if (keymap_apply(&u->km, u->cfg.keys, u->cfg.nkeys, u->cfg.path, &err) < 0) {
+        fprintf(stderr, "meshpanel: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
 
 int app_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "meshpanel: the console is not implemented yet\n");
-    return 2;
+    app_opts o = {0};
+    int pr = parse_args(argc, argv, &o);
+    if (pr)
+        return pr > 0 ? 0 : 2;
+    const char *env_script = getenv("MESHPANEL_SCRIPT");
+    if (!o.script && env_script && *env_script)
+        o.script = env_script;
+
+    ui u;
+    ui_init(&u);
+    u.script = o.script != NULL;
+    if (load_config(&u) < 0) {
+        ui_fini(&u);
+        return 2;
+    }
+    mp_err err = {{0}};
+    u.store = store_new();
+    u.src = u.store ? make_source(&o, argv[0], &err) : NULL;
+    if (!u.src) {
+        fprintf(stderr, "meshpanel: %s\n", u.store ? err.msg : "out of memory");
+        ui_fini(&u);
+        return 2;
+    }
+    u.read_only = source_read_only(u.src) || u.cfg.read_only;
+    setup_clock(&u);
+    if (source_open(u.src, u.store, &err) < 0)
+        ui_set_message(&u, true, "%s", err.msg);
+    u.last_refresh = u.now;
+
+    u.utf8 = setup_locale();
+    FILE *vout = NULL, *vin = NULL;
+    SCREEN *scr = NULL;
+    if (u.script) {
+        scr = open_virtual_screen(o.cols ? o.cols : SCRIPT_DEFAULT_COLS,
+                                  o.rows ? o.rows : SCRIPT_DEFAULT_ROWS, &vout, &vin);
+        if (!scr) {
+            fprintf(stderr, "meshpanel: cannot open a virtual screen (terminfo for "
+                            "xterm-256color or vt100 missing?)\n");
+            ui_fini(&u);
+            return 2;
+        }
+    } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "meshpanel: the console needs a terminal (or --script FILE)\n");
+        ui_fini(&u);
+        return 2;
+    } else {
+        initscr();
+    }
+    setup_curses(&u);
+    setup_theme(&u, o.theme);
+
+    int rc = u.script ? run_script(&u, o.script) : event_loop(&u);
+
+    ui_windows_free(&u);
+    endwin();
+    if (scr)
+        delscreen(scr);
+    if (vout)
+        fclose(vout);
+    if (vin)
+        fclose(vin);
+    ui_fini(&u);
+    return rc;
 }

@@ -1,0 +1,61 @@
+/*
+ * source.c - the wrappers over mp_source_ops, so optional ops can be NULL.
+ */
+#include "api/source.h"
+
+#include <stdlib.h>
+
+int source_open(mp_source *src, mp_store *st, mp_err *err)
+{
+    return src->ops->open ? src->ops->open(src, st, err) : 0;
+}
+
+int source_fds(mp_source *src, struct pollfd *fds, int max)
+{
+    return src->ops->fds ? src->ops->fds(src, fds, max) : 0;
+}
+
+int source_timeout_ms(mp_source *src, long long now_ms)
+{
+    return src->ops->timeout_ms ? src->ops->timeout_ms(src, now_ms) : -1;
+}
+
+int source_step(mp_source *src, mp_store *st, const struct pollfd *fds, int nfds, long long now_ms,
+                mp_err *err)
+{
+    return src->ops->step ? src->ops->step(src, st, fds, nfds, now_ms, err) : 0;
+}
+
+int source_refresh(mp_source *src, mp_store *st, mp_err *err)
+{
+    return src->ops->refresh ? src->ops->refresh(src, st, err) : 0;
+}
+
+const char *source_status(const mp_source *src)
+{
+    return src->ops->status ? src->ops->status(src) : "";
+}
+
+const char *source_context(const mp_source *src)
+{
+    return src->ops->context ? src->ops->context(src) : "-";
+}
+
+const char *source_cluster(const mp_source *src)
+{
+    return src->ops->cluster ? src->ops->cluster(src) : "-";
+}
+
+bool source_read_only(const mp_source *src)
+{
+    return src->ops->read_only ? src->ops->read_only(src) : true;
+}
+
+void source_free(mp_source *src)
+{
+    if (!src)
+        return;
+    if (src->ops->close)
+        src->ops->close(src);
+    free(src);
+}

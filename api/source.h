@@ -1,0 +1,88 @@
+/*
+ * source.h - where the console's objects come from, behind one interface.
+ *
+ * A source feeds a store (model/store.h) with add / update / delete events and
+ * never blocks: the console's single event loop asks each source for the file
+ * descriptors it wants polled and how long it may sleep, then calls step()
+ * when an fd is ready or the timeout passed. The screens never touch files or
+ * sockets; they only read the store and the source's status line.
+ *
+ * Implementations:
+ *   source_manifest_new(dir)  a directory (or file) of YAML/JSON manifests,
+ *                             re-read when a file's mtime/size changes
+ *   source_demo_new(...)      the manifest source on the bundled demo data
+ *   (future) source_cluster_new(...)  watches through api/resources.h: it
+ *                             exposes libcurl multi's sockets via fds() and
+ *                             its timer via timeout_ms(), applies watch events
+ *                             in step(), and reports "connecting", "synced",
+ *                             "403 on ingresses in ns-x" in status().
+ *
+ * Ownership: the caller owns the mp_source and frees it with source_free();
+ * the store passed to step()/refresh() is borrowed for the call only.
+ */
+#ifndef MESHPANEL_SOURCE_H
+#define MESHPANEL_SOURCE_H
+
+#include <poll.h>
+#include <stdbool.h>
+
+#include "model/err.h"
+#include "model/store.h"
+
+typedef struct mp_source mp_source;
+
+typedef struct {
+    const char *name; /* "manifest", "demo", "cluster" */
+    /* First load into st (may be partial on error: err says what failed). */
+    int (*open)(mp_source *src, mp_store *st, mp_err *err);
+    /* Fills up to max pollfds and returns how many were set. */
+    int (*fds)(mp_source *src, struct pollfd *fds, int max);
+    /* Milliseconds until step() wants to run again without an fd event
+     * (-1: never); now_ms is the caller's monotonic clock. */
+    int (*timeout_ms)(mp_source *src, long long now_ms);
+    /* Handles ready fds (the same array fds() filled, revents set) and due
+     * timers. Returns the number of store changes, or -1 with err (the source
+     * stays usable: a later step may recover). */
+    int (*step)(mp_source *src, mp_store *st, const struct pollfd *fds, int nfds, long long now_ms,
+                mp_err *err);
+    /* Ctrl-r: re-read or relist now. Same return as step(). */
+    int (*refresh)(mp_source *src, mp_store *st, mp_err *err);
+    /* One line for the status bar ("3 files, 42 objects", "watching", ...). */
+    const char *(*status)(const mp_source *src);
+    /* Header fields: context and cluster names; read-only sources say so. */
+    const char *(*context)(const mp_source *src);
+    const char *(*cluster)(const mp_source *src);
+    bool (*read_only)(const mp_source *src);
+    void (*close)(mp_source *src);
+} mp_source_ops;
+
+struct mp_source {
+    const mp_source_ops *ops;
+    void *priv;
+};
+
+/* Constructors return NULL with err set. */
+mp_source *source_manifest_new(const char *path, mp_err *err);
+/* Resolves the demo directory: $MESHPANEL_DEMO_DIR, then
+ * source_tree/tests/data/demo (the caller passes its MESHPANEL_SOURCE_DIR
+ * compile definition; may be NULL), then paths relative to the executable
+ * (/proc/self/exe, else argv0). */
+mp_source *source_demo_new(const char *argv0, const char *source_tree, mp_err *err);
+/* The directory source_demo_new would use, written into buf; NULL when none
+ * exists. */
+const char *source_demo_dir(const char *argv0, const char *source_tree, char *buf, size_t n);
+
+/* Thin wrappers over ops so callers read naturally. */
+int source_open(mp_source *src, mp_store *st, mp_err *err);
+int source_fds(mp_source *src, struct pollfd *fds, int max);
+int source_timeout_ms(mp_source *src, long long now_ms);
+int source_step(mp_source *src, mp_store *st, const struct pollfd *fds, int nfds, long long now_ms,
+                mp_err *err);
+int source_refresh(mp_source *src, mp_store *st, mp_err *err);
+const char *source_status(const mp_source *src);
+const char *source_context(const mp_source *src);
+const char *source_cluster(const mp_source *src);
+bool source_read_only(const mp_source *src);
+void source_free(mp_source *src);
+
+#endif

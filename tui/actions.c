@@ -1,0 +1,282 @@
+/*
+ * actions.c - the action table (keys, help, handler) and input dispatch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/command.h"
+#include "tui/ui.h"
+
+#define CTRL(c) ((c)&0x1f)
+
+static void sync_focused(ui *u)
+{
+    if (u->help_open)
+        ui_view_sync(u, VIEW_HELP);
+    else
+        ui_view_sync(u, ui_pane_view(u, u->focus));
+}
+
+static void move_to(ui *u, view *v, long target)
+{
+    if (v->scroll_only) {
+        long max = (long)v->nrows - (v->body_h > 0 ? v->body_h : 1);
+        if (target > max)
+            target = max;
+        v->top = target < 0 ? 0 : (size_t)target;
+        v->cursor = v->top;
+        return;
+    }
+    if (!v->nrows)
+        return;
+    if (target >= (long)v->nrows)
+        target = (long)v->nrows - 1;
+    if (target < 0)
+        target = 0;
+    if ((size_t)target == v->cursor)
+        return;
+    v->cursor = (size_t)target;
+    if (v->ops->cursor_moved)
+        v->ops->cursor_moved(v, u);
+}
+
+static void move_by(ui *u, long delta)
+{
+    sync_focused(u);
+    view *v = ui_focused_view(u);
+    move_to(u, v, (long)(v->scroll_only ? v->top : v->cursor) + delta);
+}
+
+static long page(ui *u)
+{
+    view *v = ui_focused_view(u);
+    return v->body_h > 1 ? v->body_h - 1 : 1;
+}
+
+static void act_down(ui *u)
+{
+    move_by(u, 1);
+}
+static void act_up(ui *u)
+{
+    move_by(u, -1);
+}
+static void act_top(ui *u)
+{
+    move_by(u, -(1L << 30));
+}
+static void act_bottom(ui *u)
+{
+    move_by(u, 1L << 30);
+}
+static void act_page_down(ui *u)
+{
+    move_by(u, page(u));
+}
+static void act_page_up(ui *u)
+{
+    move_by(u, -page(u));
+}
+
+static void focus(ui *u, pane_id p)
+{
+    u->focus = p;
+    u->help_open = false;
+    u->layout_dirty = true;
+}
+
+static void act_next_pane(ui *u)
+{
+    focus(u, (pane_id)((u->focus + 1) % PANE_COUNT));
+}
+static void act_prev_pane(ui *u)
+{
+    focus(u, (pane_id)((u->focus + PANE_COUNT - 1) % PANE_COUNT));
+}
+
+static void act_enter(ui *u)
+{
+    sync_focused(u);
+    view *v = ui_focused_view(u);
+    if (v->ops->enter)
+        v->ops->enter(v, u);
+}
+
+static void act_back(ui *u)
+{
+    if (u->help_open) {
+        u->help_open = false;
+    } else if (u->focus != PANE_TENANTS) {
+        u->focus = u->focus == PANE_DETAIL ? PANE_RESOURCES : PANE_TENANTS;
+    } else if (filter_active(&u->flt)) {
+        filter_clear(&u->flt);
+        ui_data_changed(u);
+        ui_set_message(u, false, "filter cleared");
+    }
+    u->layout_dirty = true;
+}
+
+static void set_tab(ui *u, res_tab t)
+{
+    if (u->tab == t)
+        return;
+    u->tab = t;
+    u->views[VIEW_RESOURCES].cursor = u->views[VIEW_RESOURCES].top = 0;
+    ui_selection_changed(u);
+}
+
+static void act_next_tab(ui *u)
+{
+    set_tab(u, (res_tab)((u->tab + 1) % TAB_COUNT));
+}
+static void act_prev_tab(ui *u)
+{
+    set_tab(u, (res_tab)((u->tab + TAB_COUNT - 1) % TAB_COUNT));
+}
+static void act_tab_ingress(ui *u)
+{
+    set_tab(u, TAB_INGRESS);
+}
+static void act_tab_gateway(ui *u)
+{
+    set_tab(u, TAB_GATEWAY);
+}
+static void act_tab_vs(ui *u)
+{
+    set_tab(u, TAB_VS);
+}
+static void act_tab_all(ui *u)
+{
+    set_tab(u, TAB_ALL);
+}
+
+/* The detail pane is always visible at three panes; below that, asking for
+ * it moves the focus there so the layout shows it. */
+static void show_detail(ui *u, view_id v)
+{
+    if (u->detail != v) {
+        u->detail = v;
+        ui_detail_changed(u);
+    }
+    u->help_open = false;
+    if (u->cols < 160)
+        u->focus = PANE_DETAIL;
+    u->layout_dirty = true;
+}
+
+static void act_yaml(ui *u)
+{
+    show_detail(u, VIEW_YAML);
+}
+static void act_preview(ui *u)
+{
+    show_detail(u, VIEW_PREVIEW);
+}
+static void act_command(ui *u)
+{
+    prompt_open(u, PROMPT_COMMAND);
+}
+static void act_filter(ui *u)
+{
+    prompt_open(u, PROMPT_FILTER);
+}
+
+static void act_refresh(ui *u)
+{
+    mp_err err = {{0}};
+    if (app_refresh(u, &err) < 0)
+        ui_set_message(u, true, "%s", err.msg);
+}
+
+static void act_help(ui *u)
+{
+    u->help_open = !u->help_open;
+    u->views[VIEW_HELP].top = 0;
+    u->layout_dirty = true;
+}
+
+static void act_quit(ui *u)
+{
+    u->quit = true;
+}
+
+#define KEYS(...)                                                                                  \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+
+static const action_def actions[ACTION_COUNT] = {
+#define ACTION_ROW(id, name, group, hint, help, keys, fn)                                          \
+    [ACT_##id] = {ACT_##id, name, group, hint, help, keys, fn},
+    ACTIONS(ACTION_ROW)
+#undef ACTION_ROW
+};
+
+const action_def *action_table(void)
+{
+    return actions;
+}
+
+void ui_handle_key(ui *u, int key, bool fn)
+{
+    if (fn && key == KEY_RESIZE) {
+        u->layout_dirty = true;
+        return;
+    }
+    if (fn && key == KEY_MOUSE) {
+        MEVENT ev;
+        if (getmouse(&ev) == OK)
+            ui_handle_mouse(u, &ev);
+        return;
+    }
+    if (u->prompt != PROMPT_NONE) {
+        prompt_key(u, key, fn);
+        return;
+    }
+    if (!fn && key >= KEY_MIN)
+        return; /* a non-ASCII character outside the prompt binds nothing */
+    u->message[0] = 0;
+    action_id a = keymap_lookup(&u->km, key);
+    if (a != ACT_NONE)
+        action_table()[a].run(u);
+}
+
+static int pane_at(ui *u, int y, int x)
+{
+    for (int p = 0; p < PANE_COUNT; p++) {
+        pane *pn = &u->panes[p];
+        if (pn->shown && y >= pn->y && y < pn->y + pn->h && x >= pn->x && x < pn->x + pn->w)
+            return p;
+    }
+    return -1;
+}
+
+void ui_handle_mouse(ui *u, const MEVENT *ev)
+{
+    if (u->help_open) {
+        view *v = &u->views[VIEW_HELP];
+        if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+            move_to(u, v, (long)v->top + (ev->bstate & BUTTON4_PRESSED ? -3 : 3));
+        return;
+    }
+    int p = pane_at(u, ev->y, ev->x);
+    if (p < 0)
+        return;
+    view *v = &u->views[u->panes[p].view];
+    ui_view_sync(u, u->panes[p].view);
+    if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        long d = ev->bstate & BUTTON4_PRESSED ? -3 : 3;
+        move_to(u, v, (long)(v->scroll_only ? v->top : v->cursor) + d);
+        return;
+    }
+    if (!(ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_RELEASED)))
+        return;
+    if (u->focus != (pane_id)p) {
+        u->focus = (pane_id)p;
+        u->layout_dirty = true;
+    }
+    int row = ev->y - u->panes[p].y - v->body_y;
+    if (!v->scroll_only && row >= 0 && row < v->body_h)
+        move_to(u, v, (long)v->top + row);
+}

@@ -1,0 +1,425 @@
+/*
+ * command.c - the command table, the prompt editor and completion.
+ */
+#include "tui/command.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model/sanitize.h"
+#include "tui/app.h"
+#include "tui/ui.h"
+
+static int set_tab(ui *u, res_tab t)
+{
+    u->tab = t;
+    u->focus = PANE_RESOURCES;
+    u->views[VIEW_RESOURCES].cursor = u->views[VIEW_RESOURCES].top = 0;
+    u->layout_dirty = true;
+    ui_selection_changed(u);
+    return 0;
+}
+
+static int cmd_tenant(ui *u, const char *arg, mp_err *err)
+{
+    if (!arg || !*arg)
+        return mp_errf(err, ":tenant needs a namespace (Tab completes)");
+    if (!store_tenant_get(u->store, arg))
+        return mp_errf(err, "tenant %s not found", arg);
+    ui_view_sync(u, VIEW_TENANTS);
+    view *v = &u->views[VIEW_TENANTS];
+    ui_set_tenant(u, arg);
+    /* a filter hiding the tenant is dropped: the user asked for it by name */
+    if (filter_active(&u->flt)) {
+        ui_view_sync(u, VIEW_TENANTS);
+        if (!u->tenant || strcmp(u->tenant, arg) != 0) {
+            filter_clear(&u->flt);
+            ui_data_changed(u);
+            ui_set_tenant(u, arg);
+        }
+    }
+    v->built = 0; /* re-run rebuild so the cursor lands on the tenant */
+    ui_view_sync(u, VIEW_TENANTS);
+    u->focus = PANE_RESOURCES;
+    u->layout_dirty = true;
+    return 0;
+}
+
+static int cmd_ns(ui *u, const char *arg, mp_err *err)
+{
+    if (arg && *arg)
+        return cmd_tenant(u, arg, err);
+    u->focus = PANE_TENANTS;
+    u->help_open = false;
+    u->layout_dirty = true;
+    return 0;
+}
+
+static int cmd_ing(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return set_tab(u, TAB_INGRESS);
+}
+
+static int cmd_gw(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return set_tab(u, TAB_GATEWAY);
+}
+
+static int cmd_vs(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return set_tab(u, TAB_VS);
+}
+
+static int cmd_all(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return set_tab(u, TAB_ALL);
+}
+
+static int cmd_ctx(ui *u, const char *arg, mp_err *err)
+{
+    const char *cur = source_context(u->src);
+    if (!arg || !*arg) {
+        ui_set_message(u, false, "context: %s (the only one of this source)", cur);
+        return 0;
+    }
+    if (strcmp(arg, cur) != 0)
+        return mp_errf(err, "context %s not found: this source has only \"%s\"", arg, cur);
+    ui_set_message(u, false, "context %s", cur);
+    return 0;
+}
+
+static int cmd_quit(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    u->quit = true;
+    return 0;
+}
+
+static int cmd_filter(ui *u, const char *arg, mp_err *err)
+{
+    if (filter_set(&u->flt, arg ? arg : "", err) < 0)
+        return -1;
+    ui_data_changed(u);
+    return 0;
+}
+
+static int cmd_detail(ui *u, view_id v)
+{
+    u->detail = v;
+    ui_detail_changed(u);
+    u->layout_dirty = true;
+    return 0;
+}
+
+static int cmd_yaml(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return cmd_detail(u, VIEW_YAML);
+}
+
+static int cmd_preview(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return cmd_detail(u, VIEW_PREVIEW);
+}
+
+static int cmd_refresh(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg;
+    return app_refresh(u, err);
+}
+
+static int cmd_help(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    u->help_open = true;
+    u->layout_dirty = true;
+    return 0;
+}
+
+static int cmd_save(ui *u, const char *arg, mp_err *err)
+{
+    if (!arg || !*arg)
+        return mp_errf(err, ":save-display needs a file name");
+    return app_save_display(u, arg, err);
+}
+
+static int cmd_resize(ui *u, const char *arg, mp_err *err)
+{
+    int c, r;
+    char x;
+    if (!arg || sscanf(arg, "%d%c%d", &c, &x, &r) != 3 || (x != 'x' && x != 'X') || c < 20 ||
+        r < 8 || c > 1000 || r > 500)
+        return mp_errf(err, ":resize wants COLSxROWS (20x8 .. 1000x500), got \"%s\"",
+                       arg ? arg : "");
+    return app_resize(u, c, r, err);
+}
+
+static int cmd_clock(ui *u, const char *arg, mp_err *err)
+{
+    time_t t = parse_rfc3339(arg);
+    if (!t)
+        return mp_errf(err, ":clock wants an RFC 3339 time like 2026-03-01T12:00:00Z");
+    u->now = t;
+    u->fake_clock = true;
+    return 0;
+}
+
+static const command_def commands[] = {
+    {"ns", "namespaces,tenants", "[NAME]", "Focus the tenants pane (or select tenant NAME)", cmd_ns,
+     COMPLETE_TENANT, false},
+    {"tenant", "t", "NAME", "Select tenant NAME", cmd_tenant, COMPLETE_TENANT, false},
+    {"ing", "ingress,ingresses", NULL, "Show the tenant's Ingresses", cmd_ing, 0, false},
+    {"gw", "gateway,gateways", NULL, "Show the tenant's Gateways", cmd_gw, 0, false},
+    {"vs", "virtualservice,virtualservices", NULL, "Show the tenant's VirtualServices", cmd_vs, 0,
+     false},
+    {"all", NULL, NULL, "Show every kind", cmd_all, 0, false},
+    {"ctx", "context", "[NAME]", "Show or switch the context", cmd_ctx, COMPLETE_CONTEXT, false},
+    {"filter", NULL, "[EXPR]", "Set the filter (empty clears); same syntax as /", cmd_filter, 0,
+     false},
+    {"yaml", NULL, NULL, "Detail pane: YAML", cmd_yaml, 0, false},
+    {"preview", NULL, NULL, "Detail pane: conversion preview", cmd_preview, 0, false},
+    {"refresh", NULL, NULL, "Re-read the source now", cmd_refresh, 0, false},
+    {"help", NULL, NULL, "Show the help", cmd_help, 0, false},
+    {"save-display", NULL, "FILE", "Write the screen as text to FILE", cmd_save, 0, false},
+    {"q", "quit,q!", NULL, "Quit", cmd_quit, 0, false},
+    {"resize", NULL, "COLSxROWS", "Resize the virtual screen (script mode)", cmd_resize, 0, true},
+    {"clock", NULL, "TIME", "Set the fake clock used for AGE (RFC 3339)", cmd_clock, 0, true},
+};
+
+const command_def *command_table(size_t *n)
+{
+    *n = sizeof commands / sizeof commands[0];
+    return commands;
+}
+
+static bool name_is(const command_def *c, const char *name, size_t n)
+{
+    if (strlen(c->name) == n && !strncmp(c->name, name, n))
+        return true;
+    for (const char *p = c->aliases; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        if (l == n && !strncmp(p, name, n))
+            return true;
+        p += l + (comma != NULL);
+    }
+    return false;
+}
+
+int command_run(ui *u, const char *line, mp_err *err)
+{
+    while (*line == ' ' || *line == ':')
+        line++;
+    size_t n = strcspn(line, " ");
+    if (!n)
+        return 0;
+    const char *arg = line + n;
+    while (*arg == ' ')
+        arg++;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", arg);
+    for (size_t l = strlen(buf); l && buf[l - 1] == ' ';)
+        buf[--l] = 0;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (name_is(&commands[i], line, n))
+            return commands[i].run(u, buf, err);
+    char shown[64];
+    san_fit(line, 40, shown, sizeof shown);
+    return mp_errf(err, "unknown command \":%.*s\" (Tab completes, ? lists them)",
+                   (int)strcspn(shown, " "), shown);
+}
+
+/* ---- prompt ------------------------------------------------------------ */
+
+void prompt_open(ui *u, int kind)
+{
+    u->prompt = (prompt_kind)kind;
+    u->input[0] = 0;
+    u->input_len = 0;
+    u->completion[0] = 0;
+}
+
+static void input_append(ui *u, int cp)
+{
+    char enc[4];
+    size_t l = san_utf8_encode((uint32_t)cp, enc);
+    if (u->input_len + l + 1 >= sizeof u->input)
+        return;
+    memcpy(u->input + u->input_len, enc, l);
+    u->input_len += l;
+    u->input[u->input_len] = 0;
+}
+
+static void input_backspace(ui *u)
+{
+    if (!u->input_len)
+        return;
+    size_t i = u->input_len - 1;
+    while (i > 0 && ((unsigned char)u->input[i] & 0xc0) == 0x80)
+        i--;
+    u->input_len = i;
+    u->input[i] = 0;
+}
+
+static void live_filter(ui *u)
+{
+    mp_err err;
+    if (filter_set(&u->flt, u->input, &err) == 0)
+        ui_data_changed(u);
+}
+
+static void prompt_finish(ui *u)
+{
+    mp_err err = {{0}};
+    prompt_kind k = u->prompt;
+    u->prompt = PROMPT_NONE;
+    u->completion[0] = 0;
+    int rc = k == PROMPT_COMMAND ? command_run(u, u->input, &err) : cmd_filter(u, u->input, &err);
+    if (rc < 0)
+        ui_set_message(u, true, "%s", err.msg);
+    else if (k == PROMPT_FILTER && filter_active(&u->flt))
+        ui_set_message(u, false, "filter /%s", u->flt.expr);
+}
+
+void prompt_key(ui *u, int key, bool fn)
+{
+    if (!fn && (key == '\n' || key == '\r'))
+        key = KEY_ENTER, fn = true;
+    if (!fn && key == 27) {
+        if (u->prompt == PROMPT_FILTER) {
+            filter_clear(&u->flt);
+            ui_data_changed(u);
+        }
+        u->prompt = PROMPT_NONE;
+        u->completion[0] = 0;
+        return;
+    }
+    if (fn && key == KEY_ENTER) {
+        prompt_finish(u);
+        return;
+    }
+    if ((fn && key == KEY_BACKSPACE) || (!fn && (key == 127 || key == 8))) {
+        if (!u->input_len) {
+            u->prompt = PROMPT_NONE;
+            return;
+        }
+        input_backspace(u);
+    } else if (!fn && key == '\t') {
+        if (u->prompt == PROMPT_COMMAND)
+            prompt_complete(u);
+        return;
+    } else if (!fn && key >= 32) {
+        input_append(u, key);
+    } else {
+        return;
+    }
+    if (u->prompt == PROMPT_FILTER)
+        live_filter(u);
+    else
+        u->completion[0] = 0;
+}
+
+/* ---- completion -------------------------------------------------------- */
+
+typedef struct {
+    const char *items[64];
+    size_t n;
+} cands;
+
+static void cand_add(cands *c, const char *s)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->items[i], s))
+            return;
+    if (c->n < 64)
+        c->items[c->n++] = s;
+}
+
+static size_t common_prefix(const cands *c)
+{
+    if (!c->n)
+        return 0;
+    size_t l = strlen(c->items[0]);
+    for (size_t i = 1; i < c->n; i++) {
+        size_t j = 0;
+        while (j < l && c->items[i][j] == c->items[0][j])
+            j++;
+        l = j;
+    }
+    return l;
+}
+
+static void show_cands(ui *u, const cands *c)
+{
+    size_t len = 0;
+    u->completion[0] = 0;
+    for (size_t i = 0; i < c->n && len + 2 < sizeof u->completion; i++) {
+        int w = snprintf(u->completion + len, sizeof u->completion - len, "%s%s", i ? "  " : "",
+                         c->items[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
+static void complete_word(ui *u, size_t start, const cands *c, bool add_space)
+{
+    if (!c->n) {
+        snprintf(u->completion, sizeof u->completion, "(no match)");
+        return;
+    }
+    size_t l = common_prefix(c);
+    char buf[sizeof u->input];
+    snprintf(buf, sizeof buf, "%.*s%.*s%s", (int)start, u->input, (int)l, c->items[0],
+             c->n == 1 && add_space ? " " : "");
+    snprintf(u->input, sizeof u->input, "%s", buf);
+    u->input_len = strlen(u->input);
+    if (c->n > 1)
+        show_cands(u, c);
+    else
+        u->completion[0] = 0;
+}
+
+void prompt_complete(ui *u)
+{
+    cands c = {.n = 0};
+    char *space = strchr(u->input, ' ');
+    if (!space) {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (!strncmp(commands[i].name, u->input, u->input_len))
+                cand_add(&c, commands[i].name);
+        complete_word(u, 0, &c, true);
+        return;
+    }
+    const command_def *cmd = NULL;
+    size_t n = (size_t)(space - u->input);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (name_is(&commands[i], u->input, n))
+            cmd = &commands[i];
+    const char *word = space + 1;
+    while (*word == ' ')
+        word++;
+    size_t wl = strlen(word), start = (size_t)(word - u->input);
+    if (!cmd || cmd->complete == COMPLETE_NONE)
+        return;
+    if (cmd->complete == COMPLETE_CONTEXT) {
+        const char *ctx = source_context(u->src);
+        if (!strncmp(ctx, word, wl))
+            cand_add(&c, ctx);
+    } else {
+        size_t nt;
+        const store_tenant *ts = store_tenants(u->store, &nt);
+        for (size_t i = 0; i < nt; i++)
+            if (!strncmp(ts[i].ns, word, wl))
+                cand_add(&c, ts[i].ns);
+    }
+    complete_word(u, start, &c, false);
+}

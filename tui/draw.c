@@ -1,0 +1,130 @@
+/*
+ * draw.c - cleaned, measured, truncated text into curses windows.
+ */
+#include "tui/draw.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#include "model/sanitize.h"
+
+#define DRAW_MAX 2048
+
+static int put_utf8(WINDOW *w, int y, int x, const char *s, attr_t attr)
+{
+    wchar_t wbuf[DRAW_MAX];
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len && n + 1 < DRAW_MAX;) {
+        uint32_t cp;
+        i += san_utf8_decode(s + i, len - i, &cp);
+        wbuf[n++] = (wchar_t)cp;
+    }
+    wbuf[n] = 0;
+    wattrset(w, attr);
+    return mvwaddnwstr(w, y, x, wbuf, (int)n);
+}
+
+int draw_text(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr, bool pad)
+{
+    if (cols <= 0)
+        return 0;
+    char buf[DRAW_MAX * 2];
+    size_t used = san_fit(s ? s : "", (size_t)cols, buf, sizeof buf);
+    put_utf8(w, y, x, buf, attr);
+    if (pad && (int)used < cols)
+        draw_fill(w, y, x + (int)used, cols - (int)used, attr);
+    return (int)used;
+}
+
+int draw_text_right(WINDOW *w, int y, int x, const char *s, int cols, attr_t attr)
+{
+    if (cols <= 0)
+        return 0;
+    char buf[DRAW_MAX * 2];
+    size_t used = san_fit(s ? s : "", (size_t)cols, buf, sizeof buf);
+    draw_fill(w, y, x, cols - (int)used, attr);
+    put_utf8(w, y, x + cols - (int)used, buf, attr);
+    return (int)used;
+}
+
+void draw_fill(WINDOW *w, int y, int x, int cols, attr_t attr)
+{
+    if (cols <= 0)
+        return;
+    wattrset(w, attr);
+    mvwhline(w, y, x, ' ', cols);
+}
+
+static void set_line(cchar_t *c, wchar_t ch, attr_t attr)
+{
+    wchar_t s[2] = {ch, 0};
+    setcchar(c, s, attr, PAIR_NUMBER(attr), NULL);
+}
+
+void draw_box(WINDOW *w, const char *title, attr_t border, attr_t title_attr, bool utf8)
+{
+    int h, wd;
+    getmaxyx(w, h, wd);
+    if (h < 2 || wd < 2)
+        return;
+    if (utf8) {
+        cchar_t ls, ts, tl, tr, bl, br;
+        set_line(&ls, L'\x2502', border);
+        set_line(&ts, L'\x2500', border);
+        set_line(&tl, L'\x250c', border);
+        set_line(&tr, L'\x2510', border);
+        set_line(&bl, L'\x2514', border);
+        set_line(&br, L'\x2518', border);
+        wborder_set(w, &ls, &ls, &ts, &ts, &tl, &tr, &bl, &br);
+    } else {
+        wattrset(w, border);
+        wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+    }
+    if (title && *title && wd > 6) {
+        char t[512];
+        size_t n = strlen(title);
+        if (n > sizeof t - 3)
+            n = sizeof t - 3;
+        t[0] = ' ';
+        memcpy(t + 1, title, n);
+        t[n + 1] = ' ';
+        t[n + 2] = 0;
+        draw_text(w, 0, 2, t, wd - 4, title_attr, false);
+    }
+}
+
+void table_widths(const col_spec *c, int n, int total, int *out)
+{
+    int used = 0, shown = 0;
+    for (int i = 0; i < n; i++) {
+        out[i] = c[i].want;
+        used += out[i];
+        shown++;
+    }
+    used += shown > 0 ? shown - 1 : 0;
+    while (used > total) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (out[i] > c[i].min && (best < 0 || out[i] - c[i].min > out[best] - c[best].min))
+                best = i;
+        if (best >= 0) {
+            out[best]--;
+            used--;
+            continue;
+        }
+        int drop = -1;
+        for (int i = 0; i < n; i++)
+            if (out[i] > 0 && (drop < 0 || c[i].prio < c[drop].prio))
+                drop = i;
+        if (drop < 0 || shown <= 1) {
+            /* one column left: give it whatever there is */
+            for (int i = 0; i < n; i++)
+                if (out[i] > 0)
+                    out[i] = total > 0 ? total : 0;
+            return;
+        }
+        used -= out[drop] + 1;
+        out[drop] = 0;
+        shown--;
+    }
+}

@@ -1,0 +1,264 @@
+/*
+ * render.c - layout (three panes from 160 columns, two from 100, one
+ * below) and drawing of header, panes, status line and key hints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "model/sanitize.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/ui.h"
+
+#define HEADER_ROWS 1
+#define FOOTER_ROWS 2 /* status line + hints/prompt */
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void place(pane *p, int y, int x, int h, int w)
+{
+    if (p->shown && p->win && p->y == y && p->x == x && p->h == h && p->w == w)
+        return;
+    if (p->panel)
+        del_panel(p->panel);
+    if (p->win)
+        delwin(p->win);
+    p->win = newwin(h, w, y, x);
+    p->panel = p->win ? new_panel(p->win) : NULL;
+    p->y = y, p->x = x, p->h = h, p->w = w;
+    p->shown = p->panel != NULL;
+}
+
+static void hide(pane *p)
+{
+    if (p->panel)
+        del_panel(p->panel);
+    if (p->win)
+        delwin(p->win);
+    p->panel = NULL;
+    p->win = NULL;
+    p->shown = false;
+}
+
+static void layout(ui *u)
+{
+    int bh = u->rows - HEADER_ROWS - FOOTER_ROWS, by = HEADER_ROWS, c = u->cols;
+    if (bh < 3)
+        bh = 3;
+    bool show[PANE_COUNT] = {false, false, false};
+    int x[PANE_COUNT] = {0}, w[PANE_COUNT] = {0};
+    if (c >= 160) {
+        w[PANE_TENANTS] = clampi(c * 30 / 100, 46, 56);
+        w[PANE_DETAIL] = (c - w[PANE_TENANTS]) * 40 / 100;
+        w[PANE_RESOURCES] = c - w[PANE_TENANTS] - w[PANE_DETAIL];
+        x[PANE_RESOURCES] = w[PANE_TENANTS];
+        x[PANE_DETAIL] = w[PANE_TENANTS] + w[PANE_RESOURCES];
+        show[0] = show[1] = show[2] = true;
+    } else if (c >= 100) {
+        pane_id left = u->focus == PANE_DETAIL ? PANE_RESOURCES : PANE_TENANTS;
+        pane_id right = u->focus == PANE_DETAIL ? PANE_DETAIL : PANE_RESOURCES;
+        w[left] = left == PANE_TENANTS ? clampi(c * 38 / 100, 40, 50) : c / 2;
+        w[right] = c - w[left];
+        x[right] = w[left];
+        show[left] = show[right] = true;
+    } else {
+        w[u->focus] = c;
+        show[u->focus] = true;
+    }
+    for (int p = 0; p < PANE_COUNT; p++) {
+        u->panes[p].view = ui_pane_view(u, (pane_id)p);
+        if (show[p])
+            place(&u->panes[p], by, x[p], bh, w[p]);
+        else
+            hide(&u->panes[p]);
+    }
+    if (u->help_open)
+        place(&u->help_pane, by, 0, bh, c);
+    else
+        hide(&u->help_pane);
+    if (u->help_pane.panel)
+        top_panel(u->help_pane.panel);
+    u->help_pane.view = VIEW_HELP;
+    u->layout_dirty = false;
+}
+
+static void ensure_bars(ui *u)
+{
+    if (u->header && getmaxx(u->header) == u->cols && getbegy(u->hints) == u->rows - 1)
+        return;
+    if (u->header)
+        delwin(u->header), delwin(u->status), delwin(u->hints);
+    u->header = newwin(1, u->cols, 0, 0);
+    u->status = newwin(1, u->cols, u->rows - 2, 0);
+    u->hints = newwin(1, u->cols, u->rows - 1, 0);
+    /* keys are read through the hints window: reading through stdscr
+     * would refresh the (blank) stdscr over the panels */
+    keypad(u->hints, TRUE);
+    nodelay(u->hints, TRUE);
+}
+
+static void draw_header(ui *u)
+{
+    WINDOW *w = u->header;
+    attr_t a = ui_attr(u, ROLE_HEADER), l = ui_attr(u, ROLE_HEADER_LABEL);
+    draw_fill(w, 0, 0, u->cols, a);
+    int x = draw_text(w, 0, 0, " meshpanel ", u->cols, a | A_BOLD, false);
+    struct {
+        const char *label, *value;
+    } f[] = {{"ctx:", source_context(u->src)},
+             {"cluster:", source_cluster(u->src)},
+             {"ns:", u->tenant ? u->tenant : "-"}};
+    for (size_t i = 0; i < 3 && x < u->cols; i++) {
+        x += draw_text(w, 0, x, "  ", u->cols - x, a, false);
+        x += draw_text(w, 0, x, f[i].label, u->cols - x, l, false);
+        x += draw_text(w, 0, x, " ", u->cols - x, a, false);
+        x += draw_text(w, 0, x, f[i].value, u->cols - x > 40 ? 40 : u->cols - x, a, false);
+    }
+    if (u->read_only && x + 13 < u->cols)
+        draw_text(w, 0, u->cols - 12, " READ-ONLY ", 11, ui_attr(u, ROLE_READONLY), false);
+}
+
+static void draw_status(ui *u)
+{
+    WINDOW *w = u->status;
+    attr_t a = ui_attr(u, ROLE_STATUS);
+    draw_fill(w, 0, 0, u->cols, a);
+    if (u->prompt == PROMPT_COMMAND && u->completion[0]) {
+        draw_text(w, 0, 1, u->completion, u->cols - 2, ui_attr(u, ROLE_COMPLETION), false);
+        return;
+    }
+    char left[512], tm[32];
+    struct tm t;
+    gmtime_r(&u->last_refresh, &t);
+    strftime(tm, sizeof tm, "%H:%M:%SZ", &t);
+    size_t nt;
+    store_tenants(u->store, &nt);
+    snprintf(left, sizeof left, " %zu tenants  %zu ing  %zu gw  %zu vs  | refreshed %s", nt,
+             store_count(u->store, "Ingress"), store_count(u->store, "Gateway"),
+             store_count(u->store, "VirtualService"), tm);
+    int x = draw_text(w, 0, 0, left, u->cols, a, false);
+    if (filter_active(&u->flt) && u->prompt != PROMPT_FILTER) {
+        char f[300];
+        snprintf(f, sizeof f, "  | filter /%s", u->flt.expr);
+        x += draw_text(w, 0, x, f, u->cols - x, ui_attr(u, ROLE_STATUS_INFO), false);
+    }
+    const char *msg = u->message[0] ? u->message : u->last_error[0] ? u->last_error : NULL;
+    bool err = u->message[0] ? u->message_is_error : u->last_error[0] != 0;
+    if (!msg)
+        msg = source_status(u->src);
+    if (x + 4 < u->cols) {
+        x += draw_text(w, 0, x, "  | ", u->cols - x, a, false);
+        draw_text(w, 0, x, msg, u->cols - x, ui_attr(u, err ? ROLE_STATUS_ERROR : ROLE_STATUS),
+                  false);
+    }
+}
+
+static void draw_hints(ui *u)
+{
+    WINDOW *w = u->hints;
+    if (u->prompt != PROMPT_NONE) {
+        draw_fill(w, 0, 0, u->cols, ui_attr(u, ROLE_NORMAL));
+        const char *p = u->prompt == PROMPT_COMMAND ? ":" : "/";
+        int x = draw_text(w, 0, 0, p, 1, ui_attr(u, ROLE_PROMPT), false);
+        draw_text(w, 0, x, u->input, u->cols - 2, ui_attr(u, ROLE_NORMAL), false);
+        return;
+    }
+    draw_fill(w, 0, 0, u->cols, ui_attr(u, ROLE_HINT_TEXT));
+    const action_def *t = action_table();
+    int x = 0;
+    for (int i = 0; i < ACTION_COUNT && x < u->cols; i++) {
+        int keys[1];
+        if (!t[i].hint || !keymap_keys(&u->km, t[i].id, keys, 1))
+            continue;
+        char kn[32], label[48];
+        key_to_name(keys[0], kn, sizeof kn);
+        snprintf(label, sizeof label, "<%s>", kn);
+        x += draw_text(w, 0, x, label, u->cols - x, ui_attr(u, ROLE_HINT_KEY), false);
+        snprintf(label, sizeof label, " %s ", t[i].hint);
+        x += draw_text(w, 0, x, label, u->cols - x, ui_attr(u, ROLE_HINT_TEXT), false);
+    }
+}
+
+static void draw_pane(ui *u, pane *p, bool focused)
+{
+    if (!p->shown)
+        return;
+    view *v = &u->views[p->view];
+    ui_view_sync(u, p->view);
+    werase(p->win);
+    char title[512];
+    v->ops->title(v, u, title, sizeof title);
+    draw_box(p->win, title, ui_attr(u, focused ? ROLE_PANE_BORDER_ACTIVE : ROLE_PANE_BORDER),
+             ui_attr(u, focused ? ROLE_PANE_TITLE_ACTIVE : ROLE_PANE_TITLE), u->utf8);
+    if (p->h > 2 && p->w > 2)
+        v->ops->draw(v, u, p->win, 1, 1, p->h - 2, p->w - 2, focused);
+}
+
+void ui_render(ui *u)
+{
+    if (u->layout_dirty || !u->header)
+        layout(u);
+    ensure_bars(u);
+    for (int p = 0; p < PANE_COUNT; p++)
+        draw_pane(u, &u->panes[p], !u->help_open && u->focus == (pane_id)p);
+    if (u->help_open)
+        draw_pane(u, &u->help_pane, true);
+    draw_header(u);
+    draw_status(u);
+    draw_hints(u);
+    wnoutrefresh(u->header);
+    wnoutrefresh(u->status);
+    update_panels();
+    if (u->prompt != PROMPT_NONE) {
+        curs_set(1);
+        wmove(u->hints, 0, 1 + (int)san_widths(u->input));
+    } else {
+        curs_set(0);
+    }
+    wnoutrefresh(u->hints);
+    doupdate();
+}
+
+void ui_windows_free(ui *u)
+{
+    for (int p = 0; p < PANE_COUNT; p++)
+        hide(&u->panes[p]);
+    hide(&u->help_pane);
+    if (u->header)
+        delwin(u->header), delwin(u->status), delwin(u->hints);
+    u->header = u->status = u->hints = NULL;
+}
+
+/* Reads curscr (what the terminal shows after doupdate). A wide character
+ * occupies two cells; in_wchnstr returns it once, so columns stay right. */
+char *ui_screen_text(ui *u, size_t *len)
+{
+    size_t cap = (size_t)u->rows * ((size_t)u->cols * 4 + 1) + 1;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    wchar_t *line = malloc(((size_t)u->cols + 1) * sizeof *line);
+    for (int y = 0; line && y < u->rows; y++) {
+        size_t start = n;
+        int got = mvwinnwstr(curscr, y, 0, line, u->cols);
+        for (int i = 0; i < got && line[i]; i++) {
+            char enc[4];
+            size_t l = san_utf8_encode((uint32_t)line[i], enc);
+            memcpy(out + n, enc, l);
+            n += l;
+        }
+        while (n > start && out[n - 1] == ' ')
+            n--;
+        out[n++] = '\n';
+    }
+    free(line);
+    out[n] = 0;
+    *len = n;
+    return out;
+}

@@ -1,0 +1,55 @@
+/*
+ * rows.h - table rows for the tenants and resources panes.
+ *
+ * A resource row holds the cleaned (model/sanitize.h) full text of every
+ * column, computed once per rebuild: drawing only fits and truncates.
+ * The same texts feed the filter, so what you filter on is what you see.
+ *
+ * Ownership: res_row_fill allocates the cells; res_row_free releases them.
+ * obj is borrowed from the store (valid until the next store change, which
+ * always triggers a rebuild first).
+ */
+#ifndef MESHPANEL_ROWS_H
+#define MESHPANEL_ROWS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "model/store.h"
+
+typedef enum {
+    COL_KIND,
+    COL_NAMESPACE,
+    COL_NAME,
+    COL_HOSTS,
+    COL_PATHS, /* Gateway: PORTS */
+    COL_CLASS, /* Gateway: SELECTOR, VirtualService: GATEWAYS */
+    COL_TLS,
+    COL_AGE,
+    COL_STATE,
+    COL_COUNT
+} res_col;
+
+typedef struct {
+    const store_obj *obj;
+    char *cell[COL_COUNT]; /* cleaned; COL_AGE is empty (computed at draw) */
+    time_t created;        /* 0 when unknown */
+    bool problem;          /* state is a problem (conflict, no gateway) */
+    bool dim;              /* paused or migrated: not routed */
+} res_row;
+
+int res_row_fill(res_row *r, mp_store *st, const store_obj *obj);
+void res_row_free(res_row *r);
+
+/* kubectl's age format (45s, 5m12s, 3h, 2d4h, 400d, 3y) of now - created;
+ * "<unknown>" when created is 0. */
+const char *format_age(time_t created, time_t now, char *buf, size_t n);
+/* RFC 3339 "2026-03-01T10:00:00Z" (offsets and fractions accepted) to UTC
+ * seconds; 0 on failure. */
+time_t parse_rfc3339(const char *s);
+
+/* The ingress class: annotation kubernetes.io/ingress.class, else
+ * spec.ingressClassName; NULL when neither. */
+const char *ingress_class_of(const doc_node *ing);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * textview.h - line-based text for the detail and help views.
+ *
+ * Lines are cleaned when added (model/sanitize.h), so drawing never sees a
+ * control character. A line is drawn with one colour role, or highlighted
+ * as YAML. Lines wider than the pane wrap (continuation marked), so the
+ * detail pane always shows the full text that tables truncate.
+ *
+ * Ownership: text_data owns its lines; text_clear frees them.
+ */
+#ifndef MESHPANEL_TEXTVIEW_H
+#define MESHPANEL_TEXTVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/ui.h"
+
+typedef struct {
+    char *text;
+    color_role role;
+    bool yaml;
+} text_line;
+
+typedef struct {
+    text_line *lines;
+    size_t n, cap;
+    char title[600];
+} text_data;
+
+void text_clear(text_data *d);
+void text_add(text_data *d, color_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Adds every line of a YAML buffer, highlighted. */
+void text_add_yaml(text_data *d, const char *yaml);
+
+/* view_ops pieces shared by the text views. */
+void text_view_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool focused);
+void text_view_title(view *v, ui *u, char *buf, size_t n);
+void text_view_free(view *v);
+/* Sets v->nrows from the data after a rebuild. */
+void text_view_done(view *v);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * ui.c - staleness tracking, the row cache and small shared helpers.
+ */
+#include "tui/ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ui_data_changed(ui *u)
+{
+    u->data_gen++;
+    ui_selection_changed(u);
+}
+
+void ui_selection_changed(ui *u)
+{
+    u->sel_gen++;
+    ui_detail_changed(u);
+}
+
+void ui_detail_changed(ui *u)
+{
+    u->detail_gen++;
+}
+
+static unsigned long long needed_gen(const ui *u, view_id id)
+{
+    switch (id) {
+    case VIEW_TENANTS:
+        return u->data_gen;
+    case VIEW_RESOURCES:
+        return u->sel_gen;
+    case VIEW_YAML:
+    case VIEW_PREVIEW:
+        return u->detail_gen;
+    default:
+        return 1;
+    }
+}
+
+void ui_view_sync(ui *u, view_id id)
+{
+    if (store_generation(u->store) != u->store_gen_seen) {
+        u->store_gen_seen = store_generation(u->store);
+        ui_data_changed(u);
+    }
+    /* the resources pane depends on the tenant the tenants pane selects */
+    if (id != VIEW_TENANTS)
+        ui_view_sync(u, VIEW_TENANTS);
+    if (id == VIEW_YAML || id == VIEW_PREVIEW)
+        ui_view_sync(u, VIEW_RESOURCES);
+    view *v = &u->views[id];
+    unsigned long long need = needed_gen(u, id);
+    if (v->built == need)
+        return;
+    v->ops->rebuild(v, u);
+    /* rebuild may itself move the selection (tenant gone): settle once */
+    v->built = needed_gen(u, id);
+    if (v->nrows == 0)
+        v->cursor = v->top = 0;
+    else if (v->cursor >= v->nrows)
+        v->cursor = v->nrows - 1;
+}
+
+static void rows_free(ui *u)
+{
+    for (size_t i = 0; i < u->nrowcache; i++)
+        res_row_free(&u->rowcache[i]);
+    free(u->rowcache);
+    u->rowcache = NULL;
+    u->nrowcache = 0;
+}
+
+const res_row *ui_rows(ui *u, size_t *n)
+{
+    unsigned long long g = store_generation(u->store);
+    if (u->rowcache && u->rowcache_gen == g) {
+        *n = u->nrowcache;
+        return u->rowcache;
+    }
+    rows_free(u);
+    const store_obj **objs;
+    size_t c = store_list(u->store, NULL, NULL, &objs);
+    if (c == (size_t)-1)
+        c = 0;
+    u->rowcache = c ? calloc(c, sizeof *u->rowcache) : NULL;
+    for (size_t i = 0; u->rowcache && i < c; i++)
+        if (res_row_fill(&u->rowcache[u->nrowcache], u->store, objs[i]) == 0)
+            u->nrowcache++;
+    free(objs);
+    u->rowcache_gen = g;
+    *n = u->nrowcache;
+    return u->rowcache;
+}
+
+bool ui_row_matches(const ui *u, const res_row *r)
+{
+    if (!filter_active(&u->flt))
+        return true;
+    return filter_match(&u->flt, (const char *const *)r->cell, COL_COUNT,
+                        doc_getv(r->obj->doc, "metadata", "labels", NULL));
+}
+
+view *ui_focused_view(ui *u)
+{
+    if (u->help_open)
+        return &u->views[VIEW_HELP];
+    return &u->views[ui_pane_view(u, u->focus)];
+}
+
+view_id ui_pane_view(const ui *u, pane_id p)
+{
+    return p == PANE_TENANTS ? VIEW_TENANTS : p == PANE_RESOURCES ? VIEW_RESOURCES : u->detail;
+}
+
+void ui_set_tenant(ui *u, const char *ns)
+{
+    if ((!ns && !u->tenant) || (ns && u->tenant && !strcmp(ns, u->tenant)))
+        return;
+    free(u->tenant);
+    u->tenant = ns ? strdup(ns) : NULL;
+    u->views[VIEW_RESOURCES].cursor = u->views[VIEW_RESOURCES].top = 0;
+    ui_selection_changed(u);
+}
+
+void ui_set_message(ui *u, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->message, sizeof u->message, fmt, ap);
+    va_end(ap);
+    u->message_is_error = error;
+    if (error)
+        snprintf(u->last_error, sizeof u->last_error, "%s", u->message);
+}
+
+attr_t ui_attr(const ui *u, color_role r)
+{
+    return u->theme ? theme_attr(u->theme, r) : A_NORMAL;
+}
+
+const store_obj *ui_selected_object(ui *u)
+{
+    ui_view_sync(u, VIEW_RESOURCES);
+    const res_row *r = view_resources_selected(&u->views[VIEW_RESOURCES]);
+    return r ? r->obj : NULL;
+}
+
+const char *res_tab_name(res_tab t)
+{
+    static const char *const names[] = {"Ingress", "Gateway", "VirtualService", "All"};
+    return (unsigned)t < TAB_COUNT ? names[t] : "?";
+}
+
+const char *res_tab_kind(res_tab t)
+{
+    return t == TAB_ALL ? NULL : res_tab_name(t);
+}
+
+void ui_free_rows(ui *u)
+{
+    rows_free(u);
+}

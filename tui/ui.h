@@ -1,0 +1,165 @@
+/*
+ * ui.h - the console's state and the view interface.
+ *
+ * One `ui` value holds everything the console knows (store, source, theme,
+ * panes, filter, prompt); app.c owns the only instance and passes it down,
+ * so every other tui/ file is stateless code over a `ui *`.
+ *
+ * Views follow tig's view_ops: one struct of function pointers per view
+ * kind (tenants, resources, yaml, preview, help). A view is a list of rows
+ * with a cursor; text views (yaml, preview, help) scroll instead of
+ * selecting. rebuild() runs when the store, filter, tenant or tab changed;
+ * draw() never reads anything but the view's rows and the ui.
+ */
+#ifndef MESHPANEL_UI_H
+#define MESHPANEL_UI_H
+
+#include <curses.h>
+#include <panel.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "api/source.h"
+#include "model/store.h"
+#include "tui/config.h"
+#include "tui/filter.h"
+#include "tui/keymap.h"
+#include "tui/rows.h"
+#include "tui/theme.h"
+
+typedef enum { PANE_TENANTS, PANE_RESOURCES, PANE_DETAIL, PANE_COUNT } pane_id;
+typedef enum { TAB_INGRESS, TAB_GATEWAY, TAB_VS, TAB_ALL, TAB_COUNT } res_tab;
+typedef enum {
+    VIEW_TENANTS,
+    VIEW_RESOURCES,
+    VIEW_YAML,
+    VIEW_PREVIEW,
+    VIEW_HELP,
+    VIEW_COUNT
+} view_id;
+typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER } prompt_kind;
+
+typedef struct ui ui;
+typedef struct view view;
+
+typedef struct {
+    const char *name;
+    /* Recomputes rows from the store; called only when inputs changed. */
+    void (*rebuild)(view *v, ui *u);
+    /* Draws the body (inside the border) of h rows by w columns. */
+    void (*draw)(view *v, ui *u, WINDOW *win, int y, int x, int h, int w, bool focused);
+    /* Enter on the cursor row. */
+    void (*enter)(view *v, ui *u);
+    /* Pane title into buf ("Tenants [12]"). */
+    void (*title)(view *v, ui *u, char *buf, size_t n);
+    /* After the cursor moved (selection-driven panes follow). */
+    void (*cursor_moved)(view *v, ui *u);
+    void (*free)(view *v);
+} view_ops;
+
+struct view {
+    const view_ops *ops;
+    size_t nrows;
+    size_t cursor, top;
+    bool scroll_only;         /* text: j/k scroll, no selected row */
+    int body_h;               /* rows visible at the last draw, for PgUp/PgDn and mouse */
+    int body_y;               /* screen row of the first body row at the last draw */
+    unsigned long long built; /* the ui generation the rows were built for */
+    void *data;
+};
+
+typedef struct {
+    WINDOW *win;
+    PANEL *panel;
+    int y, x, h, w;
+    bool shown;
+    view_id view; /* what the pane shows */
+} pane;
+
+struct ui {
+    mp_store *store;
+    mp_source *src;
+    theme *theme;
+    mp_config cfg;
+    keymap km;
+
+    view views[VIEW_COUNT];
+    pane panes[PANE_COUNT];
+    pane help_pane;
+    WINDOW *header, *status, *hints;
+    int rows, cols;
+
+    pane_id focus;
+    view_id detail; /* VIEW_YAML or VIEW_PREVIEW */
+    bool help_open;
+    res_tab tab;
+    char *tenant; /* namespace under the tenants cursor (owned) */
+    row_filter flt;
+
+    prompt_kind prompt;
+    char input[512];
+    size_t input_len;
+    char completion[256]; /* candidates shown while typing a command */
+
+    char message[MP_ERR_MAX]; /* latest status message / error */
+    bool message_is_error;
+    char last_error[MP_ERR_MAX];
+
+    time_t now; /* wall clock, or the fake one */
+    bool fake_clock;
+    time_t last_refresh;
+    bool read_only;
+    bool mouse;
+    bool utf8;   /* locale can draw UTF-8 (box lines, ellipsis) */
+    bool script; /* script mode: virtual screen */
+    bool quit;
+    bool layout_dirty;
+    /* What views depend on: data (store, filter), selection (tenant, tab)
+     * and detail (the selected object, detail mode). Each bumps the next. */
+    unsigned long long data_gen, sel_gen, detail_gen;
+    unsigned long long store_gen_seen;
+
+    /* One row per Ingress/Gateway/VirtualService, rebuilt per store change;
+     * the tenants filter and the resources pane both read it. */
+    res_row *rowcache;
+    size_t nrowcache;
+    unsigned long long rowcache_gen;
+    const char *script_name; /* script file, for messages */
+};
+
+/* Staleness: store or filter changed / tenant or tab changed / the
+ * selected object or detail mode changed. */
+void ui_data_changed(ui *u);
+void ui_selection_changed(ui *u);
+void ui_detail_changed(ui *u);
+/* The row cache (sorted like store_list), rebuilt when the store changed. */
+const res_row *ui_rows(ui *u, size_t *n);
+/* Does a row pass the filter? */
+bool ui_row_matches(const ui *u, const res_row *r);
+/* Rebuilds a view when stale. */
+void ui_view_sync(ui *u, view_id id);
+view *ui_focused_view(ui *u);
+view_id ui_pane_view(const ui *u, pane_id p);
+void ui_set_tenant(ui *u, const char *ns);
+void ui_set_message(ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+attr_t ui_attr(const ui *u, color_role r);
+
+/* The selected object of the resources view (NULL when none). */
+const store_obj *ui_selected_object(ui *u);
+
+/* View constructors (view_*.c): fill ops and data. */
+void view_tenants_init(view *v);
+void view_resources_init(view *v);
+void view_yaml_init(view *v);
+void view_preview_init(view *v);
+void view_help_init(view *v);
+/* The resources view's row under the cursor (NULL when empty). */
+const res_row *view_resources_selected(view *v);
+
+/* Resource tabs: names for titles and commands. */
+const char *res_tab_name(res_tab t);
+const char *res_tab_kind(res_tab t); /* NULL for TAB_ALL */
+void ui_free_rows(ui *u);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * view_tenants.c - the left pane: one row per tenant namespace.
+ *
+ * With a filter, a tenant stays when its own row (namespace, state) or any
+ * of its resources matches, so typing a host narrows the list to the
+ * tenants that route it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/draw.h"
+#include "tui/ui.h"
+
+typedef struct {
+    const store_tenant **rows;
+} tenants_data;
+
+static bool tenant_matches(ui *u, const store_tenant *t, const res_row *rows, size_t nrows)
+{
+    if (!filter_active(&u->flt))
+        return true;
+    if (u->flt.mode != FILTER_LABELS) {
+        const char *fields[] = {t->ns, tenant_state_name(t->state)};
+        if (filter_match(&u->flt, fields, 2, NULL))
+            return true;
+    }
+    for (size_t i = 0; i < nrows; i++)
+        if (!strcmp(rows[i].obj->ns, t->ns) && ui_row_matches(u, &rows[i]))
+            return true;
+    return false;
+}
+
+static void tenants_rebuild(view *v, ui *u)
+{
+    tenants_data *d = v->data;
+    size_t n, nrows;
+    const store_tenant *ts = store_tenants(u->store, &n);
+    const res_row *rows = ui_rows(u, &nrows);
+    free(d->rows);
+    d->rows = n ? calloc(n, sizeof *d->rows) : NULL;
+    v->nrows = 0;
+    for (size_t i = 0; d->rows && i < n; i++)
+        if (tenant_matches(u, &ts[i], rows, nrows))
+            d->rows[v->nrows++] = &ts[i];
+    /* keep the cursor on the tenant it was on, else clamp and follow */
+    size_t keep = v->cursor;
+    for (size_t i = 0; u->tenant && i < v->nrows; i++)
+        if (!strcmp(d->rows[i]->ns, u->tenant))
+            keep = i;
+    v->cursor = v->nrows ? (keep < v->nrows ? keep : v->nrows - 1) : 0;
+    ui_set_tenant(u, v->nrows ? d->rows[v->cursor]->ns : NULL);
+}
+
+static color_role state_role(tenant_state s)
+{
+    switch (s) {
+    case TENANT_INGRESS_ONLY:
+        return ROLE_STATE_INGRESS_ONLY;
+    case TENANT_MIXED:
+        return ROLE_STATE_MIXED;
+    case TENANT_ISTIO:
+        return ROLE_STATE_ISTIO;
+    case TENANT_SUSPENDED:
+        return ROLE_STATE_SUSPENDED;
+    default:
+        return ROLE_ROW_DIM;
+    }
+}
+
+enum { TC_NS, TC_ING, TC_GW, TC_VS, TC_STATE, TC_PROB, TC_COUNT };
+
+static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool focused)
+{
+    tenants_data *d = v->data;
+    col_spec cs[TC_COUNT] = {
+        {"NAMESPACE", 9, 8, 9, false}, {"ING", 3, 3, 5, true},     {"GW", 3, 3, 4, true},
+        {"VS", 3, 3, 4, true},         {"STATE", 12, 5, 7, false}, {"PROB", 4, 4, 6, true},
+    };
+    for (size_t i = 0; i < v->nrows; i++) {
+        int l = (int)strlen(d->rows[i]->ns);
+        if (l > cs[TC_NS].want)
+            cs[TC_NS].want = l > 40 ? 40 : l;
+    }
+    int cw[TC_COUNT];
+    table_widths(cs, TC_COUNT, wd - 2, cw);
+    attr_t hdr = ui_attr(u, ROLE_COLUMN_HEADER);
+    draw_fill(w, y, x, wd, hdr);
+    for (int c = 0, cx = x + 1; c < TC_COUNT; cx += cw[c] ? cw[c] + 1 : 0, c++)
+        if (cw[c])
+            (cs[c].right ? draw_text_right(w, y, cx, cs[c].title, cw[c], hdr)
+                         : draw_text(w, y, cx, cs[c].title, cw[c], hdr, false));
+    v->body_y = y + 1;
+    v->body_h = h - 1;
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    if (v->body_h > 0 && v->cursor >= v->top + (size_t)v->body_h)
+        v->top = v->cursor - (size_t)v->body_h + 1;
+    for (int r = 0; r < v->body_h; r++) {
+        size_t i = v->top + (size_t)r;
+        int ry = y + 1 + r;
+        if (i >= v->nrows) {
+            draw_fill(w, ry, x, wd, ui_attr(u, ROLE_NORMAL));
+            continue;
+        }
+        const store_tenant *t = d->rows[i];
+        bool sel = i == v->cursor;
+        attr_t base = sel ? ui_attr(u, focused ? ROLE_ROW_SELECTED : ROLE_ROW_SELECTED_INACTIVE)
+                          : ui_attr(u, ROLE_ROW);
+        draw_fill(w, ry, x, wd, base);
+        char num[4][24];
+        snprintf(num[0], sizeof num[0], "%zu", t->n_ing);
+        snprintf(num[1], sizeof num[1], "%zu", t->n_gw);
+        snprintf(num[2], sizeof num[2], "%zu", t->n_vs);
+        snprintf(num[3], sizeof num[3], "%zu", t->problems);
+        const char *cells[TC_COUNT] = {t->ns, num[0], num[1], num[2], tenant_state_name(t->state),
+                                       num[3]};
+        for (int c = 0, cx = x + 1; c < TC_COUNT; cx += cw[c] ? cw[c] + 1 : 0, c++) {
+            if (!cw[c])
+                continue;
+            attr_t a = base;
+            if (!sel && c == TC_STATE)
+                a = ui_attr(u, state_role(t->state));
+            if (!sel && c == TC_PROB && t->problems)
+                a = ui_attr(u, ROLE_STATE_PROBLEM);
+            if (cs[c].right)
+                draw_text_right(w, ry, cx, cells[c], cw[c], a);
+            else
+                draw_text(w, ry, cx, cells[c], cw[c], a, false);
+        }
+    }
+}
+
+static void tenants_enter(view *v, ui *u)
+{
+    (void)v;
+    u->focus = PANE_RESOURCES;
+    u->layout_dirty = true;
+}
+
+static void tenants_title(view *v, ui *u, char *buf, size_t n)
+{
+    size_t total;
+    store_tenants(u->store, &total);
+    if (filter_active(&u->flt))
+        snprintf(buf, n, "Tenants [%zu/%zu]", v->nrows, total);
+    else
+        snprintf(buf, n, "Tenants [%zu]", v->nrows);
+}
+
+static void tenants_cursor_moved(view *v, ui *u)
+{
+    tenants_data *d = v->data;
+    ui_set_tenant(u, v->nrows ? d->rows[v->cursor]->ns : NULL);
+}
+
+static void tenants_free(view *v)
+{
+    tenants_data *d = v->data;
+    if (d)
+        free(d->rows);
+    free(d);
+    v->data = NULL;
+}
+
+static const view_ops tenants_ops = {
+    .name = "tenants",
+    .rebuild = tenants_rebuild,
+    .draw = tenants_draw,
+    .enter = tenants_enter,
+    .title = tenants_title,
+    .cursor_moved = tenants_cursor_moved,
+    .free = tenants_free,
+};
+
+void view_tenants_init(view *v)
+{
+    v->ops = &tenants_ops;
+    v->data = calloc(1, sizeof(tenants_data));
+}
