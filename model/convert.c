@@ -964,6 +964,39 @@ static doc_node *route_headers(const hostgrp *g, const ing_entry *e)
     return m;
 }
 
+/* Capturing groups of a regex: "(" not escaped and not "(?". */
+static int capture_groups(const char *re)
+{
+    int n = 0;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1])
+            p++;
+        else if (*p == '(' && p[1] != '?')
+            n++;
+    }
+    return n;
+}
+
+/* nginx substitutes an empty string for a capture the path does not have;
+ * Envoy rejects the whole route table for it, so drop such references. */
+static void rewrite_for(const char *target, int groups, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = target; *p && o + 1 < n; p++) {
+        if (*p == '\\' && p[1] >= '0' && p[1] <= '9') {
+            if (p[1] - '0' > groups) {
+                p++;
+                continue;
+            }
+            out[o++] = *p++;
+            if (o + 1 >= n)
+                break;
+        }
+        out[o++] = *p;
+    }
+    out[o] = 0;
+}
+
 /* rewrite, timeout, retries, corsPolicy, headers: shared by a route and its
  * canary variants. */
 static void route_common(const hostgrp *g, const rspec *r, doc_node *route)
@@ -975,12 +1008,13 @@ static void route_common(const hostgrp *g, const rspec *r, doc_node *route)
     if (rw && a->upstream_vhost)
         doc_map_set_str(rw, "authority", a->upstream_vhost);
     if (rw && a->rewrite_target && g->regex) {
-        char buf[2100];
+        char buf[2100], target[1100];
         snprintf(buf, sizeof buf, "(?i)^%s.*", r->path);
+        rewrite_for(a->rewrite_target, capture_groups(r->path), target, sizeof target);
         doc_node *rr = doc_map_new();
         if (rr) {
             doc_map_set_str(rr, "match", buf);
-            doc_map_set_str(rr, "rewrite", a->rewrite_target);
+            doc_map_set_str(rr, "rewrite", target);
         }
         doc_map_set(rw, "uriRegexRewrite", rr);
     }

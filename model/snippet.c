@@ -230,7 +230,7 @@ int snippet_translate(const char *snippet, hdr_mods *h, snippet_result *r)
         } else if (!in_block && s.n && (rc = translate(&s, h, &ok)) == 0 && ok) {
             r->translated++;
         } else if (raw.len) {
-            r->untranslated++;
+            r->untranslated += s.n > 0; /* a lone "}" closes, it is not a directive */
             if (r->rest.len)
                 strbuf_puts(&r->rest, "; ");
             strbuf_append(&r->rest, raw.buf, raw.len);

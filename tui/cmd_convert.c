@@ -14,6 +14,8 @@
 #include "model/annotations.h"
 #include "model/convert.h"
 #include "model/emit.h"
+#include "model/ingress.h"
+#include "model/kobj.h"
 #include "tui/cli.h"
 
 #define MAX_INPUTS 64
@@ -167,6 +169,26 @@ static char *emit(convert_plan *p, bool json, size_t *len, mp_err *err)
     return s;
 }
 
+/* Decodes the Ingresses of one input now, while the file they came from is
+ * known, so a bad field is reported as "FILE:LINE: ingress ns/name: field". */
+static int check_ingresses(const char *path, const doc_list *objs, size_t from,
+                           const convert_opts *o, mp_err *err)
+{
+    for (size_t i = from; i < objs->len; i++) {
+        const char *kind = kobj_kind(objs->docs[i]);
+        if (!kind || strcmp(kind, "Ingress"))
+            continue;
+        ing_view v;
+        if (ingress_decode(objs->docs[i], o->default_namespace, &v, err) < 0) {
+            if (objs->docs[i]->line > 0)
+                return mp_err_prefix(err, "%s:%d", path, objs->docs[i]->line);
+            return mp_err_prefix(err, "%s", path);
+        }
+        ingress_view_free(&v);
+    }
+    return 0;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     args a;
@@ -178,7 +200,9 @@ int cmd_convert(int argc, char **argv)
     doc_list_init(&objs);
     mp_err err;
     for (size_t i = 0; i < a.ninputs; i++) {
-        if (manifests_load(a.inputs[i], &objs, &err) < 0) {
+        size_t before = objs.len;
+        if (manifests_load(a.inputs[i], &objs, &err) < 0 ||
+            check_ingresses(a.inputs[i], &objs, before, &a.o, &err) < 0) {
             fprintf(stderr, "meshpanel convert: %s\n", err.msg);
             doc_list_free(&objs);
             return 2;
