@@ -230,6 +230,11 @@ void ui_handle_key(ui *u, int key, bool fn)
             ui_handle_mouse(u, &ev);
         return;
     }
+    /* Enter arrives as '\n', '\r' (nonl mode) or KEY_ENTER (keypad) */
+    if ((!fn && key == '\r') || (fn && key == KEY_ENTER)) {
+        key = '\n';
+        fn = false;
+    }
     if (u->prompt != PROMPT_NONE) {
         prompt_key(u, key, fn);
         return;

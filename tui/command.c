@@ -242,6 +242,7 @@ int command_run(ui *u, const char *line, mp_err *err)
 void prompt_open(ui *u, int kind)
 {
     u->prompt = (prompt_kind)kind;
+    snprintf(u->prev_filter, sizeof u->prev_filter, "%s", u->flt.expr ? u->flt.expr : "");
     u->input[0] = 0;
     u->input_len = 0;
     u->completion[0] = 0;
@@ -283,10 +284,15 @@ static void prompt_finish(ui *u)
     u->prompt = PROMPT_NONE;
     u->completion[0] = 0;
     int rc = k == PROMPT_COMMAND ? command_run(u, u->input, &err) : cmd_filter(u, u->input, &err);
+    if (rc < 0 && k == PROMPT_FILTER) {
+        /* typing changed the filter live; a bad final pattern puts the
+         * one from before the prompt back */
+        mp_err ignore;
+        if (filter_set(&u->flt, u->prev_filter, &ignore) == 0)
+            ui_data_changed(u);
+    }
     if (rc < 0)
         ui_set_message(u, true, "%s", err.msg);
-    else if (k == PROMPT_FILTER && filter_active(&u->flt))
-        ui_set_message(u, false, "filter /%s", u->flt.expr);
 }
 
 void prompt_key(ui *u, int key, bool fn)
@@ -308,7 +314,7 @@ void prompt_key(ui *u, int key, bool fn)
     }
     if ((fn && key == KEY_BACKSPACE) || (!fn && (key == 127 || key == 8))) {
         if (!u->input_len) {
-            u->prompt = PROMPT_NONE;
+            u->prompt = PROMPT_NONE; /* backspace on an empty prompt leaves it */
             return;
         }
         input_backspace(u);

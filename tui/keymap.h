@@ -36,7 +36,7 @@ struct ui;
     X(PREV_PANE, "prev-pane", "Navigation", NULL, "Focus the previous pane", KEYS(KEY_BTAB),       \
       act_prev_pane)                                                                               \
     X(ENTER, "enter", "Navigation", "open", "Drill down: tenant -> resources -> detail",           \
-      KEYS('\n', '\r', KEY_ENTER), act_enter)                                                      \
+      KEYS('\n'), act_enter)                                                                       \
     X(BACK, "back", "Navigation", "back", "Go back one level, close help, then clear the filter",  \
       KEYS(27), act_back)                                                                          \
     X(NEXT_TAB, "next-tab", "Resources", NULL, "Next resource tab", KEYS(']', KEY_RIGHT),          \

@@ -100,7 +100,8 @@ struct ui {
     prompt_kind prompt;
     char input[512];
     size_t input_len;
-    char completion[256]; /* candidates shown while typing a command */
+    char completion[256];  /* candidates shown while typing a command */
+    char prev_filter[512]; /* the filter when the prompt opened */
 
     char message[MP_ERR_MAX]; /* latest status message / error */
     bool message_is_error;

@@ -95,6 +95,11 @@ static void draw_tabs(view *v, ui *u, WINDOW *w, int y, int x, int wd)
 
 static const char *cell_text(ui *u, const res_row *r, res_col c, char *buf, size_t n)
 {
+    if (c == COL_KIND) /* short kinds keep the All tab readable when narrow */
+        return !strcmp(r->obj->kind, "Ingress")          ? "ing"
+               : !strcmp(r->obj->kind, "Gateway")        ? "gw"
+               : !strcmp(r->obj->kind, "VirtualService") ? "vs"
+                                                         : r->cell[c];
     return c == COL_AGE ? format_age(r->created, u->now, buf, n) : r->cell[c];
 }
 
