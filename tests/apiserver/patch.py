@@ -2,8 +2,8 @@
 strategic-merge subset, and the field bookkeeping server-side apply needs.
 
 All functions take and return plain JSON values and never mutate their inputs.
-Errors raise PatchError; the handler answers 400/422 (JSON patch `test`
-failures are 422 in kube... they are 500 in some versions; we answer 422).
+Errors raise PatchError; the handler answers 422 for JSON patch failures and
+400 for malformed merge patches.
 """
 
 import copy
