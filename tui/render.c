@@ -54,7 +54,7 @@ static void layout(ui *u)
     int x[PANE_COUNT] = {0}, w[PANE_COUNT] = {0};
     if (c >= 160) {
         w[PANE_TENANTS] = clampi(c * 30 / 100, 46, 56);
-        w[PANE_DETAIL] = (c - w[PANE_TENANTS]) * 40 / 100;
+        w[PANE_DETAIL] = (c - w[PANE_TENANTS]) * 45 / 100;
         w[PANE_RESOURCES] = c - w[PANE_TENANTS] - w[PANE_DETAIL];
         x[PANE_RESOURCES] = w[PANE_TENANTS];
         x[PANE_DETAIL] = w[PANE_TENANTS] + w[PANE_RESOURCES];
