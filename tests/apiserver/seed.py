@@ -104,7 +104,21 @@ def load_object(store, doc):
         return store.put(res, obj)
 
 
+def check_docs(docs):
+    """Reject the whole batch before storing anything."""
+    for i, doc in enumerate(docs):
+        if not isinstance(doc, dict):
+            raise SeedError(f"document {i}: not a mapping")
+        api_version, kind = doc.get("apiVersion", ""), doc.get("kind", "")
+        if lookup_kind(str(api_version), str(kind)) is None:
+            raise SeedError(f"document {i}: unsupported kind {api_version}/{kind}")
+        md = doc.get("metadata")
+        if not isinstance(md, dict) or not md.get("name"):
+            raise SeedError(f"document {i}: {kind}: metadata.name is required")
+
+
 def load_docs(store, docs):
+    check_docs(docs)
     return [load_object(store, d) for d in docs]
 
 

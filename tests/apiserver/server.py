@@ -148,6 +148,7 @@ def main(argv=None):
         ctx.load_cert_chain(os.path.join(state_dir, "server.crt"), os.path.join(state_dir, "server.key"))
         ctx.load_verify_locations(os.path.join(state_dir, "ca.crt"))
         ctx.verify_mode = ssl.CERT_OPTIONAL
+        ctx.set_alpn_protocols(["http/1.1"])  # no HTTP/2 here: tell clients up front
         httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
     url = f"{scheme}://127.0.0.1:{port}"
     state.server_address = f"127.0.0.1:{port}"

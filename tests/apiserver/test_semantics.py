@@ -185,6 +185,25 @@ class WriteTest(ServerTest):
         self.assertStatus(r, 415, "UnsupportedMediaType")
         self.assertStatus(self.req("GET", "/version"), 200)
 
+    def test_garbage_request_line_and_seed_batches_are_atomic(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.srv.port), timeout=5) as s:
+            s.sendall(b"\x00\x01 GARBAGE\r\n\r\n")
+            self.assertIn(b"400", s.recv(300))
+        before = self.srv.state()
+        bad = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-new}\n---\napiVersion: v1\nkind: Pod\n" \
+              "metadata: {name: p}\n"
+        self.assertStatus(self.req("POST", "/_test/seed", bad, content_type="application/yaml"), 400, "BadRequest")
+        self.assertEqual(self.srv.state(), before)
+
+    def test_deletecollection_by_label(self):
+        path = f"{ING}/namespaces/ns-y/ingresses"
+        for n in ("dc1", "dc2"):
+            self.req("POST", path, ingress(n, "ns-y", {"batch": "dc"}))
+        r = self.assertStatus(self.req("DELETE", f"{path}?labelSelector=batch%3Ddc"), 200)
+        self.assertEqual(sorted(i["metadata"]["name"] for i in r["items"]), ["dc1", "dc2"])
+        self.assertEqual(self.req("GET", f"{path}?labelSelector=batch%3Ddc").json()["items"], [])
+
     def test_delete_preconditions_and_status(self):
         path = f"{ING}/namespaces/ns-x/ingresses"
         obj = self.req("POST", path, ingress("d1")).json()
@@ -334,6 +353,16 @@ class WatchTest(ServerTest):
         names = [(e["type"], e["object"]["metadata"]["name"]) for e in events]
         self.assertIn(("ADDED", "web"), names)
         self.assertEqual(names[-1], ("ADDED", "live"))
+
+    def test_send_initial_events_ends_with_marked_bookmark(self):
+        current = self.req("GET", f"{ING}/namespaces/ns-x/ingresses").json()
+        n = len(current["items"])
+        events, _ = self.srv.watch(f"{ING}/namespaces/ns-x/ingresses?watch=1&sendInitialEvents=true"
+                                   "&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true",
+                                   max_events=n + 1, timeout=5)
+        self.assertEqual([e["type"] for e in events], ["ADDED"] * n + ["BOOKMARK"])
+        self.assertEqual(events[-1]["object"]["metadata"]["annotations"], {"k8s.io/initial-events-end": "true"})
+        self.assertEqual(events[-1]["object"]["metadata"]["resourceVersion"], current["metadata"]["resourceVersion"])
 
     def test_expired_resource_version_is_410(self):
         base = f"{ING}/namespaces/ns-y/ingresses"
