@@ -126,6 +126,11 @@ out=$(k get ing -A --field-selector metadata.namespace=ns-y)
 check "get --field-selector metadata.namespace" "$out" '^ns-y +shop '
 check_not "get --field-selector excludes other namespaces" "$out" '^ns-x '
 
+out=$(k api-resources)
+check "api-resources: ingresses with short name" "$out" '^ingresses +ing +networking\.k8s\.io/v1 +true +Ingress$'
+check "api-resources: virtualservices at preferred v1" "$out" '^virtualservices +vs +networking\.istio\.io/v1 +true +VirtualService$'
+check "api-resources: authorizationpolicies" "$out" '^authorizationpolicies +ap +security\.istio\.io/v1 +true +AuthorizationPolicy$'
+
 out=$(k get ns)
 check "get ns: header" "$out" '^NAME +STATUS +AGE$'
 check "get ns: seeded tenant namespaces are Active" "$(grep -E '^ns-(x|y) +Active' <<<"$out" | wc -l)" '^2$'
@@ -181,6 +186,17 @@ check_eq "forced apply took the field" "$(k get vs blog -n ns-x -o jsonpath='{.s
 out=$(k apply --server-side --field-manager=other -f "$DATA/vs-ssa.yaml" --dry-run=server)
 check "apply --server-side --dry-run=server" "$out" 'serverside-applied \(server dry run\)'
 check_eq "server-side dry run stored nothing" "$(k get vs blog -n ns-x -o jsonpath='{.spec.http[0].timeout}')" "25s"
+
+# ---- diff (server-side dry run under the hood) ---------------------------
+sed 's/timeout: 25s/timeout: 35s/' "$WORK/vs.yaml" >"$WORK/vs-diff.yaml"
+out=$(KUBECTL_EXTERNAL_DIFF="diff -u" timeout 20 kubectl --kubeconfig "$KC" diff --server-side --field-manager=other -f "$WORK/vs-diff.yaml" 2>&1)
+rc=$?
+check "diff --server-side: shows the changed field" "$out" '^\+    timeout: 35s$'
+check_eq "diff exit status 1 when different" "$rc" 1
+out=$(KUBECTL_EXTERNAL_DIFF="diff -u" timeout 20 kubectl --kubeconfig "$KC" diff --server-side --field-manager=other -f "$WORK/vs.yaml" 2>&1)
+rc=$?
+check_eq "diff exit status 0 when equal" "$rc:$out" "0:"
+check_eq "diff stored nothing" "$(k get vs blog -n ns-x -o jsonpath='{.spec.http[0].timeout}')" "25s"
 
 # ---- dry run --------------------------------------------------------------
 sed 's/name: blog$/name: dry/' "$DATA/ingress-new.yaml" >"$WORK/dry.yaml"
