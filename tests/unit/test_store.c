@@ -1,0 +1,320 @@
+/*
+ * test_store.c - the object store, the row filter and the manifest source.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/source.h"
+#include "model/parse.h"
+#include "model/store.h"
+#include "tui/filter.h"
+
+static doc_node *obj(const char *yaml)
+{
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err;
+    ck_assert_msg(doc_parse_yaml(yaml, strlen(yaml), "t", &l, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(l.len, 1);
+    doc_node *d = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    return d;
+}
+
+static doc_node *ingress(const char *ns, const char *name, const char *host, const char *cls)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: %s\n"
+             "  namespace: %s\n  labels: {app: %s}\n  annotations:\n"
+             "    kubernetes.io/ingress.class: %s\n"
+             "spec:\n  rules:\n  - host: %s\n",
+             name, ns, name, cls, host);
+    return obj(buf);
+}
+
+static doc_node *vs(const char *ns, const char *name, const char *host, const char *gw)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n"
+             "  name: %s\n  namespace: %s\nspec:\n  hosts: [%s]\n  gateways: [%s]\n",
+             name, ns, host, gw);
+    return obj(buf);
+}
+
+START_TEST(put_get_replace_delete)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    ck_assert_int_eq(store_put(st, ingress("ns-a", "web", "a.example.com", "nginx"), &err), 1);
+    unsigned long long g = store_generation(st);
+    /* the same object again changes nothing */
+    ck_assert_int_eq(store_put(st, ingress("ns-a", "web", "a.example.com", "nginx"), &err), 0);
+    ck_assert_uint_eq(store_generation(st), g);
+    /* a different body replaces it */
+    ck_assert_int_eq(store_put(st, ingress("ns-a", "web", "b.example.com", "nginx"), &err), 1);
+    ck_assert_uint_gt(store_generation(st), g);
+    ck_assert_uint_eq(store_count(st, "Ingress"), 1);
+    const store_obj *o = store_get(st, "Ingress", "ns-a", "web");
+    ck_assert_ptr_nonnull(o);
+    size_t n;
+    const char **hs = store_obj_hosts(o, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(hs[0], "b.example.com");
+    free(hs);
+    ck_assert_int_eq(store_delete(st, "Ingress", "ns-a", "web"), 1);
+    ck_assert_int_eq(store_delete(st, "Ingress", "ns-a", "web"), 0);
+    ck_assert_ptr_null(store_get(st, "Ingress", "ns-a", "web"));
+    /* no kind or name: an error, and the document is freed (ASan checks) */
+    ck_assert_int_eq(store_put(st, obj("apiVersion: v1\nkind: Service\nmetadata: {}\n"), &err), -1);
+    store_free(st);
+}
+END_TEST
+
+START_TEST(secret_data_dropped)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    store_put(st,
+              obj("apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns-a}\n"
+                  "data: {tls.key: c2VjcmV0}\nstringData: {x: y}\n"),
+              &err);
+    const store_obj *o = store_get(st, "Secret", "ns-a", "s");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_ptr_null(doc_get(o->doc, "data"));
+    ck_assert_ptr_null(doc_get(o->doc, "stringData"));
+    store_free(st);
+}
+END_TEST
+
+START_TEST(tenant_states_and_problems)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    store_put(st, ingress("ns-a", "web", "shared.example.com", "nginx"), &err);
+    store_put(st, ingress("ns-b", "web", "b.example.com", "nginx"), &err);
+    store_put(st, vs("ns-b", "web", "b2.example.com", "ns-b/gw"), &err);
+    store_put(st, vs("ns-c", "docs", "shared.example.com", "missing"), &err);
+    store_put(st,
+              obj("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-d\n"
+                  "  annotations: {debt.sealos/status: Suspend}\n"),
+              &err);
+    store_put(st, ingress("ns-d", "t", "d.example.com", "pause"), &err);
+    store_put(st, obj("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-e}\n"), &err);
+    size_t n;
+    const store_tenant *t = store_tenants(st, &n);
+    ck_assert_uint_eq(n, 5);
+    ck_assert_str_eq(t[0].ns, "ns-a");
+    ck_assert_int_eq(t[0].state, TENANT_INGRESS_ONLY);
+    ck_assert_uint_eq(t[0].problems, 1); /* shared.example.com also in ns-c */
+    ck_assert_int_eq(t[1].state, TENANT_MIXED);
+    ck_assert_uint_eq(t[1].n_ing, 1);
+    ck_assert_uint_eq(t[1].n_vs, 1);
+    ck_assert_uint_eq(t[1].problems, 1); /* gateway ns-b/gw missing */
+    ck_assert_int_eq(t[2].state, TENANT_ISTIO);
+    ck_assert_uint_eq(t[2].problems, 2); /* conflict + missing gateway */
+    ck_assert_int_eq(t[3].state, TENANT_SUSPENDED);
+    ck_assert_int_eq(t[4].state, TENANT_EMPTY);
+    ck_assert_str_eq(tenant_state_name(t[3].state), "suspended");
+    /* adding the gateway fixes ns-b's problem (derived data is rebuilt) */
+    store_put(st,
+              obj("apiVersion: networking.istio.io/v1\nkind: Gateway\n"
+                  "metadata: {name: gw, namespace: ns-b}\nspec: {}\n"),
+              &err);
+    ck_assert_uint_eq(store_tenant_get(st, "ns-b")->problems, 0);
+    size_t nh;
+    store_by_host(st, "shared.example.com", &nh);
+    ck_assert_uint_eq(nh, 2);
+    /* a paused Ingress routes nothing, so it conflicts with nobody */
+    store_put(st, ingress("ns-a", "web", "shared.example.com", "pause"), &err);
+    ck_assert_uint_eq(store_tenant_get(st, "ns-a")->problems, 0);
+    store_free(st);
+}
+END_TEST
+
+START_TEST(list_sorted_by_kind_ns_name)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    store_put(st, vs("ns-a", "z", "z.example.com", "mesh"), &err);
+    store_put(st, ingress("ns-b", "b", "b.example.com", "nginx"), &err);
+    store_put(st, ingress("ns-a", "b", "b.example.com", "nginx"), &err);
+    store_put(st, ingress("ns-a", "a", "a.example.com", "nginx"), &err);
+    const store_obj **l;
+    size_t n = store_list(st, NULL, NULL, &l);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(l[0]->name, "a");
+    ck_assert_str_eq(l[1]->ns, "ns-a");
+    ck_assert_str_eq(l[2]->ns, "ns-b");
+    ck_assert_str_eq(l[3]->kind, "VirtualService");
+    free(l);
+    n = store_list(st, "Ingress", "ns-a", &l);
+    ck_assert_uint_eq(n, 2);
+    free(l);
+    store_free(st);
+}
+END_TEST
+
+START_TEST(many_objects)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    char ns[32], name[32], host[64];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(ns, sizeof ns, "ns-%d", i % 300);
+        snprintf(name, sizeof name, "ing-%d", i);
+        snprintf(host, sizeof host, "h%d.example.com", i);
+        ck_assert_int_eq(store_put(st, ingress(ns, name, host, "nginx"), &err), 1);
+    }
+    ck_assert_uint_eq(store_count(st, "Ingress"), 3000);
+    ck_assert_ptr_nonnull(store_get(st, "Ingress", "ns-7", "ing-2107"));
+    for (int i = 0; i < 3000; i += 2) {
+        snprintf(ns, sizeof ns, "ns-%d", i % 300);
+        snprintf(name, sizeof name, "ing-%d", i);
+        ck_assert_int_eq(store_delete(st, "Ingress", ns, name), 1);
+    }
+    ck_assert_uint_eq(store_count(st, "Ingress"), 1500);
+    ck_assert_ptr_null(store_get(st, "Ingress", "ns-0", "ing-0"));
+    ck_assert_ptr_nonnull(store_get(st, "Ingress", "ns-1", "ing-1"));
+    size_t n;
+    store_tenants(st, &n);
+    ck_assert_uint_eq(n, 150); /* odd namespaces only keep objects */
+    store_free(st);
+}
+END_TEST
+
+START_TEST(filter_modes)
+{
+    row_filter f;
+    filter_init(&f);
+    mp_err err;
+    const char *row[] = {"web", "Shop.Example.com", "/api"};
+    doc_node *labels = obj("app: web\ntier: front\n");
+    ck_assert(filter_match(&f, row, 3, labels)); /* inactive: everything */
+    ck_assert_int_eq(filter_set(&f, "shop.example", &err), 0);
+    ck_assert(filter_match(&f, row, 3, labels)); /* case-insensitive */
+    ck_assert_int_eq(filter_set(&f, "!shop", &err), 0);
+    ck_assert(!filter_match(&f, row, 3, labels));
+    ck_assert_int_eq(filter_set(&f, "re:^/a[p]i$", &err), 0);
+    ck_assert(filter_match(&f, row, 3, labels));
+    ck_assert_int_eq(filter_set(&f, "!re:^/api$", &err), 0);
+    ck_assert(!filter_match(&f, row, 3, labels));
+    ck_assert_int_eq(filter_set(&f, "re:([", &err), -1);
+    ck_assert(strstr(err.msg, "bad regex") != NULL);
+    ck_assert_str_eq(f.expr, "!re:^/api$"); /* unchanged on error */
+    ck_assert_int_eq(filter_set(&f, "-l app=web,tier!=back,!canary", &err), 0);
+    ck_assert(filter_match(&f, row, 3, labels));
+    ck_assert_int_eq(filter_set(&f, "-l app=api", &err), 0);
+    ck_assert(!filter_match(&f, row, 3, labels));
+    ck_assert_int_eq(filter_set(&f, "-l tier", &err), 0);
+    ck_assert(filter_match(&f, row, 3, labels));
+    ck_assert_int_eq(filter_set(&f, "-l =x", &err), -1);
+    ck_assert_int_eq(filter_set(&f, "  ", &err), 0);
+    ck_assert(!filter_active(&f));
+    filter_clear(&f);
+    doc_free(labels);
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* mtime granularity can hide a rewrite within the same tick; the size
+ * changes in every rewrite below, which the source also compares. */
+START_TEST(manifest_source_follows_files)
+{
+    char dir[] = "/tmp/meshpanel-src-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char a[256], b[256], sub[256];
+    snprintf(a, sizeof a, "%s/a.yaml", dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(b, sizeof b, "%s/sub/b.yml", dir);
+    mkdir(sub, 0755);
+    write_file(a, "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                  "metadata: {name: one, namespace: ns-a}\nspec: {}\n---\n"
+                  "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                  "metadata: {name: two, namespace: ns-a}\nspec: {}\n");
+    write_file(b, "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n"
+                  "  kind: Gateway\n  metadata: {name: gw}\n  spec: {}\n");
+    mp_err err = {{0}};
+    mp_store *st = store_new();
+    mp_source *src = source_manifest_new(dir, &err);
+    ck_assert_ptr_nonnull(src);
+    ck_assert_int_eq(source_open(src, st, &err), 0);
+    ck_assert_uint_eq(store_count(st, NULL), 3);
+    /* a namespaced kind without namespace lands in "default" */
+    ck_assert_ptr_nonnull(store_get(st, "Gateway", "default", "gw"));
+    ck_assert(strstr(source_status(src), "2 files, 3 objects") != NULL);
+    ck_assert(source_read_only(src));
+
+    /* nothing changed: no store change */
+    ck_assert_int_eq(source_refresh(src, st, &err), 0);
+    /* one object removed from a file: deleted from the store */
+    write_file(a, "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                  "metadata: {name: one, namespace: ns-a}\nspec: {}\n");
+    ck_assert_int_eq(source_refresh(src, st, &err), 1);
+    ck_assert_ptr_null(store_get(st, "Ingress", "ns-a", "two"));
+    /* a broken file keeps its previous objects and reports the error */
+    write_file(a, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: [unclosed\n");
+    ck_assert_int_eq(source_refresh(src, st, &err), -1);
+    ck_assert(strstr(err.msg, "a.yaml") != NULL);
+    ck_assert_ptr_nonnull(store_get(st, "Ingress", "ns-a", "one"));
+    ck_assert(strstr(source_status(src), "a.yaml") != NULL);
+    /* a deleted file takes its objects with it */
+    unlink(b);
+    ck_assert_int_eq(source_refresh(src, st, &err), -1); /* a.yaml still broken */
+    ck_assert_ptr_null(store_get(st, "Gateway", "default", "gw"));
+    unlink(a);
+    ck_assert_int_eq(source_refresh(src, st, &err), 1);
+    ck_assert_uint_eq(store_count(st, NULL), 0);
+    /* step() polls at most once a second */
+    ck_assert_int_eq(source_step(src, st, NULL, 0, 5000, &err), 0);
+    ck_assert_int_gt(source_timeout_ms(src, 5000), 0);
+    source_free(src);
+    store_free(st);
+    rmdir(sub);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(manifest_source_missing_dir)
+{
+    mp_err err = {{0}};
+    ck_assert_ptr_null(source_manifest_new("/nonexistent/meshpanel", &err));
+    ck_assert(strstr(err.msg, "/nonexistent/meshpanel") != NULL);
+    setenv("MESHPANEL_DEMO_DIR", "/nonexistent/demo", 1);
+    ck_assert_ptr_null(source_demo_new("meshpanel", NULL, &err));
+    ck_assert(strstr(err.msg, "MESHPANEL_DEMO_DIR") != NULL);
+    unsetenv("MESHPANEL_DEMO_DIR");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("store");
+    tcase_add_test(tc, put_get_replace_delete);
+    tcase_add_test(tc, secret_data_dropped);
+    tcase_add_test(tc, tenant_states_and_problems);
+    tcase_add_test(tc, list_sorted_by_kind_ns_name);
+    tcase_add_test(tc, many_objects);
+    tcase_add_test(tc, filter_modes);
+    tcase_add_test(tc, manifest_source_follows_files);
+    tcase_add_test(tc, manifest_source_missing_dir);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
