@@ -32,7 +32,7 @@
 
 #define SCRIPT_DEFAULT_COLS  160
 #define SCRIPT_DEFAULT_ROWS  45
-#define SCRIPT_DEFAULT_CLOCK "2026-06-01T00:00:00Z"
+#define SCRIPT_DEFAULT_CLOCK "2026-09-01T00:00:00Z"
 #define TICK_MS              1000
 
 typedef struct {

@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 
 # A clean, fixed environment: no user config, fixed clock, UTF-8.
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
-export MESHPANEL_NOW="2026-06-01T00:00:00Z" LC_ALL=C.UTF-8
+export MESHPANEL_NOW="2026-09-01T00:00:00Z" LC_ALL=C.UTF-8
 unset MESHPANEL_CONFIG MESHPANEL_SCRIPT MESHPANEL_DEMO_DIR NO_COLOR
 mkdir -p "$HOME"
 
