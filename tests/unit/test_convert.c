@@ -1,0 +1,607 @@
+/* test_convert.c - docs/conversion.md §2-§11: classes, paths, order, gateways,
+ * redirects, backends, canary, output. Annotation families: test_convert_ann.c. */
+#include "convert_helpers.h"
+
+/* §4 Prefix: segment-wise, exact + "<path>/" */
+START_TEST(prefix_is_segment_wise)
+{
+    convert_plan *p = conv_free_in(
+        ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /foo/ web 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/foo");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/foo/");
+    ck_assert_ptr_null(node_at(http, "0", "match", "2", NULL));
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(exact_and_impl_specific)
+{
+    convert_plan *p =
+        conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Exact /e web 80",
+                              "ImplementationSpecific /i web 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    /* equal length 2: exact first; ImplementationSpecific is nginx's plain prefix */
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/e");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/i");
+    ck_assert_uint_eq(node_at(http, "1", "match", NULL)->len, 1);
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §5: longest first, exact before prefix at equal length, catch-all last */
+START_TEST(route_order_longest_match)
+{
+    char *a = ing_yaml("ns-a", "a", "", "h.example.com", NULL, "Prefix / root 80",
+                       "ImplementationSpecific /abc short 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "h.example.com", NULL, "Exact /abcd ex 80",
+                       "Prefix /abc/def long 80", "Prefix /abc pre 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a);
+    free(b);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "h-example-com");
+    ck_assert_uint_eq(http->len, 5);
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/abc/def/");
+    /* "/abcd" exact (5) and "/abc/" prefix (5): exact first */
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/abcd");
+    ck_assert_str_eq(at(http, "2", "match", "1", "uri", "prefix", NULL), "/abc/");
+    ck_assert_str_eq(at(http, "3", "match", "0", "uri", "prefix", NULL), "/abc");
+    ck_assert_str_eq(at(http, "4", "match", "0", "uri", "prefix", NULL), "/");
+    ck_assert_str_eq(at(http, "4", "route", "0", "destination", "host", NULL),
+                     "root.ns-a.svc.cluster.local");
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(exact_path_beats_implied_exact)
+{
+    convert_plan *p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
+                                            "Prefix /foo pre 80", "Exact /foo ex 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "prefix", NULL), "/foo/");
+    ck_assert_uint_eq(node_at(http, "0", "match", NULL)->len, 1);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/foo");
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "ex.ns-a.svc.cluster.local");
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §3: the older Ingress keeps a duplicate location */
+START_TEST(duplicate_path_older_wins)
+{
+    char yaml[8192];
+    char *a = ing_yaml("ns-a", "zzz-old", "", "a.example.com", NULL, "Prefix /x old 80", NULL);
+    char *b = ing_yaml("ns-a", "aaa-new", "", "a.example.com", NULL, "Prefix /x/ new 80", NULL);
+    /* creationTimestamp decides, not the name */
+    char *ta = strstr(a, "  namespace:");
+    char *tb = strstr(b, "  namespace:");
+    snprintf(yaml, sizeof yaml,
+             "%.*s  creationTimestamp: \"2020-01-01T00:00:00Z\"\n%s---\n%.*s"
+             "  creationTimestamp: \"2021-01-01T00:00:00Z\"\n%s",
+             (int)(ta - a), a, ta, (int)(tb - b), b, tb);
+    free(a);
+    free(b);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "old.ns-a.svc.cluster.local");
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-a/aaa-new");
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §4 regex hosts: one Ingress's use-regex switches every path of the host */
+START_TEST(regex_mode_is_host_wide)
+{
+    char *a = ing_yaml("ns-a", "a", AN "use-regex: \"true\"", "r.example.com", NULL,
+                       "ImplementationSpecific /api/v[0-9]+ api 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "r.example.com", NULL, "Exact /Login login 80",
+                       "Prefix / root 80", NULL);
+    char *c = ing_yaml("ns-a", "c", "", "other.example.com", NULL, "Exact /Login login 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s---\n%s", a, b, c);
+    free(a), free(b), free(c);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "r-example-com");
+    ck_assert_uint_eq(http->len, 3);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "regex", NULL), "(?i)/api/v[0-9]+.*");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "regex", NULL), "(?i)/Login.*");
+    ck_assert_str_eq(at(http, "2", "match", "0", "uri", "regex", NULL), "(?i)/.*");
+    /* another host is untouched */
+    ck_assert_str_eq(
+        at(vs_routes(p, "ns-a", "other-example-com"), "0", "match", "0", "uri", "exact", NULL),
+        "/Login");
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(regex_invalid_re2_reported)
+{
+    convert_plan *p =
+        conv_free_in(ing_yaml("ns-a", "a", AN "use-regex: \"true\"", "r.example.com", NULL,
+                              "Prefix /(?!admin) x 80", "Prefix /ok y 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "r-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "regex", NULL), "(?i)/ok.*");
+    const mp_warning *w = find_warn(p, "MP204", "paths[0].path");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(w->sev, MP_SEV_ERROR);
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §2 classes */
+START_TEST(paused_classes_not_routed)
+{
+    const char *yaml =
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\n  namespace: ns-a\n"
+        "  annotations: {kubernetes.io/ingress.class: pause}\nspec:\n  rules:\n  - host: a.b.c\n"
+        "    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: "
+        "{number: 80}}}}]}\n"
+        "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: b\n"
+        "  namespace: ns-b\nspec:\n  ingressClassName: disable\n  rules:\n  - host: b.b.c\n"
+        "    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: "
+        "{number: 80}}}}]}\n"
+        "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: c\n"
+        "  namespace: ns-c\nspec:\n  ingressClassName: traefik\n  rules:\n  - host: c.b.c\n"
+        "    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: "
+        "{number: 80}}}}]}\n";
+    convert_plan *p = conv(yaml);
+    ck_assert_uint_eq(convert_plan_len(p), 0);
+    ck_assert_uint_eq(convert_plan_skipped(p), 3);
+    const mp_warning *w = find_warn(p, "MP401", "kubernetes.io/ingress.class");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-a/a");
+    ck_assert_ptr_nonnull(find_warn(p, "MP401", "spec.ingressClassName"));
+    ck_assert_ptr_nonnull(find_warn(p, "MP402", "traefik"));
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(ingress_class_object_decides)
+{
+    const char *yaml =
+        "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: public}\n"
+        "spec: {controller: k8s.io/ingress-nginx}\n---\n"
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a, namespace: ns-a}\n"
+        "spec:\n  ingressClassName: public\n  rules:\n  - host: a.b.c\n"
+        "    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: "
+        "{number: 80}}}}]}\n---\n"
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: b, namespace: ns-a}\n"
+        "spec:\n  rules:\n  - host: b.b.c\n"
+        "    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: "
+        "{number: 80}}}}]}\n";
+    convert_plan *p = conv(yaml);
+    ck_assert_ptr_nonnull(find_obj(p, "VirtualService", "ns-a", "a-b-c"));
+    ck_assert_ptr_nonnull(find_obj(p, "VirtualService", "ns-a", "b-b-c"));
+    ck_assert_ptr_nonnull(find_warn(p, "MP403", NULL));
+    ck_assert_uint_eq(convert_plan_converted(p), 2);
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §6 tenant Gateway, §7 redirects */
+START_TEST(tenant_gateway_servers)
+{
+    char *a = ing_yaml("ns-a", "a", "", "tls.example.com", "cert-a", "Prefix / a 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "plain.example.com", NULL, "Prefix / b 80", NULL);
+    char *c = ing_yaml("ns-a", "c", AN "ssl-redirect: \"false\"", "opt.example.com", "cert-a",
+                       "Prefix / c 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s---\n%s", a, b, c);
+    free(a), free(b), free(c);
+    convert_plan *p = conv(yaml);
+    const doc_node *gw = find_obj(p, "Gateway", "ns-a", "meshpanel-gateway");
+    ck_assert_ptr_nonnull(gw);
+    ck_assert_str_eq(at(gw, "spec", "selector", "istio", NULL), "ingressgateway");
+    const doc_node *servers = node_at(gw, "spec", "servers", NULL);
+    ck_assert_uint_eq(servers->len, 3);
+    ck_assert_str_eq(at(servers, "0", "port", "name", NULL), "http");
+    ck_assert_str_eq(at(servers, "0", "port", "number", NULL), "80");
+    ck_assert_str_eq(at(servers, "0", "hosts", "0", NULL), "opt.example.com");
+    ck_assert_str_eq(at(servers, "0", "hosts", "1", NULL), "plain.example.com");
+    ck_assert_ptr_null(node_at(servers, "0", "tls", NULL));
+    ck_assert_str_eq(at(servers, "1", "port", "name", NULL), "http-redirect");
+    ck_assert_str_eq(at(servers, "1", "tls", "httpsRedirect", NULL), "true");
+    ck_assert_str_eq(at(servers, "1", "hosts", "0", NULL), "tls.example.com");
+    ck_assert_str_eq(at(servers, "2", "port", "name", NULL), "https-cert-a");
+    ck_assert_str_eq(at(servers, "2", "port", "protocol", NULL), "HTTPS");
+    ck_assert_str_eq(at(servers, "2", "tls", "mode", NULL), "SIMPLE");
+    ck_assert_str_eq(at(servers, "2", "tls", "credentialName", NULL), "cert-a");
+    ck_assert_uint_eq(node_at(servers, "2", "hosts", NULL)->len, 2);
+    for (size_t i = 0; i < servers->len; i++)
+        for (size_t h = 0; h < node_at(servers, (char[2]){(char)('0' + i), 0}, "hosts", NULL)->len;
+             h++)
+            ck_assert_str_ne(doc_str(doc_at(doc_get(doc_at(servers, i), "hosts"), h)), "*");
+    /* the secret lives in ns-a but the gateway pods read istio-system */
+    ck_assert_ptr_nonnull(find_warn(p, "MP302", "istio-system"));
+    ck_assert_str_eq(
+        at(vs_routes(p, "ns-a", "tls-example-com"), "0", "route", "0", "destination", "host", NULL),
+        "a.ns-a.svc.cluster.local");
+    ck_assert_str_eq(
+        at(find_obj(p, "VirtualService", "ns-a", "tls-example-com"), "spec", "gateways", "0", NULL),
+        "ns-a/meshpanel-gateway");
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(redirect_mixed_host_not_redirected)
+{
+    char *a = ing_yaml("ns-a", "a", "", "m.example.com", "cert", "Prefix /a a 80", NULL);
+    char *b = ing_yaml("ns-a", "b", AN "ssl-redirect: \"false\"", "m.example.com", NULL,
+                       "Prefix /b b 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a), free(b);
+    convert_plan *p = conv(yaml);
+    const doc_node *servers =
+        node_at(find_obj(p, "Gateway", "ns-a", NULL), "spec", "servers", NULL);
+    ck_assert_str_eq(at(servers, "0", "port", "name", NULL), "http");
+    ck_assert_str_eq(at(servers, "1", "port", "name", NULL), "https-cert");
+    ck_assert_uint_eq(servers->len, 2);
+    ck_assert_ptr_nonnull(find_warn(p, "MP305", "m.example.com"));
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(force_ssl_redirect_without_tls)
+{
+    convert_plan *p = conv_free_in(ing_yaml("ns-a", "a", AN "force-ssl-redirect: \"true\"",
+                                            "f.example.com", NULL, "Exact /x a 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "f-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/x");
+    ck_assert_str_eq(at(http, "0", "match", "0", "headers", "x-forwarded-proto", "exact", NULL),
+                     "http");
+    ck_assert_str_eq(at(http, "0", "redirect", "scheme", NULL), "https");
+    ck_assert_str_eq(at(http, "0", "redirect", "redirectCode", NULL), "308");
+    ck_assert_ptr_nonnull(node_at(http, "1", "route", NULL));
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(tls_without_secret)
+{
+    char *y = ing_yaml("ns-a", "a", "", "t.example.com", NULL, "Prefix / a 80", NULL);
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, "%s  tls:\n  - hosts: [t.example.com]\n", y);
+    free(y);
+    convert_plan *p = conv(yaml);
+    const doc_node *servers =
+        node_at(find_obj(p, "Gateway", "ns-a", NULL), "spec", "servers", NULL);
+    ck_assert_uint_eq(servers->len, 1);
+    ck_assert_str_eq(at(servers, "0", "port", "name", NULL), "http");
+    ck_assert_ptr_nonnull(find_warn(p, "MP301", "spec.tls[0].secretName"));
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §6 shared mode */
+START_TEST(shared_gateway_mode)
+{
+    char *a =
+        ing_yaml("ns-a", "a", "", "app.cloud.sealos.io", "wildcard-cert", "Prefix / a 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "www.custom.com", "b-cert", "Prefix / b 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a), free(b);
+    convert_opts o;
+    convert_opts_default(&o);
+    const char *plat[] = {"cloud.sealos.io"};
+    o.mode = GW_MODE_SHARED;
+    o.shared_gateway = "istio-system/sealos-gateway";
+    o.platform_domains = plat;
+    o.nplatform_domains = 1;
+    convert_plan *p = conv_opts(yaml, &o);
+    ck_assert_str_eq(at(find_obj(p, "VirtualService", "ns-a", "app-cloud-sealos-io"), "spec",
+                        "gateways", "0", NULL),
+                     "istio-system/sealos-gateway");
+    ck_assert_str_eq(
+        at(find_obj(p, "VirtualService", "ns-a", "www-custom-com"), "spec", "gateways", "0", NULL),
+        "ns-a/meshpanel-gateway");
+    const doc_node *gw = find_obj(p, "Gateway", "ns-a", NULL);
+    ck_assert_ptr_nonnull(gw);
+    const doc_node *servers = node_at(gw, "spec", "servers", NULL);
+    for (size_t i = 0; i < servers->len; i++) {
+        const doc_node *hosts = doc_get(doc_at(servers, i), "hosts");
+        for (size_t h = 0; h < hosts->len; h++)
+            ck_assert_str_eq(doc_str(doc_at(hosts, h)), "www.custom.com");
+    }
+    ck_assert_ptr_nonnull(find_warn(p, "MP303", "wildcard-cert"));
+    ck_assert_uint_eq(count_kind(p, "Gateway"), 1);
+    convert_plan_free(p);
+
+    /* a bad shared gateway reference is an error */
+    o.shared_gateway = "sealos-gateway";
+    doc_list l;
+    doc_list_init(&l);
+    mp_err e;
+    ck_assert_int_eq(doc_parse_yaml(yaml, strlen(yaml), "t", &l, &e), 0);
+    ck_assert_ptr_null(convert_run(l.docs, l.len, &o, &e));
+    ck_assert_ptr_nonnull(strstr(e.msg, "--shared-gateway"));
+    doc_list_free(&l);
+}
+END_TEST
+
+/* §8 backends */
+START_TEST(named_ports)
+{
+    char *a = ing_yaml("ns-a", "a", "", "n.example.com", NULL, "Exact /known svc http",
+                       "Exact /unknown svc grpc", "Exact /nosvc ghost http", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml,
+             "%s---\napiVersion: v1\nkind: Service\nmetadata: {name: svc, namespace: ns-a}\n"
+             "spec:\n  ports:\n  - {name: http, port: 8080, targetPort: 80}\n",
+             a);
+    free(a);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "n-example-com");
+    ck_assert_uint_eq(http->len, 3); /* never dropped */
+    for (size_t i = 0; i < 3; i++) {
+        const doc_node *r = doc_at(http, i);
+        const char *path = at(r, "match", "0", "uri", "exact", NULL);
+        const char *port = at(r, "route", "0", "destination", "port", "number", NULL);
+        if (!strcmp(path, "/known"))
+            ck_assert_str_eq(port, "8080");
+        else
+            ck_assert_ptr_null(port);
+    }
+    ck_assert_ptr_nonnull(find_warn(p, "MP201", "has no port named \"grpc\""));
+    ck_assert_ptr_nonnull(find_warn(p, "MP201", "not in the input"));
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(default_backend_catch_all)
+{
+    const char *yaml =
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: d, namespace: ns-a}\n"
+        "spec:\n  ingressClassName: nginx\n  defaultBackend: {service: {name: fallback, port: "
+        "{number: 81}}}\n"
+        "  rules:\n  - host: d.example.com\n    http:\n      paths:\n"
+        "      - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: "
+        "80}}}}\n";
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "d-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "1", "name", NULL), "d-default");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/");
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "fallback.ns-a.svc.cluster.local");
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "port", "number", NULL), "81");
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(hostless_and_resource_backends)
+{
+    const char *yaml =
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: h, namespace: ns-a}\n"
+        "spec:\n  ingressClassName: nginx\n  rules:\n  - http:\n      paths:\n"
+        "      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n"
+        "  - host: r.example.com\n    http:\n      paths:\n"
+        "      - {path: /static, pathType: Prefix, backend: {resource: {apiGroup: k8s.example.com,"
+        " kind: StorageBucket, name: b}}}\n"
+        "      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n";
+    convert_plan *p = conv(yaml);
+    ck_assert_ptr_nonnull(find_warn(p, "MP206", NULL));
+    ck_assert_ptr_nonnull(find_warn(p, "MP202", "StorageBucket"));
+    ck_assert_uint_eq(vs_routes(p, "ns-a", "r-example-com")->len, 1);
+    ck_assert_uint_eq(count_kind(p, "VirtualService"), 1);
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(domain_suffix_option)
+{
+    convert_opts o;
+    convert_opts_default(&o);
+    o.domain_suffix = "corp.internal";
+    char *y = ing_yaml("ns-a", "a", "", "a.example.com", NULL, "Prefix / s 80", NULL);
+    convert_plan *p = conv_opts(y, &o);
+    free(y);
+    ck_assert_str_eq(
+        at(vs_routes(p, "ns-a", "a-example-com"), "0", "route", "0", "destination", "host", NULL),
+        "s.ns-a.svc.corp.internal");
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §9 canary */
+START_TEST(canary_weight_and_header)
+{
+    char *m = ing_yaml("ns-a", "main", AN "proxy-read-timeout: \"30\"", "c.example.com", NULL,
+                       "Prefix / v1 80", NULL);
+    char *k = ing_yaml("ns-a", "canary",
+                       AN "canary: \"true\"\n" AN "canary-weight: \"20\"\n" AN
+                          "canary-by-header: X-Canary\n" AN "proxy-read-timeout: \"5\"",
+                       "c.example.com", NULL, "Prefix / v2 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", m, k);
+    free(m), free(k);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "c-example-com");
+    ck_assert_uint_eq(http->len, 3);
+    ck_assert_str_eq(at(http, "0", "match", "0", "headers", "X-Canary", "exact", NULL), "always");
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "v2.ns-a.svc.cluster.local");
+    ck_assert_str_eq(at(http, "1", "match", "0", "headers", "X-Canary", "exact", NULL), "never");
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "v1.ns-a.svc.cluster.local");
+    ck_assert_str_eq(at(http, "2", "route", "0", "weight", NULL), "80");
+    ck_assert_str_eq(at(http, "2", "route", "1", "weight", NULL), "20");
+    ck_assert_str_eq(at(http, "2", "route", "1", "destination", "host", NULL),
+                     "v2.ns-a.svc.cluster.local");
+    /* the canary inherits the main Ingress's annotations, its own are ignored */
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_str_eq(at(http, (char[2]){(char)('0' + i), 0}, "timeout", NULL), "30s");
+    ck_assert_ptr_nonnull(find_warn(p, "MP103", "proxy-read-timeout"));
+    ck_assert_str_eq(
+        kobj_annotation(find_obj(p, "VirtualService", "ns-a", NULL), CONVERT_SOURCE_ANNOTATION),
+        "ingress/ns-a/canary,ingress/ns-a/main");
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(canary_header_value_total_and_orphan)
+{
+    char *m = ing_yaml("ns-a", "main", "", "c.example.com", NULL, "Prefix /app v1 80", NULL);
+    char *k = ing_yaml("ns-a", "canary",
+                       AN "canary: \"true\"\n" AN "canary-weight: \"250\"\n" AN
+                          "canary-weight-total: \"1000\"\n" AN "canary-by-header: X-Env\n" AN
+                          "canary-by-header-value: beta",
+                       "c.example.com", NULL, "Prefix /app v2 80", "Prefix /nomain v2 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", m, k);
+    free(m), free(k);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "c-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "1", "headers", "X-Env", "exact", NULL), "beta");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/app/");
+    ck_assert_str_eq(at(http, "1", "route", "0", "weight", NULL), "75");
+    ck_assert_str_eq(at(http, "1", "route", "1", "weight", NULL), "25");
+    const mp_warning *w = find_warn(p, "MP205", "paths[1]");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(w->sev, MP_SEV_ERROR);
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §11 output */
+START_TEST(labels_sources_and_order)
+{
+    char *a = ing_yaml("ns-b", "a", AN "backend-protocol: HTTPS", "b.example.com", NULL,
+                       "Prefix / s 443", NULL);
+    char *b = ing_yaml("ns-a", "z", "", "z.example.com", NULL, "Prefix / s 80", NULL);
+    char *c = ing_yaml("ns-a", "yy", "", "y.example.com", NULL, "Prefix / s 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s---\n%s", a, b, c);
+    free(a), free(b), free(c);
+    convert_plan *p = conv(yaml);
+    const char *expect[][3] = {
+        {"ns-a", "Gateway", "meshpanel-gateway"},    {"ns-a", "VirtualService", "y-example-com"},
+        {"ns-a", "VirtualService", "z-example-com"}, {"ns-b", "Gateway", "meshpanel-gateway"},
+        {"ns-b", "VirtualService", "b-example-com"}, {"ns-b", "DestinationRule", "s-meshpanel"},
+    };
+    ck_assert_uint_eq(convert_plan_len(p), 6);
+    for (size_t i = 0; i < 6; i++) {
+        const doc_node *o = convert_plan_obj(p, i);
+        ck_assert_str_eq(kobj_namespace(o), expect[i][0]);
+        ck_assert_str_eq(kobj_kind(o), expect[i][1]);
+        ck_assert_str_eq(kobj_name(o), expect[i][2]);
+        ck_assert_str_eq(kobj_label(o, CONVERT_MANAGED_LABEL), "meshpanel");
+        ck_assert_ptr_nonnull(kobj_annotation(o, CONVERT_SOURCE_ANNOTATION));
+    }
+    ck_assert_str_eq(kobj_annotation(convert_plan_obj(p, 0), CONVERT_SOURCE_ANNOTATION),
+                     "ingress/ns-a/yy,ingress/ns-a/z");
+    /* identical input, identical bytes */
+    size_t n1, n2;
+    mp_err e;
+    char *y1 = doc_emit_yaml_stream((doc_node *const *)&(const doc_node *){convert_plan_obj(p, 2)},
+                                    1, &n1, &e);
+    convert_plan *p2 = conv(yaml);
+    char *y2 = doc_emit_yaml_stream((doc_node *const *)&(const doc_node *){convert_plan_obj(p2, 2)},
+                                    1, &n2, &e);
+    ck_assert_str_eq(y1, y2);
+    free(y1), free(y2);
+    convert_plan_free(p2);
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(long_host_gives_dns_label)
+{
+    char host[200];
+    snprintf(host, sizeof host, "%s.%s.example.com", "abcdefghijabcdefghijabcdefghijabcdefghij",
+             "klmnopqrstklmnopqrstklmnopqrst");
+    convert_plan *p = conv_free_in(ing_yaml("ns-a", "a", "", host,
+                                            "a-very-long-secret-name-that-goes-on-"
+                                            "and-on-and-on-for-quite-a-while-yes",
+                                            "Prefix / s 80", NULL));
+    const doc_node *vs = find_obj(p, "VirtualService", "ns-a", NULL);
+    const char *name = kobj_name(vs);
+    ck_assert_uint_le(strlen(name), 63);
+    ck_assert_str_eq(at(vs, "spec", "hosts", "0", NULL), host);
+    const char *pn =
+        at(find_obj(p, "Gateway", "ns-a", NULL), "spec", "servers", "1", "port", "name", NULL);
+    ck_assert_uint_le(strlen(pn), 63);
+    ck_assert_int_eq(strncmp(pn, "https-a-very-long", 17), 0);
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(decode_error_fails_run_or_skips)
+{
+    const char *yaml =
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: ns-a}\n"
+        "spec:\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n"
+        "      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n"
+        "      - {path: /x, pathType: Regex, backend: {service: {name: s, port: {number: 80}}}}\n";
+    doc_list l;
+    doc_list_init(&l);
+    mp_err e;
+    ck_assert_int_eq(doc_parse_yaml(yaml, strlen(yaml), "t", &l, &e), 0);
+    convert_opts o;
+    convert_opts_default(&o);
+    ck_assert_ptr_null(convert_run(l.docs, l.len, &o, &e));
+    ck_assert_str_eq(e.msg, "ingress ns-a/web: spec.rules[0].http.paths[1].pathType: \"Regex\" is "
+                            "not Exact|Prefix|ImplementationSpecific");
+    o.skip_invalid = true;
+    convert_plan *p = convert_run(l.docs, l.len, &o, &e);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(convert_plan_len(p), 0);
+    ck_assert_ptr_nonnull(find_warn(p, "MP404", "pathType"));
+    convert_plan_free(p);
+    doc_list_free(&l);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("convert");
+    TCase *tc = tcase_create("rules");
+    tcase_add_test(tc, prefix_is_segment_wise);
+    tcase_add_test(tc, exact_and_impl_specific);
+    tcase_add_test(tc, route_order_longest_match);
+    tcase_add_test(tc, exact_path_beats_implied_exact);
+    tcase_add_test(tc, duplicate_path_older_wins);
+    tcase_add_test(tc, regex_mode_is_host_wide);
+    tcase_add_test(tc, regex_invalid_re2_reported);
+    tcase_add_test(tc, paused_classes_not_routed);
+    tcase_add_test(tc, ingress_class_object_decides);
+    tcase_add_test(tc, tenant_gateway_servers);
+    tcase_add_test(tc, redirect_mixed_host_not_redirected);
+    tcase_add_test(tc, force_ssl_redirect_without_tls);
+    tcase_add_test(tc, tls_without_secret);
+    tcase_add_test(tc, shared_gateway_mode);
+    tcase_add_test(tc, named_ports);
+    tcase_add_test(tc, default_backend_catch_all);
+    tcase_add_test(tc, hostless_and_resource_backends);
+    tcase_add_test(tc, domain_suffix_option);
+    tcase_add_test(tc, canary_weight_and_header);
+    tcase_add_test(tc, canary_header_value_total_and_orphan);
+    tcase_add_test(tc, labels_sources_and_order);
+    tcase_add_test(tc, long_host_gives_dns_label);
+    tcase_add_test(tc, decode_error_fails_run_or_skips);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
