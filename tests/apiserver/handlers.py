@@ -501,14 +501,15 @@ class Handler(BaseHTTPRequestHandler):
                    "items": [tables.partial_metadata(s.obj, f"{META_GROUP}/{mv}") for s in items]}
             return self._send_json(200, doc)
         head = dumps({"kind": f"{t.res.kind}List", "apiVersion": av, "metadata": meta})
-        data = head[:-1] + b',"items":[' + b",".join(s.json(av) for s in items) + b"]}"
+        typed = not t.res.crd
+        data = head[:-1] + b',"items":[' + b",".join(s.list_item_json(av, typed) for s in items) + b"]}"
         self._send_json(200, data)
 
     def _patch(self, t, opts):
         kind = PATCH_TYPES.get(self._content_type())
         accepted = [m for m in PATCH_TYPES if not (m.startswith("application/strategic") and
-                                                    t.res.returns_deleted_object)]
-        if kind is None or (kind == "strategic" and t.res.returns_deleted_object):
+                                                    t.res.crd)]
+        if kind is None or (kind == "strategic" and t.res.crd):
             # CRDs (the Istio kinds) do not support strategic merge patch, as in kube
             raise errors.unsupported_media_type(accepted)
         body = self._decode_body(as_yaml=(kind == "apply"))
@@ -531,7 +532,7 @@ class Handler(BaseHTTPRequestHandler):
                           "metadata": {"resourceVersion": str(self.state.store.rv)}})
             return self._send_json(200, head[:-1] + b',"items":[' + b",".join(s.json(av) for s in gone) + b"]}")
         gone = ops.delete(self.state.store, t, options, opts)
-        if t.res.returns_deleted_object or t.res is ops.NS_RES:
+        if t.res.crd or t.res is ops.NS_RES:
             return self._send_json(200, gone.json(t.api_version))
         details = {"name": t.name, "kind": t.res.plural, "uid": gone.obj["metadata"]["uid"]}
         if t.res.group:

@@ -20,8 +20,10 @@ class Resource:
     short_names: tuple = ()
     # kube bumps metadata.generation on spec changes for these kinds only
     has_generation: bool = True
-    # CRDs answer DELETE with the deleted object, built-ins with a Status
-    returns_deleted_object: bool = False
+    # a CustomResourceDefinition kind: DELETE answers the deleted object (built-ins
+    # a Status), no strategic merge patch, and list items carry apiVersion/kind
+    # (typed built-in lists omit them per item, as kube's do)
+    crd: bool = False
     categories: tuple = ()
 
     @property
@@ -56,13 +58,13 @@ RESOURCES = [
     Resource("networking.k8s.io", ("v1",), "ingresses", "ingress", "Ingress", True, ("ing",)),
     Resource("networking.k8s.io", ("v1",), "ingressclasses", "ingressclass", "IngressClass", False),
     Resource("networking.istio.io", ISTIO_NET_VERSIONS, "gateways", "gateway", "Gateway", True, ("gw",),
-             returns_deleted_object=True, categories=("istio-io", "networking-istio-io")),
+             crd=True, categories=("istio-io", "networking-istio-io")),
     Resource("networking.istio.io", ISTIO_NET_VERSIONS, "virtualservices", "virtualservice", "VirtualService",
-             True, ("vs",), returns_deleted_object=True, categories=("istio-io", "networking-istio-io")),
+             True, ("vs",), crd=True, categories=("istio-io", "networking-istio-io")),
     Resource("networking.istio.io", ISTIO_NET_VERSIONS, "destinationrules", "destinationrule", "DestinationRule",
-             True, ("dr",), returns_deleted_object=True, categories=("istio-io", "networking-istio-io")),
+             True, ("dr",), crd=True, categories=("istio-io", "networking-istio-io")),
     Resource("security.istio.io", ("v1", "v1beta1"), "authorizationpolicies", "authorizationpolicy",
-             "AuthorizationPolicy", True, ("ap",), returns_deleted_object=True,
+             "AuthorizationPolicy", True, ("ap",), crd=True,
              categories=("istio-io", "security-istio-io")),
 ]
 

@@ -17,11 +17,12 @@ def dumps(value):
 
 
 class StoredObject:
-    __slots__ = ("obj", "_json")
+    __slots__ = ("obj", "_json", "_bare")
 
     def __init__(self, obj):
         self.obj = obj
         self._json = {}
+        self._bare = None
 
     @property
     def namespace(self):
@@ -42,6 +43,14 @@ class StoredObject:
         out = {"apiVersion": api_version}
         out.update((k, v) for k, v in self.obj.items() if k != "apiVersion")
         return out
+
+    def list_item_json(self, api_version, typed):
+        """Encoding inside a list: typed (built-in) lists omit apiVersion/kind."""
+        if not typed:
+            return self.json(api_version)
+        if self._bare is None:
+            self._bare = dumps({k: v for k, v in self.obj.items() if k not in ("apiVersion", "kind")})
+        return self._bare
 
     def json(self, api_version):
         data = self._json.get(api_version)

@@ -299,6 +299,16 @@ class WriteTest(ServerTest):
             r = self.assertStatus(self.req("GET", f"{IST}/{v}/namespaces/ns-x/virtualservices/web"), 200)
             self.assertEqual(r["apiVersion"], f"networking.istio.io/{v}")
             self.assertEqual(r["spec"]["hosts"], ["web.cloud.example.com"])
+            items = self.req("GET", f"{IST}/{v}/namespaces/ns-x/virtualservices").json()["items"]
+            self.assertEqual(items[0]["apiVersion"], f"networking.istio.io/{v}", "CRD list items are typed")
+
+    def test_builtin_list_items_omit_type_like_kube(self):
+        body = self.req("GET", f"{ING}/namespaces/ns-x/ingresses").json()
+        self.assertEqual((body["kind"], body["apiVersion"]), ("IngressList", "networking.k8s.io/v1"))
+        self.assertTrue(body["items"])
+        for item in body["items"]:
+            self.assertNotIn("kind", item)
+            self.assertNotIn("apiVersion", item)
 
 
 class SecretTest(ServerTest):
