@@ -177,6 +177,8 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
                 strbuf *dst = ls->cap == CAP_META ? &ls->meta : &ls->buf;
                 strbuf_append(dst, data + run, i + 1 - run);
                 capturing = false;
+                if (dst->len > ls->max_item)
+                    return mp_errf(err, "a list item is larger than %zu bytes", ls->max_item);
                 if (ls->cap == CAP_META) {
                     ls->cap = CAP_NONE;
                 } else if (emit(ls, err)) {
@@ -195,6 +197,8 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
         strbuf_append(dst, data + run, n - run);
         if (dst->oom)
             return mp_errf(err, "out of memory");
+        if (dst->len > ls->max_item)
+            return mp_errf(err, "a list item is larger than %zu bytes", ls->max_item);
     }
     return 0;
 }
