@@ -370,6 +370,11 @@ int app_main(int argc, char **argv)
     if (source_open(u.src, u.store, &err) < 0)
         ui_set_message(&u, true, "%s", err.msg);
     u.last_refresh = u.now;
+    if (o.ns) /* -n: start on that tenant (the tenants pane keeps the cursor on it) */
+        ui_set_tenant(&u, o.ns);
+    if (o.context && strcmp(o.context, source_context(u.src)) != 0)
+        ui_set_message(&u, true, "--context %s: this source has only \"%s\"", o.context,
+                       source_context(u.src));
 
     u.utf8 = setup_locale();
     FILE *vout = NULL, *vin = NULL;
