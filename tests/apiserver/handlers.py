@@ -25,7 +25,7 @@ import seed
 import tables
 from errors import ApiError
 from selection import SelectorError, parse_field_selector, parse_label_selector
-from store import Expired, StoredObject, dumps
+from store import dumps
 
 MAX_BODY = 16 << 20
 GZIP_MIN = 16 << 10

@@ -6,7 +6,7 @@ validation: adding a kind is one row here plus, optionally, printer columns in
 tables.py.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
