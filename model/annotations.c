@@ -1031,7 +1031,7 @@ static int build_redirect(ann_ctx *c, const char *name, const char *url, long co
     if (scheme_end) {
         snprintf(scheme, sizeof scheme, "%.*s", (int)(scheme_end - url), url);
         const char *h = scheme_end + 3;
-        path = h + strcspn(h, "/?");
+        path = h + strcspn(h, "/?$");
         snprintf(host, sizeof host, "%.*s", (int)(path - h), h);
         char *colon = strrchr(host, ':');
         if (colon && !strchr(colon, ']')) {
