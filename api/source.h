@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <stdbool.h>
 
+#include "api/kubeconfig.h"
 #include "model/err.h"
 #include "model/store.h"
 
@@ -71,6 +72,11 @@ mp_source *source_demo_new(const char *argv0, const char *source_tree, mp_err *e
 /* The directory source_demo_new would use, written into buf; NULL when none
  * exists. */
 const char *source_demo_dir(const char *argv0, const char *source_tree, char *buf, size_t n);
+
+/* The live cluster of a kubeconfig context (api/source_cluster.c): one
+ * list+watch stream per kind, all namespaces, or the context namespace when
+ * the credentials may not list across namespaces. */
+mp_source *source_cluster_new(const kc_options *opt, mp_err *err);
 
 /* Thin wrappers over ops so callers read naturally. */
 int source_open(mp_source *src, mp_store *st, mp_err *err);
