@@ -333,13 +333,24 @@ START_TEST(builtin_theme_before_apply)
 END_TEST
 
 /* Real curses, rendering to /dev/null: pairs hold the degraded colours. */
-static SCREEN *open_screen(const char *term)
+static SCREEN *screen;
+static FILE *screen_out, *screen_in;
+
+static void open_screen(const char *term)
 {
-    FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
-    SCREEN *s = newterm(term, out, in);
-    ck_assert_ptr_nonnull(s);
+    screen_out = fopen("/dev/null", "w");
+    screen_in = fopen("/dev/null", "r");
+    screen = newterm(term, screen_out, screen_in);
+    ck_assert_ptr_nonnull(screen);
     start_color();
-    return s;
+}
+
+static void close_screen(void)
+{
+    endwin();
+    delscreen(screen);
+    fclose(screen_out);
+    fclose(screen_in);
 }
 
 static void pair_of(const theme *t, color_role r, short *fg, short *bg)
@@ -374,7 +385,7 @@ START_TEST(apply_on_256_and_8_colour_terminals)
     ck_assert_int_eq(fg, 1);
     ck_assert(theme_attr(t, ROLE_ERROR) & A_BOLD);
     theme_free(t);
-    endwin();
+    close_screen();
 }
 END_TEST
 
@@ -390,7 +401,7 @@ START_TEST(no_color_means_attributes_only)
     ck_assert(theme_attr(t, ROLE_ROW_SELECTED) & A_REVERSE);
     ck_assert(theme_attr(t, ROLE_ERROR) & A_UNDERLINE);
     theme_free(t);
-    endwin();
+    close_screen();
     unsetenv("NO_COLOR");
 }
 END_TEST
