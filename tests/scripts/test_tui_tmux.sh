@@ -23,9 +23,10 @@ t() { tmux -L "$sock" "$@"; }
 wait_for() {
     local text=$1 i
     for ((i = 0; i < 200; i++)); do
-        if t capture-pane -p -t demo | grep -qF -- "$text"; then
+        if t capture-pane -p -t demo 2>/dev/null | grep -qF -- "$text"; then
             return 0
         fi
+        t has-session -t demo 2>/dev/null || break # the console exited: no point waiting
         sleep 0.05
     done
     echo "FAIL: the screen never showed \"$text\"; it shows:"
