@@ -1,0 +1,176 @@
+/* test_annotations.c - the annotation rule table, its agreement with
+ * docs/conversion.md, value parsing and the snippet translator. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/annotations.h"
+#include "model/snippet.h"
+
+static char *read_doc(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../../docs/conversion.md", TEST_DATA_DIR);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* Every row of the table is in the doc's table with the same fidelity, and
+ * the doc has no row the code lacks. */
+START_TEST(doc_matches_table)
+{
+    char *doc = read_doc();
+    size_t n;
+    const ann_rule *r = ann_rules(&n);
+    ck_assert_uint_gt(n, 100);
+    for (size_t i = 0; i < n; i++) {
+        char row[200];
+        snprintf(row, sizeof row, "| `%s` | %s |", r[i].name, ann_fidelity_name(r[i].fidelity));
+        ck_assert_msg(strstr(doc, row) != NULL, "docs/conversion.md lacks row: %s", row);
+    }
+    size_t rows = 0;
+    const char *table = strstr(doc, "## 15. Annotation rule table");
+    ck_assert_ptr_nonnull(table);
+    for (const char *p = strstr(table, "\n| `"); p; p = strstr(p + 1, "\n| `")) {
+        char name[128];
+        ck_assert_int_eq(sscanf(p, "\n| `%127[^`]`", name), 1);
+        ck_assert_msg(ann_lookup(name) != NULL, "doc row %s not in model/annotations.c", name);
+        rows++;
+    }
+    ck_assert_uint_eq(rows, n);
+    free(doc);
+}
+END_TEST
+
+START_TEST(table_is_well_formed)
+{
+    size_t n;
+    const ann_rule *r = ann_rules(&n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_ptr_nonnull(r[i].handle);
+        ck_assert_msg(strncmp(r[i].name, "nginx.", 6), "%s has the prefix", r[i].name);
+        ck_assert_msg(r[i].fidelity == ANN_EXACT || r[i].code != NULL, "%s: no warning code",
+                      r[i].name);
+        ck_assert_ptr_eq(ann_lookup(r[i].name), &r[i]); /* unique */
+    }
+    /* rows the issue names explicitly */
+    const char *must[] = {"proxy-read-timeout",
+                          "proxy-send-timeout",
+                          "proxy-connect-timeout",
+                          "enable-cors",
+                          "cors-allow-origin",
+                          "cors-max-age",
+                          "backend-protocol",
+                          "rewrite-target",
+                          "app-root",
+                          "permanent-redirect",
+                          "temporal-redirect",
+                          "canary",
+                          "canary-weight",
+                          "canary-by-header",
+                          "canary-by-header-value",
+                          "upstream-vhost",
+                          "x-forwarded-prefix",
+                          "whitelist-source-range",
+                          "denylist-source-range",
+                          "proxy-next-upstream-tries",
+                          "proxy-body-size",
+                          "configuration-snippet",
+                          "server-snippet",
+                          "use-regex",
+                          "ssl-redirect",
+                          "force-ssl-redirect"};
+    for (size_t i = 0; i < sizeof must / sizeof *must; i++)
+        ck_assert_msg(ann_lookup(must[i]) != NULL, "%s missing", must[i]);
+    ck_assert_int_eq(ann_lookup("proxy-body-size")->fidelity, ANN_UNSUPPORTED);
+    ck_assert_int_eq(ann_lookup("upstream-vhost")->fidelity, ANN_EXACT);
+}
+END_TEST
+
+START_TEST(value_parsing)
+{
+    ck_assert_int_eq(ann_parse_seconds("60"), 60);
+    ck_assert_int_eq(ann_parse_seconds("30s"), 30);
+    ck_assert_int_eq(ann_parse_seconds("2m"), 120);
+    ck_assert_int_eq(ann_parse_seconds("1h"), 3600);
+    ck_assert_int_eq(ann_parse_seconds("x"), -1);
+    ck_assert_int_eq(ann_parse_seconds("-5"), -1);
+    ck_assert_int_eq(ann_parse_seconds("5ms"), -1);
+    doc_node *l = ann_split_list(" GET, PUT ,,POST ");
+    ck_assert_uint_eq(l->len, 3);
+    ck_assert_str_eq(doc_str(doc_at(l, 1)), "PUT");
+    doc_free(l);
+}
+END_TEST
+
+static doc_node *map_get(doc_node *m, const char *k)
+{
+    return m ? doc_get(m, k) : NULL;
+}
+
+START_TEST(snippet_translation)
+{
+    hdr_mods h = {0};
+    snippet_result r;
+    ck_assert_int_eq(snippet_translate("more_set_headers \"A: 1\" \"B: two words\";\n"
+                                       "more_set_input_headers 'C: 3';\n"
+                                       "more_clear_input_headers Cookie;\n"
+                                       "proxy_hide_header Server; # trailing comment\n"
+                                       "large_client_header_buffers 4 128k;\n"
+                                       "more_set_headers -s 404 \"D: 4\";\n"
+                                       "location /x { return 200; }\n",
+                                       &h, &r),
+                     0);
+    ck_assert_str_eq(doc_str(map_get(h.resp_set, "A")), "1");
+    ck_assert_str_eq(doc_str(map_get(h.resp_set, "B")), "two words");
+    ck_assert_str_eq(doc_str(map_get(h.req_set, "C")), "3");
+    ck_assert_str_eq(doc_str(doc_at(h.req_remove, 0)), "Cookie");
+    ck_assert_str_eq(doc_str(doc_at(h.resp_remove, 0)), "Server");
+    ck_assert_ptr_null(map_get(h.resp_set, "D")); /* status filter: conditional */
+    ck_assert_uint_eq(r.translated, 4);
+    ck_assert_uint_eq(r.ignored, 1);
+    ck_assert_uint_eq(r.untranslated, 2);
+    ck_assert_ptr_nonnull(strstr(r.rest.buf, "-s 404"));
+    ck_assert_ptr_nonnull(strstr(r.rest.buf, "location /x"));
+    snippet_result_free(&r);
+    doc_free(h.resp_set), doc_free(h.req_set), doc_free(h.req_remove), doc_free(h.resp_remove);
+
+    /* a header set inside a block is conditional: never unconditional */
+    hdr_mods h2 = {0};
+    ck_assert_int_eq(snippet_translate("if ($x) { more_set_headers \"E: 5\"; }", &h2, &r), 0);
+    ck_assert_ptr_null(h2.resp_set);
+    ck_assert_uint_eq(r.translated, 0);
+    ck_assert_uint_eq(r.untranslated, 1);
+    snippet_result_free(&r);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("annotations");
+    TCase *tc = tcase_create("table");
+    tcase_add_test(tc, doc_matches_table);
+    tcase_add_test(tc, table_is_well_formed);
+    tcase_add_test(tc, value_parsing);
+    tcase_add_test(tc, snippet_translation);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
