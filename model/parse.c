@@ -390,7 +390,13 @@ static doc_node *json_number(const cJSON *j)
         snprintf(buf, sizeof buf, "%.0f", d);
         return doc_scalar_new(DOC_INT, buf);
     }
-    snprintf(buf, sizeof buf, "%.17g", d);
+    /* the shortest text that reads back as the same double: 0.1, not
+     * 0.10000000000000001 */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
     return doc_scalar_new(DOC_FLOAT, buf);
 }
 
