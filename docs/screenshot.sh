@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=${1:-docs/demo.png}
+case $out in /*) ;; *) out="$PWD/$out" ;; esac
 bin=${MESHPANEL:-build/meshpanel}
 cols=160
 rows=45
@@ -76,7 +77,7 @@ tmux -S "$sock" capture-pane -e -p -t 0 >"$tmp/screen.ans"
 # aha writes inline styles; a fixed monospace font and line height make the
 # grid exact, so the window size follows from the cell size.
 # (Not aha --black: it swaps black and white, so black-on-cyan selection bars
-# would turn white-on-cyan. The dark page colours come from the style below.)
+# would turn white-on-cyan. The page colours come from the style below.)
 # aha draws the 16 ANSI colours with a CSS brightness filter that also
 # brightens a black foreground on a bright background; its 256-colour palette
 # is exact. So every 16-colour SGR code becomes the nearest xterm-256 index
@@ -101,14 +102,17 @@ aha --title "meshpanel --demo" <"$tmp/screen256.ans" >"$tmp/raw.html"
 font_px=14
 cell_w=8.43   # DejaVu Sans Mono advance at 14px
 line_px=16
-style="<style>body{margin:0;padding:10px;background:#101010;color:#e5e5e5}pre{margin:0;font-family:'DejaVu Sans Mono',monospace;font-size:${font_px}px;line-height:${line_px}px}</style>"
+# The terminal's own background/foreground (what "default" colour means).
+page_bg=#101010 page_fg=#e5e5e5
+[ "$theme" = light ] && page_bg=#fafafa page_fg=#202020
+style="<style>body{margin:0;padding:10px;background:${page_bg};color:${page_fg}}pre{margin:0;font-family:'DejaVu Sans Mono',monospace;font-size:${font_px}px;line-height:${line_px}px}</style>"
 sed "s|</head>|${style}</head>|" "$tmp/raw.html" >"$tmp/demo.html"
 width=$(awk -v c="$cols" -v w="$cell_w" 'BEGIN{printf "%d", c*w + 20 + 0.5}')
 height=$((rows * line_px + 20))
 
 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --hide-scrollbars --user-data-dir="$tmp/chrome" --screenshot="$PWD/$out" \
+    --hide-scrollbars --user-data-dir="$tmp/chrome" --screenshot="$out" \
     --window-size="$width,$height" "file://$tmp/demo.html" >/dev/null 2>&1 ||
     die "chromium failed"
 
