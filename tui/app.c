@@ -212,8 +212,8 @@ static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
         return source_demo_new(argv0, MESHPANEL_SOURCE_DIR, err);
     if (o->dir)
         return source_manifest_new(o->dir, err);
-    mp_errf(err, "no source: use --demo or -f DIR (the live cluster source is not built yet)");
-    return NULL;
+    kc_options kc = {.kubeconfig = o->kubeconfig, .context = o->context, .ns = o->ns};
+    return source_cluster_new(&kc, err);
 }
 
 static void ui_init(ui *u)
@@ -260,7 +260,26 @@ static void step_source(ui *u, struct pollfd *fds, int n)
     if (r < 0)
         ui_set_message(u, true, "%s", err.msg);
     else if (r > 0)
-        u->last_refresh = time(NULL);
+        u->last_refresh = u->fake_clock ? u->now : time(NULL);
+}
+
+/* Script mode: let the source work (poll its fds, step it) for ms
+ * milliseconds of real time, without reading keys. Live sources need it;
+ * file sources have everything after open. */
+int app_pump(ui *u, int ms)
+{
+    long long end = mono_ms() + ms;
+    for (long long now = mono_ms(); now < end; now = mono_ms()) {
+        struct pollfd fds[16];
+        int n = source_fds(u->src, fds, 16);
+        int to = source_timeout_ms(u->src, now);
+        if (to < 0 || to > end - now)
+            to = (int)(end - now);
+        if (poll(fds, (nfds_t)n, to) < 0 && errno != EINTR)
+            return -1;
+        step_source(u, fds, n);
+    }
+    return 0;
 }
 
 static int event_loop(ui *u)
@@ -372,7 +391,7 @@ int app_main(int argc, char **argv)
     u.last_refresh = u.now;
     if (o.ns) /* -n: start on that tenant (the tenants pane keeps the cursor on it) */
         ui_set_tenant(&u, o.ns);
-    if (o.context && strcmp(o.context, source_context(u.src)) != 0)
+    if (o.context && (o.demo || o.dir) && strcmp(o.context, source_context(u.src)) != 0)
         ui_set_message(&u, true, "--context %s: this source has only \"%s\"", o.context,
                        source_context(u.src));
 

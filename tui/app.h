@@ -16,6 +16,8 @@ struct ui;
 int app_refresh(struct ui *u, mp_err *err);
 int app_save_display(struct ui *u, const char *path, mp_err *err);
 int app_resize(struct ui *u, int cols, int rows, mp_err *err);
+/* Script mode: run the source for ms milliseconds (poll + step). */
+int app_pump(struct ui *u, int ms);
 
 /* actions.c: one key (fn: a curses KEY_* code) or mouse event. */
 void ui_handle_key(struct ui *u, int key, bool fn);

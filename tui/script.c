@@ -82,7 +82,13 @@ static int run_line(ui *u, char *line, mp_err *err)
         return run_mouse(u, args, false, err);
     if (wl == 5 && !strncmp(line, "wheel", 5))
         return run_mouse(u, args, true, err);
-    return mp_errf(err, "unknown instruction \"%.*s\" (key, type, :command, click, wheel)",
+    if (wl == 4 && !strncmp(line, "pump", 4)) {
+        int ms;
+        if (sscanf(args, "%d", &ms) != 1 || ms < 0 || ms > 60000)
+            return mp_errf(err, "pump wants milliseconds (0..60000)");
+        return app_pump(u, ms);
+    }
+    return mp_errf(err, "unknown instruction \"%.*s\" (key, type, :command, click, wheel, pump)",
                    (int)(wl > 40 ? 40 : wl), line);
 }
 

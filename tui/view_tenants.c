@@ -74,8 +74,8 @@ static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd,
 {
     tenants_data *d = v->data;
     col_spec cs[TC_COUNT] = {
-        {"NAMESPACE", 9, 8, 9, false}, {"ING", 3, 3, 5, true},     {"GW", 3, 3, 4, true},
-        {"VS", 3, 3, 4, true},         {"STATE", 12, 5, 7, false}, {"PROB", 4, 4, 6, true},
+        {"NAMESPACE", 9, 12, 9, false}, {"ING", 3, 3, 5, true},     {"GW", 3, 3, 4, true},
+        {"VS", 3, 3, 4, true},          {"STATE", 12, 5, 7, false}, {"PROB", 4, 4, 6, true},
     };
     for (size_t i = 0; i < v->nrows; i++) {
         int l = (int)strlen(d->rows[i]->ns);
