@@ -1,0 +1,85 @@
+# Shared helpers for tests/scripts/test_client_*.sh (sourced, not a test itself).
+# Each test starts its own API server(s) on free ports and stops them on exit;
+# every meshpanel / curl call is bounded by `timeout`.
+SRC=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+MESHPANEL=${MESHPANEL:-$SRC/build/meshpanel}
+SERVER="$SRC/tests/apiserver/server.py"
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+export HOME="$WORK/home" # no developer kubeconfig leaks in
+mkdir -p "$HOME"
+unset KUBECONFIG KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL - $1"
+    shift
+    for line in "$@"; do printf '       | %s\n' "$line"; done
+}
+check() { if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "expected /$3/ in:" "$2"; fi; }
+check_not() { if grep -Eq -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in:" "$2"; else ok "$1"; fi; }
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected: $3" "got:      $2"; fi; }
+finish() {
+    echo "# $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+    exit $?
+}
+
+# start_server DIR ARGS... -> URL; the pid joins PIDS
+start_server() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    python3 "$SERVER" --state-dir "$dir" "$@" >"$dir/stdout" 2>"$dir/stderr" &
+    PIDS+=($!)
+    for _ in $(seq 150); do
+        grep -q '^listening ' "$dir/stdout" 2>/dev/null && break
+        sleep 0.1
+    done
+    URL=$(sed -n 's/^listening //p' "$dir/stdout")
+    if [ -z "$URL" ]; then
+        echo "FAIL: server did not start"
+        cat "$dir/stderr"
+        exit 1
+    fi
+}
+
+# mp ARGS...: meshpanel, bounded; stdout+stderr go to $OUT/$ERR, status to $RC
+mp() {
+    timeout 60 "$MESHPANEL" "$@" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    OUT=$(cat "$WORK/out")
+    ERR=$(cat "$WORK/err")
+}
+
+# admin API calls (CURL_TLS holds --cacert for HTTPS servers)
+CURL_TLS=()
+api() { # METHOD PATH [DATA [CONTENT-TYPE]]
+    local args=(-sS --max-time 20 -X "$1" -H "Authorization: Bearer admin-token")
+    [ $# -ge 3 ] && args+=(--data-binary "$3" -H "Content-Type: ${4:-application/json}")
+    curl "${CURL_TLS[@]}" "${args[@]}" "$URL$2"
+}
+reset_requests() { api POST /_test/reset >/dev/null; }
+faults() { api POST /_test/faults "$1" >/dev/null; }
+requests() { api GET /_test/requests; }
+# pyq SCRIPT: python with the server's request log as `reqs` and its state as `state`
+pyq() {
+    requests >"$WORK/reqs.json"
+    api GET /_test/state >"$WORK/state.json"
+    python3 - "$WORK/reqs.json" "$WORK/state.json" <<EOF_PY 2>&1
+import json, sys
+reqs = json.load(open(sys.argv[1]))
+state = json.load(open(sys.argv[2]))
+$1
+EOF_PY
+}
