@@ -11,7 +11,8 @@
 #
 # Needs tmux, aha and chromium; chromium is installed with apt-get when missing
 # (only when this script runs, never by setup.sh). Env: MESHPANEL (binary,
-# default build/meshpanel), SCREENSHOT_KEYS, SCREENSHOT_THEME (--theme NAME).
+# default build/meshpanel), SCREENSHOT_KEYS, SCREENSHOT_THEME (--theme NAME),
+# SCREENSHOT_TERM (TERM inside the pane, default tmux-256color; xterm = 8 colours).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,7 @@ cols=160
 rows=45
 keys=${SCREENSHOT_KEYS-"j j Tab j c"}
 theme=${SCREENSHOT_THEME:-default}
+term=${SCREENSHOT_TERM:-tmux-256color}
 
 die() { echo "screenshot: $*" >&2; exit 1; }
 
@@ -48,7 +50,7 @@ trap cleanup EXIT
 
 # A private server with no user config; TERM inside the pane says 256 colours.
 tmux -S "$sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
-    "env TERM=tmux-256color NO_COLOR= LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --demo --theme $theme"
+    "env TERM=$term NO_COLOR= LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --demo --theme $theme"
 
 # Bounded wait for the first full paint: the tenant list and the key hints.
 wait_for() {

@@ -237,12 +237,23 @@ static void palette_rgb(int c, int rgb[3])
     }
 }
 
+/* Greys between black and white (bright black, the 232-255 ramp, the cube's
+ * diagonal). */
+static bool is_grey(int c)
+{
+    return c == 8 || (c >= 232 && c <= 255) || c == 59 || c == 102 || c == 145 || c == 188;
+}
+
+/* Nearest of the first upto palette colours by RGB distance; a grey only
+ * considers the greys (0, 7, 8, 15), so it never turns yellow or cyan. */
 static int nearest(int c, int upto)
 {
     int rgb[3], best = 0;
     long best_d = -1;
     palette_rgb(c, rgb);
     for (int i = 0; i < upto; i++) {
+        if (is_grey(c) && i != 0 && i != 7 && i != 8 && i != 15)
+            continue;
         int p[3];
         palette_rgb(i, p);
         long d = 0;
@@ -279,6 +290,15 @@ theme_style theme_style_degrade(color_role r, theme_style s, int ncolors)
     if (ncolors < 8) {
         out.fg = out.bg = THEME_COLOR_DEFAULT;
         out.attrs |= color_role_mono_attrs(r);
+        return out;
+    }
+    /* With 8 colours a grey text colour lands on black or white, one of which
+     * is the terminal's own background (unknown to us): use the terminal's
+     * text colour, dimmed, which reads on either. */
+    if (ncolors < 16 && s.bg == THEME_COLOR_DEFAULT && is_grey(s.fg)) {
+        out.fg = THEME_COLOR_DEFAULT;
+        out.bg = THEME_COLOR_DEFAULT;
+        out.attrs |= THEME_A_DIM;
         return out;
     }
     out.fg = (short)theme_color_degrade(s.fg, ncolors, &out.attrs);

@@ -136,7 +136,10 @@ int theme_colors_for(int term_colors, const char *no_color_env);
  * attrs is non-NULL); below 8 everything is THEME_COLOR_DEFAULT. */
 int theme_color_degrade(int color, int ncolors, unsigned *attrs);
 
-/* A role's style as drawn on an ncolors terminal. On monochrome (< 8)
+/* A role's style as drawn on an ncolors terminal. With 8 colours a grey
+ * foreground on the default background becomes the default foreground, dim
+ * (grey would fold to black or white, invisible on one of the terminal's
+ * possible backgrounds). On monochrome (< 8)
  * colours are dropped and the role's mono attributes (COLOR_ROLES) are
  * added to the theme's own, so selection and bars stay visible. */
 theme_style theme_style_degrade(color_role r, theme_style s, int ncolors);

@@ -210,6 +210,18 @@ START_TEST(style_degradation)
     ck_assert_int_eq(s.fg, THEME_COLOR_DEFAULT);
     ck_assert_int_eq(s.bg, THEME_COLOR_DEFAULT);
     ck_assert(s.attrs & THEME_A_REVERSE); /* the selection stays visible */
+    /* Grey text on the terminal's background: default colour, dim, with 8
+     * colours (black would vanish on dark terminals, white on light ones);
+     * 16 colours keep a grey. */
+    theme_style border = {240, THEME_COLOR_DEFAULT, 0};
+    s = theme_style_degrade(ROLE_PANE_BORDER, border, 8);
+    ck_assert_int_eq(s.fg, THEME_COLOR_DEFAULT);
+    ck_assert_uint_eq(s.attrs, THEME_A_DIM);
+    s = theme_style_degrade(ROLE_PANE_BORDER, border, 16);
+    ck_assert_int_eq(s.fg, 8);
+    theme_style grey_on_bar = {244, 0, 0};
+    s = theme_style_degrade(ROLE_STATUS, grey_on_bar, 8);
+    ck_assert_int_eq(s.fg, 7); /* a real background: nearest colour as usual */
     /* White on light grey collapses to 7 on 7 with 8 colours: readable fix. */
     theme_style grey = {15, 7, 0};
     s = theme_style_degrade(ROLE_DIALOG, grey, 8);
