@@ -40,7 +40,7 @@ note_fail() {
 
 # Prints a unified diff of want vs got, labelled with the case.
 show_diff() {
-    diff -u --label "$1 (expected)" --label "$1 (actual)" "$2" "$3" | head -n 200
+    diff -u --label "expected ($1)" --label "actual ($1)" "$2" "$3" | head -n 200
 }
 
 run_case() {
@@ -89,12 +89,12 @@ run_case() {
     fi
     if ! cmp -s "$dir/expected.yaml" "$tmp/out"; then
         echo "FAIL $name: stdout differs from expected.yaml"
-        show_diff "$name/expected.yaml" "$dir/expected.yaml" "$tmp/out"
+        show_diff "$name: expected.yaml vs convert stdout" "$dir/expected.yaml" "$tmp/out"
         ok=0
     fi
     if ! cmp -s "$dir/expected-warnings.txt" "$tmp/err"; then
         echo "FAIL $name: stderr differs from expected-warnings.txt"
-        show_diff "$name/expected-warnings.txt" "$dir/expected-warnings.txt" "$tmp/err"
+        show_diff "$name: expected-warnings.txt vs convert stderr" "$dir/expected-warnings.txt" "$tmp/err"
         ok=0
     fi
     # Same input, same bytes: the review flow depends on stable output.
