@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "api/http.h"
+#include "api/resources.h"
+#include "model/kobj.h"
+#include "model/parse.h"
 #include "version.h"
 
 #define TOKEN "tok-SECRET-1234567890"
@@ -417,6 +420,149 @@ START_TEST(exec_plugin_rerun_after_401)
 }
 END_TEST
 
+static kclient *client_for(int port)
+{
+    mp_err err = {""};
+    kclient *c = kclient_new(conn_for(port), &fast, &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    return c;
+}
+
+START_TEST(discovery_prefers_v1_and_explains_missing_crds)
+{
+    char *r[] = {
+        response(200, "OK", NULL,
+                 "{\"kind\":\"APIGroup\",\"name\":\"networking.istio.io\",\"versions\":["
+                 "{\"groupVersion\":\"networking.istio.io/v1alpha3\",\"version\":\"v1alpha3\"},"
+                 "{\"groupVersion\":\"networking.istio.io/v1beta1\",\"version\":\"v1beta1\"}]}"),
+        response(404, "Not Found", NULL, "{\"kind\":\"Status\",\"code\":404}"),
+    };
+    int port = start(r, 2);
+    kclient *c = client_for(port);
+    mp_err err = {""};
+    const char *v = NULL;
+    ck_assert_msg(kclient_version(c, kkind_lookup("vs"), &v, &err) == 0, "%s", err.msg);
+    ck_assert_str_eq(v, "v1beta1"); /* v1 absent: the next preferred */
+    /* cached: the Gateway of the same group asks nothing */
+    ck_assert_int_eq(kclient_version(c, kkind_lookup("gw"), &v, &err), 0);
+    ck_assert_str_eq(v, "v1beta1");
+    ck_assert_int_eq(requests_seen(), 1);
+    ck_assert(strstr(read_log(), "GET /apis/networking.istio.io HTTP/1.1") != NULL);
+    /* security.istio.io is not served: a clear message */
+    ck_assert_int_eq(kclient_version(c, kkind_lookup("authorizationpolicies"), &v, &err), -1);
+    ck_assert_msg(strstr(err.msg, "does not serve security.istio.io") &&
+                      strstr(err.msg, "Istio CRDs installed"),
+                  "%s", err.msg);
+    kclient_free(c);
+    stop();
+}
+END_TEST
+
+typedef struct {
+    int n;
+    char names[4][32];
+    bool typed;
+} got_items;
+
+static int collect(doc_node *item, void *ud, mp_err *err)
+{
+    (void)err;
+    got_items *g = ud;
+    snprintf(g->names[g->n++], 32, "%s", kobj_name(item));
+    g->typed = !strcmp(kobj_kind(item), "Secret") && !strcmp(kobj_api_version(item), "v1") &&
+               !doc_get(item, "data");
+    doc_free(item);
+    return 0;
+}
+
+START_TEST(list_pages_and_fixes_items)
+{
+    /* a server that ignores the metadata Accept: data must still be dropped */
+    char *r[] = {
+        response(
+            200, "OK", NULL,
+            "{\"kind\":\"SecretList\",\"metadata\":{\"continue\":\"c1\",\"resourceVersion\":"
+            "\"7\"},\"items\":[{\"metadata\":{\"name\":\"s1\"},\"data\":{\"k\":\"c2VjcmV0\"}}]}"),
+        response(200, "OK", NULL,
+                 "{\"kind\":\"SecretList\",\"metadata\":{\"resourceVersion\":\"9\"},\"items\":["
+                 "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
+                 "\"metadata\":{\"name\":\"s2\"}}]}"),
+    };
+    int port = start(r, 2);
+    kclient *c = client_for(port);
+    mp_err err = {""};
+    got_items g = {0};
+    char *rv = NULL;
+    klist_opts o = {.ns = "ns-a", .limit = 1, .selector = "app=web"};
+    ck_assert_msg(kclient_list(c, kkind_lookup("secrets"), &o, collect, &g, &rv, &err) == 0, "%s",
+                  err.msg);
+    ck_assert_int_eq(g.n, 2);
+    ck_assert_str_eq(g.names[0], "s1");
+    ck_assert_str_eq(g.names[1], "s2");
+    ck_assert(g.typed);
+    ck_assert_str_eq(rv, "9");
+    free(rv);
+    const char *log = read_log();
+    ck_assert(strstr(log, "GET /api/v1/namespaces/ns-a/secrets?limit=1&labelSelector=app%3Dweb ") !=
+              NULL);
+    ck_assert(strstr(log, "GET /api/v1/namespaces/ns-a/secrets?limit=1&labelSelector=app%3Dweb"
+                          "&continue=c1 ") != NULL);
+    ck_assert(strstr(log, "Accept: " KACCEPT_META_LIST "\r\n") != NULL);
+    kclient_free(c);
+    stop();
+}
+END_TEST
+
+static doc_node *parse1(const char *json)
+{
+    doc_list l;
+    doc_list_init(&l);
+    ck_assert_int_eq(doc_parse_json(json, strlen(json), "t", &l, NULL), 0);
+    doc_node *d = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    return d;
+}
+
+START_TEST(update_needs_resource_version_and_delete_sends_preconditions)
+{
+    char *r[] = {
+        response(200, "OK", NULL, "{\"kind\":\"Ingress\",\"metadata\":{\"name\":\"web\"}}"),
+        response(200, "OK", NULL, "{\"kind\":\"Status\",\"status\":\"Success\"}")};
+    int port = start(r, 2);
+    kclient *c = client_for(port);
+    mp_err err = {""};
+    doc_node *obj = parse1("{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\","
+                           "\"metadata\":{\"name\":\"web\",\"namespace\":\"ns-a\"}}");
+    ck_assert_int_eq(kclient_update(c, obj, NULL, NULL, &err), -1);
+    ck_assert_msg(strstr(err.msg, "update needs metadata.resourceVersion"), "%s", err.msg);
+    ck_assert_int_eq(requests_seen(), 0); /* refused before sending */
+    kobj_set_label(obj, "x", "y");
+    doc_map_set_str(doc_get(obj, "metadata"), "resourceVersion", "41");
+    doc_node *out = NULL;
+    kwrite_opts dry = {.dry_run = true};
+    ck_assert_msg(kclient_update(c, obj, &dry, &out, &err) == 0, "%s", err.msg);
+    ck_assert_str_eq(kobj_kind(out), "Ingress");
+    doc_free(out);
+    ck_assert_msg(
+        kclient_delete(c, kkind_lookup("ing"), "ns-a", "web", "uid-1", "41", NULL, &err) == 0, "%s",
+        err.msg);
+    const char *log = read_log();
+    ck_assert(strstr(log, "PUT /apis/networking.k8s.io/v1/namespaces/ns-a/ingresses/web?"
+                          "fieldManager=meshpanel&dryRun=All ") != NULL);
+    ck_assert(strstr(log, "\"resourceVersion\":\"41\"") != NULL);
+    ck_assert(strstr(log, "DELETE /apis/networking.k8s.io/v1/namespaces/ns-a/ingresses/web ") !=
+              NULL);
+    ck_assert_msg(strstr(log, "\"preconditions\":{\"uid\":\"uid-1\",\"resourceVersion\":\"41\"}"),
+                  "%s", log);
+    /* Secrets are never written or deleted */
+    ck_assert_int_eq(kclient_delete(c, kkind_lookup("secret"), "ns-a", "s", NULL, NULL, NULL, &err),
+                     -1);
+    doc_free(obj);
+    kclient_free(c);
+    stop();
+}
+END_TEST
+
 START_TEST(retry_after_parsing)
 {
     ck_assert_int_eq(khttp_retry_after("Retry-After: 7\r\n", 16), 7);
@@ -440,6 +586,9 @@ static Suite *suite(void)
     tcase_add_test(tc, reads_give_up_after_max_attempts);
     tcase_add_test(tc, basic_auth_and_network_failure);
     tcase_add_test(tc, exec_plugin_rerun_after_401);
+    tcase_add_test(tc, discovery_prefers_v1_and_explains_missing_crds);
+    tcase_add_test(tc, list_pages_and_fixes_items);
+    tcase_add_test(tc, update_needs_resource_version_and_delete_sends_preconditions);
     tcase_add_test(tc, retry_after_parsing);
     suite_add_tcase(s, tc);
     return s;
