@@ -36,6 +36,11 @@ const char *source_status(const mp_source *src)
     return src->ops->status ? src->ops->status(src) : "";
 }
 
+bool source_synced(const mp_source *src)
+{
+    return src->ops->synced ? src->ops->synced(src) : true;
+}
+
 const char *source_context(const mp_source *src)
 {
     return src->ops->context ? src->ops->context(src) : "-";

@@ -50,6 +50,9 @@ typedef struct {
     int (*refresh)(mp_source *src, mp_store *st, mp_err *err);
     /* One line for the status bar ("3 files, 42 objects", "watching", ...). */
     const char *(*status)(const mp_source *src);
+    /* Optional: true once the first full load is in the store (every watch
+     * stream reached the end of its initial list). NULL: complete after open. */
+    bool (*synced)(const mp_source *src);
     /* Header fields: context and cluster names; read-only sources say so. */
     const char *(*context)(const mp_source *src);
     const char *(*cluster)(const mp_source *src);
@@ -86,6 +89,7 @@ int source_step(mp_source *src, mp_store *st, const struct pollfd *fds, int nfds
                 mp_err *err);
 int source_refresh(mp_source *src, mp_store *st, mp_err *err);
 const char *source_status(const mp_source *src);
+bool source_synced(const mp_source *src);
 const char *source_context(const mp_source *src);
 const char *source_cluster(const mp_source *src);
 bool source_read_only(const mp_source *src);

@@ -289,6 +289,18 @@ static const char *cl_status(const mp_source *src)
     return ((const cluster_src *)src->priv)->status;
 }
 
+/* Every stream still running has delivered its initial list. */
+static bool cl_synced(const mp_source *src)
+{
+    const cluster_src *cs = src->priv;
+    size_t synced = 0, stopped = 0;
+    for (size_t i = 0; i < NKINDS; i++) {
+        synced += cs->streams[i].synced;
+        stopped += cs->streams[i].stopped && !cs->streams[i].synced;
+    }
+    return cs->w && synced && synced + stopped == NKINDS;
+}
+
 static const char *cl_context(const mp_source *src)
 {
     return ((const cluster_src *)src->priv)->context;
@@ -325,6 +337,7 @@ static const mp_source_ops cluster_ops = {
     .step = cl_step,
     .refresh = cl_refresh,
     .status = cl_status,
+    .synced = cl_synced,
     .context = cl_context,
     .cluster = cl_cluster,
     .read_only = cl_read_only,

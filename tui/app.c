@@ -240,17 +240,49 @@ static void ui_fini(ui *u)
     filter_clear(&u->flt);
     free(u->tenant);
     theme_free(u->theme);
+    trace_free(u->trace);
     source_free(u->src);
     store_free(u->store);
     config_free(&u->cfg);
 }
 
-static void read_keys(ui *u)
+/* Returns the last key read (for the trace), 0 when none. */
+static int read_keys(ui *u)
 {
     wint_t wc;
-    int rc;
-    while (!u->quit && (rc = wget_wch(u->hints, &wc)) != ERR)
+    int rc, last = 0;
+    while (!u->quit && (rc = wget_wch(u->hints, &wc)) != ERR) {
         ui_handle_key(u, (int)wc, rc == KEY_CODE_YES);
+        last = (int)wc;
+    }
+    return last;
+}
+
+/* MESHPANEL_TRACE milestones: the source synced, the first screen, and the
+ * first screen drawn with everything synced (bench/tui.sh's first paint). */
+static void trace_synced(ui *u)
+{
+    if (!u->trace || u->traced_synced || !source_synced(u->src))
+        return;
+    u->traced_synced = true;
+    trace_event(u->trace, "synced", "objects=%zu", store_count(u->store, NULL));
+}
+
+void app_painted(ui *u)
+{
+    if (!u->trace || u->traced_paint)
+        return;
+    trace_synced(u);
+    size_t nt, nobj = store_count(u->store, NULL);
+    store_tenants(u->store, &nt);
+    if (!u->traced_draw) {
+        u->traced_draw = true;
+        trace_event(u->trace, "first-draw", "objects=%zu tenants=%zu", nobj, nt);
+    }
+    if (u->traced_synced) {
+        u->traced_paint = true;
+        trace_event(u->trace, "first-paint", "objects=%zu tenants=%zu", nobj, nt);
+    }
 }
 
 static void step_source(ui *u, struct pollfd *fds, int n)
@@ -261,15 +293,16 @@ static void step_source(ui *u, struct pollfd *fds, int n)
         ui_set_message(u, true, "%s", err.msg);
     else if (r > 0)
         u->last_refresh = u->fake_clock ? u->now : time(NULL);
+    trace_synced(u);
 }
 
-/* Script mode: let the source work (poll its fds, step it) for ms
- * milliseconds of real time, without reading keys. Live sources need it;
- * file sources have everything after open. */
-int app_pump(ui *u, int ms)
+/* Polls and steps the source until end (monotonic ms), or until it is
+ * synced when until_synced. */
+static int pump_until(ui *u, long long end, bool until_synced)
 {
-    long long end = mono_ms() + ms;
     for (long long now = mono_ms(); now < end; now = mono_ms()) {
+        if (until_synced && source_synced(u->src))
+            break;
         struct pollfd fds[16];
         int n = source_fds(u->src, fds, 16);
         int to = source_timeout_ms(u->src, now);
@@ -282,8 +315,26 @@ int app_pump(ui *u, int ms)
     return 0;
 }
 
+/* Script mode: let the source work (poll its fds, step it) for ms
+ * milliseconds of real time, without reading keys. Live sources need it;
+ * file sources have everything after open. */
+int app_pump(ui *u, int ms)
+{
+    return pump_until(u, mono_ms() + ms, false);
+}
+
+int app_sync(ui *u, int max_ms, mp_err *err)
+{
+    if (pump_until(u, mono_ms() + max_ms, true) < 0)
+        return mp_errf(err, "sync: poll failed");
+    if (!source_synced(u->src))
+        return mp_errf(err, "sync: not synced after %d ms (%s)", max_ms, source_status(u->src));
+    return 0;
+}
+
 static int event_loop(ui *u)
 {
+    int key = 0; /* read since the last screen, for the trace */
     while (!u->quit) {
         if (!u->fake_clock)
             u->now = time(NULL);
@@ -293,6 +344,11 @@ static int event_loop(ui *u)
             u->layout_dirty = true;
         }
         ui_render(u);
+        if (key && u->trace) {
+            char kn[32];
+            trace_key_end(u->trace, key_to_name(key, kn, sizeof kn));
+        }
+        key = 0;
         struct pollfd fds[16] = {{.fd = STDIN_FILENO, .events = POLLIN}};
         int n = 1 + source_fds(u->src, fds + 1, 15);
         int to = source_timeout_ms(u->src, mono_ms());
@@ -301,8 +357,10 @@ static int event_loop(ui *u)
         int r = poll(fds, (nfds_t)n, to);
         if (r < 0 && errno != EINTR)
             return mp_errf(NULL, "poll"), 1;
-        if (r < 0 || (fds[0].revents & POLLIN))
-            read_keys(u);
+        if (r < 0 || (fds[0].revents & POLLIN)) {
+            trace_key_begin(u->trace);
+            key = read_keys(u);
+        }
         if (fds[0].revents & (POLLHUP | POLLERR))
             break;
         step_source(u, fds + 1, n - 1);
@@ -371,6 +429,7 @@ int app_main(int argc, char **argv)
 
     ui u;
     ui_init(&u);
+    u.trace = trace_open();
     u.script = o.script != NULL;
     if (load_config(&u) < 0) {
         ui_fini(&u);
@@ -388,6 +447,7 @@ int app_main(int argc, char **argv)
     setup_clock(&u);
     if (source_open(u.src, u.store, &err) < 0)
         ui_set_message(&u, true, "%s", err.msg);
+    trace_event(u.trace, "open", "objects=%zu", store_count(u.store, NULL));
     u.last_refresh = u.now;
     if (o.ns) /* -n: start on that tenant (the tenants pane keeps the cursor on it) */
         ui_set_tenant(&u, o.ns);

@@ -18,6 +18,10 @@ int app_save_display(struct ui *u, const char *path, mp_err *err);
 int app_resize(struct ui *u, int cols, int rows, mp_err *err);
 /* Script mode: run the source for ms milliseconds (poll + step). */
 int app_pump(struct ui *u, int ms);
+/* Script mode: pump until the source is synced; -1 with err after max_ms. */
+int app_sync(struct ui *u, int max_ms, mp_err *err);
+/* render.c calls it after every drawn screen (MESHPANEL_TRACE milestones). */
+void app_painted(struct ui *u);
 
 /* actions.c: one key (fn: a curses KEY_* code) or mouse event. */
 void ui_handle_key(struct ui *u, int key, bool fn);

@@ -222,6 +222,7 @@ void ui_render(ui *u)
     }
     wnoutrefresh(u->hints);
     doupdate();
+    app_painted(u);
 }
 
 void ui_windows_free(ui *u)

@@ -17,7 +17,8 @@ static int run_keys(ui *u, char *args, mp_err *err)
 {
     char *save = NULL;
     int n = 0;
-    for (char *t = strtok_r(args, " \t", &save); t; t = strtok_r(NULL, " \t", &save), n++) {
+    for (char *t = strtok_r(args, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        n++; /* before the quit check: "key q" alone is a key */
         size_t l = strlen(t);
         if (l > 2 && t[0] == '<' && t[l - 1] == '>') {
             t[l - 1] = 0;
@@ -88,7 +89,14 @@ static int run_line(ui *u, char *line, mp_err *err)
             return mp_errf(err, "pump wants milliseconds (0..60000)");
         return app_pump(u, ms);
     }
-    return mp_errf(err, "unknown instruction \"%.*s\" (key, type, :command, click, wheel, pump)",
+    if (wl == 4 && !strncmp(line, "sync", 4)) {
+        int ms;
+        if (sscanf(args, "%d", &ms) != 1 || ms < 0 || ms > 600000)
+            return mp_errf(err, "sync wants a limit in milliseconds (0..600000)");
+        return app_sync(u, ms, err);
+    }
+    return mp_errf(err,
+                   "unknown instruction \"%.*s\" (key, type, :command, click, wheel, pump, sync)",
                    (int)(wl > 40 ? 40 : wl), line);
 }
 
@@ -113,9 +121,20 @@ int script_run(ui *u, const char *text, const char *name, mp_err *err)
         if (!*s || *s == '#')
             continue;
         mp_err e = {{0}};
+        /* a key or type line is one keystroke's work: handle + redraw */
+        bool keys = u->trace && (!strncmp(s, "key ", 4) || !strncmp(s, "type ", 5));
+        char what[64] = "";
+        if (keys) {
+            snprintf(what, sizeof what, "%s", strchr(s, ' ') + 1);
+            for (char *c = what; *c; c++)
+                *c = *c == ' ' ? '+' : *c;
+            trace_key_begin(u->trace);
+        }
         if (run_line(u, s, &e) < 0)
             return mp_errf(err, "%s:%d: %s", name, lineno, e.msg);
         ui_render(u);
+        if (keys)
+            trace_key_end(u->trace, what);
     }
     return 0;
 }

@@ -10,6 +10,8 @@
  *                      :clock 2026-03-01T12:00:00Z
  *   click COL ROW      left click at a screen cell (0-based)
  *   wheel up|down COL ROW
+ *   pump MS            let a live source work for MS milliseconds
+ *   sync MS            pump until the source is synced; fails after MS
  *
  * The screen is redrawn after every line, so :save-display writes exactly
  * what a person would see at that point. A bad line stops the script with

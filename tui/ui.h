@@ -27,6 +27,7 @@
 #include "tui/keymap.h"
 #include "tui/rows.h"
 #include "tui/theme.h"
+#include "tui/trace.h"
 
 typedef enum { PANE_TENANTS, PANE_RESOURCES, PANE_DETAIL, PANE_COUNT } pane_id;
 typedef enum { TAB_INGRESS, TAB_GATEWAY, TAB_VS, TAB_ALL, TAB_COUNT } res_tab;
@@ -127,6 +128,8 @@ struct ui {
     size_t nrowcache;
     unsigned long long rowcache_gen;
     const char *script_name; /* script file, for messages */
+    mp_trace *trace;         /* MESHPANEL_TRACE, NULL when off */
+    bool traced_draw, traced_synced, traced_paint;
 };
 
 /* Staleness: store or filter changed / tenant or tab changed / the
