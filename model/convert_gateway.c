@@ -1,0 +1,237 @@
+/*
+ * convert_gateway.c - the tenant Gateways (docs/conversion.md §6-§7): one
+ * <ns>/meshpanel-gateway per namespace with a plain HTTP server, an
+ * HTTP server that redirects to HTTPS, and one HTTPS server per
+ * certificate. Hosts on the shared Gateway (shared mode) get no Gateway,
+ * only a note that the shared one's certificate and redirect apply.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/convert_int.h"
+#include "model/istio.h"
+
+#define TENANT_GATEWAY "meshpanel-gateway"
+
+const char *conv_gateway_ref(const conv *c, const hostgrp *g, char *buf, size_t n)
+{
+    if (g->platform)
+        return c->o->shared_gateway;
+    snprintf(buf, n, "%s/%s", g->ns, TENANT_GATEWAY);
+    return buf;
+}
+
+static int cmp_host(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static doc_node *host_seq(const char **hosts, size_t n)
+{
+    qsort(hosts, n, sizeof *hosts, cmp_host);
+    doc_node *seq = doc_seq_new();
+    for (size_t i = 0; seq && i < n; i++)
+        doc_seq_push(seq, doc_str_new(hosts[i]));
+    return seq;
+}
+
+static bool wants_redirect(conv *c, hostgrp *g)
+{
+    if (!g->secret)
+        return false; /* force-ssl without TLS is a route (convert_routes.c) */
+    if (g->force)
+        return true;
+    if (g->redirect_no && g->redirect_yes) {
+        mp_warn(&c->plan->w, MPW_REDIRECT_MIXED, MP_SEV_WARNING, g->src[0]->ref,
+                "metadata.annotations[\"" NGINX_ANNOTATION_PREFIX "ssl-redirect\"]",
+                "host %s: some Ingresses disable ssl-redirect and some do not; httpsRedirect is "
+                "per host, so the host is NOT redirected (nginx redirected the other paths)",
+                g->host);
+        return false;
+    }
+    return !g->redirect_no;
+}
+
+typedef struct {
+    const char *secret;
+    const char **hosts;
+    size_t n;
+} cert_hosts;
+
+static int cmp_cert(const void *a, const void *b)
+{
+    return strcmp(((const cert_hosts *)a)->secret, ((const cert_hosts *)b)->secret);
+}
+
+static void https_port_name(const char *secret, char out[64])
+{
+    char buf[300];
+    snprintf(buf, sizeof buf, "https-%s", secret);
+    istio_dns_label(buf, out);
+}
+
+/* The hosts of one namespace's Gateway, by server. Arrays hold up to the
+ * namespace's host count. */
+typedef struct {
+    const char **plain, **redir;
+    cert_hosts *certs;
+    size_t np, nr, nc, cap;
+    ing_entry **src;
+    size_t nsrc;
+} gw_hosts;
+
+static void gw_hosts_free(gw_hosts *s)
+{
+    for (size_t k = 0; s->certs && k < s->nc; k++)
+        free(s->certs[k].hosts);
+    free(s->certs);
+    free(s->plain);
+    free(s->redir);
+    free(s->src);
+}
+
+/* Adds g's host to the HTTPS server of its secret (a new one if needed). */
+static int add_cert_host(gw_hosts *s, const hostgrp *g)
+{
+    size_t k = 0;
+    while (k < s->nc && strcmp(s->certs[k].secret, g->secret))
+        k++;
+    if (k == s->nc) {
+        s->certs[s->nc].secret = g->secret;
+        if (!(s->certs[s->nc++].hosts = calloc(s->cap, sizeof(char *))))
+            return -1;
+    }
+    s->certs[k].hosts[s->certs[k].n++] = g->host;
+    return 0;
+}
+
+/* MP302, once per secret: Istio reads credentialName from the gateway pods'
+ * namespace, not the tenant's. */
+static void warn_secret_ns(conv *c, hostgrp **grps, size_t i)
+{
+    const hostgrp *g = grps[i];
+    if (!strcmp(g->ns, c->o->gateway_namespace))
+        return;
+    for (size_t j = 0; j < i; j++)
+        if (grps[j]->secret && !strcmp(grps[j]->secret, g->secret))
+            return;
+    mp_warn(&c->plan->w, MPW_TLS_SECRET_NS, MP_SEV_WARNING, g->src[0]->ref, "spec.tls[].secretName",
+            "credentialName %s is read from the gateway pods' namespace %s, not %s: "
+            "copy secret %s/%s to %s (under a name no other tenant uses)",
+            g->secret, c->o->gateway_namespace, g->ns, g->ns, g->secret, c->o->gateway_namespace);
+}
+
+static int collect_hosts(conv *c, hostgrp **grps, size_t n, gw_hosts *s)
+{
+    s->cap = n;
+    s->plain = calloc(n, sizeof *s->plain);
+    s->redir = calloc(n, sizeof *s->redir);
+    s->certs = calloc(n, sizeof *s->certs);
+    if (!s->plain || !s->redir || !s->certs)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        hostgrp *g = grps[i];
+        for (size_t k = 0; k < g->nsrc; k++)
+            conv_add_src(&s->src, &s->nsrc, g->src[k]);
+        if (wants_redirect(c, g))
+            s->redir[s->nr++] = g->host;
+        else
+            s->plain[s->np++] = g->host;
+        if (!g->secret)
+            continue;
+        if (add_cert_host(s, g) < 0)
+            return -1;
+        warn_secret_ns(c, grps, i);
+    }
+    return 0;
+}
+
+static doc_node *gateway_doc(conv *c, const char *ns, gw_hosts *s)
+{
+    doc_node *gw = istio_gateway_new(ns, TENANT_GATEWAY, c->o->gateway_selector_value);
+    if (!gw)
+        return NULL;
+    if (s->np)
+        istio_gateway_add_server(gw, 80, "HTTP", "http", host_seq(s->plain, s->np), NULL);
+    if (s->nr) {
+        doc_node *tls = doc_map_new();
+        if (tls)
+            doc_map_set(tls, "httpsRedirect", doc_bool_new(true));
+        istio_gateway_add_server(gw, 80, "HTTP", "http-redirect", host_seq(s->redir, s->nr), tls);
+    }
+    qsort(s->certs, s->nc, sizeof *s->certs, cmp_cert);
+    for (size_t k = 0; k < s->nc; k++) {
+        char pname[64];
+        https_port_name(s->certs[k].secret, pname);
+        doc_node *tls = doc_map_new();
+        if (tls) {
+            doc_map_set_str(tls, "mode", "SIMPLE");
+            doc_map_set_str(tls, "credentialName", s->certs[k].secret);
+        }
+        istio_gateway_add_server(gw, 443, "HTTPS", pname,
+                                 host_seq(s->certs[k].hosts, s->certs[k].n), tls);
+    }
+    return gw;
+}
+
+/* One Gateway for the namespace's hosts in grps[0..n) (all same ns). */
+static int render_gateway(conv *c, hostgrp **grps, size_t n)
+{
+    gw_hosts s = {0};
+    int rc = collect_hosts(c, grps, n, &s);
+    doc_node *gw = rc < 0 ? NULL : gateway_doc(c, grps[0]->ns, &s);
+    if (!gw || conv_set_sources(gw, s.src, s.nsrc) < 0) {
+        doc_free(gw);
+        rc = -1;
+    } else {
+        rc = conv_push_obj(c->plan, gw);
+    }
+    gw_hosts_free(&s);
+    return rc;
+}
+
+static int cmp_grp_ns(const void *a, const void *b)
+{
+    const hostgrp *x = *(hostgrp *const *)a, *y = *(hostgrp *const *)b;
+    int r = strcmp(x->ns, y->ns);
+    return r ? r : strcmp(x->host, y->host);
+}
+
+static void shared_notes(conv *c, hostgrp *g)
+{
+    if (g->secret || g->force)
+        mp_warn(&c->plan->w, MPW_TLS_SHARED, MP_SEV_INFO, g->src[0]->ref, "spec.tls",
+                "host %s is served by the shared gateway %s: its certificate and HTTPS "
+                "redirect apply%s%s",
+                g->host, c->o->shared_gateway, g->secret ? "; secret not used: " : "",
+                g->secret ? g->secret : "");
+}
+
+int conv_render_gateways(conv *c)
+{
+    hostgrp **list = calloc(c->ngrp ? c->ngrp : 1, sizeof *list);
+    size_t n = 0;
+    if (!list)
+        return -1;
+    for (size_t i = 0; i < c->ngrp; i++) {
+        hostgrp *g = &c->grp[i];
+        if (!g->nr && !g->app_root)
+            continue;
+        if (g->platform)
+            shared_notes(c, g);
+        else
+            list[n++] = g;
+    }
+    qsort(list, n, sizeof *list, cmp_grp_ns);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t j = i;
+        while (j < n && !strcmp(list[j]->ns, list[i]->ns))
+            j++;
+        rc = render_gateway(c, list + i, j - i);
+        i = j;
+    }
+    free(list);
+    return rc;
+}

@@ -1,0 +1,264 @@
+/*
+ * convert_group.c - pass 3 of the converter: every path of every main
+ * Ingress joins the route list of its (namespace, host), which becomes one
+ * VirtualService; TLS secrets and redirect settings are gathered per host;
+ * canary Ingresses are attached to the main route with the same path.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/convert_int.h"
+
+hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
+{
+    char k[600];
+    hmap_key2(k, sizeof k, ns, host);
+    long i = hmap_get(&c->grp_idx, k);
+    if (i >= 0)
+        return &c->grp[i];
+    if (!create)
+        return NULL;
+    if ((c->ngrp & (c->ngrp - 1)) == 0) { /* grow at powers of two */
+        hostgrp *g = realloc(c->grp, (c->ngrp ? c->ngrp * 2 : 1) * sizeof *g);
+        if (!g)
+            return NULL;
+        c->grp = g;
+    }
+    hostgrp *g = &c->grp[c->ngrp];
+    memset(g, 0, sizeof *g);
+    g->ns = ns;
+    g->host = host;
+    if (hmap_put(&c->grp_idx, k, c->ngrp) < 0)
+        return NULL;
+    c->ngrp++;
+    return g;
+}
+
+static rspec *add_rspec(hostgrp *g)
+{
+    if (g->nr == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 4;
+        rspec *r = realloc(g->r, cap * sizeof *r);
+        if (!r)
+            return NULL;
+        g->r = r;
+        g->cap = cap;
+    }
+    rspec *r = &g->r[g->nr];
+    memset(r, 0, sizeof *r);
+    r->seq = g->nr++;
+    return r;
+}
+
+static bool is_platform(const convert_opts *o, const char *host)
+{
+    if (o->mode != GW_MODE_SHARED)
+        return false;
+    if (!o->nplatform_domains)
+        return true;
+    size_t hl = strlen(host);
+    for (size_t i = 0; i < o->nplatform_domains; i++) {
+        const char *d = o->platform_domains[i];
+        size_t dl = strlen(d);
+        if (!strcmp(host, d) || (hl > dl && host[hl - dl - 1] == '.' && !strcmp(host + hl - dl, d)))
+            return true;
+    }
+    return false;
+}
+
+/* The host-wide settings (regex mode, app-root, redirects) e brings to g. */
+static void note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host)
+{
+    g->platform = is_platform(c->o, host);
+    g->regex = g->regex || e->a.regex;
+    if (e->a.app_root && !g->app_root) {
+        g->app_root = e->a.app_root;
+        g->app_root_ing = e;
+    }
+    if (e->a.ssl_redirect == 0)
+        g->redirect_no = true;
+    else
+        g->redirect_yes = true;
+    g->force = g->force || e->a.force_ssl_redirect;
+}
+
+/* A route for each path of rule ri that has a Service backend. */
+static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
+{
+    const ing_rule *rule = &e->v.rules[ri];
+    for (size_t pi = 0; pi < rule->npaths; pi++) {
+        const ing_path *p = &rule->paths[pi];
+        char field[96];
+        snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu].backend", ri, pi);
+        if (!p->backend.service) {
+            mp_warn(&c->plan->w, MPW_BACKEND_NOSVC, MP_SEV_ERROR, e->ref, field,
+                    "a %s resource backend has no Istio destination; path %s not converted",
+                    p->backend.resource, p->path);
+            continue;
+        }
+        if (e->a.proto == BP_UNROUTABLE)
+            continue; /* reported by the backend-protocol rule */
+        rspec *r = add_rspec(g);
+        if (!r)
+            return -1;
+        r->ing = e;
+        r->path = p->path;
+        r->type = p->type;
+        r->be = &p->backend;
+        snprintf(r->be_field, sizeof r->be_field, "%s", field);
+        r->ri = ri;
+        r->pi = pi;
+    }
+    return 0;
+}
+
+/* defaultBackend: a catch-all route of the host, once per host and Ingress. */
+static int add_default_route(hostgrp *g, ing_entry *e)
+{
+    if (!e->v.has_default || !e->v.default_backend.service || e->a.proto == BP_UNROUTABLE)
+        return 0;
+    for (size_t k = 0; k < g->nr; k++)
+        if (g->r[k].ing == e && g->r[k].from_default)
+            return 0;
+    rspec *r = add_rspec(g);
+    if (!r)
+        return -1;
+    r->ing = e;
+    r->path = "/";
+    r->type = ING_PATH_PREFIX;
+    r->from_default = true;
+    r->be = &e->v.default_backend;
+    snprintf(r->be_field, sizeof r->be_field, "spec.defaultBackend");
+    return 0;
+}
+
+int conv_group_paths(conv *c, ing_entry *e)
+{
+    mp_warnings *w = &c->plan->w;
+    bool hostless_warned = false;
+    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+        const ing_rule *rule = &e->v.rules[ri];
+        if (!rule->host) {
+            if (!hostless_warned)
+                mp_warn(w, MPW_HOST_MISSING, MP_SEV_ERROR, e->ref, "spec.rules[].host",
+                        "a rule without host would need hosts \"*\" on the Gateway, which would "
+                        "capture every tenant's traffic; its paths are not converted");
+            hostless_warned = true;
+            continue;
+        }
+        hostgrp *g = conv_get_grp(c, e->v.ns, rule->host, true);
+        if (!g || conv_add_src(&g->src, &g->nsrc, e) < 0)
+            return -1;
+        note_host_settings(c, g, e, rule->host);
+        if (add_rule_paths(c, g, e, ri) < 0 || add_default_route(g, e) < 0)
+            return -1;
+    }
+    if (e->v.has_default && !e->v.nrules)
+        mp_warn(w, MPW_DEFAULT_BACKEND, MP_SEV_ERROR, e->ref, "spec.defaultBackend",
+                "an Ingress with only a defaultBackend is nginx's default server for every "
+                "host; a tenant cannot own \"*\": not converted");
+    return 0;
+}
+
+static const char *const *tls_hosts(const ing_entry *e, const ing_tls *t, size_t *n,
+                                    const char **buf, size_t cap)
+{
+    if (t->nhosts) {
+        *n = t->nhosts;
+        return t->hosts;
+    }
+    *n = 0; /* no hosts: the certificate covers the Ingress's own hosts */
+    for (size_t i = 0; i < e->v.nrules && *n < cap; i++)
+        if (e->v.rules[i].host)
+            buf[(*n)++] = e->v.rules[i].host;
+    return buf;
+}
+
+void conv_group_tls(conv *c, ing_entry *e)
+{
+    mp_warnings *w = &c->plan->w;
+    for (size_t ti = 0; ti < e->v.ntls; ti++) {
+        const ing_tls *t = &e->v.tls[ti];
+        char field[64];
+        snprintf(field, sizeof field, "spec.tls[%zu].secretName", ti);
+        if (!t->secret) {
+            mp_warn(w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, field,
+                    "no secretName (nginx serves its default certificate): no HTTPS server "
+                    "generated for these hosts");
+            continue;
+        }
+        const char *buf[64];
+        size_t nh;
+        const char *const *hosts = tls_hosts(e, t, &nh, buf, 64);
+        for (size_t h = 0; h < nh; h++) {
+            hostgrp *g = conv_get_grp(c, e->v.ns, hosts[h], false);
+            if (!g)
+                continue; /* a certificate for a host this namespace does not route */
+            if (!g->secret) {
+                g->secret = t->secret;
+            } else if (strcmp(g->secret, t->secret)) {
+                mp_warn(w, MPW_TLS_CONFLICT, MP_SEV_WARNING, e->ref, field,
+                        "host %s already uses secret %s (older Ingress wins, as in nginx); %s "
+                        "ignored for it",
+                        hosts[h], g->secret, t->secret);
+            }
+        }
+    }
+}
+
+void conv_attach_canary(conv *c, ing_entry *e)
+{
+    mp_warnings *w = &c->plan->w;
+    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+        const ing_rule *rule = &e->v.rules[ri];
+        hostgrp *g = rule->host ? conv_get_grp(c, e->v.ns, rule->host, false) : NULL;
+        for (size_t pi = 0; pi < rule->npaths; pi++) {
+            const ing_path *p = &rule->paths[pi];
+            char field[96];
+            snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu]", ri, pi);
+            rspec *main = NULL;
+            for (size_t k = 0; g && k < g->nr && !main; k++)
+                if (!g->r[k].from_default && conv_same_path(g->r[k].path, p->path))
+                    main = &g->r[k];
+            if (!main || !p->backend.service) {
+                mp_warn(w, MPW_CANARY_ORPHAN, MP_SEV_ERROR, e->ref, field,
+                        "canary for %s%s has no main Ingress with that host and path; not "
+                        "converted",
+                        rule->host ? rule->host : "", p->path);
+                continue;
+            }
+            if (main->canary) {
+                mp_warn(w, MPW_CANARY_ORPHAN, MP_SEV_WARNING, e->ref, field,
+                        "%s already has canary %s (nginx allows one); ignored", p->path,
+                        main->canary->ref);
+                continue;
+            }
+            main->canary = e;
+            main->canary_be = &p->backend;
+            snprintf(main->canary_field, sizeof main->canary_field, "%s.backend", field);
+            conv_add_src(&g->src, &g->nsrc, e);
+        }
+    }
+}
+
+void conv_host_conflicts(conv *c)
+{
+    /* Sealos' webhook forbids a host in two namespaces; converted input may
+     * still have it, and two VirtualServices for one host on one gateway
+     * merge unpredictably. */
+    hmap seen = {0};
+    for (size_t i = 0; i < c->ngrp; i++) {
+        hostgrp *g = &c->grp[i];
+        long j = hmap_get(&seen, g->host);
+        if (j >= 0) {
+            mp_warn(&c->plan->w, MPW_HOST_CONFLICT, MP_SEV_WARNING, g->src[0]->ref,
+                    "spec.rules[].host",
+                    "host %s is also routed in namespace %s; both VirtualServices claim it",
+                    g->host, c->grp[j].ns);
+        } else if (hmap_put(&seen, g->host, i) < 0) {
+            c->oom = true;
+        }
+    }
+    hmap_free(&seen);
+}

@@ -1,0 +1,167 @@
+/*
+ * convert_int.h - the converter's working set, shared by model/convert*.c.
+ *
+ * PRIVATE to model/convert*.c: nothing else includes it (the interface is
+ * convert.h). The rules are in docs/conversion.md; where each pass lives:
+ *
+ *   convert.c          options; pass 1 decode; pass 2 class filter and
+ *                      annotations; the run; plan accessors
+ *   convert_group.c    pass 3: paths grouped by (namespace, host), TLS,
+ *                      canary attach, one host in two namespaces
+ *   convert_match.c    pass 4a: route order, duplicate locations, uri
+ *                      matches, the RE2 check of regex paths
+ *   convert_routes.c   pass 4b: destinations, rewrites, headers, canary and
+ *                      redirect variants, one VirtualService per host
+ *   convert_gateway.c  Gateways (HTTP, HTTPS redirect and HTTPS servers)
+ *   convert_policy.c   DestinationRules and AuthorizationPolicies
+ *   convert_output.c   the object list, meshpanel.io/source, output order
+ *
+ * Ownership: conv owns its arrays and maps (conv_free in convert.c); each
+ * ing_entry owns its decoded view and annotation settings. Every pointer in
+ * rspec, hostgrp and dr_entry borrows from an ing_entry or the options, so
+ * the working set lives exactly as long as one convert_run.
+ */
+#ifndef MESHPANEL_CONVERT_INT_H
+#define MESHPANEL_CONVERT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/annotations.h"
+#include "model/convert.h"
+#include "model/hmap.h"
+#include "model/ingress.h"
+
+/* One decoded Ingress, in nginx's order (creationTimestamp, ns, name). */
+typedef struct {
+    ing_view v;
+    ann_settings a;
+    char ref[300]; /* "ingress ns/name" */
+    char src[300]; /* "ingress/ns/name" */
+    bool routed;   /* passed the class filter and decoded */
+    bool canary;
+} ing_entry;
+
+/* One route of a host: a path (or defaultBackend) of a main Ingress, with
+ * the canary attached to it, and its sort keys. */
+typedef struct {
+    ing_entry *ing; /* the main Ingress: its annotations apply */
+    const char *path;
+    ing_path_type type;
+    bool from_default;
+    const ing_backend *be;
+    char be_field[96];
+    ing_entry *canary;
+    const ing_backend *canary_be;
+    char canary_field[128];
+    size_t ri, pi, seq;
+    long len;
+    bool exact, catchall, drop_exact;
+} rspec;
+
+/* Everything routed for one (namespace, host): one VirtualService. */
+typedef struct {
+    const char *ns, *host;
+    rspec *r;
+    size_t nr, cap;
+    bool regex, platform;
+    const char *secret;
+    bool redirect_yes, redirect_no, force;
+    const char *app_root;
+    ing_entry *app_root_ing;
+    ing_entry **src;
+    size_t nsrc;
+} hostgrp;
+
+/* Backend settings asked for one Service port (the oldest Ingress wins). */
+typedef struct {
+    long port;
+    ing_entry *ing;
+    backend_proto proto;
+    long connect;
+    const char *lb;
+    const doc_node *hash;
+} dr_port;
+
+/* One DestinationRule: a Service and its ports. */
+typedef struct {
+    const char *ns, *svc;
+    dr_port *p;
+    size_t np;
+    ing_entry **src;
+    size_t nsrc;
+} dr_entry;
+
+struct convert_plan {
+    doc_node **objs;
+    size_t n, cap;
+    mp_warnings w;
+    size_t converted, skipped;
+};
+
+typedef struct {
+    const convert_opts *o;
+    convert_plan *plan;
+    ing_entry *ing;
+    size_t ning;
+    svc_view *svc;
+    size_t nsvc;
+    hmap svc_idx;
+    const doc_node **classes; /* IngressClass objects */
+    size_t nclasses;
+    hostgrp *grp;
+    size_t ngrp;
+    hmap grp_idx;
+    dr_entry *dr;
+    size_t ndr;
+    hmap dr_idx;
+    bool oom;
+} conv;
+
+/* convert.c */
+const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
+
+/* convert_group.c. Every int function returns 0 or -1 out of memory. */
+hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create);
+int conv_group_paths(conv *c, ing_entry *e);
+void conv_group_tls(conv *c, ing_entry *e);
+void conv_attach_canary(conv *c, ing_entry *e);
+void conv_host_conflicts(conv *c);
+
+/* convert_match.c */
+/* Equal paths once trailing '/' are ignored ("/a/" is "/a"; "/" stays). */
+bool conv_same_path(const char *a, const char *b);
+/* Drops duplicate locations and sorts g's routes into nginx's order. */
+void conv_order_routes(conv *c, hostgrp *g);
+doc_node *conv_uri_match(const char *kind, const char *value);
+doc_node *conv_uri_matches(const hostgrp *g, const rspec *r);
+doc_node *conv_with_header(const doc_node *base, const char *name, const char *how,
+                           const char *value);
+/* false (and MP204) when a route of a regex host is not RE2. */
+bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r);
+
+/* convert_routes.c */
+int conv_render_vs(conv *c, hostgrp *g);
+
+/* convert_gateway.c */
+const char *conv_gateway_ref(const conv *c, const hostgrp *g, char *buf, size_t n);
+int conv_render_gateways(conv *c);
+
+/* convert_policy.c */
+int conv_collect_dr(conv *c);
+int conv_render_drs(conv *c);
+int conv_render_ap(conv *c, ing_entry *e);
+
+/* convert_output.c */
+/* Appends o to the plan (taking it); frees it and returns -1 on failure,
+ * also when o is NULL. */
+int conv_push_obj(convert_plan *p, doc_node *o);
+/* Adds e to a source list unless it is there already. */
+int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e);
+/* Sets meshpanel.io/source on obj from its contributing Ingresses. */
+int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n);
+/* Canonical key order in every object; objects by (ns, kind, name);
+ * warnings grouped by object. */
+void conv_sort_output(convert_plan *p);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * convert_match.c - pass 4a of the converter: what each route of a host
+ * matches and in which order. VirtualService routes are first-match while
+ * nginx picks exact locations first, then the longest prefix; the sort keys
+ * here make Istio's first match nginx's choice (docs/conversion.md §4-§5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/convert_int.h"
+
+bool conv_same_path(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (lb > 1 && b[lb - 1] == '/')
+        lb--;
+    return la == lb && !strncmp(a, b, la);
+}
+
+static void sort_keys(const hostgrp *g, rspec *r)
+{
+    size_t l = strlen(r->path);
+    r->catchall = !g->regex && r->type != ING_PATH_EXACT && !strcmp(r->path, "/");
+    if (g->regex) {
+        r->len = (long)l;
+        r->exact = false;
+    } else if (r->type == ING_PATH_PREFIX) {
+        while (l > 1 && r->path[l - 1] == '/')
+            l--;
+        r->len = (long)l + 1; /* the prefix match is "<path>/" */
+        r->exact = false;
+    } else {
+        r->len = (long)l;
+        r->exact = r->type == ING_PATH_EXACT;
+    }
+}
+
+/* Longest first, exact before prefix at equal length, catch-all last, then
+ * the order nginx saw them (oldest Ingress first). */
+static int rspec_cmp(const void *pa, const void *pb)
+{
+    const rspec *a = pa, *b = pb;
+    if (a->catchall != b->catchall)
+        return a->catchall ? 1 : -1;
+    if (a->len != b->len)
+        return a->len > b->len ? -1 : 1;
+    if (a->exact != b->exact)
+        return a->exact ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
+{
+    size_t l = strlen(r->path);
+    if (!g->regex && r->type != ING_PATH_EXACT)
+        while (l > 1 && r->path[l - 1] == '/')
+            l--;
+    char t = g->regex                     ? 'R'
+             : r->catchall                ? 'C'
+             : r->type == ING_PATH_EXACT  ? 'E'
+             : r->type == ING_PATH_PREFIX ? 'P'
+                                          : 'I';
+    snprintf(buf, n, "%c%.*s", t, (int)l, r->path);
+}
+
+/* Drops routes nginx would never pick: the same location twice (the older
+ * Ingress wins) and the implied exact match of a Prefix path when an Exact
+ * path for the same string exists. */
+static void dedup(conv *c, hostgrp *g)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < g->nr; i++) {
+        rspec *r = &g->r[i];
+        char ki[600];
+        path_key(g, r, ki, sizeof ki);
+        bool dup = false;
+        for (size_t k = 0; k < out && !dup; k++) {
+            char kk[600];
+            path_key(g, &g->r[k], kk, sizeof kk);
+            dup = !strcmp(ki, kk);
+        }
+        if (dup) {
+            if (!r->from_default)
+                mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+                        "host %s path %s (%s) is already routed by an older Ingress; nginx "
+                        "ignores this one, so does the conversion",
+                        g->host, r->path, ingress_path_type_name(r->type));
+            continue;
+        }
+        g->r[out++] = *r;
+    }
+    g->nr = out;
+    if (g->regex)
+        return;
+    for (size_t i = 0; i < out; i++) {
+        if (g->r[i].type != ING_PATH_PREFIX || g->r[i].catchall)
+            continue;
+        for (size_t k = 0; k < out; k++)
+            if (g->r[k].type == ING_PATH_EXACT && conv_same_path(g->r[k].path, g->r[i].path))
+                g->r[i].drop_exact = true;
+    }
+}
+
+void conv_order_routes(conv *c, hostgrp *g)
+{
+    dedup(c, g);
+    for (size_t i = 0; i < g->nr; i++)
+        sort_keys(g, &g->r[i]);
+    qsort(g->r, g->nr, sizeof *g->r, rspec_cmp);
+}
+
+doc_node *conv_uri_match(const char *kind, const char *value)
+{
+    doc_node *m = doc_map_new(), *u = doc_map_new();
+    if (!m || !u) {
+        doc_free(m);
+        doc_free(u);
+        return NULL;
+    }
+    doc_map_set_str(u, kind, value);
+    doc_map_set(m, "uri", u);
+    return m;
+}
+
+/* RE2 rejects Perl-only constructs: lookaround, backreferences, atomic
+ * groups, possessive quantifiers. */
+static bool re2_ok(const char *re)
+{
+    static const char *const bad[] = {"(?=", "(?!", "(?<=", "(?<!", "(?>", "*+", "++", "?+"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (strstr(re, bad[i]))
+            return false;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
+            return false;
+        if (*p == '\\' && p[1])
+            p++;
+    }
+    int depth = 0;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            continue;
+        }
+        depth += (*p == '(') - (*p == ')');
+        if (depth < 0)
+            return false;
+    }
+    return depth == 0;
+}
+
+doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
+{
+    doc_node *seq = doc_seq_new();
+    if (!seq)
+        return NULL;
+    char buf[2100];
+    if (g->regex) {
+        snprintf(buf, sizeof buf, "(?i)%s.*", r->path);
+        doc_seq_push(seq, conv_uri_match("regex", buf));
+    } else if (r->catchall) {
+        doc_seq_push(seq, conv_uri_match("prefix", "/"));
+    } else if (r->type == ING_PATH_EXACT) {
+        doc_seq_push(seq, conv_uri_match("exact", r->path));
+    } else if (r->type == ING_PATH_PREFIX) {
+        size_t l = strlen(r->path);
+        while (l > 1 && r->path[l - 1] == '/')
+            l--;
+        snprintf(buf, sizeof buf, "%.*s", (int)l, r->path);
+        if (!r->drop_exact)
+            doc_seq_push(seq, conv_uri_match("exact", buf));
+        snprintf(buf, sizeof buf, "%.*s/", (int)l, r->path);
+        doc_seq_push(seq, conv_uri_match("prefix", buf));
+    } else {
+        doc_seq_push(seq, conv_uri_match("prefix", r->path));
+    }
+    return seq;
+}
+
+/* Each uri match of base, plus headers {name: {how: value}}. */
+doc_node *conv_with_header(const doc_node *base, const char *name, const char *how,
+                           const char *value)
+{
+    doc_node *seq = doc_seq_new();
+    for (size_t i = 0; seq && i < base->len; i++) {
+        doc_node *m = doc_clone(doc_at(base, i));
+        doc_node *hs = doc_map_ensure(m, "headers", DOC_MAP);
+        doc_node *h = doc_map_new();
+        if (h)
+            doc_map_set_str(h, how, value);
+        if (hs)
+            doc_map_set(hs, name, h);
+        else
+            doc_free(h);
+        doc_seq_push(seq, m);
+    }
+    return seq;
+}
+
+bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r)
+{
+    char re[2100];
+    snprintf(re, sizeof re, "%s", r->path);
+    if (re2_ok(re))
+        return true;
+    char field[96];
+    snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu].path", r->ri, r->pi);
+    mp_warn(&c->plan->w, MPW_REGEX_INVALID, MP_SEV_ERROR, r->ing->ref, field,
+            "host %s is in regex mode and \"%s\" is not valid RE2 (lookaround, backreference "
+            "or unbalanced group); route not converted",
+            g->host, r->path);
+    return false;
+}

@@ -1,0 +1,130 @@
+/*
+ * convert_output.c - what leaves the converter: the plan's object list, the
+ * meshpanel.io/source annotation naming every contributing Ingress, and the
+ * final order (namespace, kind, name; warnings grouped by object) that
+ * makes the output byte-stable for review and diff.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/convert_int.h"
+#include "model/istio.h"
+#include "model/kobj.h"
+#include "model/strbuf.h"
+
+int conv_push_obj(convert_plan *p, doc_node *o)
+{
+    if (!o)
+        return -1;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 32;
+        doc_node **objs = realloc(p->objs, cap * sizeof *objs);
+        if (!objs) {
+            doc_free(o);
+            return -1;
+        }
+        p->objs = objs;
+        p->cap = cap;
+    }
+    p->objs[p->n++] = o;
+    return 0;
+}
+
+int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*src)[i] == e)
+            return 0;
+    ing_entry **s = realloc(*src, (*n + 1) * sizeof *s);
+    if (!s)
+        return -1;
+    s[(*n)++] = e;
+    *src = s;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
+{
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        names[i] = src[i]->src;
+    qsort(names, n, sizeof *names, cmp_str);
+    strbuf sb;
+    strbuf_init(&sb);
+    for (size_t i = 0; i < n; i++) {
+        if (i && !strcmp(names[i], names[i - 1]))
+            continue;
+        if (sb.len)
+            strbuf_putc(&sb, ',');
+        strbuf_puts(&sb, names[i]);
+    }
+    free(names);
+    int rc =
+        sb.oom ? -1 : kobj_set_annotation(obj, CONVERT_SOURCE_ANNOTATION, sb.buf ? sb.buf : "");
+    strbuf_free(&sb);
+    return rc;
+}
+
+static int kind_rank(const char *k)
+{
+    static const char *const order[] = {"Gateway", "VirtualService", "DestinationRule",
+                                        "AuthorizationPolicy"};
+    for (int i = 0; i < 4; i++)
+        if (k && !strcmp(k, order[i]))
+            return i;
+    return 4;
+}
+
+static int obj_cmp(const void *pa, const void *pb)
+{
+    const doc_node *a = *(doc_node *const *)pa, *b = *(doc_node *const *)pb;
+    int r = strcmp(kobj_namespace(a), kobj_namespace(b));
+    if (!r)
+        r = kind_rank(kobj_kind(a)) - kind_rank(kobj_kind(b));
+    if (!r)
+        r = strcmp(kobj_name(a), kobj_name(b));
+    return r;
+}
+
+typedef struct {
+    mp_warning w;
+    size_t idx;
+} warn_slot;
+
+static int warn_cmp(const void *pa, const void *pb)
+{
+    const warn_slot *a = pa, *b = pb;
+    int r = strcmp(a->w.object, b->w.object);
+    if (!r)
+        r = (a->idx > b->idx) - (a->idx < b->idx);
+    return r;
+}
+
+/* Warnings grouped by object, in the order they were found within one. */
+static void sort_warnings(mp_warnings *w)
+{
+    warn_slot *s = malloc((w->len ? w->len : 1) * sizeof *s);
+    if (!s)
+        return;
+    for (size_t i = 0; i < w->len; i++)
+        s[i] = (warn_slot){w->items[i], i};
+    qsort(s, w->len, sizeof *s, warn_cmp);
+    for (size_t i = 0; i < w->len; i++)
+        w->items[i] = s[i].w;
+    free(s);
+}
+
+void conv_sort_output(convert_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        istio_canonical_order(p->objs[i]);
+    qsort(p->objs, p->n, sizeof *p->objs, obj_cmp);
+    sort_warnings(&p->w);
+}

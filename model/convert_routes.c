@@ -1,0 +1,424 @@
+/*
+ * convert_routes.c - pass 4b of the converter: one VirtualService per
+ * (namespace, host). Each route gets its destination (named ports resolved
+ * through the input's Services), rewrite, timeout, retries, CORS and header
+ * edits; canary and force-ssl variants go directly before their base route
+ * (docs/conversion.md §7-§9). Matches and order come from convert_match.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/convert_int.h"
+#include "model/istio.h"
+
+static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, const char *field,
+                             const ing_entry *owner, long weight, long *port_out)
+{
+    const char *ns = r->ing->v.ns;
+    char host[600];
+    snprintf(host, sizeof host, "%s.%s.svc.%s", be->service, ns, c->o->domain_suffix);
+    long port = be->port_number;
+    if (!port) {
+        const svc_view *s = conv_find_svc(c, ns, be->service);
+        port = service_port_by_name(s, be->port_name);
+        if (!port) {
+            char f[128];
+            snprintf(f, sizeof f, "%s.service.port.name", field);
+            mp_warn(&c->plan->w, MPW_PORT_UNRESOLVED, MP_SEV_WARNING, owner->ref, f,
+                    s ? "service %s/%s has no port named \"%s\"; destination has no port "
+                        "(fine for a one-port Service)"
+                      : "service %s/%s is not in the input, port \"%s\" cannot be resolved; "
+                        "destination has no port (fine for a one-port Service)",
+                    ns, be->service, be->port_name);
+        }
+    }
+    if (port_out)
+        *port_out = port;
+    doc_node *d = doc_map_new(), *dest = doc_map_new();
+    if (!d || !dest) {
+        doc_free(d);
+        doc_free(dest);
+        return NULL;
+    }
+    doc_map_set_str(dest, "host", host);
+    if (port) {
+        doc_node *p = doc_map_new();
+        if (p)
+            doc_map_set(p, "number", doc_int_new(port));
+        doc_map_set(dest, "port", p);
+    }
+    doc_map_set(d, "destination", dest);
+    if (weight >= 0)
+        doc_map_set(d, "weight", doc_int_new(weight));
+    return d;
+}
+
+/* ---- headers -------------------------------------------------------------- */
+
+static void merge_map(doc_node **dst, const doc_node *src)
+{
+    for (size_t i = 0; src && i < src->len; i++) {
+        if (!*dst && !(*dst = doc_map_new()))
+            return;
+        doc_map_set(*dst, src->keys[i], doc_clone(src->items[i]));
+    }
+}
+
+static void merge_seq(doc_node **dst, const doc_node *src)
+{
+    for (size_t i = 0; src && i < src->len; i++) {
+        if (!*dst && !(*dst = doc_seq_new()))
+            return;
+        bool have = false;
+        for (size_t k = 0; k < (*dst)->len; k++)
+            have = have || !strcmp(doc_str(doc_at(*dst, k)), doc_str(doc_at(src, i)));
+        if (!have)
+            doc_seq_push(*dst, doc_clone(doc_at(src, i)));
+    }
+}
+
+static void hdr_merge(hdr_mods *d, const hdr_mods *s)
+{
+    merge_map(&d->req_set, s->req_set);
+    merge_map(&d->req_add, s->req_add);
+    merge_seq(&d->req_remove, s->req_remove);
+    merge_map(&d->resp_set, s->resp_set);
+    merge_map(&d->resp_add, s->resp_add);
+    merge_seq(&d->resp_remove, s->resp_remove);
+}
+
+static doc_node *hdr_side(doc_node *set, doc_node *add, doc_node *remove)
+{
+    if (!set && !add && !remove)
+        return NULL;
+    doc_node *m = doc_map_new();
+    if (!m) {
+        doc_free(set);
+        doc_free(add);
+        doc_free(remove);
+        return NULL;
+    }
+    if (set)
+        doc_map_set(m, "set", set);
+    if (add)
+        doc_map_set(m, "add", add);
+    if (remove)
+        doc_map_set(m, "remove", remove);
+    return m;
+}
+
+/* http[].headers: the host's server-snippet headers, then the route's own. */
+static doc_node *route_headers(const hostgrp *g, const ing_entry *e)
+{
+    hdr_mods h = {0};
+    for (size_t i = 0; i < g->nsrc; i++)
+        if (!g->src[i]->canary)
+            hdr_merge(&h, &g->src[i]->a.server_hdr);
+    hdr_merge(&h, &e->a.hdr);
+    doc_node *req = hdr_side(h.req_set, h.req_add, h.req_remove);
+    doc_node *resp = hdr_side(h.resp_set, h.resp_add, h.resp_remove);
+    if (!req && !resp)
+        return NULL;
+    doc_node *m = doc_map_new();
+    if (m && req)
+        doc_map_set(m, "request", req);
+    else
+        doc_free(req);
+    if (m && resp)
+        doc_map_set(m, "response", resp);
+    else
+        doc_free(resp);
+    return m;
+}
+
+/* ---- rewrite and the settings every variant shares -------------------------- */
+
+/* Capturing groups of a regex: "(" not escaped and not "(?". */
+static int capture_groups(const char *re)
+{
+    int n = 0;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1])
+            p++;
+        else if (*p == '(' && p[1] != '?')
+            n++;
+    }
+    return n;
+}
+
+/* nginx substitutes an empty string for a capture the path does not have;
+ * Envoy rejects the whole route table for it, so drop such references. */
+static void rewrite_for(const char *target, int groups, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = target; *p && o + 1 < n; p++) {
+        if (*p == '\\' && p[1] >= '0' && p[1] <= '9') {
+            if (p[1] - '0' > groups) {
+                p++;
+                continue;
+            }
+            out[o++] = *p++;
+            if (o + 1 >= n)
+                break;
+        }
+        out[o++] = *p;
+    }
+    out[o] = 0;
+}
+
+/* http[].rewrite (upstream-vhost, rewrite-target on a regex host) or NULL. */
+static doc_node *route_rewrite(const hostgrp *g, const rspec *r)
+{
+    const ann_settings *a = &r->ing->a;
+    doc_node *rw = NULL;
+    if (a->upstream_vhost || (a->rewrite_target && g->regex))
+        rw = doc_map_new();
+    if (rw && a->upstream_vhost)
+        doc_map_set_str(rw, "authority", a->upstream_vhost);
+    if (rw && a->rewrite_target && g->regex) {
+        char buf[2100], target[1100];
+        snprintf(buf, sizeof buf, "(?i)^%s.*", r->path);
+        rewrite_for(a->rewrite_target, capture_groups(r->path), target, sizeof target);
+        doc_node *rr = doc_map_new();
+        if (rr) {
+            doc_map_set_str(rr, "match", buf);
+            doc_map_set_str(rr, "rewrite", target);
+        }
+        doc_map_set(rw, "uriRegexRewrite", rr);
+    }
+    return rw;
+}
+
+/* rewrite, timeout, retries, corsPolicy, headers: shared by a route and its
+ * canary variants. */
+static void route_common(const hostgrp *g, const rspec *r, doc_node *route)
+{
+    const ann_settings *a = &r->ing->a;
+    doc_node *rw = route_rewrite(g, r);
+    if (rw)
+        doc_map_set(route, "rewrite", rw);
+    if (a->timeout)
+        doc_map_set_str(route, "timeout", a->timeout);
+    if (a->retry_attempts >= 0) {
+        doc_node *rt = doc_map_new();
+        if (rt) {
+            doc_map_set(rt, "attempts", doc_int_new(a->retry_attempts));
+            if (a->retry_on[0])
+                doc_map_set_str(rt, "retryOn", a->retry_on);
+        }
+        doc_map_set(route, "retries", rt);
+    }
+    if (a->cors)
+        doc_map_set(route, "corsPolicy", doc_clone(a->cors));
+    doc_node *h = route_headers(g, r->ing);
+    if (h)
+        doc_map_set(route, "headers", h);
+}
+
+/* ---- routes and variants ------------------------------------------------------ */
+
+static doc_node *new_route(const char *name, doc_node *match)
+{
+    doc_node *route = doc_map_new();
+    if (!route) {
+        doc_free(match);
+        return NULL;
+    }
+    doc_map_set_str(route, "name", name);
+    doc_map_set(route, "match", match);
+    return route;
+}
+
+static void route_to(doc_node *route, doc_node *dest)
+{
+    doc_node *seq = doc_seq_new();
+    if (seq)
+        doc_seq_push(seq, dest);
+    else
+        doc_free(dest);
+    doc_map_set(route, "route", seq);
+}
+
+/* A redirect route (the redirect map is taken), added to vs. */
+static void add_redirect_route(doc_node *vs, const char *name, doc_node *match, doc_node *rd)
+{
+    doc_node *route = new_route(name, match);
+    if (route) {
+        doc_map_set(route, "redirect", rd);
+        istio_vs_add_http(vs, route);
+    } else {
+        doc_free(rd);
+    }
+}
+
+typedef struct {
+    conv *c;
+    const hostgrp *g;
+    const rspec *r;
+    doc_node *vs;
+    const doc_node *base; /* uri matches */
+    char name[160];
+} rctx;
+
+/* A variant of the base route selected by a header (canary, redirect). */
+static void add_variant(rctx *x, const char *suffix, const char *hname, const char *how,
+                        const char *value, doc_node *dest)
+{
+    char name[200];
+    snprintf(name, sizeof name, "%s-%s", x->name, suffix);
+    doc_node *route = new_route(name, conv_with_header(x->base, hname, how, value));
+    if (!route) {
+        doc_free(dest);
+        return;
+    }
+    route_to(route, dest);
+    route_common(x->g, x->r, route);
+    istio_vs_add_http(x->vs, route);
+}
+
+/* force-ssl-redirect without a certificate: TLS ends before the gateway, so
+ * only the forwarded scheme tells a plain HTTP request. */
+static void add_force_ssl(rctx *x)
+{
+    char name[200];
+    snprintf(name, sizeof name, "%s-force-ssl", x->name);
+    doc_node *match = conv_with_header(x->base, "x-forwarded-proto", "exact", "http");
+    doc_node *rd = doc_map_new();
+    if (rd) {
+        doc_map_set_str(rd, "scheme", "https");
+        doc_map_set(rd, "redirectCode", doc_int_new(308));
+    }
+    add_redirect_route(x->vs, name, match, rd);
+}
+
+static long scale(long w, long total)
+{
+    return total == 100 ? w : (w * 100 + total / 2) / total;
+}
+
+/* canary-by-header / canary-by-cookie variants before the base route. */
+static void canary_variants(rctx *x, const canary_settings *k)
+{
+    const rspec *r = x->r;
+    conv *c = x->c;
+    if (k->header) {
+        if (k->header_value || k->header_pattern) {
+            add_variant(x, "canary-header", k->header, k->header_value ? "exact" : "regex",
+                        k->header_value ? k->header_value : k->header_pattern,
+                        destination(c, r, r->canary_be, r->canary_field, r->canary, -1, NULL));
+        } else {
+            add_variant(x, "canary-always", k->header, "exact", "always",
+                        destination(c, r, r->canary_be, r->canary_field, r->canary, -1, NULL));
+            add_variant(x, "canary-never", k->header, "exact", "never",
+                        destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+        }
+    }
+    if (k->cookie) {
+        char re[300];
+        snprintf(re, sizeof re, "^(.*?;\\s*)?%s=always(;.*)?$", k->cookie);
+        add_variant(x, "canary-cookie-always", "cookie", "regex", re,
+                    destination(c, r, r->canary_be, r->canary_field, r->canary, -1, NULL));
+        snprintf(re, sizeof re, "^(.*?;\\s*)?%s=never(;.*)?$", k->cookie);
+        add_variant(x, "canary-cookie-never", "cookie", "regex", re,
+                    destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+    }
+}
+
+static void render_canary(rctx *x, doc_node *route)
+{
+    const rspec *r = x->r;
+    const canary_settings *k = &r->canary->a.can;
+    conv *c = x->c;
+    canary_variants(x, k);
+    long total = k->weight_total > 0 ? k->weight_total : 100;
+    long w = k->weight > 0 ? (k->weight > total ? total : k->weight) : 0;
+    doc_node *seq = doc_seq_new();
+    if (w == 0) {
+        doc_seq_push(seq, destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+    } else {
+        long cw = scale(w, total);
+        if (cw * total != w * 100)
+            mp_warn(&c->plan->w, MPW_ANN_APPROX, MP_SEV_WARNING, r->canary->ref,
+                    "metadata.annotations[\"" NGINX_ANNOTATION_PREFIX "canary-weight\"]",
+                    "approximated: weight %ld of %ld rounded to %ld of 100", w, total, cw);
+        doc_seq_push(seq, destination(c, r, r->be, r->be_field, r->ing, 100 - cw, NULL));
+        doc_seq_push(seq, destination(c, r, r->canary_be, r->canary_field, r->canary, cw, NULL));
+    }
+    doc_map_set(route, "route", seq);
+}
+
+static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs)
+{
+    rctx x = {.c = c, .g = g, .r = r, .vs = vs};
+    if (r->from_default)
+        snprintf(x.name, sizeof x.name, "%s-default", r->ing->v.name);
+    else
+        snprintf(x.name, sizeof x.name, "%s-%zu-%zu", r->ing->v.name, r->ri, r->pi);
+    doc_node *base = conv_uri_matches(g, r);
+    if (!base)
+        return;
+    x.base = base;
+    const ann_settings *a = &r->ing->a;
+    if (a->force_ssl_redirect && !g->secret)
+        add_force_ssl(&x);
+    doc_node *route = new_route(x.name, doc_clone(base));
+    if (!route) {
+        doc_free(base);
+        return;
+    }
+    if (a->redirect) {
+        doc_map_set(route, "redirect", doc_clone(a->redirect));
+        if (r->canary)
+            mp_warn(&c->plan->w, MPW_ANN_NOEFFECT, MP_SEV_INFO, r->canary->ref, "",
+                    "the main Ingress redirects; the canary gets no traffic (as in nginx)");
+    } else if (r->canary) {
+        render_canary(&x, route);
+        route_common(g, r, route);
+    } else {
+        route_to(route, destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+        route_common(g, r, route);
+    }
+    istio_vs_add_http(vs, route);
+    doc_free(base);
+}
+
+/* ---- one VirtualService per host ------------------------------------------------ */
+
+/* app-root: "/" exactly redirects (302) to the app's root, first route. */
+static void add_app_root(const hostgrp *g, doc_node *vs)
+{
+    char rn[200];
+    snprintf(rn, sizeof rn, "%s-app-root", g->app_root_ing->v.name);
+    doc_node *m = doc_seq_new();
+    if (m)
+        doc_seq_push(m, conv_uri_match("exact", "/"));
+    doc_node *rd = doc_map_new();
+    if (rd) {
+        doc_map_set_str(rd, "uri", g->app_root);
+        doc_map_set(rd, "redirectCode", doc_int_new(302));
+    }
+    add_redirect_route(vs, rn, m, rd);
+}
+
+int conv_render_vs(conv *c, hostgrp *g)
+{
+    conv_order_routes(c, g);
+    char name[64], gw[300];
+    istio_dns_label(g->host, name);
+    doc_node *vs = istio_vs_new(g->ns, name, g->host, conv_gateway_ref(c, g, gw, sizeof gw));
+    if (!vs || conv_set_sources(vs, g->src, g->nsrc) < 0) {
+        doc_free(vs);
+        return -1;
+    }
+    if (g->app_root)
+        add_app_root(g, vs);
+    for (size_t i = 0; i < g->nr; i++)
+        if (!g->regex || conv_check_regex(c, g, &g->r[i]))
+            render_rspec(c, g, &g->r[i], vs);
+    if (!doc_getv(vs, "spec", "http", NULL) || !doc_getv(vs, "spec", "http", NULL)->len) {
+        doc_free(vs); /* every path was reported above */
+        return 0;
+    }
+    return conv_push_obj(c->plan, vs);
+}

@@ -1,0 +1,32 @@
+/*
+ * hmap.h - a string -> index hash map (open addressing, FNV-1a).
+ *
+ * Meant for "where in my array is the object named K": values are indexes
+ * into an array the caller owns. A zeroed hmap is an empty map; hmap_free
+ * returns it to that state.
+ *
+ * Ownership: the map copies every key it stores and frees them in
+ * hmap_free. Keys passed in are borrowed for the call only.
+ */
+#ifndef MESHPANEL_HMAP_H
+#define MESHPANEL_HMAP_H
+
+#include <stddef.h>
+
+typedef struct {
+    char **keys; /* cap slots, NULL = empty */
+    size_t *vals;
+    size_t cap, len; /* cap is 0 or a power of two */
+} hmap;
+
+void hmap_free(hmap *m);
+/* The value stored for key, or -1 when there is none. */
+long hmap_get(const hmap *m, const char *key);
+/* Stores (or replaces) key -> val. Returns 0, or -1 out of memory (the map
+ * keeps its contents). */
+int hmap_put(hmap *m, const char *key, size_t val);
+/* Writes the key of the pair (a, b) into buf[n], truncating: the two parts
+ * joined by the unit separator 0x1f, which no name contains. */
+void hmap_key2(char *buf, size_t n, const char *a, const char *b);
+
+#endif
