@@ -41,12 +41,19 @@ for dir in "$SRC"/tests/golden/*/; do
     [ -f "$dir/args" ] && read -r -a args <"$dir/args"
     (cd "$dir" && "$MESHPANEL" convert -f "$input" "${args[@]}" >"$tmp/$name.yaml" 2>/dev/null)
     rc=$?
-    if [ "$rc" -ge 2 ]; then
-        echo "FAIL $name: convert exited $rc"
+    (cd "$dir" && "$MESHPANEL" convert -f "$input" "${args[@]}" -o json >"$tmp/$name.json" 2>/dev/null)
+    rcj=$?
+    if [ "$rc" -ge 2 ] || [ "$rcj" != "$rc" ]; then
+        echo "FAIL $name: convert exited $rc (yaml) / $rcj (json)"
         status=1
         continue
     fi
-    live+=("$tmp/$name.yaml")
+    # -o json must hold the same objects as the YAML output.
+    if ! python3 "$SRC/tests/tools/same_objects.py" "$tmp/$name.yaml" "$tmp/$name.json"; then
+        echo "FAIL $name: -o json does not hold the same objects as the YAML output"
+        status=1
+    fi
+    live+=("$tmp/$name.yaml" "$tmp/$name.json")
 done
 if [ ${#live[@]} -gt 0 ]; then
     "${VALIDATE[@]}" --require-source "${live[@]}" || status=1

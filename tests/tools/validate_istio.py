@@ -549,6 +549,9 @@ def validate_stream(table, text, name, require_source=False):
         docs = list(yaml.safe_load_all(text))
     except yaml.YAMLError as e:
         return 0, ["%s: YAML does not parse: %s" % (name, str(e).replace("\n", " "))]
+    # `-o json` prints a v1 List: its items are the objects.
+    if len(docs) == 1 and isinstance(docs[0], dict) and docs[0].get("kind") == "List":
+        docs = list(docs[0].get("items") or [])
     count, seen = 0, {}
     for i, obj in enumerate(docs, 1):
         if obj is None:
