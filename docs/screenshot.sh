@@ -4,10 +4,11 @@
 #   docs/screenshot.sh [OUT.png]            (default docs/demo.png)
 #
 # Runs `meshpanel --demo` in a private tmux server (160x45, 256 colours), waits
-# until the console has drawn its panes, optionally types SCREENSHOT_KEYS
-# (tmux send-keys words, default: move to ns-carol and open the conversion
-# preview), captures the pane with its colours (capture-pane -e), turns that into
-# HTML with aha and the HTML into a PNG with headless Chromium.
+# until the console has drawn its panes, types SCREENSHOT_KEYS (tmux send-keys
+# words; default: down to ns-heidi, a tenant half on Istio, into its Ingresses,
+# open the conversion preview), captures the pane with its colours
+# (capture-pane -e), turns that into HTML with aha and the HTML into a PNG with
+# headless Chromium.
 #
 # Needs tmux, aha and chromium; chromium is installed with apt-get when missing
 # (only when this script runs, never by setup.sh). Env: MESHPANEL (binary,
@@ -21,7 +22,7 @@ case $out in /*) ;; *) out="$PWD/$out" ;; esac
 bin=${MESHPANEL:-build/meshpanel}
 cols=160
 rows=45
-keys=${SCREENSHOT_KEYS-"j j Tab j c"}
+keys=${SCREENSHOT_KEYS-"j j j j j j j Tab c"}
 theme=${SCREENSHOT_THEME:-default}
 term=${SCREENSHOT_TERM:-tmux-256color}
 
