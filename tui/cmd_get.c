@@ -8,7 +8,8 @@
  * Items are printed as they stream in (yaml/json) or kept as table cells
  * only (table/wide), so memory stays flat however large the list is. Other
  * kinds of the api/kinds.h table (svc, secrets, dr, ...) work with NAME/AGE
- * columns; Secrets are metadata-only. Hidden test flag: --resource-version RV
+ * columns; Secrets are metadata-only. Tenants are namespaces starting with
+ * --tenant-prefix, else config.yaml's tenantPrefix ("ns-"). Hidden test flag: --resource-version RV
  * starts a watch there (a too-old one makes the watch relist).
  */
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "model/strbuf.h"
 #include "tui/cli.h"
 #include "tui/cmd_kube.h"
+#include "tui/config.h"
 
 #define CMD "get"
 
@@ -596,11 +598,20 @@ static int get_list(kclient *c, const kkind *k, const get_opts *o, printer *pr)
     return 0;
 }
 
+/* --tenant-prefix, else tenantPrefix from config.yaml (default "ns-"). */
 static int get_tenants(kclient *c, const get_opts *o, printer *pr)
 {
     mp_err err;
     ktenants t;
-    if (ktenants_list(c, o->prefix, o->selector, &t, &err)) {
+    mp_config cfg;
+    if (!o->prefix && config_load(&cfg, &err)) {
+        cli_error(CMD, err.msg);
+        return 2;
+    }
+    int lrc = ktenants_list(c, o->prefix ? o->prefix : cfg.tenant_prefix, o->selector, &t, &err);
+    if (!o->prefix)
+        config_free(&cfg);
+    if (lrc) {
         cli_error(CMD, err.msg);
         return 2;
     }

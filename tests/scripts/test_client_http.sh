@@ -87,6 +87,11 @@ check_eq "get tenants (admin): every generated tenant" "$(wc -l <<<"$OUT")" 500
 mp get ns --kubeconfig "$KC" -o name
 check "get ns: default prefix ns- keeps ns-web" "$OUT" 'Namespace/ns-web'
 check_not "get ns: default prefix drops kube-system/default" "$OUT" 'Namespace/(default|kube-system)$'
+mkdir -p "$HOME/.config/meshpanel"
+echo 'tenantPrefix: ns-tenant-0000' >"$HOME/.config/meshpanel/config.yaml"
+mp get tenants --kubeconfig "$KC" -o name
+check_eq "get tenants: prefix from config.yaml (ns-tenant-00001..9)" "$(wc -l <<<"$OUT")" 9
+rm -r "$HOME/.config"
 mp get tenants --kubeconfig "$TKC"
 check_eq "get tenants (tenant token): exit 0" "$RC" 0
 check "get tenants (tenant token): falls back to its namespace" "$OUT" '^ns-tenant-00001 '
