@@ -17,6 +17,8 @@ set -uo pipefail
 
 SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 MESHPANEL=${MESHPANEL:-$SRC/build/meshpanel}
+# Cases run from inside their directory: make a relative binary path absolute.
+[ -e "$MESHPANEL" ] && MESHPANEL=$(cd "$(dirname "$MESHPANEL")" && pwd)/$(basename "$MESHPANEL")
 GOLDEN=$SRC/tests/golden
 UPDATE=${UPDATE_GOLDEN:-0}
 FILTER=${GOLDEN_FILTER:-}
