@@ -16,7 +16,9 @@
 #include "model/emit.h"
 #include "model/ingress.h"
 #include "model/kobj.h"
+#include "model/sanitize.h"
 #include "tui/cli.h"
+#include "tui/cmd_kube.h"
 
 #define MAX_INPUTS 64
 
@@ -95,7 +97,7 @@ static int parse_args(int argc, char **argv, args *a)
             a->inputs[a->ninputs++] = v;
         } else if (!strcmp(f, "--gateway-mode")) {
             if (convert_parse_mode(v, &a->o.mode, &err) < 0) {
-                fprintf(stderr, "meshpanel convert: %s\n", err.msg);
+                cli_error("convert", err.msg);
                 return 2;
             }
         } else if (!strcmp(f, "--shared-gateway")) {
@@ -203,7 +205,7 @@ int cmd_convert(int argc, char **argv)
         size_t before = objs.len;
         if (manifests_load(a.inputs[i], &objs, &err) < 0 ||
             check_ingresses(a.inputs[i], &objs, before, &a.o, &err) < 0) {
-            fprintf(stderr, "meshpanel convert: %s\n", err.msg);
+            cli_error("convert", err.msg);
             doc_list_free(&objs);
             return 2;
         }
@@ -211,13 +213,13 @@ int cmd_convert(int argc, char **argv)
     convert_plan *p = convert_run(objs.docs, objs.len, &a.o, &err);
     doc_list_free(&objs);
     if (!p) {
-        fprintf(stderr, "meshpanel convert: %s\n", err.msg);
+        cli_error("convert", err.msg);
         return 2;
     }
     size_t len = 0;
     char *out = emit(p, a.json, &len, &err);
     if (!out) {
-        fprintf(stderr, "meshpanel convert: %s\n", err.msg);
+        cli_error("convert", err.msg);
         convert_plan_free(p);
         return 2;
     }
@@ -225,7 +227,10 @@ int cmd_convert(int argc, char **argv)
     for (size_t i = 0; i < convert_plan_nwarn(p); i++) {
         const mp_warning *w = convert_plan_warn(p, i);
         char *line = mp_warning_format(w);
-        fprintf(stderr, "%s: %s\n", mp_severity_name(w->sev), line ? line : w->code);
+        /* warnings quote hosts and annotation values from the input */
+        char *clean = san_cleans(line ? line : w->code, 0);
+        fprintf(stderr, "%s: %s\n", mp_severity_name(w->sev), clean ? clean : w->code);
+        free(clean);
         free(line);
         warned = warned || w->sev != MP_SEV_INFO;
     }
