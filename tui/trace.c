@@ -39,7 +39,7 @@ mp_trace *trace_open(void)
     char *end = NULL;
     long long v = t0 ? strtoll(t0, &end, 10) : 0;
     t->t0_ns = v > 0 && end && !*end ? v : clock_ns(CLOCK_MONOTONIC);
-    trace_event(t, "start", "cpu_us=%lld", clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1000);
+    trace_event(t, "start", NULL);
     return t;
 }
 
@@ -56,7 +56,8 @@ void trace_event(mp_trace *t, const char *name, const char *fmt, ...)
     if (!t)
         return;
     double ms = (double)(clock_ns(CLOCK_MONOTONIC) - t->t0_ns) / 1e6;
-    fprintf(t->out, "t_ms=%.1f event=%s", ms, name);
+    double cpu = (double)clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1e6;
+    fprintf(t->out, "t_ms=%.1f cpu_ms=%.1f event=%s", ms, cpu, name);
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);

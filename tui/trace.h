@@ -2,12 +2,12 @@
  * trace.h - opt-in timing lines for bench/ (never for tests).
  *
  * MESHPANEL_TRACE=FILE makes the console append one line per event:
- *   t_ms=123.4 event=first-paint objects=12000
- *   t_ms=130.0 event=key key=j cpu_us=210 wall_us=230
- * t_ms counts from MESHPANEL_TRACE_T0_NS (a CLOCK_MONOTONIC reading in ns the
- * launcher takes just before exec, so the figure includes process start-up)
- * or else from trace_open. Unset, trace_open returns NULL and every hook is
- * a single NULL test: the console pays nothing.
+ *   t_ms=123.4 cpu_ms=80.2 event=first-paint objects=12000 tenants=2000
+ *   t_ms=130.0 cpu_ms=80.5 event=key key=j cpu_us=210 wall_us=230
+ * cpu_ms is the process's CPU time so far (start-up included). t_ms counts from
+ * MESHPANEL_TRACE_T0_NS (a CLOCK_MONOTONIC reading in ns the launcher takes just before exec, so
+ * the figure includes process start-up) or else from trace_open. Unset, trace_open returns NULL and
+ * every hook is a single NULL test: the console pays nothing.
  *
  * Ownership: the caller owns the trace and frees it with trace_free (NULL ok).
  */

@@ -16,33 +16,44 @@ typedef struct {
     const store_tenant **rows;
 } tenants_data;
 
-static bool tenant_matches(ui *u, const store_tenant *t, const res_row *rows, size_t nrows)
+static bool own_row_matches(ui *u, const store_tenant *t)
 {
-    if (!filter_active(&u->flt))
-        return true;
-    if (u->flt.mode != FILTER_LABELS) {
-        const char *fields[] = {t->ns, tenant_state_name(t->state)};
-        if (filter_match(&u->flt, fields, 2, NULL))
-            return true;
+    if (u->flt.mode == FILTER_LABELS)
+        return false;
+    const char *fields[] = {t->ns, tenant_state_name(t->state)};
+    return filter_match(&u->flt, fields, 2, NULL);
+}
+
+/* hit[i]: tenant i has a matching resource. One pass over the rows, each
+ * matched once and its tenant found by binary search (not a pass per tenant:
+ * 2,000 tenants x 10,000 rows took 200 ms a keystroke). */
+static void mark_matching(ui *u, const store_tenant *ts, bool *hit)
+{
+    size_t nrows;
+    const res_row *rows = ui_rows(u, &nrows);
+    for (size_t i = 0; i < nrows; i++) {
+        const store_tenant *t = store_tenant_get(u->store, rows[i].obj->ns);
+        if (t && !hit[t - ts] && ui_row_matches(u, &rows[i]))
+            hit[t - ts] = true;
     }
-    for (size_t i = 0; i < nrows; i++)
-        if (!strcmp(rows[i].obj->ns, t->ns) && ui_row_matches(u, &rows[i]))
-            return true;
-    return false;
 }
 
 static void tenants_rebuild(view *v, ui *u)
 {
     tenants_data *d = v->data;
-    size_t n, nrows;
+    size_t n;
     const store_tenant *ts = store_tenants(u->store, &n);
-    const res_row *rows = ui_rows(u, &nrows);
+    bool filtering = filter_active(&u->flt);
+    bool *hit = filtering && n ? calloc(n, sizeof *hit) : NULL;
+    if (hit)
+        mark_matching(u, ts, hit);
     free(d->rows);
     d->rows = n ? calloc(n, sizeof *d->rows) : NULL;
     v->nrows = 0;
     for (size_t i = 0; d->rows && i < n; i++)
-        if (tenant_matches(u, &ts[i], rows, nrows))
+        if (!filtering || (hit && hit[i]) || own_row_matches(u, &ts[i]))
             d->rows[v->nrows++] = &ts[i];
+    free(hit);
     /* keep the cursor on the tenant it was on, else clamp and follow */
     size_t keep = v->cursor;
     for (size_t i = 0; u->tenant && i < v->nrows; i++)

@@ -14,9 +14,9 @@ printf 'key j\ntype x\nkey Esc\nkey q\n' >"$WORK/keys.script"
 MESHPANEL_TRACE="$WORK/demo.trace" mp --demo --script "$WORK/keys.script"
 check_eq "demo script exits 0" "$RC" "0"
 T=$(cat "$WORK/demo.trace" 2>/dev/null)
-check "start line first" "$(head -n1 <<<"$T")" '^t_ms=[0-9.]+ event=start cpu_us=[0-9]+$'
+check "start line first" "$(head -n1 <<<"$T")" '^t_ms=[0-9.]+ cpu_ms=[0-9.]+ event=start$'
 paint=$(grep ' event=first-paint ' <<<"$T")
-check "first-paint line" "$paint" '^t_ms=[0-9.]+ event=first-paint objects=[0-9]+ tenants=13$'
+check "first-paint line" "$paint" '^t_ms=[0-9.]+ cpu_ms=[0-9.]+ event=first-paint objects=[0-9]+ tenants=13$'
 [ "$(field "$paint" objects)" -gt 0 ] && ok "first-paint counts objects" ||
     bad "first-paint counts objects" "$paint"
 check_eq "demo is synced once" "$(grep -c ' event=synced ' <<<"$T")" "1"
@@ -27,7 +27,7 @@ check_eq "milestones in order" "$order" "event=start event=open event=synced eve
 
 # --- appends: a second run adds its own start line
 MESHPANEL_TRACE="$WORK/demo.trace" mp --demo --script "$WORK/keys.script"
-check_eq "a second run appends" "$(grep -c ' event=start ' "$WORK/demo.trace")" "2"
+check_eq "a second run appends" "$(grep -c ' event=start$' "$WORK/demo.trace")" "2"
 
 # --- a launcher's T0 in the past shows up in t_ms
 t0=$(python3 -c 'import time; print(time.monotonic_ns() - 5_000_000_000)')
