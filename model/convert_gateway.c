@@ -216,8 +216,8 @@ int conv_render_gateways(conv *c)
         return -1;
     for (size_t i = 0; i < c->ngrp; i++) {
         hostgrp *g = &c->grp[i];
-        if (!g->nr && !g->app_root)
-            continue;
+        if (!g->has_vs)
+            continue; /* left out with MP210 (conv_render_vs) */
         if (g->platform)
             shared_notes(c, g);
         else

@@ -71,6 +71,7 @@ typedef struct {
     ing_entry *app_root_ing;
     ing_entry **src;
     size_t nsrc;
+    bool has_vs; /* got a VirtualService: only such hosts go on a Gateway */
 } hostgrp;
 
 /* Backend settings asked for one Service port (the oldest Ingress wins). */

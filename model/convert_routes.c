@@ -417,8 +417,15 @@ int conv_render_vs(conv *c, hostgrp *g)
         if (!g->regex || conv_check_regex(c, g, &g->r[i]))
             render_rspec(c, g, &g->r[i], vs);
     if (!doc_getv(vs, "spec", "http", NULL) || !doc_getv(vs, "spec", "http", NULL)->len) {
-        doc_free(vs); /* every path was reported above */
+        /* Each dropped path was reported on its own. A Gateway server for
+         * a host without a VirtualService would claim it and answer 404. */
+        mp_warn(&c->plan->w, MPW_HOST_NO_ROUTE, MP_SEV_ERROR, g->src[0]->ref, "spec.rules[].host",
+                "host %s has no path left to convert (a dropped path is reported on its own): "
+                "no VirtualService, and the host is left out of the Gateway",
+                g->host);
+        doc_free(vs);
         return 0;
     }
+    g->has_vs = true;
     return conv_push_obj(c->plan, vs);
 }

@@ -56,6 +56,7 @@ typedef struct {
 #define MPW_HOST_CONFLICT   "MP207" /* host also used by another namespace */
 #define MPW_DR_CONFLICT     "MP208" /* two Ingresses want different backend settings */
 #define MPW_DEFAULT_BACKEND "MP209" /* defaultBackend without hosts (the nginx default server) */
+#define MPW_HOST_NO_ROUTE   "MP210" /* every route of a host dropped: host left out */
 #define MPW_TLS_NO_SECRET   "MP301" /* tls entry without secretName */
 #define MPW_TLS_SECRET_NS   "MP302" /* credentialName resolves in the gateway workload namespace */
 #define MPW_TLS_SHARED      "MP303" /* host served by the shared gateway: its certificate is used */
