@@ -120,7 +120,7 @@ print("OK")')" '^OK$'
 # ---- Secrets: metadata only, always ------------------------------------------
 reset_requests
 mp get secrets -n ns-web -o yaml --kubeconfig "$KC"
-check "secrets -o yaml: the secret is listed" "$OUT" 'name: web-tls'
+check "secrets -o yaml: the secret is listed" "$OUT$ERR" 'name: web-tls'
 check_not "secrets -o yaml: no data" "$OUT" 'c2VjcmV0|^ *data:|tls\.crt'
 mp get secret web-tls -n ns-web -o json --kubeconfig "$KC"
 check "get secret NAME: metadata" "$OUT" '"name": "web-tls"'
