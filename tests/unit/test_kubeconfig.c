@@ -32,8 +32,7 @@ static void teardown(void)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-static kube_conn *load(const char *kubeconfig_env, const char *context, const char *ns,
-                       mp_err *err)
+static kube_conn *load(const char *kubeconfig_env, const char *context, const char *ns, mp_err *err)
 {
     if (kubeconfig_env)
         setenv("KUBECONFIG", kubeconfig_env, 1);
@@ -330,11 +329,11 @@ START_TEST(exec_plugin_failures)
                       strstr(err.msg, "user \"exec-fails\""),
                   "%s", err.msg);
     kube_conn_free(c);
-    c = kube_conn_load(
-        &(kc_options){.kubeconfig = KDIR "/exec.yaml", .context = "exec-missing"}, &err);
+    c = kube_conn_load(&(kc_options){.kubeconfig = KDIR "/exec.yaml", .context = "exec-missing"},
+                       &err);
     ck_assert_int_eq(exec_cred_get(c->exec, time(NULL), &r, &err), -1);
-    ck_assert_msg(strstr(err.msg, "no-such-meshpanel-plugin") && strstr(err.msg, "not found"),
-                  "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "no-such-meshpanel-plugin") && strstr(err.msg, "not found"), "%s",
+                  err.msg);
     kube_conn_free(c);
 }
 END_TEST
