@@ -113,6 +113,15 @@ static int check_object(const doc_node *d, const char *where, mp_err *err)
     const char *name = kobj_name(d);
     if (!name || !*name)
         return mp_errf(err, "%s: %s: metadata.name: missing", where, kind);
+    /* YAML 1.1 reads `name: n` or `name: 0777` as a bool or a number, and so
+     * does the API server, which then refuses the object: say so here. */
+    static const char *const idents[] = {"name", "namespace"};
+    for (size_t i = 0; i < sizeof idents / sizeof *idents; i++) {
+        const doc_node *v = doc_getv(d, "metadata", idents[i], NULL);
+        if (v && !(v->kind == DOC_SCALAR && v->type == DOC_STR))
+            return mp_errf(err, "%s: %s: metadata.%s: must be a string, not %s (quote it)", where,
+                           kind, idents[i], v->kind == DOC_SCALAR ? v->text : "a mapping or list");
+    }
     return 0;
 }
 
