@@ -13,6 +13,13 @@ void filter_init(row_filter *f)
     memset(f, 0, sizeof *f);
 }
 
+/* ASCII case fold, the same in every locale (UTF-8 bytes above 0x7f are
+ * compared as they are). */
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
+}
+
 static void reqs_free(label_req *r, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -134,7 +141,7 @@ static int parse_expr(row_filter *nf, const char *e, mp_err *err)
     if (!nf->needle)
         return mp_errf(err, "out of memory");
     for (char *p = nf->needle; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+        *p = (char)fold((unsigned char)*p);
     return 0;
 }
 
@@ -184,16 +191,21 @@ static bool field_hit(const row_filter *f, const char *s)
         return false;
     if (f->mode == FILTER_REGEX)
         return regexec(&f->re, s, 0, NULL, 0) == 0;
-    /* needle is lower-case ASCII-folded; compare byte-wise folded */
-    size_t nl = strlen(f->needle);
-    for (const char *p = s; *p; p++) {
-        size_t i = 0;
-        while (i < nl && p[i] && tolower((unsigned char)p[i]) == (unsigned char)f->needle[i])
+    /* needle is ASCII-folded; compare byte-wise folded. Every row is
+     * searched on every keystroke, so no call per byte */
+    const unsigned char *n = (const unsigned char *)f->needle;
+    if (!n[0])
+        return true;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (fold(*p) != n[0])
+            continue;
+        size_t i = 1;
+        while (n[i] && fold(p[i]) == n[i])
             i++;
-        if (i == nl)
+        if (!n[i])
             return true;
     }
-    return nl == 0;
+    return false;
 }
 
 bool filter_match(const row_filter *f, const char *const *fields, size_t nfields,

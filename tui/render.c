@@ -136,11 +136,13 @@ static void draw_status(ui *u)
     struct tm t;
     gmtime_r(&u->last_refresh, &t);
     strftime(tm, sizeof tm, "%H:%M:%SZ", &t);
-    size_t nt;
-    store_tenants(u->store, &nt);
-    snprintf(left, sizeof left, " %zu tenants  %zu ing  %zu gw  %zu vs  | refreshed %s", nt,
-             store_count(u->store, "Ingress"), store_count(u->store, "Gateway"),
-             store_count(u->store, "VirtualService"), tm);
+    /* the tenant rows hold the counts: store_count walks every object */
+    size_t nt, ning = 0, ngw = 0, nvs = 0;
+    const store_tenant *ts = store_tenants(u->store, &nt);
+    for (size_t i = 0; i < nt; i++)
+        ning += ts[i].n_ing, ngw += ts[i].n_gw, nvs += ts[i].n_vs;
+    snprintf(left, sizeof left, " %zu tenants  %zu ing  %zu gw  %zu vs  | refreshed %s", nt, ning,
+             ngw, nvs, tm);
     int x = draw_text(w, 0, 0, left, u->cols, a, false);
     if (filter_active(&u->flt) && u->prompt != PROMPT_FILTER) {
         char f[300];

@@ -31,8 +31,11 @@ static void mark_matching(ui *u, const store_tenant *ts, bool *hit)
 {
     size_t nrows;
     const res_row *rows = ui_rows(u, &nrows);
+    const store_tenant *t = NULL;
     for (size_t i = 0; i < nrows; i++) {
-        const store_tenant *t = store_tenant_get(u->store, rows[i].obj->ns);
+        /* rows come grouped by namespace within a kind */
+        if (!t || strcmp(t->ns, rows[i].obj->ns) != 0)
+            t = store_tenant_get(u->store, rows[i].obj->ns);
         if (t && !hit[t - ts] && ui_row_matches(u, &rows[i]))
             hit[t - ts] = true;
     }
