@@ -9,6 +9,7 @@
 #include "api/fsutil.h"
 #include "api/manifests.h"
 #include "model/kobj.h"
+#include "model/sort.h"
 
 #define MAX_DEPTH 32
 
@@ -96,7 +97,7 @@ static int list_files(const char *path, pathvec *files, mp_err *err)
         return pathvec_push(files, path) < 0 ? mp_errf(err, "out of memory") : 0;
     if (collect(path, 0, files, err) < 0)
         return -1;
-    qsort(files->v, files->len, sizeof *files->v, cmp_str);
+    mp_sort(files->v, files->len, sizeof *files->v, cmp_str);
     return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "api/source.h"
 #include "api/watch.h"
 #include "model/kobj.h"
+#include "model/sort.h"
 
 /* What the console shows. Secrets are metadata-only by construction. */
 static const char *const watched_kinds[] = {
@@ -93,7 +94,7 @@ static int cmp_key(const void *a, const void *b)
 /* End of a relist: whatever the list did not mention is gone. */
 static void drop_unseen(kind_stream *ks)
 {
-    qsort(ks->seen, ks->nseen, sizeof *ks->seen, cmp_key);
+    mp_sort(ks->seen, ks->nseen, sizeof *ks->seen, cmp_key);
     const store_obj **objs = NULL;
     size_t n = store_list(ks->cs->st, ks->k->kind, NULL, &objs);
     if (n == (size_t)-1)

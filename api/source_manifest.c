@@ -23,6 +23,7 @@
 #include "api/source.h"
 #include "model/kobj.h"
 #include "model/parse.h"
+#include "model/sort.h"
 
 #define POLL_MS 1000
 
@@ -279,7 +280,7 @@ static int sync_all(mp_source *src, mp_store *st, mp_err *err)
         walk(m, m->root, 0);
     else
         note_file(m, m->root, &sb);
-    qsort(m->files, m->nfiles, sizeof *m->files, cmp_file);
+    mp_sort(m->files, m->nfiles, sizeof *m->files, cmp_file);
     int changes = 0;
     remove_unseen(m, st, &changes);
     m->last_error[0] = 0;

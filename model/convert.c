@@ -24,6 +24,7 @@
 #include "model/convert_int.h"
 #include "model/istio.h"
 #include "model/kobj.h"
+#include "model/sort.h"
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -155,7 +156,7 @@ static int decode_all(conv *c, doc_node *const *objs, size_t n, mp_err *err)
         if (rc < 0)
             return -1;
     }
-    qsort(c->ing, c->ning, sizeof *c->ing, ing_cmp);
+    mp_sort(c->ing, c->ning, sizeof *c->ing, ing_cmp);
     return 0;
 }
 

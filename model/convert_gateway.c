@@ -11,6 +11,7 @@
 
 #include "model/convert_int.h"
 #include "model/istio.h"
+#include "model/sort.h"
 
 #define TENANT_GATEWAY "meshpanel-gateway"
 
@@ -29,7 +30,7 @@ static int cmp_host(const void *a, const void *b)
 
 static doc_node *host_seq(const char **hosts, size_t n)
 {
-    qsort(hosts, n, sizeof *hosts, cmp_host);
+    mp_sort(hosts, n, sizeof *hosts, cmp_host);
     doc_node *seq = doc_seq_new();
     for (size_t i = 0; seq && i < n; i++)
         doc_seq_push(seq, doc_str_new(hosts[i]));
@@ -160,7 +161,7 @@ static doc_node *gateway_doc(conv *c, const char *ns, gw_hosts *s)
             doc_map_set(tls, "httpsRedirect", doc_bool_new(true));
         istio_gateway_add_server(gw, 80, "HTTP", "http-redirect", host_seq(s->redir, s->nr), tls);
     }
-    qsort(s->certs, s->nc, sizeof *s->certs, cmp_cert);
+    mp_sort(s->certs, s->nc, sizeof *s->certs, cmp_cert);
     for (size_t k = 0; k < s->nc; k++) {
         char pname[64];
         https_port_name(s->certs[k].secret, pname);
@@ -223,7 +224,7 @@ int conv_render_gateways(conv *c)
         else
             list[n++] = g;
     }
-    qsort(list, n, sizeof *list, cmp_grp_ns);
+    mp_sort(list, n, sizeof *list, cmp_grp_ns);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
         size_t j = i;

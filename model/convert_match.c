@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/sort.h"
 
 bool conv_same_path(const char *a, const char *b)
 {
@@ -109,7 +110,7 @@ void conv_order_routes(conv *c, hostgrp *g)
     dedup(c, g);
     for (size_t i = 0; i < g->nr; i++)
         sort_keys(g, &g->r[i]);
-    qsort(g->r, g->nr, sizeof *g->r, rspec_cmp);
+    mp_sort(g->r, g->nr, sizeof *g->r, rspec_cmp);
 }
 
 doc_node *conv_uri_match(const char *kind, const char *value)

@@ -11,6 +11,7 @@
 #include "model/istio.h"
 #include "model/kobj.h"
 #include "model/strbuf.h"
+#include "model/sort.h"
 
 int conv_push_obj(convert_plan *p, doc_node *o)
 {
@@ -55,7 +56,7 @@ int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
         return -1;
     for (size_t i = 0; i < n; i++)
         names[i] = src[i]->src;
-    qsort(names, n, sizeof *names, cmp_str);
+    mp_sort(names, n, sizeof *names, cmp_str);
     strbuf sb;
     strbuf_init(&sb);
     for (size_t i = 0; i < n; i++) {
@@ -115,7 +116,7 @@ static void sort_warnings(mp_warnings *w)
         return;
     for (size_t i = 0; i < w->len; i++)
         s[i] = (warn_slot){w->items[i], i};
-    qsort(s, w->len, sizeof *s, warn_cmp);
+    mp_sort(s, w->len, sizeof *s, warn_cmp);
     for (size_t i = 0; i < w->len; i++)
         w->items[i] = s[i].w;
     free(s);
@@ -125,6 +126,6 @@ void conv_sort_output(convert_plan *p)
 {
     for (size_t i = 0; i < p->n; i++)
         istio_canonical_order(p->objs[i]);
-    qsort(p->objs, p->n, sizeof *p->objs, obj_cmp);
+    mp_sort(p->objs, p->n, sizeof *p->objs, obj_cmp);
     sort_warnings(&p->w);
 }

@@ -10,6 +10,7 @@
 
 #include "model/convert_int.h"
 #include "model/istio.h"
+#include "model/sort.h"
 
 /* ---- DestinationRules ---------------------------------------------------------- */
 
@@ -141,7 +142,7 @@ static int cmp_port(const void *a, const void *b)
  * port is unknown. */
 static int dr_ports(doc_node *tp, dr_entry *d)
 {
-    qsort(d->p, d->np, sizeof *d->p, cmp_port);
+    mp_sort(d->p, d->np, sizeof *d->p, cmp_port);
     for (size_t p = 0; p < d->np; p++) {
         if (!d->p[p].port) { /* port unknown: the whole service */
             dr_fill(tp, &d->p[p]);

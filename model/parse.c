@@ -67,7 +67,7 @@ typedef struct {
     int doc_index;
     anchor *anchors;
     size_t nanchors, capanchors;
-    size_t nodes;
+    size_t alias_nodes;
     mp_err *err;
 } yreader;
 
@@ -286,8 +286,8 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
             rc = yfail(r, &ev->start_mark, "alias to an unknown anchor");
             break;
         }
-        r->nodes += count_nodes(target);
-        if (r->nodes > DOC_MAX_NODES) {
+        r->alias_nodes += count_nodes(target);
+        if (r->alias_nodes > DOC_MAX_ALIAS_NODES) {
             rc = yfail(r, &ev->start_mark, "aliases expand to too many nodes");
             break;
         }
@@ -313,7 +313,6 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
     if (n) {
         n->line = (int)ev->start_mark.line + 1;
         n->col = (int)ev->start_mark.column + 1;
-        r->nodes++;
     }
 done:
     yaml_event_delete(ev);

@@ -28,7 +28,9 @@ doc_node *doc_list_take(doc_list *l, size_t i); /* leaves NULL behind */
 
 /* Limits guard against hostile input (billion laughs, huge objects). */
 #define DOC_MAX_DEPTH 256
-#define DOC_MAX_NODES 5000000u
+/* Nodes that aliases may add to one stream by copying their anchor: legit
+ * manifests use a few small anchors, a YAML bomb needs millions. */
+#define DOC_MAX_ALIAS_NODES 1000000u
 
 /* Parses YAML (one or more documents) and appends the trees to out.
  * name is used in error messages only ("web.yaml", "-", "<api>").

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/kobj.h"
+#include "model/sort.h"
 
 typedef struct entry {
     store_obj pub; /* first: a store_obj * is an entry * */
@@ -318,7 +319,7 @@ size_t store_list(const mp_store *st, const char *kind, const char *ns, const st
         free(v);
         return 0;
     }
-    qsort(v, c, sizeof *v, cmp_obj);
+    mp_sort(v, c, sizeof *v, cmp_obj);
     *out = v;
     return c;
 }
@@ -549,7 +550,7 @@ static int collect_tenants(mp_store *st)
         if (ns)
             v[c++].ns = ns;
     }
-    qsort(v, c, sizeof *v, cmp_tenant);
+    mp_sort(v, c, sizeof *v, cmp_tenant);
     size_t u = 0;
     for (size_t i = 0; i < c; i++)
         if (!u || strcmp(v[u - 1].ns, v[i].ns) != 0)
