@@ -1,4 +1,12 @@
-/* snippet.c - translate header one-liners of nginx snippets (see snippet.h). */
+/* snippet.c - translate header one-liners of nginx snippets (see snippet.h).
+ *
+ * The text is read with nginx's own token rules (ngx_conf_read_token): a
+ * statement ends at ';', a '{' opens a block that runs to its matching '}',
+ * quotes ("..." or '...', only at the start of a word) hide ';', braces and
+ * blanks, '#' at the start of a word comments out the rest of the line, and
+ * "${name}" is part of a word. A block (if, location, limit_except...) is
+ * conditional or changes the context, so it is reported as one unit and
+ * nothing inside it is translated. */
 #include "model/snippet.h"
 
 #include <ctype.h>
@@ -7,79 +15,182 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_WORDS 8
+typedef enum { T_END, T_WORD, T_SEMI, T_OPEN, T_CLOSE } tok_kind;
 
 typedef struct {
-    char *w[MAX_WORDS];
-    size_t n;
-    bool block; /* the statement opened or closed a { } block */
+    char **w; /* unquoted words */
+    size_t n, cap;
+    const char *start, *end; /* source of the words */
+    const char *term;        /* source of the token that ended the statement */
+    bool oom;
 } stmt;
 
-static void stmt_free(stmt *s)
+static void stmt_clear(stmt *s)
 {
     for (size_t i = 0; i < s->n; i++)
         free(s->w[i]);
     s->n = 0;
+    s->start = s->end = s->term = NULL;
 }
 
-/* Reads one statement (up to ';', '{' or '}') from *p into words, honouring
- * single and double quotes. Returns false at the end of input. */
-static bool next_stmt(const char **p, stmt *s, strbuf *raw)
+static void stmt_free(stmt *s)
+{
+    stmt_clear(s);
+    free(s->w);
+}
+
+static void stmt_push(stmt *s, strbuf *word)
+{
+    char *w = strbuf_detach(word, NULL);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        char **nw = realloc(s->w, cap * sizeof *nw);
+        if (!nw) {
+            free(w);
+            s->oom = true;
+            return;
+        }
+        s->w = nw;
+        s->cap = cap;
+    }
+    if (!w)
+        s->oom = true;
+    else
+        s->w[s->n++] = w;
+}
+
+static bool blank(char c)
+{
+    return isspace((unsigned char)c);
+}
+
+/* The rest of a word after its first character; a quoted start runs to the
+ * closing quote (a backslash escapes the next character). Lenient where
+ * nginx would reject the file: text glued to a closing quote continues the
+ * word ('a')). */
+static const char *scan_word(const char *c, strbuf *w)
+{
+    if (*c == '"' || *c == '\'') {
+        char q = *c++;
+        while (*c && *c != q) {
+            if (*c == '\\' && c[1])
+                c++;
+            strbuf_putc(w, *c++);
+        }
+        if (*c)
+            c++;
+    }
+    while (*c && !blank(*c) && *c != ';' && *c != '{') {
+        if (*c == '$' && c[1] == '{') { /* ${name}: the brace is the variable's */
+            while (*c && *c != '}')
+                strbuf_putc(w, *c++);
+            if (!*c)
+                break;
+        } else if (*c == '\\' && c[1]) {
+            c++;
+        }
+        strbuf_putc(w, *c++);
+    }
+    return c;
+}
+
+/* Next token from *p; a word's unquoted text goes to w (reset first).
+ * *start / *end: the token's source. */
+static tok_kind next_tok(const char **p, strbuf *w, const char **start, const char **end)
 {
     const char *c = *p;
-    memset(s, 0, sizeof *s);
-    while (*c && (isspace((unsigned char)*c) || *c == ';'))
-        c++;
-    if (!*c)
-        return false;
-    const char *start = c;
-    strbuf word;
-    strbuf_init(&word);
-    bool in_word = false;
-    while (*c && *c != ';') {
-        if (*c == '{' || *c == '}') {
-            s->block = true;
+    for (;;) {
+        while (blank(*c))
             c++;
-            continue;
-        }
-        if (*c == '"' || *c == '\'') {
-            char q = *c++;
-            in_word = true;
-            while (*c && *c != q) {
-                if (*c == '\\' && c[1])
-                    c++;
-                strbuf_putc(&word, *c++);
-            }
-            if (*c)
-                c++;
-            continue;
-        }
-        if (*c == '#') { /* comment to end of line */
-            while (*c && *c != '\n')
-                c++;
-            continue;
-        }
-        if (isspace((unsigned char)*c)) {
-            if (in_word && s->n < MAX_WORDS)
-                s->w[s->n++] = strbuf_detach(&word, NULL);
-            strbuf_reset(&word);
-            in_word = false;
+        if (*c != '#')
+            break;
+        while (*c && *c != '\n')
             c++;
-            continue;
-        }
-        in_word = true;
-        strbuf_putc(&word, *c++);
     }
-    if (in_word && s->n < MAX_WORDS)
-        s->w[s->n++] = strbuf_detach(&word, NULL);
-    strbuf_free(&word);
-    strbuf_reset(raw);
-    const char *end = c;
-    while (end > start && isspace((unsigned char)end[-1]))
-        end--;
-    strbuf_append(raw, start, (size_t)(end - start));
-    *p = c;
-    return true;
+    *start = c;
+    tok_kind k = T_WORD;
+    switch (*c) {
+    case 0:
+        k = T_END;
+        break;
+    case ';':
+        k = T_SEMI;
+        c++;
+        break;
+    case '{':
+        k = T_OPEN;
+        c++;
+        break;
+    case '}':
+        k = T_CLOSE;
+        c++;
+        break;
+    default:
+        strbuf_reset(w);
+        c = scan_word(c, w);
+    }
+    *p = *end = c;
+    return k;
+}
+
+/* Reads the words of one statement; returns the token that ends it
+ * (';', '{', '}' or the end of the text). */
+static tok_kind read_stmt(const char **p, stmt *s, strbuf *word)
+{
+    for (;;) {
+        const char *ts, *te;
+        tok_kind k = next_tok(p, word, &ts, &te);
+        if (k != T_WORD) {
+            s->term = ts;
+            return k;
+        }
+        if (!s->n)
+            s->start = ts;
+        s->end = te;
+        stmt_push(s, word);
+    }
+}
+
+/* After a '{': moves *p past its matching '}' (or to the end). */
+static void skip_block(const char **p, strbuf *word)
+{
+    int depth = 1;
+    while (depth > 0) {
+        const char *ts, *te;
+        tok_kind k = next_tok(p, word, &ts, &te);
+        if (k == T_END)
+            return;
+        depth += (k == T_OPEN) - (k == T_CLOSE);
+    }
+}
+
+/* Appends the source from start to end on one line: tokens keep their text,
+ * a run of blanks or comments becomes one space, and a ';' is followed by a
+ * space, so "{return 403;}" reads "{return 403; }". */
+static void render(strbuf *out, const char *start, const char *end, strbuf *word)
+{
+    const char *p = start, *prev_end = NULL;
+    tok_kind prev = T_END;
+    for (;;) {
+        const char *ts, *te;
+        tok_kind k = next_tok(&p, word, &ts, &te);
+        if (k == T_END || ts >= end)
+            return;
+        if (prev_end && (ts > prev_end || prev == T_SEMI))
+            strbuf_putc(out, ' ');
+        for (const char *c = ts; c < te; c++)
+            strbuf_putc(out, blank(*c) ? ' ' : *c); /* newlines inside quotes */
+        prev = k;
+        prev_end = te;
+    }
+}
+
+static void report(snippet_result *r, const char *start, const char *end, strbuf *word)
+{
+    r->untranslated++;
+    if (r->rest.len)
+        strbuf_puts(&r->rest, "; ");
+    render(&r->rest, start, end, word);
 }
 
 static bool valid_header_name(const char *s)
@@ -109,21 +220,6 @@ static int seq_put(doc_node **seq, const char *v)
     return doc_seq_push(*seq, doc_str_new(v));
 }
 
-/* "K: V" -> name K, value V (trimmed). */
-static bool split_kv(const char *s, char *name, size_t n, const char **value)
-{
-    const char *colon = strchr(s, ':');
-    if (!colon || (size_t)(colon - s) >= n)
-        return false;
-    memcpy(name, s, (size_t)(colon - s));
-    name[colon - s] = 0;
-    const char *v = colon + 1;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    *value = v;
-    return valid_header_name(name);
-}
-
 static const char *const ignored_directives[] = {
     "client_header_buffer_size",
     "large_client_header_buffers",
@@ -145,6 +241,21 @@ static bool is_ignored(const char *d)
         if (!strcmp(d, ignored_directives[i]))
             return true;
     return false;
+}
+
+/* "K: V" -> name K, value V (trimmed). */
+static bool split_kv(const char *s, char *name, size_t n, const char **value)
+{
+    const char *colon = strchr(s, ':');
+    if (!colon || (size_t)(colon - s) >= n)
+        return false;
+    memcpy(name, s, (size_t)(colon - s));
+    name[colon - s] = 0;
+    const char *v = colon + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    *value = v;
+    return valid_header_name(name);
 }
 
 /* kv list arguments ("K: V" each) into map; false when one is not plain. */
@@ -204,41 +315,51 @@ static int translate(const stmt *s, hdr_mods *h, bool *ok)
     return map_put(add ? &h->resp_add : &h->req_set, s->w[1], s->w[2]);
 }
 
+/* A statement outside any block. */
+static int simple(const stmt *s, hdr_mods *h, snippet_result *r, strbuf *word)
+{
+    bool ok = false;
+    int rc = 0;
+    if (is_ignored(s->w[0]))
+        r->ignored++;
+    else if ((rc = translate(s, h, &ok)) == 0 && ok)
+        r->translated++;
+    else if (rc == 0)
+        report(r, s->start, s->end, word);
+    return rc;
+}
+
 int snippet_translate(const char *snippet, hdr_mods *h, snippet_result *r)
 {
     memset(r, 0, sizeof *r);
     strbuf_init(&r->rest);
-    strbuf raw;
-    strbuf_init(&raw);
+    strbuf word;
+    strbuf_init(&word);
     const char *p = snippet ? snippet : "";
-    stmt s;
+    stmt s = {0};
     int rc = 0;
-    int depth = 0;
-    while (rc == 0 && next_stmt(&p, &s, &raw)) {
-        bool ok = false;
-        /* A directive inside a block (if, location) is conditional: never
-         * translate it into an unconditional header change. */
-        bool in_block = depth > 0 || s.block;
-        for (const char *c = raw.buf; c && *c; c++)
-            depth += (*c == '{') - (*c == '}');
-        if (s.n == 0 && !s.block) {
-            stmt_free(&s);
+    for (tok_kind k = T_SEMI; rc == 0 && k != T_END && !s.oom;) {
+        stmt_clear(&s);
+        k = read_stmt(&p, &s, &word);
+        if (k == T_OPEN) {
+            const char *from = s.n ? s.start : s.term;
+            skip_block(&p, &word);
+            report(r, from, p, &word);
             continue;
         }
-        if (!in_block && s.n && is_ignored(s.w[0])) {
-            r->ignored++;
-        } else if (!in_block && s.n && (rc = translate(&s, h, &ok)) == 0 && ok) {
-            r->translated++;
-        } else if (raw.len) {
-            r->untranslated += s.n > 0; /* a lone "}" closes, it is not a directive */
-            if (r->rest.len)
-                strbuf_puts(&r->rest, "; ");
-            strbuf_append(&r->rest, raw.buf, raw.len);
+        if (s.n)
+            rc = simple(&s, h, r, &word);
+        if (k == T_CLOSE) {
+            /* It closes the location the snippet sits in: what follows
+             * lands in the server block, none of it is this route's. */
+            report(r, s.term, s.term + strlen(s.term), &word);
+            break;
         }
-        stmt_free(&s);
     }
-    strbuf_free(&raw);
-    return rc || r->rest.oom ? -1 : 0;
+    bool oom = s.oom || word.oom || r->rest.oom;
+    stmt_free(&s);
+    strbuf_free(&word);
+    return rc || oom ? -1 : 0;
 }
 
 void snippet_result_free(snippet_result *r)

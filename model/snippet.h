@@ -14,6 +14,9 @@
  * Buffer tuning (client_header_buffer_size, proxy_buffer_size, ...) has no
  * Istio meaning and is ignored. Everything else, and any value holding an
  * nginx variable ($...), is left untranslated and listed for the warning.
+ * The text is split as nginx splits it: statements end at ';', a { } block
+ * (if, location, ...) is one untranslated unit whatever it holds, quotes
+ * hide ';' and braces.
  */
 #ifndef MESHPANEL_SNIPPET_H
 #define MESHPANEL_SNIPPET_H
@@ -27,7 +30,9 @@ typedef struct {
     size_t translated;
     size_t ignored;
     size_t untranslated;
-    strbuf rest; /* "if ($x) {...; return 403" ... the untranslated directives, "; "-joined */
+    /* the untranslated statements and blocks, "; "-joined, each on one line:
+     * "set $a 1; if ($x) {return 403; }" */
+    strbuf rest;
 } snippet_result;
 
 /* Translates snippet into h (maps created on demand). r must be freed with

@@ -1,0 +1,162 @@
+/* test_snippet.c - docs/conversion.md §13 "Snippets": model/snippet.c reads nginx
+ * snippet text as nginx does (statements end at ';', blocks are one unit, quotes
+ * hide ';' and braces) and translates only unconditional header one-liners. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/snippet.h"
+
+typedef struct {
+    hdr_mods h;
+    snippet_result r;
+} run;
+
+static void run_free(run *x)
+{
+    doc_node **all[] = {&x->h.req_set,  &x->h.req_add,  &x->h.req_remove,
+                        &x->h.resp_set, &x->h.resp_add, &x->h.resp_remove};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        doc_free(*all[i]);
+    snippet_result_free(&x->r);
+}
+
+static run tr(const char *snippet)
+{
+    run x;
+    memset(&x, 0, sizeof x);
+    ck_assert_int_eq(snippet_translate(snippet, &x.h, &x.r), 0);
+    /* one line per warning, whatever the snippet's layout */
+    if (x.r.rest.buf)
+        ck_assert_msg(!strpbrk(x.r.rest.buf, "\n\r\t"), "raw whitespace in \"%s\"", x.r.rest.buf);
+    return x;
+}
+
+static const char *map_str(const doc_node *map, const char *k)
+{
+    const doc_node *v = map ? doc_get(map, k) : NULL;
+    return v ? doc_str(v) : NULL;
+}
+
+/* The seq holds exactly these names, in order (NULL-ended). */
+static void ck_seq(const doc_node *seq, ...)
+{
+    va_list ap;
+    va_start(ap, seq);
+    size_t i = 0;
+    for (const char *want; (want = va_arg(ap, const char *)); i++) {
+        ck_assert_msg(seq && i < seq->len, "missing %s", want);
+        ck_assert_str_eq(doc_str(doc_at(seq, i)), want);
+    }
+    va_end(ap);
+    ck_assert_uint_eq(seq ? seq->len : 0, i);
+}
+
+static const char *rest(const run *x)
+{
+    return x->r.rest.buf ? x->r.rest.buf : "";
+}
+
+/* Sealos' terminal controller (2024-10 .. 2025-11): the Authorization scrub
+ * follows three one-line if blocks and must still be translated. */
+START_TEST(directive_after_if_blocks)
+{
+    run x = tr("set $flag 0;\n"
+               "if ($http_upgrade = 'websocket') {set $flag \"${flag}1\";}\n"
+               "if ($http_sec_fetch_site !~ 'same-(site|origin)') {set $flag \"${flag}2\";}\n"
+               "if ($flag = '012') {return 403;}\n"
+               "proxy_set_header Authorization \"\";\n"
+               "proxy_set_header X-Sealos-Terminal-Secret \"1\";\n");
+    ck_seq(x.h.req_remove, "Authorization", NULL);
+    ck_assert_str_eq(map_str(x.h.req_set, "X-Sealos-Terminal-Secret"), "1");
+    ck_assert_uint_eq(x.r.translated, 2);
+    ck_assert_uint_eq(x.r.untranslated, 4); /* set + three blocks, each block one unit */
+    ck_assert_str_eq(rest(&x), "set $flag 0; if ($http_upgrade = 'websocket') {set $flag "
+                               "\"${flag}1\"; }; if ($http_sec_fetch_site !~ "
+                               "'same-(site|origin)') {set $flag \"${flag}2\"; }; if ($flag = "
+                               "'012') {return 403; }");
+    run_free(&x);
+}
+END_TEST
+
+START_TEST(blocks_are_one_unit)
+{
+    /* multi-line block, nested block: one line each, nothing inside translated */
+    run x = tr("location /x {\n"
+               "    if ($a) {\n"
+               "        more_set_headers \"X-In: 1\";\n"
+               "    }\n"
+               "    add_header X-In2 v;\n"
+               "}\n"
+               "add_header X-Out v;\n");
+    ck_assert_ptr_null(x.h.resp_set);
+    ck_assert_ptr_nonnull(x.h.resp_add);
+    ck_assert_ptr_null(map_str(x.h.resp_add, "X-In2"));
+    ck_assert_str_eq(map_str(x.h.resp_add, "X-Out"), "v");
+    ck_assert_uint_eq(x.r.translated, 1);
+    ck_assert_uint_eq(x.r.untranslated, 1);
+    ck_assert_str_eq(rest(&x), "location /x { if ($a) { more_set_headers \"X-In: 1\"; } "
+                               "add_header X-In2 v; }");
+    run_free(&x);
+
+    /* a block never closed swallows the rest, as nginx would read it */
+    x = tr("if ($a) { return 403;\nadd_header X-After v;");
+    ck_assert_ptr_null(x.h.resp_add);
+    ck_assert_uint_eq(x.r.untranslated, 1);
+    run_free(&x);
+
+    /* a '}' closing the surrounding location: what follows is not the
+     * route's any more, so nothing after it is translated */
+    x = tr("add_header X-Before v;\n}\nlocation /evil {\nadd_header X-After v;\n");
+    ck_assert_str_eq(map_str(x.h.resp_add, "X-Before"), "v");
+    ck_assert_ptr_null(map_str(x.h.resp_add, "X-After"));
+    ck_assert_uint_eq(x.r.translated, 1);
+    ck_assert_uint_eq(x.r.untranslated, 1);
+    ck_assert_str_eq(rest(&x), "} location /evil { add_header X-After v;");
+    run_free(&x);
+}
+END_TEST
+
+START_TEST(quotes_and_comments)
+{
+    /* ';' and braces inside quotes belong to the value */
+    run x = tr("more_set_headers \"X-A: a; b {c}\";\n"
+               "add_header X-B 'x;y';\n"
+               "# add_header X-Commented v;\n"
+               "add_header X-C v; # trailing comment\n");
+    ck_assert_str_eq(map_str(x.h.resp_set, "X-A"), "a; b {c}");
+    ck_assert_str_eq(map_str(x.h.resp_add, "X-B"), "x;y");
+    ck_assert_ptr_null(map_str(x.h.resp_add, "X-Commented"));
+    ck_assert_str_eq(map_str(x.h.resp_add, "X-C"), "v");
+    ck_assert_uint_eq(x.r.translated, 3);
+    ck_assert_uint_eq(x.r.untranslated, 0);
+    run_free(&x);
+
+    /* a value spanning lines is still reported on one line */
+    x = tr("return 200 \"a\nb\";");
+    ck_assert_uint_eq(x.r.untranslated, 1);
+    ck_assert_str_eq(rest(&x), "return 200 \"a b\"");
+    run_free(&x);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("snippet");
+    TCase *tc = tcase_create("snippet");
+    tcase_add_test(tc, directive_after_if_blocks);
+    tcase_add_test(tc, blocks_are_one_unit);
+    tcase_add_test(tc, quotes_and_comments);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
