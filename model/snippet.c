@@ -193,9 +193,11 @@ static void report(snippet_result *r, const char *start, const char *end, strbuf
     render(&r->rest, start, end, word);
 }
 
+/* An HTTP header name as nginx and Envoy both take it literally (no
+ * wildcard, not an option like -s). */
 static bool valid_header_name(const char *s)
 {
-    if (!s || !*s)
+    if (!s || !*s || *s == '-')
         return false;
     for (; *s; s++)
         if (!(isalnum((unsigned char)*s) || *s == '-' || *s == '_'))
@@ -243,47 +245,41 @@ static bool is_ignored(const char *d)
     return false;
 }
 
-/* "K: V" -> name K, value V (trimmed). */
-static bool split_kv(const char *s, char *name, size_t n, const char **value)
+/* A headers-more argument, split as headers-more does it: the name ends at
+ * ':' or a blank, the value starts after the ':'s and blanks that follow
+ * ("Name: value", "Name:", "Name"). */
+static bool more_arg(const char *arg, char *name, size_t n, const char **value)
 {
-    const char *colon = strchr(s, ':');
-    if (!colon || (size_t)(colon - s) >= n)
+    while (blank(*arg))
+        arg++;
+    size_t len = strcspn(arg, ": \t\r\n\f\v");
+    if (!len || len >= n)
         return false;
-    memcpy(name, s, (size_t)(colon - s));
-    name[colon - s] = 0;
-    const char *v = colon + 1;
-    while (*v == ' ' || *v == '\t')
+    memcpy(name, arg, len);
+    name[len] = 0;
+    const char *v = arg + len;
+    while (*v == ':' || blank(*v))
         v++;
     *value = v;
     return valid_header_name(name);
 }
 
-/* kv list arguments ("K: V" each) into map; false when one is not plain. */
-static int put_kv_args(const stmt *s, size_t from, doc_node **map, bool *ok)
+/* more_set_headers / more_clear_headers and their _input_ twins. An empty
+ * value clears (headers-more), as does every argument of a clear. Options
+ * (-s status, -t type, -r) make the change conditional, a wildcard name has
+ * no Envoy form, a value with a variable no static one: the directive is
+ * then left whole, so it is checked before anything is applied. */
+static int more_headers(const stmt *s, bool clear, doc_node **set, doc_node **remove, bool *ok)
 {
-    *ok = s->n > from;
-    for (size_t i = from; i < s->n && *ok; i++) {
-        char name[128];
-        const char *v;
-        if (s->w[i][0] == '-' || !split_kv(s->w[i], name, sizeof name, &v) || strchr(v, '$')) {
-            *ok = false;
-            break;
-        }
-        if (map_put(map, name, v) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int put_name_args(const stmt *s, doc_node **seq, bool *ok)
-{
+    char name[128];
+    const char *v;
     *ok = s->n > 1;
+    for (size_t i = 1; i < s->n && *ok; i++)
+        *ok = more_arg(s->w[i], name, sizeof name, &v) && (clear || !strchr(v, '$'));
     for (size_t i = 1; i < s->n && *ok; i++) {
-        if (!valid_header_name(s->w[i])) {
-            *ok = false;
-            break;
-        }
-        if (seq_put(seq, s->w[i]) < 0)
+        more_arg(s->w[i], name, sizeof name, &v);
+        int rc = clear || !*v ? seq_put(remove, name) : map_put(set, name, v);
+        if (rc < 0)
             return -1;
     }
     return 0;
@@ -295,13 +291,19 @@ static int translate(const stmt *s, hdr_mods *h, bool *ok)
     const char *d = s->w[0];
     *ok = false;
     if (!strcmp(d, "more_set_headers"))
-        return put_kv_args(s, 1, &h->resp_set, ok);
+        return more_headers(s, false, &h->resp_set, &h->resp_remove, ok);
+    if (!strcmp(d, "more_clear_headers"))
+        return more_headers(s, true, &h->resp_set, &h->resp_remove, ok);
     if (!strcmp(d, "more_set_input_headers"))
-        return put_kv_args(s, 1, &h->req_set, ok);
-    if (!strcmp(d, "more_clear_headers") || !strcmp(d, "proxy_hide_header"))
-        return put_name_args(s, &h->resp_remove, ok);
+        return more_headers(s, false, &h->req_set, &h->req_remove, ok);
     if (!strcmp(d, "more_clear_input_headers"))
-        return put_name_args(s, &h->req_remove, ok);
+        return more_headers(s, true, &h->req_set, &h->req_remove, ok);
+    if (!strcmp(d, "proxy_hide_header")) {
+        if (s->n != 2 || !valid_header_name(s->w[1]))
+            return 0;
+        *ok = true;
+        return seq_put(&h->resp_remove, s->w[1]);
+    }
     bool add = !strcmp(d, "add_header");
     bool set = !strcmp(d, "proxy_set_header");
     if (!add && !set)

@@ -4,8 +4,8 @@
  * configuration-snippet / server-snippet hold raw nginx directives. A few
  * common ones only set or remove headers and translate to VirtualService
  * http[].headers:
- *   more_set_headers "K: V"         -> headers.response.set
- *   more_clear_headers K            -> headers.response.remove
+ *   more_set_headers "K: V"         -> headers.response.set ("K:", K -> remove)
+ *   more_clear_headers K ["K:" ...] -> headers.response.remove
  *   add_header K V [always]         -> headers.response.add
  *   proxy_hide_header K             -> headers.response.remove
  *   proxy_set_header K V            -> headers.request.set ("" -> remove)
@@ -13,7 +13,8 @@
  *   more_clear_input_headers K      -> headers.request.remove
  * Buffer tuning (client_header_buffer_size, proxy_buffer_size, ...) has no
  * Istio meaning and is ignored. Everything else, and any value holding an
- * nginx variable ($...), is left untranslated and listed for the warning.
+ * nginx variable ($...), a wildcard name (X-*) or a -s/-t/-r option, is left
+ * untranslated and listed for the warning.
  * The text is split as nginx splits it: statements end at ';', a { } block
  * (if, location, ...) is one untranslated unit whatever it holds, quotes
  * hide ';' and braces.

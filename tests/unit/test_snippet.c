@@ -141,6 +141,58 @@ START_TEST(quotes_and_comments)
 }
 END_TEST
 
+START_TEST(more_clear_headers_forms)
+{
+    /* Sealos' adminer controller writes the "Name:" form */
+    run x = tr("more_clear_headers \"X-Frame-Options:\";");
+    ck_seq(x.h.resp_remove, "X-Frame-Options", NULL);
+    ck_assert_uint_eq(x.r.translated, 1);
+    ck_assert_uint_eq(x.r.untranslated, 0);
+    run_free(&x);
+
+    /* several names in one directive; headers-more ignores a value here */
+    x = tr("more_clear_headers X-A 'X-B:' \"X-C: ignored\" 'X-D :';");
+    ck_seq(x.h.resp_remove, "X-A", "X-B", "X-C", "X-D", NULL);
+    ck_assert_uint_eq(x.r.translated, 1);
+    run_free(&x);
+
+    x = tr("more_clear_input_headers \"Authorization:\" Cookie;");
+    ck_seq(x.h.req_remove, "Authorization", "Cookie", NULL);
+    run_free(&x);
+
+    /* more_set_headers "Name:" and "Name" clear the header (headers-more) */
+    x = tr("more_set_headers \"Server:\" X-Powered-By \"X-Keep: 1\";");
+    ck_seq(x.h.resp_remove, "Server", "X-Powered-By", NULL);
+    ck_assert_str_eq(map_str(x.h.resp_set, "X-Keep"), "1");
+    ck_assert_ptr_null(map_str(x.h.resp_set, "Server"));
+    run_free(&x);
+}
+END_TEST
+
+START_TEST(more_clear_headers_untranslatable)
+{
+    /* Envoy removes exact names only: a wildcard is reported, and the whole
+     * directive stays untranslated (no half-applied directive) */
+    const char *cases[] = {
+        "more_clear_headers 'X-Hidden-*';",
+        "more_clear_headers X-A 'X-Hidden-*';",
+        "more_clear_headers -s 404 X-A;",         /* only for some statuses */
+        "more_clear_headers -t 'text/html' X-A;", /* only for some types */
+        "more_set_headers -s 404 'X-A: b';",
+        "more_set_input_headers -r 'X-A: b';", /* only when present */
+        "more_clear_headers \"\";",
+        "more_set_headers \"X-A: $host\";",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run x = tr(cases[i]);
+        ck_assert_msg(!x.h.resp_remove && !x.h.resp_set && !x.h.req_set, "%s translated", cases[i]);
+        ck_assert_uint_eq(x.r.translated, 0);
+        ck_assert_uint_eq(x.r.untranslated, 1);
+        run_free(&x);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("snippet");
@@ -148,6 +200,8 @@ static Suite *suite(void)
     tcase_add_test(tc, directive_after_if_blocks);
     tcase_add_test(tc, blocks_are_one_unit);
     tcase_add_test(tc, quotes_and_comments);
+    tcase_add_test(tc, more_clear_headers_forms);
+    tcase_add_test(tc, more_clear_headers_untranslatable);
     suite_add_tcase(s, tc);
     return s;
 }
