@@ -53,10 +53,13 @@ static int rspec_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* The nginx location a route becomes. A trailing '/' folds only for Prefix
+ * (/p and /p/ give the same pair of locations); an ImplementationSpecific
+ * /p/ is another location than /p, which also matches /pX. */
 static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
 {
     size_t l = strlen(r->path);
-    if (!g->regex && r->type != ING_PATH_EXACT)
+    if (!g->regex && r->type == ING_PATH_PREFIX)
         while (l > 1 && r->path[l - 1] == '/')
             l--;
     char t = g->regex                     ? 'R'
@@ -65,6 +68,30 @@ static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
              : r->type == ING_PATH_PREFIX ? 'P'
                                           : 'I';
     snprintf(buf, n, "%c%.*s", t, (int)l, r->path);
+}
+
+/* MP203 on r, naming the route that keeps the location: a path of the same
+ * Ingress, or the Ingress nginx reads first. */
+static void warn_dup(conv *c, const hostgrp *g, const rspec *r, const rspec *first)
+{
+    const char *type = ingress_path_type_name(r->type);
+    if (first->ing != r->ing) {
+        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+                "host %s path %s (%s) is already routed by %s, which nginx reads first "
+                "(older, or as old and first by namespace/name); nginx ignores this one, so does "
+                "the conversion",
+                g->host, r->path, type, first->ing->ref);
+        return;
+    }
+    char where[64];
+    if (first->from_default)
+        snprintf(where, sizeof where, "spec.defaultBackend");
+    else
+        snprintf(where, sizeof where, "spec.rules[%zu].http.paths[%zu]", first->ri, first->pi);
+    mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+            "host %s path %s (%s) is already routed by %s of the same Ingress; nginx keeps the "
+            "first and ignores this one, so does the conversion",
+            g->host, r->path, type, where);
 }
 
 /* Drops routes nginx would never pick: the same location twice (the older
@@ -77,18 +104,16 @@ static void dedup(conv *c, hostgrp *g)
         rspec *r = &g->r[i];
         char ki[600];
         path_key(g, r, ki, sizeof ki);
-        bool dup = false;
-        for (size_t k = 0; k < out && !dup; k++) {
+        const rspec *first = NULL;
+        for (size_t k = 0; k < out && !first; k++) {
             char kk[600];
             path_key(g, &g->r[k], kk, sizeof kk);
-            dup = !strcmp(ki, kk);
+            if (!strcmp(ki, kk))
+                first = &g->r[k];
         }
-        if (dup) {
+        if (first) {
             if (!r->from_default)
-                mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
-                        "host %s path %s (%s) is already routed by an older Ingress; nginx "
-                        "ignores this one, so does the conversion",
-                        g->host, r->path, ingress_path_type_name(r->type));
+                warn_dup(c, g, r, first);
             continue;
         }
         g->r[out++] = *r;

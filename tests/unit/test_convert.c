@@ -95,6 +95,46 @@ START_TEST(duplicate_path_older_wins)
     const mp_warning *w = find_warn(p, "MP203", NULL);
     ck_assert_ptr_nonnull(w);
     ck_assert_str_eq(w->object, "ingress ns-a/aaa-new");
+    ck_assert_msg(strstr(w->message, "already routed by ingress ns-a/zzz-old"), "%s", w->message);
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §3/§4: a trailing '/' folds only for Prefix. ImplementationSpecific /p and
+ * /p/ are two nginx locations (location /p also matches /pX, /p/ does not). */
+START_TEST(impl_specific_trailing_slash_is_another_path)
+{
+    convert_plan *p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
+                                            "ImplementationSpecific /sub/path one 80",
+                                            "ImplementationSpecific /sub/path/ two 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "prefix", NULL), "/sub/path/");
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "two.ns-a.svc.cluster.local");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/sub/path");
+    ck_assert_ptr_null(find_warn(p, "MP203", NULL));
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §3: the same location twice in ONE Ingress: the first path wins, and the
+ * warning says so instead of blaming an "older Ingress" */
+START_TEST(duplicate_path_same_ingress)
+{
+    convert_plan *p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
+                                            "Prefix /x first 80", "Prefix /x/ second 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "first.ns-a.svc.cluster.local");
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-a/web");
+    ck_assert_str_eq(w->field, "spec.rules[0].http.paths[1].backend");
+    ck_assert_ptr_null(strstr(w->message, "older"));
+    ck_assert_msg(strstr(w->message, "spec.rules[0].http.paths[0] of the same Ingress"), "%s",
+                  w->message);
     convert_plan_free(p);
 }
 END_TEST
@@ -575,6 +615,8 @@ static Suite *suite(void)
     tcase_add_test(tc, route_order_longest_match);
     tcase_add_test(tc, exact_path_beats_implied_exact);
     tcase_add_test(tc, duplicate_path_older_wins);
+    tcase_add_test(tc, impl_specific_trailing_slash_is_another_path);
+    tcase_add_test(tc, duplicate_path_same_ingress);
     tcase_add_test(tc, regex_mode_is_host_wide);
     tcase_add_test(tc, regex_invalid_re2_reported);
     tcase_add_test(tc, paused_classes_not_routed);
