@@ -117,7 +117,8 @@ static void warn_secret_ns(conv *c, hostgrp **grps, size_t i)
     for (size_t j = 0; j < i; j++)
         if (grps[j]->secret && !strcmp(grps[j]->secret, g->secret))
             return;
-    mp_warn(&c->plan->w, MPW_TLS_SECRET_NS, MP_SEV_WARNING, g->src[0]->ref, "spec.tls[].secretName",
+    mp_warn(&c->plan->w, MPW_TLS_SECRET_NS, MP_SEV_WARNING, g->secret_ing->ref,
+            "spec.tls[].secretName",
             "credentialName %s is read from the gateway pods' namespace %s, not %s: "
             "copy secret %s/%s to %s (under a name no other tenant uses)",
             g->secret, c->o->gateway_namespace, g->ns, g->ns, g->secret, c->o->gateway_namespace);
@@ -202,7 +203,8 @@ static int cmp_grp_ns(const void *a, const void *b)
 static void shared_notes(conv *c, hostgrp *g)
 {
     if (g->secret || g->force)
-        mp_warn(&c->plan->w, MPW_TLS_SHARED, MP_SEV_INFO, g->src[0]->ref, "spec.tls",
+        mp_warn(&c->plan->w, MPW_TLS_SHARED, MP_SEV_INFO,
+                g->secret ? g->secret_ing->ref : g->src[0]->ref, "spec.tls",
                 "host %s is served by the shared gateway %s: its certificate and HTTPS "
                 "redirect apply%s%s",
                 g->host, c->o->shared_gateway, g->secret ? "; secret not used: " : "",

@@ -197,6 +197,7 @@ void conv_group_tls(conv *c, ing_entry *e)
                 continue; /* a certificate for a host this namespace does not route */
             if (!g->secret) {
                 g->secret = t->secret;
+                g->secret_ing = e;
             } else if (strcmp(g->secret, t->secret)) {
                 mp_warn(w, MPW_TLS_CONFLICT, MP_SEV_WARNING, e->ref, field,
                         "host %s already uses secret %s (older Ingress wins, as in nginx); %s "

@@ -66,6 +66,7 @@ typedef struct {
     size_t nr, cap;
     bool regex, platform;
     const char *secret;
+    ing_entry *secret_ing; /* the Ingress whose spec.tls gave secret */
     bool redirect_yes, redirect_no, force;
     const char *app_root;
     ing_entry *app_root_ing;

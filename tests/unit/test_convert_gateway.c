@@ -1,5 +1,6 @@
 /* test_convert_gateway.c - docs/conversion.md §6: a host whose every route
- * was dropped gets no VirtualService and no Gateway server (MP210). */
+ * was dropped gets no VirtualService and no Gateway server (MP210); the
+ * certificate warnings name the Ingress the certificate came from. */
 #include "convert_helpers.h"
 
 /* true when any server of the tenant Gateway ns/meshpanel-gateway lists host. */
@@ -127,12 +128,48 @@ START_TEST(shared_mode_dropped_host_no_note)
 }
 END_TEST
 
+/* §6: MP302 (and MP303's unused secret) name the Ingress whose spec.tls
+ * gave the host its certificate, not the first Ingress of the host (here
+ * a-admin, first by name, has no tls at all). */
+static const char *tls_split_yaml(void)
+{
+    static char yaml[8192];
+    char *a =
+        ing_yaml("ns-e", "a-admin", "", "portal.example.cn", NULL, "Prefix /admin adm 80", NULL);
+    char *b =
+        ing_yaml("ns-e", "z-root", "", "portal.example.cn", "portal-tls", "Prefix / web 80", NULL);
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a), free(b);
+    return yaml;
+}
+
+START_TEST(secret_warnings_name_the_tls_ingress)
+{
+    convert_plan *p = conv(tls_split_yaml());
+    const mp_warning *w = find_warn(p, "MP302", "portal-tls");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-e/z-root");
+    ck_assert_uint_eq(count_warn(p, "MP302", NULL), 1);
+    convert_plan_free(p);
+
+    convert_opts o;
+    convert_opts_default(&o);
+    o.mode = GW_MODE_SHARED;
+    p = conv_opts(tls_split_yaml(), &o);
+    w = find_warn(p, "MP303", "portal-tls");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-e/z-root");
+    convert_plan_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert_gateway");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, all_regex_invalid_host_left_out);
     tcase_add_test(tc, all_backends_dropped_host_left_out);
+    tcase_add_test(tc, secret_warnings_name_the_tls_ingress);
     tcase_add_test(tc, app_root_keeps_host);
     tcase_add_test(tc, shared_mode_dropped_host_no_note);
     suite_add_tcase(s, tc);
