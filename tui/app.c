@@ -36,6 +36,7 @@
 #define TICK_MS              1000
 #define PAINT_MS             100 /* at most one source-driven repaint per period */
 #define PAINT_LOADING_MS     500 /* ... while the first list is still arriving */
+#define IDLE_SLICE_MS        4   /* idle work between two polls for keys */
 
 typedef struct {
     bool demo;
@@ -298,6 +299,22 @@ static void step_source(ui *u, struct pollfd *fds, int n)
     trace_synced(u);
 }
 
+/* Idle work: fill the row cache's cells before the first filter keystroke
+ * needs them (10,000 rows: tens of ms), in slices so keys stay responsive.
+ * Only once synced: while a list loads, every change discards the cache. */
+static bool idle_pending(ui *u)
+{
+    return source_synced(u->src) && ui_rows_pending(u);
+}
+
+static void idle_work(ui *u)
+{
+    if (!ui_rows_idle(u, IDLE_SLICE_MS) && u->trace && !u->traced_rows) {
+        u->traced_rows = true;
+        trace_event(u->trace, "rows-filled", "rows=%zu", u->nrowcache);
+    }
+}
+
 /* Polls and steps the source until end (monotonic ms), or until it is
  * synced when until_synced. */
 static int pump_until(ui *u, long long end, bool until_synced)
@@ -310,8 +327,12 @@ static int pump_until(ui *u, long long end, bool until_synced)
         int to = source_timeout_ms(u->src, now);
         if (to < 0 || to > end - now)
             to = (int)(end - now);
-        if (poll(fds, (nfds_t)n, to) < 0 && errno != EINTR)
+        bool idle = !until_synced && idle_pending(u);
+        int r = poll(fds, (nfds_t)n, idle ? 0 : to);
+        if (r < 0 && errno != EINTR)
             return -1;
+        if (r == 0 && idle)
+            idle_work(u);
         step_source(u, fds, n);
     }
     return 0;
@@ -385,9 +406,12 @@ static int event_loop(ui *u)
             to = TICK_MS;
         if (wait >= 0 && wait < to)
             to = wait;
-        int r = poll(fds, (nfds_t)n, to);
+        bool idle = idle_pending(u);
+        int r = poll(fds, (nfds_t)n, idle ? 0 : to);
         if (r < 0 && errno != EINTR)
             return mp_errf(NULL, "poll"), 1;
+        if (r == 0 && idle)
+            idle_work(u);
         if (r < 0 || (fds[0].revents & POLLIN)) {
             trace_key_begin(u->trace);
             key = read_keys(u);

@@ -208,6 +208,31 @@ static bool field_hit(const row_filter *f, const char *s)
     return false;
 }
 
+char *filter_fold_join(const char *const *fields, size_t nfields)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < nfields; i++)
+        len += (fields[i] ? strlen(fields[i]) : 0) + 1;
+    char *out = malloc(len), *o = out;
+    for (size_t i = 0; out && i < nfields; i++) {
+        for (const char *p = fields[i]; p && *p; p++)
+            *o++ = (char)fold((unsigned char)*p);
+        *o++ = '\n';
+    }
+    if (out)
+        *o = 0;
+    return out;
+}
+
+bool filter_match_folded(const row_filter *f, const char *const *fields, size_t nfields,
+                         const char *folded, const doc_node *labels)
+{
+    /* a cleaned field holds no newline, so a hit cannot span two fields */
+    if (f->mode == FILTER_TEXT && folded && !strchr(f->needle, '\n'))
+        return (strstr(folded, f->needle) != NULL) != f->negate;
+    return filter_match(f, fields, nfields, labels);
+}
+
 bool filter_match(const row_filter *f, const char *const *fields, size_t nfields,
                   const doc_node *labels)
 {

@@ -222,6 +222,7 @@ void res_row_free(res_row *r)
 {
     for (int c = 0; c < COL_COUNT; c++)
         free(r->cell[c]);
+    free(r->folded);
     memset(r, 0, sizeof *r);
 }
 

@@ -33,6 +33,7 @@ typedef enum {
 typedef struct {
     const store_obj *obj;
     char *cell[COL_COUNT]; /* cleaned; COL_AGE is empty (computed at draw) */
+    char *folded;          /* the cells for the filter (filter_fold_join); may be NULL */
     time_t created;        /* 0 when unknown */
     bool problem;          /* state is a problem (conflict, no gateway) */
     bool dim;              /* paused or migrated: not routed */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void ui_data_changed(ui *u)
 {
@@ -71,8 +72,12 @@ static void rows_free(ui *u)
     free(u->rowcache);
     u->rowcache = NULL;
     u->nrowcache = 0;
+    u->rows_idle = 0;
 }
 
+/* Rebuilding the cache only lists and sorts the objects; a row's cells are
+ * filled when first needed (the selected tenant's rows, the filter) or in
+ * idle time, so the first paint of 10,000 Ingresses fills five rows. */
 const res_row *ui_rows(ui *u, size_t *n)
 {
     unsigned long long g = store_generation(u->store);
@@ -87,22 +92,63 @@ const res_row *ui_rows(ui *u, size_t *n)
         c = 0;
     u->rowcache = c ? calloc(c, sizeof *u->rowcache) : NULL;
     for (size_t i = 0; u->rowcache && i < c; i++)
-        if (res_row_fill(&u->rowcache[u->nrowcache], u->store, objs[i]) == 0)
-            u->nrowcache++;
+        u->rowcache[u->nrowcache++].obj = objs[i];
     free(objs);
     u->rowcache_gen = g;
     *n = u->nrowcache;
     return u->rowcache;
 }
 
-bool ui_row_matches(const ui *u, const res_row *r)
+const res_row *ui_row_cells(ui *u, const res_row *r)
+{
+    if (r->cell[COL_KIND])
+        return r;
+    res_row *w = &u->rowcache[r - u->rowcache];
+    const store_obj *obj = w->obj;
+    if (res_row_fill(w, u->store, obj) < 0) {
+        w->obj = obj; /* out of memory: stays unfilled, shown nowhere */
+        return NULL;
+    }
+    w->folded = filter_fold_join((const char *const *)w->cell, COL_COUNT);
+    return r;
+}
+
+static long long mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Only a current cache: views point into it, so replacing it is left to
+ * their rebuild at the next paint. */
+bool ui_rows_pending(const ui *u)
+{
+    return u->rowcache && u->rowcache_gen == store_generation(u->store) &&
+           u->rows_idle < u->nrowcache;
+}
+
+bool ui_rows_idle(ui *u, int budget_ms)
+{
+    long long end = mono_us() + budget_ms * 1000LL;
+    while (ui_rows_pending(u)) {
+        ui_row_cells(u, &u->rowcache[u->rows_idle++]);
+        if (!(u->rows_idle & 63) && mono_us() >= end)
+            break;
+    }
+    return ui_rows_pending(u);
+}
+
+bool ui_row_matches(ui *u, const res_row *r)
 {
     if (!filter_active(&u->flt))
         return true;
+    if (!ui_row_cells(u, r))
+        return false;
     /* the labels lookup is a third of a text filter's cost: only when used */
     const doc_node *labels =
         u->flt.mode == FILTER_LABELS ? doc_getv(r->obj->doc, "metadata", "labels", NULL) : NULL;
-    return filter_match(&u->flt, (const char *const *)r->cell, COL_COUNT, labels);
+    return filter_match_folded(&u->flt, (const char *const *)r->cell, COL_COUNT, r->folded, labels);
 }
 
 view *ui_focused_view(ui *u)

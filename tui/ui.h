@@ -122,14 +122,16 @@ struct ui {
     unsigned long long data_gen, sel_gen, detail_gen;
     unsigned long long store_gen_seen;
 
-    /* One row per Ingress/Gateway/VirtualService, rebuilt per store change;
-     * the tenants filter and the resources pane both read it. */
+    /* One row per Ingress/Gateway/VirtualService, rebuilt per store change
+     * (cells filled on demand); the tenants filter and the resources pane
+     * both read it. */
     res_row *rowcache;
     size_t nrowcache;
+    size_t rows_idle; /* rows before it were visited by ui_rows_idle */
     unsigned long long rowcache_gen;
     const char *script_name; /* script file, for messages */
     mp_trace *trace;         /* MESHPANEL_TRACE, NULL when off */
-    bool traced_draw, traced_synced, traced_paint;
+    bool traced_draw, traced_synced, traced_paint, traced_rows;
 };
 
 /* Staleness: store or filter changed / tenant or tab changed / the
@@ -137,10 +139,17 @@ struct ui {
 void ui_data_changed(ui *u);
 void ui_selection_changed(ui *u);
 void ui_detail_changed(ui *u);
-/* The row cache (sorted like store_list), rebuilt when the store changed. */
+/* The row cache (sorted like store_list), rebuilt when the store changed.
+ * Cells are filled on demand: ui_row_cells before reading them. */
 const res_row *ui_rows(ui *u, size_t *n);
-/* Does a row pass the filter? */
-bool ui_row_matches(const ui *u, const res_row *r);
+/* r (a row of ui_rows) with its cells; NULL when out of memory. */
+const res_row *ui_row_cells(ui *u, const res_row *r);
+/* Idle time: fills the current cache's cells ahead of need for about
+ * budget_ms; true while rows remain. ui_rows_pending: is there such work? */
+bool ui_rows_idle(ui *u, int budget_ms);
+bool ui_rows_pending(const ui *u);
+/* Does a row pass the filter? (fills its cells) */
+bool ui_row_matches(ui *u, const res_row *r);
 /* Rebuilds a view when stale. */
 void ui_view_sync(ui *u, view_id id);
 view *ui_focused_view(ui *u);

@@ -70,8 +70,8 @@ static void resources_rebuild(view *v, ui *u)
     v->nrows = 0;
     for (int k = 0; d->rows && k < 3; k++)
         for (size_t i = start[k]; i < end[k]; i++) {
-            const res_row *r = &rows[i];
-            if (!ui_row_matches(u, r))
+            const res_row *r = ui_row_cells(u, &rows[i]);
+            if (!r || !ui_row_matches(u, r))
                 continue;
             for (int t = 0; t < TAB_COUNT; t++)
                 d->count[t] += in_tab((res_tab)t, r);
