@@ -168,7 +168,7 @@ static int h_ssl_redirect(ann_ctx *c, const char *v)
 static int h_force_ssl_redirect(ann_ctx *c, const char *v)
 {
     c->s->force_ssl_redirect = truthy(v);
-    return 0;
+    return c->s->force_ssl_redirect ? warn_row(c) : 0;
 }
 
 static const struct {
@@ -525,7 +525,8 @@ static const ann_rule rules[] = {
            "trailing /)"),
     APPROX("force-ssl-redirect", h_force_ssl_redirect, "GW httpsRedirect / VS redirect 308",
            "TLS hosts redirect with the Gateway's 301; hosts without TLS get a 308 redirect route "
-           "for requests with X-Forwarded-Proto: http"),
+           "for requests with X-Forwarded-Proto: http, which needs the gateway to trust the load "
+           "balancer's X-Forwarded-Proto (numTrustedProxies), else HTTPS requests loop"),
     EXACT("preserve-trailing-slash", h_preserve_slash, "-",
           "Envoy keeps the path as is, which is what true asks for"),
     /* upstream */

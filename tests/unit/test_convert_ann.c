@@ -309,6 +309,27 @@ START_TEST(snippets)
 }
 END_TEST
 
+/* §15: force-ssl-redirect is an approximate row: MP101 says how it differs,
+ * including that the X-Forwarded-Proto redirect needs a trusted load balancer */
+START_TEST(force_ssl_redirect_reported)
+{
+    convert_plan *p = with_ann(AN "force-ssl-redirect: \"true\"");
+    const mp_warning *w = find_warn(p, MPW_ANN_APPROX, "force-ssl-redirect");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(w->sev, MP_SEV_WARNING);
+    ck_assert_ptr_nonnull(strstr(w->message, "301"));
+    ck_assert_ptr_nonnull(strstr(w->message, "X-Forwarded-Proto"));
+    ck_assert_ptr_nonnull(strstr(w->message, "numTrustedProxies"));
+    /* the redirect route itself is still generated */
+    ck_assert_str_eq(at(route0(p), "redirect", "redirectCode", NULL), "308");
+    convert_plan_free(p);
+
+    p = with_ann(AN "force-ssl-redirect: \"false\"");
+    ck_assert_ptr_null(find_warn(p, MPW_ANN_APPROX, "force-ssl-redirect"));
+    convert_plan_free(p);
+}
+END_TEST
+
 START_TEST(reported_and_unknown)
 {
     convert_plan *p = with_ann(AN "proxy-body-size: 32m\n" AN "proxy-buffer-size: 64k\n" AN
@@ -378,6 +399,7 @@ static Suite *suite(void)
     tcase_add_test(tc, retries);
     tcase_add_test(tc, source_ranges);
     tcase_add_test(tc, snippets);
+    tcase_add_test(tc, force_ssl_redirect_reported);
     tcase_add_test(tc, reported_and_unknown);
     tcase_add_test(tc, load_balancing_and_affinity);
     suite_add_tcase(s, tc);
