@@ -54,6 +54,17 @@ static bool wants_redirect(conv *c, hostgrp *g)
     return !g->redirect_no;
 }
 
+/* MP306: the one difference of a default (or forced) HTTPS redirect that
+ * touches clients, said once per host. */
+static void note_redirect_301(conv *c, const hostgrp *g)
+{
+    mp_warn(&c->plan->w, MPW_REDIRECT_301, MP_SEV_INFO, g->secret_ing->ref, "spec.tls",
+            "host %s: the Gateway's httpsRedirect answers HTTP with 301 where nginx answers 308; "
+            "browsers repeat a redirected POST as a GET without its body (send forms and API "
+            "clients to https:// directly)",
+            g->host);
+}
+
 typedef struct {
     const char *secret;
     const char **hosts;
@@ -136,9 +147,10 @@ static int collect_hosts(conv *c, hostgrp **grps, size_t n, gw_hosts *s)
         hostgrp *g = grps[i];
         for (size_t k = 0; k < g->nsrc; k++)
             conv_add_src(&s->src, &s->nsrc, g->src[k]);
-        if (wants_redirect(c, g))
+        if (wants_redirect(c, g)) {
             s->redir[s->nr++] = g->host;
-        else
+            note_redirect_301(c, g);
+        } else
             s->plain[s->np++] = g->host;
         if (!g->secret)
             continue;

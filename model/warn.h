@@ -62,6 +62,7 @@ typedef struct {
 #define MPW_TLS_SHARED      "MP303" /* host served by the shared gateway: its certificate is used */
 #define MPW_TLS_CONFLICT    "MP304" /* host listed with two certificates */
 #define MPW_REDIRECT_MIXED  "MP305" /* ssl-redirect differs between Ingresses of one host */
+#define MPW_REDIRECT_301    "MP306" /* Gateway httpsRedirect answers 301 where nginx answers 308 */
 #define MPW_CLASS_PAUSED    "MP401" /* class pause/disable: tenant suspended, not routed */
 #define MPW_CLASS_OTHER     "MP402" /* class served by another controller: skipped */
 #define MPW_CLASS_NONE      "MP403" /* no class: converted as if nginx served it */

@@ -163,6 +163,39 @@ START_TEST(secret_warnings_name_the_tls_ingress)
 }
 END_TEST
 
+/* §7: the Gateway's httpsRedirect answers 301 where nginx answers 308: one
+ * info per redirected host (two Ingresses of the host: still one), none for
+ * hosts served plain or by the shared Gateway. */
+START_TEST(redirect_301_noted_once_per_host)
+{
+    char *a = ing_yaml("ns-f", "a", "", "tls.example.com", "cert", "Prefix / a 80", NULL);
+    char *b = ing_yaml("ns-f", "b", "", "tls.example.com", "cert", "Prefix /api b 80", NULL);
+    char *c = ing_yaml("ns-f", "c", AN "ssl-redirect: \"false\"", "opt.example.com", "cert",
+                       "Prefix / c 80", NULL);
+    char *d = ing_yaml("ns-f", "d", "", "plain.example.com", NULL, "Prefix / d 80", NULL);
+    char yaml[16384];
+    snprintf(yaml, sizeof yaml, "%s---\n%s---\n%s---\n%s", a, b, c, d);
+    free(a), free(b), free(c), free(d);
+    convert_plan *p = conv(yaml);
+    ck_assert_uint_eq(count_warn(p, "MP306", NULL), 1);
+    const mp_warning *w = find_warn(p, "MP306", "tls.example.com");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(w->sev, MP_SEV_INFO);
+    ck_assert_str_eq(w->object, "ingress ns-f/a");
+    ck_assert_ptr_nonnull(strstr(w->message, "301"));
+    ck_assert_ptr_nonnull(strstr(w->message, "308"));
+    convert_plan_free(p);
+
+    /* the shared Gateway's redirect is not ours to describe (MP303 says whose it is) */
+    convert_opts o;
+    convert_opts_default(&o);
+    o.mode = GW_MODE_SHARED;
+    p = conv_opts(yaml, &o);
+    ck_assert_uint_eq(count_warn(p, "MP306", NULL), 0);
+    convert_plan_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert_gateway");
@@ -170,6 +203,7 @@ int main(void)
     tcase_add_test(tc, all_regex_invalid_host_left_out);
     tcase_add_test(tc, all_backends_dropped_host_left_out);
     tcase_add_test(tc, secret_warnings_name_the_tls_ingress);
+    tcase_add_test(tc, redirect_301_noted_once_per_host);
     tcase_add_test(tc, app_root_keeps_host);
     tcase_add_test(tc, shared_mode_dropped_host_no_note);
     suite_add_tcase(s, tc);
