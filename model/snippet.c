@@ -15,13 +15,16 @@
 #include <string.h>
 #include <strings.h>
 
-typedef enum { T_END, T_WORD, T_SEMI, T_OPEN, T_CLOSE } tok_kind;
+/* T_BROKEN: a word whose quote or ${ never closes; it runs to the end of
+ * the text, so whatever it swallowed must not be translated. */
+typedef enum { T_END, T_WORD, T_BROKEN, T_SEMI, T_OPEN, T_CLOSE } tok_kind;
 
 typedef struct {
     char **w; /* unquoted words */
     size_t n, cap;
     const char *start, *end; /* source of the words */
     const char *term;        /* source of the token that ended the statement */
+    bool broken;             /* holds a T_BROKEN word */
     bool oom;
 } stmt;
 
@@ -31,6 +34,7 @@ static void stmt_clear(stmt *s)
         free(s->w[i]);
     s->n = 0;
     s->start = s->end = s->term = NULL;
+    s->broken = false;
 }
 
 static void stmt_free(stmt *s)
@@ -64,11 +68,11 @@ static bool blank(char c)
     return isspace((unsigned char)c);
 }
 
-/* The rest of a word after its first character; a quoted start runs to the
- * closing quote (a backslash escapes the next character). Lenient where
- * nginx would reject the file: text glued to a closing quote continues the
- * word ('a')). */
-static const char *scan_word(const char *c, strbuf *w)
+/* A word; a quoted start runs to the closing quote (a backslash escapes the
+ * next character). Lenient where nginx would reject the file: text glued to
+ * a closing quote continues the word ('a')). *broken: a quote or ${ that
+ * never closes. */
+static const char *scan_word(const char *c, strbuf *w, bool *broken)
 {
     if (*c == '"' || *c == '\'') {
         char q = *c++;
@@ -77,15 +81,20 @@ static const char *scan_word(const char *c, strbuf *w)
                 c++;
             strbuf_putc(w, *c++);
         }
-        if (*c)
-            c++;
+        if (!*c) {
+            *broken = true;
+            return c;
+        }
+        c++;
     }
     while (*c && !blank(*c) && *c != ';' && *c != '{') {
         if (*c == '$' && c[1] == '{') { /* ${name}: the brace is the variable's */
             while (*c && *c != '}')
                 strbuf_putc(w, *c++);
-            if (!*c)
-                break;
+            if (!*c) {
+                *broken = true;
+                return c;
+            }
         } else if (*c == '\\' && c[1]) {
             c++;
         }
@@ -125,9 +134,12 @@ static tok_kind next_tok(const char **p, strbuf *w, const char **start, const ch
         k = T_CLOSE;
         c++;
         break;
-    default:
+    default: {
+        bool broken = false;
         strbuf_reset(w);
-        c = scan_word(c, w);
+        c = scan_word(c, w, &broken);
+        k = broken ? T_BROKEN : T_WORD;
+    }
     }
     *p = *end = c;
     return k;
@@ -140,10 +152,11 @@ static tok_kind read_stmt(const char **p, stmt *s, strbuf *word)
     for (;;) {
         const char *ts, *te;
         tok_kind k = next_tok(p, word, &ts, &te);
-        if (k != T_WORD) {
+        if (k != T_WORD && k != T_BROKEN) {
             s->term = ts;
             return k;
         }
+        s->broken = s->broken || k == T_BROKEN;
         if (!s->n)
             s->start = ts;
         s->end = te;
@@ -322,7 +335,9 @@ static int simple(const stmt *s, hdr_mods *h, snippet_result *r, strbuf *word)
 {
     bool ok = false;
     int rc = 0;
-    if (is_ignored(s->w[0]))
+    if (s->broken)
+        report(r, s->start, s->end, word);
+    else if (is_ignored(s->w[0]))
         r->ignored++;
     else if ((rc = translate(s, h, &ok)) == 0 && ok)
         r->translated++;

@@ -193,6 +193,30 @@ START_TEST(more_clear_headers_untranslatable)
 }
 END_TEST
 
+/* Text nginx would refuse still gives a result: nothing read past the end,
+ * one line, nothing translated out of an unclosed quote or block. */
+START_TEST(broken_text)
+{
+    const char *cases[] = {
+        "",           ";;;",
+        "{",          "}",
+        "{{{{{{{{",   "\\",
+        "\"open",     "'open",
+        "a ${open",   "add_header X-A \"v;",
+        "#only",      "a\\",
+        "if (x) { {", "add_header X-A 'v;\nadd_header X-B w;",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run x = tr(cases[i]);
+        ck_assert_msg(!x.h.resp_add, "%s translated", cases[i]);
+        run_free(&x);
+    }
+    run x = tr(NULL);
+    ck_assert_uint_eq(x.r.translated + x.r.untranslated + x.r.ignored, 0);
+    run_free(&x);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("snippet");
@@ -202,6 +226,7 @@ static Suite *suite(void)
     tcase_add_test(tc, quotes_and_comments);
     tcase_add_test(tc, more_clear_headers_forms);
     tcase_add_test(tc, more_clear_headers_untranslatable);
+    tcase_add_test(tc, broken_text);
     suite_add_tcase(s, tc);
     return s;
 }
