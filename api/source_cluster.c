@@ -39,6 +39,7 @@ typedef struct {
     const kkind *k;
     char **seen; /* "ns/name" keys re-added during a relist */
     size_t nseen, capseen;
+    size_t before; /* objects of the kind in the store when the relist began */
     bool syncing, synced, stopped;
 } kind_stream;
 
@@ -133,7 +134,7 @@ static void on_object(kind_stream *ks, kwatch_event *ev)
         doc_free(obj);
         return;
     }
-    if (ks->syncing) {
+    if (ks->syncing && ks->before) {
         const char *ns = kobj_namespace(obj), *name = kobj_name(obj);
         put_seen(ks, ns ? ns : "", name ? name : "");
     }
@@ -174,11 +175,13 @@ static void on_event(kwatch_event *ev, void *ud)
     case KW_SYNC_BEGIN:
         clear_seen(ks);
         ks->syncing = true;
+        ks->before = store_count(cs->st, ks->k->kind);
         break;
     case KW_SYNC_END:
         ks->syncing = false;
         ks->synced = true;
-        drop_unseen(ks);
+        if (ks->before) /* a first list has nothing to drop: no keys, no sort */
+            drop_unseen(ks);
         break;
     case KW_STATUS:
         snprintf(cs->last_error, sizeof cs->last_error, "%s", ev->message ? ev->message : "");
