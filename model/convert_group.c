@@ -175,6 +175,22 @@ static const char *const *tls_hosts(const ing_entry *e, const ing_tls *t, size_t
     return buf;
 }
 
+/* MP304, naming where the kept certificate comes from. */
+static void warn_second_secret(mp_warnings *w, const hostgrp *g, const ing_entry *e,
+                               const char *field, const char *host, const char *secret)
+{
+    if (g->secret_ing == e)
+        mp_warn(w, MPW_TLS_CONFLICT, MP_SEV_WARNING, e->ref, field,
+                "host %s already uses secret %s from spec.tls[%zu] of the same Ingress (the "
+                "first wins, as in nginx); %s ignored for it",
+                host, g->secret, g->secret_ti, secret);
+    else
+        mp_warn(w, MPW_TLS_CONFLICT, MP_SEV_WARNING, e->ref, field,
+                "host %s already uses secret %s from %s (older Ingress wins, as in nginx); %s "
+                "ignored for it",
+                host, g->secret, g->secret_ing->ref, secret);
+}
+
 void conv_group_tls(conv *c, ing_entry *e)
 {
     mp_warnings *w = &c->plan->w;
@@ -198,11 +214,9 @@ void conv_group_tls(conv *c, ing_entry *e)
             if (!g->secret) {
                 g->secret = t->secret;
                 g->secret_ing = e;
+                g->secret_ti = ti;
             } else if (strcmp(g->secret, t->secret)) {
-                mp_warn(w, MPW_TLS_CONFLICT, MP_SEV_WARNING, e->ref, field,
-                        "host %s already uses secret %s (older Ingress wins, as in nginx); %s "
-                        "ignored for it",
-                        hosts[h], g->secret, t->secret);
+                warn_second_secret(w, g, e, field, hosts[h], t->secret);
             }
         }
     }

@@ -66,7 +66,8 @@ typedef struct {
     size_t nr, cap;
     bool regex, platform;
     const char *secret;
-    ing_entry *secret_ing; /* the Ingress whose spec.tls gave secret */
+    ing_entry *secret_ing; /* the Ingress and spec.tls entry that gave secret */
+    size_t secret_ti;
     bool redirect_yes, redirect_no, force;
     const char *app_root;
     ing_entry *app_root_ing;

@@ -196,6 +196,38 @@ START_TEST(redirect_301_noted_once_per_host)
 }
 END_TEST
 
+/* §6 MP304: a host listed with two secrets keeps the first; the warning
+ * names where the kept one comes from (same Ingress, or the older one). */
+START_TEST(second_secret_names_the_first)
+{
+    char *a = ing_yaml("ns-g", "a", "", "two.example.com", "cert-one", "Prefix / a 80", NULL);
+    strbuf sb;
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "%s  - hosts: [two.example.com]\n    secretName: cert-two\n", a);
+    free(a);
+    convert_plan *p = conv(sb.buf);
+    const mp_warning *w = find_warn(p, "MP304", "cert-two");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->field, "spec.tls[1].secretName");
+    ck_assert_ptr_null(strstr(w->message, "older"));
+    ck_assert_msg(strstr(w->message, "spec.tls[0] of the same Ingress"), "%s", w->message);
+    convert_plan_free(p);
+    strbuf_free(&sb);
+
+    a = ing_yaml("ns-g", "a", "", "two.example.com", "cert-one", "Prefix / a 80", NULL);
+    char *b = ing_yaml("ns-g", "b", "", "two.example.com", "cert-two", "Prefix /b b 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a), free(b);
+    p = conv(yaml);
+    w = find_warn(p, "MP304", "cert-two");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-g/b");
+    ck_assert_msg(strstr(w->message, "ingress ns-g/a"), "%s", w->message);
+    convert_plan_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert_gateway");
@@ -204,6 +236,7 @@ int main(void)
     tcase_add_test(tc, all_backends_dropped_host_left_out);
     tcase_add_test(tc, secret_warnings_name_the_tls_ingress);
     tcase_add_test(tc, redirect_301_noted_once_per_host);
+    tcase_add_test(tc, second_secret_names_the_first);
     tcase_add_test(tc, app_root_keeps_host);
     tcase_add_test(tc, shared_mode_dropped_host_no_note);
     suite_add_tcase(s, tc);
