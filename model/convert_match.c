@@ -132,9 +132,10 @@ static void dedup(conv *c, hostgrp *g)
 
 void conv_order_routes(conv *c, hostgrp *g)
 {
-    dedup(c, g);
+    /* keys first: dedup's location key needs catchall */
     for (size_t i = 0; i < g->nr; i++)
         sort_keys(g, &g->r[i]);
+    dedup(c, g);
     mp_sort(g->r, g->nr, sizeof *g->r, rspec_cmp);
 }
 

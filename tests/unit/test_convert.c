@@ -118,6 +118,24 @@ START_TEST(impl_specific_trailing_slash_is_another_path)
 }
 END_TEST
 
+/* §3/§5: Prefix / and ImplementationSpecific / are the same nginx location
+ * (location /): the first wins and the catch-all is emitted once. */
+START_TEST(catchall_prefix_and_impl_specific_are_one_location)
+{
+    convert_plan *p =
+        conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix / first 80",
+                              "ImplementationSpecific / second 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "first.ns-a.svc.cluster.local");
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->field, "spec.rules[0].http.paths[1].backend");
+    convert_plan_free(p);
+}
+END_TEST
+
 /* §3: the same location twice in ONE Ingress: the first path wins, and the
  * warning says so instead of blaming an "older Ingress" */
 START_TEST(duplicate_path_same_ingress)
@@ -617,6 +635,7 @@ static Suite *suite(void)
     tcase_add_test(tc, duplicate_path_older_wins);
     tcase_add_test(tc, impl_specific_trailing_slash_is_another_path);
     tcase_add_test(tc, duplicate_path_same_ingress);
+    tcase_add_test(tc, catchall_prefix_and_impl_specific_are_one_location);
     tcase_add_test(tc, regex_mode_is_host_wide);
     tcase_add_test(tc, regex_invalid_re2_reported);
     tcase_add_test(tc, paused_classes_not_routed);
