@@ -16,7 +16,7 @@ if [ "${MESHPANEL_SKIP_SANITIZE:-0}" != 1 ]; then
     cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMESHPANEL_SANITIZE=ON >/dev/null
     cmake --build build-asan -j"$jobs" >/dev/null
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        LSAN_OPTIONS="suppressions=$PWD/tests/data/lsan.supp" \
+        LSAN_OPTIONS="suppressions=$PWD/tests/data/lsan.supp:print_suppressions=0" \
         ctest --test-dir build-asan --output-on-failure -j"$jobs" || status=1
 fi
 
