@@ -119,11 +119,22 @@ doc_node *doc_clone(const doc_node *n)
     return c;
 }
 
+static int grow_to(doc_node *n, size_t cap);
+
 static int reserve(doc_node *n)
 {
     if (n->len < n->cap)
         return 0;
-    size_t cap = n->cap ? n->cap * 2 : 4;
+    return grow_to(n, n->cap ? n->cap * 2 : 4);
+}
+
+int doc_reserve(doc_node *n, size_t cap)
+{
+    return !n || n->kind == DOC_SCALAR ? -1 : cap <= n->cap ? 0 : grow_to(n, cap);
+}
+
+static int grow_to(doc_node *n, size_t cap)
+{
     doc_node **items = realloc(n->items, cap * sizeof *items);
     if (!items)
         return -1;
@@ -167,6 +178,31 @@ int doc_map_set(doc_node *map, const char *key, doc_node *value)
         return -1;
     }
     map->keys[map->len] = k;
+    map->items[map->len++] = value;
+    return 0;
+}
+
+doc_node *doc_str_adopt(char *s, size_t len)
+{
+    doc_node *n = node_new(DOC_SCALAR);
+    if (!n) {
+        free(s);
+        return NULL;
+    }
+    n->type = DOC_STR;
+    n->text = s;
+    n->len = len;
+    return n;
+}
+
+int doc_map_append_adopt(doc_node *map, char *key, doc_node *value)
+{
+    if (!map || map->kind != DOC_MAP || !key || !value || reserve(map) < 0) {
+        free(key);
+        doc_free(value);
+        return -1;
+    }
+    map->keys[map->len] = key;
     map->items[map->len++] = value;
     return 0;
 }

@@ -56,6 +56,13 @@ doc_node *doc_null_new(void);
 /* A scalar with an explicit type; text is copied as is. */
 doc_node *doc_scalar_new(doc_type type, const char *text);
 doc_node *doc_clone(const doc_node *n);
+/* Decoder fast paths: adopt a malloc'd string instead of copying it, append
+ * a malloc'd key without the duplicate scan (the caller has checked), and
+ * size a map or sequence once. Ownership of s/key/value passes in, also on
+ * failure (they are freed). */
+doc_node *doc_str_adopt(char *s, size_t len);
+int doc_map_append_adopt(doc_node *map, char *key, doc_node *value);
+int doc_reserve(doc_node *n, size_t cap);
 void doc_free(doc_node *n);
 
 /* Maps. doc_map_set replaces an existing key in place (order kept) or
