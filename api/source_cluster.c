@@ -32,6 +32,12 @@ static const char *const watched_kinds[] = {
 };
 #define NKINDS (sizeof watched_kinds / sizeof *watched_kinds)
 
+/* Pages of the initial lists. Items are parsed as they stream in, so a
+ * larger page keeps the server producing while the console parses, instead
+ * of both waiting on each other at every continue token (20 round trips for
+ * 10,000 Ingresses at kubectl's 500). */
+#define CLUSTER_LIST_LIMIT 2000
+
 typedef struct cluster_src cluster_src;
 
 typedef struct {
@@ -223,7 +229,7 @@ static int start_streams(cluster_src *cs, mp_err *err)
     cs->last_error[0] = '\0';
     for (size_t i = 0; i < NKINDS; i++) {
         kind_stream *ks = &cs->streams[i];
-        klist_opts o = {.ns = ks->k->namespaced ? ns : NULL};
+        klist_opts o = {.ns = ks->k->namespaced ? ns : NULL, .limit = CLUSTER_LIST_LIMIT};
         if (cs->ns_scoped && !ks->k->namespaced) {
             ks->stopped = true; /* a tenant cannot list cluster-scoped kinds */
             continue;
