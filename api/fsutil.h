@@ -2,9 +2,9 @@
  * fsutil.h - whole-file reads and atomic writes.
  *
  * Ownership: fs_read_file returns a malloc'd, NUL-terminated buffer the
- * caller frees. (Shared by manifests, config and theme loading.) fs_write_atomic writes a temp file beside the target,
- * fsyncs and renames it over the target, so readers see the old or the new
- * file, never half of one.
+ * caller frees. (Shared by manifests, config and theme loading.) fs_write_atomic writes a temp file
+ * beside the target, fsyncs and renames it over the target, so readers see the old or the new file,
+ * never half of one.
  */
 #ifndef MESHPANEL_FSUTIL_H
 #define MESHPANEL_FSUTIL_H
