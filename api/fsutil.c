@@ -76,6 +76,14 @@ bool fs_is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+FILE *fs_open_append(const char *path, mp_err *err)
+{
+    FILE *f = fopen(path, "a");
+    if (!f)
+        mp_errf(err, "%s: %s", path, strerror(errno));
+    return f;
+}
+
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err)
 {
     size_t n = strlen(path) + 32;

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "model/err.h"
 
@@ -22,6 +23,8 @@
 char *fs_read_file(const char *path, size_t *len, mp_err *err);
 /* True when path names an existing regular file. */
 bool fs_is_file(const char *path);
+/* A log the caller appends to and fcloses (the trace); NULL with err. */
+FILE *fs_open_append(const char *path, mp_err *err);
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err);
 
 #endif

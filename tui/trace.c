@@ -3,6 +3,8 @@
  */
 #include "tui/trace.h"
 
+#include "api/fsutil.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,7 @@ mp_trace *trace_open(void)
     if (!t)
         return NULL;
     /* append: a bench may collect several runs in one file */
-    t->out = fopen(path, "a");
+    t->out = fs_open_append(path, NULL);
     if (!t->out) {
         free(t);
         return NULL;
