@@ -219,6 +219,50 @@ static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
     return source_cluster_new(&kc, err);
 }
 
+static bool is_cluster(const ui *u)
+{
+    return !strcmp(u->src->ops->name, "cluster");
+}
+
+int app_switch_context(ui *u, const char *name, mp_err *err)
+{
+    const char *cur = source_context(u->src);
+    if (!strcmp(name, cur))
+        return 0;
+    if (!is_cluster(u))
+        return mp_errf(err, "context %s not found: this source has only \"%s\"", name, cur);
+    kc_options kc = {.kubeconfig = u->kubeconfig, .context = name, .ns = u->kube_ns};
+    mp_source *next = source_cluster_new(&kc, err);
+    if (!next)
+        return -1;
+    source_free(u->src);
+    u->src = next;
+    store_clear(u->store);
+    ui_set_tenant(u, NULL);
+    u->read_only = source_read_only(u->src) || u->cfg.read_only;
+    u->layout_dirty = true;
+    if (source_open(u->src, u->store, err) < 0)
+        return -1;
+    u->last_refresh = u->now;
+    return 0;
+}
+
+void app_each_context(ui *u, void (*fn)(const char *name, void *ud), void *ud)
+{
+    if (!is_cluster(u)) {
+        fn(source_context(u->src), ud);
+        return;
+    }
+    kc_options kc = {.kubeconfig = u->kubeconfig};
+    kubeconfig *cfg = kubeconfig_load(&kc, NULL);
+    for (size_t i = 0; cfg && i < kubeconfig_context_count(cfg); i++) {
+        kc_context c;
+        kubeconfig_context_at(cfg, i, &c);
+        fn(c.name, ud);
+    }
+    kubeconfig_free(cfg);
+}
+
 static void ui_init(ui *u)
 {
     memset(u, 0, sizeof *u);
@@ -492,6 +536,8 @@ int app_main(int argc, char **argv)
     }
     mp_err err = {{0}};
     u.store = store_new();
+    u.kubeconfig = o.kubeconfig;
+    u.kube_ns = o.ns;
     u.src = u.store ? make_source(&o, argv[0], &err) : NULL;
     if (!u.src) {
         fprintf(stderr, "meshpanel: %s\n", u.store ? err.msg : "out of memory");

@@ -20,6 +20,12 @@ int app_resize(struct ui *u, int cols, int rows, mp_err *err);
 int app_pump(struct ui *u, int ms);
 /* Script mode: pump until the source is synced; -1 with err after max_ms. */
 int app_sync(struct ui *u, int max_ms, mp_err *err);
+/* :ctx NAME: reconnect the live cluster source to another kubeconfig
+ * context; the store starts over. Manifest and demo sources have one. */
+int app_switch_context(struct ui *u, const char *name, mp_err *err);
+/* Calls fn with each context name of the console's kubeconfig (the
+ * current source's only context for manifest and demo sources). */
+void app_each_context(struct ui *u, void (*fn)(const char *name, void *ud), void *ud);
 /* render.c calls it after every drawn screen (MESHPANEL_TRACE milestones). */
 void app_painted(struct ui *u);
 

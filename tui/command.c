@@ -84,14 +84,13 @@ static int cmd_all(ui *u, const char *arg, mp_err *err)
 
 static int cmd_ctx(ui *u, const char *arg, mp_err *err)
 {
-    const char *cur = source_context(u->src);
     if (!arg || !*arg) {
-        ui_set_message(u, false, "context: %s (the only one of this source)", cur);
+        ui_set_message(u, false, "context: %s", source_context(u->src));
         return 0;
     }
-    if (strcmp(arg, cur) != 0)
-        return mp_errf(err, "context %s not found: this source has only \"%s\"", arg, cur);
-    ui_set_message(u, false, "context %s", cur);
+    if (app_switch_context(u, arg, err) < 0)
+        return -1;
+    ui_set_message(u, false, "context %s", source_context(u->src));
     return 0;
 }
 
@@ -349,6 +348,23 @@ static void cand_add(cands *c, const char *s)
         c->items[c->n++] = s;
 }
 
+typedef struct {
+    cands *c;
+    const char *word;
+    size_t wl;
+    char names[64][128];
+    size_t n;
+} ctx_cands;
+
+static void add_context(const char *name, void *ud)
+{
+    ctx_cands *cc = ud;
+    if (cc->n < 64 && !strncmp(name, cc->word, cc->wl)) {
+        snprintf(cc->names[cc->n], sizeof cc->names[cc->n], "%s", name);
+        cand_add(cc->c, cc->names[cc->n++]);
+    }
+}
+
 static size_t common_prefix(const cands *c)
 {
     if (!c->n)
@@ -417,15 +433,16 @@ void prompt_complete(ui *u)
     if (!cmd || cmd->complete == COMPLETE_NONE)
         return;
     if (cmd->complete == COMPLETE_CONTEXT) {
-        const char *ctx = source_context(u->src);
-        if (!strncmp(ctx, word, wl))
-            cand_add(&c, ctx);
-    } else {
-        size_t nt;
-        const store_tenant *ts = store_tenants(u->store, &nt);
-        for (size_t i = 0; i < nt; i++)
-            if (!strncmp(ts[i].ns, word, wl))
-                cand_add(&c, ts[i].ns);
+        /* names are copied: the kubeconfig that holds them is freed at once */
+        ctx_cands cc = {&c, word, wl, {{0}}, 0};
+        app_each_context(u, add_context, &cc);
+        complete_word(u, start, &c, false);
+        return;
     }
+    size_t nt;
+    const store_tenant *ts = store_tenants(u->store, &nt);
+    for (size_t i = 0; i < nt; i++)
+        if (!strncmp(ts[i].ns, word, wl))
+            cand_add(&c, ts[i].ns);
     complete_word(u, start, &c, false);
 }

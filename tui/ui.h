@@ -81,6 +81,8 @@ typedef struct {
 struct ui {
     mp_store *store;
     mp_source *src;
+    /* --kubeconfig and -n as given (argv strings), for :ctx reconnects */
+    const char *kubeconfig, *kube_ns;
     theme *theme;
     mp_config cfg;
     keymap km;

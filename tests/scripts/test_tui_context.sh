@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The console on the live cluster: it syncs every tenant with an admin context,
+# `:ctx NAME` reconnects with another kubeconfig context (a tenant's own token,
+# which may not list namespaces: the console falls back to its namespace), and
+# an unknown context is refused with a message naming it.
+set -u
+: "${MESHPANEL:?}" "${SRC:?}"
+. "$SRC/tests/scripts/test_client_lib.bash"
+export LC_ALL=C.UTF-8 MESHPANEL_NOW="2026-09-01T00:00:00Z"
+
+start_server "$WORK/srv" --generate 20 --tenant-token tok-b=ns-tenant-00002
+export KUBECONFIG="$WORK/srv/kubeconfig:$WORK/srv/kubeconfig-ns-tenant-00002"
+
+cat >"$WORK/ctx.script" <<EOF_SCRIPT
+sync 10000
+:save-display $WORK/admin.txt
+:ctx ns-tenant-00002
+sync 10000
+:save-display $WORK/tenant.txt
+EOF_SCRIPT
+mp --script "$WORK/ctx.script"
+check_eq "switch script exits 0" "$RC" 0
+admin=$(cat "$WORK/admin.txt" 2>/dev/null)
+tenant=$(cat "$WORK/tenant.txt" 2>/dev/null)
+check "admin: header names the context" "$admin" 'ctx: admin +cluster: http://127\.0\.0\.1:'
+check "admin: every tenant" "$admin" 'Tenants \[4\]'
+check "admin: 20 ingresses synced" "$admin" '4 tenants +20 ing .*9/9 kinds synced'
+check "tenant: header names the new context" "$tenant" 'ctx: ns-tenant-00002 '
+check "tenant: only its namespace" "$tenant" 'Tenants \[1\]'
+check "tenant: its 5 ingresses" "$tenant" '1 tenants +5 ing'
+check_not "tenant: no other tenant left from the admin context" "$tenant" 'ns-tenant-00001'
+
+printf ':ctx nope\n:save-display %s\n' "$WORK/bad.txt" >"$WORK/bad.script"
+mp --script "$WORK/bad.script"
+check_eq "unknown context fails the script" "$RC" 1
+check "unknown context is named" "$ERR" 'context "nope" not found in kubeconfig'
+finish
