@@ -217,32 +217,31 @@ static int h_connect_timeout(ann_ctx *c, const char *v)
     return warn_row(c);
 }
 
-static int h_read_timeout(ann_ctx *c, const char *v)
-{
-    long n = ann_parse_seconds(v);
-    if (n < 0)
-        return invalid(c, v, "a number of seconds");
-    c->s->raw.read_t = n;
-    return 0;
-}
-
-static int h_send_timeout(ann_ctx *c, const char *v)
-{
-    long n = ann_parse_seconds(v);
-    if (n < 0)
-        return invalid(c, v, "a number of seconds");
-    c->s->raw.send_t = n;
-    return 0;
-}
-
-static int h_next_upstream_tries(ann_ctx *c, const char *v)
-{
-    long n = parse_long(v, 0, 1000);
-    if (n < 0)
-        return invalid(c, v, "a number of tries");
-    c->s->raw.tries = n;
-    return 0;
-}
+/* Number-valued annotations: parse, refuse out-of-range values with the
+ * accepted form in the message, store. */
+#define SECONDS_SETTER(fn, member)                                                                 \
+    static int fn(ann_ctx *c, const char *v)                                                       \
+    {                                                                                              \
+        long n = ann_parse_seconds(v);                                                             \
+        if (n < 0)                                                                                 \
+            return invalid(c, v, "a number of seconds");                                           \
+        c->s->member = n;                                                                          \
+        return 0;                                                                                  \
+    }
+#define LONG_SETTER(fn, member, lo, hi, what)                                                      \
+    static int fn(ann_ctx *c, const char *v)                                                       \
+    {                                                                                              \
+        long n = parse_long(v, lo, hi);                                                            \
+        if (n < 0)                                                                                 \
+            return invalid(c, v, what);                                                            \
+        c->s->member = n;                                                                          \
+        return 0;                                                                                  \
+    }
+SECONDS_SETTER(h_read_timeout, raw.read_t)
+SECONDS_SETTER(h_send_timeout, raw.send_t)
+LONG_SETTER(h_next_upstream_tries, raw.tries, 0, 1000, "a number of tries")
+LONG_SETTER(h_canary_weight, can.weight, 0, 1000000, "a non-negative integer")
+LONG_SETTER(h_canary_weight_total, can.weight_total, 1, 1000000, "a positive integer")
 
 static int h_next_upstream(ann_ctx *c, const char *v)
 {
@@ -280,24 +279,6 @@ RAW_SETTER(h_cookie_expires, cookie_expires)
 static int h_canary(ann_ctx *c, const char *v)
 {
     c->s->can.canary = truthy(v);
-    return 0;
-}
-
-static int h_canary_weight(ann_ctx *c, const char *v)
-{
-    long n = parse_long(v, 0, 1000000);
-    if (n < 0)
-        return invalid(c, v, "a non-negative integer");
-    c->s->can.weight = n;
-    return 0;
-}
-
-static int h_canary_weight_total(ann_ctx *c, const char *v)
-{
-    long n = parse_long(v, 1, 1000000);
-    if (n < 0)
-        return invalid(c, v, "a positive integer");
-    c->s->can.weight_total = n;
     return 0;
 }
 
