@@ -56,6 +56,25 @@ bool source_read_only(const mp_source *src)
     return src->ops->read_only ? src->ops->read_only(src) : true;
 }
 
+int source_apply(mp_source *src, mp_store *st, doc_node *const *objs, size_t n, apply_result *res,
+                 mp_err *err)
+{
+    if (!src->ops->apply)
+        return mp_errf(err, "%s: this source cannot be written", src->ops->name);
+    return src->ops->apply(src, st, objs, n, res, err);
+}
+
+const char *source_apply_target(const mp_source *src)
+{
+    return src->ops->apply_target ? src->ops->apply_target(src) : "";
+}
+
+const char *apply_status_name(apply_status s)
+{
+    static const char *const names[] = {"not run", "created", "configured", "unchanged", "failed"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
 void source_free(mp_source *src)
 {
     if (!src)

@@ -32,6 +32,22 @@
 
 typedef struct mp_source mp_source;
 
+/* What applying one object did. */
+typedef enum {
+    APPLY_NOT_RUN,    /* not attempted (another object failed its dry run) */
+    APPLY_CREATED,    /* did not exist before */
+    APPLY_CONFIGURED, /* existed and changed */
+    APPLY_UNCHANGED,  /* existed with the same content: nothing written */
+    APPLY_FAILED,     /* refused: msg has the reason (server message, conflict) */
+} apply_status;
+
+typedef struct {
+    apply_status status;
+    char msg[MP_ERR_MAX]; /* one line: the reason (failed) or where it went */
+} apply_result;
+
+const char *apply_status_name(apply_status s); /* "created", "configured", ... */
+
 typedef struct {
     const char *name; /* "manifest", "demo", "cluster" */
     /* First load into st (may be partial on error: err says what failed). */
@@ -57,6 +73,24 @@ typedef struct {
     const char *(*context)(const mp_source *src);
     const char *(*cluster)(const mp_source *src);
     bool (*read_only)(const mp_source *src);
+    /* Optional (NULL: the source cannot be written). Applies objs, all or
+     * nothing where the source allows it:
+     *   cluster   server-side dry run of every object first; when any fails
+     *             nothing is written (failed ones FAILED with the server's
+     *             reason, the rest NOT_RUN); then server-side apply with
+     *             fieldManager=meshpanel, never forced (a conflict is FAILED
+     *             naming the other field manager);
+     *   manifest  one YAML file per object under the directory, written
+     *             atomically; files holding an Ingress are never rewritten;
+     *   demo      kept in memory (the store only).
+     * The store is updated with what was written, so screens show it at
+     * once. res has n slots. Returns the number of FAILED objects, or -1
+     * with err when nothing could be attempted. */
+    int (*apply)(mp_source *src, mp_store *st, doc_node *const *objs, size_t n, apply_result *res,
+                 mp_err *err);
+    /* Optional: one line saying where applied objects go ("demo: changes
+     * are kept in memory", "files under DIR/istio/"). */
+    const char *(*apply_target)(const mp_source *src);
     void (*close)(mp_source *src);
 } mp_source_ops;
 
@@ -93,6 +127,10 @@ bool source_synced(const mp_source *src);
 const char *source_context(const mp_source *src);
 const char *source_cluster(const mp_source *src);
 bool source_read_only(const mp_source *src);
+/* -1 with err "this source cannot be written" when the op is NULL. */
+int source_apply(mp_source *src, mp_store *st, doc_node *const *objs, size_t n, apply_result *res,
+                 mp_err *err);
+const char *source_apply_target(const mp_source *src);
 void source_free(mp_source *src);
 
 #endif

@@ -39,34 +39,36 @@ typedef struct {
 } mp_warnings;
 
 /* Warning codes. MP1xx: annotations; MP2xx: routing and backends;
- * MP3xx: TLS and gateways; MP4xx: ingress selection. */
-#define MPW_ANN_APPROX      "MP101" /* annotation mapped with a documented difference */
-#define MPW_ANN_UNSUPPORTED "MP102" /* annotation not mappable, dropped */
-#define MPW_ANN_IGNORED     "MP103" /* nginx-only tuning without an Istio meaning */
-#define MPW_ANN_INVALID     "MP104" /* annotation value nginx would reject, default used */
-#define MPW_ANN_UNKNOWN     "MP105" /* nginx annotation not in the rule table */
-#define MPW_ANN_NOEFFECT    "MP106" /* annotation without effect (e.g. cors-* without enable-cors) */
-#define MPW_SNIPPET_PARTIAL "MP107" /* snippet partly translated */
-#define MPW_PORT_UNRESOLVED "MP201" /* named service port not resolvable */
-#define MPW_BACKEND_NOSVC   "MP202" /* backend is a resource, not a service: route dropped */
-#define MPW_ROUTE_DUP       "MP203" /* same match as an earlier route: shadowed, dropped */
-#define MPW_REGEX_INVALID   "MP204" /* path is not valid RE2: route dropped */
-#define MPW_CANARY_ORPHAN   "MP205" /* canary without a main Ingress for host+path */
-#define MPW_HOST_MISSING    "MP206" /* rule without host: cannot be routed for a tenant */
-#define MPW_HOST_CONFLICT   "MP207" /* host also used by another namespace */
-#define MPW_DR_CONFLICT     "MP208" /* two Ingresses want different backend settings */
-#define MPW_DEFAULT_BACKEND "MP209" /* defaultBackend without hosts (the nginx default server) */
-#define MPW_HOST_NO_ROUTE   "MP210" /* every route of a host dropped: host left out */
-#define MPW_TLS_NO_SECRET   "MP301" /* tls entry without secretName */
-#define MPW_TLS_SECRET_NS   "MP302" /* credentialName resolves in the gateway workload namespace */
-#define MPW_TLS_SHARED      "MP303" /* host served by the shared gateway: its certificate is used */
-#define MPW_TLS_CONFLICT    "MP304" /* host listed with two certificates */
-#define MPW_REDIRECT_MIXED  "MP305" /* ssl-redirect differs between Ingresses of one host */
-#define MPW_REDIRECT_301    "MP306" /* Gateway httpsRedirect answers 301 where nginx answers 308 */
-#define MPW_CLASS_PAUSED    "MP401" /* class pause/disable: tenant suspended, not routed */
-#define MPW_CLASS_OTHER     "MP402" /* class served by another controller: skipped */
-#define MPW_CLASS_NONE      "MP403" /* no class: converted as if nginx served it */
-#define MPW_INVALID_OBJECT  "MP404" /* object failed to decode (skip_invalid mode) */
+ * MP3xx: TLS and gateways; MP4xx: ingress selection; MP5xx: the operator's edits. */
+#define MPW_ANN_APPROX       "MP101" /* annotation mapped with a documented difference */
+#define MPW_ANN_UNSUPPORTED  "MP102" /* annotation not mappable, dropped */
+#define MPW_ANN_IGNORED      "MP103" /* nginx-only tuning without an Istio meaning */
+#define MPW_ANN_INVALID      "MP104" /* annotation value nginx would reject, default used */
+#define MPW_ANN_UNKNOWN      "MP105" /* nginx annotation not in the rule table */
+#define MPW_ANN_NOEFFECT     "MP106" /* annotation without effect (e.g. cors-* without enable-cors) */
+#define MPW_SNIPPET_PARTIAL  "MP107" /* snippet partly translated */
+#define MPW_PORT_UNRESOLVED  "MP201" /* named service port not resolvable */
+#define MPW_BACKEND_NOSVC    "MP202" /* backend is a resource, not a service: route dropped */
+#define MPW_ROUTE_DUP        "MP203" /* same match as an earlier route: shadowed, dropped */
+#define MPW_REGEX_INVALID    "MP204" /* path is not valid RE2: route dropped */
+#define MPW_CANARY_ORPHAN    "MP205" /* canary without a main Ingress for host+path */
+#define MPW_HOST_MISSING     "MP206" /* rule without host: cannot be routed for a tenant */
+#define MPW_HOST_CONFLICT    "MP207" /* host also used by another namespace */
+#define MPW_DR_CONFLICT      "MP208" /* two Ingresses want different backend settings */
+#define MPW_DEFAULT_BACKEND  "MP209" /* defaultBackend without hosts (the nginx default server) */
+#define MPW_HOST_NO_ROUTE    "MP210" /* every route of a host dropped: host left out */
+#define MPW_TLS_NO_SECRET    "MP301" /* tls entry without secretName */
+#define MPW_TLS_SECRET_NS    "MP302" /* credentialName resolves in the gateway workload namespace */
+#define MPW_TLS_SHARED       "MP303" /* host served by the shared gateway: its certificate is used */
+#define MPW_TLS_CONFLICT     "MP304" /* host listed with two certificates */
+#define MPW_REDIRECT_MIXED   "MP305" /* ssl-redirect differs between Ingresses of one host */
+#define MPW_REDIRECT_301     "MP306" /* Gateway httpsRedirect answers 301 where nginx answers 308 */
+#define MPW_CLASS_PAUSED     "MP401" /* class pause/disable: tenant suspended, not routed */
+#define MPW_CLASS_OTHER      "MP402" /* class served by another controller: skipped */
+#define MPW_CLASS_NONE       "MP403" /* no class: converted as if nginx served it */
+#define MPW_INVALID_OBJECT   "MP404" /* object failed to decode (skip_invalid mode) */
+#define MPW_OVERLAY_CONFLICT "MP501" /* an edited field also changed upstream: the edit is kept */
+#define MPW_OVERLAY_ORPHAN   "MP502" /* an edited object is no longer generated: kept as edited */
 
 void mp_warnings_init(mp_warnings *w);
 void mp_warnings_free(mp_warnings *w);
