@@ -1,0 +1,387 @@
+/*
+ * istio_check.c - field checks of Gateways and VirtualServices (see
+ * istio_check.h). Walks the fields the API server's CRD schema and Istio's
+ * validation care about; each check names the path of the value.
+ */
+#include "model/istio_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/docpath.h"
+#include "model/kobj.h"
+#include "model/routecheck.h"
+#include "model/validate.h"
+
+typedef struct {
+    const istio_check_opts *o;
+    mp_warnings *w;
+    const doc_node *obj;
+    const char *ns;
+    char ref[300];
+    bool tenant;
+    int errors;
+    bool oom;
+} ck;
+
+typedef bool (*str_check)(const char *s, char *why, size_t n);
+
+static void finding(ck *c, const char *code, mp_severity sev, const char *path, const char *msg)
+{
+    if (mp_warn(c->w, code, sev, c->ref, path, "%s", msg) < 0)
+        c->oom = true;
+    if (sev == MP_SEV_ERROR)
+        c->errors++;
+}
+
+static void bad(ck *c, const char *path, const char *why)
+{
+    finding(c, MPW_FIELD_INVALID, MP_SEV_ERROR, path, why);
+}
+
+/* The scalar string at path, or NULL (with an error when present but not
+ * a scalar). */
+static const char *str_at(ck *c, const char *path)
+{
+    const doc_node *n = docpath_get(c->obj, path);
+    if (!n || doc_is_null(n))
+        return NULL;
+    if (!doc_is_scalar(n)) {
+        bad(c, path, "must be a single value");
+        return NULL;
+    }
+    return doc_str(n);
+}
+
+static void check_str(ck *c, const char *path, str_check fn, bool required)
+{
+    const char *s = str_at(c, path);
+    char why[200];
+    if (!s && required)
+        bad(c, path, "required");
+    else if (s && !fn(s, why, sizeof why))
+        bad(c, path, why);
+}
+
+static bool duration_field(const char *s, char *why, size_t n)
+{
+    return val_duration(s, false, why, n);
+}
+
+static bool whole_duration_field(const char *s, char *why, size_t n)
+{
+    return val_duration_whole(s, false, why, n);
+}
+
+static bool header_field(const char *s, char *why, size_t n)
+{
+    return val_header_name(s, true, why, n);
+}
+
+/* An int scalar at path within lo..hi; returns it (or -1). */
+static long int_at(ck *c, const char *path, long lo, long hi, bool required)
+{
+    const doc_node *n = docpath_get(c->obj, path);
+    long long v;
+    char why[120];
+    if (!n || doc_is_null(n)) {
+        if (required)
+            bad(c, path, "required");
+        return -1;
+    }
+    if (!doc_is_scalar(n) || n->type != DOC_INT || !doc_as_int(n, &v)) {
+        bad(c, path, "must be a number");
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        snprintf(why, sizeof why, "%lld is out of range %ld..%ld", v, lo, hi);
+        bad(c, path, why);
+        return -1;
+    }
+    return (long)v;
+}
+
+static const doc_node *seq_at(ck *c, const char *path, bool nonempty, const char *what)
+{
+    const doc_node *n = docpath_get(c->obj, path);
+    if (n && !doc_is_null(n) && !doc_is_seq(n)) {
+        bad(c, path, "must be a list");
+        return NULL;
+    }
+    if (nonempty && (!n || !n->len)) {
+        char why[120];
+        snprintf(why, sizeof why, "at least one %s", what);
+        bad(c, path, why);
+    }
+    return doc_is_seq(n) ? n : NULL;
+}
+
+static void check_host_taken(ck *c, const char *path, const char *host)
+{
+    if (!c->o->store || !c->ns)
+        return;
+    size_t n;
+    const store_obj *const *objs = store_by_host(c->o->store, host, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(objs[i]->ns, c->ns))
+            continue;
+        char msg[600], r[300];
+        snprintf(msg, sizeof msg, "%s is also routed by %s (another tenant)", host,
+                 kobj_ref(objs[i]->doc, r, sizeof r));
+        finding(c, MPW_HOST_TAKEN, MP_SEV_WARNING, path, msg);
+        return;
+    }
+}
+
+static void check_host(ck *c, const char *path, bool gateway)
+{
+    const char *h = str_at(c, path);
+    char why[200];
+    if (!h) {
+        bad(c, path, "empty host");
+        return;
+    }
+    const char *slash = gateway ? strchr(h, '/') : NULL;
+    if (slash)
+        h = slash + 1;
+    if (!val_host(h, c->tenant, why, sizeof why))
+        bad(c, path, why);
+    else
+        check_host_taken(c, path, h);
+}
+
+static void check_hosts(ck *c, const char *path, bool gateway)
+{
+    const doc_node *hs = seq_at(c, path, true, "host");
+    char p[512];
+    for (size_t i = 0; hs && i < hs->len; i++)
+        check_host(c, docpath_index(p, sizeof p, path, i), gateway);
+}
+
+/* ---- VirtualService ---------------------------------------------------- */
+
+static void check_uri(ck *c, const char *mpath)
+{
+    char p[512];
+    const doc_node *uri = docpath_get(c->obj, docpath_key(p, sizeof p, mpath, "uri"));
+    if (!uri)
+        return;
+    if (!doc_is_map(uri) || uri->len != 1) {
+        bad(c, p, "exactly one of exact, prefix, regex");
+        return;
+    }
+    const char *kind = uri->keys[0];
+    char vp[600];
+    docpath_key(vp, sizeof vp, p, kind);
+    if (!strcmp(kind, "regex"))
+        check_str(c, vp, val_re2, true);
+    else if (!strcmp(kind, "exact") || !strcmp(kind, "prefix"))
+        check_str(c, vp, val_path, true);
+    else
+        bad(c, p, "exactly one of exact, prefix, regex");
+}
+
+static void check_destinations(ck *c, const char *rpath)
+{
+    char p[512], q[600];
+    const doc_node *ds = seq_at(c, docpath_key(p, sizeof p, rpath, "route"), false, NULL);
+    long w[64];
+    size_t nw = 0;
+    for (size_t k = 0; ds && k < ds->len; k++) {
+        char d[560];
+        docpath_index(d, sizeof d, p, k);
+        check_str(c, docpath_key(q, sizeof q, d, "destination.host"), val_object_name, true);
+        if (docpath_get(c->obj, docpath_key(q, sizeof q, d, "destination.port.number")))
+            int_at(c, q, 1, 65535, false);
+        long wt = int_at(c, docpath_key(q, sizeof q, d, "weight"), 0, 100, false);
+        if (nw < 64)
+            w[nw++] = wt;
+    }
+    char why[120];
+    if (nw > 1 && !val_weights_total(w, nw, why, sizeof why))
+        bad(c, p, why);
+}
+
+static void check_list(ck *c, const char *path, str_check fn)
+{
+    const doc_node *l = seq_at(c, path, false, NULL);
+    char p[600];
+    for (size_t i = 0; l && i < l->len; i++)
+        check_str(c, docpath_index(p, sizeof p, path, i), fn, true);
+}
+
+static void check_cors(ck *c, const char *rpath)
+{
+    char cp[512], p[600];
+    docpath_key(cp, sizeof cp, rpath, "corsPolicy");
+    if (!docpath_get(c->obj, cp))
+        return;
+    const doc_node *os = seq_at(c, docpath_key(p, sizeof p, cp, "allowOrigins"), false, NULL);
+    for (size_t i = 0; os && i < os->len; i++) {
+        char op[620], why[200];
+        const doc_node *o = doc_at(os, i);
+        docpath_index(op, sizeof op, p, i);
+        if (!doc_is_map(o) || o->len != 1 || !doc_is_scalar(o->items[0])) {
+            bad(c, op, "exactly one of exact, prefix, regex");
+            continue;
+        }
+        char vp[700];
+        docpath_key(vp, sizeof vp, op, o->keys[0]);
+        if (!val_origin(o->keys[0], doc_str(o->items[0]), why, sizeof why))
+            bad(c,
+                strcmp(o->keys[0], "exact") && strcmp(o->keys[0], "prefix") &&
+                        strcmp(o->keys[0], "regex")
+                    ? op
+                    : vp,
+                why);
+    }
+    check_list(c, docpath_key(p, sizeof p, cp, "allowMethods"), val_method);
+    check_list(c, docpath_key(p, sizeof p, cp, "allowHeaders"), header_field);
+    check_list(c, docpath_key(p, sizeof p, cp, "exposeHeaders"), header_field);
+    check_str(c, docpath_key(p, sizeof p, cp, "maxAge"), whole_duration_field, false);
+}
+
+static void check_http_route(ck *c, size_t i)
+{
+    char rp[256], p[512];
+    docpath_index(rp, sizeof rp, "spec.http", i);
+    const doc_node *ms = seq_at(c, docpath_key(p, sizeof p, rp, "match"), false, NULL);
+    for (size_t j = 0; ms && j < ms->len; j++) {
+        char mp[560];
+        check_uri(c, docpath_index(mp, sizeof mp, p, j));
+    }
+    check_destinations(c, rp);
+    check_str(c, docpath_key(p, sizeof p, rp, "timeout"), duration_field, false);
+    check_str(c, docpath_key(p, sizeof p, rp, "rewrite.uri"), val_path, false);
+    if (docpath_get(c->obj, docpath_key(p, sizeof p, rp, "retries.attempts")))
+        int_at(c, p, 0, 1000, false);
+    check_str(c, docpath_key(p, sizeof p, rp, "retries.perTryTimeout"), duration_field, false);
+    check_str(c, docpath_key(p, sizeof p, rp, "retries.retryOn"), val_retry_on, false);
+    check_cors(c, rp);
+    long by = route_shadowed_by(c->obj, i);
+    if (by >= 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "route %zu is never reached: route %ld matches every request it would (Istio "
+                 "takes the first match)",
+                 i + 1, by + 1);
+        finding(c, MPW_ROUTE_SHADOWED, MP_SEV_WARNING, rp, msg);
+    }
+}
+
+static void check_vs(ck *c)
+{
+    check_hosts(c, "spec.hosts", false);
+    const doc_node *gws = seq_at(c, "spec.gateways", false, NULL);
+    char p[256];
+    for (size_t i = 0; gws && i < gws->len; i++)
+        if (!str_at(c, docpath_index(p, sizeof p, "spec.gateways", i)))
+            bad(c, p, "empty gateway name");
+    const doc_node *http = seq_at(c, "spec.http", false, NULL);
+    for (size_t i = 0; http && i < http->len; i++)
+        check_http_route(c, i);
+}
+
+/* ---- Gateway ---------------------------------------------------------- */
+
+static bool protocol_ok(const char *s, char *why, size_t n)
+{
+    static const char *const ok[] = {"HTTP", "HTTPS", "GRPC", "HTTP2", "MONGO", "TCP", "TLS"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (!strcmp(s, ok[i]))
+            return true;
+    snprintf(why, n, "protocol is one of HTTP, HTTPS, GRPC, HTTP2, MONGO, TCP, TLS");
+    return false;
+}
+
+static void check_server_tls(ck *c, const char *sp)
+{
+    char p[512];
+    const char *proto = docpath_str(c->obj, docpath_key(p, sizeof p, sp, "port.protocol"));
+    bool https = proto && (!strcmp(proto, "HTTPS") || !strcmp(proto, "TLS"));
+    const doc_node *tls = docpath_get(c->obj, docpath_key(p, sizeof p, sp, "tls"));
+    if (https && !tls)
+        bad(c, docpath_key(p, sizeof p, sp, "tls.mode"), "an HTTPS or TLS server needs a TLS mode");
+    if (!tls)
+        return;
+    check_str(c, docpath_key(p, sizeof p, sp, "tls.mode"), val_tls_mode, https);
+    check_str(c, docpath_key(p, sizeof p, sp, "tls.minProtocolVersion"), val_tls_version, false);
+    const char *mode = docpath_str(c->obj, docpath_key(p, sizeof p, sp, "tls.mode"));
+    const char *cred = docpath_str(c->obj, docpath_key(p, sizeof p, sp, "tls.credentialName"));
+    bool needs_cert = https && mode && (!strcmp(mode, "SIMPLE") || !strcmp(mode, "MUTUAL"));
+    if (needs_cert && !cred &&
+        !docpath_get(c->obj, docpath_key(p, sizeof p, sp, "tls.serverCertificate")))
+        bad(c, docpath_key(p, sizeof p, sp, "tls.credentialName"),
+            "SIMPLE and MUTUAL need a certificate (credentialName)");
+    if (cred) {
+        check_str(c, docpath_key(p, sizeof p, sp, "tls.credentialName"), val_secret_name, false);
+        const char *gns = c->o->gateway_namespace;
+        if (c->o->store && gns && !store_get(c->o->store, "Secret", gns, cred)) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "no Secret %s in %s, where the gateway pods read it%s", cred,
+                     gns,
+                     c->ns && store_get(c->o->store, "Secret", c->ns, cred)
+                         ? " (it is in the tenant's namespace: copy it)"
+                         : "");
+            finding(c, MPW_SECRET_ELSEWHERE, MP_SEV_WARNING, p, msg);
+        }
+    }
+}
+
+static void check_gw(ck *c)
+{
+    const doc_node *sel = docpath_get(c->obj, "spec.selector");
+    if (!doc_is_map(sel) || !sel->len)
+        bad(c, "spec.selector", "a Gateway needs a selector (istio: ingressgateway)");
+    const doc_node *ss = seq_at(c, "spec.servers", true, "server");
+    for (size_t i = 0; ss && i < ss->len; i++) {
+        char sp[256], p[512], why[200];
+        docpath_index(sp, sizeof sp, "spec.servers", i);
+        int_at(c, docpath_key(p, sizeof p, sp, "port.number"), 1, 65535, true);
+        check_str(c, docpath_key(p, sizeof p, sp, "port.protocol"), protocol_ok, true);
+        const char *name = str_at(c, docpath_key(p, sizeof p, sp, "port.name"));
+        if (!name) {
+            bad(c, p, "required (unique among the servers)");
+        } else {
+            for (size_t j = 0; j < i; j++) {
+                char q[256];
+                docpath_index(q, sizeof q, "spec.servers", j);
+                docpath_key(q, sizeof q, q, "port.name");
+                const char *other = docpath_str(c->obj, q);
+                if (other && !strcmp(other, name)) {
+                    snprintf(why, sizeof why, "server %zu has the same port name", j + 1);
+                    bad(c, p, why);
+                }
+            }
+        }
+        check_hosts(c, docpath_key(p, sizeof p, sp, "hosts"), true);
+        check_server_tls(c, sp);
+    }
+}
+
+int istio_check(const doc_node *obj, const istio_check_opts *o, mp_warnings *w)
+{
+    ck c = {.o = o, .w = w, .obj = obj};
+    c.ns = kobj_namespace(obj);
+    kobj_ref(obj, c.ref, sizeof c.ref);
+    const char *prefix = o->tenant_prefix ? o->tenant_prefix : "ns-";
+    c.tenant = c.ns && *prefix && !strncmp(c.ns, prefix, strlen(prefix));
+    const char *kind = kobj_kind(obj);
+    char why[200];
+    if (!kobj_api_version(obj))
+        bad(&c, "apiVersion", "required");
+    if (!kind)
+        bad(&c, "kind", "required");
+    const char *name = kobj_name(obj);
+    bool gw = kind && !strcmp(kind, "Gateway");
+    if (!name)
+        bad(&c, "metadata.name", "required");
+    else if (!(gw ? val_dns_label(name, why, sizeof why) : val_object_name(name, why, sizeof why)))
+        bad(&c, "metadata.name", why);
+    if (gw)
+        check_gw(&c);
+    else if (kind && !strcmp(kind, "VirtualService"))
+        check_vs(&c);
+    return c.oom ? -1 : c.errors;
+}
