@@ -120,3 +120,33 @@ int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_
     free(tmp);
     return rc;
 }
+
+static int mkdir_one(const char *dir, int mode, mp_err *err)
+{
+    struct stat st;
+    if (mkdir(dir, (mode_t)mode) == 0)
+        return 0;
+    int e = errno;
+    if (e == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    return mp_errf(err, "%s: %s", dir, e == EEXIST ? "exists and is not a directory" : strerror(e));
+}
+
+int fs_mkdirs(const char *path, int mode, mp_err *err)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return mp_errf(err, "%s: out of memory", path);
+    int rc = 0;
+    for (char *p = dir + 1; rc == 0 && *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        rc = mkdir_one(dir, mode, err);
+        *p = '/';
+    }
+    if (rc == 0 && *dir)
+        rc = mkdir_one(dir, mode, err);
+    free(dir);
+    return rc;
+}

@@ -26,5 +26,9 @@ bool fs_is_file(const char *path);
 /* A log the caller appends to and fcloses (the trace); NULL with err. */
 FILE *fs_open_append(const char *path, mp_err *err);
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err);
+/* Creates path and its missing parents with mode (like mkdir -p); the
+ * directories that exist already are left as they are. Returns 0 or -1
+ * with err "PATH: reason". */
+int fs_mkdirs(const char *path, int mode, mp_err *err);
 
 #endif

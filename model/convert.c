@@ -371,6 +371,48 @@ size_t convert_plan_skipped(const convert_plan *p)
     return p ? p->skipped : 0;
 }
 
+int convert_plan_replace_obj(convert_plan *p, size_t i, doc_node *obj)
+{
+    if (!p || !obj || i >= p->n) {
+        doc_free(obj);
+        return -1;
+    }
+    doc_free(p->objs[i]);
+    p->objs[i] = obj;
+    return 0;
+}
+
+int convert_plan_add_obj(convert_plan *p, doc_node *obj)
+{
+    if (!p) {
+        doc_free(obj);
+        return -1;
+    }
+    return conv_push_obj(p, obj);
+}
+
+int convert_plan_add_warnings(convert_plan *p, const mp_warnings *w)
+{
+    for (size_t i = 0; p && w && i < w->len; i++) {
+        const mp_warning *x = &w->items[i];
+        if (mp_warn(&p->w, x->code, x->sev, x->object, x->field, "%s", x->message) < 0)
+            return -1;
+    }
+    return p ? 0 : -1;
+}
+
+void convert_plan_sort(convert_plan *p)
+{
+    if (!p)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->objs[i])
+            p->objs[n++] = p->objs[i];
+    p->n = n;
+    conv_sort_output(p);
+}
+
 void convert_plan_free(convert_plan *p)
 {
     if (!p)

@@ -11,7 +11,8 @@
  * Ownership: convert_run borrows the input objects (they may be freed after
  * it returns; the plan holds copies of what it needs). The plan owns the
  * generated trees and warnings; accessors return borrowed pointers valid
- * until convert_plan_free. convert_plan_take_obj hands one tree over.
+ * until convert_plan_free (or a change to the plan). convert_plan_take_obj
+ * hands one tree over.
  */
 #ifndef MESHPANEL_CONVERT_H
 #define MESHPANEL_CONVERT_H
@@ -66,6 +67,18 @@ const mp_warning *convert_plan_warn(const convert_plan *p, size_t i);
 size_t convert_plan_converted(const convert_plan *p);
 size_t convert_plan_skipped(const convert_plan *p);
 void convert_plan_free(convert_plan *p);
+
+/* Changing a plan after the run (the operator's edits, model/overlay.h).
+ * replace and add take ownership of obj (freed on failure) and return 0,
+ * or -1 when out of memory or i is out of range. */
+int convert_plan_replace_obj(convert_plan *p, size_t i, doc_node *obj);
+int convert_plan_add_obj(convert_plan *p, doc_node *obj);
+/* Appends copies of w's warnings. Returns 0 or -1 (out of memory). */
+int convert_plan_add_warnings(convert_plan *p, const mp_warnings *w);
+/* Puts objects and warnings in the order convert_run gives them (key
+ * order in each object, objects by namespace, kind, name; warnings grouped
+ * by object); slots emptied by convert_plan_take_obj are dropped. */
+void convert_plan_sort(convert_plan *p);
 
 /* Label and annotation every generated object carries. */
 #define CONVERT_MANAGED_LABEL     "app.kubernetes.io/managed-by"

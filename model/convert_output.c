@@ -83,14 +83,23 @@ static int kind_rank(const char *k)
     return 4;
 }
 
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* Objects added to a plan after the run (convert_plan_add_obj) may lack a
+ * namespace, and may be of other kinds (ranked after ours, by kind). */
 static int obj_cmp(const void *pa, const void *pb)
 {
     const doc_node *a = *(doc_node *const *)pa, *b = *(doc_node *const *)pb;
-    int r = strcmp(kobj_namespace(a), kobj_namespace(b));
+    int r = strcmp(or_empty(kobj_namespace(a)), or_empty(kobj_namespace(b)));
     if (!r)
         r = kind_rank(kobj_kind(a)) - kind_rank(kobj_kind(b));
     if (!r)
-        r = strcmp(kobj_name(a), kobj_name(b));
+        r = strcmp(or_empty(kobj_kind(a)), or_empty(kobj_kind(b)));
+    if (!r)
+        r = strcmp(or_empty(kobj_name(a)), or_empty(kobj_name(b)));
     return r;
 }
 

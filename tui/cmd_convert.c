@@ -3,19 +3,23 @@
  *
  * Objects come from files, directories or stdin (api/manifests.h); the
  * conversion is model/convert.h. Istio objects go to stdout, warnings to
- * stderr one a line. Nothing is written to stdout unless the whole run
+ * stderr one a line. With --overrides the operator's edits (an overlay
+ * file, model/overlay.h) are re-applied to the result, exactly as the
+ * console applies them. Nothing is written to stdout unless the whole run
  * succeeded. Exit: 0 done, 1 warnings with --strict, 2 error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/fsutil.h"
 #include "api/manifests.h"
 #include "model/annotations.h"
 #include "model/convert.h"
 #include "model/emit.h"
 #include "model/ingress.h"
 #include "model/kobj.h"
+#include "model/overlay.h"
 #include "model/sanitize.h"
 #include "tui/cli.h"
 #include "tui/cmd_kube.h"
@@ -43,6 +47,8 @@ static void usage(FILE *out)
             "cluster.local)\n"
             "  -n, --namespace NS         namespace for objects without one (default default)\n"
             "  -o, --output yaml|json     output format (default yaml; json is a v1 List)\n"
+            "      --overrides FILE       apply the edits of an overlay file (the console's "
+            ":w FILE)\n"
             "      --strict               exit 1 when there are warnings\n"
             "      --rules                print the annotation rule table (markdown) and exit\n"
             "  -h, --help                 this help\n\n"
@@ -65,6 +71,7 @@ typedef struct {
     size_t ninputs;
     const char *platform[MAX_INPUTS];
     convert_opts o;
+    const char *overrides;
     bool json, strict;
 } args;
 
@@ -114,6 +121,8 @@ static int parse_args(int argc, char **argv, args *a)
             a->o.gateway_selector_value = v;
         } else if (!strcmp(f, "--domain-suffix")) {
             a->o.domain_suffix = v;
+        } else if (!strcmp(f, "--overrides")) {
+            a->overrides = v;
         } else if (!strcmp(f, "-n") || !strcmp(f, "--namespace")) {
             a->o.default_namespace = v;
         } else if (!strcmp(f, "-o") || !strcmp(f, "--output")) {
@@ -191,6 +200,49 @@ static int check_ingresses(const char *path, const doc_list *objs, size_t from,
     return 0;
 }
 
+static overlay *load_overrides(const char *path, mp_err *err)
+{
+    size_t len = 0;
+    char *buf = fs_read_file(path, &len, err);
+    if (!buf)
+        return NULL;
+    overlay *o = overlay_decode(buf, len, path, err);
+    free(buf);
+    return o;
+}
+
+static int load_inputs(const args *a, doc_list *objs, mp_err *err)
+{
+    for (size_t i = 0; i < a->ninputs; i++) {
+        size_t before = objs->len;
+        if (manifests_load(a->inputs[i], objs, err) < 0 ||
+            check_ingresses(a->inputs[i], objs, before, &a->o, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The conversion with the overrides applied; the inputs are what an
+ * OV_LIVE entry merges with. NULL with err. */
+static convert_plan *run(const args *a, mp_err *err)
+{
+    overlay *ov = NULL;
+    if (a->overrides && !(ov = load_overrides(a->overrides, err)))
+        return NULL;
+    doc_list objs;
+    doc_list_init(&objs);
+    convert_plan *p = NULL;
+    if (load_inputs(a, &objs, err) == 0)
+        p = convert_run(objs.docs, objs.len, &a->o, err);
+    if (p && ov && overlay_apply_plan(ov, p, objs.docs, objs.len, err) < 0) {
+        convert_plan_free(p);
+        p = NULL;
+    }
+    doc_list_free(&objs);
+    overlay_free(ov);
+    return p;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     args a;
@@ -198,20 +250,8 @@ int cmd_convert(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
-    doc_list objs;
-    doc_list_init(&objs);
     mp_err err;
-    for (size_t i = 0; i < a.ninputs; i++) {
-        size_t before = objs.len;
-        if (manifests_load(a.inputs[i], &objs, &err) < 0 ||
-            check_ingresses(a.inputs[i], &objs, before, &a.o, &err) < 0) {
-            cli_error("convert", err.msg);
-            doc_list_free(&objs);
-            return 2;
-        }
-    }
-    convert_plan *p = convert_run(objs.docs, objs.len, &a.o, &err);
-    doc_list_free(&objs);
+    convert_plan *p = run(&a, &err);
     if (!p) {
         cli_error("convert", err.msg);
         return 2;
