@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/istio.h"
 #include "model/kobj.h"
 #include "model/objdiff.h"
 #include "model/strbuf.h"
@@ -474,5 +475,8 @@ doc_node *overlay_merge(const ov_entry *e, const doc_node *current, mp_warnings 
         doc_free(r);
         return NULL;
     }
+    /* keys the edit added sit where Istio's field order puts them, as they
+     * do in the console's working copy: both must emit the same bytes */
+    istio_canonical_order(r);
     return r;
 }
