@@ -26,6 +26,7 @@
 #include "model/emit.h"
 #include "model/kobj.h"
 #include "model/objdiff.h"
+#include "model/sanitize.h"
 
 #define NEW_FILE_MODE 0644
 #define DIR_MODE      0755
@@ -41,6 +42,18 @@ static int fail(apply_result *r, const char *fmt, ...)
     vsnprintf(r->msg, sizeof r->msg, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+/* One line each: file names come from the disk and may hold newlines or
+ * escape sequences. */
+static void clean_msgs(apply_result *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *clean = san_cleans(res[i].msg, 0);
+        if (clean)
+            snprintf(res[i].msg, sizeof res[i].msg, "%s", clean);
+        free(clean);
+    }
 }
 
 /* All or nothing: once one object failed, the others were not run.
@@ -522,6 +535,22 @@ static void write_plans(planner *p, apply_result *res, size_t n)
     }
 }
 
+/* Everything that can fail before a write: names, holders, reading the
+ * files to rewrite, emitting their new text. */
+static void plan_all(planner *p, doc_node *const *objs, size_t n, apply_result *res)
+{
+    for (size_t i = 0; i < n; i++) {
+        res[i] = (apply_result){.status = APPLY_NOT_RUN};
+        p->plan_of[i] = NO_PLAN;
+        plan_object(p, i, objs[i], &res[i]);
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        mp_err e = {{0}};
+        if (p->plans[i].changed && emit_plan(&p->plans[i], &e) < 0)
+            fail_plan_objects(p, i, res, n, e.msg);
+    }
+}
+
 static void planner_free(planner *p)
 {
     for (size_t i = 0; i < p->n; i++) {
@@ -547,16 +576,7 @@ int manifest_apply_dir(manifest_src *m, mp_store *st, doc_node *const *objs, siz
     planner p = {.m = m, .plan_of = malloc((n ? n : 1) * sizeof(size_t))};
     if (!p.plan_of)
         return mp_errf(err, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        res[i] = (apply_result){.status = APPLY_NOT_RUN};
-        p.plan_of[i] = NO_PLAN;
-        plan_object(&p, i, objs[i], &res[i]);
-    }
-    for (size_t i = 0; i < p.n; i++) {
-        mp_err e = {{0}};
-        if (p.plans[i].changed && emit_plan(&p.plans[i], &e) < 0)
-            fail_plan_objects(&p, i, res, n, e.msg);
-    }
+    plan_all(&p, objs, n, res);
     int failed = not_run_others(res, n);
     if (!failed) {
         write_plans(&p, res, n);
@@ -565,5 +585,6 @@ int manifest_apply_dir(manifest_src *m, mp_store *st, doc_node *const *objs, siz
             failed += res[i].status == APPLY_FAILED;
     }
     planner_free(&p);
+    clean_msgs(res, n);
     return failed;
 }
