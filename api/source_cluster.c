@@ -13,11 +13,15 @@
  * A relist (start, Ctrl-r, 410 Gone) is a SYNC_BEGIN..SYNC_END bracket: the
  * keys re-ADDED in between are remembered and every other object of that kind
  * in scope is deleted from the store at SYNC_END.
+ *
+ * apply() is api/cluster_apply.c over the same client: blocking, like
+ * Ctrl-r's discovery, because the console waits for its result anyway.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/cluster_apply.h"
 #include "api/kubeconfig.h"
 #include "api/resources.h"
 #include "api/source.h"
@@ -58,6 +62,7 @@ struct cluster_src {
     bool want_restart;
     int changes;
     char context[256], cluster[512];
+    char target[320]; /* apply_target() */
     char status[MP_ERR_MAX + 160];
     char last_error[MP_ERR_MAX];
 };
@@ -327,6 +332,17 @@ static bool cl_read_only(const mp_source *src)
     return false;
 }
 
+static int cl_apply(mp_source *src, mp_store *st, doc_node *const *objs, size_t n,
+                    apply_result *res, mp_err *err)
+{
+    return cluster_apply(((cluster_src *)src->priv)->client, st, objs, n, res, err);
+}
+
+static const char *cl_apply_target(const mp_source *src)
+{
+    return ((const cluster_src *)src->priv)->target;
+}
+
 static void cl_close(mp_source *src)
 {
     cluster_src *cs = src->priv;
@@ -351,6 +367,8 @@ static const mp_source_ops cluster_ops = {
     .context = cl_context,
     .cluster = cl_cluster,
     .read_only = cl_read_only,
+    .apply = cl_apply,
+    .apply_target = cl_apply_target,
     .close = cl_close,
 };
 
@@ -377,6 +395,8 @@ mp_source *source_cluster_new(const kc_options *opt, mp_err *err)
     }
     snprintf(cs->context, sizeof cs->context, "%s", conn->context ? conn->context : "-");
     snprintf(cs->cluster, sizeof cs->cluster, "%s", conn->server ? conn->server : "-");
+    snprintf(cs->target, sizeof cs->target, "cluster %s: server-side apply as %s", cs->context,
+             KFIELD_MANAGER);
     /* kclient_new takes the connection, also when it fails */
     cs->client = kclient_new(conn, NULL, err);
     if (!cs->client) {

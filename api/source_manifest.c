@@ -8,6 +8,10 @@
  * deleted, unless another file still defines them. A file that fails to
  * parse keeps its previous objects (never a half-applied file) and its error
  * shows in the status line.
+ *
+ * Applying (api/source_manifest_apply.c) writes files under DIR/istio/ for
+ * a directory, keeps objects in memory for the demo, and is refused for a
+ * single file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,36 +25,12 @@
 #include "api/fsutil.h"
 #include "api/kinds.h"
 #include "api/source.h"
+#include "api/source_manifest_int.h"
 #include "model/kobj.h"
 #include "model/parse.h"
 #include "model/sort.h"
 
 #define POLL_MS 1000
-
-typedef struct {
-    char *kind, *ns, *name;
-} obj_key;
-
-typedef struct {
-    char *path;
-    struct timespec mtime;
-    off_t size;
-    obj_key *keys;
-    size_t nkeys;
-    bool seen; /* marked during a scan */
-    bool failed;
-} mfile;
-
-typedef struct {
-    char *root;
-    const char *label; /* "demo" or "files" */
-    mfile *files;
-    size_t nfiles, cap;
-    long long next_poll_ms;
-    size_t nobjects;
-    char last_error[MP_ERR_MAX];
-    char status[MP_ERR_MAX + 128];
-} manifest_src;
 
 static void keys_free(obj_key *k, size_t n)
 {
@@ -68,7 +48,7 @@ static bool has_manifest_ext(const char *name)
     return dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml") || !strcmp(dot, ".json"));
 }
 
-static mfile *find_file(manifest_src *m, const char *path)
+mfile *manifest_find_file(manifest_src *m, const char *path)
 {
     for (size_t i = 0; i < m->nfiles; i++)
         if (!strcmp(m->files[i].path, path))
@@ -99,7 +79,7 @@ static mfile *add_file(manifest_src *m, const char *path)
  * as a "needs reading" flag until load_file clears it. */
 static void note_file(manifest_src *m, const char *path, const struct stat *sb)
 {
-    mfile *f = find_file(m, path);
+    mfile *f = manifest_find_file(m, path);
     if (!f) {
         f = add_file(m, path);
         if (!f)
@@ -139,9 +119,7 @@ static void walk(manifest_src *m, const char *dir, int depth)
     closedir(d);
 }
 
-/* A namespaced kind written without metadata.namespace lands in "default",
- * as kubectl apply would put it. */
-static void default_namespace(doc_node *obj)
+void manifest_default_namespace(doc_node *obj)
 {
     if (kobj_namespace(obj))
         return;
@@ -213,7 +191,7 @@ static int load_file(manifest_src *m, mp_store *st, mfile *f, mp_err *err)
     size_t nk = 0;
     for (size_t i = 0; i < objs.len; i++) {
         doc_node *o = doc_list_take(&objs, i);
-        default_namespace(o);
+        manifest_default_namespace(o);
         const char *ns = kobj_namespace(o);
         keys[nk].kind = strdup(kobj_kind(o));
         keys[nk].ns = strdup(ns ? ns : "");
@@ -264,13 +242,27 @@ static void update_status(manifest_src *m, mp_store *st)
     int n = snprintf(m->status, sizeof m->status, "%s%s%s: %zu files, %zu objects", m->label,
                      strcmp(m->label, "demo") ? " " : "", strcmp(m->label, "demo") ? m->root : "",
                      m->nfiles, m->nobjects);
+    if (m->nkept && n > 0 && (size_t)n < sizeof m->status)
+        n += snprintf(m->status + n, sizeof m->status - (size_t)n, ", %zu applied in memory",
+                      m->nkept);
     if (m->last_error[0] && n > 0 && (size_t)n < sizeof m->status)
         snprintf(m->status + n, sizeof m->status - (size_t)n, "; %s", m->last_error);
 }
 
-static int sync_all(mp_source *src, mp_store *st, mp_err *err)
+/* The demo's applied objects win over what its files say. */
+static int put_kept(manifest_src *m, mp_store *st)
 {
-    manifest_src *m = src->priv;
+    int changes = 0;
+    for (size_t i = 0; i < m->nkept; i++) {
+        doc_node *c = doc_clone(m->kept[i]);
+        int r = c ? store_put(st, c, NULL) : -1;
+        changes += r > 0 ? r : 0;
+    }
+    return changes;
+}
+
+int manifest_sync(manifest_src *m, mp_store *st, mp_err *err)
+{
     for (size_t i = 0; i < m->nfiles; i++)
         m->files[i].seen = false;
     struct stat sb;
@@ -297,13 +289,15 @@ static int sync_all(mp_source *src, mp_store *st, mp_err *err)
             changes += r;
         }
     }
+    if (changes > 0) /* a file's object may have replaced a kept one */
+        changes += put_kept(m, st);
     update_status(m, st);
     return rc < 0 ? -1 : changes;
 }
 
 static int m_open(mp_source *src, mp_store *st, mp_err *err)
 {
-    int r = sync_all(src, st, err);
+    int r = manifest_sync(src->priv, st, err);
     return r < 0 ? -1 : 0;
 }
 
@@ -333,12 +327,12 @@ static int m_step(mp_source *src, mp_store *st, const struct pollfd *fds, int nf
     if (now_ms < m->next_poll_ms)
         return 0;
     m->next_poll_ms = now_ms + POLL_MS;
-    return sync_all(src, st, err);
+    return manifest_sync(m, st, err);
 }
 
 static int m_refresh(mp_source *src, mp_store *st, mp_err *err)
 {
-    return sync_all(src, st, err);
+    return manifest_sync(src->priv, st, err);
 }
 
 static const char *m_status(const mp_source *src)
@@ -358,10 +352,27 @@ static const char *m_cluster(const mp_source *src)
     return slash && slash[1] ? slash + 1 : m->root;
 }
 
+/* A single file is never rewritten (it may hold anything, Ingresses
+ * included); a directory gets files of meshpanel's own, the demo memory. */
 static bool m_read_only(const mp_source *src)
 {
-    (void)src;
-    return true; /* files are shown, never written from the console */
+    return ((const manifest_src *)src->priv)->mode == MS_FILE;
+}
+
+static int m_apply(mp_source *src, mp_store *st, doc_node *const *objs, size_t n, apply_result *res,
+                   mp_err *err)
+{
+    manifest_src *m = src->priv;
+    if (m->mode == MS_DEMO)
+        return manifest_apply_demo(m, st, objs, n, res, err);
+    if (m->mode == MS_FILE)
+        return mp_errf(err, "apply needs a directory: -f names a file");
+    return manifest_apply_dir(m, st, objs, n, res, err);
+}
+
+static const char *m_apply_target(const mp_source *src)
+{
+    return ((const manifest_src *)src->priv)->target;
 }
 
 static void m_close(mp_source *src)
@@ -372,6 +383,9 @@ static void m_close(mp_source *src)
         free(m->files[i].path);
     }
     free(m->files);
+    for (size_t i = 0; i < m->nkept; i++)
+        doc_free(m->kept[i]);
+    free(m->kept);
     free(m->root);
     free(m);
 }
@@ -387,10 +401,12 @@ static const mp_source_ops manifest_ops = {
     .context = m_context,
     .cluster = m_cluster,
     .read_only = m_read_only,
+    .apply = m_apply,
+    .apply_target = m_apply_target,
     .close = m_close,
 };
 
-static mp_source *manifest_new(const char *path, const char *label, mp_err *err)
+static mp_source *manifest_new(const char *path, const char *label, ms_mode mode, mp_err *err)
 {
     struct stat sb;
     if (!path || stat(path, &sb) < 0)
@@ -406,6 +422,11 @@ static mp_source *manifest_new(const char *path, const char *label, mp_err *err)
     while (l > 1 && m->root[l - 1] == '/')
         m->root[--l] = 0;
     m->label = label;
+    m->mode = mode == MS_DIR && !S_ISDIR(sb.st_mode) ? MS_FILE : mode;
+    if (m->mode == MS_DEMO)
+        snprintf(m->target, sizeof m->target, "demo: changes are kept in memory");
+    else if (m->mode == MS_DIR)
+        snprintf(m->target, sizeof m->target, "files under %s/istio/", m->root);
     src->ops = &manifest_ops;
     src->priv = m;
     return src;
@@ -413,7 +434,7 @@ static mp_source *manifest_new(const char *path, const char *label, mp_err *err)
 
 mp_source *source_manifest_new(const char *path, mp_err *err)
 {
-    return manifest_new(path, "files", err);
+    return manifest_new(path, "files", MS_DIR, err);
 }
 
 static bool is_dir(const char *p)
@@ -471,5 +492,5 @@ mp_source *source_demo_new(const char *argv0, const char *source_tree, mp_err *e
                        source_tree ? source_tree : "", DEMO_REL),
                NULL;
     }
-    return manifest_new(dir, "demo", err);
+    return manifest_new(dir, "demo", MS_DEMO, err);
 }
