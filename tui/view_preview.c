@@ -16,61 +16,8 @@
 #include "model/convert.h"
 #include "model/emit.h"
 #include "model/kobj.h"
+#include "tui/plan.h"
 #include "tui/textview.h"
-
-typedef struct {
-    doc_node **objs;
-    size_t n, cap;
-} obj_vec;
-
-static void vec_add_kind(obj_vec *v, mp_store *st, const char *kind, const char *ns)
-{
-    const store_obj **list;
-    size_t n = store_list(st, kind, ns, &list);
-    if (n == (size_t)-1 || !n)
-        return;
-    if (v->n + n > v->cap) {
-        size_t cap = v->n + n + 16;
-        doc_node **o = realloc(v->objs, cap * sizeof *o);
-        if (!o) {
-            free(list);
-            return;
-        }
-        v->objs = o;
-        v->cap = cap;
-    }
-    /* the converter borrows its input read-only */
-    for (size_t i = 0; i < n; i++)
-        v->objs[v->n++] = (doc_node *)list[i]->doc;
-    free(list);
-}
-
-static int opts_from_config(const ui *u, convert_opts *o, mp_err *err)
-{
-    convert_opts_default(o);
-    o->skip_invalid = true;
-    if (u->cfg.gateway_mode && convert_parse_mode(u->cfg.gateway_mode, &o->mode, err) < 0)
-        return -1;
-    if (u->cfg.shared_gateway)
-        o->shared_gateway = u->cfg.shared_gateway;
-    if (u->cfg.domain_suffix)
-        o->domain_suffix = u->cfg.domain_suffix;
-    return 0;
-}
-
-/* Does a comma list "ingress/ns/a,ingress/ns/b" name want exactly? */
-static bool source_lists(const char *list, const char *want)
-{
-    size_t wl = strlen(want);
-    for (const char *p = list; p && *p;) {
-        const char *c = strchr(p, ',');
-        size_t l = c ? (size_t)(c - p) : strlen(p);
-        if (l == wl && !strncmp(p, want, l))
-            return true;
-        p += l + (c != NULL);
-    }
-    return false;
-}
 
 static color_role sev_role(mp_severity s)
 {
@@ -100,7 +47,7 @@ static void add_objects(text_data *d, const convert_plan *p, const char *source)
     for (size_t i = 0; i < n; i++) {
         const doc_node *o = convert_plan_obj(p, i);
         const char *src = kobj_annotation(o, CONVERT_SOURCE_ANNOTATION);
-        if (!o || (source && !source_lists(src, source)))
+        if (!o || (source && !plan_source_lists(src, source)))
             continue;
         mp_err err = {{0}};
         size_t len;
@@ -124,7 +71,8 @@ static void summary(text_data *d, const convert_plan *p, const char *source)
                                         "AuthorizationPolicy"};
     for (size_t i = 0; i < n; i++) {
         const doc_node *o = convert_plan_obj(p, i);
-        if (!o || (source && !source_lists(kobj_annotation(o, CONVERT_SOURCE_ANNOTATION), source)))
+        if (!o ||
+            (source && !plan_source_lists(kobj_annotation(o, CONVERT_SOURCE_ANNOTATION), source)))
             continue;
         const char *k = kobj_kind(o);
         size_t j = 0;
@@ -143,15 +91,9 @@ static void summary(text_data *d, const convert_plan *p, const char *source)
 
 static void preview_plan(text_data *d, ui *u, const store_obj *sel)
 {
-    obj_vec in = {0};
-    vec_add_kind(&in, u->store, "Ingress", u->tenant);
-    vec_add_kind(&in, u->store, "Service", u->tenant);
-    vec_add_kind(&in, u->store, "IngressClass", NULL);
     convert_opts o;
     mp_err err = {{0}};
-    convert_plan *p =
-        opts_from_config(u, &o, &err) < 0 ? NULL : convert_run(in.objs, in.n, &o, &err);
-    free(in.objs);
+    convert_plan *p = ui_tenant_plan(u, u->tenant, &o, &err);
     if (!p) {
         text_add(d, ROLE_ERROR, "conversion failed: %s", err.msg);
         return;
