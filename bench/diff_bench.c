@@ -47,6 +47,17 @@ static char *document(size_t lines, int variant)
     return strbuf_detach(&sb, NULL);
 }
 
+/* The same objects in reverse order (a list sorted the other way). */
+static char *reversed(size_t lines)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    size_t nobj = (lines + OBJ_LINES - 1) / OBJ_LINES;
+    for (size_t i = nobj; i-- > 0;)
+        object(&sb, i, 0);
+    return strbuf_detach(&sb, NULL);
+}
+
 /* The first `lines` lines of s (s is cut in place). */
 static char *cut(char *s, size_t lines)
 {
@@ -172,6 +183,9 @@ int main(int argc, char **argv)
     snprintf(label, sizeof label, "%zu lines, %zu-line block moved", n, n / 10);
     bench(label, base, moved, runs, 0);
     bench("2000 lines, one changed line", small, small_one, runs, 0);
+    char *whole = document(n, 0), *rev = reversed(n);
+    snprintf(label, sizeof label, "%zu lines, objects in reverse order", n);
+    bench(label, whole, rev, runs, 0);
     char *r1 = shuffled(n, 1), *r2 = shuffled(n, 2);
     snprintf(label, sizeof label, "%zu random lines of 8 kinds (worst case)", n);
     bench(label, r1, r2, runs, 0);
@@ -181,6 +195,6 @@ int main(int argc, char **argv)
     snprintf(label, sizeof label, "%zu lines, %zu-line block moved", n, n / 10);
     bench(label, base, moved, runs, 1);
     free(base), free(renamed), free(suffixed), free(one), free(moved), free(small), free(small_one),
-        free(r1), free(r2);
+        free(r1), free(r2), free(whole), free(rev);
     return 0;
 }
