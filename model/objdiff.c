@@ -162,11 +162,11 @@ typedef struct {
 
 #define KEYS_HASHED 32
 
-static int keys_init(keys *k, const doc_node *map)
+/* k->map is set and k->h zeroed. */
+static int keys_init(keys *k)
 {
-    *k = (keys){map, {0}};
-    for (size_t i = 0; map->len > KEYS_HASHED && i < map->len; i++)
-        if (hmap_put(&k->h, map->keys[i], i))
+    for (size_t i = 0; k->map->len > KEYS_HASHED && i < k->map->len; i++)
+        if (hmap_put(&k->h, k->map->keys[i], i))
             return -1;
     return 0;
 }
@@ -195,8 +195,8 @@ static void removed_keys(walker *w, const doc_node *a, const keys *kb, size_t *f
 
 static void compare_maps(walker *w, const doc_node *a, const doc_node *b)
 {
-    keys ka, kb;
-    if (keys_init(&ka, a) || keys_init(&kb, b)) {
+    keys ka = {a, {0}}, kb = {b, {0}};
+    if (keys_init(&ka) || keys_init(&kb)) {
         w->oom = true;
     } else {
         size_t next = 0;

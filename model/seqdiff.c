@@ -397,13 +397,16 @@ static int keep_shared(const unsigned *ids[2], const size_t lo, const size_t hi[
     for (int s = 0; s < 2; s++)
         for (size_t i = lo; i < hi[s]; i++)
             seen[(size_t)s * nids + ids[s][i]] = 1;
-    for (int s = 0; s < 2; s++) {
+    int rv = 0;
+    for (int s = 0; s < 2 && !rv; s++) {
         size_t n = hi[s] - lo;
         w->h[s] = malloc((n + 1) * sizeof *w->h[s]);
         w->at[s] = malloc((n + 1) * sizeof *w->at[s]);
         w->c[s] = calloc(n + 1, 1);
-        if (!w->h[s] || !w->at[s] || !w->c[s])
+        if (!w->h[s] || !w->at[s] || !w->c[s]) {
+            rv = -1;
             break;
+        }
         for (size_t i = lo; i < hi[s]; i++) {
             if (seen[(size_t)(1 - s) * nids + ids[s][i]]) {
                 w->h[s][w->n[s]] = ids[s][i];
@@ -414,7 +417,7 @@ static int keep_shared(const unsigned *ids[2], const size_t lo, const size_t hi[
         }
     }
     free(seen);
-    return w->c[0] && w->c[1] ? 0 : -1;
+    return rv;
 }
 
 static int search_middle(const unsigned *ids[2], size_t lo, const size_t hi[2], unsigned nids,

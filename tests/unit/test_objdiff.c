@@ -259,6 +259,28 @@ START_TEST(long_lists_compare_by_value)
 }
 END_TEST
 
+START_TEST(big_maps_compare_by_key)
+{
+    /* 100 keys (a ConfigMap's data): one changed, one removed, one added */
+    strbuf sa, sb;
+    strbuf_init(&sa);
+    strbuf_init(&sb);
+    strbuf_puts(&sa, "data:\n");
+    strbuf_puts(&sb, "data:\n");
+    for (int i = 0; i < 100; i++) {
+        strbuf_printf(&sa, "  k%d: v%d\n", i, i);
+        if (i == 40)
+            strbuf_puts(&sb, "  new.key: v\n");
+        if (i != 60)
+            strbuf_printf(&sb, "  k%d: v%d\n", i, i == 70 ? 0 : i);
+    }
+    char *a = strbuf_detach(&sa, NULL), *b = strbuf_detach(&sb, NULL);
+    assert_paths(a, b, "data[\"new.key\"]: added\ndata.k60: removed\ndata.k70: changed\n");
+    free(a);
+    free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("objdiff");
@@ -272,6 +294,7 @@ static Suite *suite(void)
     tcase_add_test(tc, keys_that_are_not_identifiers_use_brackets);
     tcase_add_test(tc, change_names);
     tcase_add_test(tc, long_lists_compare_by_value);
+    tcase_add_test(tc, big_maps_compare_by_key);
     suite_add_tcase(s, tc);
     return s;
 }
