@@ -3,8 +3,8 @@
  *
  * For each object: the server-side dry-run apply result (what the cluster
  * would hold) against the live object (nothing when absent), both as
- * canonical YAML without server bookkeeping (managedFields,
- * resourceVersion, generation, creationTimestamp, uid), as a unified diff.
+ * canonical YAML without the noise the server writes (objdiff.h: the same
+ * filter as the console's diff view), as a unified diff.
  * Exit status like kubectl diff: 0 no differences, 1 differences, 2 error.
  */
 #include <stdio.h>
@@ -12,31 +12,14 @@
 #include <string.h>
 
 #include "api/kinds.h"
-#include "model/emit.h"
 #include "model/kobj.h"
-#include "model/sanitize.h"
+#include "model/objdiff.h"
 #include "model/textdiff.h"
 #include "tui/cli.h"
 #include "tui/cmd_kube.h"
 #include "tui/cmd_objects.h"
 
 #define CMD "diff"
-
-static const char *const bookkeeping[] = {"managedFields", "resourceVersion", "generation",
-                                          "creationTimestamp", "uid"};
-
-static char *canonical(doc_node *obj, mp_err *err)
-{
-    if (!obj)
-        return strdup("");
-    doc_node *meta = doc_get(obj, "metadata");
-    for (size_t i = 0; i < sizeof bookkeeping / sizeof bookkeeping[0]; i++)
-        doc_map_del(meta, bookkeeping[i]);
-    char *text = doc_emit_yaml(obj, NULL, err);
-    char *clean = text ? san_cleans(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB) : NULL;
-    free(text);
-    return clean;
-}
 
 /* 0 same, 1 differs, 2 error. */
 static int diff_one(kclient *c, doc_node *obj)
@@ -55,7 +38,7 @@ static int diff_one(kclient *c, doc_node *obj)
         cli_error(CMD, err.msg);
         return 2;
     }
-    char *a = canonical(live, &err), *b = canonical(merged, &err);
+    char *a = objdiff_canonical(live, &err), *b = objdiff_canonical(merged, &err);
     doc_free(live);
     doc_free(merged);
     int rc = 2;
