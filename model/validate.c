@@ -834,6 +834,8 @@ static bool re_class_item(re_parser *q)
     if (q->p[0] != '-' || !q->p[1] || q->p[1] == ']')
         return true;
     q->p++;
+    if (q->p[0] == '\\' && q->p[1] && strchr("dDsSwWpP", q->p[1]))
+        return re_fail(q, "\\%c is a class, not a range end", q->p[1]);
     if (!re_class_char(q, &hi))
         return false;
     if (hi >= lo)
