@@ -213,6 +213,16 @@ static bool check_numeric_tld(const char *host, char *why, size_t n)
     return fail(why, n, "last label is all digits and this is no IPv4 address");
 }
 
+/* Whether the text before slash is a Gateway's namespace ("ns-a", "*" or
+ * ".") in front of a host, rather than a host in front of a path. */
+static bool ns_prefix(const char *host, const char *slash)
+{
+    size_t len = (size_t)(slash - host);
+    if (!len || !slash[1] || strchr(slash + 1, '/'))
+        return false;
+    return (len == 1 && (host[0] == '*' || host[0] == '.')) || !memchr(host, '.', len);
+}
+
 bool val_host(const char *host, bool tenant_ns, char *why, size_t n)
 {
     if (!host || !*host)
@@ -220,9 +230,8 @@ bool val_host(const char *host, bool tenant_ns, char *why, size_t n)
     const char *slash = strchr(host, '/');
     if (slash)
         return fail(why, n,
-                    slash == host || strchr(slash + 1, '/') || !slash[1]
-                        ? "has '/': a host has no path"
-                        : "namespace/ prefix: give the host alone");
+                    ns_prefix(host, slash) ? "namespace/ prefix: give the host alone"
+                                           : "has '/': a host has no path");
     if (!strcmp(host, "*"))
         return tenant_ns ? fail(why, n, "\"*\" alone would take every tenant's hosts") : true;
     size_t len = strlen(host);
