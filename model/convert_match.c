@@ -10,6 +10,7 @@
 
 #include "model/convert_int.h"
 #include "model/sort.h"
+#include "model/validate.h"
 
 bool conv_same_path(const char *a, const char *b)
 {
@@ -152,33 +153,6 @@ doc_node *conv_uri_match(const char *kind, const char *value)
     return m;
 }
 
-/* RE2 rejects Perl-only constructs: lookaround, backreferences, atomic
- * groups, possessive quantifiers. */
-static bool re2_ok(const char *re)
-{
-    static const char *const bad[] = {"(?=", "(?!", "(?<=", "(?<!", "(?>", "*+", "++", "?+"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        if (strstr(re, bad[i]))
-            return false;
-    for (const char *p = re; *p; p++) {
-        if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
-            return false;
-        if (*p == '\\' && p[1])
-            p++;
-    }
-    int depth = 0;
-    for (const char *p = re; *p; p++) {
-        if (*p == '\\' && p[1]) {
-            p++;
-            continue;
-        }
-        depth += (*p == '(') - (*p == ')');
-        if (depth < 0)
-            return false;
-    }
-    return depth == 0;
-}
-
 doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
 {
     doc_node *seq = doc_seq_new();
@@ -229,15 +203,20 @@ doc_node *conv_with_header(const doc_node *base, const char *name, const char *h
 
 bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r)
 {
-    char re[2100];
-    snprintf(re, sizeof re, "%s", r->path);
-    if (re2_ok(re))
-        return true;
+    /* the path alone names the mistake; the regex Envoy gets is checked
+     * too, for Istio's length limit */
+    char why[200];
+    if (val_re2(r->path, why, sizeof why)) {
+        char re[2100], whole[160];
+        snprintf(re, sizeof re, "(?i)%s.*", r->path);
+        if (val_re2(re, whole, sizeof whole))
+            return true;
+        snprintf(why, sizeof why, "as (?i)<path>.*: %s", whole);
+    }
     char field[96];
     snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu].path", r->ri, r->pi);
     mp_warn(&c->plan->w, MPW_REGEX_INVALID, MP_SEV_ERROR, r->ing->ref, field,
-            "host %s is in regex mode and \"%s\" is not valid RE2 (lookaround, backreference "
-            "or unbalanced group); route not converted",
-            g->host, r->path);
+            "host %s is in regex mode and \"%s\" is not valid RE2 (%s); route not converted",
+            g->host, r->path, why);
     return false;
 }

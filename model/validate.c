@@ -1,0 +1,1580 @@
+/*
+ * validate.c - field validators (validate.h). The rules are what the API
+ * server, Istio's admission check and Envoy accept, taken from their
+ * sources; where those disagree the stricter one wins, because a value
+ * that passes here and is refused at apply time is the worse outcome.
+ *
+ * Regexes pass two parsers before they reach traffic: istiod checks them
+ * with Go's regexp package (and a 1024-byte limit), Envoy compiles them
+ * with C++ RE2. val_re2 accepts the syntax both take.
+ */
+#include "model/validate.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool fail(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool fail(char *why, size_t n, const char *fmt, ...)
+{
+    if (why && n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, n, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+/* ASCII only: <ctype.h> follows the locale the TUI sets. */
+static bool is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_lower(int c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static bool is_alnum(int c)
+{
+    return is_digit(c) || is_lower(c) || is_upper(c);
+}
+
+static bool is_xdigit(int c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A piece of the value may go into a reason only when it is short and
+ * printable: the reason is drawn on screen next to the field. */
+static bool quotable(const char *s, size_t len, size_t max)
+{
+    if (len == 0 || len > max)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (!strcmp(s, *list))
+            return true;
+    return false;
+}
+
+static bool same_ignoring_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        int x = is_upper(*a) ? *a + 32 : *a, y = is_upper(*b) ? *b + 32 : *b;
+        if (x != y)
+            return false;
+    }
+    return !*a && !*b;
+}
+
+/* Decodes one UTF-8 sequence; returns its length, 0 when malformed
+ * (overlong, surrogate, above U+10FFFF or cut short), as Go rejects. */
+static size_t utf8_dec(const char *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+    if (!len || p[0] > 0xf4)
+        return 0;
+    uint32_t v = p[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (p[i] & 0x3f);
+    }
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* ---- hosts and names ------------------------------------------------------ */
+
+/* One DNS label of a multi-label value (idx from 1) or a single label
+ * (idx 0): 1..63 of [a-z0-9-], not starting or ending with '-'. */
+static bool check_label(const char *l, size_t len, size_t idx, char *why, size_t n)
+{
+    char subj[80];
+    if (!idx)
+        snprintf(subj, sizeof subj, "name");
+    else if (quotable(l, len, 63))
+        snprintf(subj, sizeof subj, "label \"%.*s\"", (int)len, l);
+    else
+        snprintf(subj, sizeof subj, "label %zu", idx);
+    if (len > 63)
+        return fail(why, n, "%s is %zu characters (max 63)", subj, len);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)l[i];
+        if (is_lower(c) || is_digit(c) || c == '-')
+            continue;
+        if (c == ' ')
+            return fail(why, n, "%s has a space", subj);
+        if (c < 0x20 || c >= 0x7f)
+            return fail(why, n, "%s has a control or non-ASCII character", subj);
+        return fail(why, n, "%s has '%c'", subj, c);
+    }
+    if (l[0] == '-')
+        return fail(why, n, "%s starts with '-'", subj);
+    if (l[len - 1] == '-')
+        return fail(why, n, "%s ends with '-'", subj);
+    return true;
+}
+
+/* Dot-separated labels; the first may be "*" when wildcard. */
+static bool check_labels(const char *s, bool wildcard, char *why, size_t n)
+{
+    size_t idx = 1;
+    for (const char *l = s;; idx++) {
+        const char *dot = strchr(l, '.');
+        size_t len = dot ? (size_t)(dot - l) : strlen(l);
+        if (!len)
+            return fail(why, n, l == s ? "starts with '.'" : "empty label (two dots in a row)");
+        if (memchr(l, '*', len)) {
+            if (!(wildcard && idx == 1 && len == 1))
+                return fail(why, n, "\"*\" only as the whole first label");
+        } else if (!check_label(l, len, idx, why, n)) {
+            return false;
+        }
+        if (!dot)
+            return true;
+        l = dot + 1;
+    }
+}
+
+static bool has_upper(const char *s)
+{
+    for (; *s; s++)
+        if (is_upper(*s))
+            return true;
+    return false;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_digit(s[i]))
+            return false;
+    return len > 0;
+}
+
+/* Four decimal labels 0..255 without leading zeros. */
+static bool is_ipv4(const char *s)
+{
+    int parts = 0;
+    for (const char *l = s;; parts++) {
+        const char *dot = strchr(l, '.');
+        size_t len = dot ? (size_t)(dot - l) : strlen(l);
+        if (!all_digits(l, len) || len > 3 || (len > 1 && l[0] == '0'))
+            return false;
+        if (len == 3 && strncmp(l, "255", 3) > 0)
+            return false;
+        if (!dot)
+            return parts == 3;
+        l = dot + 1;
+    }
+}
+
+/* The last label all digits: an IPv4 address (no wildcard) or a mistake;
+ * Istio refuses all-numeric top-level labels. */
+static bool check_numeric_tld(const char *host, char *why, size_t n)
+{
+    const char *tld = strrchr(host, '.');
+    tld = tld ? tld + 1 : host;
+    if (!all_digits(tld, strlen(tld)))
+        return true;
+    if (host[0] == '*')
+        return fail(why, n, "a wildcard does not go on an IP address");
+    if (is_ipv4(host))
+        return true;
+    if (quotable(tld, strlen(tld), 20))
+        return fail(why, n, "last label \"%s\" is all digits and this is no IPv4 address", tld);
+    return fail(why, n, "last label is all digits and this is no IPv4 address");
+}
+
+/* Whether the text before slash is a Gateway's namespace ("ns-a", "*" or
+ * ".") in front of a host, rather than a host in front of a path. */
+static bool ns_prefix(const char *host, const char *slash)
+{
+    size_t len = (size_t)(slash - host);
+    if (!len || !slash[1] || strchr(slash + 1, '/'))
+        return false;
+    return (len == 1 && (host[0] == '*' || host[0] == '.')) || !memchr(host, '.', len);
+}
+
+bool val_host(const char *host, bool tenant_ns, char *why, size_t n)
+{
+    if (!host || !*host)
+        return fail(why, n, "empty");
+    const char *slash = strchr(host, '/');
+    if (slash)
+        return fail(why, n,
+                    ns_prefix(host, slash) ? "namespace/ prefix: give the host alone"
+                                           : "has '/': a host has no path");
+    if (!strcmp(host, "*"))
+        return tenant_ns ? fail(why, n, "\"*\" alone would take every tenant's hosts") : true;
+    size_t len = strlen(host);
+    if (len > 253)
+        return fail(why, n, "%zu characters (max 253)", len);
+    if (host[len - 1] == '.')
+        return fail(why, n, "trailing dot: write the host without it");
+    if (has_upper(host))
+        return fail(why, n, "uppercase letters: hosts are lower case");
+    if (!check_labels(host, true, why, n))
+        return false;
+    return check_numeric_tld(host, why, n);
+}
+
+static bool check_subdomain(const char *s, const char *noun, char *why, size_t n)
+{
+    if (!s || !*s)
+        return fail(why, n, "empty");
+    size_t len = strlen(s);
+    if (len > 253)
+        return fail(why, n, "%zu characters (max 253)", len);
+    if (has_upper(s))
+        return fail(why, n, "uppercase letters: %s are lower case", noun);
+    if (s[len - 1] == '.')
+        return fail(why, n, "ends with '.'");
+    if (!strchr(s, '.'))
+        return check_label(s, len, 0, why, n);
+    return check_labels(s, false, why, n);
+}
+
+bool val_secret_name(const char *s, char *why, size_t n)
+{
+    return check_subdomain(s, "Secret names", why, n);
+}
+
+bool val_object_name(const char *s, char *why, size_t n)
+{
+    return check_subdomain(s, "names", why, n);
+}
+
+bool val_dns_label(const char *s, char *why, size_t n)
+{
+    if (!s || !*s)
+        return fail(why, n, "empty");
+    if (has_upper(s))
+        return fail(why, n, "uppercase letters: names are lower case");
+    if (strchr(s, '.'))
+        return fail(why, n, "has '.': one DNS label, no dots");
+    return check_label(s, strlen(s), 0, why, n);
+}
+
+/* ---- RE2 ------------------------------------------------------------------ */
+
+#define RE_MAX_LEN   1024 /* istiod refuses longer regexes */
+#define RE_MAX_COUNT 1000 /* counted repetition, also nested, in RE2 and Go */
+#define RE_MAX_NAMES 256  /* more than RE_MAX_LEN / strlen("(?P<a>)") */
+
+/* One open group: whether a repetition has something to apply to, and the
+ * copies its counted repetitions make on the deepest path (RE2 and Go
+ * refuse (a{100}){20}: 2000 copies of a). */
+typedef struct {
+    uint16_t open; /* offset of its '(' */
+    uint16_t maxw, lastw;
+    bool atom;
+} re_frame;
+
+typedef struct {
+    const char *s;
+    size_t len;
+} re_name;
+
+typedef struct {
+    const char *re, *p;
+    const char *rep; /* the repetition operator just read, else NULL */
+    const char *cls; /* the '[' of the class being read */
+    re_frame fr[RE_MAX_LEN + 1];
+    size_t depth;
+    re_name names[RE_MAX_NAMES];
+    size_t nnames;
+    char *why;
+    size_t n;
+} re_parser;
+
+static bool re_fail(const re_parser *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool re_fail(const re_parser *q, const char *fmt, ...)
+{
+    if (q->why && q->n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(q->why, q->n, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+/* 1-based character position of at, for "'(' at 12". */
+static size_t re_col(const re_parser *q, const char *at)
+{
+    size_t col = 0;
+    for (const char *s = q->re; s <= at && *s; s++)
+        col += ((unsigned char)*s & 0xc0) != 0x80;
+    return col;
+}
+
+static bool re_atom(re_parser *q, unsigned w)
+{
+    re_frame *f = &q->fr[q->depth];
+    f->atom = true;
+    f->lastw = (uint16_t)w;
+    if (w > f->maxw)
+        f->maxw = (uint16_t)w;
+    q->rep = NULL;
+    return true;
+}
+
+/* The operator op (ending at q->p) applies to the last item; count is
+ * the copies a counted repetition makes (< 0 for * + ?). */
+static bool re_repeat(re_parser *q, const char *op, bool lazy, long count)
+{
+    int oplen = (int)(q->p - op);
+    if (!lazy && *q->p == '+')
+        return re_fail(q, "possessive quantifier %.*s+ is not RE2", oplen, op);
+    if (q->rep)
+        return re_fail(q, "\"%.*s\": two repetition operators in a row", (int)(q->p - q->rep),
+                       q->rep);
+    re_frame *f = &q->fr[q->depth];
+    if (!f->atom)
+        return re_fail(q, "\"%.*s\" has nothing to repeat", oplen, op);
+    if (count > 1) {
+        long w = f->lastw * count;
+        if (w > RE_MAX_COUNT)
+            return re_fail(q, "nested counts make %ld copies (RE2's limit is 1000)", w);
+        f->lastw = (uint16_t)w;
+        if (w > f->maxw)
+            f->maxw = (uint16_t)w;
+    }
+    q->rep = op;
+    return true;
+}
+
+static bool re_star(re_parser *q)
+{
+    const char *op = q->p++;
+    bool lazy = *q->p == '?';
+    q->p += lazy;
+    return re_repeat(q, op, lazy, -1);
+}
+
+/* A count as RE2 reads it: no leading zeros (then '{' is a literal).
+ * Big numbers stop growing past the limit. */
+static const char *re_int(const char *s, long *v)
+{
+    if (!is_digit(*s) || (s[0] == '0' && is_digit(s[1])))
+        return NULL;
+    for (*v = 0; is_digit(*s); s++)
+        if (*v <= RE_MAX_COUNT)
+            *v = *v * 10 + (*s - '0');
+    return s;
+}
+
+/* {n}, {n,} or {n,m} at s; NULL when '{' starts none (a literal). */
+static const char *re_counts(const char *s, long *lo, long *hi)
+{
+    const char *t = re_int(s + 1, lo);
+    if (!t)
+        return NULL;
+    if (*t == '}') {
+        *hi = *lo;
+        return t + 1;
+    }
+    if (*t++ != ',')
+        return NULL;
+    if (*t == '}') {
+        *hi = -1;
+        return t + 1;
+    }
+    t = re_int(t, hi);
+    return t && *t == '}' ? t + 1 : NULL;
+}
+
+/* Go refuses counts of 10^8 and more where RE2 reads a literal '{':
+ * both are refused here. */
+static bool re_brace(re_parser *q)
+{
+    const char *op = q->p;
+    long lo, hi;
+    const char *end = re_counts(op, &lo, &hi);
+    if (!end) {
+        q->p++;
+        return re_atom(q, 1);
+    }
+    q->p = end;
+    int oplen = (int)(end - op);
+    if (lo > RE_MAX_COUNT || hi > RE_MAX_COUNT)
+        return quotable(op, (size_t)oplen, 24)
+                   ? re_fail(q, "%.*s: RE2 counts up to 1000", oplen, op)
+                   : re_fail(q, "repetition count above 1000 (RE2's limit)");
+    if (hi >= 0 && lo > hi)
+        return re_fail(q, "%.*s: minimum above maximum", oplen, op);
+    bool lazy = *q->p == '?';
+    q->p += lazy;
+    return re_repeat(q, op, lazy, hi < 0 ? lo : hi);
+}
+
+static int hexval(int c)
+{
+    return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* \x41 or \x{10FFFF}. */
+static bool re_hex(re_parser *q, uint32_t *cp)
+{
+    const char *t = q->p + 2;
+    uint32_t v = 0;
+    if (*t == '{') {
+        const char *digits = ++t;
+        for (; is_xdigit(*t); t++) {
+            v = v * 16 + (uint32_t)hexval(*t);
+            if (v > 0x10ffff)
+                return re_fail(q, "\\x{...} above 10FFFF");
+        }
+        if (*t != '}' || t == digits)
+            return re_fail(q, "bad hex escape: use \\x41 or \\x{41}");
+        q->p = t + 1;
+    } else {
+        if (!is_xdigit(t[0]) || !is_xdigit(t[1]))
+            return re_fail(q, "bad hex escape: use \\x41 or \\x{41}");
+        v = (uint32_t)(hexval(t[0]) * 16 + hexval(t[1]));
+        q->p = t + 2;
+    }
+    *cp = v;
+    return true;
+}
+
+/* \0, \0nn, \nnn: octal. A digit 1-9 not followed by an octal digit is a
+ * backreference in Perl; RE2 has none. */
+static bool re_octal(re_parser *q, bool in_class, uint32_t *cp)
+{
+    const char *t = q->p + 1;
+    if (*t > '7' || (*t != '0' && (t[1] < '0' || t[1] > '7'))) {
+        if (!in_class)
+            return re_fail(q, "backreference \\%c is not RE2", *t);
+        if (*t > '7')
+            return re_fail(q, "unknown escape \\%c", *t);
+        return re_fail(q, "\\%c inside [...] is not RE2: write octal as \\0%c", *t, *t);
+    }
+    uint32_t v = 0;
+    for (int i = 0; i < 3 && *t >= '0' && *t <= '7'; i++, t++)
+        v = v * 8 + (uint32_t)(*t - '0');
+    *cp = v;
+    q->p = t;
+    return true;
+}
+
+/* Escapes of other engines, named so the user knows what to change. */
+static const struct {
+    char c;
+    const char *why;
+} re_foreign_escapes[] = {
+    {'G', "\\G (end of previous match) is not RE2"},
+    {'Z', "\\Z is not RE2: use \\z (or $)"},
+    {'K', "\\K (reset match start) is not RE2"},
+    {'h', "\\h is not RE2: use [\\t ]"},
+    {'H', "\\H is not RE2: use [^\\t ]"},
+    {'R', "\\R (any line break) is not RE2"},
+    {'X', "\\X (grapheme cluster) is not RE2"},
+    {'N', "\\N is not RE2"},
+    {'e', "\\e is not RE2: use \\x1b"},
+    {'c', "\\cX (control character) is not RE2: use \\x01 to \\x1f"},
+    {'g', "backreference \\g is not RE2"},
+    {'k', "named backreference \\k is not RE2"},
+    {'E', "\\E without \\Q"},
+    {'o', "\\o{...} is not RE2: use \\x{...}"},
+    {'u', "\\u is not RE2: use \\x{...}"},
+    {'U', "\\U (upper-case text) is not RE2"},
+    {'l', "\\l (lower-case next) is not RE2"},
+    {'L', "\\L (lower-case text) is not RE2"},
+    /* RE2 takes \C (any byte); Go's regexp, which istiod checks with, does not */
+    {'C', "\\C (any byte) is refused by Istio's regex check"},
+};
+
+static bool re_bad_escape(re_parser *q, char c, bool in_class)
+{
+    if (in_class && strchr("bBAzQ", c))
+        return c == 'b' ? re_fail(q, "\\b inside [...] is not RE2: use \\x08")
+                        : re_fail(q, "\\%c inside [...] is not RE2", c);
+    for (size_t i = 0; i < sizeof re_foreign_escapes / sizeof *re_foreign_escapes; i++)
+        if (re_foreign_escapes[i].c == c)
+            return re_fail(q, "%s", re_foreign_escapes[i].why);
+    return re_fail(q, "unknown escape \\%c", c);
+}
+
+/* An escape that stands for one character (all there is inside [...]). */
+static bool re_escape_rune(re_parser *q, bool in_class, uint32_t *cp)
+{
+    unsigned char c = (unsigned char)q->p[1];
+    if (!c)
+        return re_fail(q, "trailing backslash");
+    if (c >= 0x80)
+        return re_fail(q, "backslash before a non-ASCII character");
+    if (!is_alnum(c)) {
+        *cp = c;
+        q->p += 2;
+        return true;
+    }
+    if (is_digit(c))
+        return re_octal(q, in_class, cp);
+    if (c == 'x')
+        return re_hex(q, cp);
+    static const char simple[] = "n\nr\rt\ta\af\fv\v";
+    for (const char *s = simple; *s; s += 2)
+        if (*s == c) {
+            *cp = (unsigned char)s[1];
+            q->p += 2;
+            return true;
+        }
+    return re_bad_escape(q, (char)c, in_class);
+}
+
+/* RE2's Unicode tables (re2/unicode_groups.cc): general categories and
+ * scripts. Go knows the same names. */
+static const char *const re_unicode_names[] = {"Adlam",
+                                               "Ahom",
+                                               "Anatolian_Hieroglyphs",
+                                               "Any",
+                                               "Arabic",
+                                               "Armenian",
+                                               "Avestan",
+                                               "Balinese",
+                                               "Bamum",
+                                               "Bassa_Vah",
+                                               "Batak",
+                                               "Bengali",
+                                               "Bhaiksuki",
+                                               "Bopomofo",
+                                               "Brahmi",
+                                               "Braille",
+                                               "Buginese",
+                                               "Buhid",
+                                               "C",
+                                               "Canadian_Aboriginal",
+                                               "Carian",
+                                               "Caucasian_Albanian",
+                                               "Cc",
+                                               "Cf",
+                                               "Chakma",
+                                               "Cham",
+                                               "Cherokee",
+                                               "Chorasmian",
+                                               "Co",
+                                               "Common",
+                                               "Coptic",
+                                               "Cs",
+                                               "Cuneiform",
+                                               "Cypriot",
+                                               "Cypro_Minoan",
+                                               "Cyrillic",
+                                               "Deseret",
+                                               "Devanagari",
+                                               "Dives_Akuru",
+                                               "Dogra",
+                                               "Duployan",
+                                               "Egyptian_Hieroglyphs",
+                                               "Elbasan",
+                                               "Elymaic",
+                                               "Ethiopic",
+                                               "Georgian",
+                                               "Glagolitic",
+                                               "Gothic",
+                                               "Grantha",
+                                               "Greek",
+                                               "Gujarati",
+                                               "Gunjala_Gondi",
+                                               "Gurmukhi",
+                                               "Han",
+                                               "Hangul",
+                                               "Hanifi_Rohingya",
+                                               "Hanunoo",
+                                               "Hatran",
+                                               "Hebrew",
+                                               "Hiragana",
+                                               "Imperial_Aramaic",
+                                               "Inherited",
+                                               "Inscriptional_Pahlavi",
+                                               "Inscriptional_Parthian",
+                                               "Javanese",
+                                               "Kaithi",
+                                               "Kannada",
+                                               "Katakana",
+                                               "Kawi",
+                                               "Kayah_Li",
+                                               "Kharoshthi",
+                                               "Khitan_Small_Script",
+                                               "Khmer",
+                                               "Khojki",
+                                               "Khudawadi",
+                                               "L",
+                                               "Lao",
+                                               "Latin",
+                                               "Lepcha",
+                                               "Limbu",
+                                               "Linear_A",
+                                               "Linear_B",
+                                               "Lisu",
+                                               "Ll",
+                                               "Lm",
+                                               "Lo",
+                                               "Lt",
+                                               "Lu",
+                                               "Lycian",
+                                               "Lydian",
+                                               "M",
+                                               "Mahajani",
+                                               "Makasar",
+                                               "Malayalam",
+                                               "Mandaic",
+                                               "Manichaean",
+                                               "Marchen",
+                                               "Masaram_Gondi",
+                                               "Mc",
+                                               "Me",
+                                               "Medefaidrin",
+                                               "Meetei_Mayek",
+                                               "Mende_Kikakui",
+                                               "Meroitic_Cursive",
+                                               "Meroitic_Hieroglyphs",
+                                               "Miao",
+                                               "Mn",
+                                               "Modi",
+                                               "Mongolian",
+                                               "Mro",
+                                               "Multani",
+                                               "Myanmar",
+                                               "N",
+                                               "Nabataean",
+                                               "Nag_Mundari",
+                                               "Nandinagari",
+                                               "Nd",
+                                               "New_Tai_Lue",
+                                               "Newa",
+                                               "Nko",
+                                               "Nl",
+                                               "No",
+                                               "Nushu",
+                                               "Nyiakeng_Puachue_Hmong",
+                                               "Ogham",
+                                               "Ol_Chiki",
+                                               "Old_Hungarian",
+                                               "Old_Italic",
+                                               "Old_North_Arabian",
+                                               "Old_Permic",
+                                               "Old_Persian",
+                                               "Old_Sogdian",
+                                               "Old_South_Arabian",
+                                               "Old_Turkic",
+                                               "Old_Uyghur",
+                                               "Oriya",
+                                               "Osage",
+                                               "Osmanya",
+                                               "P",
+                                               "Pahawh_Hmong",
+                                               "Palmyrene",
+                                               "Pau_Cin_Hau",
+                                               "Pc",
+                                               "Pd",
+                                               "Pe",
+                                               "Pf",
+                                               "Phags_Pa",
+                                               "Phoenician",
+                                               "Pi",
+                                               "Po",
+                                               "Ps",
+                                               "Psalter_Pahlavi",
+                                               "Rejang",
+                                               "Runic",
+                                               "S",
+                                               "Samaritan",
+                                               "Saurashtra",
+                                               "Sc",
+                                               "Sharada",
+                                               "Shavian",
+                                               "Siddham",
+                                               "SignWriting",
+                                               "Sinhala",
+                                               "Sk",
+                                               "Sm",
+                                               "So",
+                                               "Sogdian",
+                                               "Sora_Sompeng",
+                                               "Soyombo",
+                                               "Sundanese",
+                                               "Syloti_Nagri",
+                                               "Syriac",
+                                               "Tagalog",
+                                               "Tagbanwa",
+                                               "Tai_Le",
+                                               "Tai_Tham",
+                                               "Tai_Viet",
+                                               "Takri",
+                                               "Tamil",
+                                               "Tangsa",
+                                               "Tangut",
+                                               "Telugu",
+                                               "Thaana",
+                                               "Thai",
+                                               "Tibetan",
+                                               "Tifinagh",
+                                               "Tirhuta",
+                                               "Toto",
+                                               "Ugaritic",
+                                               "Vai",
+                                               "Vithkuqi",
+                                               "Wancho",
+                                               "Warang_Citi",
+                                               "Yezidi",
+                                               "Yi",
+                                               "Z",
+                                               "Zanabazar_Square",
+                                               "Zl",
+                                               "Zp",
+                                               "Zs",
+                                               NULL};
+
+static const char *const re_posix_names[] = {"alnum", "alpha", "ascii", "blank",  "cntrl",
+                                             "digit", "graph", "lower", "print",  "punct",
+                                             "space", "upper", "word",  "xdigit", NULL};
+
+static bool name_in(const char *name, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && !memcmp(*list, name, len))
+            return true;
+    return false;
+}
+
+/* \pL, \p{Greek}, \p{^Greek}, \PL. */
+static bool re_uclass(re_parser *q)
+{
+    const char *src = q->p, *t = src + 2, *name = t;
+    size_t len;
+    if (*t == '{') {
+        const char *e = strchr(t, '}');
+        if (!e)
+            return re_fail(q, "\\%c{ without '}'", src[1]);
+        name = t + 1;
+        len = (size_t)(e - name);
+        t = e + 1;
+    } else {
+        uint32_t cp;
+        len = *t ? utf8_dec(t, &cp) : 0;
+        if (!len)
+            return re_fail(q, "\\%c needs a class name, e.g. \\pL or \\p{Greek}", src[1]);
+        t += len;
+    }
+    q->p = t;
+    if (len && *name == '^')
+        name++, len--;
+    if (name_in(name, len, re_unicode_names))
+        return true;
+    size_t srclen = (size_t)(t - src);
+    return quotable(src, srclen, 40) ? re_fail(q, "unknown Unicode class %.*s", (int)srclen, src)
+                                     : re_fail(q, "unknown Unicode class name");
+}
+
+/* [:alpha:] or [:^alpha:] inside a class; end is past its ":]". */
+static bool re_posix(re_parser *q, const char *end)
+{
+    const char *src = q->p, *name = src + 2;
+    size_t len = (size_t)(end - 2 - name), srclen = (size_t)(end - src);
+    q->p = end;
+    if (len && *name == '^')
+        name++, len--;
+    if (name_in(name, len, re_posix_names))
+        return true;
+    return quotable(src, srclen, 24) ? re_fail(q, "unknown class %.*s", (int)srclen, src)
+                                     : re_fail(q, "unknown [:class:] name");
+}
+
+static bool re_class_char(re_parser *q, uint32_t *cp)
+{
+    if (!*q->p)
+        return re_fail(q, "'[' at %zu is never closed", re_col(q, q->cls));
+    if (*q->p == '\\')
+        return re_escape_rune(q, true, cp);
+    q->p += utf8_dec(q->p, cp);
+    return true;
+}
+
+/* One element of [...]: a named class, a character or a range. RE2 looks
+ * for the ":]" of "[:" anywhere further on, as done here. */
+static bool re_class_item(re_parser *q)
+{
+    const char *p = q->p;
+    if (p[0] == '[' && p[1] == ':') {
+        const char *e = strstr(p + 2, ":]");
+        if (e)
+            return re_posix(q, e + 2);
+    }
+    if (p[0] == '\\' && (p[1] == 'p' || p[1] == 'P'))
+        return re_uclass(q);
+    if (p[0] == '\\' && p[1] && strchr("dDsSwW", p[1])) {
+        q->p += 2;
+        return true;
+    }
+    uint32_t lo, hi;
+    if (!re_class_char(q, &lo))
+        return false;
+    if (q->p[0] != '-' || !q->p[1] || q->p[1] == ']')
+        return true;
+    q->p++;
+    if (q->p[0] == '\\' && q->p[1] && strchr("dDsSwWpP", q->p[1]))
+        return re_fail(q, "\\%c is a class, not a range end", q->p[1]);
+    if (!re_class_char(q, &hi))
+        return false;
+    if (hi >= lo)
+        return true;
+    size_t len = (size_t)(q->p - p);
+    return quotable(p, len, 24) ? re_fail(q, "range %.*s is reversed", (int)len, p)
+                                : re_fail(q, "reversed range at %zu", re_col(q, p));
+}
+
+/* [...] and [^...]; a ']' right after the opening is a literal. */
+static bool re_class(re_parser *q)
+{
+    q->cls = q->p++;
+    if (*q->p == '^')
+        q->p++;
+    for (bool first = true; first || *q->p != ']'; first = false) {
+        if (!*q->p)
+            return re_fail(q, "'[' at %zu is never closed", re_col(q, q->cls));
+        if (!re_class_item(q))
+            return false;
+    }
+    q->p++;
+    return re_atom(q, 1);
+}
+
+/* \Q...\E: literal text up to \E or the end. Empty, it is no item. */
+static bool re_quote(re_parser *q)
+{
+    const char *t = q->p + 2, *e = strstr(t, "\\E");
+    q->p = e ? e + 2 : t + strlen(t);
+    if (e ? e > t : *t != 0)
+        return re_atom(q, 1);
+    q->rep = NULL;
+    return true;
+}
+
+/* A backslash outside [...]: assertions, classes, quoting, characters. */
+static bool re_escape(re_parser *q)
+{
+    char c = q->p[1];
+    if (c && strchr("bBAz", c)) {
+        q->p += 2;
+        return re_atom(q, 1);
+    }
+    if (c == 'Q')
+        return re_quote(q);
+    if (c == 'p' || c == 'P')
+        return re_uclass(q) && re_atom(q, 1);
+    if (c && strchr("dDsSwW", c)) {
+        q->p += 2;
+        return re_atom(q, 1);
+    }
+    uint32_t cp;
+    return re_escape_rune(q, false, &cp) && re_atom(q, 1);
+}
+
+static bool re_push(re_parser *q, const char *open)
+{
+    if (q->depth + 1 >= sizeof q->fr / sizeof *q->fr)
+        return re_fail(q, "groups nested too deeply");
+    q->fr[++q->depth] = (re_frame){.open = (uint16_t)(open - q->re)};
+    q->rep = NULL;
+    return true;
+}
+
+static bool re_close(re_parser *q)
+{
+    if (!q->depth)
+        return re_fail(q, "')' at %zu has no '('", re_col(q, q->p));
+    unsigned w = q->fr[q->depth--].maxw;
+    q->p++;
+    return re_atom(q, w ? w : 1);
+}
+
+/* (?P<name>re). Go refuses a name used twice, so it is refused here. */
+static bool re_named(re_parser *q, const char *name)
+{
+    const char *e = strchr(name, '>');
+    if (!e)
+        return re_fail(q, "named group without '>'");
+    size_t len = (size_t)(e - name);
+    if (!len)
+        return re_fail(q, "empty group name");
+    for (size_t i = 0; i < len; i++)
+        if (!is_alnum(name[i]) && name[i] != '_')
+            return quotable(name, len, 32)
+                       ? re_fail(q, "group name \"%.*s\": letters, digits and '_' only", (int)len,
+                                 name)
+                       : re_fail(q, "group names take letters, digits and '_' only");
+    for (size_t i = 0; i < q->nnames; i++)
+        if (q->names[i].len == len && !memcmp(q->names[i].s, name, len))
+            return quotable(name, len, 32)
+                       ? re_fail(q, "group name \"%.*s\" used twice", (int)len, name)
+                       : re_fail(q, "a group name is used twice");
+    if (q->nnames == RE_MAX_NAMES)
+        return re_fail(q, "too many named groups");
+    q->names[q->nnames++] = (re_name){name, len};
+    const char *open = q->p;
+    q->p = e + 1;
+    return re_push(q, open);
+}
+
+/* (?flags) or (?flags:re): i m s U, at most one '-' with a flag after it.
+ * (?) is accepted by RE2 and Go alike. */
+static bool re_flags(re_parser *q)
+{
+    const char *open = q->p, *t = open + 2;
+    bool neg = false, saw = false;
+    for (;; t++) {
+        if (*t == 'i' || *t == 'm' || *t == 's' || *t == 'U') {
+            saw = true;
+        } else if (*t == '-' && !neg) {
+            neg = true;
+            saw = false;
+        } else if (*t == ':' || *t == ')') {
+            break;
+        } else if (!*t) {
+            return re_fail(q, "'(' at %zu is never closed", re_col(q, open));
+        } else if (*t == '-') {
+            return re_fail(q, "two '-' in flags");
+        } else if (is_alnum(*t)) {
+            return re_fail(q, "flag %c is not RE2 (only i, m, s, U)", *t);
+        } else {
+            return re_fail(q, "bad character in flags at %zu", re_col(q, t));
+        }
+    }
+    if (neg && !saw)
+        return re_fail(q, "'-' in flags with no flag after it");
+    q->p = t + 1;
+    if (*t == ':')
+        return re_push(q, open);
+    q->rep = NULL; /* (?i) alone: a repetition after it applies to the item before */
+    return true;
+}
+
+/* "(?" openings of other engines, each refused with its name. */
+static const struct {
+    const char *after; /* what follows "(?" */
+    const char *why;
+} re_foreign_groups[] = {
+    {"=", "lookahead (?= is not RE2 (Envoy's regex engine)"},
+    {"!", "negative lookahead (?! is not RE2 (Envoy's regex engine)"},
+    {"<=", "lookbehind (?<= is not RE2 (Envoy's regex engine)"},
+    {"<!", "negative lookbehind (?<! is not RE2 (Envoy's regex engine)"},
+    /* RE2 takes (?<name> only since 2023 and Go since 1.22: older Envoy and
+     * istiod refuse it, (?P<name> works everywhere */
+    {"<", "write (?P<name>: older Envoy and Istio refuse (?<name>"},
+    {">", "atomic group (?> is not RE2"},
+    {"|", "branch reset (?| is not RE2"},
+    {"(", "conditional (?( is not RE2"},
+    {"#", "comment (?# is not RE2"},
+    {"R", "recursion (?R) is not RE2"},
+    {"&", "recursion (?&name) is not RE2"},
+    {"P=", "named backreference (?P=name) is not RE2"},
+    {"P>", "recursion (?P>name) is not RE2"},
+    {"C", "callout (?C is not RE2"},
+    {"'", "write (?P<name>: (?'name' is not RE2"},
+    {"{", "code block (?{ is not RE2"},
+    {"?{", "code block (??{ is not RE2"},
+};
+
+static bool re_perl_group(re_parser *q)
+{
+    const char *t = q->p + 2;
+    for (size_t i = 0; i < sizeof re_foreign_groups / sizeof *re_foreign_groups; i++)
+        if (!strncmp(t, re_foreign_groups[i].after, strlen(re_foreign_groups[i].after)))
+            return re_fail(q, "%s", re_foreign_groups[i].why);
+    if (is_digit(t[0]) || ((t[0] == '+' || t[0] == '-') && is_digit(t[1]))) {
+        size_t len = 1 + strspn(t + 1, "0123456789");
+        return re_fail(q, "recursion (?%.*s) is not RE2", (int)(len < 8 ? len : 8), t);
+    }
+    if (t[0] == 'P' && t[1] == '<')
+        return re_named(q, t + 2);
+    if (t[0] == 'P')
+        return re_fail(q, "\"(?P\" starts a named group: (?P<name>...)");
+    return re_flags(q);
+}
+
+static bool re_token(re_parser *q)
+{
+    switch (*q->p) {
+    case '(':
+        if (q->p[1] == '?')
+            return re_perl_group(q);
+        if (q->p[1] == '*' && is_upper(q->p[2]))
+            return re_fail(q, "control verbs (*VERB) are not RE2");
+        q->p++;
+        return re_push(q, q->p - 1);
+    case ')':
+        return re_close(q);
+    case '|':
+        q->p++;
+        q->fr[q->depth].atom = false;
+        q->rep = NULL;
+        return true;
+    case '[':
+        return re_class(q);
+    case '*':
+    case '+':
+    case '?':
+        return re_star(q);
+    case '{':
+        return re_brace(q);
+    case '\\':
+        return re_escape(q);
+    default: {
+        uint32_t cp;
+        q->p += utf8_dec(q->p, &cp);
+        return re_atom(q, 1);
+    }
+    }
+}
+
+/* Go's parser (istiod) also refuses a tree over 1000 deep and programs
+ * over its size limit; nesting costs at least 1.5 characters a level and
+ * counts multiply to 1000 at most, so neither is reachable in 1024 bytes.
+ * Envoy's program-size limit is not modelled: Istio's bootstrap raises it
+ * far above what 1024 bytes compile to. */
+bool val_re2(const char *re, char *why, size_t n)
+{
+    if (!re)
+        re = "";
+    size_t len = strlen(re);
+    if (len > RE_MAX_LEN)
+        return fail(why, n, "%zu bytes: Istio's limit is %d", len, RE_MAX_LEN);
+    for (const char *s = re; *s;) {
+        uint32_t cp;
+        size_t l = utf8_dec(s, &cp);
+        if (!l)
+            return fail(why, n, "invalid UTF-8 at byte %zu", (size_t)(s - re) + 1);
+        s += l;
+    }
+    re_parser q = {.re = re, .p = re, .why = why, .n = n};
+    while (*q.p)
+        if (!re_token(&q))
+            return false;
+    if (q.depth)
+        return re_fail(&q, "'(' at %zu is never closed", re_col(&q, q.re + q.fr[q.depth].open));
+    return true;
+}
+
+/* ---- CORS origins --------------------------------------------------------- */
+
+/* scheme://host[:port]: what a browser sends in Origin, lower case. */
+static bool check_origin_shape(const char *v, char *why, size_t n)
+{
+    const char *p = v;
+    while (is_alnum(*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (p == v || !is_alnum(*v) || is_digit(*v) || strncmp(p, "://", 3))
+        return fail(why, n, "not an origin: write scheme://host[:port]");
+    if (has_upper(v))
+        return fail(why, n, "uppercase letters: browsers send origins in lower case");
+    const char *host = p + 3, *h = host;
+    if (*h == '[') {
+        h = strchr(h, ']');
+        if (!h)
+            return fail(why, n, "'[' without ']' in the host");
+        h++;
+    }
+    for (; *h && *h != ':' && *h != '/'; h++) {
+        if (*h == '*')
+            return fail(why, n, "'*' in an exact origin is no wildcard: use a regex");
+        if ((unsigned char)*h >= 0x80)
+            return fail(why, n, "host has a non-ASCII character: use its xn-- form");
+        if (!is_lower(*h) && !is_digit(*h) && *h != '-' && *h != '.')
+            return fail(why, n, "host has '%c'", *h);
+    }
+    if (h == host)
+        return fail(why, n, "no host after ://");
+    if (*h == ':') {
+        size_t nd = strspn(h + 1, "0123456789");
+        long port = 0;
+        for (size_t i = 0; i < nd && i < 6; i++)
+            port = port * 10 + (h[1 + i] - '0');
+        if (!nd || nd > 5 || port < 1 || port > 65535)
+            return fail(why, n, "port after ':' must be 1-65535");
+        h += 1 + nd;
+    }
+    if (*h == '/' && !h[1])
+        return fail(why, n, "trailing '/': an origin has no path");
+    if (*h)
+        return fail(why, n, "'%c' after the host: an origin is scheme://host[:port]", *h);
+    return true;
+}
+
+bool val_origin(const char *kind, const char *value, char *why, size_t n)
+{
+    bool exact = kind && !strcmp(kind, "exact"), prefix = kind && !strcmp(kind, "prefix");
+    if (!exact && !prefix && !(kind && !strcmp(kind, "regex")))
+        return fail(why, n, "match kind is exact, prefix or regex");
+    /* istiod refuses an empty matcher of any kind */
+    if (!value || !*value)
+        return fail(why, n, "empty");
+    if (!exact && !prefix)
+        return val_re2(value, why, n);
+    for (const char *p = value; *p; p++) {
+        if (*p == ' ' || *p == '\t')
+            return fail(why, n, "has a space");
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return fail(why, n, "has a control character");
+    }
+    if (prefix || !strcmp(value, "*"))
+        return true;
+    return check_origin_shape(value, why, n);
+}
+
+/* ---- durations ------------------------------------------------------------ */
+
+#define NS_PER_S  1000000000LL
+#define NS_PER_MS 1000000LL
+#define DUR_MAX_S 315576000000LL /* protobuf Duration's largest */
+
+/* "<digits>[.<1-9 digits>]s", the protobuf JSON form istiod reads: 0 and
+ * its value, -2 when the fraction has more than 9 digits, -1 otherwise. */
+static int dur_canonical(const char *s, long long *sec, long long *ns)
+{
+    const char *p = s;
+    if (!is_digit(*p))
+        return -1;
+    for (*sec = 0; is_digit(*p); p++)
+        if (*sec <= DUR_MAX_S)
+            *sec = *sec * 10 + (*p - '0');
+    *ns = 0;
+    size_t nd = 0;
+    if (*p == '.') {
+        long long scale = NS_PER_S;
+        for (p++; is_digit(*p); p++, nd++)
+            if (nd < 9) {
+                scale /= 10;
+                *ns += (*p - '0') * scale;
+            }
+        if (!nd)
+            return -1;
+    }
+    if (p[0] != 's' || p[1])
+        return -1;
+    return nd > 9 ? -2 : 0;
+}
+
+/* A Go duration ("1m", "500ms", "1h30m", ".5s"): its nanoseconds, or -1
+ * when s is none or longer than Go's ~292 years. */
+static long long dur_go(const char *s)
+{
+    static const struct {
+        const char *unit;
+        long long ns;
+    } units[] = {{"ns", 1},         {"us", 1000},    {"\xc2\xb5s", 1000},  {"\xce\xbcs", 1000},
+                 {"ms", NS_PER_MS}, {"s", NS_PER_S}, {"m", 60 * NS_PER_S}, {"h", 3600 * NS_PER_S}};
+    long long total = 0;
+    if (!*s)
+        return -1;
+    while (*s) {
+        const char *p = s;
+        long long ip = 0, fp = 0, fscale = 1;
+        for (; is_digit(*p); p++)
+            if ((ip = ip * 10 + (*p - '0')) > 10000000000000LL)
+                return -1;
+        bool digits = p > s;
+        if (*p == '.')
+            for (p++; is_digit(*p); p++, digits = true)
+                if (fscale < 1000000000000LL)
+                    fp = fp * 10 + (*p - '0'), fscale *= 10;
+        size_t k = 0, nu = sizeof units / sizeof *units;
+        while (k < nu && strncmp(p, units[k].unit, strlen(units[k].unit)))
+            k++;
+        if (!digits || k == nu || ip > LLONG_MAX / units[k].ns)
+            return -1;
+        long long v = ip * units[k].ns + (long long)((long double)fp * units[k].ns / fscale);
+        if (total > LLONG_MAX - v)
+            return -1;
+        total += v;
+        s = p + strlen(units[k].unit);
+    }
+    return total;
+}
+
+static void fmt_seconds(long long sec, long long ns, char *buf, size_t n)
+{
+    char frac[16];
+    snprintf(frac, sizeof frac, "%09lld", ns);
+    int l = 9;
+    while (l && frac[l - 1] == '0')
+        l--;
+    if (l)
+        snprintf(buf, n, "%lld.%.*ss", sec, l, frac);
+    else
+        snprintf(buf, n, "%llds", sec);
+}
+
+/* What istiod checks on the value: 1ms or more, whole milliseconds. */
+static bool dur_range(long long sec, long long ns, bool allow_empty, char *why, size_t n)
+{
+    if (!sec && !ns)
+        return allow_empty ? fail(why, n, "0s: Istio rejects a zero timeout; leave empty for none")
+                           : fail(why, n, "0s: Istio rejects a zero duration");
+    if (!sec && ns < NS_PER_MS)
+        return fail(why, n, "below 1ms, Istio's minimum");
+    if (ns % NS_PER_MS)
+        return fail(why, n, "finer than 1ms: Istio takes whole milliseconds");
+    if (sec > DUR_MAX_S)
+        return fail(why, n, "above %llds, the protobuf maximum", DUR_MAX_S);
+    return true;
+}
+
+/* Not in the protobuf form: say what to write instead. */
+static bool dur_suggest(const char *s, bool allow_empty, char *why, size_t n)
+{
+    size_t len = strlen(s);
+    char buf[48];
+    long long sec, ns;
+    if (len < 32 && (s[len - 1] == 'S' || is_digit(s[len - 1]))) {
+        snprintf(buf, sizeof buf, "%.*ss", (int)(len - (s[len - 1] == 'S')), s);
+        if (!dur_canonical(buf, &sec, &ns)) {
+            if (!dur_range(sec, ns, allow_empty, why, n))
+                return false;
+            return s[len - 1] == 'S' ? fail(why, n, "lower-case unit: write %s", buf)
+                                     : fail(why, n, "no unit: write %s", buf);
+        }
+    }
+    long long total = dur_go(s);
+    if (total < 0)
+        return fail(why, n, "not a duration: write seconds, e.g. 30s or 0.5s");
+    sec = total / NS_PER_S;
+    ns = total % NS_PER_S;
+    if (!dur_range(sec, ns, allow_empty, why, n))
+        return false;
+    fmt_seconds(sec, ns, buf, sizeof buf);
+    return fail(why, n, "use %s: Istio reads durations as seconds", buf);
+}
+
+bool val_duration(const char *s, bool allow_empty, char *why, size_t n)
+{
+    if (!s || !*s)
+        return allow_empty ? true : fail(why, n, "required, e.g. 30s");
+    if (*s == '-')
+        return fail(why, n, "negative: Istio needs 1ms or more");
+    long long sec, ns;
+    int r = dur_canonical(s, &sec, &ns);
+    if (r == -2)
+        return fail(why, n, "more than 9 decimals");
+    if (r < 0)
+        return dur_suggest(s, allow_empty, why, n);
+    return dur_range(sec, ns, allow_empty, why, n);
+}
+
+/* istiod refuses a CORS maxAge with a fraction of a second. */
+bool val_duration_whole(const char *s, bool allow_empty, char *why, size_t n)
+{
+    if (!val_duration(s, allow_empty, why, n))
+        return false;
+    long long sec, ns;
+    if (!s || !*s || dur_canonical(s, &sec, &ns) || !ns)
+        return true;
+    return sec ? fail(why, n, "whole seconds only: use %llds or %llds", sec, sec + 1)
+               : fail(why, n, "whole seconds only: use 1s");
+}
+
+bool val_duration_ms(const char *s, long long *ms)
+{
+    long long sec, ns;
+    if (!val_duration(s, false, NULL, 0) || dur_canonical(s, &sec, &ns))
+        return false;
+    if (ms)
+        *ms = sec * 1000 + ns / NS_PER_MS;
+    return true;
+}
+
+/* ---- methods, headers, paths ---------------------------------------------- */
+
+static const char *const methods[] = {"GET",     "HEAD",    "POST",  "PUT",   "DELETE",
+                                      "CONNECT", "OPTIONS", "TRACE", "PATCH", NULL};
+
+const char *const *val_methods(size_t *n)
+{
+    if (n)
+        *n = sizeof methods / sizeof *methods - 1;
+    return methods;
+}
+
+bool val_method(const char *m, char *why, size_t n)
+{
+    if (!m || !*m)
+        return fail(why, n, "empty");
+    if (in_list(m, methods))
+        return true;
+    for (const char *const *k = methods; *k; k++)
+        if (same_ignoring_case(m, *k))
+            return fail(why, n, "methods are upper case: %s", *k);
+    return fail(why, n, "not one of GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH");
+}
+
+static bool is_tchar(int c)
+{
+    return is_alnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+bool val_header_name(const char *h, bool allow_star, char *why, size_t n)
+{
+    if (!h || !*h)
+        return fail(why, n, "empty");
+    if (!strcmp(h, "*"))
+        return allow_star ? true : fail(why, n, "\"*\" is no header name here");
+    for (const char *p = h; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (is_tchar(c))
+            continue;
+        if (c == ' ' || c == '\t')
+            return fail(why, n, "has a space");
+        if (c < 0x20 || c >= 0x7f)
+            return fail(why, n, "has a control or non-ASCII character");
+        return fail(why, n, "has '%c'", c);
+    }
+    return true;
+}
+
+bool val_path(const char *p, char *why, size_t n)
+{
+    if (!p || !*p)
+        return fail(why, n, "empty: a path starts with '/'");
+    if (*p != '/')
+        return fail(why, n, "must start with '/'");
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ')
+            return fail(why, n, "has a space: write %%20");
+        if (c < 0x20 || c == 0x7f)
+            return fail(why, n, "has a control character");
+        if (c == '?')
+            return fail(why, n, "has '?': the query is not part of the path");
+        if (c == '#')
+            return fail(why, n, "has '#': the fragment is not part of the path");
+    }
+    return true;
+}
+
+/* ---- numbers ---------------------------------------------------------------- */
+
+/* Decimal digits only, no sign, no leading zero; range is for the reason. */
+static bool parse_num(const char *s, long max, long *out, const char *range, char *why, size_t n)
+{
+    if (!s || !*s)
+        return fail(why, n, "empty: %s", range);
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (!is_digit(*p))
+            return fail(why, n, "digits only: %s", range);
+        if (v <= max)
+            v = v * 10 + (*p - '0');
+    }
+    if (s[0] == '0' && s[1])
+        return fail(why, n, "leading zero: %s", range);
+    if (v > max)
+        return fail(why, n, "above %ld", max);
+    *out = v;
+    return true;
+}
+
+bool val_port(const char *s, long *port, char *why, size_t n)
+{
+    long v;
+    if (!parse_num(s, 65535, &v, "1-65535", why, n))
+        return false;
+    if (!v)
+        return fail(why, n, "0 is no port: 1-65535");
+    if (port)
+        *port = v;
+    return true;
+}
+
+bool val_weight(const char *s, long *w, char *why, size_t n)
+{
+    long v;
+    if (!parse_num(s, 100, &v, "0-100", why, n))
+        return false;
+    if (w)
+        *w = v;
+    return true;
+}
+
+/* Several destinations each need a weight: istiod takes a missing one as
+ * 0, which is never what the form meant. */
+bool val_weights_total(const long *w, size_t n, char *why, size_t n_why)
+{
+    if (n <= 1)
+        return true;
+    long sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] < 0)
+            return fail(why, n_why, "destination %zu has no weight (%zu destinations)", i + 1, n);
+        sum += w[i];
+    }
+    if (sum != 100)
+        return fail(why, n_why, "weights total %ld, not 100", sum);
+    return true;
+}
+
+bool val_attempts(const char *s, long *out, char *why, size_t n)
+{
+    long v;
+    if (!parse_num(s, 1000, &v, "0-1000", why, n))
+        return false;
+    if (out)
+        *out = v;
+    return true;
+}
+
+/* ---- retryOn ---------------------------------------------------------------- */
+
+/* istiod's list: validate.go supportedRetryOnPolicies (it also has
+ * reset-before-request). */
+static const char *const retry_conditions[] = {"5xx",
+                                               "gateway-error",
+                                               "reset",
+                                               "reset-before-request",
+                                               "connect-failure",
+                                               "envoy-ratelimited",
+                                               "retriable-4xx",
+                                               "refused-stream",
+                                               "retriable-status-codes",
+                                               "retriable-headers",
+                                               "cancelled",
+                                               "deadline-exceeded",
+                                               "internal",
+                                               "resource-exhausted",
+                                               "unavailable",
+                                               "http3-post-connect-failure",
+                                               NULL};
+
+/* istiod accepts a status code only when Go's http.StatusText knows it. */
+static const short http_statuses[] = {
+    100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301,
+    302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409,
+    410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428,
+    429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511};
+
+static bool check_retry_status(const char *it, size_t len, char *why, size_t n)
+{
+    long v = 0;
+    for (size_t i = 0; i < len && i < 4; i++)
+        v = v * 10 + (it[i] - '0');
+    for (size_t i = 0; len == 3 && i < sizeof http_statuses / sizeof *http_statuses; i++)
+        if (http_statuses[i] == v)
+            return true;
+    return quotable(it, len, 12)
+               ? fail(why, n, "\"%.*s\" is no HTTP status Istio knows", (int)len, it)
+               : fail(why, n, "a number that is no HTTP status Istio knows");
+}
+
+static bool check_retry_item(const char *it, size_t len, char *why, size_t n)
+{
+    if (!len)
+        return fail(why, n, "empty item between commas");
+    if (memchr(it, ' ', len) || memchr(it, '\t', len))
+        return fail(why, n, "has a space: write 5xx,reset without spaces");
+    if (all_digits(it, len))
+        return check_retry_status(it, len, why, n);
+    char item[40];
+    if (len < sizeof item) {
+        memcpy(item, it, len);
+        item[len] = 0;
+        if (in_list(item, retry_conditions))
+            return true;
+        for (const char *const *k = retry_conditions; *k; k++)
+            if (same_ignoring_case(item, *k))
+                return fail(why, n, "conditions are lower case: %s", *k);
+    }
+    return quotable(it, len, 32) ? fail(why, n, "unknown condition \"%.*s\"", (int)len, it)
+                                 : fail(why, n, "unknown retry condition");
+}
+
+bool val_retry_on(const char *s, char *why, size_t n)
+{
+    if (!s || !*s)
+        return fail(why, n, "empty: e.g. 5xx,reset,connect-failure");
+    for (const char *it = s;;) {
+        const char *comma = strchr(it, ',');
+        size_t len = comma ? (size_t)(comma - it) : strlen(it);
+        if (!check_retry_item(it, len, why, n))
+            return false;
+        if (!comma)
+            return true;
+        it = comma + 1;
+    }
+}
+
+/* ---- TLS -------------------------------------------------------------------- */
+
+static const char *const tls_modes[] = {
+    "SIMPLE", "MUTUAL", "PASSTHROUGH", "ISTIO_MUTUAL", "AUTO_PASSTHROUGH", "OPTIONAL_MUTUAL", NULL};
+static const char *const tls_versions[] = {"TLS_AUTO", "TLSV1_0", "TLSV1_1",
+                                           "TLSV1_2",  "TLSV1_3", NULL};
+
+/* Equal once case and everything but letters and digits are ignored:
+ * "TLSv1.2" is TLSV1_2, "istio-mutual" is ISTIO_MUTUAL. */
+static bool same_loosely(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a && !is_alnum(*a))
+            a++;
+        while (*b && !is_alnum(*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if ((is_upper(*a) ? *a + 32 : *a) != (is_upper(*b) ? *b + 32 : *b))
+            return false;
+        a++, b++;
+    }
+}
+
+static bool check_enum(const char *s, const char *const *list, const char *all, char *why, size_t n)
+{
+    if (!s || !*s)
+        return fail(why, n, "empty: one of %s", all);
+    if (in_list(s, list))
+        return true;
+    for (const char *const *k = list; *k; k++)
+        if (same_loosely(s, *k))
+            return fail(why, n, "write %s", *k);
+    return fail(why, n, "not one of %s", all);
+}
+
+bool val_tls_mode(const char *s, char *why, size_t n)
+{
+    return check_enum(s, tls_modes,
+                      "SIMPLE MUTUAL PASSTHROUGH ISTIO_MUTUAL AUTO_PASSTHROUGH OPTIONAL_MUTUAL",
+                      why, n);
+}
+
+bool val_tls_version(const char *s, char *why, size_t n)
+{
+    return check_enum(s, tls_versions, "TLS_AUTO TLSV1_0 TLSV1_1 TLSV1_2 TLSV1_3", why, n);
+}
