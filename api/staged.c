@@ -88,7 +88,7 @@ static int make_parent(const char *path, mp_err *err)
     return rc;
 }
 
-int staged_save(const char *path, const overlay *o, mp_err *err)
+int staged_save(const char *path, const mp_overlay *o, mp_err *err)
 {
     if (!overlay_len(o)) {
         if (unlink(path) < 0 && errno != ENOENT)
@@ -109,13 +109,13 @@ int staged_save(const char *path, const overlay *o, mp_err *err)
     return rc;
 }
 
-overlay *staged_load(const char *path, bool *existed, mp_err *err)
+mp_overlay *staged_load(const char *path, bool *existed, mp_err *err)
 {
     struct stat st;
     if (existed)
         *existed = false;
     if (stat(path, &st) < 0 && errno == ENOENT) {
-        overlay *o = overlay_new();
+        mp_overlay *o = overlay_new();
         if (!o)
             mp_errf(err, "out of memory");
         return o;
@@ -126,7 +126,21 @@ overlay *staged_load(const char *path, bool *existed, mp_err *err)
         return NULL;
     if (existed)
         *existed = true;
-    overlay *o = overlay_decode(buf, len, path, err);
+    mp_overlay *o = overlay_decode(buf, len, path, err);
     free(buf);
     return o;
+}
+
+int staged_set_aside(const char *path, time_t now, char *out, size_t n, mp_err *err)
+{
+    struct tm tm;
+    char stamp[32];
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    int w = snprintf(out, n, "%s.set-aside-%s", path, stamp);
+    if (w < 0 || (size_t)w >= n)
+        return mp_errf(err, "%s: path too long", path);
+    if (rename(path, out) < 0)
+        return mp_errf(err, "%s: cannot rename to %s: %s", path, out, strerror(errno));
+    return 0;
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "model/err.h"
 #include "model/overlay.h"
@@ -30,11 +31,15 @@ int staged_path(const char *context, char *buf, size_t n, mp_err *err);
 
 /* Writes o to path (parent directories created 0700, file 0600, atomic).
  * An empty overlay removes the file instead. Returns 0 or -1 with err. */
-int staged_save(const char *path, const overlay *o, mp_err *err);
+int staged_save(const char *path, const mp_overlay *o, mp_err *err);
 
 /* Reads path. A missing file is an empty overlay and *existed = false
  * (existed may be NULL). NULL with err "PATH: entries[I].FIELD: ..." when
  * the file cannot be read or is not a valid overlay. */
-overlay *staged_load(const char *path, bool *existed, mp_err *err);
+mp_overlay *staged_load(const char *path, bool *existed, mp_err *err);
+
+/* Renames path to "PATH.set-aside-YYYYMMDDTHHMMSSZ" (now), so declined
+ * edits are kept, never lost; the new name goes into out. 0 or -1. */
+int staged_set_aside(const char *path, time_t now, char *out, size_t n, mp_err *err);
 
 #endif

@@ -15,14 +15,14 @@
 #include "model/kobj.h"
 #include "model/objdiff.h"
 
-struct overlay {
+struct mp_overlay {
     ov_entry *items;
     size_t len, cap;
 };
 
-overlay *overlay_new(void)
+mp_overlay *overlay_new(void)
 {
-    return calloc(1, sizeof(overlay));
+    return calloc(1, sizeof(mp_overlay));
 }
 
 static void entry_free(ov_entry *e)
@@ -34,7 +34,7 @@ static void entry_free(ov_entry *e)
     doc_free(e->edited);
 }
 
-void overlay_free(overlay *o)
+void overlay_free(mp_overlay *o)
 {
     if (!o)
         return;
@@ -44,12 +44,12 @@ void overlay_free(overlay *o)
     free(o);
 }
 
-size_t overlay_len(const overlay *o)
+size_t overlay_len(const mp_overlay *o)
 {
     return o ? o->len : 0;
 }
 
-const ov_entry *overlay_at(const overlay *o, size_t i)
+const ov_entry *overlay_at(const mp_overlay *o, size_t i)
 {
     return o && i < o->len ? &o->items[i] : NULL;
 }
@@ -65,7 +65,7 @@ static int ident_cmp(const char *kind, const char *ns, const char *name, const o
 }
 
 /* Index of the identity, or where it would be inserted (*found false). */
-static size_t locate(const overlay *o, const char *kind, const char *ns, const char *name,
+static size_t locate(const mp_overlay *o, const char *kind, const char *ns, const char *name,
                      bool *found)
 {
     size_t lo = 0, hi = o->len;
@@ -85,7 +85,8 @@ static size_t locate(const overlay *o, const char *kind, const char *ns, const c
     return lo;
 }
 
-const ov_entry *overlay_find(const overlay *o, const char *kind, const char *ns, const char *name)
+const ov_entry *overlay_find(const mp_overlay *o, const char *kind, const char *ns,
+                             const char *name)
 {
     if (!o || !kind || !name)
         return NULL;
@@ -108,7 +109,7 @@ static bool list_has(const char *list, const char *item)
     return false;
 }
 
-size_t overlay_find_source(const overlay *o, const char *src, const ov_entry **out, size_t max)
+size_t overlay_find_source(const mp_overlay *o, const char *src, const ov_entry **out, size_t max)
 {
     size_t count = 0;
     for (size_t i = 0; o && src && i < o->len; i++) {
@@ -145,7 +146,7 @@ static int entry_init(ov_entry *e, ov_origin origin, doc_node *base, doc_node *e
     return -1;
 }
 
-static int insert_at(overlay *o, size_t at, ov_entry *e)
+static int insert_at(mp_overlay *o, size_t at, ov_entry *e)
 {
     if (o->len == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 8;
@@ -185,7 +186,7 @@ static int check_put(ov_origin origin, const doc_node *base, const doc_node *edi
     return 0;
 }
 
-int overlay_put(overlay *o, ov_origin origin, const doc_node *base, const doc_node *edited,
+int overlay_put(mp_overlay *o, ov_origin origin, const doc_node *base, const doc_node *edited,
                 mp_err *err)
 {
     if (check_put(origin, base, edited, err) < 0)
@@ -221,7 +222,7 @@ int overlay_put(overlay *o, ov_origin origin, const doc_node *base, const doc_no
 }
 
 /* Returns 0 when an entry was removed, -1 when there was none. */
-int overlay_remove(overlay *o, const char *kind, const char *ns, const char *name)
+int overlay_remove(mp_overlay *o, const char *kind, const char *ns, const char *name)
 {
     if (!o || !kind || !name)
         return -1;
@@ -235,7 +236,7 @@ int overlay_remove(overlay *o, const char *kind, const char *ns, const char *nam
     return 0;
 }
 
-void overlay_set_applied(overlay *o, const char *kind, const char *ns, const char *name,
+void overlay_set_applied(mp_overlay *o, const char *kind, const char *ns, const char *name,
                          bool applied)
 {
     if (!o || !kind || !name)
@@ -246,7 +247,7 @@ void overlay_set_applied(overlay *o, const char *kind, const char *ns, const cha
         o->items[i].applied = applied;
 }
 
-size_t overlay_pending(const overlay *o)
+size_t overlay_pending(const mp_overlay *o)
 {
     size_t n = 0;
     for (size_t i = 0; o && i < o->len; i++)

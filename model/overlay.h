@@ -66,29 +66,30 @@ typedef struct {
     doc_node *edited; /* never NULL */
 } ov_entry;
 
-typedef struct overlay overlay;
+typedef struct mp_overlay mp_overlay;
 
-overlay *overlay_new(void);
-void overlay_free(overlay *o);
+mp_overlay *overlay_new(void);
+void overlay_free(mp_overlay *o);
 
-size_t overlay_len(const overlay *o);
-const ov_entry *overlay_at(const overlay *o, size_t i);
-const ov_entry *overlay_find(const overlay *o, const char *kind, const char *ns, const char *name);
+size_t overlay_len(const mp_overlay *o);
+const ov_entry *overlay_at(const mp_overlay *o, size_t i);
+const ov_entry *overlay_find(const mp_overlay *o, const char *kind, const char *ns,
+                             const char *name);
 /* Entries whose edited object's meshpanel.io/source lists src
  * ("ingress/ns/name"); writes up to max pointers, returns the count found. */
-size_t overlay_find_source(const overlay *o, const char *src, const ov_entry **out, size_t max);
+size_t overlay_find_source(const mp_overlay *o, const char *src, const ov_entry **out, size_t max);
 
 /* Adds or replaces the entry for edited's identity (copies base and
  * edited; noise fields are stripped from the copies). When edited equals
  * base (the edit was undone) the entry is removed instead. applied is
  * reset to false. Returns 0, or -1 with err (no kind/name, out of memory). */
-int overlay_put(overlay *o, ov_origin origin, const doc_node *base, const doc_node *edited,
+int overlay_put(mp_overlay *o, ov_origin origin, const doc_node *base, const doc_node *edited,
                 mp_err *err);
-int overlay_remove(overlay *o, const char *kind, const char *ns, const char *name);
-void overlay_set_applied(overlay *o, const char *kind, const char *ns, const char *name,
+int overlay_remove(mp_overlay *o, const char *kind, const char *ns, const char *name);
+void overlay_set_applied(mp_overlay *o, const char *kind, const char *ns, const char *name,
                          bool applied);
 /* Entries not applied yet. */
-size_t overlay_pending(const overlay *o);
+size_t overlay_pending(const mp_overlay *o);
 
 /* The entry re-applied to current (the object as converted or held now;
  * NULL when it no longer exists). Returns a new tree the caller owns:
@@ -106,14 +107,14 @@ doc_node *overlay_merge(const ov_entry *e, const doc_node *current, mp_warnings 
  * identity in inputs when there is one, else output as edited); the result
  * keeps the plan's output order (namespace, kind, name) and the merge
  * warnings join the plan's. Returns 0, or -1 with err. */
-int overlay_apply_plan(const overlay *o, convert_plan *p, doc_node *const *inputs, size_t ninputs,
-                       mp_err *err);
+int overlay_apply_plan(const mp_overlay *o, convert_plan *p, doc_node *const *inputs,
+                       size_t ninputs, mp_err *err);
 
 /* The file format above, as YAML text (malloc'd, caller frees), and back.
  * overlay_decode checks every entry (kind, name, origin, edited present;
  * edited's identity matches the entry's) and names the entry and field on
  * error: "overlay.yaml: entries[2].edited: missing". */
-char *overlay_encode(const overlay *o, size_t *len, mp_err *err);
-overlay *overlay_decode(const char *buf, size_t len, const char *name, mp_err *err);
+char *overlay_encode(const mp_overlay *o, size_t *len, mp_err *err);
+mp_overlay *overlay_decode(const char *buf, size_t len, const char *name, mp_err *err);
 
 #endif

@@ -43,7 +43,7 @@ static doc_node *entry_node(const ov_entry *e)
     return m;
 }
 
-static doc_node *overlay_node(const overlay *o)
+static doc_node *overlay_node(const mp_overlay *o)
 {
     doc_node *root = doc_map_new(), *entries = doc_seq_new();
     int rc = root && entries ? 0 : -1;
@@ -64,7 +64,7 @@ static doc_node *overlay_node(const overlay *o)
     return root;
 }
 
-char *overlay_encode(const overlay *o, size_t *len, mp_err *err)
+char *overlay_encode(const mp_overlay *o, size_t *len, mp_err *err)
 {
     doc_node *root = overlay_node(o);
     if (!root) {
@@ -164,7 +164,7 @@ static int check_trees(const doc_node *e, ov_origin origin, const char *name, si
     return check_identity(e, edited, name, i, err);
 }
 
-static int read_entry(overlay *o, const doc_node *e, const char *name, size_t i, mp_err *err)
+static int read_entry(mp_overlay *o, const doc_node *e, const char *name, size_t i, mp_err *err)
 {
     if (!doc_is_map(e))
         return mp_errf(err, "%s: entries[%zu]: not a mapping", name, i);
@@ -191,7 +191,7 @@ static int read_entry(overlay *o, const doc_node *e, const char *name, size_t i,
     return 0;
 }
 
-static int read_overlay(overlay *o, const doc_node *root, const char *name, mp_err *err)
+static int read_overlay(mp_overlay *o, const doc_node *root, const char *name, mp_err *err)
 {
     if (check_header(root, name, err) < 0)
         return -1;
@@ -202,7 +202,7 @@ static int read_overlay(overlay *o, const doc_node *root, const char *name, mp_e
     return 0;
 }
 
-overlay *overlay_decode(const char *buf, size_t len, const char *name, mp_err *err)
+mp_overlay *overlay_decode(const char *buf, size_t len, const char *name, mp_err *err)
 {
     if (!name)
         name = "overlay";
@@ -212,7 +212,7 @@ overlay *overlay_decode(const char *buf, size_t len, const char *name, mp_err *e
         doc_list_free(&l);
         return NULL;
     }
-    overlay *o = NULL;
+    mp_overlay *o = NULL;
     if (l.len != 1)
         mp_errf(err, "%s: %s", name,
                 l.len ? "more than one document (an overlay is one)" : "empty (no overlay)");

@@ -44,8 +44,8 @@ static const doc_node *current_of(const ov_entry *e, const convert_plan *p, size
     return NULL;
 }
 
-int overlay_apply_plan(const overlay *o, convert_plan *p, doc_node *const *inputs, size_t ninputs,
-                       mp_err *err)
+int overlay_apply_plan(const mp_overlay *o, convert_plan *p, doc_node *const *inputs,
+                       size_t ninputs, mp_err *err)
 {
     mp_warnings w;
     mp_warnings_init(&w);

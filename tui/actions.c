@@ -6,6 +6,9 @@
 
 #include "tui/app.h"
 #include "tui/command.h"
+#include "tui/edit.h"
+#include "tui/popup.h"
+#include "tui/staging.h"
 #include "tui/ui.h"
 
 #define CTRL(c) ((c)&0x1f)
@@ -207,8 +210,8 @@ static void act_quit(ui *u)
     }
 
 static const action_def actions[ACTION_COUNT] = {
-#define ACTION_ROW(id, name, group, hint, help, keys, fn)                                          \
-    [ACT_##id] = {ACT_##id, name, group, hint, help, keys, fn},
+#define ACTION_ROW(id, name, scope, group, hint, help, keys, fn)                                   \
+    [ACT_##id] = {ACT_##id, name, scope, group, hint, help, keys, fn},
     ACTIONS(ACTION_ROW)
 #undef ACTION_ROW
 };
@@ -235,14 +238,35 @@ void ui_handle_key(ui *u, int key, bool fn)
         key = '\n';
         fn = false;
     }
+    if (u->popup) {
+        popup_key(u, key, fn);
+        return;
+    }
     if (u->prompt != PROMPT_NONE) {
         prompt_key(u, key, fn);
+        return;
+    }
+    if (!fn && key == CTRL('c')) { /* raw mode: Ctrl-C is a key, not a signal */
+        if (u->edit)
+            act_edit_close(u);
+        else
+            u->quit = true;
+        return;
+    }
+    if (u->staged) {
+        u->message[0] = 0;
+        staging_view_key(u, key, fn);
+        return;
+    }
+    if (u->edit) {
+        u->message[0] = 0;
+        edit_key(u, key, fn); /* the form takes typed characters, also non-ASCII */
         return;
     }
     if (!fn && key >= KEY_MIN)
         return; /* a non-ASCII character outside the prompt binds nothing */
     u->message[0] = 0;
-    action_id a = keymap_lookup(&u->km, key);
+    action_id a = keymap_lookup(&u->km, SC_CONSOLE, key);
     if (a != ACT_NONE)
         action_table()[a].run(u);
 }

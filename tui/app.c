@@ -20,10 +20,14 @@
 
 #include "api/fsutil.h"
 #include "api/source.h"
+#include "model/overlay.h"
 #include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/edit.h"
+#include "tui/popup.h"
 #include "tui/rows.h"
 #include "tui/script.h"
+#include "tui/staging.h"
 #include "tui/ui.h"
 
 #ifndef MESHPANEL_SOURCE_DIR
@@ -39,7 +43,7 @@
 #define IDLE_SLICE_MS        4   /* idle work between two polls for keys */
 
 typedef struct {
-    bool demo;
+    bool demo, readonly;
     const char *dir;
     const char *theme;
     const char *script;
@@ -51,13 +55,14 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: meshpanel [--demo | -f DIR] [--theme NAME] [--script FILE] [--size COLSxROWS]\n"
-            "                 [--kubeconfig FILE] [--context NAME] [-n NS]\n"
-            "  --demo            open the bundled demo tenants\n"
+            "                 [--kubeconfig FILE] [--context NAME] [-n NS] [--readonly]\n"
+            "  --demo            open the bundled demo tenants (edits applied in memory)\n"
             "  -f, --filename    a directory (or file) of manifests, re-read on change\n"
             "  --theme NAME      default, light, high-contrast, mono or a .theme path\n"
             "  --script FILE     run keys/commands from FILE on a virtual screen "
             "(also MESHPANEL_SCRIPT)\n"
             "  --size COLSxROWS  virtual screen size in script mode (default 160x45)\n"
+            "  --readonly        browse, edit and diff, but never stage or apply\n"
             "Keys: ? in the console. Docs: docs/usage.md\n");
 }
 
@@ -92,6 +97,8 @@ static int parse_args(int argc, char **argv, app_opts *o)
             i++;
         } else if (!strcmp(a, "--demo")) {
             o->demo = true;
+        } else if (!strcmp(a, "--readonly") || !strcmp(a, "--read-only")) {
+            o->readonly = true;
         } else if (!strcmp(a, "--size")) {
             if (parse_size(next, &o->cols, &o->rows) < 0) {
                 fprintf(stderr, "meshpanel: --size wants COLSxROWS like 120x40\n");
@@ -120,12 +127,22 @@ static long long mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The store changed under open screens: the editor's left side and the
+ * staged view follow it. */
+static void store_changed(ui *u)
+{
+    edit_store_changed(u);
+    staging_view_refresh(u);
+}
+
 int app_refresh(ui *u, mp_err *err)
 {
     int r = source_refresh(u->src, u->store, err);
     u->last_refresh = u->fake_clock ? u->now : time(NULL);
     if (r < 0)
         return -1;
+    if (r > 0)
+        store_changed(u);
     ui_set_message(u, false, "refreshed: %d change%s", r, r == 1 ? "" : "s");
     return 0;
 }
@@ -231,6 +248,8 @@ int app_switch_context(ui *u, const char *name, mp_err *err)
         return 0;
     if (!is_cluster(u))
         return mp_errf(err, "context %s not found: this source has only \"%s\"", name, cur);
+    if (u->edit)
+        return mp_errf(err, ":ctx: close the editor first (its objects belong to %s)", cur);
     kc_options kc = {.kubeconfig = u->kubeconfig, .context = name, .ns = u->kube_ns};
     mp_source *next = source_cluster_new(&kc, err);
     if (!next)
@@ -239,8 +258,10 @@ int app_switch_context(ui *u, const char *name, mp_err *err)
     u->src = next;
     store_clear(u->store);
     ui_set_tenant(u, NULL);
-    u->read_only = source_read_only(u->src) || u->cfg.read_only;
+    u->read_only = u->readonly_flag || source_read_only(u->src) || u->cfg.read_only;
     u->layout_dirty = true;
+    staging_view_close(u);
+    staging_init(u, name);
     if (source_open(u->src, u->store, err) < 0)
         return -1;
     u->last_refresh = u->now;
@@ -280,6 +301,11 @@ static void ui_init(ui *u)
 
 static void ui_fini(ui *u)
 {
+    popup_free(u);
+    edit_close(u);
+    staging_view_close(u);
+    overlay_free(u->overlay);
+    free(u->apply_msgs);
     for (int i = 0; i < VIEW_COUNT; i++)
         if (u->views[i].ops && u->views[i].ops->free)
             u->views[i].ops->free(&u->views[i]);
@@ -338,8 +364,10 @@ static void step_source(ui *u, struct pollfd *fds, int n)
     int r = source_step(u->src, u->store, fds, n, mono_ms(), &err);
     if (r < 0)
         ui_set_message(u, true, "%s", err.msg);
-    else if (r > 0)
+    else if (r > 0) {
         u->last_refresh = u->fake_clock ? u->now : time(NULL);
+        store_changed(u);
+    }
     trace_synced(u);
 }
 
@@ -488,7 +516,9 @@ static int run_script(ui *u, const char *path)
 
 static void setup_curses(ui *u)
 {
-    cbreak();
+    /* raw, not cbreak: Ctrl-Z (undo), Ctrl-S (stage), Ctrl-Y and Ctrl-C reach
+     * the console as keys instead of suspending it or stopping the output */
+    raw();
     noecho();
     nonl();
     set_escdelay(25);
@@ -516,8 +546,22 @@ static int load_config(ui *u)
     return 0;
 }
 
+/* What the staged-edits file is named after: the kubeconfig context, the
+ * demo, or the manifest directory. */
+static const char *staging_key(const app_opts *o, mp_source *src, char *buf, size_t n)
+{
+    if (o->demo)
+        return "demo";
+    if (o->dir) {
+        snprintf(buf, n, "files-%s", o->dir);
+        return buf;
+    }
+    return source_context(src);
+}
+
 int app_main(int argc, char **argv)
 {
+    char keybuf[4200];
     app_opts o = {0};
     int pr = parse_args(argc, argv, &o);
     if (pr)
@@ -544,11 +588,13 @@ int app_main(int argc, char **argv)
         ui_fini(&u);
         return 2;
     }
-    u.read_only = source_read_only(u.src) || u.cfg.read_only;
+    u.readonly_flag = o.readonly;
+    u.read_only = o.readonly || source_read_only(u.src) || u.cfg.read_only;
     setup_clock(&u);
     if (source_open(u.src, u.store, &err) < 0)
         ui_set_message(&u, true, "%s", err.msg);
     trace_event(u.trace, "open", "objects=%zu", store_count(u.store, NULL));
+    staging_init(&u, staging_key(&o, u.src, keybuf, sizeof keybuf));
     u.last_refresh = u.now;
     if (o.ns) /* -n: start on that tenant (the tenants pane keeps the cursor on it) */
         ui_set_tenant(&u, o.ns);

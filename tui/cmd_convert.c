@@ -200,13 +200,13 @@ static int check_ingresses(const char *path, const doc_list *objs, size_t from,
     return 0;
 }
 
-static overlay *load_overrides(const char *path, mp_err *err)
+static mp_overlay *load_overrides(const char *path, mp_err *err)
 {
     size_t len = 0;
     char *buf = fs_read_file(path, &len, err);
     if (!buf)
         return NULL;
-    overlay *o = overlay_decode(buf, len, path, err);
+    mp_overlay *o = overlay_decode(buf, len, path, err);
     free(buf);
     return o;
 }
@@ -226,7 +226,7 @@ static int load_inputs(const args *a, doc_list *objs, mp_err *err)
  * OV_LIVE entry merges with. NULL with err. */
 static convert_plan *run(const args *a, mp_err *err)
 {
-    overlay *ov = NULL;
+    mp_overlay *ov = NULL;
     if (a->overrides && !(ov = load_overrides(a->overrides, err)))
         return NULL;
     doc_list objs;

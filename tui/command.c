@@ -11,6 +11,10 @@
 
 #include "model/sanitize.h"
 #include "tui/app.h"
+#include "tui/edit.h"
+#include "tui/edit_int.h"
+#include "tui/popup.h"
+#include "tui/staging.h"
 #include "tui/ui.h"
 
 static int set_tab(ui *u, res_tab t)
@@ -94,9 +98,27 @@ static int cmd_ctx(ui *u, const char *arg, mp_err *err)
     return 0;
 }
 
-static int cmd_quit(ui *u, const char *arg, mp_err *err)
+static void quit_yes(ui *u, void *ud)
+{
+    (void)ud;
+    u->quit = true;
+}
+
+static int cmd_quit_force(ui *u, const char *arg, mp_err *err)
 {
     (void)arg, (void)err;
+    u->quit = true;
+    return 0;
+}
+
+static int cmd_quit(ui *u, const char *arg, mp_err *err)
+{
+    (void)err, (void)arg;
+    if (u->edit && editset_unsaved(u->edit->es)) {
+        const char *lines[] = {"The open editor has edits that are not staged."};
+        popup_confirm(u, "Quit", lines, 1, "Quit and lose them?", quit_yes, NULL, NULL);
+        return 0;
+    }
     u->quit = true;
     return 0;
 }
@@ -171,6 +193,43 @@ static int cmd_clock(ui *u, const char *arg, mp_err *err)
     return 0;
 }
 
+static int cmd_staged(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    staging_view_open(u);
+    return 0;
+}
+
+static int cmd_apply(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    staging_apply_ask(u);
+    return 0;
+}
+
+static int cmd_write(ui *u, const char *arg, mp_err *err)
+{
+    return staging_export(u, arg, err);
+}
+
+static int cmd_edit(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg;
+    return edit_open_selected(u, err);
+}
+
+static int cmd_new(ui *u, const char *arg, mp_err *err)
+{
+    const char *kind = !arg || !*arg                                           ? NULL
+                       : !strcasecmp(arg, "gateway") || !strcasecmp(arg, "gw") ? "Gateway"
+                       : !strcasecmp(arg, "virtualservice") || !strcasecmp(arg, "vs")
+                           ? "VirtualService"
+                           : "";
+    if (!kind || !*kind)
+        return mp_errf(err, ":new wants gateway or virtualservice");
+    return edit_open_new(u, kind, err);
+}
+
 static const command_def commands[] = {
     {"ns", "namespaces,tenants", "[NAME]", "Focus the tenants pane (or select tenant NAME)", cmd_ns,
      COMPLETE_TENANT, false},
@@ -188,7 +247,17 @@ static const command_def commands[] = {
     {"refresh", NULL, NULL, "Re-read the source now", cmd_refresh, 0, false},
     {"help", NULL, NULL, "Show the help", cmd_help, 0, false},
     {"save-display", NULL, "FILE", "Write the screen as text to FILE", cmd_save, 0, false},
-    {"q", "quit,q!", NULL, "Quit", cmd_quit, 0, false},
+    {"edit", "e", NULL, "Edit the selected object (an Ingress: its Istio objects)", cmd_edit, 0,
+     false},
+    {"new", NULL, "gateway|virtualservice", "New object for the tenant from a template", cmd_new, 0,
+     false},
+    {"staged", NULL, NULL, "Staged edits and their diffs", cmd_staged, 0, false},
+    {"apply", NULL, NULL, "Apply the staged edits (asks first, shows every object)", cmd_apply, 0,
+     false},
+    {"w", "write", "FILE", "Export the staged edits (for meshpanel convert --overrides)", cmd_write,
+     0, false},
+    {"q", "quit", NULL, "Quit (asks when the editor has unstaged edits)", cmd_quit, 0, false},
+    {"q!", NULL, NULL, "Quit without asking", cmd_quit_force, 0, false},
     {"resize", NULL, "COLSxROWS", "Resize the virtual screen (script mode)", cmd_resize, 0, true},
     {"clock", NULL, "TIME", "Set the fake clock used for AGE (RFC 3339)", cmd_clock, 0, true},
 };

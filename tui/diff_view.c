@@ -316,13 +316,11 @@ static int draw_summary(diff_view *dv, ui *u, WINDOW *win, int y, int x, int h, 
     char head[512];
     size_t add = diff_view_added(dv), del = diff_view_removed(dv);
     if (dv->ld && linediff_equal(dv->ld))
-        snprintf(head, sizeof head, "no changes: %s and %s are the same", dv->label_l,
-                 dv->label_r);
+        snprintf(head, sizeof head, "no changes: %s and %s are the same", dv->label_l, dv->label_r);
     else
         snprintf(head, sizeof head, "%s %s %s: +%zu -%zu lines, %zu hunk%s, %zu changed path%s",
-                 dv->label_l, u->utf8 ? "\u2192" : "->", dv->label_r, add, del,
-                 diff_view_hunks(dv), diff_view_hunks(dv) == 1 ? "" : "s", dv->nsummary,
-                 dv->nsummary == 1 ? "" : "s");
+                 dv->label_l, u->utf8 ? "\u2192" : "->", dv->label_r, add, del, diff_view_hunks(dv),
+                 diff_view_hunks(dv) == 1 ? "" : "s", dv->nsummary, dv->nsummary == 1 ? "" : "s");
     int used = 0;
     draw_text(win, y + used++, x, head, w, ui_attr(u, ROLE_DIFF_HEADER), true);
     size_t shown = dv->nsummary > DIFF_SUMMARY_LINES ? DIFF_SUMMARY_LINES - 1 : dv->nsummary;

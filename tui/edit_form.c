@@ -71,6 +71,18 @@ int ef_find(const ef_form *f, const char *path, bind_kind kind)
     return -1;
 }
 
+int ef_find_under(const ef_form *f, const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < f->nb; i++) {
+        const char *p = f->b[i].path;
+        if (f->b[i].kind != B_ACTION && !strncmp(p, prefix, pl) &&
+            (p[pl] == 0 || p[pl] == '.' || p[pl] == '['))
+            return (int)i;
+    }
+    return -1;
+}
+
 /* ---- building rows -------------------------------------------------------------- */
 
 typedef struct {
@@ -244,7 +256,8 @@ static void free_labels(char **l, size_t n)
 
 static void fqdn(const ef_context *ctx, const char *ns, const char *name, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s.%s.svc.%s", name, ns, ctx->domain_suffix ? ctx->domain_suffix : "cluster.local");
+    snprintf(buf, n, "%s.%s.svc.%s", name, ns,
+             ctx->domain_suffix ? ctx->domain_suffix : "cluster.local");
 }
 
 void ef_first_service(const ef_context *ctx, const char *ns, char *host, size_t n, long *port)
@@ -477,8 +490,7 @@ static void destination_rows(bld *b, const char *rp)
         r = add_row(b, 4, plabel, false);
         add_field(b, r, pt.nchoices ? FF_CHOICE : FF_TEXT, 0, &pt);
         if (ds->len > 1 || docpath_get(b->work, docpath_key(wp, sizeof wp, p, "weight")))
-            text_row(b, 4, "weight", B_INT, docpath_key(wp, sizeof wp, p, "weight"), list,
-                     (long)d);
+            text_row(b, 4, "weight", B_INT, docpath_key(wp, sizeof wp, p, "weight"), list, (long)d);
     }
     button_row(b, 2, "+ add destination", list);
 }
@@ -535,8 +547,8 @@ static void sec_basics(bld *b)
     text_row(b, 2, "timeout", B_STR, docpath_key(p, sizeof p, rp, "timeout"), NULL, -1);
     heading(b, 0, "Retries");
     text_row(b, 2, "attempts", B_INT, docpath_key(p, sizeof p, rp, "retries.attempts"), NULL, -1);
-    text_row(b, 2, "per try timeout", B_STR,
-             docpath_key(p, sizeof p, rp, "retries.perTryTimeout"), NULL, -1);
+    text_row(b, 2, "per try timeout", B_STR, docpath_key(p, sizeof p, rp, "retries.perTryTimeout"),
+             NULL, -1);
     text_row(b, 2, "retry on", B_STR, docpath_key(p, sizeof p, rp, "retries.retryOn"), NULL, -1);
 }
 
@@ -551,8 +563,8 @@ static char **server_labels(bld *b, size_t *n)
         const char *num = docpath_str(ss->items[i], "port.number");
         const char *proto = docpath_str(ss->items[i], "port.protocol");
         char buf[200];
-        snprintf(buf, sizeof buf, "server %zu %s %s/%s", i + 1, name ? name : "-",
-                 num ? num : "?", proto ? proto : "?");
+        snprintf(buf, sizeof buf, "server %zu %s %s/%s", i + 1, name ? name : "-", num ? num : "?",
+                 proto ? proto : "?");
         l[(*n)++] = strdup(buf);
     }
     return l;
@@ -622,8 +634,8 @@ static void secret_choices(bld *b, binding *t)
 static void sec_gw_tls(bld *b)
 {
     static const char *const modes[] = {"none", "SIMPLE", "MUTUAL", "PASSTHROUGH"};
-    static const char *const versions[] = {"(default)", "TLS_AUTO", "TLSV1_0", "TLSV1_1",
-                                           "TLSV1_2",   "TLSV1_3"};
+    static const char *const versions[] = {"(default)", "TLS_AUTO", "TLSV1_0",
+                                           "TLSV1_1",   "TLSV1_2",  "TLSV1_3"};
     char sp[64], p[300];
     if (!server_select(b, sp, sizeof sp))
         return;
@@ -684,7 +696,8 @@ static long finding_row(const bld *b, const char *path, int *field)
             return (long)r;
     size_t pl = strlen(path);
     for (size_t i = 0; i < f->nb; i++)
-        if (!strncmp(f->b[i].path, path, pl) && (f->b[i].path[pl] == '.' || f->b[i].path[pl] == '['))
+        if (!strncmp(f->b[i].path, path, pl) &&
+            (f->b[i].path[pl] == '.' || f->b[i].path[pl] == '['))
             return row_of_id(f, (int)i);
     return -1;
 }

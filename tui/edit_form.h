@@ -64,10 +64,10 @@ typedef struct {
 
 /* UI selections the sections depend on. */
 typedef struct {
-    size_t obj;       /* which object of the edit set */
-    size_t server;    /* Gateway: which server */
-    size_t route;     /* VirtualService: which HTTP route (Basics) */
-    long cors_scope;  /* -1: all routes, else one route */
+    size_t obj;      /* which object of the edit set */
+    size_t server;   /* Gateway: which server */
+    size_t route;    /* VirtualService: which HTTP route (Basics) */
+    long cors_scope; /* -1: all routes, else one route */
     ef_section section;
 } ef_select;
 

@@ -19,7 +19,7 @@
 
 typedef struct {
     size_t row;
-    int fi;     /* field index in the row */
+    int fi;      /* field index in the row */
     int y, x, w; /* placement in the sub window */
 } placed;
 
@@ -68,6 +68,12 @@ static void teardown(form_view *fv)
     fv->sub = NULL;
     free(fv->layout_key);
     fv->layout_key = NULL;
+}
+
+void form_view_detach(form_view *fv)
+{
+    teardown(fv);
+    fv->win = NULL;
 }
 
 void form_view_free(form_view *fv)
@@ -154,8 +160,12 @@ void form_view_set_focus(form_view *fv, int id)
 {
     size_t r;
     int fi;
-    if (find_id(fv, id, &r, &fi))
+    if (id < 0) {
+        fv->focus = -1;
+        fv->top = 0;
+    } else if (find_id(fv, id, &r, &fi)) {
         fv->focus = id;
+    }
 }
 
 /* ---- layout ----------------------------------------------------------------- */
@@ -241,8 +251,8 @@ static const char *shown_value(const form_field *f, bool utf8, char *buf, size_t
 
 static void style_field(FIELD *fld, const form_field *f, ui *u, bool focused)
 {
-    attr_t a = f->invalid ? ui_attr(u, ROLE_ERROR) | A_UNDERLINE
-               : focused  ? ui_attr(u, ROLE_ROW_SELECTED)
+    attr_t a = f->invalid           ? ui_attr(u, ROLE_ERROR) | A_UNDERLINE
+               : focused            ? ui_attr(u, ROLE_ROW_SELECTED)
                : f->kind == FF_TEXT ? A_UNDERLINE | ui_attr(u, ROLE_NORMAL)
                                     : ui_attr(u, ROLE_YAML_KEY);
     set_field_back(fld, a);
@@ -382,7 +392,7 @@ static void draw_labels(form_view *fv, ui *u, bool focused)
         bool has_focus = false;
         for (int i = 0; i < row->nf; i++)
             has_focus |= row->f[i].id == fv->focus;
-        attr_t la = row->heading ? ui_attr(u, ROLE_COLUMN_HEADER)
+        attr_t la = row->heading           ? ui_attr(u, ROLE_COLUMN_HEADER)
                     : has_focus && focused ? ui_attr(u, ROLE_PANE_TITLE_ACTIVE)
                                            : ui_attr(u, ROLE_NORMAL);
         draw_text(fv->sub, y, row->indent, row->label,

@@ -47,8 +47,8 @@ typedef struct {
 typedef struct {
     int indent;
     char label[64];
-    int label_w;       /* label column width; 0: the label's own width */
-    bool heading;      /* a section or item title: label only */
+    int label_w;  /* label column width; 0: the label's own width */
+    bool heading; /* a section or item title: label only */
     form_field f[2];
     int nf;
     char note[FORM_NOTE_MAX]; /* shown on its own line under the row */
@@ -78,12 +78,16 @@ void form_view_set(form_view *fv, const form_row *rows, size_t n, int focus_hint
 size_t form_view_nrows(const form_view *fv);
 
 int form_view_focus(const form_view *fv); /* focused field id, -1 when none */
+/* id -1: none (the next form_view_set focuses the first field). */
 void form_view_set_focus(form_view *fv, int id);
 /* The value the focused text field holds now (typed text included). */
 const char *form_view_text(form_view *fv);
 
 fv_event form_view_key(form_view *fv, int key, bool fn);
 
+/* Frees the FORM and its subwindow: before win is deleted or moved (a
+ * window cannot be deleted while a subwindow of it exists). */
+void form_view_detach(form_view *fv);
 /* Draws into the body area of win (a pane's window). */
 void form_view_draw(form_view *fv, ui *u, WINDOW *win, int y, int x, int h, int w, bool focused);
 /* After update_panels(): puts the terminal cursor in the focused field. */

@@ -15,11 +15,12 @@ int action_from_name(const char *name)
     return ACT_NONE;
 }
 
-static void unbind_key(keymap *km, int key)
+static void unbind_key(keymap *km, key_scope scope, int key)
 {
+    const action_def *t = action_table();
     size_t w = 0;
     for (size_t i = 0; i < km->n; i++)
-        if (km->key[i] != key) {
+        if (km->key[i] != key || t[km->act[i]].scope != scope) {
             km->key[w] = km->key[i];
             km->act[w++] = km->act[i];
         }
@@ -39,7 +40,7 @@ static void unbind_action(keymap *km, action_id a)
 
 static void bind(keymap *km, int key, action_id a)
 {
-    unbind_key(km, key);
+    unbind_key(km, action_table()[a].scope, key);
     if (km->n < KEYMAP_MAX) {
         km->key[km->n] = key;
         km->act[km->n++] = a;
@@ -70,10 +71,11 @@ int keymap_apply(keymap *km, const mp_keybind *binds, size_t n, const char *file
     return 0;
 }
 
-action_id keymap_lookup(const keymap *km, int key)
+action_id keymap_lookup(const keymap *km, key_scope scope, int key)
 {
+    const action_def *t = action_table();
     for (size_t i = 0; i < km->n; i++)
-        if (km->key[i] == key)
+        if (km->key[i] == key && t[km->act[i]].scope == scope)
             return km->act[i];
     return ACT_NONE;
 }

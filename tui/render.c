@@ -9,6 +9,9 @@
 
 #include "model/sanitize.h"
 #include "tui/app.h"
+#include "tui/edit.h"
+#include "tui/popup.h"
+#include "tui/staging.h"
 #include "tui/draw.h"
 #include "tui/ui.h"
 
@@ -20,7 +23,7 @@ static int clampi(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static void place(pane *p, int y, int x, int h, int w)
+void ui_pane_place(pane *p, int y, int x, int h, int w)
 {
     if (p->shown && p->win && p->y == y && p->x == x && p->h == h && p->w == w)
         return;
@@ -34,7 +37,7 @@ static void place(pane *p, int y, int x, int h, int w)
     p->shown = p->panel != NULL;
 }
 
-static void hide(pane *p)
+void ui_pane_hide(pane *p)
 {
     if (p->panel)
         del_panel(p->panel);
@@ -45,8 +48,24 @@ static void hide(pane *p)
     p->shown = false;
 }
 
+/* The edit screen and the staged view cover the body: the three panes
+ * are hidden (and not drawn: the preview would convert for nothing). */
+static bool covered(const ui *u)
+{
+    return u->edit || u->staged;
+}
+
 static void layout(ui *u)
 {
+    if (covered(u)) {
+        for (int p = 0; p < PANE_COUNT; p++)
+            ui_pane_hide(&u->panes[p]);
+        ui_pane_hide(&u->help_pane);
+        if (u->staged) /* over an open editor */
+            edit_hide(u);
+        u->layout_dirty = false;
+        return;
+    }
     int bh = u->rows - HEADER_ROWS - FOOTER_ROWS, by = HEADER_ROWS, c = u->cols;
     if (bh < 3)
         bh = 3;
@@ -73,14 +92,14 @@ static void layout(ui *u)
     for (int p = 0; p < PANE_COUNT; p++) {
         u->panes[p].view = ui_pane_view(u, (pane_id)p);
         if (show[p])
-            place(&u->panes[p], by, x[p], bh, w[p]);
+            ui_pane_place(&u->panes[p], by, x[p], bh, w[p]);
         else
-            hide(&u->panes[p]);
+            ui_pane_hide(&u->panes[p]);
     }
     if (u->help_open)
-        place(&u->help_pane, by, 0, bh, c);
+        ui_pane_place(&u->help_pane, by, 0, bh, c);
     else
-        hide(&u->help_pane);
+        ui_pane_hide(&u->help_pane);
     if (u->help_pane.panel)
         top_panel(u->help_pane.panel);
     u->help_pane.view = VIEW_HELP;
@@ -172,10 +191,16 @@ static void draw_hints(ui *u)
     }
     draw_fill(w, 0, 0, u->cols, ui_attr(u, ROLE_HINT_TEXT));
     const action_def *t = action_table();
+    key_scope scope = u->staged ? SC_STAGED : u->edit ? edit_scope(u) : SC_CONSOLE;
     int x = 0;
+    if (u->popup) {
+        draw_text(w, 0, 0, " answer the question above (Esc: no)", u->cols,
+                  ui_attr(u, ROLE_HINT_TEXT), false);
+        return;
+    }
     for (int i = 0; i < ACTION_COUNT && x < u->cols; i++) {
         int keys[1];
-        if (!t[i].hint || !keymap_keys(&u->km, t[i].id, keys, 1))
+        if (!t[i].hint || t[i].scope != scope || !keymap_keys(&u->km, t[i].id, keys, 1))
             continue;
         char kn[32], label[48];
         key_to_name(keys[0], kn, sizeof kn);
@@ -206,10 +231,17 @@ void ui_render(ui *u)
     if (u->layout_dirty || !u->header)
         layout(u);
     ensure_bars(u);
-    for (int p = 0; p < PANE_COUNT; p++)
-        draw_pane(u, &u->panes[p], !u->help_open && u->focus == (pane_id)p);
-    if (u->help_open)
-        draw_pane(u, &u->help_pane, true);
+    if (u->staged) {
+        staging_view_draw(u);
+    } else if (u->edit) {
+        edit_draw(u);
+    } else {
+        for (int p = 0; p < PANE_COUNT; p++)
+            draw_pane(u, &u->panes[p], !u->help_open && u->focus == (pane_id)p);
+        if (u->help_open)
+            draw_pane(u, &u->help_pane, true);
+    }
+    popup_draw(u);
     draw_header(u);
     draw_status(u);
     draw_hints(u);
@@ -223,6 +255,8 @@ void ui_render(ui *u)
         curs_set(0);
     }
     wnoutrefresh(u->hints);
+    if (u->edit && !u->staged)
+        edit_place_cursor(u); /* last: the terminal cursor ends in the focused field */
     doupdate();
     app_painted(u);
 }
@@ -230,8 +264,8 @@ void ui_render(ui *u)
 void ui_windows_free(ui *u)
 {
     for (int p = 0; p < PANE_COUNT; p++)
-        hide(&u->panes[p]);
-    hide(&u->help_pane);
+        ui_pane_hide(&u->panes[p]);
+    ui_pane_hide(&u->help_pane);
     if (u->header)
         delwin(u->header), delwin(u->status), delwin(u->hints);
     u->header = u->status = u->hints = NULL;

@@ -43,6 +43,10 @@ typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER } prompt_kind;
 
 typedef struct ui ui;
 typedef struct view view;
+struct popup;
+struct edit_screen;
+struct staged_view;
+struct mp_overlay;
 
 typedef struct {
     const char *name;
@@ -114,6 +118,7 @@ struct ui {
     bool fake_clock;
     time_t last_refresh;
     bool read_only;
+    bool readonly_flag; /* --readonly */
     bool mouse;
     bool utf8;   /* locale can draw UTF-8 (box lines, ellipsis) */
     bool script; /* script mode: virtual screen */
@@ -131,6 +136,16 @@ struct ui {
     size_t nrowcache;
     size_t rows_idle; /* rows before it were visited by ui_rows_idle */
     unsigned long long rowcache_gen;
+    /* Editing: the open edit screen, the staged-edits view, a modal popup
+     * (each NULL when closed), and the operator's staged edits with the
+     * file they persist in (tui/staging.h). */
+    struct edit_screen *edit;
+    struct staged_view *staged;
+    struct popup *popup;
+    struct mp_overlay *overlay;
+    char staged_file[4096];
+    char *apply_msgs; /* last apply's per-object results, one line each (owned) */
+
     const char *script_name; /* script file, for messages */
     mp_trace *trace;         /* MESHPANEL_TRACE, NULL when off */
     bool traced_draw, traced_synced, traced_paint, traced_rows;
@@ -162,6 +177,11 @@ attr_t ui_attr(const ui *u, color_role r);
 
 /* The selected object of the resources view (NULL when none). */
 const store_obj *ui_selected_object(ui *u);
+
+/* Panes outside the three standard ones (edit screen, popups): place or
+ * hide one (render.c). */
+void ui_pane_place(pane *p, int y, int x, int h, int w);
+void ui_pane_hide(pane *p);
 
 /* View constructors (view_*.c): fill ops and data. */
 void view_tenants_init(view *v);

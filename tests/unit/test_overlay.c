@@ -60,20 +60,20 @@ static const doc_node *route_named(const doc_node *http, const char *name)
     return NULL;
 }
 
-static void apply(const overlay *o, convert_plan *p)
+static void apply(const mp_overlay *o, convert_plan *p)
 {
     mp_err e;
     ck_assert_msg(overlay_apply_plan(o, p, NULL, 0, &e) == 0, "%s", e.msg);
 }
 
-static void put(overlay *o, ov_origin origin, const doc_node *base, const doc_node *edited)
+static void put(mp_overlay *o, ov_origin origin, const doc_node *base, const doc_node *edited)
 {
     mp_err e;
     ck_assert_msg(overlay_put(o, origin, base, edited, &e) == 0, "%s", e.msg);
 }
 
 /* The converted VirtualService with a CORS origin added by the operator. */
-static overlay *cors_edit(const convert_plan *p)
+static mp_overlay *cors_edit(const convert_plan *p)
 {
     doc_node *base = plan_vs(p), *edited = plan_vs(p);
     doc_node *origins =
@@ -82,7 +82,7 @@ static overlay *cors_edit(const convert_plan *p)
     doc_node *exact = doc_map_new();
     doc_map_set_str(exact, "exact", "https://app.example.com");
     doc_seq_push(origins, exact);
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     put(o, OV_CONVERTED, base, edited);
     doc_free(base);
     doc_free(edited);
@@ -94,7 +94,7 @@ static overlay *cors_edit(const convert_plan *p)
 START_TEST(edit_kept_when_ingress_changes_another_field)
 {
     convert_plan *p1 = conv_free_in(web_ingress(ANN_TIMEOUT("300"), NULL));
-    overlay *o = cors_edit(p1);
+    mp_overlay *o = cors_edit(p1);
     convert_plan_free(p1);
     ck_assert_uint_eq(overlay_len(o), 1);
 
@@ -125,7 +125,7 @@ START_TEST(same_field_changed_upstream_is_one_conflict)
     doc_node *base = plan_vs(p1), *edited = plan_vs(p1);
     convert_plan_free(p1);
     doc_map_set_str((doc_node *)node_at(edited, "spec", "http", "0", NULL), "timeout", "120s");
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     put(o, OV_CONVERTED, base, edited);
 
     convert_plan *p2 = conv_free_in(web_ingress(ANN_TIMEOUT("60"), NULL));
@@ -163,7 +163,7 @@ START_TEST(routes_merge_by_name_when_upstream_adds_one)
     const char *r1_name = doc_get_str(r1, "name");
     ck_assert_str_eq(at(r1, "match", "0", "uri", "prefix", NULL), "/");
     doc_map_set_str(r1, "timeout", "5s");
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     put(o, OV_CONVERTED, base, edited);
 
     /* a longer path: the converter puts its route first, shifting indexes */
@@ -226,7 +226,7 @@ START_TEST(live_object_keeps_fields_the_form_does_not_know)
     doc_node *edited = doc_clone(base);
     /* what a form would change: one field it knows */
     doc_map_set_str((doc_node *)node_at(edited, "spec", "http", "0", NULL), "timeout", "30s");
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     put(o, OV_LIVE, base, edited);
     const ov_entry *e = overlay_at(o, 0);
     ck_assert_int_eq(e->origin, OV_LIVE);
@@ -285,7 +285,7 @@ START_TEST(undo_removes_the_entry)
     doc_node *base = y(live_vs_yaml("a", ""));
     doc_node *edited = doc_clone(base);
     doc_map_set_str(doc_getv(edited, "metadata", "labels", NULL), "team", "z");
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     put(o, OV_LIVE, base, edited);
     ck_assert_uint_eq(overlay_len(o), 1);
     ck_assert_uint_eq(overlay_pending(o), 1);
@@ -321,7 +321,7 @@ static doc_node *new_vs(const char *ns, const char *name, const char *kind)
 
 START_TEST(new_entries_join_the_plan_in_output_order)
 {
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     const char *objs[][3] = {{"ns-zed", "zz", "VirtualService"},
                              {"ns-alice", "aaa", "VirtualService"},
                              {"ns-alice", "zzz", "VirtualService"},
@@ -365,7 +365,7 @@ END_TEST
 START_TEST(orphan_is_kept_and_reported)
 {
     convert_plan *p1 = conv_free_in(web_ingress(ANN_TIMEOUT("300"), NULL));
-    overlay *o = cors_edit(p1);
+    mp_overlay *o = cors_edit(p1);
     convert_plan_free(p1);
     /* the Ingress now routes another host: web.example.com is gone */
     convert_plan *p2 = conv_free_in(
@@ -388,7 +388,7 @@ END_TEST
 START_TEST(find_by_source)
 {
     convert_plan *p1 = conv_free_in(web_ingress(ANN_TIMEOUT("300"), NULL));
-    overlay *o = cors_edit(p1);
+    mp_overlay *o = cors_edit(p1);
     convert_plan_free(p1);
     doc_node *n = new_vs("ns-alice", "other", "VirtualService");
     kobj_set_annotation(n, CONVERT_SOURCE_ANNOTATION, "ingress/ns-alice/web2,ingress/ns-b/web");
@@ -575,10 +575,10 @@ END_TEST
 
 /* ---- file format ---------------------------------------------------------------- */
 
-static overlay *three_entries(void)
+static mp_overlay *three_entries(void)
 {
     convert_plan *p = conv_free_in(web_ingress(ANN_TIMEOUT("300"), NULL));
-    overlay *o = cors_edit(p);
+    mp_overlay *o = cors_edit(p);
     convert_plan_free(p);
     doc_node *base = y(live_vs_yaml("a", ""));
     doc_node *edited = doc_clone(base);
@@ -604,7 +604,7 @@ static overlay *three_entries(void)
 
 START_TEST(encode_decode_round_trip)
 {
-    overlay *o = three_entries();
+    mp_overlay *o = three_entries();
     mp_err err;
     size_t len1 = 0, len2 = 0;
     char *t1 = overlay_encode(o, &len1, &err);
@@ -613,7 +613,7 @@ START_TEST(encode_decode_round_trip)
     ck_assert_str_eq(strstr(t1, "apiVersion"), t1);
     const char *head = "apiVersion: meshpanel.io/v1alpha1\nkind: Overlay\nentries:\n- kind: ";
     ck_assert(!strncmp(t1, head, strlen(head)));
-    overlay *d = overlay_decode(t1, len1, "ov.yaml", &err);
+    mp_overlay *d = overlay_decode(t1, len1, "ov.yaml", &err);
     ck_assert_msg(d != NULL, "%s", err.msg);
     char *t2 = overlay_encode(d, &len2, &err);
     ck_assert_str_eq(t1, t2);
@@ -646,8 +646,8 @@ START_TEST(encode_decode_round_trip)
     free(t1);
     free(t2);
     overlay_free(d);
-    /* an empty overlay */
-    overlay *e = overlay_new();
+    /* an empty mp_overlay */
+    mp_overlay *e = overlay_new();
     t1 = overlay_encode(e, &len1, &err);
     ck_assert_str_eq(t1, "apiVersion: meshpanel.io/v1alpha1\nkind: Overlay\nentries: []\n");
     d = overlay_decode(t1, len1, "ov.yaml", &err);
@@ -708,7 +708,7 @@ START_TEST(decode_errors_name_file_entry_field)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         mp_err err = {""};
-        overlay *o = overlay_decode(cases[i].yaml, strlen(cases[i].yaml), "ov.yaml", &err);
+        mp_overlay *o = overlay_decode(cases[i].yaml, strlen(cases[i].yaml), "ov.yaml", &err);
         ck_assert_msg(o == NULL, "case %zu decoded", i);
         ck_assert_str_eq(err.msg, cases[i].msg);
         ck_assert_ptr_null(strchr(err.msg, '\n'));
@@ -716,7 +716,7 @@ START_TEST(decode_errors_name_file_entry_field)
     /* the valid one of them */
     const char *ok = HEAD ENTRY "  origin: new\n  edited: " VSOBJ "\n";
     mp_err err;
-    overlay *o = overlay_decode(ok, strlen(ok), "ov.yaml", &err);
+    mp_overlay *o = overlay_decode(ok, strlen(ok), "ov.yaml", &err);
     ck_assert_msg(o != NULL, "%s", err.msg);
     ck_assert_uint_eq(overlay_len(o), 1);
     ck_assert(!overlay_at(o, 0)->applied);
@@ -726,7 +726,7 @@ END_TEST
 
 START_TEST(put_refuses_objects_without_identity)
 {
-    overlay *o = overlay_new();
+    mp_overlay *o = overlay_new();
     mp_err err;
     doc_node *n = y("apiVersion: v1\nkind: VirtualService\nmetadata: {namespace: a}\n");
     ck_assert_int_eq(overlay_put(o, OV_NEW, NULL, n, &err), -1);
@@ -791,7 +791,7 @@ START_TEST(staged_save_load_modes)
     ck_assert_int_eq(staged_path("ctx", path, sizeof path, &err), 0);
 
     bool existed = true;
-    overlay *o = staged_load(path, &existed, &err);
+    mp_overlay *o = staged_load(path, &existed, &err);
     ck_assert_ptr_nonnull(o);
     ck_assert(!existed);
     ck_assert_uint_eq(overlay_len(o), 0);
@@ -813,7 +813,7 @@ START_TEST(staged_save_load_modes)
     ck_assert_int_eq(stat(sub, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0700);
 
-    overlay *back = staged_load(path, &existed, &err);
+    mp_overlay *back = staged_load(path, &existed, &err);
     ck_assert_msg(back != NULL, "%s", err.msg);
     ck_assert(existed);
     char *a = overlay_encode(o, NULL, &err), *b = overlay_encode(back, NULL, &err);
@@ -832,7 +832,7 @@ START_TEST(staged_save_load_modes)
     ck_assert_str_eq(err.msg, want);
 
     /* nothing staged: no file */
-    overlay *empty = overlay_new();
+    mp_overlay *empty = overlay_new();
     ck_assert_int_eq(staged_save(path, empty, &err), 0);
     ck_assert_int_eq(stat(path, &st), -1);
     ck_assert_int_eq(errno, ENOENT);
