@@ -314,3 +314,11 @@ char *docpath_index(char *buf, size_t n, const char *base, size_t i)
     snprintf(buf, n, "%s", tmp);
     return buf;
 }
+
+char *docpath_join(char *buf, size_t n, const char *base, const char *rel)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s%s%s", base, *base && *rel ? "." : "", rel);
+    snprintf(buf, n, "%s", tmp);
+    return buf;
+}

@@ -53,6 +53,10 @@ int docpath_insert(doc_node *root, const char *path, size_t at, doc_node *value)
 char *docpath_key(char *buf, size_t n, const char *base, const char *key);
 char *docpath_index(char *buf, size_t n, const char *base, size_t i);
 
+/* base joined with a relative path of plain steps ("tls.mode",
+ * "destination.port.number"): "base.tls.mode". Returns buf. */
+char *docpath_join(char *buf, size_t n, const char *base, const char *rel);
+
 /* Validates path syntax. */
 bool docpath_valid(const char *path);
 

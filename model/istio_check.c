@@ -191,8 +191,8 @@ static void check_destinations(ck *c, const char *rpath)
     for (size_t k = 0; ds && k < ds->len; k++) {
         char d[560];
         docpath_index(d, sizeof d, p, k);
-        check_str(c, docpath_key(q, sizeof q, d, "destination.host"), val_object_name, true);
-        if (docpath_get(c->obj, docpath_key(q, sizeof q, d, "destination.port.number")))
+        check_str(c, docpath_join(q, sizeof q, d, "destination.host"), val_object_name, true);
+        if (docpath_get(c->obj, docpath_join(q, sizeof q, d, "destination.port.number")))
             int_at(c, q, 1, 65535, false);
         long wt = int_at(c, docpath_key(q, sizeof q, d, "weight"), 0, 100, false);
         if (nw < 64)
@@ -253,11 +253,11 @@ static void check_http_route(ck *c, size_t i)
     }
     check_destinations(c, rp);
     check_str(c, docpath_key(p, sizeof p, rp, "timeout"), duration_field, false);
-    check_str(c, docpath_key(p, sizeof p, rp, "rewrite.uri"), val_path, false);
-    if (docpath_get(c->obj, docpath_key(p, sizeof p, rp, "retries.attempts")))
+    check_str(c, docpath_join(p, sizeof p, rp, "rewrite.uri"), val_path, false);
+    if (docpath_get(c->obj, docpath_join(p, sizeof p, rp, "retries.attempts")))
         int_at(c, p, 0, 1000, false);
-    check_str(c, docpath_key(p, sizeof p, rp, "retries.perTryTimeout"), duration_field, false);
-    check_str(c, docpath_key(p, sizeof p, rp, "retries.retryOn"), val_retry_on, false);
+    check_str(c, docpath_join(p, sizeof p, rp, "retries.perTryTimeout"), duration_field, false);
+    check_str(c, docpath_join(p, sizeof p, rp, "retries.retryOn"), val_retry_on, false);
     check_cors(c, rp);
     long by = route_shadowed_by(c->obj, i);
     if (by >= 0) {
@@ -298,24 +298,24 @@ static bool protocol_ok(const char *s, char *why, size_t n)
 static void check_server_tls(ck *c, const char *sp)
 {
     char p[512];
-    const char *proto = docpath_str(c->obj, docpath_key(p, sizeof p, sp, "port.protocol"));
+    const char *proto = docpath_str(c->obj, docpath_join(p, sizeof p, sp, "port.protocol"));
     bool https = proto && (!strcmp(proto, "HTTPS") || !strcmp(proto, "TLS"));
     const doc_node *tls = docpath_get(c->obj, docpath_key(p, sizeof p, sp, "tls"));
     if (https && !tls)
-        bad(c, docpath_key(p, sizeof p, sp, "tls.mode"), "an HTTPS or TLS server needs a TLS mode");
+        bad(c, docpath_join(p, sizeof p, sp, "tls.mode"), "an HTTPS or TLS server needs a TLS mode");
     if (!tls)
         return;
-    check_str(c, docpath_key(p, sizeof p, sp, "tls.mode"), val_tls_mode, https);
-    check_str(c, docpath_key(p, sizeof p, sp, "tls.minProtocolVersion"), val_tls_version, false);
-    const char *mode = docpath_str(c->obj, docpath_key(p, sizeof p, sp, "tls.mode"));
-    const char *cred = docpath_str(c->obj, docpath_key(p, sizeof p, sp, "tls.credentialName"));
+    check_str(c, docpath_join(p, sizeof p, sp, "tls.mode"), val_tls_mode, https);
+    check_str(c, docpath_join(p, sizeof p, sp, "tls.minProtocolVersion"), val_tls_version, false);
+    const char *mode = docpath_str(c->obj, docpath_join(p, sizeof p, sp, "tls.mode"));
+    const char *cred = docpath_str(c->obj, docpath_join(p, sizeof p, sp, "tls.credentialName"));
     bool needs_cert = https && mode && (!strcmp(mode, "SIMPLE") || !strcmp(mode, "MUTUAL"));
     if (needs_cert && !cred &&
-        !docpath_get(c->obj, docpath_key(p, sizeof p, sp, "tls.serverCertificate")))
-        bad(c, docpath_key(p, sizeof p, sp, "tls.credentialName"),
+        !docpath_get(c->obj, docpath_join(p, sizeof p, sp, "tls.serverCertificate")))
+        bad(c, docpath_join(p, sizeof p, sp, "tls.credentialName"),
             "SIMPLE and MUTUAL need a certificate (credentialName)");
     if (cred) {
-        check_str(c, docpath_key(p, sizeof p, sp, "tls.credentialName"), val_secret_name, false);
+        check_str(c, docpath_join(p, sizeof p, sp, "tls.credentialName"), val_secret_name, false);
         const char *gns = c->o->gateway_namespace;
         if (c->o->store && gns && !store_get(c->o->store, "Secret", gns, cred)) {
             char msg[400];
@@ -338,16 +338,16 @@ static void check_gw(ck *c)
     for (size_t i = 0; ss && i < ss->len; i++) {
         char sp[256], p[512], why[200];
         docpath_index(sp, sizeof sp, "spec.servers", i);
-        int_at(c, docpath_key(p, sizeof p, sp, "port.number"), 1, 65535, true);
-        check_str(c, docpath_key(p, sizeof p, sp, "port.protocol"), protocol_ok, true);
-        const char *name = str_at(c, docpath_key(p, sizeof p, sp, "port.name"));
+        int_at(c, docpath_join(p, sizeof p, sp, "port.number"), 1, 65535, true);
+        check_str(c, docpath_join(p, sizeof p, sp, "port.protocol"), protocol_ok, true);
+        const char *name = str_at(c, docpath_join(p, sizeof p, sp, "port.name"));
         if (!name) {
             bad(c, p, "required (unique among the servers)");
         } else {
             for (size_t j = 0; j < i; j++) {
                 char q[256];
                 docpath_index(q, sizeof q, "spec.servers", j);
-                docpath_key(q, sizeof q, q, "port.name");
+                docpath_join(q, sizeof q, q, "port.name");
                 const char *other = docpath_str(c->obj, q);
                 if (other && !strcmp(other, name)) {
                     snprintf(why, sizeof why, "server %zu has the same port name", j + 1);

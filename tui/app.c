@@ -299,11 +299,16 @@ static void ui_init(ui *u)
     keymap_defaults(&u->km);
 }
 
-static void ui_fini(ui *u)
+/* The screens with windows of their own go before curses does. */
+static void screens_close(ui *u)
 {
     popup_free(u);
     edit_close(u);
     staging_view_close(u);
+}
+
+static void ui_fini(ui *u)
+{
     overlay_free(u->overlay);
     free(u->apply_msgs);
     for (int i = 0; i < VIEW_COUNT; i++)
@@ -626,6 +631,7 @@ int app_main(int argc, char **argv)
 
     int rc = u.script ? run_script(&u, o.script) : event_loop(&u);
 
+    screens_close(&u);
     ui_windows_free(&u);
     endwin();
     if (scr)

@@ -199,6 +199,22 @@ bool diff_view_hunk(diff_view *dv, int dir)
     return jump_to_row(dv, next);
 }
 
+void diff_view_reveal(diff_view *dv, long line)
+{
+    const ld_row *rows = dv->ld ? linediff_rows(dv->ld) : NULL;
+    for (size_t d = 0; rows && d < dv->ndisp; d++) {
+        const ld_item *it = &dv->items[dv->disp[d].item];
+        long b = it->fold ? -1 : rows[it->row].b;
+        if (b < line)
+            continue;
+        long page = dv->page > 0 ? dv->page : 10;
+        if ((long)d < (long)dv->top || (long)d >= (long)dv->top + page)
+            dv->top = d > 3 ? d - 3 : 0;
+        clamp_top(dv);
+        return;
+    }
+}
+
 void diff_view_toggle_unified(diff_view *dv)
 {
     dv->force_unified = !dv->force_unified;

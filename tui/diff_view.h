@@ -50,6 +50,9 @@ void diff_view_scroll_to(diff_view *dv, long line); /* display line; <0 from the
 bool diff_view_hunk(diff_view *dv, int dir);
 /* u: unified even where side by side would fit (and back). */
 void diff_view_toggle_unified(diff_view *dv);
+/* Scrolls (only when needed) so line `line` (0-based) of the right text is
+ * in view: the diff follows the field being edited. */
+void diff_view_reveal(diff_view *dv, long line);
 /* Is the view unified at this screen width? */
 bool diff_view_is_unified(const diff_view *dv, int screen_cols);
 

@@ -161,14 +161,34 @@ void edit_refresh(ui *u)
     build_summary(ed);
 }
 
+/* The first line where two texts differ (0-based), -1 when equal. */
+static long first_difference(const char *a, const char *b)
+{
+    long line = 0;
+    for (size_t k = 0;; k++) {
+        if (a[k] != b[k])
+            return line;
+        if (!a[k])
+            return -1;
+        line += a[k] == '\n';
+    }
+}
+
 void edit_changed(ui *u, size_t i)
 {
     edit_obj *o = editset_at(u->edit->es, i);
     if (!o)
         return;
+    const char *before = editset_text(u->edit->es, ES_RIGHT_WORK);
+    char *old = before ? strdup(before) : NULL;
     istio_canonical_order(o->work);
     editset_touch(u->edit->es, i);
     edit_refresh(u);
+    const char *now = editset_text(u->edit->es, ES_RIGHT_WORK);
+    long at = old && now ? first_difference(old, now) : -1;
+    if (at >= 0)
+        diff_view_reveal(u->edit->dv, at);
+    free(old);
 }
 
 void edit_focus_under(ui *u, const char *path)

@@ -169,7 +169,7 @@ void ef_get(const binding *b, const doc_node *work, char *buf, size_t n)
     }
     case B_TLS_MODE: {
         char p[400];
-        const char *m = docpath_str(work, docpath_key(p, sizeof p, path, "tls.mode"));
+        const char *m = docpath_str(work, docpath_join(p, sizeof p, path, "tls.mode"));
         snprintf(buf, n, "%s", m ? m : "none");
         return;
     }
@@ -278,22 +278,43 @@ static int toggle_member(doc_node *work, const char *path, void *ud)
 static int set_tls_mode(doc_node *work, const char *server, const char *mode)
 {
     char p[400];
-    const char *proto = docpath_str(work, docpath_key(p, sizeof p, server, "port.protocol"));
+    const char *proto = docpath_str(work, docpath_join(p, sizeof p, server, "port.protocol"));
     if (!strcmp(mode, "none")) {
-        docpath_del(work, docpath_key(p, sizeof p, server, "tls.mode"), true);
-        docpath_del(work, docpath_key(p, sizeof p, server, "tls.credentialName"), true);
-        docpath_del(work, docpath_key(p, sizeof p, server, "tls.minProtocolVersion"), true);
+        docpath_del(work, docpath_join(p, sizeof p, server, "tls.mode"), true);
+        docpath_del(work, docpath_join(p, sizeof p, server, "tls.credentialName"), true);
+        docpath_del(work, docpath_join(p, sizeof p, server, "tls.minProtocolVersion"), true);
         if (proto && (!strcmp(proto, "HTTPS") || !strcmp(proto, "TLS")))
-            docpath_set_str(work, docpath_key(p, sizeof p, server, "port.protocol"), "HTTP");
+            docpath_set_str(work, docpath_join(p, sizeof p, server, "port.protocol"), "HTTP");
         return 1;
     }
-    docpath_set_str(work, docpath_key(p, sizeof p, server, "tls.mode"), mode);
+    docpath_set_str(work, docpath_join(p, sizeof p, server, "tls.mode"), mode);
     if (!proto || !strcmp(proto, "HTTP"))
-        docpath_set_str(work, docpath_key(p, sizeof p, server, "port.protocol"), "HTTPS");
+        docpath_set_str(work, docpath_join(p, sizeof p, server, "port.protocol"), "HTTPS");
     return 1;
 }
 
-int ef_cycle(const binding *b, doc_node *work, int dir)
+/* A new destination Service keeps its port only when the Service has it. */
+static void follow_port(const binding *b, doc_node *work, const ef_context *ctx)
+{
+    char pp[300];
+    size_t l = strlen(b->path);
+    if (l < 4 || strcmp(b->path + l - 4, "host") != 0)
+        return;
+    snprintf(pp, sizeof pp, "%.*sport.number", (int)(l - 4), b->path);
+    const store_obj *svc = ef_service_of(ctx, kobj_namespace(work), docpath_str(work, b->path));
+    const doc_node *ports = svc ? docpath_get(svc->doc, "spec.ports") : NULL;
+    const char *cur = docpath_str(work, pp);
+    for (size_t i = 0; doc_is_seq(ports) && i < ports->len; i++)
+        if (cur && docpath_str(ports->items[i], "port") &&
+            !strcmp(docpath_str(ports->items[i], "port"), cur))
+            return;
+    const char *first =
+        doc_is_seq(ports) && ports->len ? docpath_str(ports->items[0], "port") : NULL;
+    if (first)
+        put_int(work, pp, (void *)first);
+}
+
+int ef_cycle(const binding *b, doc_node *work, int dir, const ef_context *ctx)
 {
     char cur[FORM_VALUE_MAX];
     ef_get(b, work, cur, sizeof cur);
@@ -318,6 +339,11 @@ int ef_cycle(const binding *b, doc_node *work, int dir)
         next = next_choice(b, cur, dir);
         return next ? set_tls_mode(work, b->path, next) : 0;
     case B_DEST_HOST:
+        next = next_choice(b, cur, dir);
+        if (!next || ef_set(b, work, next) <= 0)
+            return 0;
+        follow_port(b, work, ctx);
+        return 1;
     case B_DEST_PORT:
         next = next_choice(b, cur, dir);
         return next ? ef_set(b, work, next) : 0;

@@ -38,7 +38,7 @@ static void layout(ui *u, edit_screen *ed)
 {
     int y = 1, h = u->rows - 3 < 3 ? 3 : u->rows - 3;
     if (u->cols >= SPLIT_MIN_W) {
-        int fw = clampi(u->cols * 45 / 100, FORM_MIN_W, FORM_MAX_W);
+        int fw = clampi(u->cols * 40 / 100, FORM_MIN_W, FORM_MAX_W);
         place_form(ed, true, y, 0, h, fw);
         ui_pane_place(&ed->diff_pane, y, fw, h, u->cols - fw);
     } else if (ed->focus_diff) {
@@ -86,7 +86,7 @@ static void draw_form_pane(ui *u, edit_screen *ed)
     if (p->h < 4 || p->w < 6)
         return;
     draw_tabs(u, ed, p->win, 1, 1, p->w - 2);
-    form_view_draw(ed->fv, u, p->win, 2, 1, p->h - 3, p->w - 2, focused);
+    form_view_draw(ed->fv, u, p->win, 2, 2, p->h - 3, p->w - 3, focused);
 }
 
 static void draw_diff_pane(ui *u, edit_screen *ed)

@@ -71,16 +71,26 @@ int ef_find(const ef_form *f, const char *path, bind_kind kind)
     return -1;
 }
 
+static bool typed(bind_kind k)
+{
+    return k == B_STR || k == B_STR_KEEP || k == B_INT || k == B_KEYVAL || k == B_CSV;
+}
+
 int ef_find_under(const ef_form *f, const char *prefix)
 {
     size_t pl = strlen(prefix);
+    int first = -1;
     for (size_t i = 0; i < f->nb; i++) {
         const char *p = f->b[i].path;
-        if (f->b[i].kind != B_ACTION && !strncmp(p, prefix, pl) &&
-            (p[pl] == 0 || p[pl] == '.' || p[pl] == '['))
+        if (f->b[i].kind == B_ACTION || strncmp(p, prefix, pl) != 0 ||
+            (p[pl] != 0 && p[pl] != '.' && p[pl] != '['))
+            continue;
+        if (typed(f->b[i].kind)) /* a new item is typed into first */
             return (int)i;
+        if (first < 0)
+            first = (int)i;
     }
-    return -1;
+    return first;
 }
 
 /* ---- building rows -------------------------------------------------------------- */
@@ -299,23 +309,23 @@ static void service_choices(bld *b, binding *t, const char *cur)
 }
 
 /* The Service a destination host names (name, name.ns, name.ns.svc...). */
-static const store_obj *service_of(bld *b, const char *host)
+const store_obj *ef_service_of(const ef_context *ctx, const char *ns_default, const char *host)
 {
-    if (!b->ctx->store || !host || !*host)
+    if (!ctx->store || !host || !*host)
         return NULL;
     char name[256], ns[256];
     size_t l = strcspn(host, ".");
     snprintf(name, sizeof name, "%.*s", (int)l, host);
     const char *rest = host[l] ? host + l + 1 : NULL;
     snprintf(ns, sizeof ns, "%.*s", rest ? (int)strcspn(rest, ".") : 0, rest ? rest : "");
-    return store_get(b->ctx->store, "Service", *ns ? ns : (b->ns ? b->ns : ""), name);
+    return store_get(ctx->store, "Service", *ns ? ns : (ns_default ? ns_default : ""), name);
 }
 
 /* Ports of the destination's Service; the label says their names. */
 static void port_choices(bld *b, binding *t, const char *host, const char *cur, char *label,
                          size_t n)
 {
-    const store_obj *svc = service_of(b, host);
+    const store_obj *svc = ef_service_of(b->ctx, b->ns, host);
     const doc_node *ports = svc ? docpath_get(svc->doc, "spec.ports") : NULL;
     char *c[65];
     size_t k = 0;
@@ -475,8 +485,8 @@ static void destination_rows(bld *b, const char *rp)
     for (size_t d = 0; doc_is_seq(ds) && d < ds->len; d++) {
         char p[320], hp[360], pp[360], wp[360], label[40];
         docpath_index(p, sizeof p, list, d);
-        docpath_key(hp, sizeof hp, p, "destination.host");
-        docpath_key(pp, sizeof pp, p, "destination.port.number");
+        docpath_join(hp, sizeof hp, p, "destination.host");
+        docpath_join(pp, sizeof pp, p, "destination.port.number");
         const char *host = docpath_str(b->work, hp);
         snprintf(label, sizeof label, "to %zu", d + 1);
         long r = add_row(b, 2, label, false);
@@ -488,7 +498,13 @@ static void destination_rows(bld *b, const char *rp)
         char plabel[64];
         port_choices(b, &pt, host, port ? port : "", plabel, sizeof plabel);
         r = add_row(b, 4, plabel, false);
+        bool known = ef_service_of(b->ctx, b->ns, host) != NULL;
         add_field(b, r, pt.nchoices ? FF_CHOICE : FF_TEXT, 0, &pt);
+        if (known && port && !strcmp(plabel, "port")) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s is not a port of this Service", port);
+            row_note(b, r, ROLE_WARNING, msg);
+        }
         if (ds->len > 1 || docpath_get(b->work, docpath_key(wp, sizeof wp, p, "weight")))
             text_row(b, 4, "weight", B_INT, docpath_key(wp, sizeof wp, p, "weight"), list, (long)d);
     }
@@ -517,7 +533,7 @@ static void route_rows(bld *b, size_t k)
         long r = add_row(b, 2, "to", false);
         row_note(b, r, ROLE_INFO, "not a forwarding route (redirect or direct response): use E");
     }
-    text_row(b, 2, "rewrite uri", B_STR, docpath_key(p, sizeof p, rp, "rewrite.uri"), "spec.http",
+    text_row(b, 2, "rewrite uri", B_STR, docpath_join(p, sizeof p, rp, "rewrite.uri"), "spec.http",
              (long)k);
 }
 
@@ -546,10 +562,10 @@ static void sec_basics(bld *b)
     heading(b, 0, "Timeout (empty: none)");
     text_row(b, 2, "timeout", B_STR, docpath_key(p, sizeof p, rp, "timeout"), NULL, -1);
     heading(b, 0, "Retries");
-    text_row(b, 2, "attempts", B_INT, docpath_key(p, sizeof p, rp, "retries.attempts"), NULL, -1);
-    text_row(b, 2, "per try timeout", B_STR, docpath_key(p, sizeof p, rp, "retries.perTryTimeout"),
+    text_row(b, 2, "attempts", B_INT, docpath_join(p, sizeof p, rp, "retries.attempts"), NULL, -1);
+    text_row(b, 2, "per try timeout", B_STR, docpath_join(p, sizeof p, rp, "retries.perTryTimeout"),
              NULL, -1);
-    text_row(b, 2, "retry on", B_STR, docpath_key(p, sizeof p, rp, "retries.retryOn"), NULL, -1);
+    text_row(b, 2, "retry on", B_STR, docpath_join(p, sizeof p, rp, "retries.retryOn"), NULL, -1);
 }
 
 static char **server_labels(bld *b, size_t *n)
@@ -595,9 +611,9 @@ static void sec_gw_hosts(bld *b)
     if (!server_select(b, sp, sizeof sp))
         return;
     heading(b, 0, "Port");
-    text_row(b, 2, "number", B_INT, docpath_key(p, sizeof p, sp, "port.number"), NULL, -1);
-    choice_row(b, 2, "protocol", B_ENUM, docpath_key(p, sizeof p, sp, "port.protocol"), protos, 6);
-    text_row(b, 2, "name", B_STR, docpath_key(p, sizeof p, sp, "port.name"), NULL, -1);
+    text_row(b, 2, "number", B_INT, docpath_join(p, sizeof p, sp, "port.number"), NULL, -1);
+    choice_row(b, 2, "protocol", B_ENUM, docpath_join(p, sizeof p, sp, "port.protocol"), protos, 6);
+    text_row(b, 2, "name", B_STR, docpath_join(p, sizeof p, sp, "port.name"), NULL, -1);
     char list[300];
     docpath_key(list, sizeof list, sp, "hosts");
     list_rows(b, "Hosts", list, "host", "+ add host");
@@ -642,15 +658,15 @@ static void sec_gw_tls(bld *b)
     heading(b, 0, "TLS");
     choice_row(b, 2, "mode", B_TLS_MODE, sp, modes, 4);
     long r = add_row(b, 2, "certificate", false);
-    binding t = bnd(B_STR, docpath_key(p, sizeof p, sp, "tls.credentialName"), NULL, -1);
+    binding t = bnd(B_STR, docpath_join(p, sizeof p, sp, "tls.credentialName"), NULL, -1);
     t.picker = true;
     secret_choices(b, &t);
     add_field(b, r, FF_TEXT, 0, &t);
     row_note(b, r, ROLE_ROW_DIM, "Enter: pick a TLS Secret");
-    toggle_row(b, 2, "https redirect", B_BOOL, docpath_key(p, sizeof p, sp, "tls.httpsRedirect"),
+    toggle_row(b, 2, "https redirect", B_BOOL, docpath_join(p, sizeof p, sp, "tls.httpsRedirect"),
                NULL, NULL, 0);
     choice_row(b, 2, "min TLS version", B_ENUM,
-               docpath_key(p, sizeof p, sp, "tls.minProtocolVersion"), versions, 6);
+               docpath_join(p, sizeof p, sp, "tls.minProtocolVersion"), versions, 6);
 }
 
 /* ---- findings -------------------------------------------------------------------------- */
@@ -685,12 +701,18 @@ static long finding_row(const bld *b, const char *path, int *field)
 {
     const ef_form *f = b->f;
     *field = -1;
-    for (size_t i = 0; i < f->nb; i++)
-        if (f->b[i].kind != B_ACTION && f->b[i].kind != B_SELECT &&
-            path_matches(f->b[i].path, path)) {
+    for (size_t i = 0; i < f->nb; i++) {
+        const binding *b = &f->b[i];
+        /* a KEYVAL field shows the value under the one key of its map */
+        char keyed[300];
+        snprintf(keyed, sizeof keyed, "%.*s",
+                 (int)(strrchr(path, '.') ? strrchr(path, '.') - path : 0), path);
+        if ((b->kind != B_ACTION && b->kind != B_SELECT && path_matches(b->path, path)) ||
+            (b->kind == B_KEYVAL && keyed[0] && path_matches(b->path, keyed))) {
             *field = (int)i;
             return row_of_id(f, (int)i);
         }
+    }
     for (size_t r = 0; r < f->nrows; r++)
         if (b->anchor[r][0] && !strcmp(b->anchor[r], path))
             return (long)r;

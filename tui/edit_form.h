@@ -104,7 +104,7 @@ int ef_find(const ef_form *f, const char *path, bind_kind kind);
 int ef_set(const binding *b, doc_node *work, const char *text);
 /* Cycles a choice/toggle (dir 1 / -1). Returns 1 when the tree changed.
  * B_SELECT is the caller's (it changes ef_select, not the tree). */
-int ef_cycle(const binding *b, doc_node *work, int dir);
+int ef_cycle(const binding *b, doc_node *work, int dir, const ef_context *ctx);
 
 typedef enum { LIST_ADD, LIST_REMOVE, LIST_UP, LIST_DOWN } list_op;
 /* Adds after / removes / moves the item the binding's row belongs to (a

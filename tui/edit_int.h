@@ -56,6 +56,7 @@ void ef_get(const binding *b, const doc_node *work, char *buf, size_t n);
 const char *ef_read_path(const char *path, char *buf, size_t n);
 /* The first Service of namespace ns as a destination host (FQDN) and its
  * first port; host "" when the tenant has none. */
+const store_obj *ef_service_of(const ef_context *ctx, const char *ns_default, const char *host);
 void ef_first_service(const ef_context *ctx, const char *ns, char *host, size_t n, long *port);
 
 /* The first field id whose binding path starts with prefix at a step

@@ -103,7 +103,8 @@ static void cycle(ui *u, int dir)
         return;
     }
     checkpoint(u, NULL);
-    if (ef_cycle(b, current(u)->work, dir) > 0)
+    ef_context ctx = edit_context(u);
+    if (ef_cycle(b, current(u)->work, dir, &ctx) > 0)
         edit_changed(u, u->edit->sel.obj);
 }
 
@@ -122,8 +123,8 @@ static void list_op_focused(ui *u, list_op op)
     if (at < 0)
         return;
     edit_changed(u, u->edit->sel.obj);
-    char item[300], rp[300];
-    docpath_index(item, sizeof item, ef_read_path(list, rp, sizeof rp), (size_t)at);
+    char item[300];
+    docpath_index(item, sizeof item, list, (size_t)at);
     edit_focus_under(u, item);
 }
 

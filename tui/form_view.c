@@ -34,6 +34,7 @@ struct form_view {
     placed *place;
     size_t nfields;
     WINDOW *win, *sub;
+    ui *u; /* of the last draw: styles for a rebuild between draws */
     int y, x, h, w;
     char *layout_key;
     int cursor_row;
@@ -306,6 +307,16 @@ static int cursor_offset(const form_view *fv)
     return fv->form ? fv->form->curcol + fv->form->begincol : 0;
 }
 
+/* The FORM's current field stands for the focused id? (Keys can move the
+ * focus several times between two draws.) */
+static bool form_on_focus(const form_view *fv)
+{
+    FIELD *cur = fv->form ? current_field(fv->form) : NULL;
+    int idx = cur ? field_index(cur) : -1;
+    return idx >= 0 && (size_t)idx < fv->nfields &&
+           fv->rows[fv->place[idx].row].f[fv->place[idx].fi].id == fv->focus;
+}
+
 static void focus_field(form_view *fv, int restore_offset)
 {
     for (size_t i = 0; fv->form && i < fv->nfields; i++) {
@@ -313,6 +324,9 @@ static void focus_field(form_view *fv, int restore_offset)
         if (fv->rows[p->row].f[p->fi].id != fv->focus)
             continue;
         set_current_field(fv->form, fv->fields[i]);
+        int len = (int)strlen(fv->rows[p->row].f[p->fi].value);
+        if (restore_offset > len)
+            restore_offset = len;
         if (restore_offset > 0) {
             form_driver_w(fv->form, KEY_CODE_YES, REQ_BEG_FIELD);
             for (int k = 0; k < restore_offset; k++)
@@ -422,6 +436,7 @@ void form_view_draw(form_view *fv, ui *u, WINDOW *win, int y, int x, int h, int 
 {
     if (h < 1 || w < 4)
         return;
+    fv->u = u;
     keep_visible(fv, h);
     bool geometry = win != fv->win || y != fv->y || x != fv->x || h != fv->h || w != fv->w;
     fv->win = win, fv->y = y, fv->x = x, fv->h = h, fv->w = w;
@@ -433,13 +448,8 @@ void form_view_draw(form_view *fv, ui *u, WINDOW *win, int y, int x, int h, int 
     } else {
         free(key);
     }
-    if (fv->form && fv->focus >= 0) {
-        FIELD *cur = current_field(fv->form);
-        int idx = cur ? field_index(cur) : -1;
-        if (idx < 0 || (size_t)idx >= fv->nfields ||
-            fv->rows[fv->place[idx].row].f[fv->place[idx].fi].id != fv->focus)
-            focus_field(fv, -1);
-    }
+    if (fv->form && fv->focus >= 0 && !form_on_focus(fv))
+        focus_field(fv, -1);
     refresh_values(fv, u);
     if (fv->sub)
         draw_labels(fv, u, focused);
@@ -471,7 +481,7 @@ static form_field *focused_field(form_view *fv)
 static void sync_text(form_view *fv)
 {
     form_field *f = focused_field(fv);
-    if (!f || f->kind != FF_TEXT || !fv->form)
+    if (!f || f->kind != FF_TEXT || !form_on_focus(fv))
         return;
     form_driver_w(fv->form, KEY_CODE_YES, REQ_VALIDATION);
     const char *b = field_buffer(current_field(fv->form), 0);
@@ -543,6 +553,17 @@ static int text_request(int key, bool fn)
 
 static fv_event text_key(form_view *fv, int key, bool fn)
 {
+    if (!form_on_focus(fv))
+        focus_field(fv, -1);
+    if (!form_on_focus(fv) && fv->win && fv->u) {
+        /* keys outran the screen: lay the focused field out now */
+        keep_visible(fv, fv->h);
+        build(fv, fv->u, -1);
+        free(fv->layout_key);
+        fv->layout_key = layout_signature(fv, fv->h, fv->w);
+    }
+    if (!form_on_focus(fv))
+        return FV_NONE;
     int req = text_request(key, fn);
     if (req >= 0) {
         form_driver_w(fv->form, KEY_CODE_YES, req);
