@@ -69,6 +69,16 @@ static bool duration_field(const char *s, char *why, size_t n)
     return val_duration(s, false, why, n);
 }
 
+/* A route timeout: absent means none, so the reasons say to leave it empty. */
+static bool timeout_field(const char *s, char *why, size_t n)
+{
+    if (!*s) {
+        snprintf(why, n, "empty: remove the field for no timeout");
+        return false;
+    }
+    return val_duration(s, true, why, n);
+}
+
 static bool whole_duration_field(const char *s, char *why, size_t n)
 {
     return val_duration_whole(s, false, why, n);
@@ -252,7 +262,7 @@ static void check_http_route(ck *c, size_t i)
         check_uri(c, docpath_index(mp, sizeof mp, p, j));
     }
     check_destinations(c, rp);
-    check_str(c, docpath_key(p, sizeof p, rp, "timeout"), duration_field, false);
+    check_str(c, docpath_key(p, sizeof p, rp, "timeout"), timeout_field, false);
     check_str(c, docpath_join(p, sizeof p, rp, "rewrite.uri"), val_path, false);
     if (docpath_get(c->obj, docpath_join(p, sizeof p, rp, "retries.attempts")))
         int_at(c, p, 0, 1000, false);
@@ -302,7 +312,8 @@ static void check_server_tls(ck *c, const char *sp)
     bool https = proto && (!strcmp(proto, "HTTPS") || !strcmp(proto, "TLS"));
     const doc_node *tls = docpath_get(c->obj, docpath_key(p, sizeof p, sp, "tls"));
     if (https && !tls)
-        bad(c, docpath_join(p, sizeof p, sp, "tls.mode"), "an HTTPS or TLS server needs a TLS mode");
+        bad(c, docpath_join(p, sizeof p, sp, "tls.mode"),
+            "an HTTPS or TLS server needs a TLS mode");
     if (!tls)
         return;
     check_str(c, docpath_join(p, sizeof p, sp, "tls.mode"), val_tls_mode, https);

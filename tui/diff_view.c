@@ -272,30 +272,60 @@ typedef struct {
     int nd; /* line number width */
 } draw_ctx;
 
-/* One side of one row: "  12 - text". side 0 left, 1 right; line -1: blank. */
+/* The text of one side's line, words highlighted in a changed row. */
+static void draw_body(draw_ctx *c, diff_view *dv, int y, int x, int cols, size_t row, int side,
+                      ld_kind kind, attr_t base)
+{
+    const ld_row *r = &linediff_rows(dv->ld)[row];
+    size_t len;
+    const char *text = linediff_line(dv->ld, side, side ? r->b : r->a, &len);
+    ld_span sa[MAX_SPANS], sb[MAX_SPANS];
+    size_t na = 0, nb = 0;
+    if (kind == LD_CHANGE)
+        linediff_words(dv->ld, row, sa, &na, sb, &nb, MAX_SPANS);
+    draw_spans(c->w, y, x, cols, text, len, side ? sb : sa, side ? nb : na, base,
+               base | A_REVERSE | A_BOLD);
+}
+
+static attr_t side_attr(draw_ctx *c, ld_kind kind, int side)
+{
+    return kind == LD_EQUAL ? ui_attr(c->u, ROLE_DIFF_CTX)
+                            : ui_attr(c->u, side ? ROLE_DIFF_ADD : ROLE_DIFF_DEL);
+}
+
+/* One side of one row: "  12 - text" (side 0 left, 1 right). */
 static void draw_half(draw_ctx *c, diff_view *dv, int y, int x, int cols, size_t row, int side,
                       ld_kind kind)
 {
     const ld_row *r = &linediff_rows(dv->ld)[row];
     long line = side ? r->b : r->a;
-    attr_t dim = ui_attr(c->u, ROLE_ROW_DIM), normal = ui_attr(c->u, ROLE_DIFF_CTX);
     if (line < 0) {
-        draw_fill(c->w, y, x, cols, dim);
+        draw_fill(c->w, y, x, cols, ui_attr(c->u, ROLE_ROW_DIM));
         return;
     }
     bool changed = kind != LD_EQUAL;
-    attr_t base = !changed ? normal : ui_attr(c->u, side ? ROLE_DIFF_ADD : ROLE_DIFF_DEL);
+    attr_t base = side_attr(c, kind, side);
     char num[32];
     snprintf(num, sizeof num, "%*ld %c ", c->nd, line + 1, !changed ? ' ' : side ? '+' : '-');
-    int used = draw_text(c->w, y, x, num, cols, changed ? base : dim, false);
-    size_t len;
-    const char *text = linediff_line(dv->ld, side, line, &len);
-    ld_span sa[MAX_SPANS], sb[MAX_SPANS];
-    size_t na = 0, nb = 0;
-    if (kind == LD_CHANGE)
-        linediff_words(dv->ld, row, sa, &na, sb, &nb, MAX_SPANS);
-    draw_spans(c->w, y, x + used, cols - used, text, len, side ? sb : sa, side ? nb : na, base,
-               base | A_REVERSE | A_BOLD);
+    int used =
+        draw_text(c->w, y, x, num, cols, changed ? base : ui_attr(c->u, ROLE_ROW_DIM), false);
+    draw_body(c, dv, y, x + used, cols - used, row, side, kind, base);
+}
+
+/* A unified line: old and new line numbers, the marker, the text. */
+static void draw_unified(draw_ctx *c, diff_view *dv, int y, int x, int cols, size_t row, int side)
+{
+    const ld_row *r = &linediff_rows(dv->ld)[row];
+    bool eq = r->kind == LD_EQUAL;
+    char a[24] = "", b[24] = "", num[64];
+    if (eq || !side)
+        snprintf(a, sizeof a, "%ld", r->a + 1);
+    if (eq || side)
+        snprintf(b, sizeof b, "%ld", r->b + 1);
+    snprintf(num, sizeof num, "%*s %*s %c ", c->nd, a, c->nd, b, eq ? ' ' : side ? '+' : '-');
+    attr_t base = side_attr(c, r->kind, side);
+    int used = draw_text(c->w, y, x, num, cols, eq ? ui_attr(c->u, ROLE_ROW_DIM) : base, false);
+    draw_body(c, dv, y, x + used, cols - used, row, eq ? 1 : side, r->kind, base);
 }
 
 static void draw_fold(draw_ctx *c, int y, int x, int cols, size_t count)
@@ -317,7 +347,7 @@ static void draw_line(draw_ctx *c, diff_view *dv, int y, int x, int w, const dis
     const ld_row *r = &linediff_rows(dv->ld)[it->row];
     if (dv->disp_unified) {
         int side = r->kind == LD_INSERT || (r->kind == LD_CHANGE && d->half) ? 1 : 0;
-        draw_half(c, dv, y, x, w, it->row, side, r->kind);
+        draw_unified(c, dv, y, x, w, it->row, side);
         return;
     }
     int lw = (w - 1) / 2, rw = w - 1 - lw;

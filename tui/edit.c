@@ -174,13 +174,31 @@ static long first_difference(const char *a, const char *b)
     }
 }
 
-void edit_changed(ui *u, size_t i)
+static void reveal_after(ui *u, size_t i, char *old);
+
+void edit_replace(ui *u, size_t i, doc_node *work)
 {
-    edit_obj *o = editset_at(u->edit->es, i);
-    if (!o)
-        return;
     const char *before = editset_text(u->edit->es, ES_RIGHT_WORK);
     char *old = before ? strdup(before) : NULL;
+    editset_replace(u->edit->es, i, work);
+    reveal_after(u, i, old);
+}
+
+void edit_changed(ui *u, size_t i)
+{
+    const char *before = editset_text(u->edit->es, ES_RIGHT_WORK);
+    reveal_after(u, i, before ? strdup(before) : NULL);
+}
+
+/* After object i changed: order, refresh, and scroll the diff to the first
+ * line that differs from old (the right text before the change; freed). */
+static void reveal_after(ui *u, size_t i, char *old)
+{
+    edit_obj *o = editset_at(u->edit->es, i);
+    if (!o) {
+        free(old);
+        return;
+    }
     istio_canonical_order(o->work);
     editset_touch(u->edit->es, i);
     edit_refresh(u);

@@ -71,22 +71,41 @@ static void draw_tabs(ui *u, edit_screen *ed, WINDOW *w, int y, int x, int width
         draw_fill(w, y, x + used, width - used, ui_attr(u, ROLE_NORMAL));
 }
 
+/* The form's last line: can it be staged, and what holds it back. */
+static void draw_state(ui *u, edit_screen *ed, WINDOW *w, int y, int x, int width)
+{
+    char line[200];
+    if (ed->errors)
+        snprintf(line, sizeof line, " %zu invalid field%s, %zu warning%s: fix to stage", ed->errors,
+                 ed->errors == 1 ? "" : "s", ed->warnings, ed->warnings == 1 ? "" : "s");
+    else if (editset_unsaved(ed->es))
+        snprintf(line, sizeof line, " valid, %zu warning%s: F2 stages", ed->warnings,
+                 ed->warnings == 1 ? "" : "s");
+    else
+        snprintf(line, sizeof line, " %zu warning%s; no unstaged change", ed->warnings,
+                 ed->warnings == 1 ? "" : "s");
+    draw_text(w, y, x, line, width,
+              ui_attr(u, ed->errors     ? ROLE_ERROR
+                         : ed->warnings ? ROLE_WARNING
+                                        : ROLE_INFO),
+              true);
+}
+
 static void draw_form_pane(ui *u, edit_screen *ed)
 {
     pane *p = &ed->form_pane;
     if (!p->shown)
         return;
     char title[600];
-    snprintf(title, sizeof title, "Edit %s%s [%zu error%s, %zu warning%s]", ed->title,
-             editset_unsaved(ed->es) ? " *" : "", ed->errors, ed->errors == 1 ? "" : "s",
-             ed->warnings, ed->warnings == 1 ? "" : "s");
+    snprintf(title, sizeof title, "Edit %s%s", ed->title, editset_unsaved(ed->es) ? " *" : "");
     bool focused = !ed->focus_diff && !u->popup;
     draw_box(p->win, title, ui_attr(u, focused ? ROLE_PANE_BORDER_ACTIVE : ROLE_PANE_BORDER),
              ui_attr(u, focused ? ROLE_PANE_TITLE_ACTIVE : ROLE_PANE_TITLE), u->utf8);
     if (p->h < 4 || p->w < 6)
         return;
     draw_tabs(u, ed, p->win, 1, 1, p->w - 2);
-    form_view_draw(ed->fv, u, p->win, 2, 2, p->h - 3, p->w - 3, focused);
+    form_view_draw(ed->fv, u, p->win, 2, 2, p->h - 4, p->w - 3, focused);
+    draw_state(u, ed, p->win, p->h - 2, 1, p->w - 2);
 }
 
 static void draw_diff_pane(ui *u, edit_screen *ed)

@@ -156,9 +156,8 @@ void edit_in_editor(ui *u)
             istio_canonical_order(obj);
             editset_checkpoint(ed->es);
             ed->last_path[0] = 0;
-            editset_replace(ed->es, i, obj);
             give_terminal(u, false);
-            edit_changed(u, i);
+            edit_replace(u, i, obj);
             ui_set_message(u, false, "took the YAML from $EDITOR (%s)", o->ref);
             free(text);
             return;

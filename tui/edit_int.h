@@ -41,6 +41,8 @@ static inline const char *current_kind(struct edit_screen *ed)
 /* edit.c */
 /* After object i's work tree changed: order, checks, form, diff. */
 void edit_changed(ui *u, size_t i);
+/* Replaces object i's work tree (takes it) as edit_changed does. */
+void edit_replace(ui *u, size_t i, doc_node *work);
 /* Rebuilds checks, form rows and diff from the edit set. */
 void edit_refresh(ui *u);
 ef_context edit_context(ui *u);

@@ -171,9 +171,36 @@ void form_view_set_focus(form_view *fv, int id)
 
 /* ---- layout ----------------------------------------------------------------- */
 
-static int row_lines(const form_row *r)
+#define NOTE_MAX_LINES 3
+
+static int label_width(const form_row *r);
+
+/* Bytes of the next wrapped piece of a note in cols columns: cut at the
+ * last space that fits, else at the column limit. */
+static size_t note_piece(const char *s, int cols)
 {
-    return 1 + (r->note[0] != 0);
+    size_t len = strlen(s);
+    size_t fit = san_prefix_fit(s, len, cols > 0 ? (size_t)cols : 1, NULL);
+    if (fit >= len)
+        return len;
+    for (size_t k = fit; k > fit / 2; k--)
+        if (s[k] == ' ')
+            return k + 1;
+    return fit ? fit : 1;
+}
+
+static int note_lines(const form_view *fv, const form_row *r)
+{
+    int n = 0;
+    int cols = fv->w - label_width(r);
+    for (const char *p = r->note; *p && n < NOTE_MAX_LINES; n++)
+        p += note_piece(p, cols);
+    return n;
+}
+
+static int row_lines(const form_view *fv, const form_row *r)
+{
+    return 1 + note_lines(fv, r);
 }
 
 /* Scrolls so the focused row (and its note) is visible in h lines. */
@@ -191,7 +218,7 @@ static void keep_visible(form_view *fv, int h)
     for (;;) {
         int lines = 0;
         for (size_t r = fv->top; r <= row; r++)
-            lines += row_lines(&fv->rows[r]);
+            lines += row_lines(fv, &fv->rows[r]);
         if (lines <= h || fv->top >= row)
             break;
         fv->top++;
@@ -222,13 +249,13 @@ static char *layout_signature(const form_view *fv, int h, int w)
     for (size_t r = fv->top; r < fv->n && lines < h && len + 40 < cap; r++) {
         const form_row *row = &fv->rows[r];
         len += (size_t)snprintf(k + len, cap - len, "%d.%d.%d", label_width(row), row->nf,
-                                row->note[0] != 0);
+                                note_lines(fv, row));
         for (int i = 0; i < row->nf; i++)
             len += (size_t)snprintf(k + len, cap - len, ".%d%c%d", row->f[i].kind,
                                     row->f[i].invalid ? 'x' : 'o', row->f[i].width);
         k[len++] = ';';
         k[len] = 0;
-        lines += row_lines(row);
+        lines += row_lines(fv, row);
     }
     return k;
 }
@@ -296,7 +323,7 @@ static size_t place_fields(form_view *fv, placed *out, size_t max)
             out[n++] = (placed){r, i, y, x, w};
             x += w + 1;
         }
-        y += row_lines(row);
+        y += row_lines(fv, row);
     }
     return n;
 }
@@ -425,8 +452,15 @@ static void draw_labels(form_view *fv, ui *u, bool focused)
             draw_fill(fv->sub, y, p->x + p->w, end - p->x - p->w, ui_attr(u, ROLE_NORMAL));
         }
         y++;
-        if (row->note[0] && y < fv->h)
-            draw_text(fv->sub, y++, lw, row->note, fv->w - lw, ui_attr(u, row->note_role), true);
+        const char *np = row->note;
+        for (int k = 0; *np && k < NOTE_MAX_LINES && y < fv->h; k++) {
+            char piece[FORM_NOTE_MAX];
+            size_t b = note_piece(np, fv->w - lw);
+            snprintf(piece, sizeof piece, "%.*s", (int)b, np);
+            draw_fill(fv->sub, y, 0, lw, ui_attr(u, ROLE_NORMAL));
+            draw_text(fv->sub, y++, lw, piece, fv->w - lw, ui_attr(u, row->note_role), true);
+            np += b;
+        }
     }
     for (; y < fv->h; y++)
         draw_fill(fv->sub, y, 0, fv->w, ui_attr(u, ROLE_NORMAL));
@@ -437,9 +471,9 @@ void form_view_draw(form_view *fv, ui *u, WINDOW *win, int y, int x, int h, int 
     if (h < 1 || w < 4)
         return;
     fv->u = u;
-    keep_visible(fv, h);
     bool geometry = win != fv->win || y != fv->y || x != fv->x || h != fv->h || w != fv->w;
     fv->win = win, fv->y = y, fv->x = x, fv->h = h, fv->w = w;
+    keep_visible(fv, h);
     char *key = layout_signature(fv, h, w);
     if (geometry || !fv->form || !key || !fv->layout_key || strcmp(key, fv->layout_key) != 0) {
         int off = fv->form ? cursor_offset(fv) : -1;
