@@ -137,7 +137,7 @@ static void check_host_taken(ck *c, const char *path, const char *host)
         if (!strcmp(objs[i]->ns, c->ns))
             continue;
         char msg[600], r[300];
-        snprintf(msg, sizeof msg, "%s is also routed by %s (another tenant)", host,
+        snprintf(msg, sizeof msg, "also routed by %s, another tenant",
                  kobj_ref(objs[i]->doc, r, sizeof r));
         finding(c, MPW_HOST_TAKEN, MP_SEV_WARNING, path, msg);
         return;

@@ -101,7 +101,8 @@ static void build_form(ui *u, edit_screen *ed)
     }
     ef_context ctx = edit_context(u);
     edit_obj *ob = editset_at(ed->es, ed->sel.obj);
-    ef_build(&ed->form, ob->work, &ed->sel, &ctx, &ed->findings[ed->sel.obj]);
+    if (ef_build(&ed->form, ob->work, &ed->sel, &ctx, &ed->findings[ed->sel.obj]) < 0)
+        ui_set_message(u, true, "out of memory building the form");
     int id = -1;
     for (size_t i = 0; b && i < ed->form.nb && id < 0; i++) {
         const binding *nb = &ed->form.b[i];

@@ -75,15 +75,21 @@ static void draw_tabs(ui *u, edit_screen *ed, WINDOW *w, int y, int x, int width
 static void draw_state(ui *u, edit_screen *ed, WINDOW *w, int y, int x, int width)
 {
     char line[200];
-    if (ed->errors)
+    if (u->read_only)
+        snprintf(line, sizeof line, " read-only: the diff shows what would change; staging is off");
+    else if (ed->errors)
         snprintf(line, sizeof line, " %zu invalid field%s, %zu warning%s: fix to stage", ed->errors,
                  ed->errors == 1 ? "" : "s", ed->warnings, ed->warnings == 1 ? "" : "s");
-    else if (editset_unsaved(ed->es))
+    else if (editset_unsaved(ed->es) && ed->warnings)
         snprintf(line, sizeof line, " valid, %zu warning%s: F2 stages", ed->warnings,
                  ed->warnings == 1 ? "" : "s");
-    else
-        snprintf(line, sizeof line, " %zu warning%s; no unstaged change", ed->warnings,
+    else if (editset_unsaved(ed->es))
+        snprintf(line, sizeof line, " valid: F2 stages");
+    else if (ed->warnings)
+        snprintf(line, sizeof line, " %zu warning%s; nothing unstaged", ed->warnings,
                  ed->warnings == 1 ? "" : "s");
+    else
+        snprintf(line, sizeof line, " nothing unstaged");
     draw_text(w, y, x, line, width,
               ui_attr(u, ed->errors     ? ROLE_ERROR
                          : ed->warnings ? ROLE_WARNING

@@ -109,19 +109,24 @@ typedef struct {
 static long add_row(bld *b, int indent, const char *label, bool heading)
 {
     ef_form *f = b->f;
-    if (f->nrows == f->caprows || f->nrows >= b->capanchor) {
+    if (f->nrows == f->caprows) {
         size_t cap = f->caprows ? f->caprows * 2 : 64;
         form_row *v = realloc(f->rows, cap * sizeof *v);
-        char(*a)[256] = realloc(b->anchor, cap * sizeof *a);
-        if (v)
-            f->rows = v;
-        if (a)
-            b->anchor = a;
-        if (!v || !a) {
+        if (!v) {
             b->oom = true;
             return -1;
         }
-        f->caprows = b->capanchor = cap;
+        f->rows = v;
+        f->caprows = cap;
+    }
+    if (f->nrows >= b->capanchor) { /* anchors live for one build only */
+        char(*a)[256] = realloc(b->anchor, f->caprows * sizeof *a);
+        if (!a) {
+            b->oom = true;
+            return -1;
+        }
+        b->anchor = a;
+        b->capanchor = f->caprows;
     }
     form_row *r = &f->rows[f->nrows];
     memset(r, 0, sizeof *r);

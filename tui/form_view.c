@@ -9,6 +9,7 @@
 #include "tui/form_view.h"
 
 #include <form.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -487,6 +488,9 @@ void form_view_draw(form_view *fv, ui *u, WINDOW *win, int y, int x, int h, int 
     refresh_values(fv, u);
     if (fv->sub)
         draw_labels(fv, u, focused);
+    /* writes through a subwindow do not mark the parent's lines changed;
+     * the panel refresh copies only changed lines of the pane's window */
+    touchwin(fv->win);
 }
 
 void form_view_place_cursor(form_view *fv)

@@ -136,7 +136,7 @@ static void draw_list(ui *u, struct staged_view *sv)
         const apply_item *it = &sv->list.items[i];
         char ref[300], line[700], res[400];
         kobj_ref(it->obj, ref, sizeof ref);
-        const char *state = !it->entry ? "with" : it->entry->applied ? "applied" : "pending";
+        const char *state = !it->entry ? "along" : it->entry->applied ? "applied" : "pending";
         snprintf(line, sizeof line, "%-8s %s", state, ref);
         attr_t a = i == sv->cursor ? ui_attr(u, ROLE_ROW_SELECTED) : ui_attr(u, ROLE_ROW);
         draw_text(p->win, 1 + r * 2, 1, line, w, a, true);

@@ -6,6 +6,7 @@
 #
 # A script's first lines may say how to start the console:
 #   # args: -f fixtures/basic --size 120x40
+#   # env: EDITOR=fixtures/fake-editor.sh     (NAME=VALUE words, exported for that run)
 # Paths are relative to a scratch directory where fixtures/ points at
 # tests/tui/fixtures, so screens never contain machine-specific paths.
 set -euo pipefail
@@ -32,7 +33,13 @@ for script in "$dir"/*.script; do
     mkdir -p "$run"
     ln -s "$dir/fixtures" "$run/fixtures"
     read -r -a args <<<"$(sed -n 's/^# args: //p' "$script" | head -n1)"
-    if ! (cd "$run" && "$MESHPANEL" "${args[@]}" --script "$script") >"$run/.out" 2>&1; then
+    read -r -a envs <<<"$(sed -n 's/^# env: //p' "$script" | head -n1)"
+    # each script gets its own home: staged edits of one must not be
+    # offered to the next
+    mkdir -p "$run/home"
+    if ! (cd "$run" && export HOME="$run/home" XDG_CONFIG_HOME="$run/home/.config" &&
+        unset XDG_STATE_HOME && for e in "${envs[@]}"; do export "${e?}"; done &&
+        "$MESHPANEL" "${args[@]}" --script "$script") >"$run/.out" 2>&1; then
         echo "FAIL $name: meshpanel exited non-zero:"
         cat "$run/.out"
         fail=1
