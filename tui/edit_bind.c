@@ -447,8 +447,14 @@ typedef struct {
     const binding *b;
     list_op op;
     const ef_context *ctx;
-    long focus;
+    long focus; /* of the first route under "[*]": the one the form shows */
 } list_ud;
+
+static void set_focus(list_ud *l, long at)
+{
+    if (l->focus < 0)
+        l->focus = at;
+}
 
 static int list_one(doc_node *work, const char *list, void *ud)
 {
@@ -463,21 +469,21 @@ static int list_one(doc_node *work, const char *list, void *ud)
         if (docpath_insert(work, list, at, new_item(list, work, len, l->ctx)) < 0)
             return 0;
         split_weights(work, list);
-        l->focus = (long)at;
+        set_focus(l, (long)at);
         return 1;
     }
     case LIST_REMOVE:
         if (i < 0 || (size_t)i >= len)
             return 0;
         docpath_del(work, docpath_index(p, sizeof p, list, (size_t)i), true);
-        l->focus = i > 0 ? i - 1 : 0;
+        set_focus(l, i > 0 ? i - 1 : 0);
         return 1;
     case LIST_UP:
     case LIST_DOWN: {
         long to = i + (l->op == LIST_UP ? -1 : 1);
         if (i < 0 || to < 0 || (size_t)to >= len || docpath_move(work, list, (size_t)i, (size_t)to))
             return 0;
-        l->focus = to;
+        set_focus(l, to);
         return 1;
     }
     }
