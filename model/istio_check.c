@@ -127,6 +127,90 @@ static const doc_node *seq_at(ck *c, const char *path, bool nonempty, const char
     return doc_is_seq(n) ? n : NULL;
 }
 
+/* ---- fields relative to a node: per-route checks look values up from the
+ * route's node and format a path only for a finding (a 2,000-line
+ * VirtualService is checked on every keystroke) */
+
+typedef struct {
+    const doc_node *n; /* the node */
+    const char *path;  /* its path */
+} here;
+
+static const char *path_in(char *buf, size_t n, here h, const char *rel)
+{
+    return *rel ? docpath_join(buf, n, h.path, rel) : h.path;
+}
+
+static const doc_node *node_in(here h, const char *rel)
+{
+    return *rel ? docpath_get(h.n, rel) : h.n;
+}
+
+static void bad_in(ck *c, here h, const char *rel, const char *why)
+{
+    char p[600];
+    bad(c, path_in(p, sizeof p, h, rel), why);
+}
+
+static const char *str_in(ck *c, here h, const char *rel)
+{
+    const doc_node *n = node_in(h, rel);
+    if (!n || doc_is_null(n))
+        return NULL;
+    if (!doc_is_scalar(n)) {
+        bad_in(c, h, rel, "must be a single value");
+        return NULL;
+    }
+    return doc_str(n);
+}
+
+static void check_in(ck *c, here h, const char *rel, str_check fn, bool required)
+{
+    const char *s = str_in(c, h, rel);
+    char why[200];
+    if (!s && required)
+        bad_in(c, h, rel, "required");
+    else if (s && !fn(s, why, sizeof why))
+        bad_in(c, h, rel, why);
+}
+
+static long int_in(ck *c, here h, const char *rel, long lo, long hi)
+{
+    const doc_node *n = node_in(h, rel);
+    long long v;
+    char why[120];
+    if (!n || doc_is_null(n))
+        return -1;
+    if (!doc_is_scalar(n) || n->type != DOC_INT || !doc_as_int(n, &v)) {
+        bad_in(c, h, rel, "must be a number");
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        snprintf(why, sizeof why, "%lld is out of range %ld..%ld", v, lo, hi);
+        bad_in(c, h, rel, why);
+        return -1;
+    }
+    return (long)v;
+}
+
+static const doc_node *seq_in(ck *c, here h, const char *rel)
+{
+    const doc_node *n = node_in(h, rel);
+    if (n && !doc_is_null(n) && !doc_is_seq(n)) {
+        bad_in(c, h, rel, "must be a list");
+        return NULL;
+    }
+    return doc_is_seq(n) ? n : NULL;
+}
+
+/* Item i of a list in h at rel, as a here (path in buf). */
+static here item_in(here h, const char *rel, const doc_node *seq, size_t i, char *buf, size_t n)
+{
+    char p[600];
+    docpath_index(buf, n, path_in(p, sizeof p, h, rel), i);
+    return (here){doc_at(seq, i), buf};
+}
+
 static void check_host_taken(ck *c, const char *path, const char *host)
 {
     if (!c->o->store || !c->ns)
@@ -171,112 +255,105 @@ static void check_hosts(ck *c, const char *path, bool gateway)
 
 /* ---- VirtualService ---------------------------------------------------- */
 
-static void check_uri(ck *c, const char *mpath)
+static void check_uri(ck *c, here m)
 {
-    char p[512];
-    const doc_node *uri = docpath_get(c->obj, docpath_key(p, sizeof p, mpath, "uri"));
+    const doc_node *uri = node_in(m, "uri");
     if (!uri)
         return;
     if (!doc_is_map(uri) || uri->len != 1) {
-        bad(c, p, "exactly one of exact, prefix, regex");
+        bad_in(c, m, "uri", "exactly one of exact, prefix, regex");
         return;
     }
     const char *kind = uri->keys[0];
-    char vp[600];
-    docpath_key(vp, sizeof vp, p, kind);
+    char up[600];
+    here u = {uri, path_in(up, sizeof up, m, "uri")};
     if (!strcmp(kind, "regex"))
-        check_str(c, vp, val_re2, true);
+        check_in(c, u, kind, val_re2, true);
     else if (!strcmp(kind, "exact") || !strcmp(kind, "prefix"))
-        check_str(c, vp, val_path, true);
+        check_in(c, u, kind, val_path, true);
     else
-        bad(c, p, "exactly one of exact, prefix, regex");
+        bad_in(c, m, "uri", "exactly one of exact, prefix, regex");
 }
 
-static void check_destinations(ck *c, const char *rpath)
+static void check_destinations(ck *c, here r)
 {
-    char p[512], q[600];
-    const doc_node *ds = seq_at(c, docpath_key(p, sizeof p, rpath, "route"), false, NULL);
+    const doc_node *ds = seq_in(c, r, "route");
     long w[64];
     size_t nw = 0;
     for (size_t k = 0; ds && k < ds->len; k++) {
-        char d[560];
-        docpath_index(d, sizeof d, p, k);
-        check_str(c, docpath_join(q, sizeof q, d, "destination.host"), val_object_name, true);
-        if (docpath_get(c->obj, docpath_join(q, sizeof q, d, "destination.port.number")))
-            int_at(c, q, 1, 65535, false);
-        long wt = int_at(c, docpath_key(q, sizeof q, d, "weight"), 0, 100, false);
+        char dp[600];
+        here d = item_in(r, "route", ds, k, dp, sizeof dp);
+        check_in(c, d, "destination.host", val_object_name, true);
+        int_in(c, d, "destination.port.number", 1, 65535);
+        long wt = int_in(c, d, "weight", 0, 100);
         if (nw < 64)
             w[nw++] = wt;
     }
     char why[120];
     if (nw > 1 && !val_weights_total(w, nw, why, sizeof why))
-        bad(c, p, why);
+        bad_in(c, r, "route", why);
 }
 
-static void check_list(ck *c, const char *path, str_check fn)
+static void check_list(ck *c, here h, const char *rel, str_check fn)
 {
-    const doc_node *l = seq_at(c, path, false, NULL);
-    char p[600];
-    for (size_t i = 0; l && i < l->len; i++)
-        check_str(c, docpath_index(p, sizeof p, path, i), fn, true);
+    const doc_node *l = seq_in(c, h, rel);
+    for (size_t i = 0; l && i < l->len; i++) {
+        char ip[600];
+        check_in(c, item_in(h, rel, l, i, ip, sizeof ip), "", fn, true);
+    }
 }
 
-static void check_cors(ck *c, const char *rpath)
+static bool origin_kind(const char *k)
 {
-    char cp[512], p[600];
-    docpath_key(cp, sizeof cp, rpath, "corsPolicy");
-    if (!docpath_get(c->obj, cp))
+    return !strcmp(k, "exact") || !strcmp(k, "prefix") || !strcmp(k, "regex");
+}
+
+static void check_cors(ck *c, here r)
+{
+    const doc_node *cors = node_in(r, "corsPolicy");
+    if (!cors)
         return;
-    const doc_node *os = seq_at(c, docpath_key(p, sizeof p, cp, "allowOrigins"), false, NULL);
+    char cp[600];
+    here h = {cors, path_in(cp, sizeof cp, r, "corsPolicy")};
+    const doc_node *os = seq_in(c, h, "allowOrigins");
     for (size_t i = 0; os && i < os->len; i++) {
         char op[620], why[200];
-        const doc_node *o = doc_at(os, i);
-        docpath_index(op, sizeof op, p, i);
-        if (!doc_is_map(o) || o->len != 1 || !doc_is_scalar(o->items[0])) {
-            bad(c, op, "exactly one of exact, prefix, regex");
+        here o = item_in(h, "allowOrigins", os, i, op, sizeof op);
+        if (!doc_is_map(o.n) || o.n->len != 1 || !doc_is_scalar(o.n->items[0])) {
+            bad_in(c, o, "", "exactly one of exact, prefix, regex");
             continue;
         }
-        char vp[700];
-        docpath_key(vp, sizeof vp, op, o->keys[0]);
-        if (!val_origin(o->keys[0], doc_str(o->items[0]), why, sizeof why))
-            bad(c,
-                strcmp(o->keys[0], "exact") && strcmp(o->keys[0], "prefix") &&
-                        strcmp(o->keys[0], "regex")
-                    ? op
-                    : vp,
-                why);
+        const char *k = o.n->keys[0];
+        if (!val_origin(k, doc_str(o.n->items[0]), why, sizeof why))
+            bad_in(c, o, origin_kind(k) ? k : "", why);
     }
-    check_list(c, docpath_key(p, sizeof p, cp, "allowMethods"), val_method);
-    check_list(c, docpath_key(p, sizeof p, cp, "allowHeaders"), header_field);
-    check_list(c, docpath_key(p, sizeof p, cp, "exposeHeaders"), header_field);
-    check_str(c, docpath_key(p, sizeof p, cp, "maxAge"), whole_duration_field, false);
+    check_list(c, h, "allowMethods", val_method);
+    check_list(c, h, "allowHeaders", header_field);
+    check_list(c, h, "exposeHeaders", header_field);
+    check_in(c, h, "maxAge", whole_duration_field, false);
 }
 
-static void check_http_route(ck *c, size_t i)
+static void check_http_route(ck *c, here r, size_t i, long shadowed_by)
 {
-    char rp[256], p[512];
-    docpath_index(rp, sizeof rp, "spec.http", i);
-    const doc_node *ms = seq_at(c, docpath_key(p, sizeof p, rp, "match"), false, NULL);
+    const doc_node *ms = seq_in(c, r, "match");
     for (size_t j = 0; ms && j < ms->len; j++) {
-        char mp[560];
-        check_uri(c, docpath_index(mp, sizeof mp, p, j));
+        char mp[600];
+        check_uri(c, item_in(r, "match", ms, j, mp, sizeof mp));
     }
-    check_destinations(c, rp);
-    check_str(c, docpath_key(p, sizeof p, rp, "timeout"), timeout_field, false);
-    check_str(c, docpath_join(p, sizeof p, rp, "rewrite.uri"), val_path, false);
-    if (docpath_get(c->obj, docpath_join(p, sizeof p, rp, "retries.attempts")))
-        int_at(c, p, 0, 1000, false);
-    check_str(c, docpath_join(p, sizeof p, rp, "retries.perTryTimeout"), duration_field, false);
-    check_str(c, docpath_join(p, sizeof p, rp, "retries.retryOn"), val_retry_on, false);
-    check_cors(c, rp);
-    long by = route_shadowed_by(c->obj, i);
-    if (by >= 0) {
+    check_destinations(c, r);
+    check_in(c, r, "timeout", timeout_field, false);
+    check_in(c, r, "rewrite.uri", val_path, false);
+    int_in(c, r, "retries.attempts", 0, 1000);
+    check_in(c, r, "retries.perTryTimeout", duration_field, false);
+    check_in(c, r, "retries.retryOn", val_retry_on, false);
+    check_cors(c, r);
+    if (shadowed_by >= 0) {
         char msg[200];
         snprintf(msg, sizeof msg,
                  "route %zu is never reached: route %ld matches every request it would (Istio "
                  "takes the first match)",
-                 i + 1, by + 1);
-        finding(c, MPW_ROUTE_SHADOWED, MP_SEV_WARNING, rp, msg);
+                 i + 1, shadowed_by + 1);
+        finding(c, MPW_ROUTE_SHADOWED, MP_SEV_WARNING, r.path, msg);
     }
 }
 
@@ -289,8 +366,19 @@ static void check_vs(ck *c)
         if (!str_at(c, docpath_index(p, sizeof p, "spec.gateways", i)))
             bad(c, p, "empty gateway name");
     const doc_node *http = seq_at(c, "spec.http", false, NULL);
-    for (size_t i = 0; http && i < http->len; i++)
-        check_http_route(c, i);
+    size_t n = http ? http->len : 0;
+    long *by = n ? calloc(n, sizeof *by) : NULL;
+    if (n && !by) {
+        c->oom = true;
+        return;
+    }
+    route_shadows(c->obj, by, n);
+    here spec = {docpath_get(c->obj, "spec"), "spec"};
+    for (size_t i = 0; i < n; i++) {
+        char rp[64];
+        check_http_route(c, item_in(spec, "http", http, i, rp, sizeof rp), i, by[i]);
+    }
+    free(by);
 }
 
 /* ---- Gateway ---------------------------------------------------------- */

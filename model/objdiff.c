@@ -40,17 +40,33 @@ void objdiff_strip_noise(doc_node *obj)
     }
 }
 
+/* Does obj hold a field objdiff_strip_noise would remove? */
+static bool has_noise(const doc_node *obj)
+{
+    if (!doc_is_map(obj))
+        return false;
+    if (doc_get(obj, "status"))
+        return true;
+    const doc_node *meta = doc_get(obj, "metadata");
+    for (size_t i = 0; doc_is_map(meta) && i < sizeof noise_meta / sizeof noise_meta[0]; i++)
+        if (doc_get(meta, noise_meta[i]))
+            return true;
+    const doc_node *ann = doc_get(meta, "annotations");
+    return doc_is_map(ann) && (doc_get(ann, LAST_APPLIED) || !ann->len);
+}
+
 char *objdiff_canonical(const doc_node *obj, mp_err *err)
 {
     if (!obj)
         return strdup("");
-    doc_node *c = doc_clone(obj);
-    if (!c) {
+    /* the editor's working copies are clean already: no copy per keystroke */
+    doc_node *c = has_noise(obj) ? doc_clone(obj) : NULL;
+    if (has_noise(obj) && !c) {
         mp_errf(err, "out of memory");
         return NULL;
     }
     objdiff_strip_noise(c);
-    char *text = doc_emit_yaml(c, NULL, err);
+    char *text = doc_emit_yaml(c ? c : obj, NULL, err);
     doc_free(c);
     char *clean = text ? san_cleans(text, SAN_KEEP_NEWLINE | SAN_KEEP_TAB) : NULL;
     free(text);

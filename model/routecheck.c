@@ -4,6 +4,7 @@
 #include "model/routecheck.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -66,55 +67,98 @@ static bool uri_covers(const umatch *j, const umatch *i)
     return !strncmp(i->value, j->value, strlen(j->value));
 }
 
-static bool match_covers(const doc_node *mj, const doc_node *mi)
-{
-    if (!doc_is_map(mj) || !doc_is_map(mi))
-        return false;
-    if (!others_empty(mj) && !others_equal(mj, mi))
-        return false;
-    umatch uj = read_match(mj), ui = read_match(mi);
-    return uri_covers(&uj, &ui);
-}
+/* A route's matches, read once. */
+typedef struct {
+    const doc_node *matches; /* NULL or empty: every request */
+    umatch *m;
+    size_t n;
+    bool catchall;
+    bool ok; /* a map */
+} rinfo;
 
-static bool catch_all(const doc_node *matches)
+static void read_route(const doc_node *r, rinfo *ri)
 {
-    if (!doc_is_seq(matches) || !matches->len)
-        return true;
-    for (size_t k = 0; k < matches->len; k++) {
-        const doc_node *m = doc_at(matches, k);
-        if (doc_is_map(m) && others_empty(m) && !read_match(m).kind)
-            return true;
+    memset(ri, 0, sizeof *ri);
+    ri->ok = doc_is_map(r);
+    const doc_node *ms = ri->ok ? doc_get(r, "match") : NULL;
+    if (!doc_is_seq(ms) || !ms->len) {
+        ri->catchall = true;
+        return;
     }
-    return false;
+    ri->matches = ms;
+    ri->m = calloc(ms->len, sizeof *ri->m);
+    if (!ri->m) { /* nothing can be proven about this route */
+        ri->ok = false;
+        return;
+    }
+    for (size_t k = 0; k < ms->len; k++) {
+        const doc_node *m = doc_at(ms, k);
+        if (!doc_is_map(m))
+            continue;
+        ri->m[ri->n] = read_match(m);
+        if (others_empty(m) && !ri->m[ri->n].kind)
+            ri->catchall = true;
+        ri->n++;
+    }
 }
 
-static bool route_covers(const doc_node *rj, const doc_node *ri)
+static bool umatch_covers(const umatch *j, const umatch *i)
 {
-    const doc_node *mj = doc_get(rj, "match"), *mi = doc_get(ri, "match");
-    if (catch_all(mj))
-        return true;
-    if (!doc_is_seq(mi) || !mi->len)
+    if (!others_empty(j->m) && !others_equal(j->m, i->m))
         return false;
-    for (size_t a = 0; a < mi->len; a++) {
+    return uri_covers(j, i);
+}
+
+static bool info_covers(const rinfo *j, const rinfo *i)
+{
+    if (!j->ok || !i->ok)
+        return false;
+    if (j->catchall)
+        return true;
+    if (!i->n)
+        return false;
+    for (size_t a = 0; a < i->n; a++) {
         bool covered = false;
-        for (size_t b = 0; b < mj->len && !covered; b++)
-            covered = match_covers(doc_at(mj, b), doc_at(mi, a));
+        for (size_t b = 0; b < j->n && !covered; b++)
+            covered = umatch_covers(&j->m[b], &i->m[a]);
         if (!covered)
             return false;
     }
     return true;
 }
 
+size_t route_shadows(const doc_node *vs, long *by, size_t max)
+{
+    const doc_node *http = doc_getv(vs, "spec", "http", NULL);
+    size_t n = doc_is_seq(http) ? http->len : 0;
+    if (n > max)
+        n = max;
+    rinfo *ri = n ? calloc(n, sizeof *ri) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        by[i] = -1;
+        if (ri)
+            read_route(doc_at(http, i), &ri[i]);
+    }
+    for (size_t i = 0; ri && i < n; i++)
+        for (size_t j = 0; j < i && by[i] < 0; j++)
+            if (info_covers(&ri[j], &ri[i]))
+                by[i] = (long)j;
+    for (size_t i = 0; ri && i < n; i++)
+        free(ri[i].m);
+    free(ri);
+    return n;
+}
+
 long route_shadowed_by(const doc_node *vs, size_t i)
 {
     const doc_node *http = doc_getv(vs, "spec", "http", NULL);
-    const doc_node *ri = doc_at(http, i);
-    if (!doc_is_map(ri))
+    if (!doc_is_seq(http) || i >= http->len)
         return -1;
-    for (size_t j = 0; j < i; j++) {
-        const doc_node *rj = doc_at(http, j);
-        if (doc_is_map(rj) && route_covers(rj, ri))
-            return (long)j;
-    }
-    return -1;
+    long *by = calloc(i + 1, sizeof *by);
+    if (!by)
+        return -1;
+    route_shadows(vs, by, i + 1);
+    long r = by[i];
+    free(by);
+    return r;
 }

@@ -22,5 +22,8 @@
 
 /* Index of the first route before http[i] of vs that shadows it, or -1. */
 long route_shadowed_by(const doc_node *vs, size_t i);
+/* The same for every route at once (each route's matches read once): by[i]
+ * for i < the returned count (at most max). */
+size_t route_shadows(const doc_node *vs, long *by, size_t max);
 
 #endif

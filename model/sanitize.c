@@ -272,8 +272,30 @@ bool san_is_clean(const char *s, size_t len, unsigned flags)
     return expect == len;
 }
 
+/* Printable ASCII (and the whitespace flags keep) passes unchanged. */
+static bool plain_ascii(const char *s, size_t len, unsigned flags)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f)
+            continue;
+        if ((c == '\n' && (flags & SAN_KEEP_NEWLINE)) || (c == '\t' && (flags & SAN_KEEP_TAB)))
+            continue;
+        return false;
+    }
+    return true;
+}
+
 char *san_clean(const char *s, size_t len, unsigned flags)
 {
+    if (plain_ascii(s, len, flags)) { /* the common case: YAML of ASCII names */
+        char *out = malloc(len + 1);
+        if (out) {
+            memcpy(out, s, len);
+            out[len] = '\0';
+        }
+        return out;
+    }
     /* Worst case: every byte becomes U+FFFD (3 bytes). */
     char *out = malloc(len * 3 + 1);
     if (!out)

@@ -70,11 +70,13 @@ ef_context edit_context(ui *u)
 
 /* ---- refresh ------------------------------------------------------------------ */
 
-static void run_checks(ui *u, edit_screen *ed)
+/* Checks object `only` (every object when -1): a keystroke changes one. */
+static void run_checks(ui *u, edit_screen *ed, long only)
 {
     istio_check_opts o = {u->cfg.tenant_prefix, "istio-system", u->store};
-    ed->errors = ed->warnings = 0;
     for (size_t i = 0; i < editset_len(ed->es); i++) {
+        if (only >= 0 && (size_t)only != i)
+            continue;
         edit_obj *ob = editset_at(ed->es, i);
         mp_warnings *w = &ed->findings[i];
         mp_warnings_free(w);
@@ -85,9 +87,11 @@ static void run_checks(ui *u, edit_screen *ed)
                 mp_warn(w, c->code, c->sev, c->object, c->field, "%s", c->message);
         }
         istio_check(ob->work, &o, w);
-        for (size_t k = 0; k < w->len; k++)
-            w->items[k].sev == MP_SEV_ERROR ? ed->errors++ : ed->warnings++;
     }
+    ed->errors = ed->warnings = 0;
+    for (size_t i = 0; i < editset_len(ed->es); i++)
+        for (size_t k = 0; k < ed->findings[i].len; k++)
+            ed->findings[i].items[k].sev == MP_SEV_ERROR ? ed->errors++ : ed->warnings++;
 }
 
 static void build_form(ui *u, edit_screen *ed)
@@ -148,18 +152,23 @@ static void build_summary(edit_screen *ed)
     free(lines);
 }
 
-void edit_refresh(ui *u)
+static void rebuild(ui *u, long changed)
 {
     edit_screen *ed = u->edit;
     if (!ed)
         return;
-    run_checks(u, ed);
+    run_checks(u, ed, changed);
     build_form(u, ed);
     const char *left = editset_text(ed->es, ed->left_base ? ES_LEFT_BASE : ES_LEFT_LIVE);
     const char *right = editset_text(ed->es, ES_RIGHT_WORK);
     diff_view_set(ed->dv, left ? left : "", right ? right : "");
     diff_view_set_labels(ed->dv, ed->left_base ? "conversion" : "source", "edited");
     build_summary(ed);
+}
+
+void edit_refresh(ui *u)
+{
+    rebuild(u, -1);
 }
 
 /* The first line where two texts differ (0-based), -1 when equal. */
@@ -202,7 +211,7 @@ static void reveal_after(ui *u, size_t i, char *old)
     }
     istio_canonical_order(o->work);
     editset_touch(u->edit->es, i);
-    edit_refresh(u);
+    rebuild(u, (long)i);
     const char *now = editset_text(u->edit->es, ES_RIGHT_WORK);
     long at = old && now ? first_difference(old, now) : -1;
     if (at >= 0)

@@ -516,7 +516,7 @@ static void destination_rows(bld *b, const char *rp)
     button_row(b, 2, "+ add destination", list);
 }
 
-static void route_rows(bld *b, size_t k)
+static void route_rows(bld *b, size_t k, long shadow)
 {
     char rp[64], p[300];
     snprintf(rp, sizeof rp, "spec.http[%zu]", k);
@@ -524,7 +524,6 @@ static void route_rows(bld *b, size_t k)
     heading(b, 0, "Route %zu%s%s%s", k + 1, name ? "  " : "", name ? name : "",
             k == 0 ? "  (first match)" : "");
     snprintf(b->anchor[b->f->nrows - 1], sizeof b->anchor[0], "%s", rp);
-    long shadow = route_shadowed_by(b->work, k);
     if (shadow >= 0) {
         char msg[160];
         snprintf(msg, sizeof msg, "never reached: route %ld takes its requests first", shadow + 1);
@@ -545,8 +544,15 @@ static void route_rows(bld *b, size_t k)
 static void sec_routes(bld *b)
 {
     size_t n = nroutes(b);
+    long *by = n ? calloc(n, sizeof *by) : NULL;
+    if (n && !by) {
+        b->oom = true;
+        return;
+    }
+    route_shadows(b->work, by, n);
     for (size_t k = 0; k < n; k++)
-        route_rows(b, k);
+        route_rows(b, k, by[k]);
+    free(by);
     button_row(b, 0, "+ add route", "spec.http");
 }
 

@@ -83,7 +83,6 @@ void form_view_free(form_view *fv)
     if (!fv)
         return;
     teardown(fv);
-    free(fv->rows);
     free(fv);
 }
 
@@ -132,15 +131,9 @@ static int step_id(const form_view *fv, int dir)
     return fv->focus;
 }
 
-void form_view_set(form_view *fv, const form_row *rows, size_t n, int focus_hint)
+void form_view_set(form_view *fv, form_row *rows, size_t n, int focus_hint)
 {
-    form_row *copy = n ? malloc(n * sizeof *copy) : NULL;
-    if (n && !copy)
-        return;
-    if (n)
-        memcpy(copy, rows, n * sizeof *copy);
-    free(fv->rows);
-    fv->rows = copy;
+    fv->rows = rows;
     fv->n = n;
     size_t r;
     int fi;

@@ -14,8 +14,10 @@
  * The terminal cursor sits in the focused field, on its row next to the
  * label, so screen readers and scripts can follow the focus.
  *
- * Ownership: form_view_set copies the rows; the view owns its FORM and
- * FIELDs. Nothing here reads the store or knows what a field means.
+ * Ownership: form_view_set borrows the rows until the next form_view_set
+ * (typed text goes into the focused field's value there: the owner reads it
+ * back); the view owns its FORM and FIELDs. Nothing here reads the store or
+ * knows what a field means.
  */
 #ifndef MESHPANEL_FORM_VIEW_H
 #define MESHPANEL_FORM_VIEW_H
@@ -26,7 +28,7 @@
 
 #include "tui/ui.h"
 
-#define FORM_VALUE_MAX 1024
+#define FORM_VALUE_MAX 512
 #define FORM_NOTE_MAX  320
 
 typedef enum {
@@ -70,11 +72,11 @@ typedef struct form_view form_view;
 form_view *form_view_new(void);
 void form_view_free(form_view *fv);
 
-/* Replaces the rows. The focus stays on the field with the same id when
+/* Replaces the rows (borrowed). The focus stays on the field with the same id when
  * there still is one, else on the field with id focus_hint, else on the
  * first field. A value that differs from what the field shows is put in
  * (typing never differs: the owner echoes what it read). */
-void form_view_set(form_view *fv, const form_row *rows, size_t n, int focus_hint);
+void form_view_set(form_view *fv, form_row *rows, size_t n, int focus_hint);
 size_t form_view_nrows(const form_view *fv);
 
 int form_view_focus(const form_view *fv); /* focused field id, -1 when none */
