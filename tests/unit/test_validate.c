@@ -317,6 +317,22 @@ START_TEST(re2_repetition_targets)
 }
 END_TEST
 
+/* Istio sets Envoy's re2.max_program_size.error_level to 32768; sizes in
+ * the comments are RE2's ProgramSize() for each pattern. */
+START_TEST(re2_program_size)
+{
+    OK(val_re2("\\pL{20}", W));                                   /* 23864 */
+    OK(val_re2("(?i)/[^/]{1,1000}/[^/]{1,1000}.*", W));           /* 18012 */
+    OK(val_re2("(?i)/[a-z0-9-]{1,1000}/[a-z0-9-]{1,1000}.*", W)); /* 18012 */
+    OK(val_re2(".{1000}", W));                                    /* 8004 */
+    BADHAS(val_re2("\\pL{30}", W), "too big for Envoy: ~");       /* 35794 */
+    BADHAS(val_re2("\\pL{30}", W), " RE2 instructions, Istio allows 32768");
+    BADHAS(val_re2("\\p{Greek}{1000}", W), "too big for Envoy");      /* 62004 */
+    BADHAS(val_re2("(?i)\\W{1000}\\W{300}", W), "too big for Envoy"); /* 35104 */
+    BADHAS(val_re2("\\PL{0,1000}", W), "too big for Envoy");          /* RE2 cannot compile it */
+}
+END_TEST
+
 START_TEST(re2_limits_and_buffers)
 {
     char *s = repeat('a', 1024);
@@ -619,6 +635,7 @@ static Suite *suite(void)
     tcase_add_test(tc, re2_accepts);
     tcase_add_test(tc, re2_refuses_with_reason);
     tcase_add_test(tc, re2_repetition_targets);
+    tcase_add_test(tc, re2_program_size);
     tcase_add_test(tc, re2_limits_and_buffers);
     tcase_add_test(tc, origins);
     tcase_add_test(tc, durations_proto_form);
