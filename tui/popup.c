@@ -12,7 +12,7 @@
 
 #define MAX_LINES 200
 
-typedef enum { POPUP_CONFIRM, POPUP_CHOOSE } popup_kind;
+typedef enum { POPUP_CONFIRM, POPUP_CHOOSE, POPUP_INFO } popup_kind;
 
 struct popup {
     popup_kind kind;
@@ -114,6 +114,13 @@ void popup_confirm(ui *u, const char *title, const char *const *lines, size_t nl
     p->ud = ud;
 }
 
+void popup_info(ui *u, const char *title, const char *const *lines, size_t nlines)
+{
+    struct popup *p = start(u, POPUP_INFO, title, lines, nlines);
+    if (p)
+        p->question = strdup("any key closes");
+}
+
 void popup_choose(ui *u, const char *title, const char *const *items, size_t n, size_t current,
                   popup_pick_fn pick, void *ud)
 {
@@ -137,7 +144,7 @@ static void close_with(ui *u, int answer)
     struct popup *p = u->popup;
     u->popup = NULL;
     u->layout_dirty = true;
-    if (p->kind == POPUP_CONFIRM) {
+    if (p->kind != POPUP_CHOOSE) {
         popup_yes_fn fn = answer ? p->yes : p->no;
         void *ud = p->ud;
         destroy(p);
@@ -160,6 +167,10 @@ void popup_key(ui *u, int key, bool fn)
     struct popup *p = u->popup;
     if (!p)
         return;
+    if (p->kind == POPUP_INFO && !(fn && (key == KEY_DOWN || key == KEY_UP))) {
+        close_with(u, 0);
+        return;
+    }
     if (!fn && (key == 27 || key == 'n' || key == 'N' || key == 'q')) {
         close_with(u, 0);
         return;
@@ -214,26 +225,67 @@ static int widest(const struct popup *p, int min)
     return w;
 }
 
+/* Bytes of the next piece of a line wrapped at cols columns (at a space
+ * when one is near the limit). */
+static size_t piece(const char *s, int cols)
+{
+    size_t len = strlen(s);
+    size_t fit = san_prefix_fit(s, len, cols > 1 ? (size_t)cols : 1, NULL);
+    if (fit >= len)
+        return len;
+    for (size_t k = fit; k > fit * 2 / 3; k--)
+        if (s[k] == ' ')
+            return k + 1;
+    return fit ? fit : 1;
+}
+
+static int wrapped_lines(const struct popup *p, int cols)
+{
+    int n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *s = p->lines[i];
+        n++;
+        for (s += piece(s, cols); *s; s += piece(s, cols))
+            n++;
+    }
+    return n;
+}
+
 static void draw_confirm(ui *u, struct popup *p)
 {
-    int qw = (int)san_widths(p->question) + 12;
-    place_box(u, p, (int)p->n + 4, widest(p, qw) + 4);
-    WINDOW *w = p->box.win;
-    if (!w)
+    int qw = (int)san_widths(p->question) + 20;
+    int w = widest(p, qw) + 4;
+    if (w > u->cols - 4)
+        w = u->cols - 4;
+    int total = wrapped_lines(p, w - 4);
+    place_box(u, p, total + 4, w);
+    WINDOW *win = p->box.win;
+    if (!win)
         return;
-    werase(w);
-    draw_box(w, p->title, ui_attr(u, ROLE_PANE_BORDER_ACTIVE), ui_attr(u, ROLE_PANE_TITLE_ACTIVE),
+    werase(win);
+    draw_box(win, p->title, ui_attr(u, ROLE_PANE_BORDER_ACTIVE), ui_attr(u, ROLE_PANE_TITLE_ACTIVE),
              u->utf8);
-    int body = p->box.h - 3;
-    if (p->top + (size_t)body > p->n)
-        p->top = p->n > (size_t)body ? p->n - (size_t)body : 0;
-    for (int i = 0; i < body && p->top + (size_t)i < p->n; i++)
-        draw_text(w, 1 + i, 2, p->lines[p->top + (size_t)i], p->box.w - 4, ui_attr(u, ROLE_NORMAL),
-                  false);
-    int x =
-        draw_text(w, p->box.h - 2, 2, p->question, p->box.w - 4, ui_attr(u, ROLE_PROMPT), false);
-    draw_text(w, p->box.h - 2, 2 + x, "  [y] yes  [N] no", p->box.w - 4 - x,
-              ui_attr(u, ROLE_HINT_TEXT), false);
+    int body = p->box.h - 3, cols = p->box.w - 4;
+    if ((int)p->top + body > total)
+        p->top = total > body ? (size_t)(total - body) : 0;
+    int line = 0, y = 1;
+    for (size_t i = 0; i < p->n && y <= body; i++) {
+        for (const char *s = p->lines[i]; y <= body;) {
+            size_t b = piece(s, cols);
+            if (line++ >= (int)p->top) {
+                char buf[1024];
+                snprintf(buf, sizeof buf, "%.*s", (int)b, s);
+                draw_text(win, y++, 2, buf, cols, ui_attr(u, ROLE_NORMAL), false);
+            }
+            s += b;
+            if (!*s)
+                break;
+        }
+    }
+    int x = draw_text(win, p->box.h - 2, 2, p->question, cols, ui_attr(u, ROLE_PROMPT), false);
+    if (p->kind == POPUP_CONFIRM)
+        draw_text(win, p->box.h - 2, 2 + x, "  [y] yes  [N] no", cols - x,
+                  ui_attr(u, ROLE_HINT_TEXT), false);
 }
 
 static void draw_choose(ui *u, struct popup *p)
@@ -269,8 +321,8 @@ void popup_draw(ui *u)
     struct popup *p = u->popup;
     if (!p)
         return;
-    if (p->kind == POPUP_CONFIRM)
-        draw_confirm(u, p);
-    else
+    if (p->kind == POPUP_CHOOSE)
         draw_choose(u, p);
+    else
+        draw_confirm(u, p);
 }

@@ -22,6 +22,8 @@ typedef void (*popup_pick_fn)(ui *u, const char *item, size_t index, void *ud);
  * last line of the box is the question itself. no may be NULL. */
 void popup_confirm(ui *u, const char *title, const char *const *lines, size_t nlines,
                    const char *question, popup_yes_fn yes, popup_yes_fn no, void *ud);
+/* Shows lines (wrapped to the screen) until any key. */
+void popup_info(ui *u, const char *title, const char *const *lines, size_t nlines);
 /* Offers items; pick runs with the chosen one. */
 void popup_choose(ui *u, const char *title, const char *const *items, size_t n, size_t current,
                   popup_pick_fn pick, void *ud);

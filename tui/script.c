@@ -68,8 +68,22 @@ static int run_mouse(ui *u, const char *args, bool wheel, mp_err *err)
     return 0;
 }
 
+/* What a script may do while a popup waits for its answer: what a person
+ * can't do (commands) is refused, except looking at the screen. */
+static bool allowed_under_popup(const char *cmd)
+{
+    static const char *const ok[] = {"save-display", "resize", "clock"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (!strncmp(cmd, ok[i], strlen(ok[i])))
+            return true;
+    return false;
+}
+
 static int run_line(ui *u, char *line, mp_err *err)
 {
+    if (line[0] == ':' && u->popup && !allowed_under_popup(line + 1))
+        return mp_errf(err, "a popup waits for an answer (key y / n / Esc): \"%.40s\" not run",
+                       line);
     if (line[0] == ':')
         return command_run(u, line + 1, err);
     char *sp = strchr(line, ' ');

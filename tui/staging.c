@@ -317,6 +317,21 @@ static void record(ui *u, apply_list *l, const apply_result *res, size_t *count)
     u->apply_msgs = strbuf_detach(&sb, NULL);
 }
 
+/* Every object's result in full when something failed (the status line
+ * has room for one reason). */
+static void show_results(ui *u)
+{
+    const char *lines[64];
+    char *copy = u->apply_msgs ? strdup(u->apply_msgs) : NULL;
+    size_t n = 0;
+    for (char *save = NULL, *l = copy ? strtok_r(copy, "\n", &save) : NULL; l && n < 64;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    if (n)
+        popup_info(u, "Apply results", lines, n);
+    free(copy);
+}
+
 /* Applies exactly the list the confirmation showed (ud), even if the
  * source changed while the question was open. */
 static void do_apply(ui *u, void *ud)
@@ -342,12 +357,14 @@ static void do_apply(ui *u, void *ud)
             for (size_t i = 0; i < l.n && !first_fail; i++)
                 if (res[i].status == APPLY_FAILED)
                     first_fail = res[i].msg;
-            ui_set_message(
-                u, failed > 0,
-                "applied (%s): %zu created, %zu configured, %zu unchanged, %zu failed%s%s",
-                source_apply_target(u->src), c[APPLY_CREATED], c[APPLY_CONFIGURED],
-                c[APPLY_UNCHANGED], c[APPLY_FAILED] + c[APPLY_NOT_RUN], first_fail ? ": " : "",
-                first_fail ? first_fail : "");
+            ui_set_message(u, failed > 0,
+                           "applied (%s): %zu created, %zu configured, %zu unchanged, %zu failed, "
+                           "%zu not run%s%s",
+                           source_apply_target(u->src), c[APPLY_CREATED], c[APPLY_CONFIGURED],
+                           c[APPLY_UNCHANGED], c[APPLY_FAILED], c[APPLY_NOT_RUN],
+                           first_fail ? ": " : "", first_fail ? first_fail : "");
+            if (failed > 0)
+                show_results(u);
         }
     }
     free(objs);

@@ -22,6 +22,8 @@ struct staged_view {
     pane list_pane, diff_pane;
 };
 
+static const char *last_result(ui *u, const char *ref, char *buf, size_t n);
+
 static void select_diff(ui *u, struct staged_view *sv)
 {
     diff_view_set_summary(sv->dv, NULL, 0);
@@ -38,11 +40,18 @@ static void select_diff(ui *u, struct staged_view *sv)
     free(b);
     od_paths p = {0};
     objdiff_paths(s ? s->doc : NULL, obj, &p);
-    char **lines = calloc(p.len + 1, sizeof *lines);
+    char **lines = calloc(p.len + 2, sizeof *lines);
+    size_t k = 0;
+    char ref[300], res[MP_ERR_MAX + 32], line[MP_ERR_MAX + 64];
+    kobj_ref(obj, ref, sizeof ref);
+    if (lines && last_result(u, ref, res, sizeof res)) {
+        snprintf(line, sizeof line, "last apply: %s", res);
+        lines[k++] = strdup(line);
+    }
     for (size_t i = 0; lines && i < p.len; i++)
-        lines[i] = od_path_format(&p.items[i]);
-    diff_view_set_summary(sv->dv, (const char *const *)lines, lines ? p.len : 0);
-    for (size_t i = 0; lines && i < p.len; i++)
+        lines[k++] = od_path_format(&p.items[i]);
+    diff_view_set_summary(sv->dv, (const char *const *)lines, lines ? k : 0);
+    for (size_t i = 0; lines && i < k; i++)
         free(lines[i]);
     free(lines);
     objdiff_paths_free(&p);

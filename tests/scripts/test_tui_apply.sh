@@ -116,7 +116,7 @@ check "land: the confirmation lists the Gateway" "$s" \
     'gateway ns-apply/meshpanel-gateway: new \(generated with it'
 check "land: the confirmation asks for both" "$s" 'Apply 2 objects\?'
 check "land: status: 2 created" "$(status land-applied)" \
-    "\\| applied \\($TARGET\\): 2 created, 0 configured, 0 unchanged, 0 failed *\$"
+    "\\| applied \\($TARGET\\): 2 created, 0 configured, 0 unchanged, 0 failed, 0 not run *\$"
 check "land: staged view: applied, created" \
     "$(entry land-view 'virtualservice ns-apply/web-apply-example-com')" \
     'applied +virtualservice ns-apply/web-apply-example-com.*│ *edited; last apply: created '
@@ -215,7 +215,7 @@ check "again: F2 stages the same edit again" "$(status again-staged)" \
 check "again: the confirmation says no change" "$(screen again-confirm)" \
     'virtualservice ns-apply/web-apply-example-com: no change \(edited\)'
 check "again: status: unchanged" "$(status again-applied)" \
-    "\\| applied \\($TARGET\\): 0 created, 0 configured, 1 unchanged, 0 failed *\$"
+    "\\| applied \\($TARGET\\): 0 created, 0 configured, 1 unchanged, 0 failed, 0 not run *\$"
 check "again: staged view: last apply unchanged" \
     "$(entry again-view 'virtualservice ns-apply/web-apply-example-com')" \
     'applied +virtualservice ns-apply/web-apply-example-com.*│ *edited; last apply: unchanged '
@@ -258,6 +258,8 @@ key F2
 key Esc Esc
 :apply
 key y
+:save-display $WORK/conflict-results.txt
+key Esc
 :resize 400x45
 :save-display $WORK/conflict-applied.txt
 key S
@@ -269,7 +271,10 @@ s=$(screen conflict-staged)
 check "conflict: the diff shows 99s -> 60s" "$s" 'timeout: 99s .*│ *[0-9]+ [+~] +timeout: 60s'
 check "conflict: 60s staged" "$(status conflict-staged)" '\| staged 1 object \(1 pending in all\)'
 check "conflict: status: failed, naming kubectl, not forced" "$(status conflict-applied)" \
-    "\\| applied \\($TARGET\\): 0 created, 0 configured, 0 unchanged, 1 failed: .*409.*\\.spec\\.http.*conflict with \"kubectl\".*\\(not forced\\) *\$"
+    "\\| applied \\($TARGET\\): 0 created, 0 configured, 0 unchanged, 1 failed, 0 not run: .*409.*\\.spec\\.http.*conflict with \"kubectl\".*\\(not forced\\) *\$"
+check "conflict: at 160 columns the results popup has the whole reason" \
+    "$(screen conflict-results | sed 's/│/ /g' | tr -s ' ' | tr -d '\n')" \
+    'Apply results.*virtualservice ns-apply/web-apply-example-com: failed: conflict \(409\): .*conflict with "kubectl" using networking.istio.io/v1 \(not forced\)' 
 check "conflict: staged view: still pending, the conflict as last apply" \
     "$(entry conflict-view 'virtualservice ns-apply/web-apply-example-com')" \
     'pending +virtualservice ns-apply/web-apply-example-com.*│ *edited; last apply: failed: .*conflict with "kubectl".*\(not forced\)'
@@ -299,6 +304,8 @@ key F2
 key Esc Esc
 :apply
 key y
+:save-display $WORK/dry-results.txt
+key Esc
 :resize 400x45
 :save-display $WORK/dry-applied.txt
 key S
@@ -307,7 +314,9 @@ EOF
 console dry --kubeconfig "$KC"
 check_eq "dry-run failure: console exits 0" "$RC" 0
 check "dry-run failure: status: failed with the server's reason" "$(status dry-applied)" \
-    "\\| applied \\($TARGET\\): 0 created, 0 configured, 0 unchanged, 2 failed: internal server error \\(500\\): injected fault: write #2 failed *\$"
+    "\\| applied \\($TARGET\\): 0 created, 0 configured, 0 unchanged, 1 failed, 1 not run: internal server error \\(500\\): injected fault: write #2 failed *\$"
+check "dry-run failure: the results popup lists both objects" "$(screen dry-results)" \
+    'gateway ns-dry/meshpanel-gateway: not run'  
 check "dry-run failure: staged view: the VirtualService failed" \
     "$(entry dry-view 'virtualservice ns-dry/web-dry-example-com')" \
     'pending +virtualservice ns-dry/web-dry-example-com.*│ *edited; last apply: failed: internal server error \(500\)'
@@ -358,7 +367,7 @@ check "dir: the confirmation lists the VirtualService" "$s" 'virtualservice ns-s
 check "dir: the confirmation lists the Gateway" "$s" 'gateway ns-shop/meshpanel-gateway: new \(generated with it'
 check "dir: the confirmation names the directory" "$s" "to: files under $DIR/istio/"
 check "dir: status: 2 created" "$(status files-applied)" \
-    "\\| applied \\(files under $DIR/istio/\\): 2 created, 0 configured, 0 unchanged, 0 failed *\$"
+    "\\| applied \\(files under $DIR/istio/\\): 2 created, 0 configured, 0 unchanged, 0 failed, 0 not run *\$"
 VSF="$DIR/istio/ns-shop/virtualservice-shop-example-com.yaml"
 GWF="$DIR/istio/ns-shop/gateway-meshpanel-gateway.yaml"
 check_eq "dir: both files written, mode 0644" "$(stat -c %a "$VSF" "$GWF" 2>&1 | tr '\n' ' ')" "644 644 "
