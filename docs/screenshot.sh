@@ -2,6 +2,8 @@
 # screenshot.sh - the README's colour screenshot, made from a real run.
 #
 #   docs/screenshot.sh [OUT.png]            (default docs/demo.png)
+#   SCREENSHOT_KEYS="$(cat docs/edit.keys)" docs/screenshot.sh docs/edit.png
+#                                           (the edit screen of the README)
 #
 # Runs `meshpanel --demo` in a private tmux server (160x45, 256 colours), waits
 # until the console has drawn its panes, types SCREENSHOT_KEYS (tmux send-keys
@@ -49,9 +51,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A private server with no user config; TERM inside the pane says 256 colours.
+# A private server with no user config (and a private home: no staged edits
+# of the user's are offered); TERM inside the pane says 256 colours.
+mkdir -p "$tmp/home"
 tmux -S "$sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
-    "env TERM=$term NO_COLOR= LANG=C.UTF-8 LC_ALL=C.UTF-8 $bin --demo --theme $theme"
+    "env HOME=$tmp/home XDG_STATE_HOME= XDG_CONFIG_HOME= TERM=$term NO_COLOR= LANG=C.UTF-8 \
+LC_ALL=C.UTF-8 $bin --demo --theme $theme"
 
 # Bounded wait for the first full paint: the tenant list and the key hints.
 wait_for() {
