@@ -24,12 +24,15 @@
  * strip the prefix first). */
 bool val_host(const char *host, bool tenant_ns, char *why, size_t n);
 
-/* A regular expression RE2 (Envoy's engine) compiles: balanced groups and
- * classes, known escapes, repetition bounds <= 1000, and none of the
- * Perl-only constructs, each rejected with its name: backreferences (\1,
- * \k<name>), lookahead/lookbehind ((?=, (?!, (?<=, (?<!), atomic groups
- * ((?>), possessive quantifiers (*+, ++, ?+, }+), conditionals ((?(),
- * recursion ((?R), (?1)), \G, \Z with no \z meaning... (use \z). */
+/* A regular expression RE2 (Envoy's engine) compiles and Go's regexp
+ * (istiod's check) accepts: at most 1024 bytes of valid UTF-8, balanced
+ * groups and classes, known escapes and class names, repetition counts
+ * <= 1000 (also multiplied through nesting), a compiled program estimated
+ * under Envoy's 32768-instruction limit, and none of the Perl-only
+ * constructs, each rejected with its name: backreferences (\1, \k<name>),
+ * lookahead/lookbehind ((?=, (?!, (?<=, (?<!), atomic groups ((?>),
+ * possessive quantifiers (*+, ++, ?+, }+), conditionals ((?(), recursion
+ * ((?R), (?1)), \G, and \Z, whose reason says to use \z or $ instead. */
 bool val_re2(const char *re, char *why, size_t n);
 
 /* A CORS origin matcher: kind is "exact", "prefix" or "regex". exact and
