@@ -15,6 +15,9 @@
  *                  namespace, not the object's
  *   MP604 warning  a host another tenant namespace already routes
  *                  (from the store, when one is given)
+ *   MP605 warning  a VirtualService host that no server of its Gateway
+ *                  lists: the Gateway never hands it that traffic (when a
+ *                  gateway lookup is given)
  *
  * Other kinds are accepted as they are (apiVersion, kind, metadata.name
  * are still checked).
@@ -35,11 +38,15 @@
 #define MPW_ROUTE_SHADOWED   "MP602"
 #define MPW_SECRET_ELSEWHERE "MP603"
 #define MPW_HOST_TAKEN       "MP604"
+#define MPW_HOST_OFF_GATEWAY "MP605"
 
 typedef struct {
     const char *tenant_prefix;     /* "ns-": namespaces of tenants (a tenant may not claim "*") */
     const char *gateway_namespace; /* "istio-system": where credentialName secrets are read */
     mp_store *store;               /* NULL: no cross-tenant host check */
+    /* The Gateway a VirtualService binds to (NULL: unknown); NULL: no check. */
+    const doc_node *(*gateway)(void *ud, const char *ns, const char *name);
+    void *gateway_ud;
 } istio_check_opts;
 
 /* Appends findings to w. Returns the number of errors (MP601), or -1 when

@@ -70,10 +70,28 @@ ef_context edit_context(ui *u)
 
 /* ---- refresh ------------------------------------------------------------------ */
 
+typedef struct {
+    ui *u;
+    edit_screen *ed;
+} gw_lookup;
+
+/* A Gateway as the edit would leave it (the edit set's working copy), else
+ * as the source holds it. */
+static const doc_node *find_gateway(void *ud, const char *ns, const char *name)
+{
+    gw_lookup *g = ud;
+    long i = editset_find(g->ed->es, "Gateway", ns, name);
+    if (i >= 0)
+        return editset_at(g->ed->es, (size_t)i)->work;
+    const store_obj *s = store_get(g->u->store, "Gateway", ns, name);
+    return s ? s->doc : NULL;
+}
+
 /* Checks object `only` (every object when -1): a keystroke changes one. */
 static void run_checks(ui *u, edit_screen *ed, long only)
 {
-    istio_check_opts o = {u->cfg.tenant_prefix, "istio-system", u->store};
+    gw_lookup g = {u, ed};
+    istio_check_opts o = {u->cfg.tenant_prefix, "istio-system", u->store, find_gateway, &g};
     for (size_t i = 0; i < editset_len(ed->es); i++) {
         if (only >= 0 && (size_t)only != i)
             continue;
@@ -157,6 +175,9 @@ static void rebuild(ui *u, long changed)
     edit_screen *ed = u->edit;
     if (!ed)
         return;
+    /* a Gateway's hosts decide its VirtualServices' MP605: check them all */
+    if (changed >= 0 && !strcmp(editset_at(ed->es, (size_t)changed)->kind, "Gateway"))
+        changed = -1;
     run_checks(u, ed, changed);
     build_form(u, ed);
     const char *left = editset_text(ed->es, ed->left_base ? ES_LEFT_BASE : ES_LEFT_LIVE);

@@ -66,7 +66,8 @@ static doc_node *check(ui *u, const edit_obj *o, const char *text, strbuf *sb, s
             strcmp(ns ? ns : "", o->ns))
             add_problem(sb, nproblems, "kind, metadata.name and metadata.namespace stay %s%s",
                         o->ref, NULL);
-        istio_check_opts co = {u->cfg.tenant_prefix, "istio-system", NULL};
+        istio_check_opts co = {.tenant_prefix = u->cfg.tenant_prefix,
+                               .gateway_namespace = "istio-system"};
         mp_warnings w;
         mp_warnings_init(&w);
         istio_check(obj, &co, &w);

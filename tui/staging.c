@@ -262,6 +262,11 @@ int apply_list_build(ui *u, apply_list *l, bool pending_only)
         if (e->origin == OV_CONVERTED) {
             doc_node *gen = converted_now(u, e, &p);
             merged = overlay_merge(e, gen, &l->warnings);
+            /* what the conversion made stays traceable to its Ingresses,
+             * even when the edit dropped the annotation */
+            const char *src = kobj_annotation(gen ? gen : e->base, CONVERT_SOURCE_ANNOTATION);
+            if (merged && src && !kobj_annotation(merged, CONVERT_SOURCE_ANNOTATION))
+                kobj_set_annotation(merged, CONVERT_SOURCE_ANNOTATION, src);
             if (push(l, merged, e, "edited") == 0 && gen && p)
                 add_group(u, l, p, gen);
         } else if (e->origin == OV_LIVE) {
@@ -378,7 +383,8 @@ static void do_apply(ui *u, void *ud)
 /* Objects that would be refused: the same checks as the form. */
 static bool refuse_invalid(ui *u, apply_list *l)
 {
-    istio_check_opts o = {u->cfg.tenant_prefix, "istio-system", NULL};
+    istio_check_opts o = {.tenant_prefix = u->cfg.tenant_prefix,
+                          .gateway_namespace = "istio-system"};
     for (size_t i = 0; i < l->n; i++) {
         mp_warnings w;
         mp_warnings_init(&w);

@@ -75,7 +75,36 @@ wait_for "kind: VirtualService" || fail=1
 wait_for "tk3x9p2qa.cloud.sealos.io" || fail=1
 check "the conversion preview shows a VirtualService"
 
-# 4. q quits: the session's only window closes.
+# 4. The edit screen in a real terminal: the cursor sits in the focused
+#    field, on its line next to its label (screen readers follow it); typed
+#    text lands there; Ctrl-Z (raw mode: not a suspend) undoes it.
+t send-keys -t demo Escape Escape
+t send-keys -t demo e
+wait_for "Edit ingress ns-alice/terminal-alice" || fail=1
+t send-keys -t demo PPage Tab Tab
+wait_for "Timeout (empty: none)" || fail=1
+t send-keys -t demo -l "45s"
+wait_for "timeout: 45s" || fail=1
+# the cursor must be right after the typed text, on the timeout row
+want=$(t capture-pane -p -t demo | python3 -c '
+import sys
+for y, line in enumerate(sys.stdin.read().split("\n")):
+    if "   timeout  " in line and "45s" in line:
+        print("%d,%d" % (line.index("45s") + 3, y))
+        break')
+pos=$(t display -p -t demo '#{cursor_x},#{cursor_y}')
+if [ -z "$want" ] || [ "$pos" != "$want" ]; then
+    echo "cursor at $pos, expected after the typed 45s at ${want:-?}"
+    t capture-pane -p -t demo | head -12
+    fail=1
+fi
+t send-keys -t demo C-z
+wait_for "undone" || fail=1
+check "edit screen: the cursor is in the focused field; Ctrl-Z undoes"
+t send-keys -t demo Escape Escape
+wait_for "Tenants [13]" || fail=1
+
+# 5. q quits: the session's only window closes.
 t send-keys -t demo q
 for ((i = 0; i < 200; i++)); do
     t has-session -t demo 2>/dev/null || break

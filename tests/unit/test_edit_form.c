@@ -222,7 +222,7 @@ START_TEST(a_finding_marks_the_row_that_shows_the_value)
     docpath_set_str(vs, "spec.http[1].corsPolicy.maxAge", "1.5s");
     mp_warnings w;
     mp_warnings_init(&w);
-    istio_check_opts o = {"ns-", "istio-system", NULL};
+    istio_check_opts o = {.tenant_prefix = "ns-", .gateway_namespace = "istio-system"};
     ck_assert_int_eq(istio_check(vs, &o, &w), 2);
     ef_form f;
     ef_init(&f);

@@ -39,7 +39,8 @@ static const mp_warning *at(const mp_warnings *w, const char *path)
 static int check(const char *yaml, mp_warnings *w, mp_store *st)
 {
     doc_node *o = parse1(yaml);
-    istio_check_opts opts = {"ns-", "istio-system", st};
+    istio_check_opts opts = {
+        .tenant_prefix = "ns-", .gateway_namespace = "istio-system", .store = st};
     mp_warnings_init(w);
     int errors = istio_check(o, &opts, w);
     doc_free(o);
@@ -229,6 +230,42 @@ START_TEST(store_findings_other_tenants_host_and_unreadable_secret)
 }
 END_TEST
 
+static const doc_node *the_gateway;
+
+static const doc_node *lookup(void *ud, const char *ns, const char *name)
+{
+    (void)ud;
+    return !strcmp(ns, "ns-a") && !strcmp(name, "gw") ? the_gateway : NULL;
+}
+
+START_TEST(a_host_no_gateway_server_lists_is_a_warning)
+{
+    the_gateway = parse1("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, "
+                         "namespace: ns-a}\nspec:\n  selector: {istio: x}\n  servers:\n"
+                         "  - port: {number: 80, protocol: HTTP, name: http}\n"
+                         "    hosts: [ns-a/web.example.com, \"*/*.shop.io\", other-ns/api.io]\n");
+    doc_node *vs = parse1("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n"
+                          "  name: web\n  namespace: ns-a\nspec:\n"
+                          "  hosts: [web.example.com, a.shop.io, api.io, shop.io]\n"
+                          "  gateways: [ns-a/gw, mesh, ns-a/unknown]\n");
+    istio_check_opts o = {.tenant_prefix = "ns-", .gateway = lookup};
+    mp_warnings w;
+    mp_warnings_init(&w);
+    ck_assert_int_eq(istio_check(vs, &o, &w), 0);
+    ck_assert_ptr_null(at(&w, "spec.hosts[0]"));   /* ns-a/ prefix: the VS's namespace */
+    ck_assert_ptr_null(at(&w, "spec.hosts[1]"));   /* *.shop.io takes a.shop.io */
+    const mp_warning *f = at(&w, "spec.hosts[2]"); /* other-ns/ does not */
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->code, MPW_HOST_OFF_GATEWAY);
+    ck_assert_ptr_nonnull(strstr(f->message, "ns-a/gw"));
+    ck_assert_ptr_nonnull(at(&w, "spec.hosts[3]")); /* *.shop.io is not shop.io itself */
+    ck_assert_uint_eq(w.len, 2);
+    mp_warnings_free(&w);
+    doc_free(vs);
+    doc_free((doc_node *)the_gateway);
+}
+END_TEST
+
 START_TEST(gateway_servers_need_tls_and_unique_port_names)
 {
     mp_warnings w;
@@ -256,7 +293,7 @@ START_TEST(templates_are_complete_but_for_the_host)
         NULL};
     doc_node *vs = template_new("VirtualService", &o);
     ck_assert_ptr_nonnull(vs);
-    istio_check_opts opts = {"ns-", "istio-system", NULL};
+    istio_check_opts opts = {.tenant_prefix = "ns-", .gateway_namespace = "istio-system"};
     mp_warnings w;
     mp_warnings_init(&w);
     ck_assert_int_eq(istio_check(vs, &opts, &w), 1);
@@ -285,6 +322,7 @@ static Suite *suite(void)
     tcase_add_test(tc, shadowed_route_is_a_warning_at_the_route);
     tcase_add_test(tc, store_findings_other_tenants_host_and_unreadable_secret);
     tcase_add_test(tc, gateway_servers_need_tls_and_unique_port_names);
+    tcase_add_test(tc, a_host_no_gateway_server_lists_is_a_warning);
     tcase_add_test(tc, templates_are_complete_but_for_the_host);
     suite_add_tcase(s, tc);
     return s;
