@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api/fsutil.h"
+#include "model/hmap.h"
 
 /* Longer context names (EKS ARNs, generated names) are cut, then hashed. */
 #define CONTEXT_MAX 120
@@ -18,16 +19,6 @@ static bool safe_byte(char c, size_t i)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-' || (c == '.' && i > 0);
-}
-
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
 }
 
 /* Fills out (CONTEXT_MAX + 10 bytes) with the file name stem. */
@@ -45,7 +36,7 @@ static void safe_name(const char *context, char *out)
         out[n++] = '_';
     out[n] = '\0';
     if (changed)
-        snprintf(out + n, 10, "-%08x", (unsigned)fnv1a(c));
+        snprintf(out + n, 10, "-%08x", (unsigned)hmap_fnv1a32(c));
 }
 
 static const char *nonempty_env(const char *name)

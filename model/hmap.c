@@ -19,6 +19,16 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+uint32_t hmap_fnv1a32(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
 void hmap_free(hmap *m)
 {
     for (size_t i = 0; i < m->cap; i++)

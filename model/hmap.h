@@ -12,12 +12,17 @@
 #define MESHPANEL_HMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     char **keys; /* cap slots, NULL = empty */
     size_t *vals;
     size_t cap, len; /* cap is 0 or a power of two */
 } hmap;
+
+/* 32-bit FNV-1a of s: short stable suffixes for names made from long ones
+ * (DNS labels, file names), identical on every machine. */
+uint32_t hmap_fnv1a32(const char *s);
 
 void hmap_free(hmap *m);
 /* The value stored for key, or -1 when there is none. */

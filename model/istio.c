@@ -8,6 +8,7 @@
 
 #include "model/convert.h"
 #include "model/kobj.h"
+#include "model/hmap.h"
 
 /* ---- field order -------------------------------------------------------- */
 
@@ -165,16 +166,6 @@ void istio_canonical_order(doc_node *obj)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static uint32_t fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
-
 void istio_dns_label(const char *s, char out[64])
 {
     char buf[512];
@@ -196,7 +187,7 @@ void istio_dns_label(const char *s, char out[64])
         start++;
     buf[n] = 0;
     if (n - start == 0) {
-        snprintf(out, 64, "x-%08x", fnv1a(s));
+        snprintf(out, 64, "x-%08x", hmap_fnv1a32(s));
         return;
     }
     if (n - start <= 63) {
@@ -206,7 +197,7 @@ void istio_dns_label(const char *s, char out[64])
     size_t keep = 54;
     while (keep && buf[start + keep - 1] == '-')
         keep--;
-    snprintf(out, 64, "%.*s-%08x", (int)keep, buf + start, fnv1a(s));
+    snprintf(out, 64, "%.*s-%08x", (int)keep, buf + start, hmap_fnv1a32(s));
 }
 
 /* ---- builders ------------------------------------------------------------- */

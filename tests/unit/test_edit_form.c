@@ -12,17 +12,7 @@
 #include "model/parse.h"
 #include "tui/edit_form.h"
 #include "tui/edit_int.h"
-
-static doc_node *parse1(const char *yaml)
-{
-    doc_list l;
-    doc_list_init(&l);
-    mp_err err;
-    ck_assert_msg(doc_parse_yaml(yaml, strlen(yaml), "t", &l, &err) == 0, "%s", err.msg);
-    doc_node *d = doc_list_take(&l, 0);
-    doc_list_free(&l);
-    return d;
-}
+#include "tests/unit/doc_helpers.h"
 
 #define VS                                                                                         \
     "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web, "             \

@@ -7,17 +7,7 @@
 #include "model/docpath.h"
 #include "model/editset.h"
 #include "model/parse.h"
-
-static doc_node *parse1(const char *yaml)
-{
-    doc_list l;
-    doc_list_init(&l);
-    mp_err err;
-    ck_assert_int_eq(doc_parse_yaml(yaml, strlen(yaml), "t", &l, &err), 0);
-    doc_node *d = doc_list_take(&l, 0);
-    doc_list_free(&l);
-    return d;
-}
+#include "tests/unit/doc_helpers.h"
 
 #define VS                                                                                         \
     "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n"           \

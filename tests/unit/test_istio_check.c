@@ -11,17 +11,7 @@
 #include "model/routecheck.h"
 #include "model/store.h"
 #include "model/template.h"
-
-static doc_node *parse1(const char *yaml)
-{
-    doc_list l;
-    doc_list_init(&l);
-    mp_err err;
-    ck_assert_msg(doc_parse_yaml(yaml, strlen(yaml), "t", &l, &err) == 0, "%s", err.msg);
-    doc_node *d = doc_list_take(&l, 0);
-    doc_list_free(&l);
-    return d;
-}
+#include "tests/unit/doc_helpers.h"
 
 #define VS_HEAD                                                                                    \
     "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: web\n"           \

@@ -8,18 +8,7 @@
 #include "model/objdiff.h"
 #include "model/parse.h"
 #include "model/strbuf.h"
-
-static doc_node *parse1(const char *yaml)
-{
-    doc_list l;
-    doc_list_init(&l);
-    mp_err err = {{0}};
-    ck_assert_msg(doc_parse_yaml(yaml, strlen(yaml), "t.yaml", &l, &err) == 0, "%s", err.msg);
-    ck_assert_uint_eq(l.len, 1);
-    doc_node *d = doc_list_take(&l, 0);
-    doc_list_free(&l);
-    return d;
-}
+#include "tests/unit/doc_helpers.h"
 
 /* The formatted changes of a against b, one a line. */
 static char *paths_of(const doc_node *a, const doc_node *b)
