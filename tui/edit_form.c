@@ -149,9 +149,14 @@ static void heading(bld *b, int indent, const char *fmt, ...)
     add_row(b, indent, buf, true);
 }
 
+/* A row shows one note: a finding replaces a hint (dim), never another
+ * finding (errors are attached first). */
 static void row_note(bld *b, long row, color_role role, const char *text)
 {
-    if (row < 0 || b->f->rows[row].note[0])
+    if (row < 0)
+        return;
+    const form_row *r = &b->f->rows[row];
+    if (r->note[0] && !(r->note_role == ROLE_ROW_DIM && role != ROLE_ROW_DIM))
         return;
     snprintf(b->f->rows[row].note, sizeof b->f->rows[row].note, "%s", text);
     b->f->rows[row].note_role = role;

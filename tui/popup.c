@@ -291,7 +291,7 @@ static void draw_confirm(ui *u, struct popup *p)
 static void draw_choose(ui *u, struct popup *p)
 {
     drop_menu(p); /* its subwindow must go before the box window can change */
-    place_box(u, p, (int)p->n + 2, widest(p, (int)san_widths(p->title) + 4) + 6);
+    place_box(u, p, (int)p->n + 2, widest(p, (int)san_widths(p->title) + 4) + 8);
     WINDOW *w = p->box.win;
     if (!w)
         return;
