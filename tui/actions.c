@@ -108,6 +108,8 @@ static void act_enter(ui *u)
 
 static void act_back(ui *u)
 {
+    if (ui_message_dismiss(u))
+        return;
     if (u->help_open) {
         u->help_open = false;
     } else if (u->focus != PANE_TENANTS) {
@@ -199,9 +201,19 @@ static void act_help(ui *u)
     u->layout_dirty = true;
 }
 
+/* k9s: q closes the view in front (help, the detail pane) and quits only
+ * from the top level; :q always quits. */
 static void act_quit(ui *u)
 {
-    u->quit = true;
+    if (u->help_open) {
+        u->help_open = false;
+        u->layout_dirty = true;
+    } else if (u->focus == PANE_DETAIL) {
+        u->focus = PANE_RESOURCES;
+        u->layout_dirty = true;
+    } else {
+        u->quit = true;
+    }
 }
 
 #define KEYS(...)                                                                                  \
@@ -254,18 +266,18 @@ void ui_handle_key(ui *u, int key, bool fn)
         return;
     }
     if (u->staged) {
-        u->message[0] = 0;
+        ui_message_next_action(u);
         staging_view_key(u, key, fn);
         return;
     }
     if (u->edit) {
-        u->message[0] = 0;
+        ui_message_next_action(u);
         edit_key(u, key, fn); /* the form takes typed characters, also non-ASCII */
         return;
     }
     if (!fn && key >= KEY_MIN)
         return; /* a non-ASCII character outside the prompt binds nothing */
-    u->message[0] = 0;
+    ui_message_next_action(u);
     action_id a = keymap_lookup(&u->km, SC_CONSOLE, key);
     if (a != ACT_NONE)
         action_table()[a].run(u);

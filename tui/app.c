@@ -257,7 +257,7 @@ int app_switch_context(ui *u, const char *name, mp_err *err)
     source_free(u->src);
     u->src = next;
     store_clear(u->store);
-    ui_set_tenant(u, NULL);
+    ui_choose_tenant(u, u->kube_ns);
     u->read_only = u->readonly_flag || source_read_only(u->src) || u->cfg.read_only;
     u->layout_dirty = true;
     staging_view_close(u);
@@ -317,6 +317,7 @@ static void ui_fini(ui *u)
     ui_free_rows(u);
     filter_clear(&u->flt);
     free(u->tenant);
+    free(u->chosen_tenant);
     theme_free(u->theme);
     trace_free(u->trace);
     source_free(u->src);
@@ -602,7 +603,7 @@ int app_main(int argc, char **argv)
     staging_init(&u, staging_key(&o, u.src, keybuf, sizeof keybuf));
     u.last_refresh = u.now;
     if (o.ns) /* -n: start on that tenant (the tenants pane keeps the cursor on it) */
-        ui_set_tenant(&u, o.ns);
+        ui_choose_tenant(&u, o.ns);
     if (o.context && (o.demo || o.dir) && strcmp(o.context, source_context(u.src)) != 0)
         ui_set_message(&u, true, "--context %s: this source has only \"%s\"", o.context,
                        source_context(u.src));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "model/sanitize.h"
 #include "tui/app.h"
@@ -35,14 +36,14 @@ static int cmd_tenant(ui *u, const char *arg, mp_err *err)
         return mp_errf(err, "tenant %s not found", arg);
     ui_view_sync(u, VIEW_TENANTS);
     view *v = &u->views[VIEW_TENANTS];
-    ui_set_tenant(u, arg);
+    ui_choose_tenant(u, arg);
     /* a filter hiding the tenant is dropped: the user asked for it by name */
     if (filter_active(&u->flt)) {
         ui_view_sync(u, VIEW_TENANTS);
         if (!u->tenant || strcmp(u->tenant, arg) != 0) {
             filter_clear(&u->flt);
             ui_data_changed(u);
-            ui_set_tenant(u, arg);
+            ui_choose_tenant(u, arg);
         }
     }
     v->built = 0; /* re-run rebuild so the cursor lands on the tenant */
@@ -193,6 +194,31 @@ static int cmd_clock(ui *u, const char *arg, mp_err *err)
     return 0;
 }
 
+static int cmd_messages(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    char lines[UI_HISTORY_MAX][MP_ERR_MAX + 40];
+    const char *ptrs[UI_HISTORY_MAX];
+    size_t n = 0;
+    for (size_t k = u->nhistory; k-- > 0;) { /* newest first */
+        size_t i = (u->history_head + k) % UI_HISTORY_MAX;
+        struct tm t;
+        char tm[16];
+        gmtime_r(&u->history[i].at, &t);
+        strftime(tm, sizeof tm, "%H:%M:%SZ", &t);
+        snprintf(lines[n], sizeof lines[n], "%s %s %s", tm, u->history[i].error ? "error" : "     ",
+                 u->history[i].text);
+        ptrs[n] = lines[n];
+        n++;
+    }
+    if (!n) {
+        ui_set_message(u, false, "no messages yet");
+        return 0;
+    }
+    popup_info(u, "Messages (newest first)", ptrs, n);
+    return 0;
+}
+
 static int cmd_staged(ui *u, const char *arg, mp_err *err)
 {
     (void)arg, (void)err;
@@ -252,6 +278,7 @@ static const command_def commands[] = {
     {"new", NULL, "gateway|virtualservice", "New object for the tenant from a template", cmd_new, 0,
      false},
     {"staged", NULL, NULL, "Staged edits and their diffs", cmd_staged, 0, false},
+    {"messages", "msgs", NULL, "The recent status messages, newest first", cmd_messages, 0, false},
     {"apply", NULL, NULL, "Apply the staged edits (asks first, shows every object)", cmd_apply, 0,
      false},
     {"w", "write", "FILE", "Export the staged edits (for meshpanel convert --overrides)", cmd_write,
@@ -351,6 +378,9 @@ static void prompt_finish(ui *u)
     prompt_kind k = u->prompt;
     u->prompt = PROMPT_NONE;
     u->completion[0] = 0;
+    /* a command is a new action: whatever the last one said is over */
+    u->message[0] = 0;
+    u->message_is_error = false;
     int rc = k == PROMPT_COMMAND ? command_run(u, u->input, &err) : cmd_filter(u, u->input, &err);
     if (rc < 0 && k == PROMPT_FILTER) {
         /* typing changed the filter live; a bad final pattern puts the

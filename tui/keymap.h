@@ -78,7 +78,8 @@ typedef enum { SC_CONSOLE, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_scope;
     X(REFRESH, "refresh", SC_CONSOLE, "Other", NULL, "Re-read the source now", KEYS(CTRL('r')),    \
       act_refresh)                                                                                 \
     X(HELP, "help", SC_CONSOLE, "Other", "help", "Show or hide this help", KEYS('?'), act_help)    \
-    X(QUIT, "quit", SC_CONSOLE, "Other", "quit", "Quit", KEYS('q'), act_quit)                      \
+    X(QUIT, "quit", SC_CONSOLE, "Other", "quit",                                                   \
+      "Close help or the detail pane; quit from the top", KEYS('q'), act_quit)                     \
     EDIT_ACTIONS(X)
 
 /* The edit screen and the staged view (handlers in edit_keys.c / view_staged.c). */

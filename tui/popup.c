@@ -167,8 +167,13 @@ void popup_key(ui *u, int key, bool fn)
     struct popup *p = u->popup;
     if (!p)
         return;
-    if (p->kind == POPUP_INFO && !(fn && (key == KEY_DOWN || key == KEY_UP))) {
-        close_with(u, 0);
+    if (p->kind == POPUP_INFO) {
+        if (fn && key == KEY_DOWN)
+            p->top++;
+        else if (fn && key == KEY_UP)
+            p->top -= p->top > 0;
+        else
+            close_with(u, 0);
         return;
     }
     if (!fn && (key == 27 || key == 'n' || key == 'N' || key == 'q')) {

@@ -168,8 +168,8 @@ static void draw_status(ui *u)
         snprintf(f, sizeof f, "  | filter /%s", u->flt.expr);
         x += draw_text(w, 0, x, f, u->cols - x, ui_attr(u, ROLE_STATUS_INFO), false);
     }
-    const char *msg = u->message[0] ? u->message : u->last_error[0] ? u->last_error : NULL;
-    bool err = u->message[0] ? u->message_is_error : u->last_error[0] != 0;
+    const char *msg = u->message[0] ? u->message : NULL;
+    bool err = msg && u->message_is_error;
     if (!msg)
         msg = source_status(u->src);
     if (x + 4 < u->cols) {

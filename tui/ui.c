@@ -173,6 +173,13 @@ void ui_set_tenant(ui *u, const char *ns)
     ui_selection_changed(u);
 }
 
+void ui_choose_tenant(ui *u, const char *ns)
+{
+    free(u->chosen_tenant);
+    u->chosen_tenant = ns ? strdup(ns) : NULL;
+    ui_set_tenant(u, ns);
+}
+
 void ui_set_message(ui *u, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -180,8 +187,31 @@ void ui_set_message(ui *u, bool error, const char *fmt, ...)
     vsnprintf(u->message, sizeof u->message, fmt, ap);
     va_end(ap);
     u->message_is_error = error;
-    if (error)
-        snprintf(u->last_error, sizeof u->last_error, "%s", u->message);
+    if (!u->message[0])
+        return;
+    size_t slot = (u->history_head + u->nhistory) % UI_HISTORY_MAX;
+    if (u->nhistory == UI_HISTORY_MAX)
+        u->history_head = (u->history_head + 1) % UI_HISTORY_MAX;
+    else
+        u->nhistory++;
+    snprintf(u->history[slot].text, sizeof u->history[slot].text, "%s", u->message);
+    u->history[slot].error = error;
+    u->history[slot].at = u->now;
+}
+
+void ui_message_next_action(ui *u)
+{
+    if (!u->message_is_error)
+        u->message[0] = 0;
+}
+
+bool ui_message_dismiss(ui *u)
+{
+    if (!u->message[0] || !u->message_is_error)
+        return false;
+    u->message[0] = 0;
+    u->message_is_error = false;
+    return true;
 }
 
 attr_t ui_attr(const ui *u, color_role r)

@@ -41,6 +41,8 @@ typedef enum {
 } view_id;
 typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER } prompt_kind;
 
+#define UI_HISTORY_MAX 64
+
 typedef struct ui ui;
 typedef struct view view;
 struct popup;
@@ -102,6 +104,10 @@ struct ui {
     bool help_open;
     res_tab tab;
     char *tenant; /* namespace under the tenants cursor (owned) */
+    /* The tenant the user chose (cursor, :tenant, -n; owned): the cursor
+     * goes back to it whenever it is visible, so a filter that hid it, or
+     * a live source still loading, does not lose the choice. */
+    char *chosen_tenant;
     row_filter flt;
 
     prompt_kind prompt;
@@ -110,9 +116,18 @@ struct ui {
     char completion[256];  /* candidates shown while typing a command */
     char prev_filter[512]; /* the filter when the prompt opened */
 
-    char message[MP_ERR_MAX]; /* latest status message / error */
+    /* The status line's message: it belongs to the action that produced it.
+     * The next action clears an info message; an error stays until another
+     * message supersedes it or Esc dismisses it, and never comes back.
+     * Every message also goes to the history :messages shows. */
+    char message[MP_ERR_MAX];
     bool message_is_error;
-    char last_error[MP_ERR_MAX];
+    struct {
+        char text[MP_ERR_MAX];
+        bool error;
+        time_t at;
+    } history[UI_HISTORY_MAX];
+    size_t nhistory, history_head; /* ring: the oldest is at history_head when full */
 
     time_t now; /* wall clock, or the fake one */
     bool fake_clock;
@@ -172,7 +187,14 @@ void ui_view_sync(ui *u, view_id id);
 view *ui_focused_view(ui *u);
 view_id ui_pane_view(const ui *u, pane_id p);
 void ui_set_tenant(ui *u, const char *ns);
+/* The user's own choice of tenant (see chosen_tenant); also selects it. */
+void ui_choose_tenant(ui *u, const char *ns);
 void ui_set_message(ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A key is about to run an action: an info message from the previous one
+ * goes (an error stays until superseded or dismissed). */
+void ui_message_next_action(ui *u);
+/* Esc: an error on the status line is dismissed first. True when it was. */
+bool ui_message_dismiss(ui *u);
 attr_t ui_attr(const ui *u, color_role r);
 
 /* The selected object of the resources view (NULL when none). */

@@ -57,9 +57,14 @@ static void tenants_rebuild(view *v, ui *u)
         if (!filtering || (hit && hit[i]) || own_row_matches(u, &ts[i]))
             d->rows[v->nrows++] = &ts[i];
     free(hit);
-    /* keep the cursor on the tenant it was on, else clamp and follow */
+    /* the tenant the user chose when it is visible, else the one the cursor
+     * was on, else clamp and follow */
     size_t keep = v->cursor;
-    for (size_t i = 0; u->tenant && i < v->nrows; i++)
+    bool chosen = false;
+    for (size_t i = 0; u->chosen_tenant && i < v->nrows && !chosen; i++)
+        if (!strcmp(d->rows[i]->ns, u->chosen_tenant))
+            keep = i, chosen = true;
+    for (size_t i = 0; !chosen && u->tenant && i < v->nrows; i++)
         if (!strcmp(d->rows[i]->ns, u->tenant))
             keep = i;
     v->cursor = v->nrows ? (keep < v->nrows ? keep : v->nrows - 1) : 0;
@@ -165,7 +170,7 @@ static void tenants_title(view *v, ui *u, char *buf, size_t n)
 static void tenants_cursor_moved(view *v, ui *u)
 {
     tenants_data *d = v->data;
-    ui_set_tenant(u, v->nrows ? d->rows[v->cursor]->ns : NULL);
+    ui_choose_tenant(u, v->nrows ? d->rows[v->cursor]->ns : NULL);
 }
 
 static void tenants_free(view *v)
