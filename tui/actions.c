@@ -1,14 +1,17 @@
 /*
  * actions.c - the action table (keys, help, handler) and input dispatch.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/base64.h"
 #include "tui/app.h"
 #include "tui/command.h"
 #include "tui/edit.h"
 #include "tui/popup.h"
 #include "tui/staging.h"
+#include "tui/textview.h"
 #include "tui/ui.h"
 
 #define CTRL(c) ((c)&0x1f)
@@ -216,6 +219,70 @@ static void act_quit(ui *u)
     }
 }
 
+/* ---- text panes: search ------------------------------------------------ */
+
+long text_search_jump(ui *u, view *v, int dir)
+{
+    if (!v->scroll_only || !u->search[0])
+        return -1;
+    size_t from = dir ? v->top : (v->top ? v->top - 1 : v->nrows);
+    long at = text_view_find(v, u->search, from, dir ? dir : 1);
+    if (at >= 0)
+        move_to(u, v, at);
+    return at;
+}
+
+static void act_text_search(ui *u)
+{
+    prompt_open(u, PROMPT_SEARCH);
+}
+
+static void text_step(ui *u, int dir)
+{
+    sync_focused(u);
+    if (!u->search[0]) {
+        ui_set_message(u, false, "/ searches this pane first");
+        return;
+    }
+    if (text_search_jump(u, ui_focused_view(u), dir) < 0)
+        ui_set_message(u, false, "no line holds /%s", u->search);
+}
+
+static void act_text_next(ui *u)
+{
+    text_step(u, 1);
+}
+
+static void act_text_prev(ui *u)
+{
+    text_step(u, -1);
+}
+
+/* OSC 52 asks the terminal to put text on the clipboard: sent only on this
+ * key, never on its own (terminals may refuse or ignore it, so :w FILE is
+ * the sure way). */
+static void act_text_copy(ui *u)
+{
+    sync_focused(u);
+    size_t len;
+    char *text = text_view_text(ui_focused_view(u), &len);
+    char *b64 = text ? b64_encode((const unsigned char *)text, len) : NULL;
+    if (!b64) {
+        ui_set_message(u, true, "copy: out of memory");
+    } else if (u->script) {
+        ui_set_message(u, false, "copy: %zu bytes (not sent: script mode has no terminal)", len);
+    } else {
+        printf("\033]52;c;%s\a", b64);
+        fflush(stdout);
+        ui_set_message(u, false,
+                       "sent %zu bytes to the terminal's clipboard (OSC 52); if it ignores OSC 52, "
+                       ":w FILE writes them to a file",
+                       len);
+    }
+    free(b64);
+    free(text);
+}
+
 #define KEYS(...)                                                                                  \
     {                                                                                              \
         __VA_ARGS__                                                                                \
@@ -278,7 +345,11 @@ void ui_handle_key(ui *u, int key, bool fn)
     if (!fn && key >= KEY_MIN)
         return; /* a non-ASCII character outside the prompt binds nothing */
     ui_message_next_action(u);
-    action_id a = keymap_lookup(&u->km, SC_CONSOLE, key);
+    /* a text pane's own keys first (/ searches its text), then the console's */
+    sync_focused(u);
+    action_id a = ui_focused_view(u)->scroll_only ? keymap_lookup(&u->km, SC_TEXT, key) : ACT_NONE;
+    if (a == ACT_NONE)
+        a = keymap_lookup(&u->km, SC_CONSOLE, key);
     if (a != ACT_NONE)
         action_table()[a].run(u);
 }

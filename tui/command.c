@@ -10,12 +10,14 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api/fsutil.h"
 #include "model/sanitize.h"
 #include "tui/app.h"
 #include "tui/edit.h"
 #include "tui/edit_int.h"
 #include "tui/popup.h"
 #include "tui/staging.h"
+#include "tui/textview.h"
 #include "tui/ui.h"
 
 static int set_tab(ui *u, res_tab t)
@@ -233,8 +235,24 @@ static int cmd_apply(ui *u, const char *arg, mp_err *err)
     return 0;
 }
 
+/* :w FILE writes what the focused text pane shows (YAML, preview, help);
+ * anywhere else (lists, the editor, the staged view) the staged edits. */
 static int cmd_write(ui *u, const char *arg, mp_err *err)
 {
+    view *v = ui_focused_view(u);
+    if (!u->edit && !u->staged && v->scroll_only) {
+        if (!arg || !*arg)
+            return mp_errf(err, ":w needs a file name");
+        size_t len;
+        char *text = text_view_text(v, &len);
+        if (!text)
+            return mp_errf(err, "out of memory");
+        int rc = fs_write_atomic(arg, text, len, 0644, err);
+        free(text);
+        if (rc == 0)
+            ui_set_message(u, false, "wrote the %s pane (%zu bytes) to %s", v->ops->name, len, arg);
+        return rc;
+    }
     return staging_export(u, arg, err);
 }
 
@@ -281,8 +299,9 @@ static const command_def commands[] = {
     {"messages", "msgs", NULL, "The recent status messages, newest first", cmd_messages, 0, false},
     {"apply", NULL, NULL, "Apply the staged edits (asks first, shows every object)", cmd_apply, 0,
      false},
-    {"w", "write", "FILE", "Export the staged edits (for meshpanel convert --overrides)", cmd_write,
-     0, false},
+    {"w", "write", "FILE",
+     "In a text pane: write its text; elsewhere: export the staged edits (convert --overrides)",
+     cmd_write, 0, false},
     {"q", "quit", NULL, "Quit (asks when the editor has unstaged edits)", cmd_quit, 0, false},
     {"q!", NULL, NULL, "Quit without asking", cmd_quit_force, 0, false},
     {"resize", NULL, "COLSxROWS", "Resize the virtual screen (script mode)", cmd_resize, 0, true},
@@ -372,6 +391,17 @@ static void live_filter(ui *u)
         ui_data_changed(u);
 }
 
+/* `/` in a text pane: the term is live; the pane jumps to the first line
+ * holding it from where it is. */
+static void live_search(ui *u)
+{
+    snprintf(u->search, sizeof u->search, "%.255s", u->input);
+    view *v = ui_focused_view(u);
+    long at = text_search_jump(u, v, 0);
+    if (at < 0 && u->search[0])
+        ui_set_message(u, false, "no line holds /%s", u->search);
+}
+
 static void prompt_finish(ui *u)
 {
     mp_err err = {{0}};
@@ -381,6 +411,10 @@ static void prompt_finish(ui *u)
     /* a command is a new action: whatever the last one said is over */
     u->message[0] = 0;
     u->message_is_error = false;
+    if (k == PROMPT_SEARCH) {
+        live_search(u);
+        return;
+    }
     int rc = k == PROMPT_COMMAND ? command_run(u, u->input, &err) : cmd_filter(u, u->input, &err);
     if (rc < 0 && k == PROMPT_FILTER) {
         /* typing changed the filter live; a bad final pattern puts the
@@ -402,6 +436,8 @@ void prompt_key(ui *u, int key, bool fn)
             filter_clear(&u->flt);
             ui_data_changed(u);
         }
+        if (u->prompt == PROMPT_SEARCH)
+            u->search[0] = 0;
         u->prompt = PROMPT_NONE;
         u->completion[0] = 0;
         return;
@@ -427,6 +463,8 @@ void prompt_key(ui *u, int key, bool fn)
     }
     if (u->prompt == PROMPT_FILTER)
         live_filter(u);
+    else if (u->prompt == PROMPT_SEARCH)
+        live_search(u);
     else
         u->completion[0] = 0;
 }

@@ -16,11 +16,12 @@
 
 struct ui;
 
-/* Where an action's keys work: the console's panes, the edit screen's form
+/* Where an action's keys work: the console's panes (SC_TEXT: a text pane
+ * has the focus, its keys first, then the console's), the edit screen's form
  * (printable keys type there, so its actions use control and function
  * keys), the edit screen's diff, and the staged-edits view. One key may mean
  * different things in different scopes (n: new object / next hunk). */
-typedef enum { SC_CONSOLE, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_scope;
+typedef enum { SC_CONSOLE, SC_TEXT, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_scope;
 
 /* X(ID, name, scope, group, hint label or NULL, help text, default keys, handler)
  * Keys and handlers are only expanded in actions.c (which defines KEYS and
@@ -80,6 +81,15 @@ typedef enum { SC_CONSOLE, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_scope;
     X(HELP, "help", SC_CONSOLE, "Other", "help", "Show or hide this help", KEYS('?'), act_help)    \
     X(QUIT, "quit", SC_CONSOLE, "Other", "quit",                                                   \
       "Close help or the detail pane; quit from the top", KEYS('q'), act_quit)                     \
+    X(T_SEARCH, "text-search", SC_TEXT, "Text panes", "search", "Search the text (highlighted)",   \
+      KEYS('/'), act_text_search)                                                                  \
+    X(T_NEXT, "text-next", SC_TEXT, "Text panes", NULL, "Next line with the search term",          \
+      KEYS('n'), act_text_next)                                                                    \
+    X(T_PREV, "text-prev", SC_TEXT, "Text panes", NULL, "Previous line with the search term",      \
+      KEYS('N'), act_text_prev)                                                                    \
+    X(T_COPY, "text-copy", SC_TEXT, "Text panes", "copy",                                          \
+      "Copy the pane's text to the terminal's clipboard (OSC 52); :w FILE writes it to a file",    \
+      KEYS('Y'), act_text_copy)                                                                    \
     EDIT_ACTIONS(X)
 
 /* The edit screen and the staged view (handlers in edit_keys.c / view_staged.c). */

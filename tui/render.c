@@ -184,7 +184,7 @@ static void draw_hints(ui *u)
     WINDOW *w = u->hints;
     if (u->prompt != PROMPT_NONE) {
         draw_fill(w, 0, 0, u->cols, ui_attr(u, ROLE_NORMAL));
-        const char *p = u->prompt == PROMPT_COMMAND ? ":" : "/";
+        const char *p = u->prompt == PROMPT_COMMAND ? ":" : "/"; /* filter or search */
         int x = draw_text(w, 0, 0, p, 1, ui_attr(u, ROLE_PROMPT), false);
         draw_text(w, 0, x, u->input, u->cols - 2, ui_attr(u, ROLE_NORMAL), false);
         return;

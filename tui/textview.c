@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/sanitize.h"
+#include "model/strbuf.h"
 #include "tui/draw.h"
 
 void text_clear(text_data *d)
@@ -160,6 +161,44 @@ static int yaml_spans(const char *line, span *out, int max)
     return k;
 }
 
+/* ---- search ------------------------------------------------------------- */
+
+/* Case-insensitive (ASCII) search of needle in s[0..len). */
+static const char *find_ci(const char *s, size_t len, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (size_t i = 0; nl && i + nl <= len; i++) {
+        size_t k = 0;
+        while (k < nl && tolower((unsigned char)s[i + k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k == nl)
+            return s + i;
+    }
+    return NULL;
+}
+
+bool text_line_matches(const char *line, const char *needle)
+{
+    return needle && *needle && find_ci(line, strlen(line), needle);
+}
+
+/* Draws the matches of the search term inside s[0..len) shown from column
+ * x (s's first byte at x) in at most wd columns. */
+static void draw_matches(ui *u, WINDOW *w, int y, int x, int wd, const char *s, size_t len)
+{
+    const char *term = u->search;
+    size_t tl = strlen(term);
+    for (const char *m = tl ? find_ci(s, len, term) : NULL; m;
+         m = find_ci(m + tl, len - (size_t)(m + tl - s), term)) {
+        int col = (int)san_width(s, (size_t)(m - s));
+        if (col >= wd)
+            break;
+        char buf[300];
+        snprintf(buf, sizeof buf, "%.*s", (int)tl, m);
+        draw_text(w, y, x + col, buf, wd - col, ui_attr(u, ROLE_SEARCH_MATCH), false);
+    }
+}
+
 /* ---- drawing ---------------------------------------------------------- */
 
 static void draw_spans(ui *u, WINDOW *w, int y, int x, int wd, const char *line)
@@ -206,6 +245,7 @@ static int draw_wrapped(ui *u, WINDOW *w, int y, int x, int wd, int maxrows, con
         memcpy(buf, s + off, cp);
         buf[cp] = 0;
         draw_text(w, y + r, x + (r ? 2 : 0), buf, avail, a, false);
+        draw_matches(u, w, y + r, x + (r ? 2 : 0), avail, buf, cp);
         off += take;
     }
     return r ? r : 1;
@@ -231,15 +271,46 @@ void text_view_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool
             draw_spans(u, w, y + row, x + 1, tw, l->text);
         else
             draw_text(w, y + row, x + 1, l->text, tw, ui_attr(u, l->role), false);
+        draw_matches(u, w, y + row, x + 1, tw, l->text, strlen(l->text));
         row++;
     }
 }
 
 void text_view_title(view *v, ui *u, char *buf, size_t n)
 {
-    (void)u;
     text_data *d = v->data;
-    snprintf(buf, n, "%s", d->title);
+    size_t hits = 0;
+    for (size_t i = 0; u->search[0] && i < d->n; i++)
+        hits += text_line_matches(d->lines[i].text, u->search);
+    if (u->search[0])
+        snprintf(buf, n, "%s  /%s: %zu line%s", d->title, u->search, hits, hits == 1 ? "" : "s");
+    else
+        snprintf(buf, n, "%s", d->title);
+}
+
+char *text_view_text(view *v, size_t *len)
+{
+    text_data *d = v->data;
+    strbuf sb;
+    strbuf_init(&sb);
+    for (size_t i = 0; d && i < d->n; i++) {
+        strbuf_puts(&sb, d->lines[i].text);
+        strbuf_putc(&sb, '\n');
+    }
+    return strbuf_detach(&sb, len);
+}
+
+long text_view_find(view *v, const char *term, size_t from, int dir)
+{
+    text_data *d = v->data;
+    if (!d || !d->n || !term || !*term)
+        return -1;
+    for (size_t k = 1; k <= d->n; k++) {
+        size_t i = (from + (dir > 0 ? k : d->n - k)) % d->n;
+        if (text_line_matches(d->lines[i].text, term))
+            return (long)i;
+    }
+    return -1;
 }
 
 void text_view_free(view *v)

@@ -38,6 +38,13 @@ void text_add_yaml(text_data *d, const char *yaml);
 void text_view_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool focused);
 void text_view_title(view *v, ui *u, char *buf, size_t n);
 void text_view_free(view *v);
+/* Search in a text view: does a line hold term (ASCII case-insensitive)?
+ * The line after (dir 1) or before (-1) line `from` that does, wrapping;
+ * -1 when none. Drawing highlights u->search. */
+bool text_line_matches(const char *line, const char *term);
+long text_view_find(view *v, const char *term, size_t from, int dir);
+/* The whole text of a text view, one line each (malloc'd). */
+char *text_view_text(view *v, size_t *len);
 /* Sets v->nrows from the data after a rebuild. */
 void text_view_done(view *v);
 

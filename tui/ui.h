@@ -39,7 +39,7 @@ typedef enum {
     VIEW_HELP,
     VIEW_COUNT
 } view_id;
-typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER } prompt_kind;
+typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER, PROMPT_SEARCH } prompt_kind;
 
 #define UI_HISTORY_MAX 64
 
@@ -115,6 +115,7 @@ struct ui {
     size_t input_len;
     char completion[256];  /* candidates shown while typing a command */
     char prev_filter[512]; /* the filter when the prompt opened */
+    char search[256];      /* `/` in a text pane: highlighted, n / N move between lines */
 
     /* The status line's message: it belongs to the action that produced it.
      * The next action clears an info message; an error stays until another
@@ -196,6 +197,10 @@ void ui_message_next_action(ui *u);
 /* Esc: an error on the status line is dismissed first. True when it was. */
 bool ui_message_dismiss(ui *u);
 attr_t ui_attr(const ui *u, color_role r);
+
+/* Moves text view v to the next (dir 1) / previous (-1) line holding the
+ * search term, or the first from its top (0). The line, or -1. */
+long text_search_jump(ui *u, view *v, int dir);
 
 /* The selected object of the resources view (NULL when none). */
 const store_obj *ui_selected_object(ui *u);
