@@ -283,6 +283,75 @@ static void act_text_copy(ui *u)
     free(text);
 }
 
+/* ---- sorting ------------------------------------------------------------- */
+
+static void sort_by(ui *u, char key)
+{
+    sync_focused(u);
+    if (u->help_open || (u->focus != PANE_TENANTS && u->focus != PANE_RESOURCES)) {
+        ui_set_message(u, false, "sorting works in the tenants and resources panes");
+        return;
+    }
+    bool tenants = u->focus == PANE_TENANTS;
+    if (tenants && !strchr("NSPIWV", key)) {
+        ui_set_message(u, false, "the tenants pane sorts by N, I, W, V, S, P");
+        return;
+    }
+    if (!tenants && !strchr("NAHPCTSK", key)) {
+        ui_set_message(u, false, "the resources pane sorts by N, H, P, C, T, A, S, K");
+        return;
+    }
+    sort_state *s = tenants ? &u->sort_tenants : &u->sort_resources;
+    s->reverse = s->key == key ? !s->reverse : false;
+    s->key = key;
+    ui_data_changed(u);
+}
+
+static void act_sort_name(ui *u)
+{
+    sort_by(u, 'N');
+}
+static void act_sort_age(ui *u)
+{
+    sort_by(u, 'A');
+}
+static void act_sort_state(ui *u)
+{
+    sort_by(u, 'S');
+}
+static void act_sort_hosts(ui *u)
+{
+    sort_by(u, 'H');
+}
+static void act_sort_paths(ui *u)
+{
+    sort_by(u, 'P');
+}
+static void act_sort_class(ui *u)
+{
+    sort_by(u, 'C');
+}
+static void act_sort_tls(ui *u)
+{
+    sort_by(u, 'T');
+}
+static void act_sort_kind(ui *u)
+{
+    sort_by(u, 'K');
+}
+static void act_sort_ing(ui *u)
+{
+    sort_by(u, 'I');
+}
+static void act_sort_gw(ui *u)
+{
+    sort_by(u, 'W');
+}
+static void act_sort_vs(ui *u)
+{
+    sort_by(u, 'V');
+}
+
 #define KEYS(...)                                                                                  \
     {                                                                                              \
         __VA_ARGS__                                                                                \

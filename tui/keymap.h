@@ -64,9 +64,27 @@ typedef enum { SC_CONSOLE, SC_TEXT, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_
     X(NEW, "new", SC_CONSOLE, "Resources", NULL,                                                   \
       "New Gateway or VirtualService for the tenant, from a template", KEYS('n'), act_new)         \
     X(STAGED, "staged", SC_CONSOLE, "Resources", "staged", "Staged edits and their diffs",         \
-      KEYS('S'), act_staged)                                                                       \
+      KEYS('v'), act_staged)                                                                       \
     X(APPLY, "apply", SC_CONSOLE, "Resources", "apply", "Apply the staged edits (asks first)",     \
-      KEYS('A'), act_apply)                                                                        \
+      KEYS('a'), act_apply)                                                                        \
+    X(SORT_NAME, "sort-name", SC_CONSOLE, "Sort", NULL,                                            \
+      "Sort by NAME / NAMESPACE (again: reverse)", KEYS('N'), act_sort_name)                       \
+    X(SORT_AGE, "sort-age", SC_CONSOLE, "Sort", NULL, "Sort by AGE", KEYS('A'), act_sort_age)      \
+    X(SORT_STATE, "sort-state", SC_CONSOLE, "Sort", NULL, "Sort by STATE", KEYS('S'),              \
+      act_sort_state)                                                                              \
+    X(SORT_HOSTS, "sort-hosts", SC_CONSOLE, "Sort", NULL, "Sort by HOSTS", KEYS('H'),              \
+      act_sort_hosts)                                                                              \
+    X(SORT_PATHS, "sort-paths", SC_CONSOLE, "Sort", NULL, "Sort by PATHS / PORTS; tenants: PROB",  \
+      KEYS('P'), act_sort_paths)                                                                   \
+    X(SORT_CLASS, "sort-class", SC_CONSOLE, "Sort", NULL, "Sort by CLASS / SELECTOR / GATEWAYS",   \
+      KEYS('C'), act_sort_class)                                                                   \
+    X(SORT_TLS, "sort-tls", SC_CONSOLE, "Sort", NULL, "Sort by TLS", KEYS('T'), act_sort_tls)      \
+    X(SORT_KIND, "sort-kind", SC_CONSOLE, "Sort", NULL, "Sort by KIND (the All tab)", KEYS('K'),   \
+      act_sort_kind)                                                                               \
+    X(SORT_ING, "sort-ing", SC_CONSOLE, "Sort", NULL, "Tenants: sort by ING", KEYS('I'),           \
+      act_sort_ing)                                                                                \
+    X(SORT_GW, "sort-gw", SC_CONSOLE, "Sort", NULL, "Tenants: sort by GW", KEYS('W'), act_sort_gw) \
+    X(SORT_VS, "sort-vs", SC_CONSOLE, "Sort", NULL, "Tenants: sort by VS", KEYS('V'), act_sort_vs) \
     X(YAML, "yaml", SC_CONSOLE, "Detail", "yaml", "Detail pane: YAML of the selected object",      \
       KEYS('y'), act_yaml)                                                                         \
     X(PREVIEW, "preview", SC_CONSOLE, "Detail", "preview",                                         \

@@ -39,7 +39,7 @@ static void restore_yes(ui *u, void *ud)
 {
     overlay_free(u->overlay);
     u->overlay = ud;
-    ui_set_message(u, false, "restored %zu staged edit%s (%zu not applied): S lists them",
+    ui_set_message(u, false, "restored %zu staged edit%s (%zu not applied): v lists them",
                    overlay_len(u->overlay), overlay_len(u->overlay) == 1 ? "" : "s",
                    overlay_pending(u->overlay));
     ui_detail_changed(u);
@@ -168,7 +168,7 @@ void staging_stage_edit(ui *u)
         ui_set_message(u, false, "nothing to stage: no object differs from %s",
                        ed->left_base ? "the conversion" : "its starting point");
     else
-        ui_set_message(u, false, "staged %zu object%s (%zu pending in all): S lists, A applies",
+        ui_set_message(u, false, "staged %zu object%s (%zu pending in all): v lists, a applies",
                        staged, staged == 1 ? "" : "s", overlay_pending(u->overlay));
 }
 

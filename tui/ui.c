@@ -241,3 +241,10 @@ void ui_free_rows(ui *u)
 {
     rows_free(u);
 }
+
+const char *ui_sort_arrow(const ui *u, char have, char key, bool reverse)
+{
+    if (!have || have != key)
+        return "";
+    return u->utf8 ? (reverse ? "\u2193" : "\u2191") : (reverse ? "v" : "^");
+}

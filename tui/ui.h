@@ -45,6 +45,12 @@ typedef enum { PROMPT_NONE, PROMPT_COMMAND, PROMPT_FILTER, PROMPT_SEARCH } promp
 
 typedef struct ui ui;
 typedef struct view view;
+
+/* A list's sort: the column's letter (0: natural order) and direction. */
+typedef struct {
+    char key;
+    bool reverse;
+} sort_state;
 struct popup;
 struct edit_screen;
 struct staged_view;
@@ -98,6 +104,10 @@ struct ui {
     pane help_pane;
     WINDOW *header, *status, *hints;
     int rows, cols;
+
+    /* Shift + a column's letter sorts the focused list by that column
+     * (again: reversed); 0: the natural order. */
+    sort_state sort_tenants, sort_resources;
 
     pane_id focus;
     view_id detail; /* VIEW_YAML or VIEW_PREVIEW */
@@ -197,6 +207,10 @@ void ui_message_next_action(ui *u);
 /* Esc: an error on the status line is dismissed first. True when it was. */
 bool ui_message_dismiss(ui *u);
 attr_t ui_attr(const ui *u, color_role r);
+
+/* Sort key names -> the header arrow: "↑" / "↓" (ASCII ^ v without UTF-8),
+ * "" when the list is not sorted by that key. */
+const char *ui_sort_arrow(const ui *u, char have, char key, bool reverse);
 
 /* Moves text view v to the next (dir 1) / previous (-1) line holding the
  * search term, or the first from its top (0). The line, or -1. */

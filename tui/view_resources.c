@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/sanitize.h"
+#include "model/sort.h"
 #include "tui/draw.h"
 #include "tui/ui.h"
 
@@ -51,6 +52,66 @@ static size_t run_start(const res_row *rows, size_t n, int k, const char *ns)
     return lo;
 }
 
+/* ---- sorting (Shift + a column's letter) -------------------------------- */
+
+typedef struct {
+    const res_row *row;
+    const char *text; /* the column's cell (NULL: sort by created) */
+    time_t created;
+    size_t seq; /* natural order: ties keep it */
+    bool reverse;
+} sort_item;
+
+static int cmp_items(const void *pa, const void *pb)
+{
+    const sort_item *a = pa, *b = pb;
+    int c = a->text                   ? strcmp(a->text, b->text)
+            : a->created < b->created ? -1 /* oldest first, as AGE reads: biggest first */
+            : a->created > b->created ? 1
+                                      : 0;
+    if (c && a->reverse)
+        c = -c;
+    return c ? c : (a->seq < b->seq ? -1 : a->seq > b->seq);
+}
+
+static res_col sort_column(char key)
+{
+    switch (key) {
+    case 'N':
+        return COL_NAME;
+    case 'H':
+        return COL_HOSTS;
+    case 'P':
+        return COL_PATHS;
+    case 'C':
+        return COL_CLASS;
+    case 'T':
+        return COL_TLS;
+    case 'S':
+        return COL_STATE;
+    case 'K':
+        return COL_KIND;
+    default:
+        return COL_AGE;
+    }
+}
+
+static void sort_rows(ui *u, const res_row **rows, size_t n)
+{
+    char key = u->sort_resources.key;
+    sort_item *it = key && n > 1 ? malloc(n * sizeof *it) : NULL;
+    if (!it)
+        return;
+    res_col col = sort_column(key);
+    for (size_t i = 0; i < n; i++)
+        it[i] = (sort_item){rows[i], col == COL_AGE ? NULL : rows[i]->cell[col], rows[i]->created,
+                            i, u->sort_resources.reverse};
+    mp_sort(it, n, sizeof *it, cmp_items);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = it[i].row;
+    free(it);
+}
+
 static void resources_rebuild(view *v, ui *u)
 {
     resources_data *d = v->data;
@@ -78,6 +139,7 @@ static void resources_rebuild(view *v, ui *u)
             if (in_tab(u->tab, r))
                 d->rows[v->nrows++] = r;
         }
+    sort_rows(u, d->rows, v->nrows);
 }
 
 const res_row *view_resources_selected(view *v)
@@ -147,7 +209,9 @@ static void compute_widths(view *v, ui *u, const col_def *cd, size_t nc, int tot
     resources_data *d = v->data;
     col_spec cs[COL_COUNT];
     for (size_t c = 0; c < nc; c++) {
-        cs[c] = (col_spec){cd[c].title, (int)strlen(cd[c].title), cd[c].min, cd[c].prio, false};
+        bool sorted = u->sort_resources.key && sort_column(u->sort_resources.key) == cd[c].col;
+        cs[c] = (col_spec){cd[c].title, (int)strlen(cd[c].title) + sorted, cd[c].min, cd[c].prio,
+                           false};
         for (size_t i = 0; i < v->nrows; i++) {
             char age[32];
             int l = (int)san_widths(cell_text(u, d->rows[i], cd[c].col, age, sizeof age));
@@ -170,9 +234,16 @@ static void resources_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int w
     compute_widths(v, u, cd, nc, wd - 2, cw);
     attr_t hdr = ui_attr(u, ROLE_COLUMN_HEADER);
     draw_fill(w, y + 1, x, wd, hdr);
-    for (size_t c = 0, cx = (size_t)x + 1; c < nc; cx += cw[c] ? (size_t)cw[c] + 1 : 0, c++)
-        if (cw[c])
-            draw_text(w, y + 1, (int)cx, cd[c].title, cw[c], hdr, false);
+    for (size_t c = 0, cx = (size_t)x + 1; c < nc; cx += cw[c] ? (size_t)cw[c] + 1 : 0, c++) {
+        if (!cw[c])
+            continue;
+        char title[32];
+        snprintf(title, sizeof title, "%s%s", cd[c].title,
+                 u->sort_resources.key && sort_column(u->sort_resources.key) == cd[c].col
+                     ? ui_sort_arrow(u, 1, 1, u->sort_resources.reverse)
+                     : "");
+        draw_text(w, y + 1, (int)cx, title, cw[c], hdr, false);
+    }
     v->body_y = y + 2;
     v->body_h = h - 2;
     if (v->cursor < v->top)

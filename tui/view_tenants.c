@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/sort.h"
 #include "tui/draw.h"
 #include "tui/ui.h"
 
@@ -41,6 +42,46 @@ static void mark_matching(ui *u, const store_tenant *ts, bool *hit)
     }
 }
 
+typedef struct {
+    const store_tenant *t;
+    long long num; /* the count sorted by, or -1 for text */
+    const char *text;
+    size_t seq;
+    bool reverse;
+} tsort_item;
+
+static int cmp_tenants(const void *pa, const void *pb)
+{
+    const tsort_item *a = pa, *b = pb;
+    int c = a->text ? strcmp(a->text, b->text) : (a->num > b->num) - (a->num < b->num);
+    if (c && a->reverse)
+        c = -c;
+    return c ? c : (a->seq < b->seq ? -1 : a->seq > b->seq);
+}
+
+/* Shift + N (namespace), I / W / V (counts), S (state), P (problems). */
+static void sort_tenants(ui *u, const store_tenant **rows, size_t n)
+{
+    char key = u->sort_tenants.key;
+    tsort_item *it = key && n > 1 ? malloc(n * sizeof *it) : NULL;
+    if (!it)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const store_tenant *t = rows[i];
+        long long num = key == 'I'   ? (long long)t->n_ing
+                        : key == 'W' ? (long long)t->n_gw
+                        : key == 'V' ? (long long)t->n_vs
+                        : key == 'P' ? (long long)t->problems
+                                     : -1;
+        const char *text = key == 'N' ? t->ns : key == 'S' ? tenant_state_name(t->state) : NULL;
+        it[i] = (tsort_item){t, num, text, i, u->sort_tenants.reverse};
+    }
+    mp_sort(it, n, sizeof *it, cmp_tenants);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = it[i].t;
+    free(it);
+}
+
 static void tenants_rebuild(view *v, ui *u)
 {
     tenants_data *d = v->data;
@@ -57,6 +98,7 @@ static void tenants_rebuild(view *v, ui *u)
         if (!filtering || (hit && hit[i]) || own_row_matches(u, &ts[i]))
             d->rows[v->nrows++] = &ts[i];
     free(hit);
+    sort_tenants(u, d->rows, v->nrows);
     /* the tenant the user chose when it is visible, else the one the cursor
      * was on, else clamp and follow */
     size_t keep = v->cursor;
@@ -101,14 +143,23 @@ static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd,
         if (l > cs[TC_NS].want)
             cs[TC_NS].want = l > 40 ? 40 : l;
     }
+    static const char sort_keys[TC_COUNT] = {'N', 'I', 'W', 'V', 'S', 'P'};
+    for (int c = 0; c < TC_COUNT; c++) /* room for the sort arrow */
+        if (u->sort_tenants.key == sort_keys[c] && cs[c].want < (int)strlen(cs[c].title) + 1)
+            cs[c].want = (int)strlen(cs[c].title) + 1, cs[c].min = cs[c].want;
     int cw[TC_COUNT];
     table_widths(cs, TC_COUNT, wd - 2, cw);
     attr_t hdr = ui_attr(u, ROLE_COLUMN_HEADER);
     draw_fill(w, y, x, wd, hdr);
-    for (int c = 0, cx = x + 1; c < TC_COUNT; cx += cw[c] ? cw[c] + 1 : 0, c++)
-        if (cw[c])
-            (cs[c].right ? draw_text_right(w, y, cx, cs[c].title, cw[c], hdr)
-                         : draw_text(w, y, cx, cs[c].title, cw[c], hdr, false));
+    for (int c = 0, cx = x + 1; c < TC_COUNT; cx += cw[c] ? cw[c] + 1 : 0, c++) {
+        if (!cw[c])
+            continue;
+        char title[32];
+        snprintf(title, sizeof title, "%s%s", cs[c].title,
+                 ui_sort_arrow(u, u->sort_tenants.key, sort_keys[c], u->sort_tenants.reverse));
+        (cs[c].right ? draw_text_right(w, y, cx, title, cw[c], hdr)
+                     : draw_text(w, y, cx, title, cw[c], hdr, false));
+    }
     v->body_y = y + 1;
     v->body_h = h - 1;
     if (v->cursor < v->top)

@@ -93,7 +93,7 @@ key Esc Esc
 key y
 :resize 300x45
 :save-display $WORK/land-applied.txt
-key S
+key v
 :save-display $WORK/land-view.txt
 EOF
 console land --kubeconfig "$KC"
@@ -197,7 +197,7 @@ key Esc Esc
 key y
 :resize 300x45
 :save-display $WORK/again-applied.txt
-key S
+key v
 :save-display $WORK/again-view.txt
 EOF
 console again --kubeconfig "$KC"
@@ -262,7 +262,7 @@ key y
 key Esc
 :resize 400x45
 :save-display $WORK/conflict-applied.txt
-key S
+key v
 :save-display $WORK/conflict-view.txt
 EOF
 console conflict --kubeconfig "$KC"
@@ -308,7 +308,7 @@ key y
 key Esc
 :resize 400x45
 :save-display $WORK/dry-applied.txt
-key S
+key v
 :save-display $WORK/dry-view.txt
 EOF
 console dry --kubeconfig "$KC"
@@ -460,7 +460,7 @@ key F2
 key Esc Esc
 key y
 :save-display $WORK/ro-closed.txt
-key A
+key a
 :save-display $WORK/ro-key.txt
 :w $WORK/ro-overlay.yaml
 :save-display $WORK/ro-export.txt
