@@ -108,7 +108,7 @@ check "land: the Gateway is new" "$s" 'gateway ns-apply/meshpanel-gateway: added
 check "land: the VirtualService is new" "$s" 'virtualservice ns-apply/web-apply-example-com: added'
 check "land: the form holds 45s" "$(screen land-staged)" '│   timeout +45s '
 check "land: F2 stages one object" "$(status land-staged)" \
-    '\| staged 1 object \(1 pending in all\): S lists, A applies'
+    '\| staged 1 object \(1 pending in all\): v lists, a applies'
 s=$(screen land-confirm)
 check "land: the confirmation lists the VirtualService" "$s" \
     'virtualservice ns-apply/web-apply-example-com: new \(edited\)'
@@ -207,11 +207,11 @@ check "again: the staged file is offered" "$s" \
     '1 staged edit from an earlier session \(0 not applied yet\),'
 check "again: with the question" "$s" 'Restore them\?'
 check "again: y restores it" "$(status again-restored)" \
-    '\| restored 1 staged edit \(0 not applied\): S lists them'
+    '\| restored 1 staged edit \(0 not applied\): v lists them'
 check "again: the editor starts from the applied edit (same as the cluster)" \
     "$(screen again-open)" 'no changes: source and edited are the same'
 check "again: F2 stages the same edit again" "$(status again-staged)" \
-    '\| staged 1 object \(1 pending in all\): S lists, A applies'
+    '\| staged 1 object \(1 pending in all\): v lists, a applies'
 check "again: the confirmation says no change" "$(screen again-confirm)" \
     'virtualservice ns-apply/web-apply-example-com: no change \(edited\)'
 check "again: status: unchanged" "$(status again-applied)" \
