@@ -160,8 +160,8 @@ static void draw_status(ui *u)
     const store_tenant *ts = store_tenants(u->store, &nt);
     for (size_t i = 0; i < nt; i++)
         ning += ts[i].n_ing, ngw += ts[i].n_gw, nvs += ts[i].n_vs;
-    snprintf(left, sizeof left, " %zu tenants  %zu ing  %zu gw  %zu vs  | refreshed %s", nt, ning,
-             ngw, nvs, tm);
+    snprintf(left, sizeof left, " %zu tenant%s  %zu ing  %zu gw  %zu vs  | refreshed %s", nt,
+             nt == 1 ? "" : "s", ning, ngw, nvs, tm);
     int x = draw_text(w, 0, 0, left, u->cols, a, false);
     if (filter_active(&u->flt) && u->prompt != PROMPT_FILTER) {
         char f[300];

@@ -49,13 +49,52 @@ void text_add(text_data *d, color_role role, const char *fmt, ...)
     push(d, san_cleans(buf, 0), role, false);
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* libyaml writes characters above U+FFFF (emoji) as \UXXXXXXXX escapes in
+ * double-quoted scalars; the pane shows the glyph instead, when it is a
+ * printable character (the sanitizer still drops controls and bidi). */
+static char *show_astral(const char *p, size_t len)
+{
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, bs = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\\' && bs % 2 == 0 && i + 9 < len && p[i + 1] == 'U') {
+            uint32_t cp = 0;
+            size_t k = 2;
+            for (; k < 10 && hexval(p[i + k]) >= 0; k++)
+                cp = cp * 16 + (uint32_t)hexval(p[i + k]);
+            if (k == 10 && cp >= 0x10000 && cp <= 0x10FFFF && san_cp_width(cp) > 0) {
+                o += san_utf8_encode(cp, out + o);
+                i += 9;
+                bs = 0;
+                continue;
+            }
+        }
+        bs = p[i] == '\\' ? bs + 1 : 0;
+        out[o++] = p[i];
+    }
+    out[o] = 0;
+    return out;
+}
+
 void text_add_yaml(text_data *d, const char *yaml)
 {
     const char *p = yaml;
     while (p && *p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        push(d, san_clean(p, len, 0), ROLE_NORMAL, true);
+        char *shown = memchr(p, '\\', len) ? show_astral(p, len) : NULL;
+        push(d, shown ? san_cleans(shown, 0) : san_clean(p, len, 0), ROLE_NORMAL, true);
+        free(shown);
         p += len + (nl != NULL);
     }
 }

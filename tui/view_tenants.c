@@ -94,9 +94,18 @@ static void tenants_rebuild(view *v, ui *u)
     free(d->rows);
     d->rows = n ? calloc(n, sizeof *d->rows) : NULL;
     v->nrows = 0;
-    for (size_t i = 0; d->rows && i < n; i++)
-        if (!filtering || (hit && hit[i]) || own_row_matches(u, &ts[i]))
+    /* A plain filter keeps a tenant when its own row or any resource passes;
+     * a negated one (!term) when its own row passes and it has no resource
+     * or one that passes: /!ingress-only hides the ingress-only tenants. */
+    bool negated = filtering && u->flt.negate;
+    for (size_t i = 0; d->rows && i < n; i++) {
+        size_t nres = ts[i].n_ing + ts[i].n_gw + ts[i].n_vs;
+        bool keep =
+            !filtering || (negated ? own_row_matches(u, &ts[i]) && (!nres || (hit && hit[i]))
+                                   : (hit && hit[i]) || own_row_matches(u, &ts[i]));
+        if (keep)
             d->rows[v->nrows++] = &ts[i];
+    }
     free(hit);
     sort_tenants(u, d->rows, v->nrows);
     /* the tenant the user chose when it is visible, else the one the cursor
