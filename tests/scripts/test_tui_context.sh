@@ -27,7 +27,7 @@ check "admin: every tenant" "$admin" 'Tenants \[4\]'
 check "admin: 20 ingresses synced" "$admin" '4 tenants +20 ing .*9/9 kinds synced'
 check "tenant: header names the new context" "$tenant" 'ctx: ns-tenant-00002 '
 check "tenant: only its namespace" "$tenant" 'Tenants \[1\]'
-check "tenant: its 5 ingresses" "$tenant" '1 tenants +5 ing'
+check "tenant: its 5 ingresses" "$tenant" '1 tenant +5 ing'
 check_not "tenant: no other tenant left from the admin context" "$tenant" 'ns-tenant-00001'
 
 printf ':ctx nope\n:save-display %s\n' "$WORK/bad.txt" >"$WORK/bad.script"
