@@ -181,6 +181,20 @@ static void act_preview(ui *u)
 {
     show_detail(u, VIEW_PREVIEW);
 }
+static void act_describe(ui *u)
+{
+    show_detail(u, VIEW_DESCRIBE);
+}
+
+/* z: the detail pane alone, the whole width (k9s' full-screen view). */
+static void act_full(ui *u)
+{
+    u->detail_full = !u->detail_full;
+    if (u->detail_full)
+        u->focus = PANE_DETAIL;
+    u->layout_dirty = true;
+}
+
 static void act_command(ui *u)
 {
     prompt_open(u, PROMPT_COMMAND);

@@ -291,6 +291,7 @@ static void ui_init(ui *u)
     view_resources_init(&u->views[VIEW_RESOURCES]);
     view_yaml_init(&u->views[VIEW_YAML]);
     view_preview_init(&u->views[VIEW_PREVIEW]);
+    view_describe_init(&u->views[VIEW_DESCRIBE]);
     view_help_init(&u->views[VIEW_HELP]);
     u->detail = VIEW_YAML;
     u->layout_dirty = true;

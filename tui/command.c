@@ -154,6 +154,12 @@ static int cmd_preview(ui *u, const char *arg, mp_err *err)
     return cmd_detail(u, VIEW_PREVIEW);
 }
 
+static int cmd_describe(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return cmd_detail(u, VIEW_DESCRIBE);
+}
+
 static int cmd_refresh(ui *u, const char *arg, mp_err *err)
 {
     (void)arg;
@@ -275,8 +281,8 @@ static int cmd_new(ui *u, const char *arg, mp_err *err)
 }
 
 static const command_def commands[] = {
-    {"ns", "namespaces,tenants", "[NAME]", "Focus the tenants pane (or select tenant NAME)", cmd_ns,
-     COMPLETE_TENANT, false},
+    {"ns", "namespace,namespaces,tenants", "[NAME]",
+     "Focus the tenants pane (or select tenant NAME)", cmd_ns, COMPLETE_TENANT, false},
     {"tenant", "t", "NAME", "Select tenant NAME", cmd_tenant, COMPLETE_TENANT, false},
     {"ing", "ingress,ingresses", NULL, "Show the tenant's Ingresses", cmd_ing, 0, false},
     {"gw", "gateway,gateways", NULL, "Show the tenant's Gateways", cmd_gw, 0, false},
@@ -288,6 +294,7 @@ static const command_def commands[] = {
      false},
     {"yaml", NULL, NULL, "Detail pane: YAML", cmd_yaml, 0, false},
     {"preview", NULL, NULL, "Detail pane: conversion preview", cmd_preview, 0, false},
+    {"describe", "desc", NULL, "Detail pane: the selected object in words", cmd_describe, 0, false},
     {"refresh", NULL, NULL, "Re-read the source now", cmd_refresh, 0, false},
     {"help", NULL, NULL, "Show the help", cmd_help, 0, false},
     {"save-display", NULL, "FILE", "Write the screen as text to FILE", cmd_save, 0, false},

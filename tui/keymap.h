@@ -89,6 +89,11 @@ typedef enum { SC_CONSOLE, SC_TEXT, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_
       KEYS('y'), act_yaml)                                                                         \
     X(PREVIEW, "preview", SC_CONSOLE, "Detail", "preview",                                         \
       "Detail pane: Istio conversion preview", KEYS('c'), act_preview)                             \
+    X(DESCRIBE, "describe", SC_CONSOLE, "Detail", "describe",                                      \
+      "Detail pane: the object in words (routes, backends, TLS, findings, live state)", KEYS('d'), \
+      act_describe)                                                                                \
+    X(FULL, "full-screen", SC_CONSOLE, "Detail", NULL, "Detail pane full screen (again: back)",    \
+      KEYS('z'), act_full)                                                                         \
     X(COMMAND, "command", SC_CONSOLE, "Other", "cmd",                                              \
       "Command mode (:ns :ing :gw :vs :all :tenant :ctx :staged :apply :w :q)", KEYS(':'),         \
       act_command)                                                                                 \

@@ -71,7 +71,12 @@ static void layout(ui *u)
         bh = 3;
     bool show[PANE_COUNT] = {false, false, false};
     int x[PANE_COUNT] = {0}, w[PANE_COUNT] = {0};
-    if (c >= 160) {
+    if (u->focus != PANE_DETAIL)
+        u->detail_full = false; /* full screen ends when the focus leaves the pane */
+    if (u->detail_full) {
+        w[PANE_DETAIL] = c;
+        show[PANE_DETAIL] = true;
+    } else if (c >= 160) {
         w[PANE_TENANTS] = clampi(c * 30 / 100, 46, 56);
         w[PANE_DETAIL] = (c - w[PANE_TENANTS]) * 45 / 100;
         w[PANE_RESOURCES] = c - w[PANE_TENANTS] - w[PANE_DETAIL];

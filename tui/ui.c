@@ -35,6 +35,7 @@ static unsigned long long needed_gen(const ui *u, view_id id)
         return u->sel_gen;
     case VIEW_YAML:
     case VIEW_PREVIEW:
+    case VIEW_DESCRIBE:
         return u->detail_gen;
     default:
         return 1;
@@ -50,7 +51,7 @@ void ui_view_sync(ui *u, view_id id)
     /* the resources pane depends on the tenant the tenants pane selects */
     if (id != VIEW_TENANTS)
         ui_view_sync(u, VIEW_TENANTS);
-    if (id == VIEW_YAML || id == VIEW_PREVIEW)
+    if (id == VIEW_YAML || id == VIEW_PREVIEW || id == VIEW_DESCRIBE)
         ui_view_sync(u, VIEW_RESOURCES);
     view *v = &u->views[id];
     unsigned long long need = needed_gen(u, id);

@@ -36,6 +36,7 @@ typedef enum {
     VIEW_RESOURCES,
     VIEW_YAML,
     VIEW_PREVIEW,
+    VIEW_DESCRIBE,
     VIEW_HELP,
     VIEW_COUNT
 } view_id;
@@ -110,7 +111,8 @@ struct ui {
     sort_state sort_tenants, sort_resources;
 
     pane_id focus;
-    view_id detail; /* VIEW_YAML or VIEW_PREVIEW */
+    view_id detail;   /* VIEW_YAML, VIEW_PREVIEW or VIEW_DESCRIBE */
+    bool detail_full; /* z: the detail pane takes the whole width */
     bool help_open;
     res_tab tab;
     char *tenant; /* namespace under the tenants cursor (owned) */
@@ -229,6 +231,7 @@ void view_tenants_init(view *v);
 void view_resources_init(view *v);
 void view_yaml_init(view *v);
 void view_preview_init(view *v);
+void view_describe_init(view *v);
 void view_help_init(view *v);
 /* The resources view's row under the cursor (NULL when empty). */
 const res_row *view_resources_selected(view *v);
