@@ -203,15 +203,39 @@ static void draw_hints(ui *u)
                   ui_attr(u, ROLE_HINT_TEXT), false);
         return;
     }
-    for (int i = 0; i < ACTION_COUNT && x < u->cols; i++) {
+    /* The hints of the scope that fit; help, quit and the way out (the last
+     * hints of a scope) are kept, the others dropped from the end first, so
+     * a narrow terminal still shows ? and q. */
+    struct {
+        char key[32];
+        const char *text;
+        int width;
+        bool keep;
+    } h[ACTION_COUNT];
+    int n = 0, total = 0;
+    for (int i = 0; i < ACTION_COUNT; i++) {
         int keys[1];
         if (!t[i].hint || t[i].scope != scope || !keymap_keys(&u->km, t[i].id, keys, 1))
             continue;
-        char kn[32], label[48];
-        key_to_name(keys[0], kn, sizeof kn);
-        snprintf(label, sizeof label, "<%s>", kn);
-        x += draw_text(w, 0, x, label, u->cols - x, ui_attr(u, ROLE_HINT_KEY), false);
-        snprintf(label, sizeof label, " %s ", t[i].hint);
+        char kn[24];
+        snprintf(h[n].key, sizeof h[n].key, "<%s>", key_to_name(keys[0], kn, sizeof kn));
+        h[n].text = t[i].hint;
+        h[n].width = (int)(strlen(h[n].key) + strlen(t[i].hint) + 2);
+        h[n].keep = t[i].id == ACT_HELP || t[i].id == ACT_QUIT || t[i].id == ACT_COMMAND ||
+                    t[i].id == ACT_F_LEAVE || t[i].id == ACT_D_CLOSE || t[i].id == ACT_S_CLOSE;
+        total += h[n++].width;
+    }
+    for (int i = n - 1; i >= 0 && total > u->cols; i--)
+        if (!h[i].keep && h[i].width) {
+            total -= h[i].width;
+            h[i].width = 0;
+        }
+    for (int i = 0; i < n && x < u->cols; i++) {
+        if (!h[i].width)
+            continue;
+        char label[48];
+        x += draw_text(w, 0, x, h[i].key, u->cols - x, ui_attr(u, ROLE_HINT_KEY), false);
+        snprintf(label, sizeof label, " %s ", h[i].text);
         x += draw_text(w, 0, x, label, u->cols - x, ui_attr(u, ROLE_HINT_TEXT), false);
     }
 }
