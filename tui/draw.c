@@ -93,38 +93,63 @@ void draw_box(WINDOW *w, const char *title, attr_t border, attr_t title_attr, bo
     }
 }
 
-void table_widths(const col_spec *c, int n, int total, int *out)
+/* Shrinks the widest columns (over floor[i]) one column at a time until
+ * the row fits; returns the width still missing (0: it fits). */
+static int shrink(const col_spec *c, int n, const int *floor, int *out, int used, int total)
 {
-    int used = 0, shown = 0;
-    for (int i = 0; i < n; i++) {
-        out[i] = c[i].want;
-        used += out[i];
-        shown++;
-    }
-    used += shown > 0 ? shown - 1 : 0;
+    (void)c;
     while (used > total) {
         int best = -1;
         for (int i = 0; i < n; i++)
-            if (out[i] > c[i].min && (best < 0 || out[i] - c[i].min > out[best] - c[best].min))
+            if (out[i] > floor[i] && (best < 0 || out[i] - floor[i] > out[best] - floor[best]))
                 best = i;
-        if (best >= 0) {
-            out[best]--;
-            used--;
-            continue;
+        if (best < 0)
+            break;
+        out[best]--;
+        used--;
+    }
+    return used > total ? used - total : 0;
+}
+
+/* Widths for the visible columns (out[i] 0: hidden): each starts at its
+ * natural width; the widest give up columns down to a readable width (16,
+ * or less when they need less); if that is not enough the lowest-priority
+ * column goes and the rest start over, so a name stays readable rather
+ * than every column being cut; only when two columns are left do they
+ * shrink down to their minimum. */
+void table_widths(const col_spec *c, int n, int total, int *out)
+{
+    bool hidden[32] = {false};
+    int floor[32];
+    int shown = n;
+    for (;;) {
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            out[i] = hidden[i] ? 0 : c[i].want;
+            int readable = c[i].min > 16 ? c[i].min : 16;
+            floor[i] = hidden[i] ? 0 : c[i].want < readable ? c[i].want : readable;
+            used += out[i];
         }
+        used += shown > 0 ? shown - 1 : 0;
+        if (!shrink(c, n, floor, out, used, total))
+            return;
+        if (shown <= 2)
+            break;
         int drop = -1;
         for (int i = 0; i < n; i++)
-            if (out[i] > 0 && (drop < 0 || c[i].prio < c[drop].prio))
+            if (!hidden[i] && (drop < 0 || c[i].prio < c[drop].prio))
                 drop = i;
-        if (drop < 0 || shown <= 1) {
-            /* one column left: give it whatever there is */
-            for (int i = 0; i < n; i++)
-                if (out[i] > 0)
-                    out[i] = total > 0 ? total : 0;
-            return;
-        }
-        used -= out[drop] + 1;
-        out[drop] = 0;
+        hidden[drop] = true;
         shown--;
     }
+    /* two columns and still too wide: down to the minimums */
+    int used = 0;
+    for (int i = 0; i < n; i++) {
+        floor[i] = hidden[i] ? 0 : c[i].min;
+        used += out[i];
+    }
+    used += shown - 1;
+    if (shrink(c, n, floor, out, used, total))
+        for (int i = 0; i < n; i++) /* not even that: the first one gets it all */
+            out[i] = hidden[i] ? 0 : total > 0 ? total : 0, hidden[i] = true;
 }

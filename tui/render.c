@@ -55,6 +55,13 @@ static bool covered(const ui *u)
     return u->edit || u->staged;
 }
 
+/* One detail width for a screen width, in either layout, so the YAML does
+ * not get narrower when the terminal gets wider. */
+static int detail_width(int cols)
+{
+    return clampi(cols * 7 / 20, 48, 100);
+}
+
 static void layout(ui *u)
 {
     if (covered(u)) {
@@ -77,8 +84,10 @@ static void layout(ui *u)
         w[PANE_DETAIL] = c;
         show[PANE_DETAIL] = true;
     } else if (c >= 160) {
-        w[PANE_TENANTS] = clampi(c * 30 / 100, 46, 56);
-        w[PANE_DETAIL] = (c - w[PANE_TENANTS]) * 45 / 100;
+        /* the tenants pane as wide as its content, the detail pane as wide
+         * as in the two-pane layout, the resources pane the rest */
+        w[PANE_TENANTS] = clampi(view_tenants_fit(u), 36, 56);
+        w[PANE_DETAIL] = detail_width(c);
         w[PANE_RESOURCES] = c - w[PANE_TENANTS] - w[PANE_DETAIL];
         x[PANE_RESOURCES] = w[PANE_TENANTS];
         x[PANE_DETAIL] = w[PANE_TENANTS] + w[PANE_RESOURCES];
@@ -86,8 +95,13 @@ static void layout(ui *u)
     } else if (c >= 100) {
         pane_id left = u->focus == PANE_DETAIL ? PANE_RESOURCES : PANE_TENANTS;
         pane_id right = u->focus == PANE_DETAIL ? PANE_DETAIL : PANE_RESOURCES;
-        w[left] = left == PANE_TENANTS ? clampi(c * 38 / 100, 40, 50) : c / 2;
-        w[right] = c - w[left];
+        if (left == PANE_TENANTS) {
+            w[left] = clampi(view_tenants_fit(u), 36, c * 45 / 100);
+            w[right] = c - w[left];
+        } else {
+            w[right] = detail_width(c);
+            w[left] = c - w[right];
+        }
         x[right] = w[left];
         show[left] = show[right] = true;
     } else {

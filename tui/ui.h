@@ -233,6 +233,8 @@ void view_yaml_init(view *v);
 void view_preview_init(view *v);
 void view_describe_init(view *v);
 void view_help_init(view *v);
+/* Columns the tenants pane needs for its longest namespace. */
+int view_tenants_fit(ui *u);
 /* The resources view's row under the cursor (NULL when empty). */
 const res_row *view_resources_selected(view *v);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/sort.h"
+#include "model/sanitize.h"
 #include "tui/draw.h"
 #include "tui/ui.h"
 
@@ -139,6 +140,19 @@ static color_role state_role(tenant_state s)
 }
 
 enum { TC_NS, TC_ING, TC_GW, TC_VS, TC_STATE, TC_PROB, TC_COUNT };
+
+int view_tenants_fit(ui *u)
+{
+    size_t n, longest = 9; /* "NAMESPACE" */
+    const store_tenant *ts = store_tenants(u->store, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = san_widths(ts[i].ns);
+        longest = l > longest ? l : longest;
+    }
+    /* namespace, ING GW VS (3 each), STATE (12), PROB (5 with the arrow),
+     * the spaces between, the border and a margin */
+    return (int)(longest > 40 ? 40 : longest) + 3 * 4 + 13 + 6 + 5;
+}
 
 static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool focused)
 {
