@@ -51,7 +51,7 @@ enum {
     X(PANE_BORDER_ACTIVE, "pane_border_active", 14, -1, 0, THEME_A_BOLD)                           \
     X(PANE_TITLE, "pane_title", 250, -1, 0, 0)                                                     \
     X(PANE_TITLE_ACTIVE, "pane_title_active", 14, -1, THEME_A_BOLD, THEME_A_BOLD)                  \
-    X(COLUMN_HEADER, "column_header", 250, -1, THEME_A_BOLD, THEME_A_UNDERLINE)                    \
+    X(COLUMN_HEADER, "column_header", 250, -1, THEME_A_BOLD, THEME_A_BOLD | THEME_A_UNDERLINE)     \
     X(ROW, "row", -1, -1, 0, 0)                                                                    \
     X(ROW_SELECTED, "row_selected", 0, 14, 0, THEME_A_REVERSE)                                     \
     X(ROW_SELECTED_INACTIVE, "row_selected_inactive", 15, 238, 0, THEME_A_UNDERLINE)               \

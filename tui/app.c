@@ -292,6 +292,7 @@ static void ui_init(ui *u)
     view_yaml_init(&u->views[VIEW_YAML]);
     view_preview_init(&u->views[VIEW_PREVIEW]);
     view_describe_init(&u->views[VIEW_DESCRIBE]);
+    view_kinds_init(&u->views[VIEW_KINDS]);
     view_help_init(&u->views[VIEW_HELP]);
     u->detail = VIEW_YAML;
     u->layout_dirty = true;

@@ -160,6 +160,41 @@ static int cmd_describe(ui *u, const char *arg, mp_err *err)
     return cmd_detail(u, VIEW_DESCRIBE);
 }
 
+static int show_kind(ui *u, const char *kind)
+{
+    u->kind_view = kind;
+    ui_detail_changed(u);
+    if (u->cols < 160)
+        u->focus = PANE_DETAIL;
+    return cmd_detail(u, VIEW_KINDS);
+}
+
+static int cmd_svc(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return show_kind(u, "Service");
+}
+
+static int cmd_dr(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return show_kind(u, "DestinationRule");
+}
+
+static int cmd_ap(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return show_kind(u, "AuthorizationPolicy");
+}
+
+static int cmd_secrets(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    return show_kind(u, "Secret");
+}
+
+static int cmd_aliases(ui *u, const char *arg, mp_err *err);
+
 static int cmd_refresh(ui *u, const char *arg, mp_err *err)
 {
     (void)arg;
@@ -289,6 +324,14 @@ static const command_def commands[] = {
     {"vs", "virtualservice,virtualservices", NULL, "Show the tenant's VirtualServices", cmd_vs, 0,
      false},
     {"all", NULL, NULL, "Show every kind", cmd_all, 0, false},
+    {"svc", "service,services", NULL, "Detail pane: the tenant's Services", cmd_svc, 0, false},
+    {"dr", "destinationrule,destinationrules", NULL, "Detail pane: the tenant's DestinationRules",
+     cmd_dr, 0, false},
+    {"ap", "authorizationpolicy,authorizationpolicies", NULL,
+     "Detail pane: the tenant's AuthorizationPolicies", cmd_ap, 0, false},
+    {"secrets", "secret", NULL, "Detail pane: the tenant's Secrets (metadata only)", cmd_secrets, 0,
+     false},
+    {"aliases", "alias", NULL, "Every command with its aliases", cmd_aliases, 0, false},
     {"ctx", "context", "[NAME]", "Show or switch the context", cmd_ctx, COMPLETE_CONTEXT, false},
     {"filter", NULL, "[EXPR]", "Set the filter (empty clears); same syntax as /", cmd_filter, 0,
      false},
@@ -314,6 +357,24 @@ static const command_def commands[] = {
     {"resize", NULL, "COLSxROWS", "Resize the virtual screen (script mode)", cmd_resize, 0, true},
     {"clock", NULL, "TIME", "Set the fake clock used for AGE (RFC 3339)", cmd_clock, 0, true},
 };
+
+static int cmd_aliases(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    size_t n = sizeof commands / sizeof commands[0], k = 0;
+    char lines[sizeof commands / sizeof commands[0]][200];
+    const char *ptrs[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < n; i++) {
+        if (commands[i].script_only)
+            continue;
+        snprintf(lines[k], sizeof lines[k], ":%-9s %s", commands[i].name,
+                 commands[i].aliases ? commands[i].aliases : "-");
+        ptrs[k] = lines[k];
+        k++;
+    }
+    popup_info(u, "Commands and their aliases", ptrs, k);
+    return 0;
+}
 
 const command_def *command_table(size_t *n)
 {

@@ -132,6 +132,21 @@ void popup_choose(ui *u, const char *title, const char *const *items, size_t n, 
     p->current = current < p->n ? current : 0;
 }
 
+const char *popup_hint(const ui *u)
+{
+    const struct popup *p = u->popup;
+    if (!p)
+        return "";
+    switch (p->kind) {
+    case POPUP_INFO:
+        return " <Up/Down> scroll, any other key closes";
+    case POPUP_CHOOSE:
+        return " <Up/Down> move <Enter> choose <Esc> cancel";
+    default:
+        return " answer the question above (Esc: no)";
+    }
+}
+
 bool popup_open(const ui *u)
 {
     return u->popup != NULL;

@@ -33,6 +33,8 @@ void popup_choose(ui *u, const char *title, const char *const *items, size_t n, 
 void popup_set_drop(ui *u, void (*drop)(void *ud));
 
 bool popup_open(const ui *u);
+/* The hint line for the open popup: what its keys do. */
+const char *popup_hint(const ui *u);
 void popup_key(ui *u, int key, bool fn);
 void popup_draw(ui *u);
 void popup_free(ui *u);

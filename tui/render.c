@@ -213,8 +213,7 @@ static void draw_hints(ui *u)
     key_scope scope = u->staged ? SC_STAGED : u->edit ? edit_scope(u) : SC_CONSOLE;
     int x = 0;
     if (u->popup) {
-        draw_text(w, 0, 0, " answer the question above (Esc: no)", u->cols,
-                  ui_attr(u, ROLE_HINT_TEXT), false);
+        draw_text(w, 0, 0, popup_hint(u), u->cols, ui_attr(u, ROLE_HINT_TEXT), false);
         return;
     }
     /* The hints of the scope that fit; help, quit and the way out (the last

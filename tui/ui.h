@@ -37,6 +37,7 @@ typedef enum {
     VIEW_YAML,
     VIEW_PREVIEW,
     VIEW_DESCRIBE,
+    VIEW_KINDS,
     VIEW_HELP,
     VIEW_COUNT
 } view_id;
@@ -111,8 +112,9 @@ struct ui {
     sort_state sort_tenants, sort_resources;
 
     pane_id focus;
-    view_id detail;   /* VIEW_YAML, VIEW_PREVIEW or VIEW_DESCRIBE */
-    bool detail_full; /* z: the detail pane takes the whole width */
+    view_id detail;        /* VIEW_YAML, VIEW_PREVIEW or VIEW_DESCRIBE */
+    bool detail_full;      /* z: the detail pane takes the whole width */
+    const char *kind_view; /* VIEW_KINDS: "Service", "DestinationRule", ... (static) */
     bool help_open;
     res_tab tab;
     char *tenant; /* namespace under the tenants cursor (owned) */
@@ -232,6 +234,7 @@ void view_resources_init(view *v);
 void view_yaml_init(view *v);
 void view_preview_init(view *v);
 void view_describe_init(view *v);
+void view_kinds_init(view *v);
 void view_help_init(view *v);
 /* Columns the tenants pane needs for its longest namespace. */
 int view_tenants_fit(ui *u);
