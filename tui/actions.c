@@ -383,6 +383,30 @@ const action_def *action_table(void)
     return actions;
 }
 
+/* A key bound to nothing says so, rather than nothing happening; the k9s
+ * keys a user reaches for by habit say what meshpanel does instead. */
+static void unbound_key(ui *u, int key)
+{
+    static const struct {
+        int key;
+        const char *text;
+    } habits[] = {
+        {4, "Ctrl-d (k9s: delete): meshpanel never deletes objects"},
+        {11, "Ctrl-k (k9s: kill): meshpanel never deletes or kills"},
+        {'l', "l (k9s: logs): meshpanel shows no logs; d describes"},
+        {'s', "s (k9s: shell): meshpanel opens no shell; d describes"},
+    };
+    for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++)
+        if (habits[i].key == key) {
+            ui_set_message(u, false, "%s", habits[i].text);
+            return;
+        }
+    if (key == 27 || key == KEY_RESIZE || key == ERR)
+        return;
+    const char *name = keyname(key);
+    ui_set_message(u, false, "%s does nothing here (? lists the keys)", name ? name : "that key");
+}
+
 void ui_handle_key(ui *u, int key, bool fn)
 {
     if (fn && key == KEY_RESIZE) {
@@ -435,6 +459,8 @@ void ui_handle_key(ui *u, int key, bool fn)
         a = keymap_lookup(&u->km, SC_CONSOLE, key);
     if (a != ACT_NONE)
         action_table()[a].run(u);
+    else
+        unbound_key(u, key);
 }
 
 static int pane_at(ui *u, int y, int x)
