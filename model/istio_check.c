@@ -218,7 +218,8 @@ static void check_host_taken(ck *c, const char *path, const char *host)
     size_t n;
     const store_obj *const *objs = store_by_host(c->o->store, host, &n);
     for (size_t i = 0; i < n; i++) {
-        if (!strcmp(objs[i]->ns, c->ns))
+        if (!strcmp(objs[i]->ns, c->ns) ||
+            (c->o->skip_ingress_hosts && !strcmp(objs[i]->kind, "Ingress")))
             continue;
         char msg[600], r[300];
         snprintf(msg, sizeof msg, "also routed by %s, another tenant",

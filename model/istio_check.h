@@ -47,6 +47,9 @@ typedef struct {
     /* The Gateway a VirtualService binds to (NULL: unknown); NULL: no check. */
     const doc_node *(*gateway)(void *ud, const char *ns, const char *name);
     void *gateway_ud;
+    /* MP604 ignores other namespaces' Ingresses: the caller converted them
+     * with this object, and the converter reports a shared host (MP207). */
+    bool skip_ingress_hosts;
 } istio_check_opts;
 
 /* Appends findings to w. Returns the number of errors (MP601), or -1 when

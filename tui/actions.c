@@ -297,6 +297,17 @@ static void act_text_copy(ui *u)
     free(text);
 }
 
+static void act_fold(ui *u)
+{
+    if (u->detail != VIEW_PREVIEW) {
+        ui_set_message(u, false, "w folds the preview's findings (c opens the preview)");
+        return;
+    }
+    u->preview_unfolded = !u->preview_unfolded;
+    ui_detail_changed(u);
+    ui_set_message(u, false, "%s", u->preview_unfolded ? "every finding shown" : "findings folded");
+}
+
 /* ---- sorting ------------------------------------------------------------- */
 
 static void sort_by(ui *u, char key)

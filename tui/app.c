@@ -24,6 +24,7 @@
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/edit.h"
+#include "tui/plan.h"
 #include "tui/popup.h"
 #include "tui/rows.h"
 #include "tui/script.h"
@@ -312,6 +313,7 @@ static void screens_close(ui *u)
 static void ui_fini(ui *u)
 {
     overlay_free(u->overlay);
+    plan_errors_free(u->plan_errors);
     free(u->apply_msgs);
     for (int i = 0; i < VIEW_COUNT; i++)
         if (u->views[i].ops && u->views[i].ops->free)
@@ -384,15 +386,23 @@ static void step_source(ui *u, struct pollfd *fds, int n)
  * Only once synced: while a list loads, every change discards the cache. */
 static bool idle_pending(ui *u)
 {
-    return source_synced(u->src) && ui_rows_pending(u);
+    return source_synced(u->src) && (ui_rows_pending(u) || u->plan_errors_pending ||
+                                     u->plan_errors_gen != store_generation(u->store));
 }
 
+/* The rows first (the filter needs them), then the tenants' conversion
+ * errors for PROB. */
 static void idle_work(ui *u)
 {
-    if (!ui_rows_idle(u, IDLE_SLICE_MS) && u->trace && !u->traced_rows) {
-        u->traced_rows = true;
-        trace_event(u->trace, "rows-filled", "rows=%zu", u->nrowcache);
+    if (ui_rows_pending(u)) {
+        if (!ui_rows_idle(u, IDLE_SLICE_MS) && u->trace && !u->traced_rows) {
+            u->traced_rows = true;
+            trace_event(u->trace, "rows-filled", "rows=%zu", u->nrowcache);
+        }
+        return;
     }
+    u->plan_errors_gen = store_generation(u->store);
+    u->plan_errors_pending = plan_errors_idle(u, IDLE_SLICE_MS);
 }
 
 /* Polls and steps the source until end (monotonic ms), or until it is

@@ -91,7 +91,11 @@ static const doc_node *find_gateway(void *ud, const char *ns, const char *name)
 static void run_checks(ui *u, edit_screen *ed, long only)
 {
     gw_lookup g = {u, ed};
-    istio_check_opts o = {u->cfg.tenant_prefix, "istio-system", u->store, find_gateway, &g};
+    istio_check_opts o = {.tenant_prefix = u->cfg.tenant_prefix,
+                          .gateway_namespace = "istio-system",
+                          .store = u->store,
+                          .gateway = find_gateway,
+                          .gateway_ud = &g};
     for (size_t i = 0; i < editset_len(ed->es); i++) {
         if (only >= 0 && (size_t)only != i)
             continue;

@@ -92,6 +92,8 @@ typedef enum { SC_CONSOLE, SC_TEXT, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_
     X(DESCRIBE, "describe", SC_CONSOLE, "Detail", "describe",                                      \
       "Detail pane: the object in words (routes, backends, TLS, findings, live state)", KEYS('d'), \
       act_describe)                                                                                \
+    X(FOLD, "fold", SC_CONSOLE, "Detail", NULL, "Preview: show every finding, or fold them again", \
+      KEYS('w'), act_fold)                                                                         \
     X(FULL, "full-screen", SC_CONSOLE, "Detail", NULL, "Detail pane full screen (again: back)",    \
       KEYS('z'), act_full)                                                                         \
     X(COMMAND, "command", SC_CONSOLE, "Other", "cmd",                                              \

@@ -243,7 +243,9 @@ static doc_node *converted_now(ui *u, const ov_entry *e, convert_plan **plan)
     *plan = ui_tenant_plan(u, e->ns, NULL, &err);
     for (size_t i = 0; *plan && i < convert_plan_len(*plan); i++) {
         const doc_node *o = convert_plan_obj(*plan, i);
-        if (o && !strcmp(kobj_kind(o), e->kind) && !strcmp(kobj_name(o), e->name))
+        const char *ns = o ? kobj_namespace(o) : NULL;
+        if (o && !strcmp(kobj_kind(o), e->kind) && !strcmp(kobj_name(o), e->name) && ns &&
+            !strcmp(ns, e->ns))
             return (doc_node *)o;
     }
     return NULL;

@@ -114,6 +114,7 @@ struct ui {
     pane_id focus;
     view_id detail;        /* VIEW_YAML, VIEW_PREVIEW or VIEW_DESCRIBE */
     bool detail_full;      /* z: the detail pane takes the whole width */
+    bool preview_unfolded; /* w: the preview lists every finding */
     const char *kind_view; /* VIEW_KINDS: "Service", "DestinationRule", ... (static) */
     bool help_open;
     res_tab tab;
@@ -173,6 +174,9 @@ struct ui {
     struct staged_view *staged;
     struct popup *popup;
     struct mp_overlay *overlay;
+    struct plan_errors *plan_errors;    /* conversion errors per tenant (tui/plan.h) */
+    bool plan_errors_pending;           /* idle: tenants left to count... */
+    unsigned long long plan_errors_gen; /* ...for this store generation */
     char staged_file[4096];
     char *apply_msgs; /* last apply's per-object results, one line each (owned) */
 

@@ -11,6 +11,7 @@
 
 #include "model/sort.h"
 #include "model/sanitize.h"
+#include "tui/plan.h"
 #include "tui/draw.h"
 #include "tui/ui.h"
 
@@ -60,6 +61,14 @@ static int cmp_tenants(const void *pa, const void *pb)
     return c ? c : (a->seq < b->seq ? -1 : a->seq > b->seq);
 }
 
+/* PROB: what the snapshot shows (hosts claimed twice, missing Gateways)
+ * plus the errors of the tenant's conversion, once counted. */
+static size_t tenant_problems(ui *u, const store_tenant *t)
+{
+    long e = plan_errors_get(u, t->ns);
+    return t->problems + (e > 0 ? (size_t)e : 0);
+}
+
 /* Shift + N (namespace), I / W / V (counts), S (state), P (problems). */
 static void sort_tenants(ui *u, const store_tenant **rows, size_t n)
 {
@@ -72,7 +81,7 @@ static void sort_tenants(ui *u, const store_tenant **rows, size_t n)
         long long num = key == 'I'   ? (long long)t->n_ing
                         : key == 'W' ? (long long)t->n_gw
                         : key == 'V' ? (long long)t->n_vs
-                        : key == 'P' ? (long long)t->problems
+                        : key == 'P' ? (long long)tenant_problems(u, t)
                                      : -1;
         const char *text = key == 'N' ? t->ns : key == 'S' ? tenant_state_name(t->state) : NULL;
         it[i] = (tsort_item){t, num, text, i, u->sort_tenants.reverse};
@@ -205,7 +214,8 @@ static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd,
         snprintf(num[0], sizeof num[0], "%zu", t->n_ing);
         snprintf(num[1], sizeof num[1], "%zu", t->n_gw);
         snprintf(num[2], sizeof num[2], "%zu", t->n_vs);
-        snprintf(num[3], sizeof num[3], "%zu", t->problems);
+        size_t prob = tenant_problems(u, t);
+        snprintf(num[3], sizeof num[3], "%zu", prob);
         const char *cells[TC_COUNT] = {t->ns, num[0], num[1], num[2], tenant_state_name(t->state),
                                        num[3]};
         for (int c = 0, cx = x + 1; c < TC_COUNT; cx += cw[c] ? cw[c] + 1 : 0, c++) {
@@ -214,7 +224,7 @@ static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd,
             attr_t a = base;
             if (!sel && c == TC_STATE)
                 a = ui_attr(u, state_role(t->state));
-            if (!sel && c == TC_PROB && t->problems)
+            if (!sel && c == TC_PROB && prob)
                 a = ui_attr(u, ROLE_STATE_PROBLEM);
             if (cs[c].right)
                 draw_text_right(w, ry, cx, cells[c], cw[c], a);

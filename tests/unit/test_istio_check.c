@@ -220,6 +220,38 @@ START_TEST(store_findings_other_tenants_host_and_unreadable_secret)
 }
 END_TEST
 
+/* The preview converts other namespaces' Ingresses with the tenant's (the
+ * converter says MP207 for them): only Istio objects count as taken. */
+START_TEST(skip_ingress_hosts_keeps_only_istio_owners)
+{
+    mp_store *st = store_new();
+    put(st, "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: promo, namespace: "
+            "ns-b}\nspec:\n  rules: [{host: web.example.com}]\n");
+    doc_node *o = parse1(VS_HEAD "  - route: [{destination: {host: a}}]\n");
+    istio_check_opts opts = {.tenant_prefix = "ns-",
+                             .gateway_namespace = "istio-system",
+                             .store = st,
+                             .skip_ingress_hosts = true};
+    mp_warnings w;
+    mp_warnings_init(&w);
+    ck_assert_int_eq(istio_check(o, &opts, &w), 0);
+    ck_assert_ptr_null(at(&w, "spec.hosts[0]"));
+    mp_warnings_free(&w);
+    put(st, "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web, "
+            "namespace: ns-c}\nspec:\n  hosts: [web.example.com]\n");
+    mp_warnings_init(&w);
+    ck_assert_int_eq(istio_check(o, &opts, &w), 0);
+    const mp_warning *f = at(&w, "spec.hosts[0]");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->code, MPW_HOST_TAKEN);
+    ck_assert_ptr_nonnull(strstr(f->message, "virtualservice ns-c/web"));
+    ck_assert_ptr_null(strstr(f->message, "ns-b"));
+    mp_warnings_free(&w);
+    doc_free(o);
+    store_free(st);
+}
+END_TEST
+
 static const doc_node *the_gateway;
 
 static const doc_node *lookup(void *ud, const char *ns, const char *name)
@@ -311,6 +343,7 @@ static Suite *suite(void)
     tcase_add_test(tc, shadowed_routes_are_found_and_only_real_ones);
     tcase_add_test(tc, shadowed_route_is_a_warning_at_the_route);
     tcase_add_test(tc, store_findings_other_tenants_host_and_unreadable_secret);
+    tcase_add_test(tc, skip_ingress_hosts_keeps_only_istio_owners);
     tcase_add_test(tc, gateway_servers_need_tls_and_unique_port_names);
     tcase_add_test(tc, a_host_no_gateway_server_lists_is_a_warning);
     tcase_add_test(tc, templates_are_complete_but_for_the_host);
