@@ -61,6 +61,7 @@ typedef struct {
     long len;
     bool exact, catchall, drop_exact;
     bool slash_redirect; /* nginx answers the path without its final '/' with 301 */
+    bool regex;          /* on a regex host: equal lengths go by path, descending */
 } rspec;
 
 /* Everything routed for one host, from every namespace (nginx builds one

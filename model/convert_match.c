@@ -25,6 +25,7 @@ bool conv_same_path(const char *a, const char *b)
 static void sort_keys(const hostgrp *g, rspec *r)
 {
     size_t l = strlen(r->path);
+    r->regex = g->regex;
     r->catchall = !g->regex && r->type != ING_PATH_EXACT && !strcmp(r->path, "/");
     if (g->regex) {
         r->len = (long)l;
@@ -41,7 +42,10 @@ static void sort_keys(const hostgrp *g, rspec *r)
 }
 
 /* Longest first, exact before prefix at equal length, catch-all last, then
- * the order nginx saw them (oldest Ingress first). */
+ * the order nginx saw them (oldest Ingress first). Regex locations are
+ * first-match in nginx: ingress-nginx sorts them by path, descending, then
+ * stably by length (controller.go getBackendServers), so equal lengths go
+ * by path there, whatever the Ingress. */
 static int rspec_cmp(const void *pa, const void *pb)
 {
     const rspec *a = pa, *b = pb;
@@ -49,6 +53,9 @@ static int rspec_cmp(const void *pa, const void *pb)
         return a->catchall ? 1 : -1;
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
+    int by_path = a->regex ? strcmp(b->path, a->path) : 0;
+    if (by_path)
+        return by_path;
     if (a->exact != b->exact)
         return a->exact ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;

@@ -229,6 +229,25 @@ START_TEST(regex_decision_is_per_host_across_namespaces)
 }
 END_TEST
 
+/* Regex locations are first-match in nginx, and ingress-nginx orders equal
+ * lengths by path, descending, not by Ingress: /v[1] (ns-b, younger)
+ * before /v1.x (ns-a, older); GET /v1ax matches both. */
+START_TEST(regex_ties_follow_ingress_nginx_sort)
+{
+    convert_plan *p = conv_stream(
+        stream(ing_at("2020-01-01T00:00:00Z", "ns-a", "a", AN "use-regex: \"true\"",
+                      "t.example.com", NULL, "ImplementationSpecific /v1.x one 80", NULL),
+               ing_at("2021-01-01T00:00:00Z", "ns-b", "b", "", "t.example.com", NULL,
+                      "ImplementationSpecific /v[1] any 80", NULL),
+               NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "t-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "delegate", "namespace", NULL), "ns-b");
+    ck_assert_str_eq(at(http, "1", "name", NULL), "a-0-0");
+    convert_plan_free(p);
+}
+END_TEST
+
 /* A canary in another namespace joins the main route (nginx merges by host
  * and path); its destination is its own namespace's Service. */
 START_TEST(canary_from_another_namespace)
@@ -452,6 +471,7 @@ int main(void)
     tcase_add_test(tc, host_across_namespaces_one_server_root_and_delegates);
     tcase_add_test(tc, delegation_keeps_nginx_order);
     tcase_add_test(tc, regex_decision_is_per_host_across_namespaces);
+    tcase_add_test(tc, regex_ties_follow_ingress_nginx_sort);
     tcase_add_test(tc, canary_from_another_namespace);
     tcase_add_test(tc, duplicate_location_across_namespaces);
     tcase_add_test(tc, wildcard_tls_host_covers_one_label);
