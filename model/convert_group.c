@@ -313,8 +313,8 @@ void conv_tls_uncovered(conv *c)
                 continue;
             mp_warn(&c->plan->w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, "spec.tls",
                     "host %s: no tls entry lists it or covers it (a wildcard covers one label "
-                    "only), so nginx serves it with its default certificate: no HTTPS server "
-                    "generated for it",
+                    "only), so nginx answers HTTPS with its default certificate and does not "
+                    "redirect HTTP: no HTTPS server generated for it, plain HTTP as in nginx",
                     host);
         }
     }
