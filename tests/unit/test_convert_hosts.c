@@ -4,6 +4,7 @@
  * keep nginx's first-match order, the regex decision per host), TLS hosts
  * matched with x509 wildcard rules, and nginx's trailing-slash redirect. */
 #include "convert_helpers.h"
+#include "model/istio_check.h"
 
 /* ing_yaml with a creationTimestamp (nginx's order: oldest first). */
 static char *ing_at(const char *ts, const char *ns, const char *name, const char *ann,
@@ -196,6 +197,47 @@ START_TEST(delegation_keeps_nginx_order)
     ck_assert_str_eq(got.buf, "c-0-1 2\nb-0-1 1\na-0-1 2\nc-0-0 1\nb-0-0 2\na-0-0 1\n");
     strbuf_free(&got);
     strbuf_free(&want);
+}
+END_TEST
+
+/* The console's edit checks (and its apply) take what convert generates:
+ * a delegate without hosts is no error, a root's delegate entries shadow
+ * nothing; a VirtualService without hosts but with gateways is refused. */
+START_TEST(edit_checks_accept_root_and_delegates)
+{
+    convert_plan *plans[2] = {
+        conv_stream(three_ns()),
+        conv_stream(stream(ing_at("2020-01-01T00:00:00Z", "ns-a", "a", "", "r.example.com", NULL,
+                                  "Prefix / web 80", "Exact /health h 80"),
+                           ing_at("2021-01-01T00:00:00Z", "ns-b", "b", AN "use-regex: \"true\"",
+                                  "r.example.com", NULL, "Prefix /docs docs 80", NULL),
+                           NULL))};
+    istio_check_opts o = {.tenant_prefix = "ns-", .gateway_namespace = "istio-system"};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < convert_plan_len(plans[k]); i++) {
+            mp_warnings w;
+            mp_warnings_init(&w);
+            ck_assert_int_eq(istio_check(convert_plan_obj(plans[k], i), &o, &w), 0);
+            for (size_t j = 0; j < w.len; j++)
+                ck_assert_msg(strcmp(w.items[j].code, MPW_ROUTE_SHADOWED), "%s: %s",
+                              w.items[j].field, w.items[j].message);
+            mp_warnings_free(&w);
+        }
+        convert_plan_free(plans[k]);
+    }
+    doc_list l;
+    doc_list_init(&l);
+    mp_err e;
+    const char *bad = "apiVersion: networking.istio.io/v1\nkind: VirtualService\n"
+                      "metadata: {name: d, namespace: ns-b}\nspec:\n  gateways: [ns-b/gw]\n"
+                      "  http:\n  - route: [{destination: {host: x.ns-b.svc.cluster.local}}]\n";
+    ck_assert_int_eq(doc_parse_yaml(bad, strlen(bad), "t", &l, &e), 0);
+    mp_warnings w;
+    mp_warnings_init(&w);
+    ck_assert_int_eq(istio_check(l.docs[0], &o, &w), 1);
+    ck_assert_str_eq(w.items[0].field, "spec.gateways");
+    mp_warnings_free(&w);
+    doc_list_free(&l);
 }
 END_TEST
 
@@ -470,6 +512,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, host_across_namespaces_one_server_root_and_delegates);
     tcase_add_test(tc, delegation_keeps_nginx_order);
+    tcase_add_test(tc, edit_checks_accept_root_and_delegates);
     tcase_add_test(tc, regex_decision_is_per_host_across_namespaces);
     tcase_add_test(tc, regex_ties_follow_ingress_nginx_sort);
     tcase_add_test(tc, canary_from_another_namespace);
