@@ -19,7 +19,6 @@
 
 #include "model/convert_int.h"
 #include "model/istio.h"
-#include "model/kobj.h"
 #include "model/strbuf.h"
 
 typedef struct {
@@ -107,7 +106,8 @@ typedef struct {
     const char *kind, *value;
 } uri_m;
 
-/* true when prefix match a admits b (istiod's stringMatchConflict). */
+/* true when root match a admits delegate match b (no stringMatchConflict in
+ * istiod: exact admits the same exact, prefix what starts with it). */
 static bool admits(const uri_m *a, const uri_m *b)
 {
     if (strcmp(a->kind, "prefix"))
