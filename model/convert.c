@@ -8,7 +8,8 @@
  *      way nginx ranks them (creationTimestamp, namespace, name);
  *   2. drop Ingresses nginx would not route (class pause/disable/other),
  *      read the annotations of the rest (annotations.c);
- *   3. group every path by (namespace, host): one VirtualService each;
+ *   3. group every path by host, across namespaces: one VirtualService
+ *      each (a root with delegates when several namespaces route it);
  *      attach canary Ingresses to their main route;
  *   4. order the routes of each host so Istio's first match is nginx's
  *      choice, render them; then Gateways, DestinationRules and
@@ -277,7 +278,7 @@ static int group(conv *c)
         else
             conv_group_tls(c, &c->ing[i]);
     }
-    conv_host_conflicts(c);
+    conv_tls_uncovered(c);
     return 0;
 }
 

@@ -2,7 +2,8 @@
  * convert_gateway.c - the tenant Gateways (docs/conversion.md §6-§7): one
  * <ns>/meshpanel-gateway per namespace with a plain HTTP server, an
  * HTTP server that redirects to HTTPS, and one HTTPS server per
- * certificate. Hosts on the shared Gateway (shared mode) get no Gateway,
+ * certificate. A host is on the Gateway of its oldest Ingress's namespace
+ * only, whichever namespaces route it. Hosts on the shared Gateway (shared mode) get no Gateway,
  * only a note that the shared one's certificate and redirect apply.
  */
 #include <stdio.h>
@@ -118,24 +119,26 @@ static int add_cert_host(gw_hosts *s, const hostgrp *g)
     return 0;
 }
 
-/* MP302, once per secret: Istio reads credentialName from the gateway pods'
- * namespace, not the tenant's. */
-static void warn_secret_ns(conv *c, hostgrp **grps, size_t i)
+/* MP302, once per secret (its namespace is the Ingress's that names it,
+ * which may not be the Gateway's): Istio reads credentialName from the
+ * gateway pods' namespace, not the tenant's. */
+static void warn_secret_ns(conv *c, const hostgrp *g, hmap *warned)
 {
-    const hostgrp *g = grps[i];
-    if (!strcmp(g->ns, c->o->gateway_namespace))
+    const char *ns = g->secret_ing->v.ns;
+    char k[600];
+    hmap_key2(k, sizeof k, ns, g->secret);
+    if (!strcmp(ns, c->o->gateway_namespace) || hmap_get(warned, k) >= 0)
         return;
-    for (size_t j = 0; j < i; j++)
-        if (grps[j]->secret && !strcmp(grps[j]->secret, g->secret))
-            return;
+    if (hmap_put(warned, k, 0) < 0)
+        c->oom = true;
     mp_warn(&c->plan->w, MPW_TLS_SECRET_NS, MP_SEV_WARNING, g->secret_ing->ref,
             "spec.tls[].secretName",
             "credentialName %s is read from the gateway pods' namespace %s, not %s: "
             "copy secret %s/%s to %s (under a name no other tenant uses)",
-            g->secret, c->o->gateway_namespace, g->ns, g->ns, g->secret, c->o->gateway_namespace);
+            g->secret, c->o->gateway_namespace, ns, ns, g->secret, c->o->gateway_namespace);
 }
 
-static int collect_hosts(conv *c, hostgrp **grps, size_t n, gw_hosts *s)
+static int collect_hosts(conv *c, hostgrp **grps, size_t n, gw_hosts *s, hmap *warned)
 {
     s->cap = n;
     s->plain = calloc(n, sizeof *s->plain);
@@ -156,7 +159,7 @@ static int collect_hosts(conv *c, hostgrp **grps, size_t n, gw_hosts *s)
             continue;
         if (add_cert_host(s, g) < 0)
             return -1;
-        warn_secret_ns(c, grps, i);
+        warn_secret_ns(c, g, warned);
     }
     return 0;
 }
@@ -190,10 +193,10 @@ static doc_node *gateway_doc(conv *c, const char *ns, gw_hosts *s)
 }
 
 /* One Gateway for the namespace's hosts in grps[0..n) (all same ns). */
-static int render_gateway(conv *c, hostgrp **grps, size_t n)
+static int render_gateway(conv *c, hostgrp **grps, size_t n, hmap *warned)
 {
     gw_hosts s = {0};
-    int rc = collect_hosts(c, grps, n, &s);
+    int rc = collect_hosts(c, grps, n, &s, warned);
     doc_node *gw = rc < 0 ? NULL : gateway_doc(c, grps[0]->ns, &s);
     if (!gw || conv_set_sources(gw, s.src, s.nsrc) < 0) {
         doc_free(gw);
@@ -239,14 +242,16 @@ int conv_render_gateways(conv *c)
             list[n++] = g;
     }
     mp_sort(list, n, sizeof *list, cmp_grp_ns);
+    hmap warned = {0};
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
         size_t j = i;
         while (j < n && !strcmp(list[j]->ns, list[i]->ns))
             j++;
-        rc = render_gateway(c, list + i, j - i);
+        rc = render_gateway(c, list + i, j - i, &warned);
         i = j;
     }
+    hmap_free(&warned);
     free(list);
     return rc;
 }

@@ -1,20 +1,21 @@
 /*
  * convert_group.c - pass 3 of the converter: every path of every main
- * Ingress joins the route list of its (namespace, host), which becomes one
- * VirtualService; TLS secrets and redirect settings are gathered per host;
- * canary Ingresses are attached to the main route with the same path.
+ * Ingress joins the route list of its host, whatever its namespace (nginx
+ * builds one server per host out of every Ingress), which becomes one
+ * VirtualService, or a root with delegates (convert_routes.c); TLS secrets
+ * and redirect settings are gathered per host; canary Ingresses are
+ * attached to the main route with the same path.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/x509name.h"
 
 hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
 {
-    char k[600];
-    hmap_key2(k, sizeof k, ns, host);
-    long i = hmap_get(&c->grp_idx, k);
+    long i = hmap_get(&c->grp_idx, host);
     if (i >= 0)
         return &c->grp[i];
     if (!create)
@@ -29,7 +30,7 @@ hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
     memset(g, 0, sizeof *g);
     g->ns = ns;
     g->host = host;
-    if (hmap_put(&c->grp_idx, k, c->ngrp) < 0)
+    if (hmap_put(&c->grp_idx, host, c->ngrp) < 0)
         return NULL;
     c->ngrp++;
     return g;
@@ -191,7 +192,41 @@ static void warn_second_secret(mp_warnings *w, const hostgrp *g, const ing_entry
                 host, g->secret, g->secret_ing->ref, secret);
 }
 
-void conv_group_tls(conv *c, ing_entry *e)
+/* nginx takes a host's certificate only from the spec.tls of an Ingress
+ * that routes the host (createServers walks each Ingress's own rules). */
+static bool routes_host(const ing_entry *e, const char *host)
+{
+    for (size_t i = 0; i < e->v.nrules; i++)
+        if (e->v.rules[i].host && !strcmp(e->v.rules[i].host, host))
+            return true;
+    return false;
+}
+
+/* true when a spec.tls entry of e names host (an entry without hosts
+ * names the Ingress's own hosts). */
+static bool tls_lists(const ing_entry *e, const char *host)
+{
+    for (size_t ti = 0; ti < e->v.ntls; ti++) {
+        const char *buf[64];
+        size_t nh;
+        const char *const *hosts = tls_hosts(e, &e->v.tls[ti], &nh, buf, 64);
+        for (size_t h = 0; h < nh; h++)
+            if (!strcmp(hosts[h], host))
+                return true;
+    }
+    return false;
+}
+
+static void set_secret(hostgrp *g, ing_entry *e, size_t ti, const char *wild)
+{
+    g->secret = e->v.tls[ti].secret;
+    g->secret_ing = e;
+    g->secret_ti = ti;
+    g->secret_wild = wild;
+}
+
+/* The tls entries that list a host by name: the first secret wins. */
+static void tls_exact(conv *c, ing_entry *e)
 {
     mp_warnings *w = &c->plan->w;
     for (size_t ti = 0; ti < e->v.ntls; ti++) {
@@ -209,15 +244,78 @@ void conv_group_tls(conv *c, ing_entry *e)
         const char *const *hosts = tls_hosts(e, t, &nh, buf, 64);
         for (size_t h = 0; h < nh; h++) {
             hostgrp *g = conv_get_grp(c, e->v.ns, hosts[h], false);
-            if (!g)
-                continue; /* a certificate for a host this namespace does not route */
-            if (!g->secret) {
-                g->secret = t->secret;
-                g->secret_ing = e;
-                g->secret_ti = ti;
-            } else if (strcmp(g->secret, t->secret)) {
+            if (!g || !routes_host(e, hosts[h]))
+                continue; /* a certificate for a host this Ingress does not route */
+            if (!g->secret)
+                set_secret(g, e, ti, NULL);
+            else if (strcmp(g->secret, t->secret))
                 warn_second_secret(w, g, e, field, hosts[h], t->secret);
-            }
+        }
+    }
+}
+
+/* The wildcard tls host of e that covers host (x509 rules), or NULL. */
+static const char *wild_cover(const ing_entry *e, const char *host, size_t *ti, size_t *hi)
+{
+    for (*ti = 0; *ti < e->v.ntls; (*ti)++) {
+        const ing_tls *t = &e->v.tls[*ti];
+        for (*hi = 0; t->secret && *hi < t->nhosts; (*hi)++)
+            if (x509_name_is_wildcard(t->hosts[*hi]) && x509_name_covers(t->hosts[*hi], host))
+                return t->hosts[*hi];
+    }
+    return NULL;
+}
+
+/* A rule host no entry lists: nginx checks the names of each entry's
+ * certificate. meshpanel does not read Secrets, so a wildcard tls host
+ * that covers the rule host is the evidence (MP307 says so). */
+static void tls_wildcard(conv *c, ing_entry *e)
+{
+    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+        const char *host = e->v.rules[ri].host;
+        hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
+        size_t ti, hi;
+        const char *wild;
+        if (!g || g->secret || tls_lists(e, host) || !(wild = wild_cover(e, host, &ti, &hi)))
+            continue;
+        set_secret(g, e, ti, wild);
+        char field[64];
+        snprintf(field, sizeof field, "spec.tls[%zu].hosts[%zu]", ti, hi);
+        mp_warn(&c->plan->w, MPW_TLS_WILDCARD, MP_SEV_INFO, e->ref, field,
+                "host %s is served over HTTPS with secret %s: no tls entry lists it, but %s "
+                "covers it (one label), and nginx takes a certificate whose names cover the "
+                "host; the Secret is not read, so check that its certificate is for %s",
+                host, g->secret, wild, wild);
+    }
+}
+
+/* nginx's order: the Ingresses in turn, each one's exact tls hosts before
+ * its wildcard ones; the first certificate a host gets stays. */
+void conv_group_tls(conv *c, ing_entry *e)
+{
+    tls_exact(c, e);
+    tls_wildcard(c, e);
+}
+
+void conv_tls_uncovered(conv *c)
+{
+    for (size_t i = 0; i < c->ning; i++) {
+        ing_entry *e = &c->ing[i];
+        if (!e->routed || e->canary || !e->v.ntls)
+            continue;
+        for (size_t ri = 0; ri < e->v.nrules; ri++) {
+            const char *host = e->v.rules[ri].host;
+            hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
+            bool seen = false;
+            for (size_t k = 0; k < ri && !seen; k++)
+                seen = e->v.rules[k].host && !strcmp(e->v.rules[k].host, host);
+            if (!g || g->secret || seen || tls_lists(e, host))
+                continue;
+            mp_warn(&c->plan->w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, "spec.tls",
+                    "host %s: no tls entry lists it or covers it (a wildcard covers one label "
+                    "only), so nginx answers HTTPS with its default certificate and does not "
+                    "redirect HTTP: no HTTPS server generated for it, plain HTTP as in nginx",
+                    host);
         }
     }
 }
@@ -255,25 +353,4 @@ void conv_attach_canary(conv *c, ing_entry *e)
             conv_add_src(&g->src, &g->nsrc, e);
         }
     }
-}
-
-void conv_host_conflicts(conv *c)
-{
-    /* Sealos' webhook forbids a host in two namespaces; converted input may
-     * still have it, and two VirtualServices for one host on one gateway
-     * merge unpredictably. */
-    hmap seen = {0};
-    for (size_t i = 0; i < c->ngrp; i++) {
-        hostgrp *g = &c->grp[i];
-        long j = hmap_get(&seen, g->host);
-        if (j >= 0) {
-            mp_warn(&c->plan->w, MPW_HOST_CONFLICT, MP_SEV_WARNING, g->src[0]->ref,
-                    "spec.rules[].host",
-                    "host %s is also routed in namespace %s; both VirtualServices claim it",
-                    g->host, c->grp[j].ns);
-        } else if (hmap_put(&seen, g->host, i) < 0) {
-            c->oom = true;
-        }
-    }
-    hmap_free(&seen);
 }

@@ -6,12 +6,15 @@
  *
  *   convert.c          options; pass 1 decode; pass 2 class filter and
  *                      annotations; the run; plan accessors
- *   convert_group.c    pass 3: paths grouped by (namespace, host), TLS,
- *                      canary attach, one host in two namespaces
+ *   convert_group.c    pass 3: paths grouped by host across namespaces,
+ *                      TLS (exact and wildcard tls hosts), canary attach
  *   convert_match.c    pass 4a: route order, duplicate locations, uri
  *                      matches, the RE2 check of regex paths
  *   convert_routes.c   pass 4b: destinations, rewrites, headers, canary and
- *                      redirect variants, one VirtualService per host
+ *                      redirect variants, one VirtualService per host (a
+ *                      root with delegates when several namespaces route it)
+ *   convert_delegate.c a host routed from several namespaces: root
+ *                      VirtualService entries and delegate VirtualServices
  *   convert_gateway.c  Gateways (HTTP, HTTPS redirect and HTTPS servers)
  *   convert_policy.c   DestinationRules and AuthorizationPolicies
  *   convert_output.c   the object list, meshpanel.io/source, output order
@@ -57,9 +60,13 @@ typedef struct {
     size_t ri, pi, seq;
     long len;
     bool exact, catchall, drop_exact;
+    bool slash_redirect; /* nginx answers the path without its final '/' with 301 */
+    bool regex;          /* on a regex host: equal lengths go by path, descending */
 } rspec;
 
-/* Everything routed for one (namespace, host): one VirtualService. */
+/* Everything routed for one host, from every namespace (nginx builds one
+ * server per host): ns is the namespace of the oldest Ingress, whose
+ * Gateway serves the host and which holds its (root) VirtualService. */
 typedef struct {
     const char *ns, *host;
     rspec *r;
@@ -68,6 +75,7 @@ typedef struct {
     const char *secret;
     ing_entry *secret_ing; /* the Ingress and spec.tls entry that gave secret */
     size_t secret_ti;
+    const char *secret_wild; /* the wildcard tls host that covered host, or NULL */
     bool redirect_yes, redirect_no, force;
     const char *app_root;
     ing_entry *app_root_ing;
@@ -125,11 +133,15 @@ typedef struct {
 const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
 
 /* convert_group.c. Every int function returns 0 or -1 out of memory. */
+/* The group of host (one for all namespaces); ns is only used to create it:
+ * the namespace of the first (oldest) Ingress that routes the host. */
 hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create);
 int conv_group_paths(conv *c, ing_entry *e);
 void conv_group_tls(conv *c, ing_entry *e);
+/* MP301 for hosts of an Ingress with spec.tls that no entry lists or
+ * covers, when no other Ingress gave them a certificate. */
+void conv_tls_uncovered(conv *c);
 void conv_attach_canary(conv *c, ing_entry *e);
-void conv_host_conflicts(conv *c);
 
 /* convert_match.c */
 /* Equal paths once trailing '/' are ignored ("/a/" is "/a"; "/" stays). */
@@ -145,6 +157,21 @@ bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r);
 
 /* convert_routes.c */
 int conv_render_vs(conv *c, hostgrp *g);
+
+/* convert_delegate.c: where each route of a host goes when several
+ * namespaces route it. Ownership: the conv_deleg owns the delegate
+ * VirtualServices until conv_deleg_finish hands them to the plan; root is
+ * borrowed (its delegate entries are added to it as routes arrive). */
+typedef struct conv_deleg conv_deleg;
+conv_deleg *conv_deleg_new(const hostgrp *g, doc_node *root);
+/* The VirtualService r's routes go to, in nginx's order: root for the root
+ * namespace, else the delegate of the current run of r's namespace (a new
+ * one, with its root entry, when the run starts). NULL out of memory. */
+doc_node *conv_deleg_target(conv_deleg *d, const rspec *r);
+/* Names the delegates, fills the root entries, pushes the delegates to the
+ * plan and reports MP207. 0 or -1. */
+int conv_deleg_finish(conv *c, conv_deleg *d);
+void conv_deleg_free(conv_deleg *d);
 
 /* convert_gateway.c */
 const char *conv_gateway_ref(const conv *c, const hostgrp *g, char *buf, size_t n);

@@ -25,6 +25,7 @@ bool conv_same_path(const char *a, const char *b)
 static void sort_keys(const hostgrp *g, rspec *r)
 {
     size_t l = strlen(r->path);
+    r->regex = g->regex;
     r->catchall = !g->regex && r->type != ING_PATH_EXACT && !strcmp(r->path, "/");
     if (g->regex) {
         r->len = (long)l;
@@ -41,7 +42,10 @@ static void sort_keys(const hostgrp *g, rspec *r)
 }
 
 /* Longest first, exact before prefix at equal length, catch-all last, then
- * the order nginx saw them (oldest Ingress first). */
+ * the order nginx saw them (oldest Ingress first). Regex locations are
+ * first-match in nginx: ingress-nginx sorts them by path, descending, then
+ * stably by length (controller.go getBackendServers), so equal lengths go
+ * by path there, whatever the Ingress. */
 static int rspec_cmp(const void *pa, const void *pb)
 {
     const rspec *a = pa, *b = pb;
@@ -49,6 +53,9 @@ static int rspec_cmp(const void *pa, const void *pb)
         return a->catchall ? 1 : -1;
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
+    int by_path = a->regex ? strcmp(b->path, a->path) : 0;
+    if (by_path)
+        return by_path;
     if (a->exact != b->exact)
         return a->exact ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -95,9 +102,38 @@ static void warn_dup(conv *c, const hostgrp *g, const rspec *r, const rspec *fir
             g->host, r->path, type, where);
 }
 
+static bool ends_in_slash(const char *p)
+{
+    size_t l = strlen(p);
+    return l > 1 && p[l - 1] == '/';
+}
+
+/* nginx's own trailing-slash redirect (ngx_http_core_module, location): a
+ * location whose name ends in '/' and that proxies answers its name without
+ * the '/' with 301 to the name, unless a location is named exactly that.
+ * ingress-nginx names locations by the path as written: Exact p "= p",
+ * ImplementationSpecific p "p", Prefix p "p/" plus the exact copy "= p"
+ * (location.go updateServerLocations). Regex hosts have no such locations. */
+static void mark_slash_redirects(hostgrp *g)
+{
+    for (size_t i = 0; i < g->nr; i++) {
+        rspec *r = &g->r[i];
+        if (r->catchall || !ends_in_slash(r->path))
+            continue;
+        size_t ql = strlen(r->path) - 1;
+        bool named = false;
+        for (size_t k = 0; k < g->nr && !named; k++)
+            named = !g->r[k].catchall && strlen(g->r[k].path) == ql &&
+                    !strncmp(g->r[k].path, r->path, ql);
+        r->slash_redirect = !named;
+    }
+}
+
 /* Drops routes nginx would never pick: the same location twice (the older
  * Ingress wins) and the implied exact match of a Prefix path when an Exact
- * path for the same string exists. */
+ * path for the same string exists (ingress-nginx compares the paths as
+ * written; a Prefix path ending in '/' has no implied exact match of the
+ * shorter name). */
 static void dedup(conv *c, hostgrp *g)
 {
     size_t out = 0;
@@ -123,12 +159,13 @@ static void dedup(conv *c, hostgrp *g)
     if (g->regex)
         return;
     for (size_t i = 0; i < out; i++) {
-        if (g->r[i].type != ING_PATH_PREFIX || g->r[i].catchall)
+        if (g->r[i].type != ING_PATH_PREFIX || g->r[i].catchall || ends_in_slash(g->r[i].path))
             continue;
         for (size_t k = 0; k < out; k++)
-            if (g->r[k].type == ING_PATH_EXACT && conv_same_path(g->r[k].path, g->r[i].path))
+            if (g->r[k].type == ING_PATH_EXACT && !strcmp(g->r[k].path, g->r[i].path))
                 g->r[i].drop_exact = true;
     }
+    mark_slash_redirects(g);
 }
 
 void conv_order_routes(conv *c, hostgrp *g)
@@ -171,7 +208,8 @@ doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
         while (l > 1 && r->path[l - 1] == '/')
             l--;
         snprintf(buf, sizeof buf, "%.*s", (int)l, r->path);
-        if (!r->drop_exact)
+        /* "/p/" has no exact "/p": nginx redirects it (slash_redirect) */
+        if (!r->drop_exact && !ends_in_slash(r->path))
             doc_seq_push(seq, conv_uri_match("exact", buf));
         snprintf(buf, sizeof buf, "%.*s/", (int)l, r->path);
         doc_seq_push(seq, conv_uri_match("prefix", buf));

@@ -48,11 +48,11 @@ static dr_entry *dr_get(conv *c, const char *ns, const char *svc)
     return &c->dr[i];
 }
 
-/* Records e's backend settings for svc:port; an older Ingress that asked
- * for other settings keeps them (MP208). */
-static int dr_note(conv *c, ing_entry *e, const char *svc, long port)
+/* Records e's backend settings for svc:port (svc in namespace ns); an
+ * older Ingress that asked for other settings keeps them (MP208). */
+static int dr_note(conv *c, ing_entry *e, const char *ns, const char *svc, long port)
 {
-    dr_entry *d = dr_get(c, e->v.ns, svc);
+    dr_entry *d = dr_get(c, ns, svc);
     if (!d)
         return -1;
     for (size_t p = 0; p < d->np; p++) {
@@ -93,11 +93,14 @@ int conv_collect_dr(conv *c)
             rspec *r = &g->r[k];
             if (!dr_wanted(&r->ing->a) || r->ing->a.redirect)
                 continue;
-            if (dr_note(c, r->ing, r->be->service, be_port(c, g->ns, r->be)) < 0)
+            const char *ns = r->ing->v.ns;
+            if (dr_note(c, r->ing, ns, r->be->service, be_port(c, ns, r->be)) < 0)
                 return -1;
-            /* the canary inherits the main Ingress's backend settings */
+            /* the canary inherits the main Ingress's backend settings; its
+             * Service is in its own namespace */
+            const char *cns = r->canary ? r->canary->v.ns : ns;
             if (r->canary &&
-                dr_note(c, r->ing, r->canary_be->service, be_port(c, g->ns, r->canary_be)) < 0)
+                dr_note(c, r->ing, cns, r->canary_be->service, be_port(c, cns, r->canary_be)) < 0)
                 return -1;
         }
     }

@@ -1,9 +1,11 @@
 /*
- * convert_routes.c - pass 4b of the converter: one VirtualService per
- * (namespace, host). Each route gets its destination (named ports resolved
- * through the input's Services), rewrite, timeout, retries, CORS and header
- * edits; canary and force-ssl variants go directly before their base route
- * (docs/conversion.md §7-§9). Matches and order come from convert_match.c.
+ * convert_routes.c - pass 4b of the converter: one VirtualService per host.
+ * Each route gets its destination (named ports resolved through the
+ * input's Services), rewrite, timeout, retries, CORS and header edits;
+ * nginx's trailing-slash redirect, canary and force-ssl variants go
+ * directly before their base route (docs/conversion.md §4, §7-§9). Matches
+ * and order come from convert_match.c; a host routed from several
+ * namespaces also gets delegates (convert_delegate.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,9 @@
 static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, const char *field,
                              const ing_entry *owner, long weight, long *port_out)
 {
-    const char *ns = r->ing->v.ns;
+    /* the canary's Service is in the canary's namespace, which may not be
+     * the main Ingress's (a host's routes come from every namespace) */
+    const char *ns = owner == r->canary ? r->canary->v.ns : r->ing->v.ns;
     char host[600];
     snprintf(host, sizeof host, "%s.%s.svc.%s", be->service, ns, c->o->domain_suffix);
     long port = be->port_number;
@@ -292,6 +296,24 @@ static void add_force_ssl(rctx *x)
     add_redirect_route(x->vs, name, match, rd);
 }
 
+/* nginx answers the path without its final '/' with 301 to the path
+ * (convert_match.c mark_slash_redirects); both keep the query string. */
+static void add_slash_redirect(rctx *x)
+{
+    char name[200], q[2100];
+    snprintf(name, sizeof name, "%s-slash", x->name);
+    snprintf(q, sizeof q, "%.*s", (int)strlen(x->r->path) - 1, x->r->path);
+    doc_node *m = doc_seq_new();
+    if (m)
+        doc_seq_push(m, conv_uri_match("exact", q));
+    doc_node *rd = doc_map_new();
+    if (rd) {
+        doc_map_set_str(rd, "uri", x->r->path);
+        doc_map_set(rd, "redirectCode", doc_int_new(301));
+    }
+    add_redirect_route(x->vs, name, m, rd);
+}
+
 static long scale(long w, long total)
 {
     return total == 100 ? w : (w * 100 + total / 2) / total;
@@ -360,6 +382,8 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
         return;
     x.base = base;
     const ann_settings *a = &r->ing->a;
+    if (r->slash_redirect)
+        add_slash_redirect(&x);
     if (a->force_ssl_redirect && !g->secret)
         add_force_ssl(&x);
     doc_node *route = new_route(x.name, doc_clone(base));
@@ -383,7 +407,7 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
     doc_free(base);
 }
 
-/* ---- one VirtualService per host ------------------------------------------------ */
+/* ---- one VirtualService per host (and its delegates) ------------------------------ */
 
 /* app-root: "/" exactly redirects (302) to the app's root, first route. */
 static void add_app_root(const hostgrp *g, doc_node *vs)
@@ -401,30 +425,54 @@ static void add_app_root(const hostgrp *g, doc_node *vs)
     add_redirect_route(vs, rn, m, rd);
 }
 
+/* Every route in order, each into the VirtualService of its namespace's
+ * run (the root, or a delegate). */
+static int render_routes(conv *c, hostgrp *g, conv_deleg *d)
+{
+    for (size_t i = 0; i < g->nr; i++) {
+        if (g->regex && !conv_check_regex(c, g, &g->r[i]))
+            continue;
+        doc_node *vs = conv_deleg_target(d, &g->r[i]);
+        if (!vs)
+            return -1;
+        render_rspec(c, g, &g->r[i], vs);
+    }
+    return 0;
+}
+
 int conv_render_vs(conv *c, hostgrp *g)
 {
     conv_order_routes(c, g);
     char name[64], gw[300];
     istio_dns_label(g->host, name);
     doc_node *vs = istio_vs_new(g->ns, name, g->host, conv_gateway_ref(c, g, gw, sizeof gw));
-    if (!vs || conv_set_sources(vs, g->src, g->nsrc) < 0) {
+    conv_deleg *d = vs ? conv_deleg_new(g, vs) : NULL;
+    if (!d || conv_set_sources(vs, g->src, g->nsrc) < 0) {
+        conv_deleg_free(d);
         doc_free(vs);
         return -1;
     }
     if (g->app_root)
         add_app_root(g, vs);
-    for (size_t i = 0; i < g->nr; i++)
-        if (!g->regex || conv_check_regex(c, g, &g->r[i]))
-            render_rspec(c, g, &g->r[i], vs);
-    if (!doc_getv(vs, "spec", "http", NULL) || !doc_getv(vs, "spec", "http", NULL)->len) {
+    int rc = render_routes(c, g, d);
+    if (rc == 0 &&
+        (!doc_getv(vs, "spec", "http", NULL) || !doc_getv(vs, "spec", "http", NULL)->len)) {
         /* Each dropped path was reported on its own. A Gateway server for
          * a host without a VirtualService would claim it and answer 404. */
         mp_warn(&c->plan->w, MPW_HOST_NO_ROUTE, MP_SEV_ERROR, g->src[0]->ref, "spec.rules[].host",
                 "host %s has no path left to convert (a dropped path is reported on its own): "
                 "no VirtualService, and the host is left out of the Gateway",
                 g->host);
+        conv_deleg_free(d);
         doc_free(vs);
         return 0;
+    }
+    if (rc == 0)
+        rc = conv_deleg_finish(c, d);
+    conv_deleg_free(d);
+    if (rc < 0) {
+        doc_free(vs);
+        return -1;
     }
     g->has_vs = true;
     return conv_push_obj(c->plan, vs);

@@ -423,7 +423,13 @@ static void check_hosts_on_gateways(ck *c)
 static void check_vs(ck *c)
 {
     check_hosts_on_gateways(c);
-    check_hosts(c, "spec.hosts", false);
+    const doc_node *hosts = docpath_get(c->obj, "spec.hosts");
+    const doc_node *gw = docpath_get(c->obj, "spec.gateways");
+    if ((doc_is_null(hosts) || (doc_is_seq(hosts) && !hosts->len)) && doc_is_seq(gw) && gw->len)
+        bad(c, "spec.gateways",
+            "a VirtualService without hosts is a delegate, which Istio refuses with gateways");
+    else if (!doc_is_null(hosts) && !(doc_is_seq(hosts) && !hosts->len))
+        check_hosts(c, "spec.hosts", false); /* no hosts: a delegate of a root's http entry */
     const doc_node *gws = seq_at(c, "spec.gateways", false, NULL);
     char p[256];
     for (size_t i = 0; gws && i < gws->len; i++)

@@ -79,7 +79,9 @@ typedef struct {
 static void read_route(const doc_node *r, rinfo *ri)
 {
     memset(ri, 0, sizeof *ri);
-    ri->ok = doc_is_map(r);
+    /* a delegate entry stands for its delegate's routes, which are not
+     * here: it neither shadows nor is proven shadowed */
+    ri->ok = doc_is_map(r) && !doc_get(r, "delegate");
     const doc_node *ms = ri->ok ? doc_get(r, "match") : NULL;
     if (!doc_is_seq(ms) || !ms->len) {
         ri->catchall = true;

@@ -9,7 +9,8 @@
  * exact path). Matches with conditions other than the uri (headers,
  * methods, ports, ...) only cover a later match with the same conditions,
  * and a regex covers nothing (undecidable here), so a reported shadow is
- * always real, while some real ones go unreported.
+ * always real, while some real ones go unreported. A root's `delegate`
+ * entry is left out both ways (its routes live in another object).
  *
  * Pure: no I/O.
  */

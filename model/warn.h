@@ -53,7 +53,7 @@ typedef struct {
 #define MPW_REGEX_INVALID    "MP204" /* path is not valid RE2: route dropped */
 #define MPW_CANARY_ORPHAN    "MP205" /* canary without a main Ingress for host+path */
 #define MPW_HOST_MISSING     "MP206" /* rule without host: cannot be routed for a tenant */
-#define MPW_HOST_CONFLICT    "MP207" /* host also used by another namespace */
+#define MPW_HOST_CONFLICT    "MP207" /* host routed from several namespaces: root + delegates */
 #define MPW_DR_CONFLICT      "MP208" /* two Ingresses want different backend settings */
 #define MPW_DEFAULT_BACKEND  "MP209" /* defaultBackend without hosts (the nginx default server) */
 #define MPW_HOST_NO_ROUTE    "MP210" /* every route of a host dropped: host left out */
@@ -63,6 +63,7 @@ typedef struct {
 #define MPW_TLS_CONFLICT     "MP304" /* host listed with two certificates */
 #define MPW_REDIRECT_MIXED   "MP305" /* ssl-redirect differs between Ingresses of one host */
 #define MPW_REDIRECT_301     "MP306" /* Gateway httpsRedirect answers 301 where nginx answers 308 */
+#define MPW_TLS_WILDCARD     "MP307" /* host's certificate chosen by a wildcard tls host */
 #define MPW_CLASS_PAUSED     "MP401" /* class pause/disable: tenant suspended, not routed */
 #define MPW_CLASS_OTHER      "MP402" /* class served by another controller: skipped */
 #define MPW_CLASS_NONE       "MP403" /* no class: converted as if nginx served it */

@@ -32,6 +32,24 @@ fi
 echo "== golden expected outputs (${#expected[@]} files)"
 "${VALIDATE[@]}" --require-source "${expected[@]}" || status=1
 
+# The delegation rules (delegate without hosts/gateways, root entries naming existing
+# delegates, matches istiod admits) must have something to check in the corpus.
+ndeleg=$(python3 - "${expected[@]}" <<'PY'
+import sys, yaml
+n = 0
+for f in sys.argv[1:]:
+    for d in yaml.safe_load_all(open(f)):
+        if isinstance(d, dict) and d.get("kind") == "VirtualService":
+            n += sum(1 for r in (d.get("spec") or {}).get("http") or [] if "delegate" in r)
+print(n)
+PY
+)
+echo "== delegate entries in the golden corpus: $ndeleg"
+if [ "${ndeleg:-0}" -lt 1 ]; then
+    echo "FAIL: no root VirtualService with delegate entries in tests/golden (host-three-namespaces lost?)"
+    status=1
+fi
+
 echo "== live convert output per case"
 live=()
 for dir in "$SRC"/tests/golden/*/; do

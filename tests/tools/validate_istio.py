@@ -11,7 +11,13 @@ Two layers:
      in proto form ("300s"), CORS maxAge in whole seconds, allowMethods from the valid set,
      Gateway names as DNS-1123 labels, unique server port names, no `*` host on a tenant
      (`ns-*`) Gateway, route/redirect exclusivity, plus small hand-written checks for the
-     DestinationRule and AuthorizationPolicy objects the converter may emit (no CRD here).
+     DestinationRule and AuthorizationPolicy objects the converter may emit (no CRD here);
+  3. VirtualService delegation across the objects of one file, as istiod's validation and
+     merge (pilot/pkg/model/virtualservice.go) treat it: a delegate (no hosts) has no
+     gateways, tls or tcp routes and no delegate entries of its own; every `delegate` entry
+     of a root names a VirtualService of the file that is a delegate exported to the root's
+     namespace; every match of every delegate route is admitted by a match of the root
+     entry (else istiod drops the route); every delegate is used by a root.
 
 usage:
   validate_istio.py --crds CRDS [--require-source] FILE...   (FILE may be '-')
@@ -338,7 +344,15 @@ def check_vs(problems, obj):
     spec = obj.get("spec") or {}
     hosts = spec.get("hosts") or []
     if not hosts:
-        problems.append(("spec.hosts", "a VirtualService needs at least one host"))
+        # istiod's ValidateVirtualService: no hosts makes it a delegate
+        for field in ("gateways", "tls", "tcp"):
+            if spec.get(field):
+                problems.append(("spec." + field, "a delegate VirtualService (no hosts) must have no %s" % field))
+        if not spec.get("http"):
+            problems.append(("spec.http", "a delegate VirtualService needs http routes"))
+        for i, route in enumerate(spec.get("http") or []):
+            if isinstance(route, dict) and "delegate" in route:
+                problems.append(("spec.http[%d].delegate" % i, "a delegate cannot delegate again (one level only)"))
     for i, g in enumerate(spec.get("gateways") or []):
         p = "spec.gateways[%d]" % i
         if g == "mesh":
@@ -364,6 +378,10 @@ def check_http_route(problems, p, r):
         problems.append((p, "needs route, redirect, directResponse or delegate"))
     if has_route and (has_redirect or has_direct):
         problems.append((p, "route cannot be combined with redirect or directResponse"))
+    if has_delegate and (has_route or has_redirect):
+        problems.append((p, "a root route with delegate must not specify route or redirect"))
+    if has_delegate and not (r.get("delegate") or {}).get("name"):
+        problems.append((p + ".delegate.name", "missing"))
     if has_redirect and "rewrite" in r:
         problems.append((p, "rewrite cannot be combined with redirect"))
     rw = r.get("rewrite") or {}
@@ -542,6 +560,73 @@ def validate_object(table, obj, require_source=False):
     return problems
 
 
+def _uri(m):
+    u = (m or {}).get("uri") if isinstance(m, dict) else None
+    if not isinstance(u, dict) or not u:
+        return None
+    k = next(iter(u))
+    return k, str(u[k])
+
+
+def _uri_conflict(root, leaf):
+    """istiod's stringMatchConflict on the uri of a root and a delegate match."""
+    r, l = _uri(root), _uri(leaf)
+    if r is None or l is None:
+        return False
+    if r[0] == "regex" or l[0] == "regex":
+        return True
+    if r[0] == "exact":
+        return l[0] != "exact" or l[1] != r[1]
+    if r[0] == "prefix":
+        return not l[1].startswith(r[1])
+    return True
+
+
+def check_delegation(docs):
+    """(doc index, ident, path, message) for the delegation rules of one stream."""
+    vs = {}
+    for i, obj in enumerate(docs, 1):
+        if isinstance(obj, dict) and obj.get("kind") == "VirtualService":
+            md = obj.get("metadata") or {}
+            vs[(md.get("namespace", ""), md.get("name", ""))] = (i, obj)
+    out, used = [], set()
+    for (ns, name), (i, obj) in vs.items():
+        spec = obj.get("spec") or {}
+        if not spec.get("hosts"):
+            continue
+        ident = "VirtualService %s/%s" % (ns, name)
+        for j, route in enumerate(spec.get("http") or []):
+            ref = route.get("delegate") if isinstance(route, dict) else None
+            if not isinstance(ref, dict):
+                continue
+            p = "spec.http[%d].delegate" % j
+            key = (ref.get("namespace") or ns, ref.get("name", ""))
+            if key not in vs:
+                out.append((i, ident, p, "names %s/%s, which is not in this file" % key))
+                continue
+            used.add(key)
+            dobj = vs[key][1]
+            dspec = dobj.get("spec") or {}
+            if dspec.get("hosts"):
+                out.append((i, ident, p, "%s/%s has hosts, so it is not a delegate" % key))
+                continue
+            exp = dspec.get("exportTo")
+            if exp and "*" not in exp and ns not in exp and not (key[0] == ns and "." in exp):
+                out.append((i, ident, p, "%s/%s is not exported to %s" % (key + (ns,))))
+            roots = route.get("match") or []
+            for k, droute in enumerate(dspec.get("http") or []):
+                for m in (droute.get("match") or []):
+                    if roots and all(_uri_conflict(rm, m) for rm in roots):
+                        out.append((i, ident, p, "istiod drops %s/%s http[%d] (%s): its match %s is "
+                                    "admitted by no match of this entry" % (key + (k, droute.get("name"), _uri(m)))))
+                        break
+    for key, (i, obj) in vs.items():
+        if not (obj.get("spec") or {}).get("hosts") and key not in used:
+            out.append((i, "VirtualService %s/%s" % key, "spec.hosts",
+                        "a delegate (no hosts) that no root VirtualService of this file uses"))
+    return out
+
+
 def validate_stream(table, text, name, require_source=False):
     """Returns (objects checked, list of problem lines)."""
     lines = []
@@ -566,6 +651,8 @@ def validate_stream(table, text, name, require_source=False):
         seen.setdefault(ident, i)
         for path, msg in validate_object(table, obj, require_source):
             lines.append("%s: doc %d: %s: %s: %s" % (name, i, ident, path, msg))
+    for i, ident, path, msg in check_delegation(docs):
+        lines.append("%s: doc %d: %s: %s: %s" % (name, i, ident, path, msg))
     return count, lines
 
 
@@ -638,19 +725,40 @@ def self_test(table):
         if not any(needle in line for line in lines):
             print("self-test: %s was NOT rejected (want %r), got: %s" % (what, needle, lines))
             failures += 1
+    root = ("apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h, namespace: ns-a}\n"
+            "spec:\n  hosts: [h.example.com]\n  gateways: [ns-a/gw]\n  http:\n"
+            "  - match: [{uri: {prefix: /api/}}]\n    delegate: {name: h, namespace: ns-b}\n")
+    dele = ("---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: h, namespace: ns-b}\n"
+            "spec:\n  http:\n  - name: b\n    match: [{uri: {prefix: /api/v1/}}]\n"
+            "    route: [{destination: {host: b.ns-b.svc.cluster.local}}]\n  exportTo: [ns-a]\n")
+    _, lines = validate_stream(table, root + dele, "delegation")
+    if lines:
+        print("self-test: a valid root + delegate was rejected:", *lines, sep="\n  ")
+        failures += 1
     extra = [  # kinds without a CRD in --crds use the hand-written checks
         ("DestinationRule", "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: x, namespace: ns-a}\n"
          "spec: {host: x.ns-a.svc.cluster.local, trafficPolicy: {tls: {mode: SIMPLEST}}}\n", "SIMPLEST"),
         ("AuthorizationPolicy", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
          "spec: {action: DENY, rules: [{from: [{source: {notRemoteIpBlocks: [10.0.0.0/33]}}]}]}\n", "CIDR"),
         ("unexpected kind", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "ConfigMap"),
+        ("delegate with gateways", root + dele.replace("spec:\n  http:", "spec:\n  gateways: [ns-a/gw]\n  http:"),
+         "must have no gateways"),
+        ("delegate entry naming a missing VirtualService", root.replace("name: h, namespace: ns-b", "name: x, namespace: ns-b") + dele,
+         "not in this file"),
+        ("delegate match the root does not admit", root + dele.replace("prefix: /api/v1/", "prefix: /web/"),
+         "admitted by no match"),
+        ("delegate not exported to the root", root + dele.replace("exportTo: [ns-a]", "exportTo: [.]"),
+         "not exported"),
+        ("delegate no root uses", dele[4:], "no root VirtualService"),
+        ("root entry with a route", root.replace("    delegate:", "    route: [{destination: {host: x}}]\n    delegate:") + dele,
+         "must not specify route"),
     ]
     for what, text, needle in extra:
         _, lines = validate_stream(table, text, what)
         if not any(needle in line for line in lines):
             print("self-test: %s was NOT rejected (want %r), got: %s" % (what, needle, lines))
             failures += 1
-    total = 1 + len(_BAD) + len(extra)
+    total = 2 + len(_BAD) + len(extra)
     print("self-test: %d/%d cases behaved" % (total - failures, total))
     return 1 if failures else 0
 

@@ -6,12 +6,33 @@
 START_TEST(prefix_is_segment_wise)
 {
     convert_plan *p = conv_free_in(
-        ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /foo/ web 80", NULL));
+        ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /foo web 80", NULL));
     const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
     ck_assert_uint_eq(http->len, 1);
     ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/foo");
     ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/foo/");
     ck_assert_ptr_null(node_at(http, "0", "match", "2", NULL));
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §4 Prefix /foo/: ingress-nginx writes "location /foo/" and "= /foo/";
+ * nginx answers GET /foo with 301 to /foo/ (no backend sees /foo). */
+START_TEST(prefix_with_slash_redirects_bare_path)
+{
+    convert_plan *p = conv_free_in(
+        ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /foo/ web 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "name", NULL), "web-0-0-slash");
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/foo");
+    ck_assert_ptr_null(node_at(http, "0", "match", "1", NULL));
+    ck_assert_str_eq(at(http, "0", "redirect", "uri", NULL), "/foo/");
+    ck_assert_str_eq(at(http, "0", "redirect", "redirectCode", NULL), "301");
+    ck_assert_ptr_null(node_at(http, "0", "route", NULL));
+    ck_assert_str_eq(at(http, "1", "name", NULL), "web-0-0");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/foo/");
+    ck_assert_ptr_null(node_at(http, "1", "match", "1", NULL));
     convert_plan_free(p);
 }
 END_TEST
@@ -629,6 +650,7 @@ static Suite *suite(void)
     Suite *s = suite_create("convert");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, prefix_is_segment_wise);
+    tcase_add_test(tc, prefix_with_slash_redirects_bare_path);
     tcase_add_test(tc, exact_and_impl_specific);
     tcase_add_test(tc, route_order_longest_match);
     tcase_add_test(tc, exact_path_beats_implied_exact);
