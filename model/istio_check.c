@@ -215,18 +215,31 @@ static void check_host_taken(ck *c, const char *path, const char *host)
 {
     if (!c->o->store || !c->ns)
         return;
-    size_t n;
+    size_t n, shown = 0, more = 0, len = 0;
     const store_obj *const *objs = store_by_host(c->o->store, host, &n);
+    char list[600] = "";
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(objs[i]->ns, c->ns) ||
             (c->o->skip_ingress_hosts && !strcmp(objs[i]->kind, "Ingress")))
             continue;
-        char msg[600], r[300];
-        snprintf(msg, sizeof msg, "also routed by %s, another tenant",
-                 kobj_ref(objs[i]->doc, r, sizeof r));
-        finding(c, MPW_HOST_TAKEN, MP_SEV_WARNING, path, msg);
-        return;
+        if (shown == 3) {
+            more++;
+            continue;
+        }
+        char r[300];
+        kobj_ref(objs[i]->doc, r, sizeof r);
+        if (len < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", shown ? ", " : "", r);
+        shown++;
     }
+    if (!shown)
+        return;
+    char msg[700];
+    if (more)
+        snprintf(msg, sizeof msg, "another tenant also routes it: %s and %zu more", list, more);
+    else
+        snprintf(msg, sizeof msg, "another tenant also routes it: %s", list);
+    finding(c, MPW_HOST_TAKEN, MP_SEV_WARNING, path, msg);
 }
 
 static void check_host(ck *c, const char *path, bool gateway)

@@ -428,6 +428,8 @@ void prompt_open(ui *u, int kind)
     u->input[0] = 0;
     u->input_len = 0;
     u->completion[0] = 0;
+    if (kind == PROMPT_SEARCH)
+        u->search_origin = ui_focused_view(u)->top;
 }
 
 static void input_append(ui *u, int cp)
@@ -465,6 +467,9 @@ static void live_search(ui *u)
 {
     snprintf(u->search, sizeof u->search, "%.255s", u->input);
     view *v = ui_focused_view(u);
+    /* each keystroke searches again from where the prompt opened, and a
+     * term that matches nothing leaves the text where it was */
+    v->top = v->cursor = u->search_origin < v->nrows ? u->search_origin : 0;
     long at = text_search_jump(u, v, 0);
     if (at < 0 && u->search[0])
         ui_set_message(u, false, "no line holds /%s", u->search);

@@ -111,14 +111,48 @@ static int shrink(const col_spec *c, int n, const int *floor, int *out, int used
     return used > total ? used - total : 0;
 }
 
-/* Widths for the visible columns (out[i] 0: hidden): each starts at its
- * natural width; the widest give up columns down to a readable width (16,
- * or less when they need less); if that is not enough the lowest-priority
- * column goes and the rest start over, so a name stays readable rather
- * than every column being cut; only when two columns are left do they
- * shrink down to their minimum. */
+/* Optional columns (priority below this) go before a key column (name,
+ * hosts) is cut: a full name says more than a TLS secret's name. */
+enum { OPTIONAL_PRIO = 5 };
+
+/* Whole widths when dropping optional columns, lowest priority first, lets
+ * every remaining column keep its natural width; false when even without
+ * them the key columns do not fit. */
+static bool fit_by_dropping(const col_spec *c, int n, int total, int *out)
+{
+    bool hidden[32] = {false};
+    for (;;) {
+        int used = 0, shown = 0;
+        for (int i = 0; i < n; i++)
+            if (!hidden[i])
+                used += c[i].want, shown++;
+        used += shown > 0 ? shown - 1 : 0;
+        if (used <= total) {
+            for (int i = 0; i < n; i++)
+                out[i] = hidden[i] ? 0 : c[i].want;
+            return true;
+        }
+        int drop = -1;
+        for (int i = 0; i < n; i++)
+            if (!hidden[i] && c[i].prio < OPTIONAL_PRIO && (drop < 0 || c[i].prio < c[drop].prio))
+                drop = i;
+        if (drop < 0)
+            return false;
+        hidden[drop] = true;
+    }
+}
+
+/* Widths for the visible columns (out[i] 0: hidden): each at its natural
+ * width when dropping optional columns makes that fit; otherwise the
+ * widest give up columns down to a readable width (16, or less when they
+ * need less); if that is not enough the lowest-priority column goes and
+ * the rest start over, so a name stays readable rather than every column
+ * being cut; only when two columns are left do they shrink down to their
+ * minimum. */
 void table_widths(const col_spec *c, int n, int total, int *out)
 {
+    if (fit_by_dropping(c, n, total, out))
+        return;
     bool hidden[32] = {false};
     int floor[32];
     int shown = n;

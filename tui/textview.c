@@ -322,7 +322,8 @@ void text_view_title(view *v, ui *u, char *buf, size_t n)
     for (size_t i = 0; u->search[0] && i < d->n; i++)
         hits += text_line_matches(d->lines[i].text, u->search);
     if (u->search[0])
-        snprintf(buf, n, "%s  /%s: %zu line%s", d->title, u->search, hits, hits == 1 ? "" : "s");
+        /* the search first: a long title is cut at its end */
+        snprintf(buf, n, "/%s: %zu line%s  %s", u->search, hits, hits == 1 ? "" : "s", d->title);
     else
         snprintf(buf, n, "%s", d->title);
 }

@@ -131,6 +131,7 @@ struct ui {
     char completion[256];  /* candidates shown while typing a command */
     char prev_filter[512]; /* the filter when the prompt opened */
     char search[256];      /* `/` in a text pane: highlighted, n / N move between lines */
+    size_t search_origin;  /* the pane's first line when / opened */
 
     /* The status line's message: it belongs to the action that produced it.
      * The next action clears an info message; an error stays until another

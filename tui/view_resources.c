@@ -159,20 +159,20 @@ typedef struct {
 static size_t tab_columns(res_tab t, col_def *out)
 {
     static const col_def ing[] = {{COL_NAME, "NAME", 8, 9},   {COL_HOSTS, "HOSTS", 10, 8},
-                                  {COL_PATHS, "PATHS", 5, 4}, {COL_CLASS, "CLASS", 5, 3},
-                                  {COL_TLS, "TLS", 3, 2},     {COL_AGE, "AGE", 3, 5},
+                                  {COL_PATHS, "PATHS", 5, 5}, {COL_CLASS, "CLASS", 5, 3},
+                                  {COL_TLS, "TLS", 3, 2},     {COL_AGE, "AGE", 3, 4},
                                   {COL_STATE, "STATE", 5, 6}};
     static const col_def gw[] = {{COL_NAME, "NAME", 8, 9},   {COL_HOSTS, "HOSTS", 10, 8},
-                                 {COL_PATHS, "PORTS", 6, 4}, {COL_CLASS, "SELECTOR", 6, 3},
-                                 {COL_TLS, "TLS", 3, 2},     {COL_AGE, "AGE", 3, 5},
+                                 {COL_PATHS, "PORTS", 6, 5}, {COL_CLASS, "SELECTOR", 6, 3},
+                                 {COL_TLS, "TLS", 3, 2},     {COL_AGE, "AGE", 3, 4},
                                  {COL_STATE, "STATE", 5, 6}};
     static const col_def vs[] = {{COL_NAME, "NAME", 8, 9},   {COL_HOSTS, "HOSTS", 10, 8},
-                                 {COL_PATHS, "PATHS", 5, 4}, {COL_CLASS, "GATEWAYS", 8, 3},
-                                 {COL_AGE, "AGE", 3, 5},     {COL_STATE, "STATE", 5, 6}};
+                                 {COL_PATHS, "PATHS", 5, 5}, {COL_CLASS, "GATEWAYS", 8, 3},
+                                 {COL_AGE, "AGE", 3, 4},     {COL_STATE, "STATE", 5, 6}};
     static const col_def all[] = {{COL_KIND, "KIND", 4, 7},      {COL_NAME, "NAME", 8, 9},
-                                  {COL_HOSTS, "HOSTS", 10, 8},   {COL_PATHS, "PATHS", 5, 4},
+                                  {COL_HOSTS, "HOSTS", 10, 8},   {COL_PATHS, "PATHS", 5, 5},
                                   {COL_CLASS, "CLASS/GW", 5, 3}, {COL_TLS, "TLS", 3, 2},
-                                  {COL_AGE, "AGE", 3, 5},        {COL_STATE, "STATE", 5, 6}};
+                                  {COL_AGE, "AGE", 3, 4},        {COL_STATE, "STATE", 5, 6}};
     const col_def *src = t == TAB_INGRESS ? ing : t == TAB_GATEWAY ? gw : t == TAB_VS ? vs : all;
     size_t n = t == TAB_INGRESS ? 7 : t == TAB_GATEWAY ? 7 : t == TAB_VS ? 6 : 8;
     memcpy(out, src, n * sizeof *out);
