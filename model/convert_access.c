@@ -197,7 +197,7 @@ static void regex_hosts(conv *c, ing_entry *e)
 /* Why g's auth-tls cannot be a MUTUAL server (into why), or false. Istio
  * reads a MUTUAL server's CA from <credentialName>-cacert in the gateway
  * namespace: one CA per certificate, whichever namespace uses it. */
-static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n)
+static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n, const char **todo)
 {
     const hostgrp *g = &c->grp[gi];
     if (g->platform) {
@@ -205,6 +205,8 @@ static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n)
                  "client certificates for host %s: the host is served by the shared Gateway %s, "
                  "whose servers the conversion does not write",
                  g->host, c->o->shared_gateway);
+        *todo = "give the shared Gateway a MUTUAL server for the host by hand, or convert the host "
+                "to a tenant Gateway (--platform-domain)";
         return true;
     }
     if (!g->secret) {
@@ -212,6 +214,7 @@ static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n)
                  "client certificates for host %s: the host has no certificate (spec.tls "
                  "secretName) to build a MUTUAL server on",
                  g->host);
+        *todo = "add a spec.tls entry with a certificate for the host";
         return true;
     }
     const ing_entry *e = g->mtls;
@@ -226,6 +229,7 @@ static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n)
                  "client certificates for host %s: certificate %s already carries the CA of "
                  "%s/%s (host %s), and Istio reads one CA per certificate (%s-cacert)",
                  g->host, g->secret, o->mtls->v.ns, o->mtls->a.acc.tls_secret, o->host, g->secret);
+        *todo = "give the host a certificate of its own";
         return true;
     }
     return false;
@@ -267,16 +271,15 @@ static void decide_mtls(conv *c)
             continue;
         }
         char why[400], scope[300];
-        if (!mtls_blocked(c, i, why, sizeof why)) {
+        const char *todo = "";
+        if (!mtls_blocked(c, i, why, sizeof why, &todo)) {
             note_mtls(c, g);
             continue;
         }
         ing_entry *e = g->mtls;
         g->mtls = NULL;
         snprintf(scope, sizeof scope, "all routes of host %s", g->host);
-        close_or_open(c, e, "auth-tls-secret", why,
-                      "serve the host over TLS from a tenant Gateway with its own certificate",
-                      &g->close, scope);
+        close_or_open(c, e, "auth-tls-secret", why, todo, &g->close, scope);
     }
 }
 

@@ -281,9 +281,11 @@ static int ext_authz_ap(conv *c, ing_entry *e, const doc_node *ops)
             "metadata.annotations[\"" NGINX_ANNOTATION_PREFIX "auth-url\"]",
             "checked by ext-authz provider %s (AuthorizationPolicy %s/%s): "
             "meshConfig.extensionProviders %s must call %s (envoyExtAuthzHttp service, port, "
-            "pathPrefix)%s%s%s%s%s",
+            "pathPrefix)%s%s%s%s%s%s",
             c->o->ext_authz_provider, c->o->gateway_namespace, name, c->o->ext_authz_provider,
-            a->auth_url, hdrs[0] ? " with headersToUpstreamOnAllow " : "", hdrs,
+            a->auth_url,
+            strchr(a->auth_url, '$') ? ", one fixed service for what nginx variables select" : "",
+            hdrs[0] ? " with headersToUpstreamOnAllow " : "", hdrs,
             a->auth_parts[0] ? "; not reproduced: " : "", a->auth_parts,
             a->auth_parts[0] ? " (the provider's answer goes to the client as is)" : "");
     return push_ap(c, e, ap);
