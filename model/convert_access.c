@@ -52,31 +52,27 @@ static void close_or_open(conv *c, ing_entry *e, const char *ann, const char *wh
             why, scope, todo);
 }
 
-/* Every host group of e's rules (its own namespace), each once. */
-static size_t ing_groups(conv *c, const ing_entry *e, hostgrp **out, size_t cap)
+/* The host group of rule ri of e (its own namespace), or NULL when the
+ * rule has no host or an earlier rule has the same one: each host once. */
+static hostgrp *rule_grp(conv *c, const ing_entry *e, size_t ri)
 {
-    size_t n = 0;
-    for (size_t ri = 0; ri < e->v.nrules && n < cap; ri++) {
-        hostgrp *g =
-            e->v.rules[ri].host ? conv_get_grp(c, e->v.ns, e->v.rules[ri].host, false) : NULL;
-        bool have = false;
-        for (size_t k = 0; k < n; k++)
-            have = have || out[k] == g;
-        if (g && !have)
-            out[n++] = g;
-    }
-    return n;
+    const char *h = e->v.rules[ri].host;
+    for (size_t k = 0; h && k < ri; k++)
+        if (e->v.rules[k].host && !strcmp(e->v.rules[k].host, h))
+            return NULL;
+    return h ? conv_get_grp(c, e->v.ns, h, false) : NULL;
 }
 
 static void close_hosts(conv *c, ing_entry *e, const acc_item *it)
 {
-    hostgrp *gs[64];
-    size_t n = ing_groups(c, e, gs, 64);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+        hostgrp *g = rule_grp(c, e, ri);
+        if (!g)
+            continue;
         char scope[300];
         snprintf(scope, sizeof scope, "all routes of host %s (nginx applies it to the server)",
-                 gs[k]->host);
-        close_or_open(c, e, it->ann, it->why, it->todo, &gs[k]->close, scope);
+                 g->host);
+        close_or_open(c, e, it->ann, it->why, it->todo, &g->close, scope);
     }
 }
 
@@ -112,11 +108,11 @@ static void ext_auth(conv *c, ing_entry *e)
 /* The first Ingress (nginx's order) with auth-tls sets it for the host. */
 static void client_cert(conv *c, ing_entry *e)
 {
-    hostgrp *gs[64];
-    size_t n = ing_groups(c, e, gs, 64);
-    for (size_t k = 0; k < n; k++)
-        if (!gs[k]->mtls)
-            gs[k]->mtls = e;
+    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+        hostgrp *g = rule_grp(c, e, ri);
+        if (g && !g->mtls)
+            g->mtls = e;
+    }
 }
 
 static void decide_items(conv *c, ing_entry *e)
@@ -164,18 +160,17 @@ static const char *scoped_ann(const ing_entry *e)
  * of an AuthorizationPolicy are case-sensitive literals. */
 static void regex_hosts(conv *c, ing_entry *e)
 {
-    hostgrp *gs[64];
-    size_t n = ing_groups(c, e, gs, 64);
-    for (size_t k = 0; k < n; k++) {
-        if (!gs[k]->regex || !scoped(e) || e->close || gs[k]->close)
+    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+        hostgrp *g = rule_grp(c, e, ri);
+        if (!g || !g->regex || !scoped(e) || e->close || g->close)
             continue;
         char why[400], scope[300];
         snprintf(why, sizeof why,
                  "host %s is a regex host (use-regex/rewrite-target): nginx's locations are "
                  "case-insensitive regexes, which AuthorizationPolicy paths (case-sensitive "
                  "literals) cannot scope exactly",
-                 gs[k]->host);
-        snprintf(scope, sizeof scope, "the routes of this Ingress on %s", gs[k]->host);
+                 g->host);
+        snprintf(scope, sizeof scope, "the routes of this Ingress on %s", g->host);
         char field[200];
         field_of(field, sizeof field, scoped_ann(e));
         if (c->o->allow_open) {
