@@ -7,10 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/annotations_int.h"
 #include "model/snippet.h"
 #include "model/strbuf.h"
-
-#define HIGRESS_PREFIX "higress.io/"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -36,10 +35,8 @@ static void field_of(char *buf, size_t n, const char *name)
     snprintf(buf, n, "metadata.annotations[\"%s%s\"]", NGINX_ANNOTATION_PREFIX, name);
 }
 
-static int warn_at(ann_ctx *c, const char *name, const char *code, mp_severity sev, const char *fmt,
-                   ...) __attribute__((format(printf, 5, 6)));
-static int warn_at(ann_ctx *c, const char *name, const char *code, mp_severity sev, const char *fmt,
-                   ...)
+int ann_warn_at(ann_ctx *c, const char *name, const char *code, mp_severity sev, const char *fmt,
+                ...)
 {
     char field[200];
     field_of(field, sizeof field, name);
@@ -306,52 +303,6 @@ static int h_canary_cookie(ann_ctx *c, const char *v)
     return 0;
 }
 
-static bool valid_cidr(const char *s)
-{
-    bool v6 = strchr(s, ':') != NULL;
-    const char *slash = strchr(s, '/');
-    size_t n = slash ? (size_t)(slash - s) : strlen(s);
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!(isdigit((unsigned char)s[i]) || s[i] == '.' ||
-              (v6 && (isxdigit((unsigned char)s[i]) || s[i] == ':'))))
-            return false;
-    if (slash && parse_long(slash + 1, 0, v6 ? 128 : 32) < 0)
-        return false;
-    return true;
-}
-
-static int cidr_list(ann_ctx *c, const char *v, doc_node **out)
-{
-    doc_node *all = ann_split_list(v);
-    if (!all)
-        return -1;
-    if (!*out && !(*out = doc_seq_new())) {
-        doc_free(all);
-        return -1;
-    }
-    for (size_t i = 0; i < all->len; i++) {
-        const char *cidr = doc_str(doc_at(all, i));
-        if (!valid_cidr(cidr))
-            invalid(c, cidr, "a CIDR");
-        else if (doc_seq_push(*out, doc_str_new(cidr)) < 0)
-            return doc_free(all), -1;
-    }
-    doc_free(all);
-    return warn_row(c);
-}
-
-static int h_allow_range(ann_ctx *c, const char *v)
-{
-    return cidr_list(c, v, &c->s->allow_cidrs);
-}
-
-static int h_deny_range(ann_ctx *c, const char *v)
-{
-    return cidr_list(c, v, &c->s->deny_cidrs);
-}
-
 static int h_upstream_vhost(ann_ctx *c, const char *v)
 {
     if (strchr(v, '$'))
@@ -368,12 +319,23 @@ static int h_x_forwarded_prefix(ann_ctx *c, const char *v)
     return doc_map_set_str(c->s->hdr.req_set, "X-Forwarded-Prefix", v);
 }
 
-static int snippet(ann_ctx *c, const char *v, hdr_mods *h)
+/* server: a server-snippet, which nginx applies to every location of the
+ * Ingress's hosts (so does a restriction in it). */
+static int snippet(ann_ctx *c, const char *v, hdr_mods *h, bool server)
 {
     snippet_result r;
     if (snippet_translate(v, h, &r) < 0) {
         snippet_result_free(&r);
         return -1;
+    }
+    if (r.access[0]) {
+        char why[240];
+        snprintf(why, sizeof why,
+                 "%s holds \"%s\", which nginx enforces and the conversion does "
+                 "not reproduce",
+                 c->rule->name, r.access);
+        ann_access_add(c->s, ACC_NO_ISTIO, c->rule->name, server, why,
+                       "reproduce it by hand (an AuthorizationPolicy or an EnvoyFilter)");
     }
     int rc = 0;
     if (r.untranslated)
@@ -395,12 +357,12 @@ static int snippet(ann_ctx *c, const char *v, hdr_mods *h)
 
 static int h_config_snippet(ann_ctx *c, const char *v)
 {
-    return snippet(c, v, &c->s->hdr);
+    return snippet(c, v, &c->s->hdr, false);
 }
 
 static int h_server_snippet(ann_ctx *c, const char *v)
 {
-    return snippet(c, v, &c->s->server_hdr);
+    return snippet(c, v, &c->s->server_hdr, true);
 }
 
 static int h_load_balance(ann_ctx *c, const char *v)
@@ -485,6 +447,11 @@ static int h_preserve_slash(ann_ctx *c, const char *v)
 #define UNSUP(n, t, note)                                                                          \
     {                                                                                              \
         n, ANN_UNSUPPORTED, h_report, MPW_ANN_UNSUPPORTED, t, note                                 \
+    }
+#define AUTH_PART(n, h)                                                                            \
+    {                                                                                              \
+        n, ANN_UNSUPPORTED, h, MPW_EXT_AUTHZ, "-",                                                 \
+            "part of auth-url: not reproduced by the CUSTOM policy (listed in MP110)"              \
     }
 #define IGNORE(n, note)                                                                            \
     {                                                                                              \
@@ -572,14 +539,16 @@ static const ann_rule rules[] = {
     UNSUP("from-to-www-redirect", "-",
           "the www <-> apex redirect needs a second host; not "
           "generated"),
-    /* access control */
-    APPROX("whitelist-source-range", h_allow_range, "AuthorizationPolicy DENY notRemoteIpBlocks",
-           "client IP from X-Forwarded-For/proxy protocol (gateway numTrustedProxies); regex "
-           "paths are scoped by their literal prefix"),
-    APPROX("allowlist-source-range", h_allow_range, "AuthorizationPolicy DENY notRemoteIpBlocks",
-           "as whitelist-source-range"),
-    APPROX("denylist-source-range", h_deny_range, "AuthorizationPolicy DENY remoteIpBlocks",
-           "as whitelist-source-range"),
+    /* access control (annotations_access.c, convert_access.c) */
+    {"whitelist-source-range", ANN_APPROX, ann_h_access, MPW_ANN_APPROX,
+     "AuthorizationPolicy DENY notRemoteIpBlocks",
+     "alias of allowlist-source-range (read when that is absent or empty); client IP from "
+     "X-Forwarded-For/proxy protocol (gateway numTrustedProxies); an entry nginx rejects "
+     "answers 503 (MP109); on a regex host the routes answer 403 (MP108)"},
+    {"allowlist-source-range", ANN_APPROX, ann_h_access, MPW_ANN_APPROX,
+     "AuthorizationPolicy DENY notRemoteIpBlocks", "as whitelist-source-range"},
+    {"denylist-source-range", ANN_APPROX, ann_h_access, MPW_ANN_APPROX,
+     "AuthorizationPolicy DENY remoteIpBlocks", "as whitelist-source-range"},
     /* headers */
     EXACT("upstream-vhost", h_upstream_vhost, "VS http[].rewrite.authority",
           "Host sent to the backend"),
@@ -632,34 +601,47 @@ static const ann_rule rules[] = {
     UNSUP("global-rate-limit-window", "EnvoyFilter ratelimit", "needs a rate-limit service"),
     UNSUP("global-rate-limit-key", "EnvoyFilter ratelimit", "needs a rate-limit service"),
     UNSUP("global-rate-limit-ignored-cidrs", "EnvoyFilter ratelimit", "needs a rate-limit service"),
-    /* authentication */
-    UNSUP("auth-url", "AuthorizationPolicy CUSTOM + MeshConfig extensionProviders",
-          "external auth needs a mesh-wide provider; the route is NOT protected after "
-          "conversion"),
-    UNSUP("auth-method", "-", "part of auth-url"),
-    UNSUP("auth-response-headers", "-", "part of auth-url"),
-    UNSUP("auth-request-redirect", "-", "part of auth-url"),
-    UNSUP("auth-signin", "-", "part of auth-url"),
-    UNSUP("auth-signin-redirect-param", "-", "part of auth-url"),
-    UNSUP("auth-snippet", "-", "part of auth-url"),
-    UNSUP("auth-cache-key", "-", "part of auth-url"),
-    UNSUP("auth-cache-duration", "-", "part of auth-url"),
-    UNSUP("auth-keepalive", "-", "part of auth-url"),
-    UNSUP("auth-proxy-set-headers", "-", "part of auth-url"),
-    UNSUP("auth-always-set-cookie", "-", "part of auth-url"),
-    UNSUP("auth-type", "-",
-          "basic/digest auth needs an EnvoyFilter; the route is NOT protected "
-          "after conversion"),
-    UNSUP("auth-secret", "-", "part of auth-type"),
-    UNSUP("auth-secret-type", "-", "part of auth-type"),
-    UNSUP("auth-realm", "-", "part of auth-type"),
-    UNSUP("auth-tls-secret", "GW server tls MUTUAL",
-          "client certificates need a MUTUAL Gateway server; not generated"),
-    UNSUP("auth-tls-verify-client", "-", "part of auth-tls-secret"),
-    UNSUP("auth-tls-verify-depth", "-", "part of auth-tls-secret"),
-    UNSUP("auth-tls-error-page", "-", "part of auth-tls-secret"),
-    UNSUP("auth-tls-pass-certificate-to-upstream", "-", "part of auth-tls-secret"),
-    UNSUP("auth-tls-match-cn", "-", "part of auth-tls-secret"),
+    /* authentication (annotations_access.c, convert_access.c) */
+    {"auth-url", ANN_APPROX, ann_h_access, MPW_EXT_AUTHZ,
+     "AuthorizationPolicy CUSTOM (--ext-authz-provider)",
+     "with --ext-authz-provider a CUSTOM AuthorizationPolicy for the Ingress's routes (the "
+     "provider must call this URL); without it the routes answer 403 (MP108); an invalid URL "
+     "answers 503 (MP109)"},
+    AUTH_PART("auth-method", ann_h_access),
+    AUTH_PART("auth-response-headers", ann_h_access),
+    AUTH_PART("auth-request-redirect", ann_h_access_part),
+    AUTH_PART("auth-signin", ann_h_access_part),
+    AUTH_PART("auth-signin-redirect-param", ann_h_access_part),
+    {"auth-snippet", ANN_UNSUPPORTED, ann_h_access, MPW_ACCESS_CLOSED, "-",
+     "part of auth-url: header lines are the provider's settings; other directives close the "
+     "routes (MP108)"},
+    AUTH_PART("auth-cache-key", ann_h_access_part),
+    AUTH_PART("auth-cache-duration", ann_h_access_part),
+    AUTH_PART("auth-keepalive", ann_h_access_part),
+    AUTH_PART("auth-keepalive-share-vars", ann_h_access_part),
+    AUTH_PART("auth-keepalive-requests", ann_h_access_part),
+    AUTH_PART("auth-keepalive-timeout", ann_h_access_part),
+    AUTH_PART("auth-proxy-set-headers", ann_h_access_part),
+    AUTH_PART("auth-always-set-cookie", ann_h_access_part),
+    {"auth-type", ANN_UNSUPPORTED, ann_h_access, MPW_ACCESS_CLOSED, "VS http[].directResponse 403",
+     "basic/digest auth has no Istio form: the routes answer 403 (MP108) unless --allow-open"},
+    {"auth-secret", ANN_UNSUPPORTED, ann_h_access, MPW_ACCESS_CLOSED, "-", "part of auth-type"},
+    {"auth-secret-type", ANN_UNSUPPORTED, ann_h_access_part, MPW_ACCESS_CLOSED, "-",
+     "part of auth-type"},
+    {"auth-realm", ANN_UNSUPPORTED, ann_h_access_part, MPW_ACCESS_CLOSED, "-", "part of auth-type"},
+    {"auth-tls-secret", ANN_APPROX, ann_h_access, MPW_CLIENT_CERT, "GW server tls MUTUAL",
+     "a MUTUAL server for the host, CA from <credentialName>-cacert; where that cannot be "
+     "expressed the host's routes answer 403 (MP108)"},
+    {"auth-tls-verify-client", ANN_APPROX, ann_h_access, MPW_CLIENT_CERT, "GW server tls MUTUAL",
+     "on: MUTUAL; off: nothing; optional, optional_no_ca: the host's routes answer 403 (MP108)"},
+    {"auth-tls-verify-depth", ANN_APPROX, ann_h_access, MPW_CLIENT_CERT, "-",
+     "Envoy does not limit the chain length (nginx default 1)"},
+    {"auth-tls-error-page", ANN_APPROX, ann_h_access, MPW_CLIENT_CERT, "-",
+     "Envoy ends the TLS handshake instead of redirecting"},
+    {"auth-tls-pass-certificate-to-upstream", ANN_APPROX, ann_h_access, MPW_CLIENT_CERT, "-",
+     "the ssl-client-* request headers are removed; Istio can forward X-Forwarded-Client-Cert"},
+    {"auth-tls-match-cn", ANN_UNSUPPORTED, ann_h_access, MPW_ACCESS_CLOSED, "-",
+     "a Gateway cannot check the subject: the host's routes answer 403 (MP108)"},
     /* TLS to the backend */
     UNSUP("proxy-ssl-secret", "DR tls credentialName",
           "backend client certificates are not "
@@ -687,10 +669,12 @@ static const ann_rule rules[] = {
     UNSUP("proxy-redirect-to", "-", "Location rewriting needs an EnvoyFilter"),
     UNSUP("proxy-cookie-domain", "-", "Set-Cookie rewriting needs an EnvoyFilter"),
     UNSUP("proxy-cookie-path", "-", "Set-Cookie rewriting needs an EnvoyFilter"),
-    UNSUP("satisfy", "-", "auth combination has no Istio form"),
+    {"satisfy", ANN_APPROX, ann_h_access, MPW_ANN_APPROX, "-",
+     "any: Istio requires both the IP list and the ext-authz check (nginx: either)"},
     UNSUP("enable-modsecurity", "-", "WAF needs a Wasm plugin; requests are NOT filtered"),
     UNSUP("enable-owasp-core-rules", "-", "WAF needs a Wasm plugin"),
-    UNSUP("modsecurity-snippet", "-", "WAF needs a Wasm plugin"),
+    {"modsecurity-snippet", ANN_UNSUPPORTED, ann_h_access, MPW_ACCESS_CLOSED, "-",
+     "ModSecurity rules can deny requests: the routes answer 403 (MP108)"},
     UNSUP("modsecurity-transaction-id", "-", "WAF needs a Wasm plugin"),
     /* nginx-only tuning and observability */
     IGNORE("service-upstream", "Istio always balances across endpoints"),
@@ -763,6 +747,7 @@ void ann_settings_free(ann_settings *s)
     hdr_free(&s->server_hdr);
     doc_free(s->allow_cidrs);
     doc_free(s->deny_cidrs);
+    doc_free(s->acc.auth_response_headers);
     doc_free(s->consistent_hash);
     for (size_t i = 0; i < s->nowned; i++)
         free(s->owned[i]);
@@ -779,22 +764,23 @@ static int finish_timeout(ann_ctx *c)
     if (t < 0)
         return 0;
     if (t == 0)
-        return warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING,
-                       "approximated: 0 is not a valid Istio timeout; the route has none");
+        return ann_warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING,
+                           "approximated: 0 is not a valid Istio timeout; the route has none");
     if (t >= 3600)
-        return warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING,
-                       "approximated: a %lds idle timeout marks a long-lived connection "
-                       "(WebSocket, streaming); Istio's timeout would cut it after %lds in "
-                       "total, so the route has no timeout",
-                       t, t);
+        return ann_warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING,
+                           "approximated: a %lds idle timeout marks a long-lived connection "
+                           "(WebSocket, streaming); Istio's timeout would cut it after %lds in "
+                           "total, so the route has no timeout",
+                           t, t);
     char buf[32];
     snprintf(buf, sizeof buf, "%lds", t);
     if (!(s->timeout = own(s, strdup(buf))))
         return -1;
-    return warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING,
-                   "approximated: nginx's %lds is an idle timeout between reads/writes; Istio's "
-                   "timeout %s limits the whole request",
-                   t, buf);
+    return ann_warn_at(
+        c, name, MPW_ANN_APPROX, MP_SEV_WARNING,
+        "approximated: nginx's %lds is an idle timeout between reads/writes; Istio's "
+        "timeout %s limits the whole request",
+        t, buf);
 }
 
 static const struct {
@@ -857,16 +843,16 @@ static int finish_retries(ann_ctx *c)
     doc_free(conds);
     long tries = s->raw.tries < 0 ? 3 : s->raw.tries;
     if (tries == 0) /* nginx: unlimited; Istio needs a number: keep its default */
-        return warn_at(c, "proxy-next-upstream-tries", MPW_ANN_APPROX, MP_SEV_WARNING,
-                       "approximated: 0 (unlimited tries) keeps Istio's default retries");
+        return ann_warn_at(c, "proxy-next-upstream-tries", MPW_ANN_APPROX, MP_SEV_WARNING,
+                           "approximated: 0 (unlimited tries) keeps Istio's default retries");
     s->retry_attempts = off ? 0 : tries - 1;
     if (s->retry_attempts == 0)
         s->retry_on[0] = 0;
-    return warn_at(c, s->raw.tries >= 0 ? "proxy-next-upstream-tries" : "proxy-next-upstream",
-                   MPW_ANN_APPROX, MP_SEV_WARNING,
-                   "approximated: retries.attempts %ld%s%s; Envoy also retries non-idempotent "
-                   "requests, nginx does not",
-                   s->retry_attempts, s->retry_on[0] ? " on " : "", s->retry_on);
+    return ann_warn_at(c, s->raw.tries >= 0 ? "proxy-next-upstream-tries" : "proxy-next-upstream",
+                       MPW_ANN_APPROX, MP_SEV_WARNING,
+                       "approximated: retries.attempts %ld%s%s; Envoy also retries non-idempotent "
+                       "requests, nginx does not",
+                       s->retry_attempts, s->retry_on[0] ? " on " : "", s->retry_on);
 }
 
 static const char *const cors_methods_valid[] = {"GET",    "HEAD",    "POST",    "PUT",   "PATCH",
@@ -919,10 +905,10 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
     doc_free(olist);
     doc_map_set(cors, "allowOrigins", origins);
     if (star)
-        warn_at(c, s->raw.origin ? "cors-allow-origin" : "enable-cors", MPW_ANN_APPROX,
-                MP_SEV_WARNING,
-                "approximated: origin * becomes regex .*; Envoy echoes the request's Origin "
-                "instead of sending *");
+        ann_warn_at(c, s->raw.origin ? "cors-allow-origin" : "enable-cors", MPW_ANN_APPROX,
+                    MP_SEV_WARNING,
+                    "approximated: origin * becomes regex .*; Envoy echoes the request's Origin "
+                    "instead of sending *");
 
     doc_node *methods =
         ann_split_list(s->raw.methods ? s->raw.methods : "GET, PUT, POST, DELETE, PATCH, OPTIONS");
@@ -940,8 +926,8 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
         if (ok)
             doc_seq_push(valid, doc_str_new(m));
         else
-            warn_at(c, "cors-allow-methods", MPW_ANN_INVALID, MP_SEV_WARNING,
-                    "method \"%s\" is not valid in Istio; dropped", m);
+            ann_warn_at(c, "cors-allow-methods", MPW_ANN_INVALID, MP_SEV_WARNING,
+                        "method \"%s\" is not valid in Istio; dropped", m);
     }
     doc_free(methods);
     doc_map_set(cors, "allowMethods", valid);
@@ -976,8 +962,8 @@ static int finish_cors(ann_ctx *c)
                           : s->raw.expose      ? "cors-expose-headers"
                                                : NULL;
         if (any)
-            return warn_at(c, any, MPW_ANN_NOEFFECT, MP_SEV_INFO,
-                           "no effect without enable-cors: \"true\" (as in nginx)");
+            return ann_warn_at(c, any, MPW_ANN_NOEFFECT, MP_SEV_INFO,
+                               "no effect without enable-cors: \"true\" (as in nginx)");
         return 0;
     }
     doc_node *cors = doc_map_new();
@@ -989,15 +975,15 @@ static int finish_cors(ann_ctx *c)
         snprintf(buf, sizeof buf, "%lds", age);
         doc_map_set_str(cors, "maxAge", buf);
     } else {
-        warn_at(c, "cors-max-age", MPW_ANN_INVALID, MP_SEV_WARNING,
-                "\"%s\" is not a positive number of seconds; maxAge omitted",
-                s->raw.max_age ? s->raw.max_age : "");
+        ann_warn_at(c, "cors-max-age", MPW_ANN_INVALID, MP_SEV_WARNING,
+                    "\"%s\" is not a positive number of seconds; maxAge omitted",
+                    s->raw.max_age ? s->raw.max_age : "");
     }
     bool cred = s->raw.credentials ? truthy(s->raw.credentials) : true;
     doc_map_set(cors, "allowCredentials", doc_bool_new(cred));
     s->cors = cors;
-    return warn_at(c, "enable-cors", MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
-                   ann_lookup("enable-cors")->note);
+    return ann_warn_at(c, "enable-cors", MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
+                       ann_lookup("enable-cors")->note);
 }
 
 /* "https://host:8443/path?q" -> redirect map. */
@@ -1022,19 +1008,19 @@ static int build_redirect(ann_ctx *c, const char *name, const char *url, long co
         }
     } else if (url[0] != '/') {
         doc_free(r);
-        return warn_at(c, name, MPW_ANN_INVALID, MP_SEV_WARNING,
-                       "\"%s\" is not a URL or absolute path; no redirect generated", url);
+        return ann_warn_at(c, name, MPW_ANN_INVALID, MP_SEV_WARNING,
+                           "\"%s\" is not a URL or absolute path; no redirect generated", url);
     }
     const char *ru = strstr(path, "$request_uri");
     if (ru && !ru[12]) {
         /* URL ending in $request_uri: Envoy keeps path and query by itself */
         if (ru != path)
-            warn_at(c, name, MPW_ANN_UNSUPPORTED, MP_SEV_WARNING,
-                    "the path before $request_uri is dropped");
+            ann_warn_at(c, name, MPW_ANN_UNSUPPORTED, MP_SEV_WARNING,
+                        "the path before $request_uri is dropped");
     } else {
         if (strchr(path, '$'))
-            warn_at(c, name, MPW_ANN_UNSUPPORTED, MP_SEV_WARNING,
-                    "nginx variables in \"%s\" are kept literally", path);
+            ann_warn_at(c, name, MPW_ANN_UNSUPPORTED, MP_SEV_WARNING,
+                        "nginx variables in \"%s\" are kept literally", path);
         doc_map_set_str(r, "uri", *path ? path : "/");
     }
     if (*host)
@@ -1046,8 +1032,8 @@ static int build_redirect(ann_ctx *c, const char *name, const char *url, long co
     doc_map_set(r, "redirectCode", doc_int_new(code));
     doc_free(c->s->redirect);
     c->s->redirect = r;
-    return warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
-                   ann_lookup(name)->note);
+    return ann_warn_at(c, name, MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
+                       ann_lookup(name)->note);
 }
 
 static long redirect_code(ann_ctx *c, const char *name, const char *v, long def, bool perm)
@@ -1058,8 +1044,8 @@ static long redirect_code(ann_ctx *c, const char *name, const char *v, long def,
     bool ok = n == 301 || n == 302 || n == 303 || n == 307 || (perm && n == 308);
     if (ok)
         return n;
-    warn_at(c, name, MPW_ANN_INVALID, MP_SEV_WARNING,
-            "%s is not a redirect code Envoy supports; %ld used", v, def);
+    ann_warn_at(c, name, MPW_ANN_INVALID, MP_SEV_WARNING,
+                "%s is not a redirect code Envoy supports; %ld used", v, def);
     return def;
 }
 
@@ -1069,8 +1055,8 @@ static int finish_redirect(ann_ctx *c)
     if (s->raw.temp && *s->raw.temp) {
         long code = redirect_code(c, "temporal-redirect-code", s->raw.temp_code, 302, false);
         if (s->raw.perm && *s->raw.perm)
-            warn_at(c, "permanent-redirect", MPW_ANN_NOEFFECT, MP_SEV_INFO,
-                    "no effect: temporal-redirect wins (as in nginx)");
+            ann_warn_at(c, "permanent-redirect", MPW_ANN_NOEFFECT, MP_SEV_INFO,
+                        "no effect: temporal-redirect wins (as in nginx)");
         return build_redirect(c, "temporal-redirect", s->raw.temp, code);
     }
     if (s->raw.perm && *s->raw.perm) {
@@ -1099,8 +1085,8 @@ static int finish_affinity(ann_ctx *c)
     doc_map_set_str(ck, "ttl", buf);
     doc_map_set(h, "httpCookie", ck);
     if (s->consistent_hash)
-        warn_at(c, "upstream-hash-by", MPW_ANN_NOEFFECT, MP_SEV_INFO,
-                "no effect: cookie affinity wins");
+        ann_warn_at(c, "upstream-hash-by", MPW_ANN_NOEFFECT, MP_SEV_INFO,
+                    "no effect: cookie affinity wins");
     doc_free(s->consistent_hash);
     s->consistent_hash = h;
     return 0;
@@ -1109,18 +1095,18 @@ static int finish_affinity(ann_ctx *c)
 static int ann_finish(ann_ctx *c)
 {
     if (finish_timeout(c) < 0 || finish_retries(c) < 0 || finish_cors(c) < 0 ||
-        finish_redirect(c) < 0 || finish_affinity(c) < 0)
+        finish_redirect(c) < 0 || finish_affinity(c) < 0 || ann_finish_access(c) < 0)
         return -1;
     canary_settings *k = &c->s->can;
     if (!k->canary && (k->weight >= 0 || k->header || k->cookie))
-        return warn_at(c, "canary", MPW_ANN_NOEFFECT, MP_SEV_INFO,
-                       "canary-* annotations have no effect without canary: \"true\"");
+        return ann_warn_at(c, "canary", MPW_ANN_NOEFFECT, MP_SEV_INFO,
+                           "canary-* annotations have no effect without canary: \"true\"");
     if (k->header_pattern && !k->header_value && c->s->can.canary)
-        warn_at(c, "canary-by-header-pattern", MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
-                ann_lookup("canary-by-header-pattern")->note);
+        ann_warn_at(c, "canary-by-header-pattern", MPW_ANN_APPROX, MP_SEV_WARNING,
+                    "approximated: %s", ann_lookup("canary-by-header-pattern")->note);
     if (k->cookie)
-        warn_at(c, "canary-by-cookie", MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
-                ann_lookup("canary-by-cookie")->note);
+        ann_warn_at(c, "canary-by-cookie", MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
+                    ann_lookup("canary-by-cookie")->note);
     return 0;
 }
 
@@ -1141,12 +1127,6 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
             value = "";
         snprintf(field, sizeof field, "metadata.annotations[\"%s\"]", key);
         c.field = field;
-        if (!strncmp(key, HIGRESS_PREFIX, strlen(HIGRESS_PREFIX))) {
-            if (mp_warn(w, MPW_ANN_UNSUPPORTED, MP_SEV_WARNING, object, field,
-                        "not converted: Higress annotations are not read (migrate by hand)") < 0)
-                return -1;
-            continue;
-        }
         if (strncmp(key, NGINX_ANNOTATION_PREFIX, plen))
             continue;
         const ann_rule *r = ann_lookup(key + plen);
@@ -1170,5 +1150,7 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     }
     c.rule = NULL;
     c.field = "";
-    return ann_finish(&c);
+    if (ann_finish(&c) < 0)
+        return -1;
+    return higress_report(&c); /* after the nginx headers are known */
 }

@@ -52,6 +52,66 @@ typedef struct {
     const char *header, *header_value, *header_pattern, *cookie;
 } canary_settings;
 
+/* Access restrictions nginx applies (docs/conversion.md "Fail closed").
+ * ann_parse reads them with nginx's rules; the converter decides what each
+ * becomes, since that depends on its options (convert_access.c). */
+typedef enum {
+    ACC_IP_LIST,     /* a valid allow/deny list: DENY AuthorizationPolicy */
+    ACC_EXT_AUTH,    /* auth-url: CUSTOM AuthorizationPolicy (--ext-authz-provider) */
+    ACC_CLIENT_CERT, /* auth-tls-secret: MUTUAL Gateway server for the host */
+    ACC_NO_ISTIO,    /* nothing in Istio reproduces it: the routes answer 403 */
+    ACC_DENIED,      /* nginx itself denies the location: the routes answer 503 */
+} acc_kind;
+
+typedef struct {
+    acc_kind kind;
+    const char *ann; /* short name of the annotation, static */
+    bool host_wide;  /* server level in nginx: every route of the Ingress's hosts */
+    char why[240];   /* what nginx does that is not reproduced (or why it denies) */
+    char todo[200];  /* what the operator can do */
+} acc_item;
+
+/* Raw values of the annotations that restrict access, by slot; NULL when
+ * absent. The slot names are in annotations_access.c. */
+typedef enum {
+    AR_ALLOWLIST,
+    AR_WHITELIST,
+    AR_DENYLIST,
+    AR_AUTH_URL,
+    AR_AUTH_METHOD,
+    AR_AUTH_RESPONSE_HEADERS,
+    AR_AUTH_SNIPPET,
+    AR_AUTH_TYPE,
+    AR_AUTH_SECRET,
+    AR_TLS_SECRET,
+    AR_TLS_VERIFY,
+    AR_TLS_DEPTH,
+    AR_TLS_ERROR_PAGE,
+    AR_TLS_PASS_CERT,
+    AR_TLS_MATCH_CN,
+    AR_SATISFY,
+    AR_MODSEC_SNIPPET,
+    AR_COUNT,
+} acc_raw;
+
+#define ACC_MAX 8
+
+typedef struct {
+    const char *raw[AR_COUNT];
+    char auth_parts[240]; /* other auth-url annotations (auth-signin, ...), ", "-joined */
+    char type_parts[80];  /* auth-realm, auth-secret-type */
+    acc_item item[ACC_MAX];
+    size_t n;
+    /* ACC_EXT_AUTH */
+    const char *auth_url;
+    doc_node *auth_response_headers; /* seq or NULL */
+    /* ACC_CLIENT_CERT: the CA secret's name (namespace part removed) */
+    const char *tls_secret;
+    bool tls_pass_cert;
+    long tls_depth;
+    bool satisfy_any;
+} ann_access;
+
 typedef struct {
     bool regex;                 /* use-regex or rewrite-target: host-wide regex mode */
     const char *rewrite_target; /* with $N already turned into \N */
@@ -71,6 +131,7 @@ typedef struct {
     hdr_mods hdr;                       /* per route: x-forwarded-prefix, configuration-snippet */
     hdr_mods server_hdr;                /* per host: server-snippet */
     doc_node *allow_cidrs, *deny_cidrs; /* seqs of strings or NULL */
+    ann_access acc;                     /* access restrictions (allow_cidrs, deny_cidrs too) */
     const char *lb_simple;              /* DR loadBalancer.simple */
     doc_node *consistent_hash;          /* DR loadBalancer.consistentHash map */
     /* Raw values that only mean something together; read by ann_finish. */

@@ -10,7 +10,8 @@
  *      read the annotations of the rest (annotations.c);
  *   3. group every path by host, across namespaces: one VirtualService
  *      each (a root with delegates when several namespaces route it);
- *      attach canary Ingresses to their main route;
+ *      attach canary Ingresses to their main route; decide what each
+ *      access restriction becomes (convert_access.c: fail closed);
  *   4. order the routes of each host so Istio's first match is nginx's
  *      choice, render them; then Gateways, DestinationRules and
  *      AuthorizationPolicies; sort the output.
@@ -78,6 +79,8 @@ static int check_opts(const convert_opts *o, mp_err *err)
                        o->gateway_namespace ? o->gateway_namespace : "");
     if (!o->gateway_selector_value || !*o->gateway_selector_value)
         return mp_errf(err, "gateway selector value is empty");
+    if (o->ext_authz_provider && !*o->ext_authz_provider)
+        return mp_errf(err, "--ext-authz-provider: the provider name is empty");
     return 0;
 }
 
@@ -279,7 +282,7 @@ static int group(conv *c)
             conv_group_tls(c, &c->ing[i]);
     }
     conv_tls_uncovered(c);
-    return 0;
+    return conv_decide_access(c);
 }
 
 /* Pass 4: every generated object. */
@@ -290,10 +293,7 @@ static int render(conv *c)
             return -1;
     if (conv_render_gateways(c) < 0 || conv_collect_dr(c) < 0 || conv_render_drs(c) < 0)
         return -1;
-    for (size_t i = 0; i < c->ning; i++)
-        if (c->ing[i].routed && !c->ing[i].canary && conv_render_ap(c, &c->ing[i]) < 0)
-            return -1;
-    return 0;
+    return conv_render_access(c);
 }
 
 static int run(conv *c, doc_node *const *objs, size_t n, mp_err *err)

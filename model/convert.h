@@ -44,6 +44,13 @@ typedef struct {
     /* false: the first object that fails to decode fails the run (CLI).
      * true: it is skipped with an MPW_INVALID_OBJECT error warning (console). */
     bool skip_invalid;
+    /* Fail closed (docs/conversion.md "Fail closed"): a restriction nginx
+     * enforces that the conversion cannot reproduce makes its routes answer
+     * 403; allow_open routes them anyway (each finding says so). */
+    bool allow_open;
+    /* auth-url: the meshConfig extension provider CUSTOM policies name, or
+     * NULL (auth-url routes then answer 403). Borrowed. */
+    const char *ext_authz_provider;
 } convert_opts;
 
 void convert_opts_default(convert_opts *o);

@@ -2,8 +2,10 @@
  * convert_gateway.c - the tenant Gateways (docs/conversion.md §6-§7): one
  * <ns>/meshpanel-gateway per namespace with a plain HTTP server, an
  * HTTP server that redirects to HTTPS, and one HTTPS server per
- * certificate. A host is on the Gateway of its oldest Ingress's namespace
- * only, whichever namespaces route it. Hosts on the shared Gateway (shared mode) get no Gateway,
+ * certificate (and one per certificate whose hosts ask for client
+ * certificates, mode MUTUAL). A host is on the Gateway of its oldest
+ * Ingress's namespace only, whichever namespaces route it. Hosts on the
+ * shared Gateway (shared mode) get no Gateway,
  * only a note that the shared one's certificate and redirect apply.
  */
 #include <stdio.h>
@@ -66,21 +68,26 @@ static void note_redirect_301(conv *c, const hostgrp *g)
             g->host);
 }
 
+/* One HTTPS server: a certificate, and whether it asks for client
+ * certificates (auth-tls, convert_access.c). */
 typedef struct {
     const char *secret;
+    bool mtls;
     const char **hosts;
     size_t n;
 } cert_hosts;
 
 static int cmp_cert(const void *a, const void *b)
 {
-    return strcmp(((const cert_hosts *)a)->secret, ((const cert_hosts *)b)->secret);
+    const cert_hosts *x = a, *y = b;
+    int r = strcmp(x->secret, y->secret);
+    return r ? r : (int)x->mtls - (int)y->mtls;
 }
 
-static void https_port_name(const char *secret, char out[64])
+static void https_port_name(const char *secret, bool mtls, char out[64])
 {
     char buf[300];
-    snprintf(buf, sizeof buf, "https-%s", secret);
+    snprintf(buf, sizeof buf, "https-%s%s", secret, mtls ? "-mtls" : "");
     istio_dns_label(buf, out);
 }
 
@@ -108,10 +115,12 @@ static void gw_hosts_free(gw_hosts *s)
 static int add_cert_host(gw_hosts *s, const hostgrp *g)
 {
     size_t k = 0;
-    while (k < s->nc && strcmp(s->certs[k].secret, g->secret))
+    bool mtls = g->mtls != NULL;
+    while (k < s->nc && (strcmp(s->certs[k].secret, g->secret) || s->certs[k].mtls != mtls))
         k++;
     if (k == s->nc) {
         s->certs[s->nc].secret = g->secret;
+        s->certs[s->nc].mtls = mtls;
         if (!(s->certs[s->nc++].hosts = calloc(s->cap, sizeof(char *))))
             return -1;
     }
@@ -180,10 +189,11 @@ static doc_node *gateway_doc(conv *c, const char *ns, gw_hosts *s)
     mp_sort(s->certs, s->nc, sizeof *s->certs, cmp_cert);
     for (size_t k = 0; k < s->nc; k++) {
         char pname[64];
-        https_port_name(s->certs[k].secret, pname);
+        https_port_name(s->certs[k].secret, s->certs[k].mtls, pname);
         doc_node *tls = doc_map_new();
         if (tls) {
-            doc_map_set_str(tls, "mode", "SIMPLE");
+            /* MUTUAL: Istio reads the CA from <credentialName>-cacert */
+            doc_map_set_str(tls, "mode", s->certs[k].mtls ? "MUTUAL" : "SIMPLE");
             doc_map_set_str(tls, "credentialName", s->certs[k].secret);
         }
         istio_gateway_add_server(gw, 443, "HTTPS", pname,

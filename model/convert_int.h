@@ -16,7 +16,9 @@
  *   convert_delegate.c a host routed from several namespaces: root
  *                      VirtualService entries and delegate VirtualServices
  *   convert_gateway.c  Gateways (HTTP, HTTPS redirect and HTTPS servers)
- *   convert_policy.c   DestinationRules and AuthorizationPolicies
+ *   convert_policy.c   DestinationRules
+ *   convert_access.c   fail closed: which routes answer 403/503 instead of
+ *                      the backend, AuthorizationPolicies, MUTUAL servers
  *   convert_output.c   the object list, meshpanel.io/source, output order
  *
  * Ownership: conv owns its arrays and maps (conv_free in convert.c); each
@@ -43,6 +45,8 @@ typedef struct {
     char src[300]; /* "ingress/ns/name" */
     bool routed;   /* passed the class filter and decoded */
     bool canary;
+    int close;      /* 0, or the status its routes answer (convert_access.c) */
+    bool ext_authz; /* auth-url checked by a CUSTOM AuthorizationPolicy */
 } ing_entry;
 
 /* One route of a host: a path (or defaultBackend) of a main Ingress, with
@@ -81,7 +85,9 @@ typedef struct {
     ing_entry *app_root_ing;
     ing_entry **src;
     size_t nsrc;
-    bool has_vs; /* got a VirtualService: only such hosts go on a Gateway */
+    bool has_vs;     /* got a VirtualService: only such hosts go on a Gateway */
+    int close;       /* 0, or the status every route answers (server-level restriction) */
+    ing_entry *mtls; /* auth-tls of this Ingress: a MUTUAL server (convert_access.c) */
 } hostgrp;
 
 /* Backend settings asked for one Service port (the oldest Ingress wins). */
@@ -180,7 +186,16 @@ int conv_render_gateways(conv *c);
 /* convert_policy.c */
 int conv_collect_dr(conv *c);
 int conv_render_drs(conv *c);
-int conv_render_ap(conv *c, ing_entry *e);
+
+/* convert_access.c */
+/* After pass 3: what each access restriction becomes, with its findings. */
+int conv_decide_access(conv *c);
+/* 0 when r reaches its backend, else the status it answers instead. */
+int conv_route_closed(const conv *c, const hostgrp *g, const rspec *r);
+/* The ssl-client-* request headers a MUTUAL host must not take from clients. */
+int conv_client_cert_headers(const hostgrp *g, hdr_mods *h);
+/* After the VirtualServices: the DENY and CUSTOM AuthorizationPolicies. */
+int conv_render_access(conv *c);
 
 /* convert_output.c */
 /* Appends o to the plan (taking it); frees it and returns -1 on failure,

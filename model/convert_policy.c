@@ -1,8 +1,8 @@
 /*
  * convert_policy.c - the objects beside the routes (docs/conversion.md
  * §10): a DestinationRule per backend Service whose Ingresses ask for
- * backend settings (protocol, connect timeout, load balancing, affinity),
- * and a DENY AuthorizationPolicy per Ingress with a source-range list.
+ * backend settings (protocol, connect timeout, load balancing, affinity).
+ * The AuthorizationPolicies are in convert_authz.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +91,7 @@ int conv_collect_dr(conv *c)
         hostgrp *g = &c->grp[i];
         for (size_t k = 0; k < g->nr; k++) {
             rspec *r = &g->r[k];
-            if (!dr_wanted(&r->ing->a) || r->ing->a.redirect)
+            if (!dr_wanted(&r->ing->a) || r->ing->a.redirect || conv_route_closed(c, g, r))
                 continue;
             const char *ns = r->ing->v.ns;
             if (dr_note(c, r->ing, ns, r->be->service, be_port(c, ns, r->be)) < 0)
@@ -185,134 +185,4 @@ int conv_render_drs(conv *c)
             return -1;
     }
     return 0;
-}
-
-/* ---- AuthorizationPolicies ------------------------------------------------------ */
-
-/* The part of a regex before its first metacharacter. */
-static size_t literal_prefix(const char *re)
-{
-    size_t n = strcspn(re, ".*+?()[]{}|^$\\");
-    return n;
-}
-
-/* AP paths for the Ingress's paths, or NULL when one covers the whole host. */
-static doc_node *ap_paths(conv *c, const ing_entry *e, bool *approx)
-{
-    doc_node *seq = doc_seq_new();
-    char buf[2100];
-    for (size_t ri = 0; seq && ri < e->v.nrules; ri++) {
-        const ing_rule *rule = &e->v.rules[ri];
-        const hostgrp *g = rule->host ? conv_get_grp(c, e->v.ns, rule->host, false) : NULL;
-        bool regex = g && g->regex;
-        for (size_t pi = 0; pi < rule->npaths; pi++) {
-            const ing_path *p = &rule->paths[pi];
-            size_t l = strlen(p->path);
-            if (regex) {
-                size_t lp = literal_prefix(p->path);
-                *approx = *approx || lp != l;
-                l = lp;
-            }
-            while (l > 1 && p->path[l - 1] == '/')
-                l--;
-            if (l <= 1 && (regex || p->type != ING_PATH_EXACT)) {
-                doc_free(seq);
-                return NULL;
-            }
-            if (!regex && p->type == ING_PATH_EXACT) {
-                doc_seq_push(seq, doc_str_new(p->path));
-            } else if (!regex && p->type == ING_PATH_PREFIX) {
-                snprintf(buf, sizeof buf, "%.*s", (int)l, p->path);
-                doc_seq_push(seq, doc_str_new(buf));
-                snprintf(buf, sizeof buf, "%.*s/*", (int)l, p->path);
-                doc_seq_push(seq, doc_str_new(buf));
-            } else {
-                snprintf(buf, sizeof buf, "%.*s*", (int)l, p->path);
-                doc_seq_push(seq, doc_str_new(buf));
-            }
-        }
-    }
-    return seq;
-}
-
-/* AP hosts: each rule host of the Ingress once, bare and with any port. */
-static doc_node *ap_hosts(const ing_entry *e)
-{
-    doc_node *hosts = doc_seq_new();
-    for (size_t ri = 0; hosts && ri < e->v.nrules; ri++) {
-        const char *h = e->v.rules[ri].host;
-        if (!h)
-            continue;
-        char buf[300];
-        bool have = false;
-        for (size_t k = 0; k < hosts->len; k++)
-            have = have || !strcmp(doc_str(doc_at(hosts, k)), h);
-        if (have)
-            continue;
-        doc_seq_push(hosts, doc_str_new(h));
-        snprintf(buf, sizeof buf, "%s:*", h);
-        doc_seq_push(hosts, doc_str_new(buf));
-    }
-    return hosts;
-}
-
-static doc_node *ap_rule(const char *src_key, const doc_node *cidrs, const doc_node *hosts,
-                         const doc_node *paths)
-{
-    doc_node *rule = doc_map_new(), *from = doc_seq_new(), *src = doc_map_new(),
-             *source = doc_map_new(), *to = doc_seq_new(), *op = doc_map_new(),
-             *opw = doc_map_new();
-    if (!rule || !from || !src || !source || !to || !op || !opw) {
-        doc_free(rule), doc_free(from), doc_free(src), doc_free(source);
-        doc_free(to), doc_free(op), doc_free(opw);
-        return NULL;
-    }
-    doc_map_set(source, src_key, doc_clone(cidrs));
-    doc_map_set(src, "source", source);
-    doc_seq_push(from, src);
-    doc_map_set(rule, "from", from);
-    doc_map_set(op, "hosts", doc_clone(hosts));
-    if (paths)
-        doc_map_set(op, "paths", doc_clone(paths));
-    doc_map_set(opw, "operation", op);
-    doc_seq_push(to, opw);
-    doc_map_set(rule, "to", to);
-    return rule;
-}
-
-int conv_render_ap(conv *c, ing_entry *e)
-{
-    const ann_settings *a = &e->a;
-    bool allow = a->allow_cidrs && a->allow_cidrs->len, deny = a->deny_cidrs && a->deny_cidrs->len;
-    if (!allow && !deny)
-        return 0;
-    doc_node *hosts = ap_hosts(e);
-    if (!hosts || !hosts->len) {
-        doc_free(hosts);
-        return 0;
-    }
-    bool approx = false;
-    doc_node *paths = ap_paths(c, e, &approx);
-    char nm[400], name[64];
-    snprintf(nm, sizeof nm, "%s-%s-source-range", e->v.ns, e->v.name);
-    istio_dns_label(nm, name);
-    doc_node *ap =
-        istio_ap_new(c->o->gateway_namespace, name, c->o->gateway_selector_value, "DENY");
-    doc_node *rules = ap ? doc_getv(ap, "spec", "rules", NULL) : NULL;
-    if (rules && allow)
-        doc_seq_push(rules, ap_rule("notRemoteIpBlocks", a->allow_cidrs, hosts, paths));
-    if (rules && deny)
-        doc_seq_push(rules, ap_rule("remoteIpBlocks", a->deny_cidrs, hosts, paths));
-    doc_free(hosts);
-    doc_free(paths);
-    if (approx)
-        mp_warn(&c->plan->w, MPW_ANN_APPROX, MP_SEV_WARNING, e->ref, "spec.rules[].http.paths",
-                "approximated: AuthorizationPolicy paths cannot be regexes; the source-range "
-                "rule covers each path's literal prefix");
-    ing_entry *self = e;
-    if (!rules || conv_set_sources(ap, &self, 1) < 0) {
-        doc_free(ap);
-        return -1;
-    }
-    return conv_push_obj(c->plan, ap);
 }

@@ -112,7 +112,8 @@ static doc_node *hdr_side(doc_node *set, doc_node *add, doc_node *remove)
     return m;
 }
 
-/* http[].headers: the host's server-snippet headers, then the route's own. */
+/* http[].headers: the host's server-snippet headers, then the route's own,
+ * and on a MUTUAL host the removal of forgeable client-certificate headers. */
 static doc_node *route_headers(const hostgrp *g, const ing_entry *e)
 {
     hdr_mods h = {0};
@@ -120,6 +121,7 @@ static doc_node *route_headers(const hostgrp *g, const ing_entry *e)
         if (!g->src[i]->canary)
             hdr_merge(&h, &g->src[i]->a.server_hdr);
     hdr_merge(&h, &e->a.hdr);
+    conv_client_cert_headers(g, &h);
     doc_node *req = hdr_side(h.req_set, h.req_add, h.req_remove);
     doc_node *resp = hdr_side(h.resp_set, h.resp_add, h.resp_remove);
     if (!req && !resp)
@@ -391,7 +393,16 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
         doc_free(base);
         return;
     }
-    if (a->redirect) {
+    /* fail closed (convert_access.c): the route keeps its place. nginx
+     * answers a redirect before it checks access, but not in a location it
+     * denies (503). */
+    int closed = conv_route_closed(c, g, r);
+    if (closed && (closed == 503 || !a->redirect)) {
+        doc_node *dr = doc_map_new();
+        if (dr)
+            doc_map_set(dr, "status", doc_int_new(closed));
+        doc_map_set(route, "directResponse", dr);
+    } else if (a->redirect) {
         doc_map_set(route, "redirect", doc_clone(a->redirect));
         if (r->canary)
             mp_warn(&c->plan->w, MPW_ANN_NOEFFECT, MP_SEV_INFO, r->canary->ref, "",

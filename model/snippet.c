@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -198,8 +199,70 @@ static void render(strbuf *out, const char *start, const char *end, strbuf *word
     }
 }
 
+static const char *const access_directives[] = {
+    "allow",
+    "deny",
+    "auth_basic",
+    "auth_basic_user_file",
+    "auth_request",
+    "auth_jwt",
+    "auth_digest",
+    "satisfy",
+    "limit_except",
+    "access_by_lua",
+    "access_by_lua_block",
+    "access_by_lua_file",
+    "rewrite_by_lua",
+    "rewrite_by_lua_block",
+    "rewrite_by_lua_file",
+    "ssl_verify_client",
+    "modsecurity",
+    "modsecurity_rules",
+    "modsecurity_rules_file",
+};
+
+/* The statement words[0..n) restricts access: an access directive, or a
+ * return that answers with an error code instead of the backend. */
+static bool restricts(char *const *w, size_t n, char *what, size_t len)
+{
+    if (!n)
+        return false;
+    if (!strcmp(w[0], "return")) {
+        long code = n > 1 ? strtol(w[1], NULL, 10) : 0;
+        if (code < 400 || code > 599)
+            return false;
+        snprintf(what, len, "return %ld", code);
+        return true;
+    }
+    for (size_t i = 0; i < sizeof access_directives / sizeof *access_directives; i++)
+        if (!strcmp(w[0], access_directives[i])) {
+            snprintf(what, len, "%s", w[0]);
+            return true;
+        }
+    return false;
+}
+
+/* Looks for a restricting statement in the source from start to end
+ * (blocks included) and names the first in r->access. */
+static void scan_access(snippet_result *r, const char *start, const char *end, strbuf *word)
+{
+    stmt s = {0};
+    const char *p = start;
+    for (tok_kind k = T_SEMI; k != T_END && !r->access[0] && !s.oom;) {
+        stmt_clear(&s);
+        const char *before = p;
+        k = read_stmt(&p, &s, word);
+        if (before >= end || (s.n && s.start >= end))
+            break;
+        restricts(s.w, s.n, r->access, sizeof r->access);
+    }
+    stmt_free(&s);
+}
+
 static void report(snippet_result *r, const char *start, const char *end, strbuf *word)
 {
+    if (!r->access[0])
+        scan_access(r, start, end, word);
     r->untranslated++;
     if (r->rest.len)
         strbuf_puts(&r->rest, "; ");

@@ -18,6 +18,10 @@
  * The text is split as nginx splits it: statements end at ';', a { } block
  * (if, location, ...) is one untranslated unit whatever it holds, quotes
  * hide ';' and braces.
+ * An untranslated directive that restricts access (allow, deny, auth_*,
+ * satisfy, limit_except, access_by_lua*, rewrite_by_lua*, ssl_verify_client,
+ * modsecurity*, return with a 4xx/5xx code) is named in access: nginx
+ * refuses some requests there, which the headers alone would let through.
  */
 #ifndef MESHPANEL_SNIPPET_H
 #define MESHPANEL_SNIPPET_H
@@ -34,6 +38,10 @@ typedef struct {
     /* the untranslated statements and blocks, "; "-joined, each on one line:
      * "set $a 1; if ($x) {return 403; }" */
     strbuf rest;
+    /* the first untranslated directive that restricts access or answers
+     * instead of the backend ("deny", "auth_request", "return 403", ...,
+     * also inside blocks), "" when none: the converter closes the route */
+    char access[40];
 } snippet_result;
 
 /* Translates snippet into h (maps created on demand). r must be freed with

@@ -47,6 +47,11 @@ typedef struct {
 #define MPW_ANN_UNKNOWN      "MP105" /* nginx annotation not in the rule table */
 #define MPW_ANN_NOEFFECT     "MP106" /* annotation without effect (e.g. cors-* without enable-cors) */
 #define MPW_SNIPPET_PARTIAL  "MP107" /* snippet partly translated */
+#define MPW_ACCESS_CLOSED    "MP108" /* restriction not reproduced: its routes answer 403 */
+#define MPW_ACCESS_DENIED    "MP109" /* value nginx refuses: routes answer 503, as nginx */
+#define MPW_EXT_AUTHZ        "MP110" /* auth-url: CUSTOM AuthorizationPolicy, provider to set up */
+#define MPW_OTHER_CONTROLLER "MP111" /* Higress annotations repeating nginx ones */
+#define MPW_CLIENT_CERT      "MP112" /* auth-tls: MUTUAL Gateway server, CA secret to provide */
 #define MPW_PORT_UNRESOLVED  "MP201" /* named service port not resolvable */
 #define MPW_BACKEND_NOSVC    "MP202" /* backend is a resource, not a service: route dropped */
 #define MPW_ROUTE_DUP        "MP203" /* same match as an earlier route: shadowed, dropped */

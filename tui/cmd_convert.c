@@ -49,6 +49,12 @@ static void usage(FILE *out)
             "  -o, --output yaml|json     output format (default yaml; json is a v1 List)\n"
             "      --overrides FILE       apply the edits of an overlay file (the console's "
             ":w FILE)\n"
+            "      --ext-authz-provider NAME  auth-url becomes a CUSTOM AuthorizationPolicy for\n"
+            "                             this meshConfig extension provider (else its routes "
+            "answer 403)\n"
+            "      --allow-open           route what a restriction the conversion cannot\n"
+            "                             reproduce protects (basic auth, ...) instead of\n"
+            "                             answering 403; every such finding says so\n"
             "      --strict               exit 1 when there are warnings\n"
             "      --rules                print the annotation rule table (markdown) and exit\n"
             "  -h, --help                 this help\n\n"
@@ -93,6 +99,9 @@ static int parse_args(int argc, char **argv, args *a)
         } else if (!strcmp(f, "--strict")) {
             a->strict = true;
             takes = false;
+        } else if (!strcmp(f, "--allow-open")) {
+            a->o.allow_open = true;
+            takes = false;
         } else if (!v) {
             fprintf(stderr, "meshpanel convert: %s: needs a value (see --help)\n", f);
             return 2;
@@ -123,6 +132,8 @@ static int parse_args(int argc, char **argv, args *a)
             a->o.domain_suffix = v;
         } else if (!strcmp(f, "--overrides")) {
             a->overrides = v;
+        } else if (!strcmp(f, "--ext-authz-provider")) {
+            a->o.ext_authz_provider = v;
         } else if (!strcmp(f, "-n") || !strcmp(f, "--namespace")) {
             a->o.default_namespace = v;
         } else if (!strcmp(f, "-o") || !strcmp(f, "--output")) {

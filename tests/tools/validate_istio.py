@@ -2,7 +2,8 @@
 """validate_istio.py - check generated Istio objects the way the API server and istiod would.
 
 Two layers:
-  1. the structural openAPIV3Schema of each CRD version in --crds (Gateway, VirtualService),
+  1. the structural openAPIV3Schema of each CRD version in --crds (Gateway, VirtualService,
+     AuthorizationPolicy),
      converted to JSON Schema: unknown fields are rejected (kubectl's strict field
      validation), `nullable`, `x-kubernetes-int-or-string` and
      `x-kubernetes-preserve-unknown-fields` are honoured, and the CEL rules the CRDs carry
@@ -11,7 +12,7 @@ Two layers:
      in proto form ("300s"), CORS maxAge in whole seconds, allowMethods from the valid set,
      Gateway names as DNS-1123 labels, unique server port names, no `*` host on a tenant
      (`ns-*`) Gateway, route/redirect exclusivity, plus small hand-written checks for the
-     DestinationRule and AuthorizationPolicy objects the converter may emit (no CRD here);
+     DestinationRule (no CRD here) and AuthorizationPolicy objects the converter may emit;
   3. VirtualService delegation across the objects of one file, as istiod's validation and
      merge (pilot/pkg/model/virtualservice.go) treat it: a delegate (no hosts) has no
      gateways, tls or tcp routes and no delegate entries of its own; every `delegate` entry
@@ -87,8 +88,19 @@ _IGNORE_KEYS = {"description", "default", "example", "title"}
 _INT_FORMATS = {"int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1)}
 
 _CEL_DURATION = "duration(self) >= duration('1ms')"
-_CEL_HAS_COUNT = re.compile(
-    r"^\(has\(self\.(\w+)\) \? 1 : 0\) \+ \(has\(self\.(\w+)\) \? 1 : 0\) <= 1$")
+_CEL_HAS_TERM = re.compile(r"\(has\(self\.(\w+)\) \? 1 : 0\)")
+_CEL_HAS_COUNT = re.compile(r"^\(has\(self\.\w+\) \? 1 : 0\)( \+ \(has\(self\.\w+\) \? 1 : 0\))+ <= 1$")
+# AuthorizationPolicy's rules (security.istio.io), matched as written in the CRD.
+_CEL_FIXED = {
+    '!self.contains("*")': ("no-star", None),
+    'self.all(key, !key.contains("*"))': ("keys-no-star", None),
+    "self.all(key, key.size() != 0)": ("keys-not-empty", None),
+    "self.size() == 0": ("empty", None),
+    "(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && "
+    "!has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true":
+        ("excludes", (("serviceAccounts", "notServiceAccounts"),
+                      ("principals", "notPrincipals", "namespaces", "notNamespaces"))),
+}
 
 
 def _compile_cel(rules, path):
@@ -99,9 +111,12 @@ def _compile_cel(rules, path):
         if rule == _CEL_DURATION:
             out.append(("duration>=1ms", None, msg))
             continue
-        m = _CEL_HAS_COUNT.match(rule)
-        if m:
-            out.append(("at-most-one", (m.group(1), m.group(2)), msg))
+        if _CEL_HAS_COUNT.match(rule):
+            out.append(("at-most-one", tuple(_CEL_HAS_TERM.findall(rule)), msg))
+            continue
+        if rule in _CEL_FIXED:
+            kind, arg = _CEL_FIXED[rule]
+            out.append((kind, arg, msg))
             continue
         raise LoadError("%s: unsupported x-kubernetes-validations rule %r" % (path, rule))
     return out
@@ -164,7 +179,22 @@ def _cel_keyword(validator, rules, instance, schema):
             elif ns < 10**6:
                 yield jsonschema.ValidationError("%r: %s" % (instance, msg))
         elif kind == "at-most-one" and isinstance(instance, dict):
-            if (arg[0] in instance) + (arg[1] in instance) > 1:
+            if sum(k in instance for k in arg) > 1:
+                yield jsonschema.ValidationError(msg)
+        elif kind == "no-star" and isinstance(instance, str):
+            if "*" in instance:
+                yield jsonschema.ValidationError(msg)
+        elif kind == "keys-no-star" and isinstance(instance, dict):
+            if any("*" in k for k in instance):
+                yield jsonschema.ValidationError(msg)
+        elif kind == "keys-not-empty" and isinstance(instance, dict):
+            if any(k == "" for k in instance):
+                yield jsonschema.ValidationError(msg)
+        elif kind == "empty" and isinstance(instance, str):
+            if instance:
+                yield jsonschema.ValidationError(msg)
+        elif kind == "excludes" and isinstance(instance, dict):
+            if any(k in instance for k in arg[0]) and any(k in instance for k in arg[1]):
                 yield jsonschema.ValidationError(msg)
 
 
@@ -546,7 +576,7 @@ def validate_object(table, obj, require_source=False):
     if validator is not None:
         for e in sorted(validator.iter_errors(obj), key=lambda e: list(map(str, e.absolute_path))):
             problems.append((_json_path(e), e.message))
-    elif kind in ("Gateway", "VirtualService"):
+    elif kind in ("Gateway", "VirtualService", "AuthorizationPolicy"):
         problems.append(("apiVersion", "no schema loaded for %s %s" % (api, kind)))
     check_metadata(problems, obj)
     if not isinstance(obj.get("spec"), dict):
@@ -740,6 +770,17 @@ def self_test(table):
          "spec: {host: x.ns-a.svc.cluster.local, trafficPolicy: {tls: {mode: SIMPLEST}}}\n", "SIMPLEST"),
         ("AuthorizationPolicy", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
          "spec: {action: DENY, rules: [{from: [{source: {notRemoteIpBlocks: [10.0.0.0/33]}}]}]}\n", "CIDR"),
+        # the AuthorizationPolicy CRD (schema and CEL rules)
+        ("AuthorizationPolicy unknown field", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
+         "spec: {action: DENY, rules: [{to: [{operation: {hosts: [a], pathz: [/x]}}]}]}\n", "pathz"),
+        ("AuthorizationPolicy bad action", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
+         "spec: {action: REJECT, rules: [{}]}\n", "REJECT"),
+        ("AuthorizationPolicy wildcard selector", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
+         "spec: {selector: {matchLabels: {istio: 'ingress*'}}, action: DENY, rules: [{}]}\n", "wildcard not allowed"),
+        ("AuthorizationPolicy selector and targetRef", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
+         "spec: {selector: {matchLabels: {istio: x}}, targetRef: {kind: Gateway, name: g}, action: DENY}\n", "only one of"),
+        ("AuthorizationPolicy CUSTOM without provider", "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: x, namespace: istio-system}\n"
+         "spec: {action: CUSTOM, rules: [{to: [{operation: {paths: [/x]}}]}]}\n", "provider"),
         ("unexpected kind", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "ConfigMap"),
         ("delegate with gateways", root + dele.replace("spec:\n  http:", "spec:\n  gateways: [ns-a/gw]\n  http:"),
          "must have no gateways"),

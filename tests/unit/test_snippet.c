@@ -217,6 +217,37 @@ START_TEST(broken_text)
 }
 END_TEST
 
+/* The first untranslated directive that restricts access, in blocks too
+ * (docs/conversion.md §10a); redirects, rewrites and headers are not. */
+START_TEST(access_directives)
+{
+    static const struct {
+        const char *snippet, *access;
+    } c[] = {
+        {"allow 10.0.0.0/8; deny all;", "allow"},
+        {"more_set_headers \"A: 1\"; deny 1.2.3.4;", "deny"},
+        {"if ($flag = '012') {return 403;}", "return 403"},
+        {"if ($x) { set $y 1; } location /m { return 444; }", "return 444"},
+        {"limit_except GET { deny all; }", "limit_except"},
+        {"auth_request /auth;", "auth_request"},
+        {"auth_basic \"x\"; auth_basic_user_file /etc/p;", "auth_basic"},
+        {"access_by_lua_block { ngx.exit(403) }", "access_by_lua_block"},
+        {"proxy_set_header A b; } location /x { deny all; }", "deny"}, /* after a stray } */
+        {"return 301 https://x$request_uri;", ""},
+        {"if ($host = a) { return 302 /b; }", ""},
+        {"rewrite ^/a /b break; proxy_set_header A \"\";", ""},
+        {"# deny all;\nmore_set_headers \"X: deny\";", ""},
+        {"return 200 \"ok\";", ""},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        run x = tr(c[i].snippet);
+        ck_assert_msg(!strcmp(x.r.access, c[i].access), "%s: access \"%s\", want \"%s\"",
+                      c[i].snippet, x.r.access, c[i].access);
+        run_free(&x);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("snippet");
@@ -227,6 +258,7 @@ static Suite *suite(void)
     tcase_add_test(tc, more_clear_headers_forms);
     tcase_add_test(tc, more_clear_headers_untranslatable);
     tcase_add_test(tc, broken_text);
+    tcase_add_test(tc, access_directives);
     suite_add_tcase(s, tc);
     return s;
 }
