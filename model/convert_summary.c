@@ -21,7 +21,7 @@ static const struct {
     {MPW_CLASS_PAUSED, "class pause/disable"},
     {MPW_CLASS_OTHER, "class of another controller"},
     {MPW_INVALID_OBJECT, "invalid"},
-    {MPW_ANN_UNSUPPORTED, "backend protocol not routable"},
+    {MPW_ANN_UNSUPPORTED, "annotation not converted"},
     {MPW_BACKEND_NOSVC, "resource backend"},
     {MPW_REGEX_INVALID, "path not RE2"},
     {MPW_CANARY_ORPHAN, "canary without a main route"},

@@ -159,14 +159,15 @@ static int decode_backend(const dctx *d, const doc_node *b, const doc_node *near
         snprintf(path, sizeof path, "%s.%s", what,
                  field(b, "serviceName") ? "serviceName" : "servicePort");
         return wrong_version(d, legacy, path,
-                             "serviceName/servicePort are v1beta1: v1 writes "
-                             "service.name and service.port.number or .name");
+                             "serviceName and servicePort are v1beta1 fields; v1 writes "
+                             "service.name and service.port.number or service.port.name");
     }
     if (!d->v1 && svc) {
         snprintf(path, sizeof path, "%s.service", what);
         return wrong_version(d, svc, path,
-                             "service.name/service.port are networking.k8s.io/v1: v1beta1 "
-                             "writes serviceName and servicePort");
+                             "service.name and service.port are networking.k8s.io/v1 fields: "
+                             "set apiVersion: networking.k8s.io/v1, or write serviceName and "
+                             "servicePort");
     }
     if (svc)
         return decode_service_backend(d, svc, what, out);
@@ -280,10 +281,12 @@ static int decode_default(const dctx *d, const doc_node *spec, ing_view *v)
     const doc_node *def = field(spec, "defaultBackend");
     const doc_node *old = field(spec, "backend");
     if (d->v1 && old)
-        return wrong_version(d, old, "spec.backend", "v1 calls it spec.defaultBackend");
+        return wrong_version(d, old, "spec.backend",
+                             "a v1beta1 field; v1 calls it spec.defaultBackend");
     if (!d->v1 && def)
         return wrong_version(d, def, "spec.defaultBackend",
-                             "networking.k8s.io/v1 field: v1beta1 calls it spec.backend");
+                             "a networking.k8s.io/v1 field: set apiVersion: "
+                             "networking.k8s.io/v1, or call it spec.backend");
     if (!def)
         def = old;
     if (!def)
