@@ -15,6 +15,7 @@
 #include "model/convert.h"
 #include "model/ingress.h"
 #include "model/kobj.h"
+#include "model/store.h"
 #include "tests/unit/doc_helpers.h"
 
 #define ck_assert_has(hay, needle)                                                                 \
@@ -157,6 +158,43 @@ START_TEST(kobj_getters_and_drop_nulls)
     /* the surviving keys keep their order */
     ck_assert_str_eq(doc_get(o, "data")->keys[0], "list");
     ck_assert_str_eq(doc_get(o, "data")->keys[1], "nested");
+    doc_free(o);
+}
+END_TEST
+
+/* The store and the annotation rules see objects that skipped kobj_flatten (the console's
+ * editor parses what the user typed): a null there is absent too. */
+START_TEST(store_and_annotations_read_null_as_absent)
+{
+    const char *y = "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                    "metadata:\n  name: web\n  namespace: ns-a\n  annotations:\n"
+                    "    nginx.ingress.kubernetes.io/rewrite-target: null\n"
+                    "spec:\n  ingressClassName: null\n  rules:\n  - host: null\n"
+                    "  - host: a.example.com\n    http:\n      paths:\n"
+                    "      - {path: /, pathType: Prefix, backend: {service: {name: s, port: "
+                    "{number: 80}}}}\n";
+    mp_store *st = store_new();
+    mp_err e;
+    ck_assert_int_eq(store_put(st, parse1(y), &e), 1);
+    size_t n;
+    const char **hs = store_obj_hosts(store_get(st, "Ingress", "ns-a", "web"), &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(hs[0], "a.example.com");
+    free(hs);
+    store_by_host(st, "null", &n);
+    ck_assert_uint_eq(n, 0);
+    store_by_host(st, "a.example.com", &n);
+    ck_assert_uint_eq(n, 1); /* class null is no class: the Ingress routes */
+    store_free(st);
+
+    doc_node *o = parse1(y);
+    convert_plan *p = convert_run(&o, 1, NULL, &e);
+    ck_assert_ptr_nonnull(p);
+    for (size_t i = 0; i < convert_plan_nwarn(p); i++)
+        ck_assert_msg(!strstr(convert_plan_warn(p, i)->field, "rewrite-target"), "%s %s",
+                      convert_plan_warn(p, i)->code, convert_plan_warn(p, i)->message);
+    ck_assert_uint_eq(convert_plan_converted(p), 1);
+    convert_plan_free(p);
     doc_free(o);
 }
 END_TEST
@@ -510,6 +548,7 @@ static Suite *inputs_suite(void)
     tcase_add_test(tc, null_annotation_values_and_class_are_absent);
     tcase_add_test(tc, service_decoder_reads_null_as_absent);
     tcase_add_test(tc, kobj_getters_and_drop_nulls);
+    tcase_add_test(tc, store_and_annotations_read_null_as_absent);
     tcase_add_test(tc, errors_carry_the_field_line);
     tcase_add_test(tc, json_has_no_positions);
     tcase_add_test(tc, api_version_must_match_the_body);
