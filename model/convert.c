@@ -75,6 +75,8 @@ static int check_opts(const convert_opts *o, mp_err *err)
     if (!o->gateway_namespace || !is_label(o->gateway_namespace, strlen(o->gateway_namespace)))
         return mp_errf(err, "gateway namespace \"%s\" is not a DNS label",
                        o->gateway_namespace ? o->gateway_namespace : "");
+    if (o->default_namespace && !is_label(o->default_namespace, strlen(o->default_namespace)))
+        return mp_errf(err, "--namespace: \"%s\" is not a DNS label", o->default_namespace);
     if (!o->gateway_selector_value || !*o->gateway_selector_value)
         return mp_errf(err, "gateway selector value is empty");
     return 0;

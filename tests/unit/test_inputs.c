@@ -520,6 +520,16 @@ START_TEST(summary_of_one_and_of_nothing)
     free(s);
     convert_plan_free(p);
 
+    /* -n must be a namespace name */
+    doc_node *one = parse1(ING("ok", "", RULE("a.example.com", "a")) + 4);
+    convert_opts badns;
+    convert_opts_default(&badns);
+    badns.default_namespace = "Bad_NS";
+    mp_err be;
+    ck_assert_ptr_null(convert_run(&one, 1, &badns, &be));
+    ck_assert_str_eq(be.msg, "--namespace: \"Bad_NS\" is not a DNS label");
+    doc_free(one);
+
     /* console mode: an invalid Ingress is read and skipped as MP404 */
     doc_list l;
     doc_list_init(&l);
