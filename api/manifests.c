@@ -70,7 +70,8 @@ static int collect(const char *dir, int depth, pathvec *files, mp_err *err)
             rc = mp_errf(err, "%s: out of memory", dir);
             break;
         }
-        snprintf(path, n, "%s/%s", dir, e->d_name);
+        size_t dl = strlen(dir);
+        snprintf(path, n, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name);
         struct stat st;
         if (stat(path, &st) < 0)
             rc = mp_errf(err, "%s: %s", path, strerror(errno));
@@ -101,50 +102,114 @@ static int list_files(const char *path, pathvec *files, mp_err *err)
     return 0;
 }
 
-int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+/* LINE of "NAME:LINE: ..." (0 for a line without one). */
+static long line_no(const char *s, const char *name, size_t nlen)
+{
+    if (strncmp(s, name, nlen) || s[nlen] != ':')
+        return 0;
+    char *end;
+    long n = strtol(s + nlen + 1, &end, 10);
+    return end > s + nlen + 1 && *end == ':' ? n : 0;
+}
+
+/* The problems of one file in the order of its lines (the shape check
+ * and the kinds' check each report in order; merged here). Stable. */
+static void sort_by_line(mp_errlist *errs, size_t from, const char *name)
+{
+    size_t nlen = strlen(name);
+    for (size_t i = from + 1; i < errs->len; i++) {
+        char *x = errs->lines[i];
+        long k = line_no(x, name, nlen);
+        size_t j = i;
+        while (j > from && line_no(errs->lines[j - 1], name, nlen) > k) {
+            errs->lines[j] = errs->lines[j - 1];
+            j--;
+        }
+        errs->lines[j] = x;
+    }
+}
+
+/* Parses one file's bytes into out; every problem is a line in errs. */
+static void parse_all(const char *buf, size_t len, const char *name, doc_list *out,
+                      manifests_check_fn check, void *ctx, mp_errlist *errs)
 {
     doc_list docs, objs;
     doc_list_init(&docs);
     doc_list_init(&objs);
-    if (doc_parse_auto(buf, len, name, &docs, err) < 0) {
+    mp_err err;
+    if (doc_parse_auto(buf, len, name, &docs, &err) < 0) {
+        /* libyaml cannot go on after a syntax error: one line per file */
+        mp_errlist_add(errs, "%s", err.msg);
         doc_list_free(&docs);
-        return -1;
+        return;
     }
-    if (kobj_flatten(&docs, &objs, name, err) < 0) {
-        doc_list_free(&objs);
-        return -1;
-    }
-    for (size_t i = 0; i < objs.len; i++) {
-        if (doc_list_push(out, doc_list_take(&objs, i)) < 0) {
-            doc_list_free(&objs);
-            return mp_errf(err, "%s: out of memory", name);
-        }
-    }
+    size_t from = errs->len;
+    kobj_flatten_all(&docs, &objs, name, errs);
+    if (check)
+        check(name, objs.docs, objs.len, ctx, errs);
+    sort_by_line(errs, from, name);
+    for (size_t i = 0; i < objs.len; i++)
+        if (doc_list_push(out, doc_list_take(&objs, i)) < 0)
+            mp_errlist_add(errs, "%s: out of memory", name);
     doc_list_free(&objs);
-    return 0;
 }
 
-int manifests_load(const char *path, doc_list *out, mp_err *err)
+int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+{
+    doc_list objs;
+    doc_list_init(&objs);
+    mp_errlist errs;
+    mp_errlist_init(&errs);
+    parse_all(buf, len, name, &objs, NULL, NULL, &errs);
+    int rc = errs.len || errs.oom ? -1 : 0;
+    if (rc < 0)
+        mp_errf(err, "%s", errs.len ? errs.lines[0] : "out of memory");
+    for (size_t i = 0; rc == 0 && i < objs.len; i++)
+        if (doc_list_push(out, doc_list_take(&objs, i)) < 0)
+            rc = mp_errf(err, "%s: out of memory", name);
+    doc_list_free(&objs);
+    mp_errlist_free(&errs);
+    return rc;
+}
+
+int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check, void *ctx,
+                       mp_errlist *errs)
 {
     pathvec files = {0};
     doc_list all;
     doc_list_init(&all);
-    int rc = list_files(path, &files, err);
-    for (size_t i = 0; rc == 0 && i < files.len; i++) {
-        char *buf = NULL;
+    size_t before = errs->len;
+    mp_err err;
+    if (list_files(path, &files, &err) < 0)
+        mp_errlist_add(errs, "%s", err.msg);
+    for (size_t i = 0; i < files.len; i++) {
         size_t len = 0;
-        buf = fs_read_file(files.v[i], &len, err);
-        rc = buf ? 0 : -1;
-        if (rc == 0)
-            rc = manifests_parse(buf, len, !strcmp(files.v[i], "-") ? "<stdin>" : files.v[i], &all,
-                                 err);
+        char *buf = fs_read_file(files.v[i], &len, &err);
+        if (!buf) {
+            mp_errlist_add(errs, "%s", err.msg);
+            continue;
+        }
+        parse_all(buf, len, !strcmp(files.v[i], "-") ? "<stdin>" : files.v[i], &all, check, ctx,
+                  errs);
         free(buf);
     }
     pathvec_free(&files);
-    for (size_t i = 0; rc == 0 && i < all.len; i++)
+    bool ok = errs->len == before && !errs->oom;
+    for (size_t i = 0; ok && i < all.len; i++)
         if (doc_list_push(out, doc_list_take(&all, i)) < 0)
-            rc = mp_errf(err, "%s: out of memory", path);
+            ok = mp_errlist_add(errs, "%s: out of memory", path) == 0;
     doc_list_free(&all);
+    return ok ? 0 : -1;
+}
+
+int manifests_load(const char *path, doc_list *out, mp_err *err)
+{
+    mp_errlist errs;
+    mp_errlist_init(&errs);
+    int rc = manifests_load_all(path, out, NULL, NULL, &errs);
+    if (rc < 0)
+        mp_errf(err, "%s", errs.len ? errs.lines[0] : "out of memory");
+    mp_errlist_free(&errs);
     return rc;
 }
 

@@ -7,8 +7,9 @@
  * an object or a List of objects.
  *
  * All-or-nothing: on error `out` is left as it was and err names the file,
- * document and field. On success the objects are appended to out (owned by
- * the list).
+ * the line, the document and the field. On success the objects are appended
+ * to out (owned by the list). Null fields are dropped (kobj_flatten): the
+ * API server reads them as absent.
  */
 #ifndef MESHPANEL_MANIFESTS_H
 #define MESHPANEL_MANIFESTS_H
@@ -19,6 +20,18 @@
 #include "model/parse.h"
 
 int manifests_load(const char *path, doc_list *out, mp_err *err);
+
+/* Checks the objects of one file (their kinds' fields) after they loaded:
+ * adds one line to errs per bad object, naming file and line. */
+typedef void (*manifests_check_fn)(const char *file, doc_node *const *objs, size_t n, void *ctx,
+                                   mp_errlist *errs);
+/* Like manifests_load, but goes on after a bad file or document, so that
+ * every problem of every file is one line in errs ("FILE:LINE: doc N: ..."
+ * or what check adds; a file that is not YAML/JSON is one line). check
+ * may be NULL. Returns 0 when errs got no line (the objects are appended
+ * to out), else -1 and out is left as it was. */
+int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check, void *ctx,
+                       mp_errlist *errs);
 /* Parses one buffer already in memory (name is for messages). */
 int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 /* A cheap fingerprint of the files under path (names, sizes, mtimes) so a

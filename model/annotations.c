@@ -1121,6 +1121,8 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
     size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
     for (size_t i = 0; a && i < a->len; i++) {
+        if (doc_is_null(a->items[i]))
+            continue; /* a null annotation is an absent one */
         const char *key = a->keys[i];
         const char *value = doc_str(a->items[i]);
         if (!value)

@@ -77,6 +77,8 @@ static int check_opts(const convert_opts *o, mp_err *err)
     if (!o->gateway_namespace || !is_label(o->gateway_namespace, strlen(o->gateway_namespace)))
         return mp_errf(err, "gateway namespace \"%s\" is not a DNS label",
                        o->gateway_namespace ? o->gateway_namespace : "");
+    if (o->default_namespace && !is_label(o->default_namespace, strlen(o->default_namespace)))
+        return mp_errf(err, "--namespace: \"%s\" is not a DNS label", o->default_namespace);
     if (!o->gateway_selector_value || !*o->gateway_selector_value)
         return mp_errf(err, "gateway selector value is empty");
     if (o->ext_authz_provider && !*o->ext_authz_provider)
@@ -109,7 +111,7 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
         char ref[300];
         mp_warn(&c->plan->w, MPW_INVALID_OBJECT, MP_SEV_ERROR, kobj_ref(obj, ref, sizeof ref), "",
                 "%s", e.msg);
-        c->plan->skipped++;
+        conv_note_skip(c->plan, MPW_INVALID_OBJECT);
         return 0;
     }
     snprintf(ie->ref, sizeof ie->ref, "ingress %s/%s", ie->v.ns, ie->v.name);
@@ -151,9 +153,10 @@ static int decode_all(conv *c, doc_node *const *objs, size_t n, mp_err *err)
         int rc = 0;
         if (!kind)
             continue;
-        if (!strcmp(kind, "Ingress"))
+        if (!strcmp(kind, "Ingress")) {
+            c->plan->read++;
             rc = decode_ingress(c, objs[i], dns, err);
-        else if (!strcmp(kind, "Service"))
+        } else if (!strcmp(kind, "Service"))
             rc = decode_service(c, objs[i], dns, err);
         else if (!strcmp(kind, "IngressClass"))
             c->classes[c->nclasses++] = objs[i];
@@ -188,8 +191,9 @@ static const doc_node *find_class(const conv *c, const char *name)
     return NULL;
 }
 
-/* true when nginx routes the Ingress; warns otherwise. */
-static bool class_filter(conv *c, ing_entry *e)
+/* NULL when nginx routes the Ingress; else the code of the warning that
+ * says why not. */
+static const char *class_filter(conv *c, ing_entry *e)
 {
     const char *ann = e->v.class_annotation;
     const char *cls = ann ? ann : e->v.class_name;
@@ -199,7 +203,7 @@ static bool class_filter(conv *c, ing_entry *e)
     if (!cls) {
         mp_warn(w, MPW_CLASS_NONE, MP_SEV_INFO, e->ref, "",
                 "no ingress class: converted as if ingress-nginx served it");
-        return true;
+        return NULL;
     }
     /* Sealos suspends a tenant by switching the class; both places count. */
     bool paused = !strcmp(cls, "pause") || !strcmp(cls, "disable") ||
@@ -209,32 +213,32 @@ static bool class_filter(conv *c, ing_entry *e)
         mp_warn(w, MPW_CLASS_PAUSED, MP_SEV_WARNING, e->ref, field,
                 "class \"%s\": the tenant is suspended, nginx does not route it; not converted",
                 cls);
-        return false;
+        return MPW_CLASS_PAUSED;
     }
     if (!strcmp(cls, "nginx"))
-        return true;
+        return NULL;
     const doc_node *ic = find_class(c, cls);
     if (ic && nginx_controller(doc_get_str(doc_get(ic, "spec"), "controller")))
-        return true;
+        return NULL;
     mp_warn(w, MPW_CLASS_OTHER, MP_SEV_WARNING, e->ref, field,
             "class \"%s\" is not served by ingress-nginx%s; not converted", cls,
             ic ? "" : " (pass its IngressClass to convert it)");
-    return false;
+    return MPW_CLASS_OTHER;
 }
 
 static int filter_and_parse(conv *c)
 {
     for (size_t i = 0; i < c->ning; i++) {
         ing_entry *e = &c->ing[i];
-        if (!class_filter(c, e)) {
-            c->plan->skipped++;
+        const char *why = class_filter(c, e);
+        if (why) {
+            conv_note_skip(c->plan, why);
             continue;
         }
         if (ann_parse(&e->v, &e->a, &c->plan->w) < 0)
             return -1;
         e->routed = true;
         e->canary = e->a.can.canary;
-        c->plan->converted++;
     }
     return 0;
 }
@@ -300,7 +304,8 @@ static int run(conv *c, doc_node *const *objs, size_t n, mp_err *err)
 {
     if (decode_all(c, objs, n, err) < 0)
         return -1;
-    if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom)
+    if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
+        conv_count_outcomes(c) < 0)
         return mp_errf(err, "out of memory");
     conv_sort_output(c->plan);
     return 0;

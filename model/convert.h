@@ -70,9 +70,26 @@ const doc_node *convert_plan_obj(const convert_plan *p, size_t i);
 doc_node *convert_plan_take_obj(convert_plan *p, size_t i);
 size_t convert_plan_nwarn(const convert_plan *p);
 const mp_warning *convert_plan_warn(const convert_plan *p, size_t i);
-/* Counts of Ingresses converted / skipped (class, invalid). */
+/* Ingresses in the input (read), those that got a VirtualService
+ * (converted) and the rest (skipped: read - converted). */
+size_t convert_plan_read(const convert_plan *p);
 size_t convert_plan_converted(const convert_plan *p);
 size_t convert_plan_skipped(const convert_plan *p);
+/* Why Ingresses were skipped: the code of the finding that says why (MP401,
+ * MP402, MP404, or the first error of an Ingress that got no route, e.g.
+ * MP206; "" when there was none) and how many, in first-seen order. */
+typedef struct {
+    const char *code; /* static */
+    size_t n;
+} convert_skip;
+size_t convert_plan_nskip(const convert_plan *p);
+const convert_skip *convert_plan_skip(const convert_plan *p, size_t i);
+/* Findings of the plan as it is now (after overrides too) of severity s. */
+size_t convert_plan_count(const convert_plan *p, mp_severity s);
+/* The run's closing line, e.g. "3 Ingresses read, 1 converted, 2 skipped
+ * (1 MP401 class pause/disable, 1 MP206 rule without host); findings:
+ * 2 errors, 1 warning, 3 info". The caller frees it; NULL out of memory. */
+char *convert_plan_summary(const convert_plan *p);
 void convert_plan_free(convert_plan *p);
 
 /* Changing a plan after the run (the operator's edits, model/overlay.h).

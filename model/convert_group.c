@@ -140,6 +140,11 @@ int conv_group_paths(conv *c, ing_entry *e)
     bool hostless_warned = false;
     for (size_t ri = 0; ri < e->v.nrules; ri++) {
         const ing_rule *rule = &e->v.rules[ri];
+        /* No paths (`http:` absent or null) and no defaultBackend: nginx
+         * answers the host from its default backend (404), as Envoy does
+         * for a host no VirtualService claims. Nothing to convert or report. */
+        if (!rule->npaths && !e->v.has_default)
+            continue;
         if (!rule->host) {
             if (!hostless_warned)
                 mp_warn(w, MPW_HOST_MISSING, MP_SEV_ERROR, e->ref, "spec.rules[].host",

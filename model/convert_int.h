@@ -20,6 +20,7 @@
  *   convert_access.c   fail closed: which routes answer 403/503 instead of
  *                      the backend, AuthorizationPolicies, MUTUAL servers
  *   convert_output.c   the object list, meshpanel.io/source, output order
+ *   convert_summary.c  Ingresses read / converted / skipped by reason
  *
  * Ownership: conv owns its arrays and maps (conv_free in convert.c); each
  * ing_entry owns its decoded view and annotation settings. Every pointer in
@@ -109,11 +110,15 @@ typedef struct {
     size_t nsrc;
 } dr_entry;
 
+#define CONV_MAX_SKIP 16 /* distinct skip reasons kept; more fold into "" */
+
 struct convert_plan {
     doc_node **objs;
     size_t n, cap;
     mp_warnings w;
-    size_t converted, skipped;
+    size_t read, converted, skipped;
+    convert_skip skips[CONV_MAX_SKIP];
+    size_t nskips;
 };
 
 typedef struct {
@@ -196,6 +201,14 @@ int conv_route_closed(const conv *c, const hostgrp *g, const rspec *r);
 int conv_client_cert_headers(const hostgrp *g, hdr_mods *h);
 /* After the VirtualServices: the DENY and CUSTOM AuthorizationPolicies. */
 int conv_render_access(conv *c);
+
+/* convert_summary.c */
+/* Counts one skipped Ingress under the code of the finding that says why. */
+void conv_note_skip(convert_plan *p, const char *code);
+/* After rendering: an Ingress the output's VirtualServices name (their
+ * meshpanel.io/source) is converted, any other routed one skipped under
+ * its first error finding. Returns 0 or -1 out of memory. */
+int conv_count_outcomes(conv *c);
 
 /* convert_output.c */
 /* Appends o to the plan (taking it); frees it and returns -1 on failure,

@@ -41,7 +41,9 @@ struct doc_node {
     size_t cap;
     char **keys; /* maps: keys[i] belongs to items[i] */
     doc_node **items;
-    int line; /* 1-based source position, 0 when built in memory */
+    /* 1-based source position, 0 when built in memory (or from JSON); a
+     * map entry's value has its key's position */
+    int line;
     int col;
 };
 

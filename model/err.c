@@ -1,5 +1,6 @@
 /* err.c - one-line error messages. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/err.h"
@@ -35,5 +36,42 @@ int mp_err_prefix(mp_err *err, const char *fmt, ...)
     size_t ol = strnlen(old, rest);
     memcpy(err->msg + n + 2, old, ol);
     err->msg[n + 2 + ol] = '\0';
+    return -1;
+}
+
+void mp_errlist_init(mp_errlist *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void mp_errlist_free(mp_errlist *l)
+{
+    for (size_t i = 0; i < l->len; i++)
+        free(l->lines[i]);
+    free(l->lines);
+    memset(l, 0, sizeof *l);
+}
+
+int mp_errlist_add(mp_errlist *l, const char *fmt, ...)
+{
+    char line[MP_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **v = realloc(l->lines, cap * sizeof *v);
+        if (!v) {
+            l->oom = true;
+            return -1;
+        }
+        l->lines = v;
+        l->cap = cap;
+    }
+    if (!(l->lines[l->len] = strdup(line)))
+        l->oom = true;
+    else
+        l->len++;
     return -1;
 }

@@ -2,6 +2,7 @@
 #include "model/ingress.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,72 +50,151 @@ bool ingress_valid_host(const char *host)
     }
 }
 
-/* Reads a backend in either the v1 shape ({service: {name, port: {number |
- * name}}} / {resource: {...}}) or the v1beta1 one ({serviceName, servicePort}). */
-static int decode_backend(const doc_node *b, const char *what, const char *label, ing_backend *out,
-                          mp_err *err)
+/* One decode: the object's label for messages, where the offending
+ * field's line goes, and which shape apiVersion promises. */
+typedef struct {
+    const char *label; /* "ingress ns/name" */
+    mp_err *err;
+    int *line;
+    const char *api; /* apiVersion, once checked */
+    bool v1;         /* networking.k8s.io/v1, else a v1beta1 */
+} dctx;
+
+/* "LABEL: MESSAGE" in err, the line of at (or of the nearest node that has
+ * one) in *line. Returns -1. */
+static int fail(const dctx *d, const doc_node *at, const doc_node *near, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(const dctx *d, const doc_node *at, const doc_node *near, const char *fmt, ...)
+{
+    char msg[MP_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (d->line)
+        *d->line = at && at->line ? at->line : near ? near->line : 0;
+    return mp_errf(d->err, "%s: %s", d->label, msg);
+}
+
+/* A field, or NULL when it is absent or null (the API server reads a null
+ * optional field as absent). */
+static const doc_node *field(const doc_node *map, const char *key)
+{
+    const doc_node *v = doc_is_map(map) ? doc_get(map, key) : NULL;
+    return doc_is_null(v) ? NULL : v;
+}
+
+static const char *field_str(const doc_node *map, const char *key)
+{
+    return doc_str(field(map, key));
+}
+
+/* A field of the other API version is an unknown field, which the API
+ * server refuses (strict decoding) rather than guess the shape. */
+static int wrong_version(const dctx *d, const doc_node *at, const char *path, const char *hint)
+{
+    return fail(d, at, NULL, "%s: unknown field in %s (%s)", path, d->api, hint);
+}
+
+static int decode_service_backend(const dctx *d, const doc_node *svc, const char *what,
+                                  ing_backend *out)
+{
+    const doc_node *name = field(svc, "name");
+    const doc_node *port = field(svc, "port");
+    out->service = doc_str(name);
+    if (!out->service || !*out->service)
+        return fail(d, name, svc, "%s.service.name: missing", what);
+    if (!doc_is_map(port))
+        return fail(d, port, svc, "%s.service.port: missing (number or name)", what);
+    const doc_node *num = field(port, "number");
+    const char *pname = field_str(port, "name");
+    if (num) {
+        long long v;
+        if (!doc_as_int(num, &v) || v < 1 || v > 65535)
+            return fail(d, num, port, "%s.service.port.number: \"%s\" is not a port number", what,
+                        doc_str(num) ? doc_str(num) : "");
+        out->port_number = (long)v;
+    } else if (pname && *pname) {
+        out->port_name = pname;
+    } else {
+        return fail(d, port, svc, "%s.service.port: needs number or name", what);
+    }
+    return 0;
+}
+
+static int decode_legacy_backend(const dctx *d, const doc_node *b, const char *what,
+                                 ing_backend *out)
+{
+    const doc_node *sn = field(b, "serviceName");
+    const doc_node *sp = field(b, "servicePort");
+    out->service = doc_str(sn);
+    if (!out->service || !*out->service)
+        return fail(d, sn, b, "%s.serviceName: missing", what);
+    long long v;
+    if (sp && sp->type == DOC_INT && doc_as_int(sp, &v) && v >= 1 && v <= 65535)
+        out->port_number = (long)v;
+    else if (sp && doc_str(sp) && *doc_str(sp))
+        out->port_name = doc_str(sp);
+    else
+        return fail(d, sp, b, "%s.servicePort: missing", what);
+    return 0;
+}
+
+/* Reads a backend in the shape apiVersion promises: v1 ({service: {name,
+ * port: {number | name}}} / {resource: {...}}) or v1beta1 ({serviceName,
+ * servicePort} / {resource}). near: the node holding b, for positions. */
+static int decode_backend(const dctx *d, const doc_node *b, const doc_node *near, const char *what,
+                          ing_backend *out)
 {
     memset(out, 0, sizeof *out);
     if (!doc_is_map(b))
-        return mp_errf(err, "%s: %s: missing or not a map", label, what);
-    const doc_node *svc = doc_get(b, "service");
-    const doc_node *res = doc_get(b, "resource");
-    const doc_node *port = NULL;
-    if (svc) {
-        out->service = doc_get_str(svc, "name");
-        port = doc_get(svc, "port");
-        if (!out->service || !*out->service)
-            return mp_errf(err, "%s: %s.service.name: missing", label, what);
-        if (!doc_is_map(port))
-            return mp_errf(err, "%s: %s.service.port: missing (number or name)", label, what);
-        const doc_node *num = doc_get(port, "number");
-        const char *name = doc_get_str(port, "name");
-        if (num) {
-            long long v;
-            if (!doc_as_int(num, &v) || v < 1 || v > 65535)
-                return mp_errf(err, "%s: %s.service.port.number: \"%s\" is not a port number",
-                               label, what, doc_str(num) ? doc_str(num) : "");
-            out->port_number = (long)v;
-        } else if (name && *name) {
-            out->port_name = name;
-        } else {
-            return mp_errf(err, "%s: %s.service.port: needs number or name", label, what);
-        }
-        return 0;
+        return fail(d, b, near, "%s: missing or not a map", what);
+    const doc_node *svc = field(b, "service");
+    const doc_node *res = field(b, "resource");
+    const doc_node *legacy = field(b, "serviceName");
+    if (!legacy)
+        legacy = field(b, "servicePort");
+    char path[200];
+    if (d->v1 && legacy) {
+        snprintf(path, sizeof path, "%s.%s", what,
+                 field(b, "serviceName") ? "serviceName" : "servicePort");
+        return wrong_version(d, legacy, path,
+                             "serviceName and servicePort are v1beta1 fields; v1 writes "
+                             "service.name and service.port.number or service.port.name");
     }
+    if (!d->v1 && svc) {
+        snprintf(path, sizeof path, "%s.service", what);
+        return wrong_version(d, svc, path,
+                             "service.name and service.port are networking.k8s.io/v1 fields: "
+                             "set apiVersion: networking.k8s.io/v1, or write serviceName and "
+                             "servicePort");
+    }
+    if (svc)
+        return decode_service_backend(d, svc, what, out);
     if (res) {
-        out->resource = doc_get_str(res, "kind");
+        out->resource = field_str(res, "kind");
         if (!out->resource)
             out->resource = "resource";
         return 0;
     }
-    const char *legacy = doc_get_str(b, "serviceName");
-    if (legacy) {
-        out->service = legacy;
-        const doc_node *sp = doc_get(b, "servicePort");
-        long long v;
-        if (sp && sp->type == DOC_INT && doc_as_int(sp, &v) && v >= 1 && v <= 65535)
-            out->port_number = (long)v;
-        else if (sp && doc_str(sp) && *doc_str(sp))
-            out->port_name = doc_str(sp);
-        else
-            return mp_errf(err, "%s: %s.servicePort: missing", label, what);
-        return 0;
-    }
-    return mp_errf(err, "%s: %s: needs service or resource", label, what);
+    if (legacy)
+        return decode_legacy_backend(d, b, what, out);
+    return fail(d, b, near, "%s: needs %s or resource", what, d->v1 ? "service" : "serviceName");
 }
 
-static int decode_path(const doc_node *p, const char *where, const char *label, ing_path *out,
-                       mp_err *err)
+static int decode_path(const dctx *d, const doc_node *p, const doc_node *near, const char *where,
+                       ing_path *out)
 {
     char what[160];
     if (!doc_is_map(p))
-        return mp_errf(err, "%s: %s: not a map", label, where);
-    const char *path = doc_get_str(p, "path");
+        return fail(d, p, near, "%s: not a map", where);
+    const doc_node *pn = field(p, "path");
+    const char *path = doc_str(pn);
     out->path = (path && *path) ? path : "/";
     if (out->path[0] != '/')
-        return mp_errf(err, "%s: %s.path: \"%s\" must start with /", label, where, out->path);
-    const char *type = doc_get_str(p, "pathType");
+        return fail(d, pn, p, "%s.path: \"%s\" must start with /", where, out->path);
+    const doc_node *tn = field(p, "pathType");
+    const char *type = doc_str(tn);
     out->type = ING_PATH_IMPL;
     out->type_set = type != NULL;
     if (type) {
@@ -122,154 +202,207 @@ static int decode_path(const doc_node *p, const char *where, const char *label, 
         while (i < 3 && strcmp(type, path_type_names[i]))
             i++;
         if (i == 3)
-            return mp_errf(err,
-                           "%s: %s.pathType: \"%s\" is not Exact|Prefix|ImplementationSpecific",
-                           label, where, type);
+            return fail(d, tn, p, "%s.pathType: \"%s\" is not Exact|Prefix|ImplementationSpecific",
+                        where, type);
         out->type = (ing_path_type)i;
     }
     snprintf(what, sizeof what, "%s.backend", where);
-    return decode_backend(doc_get(p, "backend"), what, label, &out->backend, err);
+    return decode_backend(d, field(p, "backend"), p, what, &out->backend);
 }
 
-static int decode_rule(const doc_node *r, size_t ri, const char *label, ing_rule *out, mp_err *err)
+/* A null rule is an empty one, as the API server decodes it. */
+static int decode_rule(const dctx *d, const doc_node *r, const doc_node *near, size_t ri,
+                       ing_rule *out)
 {
     char where[96];
+    if (doc_is_null(r))
+        return 0;
     if (!doc_is_map(r))
-        return mp_errf(err, "%s: spec.rules[%zu]: not a map", label, ri);
-    out->host = doc_get_str(r, "host");
+        return fail(d, r, near, "spec.rules[%zu]: not a map", ri);
+    const doc_node *hn = field(r, "host");
+    out->host = doc_str(hn);
     if (out->host && !*out->host)
         out->host = NULL;
     if (out->host && !ingress_valid_host(out->host))
-        return mp_errf(err, "%s: spec.rules[%zu].host: \"%s\" is not a valid DNS name", label, ri,
-                       out->host);
-    const doc_node *paths = doc_getv(r, "http", "paths", NULL);
+        return fail(d, hn, r, "spec.rules[%zu].host: \"%s\" is not a valid DNS name", ri,
+                    out->host);
+    const doc_node *http = field(r, "http");
+    const doc_node *paths = field(http, "paths");
     if (!paths)
         return 0; /* a rule without http routes nothing */
     if (!doc_is_seq(paths))
-        return mp_errf(err, "%s: spec.rules[%zu].http.paths: not a list", label, ri);
+        return fail(d, paths, http, "spec.rules[%zu].http.paths: not a list", ri);
     out->paths = calloc(paths->len ? paths->len : 1, sizeof *out->paths);
     if (!out->paths)
-        return mp_errf(err, "%s: out of memory", label);
+        return mp_errf(d->err, "%s: out of memory", d->label);
     for (size_t i = 0; i < paths->len; i++) {
         snprintf(where, sizeof where, "spec.rules[%zu].http.paths[%zu]", ri, i);
-        if (decode_path(doc_at(paths, i), where, label, &out->paths[i], err) < 0)
+        if (decode_path(d, doc_at(paths, i), paths, where, &out->paths[i]) < 0)
             return -1;
         out->npaths++;
     }
     return 0;
 }
 
-static int decode_tls(const doc_node *t, size_t ti, const char *label, ing_tls *out, mp_err *err)
+/* A null entry is an empty one (no hosts, no secret). */
+static int decode_tls(const dctx *d, const doc_node *t, const doc_node *near, size_t ti,
+                      ing_tls *out)
 {
+    if (doc_is_null(t))
+        return 0;
     if (!doc_is_map(t))
-        return mp_errf(err, "%s: spec.tls[%zu]: not a map", label, ti);
-    out->secret = doc_get_str(t, "secretName");
+        return fail(d, t, near, "spec.tls[%zu]: not a map", ti);
+    out->secret = field_str(t, "secretName");
     if (out->secret && !*out->secret)
         out->secret = NULL;
-    const doc_node *hosts = doc_get(t, "hosts");
+    const doc_node *hosts = field(t, "hosts");
     if (!hosts)
         return 0;
     if (!doc_is_seq(hosts))
-        return mp_errf(err, "%s: spec.tls[%zu].hosts: not a list", label, ti);
+        return fail(d, hosts, t, "spec.tls[%zu].hosts: not a list", ti);
     out->hosts = calloc(hosts->len ? hosts->len : 1, sizeof *out->hosts);
     if (!out->hosts)
-        return mp_errf(err, "%s: out of memory", label);
+        return mp_errf(d->err, "%s: out of memory", d->label);
     for (size_t i = 0; i < hosts->len; i++) {
-        const char *h = doc_str(doc_at(hosts, i));
+        const doc_node *hn = doc_at(hosts, i);
+        const char *h = doc_is_null(hn) ? NULL : doc_str(hn);
         if (!ingress_valid_host(h))
-            return mp_errf(err, "%s: spec.tls[%zu].hosts[%zu]: \"%s\" is not a valid DNS name",
-                           label, ti, i, h ? h : "");
+            return fail(d, hn, hosts, "spec.tls[%zu].hosts[%zu]: \"%s\" is not a valid DNS name",
+                        ti, i, h ? h : "");
         out->hosts[out->nhosts++] = h;
     }
     return 0;
 }
 
-static int decode_spec(const doc_node *spec, const char *label, ing_view *v, mp_err *err)
+/* spec.defaultBackend (v1) or spec.backend (v1beta1): the other one is
+ * an unknown field of that version. */
+static int decode_default(const dctx *d, const doc_node *spec, ing_view *v)
 {
-    v->class_name = doc_get_str(spec, "ingressClassName");
-    const doc_node *def = doc_get(spec, "defaultBackend");
+    const doc_node *def = field(spec, "defaultBackend");
+    const doc_node *old = field(spec, "backend");
+    if (d->v1 && old)
+        return wrong_version(d, old, "spec.backend",
+                             "a v1beta1 field; v1 calls it spec.defaultBackend");
+    if (!d->v1 && def)
+        return wrong_version(d, def, "spec.defaultBackend",
+                             "a networking.k8s.io/v1 field: set apiVersion: "
+                             "networking.k8s.io/v1, or call it spec.backend");
     if (!def)
-        def = doc_get(spec, "backend");
-    if (def) {
-        if (decode_backend(def, "spec.defaultBackend", label, &v->default_backend, err) < 0)
-            return -1;
-        v->has_default = true;
-    }
-    const doc_node *rules = doc_get(spec, "rules");
-    if (rules && !doc_is_seq(rules))
-        return mp_errf(err, "%s: spec.rules: not a list", label);
-    if (rules && rules->len) {
-        v->rules = calloc(rules->len, sizeof *v->rules);
-        if (!v->rules)
-            return mp_errf(err, "%s: out of memory", label);
-        for (size_t i = 0; i < rules->len; i++) {
-            if (decode_rule(doc_at(rules, i), i, label, &v->rules[i], err) < 0) {
-                v->nrules = i + 1; /* free what was allocated */
-                return -1;
-            }
-            v->nrules++;
-        }
-    }
-    const doc_node *tls = doc_get(spec, "tls");
-    if (tls && !doc_is_seq(tls))
-        return mp_errf(err, "%s: spec.tls: not a list", label);
-    if (tls && tls->len) {
-        v->tls = calloc(tls->len, sizeof *v->tls);
-        if (!v->tls)
-            return mp_errf(err, "%s: out of memory", label);
-        for (size_t i = 0; i < tls->len; i++) {
-            v->ntls++;
-            if (decode_tls(doc_at(tls, i), i, label, &v->tls[i], err) < 0)
-                return -1;
-        }
-    }
-    if (!v->nrules && !v->has_default)
-        return mp_errf(err, "%s: spec: needs rules or defaultBackend", label);
+        def = old;
+    if (!def)
+        return 0;
+    if (decode_backend(d, def, spec, d->v1 ? "spec.defaultBackend" : "spec.backend",
+                       &v->default_backend) < 0)
+        return -1;
+    v->has_default = true;
     return 0;
 }
 
-int ingress_decode(const doc_node *obj, const char *default_ns, ing_view *v, mp_err *err)
+static int decode_rules(const dctx *d, const doc_node *spec, ing_view *v)
+{
+    const doc_node *rules = field(spec, "rules");
+    if (rules && !doc_is_seq(rules))
+        return fail(d, rules, spec, "spec.rules: not a list");
+    if (!rules || !rules->len)
+        return 0;
+    v->rules = calloc(rules->len, sizeof *v->rules);
+    if (!v->rules)
+        return mp_errf(d->err, "%s: out of memory", d->label);
+    for (size_t i = 0; i < rules->len; i++) {
+        v->nrules++; /* counted first: ingress_view_free frees what it holds */
+        if (decode_rule(d, doc_at(rules, i), rules, i, &v->rules[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int decode_tls_list(const dctx *d, const doc_node *spec, ing_view *v)
+{
+    const doc_node *tls = field(spec, "tls");
+    if (tls && !doc_is_seq(tls))
+        return fail(d, tls, spec, "spec.tls: not a list");
+    if (!tls || !tls->len)
+        return 0;
+    v->tls = calloc(tls->len, sizeof *v->tls);
+    if (!v->tls)
+        return mp_errf(d->err, "%s: out of memory", d->label);
+    for (size_t i = 0; i < tls->len; i++) {
+        v->ntls++;
+        if (decode_tls(d, doc_at(tls, i), tls, i, &v->tls[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int decode_spec(const dctx *d, const doc_node *spec, ing_view *v)
+{
+    v->class_name = field_str(spec, "ingressClassName");
+    if (decode_default(d, spec, v) < 0 || decode_rules(d, spec, v) < 0 ||
+        decode_tls_list(d, spec, v) < 0)
+        return -1;
+    if (!v->nrules && !v->has_default)
+        return fail(d, spec, NULL, "spec: needs rules or defaultBackend");
+    return 0;
+}
+
+/* kind, apiVersion and metadata; fills d->v1. */
+static int decode_head(dctx *d, const doc_node *obj, const char *kind, ing_view *v)
+{
+    if (!kind || strcmp(kind, "Ingress"))
+        return fail(d, field(obj, "kind"), obj, "kind: \"%s\" is not Ingress", kind ? kind : "");
+    const doc_node *meta = field(obj, "metadata");
+    if (!v->name || !*v->name)
+        return fail(d, meta, obj, "metadata.name: missing");
+    const doc_node *av = field(obj, "apiVersion");
+    const char *api = doc_str(av);
+    if (!api || (strcmp(api, "networking.k8s.io/v1") && strcmp(api, "networking.k8s.io/v1beta1") &&
+                 strcmp(api, "extensions/v1beta1")))
+        return fail(d, av, obj, "apiVersion: \"%s\" is not networking.k8s.io/v1", api ? api : "");
+    d->api = api;
+    d->v1 = !strcmp(api, "networking.k8s.io/v1");
+    v->created = field_str(meta, "creationTimestamp");
+    const doc_node *ann = field(meta, "annotations");
+    if (ann && !doc_is_map(ann))
+        return fail(d, ann, meta, "metadata.annotations: not a map");
+    v->annotations = ann;
+    v->class_annotation = ann ? field_str(ann, INGRESS_CLASS_ANNOTATION) : NULL;
+    return 0;
+}
+
+int ingress_decode_at(const doc_node *obj, const char *default_ns, ing_view *v, mp_err *err,
+                      int *line)
 {
     char label[300];
     memset(v, 0, sizeof *v);
+    if (line)
+        *line = 0;
     const char *kind = kobj_kind(obj);
     v->obj = obj;
     v->name = kobj_name(obj);
     v->ns = kobj_namespace(obj);
     if (!v->ns || !*v->ns)
         v->ns = default_ns ? default_ns : "default";
-    if (!kind || strcmp(kind, "Ingress")) {
-        char lk[64];
-        snprintf(lk, sizeof lk, "%s", kind ? kind : "object");
-        for (char *c = lk; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        obj_label(label, sizeof label, lk, v->ns, v->name);
-        return mp_errf(err, "%s: kind: \"%s\" is not Ingress", label, kind ? kind : "");
-    }
-    obj_label(label, sizeof label, "ingress", v->ns, v->name);
-    if (!v->name || !*v->name)
-        return mp_errf(err, "%s: metadata.name: missing", label);
-    const char *api = kobj_api_version(obj);
-    if (!api || (strcmp(api, "networking.k8s.io/v1") && strcmp(api, "networking.k8s.io/v1beta1") &&
-                 strcmp(api, "extensions/v1beta1")))
-        return mp_errf(err, "%s: apiVersion: \"%s\" is not networking.k8s.io/v1", label,
-                       api ? api : "");
-    v->created = doc_getv(obj, "metadata", "creationTimestamp", NULL)
-                     ? doc_str(doc_getv(obj, "metadata", "creationTimestamp", NULL))
-                     : NULL;
-    v->annotations = doc_getv(obj, "metadata", "annotations", NULL);
-    if (v->annotations && !doc_is_map(v->annotations))
-        return mp_errf(err, "%s: metadata.annotations: not a map", label);
-    v->class_annotation =
-        v->annotations ? doc_get_str(v->annotations, INGRESS_CLASS_ANNOTATION) : NULL;
-    const doc_node *spec = doc_get(obj, "spec");
+    char lk[64];
+    snprintf(lk, sizeof lk, "%s", kind ? kind : "object");
+    for (char *c = lk; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    obj_label(label, sizeof label, lk, v->ns, v->name);
+    dctx d = {.label = label, .err = err, .line = line};
+    if (decode_head(&d, obj, kind, v) < 0)
+        return -1;
+    const doc_node *spec = field(obj, "spec");
     if (!doc_is_map(spec))
-        return mp_errf(err, "%s: spec: missing or not a map", label);
-    if (decode_spec(spec, label, v, err) < 0) {
+        return fail(&d, spec, obj, "spec: missing or not a map");
+    if (decode_spec(&d, spec, v) < 0) {
         ingress_view_free(v);
         return -1;
     }
     return 0;
+}
+
+int ingress_decode(const doc_node *obj, const char *default_ns, ing_view *v, mp_err *err)
+{
+    return ingress_decode_at(obj, default_ns, v, err, NULL);
 }
 
 void ingress_view_free(ing_view *v)
@@ -291,43 +424,55 @@ const char *ingress_nginx_annotation(const ing_view *v, const char *short_name)
         return NULL;
     char key[160];
     snprintf(key, sizeof key, "%s%s", NGINX_ANNOTATION_PREFIX, short_name);
-    return doc_get_str(v->annotations, key);
+    return field_str(v->annotations, key);
 }
 
-int service_decode(const doc_node *obj, const char *default_ns, svc_view *v, mp_err *err)
+int service_decode_at(const doc_node *obj, const char *default_ns, svc_view *v, mp_err *err,
+                      int *line)
 {
     char label[300];
     memset(v, 0, sizeof *v);
+    if (line)
+        *line = 0;
     v->obj = obj;
     v->name = kobj_name(obj);
     v->ns = kobj_namespace(obj);
     if (!v->ns || !*v->ns)
         v->ns = default_ns ? default_ns : "default";
     obj_label(label, sizeof label, "service", v->ns, v->name);
+    dctx d = {.label = label, .err = err, .line = line};
     const char *kind = kobj_kind(obj);
     if (!kind || strcmp(kind, "Service"))
-        return mp_errf(err, "%s: kind: \"%s\" is not Service", label, kind ? kind : "");
-    const doc_node *ports = doc_getv(obj, "spec", "ports", NULL);
+        return fail(&d, field(obj, "kind"), obj, "kind: \"%s\" is not Service", kind ? kind : "");
+    const doc_node *spec = field(obj, "spec");
+    const doc_node *ports = field(spec, "ports");
     if (!ports)
         return 0; /* headless/ExternalName services may have none */
     if (!doc_is_seq(ports))
-        return mp_errf(err, "%s: spec.ports: not a list", label);
+        return fail(&d, ports, spec, "spec.ports: not a list");
     v->ports = calloc(ports->len ? ports->len : 1, sizeof *v->ports);
     if (!v->ports)
         return mp_errf(err, "%s: out of memory", label);
     for (size_t i = 0; i < ports->len; i++) {
         const doc_node *p = doc_at(ports, i);
+        const doc_node *pn = field(p, "port");
         long long n;
-        if (!doc_is_map(p) || !doc_as_int(doc_get(p, "port"), &n) || n < 1 || n > 65535) {
+        if (!doc_is_map(p) || !doc_as_int(pn, &n) || n < 1 || n > 65535) {
             service_view_free(v);
-            return mp_errf(err, "%s: spec.ports[%zu].port: missing or not a port number", label, i);
+            return fail(&d, pn ? pn : p, ports,
+                        "spec.ports[%zu].port: missing or not a port number", i);
         }
         svc_port *sp = &v->ports[v->nports++];
-        sp->name = doc_get_str(p, "name");
+        sp->name = field_str(p, "name");
         sp->port = (long)n;
-        sp->app_protocol = doc_get_str(p, "appProtocol");
+        sp->app_protocol = field_str(p, "appProtocol");
     }
     return 0;
+}
+
+int service_decode(const doc_node *obj, const char *default_ns, svc_view *v, mp_err *err)
+{
+    return service_decode_at(obj, default_ns, v, err, NULL);
 }
 
 void service_view_free(svc_view *v)

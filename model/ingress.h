@@ -84,10 +84,22 @@ typedef struct {
 } svc_view;
 
 /* Decoders return 0 or -1 with err ("ingress ns/name: field: problem").
- * default_ns is used when metadata.namespace is absent. */
+ * default_ns is used when metadata.namespace is absent. A null field is an
+ * absent one, as the API server reads it; a null list entry of spec.rules
+ * or spec.tls an empty one. The body must be of apiVersion's shape: a
+ * v1beta1 field (backend.serviceName, spec.backend) under
+ * networking.k8s.io/v1, or a v1 one under a v1beta1, is an unknown field,
+ * an error as the API server's strict decoding makes it. */
 int ingress_decode(const doc_node *obj, const char *default_ns, ing_view *out, mp_err *err);
+/* The same, with the 1-based source line of the offending field (or of
+ * the nearest node above it that has one; 0 when the tree has no
+ * positions) in *line on error. line may be NULL. */
+int ingress_decode_at(const doc_node *obj, const char *default_ns, ing_view *out, mp_err *err,
+                      int *line);
 void ingress_view_free(ing_view *v);
 int service_decode(const doc_node *obj, const char *default_ns, svc_view *out, mp_err *err);
+int service_decode_at(const doc_node *obj, const char *default_ns, svc_view *out, mp_err *err,
+                      int *line);
 void service_view_free(svc_view *v);
 
 /* An nginx annotation by its short name ("rewrite-target"), or NULL. */

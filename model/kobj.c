@@ -1,49 +1,56 @@
 /* kobj.c - Kubernetes object conventions over doc trees. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/kobj.h"
 
+/* A null is an absent field (kobj_drop_nulls), not the string "null". */
+static const char *text(const doc_node *n)
+{
+    return doc_is_null(n) ? NULL : doc_str(n);
+}
+
 const char *kobj_api_version(const doc_node *obj)
 {
-    return doc_get_str(obj, "apiVersion");
+    return text(doc_get(obj, "apiVersion"));
 }
 
 const char *kobj_kind(const doc_node *obj)
 {
-    return doc_get_str(obj, "kind");
+    return text(doc_get(obj, "kind"));
 }
 
 const char *kobj_name(const doc_node *obj)
 {
-    return doc_str(doc_getv(obj, "metadata", "name", NULL));
+    return text(doc_getv(obj, "metadata", "name", NULL));
 }
 
 const char *kobj_namespace(const doc_node *obj)
 {
-    const char *ns = doc_str(doc_getv(obj, "metadata", "namespace", NULL));
+    const char *ns = text(doc_getv(obj, "metadata", "namespace", NULL));
     return ns && *ns ? ns : NULL;
 }
 
 const char *kobj_uid(const doc_node *obj)
 {
-    return doc_str(doc_getv(obj, "metadata", "uid", NULL));
+    return text(doc_getv(obj, "metadata", "uid", NULL));
 }
 
 const char *kobj_resource_version(const doc_node *obj)
 {
-    return doc_str(doc_getv(obj, "metadata", "resourceVersion", NULL));
+    return text(doc_getv(obj, "metadata", "resourceVersion", NULL));
 }
 
 const char *kobj_label(const doc_node *obj, const char *key)
 {
-    return doc_str(doc_getv(obj, "metadata", "labels", key, NULL));
+    return text(doc_getv(obj, "metadata", "labels", key, NULL));
 }
 
 const char *kobj_annotation(const doc_node *obj, const char *key)
 {
-    return doc_str(doc_getv(obj, "metadata", "annotations", key, NULL));
+    return text(doc_getv(obj, "metadata", "annotations", key, NULL));
 }
 
 const char *kobj_group(const doc_node *obj, char *buf, size_t n)
@@ -92,6 +99,25 @@ const char *kobj_ref(const doc_node *obj, char *buf, size_t n)
     return buf;
 }
 
+void kobj_drop_nulls(doc_node *n)
+{
+    if (!n || n->kind == DOC_SCALAR)
+        return;
+    size_t w = 0;
+    for (size_t i = 0; i < n->len; i++) {
+        if (n->kind == DOC_MAP && doc_is_null(n->items[i])) {
+            free(n->keys[i]);
+            doc_free(n->items[i]);
+            continue;
+        }
+        kobj_drop_nulls(n->items[i]);
+        if (n->kind == DOC_MAP)
+            n->keys[w] = n->keys[i];
+        n->items[w++] = n->items[i];
+    }
+    n->len = w;
+}
+
 static bool is_list_kind(const doc_node *d)
 {
     const char *kind = kobj_kind(d);
@@ -99,73 +125,126 @@ static bool is_list_kind(const doc_node *d)
     return n >= 4 && !strcmp(kind + n - 4, "List") && doc_is_seq(doc_get(d, "items"));
 }
 
-static int check_object(const doc_node *d, const char *where, mp_err *err)
+/* `kind: List` with `items:` null or absent: an empty list, as kubectl reads it. */
+static bool is_empty_list(const doc_node *d)
 {
+    const char *kind = kobj_kind(d);
+    return kind && !strcmp(kind, "List") && !doc_get(d, "items");
+}
+
+/* The line of n, else of the nearest node that has one. */
+static int line_of(const doc_node *n, const doc_node *fallback)
+{
+    return n && n->line ? n->line : fallback ? fallback->line : 0;
+}
+
+/* Returns 0, or -1 with err ("FIELD: reason", no source) and *line. */
+static int check_object(const doc_node *d, int *line, mp_err *err)
+{
+    *line = line_of(d, NULL);
     if (!doc_is_map(d))
-        return mp_errf(err, "%s: not a Kubernetes object (expected a mapping)", where);
+        return mp_errf(err, "not a Kubernetes object (expected a mapping)");
     const char *av = kobj_api_version(d), *kind = kobj_kind(d);
     if (!av || !*av)
-        return mp_errf(err, "%s: apiVersion: missing", where);
+        return mp_errf(err, "apiVersion: missing");
     if (!kind || !*kind)
-        return mp_errf(err, "%s: kind: missing", where);
-    if (!doc_is_map(doc_get(d, "metadata")))
-        return mp_errf(err, "%s: %s: metadata: missing or not a mapping", where, kind);
+        return mp_errf(err, "kind: missing");
+    const doc_node *meta = doc_get(d, "metadata");
+    *line = line_of(meta, d);
+    if (!doc_is_map(meta))
+        return mp_errf(err, "%s: metadata: missing or not a mapping", kind);
     const char *name = kobj_name(d);
     if (!name || !*name)
-        return mp_errf(err, "%s: %s: metadata.name: missing", where, kind);
+        return mp_errf(err, "%s: metadata.name: missing", kind);
     /* YAML 1.1 reads `name: n` or `name: 0777` as a bool or a number, and so
      * does the API server, which then refuses the object: say so here. */
     static const char *const idents[] = {"name", "namespace"};
     for (size_t i = 0; i < sizeof idents / sizeof *idents; i++) {
-        const doc_node *v = doc_getv(d, "metadata", idents[i], NULL);
+        const doc_node *v = doc_get(meta, idents[i]);
+        *line = line_of(v, meta);
         if (v && !(v->kind == DOC_SCALAR && v->type == DOC_STR))
-            return mp_errf(err, "%s: %s: metadata.%s: must be a string, not %s (quote it)", where,
-                           kind, idents[i], v->kind == DOC_SCALAR ? v->text : "a mapping or list");
+            return mp_errf(err, "%s: metadata.%s: must be a string, not %s (quote it)", kind,
+                           idents[i], v->kind == DOC_SCALAR ? v->text : "a mapping or list");
     }
     return 0;
 }
 
-/* Takes ownership of d whatever happens. */
-static int flatten_one(doc_node *d, doc_list *out, const char *where, mp_err *err)
+/* Checks d; a bad one adds "SOURCE:LINE: WHERE: ..." to errs. */
+static bool object_ok(const doc_node *d, const char *source, const char *where, mp_errlist *errs)
 {
-    int rc = 0;
+    mp_err e;
+    int line;
+    if (check_object(d, &line, &e) == 0)
+        return true;
+    if (line > 0)
+        mp_errlist_add(errs, "%s:%d: %s: %s", source, line, where, e.msg);
+    else
+        mp_errlist_add(errs, "%s: %s: %s", source, where, e.msg);
+    return false;
+}
+
+static void push(doc_list *out, doc_node *d, const char *source, mp_errlist *errs)
+{
+    if (doc_list_push(out, d) < 0)
+        mp_errlist_add(errs, "%s: out of memory", source);
+}
+
+/* Takes ownership of d whatever happens. Returns the number of bad objects. */
+static int flatten_one(doc_node *d, doc_list *out, const char *source, const char *where,
+                       mp_errlist *errs)
+{
+    int bad = 0;
     if (is_list_kind(d) || doc_is_seq(d)) {
         doc_node *items = doc_is_seq(d) ? d : doc_get(d, "items");
-        for (size_t i = 0; rc == 0 && i < items->len; i++) {
+        for (size_t i = 0; i < items->len; i++) {
             char inner[300];
             snprintf(inner, sizeof inner, "%s: items[%zu]", where, i);
-            rc = check_object(items->items[i], inner, err);
-        }
-        for (size_t i = 0; rc == 0 && i < items->len; i++) {
-            doc_node *item = items->items[i];
+            if (!object_ok(items->items[i], source, inner, errs)) {
+                bad++;
+                continue;
+            }
+            push(out, items->items[i], source, errs);
             items->items[i] = NULL;
-            if (doc_list_push(out, item) < 0)
-                rc = mp_errf(err, "%s: out of memory", where);
         }
         doc_free(d);
-        return rc;
+        return bad;
     }
-    if (check_object(d, where, err) < 0) {
+    if (is_empty_list(d)) {
         doc_free(d);
-        return -1;
+        return 0;
     }
-    if (doc_list_push(out, d) < 0)
-        return mp_errf(err, "%s: out of memory", where);
+    if (!object_ok(d, source, where, errs)) {
+        doc_free(d);
+        return 1;
+    }
+    push(out, d, source, errs);
     return 0;
+}
+
+int kobj_flatten_all(doc_list *in, doc_list *out, const char *source, mp_errlist *errs)
+{
+    int bad = 0;
+    if (!source)
+        source = "<input>";
+    for (size_t i = 0; i < in->len; i++) {
+        doc_node *d = doc_list_take(in, i);
+        char where[64];
+        snprintf(where, sizeof where, "doc %zu", i + 1);
+        kobj_drop_nulls(d);
+        bad += flatten_one(d, out, source, where, errs);
+    }
+    doc_list_free(in);
+    return errs->oom ? -1 : bad;
 }
 
 int kobj_flatten(doc_list *in, doc_list *out, const char *source, mp_err *err)
 {
-    int rc = 0;
-    for (size_t i = 0; i < in->len; i++) {
-        doc_node *d = doc_list_take(in, i);
-        char where[256];
-        snprintf(where, sizeof where, "%s: doc %zu", source ? source : "<input>", i + 1);
-        if (rc == 0)
-            rc = flatten_one(d, out, where, err);
-        else
-            doc_free(d);
-    }
-    doc_list_free(in);
+    mp_errlist errs;
+    mp_errlist_init(&errs);
+    int bad = kobj_flatten_all(in, out, source, &errs);
+    if (bad < 0 || errs.len)
+        mp_errf(err, "%s", errs.len ? errs.lines[0] : "out of memory");
+    int rc = bad == 0 && !errs.len ? 0 : -1;
+    mp_errlist_free(&errs);
     return rc;
 }

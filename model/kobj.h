@@ -32,9 +32,21 @@ int kobj_set_namespace(doc_node *obj, const char *ns);
 /* "ingress ns-a/web" (lower-case kind, namespace/name) for messages. */
 const char *kobj_ref(const doc_node *obj, char *buf, size_t n);
 
-/* Moves every object of in into out, expanding List kinds. Documents that
- * are not maps with apiVersion, kind and metadata.name are an error naming
- * source and document index (1-based). in is left empty. */
+/* Removes every map entry whose value is null, at any depth (list items
+ * stay): the API server reads a null optional field as absent, so
+ * `annotations:` or `tls:` with nothing after it means "none". */
+void kobj_drop_nulls(doc_node *n);
+
+/* Moves every object of in into out, expanding List kinds, after dropping
+ * their null fields (kobj_drop_nulls). Every document that is not a map
+ * with apiVersion, kind and metadata.name adds one line to errs,
+ *   "SOURCE:LINE: doc N: metadata.name: missing"
+ * (LINE of the offending field; "SOURCE: doc N: ..." when the tree has no
+ * positions, as JSON), and is dropped. Returns the number of such
+ * documents (0: all good), or -1 when errs ran out of memory. in is left
+ * empty. */
+int kobj_flatten_all(doc_list *in, doc_list *out, const char *source, mp_errlist *errs);
+/* The same, failing with the first bad document's line in err. */
 int kobj_flatten(doc_list *in, doc_list *out, const char *source, mp_err *err);
 
 #endif

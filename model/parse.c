@@ -179,6 +179,15 @@ static doc_node *make_scalar(const yaml_event_t *ev)
 
 static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out);
 
+/* A map entry's value is positioned at its key: an error about a field
+ * then names the line the field is written on, also when its value is a
+ * block that starts on the next line. */
+static void set_key_mark(doc_node *val, const yaml_mark_t *kmark)
+{
+    val->line = (int)kmark->line + 1;
+    val->col = (int)kmark->column + 1;
+}
+
 /* YAML 1.1 merge key: copy entries of src missing from dst. */
 static int merge_into(doc_node *dst, const doc_node *src)
 {
@@ -219,7 +228,7 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
         doc_node *val = NULL;
         if (!key || next_event(r, &ev) < 0 || parse_node(r, &ev, depth + 1, &val) < 0) {
             rc = -1;
-        } else if (merge) {
+        } else if (set_key_mark(val, &kmark), merge) {
             rc = doc_seq_push(merges, val);
         } else if (doc_get(map, key)) {
             char what[300];

@@ -336,6 +336,13 @@ static void add_host(const char **v, size_t *n, size_t cap, const char *h)
     v[(*n)++] = h;
 }
 
+/* A null scalar is an absent field, not the string "null" (objects typed in
+ * the editor reach the store without kobj_flatten). */
+static const char *text_of(const doc_node *n)
+{
+    return doc_is_null(n) ? NULL : doc_str(n);
+}
+
 static size_t count_host_slots(const doc_node *spec)
 {
     size_t c = 0;
@@ -369,17 +376,17 @@ const char **store_obj_hosts(const store_obj *obj, size_t *n)
     if (!strcmp(obj->kind, "Ingress")) {
         const doc_node *rules = doc_get(spec, "rules");
         for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
-            add_host(v, n, cap, doc_get_str(doc_at(rules, i), "host"));
+            add_host(v, n, cap, text_of(doc_get(doc_at(rules, i), "host")));
     } else if (!strcmp(obj->kind, "VirtualService")) {
         const doc_node *hs = doc_get(spec, "hosts");
         for (size_t i = 0; doc_is_seq(hs) && i < hs->len; i++)
-            add_host(v, n, cap, doc_str(doc_at(hs, i)));
+            add_host(v, n, cap, text_of(doc_at(hs, i)));
     } else if (!strcmp(obj->kind, "Gateway")) {
         const doc_node *sv = doc_get(spec, "servers");
         for (size_t i = 0; doc_is_seq(sv) && i < sv->len; i++) {
             const doc_node *hs = doc_get(doc_at(sv, i), "hosts");
             for (size_t j = 0; doc_is_seq(hs) && j < hs->len; j++) {
-                const char *h = doc_str(doc_at(hs, j));
+                const char *h = text_of(doc_at(hs, j));
                 const char *slash = h ? strchr(h, '/') : NULL;
                 add_host(v, n, cap, slash ? slash + 1 : h);
             }
@@ -432,7 +439,7 @@ static int host_add(mp_store *st, const char *host, const store_obj *o)
 static const char *ingress_class(const doc_node *doc)
 {
     const char *c = kobj_annotation(doc, "kubernetes.io/ingress.class");
-    return c ? c : doc_str(doc_getv(doc, "spec", "ingressClassName", NULL));
+    return c ? c : text_of(doc_getv(doc, "spec", "ingressClassName", NULL));
 }
 
 /* Paused by App Launchpad or suspended for debt: the controller ignores it. */

@@ -5,8 +5,12 @@
  * conversion is model/convert.h. Istio objects go to stdout, warnings to
  * stderr one a line. With --overrides the operator's edits (an overlay
  * file, model/overlay.h) are re-applied to the result, exactly as the
- * console applies them. Nothing is written to stdout unless the whole run
- * succeeded. Exit: 0 done, 1 warnings with --strict, 2 error.
+ * console applies them. Invalid input (every bad document, one line each
+ * naming file, line, object and field) writes nothing to stdout. stderr
+ * ends with one summary line (Ingresses read, converted, skipped by reason,
+ * findings by severity). Exit: 0 converted with at most warnings; 1 an
+ * error finding, no Ingress converted, or a warning with --strict (the
+ * output is still written); 2 invalid input or another error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +49,8 @@ static void usage(FILE *out)
             "ingressgateway)\n"
             "      --domain-suffix D      cluster domain of Service hosts (default "
             "cluster.local)\n"
-            "  -n, --namespace NS         namespace for objects without one (default default)\n"
+            "  -n, --namespace NS         namespace of objects that have none (default "
+            "default)\n"
             "  -o, --output yaml|json     output format (default yaml; json is a v1 List)\n"
             "      --overrides FILE       apply the edits of an overlay file (the console's "
             ":w FILE)\n"
@@ -55,11 +60,17 @@ static void usage(FILE *out)
             "      --allow-open           route what a restriction the conversion cannot\n"
             "                             reproduce protects (basic auth, ...) instead of\n"
             "                             answering 403; every such finding says so\n"
-            "      --strict               exit 1 when there are warnings\n"
+            "      --strict               exit 1 on warnings too\n"
             "      --rules                print the annotation rule table (markdown) and exit\n"
             "  -h, --help                 this help\n\n"
-            "Warnings go to stderr: \"<severity>: CODE ingress NS/NAME: FIELD: MESSAGE\".\n"
-            "Exit status: 0 converted, 1 warnings with --strict, 2 error (nothing on stdout).\n");
+            "Findings go to stderr, \"<severity>: CODE ingress NS/NAME: FIELD: MESSAGE\", then\n"
+            "one line \"summary: N Ingresses read, N converted, N skipped (N CODE reason, ...);\n"
+            "findings: N errors, N warnings, N info\". Invalid input is one line per bad\n"
+            "document, \"FILE:LINE: OBJECT: FIELD: REASON\", and nothing on stdout.\n\n"
+            "Exit status: 0 converted, with at most warnings\n"
+            "             1 an error finding, no Ingress converted, or warnings with --strict\n"
+            "               (the output is still written)\n"
+            "             2 invalid input or another error (nothing on stdout)\n");
 }
 
 static void print_rules(void)
@@ -191,24 +202,38 @@ static char *emit(convert_plan *p, bool json, size_t *len, mp_err *err)
     return s;
 }
 
-/* Decodes the Ingresses of one input now, while the file they came from is
- * known, so a bad field is reported as "FILE:LINE: ingress ns/name: field". */
-static int check_ingresses(const char *path, const doc_list *objs, size_t from,
-                           const convert_opts *o, mp_err *err)
+/* Decodes the Ingresses and Services of one file now, while the file they
+ * came from is known: a bad field is "FILE:LINE: ingress ns/name: field:
+ * reason", LINE the field's own. Every bad object is reported. */
+static void check_file(const char *file, doc_node *const *objs, size_t n, void *ctx,
+                       mp_errlist *errs)
 {
-    for (size_t i = from; i < objs->len; i++) {
-        const char *kind = kobj_kind(objs->docs[i]);
-        if (!kind || strcmp(kind, "Ingress"))
+    const convert_opts *o = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = kobj_kind(objs[i]);
+        bool ing = kind && !strcmp(kind, "Ingress");
+        if (!ing && !(kind && !strcmp(kind, "Service")))
             continue;
-        ing_view v;
-        if (ingress_decode(objs->docs[i], o->default_namespace, &v, err) < 0) {
-            if (objs->docs[i]->line > 0)
-                return mp_err_prefix(err, "%s:%d", path, objs->docs[i]->line);
-            return mp_err_prefix(err, "%s", path);
+        mp_err err;
+        int line = 0, rc;
+        if (ing) {
+            ing_view v;
+            if ((rc = ingress_decode_at(objs[i], o->default_namespace, &v, &err, &line)) == 0)
+                ingress_view_free(&v);
+        } else {
+            svc_view v;
+            if ((rc = service_decode_at(objs[i], o->default_namespace, &v, &err, &line)) == 0)
+                service_view_free(&v);
         }
-        ingress_view_free(&v);
+        if (rc == 0)
+            continue;
+        if (!line)
+            line = objs[i]->line;
+        if (line > 0)
+            mp_errlist_add(errs, "%s:%d: %s", file, line, err.msg);
+        else
+            mp_errlist_add(errs, "%s: %s", file, err.msg);
     }
-    return 0;
 }
 
 static mp_overlay *load_overrides(const char *path, mp_err *err)
@@ -222,20 +247,20 @@ static mp_overlay *load_overrides(const char *path, mp_err *err)
     return o;
 }
 
-static int load_inputs(const args *a, doc_list *objs, mp_err *err)
+/* Every input, every file: all invalid documents end up in errs. */
+static int load_inputs(const args *a, doc_list *objs, mp_errlist *errs)
 {
-    for (size_t i = 0; i < a->ninputs; i++) {
-        size_t before = objs->len;
-        if (manifests_load(a->inputs[i], objs, err) < 0 ||
-            check_ingresses(a->inputs[i], objs, before, &a->o, err) < 0)
-            return -1;
-    }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < a->ninputs; i++)
+        if (manifests_load_all(a->inputs[i], objs, check_file, (void *)&a->o, errs) < 0)
+            rc = -1;
+    return rc;
 }
 
 /* The conversion with the overrides applied; the inputs are what an
- * OV_LIVE entry merges with. NULL with err. */
-static convert_plan *run(const args *a, mp_err *err)
+ * OV_LIVE entry merges with. NULL with errs (invalid input: every line)
+ * or err (anything else). */
+static convert_plan *run(const args *a, mp_errlist *errs, mp_err *err)
 {
     mp_overlay *ov = NULL;
     if (a->overrides && !(ov = load_overrides(a->overrides, err)))
@@ -243,7 +268,7 @@ static convert_plan *run(const args *a, mp_err *err)
     doc_list objs;
     doc_list_init(&objs);
     convert_plan *p = NULL;
-    if (load_inputs(a, &objs, err) == 0)
+    if (load_inputs(a, &objs, errs) == 0)
         p = convert_run(objs.docs, objs.len, &a->o, err);
     if (p && ov && overlay_apply_plan(ov, p, objs.docs, objs.len, err) < 0) {
         convert_plan_free(p);
@@ -254,6 +279,44 @@ static convert_plan *run(const args *a, mp_err *err)
     return p;
 }
 
+/* Untrusted text (hosts, annotation values, file names) made printable. */
+static void print_clean(const char *prefix, const char *line)
+{
+    char *clean = san_cleans(line, 0);
+    fprintf(stderr, "%s%s\n", prefix, clean ? clean : "?");
+    free(clean);
+}
+
+/* Invalid input: one line per problem, then the summary. Exit 2. */
+static int report_invalid(const mp_errlist *errs)
+{
+    for (size_t i = 0; i < errs->len; i++)
+        print_clean("", errs->lines[i]);
+    fprintf(stderr, "summary: invalid input: %zu error%s%s; nothing converted\n", errs->len,
+            errs->len == 1 ? "" : "s", errs->oom ? " (and more: out of memory)" : "");
+    return 2;
+}
+
+/* Findings, then the summary line. Returns the exit status. */
+static int report(const convert_plan *p, bool strict)
+{
+    for (size_t i = 0; i < convert_plan_nwarn(p); i++) {
+        const mp_warning *w = convert_plan_warn(p, i);
+        char *line = mp_warning_format(w);
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "%s: ", mp_severity_name(w->sev));
+        /* warnings quote hosts and annotation values from the input */
+        print_clean(prefix, line ? line : w->code);
+        free(line);
+    }
+    char *sum = convert_plan_summary(p);
+    print_clean("summary: ", sum ? sum : "out of memory");
+    free(sum);
+    if (convert_plan_count(p, MP_SEV_ERROR) || !convert_plan_converted(p))
+        return 1;
+    return strict && convert_plan_count(p, MP_SEV_WARNING) ? 1 : 0;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     args a;
@@ -261,12 +324,19 @@ int cmd_convert(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
-    mp_err err;
-    convert_plan *p = run(&a, &err);
+    mp_err err = {""};
+    mp_errlist errs;
+    mp_errlist_init(&errs);
+    convert_plan *p = run(&a, &errs, &err);
     if (!p) {
-        cli_error("convert", err.msg);
+        if (errs.len || errs.oom)
+            report_invalid(&errs);
+        else
+            cli_error("convert", err.msg);
+        mp_errlist_free(&errs);
         return 2;
     }
+    mp_errlist_free(&errs);
     size_t len = 0;
     char *out = emit(p, a.json, &len, &err);
     if (!out) {
@@ -274,17 +344,7 @@ int cmd_convert(int argc, char **argv)
         convert_plan_free(p);
         return 2;
     }
-    bool warned = false;
-    for (size_t i = 0; i < convert_plan_nwarn(p); i++) {
-        const mp_warning *w = convert_plan_warn(p, i);
-        char *line = mp_warning_format(w);
-        /* warnings quote hosts and annotation values from the input */
-        char *clean = san_cleans(line ? line : w->code, 0);
-        fprintf(stderr, "%s: %s\n", mp_severity_name(w->sev), clean ? clean : w->code);
-        free(clean);
-        free(line);
-        warned = warned || w->sev != MP_SEV_INFO;
-    }
+    rc = report(p, a.strict);
     fwrite(out, 1, len, stdout);
     if (a.json && len && out[len - 1] != '\n')
         fputc('\n', stdout);
@@ -294,5 +354,5 @@ int cmd_convert(int argc, char **argv)
         fprintf(stderr, "meshpanel convert: writing stdout failed\n");
         return 2;
     }
-    return a.strict && warned ? 1 : 0;
+    return rc;
 }

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Golden tests: every tests/golden/<case>/ holds input.yaml (or input.json), expected.yaml,
+# Golden tests: every tests/golden/<case>/ holds input.yaml (or input.json, or an input/
+# directory of manifests, converted as a directory input), expected.yaml,
 # expected-warnings.txt, a README.md and optionally `args` (extra convert flags, one line)
-# and `exit-code` (expected status, default 0).
+# and `exit-code` (expected status, default 0; 2 for a case of invalid input, whose
+# expected.yaml is empty).
 #
-# For each case: run `meshpanel convert -f input.yaml $(cat args)` from inside the case
-# directory (so messages name files relatively), compare stdout to expected.yaml and
-# stderr to expected-warnings.txt byte for byte, check the exit status, and run it a
-# second time to check the output is deterministic. Then convert the whole corpus
-# directory at once.
+# For each case: run `meshpanel convert -f input.yaml $(cat args)` (or `-f input`) from
+# inside the case directory (so messages name files relatively), compare stdout to
+# expected.yaml and stderr (findings and the closing summary line) to
+# expected-warnings.txt byte for byte, check the exit status, and run it a second time
+# to check the output is deterministic. Then convert the whole corpus directory at
+# once, twice: the tree as it is, which must exit 2 and report exactly the invalid
+# documents of the exit-2 cases (each named by its path under the tree); and the tree
+# without those cases, which must convert.
 #
 # UPDATE_GOLDEN=1 rewrites expected.yaml / expected-warnings.txt / exit-code from the
 # current binary. That is for the human review flow only: read every changed file
@@ -52,8 +57,10 @@ run_case() {
         input=input.yaml
     elif [ -f "$dir/input.json" ]; then
         input=input.json
+    elif [ -d "$dir/input" ]; then
+        input=input
     else
-        echo "FAIL $name: no input.yaml or input.json"
+        echo "FAIL $name: no input.yaml, input.json or input/"
         note_fail "$name"
         return
     fi
@@ -132,22 +139,73 @@ fi
 
 # The whole corpus in one call: a directory walk over inputs and expected outputs
 # (Istio objects in the tree are not Ingresses and must not break the run).
-if [ "$UPDATE" != 1 ] && [ -z "$FILTER" ]; then
+#
+# As it is, the tree holds the invalid inputs of the exit-2 cases: the run must list
+# exactly their expected error lines (each file named under the tree), nothing else,
+# and write nothing to stdout.
+whole_invalid() {
+    local d c want=$tmp/want.err got=$tmp/got.err
+    : >"$want"
+    for d in "$GOLDEN"/*/; do
+        d=${d%/}
+        [ -f "$d/exit-code" ] && [ "$(tr -d '[:space:]' <"$d/exit-code")" = 2 ] || continue
+        c=$(basename "$d")
+        grep -v '^summary: ' "$d/expected-warnings.txt" | sed "s|^|$GOLDEN/$c/|" >>"$want"
+    done
     "$MESHPANEL" convert -f "$GOLDEN/" >"$tmp/all.out" 2>"$tmp/all.err"
-    rc=$?
+    local rc=$?
+    grep -v '^summary: ' "$tmp/all.err" >"$got"
+    if [ ! -s "$want" ]; then
+        [ "$rc" = 0 ] || [ "$rc" = 1 ] && return 0
+        echo "FAIL (whole directory): no exit-2 case, but convert -f tests/golden/ exited $rc"
+    elif [ "$rc" != 2 ] || [ -s "$tmp/all.out" ]; then
+        echo "FAIL (whole directory): convert -f tests/golden/ exited $rc (want 2, nothing on stdout)"
+    elif ! diff -u --label "exit-2 cases' expected errors" --label "convert -f tests/golden/" \
+        <(sort "$want") <(sort "$got"); then
+        echo "FAIL (whole directory): the invalid documents listed differ"
+    elif [ "$(tail -n 1 "$tmp/all.err" | cut -c1-9)" != "summary: " ]; then
+        echo "FAIL (whole directory): stderr does not end with the summary line"
+    else
+        return 0
+    fi
+    return 1
+}
+
+# Without the exit-2 cases (a tree of links to the others) the corpus converts.
+whole_valid() {
+    local d corpus=$tmp/corpus
+    mkdir -p "$corpus"
+    for d in "$GOLDEN"/*/; do
+        d=${d%/}
+        [ -f "$d/exit-code" ] && [ "$(tr -d '[:space:]' <"$d/exit-code")" = 2 ] && continue
+        ln -s "$d" "$corpus/$(basename "$d")"
+    done
+    "$MESHPANEL" convert -f "$corpus/" >"$tmp/all.out" 2>"$tmp/all.err"
+    local rc=$?
     if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
-        echo "FAIL (whole directory): convert -f tests/golden/ exited $rc"
+        echo "FAIL (whole directory): convert of the valid cases exited $rc"
         head -n 20 "$tmp/all.err"
-        note_fail "(whole directory)"
     elif [ ! -s "$tmp/all.out" ]; then
         echo "FAIL (whole directory): no output"
-        note_fail "(whole directory)"
     elif ! grep -q '^kind: VirtualService$' "$tmp/all.out" || ! grep -q '^kind: Gateway$' "$tmp/all.out"; then
         echo "FAIL (whole directory): output holds no Gateway or no VirtualService"
-        note_fail "(whole directory)"
+    elif [ "$(tail -n 1 "$tmp/all.err" | cut -c1-9)" != "summary: " ]; then
+        echo "FAIL (whole directory): stderr does not end with the summary line"
     else
-        pass=$((pass + 1))
+        echo "whole directory (valid cases): exit $rc; $(tail -n 1 "$tmp/all.err")"
+        return 0
     fi
+    return 1
+}
+
+if [ "$UPDATE" != 1 ] && [ -z "$FILTER" ]; then
+    for check in whole_invalid whole_valid; do
+        if $check; then
+            pass=$((pass + 1))
+        else
+            note_fail "(whole directory: $check)"
+        fi
+    done
 fi
 
 echo "$pass passed, $fail failed"

@@ -198,13 +198,13 @@ START_TEST(flatten_expands_lists_and_rejects_non_objects)
     const char *bad = "apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n";
     ck_assert_int_eq(doc_parse_yaml(bad, strlen(bad), "b.yaml", &l, &err), 0);
     ck_assert_int_eq(kobj_flatten(&l, &objs, "b.yaml", &err), -1);
-    ck_assert_str_eq(err.msg, "b.yaml: doc 1: Service: metadata.name: missing");
+    ck_assert_str_eq(err.msg, "b.yaml:3: doc 1: Service: metadata.name: missing");
     ck_assert_uint_eq(objs.len, 0);
     const char *boolname = "apiVersion: v1\nkind: Service\nmetadata: {name: n, namespace: ns-a}\n";
     ck_assert_int_eq(doc_parse_yaml(boolname, strlen(boolname), "n.yaml", &l, &err), 0);
     ck_assert_int_eq(kobj_flatten(&l, &objs, "n.yaml", &err), -1);
     ck_assert_str_eq(
-        err.msg, "n.yaml: doc 1: Service: metadata.name: must be a string, not false (quote it)");
+        err.msg, "n.yaml:3: doc 1: Service: metadata.name: must be a string, not false (quote it)");
     doc_list_free(&objs);
 }
 END_TEST

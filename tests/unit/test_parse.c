@@ -103,20 +103,21 @@ START_TEST(wrong_shapes_name_document_and_field)
 {
     mp_err err;
     ck_assert_int_eq(flatten_err("scalar.yaml", "hello\n", &err), -1);
-    ck_assert_str_eq(err.msg, "scalar.yaml: doc 1: not a Kubernetes object (expected a mapping)");
+    ck_assert_str_eq(err.msg, "scalar.yaml:1: doc 1: not a Kubernetes object (expected a mapping)");
 
     ck_assert_int_eq(flatten_err("nokind.yaml", "apiVersion: v1\nmetadata: {name: a}\n", &err), -1);
-    ck_assert_str_eq(err.msg, "nokind.yaml: doc 1: kind: missing");
+    ck_assert_str_eq(err.msg, "nokind.yaml:1: doc 1: kind: missing");
 
     ck_assert_int_eq(flatten_err("noapi.yaml", "kind: Service\nmetadata: {name: a}\n", &err), -1);
-    ck_assert_has(err.msg, "noapi.yaml: doc 1: apiVersion");
+    ck_assert_has(err.msg, "noapi.yaml:1: doc 1: apiVersion");
 
     ck_assert_int_eq(flatten_err("second.yaml",
                                  "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n"
                                  "apiVersion: v1\nkind: Service\nmetadata: {name: [a]}\n",
                                  &err),
                      -1);
-    ck_assert_has(err.msg, "second.yaml: doc 2: Service: metadata.name");
+    /* line 7: the metadata line of the second document */
+    ck_assert_has(err.msg, "second.yaml:7: doc 2: Service: metadata.name");
 
     /* a List item that is not an object names the item */
     ck_assert_int_eq(flatten_err("list.yaml",
@@ -124,7 +125,7 @@ START_TEST(wrong_shapes_name_document_and_field)
                                  "- {apiVersion: v1, kind: Service, metadata: {name: a}}\n- 7\n",
                                  &err),
                      -1);
-    ck_assert_str_eq(err.msg, "list.yaml: doc 1: items[1]: not a Kubernetes object (expected a "
+    ck_assert_str_eq(err.msg, "list.yaml:6: doc 1: items[1]: not a Kubernetes object (expected a "
                               "mapping)");
 
     /* a JSON array of objects is a list too */
@@ -134,6 +135,7 @@ START_TEST(wrong_shapes_name_document_and_field)
             "[{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"}}, 3]",
             &err),
         -1);
+    /* JSON has no positions: no line */
     ck_assert_has(err.msg, "arr.json: doc 1: items[1]");
 }
 END_TEST
@@ -310,7 +312,7 @@ START_TEST(directory_errors_name_the_file_and_keep_nothing)
     write_file(bad, "apiVersion: v1\nkind: Service\nmetadata: {name: c}\n---\n- 1\n- 2\n");
     doc_list_init(&out);
     ck_assert_int_eq(manifests_load(bad, &out, &err), -1);
-    ck_assert_has(err.msg, "bad.yaml: doc 2");
+    ck_assert_has(err.msg, "bad.yaml:5: doc 2: items[0]");
     ck_assert_uint_eq(out.len, 0);
 
     char missing[300];

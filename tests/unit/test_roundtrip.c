@@ -375,8 +375,20 @@ START_TEST(json_fixture_keeps_types)
     expect_scalar(vs, "spec.http.0.corsPolicy.allowCredentials", DOC_BOOL, "true");
     expect_scalar(vs, "spec.http.0.corsPolicy.unmatchedPreflights", DOC_STR, "IGNORE");
     expect_scalar(vs, "spec.http.0.timeout", DOC_STR, "1.5s");
-    const doc_node *name = path_node(vs, "spec.http.0.name");
-    ck_assert_msg(name && doc_is_null(name), "null value lost");
+    /* The parser keeps a null; reading the file as objects drops it, as the
+     * API server reads a null field as absent (kobj_flatten). */
+    ck_assert_ptr_null(path_node(vs, "spec.http.0.name"));
+    ck_assert_ptr_nonnull(path_node(vs, "spec.http.0.route"));
+    size_t len = 0;
+    char *buf = read_file(ROUNDTRIP_DIR "/vs-tls-tcp.json", &len);
+    doc_list raw;
+    doc_list_init(&raw);
+    mp_err err = {{0}};
+    ck_assert_msg(doc_parse_auto(buf, len, "vs-tls-tcp.json", &raw, &err) == 0, "%s", err.msg);
+    const doc_node *name = path_node(raw.docs[0], "spec.http.0.name");
+    ck_assert_msg(name && doc_is_null(name), "null value lost by the parser");
+    doc_list_free(&raw);
+    free(buf);
     doc_list_free(&o);
 }
 END_TEST
