@@ -69,14 +69,18 @@ typedef struct {
     bool failing;     /* the last attempt failed (retrying) */
     bool unreachable; /* ...without an answer from the server */
     bool forced;      /* a Ctrl-r relist of this kind has not completed */
+    bool forced_fail; /* ...and an attempt of it failed */
     char reason[MP_ERR_MAX];
     long long retry_at, last_ok;
 } kind_stream;
 
-/* What the Ctrl-r relist in progress found so far. */
+/* What the Ctrl-r relist in progress found so far. A kind is pending until
+ * its relist completes or it stops; failing kinds stay pending (they retry),
+ * so the failure is told once all pending kinds failed, and the counts once
+ * they all completed. */
 typedef struct {
-    bool active;
-    int kinds, pending, failed;
+    bool active, failure_told;
+    int kinds, done, stopped, failing;
     int added, removed, changed;
     char reason[MP_ERR_MAX];
 } relist_report;
@@ -187,41 +191,55 @@ static void on_object(kind_stream *ks, kwatch_event *ev)
         *(known ? &cs->relist.changed : &cs->relist.added) += 1;
 }
 
-static void finish_relist(cluster_src *cs)
+static void relist_counts(const relist_report *r, char *buf, size_t n)
 {
-    relist_report *r = &cs->relist;
-    if (!r->active || r->pending > 0)
-        return;
-    r->active = false;
-    char counts[160];
-    snprintf(counts, sizeof counts, "%d added, %d removed", r->added, r->removed);
-    if (r->changed) {
-        size_t l = strlen(counts);
-        snprintf(counts + l, sizeof counts - l, ", %d changed", r->changed);
-    }
-    if (!r->failed)
-        snprintf(cs->note, sizeof cs->note, "relisted %d kind%s: %s", r->kinds,
-                 r->kinds == 1 ? "" : "s", counts);
-    else if (r->failed == r->kinds)
-        snprintf(cs->note, sizeof cs->note, "relist failed: %s", r->reason);
-    else
-        snprintf(cs->note, sizeof cs->note, "relisted %d of %d kinds (%s); %d failed: %s",
-                 r->kinds - r->failed, r->kinds, counts, r->failed, r->reason);
+    int l = snprintf(buf, n, "%d added, %d removed", r->added, r->removed);
+    if (r->changed && l > 0 && (size_t)l < n)
+        snprintf(buf + l, n - (size_t)l, ", %d changed", r->changed);
 }
 
-/* The Ctrl-r relist of ks is over (failed: with reason). */
-static void forced_done(kind_stream *ks, const char *failed_reason)
+/* Tells what the report knows once there is something to tell. */
+static void report_relist(cluster_src *cs)
+{
+    relist_report *r = &cs->relist;
+    int pending = r->kinds - r->done - r->stopped;
+    if (!r->active || (pending && (r->failing < pending || r->failure_told)))
+        return;
+    char counts[160];
+    relist_counts(r, counts, sizeof counts);
+    int bad = r->stopped + (pending ? r->failing : 0);
+    if (!bad)
+        snprintf(cs->note, sizeof cs->note, "relisted %d kind%s: %s", r->kinds,
+                 r->kinds == 1 ? "" : "s", counts);
+    else if (!r->done)
+        snprintf(cs->note, sizeof cs->note, "relist failed: %.900s", r->reason);
+    else
+        snprintf(cs->note, sizeof cs->note, "relisted %d of %d kinds (%s); %d failed: %.700s",
+                 r->done, r->kinds, counts, bad, r->reason);
+    r->failure_told = pending > 0;
+    r->active = pending > 0; /* failing kinds retry: their counts come later */
+}
+
+/* The Ctrl-r relist of ks completed (done), failed an attempt or stopped. */
+static void forced_event(kind_stream *ks, bool done, const char *failure, bool stopped)
 {
     relist_report *r = &ks->cs->relist;
-    if (!ks->forced)
+    if (!ks->forced || !r->active)
         return;
-    ks->forced = false;
-    r->pending--;
-    if (failed_reason) {
-        if (!r->failed++)
-            snprintf(r->reason, sizeof r->reason, "%s", failed_reason);
+    if (failure && !ks->forced_fail) {
+        ks->forced_fail = true;
+        r->failing++;
+        if (r->failing == 1 || !r->reason[0])
+            snprintf(r->reason, sizeof r->reason, "%s", failure);
     }
-    finish_relist(ks->cs);
+    if (done || stopped) {
+        ks->forced = false;
+        if (ks->forced_fail)
+            r->failing--;
+        ks->forced_fail = false;
+        *(done ? &r->done : &r->stopped) += 1;
+    }
+    report_relist(ks->cs);
 }
 
 /* A message without the watcher's "; retrying in 1.5s" (the countdown is
@@ -250,7 +268,7 @@ static void on_failure(kind_stream *ks, kwatch_event *ev)
     ks->unreachable = ev->unreachable;
     ks->retry_at = ks->cs->now + ev->retry_ms;
     set_reason(ks, ev->message);
-    forced_done(ks, ks->reason);
+    forced_event(ks, false, ks->reason, false);
 }
 
 static void on_event(kwatch_event *ev, void *ud)
@@ -278,7 +296,7 @@ static void on_event(kwatch_event *ev, void *ud)
         ks->synced = true;
         if (ks->before) /* a first list has nothing to drop: no keys, no sort */
             drop_unseen(ks);
-        forced_done(ks, NULL);
+        forced_event(ks, true, NULL, false);
         break;
     case KW_STATUS:
         if (ev->failed)
@@ -290,7 +308,7 @@ static void on_event(kwatch_event *ev, void *ud)
         if (!cs->ns_scoped && ev->message && strstr(ev->message, "(403)"))
             cs->want_restart = true;
         set_reason(ks, ev->message);
-        forced_done(ks, ks->reason);
+        forced_event(ks, false, ks->reason, true);
         break;
     }
     if (ev->obj) {
@@ -309,7 +327,7 @@ static void reset_streams(cluster_src *cs)
         clear_seen(ks);
         ks->id = -1;
         ks->syncing = ks->synced = ks->stopped = ks->skipped = false;
-        ks->connected = ks->failing = ks->unreachable = ks->forced = false;
+        ks->connected = ks->failing = ks->unreachable = ks->forced = ks->forced_fail = false;
         ks->reason[0] = '\0';
         ks->retry_at = ks->last_ok = 0;
     }
@@ -409,8 +427,8 @@ static int cl_refresh(mp_source *src, mp_store *st, mp_err *err)
             ks->retry_at = 0;
         }
         ks->forced = true;
+        ks->forced_fail = false;
         cs->relist.kinds++;
-        cs->relist.pending++;
     }
     snprintf(cs->note, sizeof cs->note, "relisting %d kind%s...", cs->relist.kinds,
              cs->relist.kinds == 1 ? "" : "s");
@@ -490,8 +508,9 @@ static const char *cl_status(const mp_source *src)
     if (c.deadline_ms)
         snprintf(when, sizeof when, " (%lld s left)", secs_until(c.deadline_ms, now));
     else if (c.retry_at_ms)
-        snprintf(when, sizeof when, "; retry in %lld s", secs_until(c.retry_at_ms, now));
+        snprintf(when, sizeof when, ", retry in %lld s", secs_until(c.retry_at_ms, now));
     const char *scope = cs->ns_scoped ? ", namespace only" : "";
+    /* the countdown before the reason: a long reason is cut at the edge */
     switch (c.state) {
     case CONN_CONNECTING:
         if (synced)
@@ -507,14 +526,14 @@ static const char *cl_status(const mp_source *src)
                  scope);
         break;
     case CONN_DEGRADED:
-        snprintf(cs->status, sizeof cs->status, "%zu/%zu kinds synced%s; %.900s%s", synced, total,
-                 scope, c.reason, when);
+        snprintf(cs->status, sizeof cs->status, "%zu/%zu kinds synced%s%s: %.900s", synced, total,
+                 scope, when, c.reason);
         break;
     case CONN_DISCONNECTED:
         if (c.deadline_ms)
-            snprintf(when, sizeof when, "; retrying (%lld s left)", secs_until(c.deadline_ms, now));
-        snprintf(cs->status, sizeof cs->status, "disconnected: %.900s%s", short_reason(c.reason),
-                 when);
+            snprintf(when, sizeof when, ", retrying (%lld s left)", secs_until(c.deadline_ms, now));
+        snprintf(cs->status, sizeof cs->status, "disconnected%s: %.900s", when,
+                 short_reason(c.reason));
         break;
     }
     return cs->status;

@@ -424,7 +424,9 @@ static void set_transfer_opts(stream *s)
     curl_easy_setopt(s->h, CURLOPT_TCP_KEEPINTVL, 10L);
     if (timeout > 0 && s->state != S_WATCH) { /* a list that stalls mid-body */
         curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000);
+        /* after the answer deadline, so an answer that never starts is
+         * reported as such (abandon) */
+        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000 + 5);
     }
     s->answered = false;
     s->deadline = timeout > 0 ? s->w->now + timeout : 0;
@@ -588,7 +590,10 @@ static void watch_done(stream *s, CURLcode rc)
         transport_failed(s, rc);
     } else { /* closed cleanly without events: a timeout, normal life */
         s->failures++;
-        schedule(s, s->failures > 1 ? backoff(s) : 0);
+        /* again at once, but a server that keeps closing at once (one
+         * shutting down: it answers and closes until it is gone) is asked
+         * again after a short backoff only, so its end is seen soon */
+        schedule(s, s->failures > 1 ? kwatch_backoff_ms(s->failures - 1, next_unit(s->w)) : 0);
     }
 }
 

@@ -85,8 +85,10 @@ typedef struct {
 struct ui {
     mp_store *store;
     mp_source *src;
-    /* --kubeconfig and -n as given (argv strings), for :ctx reconnects */
+    /* --kubeconfig, -n (argv strings) and --request-timeout as given, for
+     * :ctx reconnects */
     const char *kubeconfig, *kube_ns;
+    long request_timeout_ms;
     theme *theme;
     mp_config cfg;
     keymap km;
@@ -116,7 +118,12 @@ struct ui {
 
     time_t now; /* wall clock, or the fake one */
     bool fake_clock;
-    time_t last_refresh;
+    time_t last_refresh; /* when data last arrived (0: none yet) */
+    /* The source's connection as the event loop last saw it (app.c):
+     * monotonic ms of the last data and of the lost contact, and that
+     * contact as wall time for the header. */
+    long long conn_data_ms, conn_since_ms;
+    time_t conn_since;
     bool read_only;
     bool readonly_flag; /* --readonly */
     bool mouse;
@@ -174,6 +181,9 @@ view_id ui_pane_view(const ui *u, pane_id p);
 void ui_set_tenant(ui *u, const char *ns);
 void ui_set_message(ui *u, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 attr_t ui_attr(const ui *u, color_role r);
+/* True while the source is disconnected: its objects may be out of date.
+ * since gets "stale since 12:03:04Z" (or "stale"). render.c. */
+bool ui_stale(ui *u, char *since, size_t n);
 
 /* The selected object of the resources view (NULL when none). */
 const store_obj *ui_selected_object(ui *u);
