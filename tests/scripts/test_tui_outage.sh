@@ -260,6 +260,38 @@ check "silent: refreshed has no time (nothing arrived)" "$(status_line "$WORK/s1
 if [ "$elapsed" -lt 6000 ]; then ok "silent: q quits long before the request timeout (${elapsed} ms)"; else
     bad "silent: q quits long before the request timeout" "${elapsed} ms"
 fi
+# the same in a real terminal (tmux): the event loop itself, not script mode
+sock="mp-outage-$$"
+tq() { tmux -L "$sock" "$@"; }
+wait_tmux() { # REGEX MAX_MS
+    local end=$(($(now_ms) + $2))
+    while [ "$(now_ms)" -lt "$end" ]; do
+        tq capture-pane -p >"$WORK/tmux.txt" 2>/dev/null
+        grep -Eq -- "$1" "$WORK/tmux.txt" && return 0
+        sleep 0.02
+    done
+    return 1
+}
+if command -v tmux >/dev/null; then
+    trap 'tq kill-server 2>/dev/null; cleanup' EXIT
+    tq new-session -d -x 120 -y 30 "HOME='$HOME' '$MESHPANEL' --kubeconfig '$WORK/silent.kc'; echo EXITED; sleep 30"
+    if wait_tmux '^ meshpanel +connecting [0-9]+s ' 5000; then
+        ok "tmux: the console draws while the server does not answer"
+    else
+        bad "tmux: the console draws while the server does not answer" "$(cat "$WORK/tmux.txt")"
+    fi
+    t0=$(now_ms)
+    tq send-keys q
+    if wait_tmux '^EXITED' 5000; then
+        ok "tmux: q quits at once ($(($(now_ms) - t0)) ms; the request timeout is 30 s)"
+    else
+        bad "tmux: q quits at once" "$(cat "$WORK/tmux.txt")"
+    fi
+    tq kill-server 2>/dev/null
+else
+    echo "# tmux not installed: the terminal checks are skipped"
+fi
+
 # --request-timeout bounds the wait for an answer
 printf 'pump 3500\n:save-display %s\nkey q\n' "$WORK/s2.txt" >"$WORK/silent2.script"
 mp --kubeconfig "$WORK/silent.kc" --request-timeout 2s --script "$WORK/silent2.script"
