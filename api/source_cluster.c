@@ -285,7 +285,7 @@ static void on_event(kwatch_event *ev, void *ud)
     case KW_CONNECTED:
         contact(ks);
         break;
-    case KW_SYNC_BEGIN: /* before the request: not a contact yet */
+    case KW_SYNC_BEGIN: /* after KW_CONNECTED (the list answers) */
         clear_seen(ks);
         ks->syncing = true;
         ks->before = store_count(cs->st, ks->k->kind);

@@ -63,6 +63,7 @@ struct stream {
     bool answered; /* the current request's answer began */
     bool up;       /* answered 2xx since the last failure (KW_CONNECTED sent) */
     bool lost;     /* contact was lost: the next attempt relists */
+    bool begin;    /* a list's first page is out: SYNC_BEGIN when it answers */
     int failures;
     long retry_after;
     long long due;      /* S_WAIT: when to start */
@@ -233,6 +234,10 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
             s->up = true;
             deliver(s, KW_CONNECTED, NULL, NULL);
         }
+        if (s->state == S_LIST && s->begin) {
+            s->begin = false;
+            deliver(s, KW_SYNC_BEGIN, NULL, s->rv ? "relisting" : NULL);
+        }
     }
     return n;
 }
@@ -399,8 +404,7 @@ static void next_state(stream *s)
     }
     s->state = s->next_list ? S_LIST : S_WATCH;
     if (s->state == S_LIST) {
-        if (!s->cont)
-            deliver(s, KW_SYNC_BEGIN, NULL, s->rv ? "relisting" : NULL);
+        s->begin = !s->cont; /* told when the server answers: not per failed attempt */
         ls_reset(s->list_ls);
     } else {
         ls_reset(s->watch_ls);

@@ -62,7 +62,7 @@ typedef enum {
     KW_ADDED,
     KW_MODIFIED,
     KW_DELETED,
-    KW_SYNC_BEGIN, /* a (re)list starts */
+    KW_SYNC_BEGIN, /* a (re)list starts: its first page is answering */
     KW_SYNC_END,   /* the list is complete; the watch begins */
     KW_STATUS,     /* transient trouble, the stream retries (message says how) */
     KW_ERROR,      /* the stream stopped for good (message says why) */
