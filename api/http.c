@@ -88,6 +88,8 @@ khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err)
         c->o = *opts;
     c->o.timeout_ms = c->o.timeout_ms < 0 ? 0 : def(c->o.timeout_ms, 60000); /* 0: none */
     c->o.connect_timeout_ms = def(c->o.connect_timeout_ms, 10000);
+    if (c->o.timeout_ms && c->o.connect_timeout_ms > c->o.timeout_ms)
+        c->o.connect_timeout_ms = c->o.timeout_ms; /* a connection is part of the request */
     c->o.max_attempts = (int)def(c->o.max_attempts, 5);
     c->o.backoff_ms = def(c->o.backoff_ms, 250);
     c->o.backoff_max_ms = def(c->o.backoff_max_ms, 8000);
@@ -118,6 +120,11 @@ void khttp_free(khttp *c)
 long khttp_last_status(const khttp *c)
 {
     return c->last_status;
+}
+
+long khttp_timeout_ms(const khttp *c)
+{
+    return c->o.timeout_ms;
 }
 
 kube_conn *khttp_conn(khttp *c)

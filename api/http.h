@@ -36,8 +36,9 @@
 #include "model/err.h"
 
 typedef struct {
-    long timeout_ms;         /* whole request; 0: 60 s, < 0: none. Watches ignore it. */
-    long connect_timeout_ms; /* 0: 10 s */
+    long timeout_ms;         /* whole request; 0: 60 s, < 0: none. Watch streams wait
+                              * this long for the answer to start (watch.h). */
+    long connect_timeout_ms; /* 0: 10 s; never more than timeout_ms */
     int max_attempts;        /* 0: 5 */
     long backoff_ms;         /* first retry delay; 0: 250 ms, doubled each time */
     long backoff_max_ms;     /* cap; 0: 8 s (also caps Retry-After) */
@@ -77,6 +78,8 @@ typedef struct khttp khttp;
 khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err);
 void khttp_free(khttp *c);
 kube_conn *khttp_conn(khttp *c);
+/* The request timeout in effect (ms; 0: none). */
+long khttp_timeout_ms(const khttp *c);
 /* HTTP status of the last answer khttp_do got (0: network failure). */
 long khttp_last_status(const khttp *c);
 

@@ -34,6 +34,7 @@ struct kubeconfig {
     kc_entries clusters, users, contexts;
     const char *current;
     char *files_joined;
+    strbuf missing; /* $KUBECONFIG entries that do not exist, ", "-separated */
 };
 
 /* ---- small helpers ---- */
@@ -221,6 +222,8 @@ kubeconfig *kubeconfig_load(const kc_options *opt, mp_err *err)
              p = strtok_r(NULL, ":", &save))
             if (file_exists(p)) /* kubectl skips missing entries */
                 rc = add_file(kc, p, err);
+            else /* ...but names them when nothing else is found */
+                strbuf_printf(&kc->missing, "%s%s", kc->missing.len ? ", " : "", p);
         free(list);
     } else {
         const char *home = getenv("HOME");
@@ -258,6 +261,7 @@ void kubeconfig_free(kubeconfig *kc)
     free(kc->users.v);
     free(kc->contexts.v);
     free(kc->files_joined);
+    strbuf_free(&kc->missing);
     free(kc);
 }
 
@@ -561,6 +565,9 @@ kube_conn *kube_conn_load(const kc_options *opt, mp_err *err)
         c = kube_conn_in_cluster(opt, err);
     } else if (kc->nfiles) {
         mp_errf(err, "kubeconfig %s defines no contexts", kubeconfig_files(kc));
+    } else if (kc->missing.len) {
+        mp_errf(err, "no kubeconfig found: KUBECONFIG names %.900s, which %s not exist",
+                kc->missing.buf, strchr(kc->missing.buf, ',') ? "do" : "does");
     } else {
         mp_errf(err, "no kubeconfig found: use --kubeconfig, set KUBECONFIG or create "
                      "~/.kube/config");

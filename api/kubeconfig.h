@@ -43,6 +43,9 @@ typedef struct {
     const char *context;    /* --context; NULL: current-context */
     const char *ns;         /* --namespace; NULL: the context's */
     const char *sa_dir;     /* in-cluster credentials; NULL: KC_DEFAULT_SA_DIR */
+    /* For source_cluster_new (api/source.h): khttp_opts.timeout_ms of its
+     * client (0: khttp's default, < 0: none). Loading ignores it. */
+    long request_timeout_ms;
 } kc_options;
 
 typedef struct kubeconfig kubeconfig;

@@ -98,39 +98,55 @@ char *kclient_path(const kkind *k, const char *version, const char *ns, const ch
 
 /* ---- discovery ---- */
 
-static int discover(kclient *c, const kkind *k, const char **version, mp_err *err)
+void kclient_discovery_path(const kkind *k, char *buf, size_t n)
 {
-    char path[160];
-    snprintf(path, sizeof path, "/apis/%s", k->group);
-    kreq rq = {.method = "GET", .path = path, .verb = "discover", .resource = k->group};
-    kresp r;
-    if (khttp_do(c->http, &rq, &r, err)) {
-        if (r.status == 404)
-            mp_errf(err,
-                    "the server does not serve %s (are the Istio CRDs installed?): no %s "
-                    "objects can be read or written",
-                    k->group, k->kind);
-        kresp_free(&r);
-        return -1;
-    }
+    snprintf(buf, n, "/apis/%s", k->group);
+}
+
+int kclient_group_absent(const kkind *k, mp_err *err)
+{
+    return mp_errf(err,
+                   "the server does not serve %s (are the Istio CRDs installed?): no %s "
+                   "objects can be read or written",
+                   k->group, k->kind);
+}
+
+const char *kclient_cached_version(const kclient *c, const kkind *k)
+{
+    if (!k->discover)
+        return k->versions[0];
+    for (size_t i = 0; i < c->ndisc; i++)
+        if (!strcmp(c->disc[i].group, k->group))
+            return c->disc[i].version;
+    return NULL;
+}
+
+/* The first version of k's preference list the server serves. */
+static const char *pick_version(const kkind *k, const doc_node *versions)
+{
+    for (size_t i = 0; i < KKIND_MAX_VERSIONS && k->versions[i]; i++)
+        for (size_t j = 0; doc_is_seq(versions) && j < versions->len; j++) {
+            const char *v = doc_get_str(versions->items[j], "version");
+            if (v && !strcmp(v, k->versions[i]))
+                return k->versions[i];
+        }
+    return NULL;
+}
+
+int kclient_put_discovery(kclient *c, const kkind *k, const char *body, size_t len,
+                          const char **version, mp_err *err)
+{
     doc_list l;
     doc_list_init(&l);
-    int rc = doc_parse_json(r.body, r.len, "discovery", &l, err);
-    kresp_free(&r);
-    if (rc) {
+    if (doc_parse_json(body ? body : "", len, "discovery", &l, err)) {
         doc_list_free(&l);
         return mp_err_prefix(err, "discover %s", k->group);
     }
-    const doc_node *versions = doc_get(l.docs[0], "versions");
-    *version = NULL;
-    for (size_t i = 0; i < KKIND_MAX_VERSIONS && k->versions[i] && !*version; i++)
-        for (size_t j = 0; doc_is_seq(versions) && j < versions->len; j++) {
-            const char *v = doc_get_str(versions->items[j], "version");
-            if (v && !strcmp(v, k->versions[i])) {
-                *version = k->versions[i];
-                break;
-            }
-        }
+    if (l.len != 1) {
+        doc_list_free(&l);
+        return mp_errf(err, "discover %s: the answer is not one document", k->group);
+    }
+    *version = pick_version(k, doc_get(l.docs[0], "versions"));
     doc_list_free(&l);
     if (!*version)
         return mp_errf(
@@ -138,25 +154,33 @@ static int discover(kclient *c, const kkind *k, const char **version, mp_err *er
             k->group, k->versions[0], k->versions[1] ? ", " : "",
             k->versions[1] ? k->versions[1] : "", k->versions[2] ? ", " : "",
             k->versions[2] ? k->versions[2] : "");
+    if (!kclient_cached_version(c, k) && c->ndisc < DISC_MAX)
+        c->disc[c->ndisc++] = (disc_entry){k->group, *version};
     return 0;
+}
+
+static int discover(kclient *c, const kkind *k, const char **version, mp_err *err)
+{
+    char path[160];
+    kclient_discovery_path(k, path, sizeof path);
+    kreq rq = {.method = "GET", .path = path, .verb = "discover", .resource = k->group};
+    kresp r;
+    if (khttp_do(c->http, &rq, &r, err)) {
+        if (r.status == 404)
+            kclient_group_absent(k, err);
+        kresp_free(&r);
+        return -1;
+    }
+    int rc = kclient_put_discovery(c, k, r.body, r.len, version, err);
+    kresp_free(&r);
+    return rc;
 }
 
 int kclient_version(kclient *c, const kkind *k, const char **version, mp_err *err)
 {
-    if (!k->discover) {
-        *version = k->versions[0];
+    if ((*version = kclient_cached_version(c, k)))
         return 0;
-    }
-    for (size_t i = 0; i < c->ndisc; i++)
-        if (!strcmp(c->disc[i].group, k->group)) {
-            *version = c->disc[i].version;
-            return 0;
-        }
-    if (discover(c, k, version, err))
-        return -1;
-    if (c->ndisc < DISC_MAX)
-        c->disc[c->ndisc++] = (disc_entry){k->group, *version};
-    return 0;
+    return discover(c, k, version, err);
 }
 
 /* ---- items ---- */

@@ -52,6 +52,20 @@ khttp *kclient_http(kclient *c);
  * networking.istio.io (are the Istio CRDs installed?)". */
 int kclient_version(kclient *c, const kkind *k, const char **version, mp_err *err);
 
+/* The same without a request, for callers that must not block (watch.c):
+ * the version when it is known (built-in kinds, or a group discovered
+ * before), else NULL. */
+const char *kclient_cached_version(const kclient *c, const kkind *k);
+/* Where discovery of k's group is asked ("/apis/networking.istio.io"). */
+void kclient_discovery_path(const kkind *k, char *buf, size_t n);
+/* Takes the body of a 200 answer to that request: picks the version
+ * meshpanel speaks, caches it for every later caller and sets *version.
+ * -1 with err when the document is not discovery or lists none of ours. */
+int kclient_put_discovery(kclient *c, const kkind *k, const char *body, size_t len,
+                          const char **version, mp_err *err);
+/* The error for a 404 on discovery: the group is not served. Returns -1. */
+int kclient_group_absent(const kkind *k, mp_err *err);
+
 /* Collection or object path: ns NULL = all namespaces / cluster-scoped,
  * name NULL = collection. Returns a malloc'd path. */
 char *kclient_path(const kkind *k, const char *version, const char *ns, const char *name);

@@ -4,6 +4,8 @@
 #include "api/source.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 int source_open(mp_source *src, mp_store *st, mp_err *err)
 {
@@ -73,6 +75,35 @@ const char *apply_status_name(apply_status s)
 {
     static const char *const names[] = {"not run", "created", "configured", "unchanged", "failed"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+void source_conn_state(const mp_source *src, source_conn *out)
+{
+    memset(out, 0, sizeof *out);
+    out->state = CONN_SYNCED;
+    if (src->ops->conn)
+        src->ops->conn(src, out);
+}
+
+const char *source_take_note(mp_source *src, bool *failed)
+{
+    const char *note = src->ops->take_note ? src->ops->take_note(src) : NULL;
+    if (failed)
+        *failed = note && strstr(note, "failed:");
+    return note;
+}
+
+const char *conn_state_name(conn_state s)
+{
+    static const char *const names[] = {"connecting", "synced", "degraded", "disconnected"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+long long source_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void source_free(mp_source *src)

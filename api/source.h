@@ -11,11 +11,12 @@
  *   source_manifest_new(dir)  a directory (or file) of YAML/JSON manifests,
  *                             re-read when a file's mtime/size changes
  *   source_demo_new(...)      the manifest source on the bundled demo data
- *   (future) source_cluster_new(...)  watches through api/resources.h: it
- *                             exposes libcurl multi's sockets via fds() and
- *                             its timer via timeout_ms(), applies watch events
- *                             in step(), and reports "connecting", "synced",
- *                             "403 on ingresses in ns-x" in status().
+ *   source_cluster_new(...)   watches through api/watch.h: it exposes
+ *                             libcurl multi's sockets via fds() and its timer
+ *                             via timeout_ms(), applies watch events in
+ *                             step(), and reports its connection state
+ *                             through conn() (connecting, synced, degraded,
+ *                             disconnected) and status().
  *
  * Ownership: the caller owns the mp_source and frees it with source_free();
  * the store passed to step()/refresh() is borrowed for the call only.
@@ -31,6 +32,25 @@
 #include "model/store.h"
 
 typedef struct mp_source mp_source;
+
+/* How current the source's objects are (api/source_cluster.c derives it
+ * from its watch streams: api/conn_derive.h). */
+typedef enum { CONN_CONNECTING, CONN_SYNCED, CONN_DEGRADED, CONN_DISCONNECTED } conn_state;
+
+typedef struct {
+    conn_state state;
+    char reason[MP_ERR_MAX]; /* degraded / disconnected: why, one line */
+    long long since_ms;      /* monotonic ms: disconnected since (the last good contact) */
+    long long retry_at_ms;   /* monotonic ms of the next attempt, 0 when none is scheduled */
+    long long deadline_ms;   /* connecting: when the attempt times out, 0 when none */
+    long long data_ms;       /* monotonic ms the last data arrived (a list page, a watch
+                              * event or bookmark): what "refreshed" means; 0 when none */
+} source_conn;
+
+/* "connecting", "synced", "degraded", "disconnected". */
+const char *conn_state_name(conn_state s);
+/* The monotonic clock source_conn's times are in (milliseconds). */
+long long source_now_ms(void);
 
 /* What applying one object did. */
 typedef enum {
@@ -62,7 +82,9 @@ typedef struct {
      * stays usable: a later step may recover). */
     int (*step)(mp_source *src, mp_store *st, const struct pollfd *fds, int nfds, long long now_ms,
                 mp_err *err);
-    /* Ctrl-r: re-read or relist now. Same return as step(). */
+    /* Ctrl-r: re-read or relist now. Same return as step(). A source that
+     * relists in the background returns 0 at once and reports the outcome
+     * later through take_note(). */
     int (*refresh)(mp_source *src, mp_store *st, mp_err *err);
     /* One line for the status bar ("3 files, 42 objects", "watching", ...). */
     const char *(*status)(const mp_source *src);
@@ -91,6 +113,13 @@ typedef struct {
     /* Optional: one line saying where applied objects go ("demo: changes
      * are kept in memory", "files under DIR/istio/"). */
     const char *(*apply_target)(const mp_source *src);
+    /* Optional (NULL: always synced, nothing else set). Never blocks. */
+    void (*conn)(const mp_source *src, source_conn *out);
+    /* Optional: a one-shot message for the status line (what a background
+     * Ctrl-r relist found: "relisted 9 kinds: 1 added, 2 removed"), or
+     * NULL. A note reporting a failure contains "failed:". The string
+     * stays valid until the next call into the source. */
+    const char *(*take_note)(mp_source *src);
     void (*close)(mp_source *src);
 } mp_source_ops;
 
@@ -131,6 +160,11 @@ bool source_read_only(const mp_source *src);
 int source_apply(mp_source *src, mp_store *st, doc_node *const *objs, size_t n, apply_result *res,
                  mp_err *err);
 const char *source_apply_target(const mp_source *src);
+/* Fills out (zeroed first); synced when the op is NULL. */
+void source_conn_state(const mp_source *src, source_conn *out);
+/* The pending note or NULL; *failed (may be NULL) says whether it reports
+ * a failure. */
+const char *source_take_note(mp_source *src, bool *failed);
 void source_free(mp_source *src);
 
 #endif

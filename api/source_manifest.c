@@ -340,6 +340,15 @@ static const char *m_status(const mp_source *src)
     return ((const manifest_src *)src->priv)->status;
 }
 
+/* Files are read whole: synced, or degraded while a file does not parse
+ * (its objects are the last good ones, or absent). */
+static void m_conn(const mp_source *src, source_conn *out)
+{
+    const manifest_src *m = src->priv;
+    out->state = m->last_error[0] ? CONN_DEGRADED : CONN_SYNCED;
+    snprintf(out->reason, sizeof out->reason, "%s", m->last_error);
+}
+
 static const char *m_context(const mp_source *src)
 {
     return ((const manifest_src *)src->priv)->label;
@@ -403,6 +412,7 @@ static const mp_source_ops manifest_ops = {
     .read_only = m_read_only,
     .apply = m_apply,
     .apply_target = m_apply_target,
+    .conn = m_conn,
     .close = m_close,
 };
 

@@ -4,10 +4,12 @@
  */
 #include "api/watch.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/liststream.h"
 #include "model/kobj.h"
@@ -16,7 +18,7 @@
 
 #define ERR_BODY_MAX (64u << 10)
 
-typedef enum { S_WAIT, S_LIST, S_WATCH, S_STOPPED } sstate;
+typedef enum { S_WAIT, S_DISCOVER, S_LIST, S_WATCH, S_STOPPED } sstate;
 
 typedef struct stream stream;
 
@@ -35,12 +37,13 @@ struct kwatcher {
     long long curl_due; /* -1: no libcurl timer */
     long long now;
     int delivered;
+    uint64_t rng; /* backoff jitter (xorshift64*) */
 };
 
 struct stream {
     kwatcher *w;
     const kkind *k;
-    const char *version;
+    const char *version; /* NULL until discovered */
     char *ns, *selector;
     long limit;
     kwatch_fn fn;
@@ -52,14 +55,21 @@ struct stream {
     bool next_list;
     char *cont, *rv;
     liststream *list_ls, *watch_ls;
-    strbuf errbody;
+    strbuf body;      /* an error answer, or the discovery document */
     bool events_seen; /* the current watch request carried an event */
     bool relist;      /* an ERROR 410 arrived in the stream */
     bool stream_err;  /* an ERROR event other than 410 */
     bool reauthed;
+    bool answered; /* the current request's answer began */
+    bool up;       /* answered 2xx since the last failure (KW_CONNECTED sent) */
+    bool lost;     /* contact was lost: the next attempt relists */
+    bool begin;    /* a list's first page is out: SYNC_BEGIN when it answers */
     int failures;
     long retry_after;
-    long long due;
+    long long due;      /* S_WAIT: when to start */
+    long long retry_at; /* S_WAIT after a failure: the same; else 0 */
+    long long deadline; /* busy and unanswered: abandoned then; else 0 */
+    long long data_ms;  /* last bytes of a 2xx answer */
     char errbuf[CURL_ERROR_SIZE];
     mp_err perr;
 };
@@ -75,7 +85,20 @@ long long kwatcher_now_ms(void)
 
 static void deliver(stream *s, kwatch_type t, doc_node *obj, const char *msg)
 {
-    kwatch_event ev = {t, obj, s->rv, msg};
+    kwatch_event ev = {.type = t, .obj = obj, .rv = s->rv, .message = msg};
+    s->w->delivered++;
+    s->fn(&ev, s->ud);
+}
+
+static void deliver_status(stream *s, const char *msg, bool failed, bool unreachable,
+                           long long retry_ms)
+{
+    kwatch_event ev = {.type = KW_STATUS,
+                       .rv = s->rv,
+                       .message = msg,
+                       .failed = failed,
+                       .unreachable = unreachable,
+                       .retry_ms = retry_ms};
     s->w->delivered++;
     s->fn(&ev, s->ud);
 }
@@ -175,10 +198,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     size_t n = size * nmemb;
     long code = 0;
     curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
-    if (code < 200 || code >= 300) {
-        if (s->errbody.len < ERR_BODY_MAX)
-            strbuf_append(&s->errbody, data, n);
-        return n;
+    bool ok = code >= 200 && code < 300;
+    if (ok)
+        s->data_ms = s->w->now;
+    if (!ok || s->state == S_DISCOVER) {
+        if (s->body.len < ERR_BODY_MAX)
+            strbuf_append(&s->body, data, n);
+        return ok && s->body.len >= ERR_BODY_MAX ? 0 : n;
     }
     liststream *ls = s->state == S_LIST ? s->list_ls : s->watch_ls;
     if (ls_feed(ls, data, n, &s->perr))
@@ -193,6 +219,26 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     long ra = khttp_retry_after(line, n);
     if (ra >= 0)
         s->retry_after = ra;
+    if (n > 2 || (line[0] != '\r' && line[0] != '\n'))
+        return n;
+    /* the blank line ending a header block: the answer has begun */
+    long code = 0;
+    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    if (code < 200)
+        return n; /* 100 Continue: the real answer follows */
+    s->answered = true;
+    s->deadline = 0;
+    if (code < 300) {
+        s->data_ms = s->w->now;
+        if (!s->up) {
+            s->up = true;
+            deliver(s, KW_CONNECTED, NULL, NULL);
+        }
+        if (s->state == S_LIST && s->begin) {
+            s->begin = false;
+            deliver(s, KW_SYNC_BEGIN, NULL, s->rv ? "relisting" : NULL);
+        }
+    }
     return n;
 }
 
@@ -249,6 +295,11 @@ static void put_param(strbuf *q, const char *key, const char *value)
 
 static void describe_req(stream *s, kreq *rq, char *res, size_t n)
 {
+    if (s->state == S_DISCOVER) {
+        rq->resource = s->k->group;
+        rq->verb = "discover";
+        return;
+    }
     rq->resource = kkind_group_resource(s->k, res, n);
     rq->ns = s->ns;
     rq->all_ns = s->k->namespaced && !s->ns;
@@ -259,75 +310,111 @@ static void schedule(stream *s, long long delay_ms)
 {
     s->state = S_WAIT;
     s->due = s->w->now + delay_ms;
+    s->retry_at = 0;
+}
+
+long long kwatch_backoff_ms(int attempt, double u)
+{
+    long long d = KWATCH_BACKOFF_MS;
+    for (int i = 1; i < attempt && d < KWATCH_BACKOFF_CAP_MS; i++)
+        d *= 2;
+    if (d > KWATCH_BACKOFF_CAP_MS)
+        d = KWATCH_BACKOFF_CAP_MS;
+    if (!(u >= 0)) /* also NaN */
+        u = 0;
+    if (u >= 1)
+        u = 0.999999;
+    return d + (long long)(u * KWATCH_JITTER * (double)d);
+}
+
+/* xorshift64*: the jitter only has to differ between consoles and streams */
+static double next_unit(kwatcher *w)
+{
+    w->rng ^= w->rng >> 12;
+    w->rng ^= w->rng << 25;
+    w->rng ^= w->rng >> 27;
+    return (double)((w->rng * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
 }
 
 static long long backoff(stream *s)
 {
-    long long d = KWATCH_BACKOFF_MS;
-    for (int i = 1; i < s->failures && d < KWATCH_BACKOFF_MAX_MS; i++)
-        d *= 2;
-    return d < KWATCH_BACKOFF_MAX_MS ? d : KWATCH_BACKOFF_MAX_MS;
+    return kwatch_backoff_ms(s->failures, next_unit(s->w));
 }
 
 static void stop(stream *s, const char *msg)
 {
     s->state = S_STOPPED;
+    s->up = false;
+    s->retry_at = 0;
     deliver(s, KW_ERROR, NULL, msg);
 }
 
-/* Transient failure: tell the consumer and try again later. */
-static void retry_later(stream *s, const char *msg, long long delay)
+/* A failed attempt: tell the consumer and try again after the backoff
+ * (or delay, when not negative). */
+static void retry_later(stream *s, const char *msg, bool unreachable, long long delay)
 {
+    s->failures++;
+    if (delay < 0)
+        delay = backoff(s);
+    if (unreachable)
+        s->lost = true;
     char line[MP_ERR_MAX + 64];
     snprintf(line, sizeof line, "%s; retrying in %lld.%llds", msg, delay / 1000,
              delay % 1000 / 100);
     schedule(s, delay);
-    deliver(s, KW_STATUS, NULL, line);
+    s->retry_at = s->due;
+    s->up = false;
+    deliver_status(s, line, true, unreachable, delay);
 }
 
-static int start(stream *s)
+/* The query of the current list or watch request (NULL when out of memory). */
+static char *request_query(stream *s)
 {
-    kwatcher *w = s->w;
-    s->state = s->next_list ? S_LIST : S_WATCH;
     strbuf q;
     strbuf_init(&q);
     if (s->state == S_LIST) {
         strbuf_printf(&q, "limit=%ld", s->limit);
         if (s->cont)
             put_param(&q, "continue", s->cont);
-        else
-            deliver(s, KW_SYNC_BEGIN, NULL, s->rv ? "relisting" : NULL);
-        ls_reset(s->list_ls);
     } else {
         strbuf_printf(&q, "watch=1&allowWatchBookmarks=true&timeoutSeconds=%d", KWATCH_TIMEOUT_S);
         put_param(&q, "resourceVersion", s->rv ? s->rv : "");
-        ls_reset(s->watch_ls);
-        s->events_seen = s->relist = s->stream_err = false;
     }
     if (s->selector)
         put_param(&q, "labelSelector", s->selector);
-    char *path = kclient_path(s->k, s->version, s->ns, NULL);
-    char res[160];
-    kreq rq = {.method = "GET", .path = path, .query = q.buf};
-    if (s->k->metadata_only)
-        rq.accept = s->state == S_LIST ? KACCEPT_META_LIST : KACCEPT_META_ONE;
-    describe_req(s, &rq, res, sizeof res);
-    curl_easy_reset(s->h);
-    curl_slist_free_all(s->headers);
-    s->headers = NULL;
-    strbuf_reset(&s->errbody);
-    s->retry_after = -1;
-    s->perr.msg[0] = 0;
-    mp_err err;
-    int rc = path && !q.oom ? khttp_prepare(kclient_http(w->c), s->h, &rq, &s->headers, &err)
-                            : mp_errf(&err, "out of memory");
-    free(path);
-    strbuf_free(&q);
-    if (rc) {
-        s->failures++;
-        retry_later(s, err.msg, backoff(s));
-        return -1;
+    if (q.oom) {
+        strbuf_free(&q);
+        return NULL;
     }
+    return strbuf_detach(&q, NULL);
+}
+
+/* Picks what the stream asks next and resets the per-request state. */
+static void next_state(stream *s)
+{
+    if (!s->version && !(s->version = kclient_cached_version(s->w->c, s->k))) {
+        s->state = S_DISCOVER;
+        return;
+    }
+    if (s->lost) { /* see watch.h: after losing the server, only a list is sure */
+        s->lost = false;
+        s->next_list = true;
+        free(s->cont);
+        s->cont = NULL;
+    }
+    s->state = s->next_list ? S_LIST : S_WATCH;
+    if (s->state == S_LIST) {
+        s->begin = !s->cont; /* told when the server answers: not per failed attempt */
+        ls_reset(s->list_ls);
+    } else {
+        ls_reset(s->watch_ls);
+        s->events_seen = s->relist = s->stream_err = false;
+    }
+}
+
+static void set_transfer_opts(stream *s)
+{
+    long timeout = khttp_timeout_ms(kclient_http(s->w->c));
     s->errbuf[0] = 0;
     curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, s->errbuf);
     curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_body);
@@ -335,9 +422,57 @@ static int start(stream *s)
     curl_easy_setopt(s->h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(s->h, CURLOPT_HEADERDATA, s);
     curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+    /* a dead peer on an idle watch shows up in about a minute, not in the
+     * kernel's two hours */
+    curl_easy_setopt(s->h, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(s->h, CURLOPT_TCP_KEEPINTVL, 10L);
+    if (timeout > 0 && s->state != S_WATCH) { /* a list that stalls mid-body */
+        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        /* after the answer deadline, so an answer that never starts is
+         * reported as such (abandon) */
+        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000 + 5);
+    }
+    s->answered = false;
+    s->deadline = timeout > 0 ? s->w->now + timeout : 0;
+}
+
+static int start(stream *s)
+{
+    kwatcher *w = s->w;
+    next_state(s);
+    char *path = NULL, *query = NULL;
+    if (s->state == S_DISCOVER) {
+        path = malloc(160);
+        if (path)
+            kclient_discovery_path(s->k, path, 160);
+    } else {
+        path = kclient_path(s->k, s->version, s->ns, NULL);
+        query = request_query(s);
+    }
+    char res[160];
+    kreq rq = {.method = "GET", .path = path, .query = query};
+    if (s->k->metadata_only && s->state != S_DISCOVER)
+        rq.accept = s->state == S_LIST ? KACCEPT_META_LIST : KACCEPT_META_ONE;
+    describe_req(s, &rq, res, sizeof res);
+    curl_easy_reset(s->h);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    strbuf_reset(&s->body);
+    s->retry_after = -1;
+    s->perr.msg[0] = 0;
+    mp_err err;
+    int rc = path && (query || s->state == S_DISCOVER)
+                 ? khttp_prepare(kclient_http(w->c), s->h, &rq, &s->headers, &err)
+                 : mp_errf(&err, "out of memory");
+    free(path);
+    free(query);
+    if (rc) {
+        retry_later(s, err.msg, false, -1);
+        return -1;
+    }
+    set_transfer_opts(s);
     if (curl_multi_add_handle(w->m, s->h) != CURLM_OK) {
-        s->failures++;
-        retry_later(s, "cannot start a transfer", backoff(s));
+        retry_later(s, "cannot start a transfer", false, -1);
         return -1;
     }
     s->busy = true;
@@ -349,8 +484,7 @@ static void list_done(stream *s)
 {
     mp_err err;
     if (ls_finish(s->list_ls, &err)) {
-        s->failures++;
-        retry_later(s, err.msg, backoff(s));
+        retry_later(s, err.msg, false, -1);
         return;
     }
     size_t len;
@@ -374,23 +508,46 @@ static void list_done(stream *s)
     schedule(s, 0);
 }
 
+/* The discovery document arrived: the version is known from now on. */
+static void discovery_done(stream *s)
+{
+    mp_err err;
+    const char *v;
+    if (kclient_put_discovery(s->w->c, s->k, s->body.buf, s->body.len, &v, &err)) {
+        stop(s, err.msg);
+        return;
+    }
+    s->version = v;
+    schedule(s, 0);
+}
+
 static void relist(stream *s, const char *why)
 {
     free(s->cont);
     s->cont = NULL;
     s->next_list = true;
-    deliver(s, KW_STATUS, NULL, why);
+    deliver_status(s, why, false, false, 0);
     schedule(s, 0);
+}
+
+/* The one-line error of the current request (status 0: a network failure
+ * described by curl_msg). */
+static void request_error(stream *s, long status, const char *curl_msg, mp_err *err)
+{
+    char res[160];
+    kreq rq = {.method = "GET"};
+    describe_req(s, &rq, res, sizeof res);
+    khttp_fail(kclient_http(s->w->c), &rq, status, s->body.buf, s->body.len, curl_msg, err);
 }
 
 static void http_failed(stream *s, long status)
 {
     mp_err err;
-    char res[160];
-    kreq rq = {.method = "GET"};
-    describe_req(s, &rq, res, sizeof res);
-    khttp_fail(kclient_http(s->w->c), &rq, status, s->errbody.buf, s->errbody.len, s->errbuf, &err);
-    if (status == 410) {
+    request_error(s, status, s->errbuf, &err);
+    if (status == 404 && s->state == S_DISCOVER) {
+        kclient_group_absent(s->k, &err);
+        stop(s, err.msg);
+    } else if (status == 410) {
         relist(s, "resourceVersion expired (410): relisting");
     } else if (status == 401 && !s->reauthed && khttp_auth_expired(kclient_http(s->w->c))) {
         s->reauthed = true;
@@ -399,12 +556,48 @@ static void http_failed(stream *s, long status)
                status == 422) {
         stop(s, err.msg);
     } else {
-        s->failures++;
-        long long d = backoff(s);
+        long long d = -1;
         if (status == 429 && s->retry_after >= 0)
             d = s->retry_after * 1000 < KWATCH_BACKOFF_MAX_MS ? s->retry_after * 1000
                                                               : KWATCH_BACKOFF_MAX_MS;
-        retry_later(s, err.msg, d);
+        retry_later(s, err.msg, false, d);
+    }
+}
+
+/* A transfer that ended without a complete answer (curl failed). */
+static void transport_failed(stream *s, CURLcode rc)
+{
+    mp_err err;
+    if (s->perr.msg[0]) { /* the answer arrived but could not be read */
+        char res[160];
+        kreq rq = {.method = "GET"};
+        describe_req(s, &rq, res, sizeof res);
+        mp_errf(&err, "%s %s: %.900s", rq.verb, res, s->perr.msg);
+        retry_later(s, err.msg, false, -1);
+        return;
+    }
+    request_error(s, 0, s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc), &err);
+    retry_later(s, err.msg, true, -1);
+}
+
+static void watch_done(stream *s, CURLcode rc)
+{
+    if (s->relist) {
+        relist(s, "resourceVersion expired (410 in watch): relisting");
+    } else if (s->events_seen && !s->stream_err) {
+        schedule(s, 0); /* a stream that worked: resume at once from s->rv */
+    } else if (s->stream_err) {
+        char msg[MP_ERR_MAX];
+        snprintf(msg, sizeof msg, "watch %s: %.900s", s->k->resource, s->perr.msg);
+        retry_later(s, msg, false, -1);
+    } else if (rc != CURLE_OK) {
+        transport_failed(s, rc);
+    } else { /* closed cleanly without events: a timeout, normal life */
+        s->failures++;
+        /* again at once, but a server that keeps closing at once (one
+         * shutting down: it answers and closes until it is gone) is asked
+         * again after a short backoff only, so its end is seen soon */
+        schedule(s, s->failures > 1 ? kwatch_backoff_ms(s->failures - 1, next_unit(s->w)) : 0);
     }
 }
 
@@ -415,42 +608,35 @@ static void transfer_done(stream *s, CURLcode rc)
     curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
     curl_multi_remove_handle(w->m, s->h);
     s->busy = false;
+    s->deadline = 0;
     if (status && (status < 200 || status >= 300)) {
         http_failed(s, status);
         return;
     }
     if (status)
         s->reauthed = false;
-    if (s->state == S_LIST) {
-        if (rc == CURLE_OK) {
-            list_done(s);
-        } else {
-            s->failures++;
-            char msg[MP_ERR_MAX];
-            snprintf(msg, sizeof msg, "list %s: %.900s", s->k->resource,
-                     s->perr.msg[0] ? s->perr.msg
-                     : s->errbuf[0] ? s->errbuf
-                                    : "transfer failed");
-            retry_later(s, msg, backoff(s));
-        }
-        return;
-    }
-    if (s->relist) {
-        relist(s, "resourceVersion expired (410 in watch): relisting");
-    } else if (s->events_seen && !s->stream_err) {
-        schedule(s, 0); /* a stream that worked: resume at once from s->rv */
-    } else {
-        s->failures++;
-        char msg[MP_ERR_MAX];
-        snprintf(msg, sizeof msg, "watch %s ended: %.900s", s->k->resource,
-                 s->perr.msg[0]   ? s->perr.msg
-                 : rc != CURLE_OK ? (s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc))
-                                  : "closed by the server");
-        if (rc == CURLE_OK && !s->stream_err)
-            schedule(s, s->failures > 1 ? backoff(s) : 0); /* a timeout: normal life */
-        else
-            retry_later(s, msg, backoff(s));
-    }
+    if (s->state == S_WATCH)
+        watch_done(s, rc);
+    else if (rc != CURLE_OK)
+        transport_failed(s, rc);
+    else if (s->state == S_LIST)
+        list_done(s);
+    else
+        discovery_done(s);
+}
+
+/* The answer did not begin within the request timeout. */
+static void abandon(stream *s)
+{
+    curl_multi_remove_handle(s->w->m, s->h);
+    s->busy = false;
+    s->deadline = 0;
+    char msg[160];
+    snprintf(msg, sizeof msg, "no answer within %ld s",
+             (khttp_timeout_ms(kclient_http(s->w->c)) + 999) / 1000);
+    mp_err err;
+    request_error(s, 0, msg, &err);
+    retry_later(s, err.msg, true, -1);
 }
 
 /* ---- public ---- */
@@ -466,6 +652,9 @@ kwatcher *kwatcher_new(kclient *c, mp_err *err)
     w->c = c;
     w->curl_due = -1;
     w->now = kwatcher_now_ms();
+    w->rng = (uint64_t)w->now * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid() ^ (uintptr_t)w;
+    if (!w->rng)
+        w->rng = 1;
     curl_multi_setopt(w->m, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(w->m, CURLMOPT_SOCKETDATA, w);
     curl_multi_setopt(w->m, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -484,7 +673,7 @@ static void stream_free(stream *s)
     curl_slist_free_all(s->headers);
     ls_free(s->list_ls);
     ls_free(s->watch_ls);
-    strbuf_free(&s->errbody);
+    strbuf_free(&s->body);
     free(s->ns);
     free(s->selector);
     free(s->cont);
@@ -507,9 +696,6 @@ void kwatcher_free(kwatcher *w)
 int kwatcher_add(kwatcher *w, const kkind *k, const klist_opts *o, const char *resource_version,
                  kwatch_fn fn, void *ud, mp_err *err)
 {
-    const char *version;
-    if (kclient_version(w->c, k, &version, err)) /* discovery: cached after the first */
-        return -1;
     stream *s = calloc(1, sizeof *s);
     stream **v = s ? realloc(w->s, (w->ns + 1) * sizeof *v) : NULL;
     if (!v) {
@@ -519,11 +705,11 @@ int kwatcher_add(kwatcher *w, const kkind *k, const klist_opts *o, const char *r
     w->s = v;
     s->w = w;
     s->k = k;
-    s->version = version;
+    s->version = kclient_cached_version(w->c, k); /* else discovered by the stream */
     s->fn = fn;
     s->ud = ud;
     s->limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
-    strbuf_init(&s->errbody);
+    strbuf_init(&s->body);
     s->h = curl_easy_init();
     s->list_ls = ls_new(LS_LIST_ITEMS, 0, on_list_item, s);
     s->watch_ls = ls_new(LS_VALUES, 0, on_watch_event, s);
@@ -557,6 +743,37 @@ int kwatcher_active(const kwatcher *w)
     return n;
 }
 
+int kwatcher_relist(kwatcher *w, int id)
+{
+    if (id < 0 || (size_t)id >= w->ns)
+        return -1;
+    stream *s = w->s[id];
+    if (s->busy)
+        curl_multi_remove_handle(w->m, s->h);
+    s->busy = false;
+    s->deadline = 0;
+    s->failures = 0;
+    s->reauthed = s->lost = false;
+    free(s->cont);
+    s->cont = NULL;
+    s->next_list = true;
+    s->due = 0; /* due at the next step, whatever w->now says */
+    s->retry_at = 0;
+    s->state = S_WAIT;
+    return 0;
+}
+
+int kwatcher_info(const kwatcher *w, int id, kwatch_info *out)
+{
+    if (id < 0 || (size_t)id >= w->ns)
+        return -1;
+    const stream *s = w->s[id];
+    out->deadline_ms = s->busy && !s->answered ? s->deadline : 0;
+    out->retry_at_ms = s->state == S_WAIT ? s->retry_at : 0;
+    out->data_ms = s->data_ms;
+    return 0;
+}
+
 int kwatcher_fds(kwatcher *w, struct pollfd *fds, int max)
 {
     int n = 0;
@@ -575,9 +792,12 @@ int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
 {
     w->now = now_ms;
     long long due = w->curl_due;
-    for (size_t i = 0; i < w->ns; i++)
-        if (w->s[i]->state == S_WAIT && (due < 0 || w->s[i]->due < due))
-            due = w->s[i]->due;
+    for (size_t i = 0; i < w->ns; i++) {
+        const stream *s = w->s[i];
+        long long t = s->busy ? s->deadline : s->state == S_WAIT ? s->due : -1;
+        if (t >= 0 && (t || !s->busy) && (due < 0 || t < due))
+            due = t;
+    }
     if (due < 0)
         return -1;
     long long t = due - now_ms;
@@ -624,6 +844,8 @@ int kwatcher_step(kwatcher *w, const struct pollfd *fds, int nfds, long long now
     drain(w);
     for (size_t i = 0; i < w->ns; i++) {
         stream *s = w->s[i];
+        if (s->busy && s->deadline && now_ms >= s->deadline)
+            abandon(s);
         if (s->state == S_WAIT && !s->busy && now_ms >= s->due)
             start(s);
     }

@@ -5,17 +5,37 @@
  * A kwatcher owns one libcurl multi handle and any number of streams (one
  * per kind / namespace / selector). Each stream runs the informer cycle:
  *
+ *   discovery         a CRD group's version the kclient does not know yet is
+ *                     asked first (GET /apis/GROUP through the multi handle,
+ *                     cached in the kclient for every other stream); 404 ->
+ *                     KW_ERROR "the server does not serve GROUP"
  *   list (paginated)  -> KW_SYNC_BEGIN, KW_ADDED per item, KW_SYNC_END
  *   watch from the list's resourceVersion (allowWatchBookmarks)
  *                     -> KW_ADDED / KW_MODIFIED / KW_DELETED; bookmarks only
  *                        move the resume point
  *   stream ends       -> re-watch from the last resourceVersion seen:
  *                        at once when the stream carried events, else after
- *                        a capped exponential backoff (KW_STATUS says so)
+ *                        a capped exponential backoff with jitter (KW_STATUS
+ *                        says so, with the delay)
+ *   contact lost      -> a failure without an answer (connection refused or
+ *                        cut before any event, TLS, no answer in time) makes
+ *                        the next successful attempt a relist, not a resume:
+ *                        a server that comes back may have lost or rewritten
+ *                        its history (a restored etcd, a restarted test
+ *                        server with other objects), and only a list says
+ *                        what it holds now
  *   410 Gone / ERROR 410 event -> relist (a new SYNC_BEGIN..SYNC_END: what
  *                        was not re-ADDED in between is gone)
  *   401 with an exec plugin -> re-run the plugin, retry; 429 -> Retry-After;
- *   403, 404          -> KW_ERROR, the stream stops (retrying cannot help).
+ *   403, 404          -> KW_ERROR, the stream stops (retrying cannot help;
+ *                        kwatcher_relist revives it).
+ *
+ * Health: KW_CONNECTED when a request of the stream gets a 2xx answer after
+ * the stream started or failed; KW_STATUS with failed set after each failed
+ * attempt. Nothing blocks: the answer to every request (discovery, list,
+ * watch) must begin within the khttp request timeout, or the attempt is
+ * abandoned as unreachable; kwatcher_info gives that deadline, the next
+ * retry and the time data last arrived.
  *
  * Driving it (the same shape as api/source.h, so a cluster source is thin):
  *   n = kwatcher_fds(w, fds, max);        sockets libcurl wants polled
@@ -42,10 +62,11 @@ typedef enum {
     KW_ADDED,
     KW_MODIFIED,
     KW_DELETED,
-    KW_SYNC_BEGIN, /* a (re)list starts */
+    KW_SYNC_BEGIN, /* a (re)list starts: its first page is answering */
     KW_SYNC_END,   /* the list is complete; the watch begins */
     KW_STATUS,     /* transient trouble, the stream retries (message says how) */
     KW_ERROR,      /* the stream stopped for good (message says why) */
+    KW_CONNECTED,  /* a 2xx answer after the stream started or failed: healthy */
 } kwatch_type;
 
 typedef struct {
@@ -53,6 +74,10 @@ typedef struct {
     doc_node *obj;       /* ADDED/MODIFIED/DELETED: the callee owns it */
     const char *rv;      /* resource version after this event */
     const char *message; /* STATUS/ERROR: one line; also SYNC_BEGIN on a relist */
+    /* STATUS only: */
+    bool failed;        /* an attempt failed (false: a note, e.g. a 410 relist) */
+    bool unreachable;   /* ...without an answer from the server (network, TLS, timeout) */
+    long long retry_ms; /* ...the next attempt starts in this many ms */
 } kwatch_event;
 
 typedef void (*kwatch_fn)(kwatch_event *ev, void *ud);
@@ -70,6 +95,18 @@ int kwatcher_add(kwatcher *w, const kkind *k, const klist_opts *o, const char *r
 const char *kwatcher_resource_version(const kwatcher *w, int id);
 /* Streams still running (not stopped by KW_ERROR). */
 int kwatcher_active(const kwatcher *w);
+/* Ctrl-r: abandons what stream id is doing and relists it at the next
+ * step, with a fresh backoff; a stopped stream starts again. -1 when id is
+ * not a stream. */
+int kwatcher_relist(kwatcher *w, int id);
+
+typedef struct {
+    long long deadline_ms; /* a request is out and unanswered: abandoned then (0: none) */
+    long long retry_at_ms; /* waiting to retry after a failure until then (0: not waiting) */
+    long long data_ms;     /* the last bytes of a 2xx answer arrived then (0: none yet) */
+} kwatch_info;
+/* -1 when id is not a stream. */
+int kwatcher_info(const kwatcher *w, int id, kwatch_info *out);
 
 int kwatcher_fds(kwatcher *w, struct pollfd *fds, int max);
 /* -1: nothing pending (no stream active). */
@@ -83,9 +120,17 @@ int kwatcher_run_once(kwatcher *w, int max_wait_ms, mp_err *err);
 /* Monotonic milliseconds, the clock kwatcher expects. */
 long long kwatcher_now_ms(void);
 
-/* Backoff before reconnect attempt n (1-based): 500 ms doubling, capped. */
+/* Backoff before retry n (1-based), client-go's wait.Backoff shape (the
+ * reflector's: factor 2, jitter 1.0, which ends at [30 s, 60 s)): a base of
+ * 500 ms doubling up to KWATCH_BACKOFF_CAP_MS, plus up to JITTER times the
+ * base at random, so a fleet of consoles does not retry in step. The cap is
+ * half of client-go's so that no delay reaches KWATCH_BACKOFF_MAX_MS: a
+ * person is waiting. u is the random draw in [0, 1). */
+long long kwatch_backoff_ms(int attempt, double u);
 #define KWATCH_BACKOFF_MS     500
-#define KWATCH_BACKOFF_MAX_MS 30000
+#define KWATCH_BACKOFF_MAX_MS 30000 /* no delay is longer (429 Retry-After included) */
+#define KWATCH_BACKOFF_CAP_MS (KWATCH_BACKOFF_MAX_MS / 2)
+#define KWATCH_JITTER         1.0
 #define KWATCH_TIMEOUT_S      300 /* server-side timeoutSeconds of one watch request */
 
 #endif

@@ -44,6 +44,9 @@ enum {
     X(HEADER, "header", 15, 24, THEME_A_BOLD, THEME_A_REVERSE)                                     \
     X(HEADER_LABEL, "header_label", 117, 24, 0, THEME_A_REVERSE)                                   \
     X(READONLY, "readonly", 0, 11, THEME_A_BOLD, THEME_A_REVERSE | THEME_A_BOLD)                   \
+    X(CONN_OK, "conn_ok", 10, 24, 0, THEME_A_REVERSE)                                              \
+    X(CONN_BUSY, "conn_busy", 0, 11, 0, THEME_A_REVERSE | THEME_A_UNDERLINE)                       \
+    X(CONN_DOWN, "conn_down", 15, 1, THEME_A_BOLD, THEME_A_BOLD | THEME_A_UNDERLINE)               \
     X(STATUS, "status", 252, 236, 0, THEME_A_REVERSE)                                              \
     X(STATUS_ERROR, "status_error", 15, 1, THEME_A_BOLD, THEME_A_REVERSE | THEME_A_BOLD)           \
     X(STATUS_INFO, "status_info", 10, 236, 0, THEME_A_REVERSE)                                     \

@@ -23,6 +23,7 @@
 #include "model/overlay.h"
 #include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/cmd_kube.h"
 #include "tui/edit.h"
 #include "tui/plan.h"
 #include "tui/popup.h"
@@ -39,9 +40,10 @@
 #define SCRIPT_DEFAULT_ROWS  45
 #define SCRIPT_DEFAULT_CLOCK "2026-09-01T00:00:00Z"
 #define TICK_MS              1000
-#define PAINT_MS             100 /* at most one source-driven repaint per period */
-#define PAINT_LOADING_MS     500 /* ... while the first list is still arriving */
-#define IDLE_SLICE_MS        4   /* idle work between two polls for keys */
+#define PAINT_MS             100   /* at most one source-driven repaint per period */
+#define PAINT_LOADING_MS     500   /* ... while the first list is still arriving */
+#define IDLE_SLICE_MS        4     /* idle work between two polls for keys */
+#define REQUEST_TIMEOUT_MS   30000 /* --request-timeout's default */
 
 typedef struct {
     bool demo, readonly;
@@ -50,6 +52,7 @@ typedef struct {
     const char *script;
     int cols, rows;
     const char *kubeconfig, *context, *ns;
+    long request_timeout_ms; /* < 0: none */
 } app_opts;
 
 static void usage(FILE *out)
@@ -57,6 +60,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: meshpanel [--demo | -f DIR] [--theme NAME] [--script FILE] [--size COLSxROWS]\n"
             "                 [--kubeconfig FILE] [--context NAME] [-n NS] [--readonly]\n"
+            "                 [--request-timeout 30s]\n"
             "  --demo            open the bundled demo tenants (edits applied in memory)\n"
             "  -f, --filename    a directory (or file) of manifests, re-read on change\n"
             "  --theme NAME      default, light, high-contrast, mono or a .theme path\n"
@@ -64,6 +68,7 @@ static void usage(FILE *out)
             "(also MESHPANEL_SCRIPT)\n"
             "  --size COLSxROWS  virtual screen size in script mode (default 160x45)\n"
             "  --readonly        browse, edit and diff, but never stage or apply\n"
+            "  --request-timeout how long the cluster may take to answer (30s, 1m; 0: no limit)\n"
             "Keys: ? in the console. Docs: docs/usage.md\n");
 }
 
@@ -100,6 +105,14 @@ static int parse_args(int argc, char **argv, app_opts *o)
             o->demo = true;
         } else if (!strcmp(a, "--readonly") || !strcmp(a, "--read-only")) {
             o->readonly = true;
+        } else if (!strcmp(a, "--request-timeout")) {
+            if (!next || !parse_duration_ms(next, &o->request_timeout_ms)) {
+                fprintf(stderr, "meshpanel: --request-timeout wants a duration (30s, 1m, 0)\n");
+                return -1;
+            }
+            if (!o->request_timeout_ms)
+                o->request_timeout_ms = -1; /* "0": no timeout, like kubectl */
+            i++;
         } else if (!strcmp(a, "--size")) {
             if (parse_size(next, &o->cols, &o->rows) < 0) {
                 fprintf(stderr, "meshpanel: --size wants COLSxROWS like 120x40\n");
@@ -136,14 +149,28 @@ static void store_changed(ui *u)
     staging_view_refresh(u);
 }
 
+static time_t wall_now(const ui *u)
+{
+    return u->fake_clock ? u->now : time(NULL);
+}
+
+/* A source that relists in the background says so in a note, and how it
+ * went in a later one (step_source); one that re-read everything before
+ * returning has refreshed now. */
 int app_refresh(ui *u, mp_err *err)
 {
     int r = source_refresh(u->src, u->store, err);
-    u->last_refresh = u->fake_clock ? u->now : time(NULL);
     if (r < 0)
         return -1;
     if (r > 0)
         store_changed(u);
+    bool failed;
+    const char *note = source_take_note(u->src, &failed);
+    if (note) {
+        ui_set_message(u, failed, "%s", note);
+        return 0;
+    }
+    u->last_refresh = wall_now(u);
     ui_set_message(u, false, "refreshed: %d change%s", r, r == 1 ? "" : "s");
     return 0;
 }
@@ -233,8 +260,23 @@ static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
         return source_demo_new(argv0, MESHPANEL_SOURCE_DIR, err);
     if (o->dir)
         return source_manifest_new(o->dir, err);
-    kc_options kc = {.kubeconfig = o->kubeconfig, .context = o->context, .ns = o->ns};
+    kc_options kc = {.kubeconfig = o->kubeconfig,
+                     .context = o->context,
+                     .ns = o->ns,
+                     .request_timeout_ms = o->request_timeout_ms};
     return source_cluster_new(&kc, err);
+}
+
+/* After source_open: the refreshed time is now only when the data is
+ * there already (files); a live source fills it in as data arrives. */
+static void opened(ui *u)
+{
+    source_conn c;
+    source_conn_state(u->src, &c);
+    bool loaded = c.state == CONN_SYNCED || c.state == CONN_DEGRADED;
+    u->last_refresh = loaded ? u->now : 0;
+    u->conn_data_ms = c.data_ms;
+    u->conn_since_ms = 0;
 }
 
 static bool is_cluster(const ui *u)
@@ -251,7 +293,10 @@ int app_switch_context(ui *u, const char *name, mp_err *err)
         return mp_errf(err, "context %s not found: this source has only \"%s\"", name, cur);
     if (u->edit)
         return mp_errf(err, ":ctx: close the editor first (its objects belong to %s)", cur);
-    kc_options kc = {.kubeconfig = u->kubeconfig, .context = name, .ns = u->kube_ns};
+    kc_options kc = {.kubeconfig = u->kubeconfig,
+                     .context = name,
+                     .ns = u->kube_ns,
+                     .request_timeout_ms = u->request_timeout_ms};
     mp_source *next = source_cluster_new(&kc, err);
     if (!next)
         return -1;
@@ -265,7 +310,7 @@ int app_switch_context(ui *u, const char *name, mp_err *err)
     staging_init(u, name);
     if (source_open(u->src, u->store, err) < 0)
         return -1;
-    u->last_refresh = u->now;
+    opened(u);
     return 0;
 }
 
@@ -368,16 +413,48 @@ void app_painted(ui *u)
     }
 }
 
+/* The wall time of monotonic ms t; the fake clock's time in scripts, so
+ * their screens do not depend on how long things took. */
+static time_t wall_at(const ui *u, long long t)
+{
+    if (u->fake_clock)
+        return u->now;
+    long long ago = source_now_ms() - t;
+    return wall_now(u) - (time_t)(ago > 0 ? ago / 1000 : 0);
+}
+
+/* What the source's connection says the screens should show: the refreshed
+ * time moves when data arrived, and the header's "since" when contact was
+ * lost. */
+static void follow_conn(ui *u, int changes)
+{
+    source_conn c;
+    source_conn_state(u->src, &c);
+    if (c.data_ms > u->conn_data_ms) {
+        u->conn_data_ms = c.data_ms;
+        u->last_refresh = wall_at(u, c.data_ms);
+    } else if (changes > 0) {
+        u->last_refresh = wall_now(u);
+    }
+    if (c.since_ms != u->conn_since_ms) {
+        u->conn_since_ms = c.since_ms;
+        u->conn_since = c.since_ms ? wall_at(u, c.since_ms) : 0;
+    }
+}
+
 static void step_source(ui *u, struct pollfd *fds, int n)
 {
     mp_err err = {{0}};
     int r = source_step(u->src, u->store, fds, n, mono_ms(), &err);
     if (r < 0)
         ui_set_message(u, true, "%s", err.msg);
-    else if (r > 0) {
-        u->last_refresh = u->fake_clock ? u->now : time(NULL);
+    else if (r > 0)
         store_changed(u);
-    }
+    follow_conn(u, r);
+    bool failed;
+    const char *note = source_take_note(u->src, &failed);
+    if (note)
+        ui_set_message(u, failed, "%s", note);
     trace_synced(u);
 }
 
@@ -590,6 +667,8 @@ int app_main(int argc, char **argv)
 
     ui u;
     ui_init(&u);
+    if (!o.request_timeout_ms)
+        o.request_timeout_ms = REQUEST_TIMEOUT_MS;
     u.trace = trace_open();
     u.script = o.script != NULL;
     if (load_config(&u) < 0) {
@@ -600,6 +679,7 @@ int app_main(int argc, char **argv)
     u.store = store_new();
     u.kubeconfig = o.kubeconfig;
     u.kube_ns = o.ns;
+    u.request_timeout_ms = o.request_timeout_ms;
     u.src = u.store ? make_source(&o, argv[0], &err) : NULL;
     if (!u.src) {
         fprintf(stderr, "meshpanel: %s\n", u.store ? err.msg : "out of memory");
@@ -613,7 +693,7 @@ int app_main(int argc, char **argv)
         ui_set_message(&u, true, "%s", err.msg);
     trace_event(u.trace, "open", "objects=%zu", store_count(u.store, NULL));
     staging_init(&u, staging_key(&o, u.src, keybuf, sizeof keybuf));
-    u.last_refresh = u.now;
+    opened(&u);
     if (o.ns) /* -n: start on that tenant (the tenants pane keeps the cursor on it) */
         ui_choose_tenant(&u, o.ns);
     if (o.context && (o.demo || o.dir) && strcmp(o.context, source_context(u.src)) != 0)

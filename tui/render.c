@@ -142,12 +142,75 @@ static void ensure_bars(ui *u)
     nodelay(u->hints, TRUE);
 }
 
+static long long secs_until(long long t)
+{
+    long long now = source_now_ms();
+    return t > now ? (t - now + 999) / 1000 : 0;
+}
+
+static void put_clock(char *buf, size_t n, const char *fmt, time_t t)
+{
+    struct tm tm;
+    char hms[16];
+    gmtime_r(&t, &tm);
+    strftime(hms, sizeof hms, "%H:%M:%SZ", &tm);
+    snprintf(buf, n, fmt, hms);
+}
+
+bool ui_stale(ui *u, char *since, size_t n)
+{
+    source_conn c;
+    source_conn_state(u->src, &c);
+    if (c.state != CONN_DISCONNECTED)
+        return false;
+    if (u->conn_since)
+        put_clock(since, n, "stale since %s", u->conn_since);
+    else
+        snprintf(since, n, "stale");
+    return true;
+}
+
+/* The connection badge of the header: its text into buf, its role. */
+static color_role conn_badge(ui *u, char *buf, size_t n)
+{
+    source_conn c;
+    source_conn_state(u->src, &c);
+    char since[48] = "", when[48] = "";
+    switch (c.state) {
+    case CONN_SYNCED:
+        snprintf(buf, n, " synced ");
+        return ROLE_CONN_OK;
+    case CONN_CONNECTING:
+        if (c.deadline_ms)
+            snprintf(when, sizeof when, " %llds", secs_until(c.deadline_ms));
+        snprintf(buf, n, " connecting%s ", when);
+        return ROLE_CONN_BUSY;
+    case CONN_DEGRADED:
+        snprintf(buf, n, " degraded: %.60s ", c.reason);
+        return ROLE_CONN_BUSY;
+    case CONN_DISCONNECTED:
+        break;
+    }
+    if (u->conn_since)
+        put_clock(since, sizeof since, " since %s", u->conn_since);
+    if (c.deadline_ms)
+        snprintf(when, sizeof when, ", retrying %llds", secs_until(c.deadline_ms));
+    else if (c.retry_at_ms)
+        snprintf(when, sizeof when, ", retry in %llds", secs_until(c.retry_at_ms));
+    snprintf(buf, n, " DISCONNECTED%s%s ", since, when);
+    return ROLE_CONN_DOWN;
+}
+
 static void draw_header(ui *u)
 {
     WINDOW *w = u->header;
     attr_t a = ui_attr(u, ROLE_HEADER), l = ui_attr(u, ROLE_HEADER_LABEL);
     draw_fill(w, 0, 0, u->cols, a);
     int x = draw_text(w, 0, 0, " meshpanel ", u->cols, a | A_BOLD, false);
+    char badge[160];
+    color_role br = conn_badge(u, badge, sizeof badge);
+    x += draw_text(w, 0, x, " ", u->cols - x, a, false);
+    x += draw_text(w, 0, x, badge, u->cols - x > 64 ? 64 : u->cols - x, ui_attr(u, br), false);
     struct {
         const char *label, *value;
     } f[] = {{"ctx:", source_context(u->src)},
@@ -172,10 +235,9 @@ static void draw_status(ui *u)
         draw_text(w, 0, 1, u->completion, u->cols - 2, ui_attr(u, ROLE_COMPLETION), false);
         return;
     }
-    char left[512], tm[32];
-    struct tm t;
-    gmtime_r(&u->last_refresh, &t);
-    strftime(tm, sizeof tm, "%H:%M:%SZ", &t);
+    char left[512], tm[32] = "-";
+    if (u->last_refresh)
+        put_clock(tm, sizeof tm, "%s", u->last_refresh);
     /* the tenant rows hold the counts: store_count walks every object */
     size_t nt, ning = 0, ngw = 0, nvs = 0;
     const store_tenant *ts = store_tenants(u->store, &nt);
@@ -191,8 +253,12 @@ static void draw_status(ui *u)
     }
     const char *msg = u->message[0] ? u->message : NULL;
     bool err = msg && u->message_is_error;
-    if (!msg)
+    if (!msg) {
+        source_conn c;
+        source_conn_state(u->src, &c);
         msg = source_status(u->src);
+        err = c.state == CONN_DISCONNECTED || c.state == CONN_DEGRADED;
+    }
     if (x + 4 < u->cols) {
         x += draw_text(w, 0, x, "  | ", u->cols - x, a, false);
         draw_text(w, 0, x, msg, u->cols - x, ui_attr(u, err ? ROLE_STATUS_ERROR : ROLE_STATUS),
@@ -262,12 +328,19 @@ static void draw_pane(ui *u, pane *p, bool focused)
     view *v = &u->views[p->view];
     ui_view_sync(u, p->view);
     werase(p->win);
-    char title[512];
+    char title[512], stale[64];
     v->ops->title(v, u, title, sizeof title);
+    bool old = ui_stale(u, stale, sizeof stale);
+    if (old) { /* a disconnected source: what the pane shows may be gone */
+        size_t l = strlen(title);
+        snprintf(title + l, sizeof title - l, " - %s", stale);
+    }
     draw_box(p->win, title, ui_attr(u, focused ? ROLE_PANE_BORDER_ACTIVE : ROLE_PANE_BORDER),
              ui_attr(u, focused ? ROLE_PANE_TITLE_ACTIVE : ROLE_PANE_TITLE), u->utf8);
+    wbkgdset(p->win, ' ' | (old ? A_DIM : A_NORMAL)); /* every cell drawn below is dimmed */
     if (p->h > 2 && p->w > 2)
         v->ops->draw(v, u, p->win, 1, 1, p->h - 2, p->w - 2, focused);
+    wbkgdset(p->win, ' ');
 }
 
 void ui_render(ui *u)

@@ -95,8 +95,10 @@ typedef struct {
 struct ui {
     mp_store *store;
     mp_source *src;
-    /* --kubeconfig and -n as given (argv strings), for :ctx reconnects */
+    /* --kubeconfig, -n (argv strings) and --request-timeout as given, for
+     * :ctx reconnects */
     const char *kubeconfig, *kube_ns;
+    long request_timeout_ms;
     theme *theme;
     mp_config cfg;
     keymap km;
@@ -148,7 +150,12 @@ struct ui {
 
     time_t now; /* wall clock, or the fake one */
     bool fake_clock;
-    time_t last_refresh;
+    time_t last_refresh; /* when data last arrived (0: none yet) */
+    /* The source's connection as the event loop last saw it (app.c):
+     * monotonic ms of the last data and of the lost contact, and that
+     * contact as wall time for the header. */
+    long long conn_data_ms, conn_since_ms;
+    time_t conn_since;
     bool read_only;
     bool readonly_flag; /* --readonly */
     bool mouse;
@@ -216,6 +223,9 @@ void ui_message_next_action(ui *u);
 /* Esc: an error on the status line is dismissed first. True when it was. */
 bool ui_message_dismiss(ui *u);
 attr_t ui_attr(const ui *u, color_role r);
+/* True while the source is disconnected: its objects may be out of date.
+ * since gets "stale since 12:03:04Z" (or "stale"). render.c. */
+bool ui_stale(ui *u, char *since, size_t n);
 
 /* Sort key names -> the header arrow: "↑" / "↓" (ASCII ^ v without UTF-8),
  * "" when the list is not sorted by that key. */

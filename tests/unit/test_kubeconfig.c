@@ -179,6 +179,21 @@ START_TEST(missing_and_invalid_files)
     ck_assert_ptr_null(kube_conn_load(&(kc_options){0}, &err));
     ck_assert_msg(strstr(err.msg, "no kubeconfig found"), "%s", err.msg);
 
+    /* KUBECONFIG naming only missing files: they are named (issue 14) */
+    setenv("KUBECONFIG", "/missing.yaml", 1);
+    ck_assert_ptr_null(kube_conn_load(&(kc_options){0}, &err));
+    ck_assert_str_eq(err.msg, "no kubeconfig found: KUBECONFIG names /missing.yaml, which does "
+                              "not exist");
+    setenv("KUBECONFIG", "/missing.yaml:" KDIR "/nope.yaml", 1);
+    ck_assert_ptr_null(kube_conn_load(&(kc_options){0}, &err));
+    ck_assert_str_eq(err.msg, "no kubeconfig found: KUBECONFIG names /missing.yaml, " KDIR
+                              "/nope.yaml, which do not exist");
+    /* one that exists among missing ones is used, as kubectl does */
+    setenv("KUBECONFIG", "/missing.yaml:" KDIR "/merge-a.yaml", 1);
+    kube_conn *c = kube_conn_load(&(kc_options){0}, &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    kube_conn_free(c);
+
     setenv("KUBECONFIG", KDIR "/merge-a.yaml", 1);
     ck_assert_ptr_null(kube_conn_load(&(kc_options){.context = "ghost"}, &err));
     ck_assert_msg(strstr(err.msg, "context \"ghost\" not found"), "%s", err.msg);
