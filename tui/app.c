@@ -269,8 +269,22 @@ static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
 
 /* After source_open: the refreshed time is now only when the data is
  * there already (files); a live source fills it in as data arrives. */
+/* Once the source has listed everything: a tenant chosen with -n that is
+ * not there is said once, rather than the cursor silently sitting on the
+ * first tenant. */
+static void check_chosen(ui *u)
+{
+    if (u->chosen_checked || !source_synced(u->src))
+        return;
+    u->chosen_checked = true;
+    if (u->chosen_tenant && !store_tenant_get(u->store, u->chosen_tenant))
+        ui_set_message(u, true, "-n %s: this source has no such namespace", u->chosen_tenant);
+}
+
 static void opened(ui *u)
 {
+    u->chosen_checked = false;
+    check_chosen(u);
     source_conn c;
     source_conn_state(u->src, &c);
     bool loaded = c.state == CONN_SYNCED || c.state == CONN_DEGRADED;
@@ -455,6 +469,7 @@ static void step_source(ui *u, struct pollfd *fds, int n)
     const char *note = source_take_note(u->src, &failed);
     if (note)
         ui_set_message(u, failed, "%s", note);
+    check_chosen(u);
     trace_synced(u);
 }
 

@@ -125,6 +125,7 @@ struct ui {
      * goes back to it whenever it is visible, so a filter that hid it, or
      * a live source still loading, does not lose the choice. */
     char *chosen_tenant;
+    bool chosen_checked; /* the synced source was asked whether it has it */
     row_filter flt;
 
     prompt_kind prompt;

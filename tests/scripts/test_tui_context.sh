@@ -30,6 +30,19 @@ check "tenant: only its namespace" "$tenant" 'Tenants \[1\]'
 check "tenant: its 5 ingresses" "$tenant" '1 tenant +5 ing'
 check_not "tenant: no other tenant left from the admin context" "$tenant" 'ns-tenant-00001'
 
+# -n selects the tenant on a live source too (issue 14), and the choice
+# survives the list arriving after the first screen
+printf 'sync 10000\n:save-display %s\n' "$WORK/ns.txt" >"$WORK/ns.script"
+mp -n ns-tenant-00003 --script "$WORK/ns.script"
+check_eq "-n: script exits 0" "$RC" 0
+ns=$(cat "$WORK/ns.txt" 2>/dev/null)
+check "-n: the header names the tenant" "$(head -n 1 <<<"$ns")" 'ns: ns-tenant-00003'
+check "-n: the resources pane is that tenant's" "$ns" 'Ingress ns-tenant-00003 \[5\]'
+check "-n: every tenant still listed" "$ns" 'Tenants \[4\]'
+mp --namespace ns-missing --script "$WORK/ns.script"
+check_eq "-n unknown: script exits 0" "$RC" 0
+check "-n unknown: says so" "$(tail -n 2 "$WORK/ns.txt" | head -n 1)" 'ns-missing'
+
 printf ':ctx nope\n:save-display %s\n' "$WORK/bad.txt" >"$WORK/bad.script"
 mp --script "$WORK/bad.script"
 check_eq "unknown context fails the script" "$RC" 1
