@@ -11,7 +11,6 @@
 #include "model/convert.h"
 #include "model/docpath.h"
 #include "model/kobj.h"
-#include "model/objdiff.h"
 #include "tui/plan.h"
 #include "tui/rows.h"
 #include "tui/textview.h"
@@ -94,21 +93,15 @@ static void describe_conversion(text_data *d, ui *u, const store_obj *o)
         const doc_node *g = convert_plan_obj(p, i);
         if (!g || !plan_source_lists(kobj_annotation(g, CONVERT_SOURCE_ANNOTATION), src))
             continue;
-        const store_obj *live = store_get(u->store, kobj_kind(g), kobj_namespace(g), kobj_name(g));
-        od_paths dp = {0};
-        if (live)
-            objdiff_paths(live->doc, g, &dp);
+        size_t nf;
+        plan_live st = plan_live_state(u, g, &nf);
         char gref[512];
         kobj_ref(g, gref, sizeof gref);
         text_add(d,
-                 !live    ? ROLE_INFO
-                 : dp.len ? ROLE_WARNING
-                          : ROLE_STATE_ISTIO,
-                 "  %-60s %s", gref,
-                 !live    ? "new"
-                 : dp.len ? "differs from live"
-                          : "same as live");
-        objdiff_paths_free(&dp);
+                 st == PLAN_NEW    ? ROLE_INFO
+                 : st == PLAN_SAME ? ROLE_STATE_ISTIO
+                                   : ROLE_WARNING,
+                 "  %-60s %s", gref, plan_live_name(st));
         shown++;
     }
     if (!shown)
@@ -117,15 +110,17 @@ static void describe_conversion(text_data *d, ui *u, const store_obj *o)
     size_t nf = 0;
     for (size_t i = 0; i < convert_plan_nwarn(p); i++) {
         const mp_warning *w = convert_plan_warn(p, i);
-        if (strcmp(w->object, ref) != 0)
+        /* its own findings, and a host it shares with other namespaces */
+        bool own = !strcmp(w->object, ref);
+        if (!own && !(!strcmp(w->code, MPW_HOST_CONFLICT) && plan_warning_concerns(w, o->ns)))
             continue;
         nf++;
         text_add(d,
                  w->sev == MP_SEV_ERROR     ? ROLE_ERROR
                  : w->sev == MP_SEV_WARNING ? ROLE_WARNING
                                             : ROLE_INFO,
-                 "  %-7s %s %s%s%s", mp_severity_name(w->sev), w->code, w->field,
-                 w->field[0] ? ": " : "", w->message);
+                 "  %-7s %s %s%s%s%s%s", mp_severity_name(w->sev), w->code, own ? "" : w->object,
+                 own ? "" : ": ", w->field, w->field[0] ? ": " : "", w->message);
     }
     if (!nf)
         text_add(d, ROLE_STATE_ISTIO, "  none: routing behaviour is preserved");
