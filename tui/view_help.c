@@ -13,7 +13,7 @@ static void help_rebuild(view *v, ui *u)
 {
     text_data *d = v->data;
     text_clear(d);
-    snprintf(d->title, sizeof d->title, "Help (Esc or ? to close)");
+    snprintf(d->title, sizeof d->title, "Help (Esc, q or ? closes)");
     const action_def *t = action_table();
     const char *group = NULL;
     for (int i = 0; i < ACTION_COUNT; i++) {
