@@ -591,6 +591,8 @@ static void count_tenants(mp_store *st)
         if (!t)
             continue;
         size_t ti = (size_t)(t - st->tenants);
+        if (e->pub.changed > t->changed)
+            t->changed = e->pub.changed;
         e->problems = host_conflicts(st, e) + missing_gateways(st, e);
         t->problems += e->problems;
         if (isns) {

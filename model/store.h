@@ -47,6 +47,10 @@ typedef struct {
     /* Problems found from the snapshot alone: hosts another namespace also
      * routes, VirtualServices naming a Gateway that does not exist. */
     size_t problems;
+    /* The newest store generation among the namespace's objects (with the
+     * counts above, what changes when anything in it does; a deletion
+     * changes a count). */
+    unsigned long long changed;
 } store_tenant;
 
 mp_store *store_new(void);

@@ -15,7 +15,6 @@ typedef struct {
     doc_node **objs;
     size_t n, cap;
     bool oom;
-    unsigned long long newest; /* the latest store generation among them */
 } obj_vec;
 
 static void vec_add_kind(obj_vec *v, mp_store *st, const char *kind, const char *ns)
@@ -40,11 +39,8 @@ static void vec_add_kind(obj_vec *v, mp_store *st, const char *kind, const char 
         v->cap = cap;
     }
     /* the converter borrows its input read-only */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         v->objs[v->n++] = (doc_node *)list[i]->doc;
-        if (list[i]->changed > v->newest)
-            v->newest = list[i]->changed;
-    }
     free(list);
 }
 
@@ -104,8 +100,6 @@ static void add_sharing(obj_vec *in, mp_store *st, const char *ns, size_t own)
                 if (strcmp(by[k]->kind, "Ingress") != 0 || !strcmp(by[k]->ns, ns))
                     continue;
                 vec_add(in, by[k]->doc);
-                if (by[k]->changed > in->newest)
-                    in->newest = by[k]->changed;
                 size_t j = 0;
                 while (j < nseen && strcmp(seen[j], by[k]->ns) != 0)
                     j++;
@@ -155,14 +149,45 @@ convert_plan *ui_tenant_plan(ui *u, const char *ns, convert_opts *out, mp_err *e
     return p;
 }
 
+/* A namespace's part of the fingerprint: its object count and newest change. */
+static void ns_print(mp_store *st, const char *ns, size_t *n, unsigned long long *newest)
+{
+    const store_tenant *t = store_tenant_get(st, ns);
+    if (!t)
+        return;
+    *n += t->n_ing + t->n_gw + t->n_vs + t->n_other;
+    if (t->changed > *newest)
+        *newest = t->changed;
+}
+
 int ui_tenant_inputs(ui *u, const char *ns, size_t *n, unsigned long long *newest)
 {
-    obj_vec in = {0};
-    gather(u, ns, &in);
-    free(in.objs);
-    *n = in.n;
-    *newest = in.newest;
-    return in.oom ? -1 : 0;
+    *n = 0;
+    *newest = 0;
+    ns_print(u->store, ns, n, newest);
+    const store_tenant *t = store_tenant_get(u->store, ns);
+    if (!t || !t->problems)
+        return 0; /* no host shared with another namespace */
+    const store_obj **own;
+    size_t no = store_list(u->store, "Ingress", ns, &own);
+    if (no == (size_t)-1)
+        return -1;
+    for (size_t i = 0; i < no; i++) {
+        size_t nh;
+        const char **hosts = store_obj_hosts(own[i], &nh);
+        for (size_t h = 0; hosts && h < nh; h++) {
+            size_t nb;
+            const store_obj *const *by = store_by_host(u->store, hosts[h], &nb);
+            for (size_t k = 0; k < nb; k++)
+                if (strcmp(by[k]->ns, ns) != 0) {
+                    *n += 1;
+                    ns_print(u->store, by[k]->ns, n, newest);
+                }
+        }
+        free(hosts);
+    }
+    free(own);
+    return 0;
 }
 
 bool plan_of_tenant(const doc_node *gen, const char *ns)

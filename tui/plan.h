@@ -26,9 +26,11 @@ int ui_convert_opts(const ui *u, convert_opts *o, mp_err *err);
 /* The plan of namespace ns; NULL with err. o (may be NULL) receives the
  * options used. */
 convert_plan *ui_tenant_plan(ui *u, const char *ns, convert_opts *o, mp_err *err);
-/* What the plan of ns reads, in brief: how many objects and the latest
- * store generation among them. While both are the same, so is the plan
- * (a deleted input changes the count). -1 when out of memory. */
+/* A fingerprint of what the plan of ns reads, cheap to take (no scan of
+ * the store unless ns shares a host): the object counts and the newest
+ * store generation of ns and of the namespaces sharing its hosts. While
+ * it is the same, so is the plan, IngressClasses aside (the caller
+ * watches those). -1 when out of memory. */
 int ui_tenant_inputs(ui *u, const char *ns, size_t *n, unsigned long long *newest);
 
 /* Conversion errors per tenant, for the tenants pane's PROB column. The

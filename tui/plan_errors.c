@@ -26,6 +26,10 @@ struct plan_errors {
     pe_entry *e;
     size_t n, cap;
     size_t next; /* idle: the tenant to check next */
+    /* IngressClasses decide every tenant's plan: their fingerprint, taken
+     * once per store generation */
+    unsigned long long classes_gen, classes_newest;
+    size_t nclasses;
 };
 
 void plan_errors_free(plan_errors *pe)
@@ -103,12 +107,35 @@ static long count(ui *u, const char *ns)
     return n;
 }
 
+/* A change of the IngressClasses forgets every count. */
+static void check_classes(ui *u, unsigned long long gen)
+{
+    plan_errors *pe = u->plan_errors;
+    if (pe->classes_gen == gen)
+        return;
+    pe->classes_gen = gen;
+    const store_obj **cl;
+    size_t n = store_list(u->store, "IngressClass", NULL, &cl);
+    unsigned long long newest = 0;
+    for (size_t i = 0; n != (size_t)-1 && i < n; i++)
+        if (cl[i]->changed > newest)
+            newest = cl[i]->changed;
+    free(cl);
+    if (n == pe->nclasses && newest == pe->classes_newest)
+        return;
+    pe->nclasses = n;
+    pe->classes_newest = newest;
+    for (size_t i = 0; i < pe->n; i++)
+        pe->e[i].ninputs = (size_t)-1; /* no fingerprint matches */
+}
+
 /* Brings one entry up to date with the store. True when its count changed. */
 static bool check(ui *u, pe_entry *e)
 {
     unsigned long long gen = store_generation(u->store);
     if (e->errors >= 0 && e->checked == gen)
         return false;
+    check_classes(u, gen);
     size_t n;
     unsigned long long newest;
     if (ui_tenant_inputs(u, e->ns, &n, &newest) < 0)

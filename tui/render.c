@@ -343,8 +343,23 @@ static void draw_pane(ui *u, pane *p, bool focused)
     wbkgdset(p->win, ' ');
 }
 
+/* The tenants pane is as wide as its longest namespace: a live source's
+ * tenants arrive after the first layout, so a store change may move it. */
+static void refit_tenants(ui *u)
+{
+    unsigned long long gen = store_generation(u->store);
+    if (gen == u->fit_gen)
+        return;
+    u->fit_gen = gen;
+    int fit = view_tenants_fit(u);
+    if (fit != u->fit_width)
+        u->layout_dirty = true;
+    u->fit_width = fit;
+}
+
 void ui_render(ui *u)
 {
+    refit_tenants(u);
     if (u->layout_dirty || !u->header)
         layout(u);
     ensure_bars(u);

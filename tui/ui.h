@@ -164,6 +164,8 @@ struct ui {
     bool script; /* script mode: virtual screen */
     bool quit;
     bool layout_dirty;
+    int fit_width;              /* view_tenants_fit at the last layout... */
+    unsigned long long fit_gen; /* ...for this store generation */
     /* What views depend on: data (store, filter), selection (tenant, tab)
      * and detail (the selected object, detail mode). Each bumps the next. */
     unsigned long long data_gen, sel_gen, detail_gen;
