@@ -95,6 +95,8 @@ static char *dup_path(const char *cmd, const char *base_dir)
 {
     if (cmd[0] == '/' || !strchr(cmd, '/') || !base_dir)
         return strdup(cmd);
+    while (!strncmp(cmd, "./", 2)) /* "./plugin.sh" in "dir": "dir/plugin.sh" */
+        cmd += 2;
     size_t n = strlen(base_dir) + strlen(cmd) + 2;
     char *p = malloc(n);
     if (p)
