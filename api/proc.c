@@ -198,7 +198,8 @@ int proc_timeout_ms(const proc *p, long long now_ms)
         return -1;
     bool closed = p->fd[0] < 0 && p->fd[1] < 0;
     long long due = now_ms + (closed ? REAP_CLOSED_MS : REAP_TICK_MS);
-    due = earliest(due, p->kill_at ? p->kill_at : p->deadline);
+    if (!p->killed) /* after SIGKILL only the reap is left: the tick */
+        due = earliest(due, p->kill_at ? p->kill_at : p->deadline);
     return due <= now_ms ? 0 : (int)(due - now_ms);
 }
 
