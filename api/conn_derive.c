@@ -20,7 +20,7 @@ void conn_derive(const stream_conn *s, size_t n, source_conn *out)
 {
     memset(out, 0, sizeof *out);
     size_t active = 0, unreachable = 0, pending = 0, failing = 0;
-    const char *retry_reason = NULL, *stop_reason = NULL;
+    const char *retry_reason = NULL, *stop_reason = NULL, *wait_reason = NULL;
     for (size_t i = 0; i < n; i++) {
         const stream_conn *c = &s[i];
         out->data_ms = latest(out->data_ms, c->data_ms);
@@ -35,6 +35,8 @@ void conn_derive(const stream_conn *s, size_t n, source_conn *out)
         out->deadline_ms = earliest(out->deadline_ms, c->deadline_ms);
         if (!c->synced_once)
             pending++;
+        if (c->health == STREAM_PENDING && c->reason && *c->reason && !wait_reason)
+            wait_reason = c->reason;
         if (c->health != STREAM_RETRYING)
             continue;
         failing++;
@@ -43,7 +45,7 @@ void conn_derive(const stream_conn *s, size_t n, source_conn *out)
         if (!retry_reason)
             retry_reason = c->reason;
     }
-    const char *reason = retry_reason ? retry_reason : stop_reason;
+    const char *reason = retry_reason ? retry_reason : stop_reason ? stop_reason : wait_reason;
     if (!active)
         reason = n ? reason : "nothing to watch";
     snprintf(out->reason, sizeof out->reason, "%s", reason ? reason : "");

@@ -15,7 +15,8 @@
  *   synced        every stream delivered its list and is healthy
  *
  * The reason is the first failing stream's message (a retrying one before
- * a stopped one: the current trouble first); retry_at is the earliest
+ * a stopped one: the current trouble first), else what a pending stream
+ * waits for (an exec plugin: connecting); retry_at is the earliest
  * scheduled retry; deadline the earliest time an outstanding request
  * times out; data the latest time any stream received data.
  *
@@ -40,7 +41,7 @@ typedef struct {
     stream_health health;
     bool synced_once;      /* delivered a complete list at least once */
     bool unreachable;      /* retrying: the failure had no answer from the server */
-    const char *reason;    /* retrying / stopped: why (may be NULL) */
+    const char *reason;    /* retrying / stopped: why; pending: what it waits for (may be NULL) */
     long long retry_at_ms; /* retrying: when the next attempt starts (0: running now) */
     long long deadline_ms; /* a request is out unanswered: when it times out (0: none) */
     long long last_ok_ms;  /* the last good contact with the server (0: none) */

@@ -4,25 +4,22 @@
 #include "api/exec_cred.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api/base64.h"
 #include "api/ktime.h"
+#include "api/proc.h"
 #include "model/parse.h"
 #include "model/strbuf.h"
 
 extern char **environ;
 
-#define EXEC_TIMEOUT_MS 60000
+#define EXEC_TIMEOUT_MS 60000 /* until exec_cred_set_timeout says otherwise */
 #define EXEC_OUT_MAX    (1u << 20)
 #define EXPIRY_SLACK    10
 
@@ -42,6 +39,12 @@ struct exec_cred {
     char *token;
     char *cert, *key;
     unsigned runs;
+    /* the run in progress, and the last that failed (a run's number is
+     * runs when it started: waiters hold it as their ticket) */
+    proc *run;
+    long timeout_ms; /* 0: none */
+    unsigned failed_run;
+    mp_err fail;
 };
 
 static void clear_cache(exec_cred *ec)
@@ -62,6 +65,7 @@ void exec_cred_free(exec_cred *ec)
 {
     if (!ec)
         return;
+    proc_free(ec->run);
     clear_cache(ec);
     free(ec->api_version);
     free(ec->command);
@@ -91,6 +95,8 @@ static char *dup_path(const char *cmd, const char *base_dir)
 {
     if (cmd[0] == '/' || !strchr(cmd, '/') || !base_dir)
         return strdup(cmd);
+    while (!strncmp(cmd, "./", 2)) /* "./plugin.sh" in "dir": "dir/plugin.sh" */
+        cmd += 2;
     size_t n = strlen(base_dir) + strlen(cmd) + 2;
     char *p = malloc(n);
     if (p)
@@ -129,6 +135,7 @@ exec_cred *exec_cred_from_doc(const doc_node *exec, const char *base_dir, const 
         mp_errf(err, "out of memory");
         return NULL;
     }
+    ec->timeout_ms = EXEC_TIMEOUT_MS;
     const char *av = doc_get_str(exec, "apiVersion");
     const char *cmd = doc_get_str(exec, "command");
     const doc_node *args = doc_get(exec, "args");
@@ -276,43 +283,6 @@ static void free_env(char **envp)
     free(envp);
 }
 
-/* Reads the child's stdout and stderr until both close or time runs out. */
-static int collect(int out_fd, int err_fd, strbuf *out, strbuf *errb)
-{
-    struct pollfd p[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-    int open_fds = 2;
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    while (open_fds) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = EXEC_TIMEOUT_MS -
-                    ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
-        if (left <= 0)
-            return -1;
-        int r = poll(p, 2, (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        for (int i = 0; i < 2; i++) {
-            if (p[i].fd < 0 || !p[i].revents)
-                continue;
-            char buf[4096];
-            ssize_t n = read(p[i].fd, buf, sizeof buf);
-            if (n < 0 && errno == EINTR)
-                continue;
-            strbuf *sb = i ? errb : out;
-            if (n > 0 && sb->len < EXEC_OUT_MAX) {
-                strbuf_append(sb, buf, (size_t)n);
-            } else if (n <= 0) {
-                p[i].fd = -1;
-                open_fds--;
-            }
-        }
-    }
-    return 0;
-}
-
 /* The last non-empty line of the plugin's stderr, printable bytes only. */
 static void last_line(const strbuf *sb, char *buf, size_t n)
 {
@@ -330,66 +300,6 @@ static void last_line(const strbuf *sb, char *buf, size_t n)
         if ((unsigned char)sb->buf[i] >= 0x20 && sb->buf[i] != 0x7f)
             buf[k++] = sb->buf[i];
     buf[k] = 0;
-}
-
-static int run_plugin(exec_cred *ec, strbuf *out, mp_err *err)
-{
-    char *prog = find_program(ec->command);
-    if (!prog)
-        return mp_errf(err, "%s: exec plugin \"%s\" not found in PATH", ec->where, ec->command);
-    char **envp = build_env(ec);
-    int po[2] = {-1, -1}, pe[2] = {-1, -1};
-    if (!envp || pipe(po) || pipe(pe)) {
-        free(prog);
-        if (envp)
-            free_env(envp);
-        return mp_errf(err, "%s: exec plugin: %s", ec->where, strerror(errno));
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]);
-        close(pe[0]);
-        execve(prog, ec->argv, envp);
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    free(prog);
-    free_env(envp);
-    if (pid < 0) {
-        close(po[0]);
-        close(pe[0]);
-        return mp_errf(err, "%s: exec plugin: fork: %s", ec->where, strerror(errno));
-    }
-    strbuf errb;
-    strbuf_init(&errb);
-    int timed_out = collect(po[0], pe[0], out, &errb);
-    close(po[0]);
-    close(pe[0]);
-    if (timed_out)
-        kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    char line[200];
-    last_line(&errb, line, sizeof line);
-    strbuf_free(&errb);
-    if (timed_out)
-        return mp_errf(err, "%s: exec plugin %s did not finish within %d s", ec->where, ec->command,
-                       EXEC_TIMEOUT_MS / 1000);
-    if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (code == 127 && !*line)
-            return mp_errf(err, "%s: exec plugin %s could not be started", ec->where, ec->command);
-        return mp_errf(err, "%s: exec plugin %s failed with exit status %d%s%s", ec->where,
-                       ec->command, code, *line ? ": " : "", line);
-    }
-    return 0;
 }
 
 static char *dup_or_null(const char *s)
@@ -444,29 +354,172 @@ static int parse_credential(exec_cred *ec, const char *buf, size_t len, mp_err *
     return rc;
 }
 
-int exec_cred_get(exec_cred *ec, time_t now, exec_result *out, mp_err *err)
+/* A run that ended before it began (no such program, no fork) fails like
+ * any other: it counts, and waiters of it learn why. */
+static int start_failed(exec_cred *ec, mp_err *err)
 {
-    if (ec->have && ec->expiry && now + EXPIRY_SLACK >= ec->expiry)
-        clear_cache(ec);
-    if (!ec->have) {
-        strbuf sb;
-        strbuf_init(&sb);
-        ec->runs++;
-        int rc = run_plugin(ec, &sb, err);
-        if (!rc)
-            rc = parse_credential(ec, sb.buf ? sb.buf : "", sb.len, err);
-        if (sb.buf)
-            memset(sb.buf, 0, sb.len);
-        strbuf_free(&sb);
-        if (rc)
-            return -1;
+    ec->failed_run = ec->runs;
+    if (err)
+        *err = ec->fail;
+    return -1;
+}
+
+static int start_run(exec_cred *ec, mp_err *err)
+{
+    ec->runs++;
+    char *prog = find_program(ec->command);
+    if (!prog) {
+        mp_errf(&ec->fail, "%s: exec plugin \"%s\" not found in PATH", ec->where, ec->command);
+        return start_failed(ec, err);
     }
+    char **envp = build_env(ec);
+    if (envp)
+        ec->run = proc_start(prog, ec->argv, envp, ec->timeout_ms, EXEC_OUT_MAX);
+    int e = errno;
+    free(prog);
+    if (envp)
+        free_env(envp);
+    if (!ec->run) {
+        mp_errf(&ec->fail, "%s: exec plugin %s: %s", ec->where, ec->command,
+                envp ? strerror(e) : "out of memory");
+        return start_failed(ec, err);
+    }
+    return 0;
+}
+
+static void limit_text(long ms, char *buf, size_t n)
+{
+    if (ms % 1000)
+        snprintf(buf, n, "%ld ms", ms);
+    else
+        snprintf(buf, n, "%ld s", ms / 1000);
+}
+
+/* How the plugin's process ended, as an error (0: it exited 0). */
+static int run_outcome(const exec_cred *ec, const proc *p, mp_err *err)
+{
+    char line[200];
+    last_line(proc_stderr(p), line, sizeof line);
+    const char *sep = *line ? ": " : "";
+    if (proc_timed_out(p)) {
+        char limit[32];
+        limit_text(ec->timeout_ms, limit, sizeof limit);
+        return mp_errf(err, "%s: exec plugin %s timed out: no credential within %s%s%s", ec->where,
+                       ec->command, limit, sep, line);
+    }
+    int code = proc_exit_code(p);
+    if (!code)
+        return 0;
+    if (code == 127 && !*line)
+        return mp_errf(err, "%s: exec plugin %s could not be started", ec->where, ec->command);
+    return mp_errf(err, "%s: exec plugin %s failed with exit status %d%s%s", ec->where, ec->command,
+                   code, sep, line);
+}
+
+/* The run is over: its credential is cached, or ec->fail says why not. */
+static void finish_run(exec_cred *ec)
+{
+    proc *p = ec->run;
+    ec->run = NULL;
+    int rc = run_outcome(ec, p, &ec->fail);
+    if (!rc) {
+        const strbuf *out = proc_stdout(p);
+        rc = parse_credential(ec, out->buf ? out->buf : "", out->len, &ec->fail);
+    }
+    proc_free(p); /* wipes the output */
+    if (rc)
+        ec->failed_run = ec->runs;
+}
+
+static void fill(const exec_cred *ec, exec_result *out)
+{
     out->token = ec->token;
     out->cert = (const unsigned char *)ec->cert;
     out->cert_len = ec->cert ? strlen(ec->cert) : 0;
     out->key = (const unsigned char *)ec->key;
     out->key_len = ec->key ? strlen(ec->key) : 0;
-    return 0;
+}
+
+int exec_cred_poll(exec_cred *ec, time_t now, unsigned *ticket, exec_result *out, mp_err *err)
+{
+    if (ec->run) {
+        *ticket = ec->runs;
+        return 1;
+    }
+    /* what the run a caller waited for returned is its answer, even when
+     * it is about to expire: asking again would never end */
+    bool waited = *ticket && *ticket == ec->runs;
+    if (ec->have && ec->expiry && now + EXPIRY_SLACK >= ec->expiry && !waited)
+        clear_cache(ec);
+    if (ec->have) {
+        *ticket = 0;
+        fill(ec, out);
+        return 0;
+    }
+    if (*ticket && *ticket == ec->failed_run) {
+        *ticket = 0;
+        if (err)
+            *err = ec->fail;
+        return -1;
+    }
+    if (start_run(ec, err)) {
+        *ticket = 0;
+        return -1;
+    }
+    *ticket = ec->runs;
+    return 1;
+}
+
+int exec_cred_fds(const exec_cred *ec, struct pollfd *fds, int max)
+{
+    return ec->run ? proc_fds(ec->run, fds, max) : 0;
+}
+
+int exec_cred_timeout_ms(const exec_cred *ec, long long now_ms)
+{
+    return ec->run ? proc_timeout_ms(ec->run, now_ms) : -1;
+}
+
+void exec_cred_step(exec_cred *ec, long long now_ms)
+{
+    if (ec->run && proc_step(ec->run, now_ms))
+        finish_run(ec);
+}
+
+bool exec_cred_running(const exec_cred *ec)
+{
+    return ec->run != NULL;
+}
+
+long long exec_cred_deadline_ms(const exec_cred *ec)
+{
+    return ec->run ? proc_deadline_ms(ec->run) : 0;
+}
+
+const char *exec_cred_command(const exec_cred *ec)
+{
+    return ec->command;
+}
+
+void exec_cred_set_timeout(exec_cred *ec, long timeout_ms)
+{
+    ec->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+}
+
+/* The one-shot CLI paths: the asynchronous run, polled until it ends. */
+int exec_cred_get(exec_cred *ec, time_t now, exec_result *out, mp_err *err)
+{
+    unsigned ticket = 0;
+    int rc;
+    while ((rc = exec_cred_poll(ec, now, &ticket, out, err)) == 1) {
+        struct pollfd fds[2];
+        int n = exec_cred_fds(ec, fds, 2);
+        if (poll(fds, (nfds_t)n, exec_cred_timeout_ms(ec, proc_now_ms())) < 0 && errno != EINTR)
+            return mp_errf(err, "%s: exec plugin %s: poll: %s", ec->where, ec->command,
+                           strerror(errno));
+        exec_cred_step(ec, proc_now_ms());
+    }
+    return rc;
 }
 
 void exec_cred_invalidate(exec_cred *ec)

@@ -12,13 +12,26 @@
  * The plugin's stderr is captured, never passed to the terminal: only its
  * last line (cleaned) appears in an error when the plugin fails.
  *
- * Ownership: exec_cred owns its spec and cached credential; exec_result
- * points into the cache and is valid until the next exec_cred_get or
- * exec_cred_invalidate. Not thread-safe.
+ * Nothing waits for the plugin unless asked to: exec_cred_poll starts it
+ * (api/proc.h: a child with piped output, killed at the deadline) and
+ * returns at once; an event loop polls exec_cred_fds until
+ * exec_cred_timeout_ms, calls exec_cred_step, and asks again. One run at a
+ * time: whoever asks while the plugin runs waits for the same run, and
+ * every waiter of a run that failed gets its error (the ticket ties a
+ * waiter to the run it waits for). exec_cred_get is the blocking form for
+ * one-shot commands. The deadline is exec_cred_set_timeout's (khttp sets
+ * the request timeout), 60 s until then; at the deadline the plugin gets
+ * SIGTERM, a second later SIGKILL, and the error says it timed out.
+ *
+ * Ownership: exec_cred owns its spec, its run and cached credential;
+ * exec_result points into the cache and is valid until the next call that
+ * takes the exec_cred non-const. Freeing an exec_cred kills its run.
+ * Not thread-safe.
  */
 #ifndef MESHPANEL_EXEC_CRED_H
 #define MESHPANEL_EXEC_CRED_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -43,8 +56,32 @@ void exec_cred_free(exec_cred *ec);
 /* Cluster info passed to the plugin when provideClusterInfo is true. */
 int exec_cred_set_cluster(exec_cred *ec, const char *server, const char *ca_data_b64,
                           bool insecure);
-/* Returns the cached credential, running the plugin when there is none or
- * it expires within 10 seconds of now. */
+/* The plugin's deadline from its start (ms; <= 0: none). */
+void exec_cred_set_timeout(exec_cred *ec, long timeout_ms);
+
+/* Never blocks. The credential is due for a run when none is cached or the
+ * cached one expires within 10 seconds of now. Returns
+ *    0  the credential is in *out (*ticket reset);
+ *    1  the plugin runs, started by this call or an earlier one: wait for
+ *       its fds, call exec_cred_step, ask again with the same *ticket;
+ *   -1  with err: the run this caller waited for failed, or the plugin
+ *       could not be started (*ticket reset: the next call runs it again).
+ * *ticket is 0 for a caller not waiting yet. */
+int exec_cred_poll(exec_cred *ec, time_t now, unsigned *ticket, exec_result *out, mp_err *err);
+/* The running plugin's pipes (0 when none runs). */
+int exec_cred_fds(const exec_cred *ec, struct pollfd *fds, int max);
+/* Milliseconds until exec_cred_step wants to run without input (-1: no run). */
+int exec_cred_timeout_ms(const exec_cred *ec, long long now_ms);
+/* Reads the plugin's output, ends the run when it exited or its deadline
+ * passed (now_ms: api/proc.h's monotonic clock). */
+void exec_cred_step(exec_cred *ec, long long now_ms);
+bool exec_cred_running(const exec_cred *ec);
+/* Monotonic ms the running plugin is killed at (0: none runs, or no limit). */
+long long exec_cred_deadline_ms(const exec_cred *ec);
+/* The command as run (resolved against the kubeconfig's directory). */
+const char *exec_cred_command(const exec_cred *ec);
+
+/* Blocking: exec_cred_poll until the credential or an error is there. */
 int exec_cred_get(exec_cred *ec, time_t now, exec_result *out, mp_err *err);
 void exec_cred_invalidate(exec_cred *ec);
 /* How many times the plugin ran (tests assert the cache works). */

@@ -94,6 +94,8 @@ khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err)
     c->o.backoff_ms = def(c->o.backoff_ms, 250);
     c->o.backoff_max_ms = def(c->o.backoff_max_ms, 8000);
     snprintf(c->ua, sizeof c->ua, "meshpanel/%s", MESHPANEL_VERSION);
+    if (conn->exec) /* a plugin is part of the request it authenticates */
+        exec_cred_set_timeout(conn->exec, c->o.timeout_ms);
     if (setup_sni(c, err) || !(c->h = curl_easy_init())) {
         if (c->base && !c->h)
             mp_errf(err, "cannot initialise libcurl");
@@ -180,7 +182,8 @@ static int add_header(struct curl_slist **h, const char *fmt, const char *v)
     return 0;
 }
 
-static int set_auth(khttp *c, CURL *h, struct curl_slist **headers, mp_err *err)
+static int set_auth(khttp *c, CURL *h, const exec_result *cred, struct curl_slist **headers,
+                    mp_err *err)
 {
     kube_conn *k = c->conn;
     const char *token = k->token;
@@ -188,7 +191,9 @@ static int set_auth(khttp *c, CURL *h, struct curl_slist **headers, mp_err *err)
     size_t cert_len = k->cert_len, key_len = k->key_len;
     if (k->exec) {
         exec_result r;
-        if (exec_cred_get(k->exec, time(NULL), &r, err))
+        if (cred)
+            r = *cred;
+        else if (exec_cred_get(k->exec, time(NULL), &r, err))
             return -1;
         if (r.token) {
             token = r.token;
@@ -226,7 +231,8 @@ bool khttp_auth_expired(khttp *c)
     return true;
 }
 
-int khttp_prepare(khttp *c, CURL *h, const kreq *rq, struct curl_slist **headers, mp_err *err)
+int khttp_prepare(khttp *c, CURL *h, const kreq *rq, const exec_result *cred,
+                  struct curl_slist **headers, mp_err *err)
 {
     kube_conn *k = c->conn;
     strbuf url;
@@ -275,7 +281,7 @@ int khttp_prepare(khttp *c, CURL *h, const kreq *rq, struct curl_slist **headers
         *headers = NULL;
         return mp_errf(err, "out of memory");
     }
-    if (set_auth(c, h, headers, err)) {
+    if (set_auth(c, h, cred, headers, err)) {
         curl_slist_free_all(*headers);
         *headers = NULL;
         return -1;
@@ -516,7 +522,7 @@ int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err)
         strbuf_init(&x.body);
         struct curl_slist *headers = NULL;
         curl_easy_reset(c->h); /* keeps the connection cache */
-        if (khttp_prepare(c, c->h, rq, &headers, err)) {
+        if (khttp_prepare(c, c->h, rq, NULL, &headers, err)) {
             strbuf_free(&x.body);
             return -1;
         }

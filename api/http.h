@@ -21,6 +21,9 @@
  * "ns-b": forbidden (403): ...`. Credentials never appear in a message: any
  * occurrence of the token or password in server text is replaced.
  *
+ * An exec plugin's deadline is the request timeout (khttp_new sets it on
+ * the kube_conn's exec_cred).
+ *
  * Ownership: khttp borrows the kube_conn (it must outlive the khttp; the exec
  * credential cache inside it is updated). kresp owns its body (kresp_free).
  * Not thread-safe: one event loop owns a khttp.
@@ -91,8 +94,12 @@ void kresp_free(kresp *r);
 
 /* For streaming transfers driven elsewhere (watch.c): sets URL, TLS, auth,
  * proxy and headers of rq on h. *headers must be freed with
- * curl_slist_free_all once the transfer is done. No request timeout is set. */
-int khttp_prepare(khttp *c, CURL *h, const kreq *rq, struct curl_slist **headers, mp_err *err);
+ * curl_slist_free_all once the transfer is done. No request timeout is set.
+ * cred: the exec plugin's credential when the caller got it without
+ * waiting (exec_cred_poll); NULL: khttp_prepare gets it, running the plugin
+ * and blocking until it answers when none is cached. */
+int khttp_prepare(khttp *c, CURL *h, const kreq *rq, const exec_result *cred,
+                  struct curl_slist **headers, mp_err *err);
 /* The one-line error for a non-2xx answer (or a curl failure when status is
  * 0 and curl_msg is set), scrubbed of credentials. Returns -1. */
 int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t len,

@@ -456,6 +456,7 @@ static void cl_conn(const mp_source *src, source_conn *out)
     }
     stream_conn sc[NKINDS];
     size_t n = 0;
+    char waiting[300] = ""; /* one plugin serves every stream */
     for (size_t i = 0; i < NKINDS; i++) {
         const kind_stream *ks = &cs->streams[i];
         if (ks->skipped)
@@ -463,6 +464,9 @@ static void cl_conn(const mp_source *src, source_conn *out)
         kwatch_info info = {0};
         if (ks->id >= 0)
             kwatcher_info(cs->w, ks->id, &info);
+        if (info.exec_wait)
+            snprintf(waiting, sizeof waiting, "waiting for exec plugin %.250s", info.exec_wait);
+        bool pending = !ks->stopped && !ks->failing && !ks->synced;
         sc[n++] = (stream_conn){
             .health = ks->stopped   ? STREAM_STOPPED
                       : ks->failing ? STREAM_RETRYING
@@ -470,7 +474,7 @@ static void cl_conn(const mp_source *src, source_conn *out)
                                     : STREAM_PENDING,
             .synced_once = ks->synced,
             .unreachable = ks->unreachable,
-            .reason = ks->reason,
+            .reason = pending && info.exec_wait ? waiting : ks->reason,
             .retry_at_ms = info.retry_at_ms,
             .deadline_ms = info.deadline_ms,
             .last_ok_ms = ks->last_ok > info.data_ms ? ks->last_ok : info.data_ms,

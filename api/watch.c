@@ -18,7 +18,9 @@
 
 #define ERR_BODY_MAX (64u << 10)
 
-typedef enum { S_WAIT, S_DISCOVER, S_LIST, S_WATCH, S_STOPPED } sstate;
+/* S_AUTH: due, but waiting for the exec plugin's credential (its run is
+ * polled with the sockets; the stream starts when it ends). */
+typedef enum { S_WAIT, S_AUTH, S_DISCOVER, S_LIST, S_WATCH, S_STOPPED } sstate;
 
 typedef struct stream stream;
 
@@ -65,6 +67,7 @@ struct stream {
     bool lost;     /* contact was lost: the next attempt relists */
     bool begin;    /* a list's first page is out: SYNC_BEGIN when it answers */
     int failures;
+    unsigned ticket; /* S_AUTH: the plugin run it waits for (exec_cred.h) */
     long retry_after;
     long long due;      /* S_WAIT: when to start */
     long long retry_at; /* S_WAIT after a failure: the same; else 0 */
@@ -436,9 +439,40 @@ static void set_transfer_opts(stream *s)
     s->deadline = timeout > 0 ? s->w->now + timeout : 0;
 }
 
+/* The exec plugin of the connection, or NULL. */
+static exec_cred *plugin(const kwatcher *w)
+{
+    return kclient_conn(w->c)->exec;
+}
+
+/* The credential without waiting for the plugin: 0 with *cred set (NULL
+ * without a plugin), 1 while it runs (the stream waits in S_AUTH), -1 when
+ * it failed (reported like any failed request: the stream retries). */
+static int credential(stream *s, exec_result *r, const exec_result **cred)
+{
+    exec_cred *ec = plugin(s->w);
+    *cred = NULL;
+    if (!ec)
+        return 0;
+    mp_err err;
+    int rc = exec_cred_poll(ec, time(NULL), &s->ticket, r, &err);
+    if (rc == 1)
+        s->state = S_AUTH;
+    else if (rc < 0)
+        retry_later(s, err.msg, false, -1);
+    else
+        *cred = r;
+    return rc;
+}
+
 static int start(stream *s)
 {
     kwatcher *w = s->w;
+    exec_result r;
+    const exec_result *cred;
+    int crc = credential(s, &r, &cred);
+    if (crc)
+        return crc < 0 ? -1 : 0;
     next_state(s);
     char *path = NULL, *query = NULL;
     if (s->state == S_DISCOVER) {
@@ -462,7 +496,7 @@ static int start(stream *s)
     s->perr.msg[0] = 0;
     mp_err err;
     int rc = path && (query || s->state == S_DISCOVER)
-                 ? khttp_prepare(kclient_http(w->c), s->h, &rq, &s->headers, &err)
+                 ? khttp_prepare(kclient_http(w->c), s->h, &rq, cred, &s->headers, &err)
                  : mp_errf(&err, "out of memory");
     free(path);
     free(query);
@@ -768,15 +802,20 @@ int kwatcher_info(const kwatcher *w, int id, kwatch_info *out)
     if (id < 0 || (size_t)id >= w->ns)
         return -1;
     const stream *s = w->s[id];
-    out->deadline_ms = s->busy && !s->answered ? s->deadline : 0;
+    bool auth = s->state == S_AUTH;
+    out->deadline_ms = auth                      ? exec_cred_deadline_ms(plugin(w))
+                       : s->busy && !s->answered ? s->deadline
+                                                 : 0;
     out->retry_at_ms = s->state == S_WAIT ? s->retry_at : 0;
     out->data_ms = s->data_ms;
+    out->exec_wait = auth ? exec_cred_command(plugin(w)) : NULL;
     return 0;
 }
 
 int kwatcher_fds(kwatcher *w, struct pollfd *fds, int max)
 {
-    int n = 0;
+    /* the plugin's pipes first: few, and nothing starts without them */
+    int n = plugin(w) ? exec_cred_fds(plugin(w), fds, max) : 0;
     for (size_t i = 0; i < w->nsocks && n < max; i++) {
         short ev = 0;
         if (w->socks[i].what == CURL_POLL_IN || w->socks[i].what == CURL_POLL_INOUT)
@@ -795,9 +834,14 @@ int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
     for (size_t i = 0; i < w->ns; i++) {
         const stream *s = w->s[i];
         long long t = s->busy ? s->deadline : s->state == S_WAIT ? s->due : -1;
+        if (s->state == S_AUTH && !exec_cred_running(plugin(w)))
+            t = now_ms; /* the run ended elsewhere (a blocking exec_cred_get) */
         if (t >= 0 && (t || !s->busy) && (due < 0 || t < due))
             due = t;
     }
+    int pt = plugin(w) ? exec_cred_timeout_ms(plugin(w), now_ms) : -1;
+    if (pt >= 0 && (due < 0 || now_ms + pt < due))
+        due = now_ms + pt;
     if (due < 0)
         return -1;
     long long t = due - now_ms;
@@ -818,13 +862,24 @@ static void drain(kwatcher *w)
     }
 }
 
+/* fd is one of the plugin's pipes (not libcurl's to act on). */
+static bool plugin_fd(const struct pollfd *pfds, int n, int fd)
+{
+    for (int i = 0; i < n; i++)
+        if (pfds[i].fd == fd)
+            return true;
+    return false;
+}
+
 int kwatcher_step(kwatcher *w, const struct pollfd *fds, int nfds, long long now_ms, mp_err *err)
 {
     w->now = now_ms;
     w->delivered = 0;
     int running;
+    struct pollfd pfds[2];
+    int np = plugin(w) ? exec_cred_fds(plugin(w), pfds, 2) : 0;
     for (int i = 0; i < nfds; i++) {
-        if (!fds[i].revents)
+        if (!fds[i].revents || plugin_fd(pfds, np, fds[i].fd))
             continue;
         int mask = 0;
         if (fds[i].revents & (POLLIN | POLLHUP))
@@ -842,11 +897,13 @@ int kwatcher_step(kwatcher *w, const struct pollfd *fds, int nfds, long long now
             return mp_errf(err, "libcurl multi handle failed");
     }
     drain(w);
+    if (plugin(w)) /* reads on readiness; ends the run when the plugin exits */
+        exec_cred_step(plugin(w), now_ms);
     for (size_t i = 0; i < w->ns; i++) {
         stream *s = w->s[i];
         if (s->busy && s->deadline && now_ms >= s->deadline)
             abandon(s);
-        if (s->state == S_WAIT && !s->busy && now_ms >= s->due)
+        if ((s->state == S_WAIT && !s->busy && now_ms >= s->due) || s->state == S_AUTH)
             start(s);
     }
     return w->delivered;

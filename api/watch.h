@@ -30,6 +30,12 @@
  *   403, 404          -> KW_ERROR, the stream stops (retrying cannot help;
  *                        kwatcher_relist revives it).
  *
+ * Credentials: a request whose exec plugin credential is not cached waits
+ * for the plugin without blocking (exec_cred.h): its pipes are among
+ * kwatcher_fds, its deadline in kwatcher_timeout_ms, and every stream that
+ * needs it waits for the same run. A plugin that fails or times out is a
+ * failed attempt (KW_STATUS with its error, not unreachable; backoff).
+ *
  * Health: KW_CONNECTED when a request of the stream gets a 2xx answer after
  * the stream started or failed; KW_STATUS with failed set after each failed
  * attempt. Nothing blocks: the answer to every request (discovery, list,
@@ -104,6 +110,8 @@ typedef struct {
     long long deadline_ms; /* a request is out and unanswered: abandoned then (0: none) */
     long long retry_at_ms; /* waiting to retry after a failure until then (0: not waiting) */
     long long data_ms;     /* the last bytes of a 2xx answer arrived then (0: none yet) */
+    const char *exec_wait; /* waiting for this exec plugin's credential (NULL: not);
+                            * deadline_ms is then the plugin's */
 } kwatch_info;
 /* -1 when id is not a stream. */
 int kwatcher_info(const kwatcher *w, int id, kwatch_info *out);

@@ -68,6 +68,29 @@ START_TEST(connecting_until_every_active_stream_listed)
 }
 END_TEST
 
+START_TEST(connecting_says_what_a_pending_stream_waits_for)
+{
+    stream_conn s[N];
+    source_conn c;
+    const char *wait = "waiting for exec plugin /usr/bin/aws";
+    for (size_t i = 0; i < N; i++)
+        s[i] = (stream_conn){.health = STREAM_PENDING, .reason = wait, .deadline_ms = 30000};
+    conn_derive(s, N, &c);
+    ck_assert_int_eq(c.state, CONN_CONNECTING);
+    ck_assert_str_eq(c.reason, wait);
+    ck_assert_int_eq(c.deadline_ms, 30000); /* the plugin's */
+    /* a failure is the current trouble: it comes first */
+    retrying(&s[1], false, "exec plugin /usr/bin/aws failed with exit status 1", 4000);
+    conn_derive(s, N, &c);
+    ck_assert_str_eq(c.reason, "exec plugin /usr/bin/aws failed with exit status 1");
+    /* once everything listed, nothing is waited for */
+    all_ok(s, N);
+    conn_derive(s, N, &c);
+    ck_assert_int_eq(c.state, CONN_SYNCED);
+    ck_assert_str_eq(c.reason, "");
+}
+END_TEST
+
 START_TEST(some_failing_is_degraded)
 {
     stream_conn s[N];
@@ -176,6 +199,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, all_healthy_is_synced);
     tcase_add_test(tc, connecting_until_every_active_stream_listed);
+    tcase_add_test(tc, connecting_says_what_a_pending_stream_waits_for);
     tcase_add_test(tc, some_failing_is_degraded);
     tcase_add_test(tc, all_unreachable_is_disconnected);
     tcase_add_test(tc, nothing_to_watch);
