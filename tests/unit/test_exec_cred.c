@@ -157,7 +157,9 @@ START_TEST(slow_plugin_starts_at_once_and_answers_later)
     long long t0 = proc_now_ms();
     ck_assert_int_eq(exec_cred_poll(ec, time(NULL), &ticket, &r, &err), 1);
     long long started = proc_now_ms() - t0;
-    ck_assert_msg(started < 100, "exec_cred_poll took %lld ms", started);
+    /* not blocked on the plugin's 2 s sleep (a generous bound: this is no
+     * benchmark, a loaded machine or valgrind must pass) */
+    ck_assert_msg(started < 1000, "exec_cred_poll took %lld ms", started);
     ck_assert(exec_cred_running(ec));
     ck_assert_uint_ne(ticket, 0);
     /* the console's deadline display: the request timeout from the start */
@@ -195,7 +197,8 @@ START_TEST(hanging_plugin_killed_at_the_deadline)
     drive(ec);
     long long took = proc_now_ms() - t0;
     ck_assert_int_eq(exec_cred_poll(ec, time(NULL), &ticket, &r, &err), -1);
-    ck_assert_msg(took >= 1000 && took < 1900, "killed after %lld ms", took);
+    /* killed at the deadline, long before its `sleep 1000` would end */
+    ck_assert_msg(took >= 1000 && took < 10000, "killed after %lld ms", took);
     ck_assert_msg(strstr(err.msg, "user \"u\": exec plugin ") && strstr(err.msg, "plugin.sh") &&
                       strstr(err.msg, "timed out") && strstr(err.msg, "1 s") &&
                       strstr(err.msg, ": waiting for the browser login"),
