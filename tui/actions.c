@@ -332,50 +332,24 @@ static void sort_by(ui *u, char key)
     ui_data_changed(u);
 }
 
-static void act_sort_name(ui *u)
-{
-    sort_by(u, 'N');
-}
-static void act_sort_age(ui *u)
-{
-    sort_by(u, 'A');
-}
-static void act_sort_state(ui *u)
-{
-    sort_by(u, 'S');
-}
-static void act_sort_hosts(ui *u)
-{
-    sort_by(u, 'H');
-}
-static void act_sort_paths(ui *u)
-{
-    sort_by(u, 'P');
-}
-static void act_sort_class(ui *u)
-{
-    sort_by(u, 'C');
-}
-static void act_sort_tls(ui *u)
-{
-    sort_by(u, 'T');
-}
-static void act_sort_kind(ui *u)
-{
-    sort_by(u, 'K');
-}
-static void act_sort_ing(ui *u)
-{
-    sort_by(u, 'I');
-}
-static void act_sort_gw(ui *u)
-{
-    sort_by(u, 'W');
-}
-static void act_sort_vs(ui *u)
-{
-    sort_by(u, 'V');
-}
+/* One action per sort key: the action table takes functions of ui only. */
+#define SORT_ACTION(name, key)                                                                     \
+    static void act_sort_##name(ui *u)                                                             \
+    {                                                                                              \
+        sort_by(u, key);                                                                           \
+    }
+SORT_ACTION(name, 'N')
+SORT_ACTION(age, 'A')
+SORT_ACTION(state, 'S')
+SORT_ACTION(hosts, 'H')
+SORT_ACTION(paths, 'P')
+SORT_ACTION(class, 'C')
+SORT_ACTION(tls, 'T')
+SORT_ACTION(kind, 'K')
+SORT_ACTION(ing, 'I')
+SORT_ACTION(gw, 'W')
+SORT_ACTION(vs, 'V')
+#undef SORT_ACTION
 
 #define KEYS(...)                                                                                  \
     {                                                                                              \

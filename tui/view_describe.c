@@ -15,6 +15,15 @@
 #include "tui/rows.h"
 #include "tui/textview.h"
 
+/* A list of strings as "a, b, c" (cut at n). */
+static void join_strs(const doc_node *seq, char *out, size_t n)
+{
+    out[0] = 0;
+    for (size_t k = 0, l = 0; doc_is_seq(seq) && k < seq->len && l < n; k++)
+        l += (size_t)snprintf(out + l, n - l, "%s%s", k ? ", " : "",
+                              doc_str(seq->items[k]) ? doc_str(seq->items[k]) : "");
+}
+
 static void heading(text_data *d, const char *s)
 {
     text_add(d, ROLE_NORMAL, "%s", "");
@@ -64,11 +73,8 @@ static void describe_ingress(text_data *d, ui *u, const store_obj *o)
         text_add(d, ROLE_ROW_DIM, "  none: plain HTTP");
     for (size_t i = 0; doc_is_seq(tls) && i < tls->len; i++) {
         const char *sec = docpath_str(tls->items[i], "secretName");
-        const doc_node *hs = docpath_get(tls->items[i], "hosts");
-        char hosts[512] = "";
-        for (size_t k = 0, l = 0; doc_is_seq(hs) && k < hs->len && l < sizeof hosts; k++)
-            l += (size_t)snprintf(hosts + l, sizeof hosts - l, "%s%s", k ? ", " : "",
-                                  doc_str(hs->items[k]) ? doc_str(hs->items[k]) : "");
+        char hosts[512];
+        join_strs(docpath_get(tls->items[i], "hosts"), hosts, sizeof hosts);
         bool have = sec && store_get(u->store, "Secret", o->ns, sec);
         text_add(d, have ? ROLE_NORMAL : ROLE_WARNING, "  %s -> secret %s%s", hosts,
                  sec ? sec : "(none)", sec && !have ? "   (no such Secret)" : "");
@@ -133,11 +139,8 @@ static void describe_gateway(text_data *d, const store_obj *o)
     const doc_node *ss = docpath_get(o->doc, "spec.servers");
     for (size_t i = 0; doc_is_seq(ss) && i < ss->len; i++) {
         const doc_node *s = ss->items[i];
-        const doc_node *hs = doc_get(s, "hosts");
-        char hosts[512] = "";
-        for (size_t k = 0, l = 0; doc_is_seq(hs) && k < hs->len && l < sizeof hosts; k++)
-            l += (size_t)snprintf(hosts + l, sizeof hosts - l, "%s%s", k ? ", " : "",
-                                  doc_str(hs->items[k]) ? doc_str(hs->items[k]) : "");
+        char hosts[512];
+        join_strs(doc_get(s, "hosts"), hosts, sizeof hosts);
         const char *mode = docpath_str(s, "tls.mode");
         const char *cred = docpath_str(s, "tls.credentialName");
         bool redirect = docpath_get(s, "tls.httpsRedirect") &&
