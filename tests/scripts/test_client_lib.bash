@@ -83,3 +83,24 @@ state = json.load(open(sys.argv[2]))
 $1
 EOF_PY
 }
+
+# ---- screens of a console running in the background (script mode) ----
+now_ms() { date +%s%3N; }
+# wait_file FILE REGEX MAX_MS -> 0 when FILE matches within MAX_MS (polled,
+# never a blind sleep for a state); WAITED_MS says when
+wait_file() {
+    local start end
+    start=$(now_ms)
+    end=$((start + $3))
+    while [ "$(now_ms)" -lt "$end" ]; do
+        if grep -Eq -- "$2" "$1" 2>/dev/null; then
+            WAITED_MS=$(($(now_ms) - start))
+            return 0
+        fi
+        sleep 0.02
+    done
+    WAITED_MS=$(($(now_ms) - start))
+    return 1
+}
+header() { head -n1 "$1" 2>/dev/null; }
+status_line() { tail -n2 "$1" 2>/dev/null | head -n1; }

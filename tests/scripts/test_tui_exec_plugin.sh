@@ -14,24 +14,6 @@ source "$(dirname "$0")/test_client_lib.bash"
 export LC_ALL=C.UTF-8 MESHPANEL_NOW="2026-09-01T00:00:00Z"
 unset MESHPANEL_SCRIPT MESHPANEL_TRACE
 
-now_ms() { date +%s%3N; }
-# wait_file FILE REGEX MAX_MS -> 0 when FILE matches within MAX_MS; WAITED_MS says when
-wait_file() {
-    local start end
-    start=$(now_ms)
-    end=$((start + $3))
-    while [ "$(now_ms)" -lt "$end" ]; do
-        if grep -Eq -- "$2" "$1" 2>/dev/null; then
-            WAITED_MS=$(($(now_ms) - start))
-            return 0
-        fi
-        sleep 0.02
-    done
-    WAITED_MS=$(($(now_ms) - start))
-    return 1
-}
-header() { head -n1 "$1" 2>/dev/null; }
-status_line() { tail -n2 "$1" 2>/dev/null | head -n1; }
 # gone PID: no such process, or a zombie nobody reaped (PID 1 of a container)
 gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 

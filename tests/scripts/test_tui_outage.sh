@@ -13,25 +13,6 @@ source "$(dirname "$0")/test_client_lib.bash"
 export LC_ALL=C.UTF-8 MESHPANEL_NOW="2026-09-01T00:00:00Z"
 unset MESHPANEL_SCRIPT MESHPANEL_TRACE
 
-now_ms() { date +%s%3N; }
-
-# wait_screen FILE REGEX MAX_MS -> 0 when FILE matches within MAX_MS; WAITED_MS says when
-wait_screen() {
-    local start end
-    start=$(now_ms)
-    end=$((start + $3))
-    while [ "$(now_ms)" -lt "$end" ]; do
-        if grep -Eq -- "$2" "$1" 2>/dev/null; then
-            WAITED_MS=$(($(now_ms) - start))
-            return 0
-        fi
-        sleep 0.05
-    done
-    WAITED_MS=$(($(now_ms) - start))
-    return 1
-}
-header() { head -n1 "$1" 2>/dev/null; }
-status_line() { tail -n2 "$1" 2>/dev/null | head -n1; }
 
 # Before: two tenants, two VirtualServices in ns-a. After the restart: ns-b
 # is gone, ns-c is new, vs-old* are gone and vs-new exists.
@@ -143,20 +124,20 @@ KC="$WORK/a1/kubeconfig"
     script_loop "$WORK/o-screen.txt" 600
 } >"$WORK/outage.script"
 start_console outage "$WORK/outage.script" --kubeconfig "$KC"
-if ! wait_screen "$WORK/o-ready.txt" 'synced' 15000; then
+if ! wait_file "$WORK/o-ready.txt" 'synced' 15000; then
     bad "outage: console synced before the outage" "$(cat "$WORK/outage.err")"
     finish
 fi
-wait_screen "$WORK/o-screen.txt" ' 2 vs ' 5000
+wait_file "$WORK/o-screen.txt" ' 2 vs ' 5000
 check "outage: before, the header says synced" "$(header "$WORK/o-screen.txt")" '^ meshpanel +synced '
 kill "${PIDS[-1]}"
-if wait_screen "$WORK/o-screen.txt" 'DISCONNECTED' 2000; then
+if wait_file "$WORK/o-screen.txt" 'DISCONNECTED' 2000; then
     ok "outage: the header shows DISCONNECTED within 2 s (${WAITED_MS} ms)"
 else
     bad "outage: the header shows DISCONNECTED within 2 s" "$(header "$WORK/o-screen.txt")"
 fi
 wait "${PIDS[-1]}" 2>/dev/null
-wait_screen "$WORK/o-screen.txt" 'retry in [0-9]+s' 3000
+wait_file "$WORK/o-screen.txt" 'retry in [0-9]+s' 3000
 down=$(cat "$WORK/o-screen.txt")
 check "outage: header: since when (the fake clock) and the next retry" "$(head -n1 <<<"$down")" \
     '^ meshpanel +DISCONNECTED since 00:00:00Z, retry(ing| in) [0-9]+s +ctx: admin'
@@ -169,7 +150,7 @@ check "outage: the last data is still shown" "$down" 'web-a'
 # the server comes back on the same port with other objects
 start_server "$WORK/a2" --port "$PORT" --seed "$WORK/after.yaml"
 check_eq "outage: restarted on the same port" "${URL##*:}" "$PORT"
-if wait_screen "$WORK/o-screen.txt" '2 tenants +2 ing +0 gw +1 vs .*9/9 kinds synced, watching' 30000; then
+if wait_file "$WORK/o-screen.txt" '2 tenants +2 ing +0 gw +1 vs .*9/9 kinds synced, watching' 30000; then
     ok "outage: the new objects without a key press, within the backoff cap (${WAITED_MS} ms)"
 else
     bad "outage: the new objects without a key press, within the backoff cap" "$(cat "$WORK/o-screen.txt")"
@@ -180,7 +161,7 @@ check "outage: the tenants are the new server's" "$(grep -oE 'ns-[abc] ' <<<"$up
 check_not "outage: no stale marking once synced" "$up" 'stale since'
 # a VirtualService created after the outage arrives through the resumed watch
 api POST /apis/networking.istio.io/v1/namespaces/ns-a/virtualservices "$VS_LATE" >/dev/null
-if wait_screen "$WORK/o-screen.txt" '2 tenants +2 ing +0 gw +2 vs ' 5000; then
+if wait_file "$WORK/o-screen.txt" '2 tenants +2 ing +0 gw +2 vs ' 5000; then
     ok "outage: a VirtualService created after the outage appears (${WAITED_MS} ms)"
 else
     bad "outage: a VirtualService created after the outage appears" "$(status_line "$WORK/o-screen.txt")"
@@ -198,13 +179,13 @@ KC="$WORK/b1/kubeconfig"
     script_loop "$WORK/r-screen.txt" 600
 } >"$WORK/relist.script"
 start_console relist "$WORK/relist.script" --kubeconfig "$KC"
-if ! wait_screen "$WORK/r-ready.txt" 'synced' 15000; then
+if ! wait_file "$WORK/r-ready.txt" 'synced' 15000; then
     bad "relist: console synced before the outage" "$(cat "$WORK/relist.err")"
     finish
 fi
 kill "${PIDS[-1]}"
 wait "${PIDS[-1]}" 2>/dev/null
-wait_screen "$WORK/r-down.txt" '.' 10000
+wait_file "$WORK/r-down.txt" '.' 10000
 check "relist: Ctrl-r during the outage reports the error" "$(status_line "$WORK/r-down.txt")" \
     "\| relist failed: .*cannot reach http://127\.0\.0\.1:$PORT"
 check_not "relist: not '0 changes'" "$(cat "$WORK/r-down.txt")" '0 changes|relisted'
@@ -213,7 +194,7 @@ check "relist: refreshed stays at the last data" "$(status_line "$WORK/r-down.tx
 start_server "$WORK/b2" --port "$PORT" --seed "$WORK/after.yaml"
 # before -> after: added ns-c, web-c, vs-new; removed ns-b, web-b, vs-old,
 # vs-old2; ns-a and web-a are new objects with the same names (new uids)
-if wait_screen "$WORK/r-screen.txt" '\| relisted 9 kinds: ' 30000; then
+if wait_file "$WORK/r-screen.txt" '\| relisted 9 kinds: ' 30000; then
     check "relist: when the kinds relist, the numbers" "$(status_line "$WORK/r-screen.txt")" \
         '\| relisted 9 kinds: 3 added, 4 removed, 2 changed$'
 else
