@@ -261,12 +261,16 @@ if command -v tmux >/dev/null; then
     else
         bad "tmux: the console draws while the server does not answer" "$(cat "$WORK/tmux.txt")"
     fi
+    # issue 14: q quits within 200 ms of the key (a sanitizer build gets
+    # 1 s: its exit-time leak scan is not the event loop)
+    limit=200
+    [ -n "${ASAN_OPTIONS:-}" ] && limit=1000
     t0=$(now_ms)
     tq send-keys q
-    if wait_tmux '^EXITED' 5000; then
-        ok "tmux: q quits at once ($(($(now_ms) - t0)) ms; the request timeout is 30 s)"
+    if wait_tmux '^EXITED' 5000 && [ $(($(now_ms) - t0)) -lt "$limit" ]; then
+        ok "tmux: q quits within $limit ms ($(($(now_ms) - t0)) ms; the request timeout is 30 s)"
     else
-        bad "tmux: q quits at once" "$(cat "$WORK/tmux.txt")"
+        bad "tmux: q quits within $limit ms" "$(($(now_ms) - t0)) ms: $(cat "$WORK/tmux.txt")"
     fi
     tq kill-server 2>/dev/null
 else
