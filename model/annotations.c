@@ -748,6 +748,7 @@ void ann_settings_free(ann_settings *s)
     doc_free(s->allow_cidrs);
     doc_free(s->deny_cidrs);
     doc_free(s->acc.auth_response_headers);
+    free(s->acc.item);
     doc_free(s->consistent_hash);
     for (size_t i = 0; i < s->nowned; i++)
         free(s->owned[i]);

@@ -100,8 +100,11 @@ typedef struct {
     const char *raw[AR_COUNT];
     char auth_parts[240]; /* other auth-url annotations (auth-signin, ...), ", "-joined */
     char type_parts[80];  /* auth-realm, auth-secret-type */
-    acc_item item[ACC_MAX];
+    /* ACC_MAX slots, allocated with the first item: most Ingresses have
+     * none, and 10,000 of them must not carry 4 KiB each */
+    acc_item *item;
     size_t n;
+    bool oom; /* an item could not be kept: the conversion must fail */
     /* ACC_EXT_AUTH */
     const char *auth_url;
     doc_node *auth_response_headers; /* seq or NULL */

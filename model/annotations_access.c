@@ -79,6 +79,10 @@ bool ann_access_add(ann_settings *s, acc_kind kind, const char *ann, bool host_w
                     const char *why, const char *todo)
 {
     ann_access *a = &s->acc;
+    if (!a->item && !(a->item = calloc(ACC_MAX, sizeof *a->item))) {
+        a->oom = true;
+        return false;
+    }
     if (a->n == ACC_MAX) {
         /* keep the list closing: the last slot becomes a closing item */
         if (kind != ACC_NO_ISTIO && kind != ACC_DENIED)

@@ -296,6 +296,8 @@ int conv_decide_access(conv *c)
 {
     for (size_t i = 0; i < c->ning; i++) {
         ing_entry *e = &c->ing[i];
+        if (e->a.acc.oom)
+            return -1; /* a restriction was lost: never convert it open */
         if (e->routed && !e->canary)
             decide_items(c, e);
     }
