@@ -35,7 +35,7 @@ int ui_tenant_inputs(ui *u, const char *ns, size_t *n, unsigned long long *newes
 
 /* Conversion errors per tenant, for the tenants pane's PROB column. The
  * console counts them in idle time (plan_errors_idle), so a large cluster
- * paints first; script mode counts on demand, so screens are exact.
+ * paints first; :save-display counts them all first, so screens are exact.
  * Ownership: ui->plan_errors (plan_errors_free in ui teardown). */
 typedef struct plan_errors plan_errors;
 void plan_errors_free(plan_errors *pe);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/source.h"
 #include "model/kobj.h"
 #include "tui/plan.h"
 
@@ -156,10 +155,6 @@ long plan_errors_get(ui *u, const char *ns)
     pe_entry *e = entry(u, ns);
     if (!e)
         return -1;
-    /* script mode: exact screens once the source is synced (while a list
-     * loads, every change would convert the visible tenants again) */
-    if (u->script && source_synced(u->src))
-        check(u, e);
     return e->errors;
 }
 
