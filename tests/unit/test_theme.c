@@ -73,6 +73,15 @@ START_TEST(mono_theme_uses_no_colours)
         ck_assert_int_eq(def.role[r].bg, THEME_COLOR_DEFAULT);
     }
     ck_assert(def.role[ROLE_ROW_SELECTED].attrs & THEME_A_REVERSE);
+    /* without colour, attributes alone tell the column header from the
+     * cursor row of an unfocused pane (issue 14: they looked the same) */
+    ck_assert_uint_ne(def.role[ROLE_COLUMN_HEADER].attrs,
+                      def.role[ROLE_ROW_SELECTED_INACTIVE].attrs);
+    ck_assert_uint_ne(
+        theme_style_degrade(ROLE_COLUMN_HEADER, color_role_default(ROLE_COLUMN_HEADER), 0).attrs,
+        theme_style_degrade(ROLE_ROW_SELECTED_INACTIVE,
+                            color_role_default(ROLE_ROW_SELECTED_INACTIVE), 0)
+            .attrs);
     free(buf);
 }
 END_TEST
