@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tui/cli.h"
+#include "tui/cli/cli.h"
 #include "version.h"
 
 typedef struct {

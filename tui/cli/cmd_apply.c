@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "model/kobj.h"
-#include "tui/cli.h"
-#include "tui/cmd_kube.h"
-#include "tui/cmd_objects.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/cmd_kube.h"
+#include "tui/cli/cmd_objects.h"
 
 #define CMD "apply"
 

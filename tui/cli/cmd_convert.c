@@ -25,8 +25,8 @@
 #include "model/kobj.h"
 #include "model/overlay.h"
 #include "model/sanitize.h"
-#include "tui/cli.h"
-#include "tui/cmd_kube.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/cmd_kube.h"
 
 #define MAX_INPUTS 64
 

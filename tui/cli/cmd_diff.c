@@ -15,9 +15,9 @@
 #include "model/kobj.h"
 #include "model/objdiff.h"
 #include "model/textdiff.h"
-#include "tui/cli.h"
-#include "tui/cmd_kube.h"
-#include "tui/cmd_objects.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/cmd_kube.h"
+#include "tui/cli/cmd_objects.h"
 
 #define CMD "diff"
 

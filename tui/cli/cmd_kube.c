@@ -1,7 +1,7 @@
 /*
  * cmd_kube.c - global kube flags and client setup for the cluster commands.
  */
-#include "tui/cmd_kube.h"
+#include "tui/cli/cmd_kube.h"
 
 #include <stdio.h>
 #include <stdlib.h>

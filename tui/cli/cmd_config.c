@@ -12,8 +12,8 @@
 
 #include "api/kubeconfig.h"
 #include "model/sanitize.h"
-#include "tui/cli.h"
-#include "tui/cmd_kube.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/cmd_kube.h"
 
 #define CMD   "config"
 #define NCOLS 5

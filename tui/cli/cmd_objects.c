@@ -1,7 +1,7 @@
 /*
  * cmd_objects.c - load and check manifest objects for apply and diff.
  */
-#include "tui/cmd_objects.h"
+#include "tui/cli/cmd_objects.h"
 
 #include <stdio.h>
 #include <string.h>

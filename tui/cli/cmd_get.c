@@ -24,8 +24,8 @@
 #include "model/kobj.h"
 #include "model/sanitize.h"
 #include "model/strbuf.h"
-#include "tui/cli.h"
-#include "tui/cmd_kube.h"
+#include "tui/cli/cli.h"
+#include "tui/cli/cmd_kube.h"
 #include "tui/config.h"
 
 #define CMD "get"
