@@ -459,6 +459,8 @@ static bool is_dir(const char *p)
  * an install prefix bin/ -> ../share/meshpanel/demo. */
 static const char *exe_relative(const char *argv0, char *buf, size_t n)
 {
+    if (!buf || !n)
+        return NULL;
     char exe[PATH_MAX];
     ssize_t r = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (r > 0)

@@ -523,7 +523,7 @@ static bool parse_num(const char *s, long max, long *out, const char *range, cha
 
 bool val_port(const char *s, long *port, char *why, size_t n)
 {
-    long v;
+    long v = 0;
     if (!parse_num(s, 65535, &v, "1-65535", why, n))
         return false;
     if (!v)
@@ -535,7 +535,7 @@ bool val_port(const char *s, long *port, char *why, size_t n)
 
 bool val_weight(const char *s, long *w, char *why, size_t n)
 {
-    long v;
+    long v = 0;
     if (!parse_num(s, 100, &v, "0-100", why, n))
         return false;
     if (w)
@@ -562,7 +562,7 @@ bool val_weights_total(const long *w, size_t n, char *why, size_t n_why)
 
 bool val_attempts(const char *s, long *out, char *why, size_t n)
 {
-    long v;
+    long v = 0;
     if (!parse_num(s, 1000, &v, "0-1000", why, n))
         return false;
     if (out)

@@ -119,7 +119,7 @@ static void run_checks(ui *u, edit_screen *ed, long only)
 static void build_form(ui *u, edit_screen *ed)
 {
     const binding *b = ef_binding(&ed->form, form_view_focus(ed->fv));
-    char path[256] = "";
+    char path[512] = "";
     bind_kind kind = B_STR;
     if (b) {
         snprintf(path, sizeof path, "%s", b->kind == B_SELECT ? b->arg : b->path);

@@ -53,9 +53,9 @@ typedef enum {
 
 typedef struct {
     bind_kind kind;
-    char path[256]; /* may hold "[*]": every HTTP route (CORS of all routes) */
+    char path[512]; /* may hold "[*]": every HTTP route (CORS of all routes) */
     char arg[64];   /* B_MEMBER: the value; B_SELECT: which selector; B_ACTION: the action */
-    char list[256]; /* the list the row's item belongs to ("" none), for add/remove/move */
+    char list[512]; /* the list the row's item belongs to ("" none), for add/remove/move */
     long index;     /* the item's index in list, -1: the list itself (a button) */
     char **choices; /* B_ENUM, B_KEYNAME, B_DEST_*, B_SELECT (owned by the form) */
     size_t nchoices;

@@ -27,7 +27,7 @@ struct edit_screen {
     size_t errors, warnings;
     bool focus_diff;
     bool left_base;      /* b: the left side is the conversion without my edits */
-    char last_path[256]; /* undo groups the keystrokes of one field */
+    char last_path[512]; /* undo groups the keystrokes of one field */
     char **labels;       /* object selector labels */
     size_t nlabels;
     pane form_pane, diff_pane;

@@ -115,7 +115,7 @@ static void list_op_focused(ui *u, list_op op)
         ui_set_message(u, true, "this field is not an item of a list (hosts, origins, routes...)");
         return;
     }
-    char list[256];
+    char list[512];
     snprintf(list, sizeof list, "%s", b->list);
     checkpoint(u, NULL);
     ef_context ctx = edit_context(u);
@@ -129,7 +129,7 @@ static void list_op_focused(ui *u, list_op op)
 }
 
 typedef struct {
-    char path[256];
+    char path[512];
     bind_kind kind;
 } pick_ud;
 

@@ -521,7 +521,7 @@ START_TEST(summary_of_one_and_of_nothing)
     convert_plan_free(p);
 
     /* -n must be a namespace name */
-    doc_node *one = parse1(ING("ok", "", RULE("a.example.com", "a")) + 4);
+    doc_node *one = parse1(&ING("ok", "", RULE("a.example.com", "a"))[4]);
     convert_opts badns;
     convert_opts_default(&badns);
     badns.default_namespace = "Bad_NS";

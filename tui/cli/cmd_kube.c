@@ -70,7 +70,7 @@ bool parse_duration_ms(const char *s, long *ms)
 
 int kube_flag(kube_flags *f, int argc, char **argv, int *i, const char *cmd)
 {
-    const char *v;
+    const char *v = NULL;
     int r;
     if ((r = cli_opt(argc, argv, i, "--kubeconfig", NULL, &v, cmd))) {
         f->kc.kubeconfig = v;
