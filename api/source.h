@@ -130,10 +130,11 @@ struct mp_source {
 
 /* Constructors return NULL with err set. */
 mp_source *source_manifest_new(const char *path, mp_err *err);
-/* Resolves the demo directory: $MESHPANEL_DEMO_DIR, then
- * source_tree/tests/data/demo (the caller passes its MESHPANEL_SOURCE_DIR
- * compile definition; may be NULL), then paths relative to the executable
- * (/proc/self/exe, else argv0). */
+/* Resolves the demo directory: $MESHPANEL_DEMO_DIR, then the bundled one
+ * (api/datadir.h: PREFIX/share/meshpanel/demo of an installed binary, the
+ * source tree's tests/data/demo for a binary in its build tree), then
+ * source_tree/tests/data/demo when the caller gives one (tests; may be
+ * NULL). */
 mp_source *source_demo_new(const char *argv0, const char *source_tree, mp_err *err);
 /* The directory source_demo_new would use, written into buf; NULL when none
  * exists. */

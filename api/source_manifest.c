@@ -25,6 +25,7 @@
 #include "api/fsutil.h"
 #include "api/kinds.h"
 #include "api/source.h"
+#include "api/datadir.h"
 #include "api/source_manifest_int.h"
 #include "model/kobj.h"
 #include "model/parse.h"
@@ -455,38 +456,17 @@ static bool is_dir(const char *p)
 
 #define DEMO_REL "tests/data/demo"
 
-/* Candidates relative to the binary: build/meshpanel -> ../tests/data/demo,
- * an install prefix bin/ -> ../share/meshpanel/demo. */
-static const char *exe_relative(const char *argv0, char *buf, size_t n)
-{
-    if (!buf || !n)
-        return NULL;
-    char exe[PATH_MAX];
-    ssize_t r = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (r > 0)
-        exe[r] = 0;
-    else if (!argv0 || !strchr(argv0, '/') || !realpath(argv0, exe))
-        return NULL;
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return NULL;
-    *slash = 0;
-    static const char *const rel[] = {"../" DEMO_REL, "../../" DEMO_REL, "../share/meshpanel/demo"};
-    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++)
-        if (snprintf(buf, n, "%s/%s", exe, rel[i]) < (int)n && is_dir(buf))
-            return buf;
-    return NULL;
-}
-
 const char *source_demo_dir(const char *argv0, const char *source_tree, char *buf, size_t n)
 {
     const char *env = getenv("MESHPANEL_DEMO_DIR");
     if (env && *env)
         return snprintf(buf, n, "%s", env) < (int)n && is_dir(buf) ? buf : NULL;
+    if (datadir_find(argv0, "demo", DEMO_REL, buf, n))
+        return buf;
     if (source_tree && *source_tree && snprintf(buf, n, "%s/%s", source_tree, DEMO_REL) < (int)n &&
         is_dir(buf))
         return buf;
-    return exe_relative(argv0, buf, n);
+    return NULL;
 }
 
 mp_source *source_demo_new(const char *argv0, const char *source_tree, mp_err *err)

@@ -32,10 +32,6 @@
 #include "tui/staging.h"
 #include "tui/ui.h"
 
-#ifndef MESHPANEL_SOURCE_DIR
-#define MESHPANEL_SOURCE_DIR ""
-#endif
-
 #define SCRIPT_DEFAULT_COLS  160
 #define SCRIPT_DEFAULT_ROWS  45
 #define SCRIPT_DEFAULT_CLOCK "2026-09-01T00:00:00Z"
@@ -263,7 +259,7 @@ static void setup_clock(ui *u)
 static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
 {
     if (o->demo)
-        return source_demo_new(argv0, MESHPANEL_SOURCE_DIR, err);
+        return source_demo_new(argv0, NULL, err);
     if (o->dir)
         return source_manifest_new(o->dir, err);
     kc_options kc = {.kubeconfig = o->kubeconfig,

@@ -8,11 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/datadir.h"
 #include "api/fsutil.h"
-
-#ifndef MESHPANEL_SOURCE_DIR
-#define MESHPANEL_SOURCE_DIR "."
-#endif
 
 struct theme {
     theme_def def;
@@ -81,7 +78,8 @@ static int theme_dirs(char dirs[3][PATH_MAX])
         snprintf(dirs[n++], PATH_MAX, "%s/meshpanel/themes", xdg);
     else if (home && *home)
         snprintf(dirs[n++], PATH_MAX, "%s/.config/meshpanel/themes", home);
-    snprintf(dirs[n++], PATH_MAX, "%s/themes", MESHPANEL_SOURCE_DIR);
+    if (datadir_find(NULL, "themes", "themes", dirs[n], PATH_MAX))
+        n++;
     return n;
 }
 

@@ -11,7 +11,8 @@
  * Otherwise NAME.theme is looked up, first match wins, in
  *   1. $MESHPANEL_THEMES_DIR/
  *   2. $XDG_CONFIG_HOME/meshpanel/themes/ (or ~/.config/meshpanel/themes/)
- *   3. MESHPANEL_SOURCE_DIR/themes/ (the repo, compile definition)
+ *   3. the bundled themes (api/datadir.h: PREFIX/share/meshpanel/themes,
+ *      or the source tree's themes/ for a binary in its build tree)
  * "default" that is found nowhere is the built-in table (COLOR_ROLES), so an
  * installed binary without theme files still has colours.
  *
