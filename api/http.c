@@ -582,3 +582,11 @@ int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err)
             sleep_ms(delay);
     }
 }
+
+const char *khttp_curl_version(char *buf, size_t n)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    snprintf(buf, n, "%s%s%s", v->version, v->ssl_version ? " " : "",
+             v->ssl_version ? v->ssl_version : "");
+    return buf;
+}

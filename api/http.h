@@ -113,5 +113,7 @@ bool khttp_auth_expired(khttp *c);
 long khttp_retry_after(const char *line, size_t len);
 /* Backoff delay of attempt n (1-based) in ms. */
 long khttp_backoff_ms(const khttp *c, int attempt);
+/* libcurl's version and its TLS library ("7.88.1 OpenSSL/3.0.11"), into buf. */
+const char *khttp_curl_version(char *buf, size_t n);
 
 #endif

@@ -515,3 +515,13 @@ int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out,
         return doc_parse_json(buf, len, name, out, err);
     return doc_parse_yaml(buf, len, name, out, err);
 }
+
+const char *parse_libyaml_version(void)
+{
+    return yaml_get_version_string();
+}
+
+const char *parse_cjson_version(void)
+{
+    return cJSON_Version();
+}

@@ -41,4 +41,8 @@ int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out,
 /* JSON when the first non-blank byte is '{' or '[', YAML otherwise. */
 int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 
+/* The versions of the parsing libraries linked in (for `meshpanel version`). */
+const char *parse_libyaml_version(void);
+const char *parse_cjson_version(void);
+
 #endif

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "tui/cli/cli.h"
-#include "version.h"
 
 typedef struct {
     const char *name;
@@ -19,6 +18,7 @@ static const cli_command commands[] = {
     {"apply", cmd_apply, "server-side apply a manifest file"},
     {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)"},
     {"config", cmd_config, "kubeconfig helpers (get-contexts)"},
+    {"version", cmd_version, "the version, its commit and the library versions"},
 };
 
 static void usage(FILE *out)
@@ -41,10 +41,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
-        printf("meshpanel %s\n", MESHPANEL_VERSION);
-        return 0;
-    }
+    if (argc >= 2 && !strcmp(argv[1], "--version"))
+        return cmd_version(1, argv);
     if (argc >= 2 && argv[1][0] != '-') {
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (!strcmp(argv[1], commands[i].name))
