@@ -552,6 +552,9 @@ kube_conn *kube_conn_in_cluster(const kc_options *opt, mp_err *err)
     return c;
 }
 
+/* Said with every "no kubeconfig": the tool is useful without a cluster. */
+#define NO_CLUSTER_HINT "; without a cluster: meshpanel --demo, or meshpanel -f DIR (manifests)"
+
 kube_conn *kube_conn_load(const kc_options *opt, mp_err *err)
 {
     kubeconfig *kc = kubeconfig_load(opt, err);
@@ -566,11 +569,13 @@ kube_conn *kube_conn_load(const kc_options *opt, mp_err *err)
     } else if (kc->nfiles) {
         mp_errf(err, "kubeconfig %s defines no contexts", kubeconfig_files(kc));
     } else if (kc->missing.len) {
-        mp_errf(err, "no kubeconfig found: KUBECONFIG names %.900s, which %s not exist",
-                kc->missing.buf, strchr(kc->missing.buf, ',') ? "do" : "does");
+        mp_errf(err, "no kubeconfig found: KUBECONFIG names %.900s, which %s not exist%s",
+                kc->missing.buf, strchr(kc->missing.buf, ',') ? "do" : "does", NO_CLUSTER_HINT);
     } else {
-        mp_errf(err, "no kubeconfig found: use --kubeconfig, set KUBECONFIG or create "
-                     "~/.kube/config");
+        mp_errf(err,
+                "no kubeconfig found: use --kubeconfig, set KUBECONFIG or create "
+                "~/.kube/config%s",
+                NO_CLUSTER_HINT);
     }
     kubeconfig_free(kc);
     return c;

@@ -177,17 +177,21 @@ START_TEST(missing_and_invalid_files)
 
     /* nothing at all: a clear hint */
     ck_assert_ptr_null(kube_conn_load(&(kc_options){0}, &err));
-    ck_assert_msg(strstr(err.msg, "no kubeconfig found"), "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "no kubeconfig found") && strstr(err.msg, "meshpanel --demo") &&
+                      strstr(err.msg, "meshpanel -f DIR"),
+                  "%s", err.msg);
 
     /* KUBECONFIG naming only missing files: they are named (issue 14) */
     setenv("KUBECONFIG", "/missing.yaml", 1);
     ck_assert_ptr_null(kube_conn_load(&(kc_options){0}, &err));
     ck_assert_str_eq(err.msg, "no kubeconfig found: KUBECONFIG names /missing.yaml, which does "
-                              "not exist");
+                              "not exist; without a cluster: meshpanel --demo, or meshpanel -f DIR "
+                              "(manifests)");
     setenv("KUBECONFIG", "/missing.yaml:" KDIR "/nope.yaml", 1);
     ck_assert_ptr_null(kube_conn_load(&(kc_options){0}, &err));
     ck_assert_str_eq(err.msg, "no kubeconfig found: KUBECONFIG names /missing.yaml, " KDIR
-                              "/nope.yaml, which do not exist");
+                              "/nope.yaml, which do not exist; without a cluster: meshpanel "
+                              "--demo, or meshpanel -f DIR (manifests)");
     /* one that exists among missing ones is used, as kubectl does */
     setenv("KUBECONFIG", "/missing.yaml:" KDIR "/merge-a.yaml", 1);
     kube_conn *c = kube_conn_load(&(kc_options){0}, &err);

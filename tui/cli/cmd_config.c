@@ -127,7 +127,8 @@ int cmd_config(int argc, char **argv)
         }
     } else if (!kubeconfig_context_count(kc) && !*kubeconfig_files(kc)) {
         cli_error(CMD, "no kubeconfig found: use --kubeconfig, set KUBECONFIG or create "
-                       "~/.kube/config");
+                       "~/.kube/config; without a cluster: meshpanel --demo, or meshpanel -f DIR "
+                       "(manifests)");
         rc = 2;
     } else {
         rc = get_contexts(kc, name, names);
