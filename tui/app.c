@@ -51,21 +51,26 @@ typedef struct {
     long request_timeout_ms; /* < 0: none */
 } app_opts;
 
-static void usage(FILE *out)
+void app_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: meshpanel [--demo | -f DIR] [--theme NAME] [--script FILE] [--size COLSxROWS]\n"
-            "                 [--kubeconfig FILE] [--context NAME] [-n NS] [--readonly]\n"
-            "                 [--request-timeout 30s]\n"
-            "  --demo            open the bundled demo tenants (edits applied in memory)\n"
-            "  -f, --filename    a directory (or file) of manifests, re-read on change\n"
-            "  --theme NAME      default, light, high-contrast, mono or a .theme path\n"
-            "  --script FILE     run keys/commands from FILE on a virtual screen "
-            "(also MESHPANEL_SCRIPT)\n"
-            "  --size COLSxROWS  virtual screen size in script mode (default 160x45)\n"
-            "  --readonly        browse, edit and diff, but never stage or apply\n"
-            "  --request-timeout how long the cluster may take to answer (30s, 1m; 0: no limit)\n"
-            "Keys: ? in the console. Docs: docs/usage.md\n");
+    fprintf(
+        out,
+        "usage: meshpanel [--demo | -f DIR] [--theme NAME] [--script FILE] [--size COLSxROWS]\n"
+        "                 [--kubeconfig FILE] [--context NAME] [-n NS] [--readonly]\n"
+        "                 [--request-timeout 30s]\n"
+        "       meshpanel COMMAND [options]\n\n"
+        "The console (without a command):\n"
+        "  --demo            open the bundled demo tenants (edits applied in memory)\n"
+        "  -f, --filename    a directory (or file) of manifests, re-read on change\n"
+        "  --theme NAME      default, light, high-contrast, mono or a .theme path\n"
+        "  --script FILE     run keys/commands from FILE on a virtual screen "
+        "(also MESHPANEL_SCRIPT)\n"
+        "  --size COLSxROWS  virtual screen size in script mode (default 160x45)\n"
+        "  --readonly        browse, edit and diff, but never stage or apply\n"
+        "  --request-timeout how long the cluster may take to answer (30s, 1m; 0: no limit)\n"
+        "  --kubeconfig FILE, --context NAME   the cluster (default: KUBECONFIG, ~/.kube/config)\n"
+        "  -n, --namespace NS                  the tenant selected at start\n"
+        "Keys: ? in the console. Docs: docs/usage.md, man meshpanel\n");
 }
 
 static int parse_size(const char *s, int *cols, int *rows)
@@ -116,7 +121,7 @@ static int parse_args(int argc, char **argv, app_opts *o)
             }
             i++;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
+            app_usage(stdout);
             return 1;
         } else {
             fprintf(stderr, "meshpanel: unknown option %s (see meshpanel --help)\n", a);

@@ -23,15 +23,13 @@ static const cli_command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: meshpanel [--demo | -f DIR] [--kubeconfig FILE] [--context NAME]\n"
-                 "                 [-n NS] [--theme NAME] [--script FILE]\n"
-                 "       meshpanel COMMAND [options]\n\n"
-                 "Move ingress-nginx Ingresses to Istio Gateway + VirtualService.\n\n"
-                 "commands:\n");
+    fprintf(out, "meshpanel: move ingress-nginx Ingresses to Istio Gateway + VirtualService.\n\n");
+    app_usage(out);
+    fprintf(out, "\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nRun 'meshpanel COMMAND --help' for a command's options.\n"
-                 "Without a command, meshpanel opens the console.\n");
+    fprintf(out, "\nRun 'meshpanel COMMAND --help' for a command's options, 'meshpanel --version'\n"
+                 "for the version. Without a command, meshpanel opens the console.\n");
 }
 
 int main(int argc, char **argv)

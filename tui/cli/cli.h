@@ -8,6 +8,8 @@
 #ifndef MESHPANEL_CLI_H
 #define MESHPANEL_CLI_H
 
+#include <stdio.h>
+
 int cmd_convert(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
@@ -17,5 +19,7 @@ int cmd_version(int argc, char **argv);
 
 /* The console: everything that is not a subcommand (--demo, -f DIR, ...). */
 int app_main(int argc, char **argv);
+/* The console's options, for `meshpanel --help`. */
+void app_usage(FILE *out);
 
 #endif
