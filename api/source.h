@@ -130,6 +130,9 @@ struct mp_source {
 
 /* Constructors return NULL with err set. */
 mp_source *source_manifest_new(const char *path, mp_err *err);
+/* How often a manifest (or demo) source checks its files for changes
+ * (default 1 s; the config's refreshSeconds). Other sources: no effect. */
+void source_manifest_poll_every(mp_source *s, int ms);
 /* Resolves the demo directory: $MESHPANEL_DEMO_DIR, then the bundled one
  * (api/datadir.h: PREFIX/share/meshpanel/demo of an installed binary, the
  * source tree's tests/data/demo for a binary in its build tree), then

@@ -316,7 +316,7 @@ static int m_timeout(mp_source *src, long long now_ms)
     if (now_ms >= m->next_poll_ms)
         return 0;
     long long d = m->next_poll_ms - now_ms;
-    return d > POLL_MS ? POLL_MS : (int)d;
+    return d > m->poll_ms ? m->poll_ms : (int)d;
 }
 
 static int m_step(mp_source *src, mp_store *st, const struct pollfd *fds, int nfds,
@@ -327,7 +327,7 @@ static int m_step(mp_source *src, mp_store *st, const struct pollfd *fds, int nf
     manifest_src *m = src->priv;
     if (now_ms < m->next_poll_ms)
         return 0;
-    m->next_poll_ms = now_ms + POLL_MS;
+    m->next_poll_ms = now_ms + m->poll_ms;
     return manifest_sync(m, st, err);
 }
 
@@ -433,6 +433,7 @@ static mp_source *manifest_new(const char *path, const char *label, ms_mode mode
     while (l > 1 && m->root[l - 1] == '/')
         m->root[--l] = 0;
     m->label = label;
+    m->poll_ms = POLL_MS;
     m->mode = mode == MS_DIR && !S_ISDIR(sb.st_mode) ? MS_FILE : mode;
     if (m->mode == MS_DEMO)
         snprintf(m->target, sizeof m->target, "demo: changes are kept in memory");
@@ -446,6 +447,12 @@ static mp_source *manifest_new(const char *path, const char *label, ms_mode mode
 mp_source *source_manifest_new(const char *path, mp_err *err)
 {
     return manifest_new(path, "files", MS_DIR, err);
+}
+
+void source_manifest_poll_every(mp_source *s, int ms)
+{
+    if (s && s->ops == &manifest_ops && ms > 0)
+        ((manifest_src *)s->priv)->poll_ms = ms;
 }
 
 static bool is_dir(const char *p)

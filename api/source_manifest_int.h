@@ -47,6 +47,7 @@ typedef struct {
     mfile *files;
     size_t nfiles, cap;
     long long next_poll_ms;
+    int poll_ms; /* how often the files are checked for changes */
     size_t nobjects;
     /* Demo: objects applied in memory, put again after every scan so a
      * re-read of the demo files never takes them back. */

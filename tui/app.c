@@ -703,6 +703,8 @@ int app_main(int argc, char **argv)
     u.kube_ns = o.ns;
     u.request_timeout_ms = o.request_timeout_ms;
     u.src = u.store ? make_source(&o, argv[0], &err) : NULL;
+    if (u.src && u.cfg.refresh_seconds)
+        source_manifest_poll_every(u.src, u.cfg.refresh_seconds * 1000);
     if (!u.src) {
         fprintf(stderr, "meshpanel: %s\n", u.store ? err.msg : "out of memory");
         ui_fini(&u);

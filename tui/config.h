@@ -11,7 +11,7 @@
  *     domainSuffix: cluster.local
  *     tenantPrefix: ns-
  *     readOnly: true
- *     refreshSeconds: 5
+ *     refreshSeconds: 5              # how often -f DIR / --demo files are re-checked
  *     keys:
  *       quit: [q, "C-c"]
  *       down: [j, Down]

@@ -280,6 +280,13 @@ START_TEST(manifest_source_follows_files)
     /* step() polls at most once a second */
     ck_assert_int_eq(source_step(src, st, NULL, 0, 5000, &err), 0);
     ck_assert_int_gt(source_timeout_ms(src, 5000), 0);
+    ck_assert_int_le(source_timeout_ms(src, 5000), 1000);
+    /* refreshSeconds: the next poll after a step is that far away */
+    source_manifest_poll_every(src, 7000);
+    ck_assert_int_eq(source_step(src, st, NULL, 0, 9000, &err), 0);
+    ck_assert_int_eq(source_timeout_ms(src, 9000), 7000);
+    ck_assert_int_eq(source_step(src, st, NULL, 0, 12000, &err), 0); /* not due: no scan */
+    ck_assert_int_eq(source_timeout_ms(src, 12000), 4000);
     source_free(src);
     store_free(st);
     rmdir(sub);
