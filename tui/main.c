@@ -19,6 +19,7 @@ static const cli_command commands[] = {
     {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)"},
     {"config", cmd_config, "kubeconfig helpers (get-contexts)"},
     {"version", cmd_version, "the version, its commit and the library versions"},
+    {"completion", cmd_completion, "a shell completion script (bash, zsh, fish)"},
 };
 
 static void usage(FILE *out)
