@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 PKGS=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
       check python3 python3-yaml python3-jsonschema openssl tmux)
 # ./test.sh also needs a second compiler and the packaging tools (issue 13)
-[ "${MESHPANEL_TEST_DEPS:-0}" = 1 ] && PKGS+=(clang dpkg-dev file man-db)
+[ "${MESHPANEL_TEST_DEPS:-0}" = 1 ] && PKGS+=(clang dpkg-dev man-db)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

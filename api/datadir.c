@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/fsutil.h"
+
 static bool is_dir(const char *p)
 {
     struct stat sb;
@@ -34,19 +36,25 @@ static bool exe_dir(const char *argv0, char *dir)
     return true;
 }
 
-/* Is dir the build tree CMake compiled this binary in (or inside it)? */
-static bool in_build_tree(const char *dir)
+/* A binary in its build tree: CMake leaves the source tree's path in a file
+ * next to it (nothing of the build is compiled into the binary, so an
+ * installed one cannot even know it). */
+static bool source_of_build(const char *dir, char *out, size_t n)
 {
-#ifdef MESHPANEL_BUILD_DIR
-    char build[PATH_MAX];
-    if (!realpath(MESHPANEL_BUILD_DIR, build))
+    char marker[PATH_MAX + 32];
+    snprintf(marker, sizeof marker, "%s/meshpanel-source-dir", dir);
+    mp_err err;
+    size_t len;
+    char *text = fs_read_file(marker, &len, &err);
+    if (!text)
         return false;
-    size_t l = strlen(build);
-    return !strncmp(dir, build, l) && (dir[l] == 0 || dir[l] == '/');
-#else
-    (void)dir;
-    return false;
-#endif
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        text[--len] = 0;
+    bool ok = len && len < n && text[0] == '/';
+    if (ok)
+        memcpy(out, text, len + 1);
+    free(text);
+    return ok;
 }
 
 const char *datadir_find(const char *argv0, const char *what, const char *source_rel, char *buf,
@@ -55,14 +63,13 @@ const char *datadir_find(const char *argv0, const char *what, const char *source
     char dir[PATH_MAX];
     if (!buf || !n || !exe_dir(argv0, dir))
         return NULL;
-    if (snprintf(buf, n, "%s/../share/meshpanel/%s", dir, what) < (int)n && is_dir(buf))
+    char rel[PATH_MAX + 64], real[PATH_MAX];
+    snprintf(rel, sizeof rel, "%s/../share/meshpanel/%s", dir, what);
+    if (is_dir(rel) && realpath(rel, real) && snprintf(buf, n, "%s", real) < (int)n)
         return buf;
-#ifdef MESHPANEL_SOURCE_DIR
-    if (in_build_tree(dir) &&
-        snprintf(buf, n, "%s/%s", MESHPANEL_SOURCE_DIR, source_rel) < (int)n && is_dir(buf))
+    char source[PATH_MAX];
+    if (source_of_build(dir, source, sizeof source) &&
+        snprintf(buf, n, "%s/%s", source, source_rel) < (int)n && is_dir(buf))
         return buf;
-#else
-    (void)source_rel;
-#endif
     return NULL;
 }

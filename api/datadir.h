@@ -4,9 +4,9 @@
  * An installed binary finds it relative to its own prefix,
  * PREFIX/bin/meshpanel -> PREFIX/share/meshpanel/<what>, so a package or a
  * `cmake --install --prefix` anywhere works, and it never looks at a path of
- * the machine it was built on. A binary still in its build tree (the
- * directory CMake built it in) uses the source tree instead, so a developer
- * sees their edits without installing.
+ * the machine it was built on. A binary still in its build tree (CMake
+ * writes the source tree's path into BUILD/meshpanel-source-dir) uses the
+ * source tree instead, so a developer sees their edits without installing.
  *
  * The executable is /proc/self/exe, else argv0 when it holds a '/'.
  */
