@@ -433,6 +433,8 @@ static bool nonempty(const doc_node *n)
 
 static mview view_of(const doc_node *m)
 {
+    if (!doc_is_map(m)) /* not a match Istio would accept: never met */
+        return (mview){.never = true};
     mview v = {doc_get(m, "uri"),
                doc_get(m, "scheme"),
                doc_get(m, "method"),
@@ -458,6 +460,8 @@ static int sm_eval(const doc_node *sm, const char *s, bool icase, bool seg, req 
     const char *k = sm_kind(sm, &val);
     if (plen)
         *plen = -1;
+    if (sm && !doc_is_map(sm))
+        return 0; /* not a StringMatch: never met */
     if (!k)
         return 1;
     if (!strcmp(k, "exact"))
@@ -664,6 +668,8 @@ static int try_route(const doc_node *rt, const doc_node *root, const char *ns, b
 {
     const doc_node *leaf = doc_get(rt, "match"), *rootm = root ? doc_get(root, "match") : NULL;
     size_t nl = doc_is_seq(leaf) ? leaf->len : 0, nr = doc_is_seq(rootm) ? rootm->len : 0;
+    if ((leaf && !doc_is_seq(leaf)) || (rootm && !doc_is_seq(rootm)))
+        return 0; /* a match that is no list: never met */
     long plen = -1;
     int m = 0;
     if (nl == 0 && nr == 0) {
@@ -729,6 +735,8 @@ static int try_delegate(const is_world *w, const doc_node *entry, const char *ro
     for (size_t i = 0; doc_is_seq(http) && i < http->len; i++) {
         if (doc_get(http->items[i], "delegate"))
             continue; /* one level only */
+        if (!doc_is_map(http->items[i]))
+            continue;
         int m = try_route(http->items[i], entry, dv->ns, false, r, out);
         if (m)
             return m;
@@ -758,6 +766,8 @@ void is_answer(const is_vhost *v, vre_cache *rc, const char *path, va_answer *ou
         const doc_node *http = doc_get(vs->spec, "http");
         for (size_t i = 0; doc_is_seq(http) && i < http->len; i++) {
             const doc_node *rt = http->items[i];
+            if (!doc_is_map(rt))
+                continue;
             int m = doc_get(rt, "delegate") ? try_delegate(v->w, rt, vs->ns, &r, out)
                                             : try_route(rt, NULL, vs->ns, seg, &r, out);
             if (m < 0) {

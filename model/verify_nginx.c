@@ -481,11 +481,13 @@ static int build_servers(ng_world *w)
         if (w->ing[i].served && w->ing[i].canary)
             add_canaries(w, i);
     for (size_t i = 0; i < w->nhosts; i++) {
-        qsort(w->hosts[i].locs, w->hosts[i].nlocs, sizeof(ng_loc), loc_order);
+        if (w->hosts[i].nlocs)
+            qsort(w->hosts[i].locs, w->hosts[i].nlocs, sizeof(ng_loc), loc_order);
         if (name_locations(&w->hosts[i]) < 0)
             return -1;
     }
-    qsort(w->hosts, w->nhosts, sizeof *w->hosts, host_cmp);
+    if (w->nhosts)
+        qsort(w->hosts, w->nhosts, sizeof *w->hosts, host_cmp);
     hmap_free(&w->hidx);
     if (!(w->wild = calloc(w->nhosts ? w->nhosts : 1, sizeof *w->wild)))
         return -1;
