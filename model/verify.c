@@ -21,9 +21,9 @@
  * cannot decide ("unverifiable") is always reported.
  *
  * Scheme is ignored: nginx's ssl-redirect and force-ssl-redirect are not
- * simulated, and Istio is
- * asked through its HTTPS servers when one lists the host, else through
- * the HTTP ones (docs/verify.md lists this and the other approximations).
+ * simulated, and Istio is asked through its HTTPS servers when one lists
+ * the host, else through the HTTP ones (docs/verify.md lists this and the
+ * other approximations).
  */
 #include "model/verify.h"
 
