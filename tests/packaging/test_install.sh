@@ -63,6 +63,7 @@ if [ -n "$deb" ]; then
     for lib in libncursesw6 libcurl4 libcjson1 libyaml-0-2 libc6; do
         check "deb: Depends names $lib (computed by dpkg-shlibdeps)" "$deps" "(^|, )$lib( |,|$)"
     done
+    check "deb: Recommends bash-completion (it loads the completion)" "$info" 'Recommends: bash-completion'
     files=$(dpkg-deb -c "$deb" | awk '{print $6}')
     for f in ./usr/bin/meshpanel ./usr/share/man/man1/meshpanel.1.gz ./usr/share/meshpanel/demo/ns-judy.yaml \
         ./usr/share/meshpanel/themes/mono.theme ./usr/share/bash-completion/completions/meshpanel; do
