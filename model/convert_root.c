@@ -145,8 +145,13 @@ static int keep_owner(conv *c, hostgrp *g)
     ing_entry *o = &c->ing[hmap_get(&c->owner_idx, g->host)];
     if (g->root_owner != o && !o->a.regex && !o->a.app_root)
         return 0; /* nothing of its own: nginx's 404 */
+    size_t n = g->nsrc;
     if (conv_add_src(&g->src, &g->nsrc, o) < 0)
         return -1;
+    if (g->nsrc > n) { /* sources go in nginx's order, and the owner is the oldest */
+        memmove(&g->src[1], &g->src[0], n * sizeof *g->src);
+        g->src[0] = o;
+    }
     conv_note_host_settings(c, g, o, g->host);
     return 0;
 }

@@ -136,6 +136,9 @@ START_TEST(owner_default_backend_across_namespaces)
     ck_assert_uint_eq(dh->len, 2);
     ck_assert_ptr_null(catch_all(dh));
     ck_assert_ptr_nonnull(find_warn(p, "MP203", "ingress ns-a/a-first, the first Ingress"));
+    const mp_warning *w = find_warn(p, "MP207", "namespaces ns-a, ns-b");
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-a/a-first");
     convert_plan_free(p);
 }
 END_TEST

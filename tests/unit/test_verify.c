@@ -181,6 +181,7 @@ static const char *const clean_golden[] = {
     "multi-tls-secrets",
     "fail-closed-basic-auth",
     "fail-closed-allow-open", /* without its --allow-open: the owner's 503 on guard.sample.com */
+    "root-location-owner",
     "fail-closed-auth-url",
     "fail-closed-ip-allowlist-exact",
     "fail-closed-ip-list-invalid",
