@@ -268,6 +268,7 @@ static void conv_free(conv *c)
     free(c->dr);
     hmap_free(&c->svc_idx);
     hmap_free(&c->grp_idx);
+    hmap_free(&c->owner_idx);
     hmap_free(&c->dr_idx);
 }
 
@@ -277,6 +278,8 @@ static int group(conv *c)
     for (size_t i = 0; i < c->ning; i++)
         if (c->ing[i].routed && !c->ing[i].canary && conv_group_paths(c, &c->ing[i]) < 0)
             return -1;
+    if (conv_resolve_roots(c) < 0)
+        return -1;
     for (size_t i = 0; i < c->ning; i++) {
         if (!c->ing[i].routed)
             continue;

@@ -36,7 +36,7 @@ hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
     return g;
 }
 
-static rspec *add_rspec(hostgrp *g)
+rspec *conv_add_rspec(hostgrp *g)
 {
     if (g->nr == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 4;
@@ -68,8 +68,7 @@ static bool is_platform(const convert_opts *o, const char *host)
     return false;
 }
 
-/* The host-wide settings (regex mode, app-root, redirects) e brings to g. */
-static void note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host)
+void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host)
 {
     g->platform = is_platform(c->o, host);
     g->regex = g->regex || e->a.regex;
@@ -96,11 +95,13 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
             mp_warn(&c->plan->w, MPW_BACKEND_NOSVC, MP_SEV_ERROR, e->ref, field,
                     "a %s resource backend has no Istio destination; path %s not converted",
                     p->backend.resource, p->path);
-            continue;
+            continue; /* nginx skips it too: it takes no location, not even `/` */
         }
+        if (!g->root_taker && p->type != ING_PATH_EXACT && !strcmp(p->path, "/"))
+            g->root_taker = e; /* convert_root.c */
         if (e->a.proto == BP_UNROUTABLE)
             continue; /* reported by the backend-protocol rule */
-        rspec *r = add_rspec(g);
+        rspec *r = conv_add_rspec(g);
         if (!r)
             return -1;
         r->ing = e;
@@ -114,50 +115,34 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
     return 0;
 }
 
-/* defaultBackend: a catch-all route of the host, once per host and Ingress. */
-static int add_default_route(hostgrp *g, ing_entry *e)
-{
-    if (!e->v.has_default || !e->v.default_backend.service || e->a.proto == BP_UNROUTABLE)
-        return 0;
-    for (size_t k = 0; k < g->nr; k++)
-        if (g->r[k].ing == e && g->r[k].from_default)
-            return 0;
-    rspec *r = add_rspec(g);
-    if (!r)
-        return -1;
-    r->ing = e;
-    r->path = "/";
-    r->type = ING_PATH_PREFIX;
-    r->from_default = true;
-    r->be = &e->v.default_backend;
-    snprintf(r->be_field, sizeof r->be_field, "spec.defaultBackend");
-    return 0;
-}
-
 int conv_group_paths(conv *c, ing_entry *e)
 {
     mp_warnings *w = &c->plan->w;
     bool hostless_warned = false;
     for (size_t ri = 0; ri < e->v.nrules; ri++) {
         const ing_rule *rule = &e->v.rules[ri];
-        /* No paths (`http:` absent or null) and no defaultBackend: nginx
-         * answers the host from its default backend (404), as Envoy does
-         * for a host no VirtualService claims. Nothing to convert or report. */
-        if (!rule->npaths && !e->v.has_default)
-            continue;
         if (!rule->host) {
-            if (!hostless_warned)
+            bool routes = rule->npaths || e->v.has_default;
+            if (routes && !hostless_warned)
                 mp_warn(w, MPW_HOST_MISSING, MP_SEV_ERROR, e->ref, "spec.rules[].host",
                         "a rule without host would need hosts \"*\" on the Gateway, which would "
                         "capture every tenant's traffic; its paths are not converted");
-            hostless_warned = true;
+            hostless_warned = hostless_warned || routes;
             continue;
         }
+        /* the host's root location, when e is the first Ingress naming it */
+        if (conv_root_claim(c, e, ri) < 0)
+            return -1;
+        /* No paths (`http:` absent or null): nothing beyond the root
+         * location; nginx answers the rest from its default backend (404),
+         * as Envoy does for a host no VirtualService claims. */
+        if (!rule->npaths)
+            continue;
         hostgrp *g = conv_get_grp(c, e->v.ns, rule->host, true);
         if (!g || conv_add_src(&g->src, &g->nsrc, e) < 0)
             return -1;
-        note_host_settings(c, g, e, rule->host);
-        if (add_rule_paths(c, g, e, ri) < 0 || add_default_route(g, e) < 0)
+        conv_note_host_settings(c, g, e, rule->host);
+        if (add_rule_paths(c, g, e, ri) < 0)
             return -1;
     }
     if (e->v.has_default && !e->v.nrules)
@@ -337,7 +322,7 @@ void conv_attach_canary(conv *c, ing_entry *e)
             snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu]", ri, pi);
             rspec *main = NULL;
             for (size_t k = 0; g && k < g->nr && !main; k++)
-                if (!g->r[k].from_default && conv_same_path(g->r[k].path, p->path))
+                if (g->r[k].be && !g->r[k].from_default && conv_same_path(g->r[k].path, p->path))
                     main = &g->r[k];
             if (!main || !p->backend.service) {
                 mp_warn(w, MPW_CANARY_ORPHAN, MP_SEV_ERROR, e->ref, field,

@@ -8,6 +8,8 @@
  *                      annotations; the run; plan accessors
  *   convert_group.c    pass 3: paths grouped by host across namespaces,
  *                      TLS (exact and wildcard tls hosts), canary attach
+ *   convert_root.c     pass 3: each host's root location `/` (the first
+ *                      Ingress naming it: defaultBackend, 503, redirect)
  *   convert_match.c    pass 4a: route order, duplicate locations, uri
  *                      matches, the RE2 check of regex paths
  *   convert_routes.c   pass 4b: destinations, rewrites, headers, canary and
@@ -50,14 +52,17 @@ typedef struct {
     bool ext_authz; /* auth-url checked by a CUSTOM AuthorizationPolicy */
 } ing_entry;
 
-/* One route of a host: a path (or defaultBackend) of a main Ingress, with
- * the canary attached to it, and its sort keys. */
+/* One route of a host: a path of a main Ingress, with the canary attached
+ * to it, and its sort keys; or the host's root location when the first
+ * Ingress naming the host has no `/` path (convert_group.c). */
 typedef struct {
     ing_entry *ing; /* the main Ingress: its annotations apply */
     const char *path;
     ing_path_type type;
-    bool from_default;
-    const ing_backend *be;
+    bool from_default;     /* the root location: ing's spec.defaultBackend */
+    bool root_only;        /* the root location without backend: ing's 503 or redirect */
+    bool root;             /* nginx's root location `/` of the host (either above, or a `/` path) */
+    const ing_backend *be; /* NULL for root_only */
     char be_field[96];
     ing_entry *canary;
     const ing_backend *canary_be;
@@ -86,9 +91,13 @@ typedef struct {
     ing_entry *app_root_ing;
     ing_entry **src;
     size_t nsrc;
-    bool has_vs;     /* got a VirtualService: only such hosts go on a Gateway */
-    int close;       /* 0, or the status every route answers (server-level restriction) */
-    ing_entry *mtls; /* auth-tls of this Ingress: a MUTUAL server (convert_access.c) */
+    bool has_vs;           /* got a VirtualService: only such hosts go on a Gateway */
+    int close;             /* 0, or the status every route answers (server-level restriction) */
+    ing_entry *mtls;       /* auth-tls of this Ingress: a MUTUAL server (convert_access.c) */
+    ing_entry *root_owner; /* owns the root location; its route (from_default /
+                            * root_only) is in r[] */
+    ing_entry *root_taker; /* the first with a `/` path (Prefix, ImplementationSpecific),
+                            * which replaces that route (convert_root.c) */
 } hostgrp;
 
 /* Backend settings asked for one Service port (the oldest Ingress wins). */
@@ -134,6 +143,7 @@ typedef struct {
     hostgrp *grp;
     size_t ngrp;
     hmap grp_idx;
+    hmap owner_idx; /* host -> the Ingress (index in ing) that owns its root location */
     dr_entry *dr;
     size_t ndr;
     hmap dr_idx;
@@ -147,12 +157,27 @@ const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
 /* The group of host (one for all namespaces); ns is only used to create it:
  * the namespace of the first (oldest) Ingress that routes the host. */
 hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create);
+/* A new zeroed route of g (its seq set), or NULL out of memory. */
+rspec *conv_add_rspec(hostgrp *g);
+/* The host-wide settings (regex mode, app-root, redirects) e brings to g. */
+void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host);
 int conv_group_paths(conv *c, ing_entry *e);
 void conv_group_tls(conv *c, ing_entry *e);
 /* MP301 for hosts of an Ingress with spec.tls that no entry lists or
  * covers, when no other Ingress gave them a certificate. */
 void conv_tls_uncovered(conv *c);
 void conv_attach_canary(conv *c, ing_entry *e);
+
+/* convert_root.c */
+/* Rule ri of e names a host: the first Ingress to do so (nginx's order)
+ * owns the host's root location, which becomes a route when it answers
+ * more than nginx's 404; a later Ingress's defaultBackend is reported
+ * unused (MP203). 0 or -1 out of memory. */
+int conv_root_claim(conv *c, ing_entry *e, size_t ri);
+/* After every main Ingress is grouped: which route is each host's root
+ * location (a `/` path replaces the owner's), its owner's host settings
+ * when it stays, and on a regex host the `/` routes it shadows. */
+int conv_resolve_roots(conv *c);
 
 /* convert_match.c */
 /* Equal paths once trailing '/' are ignored ("/a/" is "/a"; "/" stays). */

@@ -83,6 +83,19 @@ static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
 static void warn_dup(conv *c, const hostgrp *g, const rspec *r, const rspec *first)
 {
     const char *type = ingress_path_type_name(r->type);
+    if (first->root && g->regex && r->type == ING_PATH_EXACT) {
+        /* convert_root.c put the root location first, as nginx has it */
+        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+                "host %s is a regex host, where every location is `~* \"^path\"`: nginx's root "
+                "location of the host (%s of %s) is `~* \"^/\"` too and comes first, so nginx "
+                "never uses this Exact / path; not converted",
+                g->host,
+                first->from_default ? "spec.defaultBackend"
+                : first->root_only  ? "the annotations"
+                                    : "the `/` path",
+                first->ing->ref);
+        return;
+    }
     if (first->ing != r->ing) {
         mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
                 "host %s path %s (%s) is already routed by %s, which nginx reads first "

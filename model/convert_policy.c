@@ -91,7 +91,8 @@ int conv_collect_dr(conv *c)
         hostgrp *g = &c->grp[i];
         for (size_t k = 0; k < g->nr; k++) {
             rspec *r = &g->r[k];
-            if (!dr_wanted(&r->ing->a) || r->ing->a.redirect || conv_route_closed(c, g, r))
+            if (!r->be || !dr_wanted(&r->ing->a) || r->ing->a.redirect ||
+                conv_route_closed(c, g, r))
                 continue;
             const char *ns = r->ing->v.ns;
             if (dr_note(c, r->ing, ns, r->be->service, be_port(c, ns, r->be)) < 0)

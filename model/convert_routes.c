@@ -377,6 +377,8 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
     rctx x = {.c = c, .g = g, .r = r, .vs = vs};
     if (r->from_default)
         snprintf(x.name, sizeof x.name, "%s-default", r->ing->v.name);
+    else if (r->root_only)
+        snprintf(x.name, sizeof x.name, "%s-root", r->ing->v.name);
     else
         snprintf(x.name, sizeof x.name, "%s-%zu-%zu", r->ing->v.name, r->ri, r->pi);
     doc_node *base = conv_uri_matches(g, r);
@@ -395,8 +397,11 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
     }
     /* fail closed (convert_access.c): the route keeps its place. nginx
      * answers a redirect before it checks access, but not in a location it
-     * denies (503). */
+     * denies (503). A root location without backend (convert_root.c) has
+     * one of the two. */
     int closed = conv_route_closed(c, g, r);
+    if (!r->be && !closed && !a->redirect)
+        closed = 404;
     if (closed && (closed == 503 || !a->redirect)) {
         doc_node *dr = doc_map_new();
         if (dr)

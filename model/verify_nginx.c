@@ -9,13 +9,15 @@
  *   - the first such Ingress creates the server and its root location `/`,
  *     which goes to that Ingress's spec.defaultBackend (else the
  *     controller's default backend: 404) and carries its annotations; a
- *     `/` path replaces it;
+ *     `/` path (Prefix, ImplementationSpecific) replaces it, an Exact `/`
+ *     does not (on a regex host it is a second `~* "^/"`, never used);
  *   - each path is a location; the same location twice (same pathType and
  *     path, a trailing `/` ignored for Prefix) keeps the older one; canary
  *     Ingresses add no location, they share the main one's;
  *   - locations are sorted by path, descending, then by length,
  *     descending (controller.go getBackendServers);
- *   - a host where any Ingress has use-regex or rewrite-target is a regex
+ *   - a host where the Ingress of a location (one with a path for it, or
+ *     the root location's) has use-regex or rewrite-target is a regex
  *     host: every location is `~* "^<path>"` and the first match in that
  *     order wins; rewrite-target replaces the whole path, $N from the
  *     location's groups;
@@ -81,6 +83,7 @@ typedef struct {
     size_t npaths, pcap;
     const char *restrict_host;
     bool host_cert_only;
+    bool named, owner_regex, taken; /* decide_regex */
 } ng_hostrec;
 
 struct ng_world {
@@ -318,8 +321,10 @@ static ng_loc *loc_find(ng_hostrec *h, ing_path_type t, const char *p)
 static int add_path(ng_hostrec *h, size_t gi, const ing_path *p)
 {
     ng_loc *l = loc_find(h, p->type, p->path);
-    if (l && !l->be && is_root(l)) {
-        l->be = &p->backend; /* a `/` path takes the server's root location */
+    if (l && !l->be && is_root(l) && p->type != ING_PATH_EXACT) {
+        /* a `/` path takes the server's root location; on a regex host an
+         * Exact `/` is a second `~* "^/"` behind it, never used */
+        l->be = &p->backend;
         l->ing = gi;
         l->type = p->type;
         return 0;
@@ -455,6 +460,35 @@ static int host_cmp(const void *pa, const void *pb)
     return strcmp(((const ng_hostrec *)pa)->name, ((const ng_hostrec *)pb)->name);
 }
 
+/* A host is a regex host when one of its locations' Ingresses has
+ * use-regex or rewrite-target (template.go enforceRegexModifier): an
+ * Ingress with a path for it, or the first one naming it while no `/` path
+ * takes its root location over. build_servers made every host record. */
+static void decide_regex(ng_world *w)
+{
+    for (size_t i = 0; i < w->ning; i++) {
+        const ng_ing *g = &w->ing[i];
+        for (size_t r = 0; g->served && !g->canary && r < g->v.nrules; r++) {
+            const ing_rule *rule = &g->v.rules[r];
+            ng_hostrec *h = rule->host ? host_get(w, rule->host) : NULL;
+            if (!h)
+                continue;
+            if (!h->named)
+                h->owner_regex = g->s.regex;
+            h->named = true;
+            for (size_t k = 0; k < rule->npaths; k++) {
+                const ing_path *p = &rule->paths[k];
+                if (!p->backend.service)
+                    continue; /* no location */
+                h->regex = h->regex || g->s.regex;
+                h->taken = h->taken || (p->type != ING_PATH_EXACT && !strcmp(p->path, "/"));
+            }
+        }
+    }
+    for (size_t i = 0; i < w->nhosts; i++)
+        w->hosts[i].regex = w->hosts[i].regex || (w->hosts[i].owner_regex && !w->hosts[i].taken);
+}
+
 static int build_servers(ng_world *w)
 {
     for (size_t i = 0; i < w->ning; i++)
@@ -467,13 +501,7 @@ static int build_servers(ng_world *w)
                 if (host_add_path(h, rule->paths[k].path) < 0)
                     return -1;
         }
-    for (size_t i = 0; i < w->ning; i++) /* the regex mode first: it decides what is a duplicate */
-        for (size_t r = 0; w->ing[i].served && !w->ing[i].canary && r < w->ing[i].v.nrules; r++) {
-            const char *host = w->ing[i].v.rules[r].host;
-            ng_hostrec *h = host && w->ing[i].s.regex ? host_get(w, host) : NULL;
-            if (h)
-                h->regex = true;
-        }
+    decide_regex(w); /* first: it decides what is a duplicate */
     for (size_t i = 0; i < w->ning; i++)
         if (w->ing[i].served && !w->ing[i].canary && add_server_rules(w, i) < 0)
             return -1;

@@ -180,6 +180,8 @@ static const char *const clean_golden[] = {
     "force-ssl-redirect",
     "multi-tls-secrets",
     "fail-closed-basic-auth",
+    "fail-closed-allow-open", /* without its --allow-open: the owner's 503 on guard.sample.com */
+    "root-location-owner",
     "fail-closed-auth-url",
     "fail-closed-ip-allowlist-exact",
     "fail-closed-ip-list-invalid",
@@ -561,6 +563,131 @@ START_TEST(root_location_belongs_to_the_first_ingress)
 }
 END_TEST
 
+/* An Ingress of shop.example.com in ns, created on day d (2024-01-0d),
+ * with extra metadata (annotations) and spec (defaultBackend, rules) text. */
+#define ROOT_ING(name, ns, d, meta, spec)                                                          \
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " name                    \
+    "\n  namespace: " ns "\n  creationTimestamp: \"2024-01-0" d "T00:00:00Z\"\n" meta              \
+    "spec:\n  ingressClassName: nginx\n" spec
+#define RULE_HOST "  rules:\n  - host: shop.example.com\n"
+#define RULE_PATH(type, path, svc, port)                                                           \
+    RULE_HOST "    http:\n      paths:\n      - {path: " path ", pathType: " type                  \
+              ", backend: {service: {name: " svc ", port: {number: " port "}}}}\n"
+#define FALLBACK "  defaultBackend: {service: {name: fallback, port: {number: 80}}}\n"
+#define ANNS(a)  "  annotations:\n    nginx.ingress.kubernetes.io/" a "\n"
+
+/* The converter gives each host the root location nginx gives it
+ * (docs/conversion.md §4): the conversions of these verify clean. */
+static const char *const root_cases[] = {
+    /* the brief's case 1: a younger Ingress's defaultBackend, same namespace and another */
+    ROOT_ING("a-first", "ns-a", "1", "",
+             RULE_PATH("Prefix", "/api", "api", "8080")) "---\n" ROOT_ING("b-second", "ns-a", "2",
+                                                                          "", FALLBACK RULE_HOST),
+    ROOT_ING("a-first", "ns-a", "1", "",
+             RULE_PATH("Prefix", "/api", "api", "8080")) "---\n" ROOT_ING("b-second", "ns-b", "2",
+                                                                          "", FALLBACK RULE_HOST),
+    /* the owner's defaultBackend, the paths in another namespace */
+    ROOT_ING("a-first", "ns-a", "1", "", FALLBACK RULE_HOST) "---\n" ROOT_ING(
+        "b-second", "ns-b", "2", "", RULE_PATH("Prefix", "/api", "api", "8080")),
+    /* a younger `/` takes it over; an Exact `/` does not */
+    ROOT_ING("a-first", "ns-a", "1", "",
+             FALLBACK RULE_PATH("Prefix", "/api", "api",
+                                "8080")) "---\n" ROOT_ING("b-second", "ns-b", "2", "",
+                                                          RULE_PATH("ImplementationSpecific", "/",
+                                                                    "web", "80")),
+    ROOT_ING("a-first", "ns-a", "1", "",
+             FALLBACK RULE_PATH("Prefix", "/api", "api",
+                                "8080")) "---\n" ROOT_ING("b-second", "ns-b", "2", "",
+                                                          RULE_PATH("Exact", "/", "web", "80")),
+    /* the brief's case 2: a denied owner (503), a redirecting one */
+    ROOT_ING(
+        "broken", "ns-a", "1", ANNS("whitelist-source-range: 10.0.0.0/33"),
+        RULE_PATH("Prefix", "/metrics", "internal",
+                  "9100")) "---\n" ROOT_ING("guard", "ns-b", "2", "",
+                                            RULE_PATH("Prefix", "/internal", "internal", "80")),
+    ROOT_ING("old", "ns-a", "1", ANNS("permanent-redirect: https://new.example.com/"),
+             RULE_PATH("Prefix", "/old", "web", "80")) "---\n" ROOT_ING("other", "ns-b", "2", "",
+                                                                        RULE_PATH("Prefix", "/api",
+                                                                                  "api", "8080")),
+    /* a regex host: the root location (404 or the owner's backend) before an Exact `/` */
+    ROOT_ING("a", "ns-a", "1", ANNS("use-regex: \"true\""),
+             RULE_PATH("Prefix", "/api", "api", "8080")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                                          RULE_PATH("Exact", "/",
+                                                                                    "web", "80")),
+    ROOT_ING("a", "ns-a", "1", ANNS("use-regex: \"true\""),
+             FALLBACK RULE_PATH("Prefix", "/api", "api",
+                                "8080")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                          RULE_PATH("Exact", "/", "web", "80")),
+    /* a pathless owner's use-regex */
+    ROOT_ING("a", "ns-a", "1", ANNS("use-regex: \"true\""), RULE_HOST) "---\n" ROOT_ING(
+        "b", "ns-a", "2", "", RULE_PATH("Prefix", "/api", "api", "8080")),
+};
+
+START_TEST(root_location_conversions_verify_clean)
+{
+    for (size_t i = 0; i < sizeof root_cases / sizeof *root_cases; i++) {
+        verify_report *r = verify_converted(root_cases[i]);
+        ck_assert_msg(verify_nmismatches(r) == 0, "case %zu:%s", i, dump(r));
+        ck_assert_uint_ge(verify_nrequests(r), 4);
+        verify_report_free(r);
+    }
+}
+END_TEST
+
+/* On a regex host an Exact `/` is a second `~* "^/"` behind the root
+ * location (ingress-nginx's sort is stable, the root location is the
+ * server's first): nginx answers 404 where no other location matches. */
+START_TEST(exact_slash_stays_behind_the_root_location_on_a_regex_host)
+{
+    const char *ing =
+        ROOT_ING("a", "ns-a", "1", ANNS("use-regex: \"true\""),
+                 RULE_PATH("Prefix", "/api", "api",
+                           "8080")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                     RULE_PATH("Exact", "/", "web", "80"));
+    verify_report *r = verify_yaml(
+        ing, GATEWAY("shop.example.com") VS_HEAD
+        "  - match:\n    - uri: {regex: \"(?i)/api.*\"}\n"
+        "    route:\n    - destination: {host: api.ns-a.svc.cluster.local, port: {number: "
+        "8080}}\n"
+        "  - match:\n    - uri: {regex: \"(?i)/.*\"}\n"
+        "    route:\n    - destination: {host: web, port: {number: 80}}\n");
+    assert_mismatch(r, "/", "404", "service ns-a/web:80");
+    assert_mismatch(r, "/meshpanel-verify-nothing-here", "404", "service ns-a/web:80");
+    verify_report_free(r);
+}
+END_TEST
+
+/* The regex mode comes from the Ingresses of the host's locations
+ * (enforceRegexModifier): a younger Ingress without paths has none, the
+ * owner's root location has one until a `/` path takes it over. */
+START_TEST(regex_mode_comes_from_the_locations)
+{
+    const char *plain = GATEWAY("shop.example.com") VS_HEAD API_ROUTE;
+    const char *pathless = ROOT_ING("y-regex", "ns-a", "2", ANNS("use-regex: \"true\""), RULE_HOST);
+    const char *api =
+        ROOT_ING("x-api", "ns-a", "1", "", RULE_PATH("Prefix", "/api", "api", "8080"));
+    char ing[4096];
+    snprintf(ing, sizeof ing, "%s---\n%s", api, pathless);
+    verify_report *r = verify_yaml(ing, plain);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+    /* the same Ingress created first owns the root location */
+    const char *owner = ROOT_ING("y-regex", "ns-a", "0", ANNS("use-regex: \"true\""), RULE_HOST);
+    snprintf(ing, sizeof ing, "%s---\n%s", api, owner);
+    r = verify_yaml(ing, plain);
+    assert_mismatch(r, "/apix", "service ns-a/api:8080", "404");
+    verify_report_free(r);
+    /* ... until a `/` path takes the location over */
+    snprintf(ing, sizeof ing, "%s---\n%s---\n%s", api, owner,
+             ROOT_ING("z-web", "ns-a", "3", "", RULE_PATH("Prefix", "/", "web", "80")));
+    r = verify_yaml(ing, GATEWAY("shop.example.com") VS_HEAD API_ROUTE
+                    "  - match:\n    - uri: {prefix: /}\n"
+                    "    route:\n    - destination: {host: web, port: {number: 80}}\n");
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
 START_TEST(restricted_location_needs_403_or_a_policy)
 {
     const char *ing =
@@ -796,6 +923,9 @@ int main(void)
     tcase_add_test(tc, delegate_not_exported_to_the_root_is_reported);
     tcase_add_test(tc, paused_host_answers_404);
     tcase_add_test(tc, root_location_belongs_to_the_first_ingress);
+    tcase_add_test(tc, root_location_conversions_verify_clean);
+    tcase_add_test(tc, exact_slash_stays_behind_the_root_location_on_a_regex_host);
+    tcase_add_test(tc, regex_mode_comes_from_the_locations);
     tcase_add_test(tc, restricted_location_needs_403_or_a_policy);
     tcase_add_test(tc, canary_main_backend_among_the_weights);
     tcase_add_test(tc, named_ports_resolve_through_services);
