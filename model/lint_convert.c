@@ -142,6 +142,52 @@ static bool parse_object(const char *obj, char *kind, size_t nk, char *ns, size_
     return true;
 }
 
+/* What to do about a converter finding, by code (the message says what
+ * differs; docs/conversion.md section 14 has every code). */
+static const struct {
+    const char *code, *hint;
+} conv_hints[] = {
+    {MPW_ANN_APPROX, "check that the difference is acceptable for the app before the cut-over"},
+    {MPW_ANN_UNSUPPORTED, "the behaviour is lost on Istio: replace it (EnvoyFilter, the app) or "
+                          "accept it before the cut-over"},
+    {MPW_ANN_INVALID, "fix the annotation's value (nginx ignores it too)"},
+    {MPW_ANN_UNKNOWN, "check the annotation's name"},
+    {MPW_SNIPPET_PARTIAL, "move what the snippet does into the VirtualService by hand"},
+    {MPW_ACCESS_CLOSED, "reproduce the restriction (AuthorizationPolicy, ext-authz) before the "
+                        "cut-over: until then its routes answer 403"},
+    {MPW_ACCESS_DENIED, "fix the value: nginx refuses it as well"},
+    {MPW_EXT_AUTHZ, "register the extension provider in meshConfig"},
+    {MPW_CLIENT_CERT, "provide the CA Secret in the gateway namespace"},
+    {MPW_PORT_UNRESOLVED, "name a port the Service lists, or give the number"},
+    {MPW_BACKEND_NOSVC, "route the path to a Service"},
+    {MPW_ROUTE_DUP, "remove one of the two paths"},
+    {MPW_REGEX_INVALID, "write the path in RE2 syntax"},
+    {MPW_CANARY_ORPHAN, "create the main Ingress for the host and path, or drop the canary"},
+    {MPW_HOST_MISSING, "give the rule a host: a tenant may not take every host"},
+    {MPW_DR_CONFLICT, "give the Ingresses of the Service port the same backend settings"},
+    {MPW_DEFAULT_BACKEND, "give the Ingress rules with hosts"},
+    {MPW_HOST_NO_ROUTE, "fix the host's paths (see the other findings of the host)"},
+    {MPW_TLS_NO_SECRET, "name the certificate's Secret in spec.tls"},
+    {MPW_TLS_SECRET_NS, "copy the Secret to the gateway namespace, or issue it there with "
+                        "cert-manager"},
+    {MPW_TLS_CONFLICT, "give the host one certificate"},
+    {MPW_REDIRECT_MIXED, "set ssl-redirect alike on every Ingress of the host"},
+    {MPW_CLASS_PAUSED, "none while the tenant is suspended: it converts when resumed"},
+    {MPW_CLASS_OTHER, "pass the class's IngressClass if ingress-nginx serves it"},
+    {MPW_INVALID_OBJECT, "fix the object: it is not converted"},
+    {MPW_OVERLAY_CONFLICT, "review the edit against the new conversion"},
+    {MPW_OVERLAY_ORPHAN, "drop the edit, or keep the object by hand"},
+};
+
+static const char *conv_hint(const char *code, char *buf, size_t n)
+{
+    for (size_t i = 0; i < sizeof conv_hints / sizeof conv_hints[0]; i++)
+        if (!strcmp(conv_hints[i].code, code))
+            return conv_hints[i].hint;
+    snprintf(buf, n, "docs/conversion.md, code %s", code);
+    return buf;
+}
+
 static bool surfaced(const lint_ctx *c, const mp_warning *w)
 {
     if (w->sev < MP_SEV_WARNING || !strcmp(w->code, MPW_HOST_CONFLICT))
@@ -163,7 +209,7 @@ void lint_check_conversion(lint_run_state *r, const lint_item *only)
             continue;
         const lint_item *it = lint_set_find(r->c->s, kind, ns, name);
         lint_item x = {NULL, it ? it->origin : LINT_LIVE, kind, ns, name, "~"};
-        snprintf(hint, sizeof hint, "docs/conversion.md, code %s", w->code);
-        lint_add(r, w->code, w->sev, &x, w->field, NULL, hint, "%s", w->message);
+        lint_add(r, w->code, w->sev, &x, w->field, NULL, conv_hint(w->code, hint, sizeof hint),
+                 "%s", w->message);
     }
 }
