@@ -56,6 +56,7 @@ void lint_ctx_free(lint_ctx *c)
     lint_pairs_free(&c->binds);
     hmap_free(&c->generated);
     hmap_free(&c->issued);
+    free(c->derived);
     free(c);
 }
 
@@ -68,13 +69,22 @@ lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err)
     }
     c->s = s;
     c->p = p;
-    for (size_t i = 0; i < s->n; i++)
+    bool *derived = calloc(s->n ? s->n : 1, sizeof *derived);
+    for (size_t i = 0; derived && i < s->n; i++)
+        derived[i] = lint_derived_of(c, &s->items[i]);
+    c->derived = derived;
+    for (size_t i = 0; derived && i < s->n; i++)
         if (lint_index_cutover(c, (long)i) < 0 || lint_index_hosts(c, (long)i) < 0 ||
             lint_index_gateway(c, (long)i) < 0 || lint_index_tls(c, (long)i) < 0) {
             lint_ctx_free(c);
             mp_errf(err, "out of memory");
             return NULL;
         }
+    if (!derived) {
+        lint_ctx_free(c);
+        mp_errf(err, "out of memory");
+        return NULL;
+    }
     return c;
 }
 

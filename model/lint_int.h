@@ -102,6 +102,7 @@ struct lint_ctx {
     lint_pairs binds; /* selector + port + host -> Gateways */
     hmap generated;   /* "ns/name" of Ingresses a live meshpanel object names */
     hmap issued;      /* "ns\x1fsecret" a cert-manager Certificate writes */
+    bool *derived;    /* lint_derived of each item, decided once */
 };
 
 /* One host a check looks at: its text (lower case, no "ns/" prefix, no
@@ -122,6 +123,7 @@ bool lint_vs_on_gateway(const doc_node *vs);
 /* A planned object generated from Ingresses that are all in the set: the
  * finding belongs on the Ingress, not here too. */
 bool lint_derived(const lint_ctx *c, const lint_item *it);
+bool lint_derived_of(const lint_ctx *c, const lint_item *it); /* not cached */
 const lint_ns *lint_ctx_ns(const lint_ctx *c, const char *ns);
 /* The item at index i of the set; NULL when i < 0. */
 const lint_item *lint_ctx_item(const lint_ctx *c, long i);

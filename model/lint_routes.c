@@ -130,7 +130,8 @@ static void destination(lint_run_state *r, const lint_item *it, const doc_node *
 {
     const char *host = doc_str(docpath_get(d, "destination.host"));
     char ns[256], name[256], path[256];
-    if (!host || !service_host(r, host, it->ns, ns, sizeof ns, name, sizeof name))
+    if (!host || !service_host(r, host, it->ns, ns, sizeof ns, name, sizeof name) ||
+        !lint_set_known(r->c->s, "Service", ns))
         return;
     docpath_join(path, sizeof path, base, "destination.host");
     const lint_item *svc = service(r, it, path, ns, name, "the route answers 503");

@@ -100,7 +100,7 @@ int lint_item_hosts(const lint_item *it, bool servers, lint_host_fn fn, void *ud
 
 /* "ingress/ns/name,ingress/ns/name": every source named must be an
  * Ingress of the set. */
-bool lint_derived(const lint_ctx *c, const lint_item *it)
+bool lint_derived_of(const lint_ctx *c, const lint_item *it)
 {
     if (it->origin != LINT_PLANNED)
         return false;
@@ -120,6 +120,14 @@ bool lint_derived(const lint_ctx *c, const lint_item *it)
         p += l + (p[l] == ',');
     }
     return true;
+}
+
+bool lint_derived(const lint_ctx *c, const lint_item *it)
+{
+    const lint_item *first = c->s->items;
+    if (c->derived && it >= first && it < first + c->s->n)
+        return c->derived[it - first];
+    return lint_derived_of(c, it);
 }
 
 const char *lint_ref_ns(const char *ref, const char *dflt, char *ns, size_t n, const char **name)

@@ -292,30 +292,58 @@ static int print_text(const lint_job *j, const lint_findings *fs)
     return 0;
 }
 
+/* One finding as an item of a list: "- code: ..." lines (YAML), or the
+ * "  {...}" lines between "[" and "]" (JSON). Emitted inside a list of
+ * one, so the emitter keeps the finding's key order (a top-level map
+ * with a kind would get Kubernetes' order). */
+static char *list_item(const lint_finding *f, bool json)
+{
+    mp_err err;
+    doc_node *list = doc_seq_new(), *m = lint_finding_doc(f);
+    if (!list || !m || doc_seq_push(list, m) < 0) {
+        doc_free(list);
+        return NULL;
+    }
+    char *s = json ? doc_emit_json(list, true, NULL, &err) : doc_emit_yaml(list, NULL, &err);
+    doc_free(list);
+    if (!s || !json)
+        return s;
+    /* "[{ ... }]" -> "  { ... }" */
+    size_t l = strlen(s);
+    while (l && (s[l - 1] == '\n' || s[l - 1] == ']'))
+        s[--l] = 0;
+    char *item = s[0] == '[' ? malloc(l + 2) : NULL;
+    if (item) {
+        item[0] = ' ';
+        item[1] = ' ';
+        memcpy(item + 2, s + 1, l);
+    }
+    free(s);
+    return item;
+}
+
+/* A list of maps, one finding at a time (memory stays flat whatever the
+ * count). */
 static int print_list(const lint_job *j, const lint_findings *fs, bool json)
 {
-    doc_node *list = doc_seq_new();
-    for (size_t i = 0; list && i < lint_findings_len(fs); i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < lint_findings_len(fs); i++) {
         const lint_finding *f = lint_findings_at(fs, i);
-        doc_node *m = reported(j, f) ? lint_finding_doc(f) : NULL;
-        if (reported(j, f) && (!m || doc_seq_push(list, m) < 0)) {
-            doc_free(list);
+        if (!reported(j, f))
+            continue;
+        char *s = list_item(f, json);
+        if (!s)
             return -1;
-        }
+        if (json)
+            fputs(n ? ",\n" : "[\n", stdout);
+        fputs(s, stdout);
+        free(s);
+        n++;
     }
-    mp_err err;
-    size_t len = 0;
-    char *s = !list       ? NULL
-              : json      ? doc_emit_json(list, true, &len, &err)
-              : list->len ? doc_emit_yaml(list, &len, &err)
-                          : strdup("[]\n");
-    doc_free(list);
-    if (!s)
-        return -1;
-    fputs(s, stdout);
     if (json)
-        fputc('\n', stdout);
-    free(s);
+        fputs(n ? "\n]\n" : "[]\n", stdout);
+    else if (!n)
+        fputs("[]\n", stdout);
     return 0;
 }
 
