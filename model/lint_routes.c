@@ -164,9 +164,11 @@ static void redirect(lint_run_state *r, const lint_item *it, const doc_node *h, 
                  "use 301, 302, 303, 307 or 308", "redirect code %lld is not 3xx: Istio rejects it",
                  v);
     else
-        lint_add(r, MPL_ROUTE_REDIRECT, MP_SEV_WARNING, it, path, NULL,
+        lint_add(r, MPL_ROUTE_REDIRECT, MP_SEV_ERROR, it, path, NULL,
                  "use 301, 302, 303, 307 or 308",
-                 "Envoy has no redirect code %lld: Istio answers 301 instead", v);
+                 "Envoy has no redirect code %lld: istiod builds the route without its redirect "
+                 "(\"Redirect Code %lld is not yet supported\"), so the redirect never happens",
+                 v, v);
 }
 
 static void cors(lint_run_state *r, const lint_item *it, const doc_node *h, const char *rp)

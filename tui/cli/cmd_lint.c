@@ -355,9 +355,10 @@ static void summary(const lint_job *j, const lint_findings *fs)
         if (reported(j, f))
             n[f->sev]++;
     }
-    fprintf(stderr, "summary: %zu error%s, %zu warning%s, %zu info (%zu objects checked%s%s)\n",
+    size_t objs = j->objs.len;
+    fprintf(stderr, "summary: %zu error%s, %zu warning%s, %zu info (%zu object%s checked%s%s)\n",
             n[MP_SEV_ERROR], n[MP_SEV_ERROR] == 1 ? "" : "s", n[MP_SEV_WARNING],
-            n[MP_SEV_WARNING] == 1 ? "" : "s", n[MP_SEV_INFO], j->set ? j->objs.len : 0,
+            n[MP_SEV_WARNING] == 1 ? "" : "s", n[MP_SEV_INFO], objs, objs == 1 ? "" : "s",
             j->report_ns ? ", namespace " : "", j->report_ns ? j->report_ns : "");
 }
 
