@@ -39,6 +39,7 @@
 #include "model/convert.h"
 #include "model/doc.h"
 #include "model/err.h"
+#include "model/store.h"
 #include "model/warn.h"
 
 #define MPL_HOST_TAKEN     "MP701" /* host claimed by another namespace */
@@ -111,6 +112,11 @@ void lint_set_free(lint_set *s);
  * plan, then the edits. Objects without kind or name are ignored.
  * Returns 0 or -1 out of memory. */
 int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin);
+/* Adds every object of the store lint reads (namespaces, ingress classes,
+ * Ingresses, Services, Secrets, Istio kinds, cert-manager Certificates) as
+ * LINT_LIVE. They are borrowed: the set is valid until the store changes.
+ * Returns 0 or -1 out of memory. */
+int lint_set_add_store(lint_set *s, mp_store *st);
 /* Adds the plan's objects (LINT_PLANNED) and a copy of its findings. */
 int lint_set_add_plan(lint_set *s, const convert_plan *p);
 /* Adds copies of converter findings (also MP5xx of the operator's edits). */

@@ -67,6 +67,29 @@ int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin)
     return 0;
 }
 
+int lint_set_add_store(lint_set *s, mp_store *st)
+{
+    static const char *const kinds[] = {
+        "Namespace",      "IngressClass",    "Ingress",
+        "Service",        "Secret",          "Gateway",
+        "VirtualService", "DestinationRule", "AuthorizationPolicy",
+        "Certificate",
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const store_obj **objs = NULL;
+        size_t n = store_list(st, kinds[k], NULL, &objs);
+        if (n == (size_t)-1)
+            return -1;
+        int rc = 0;
+        for (size_t i = 0; i < n && !rc; i++)
+            rc = lint_set_add(s, objs[i]->doc, LINT_LIVE);
+        free(objs);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
 int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "model/emit.h"
+#include "model/store.h"
+#include "tests/unit/doc_helpers.h"
 #include "tests/unit/lint_helpers.h"
 
 static void policy_error(const char *yaml, const char *want)
@@ -225,6 +227,35 @@ START_TEST(text_line_and_map_shape)
 }
 END_TEST
 
+START_TEST(the_console_lints_its_store)
+{
+    mp_store *st = store_new();
+    mp_err err = {{0}};
+    const char *docs[] = {
+        ING("ns-a", "shop", "2026-01-01T00:00:00Z", "shop.example.com"),
+        ING("ns-b", "promo", "2026-02-01T00:00:00Z", "shop.example.com"),
+        SVC("ns-a", "web"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns-a}\n",
+    };
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_ge(store_put(st, parse1(docs[i]), &err), 0);
+    lint_set *s = lint_set_new();
+    ck_assert_int_eq(lint_set_add_store(s, st), 0);
+    ck_assert_int_eq(lint_set_mark_known(s, "Service", NULL), 0);
+    lint_policy *p = lint_policy_new();
+    lint_findings *f = lint_run(s, p, &err);
+    ck_assert_ptr_nonnull(f);
+    /* the claim of ns-b, and ns-b's backend web that does not exist */
+    ck_assert_uint_eq(lint_findings_len(f), 2);
+    ck_assert_uint_eq(lint_findings_count_ns(f, "ns-b", MP_SEV_ERROR), 2);
+    ck_assert_uint_eq(lint_findings_count_ns(f, "ns-a", MP_SEV_INFO), 0);
+    lint_findings_free(f);
+    lint_policy_free(p);
+    lint_set_free(s);
+    store_free(st);
+}
+END_TEST
+
 START_TEST(the_code_table_is_complete_and_unique)
 {
     size_t n;
@@ -257,6 +288,7 @@ static Suite *suite(void)
     tcase_add_test(tc, findings_are_sorted_and_found_by_namespace_and_object);
     tcase_add_test(tc, one_edited_object_is_checked_against_the_set);
     tcase_add_test(tc, text_line_and_map_shape);
+    tcase_add_test(tc, the_console_lints_its_store);
     tcase_add_test(tc, the_code_table_is_complete_and_unique);
     suite_add_tcase(s, tc);
     return s;
