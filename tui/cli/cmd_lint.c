@@ -65,42 +65,64 @@ static void usage(FILE *out)
           out);
 }
 
+/* A value from a fixed list: its index, or -1 with a message. */
+static int choice(const char *flag, const char *v, const char *const *ok, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(v, ok[k]))
+            return (int)k;
+    fprintf(stderr, "meshpanel lint: %s \"%s\": use %s or %s\n", flag, v,
+            n > 2 ? "text, json" : ok[0], ok[n - 1]);
+    return -1;
+}
+
+/* The flags with a value: 1 taken, 0 not one of them, -1 bad. */
+static int value_flag(lint_args *a, int argc, char **argv, int *i)
+{
+    static const char *const formats[] = {"text", "json", "yaml"};
+    static const char *const levels[] = {"warning", "error"};
+    const char *v;
+    int r, k;
+    if ((r = cli_opt(argc, argv, i, "--filename", "-f", &v, CMD)) > 0) {
+        if (a->ninputs == MAX_INPUTS) {
+            cli_error(CMD, "too many -f");
+            return -1;
+        }
+        a->inputs[a->ninputs++] = v;
+    } else if (!r && (r = cli_opt(argc, argv, i, "--policy", NULL, &v, CMD)) > 0) {
+        a->policy = v;
+    } else if (!r && (r = cli_opt(argc, argv, i, "--output", "-o", &v, CMD)) > 0) {
+        if ((k = choice("-o", v, formats, 3)) < 0)
+            return -1;
+        a->fmt = (out_fmt)k;
+    } else if (!r && (r = cli_opt(argc, argv, i, "--fail-on", NULL, &v, CMD)) > 0) {
+        if ((k = choice("--fail-on", v, levels, 2)) < 0)
+            return -1;
+        a->fail_on = k ? MP_SEV_ERROR : MP_SEV_WARNING;
+    }
+    return r;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_flag(lint_args *a, int argc, char **argv, int *i)
 {
-    const char *f = argv[*i], *v;
+    const char *f = argv[*i];
     int r;
-    if ((r = kube_flag(&a->kf, argc, argv, i, CMD)))
+    if ((r = kube_flag(&a->kf, argc, argv, i, CMD)) || (r = value_flag(a, argc, argv, i)))
         return r < 0 ? 2 : -1;
-    if ((r = cli_opt(argc, argv, i, "--filename", "-f", &v, CMD))) {
-        if (r > 0 && a->ninputs == MAX_INPUTS)
-            return cli_error(CMD, "too many -f"), 2;
-        return r < 0 ? 2 : (a->inputs[a->ninputs++] = v, -1);
+    if (!strcmp(f, "-A") || !strcmp(f, "--all-namespaces")) {
+        a->all_ns = true;
+    } else if (!strcmp(f, "--check-dns")) {
+        a->check_dns = true;
+    } else if (!strcmp(f, "-h") || !strcmp(f, "--help")) {
+        usage(stdout);
+        return 0;
+    } else {
+        fprintf(stderr, "meshpanel lint: unknown %s \"%s\" (see meshpanel lint --help)\n",
+                f[0] == '-' ? "flag" : "argument", f);
+        return 2;
     }
-    if ((r = cli_opt(argc, argv, i, "--policy", NULL, &v, CMD)))
-        return r < 0 ? 2 : (a->policy = v, -1);
-    if ((r = cli_opt(argc, argv, i, "--output", "-o", &v, CMD))) {
-        if (r > 0 && (!strcmp(v, "text") || !strcmp(v, "json") || !strcmp(v, "yaml")))
-            return a->fmt = v[0] == 't' ? OUT_TEXT : v[0] == 'j' ? OUT_JSON : OUT_YAML, -1;
-        return r > 0 ? fprintf(stderr, "meshpanel lint: -o \"%s\": use text, json or yaml\n", v),
-               2     : 2;
-    }
-    if ((r = cli_opt(argc, argv, i, "--fail-on", NULL, &v, CMD))) {
-        if (r > 0 && (!strcmp(v, "warning") || !strcmp(v, "error")))
-            return a->fail_on = v[0] == 'w' ? MP_SEV_WARNING : MP_SEV_ERROR, -1;
-        return r > 0
-               ? fprintf(stderr, "meshpanel lint: --fail-on \"%s\": use warning or error\n", v),
-               2 : 2;
-    }
-    if (!strcmp(f, "-A") || !strcmp(f, "--all-namespaces"))
-        return a->all_ns = true, -1;
-    if (!strcmp(f, "--check-dns"))
-        return a->check_dns = true, -1;
-    if (!strcmp(f, "-h") || !strcmp(f, "--help"))
-        return usage(stdout), 0;
-    fprintf(stderr, "meshpanel lint: unknown %s \"%s\" (see meshpanel lint --help)\n",
-            f[0] == '-' ? "flag" : "argument", f);
-    return 2;
+    return -1;
 }
 
 static int parse_args(lint_args *a, int argc, char **argv)
