@@ -151,6 +151,12 @@ static int bad(pctx *x, const doc_node *n, const char *key, const char *why)
     return mp_errf(x->err, "%s:%d: %s: %s", x->source, n ? n->line : 0, key, why);
 }
 
+/* set_str with the error a parse returns. */
+static int keep(pctx *x, char **dst, const char *s)
+{
+    return set_str(dst, s) ? mp_errf(x->err, "out of memory") : 0;
+}
+
 static const char *scalar(pctx *x, const doc_node *n, const char *key)
 {
     if (!doc_is_scalar(n) || doc_is_null(n) || !*doc_str(n)) {
@@ -262,11 +268,11 @@ static int gateway(pctx *x, const doc_node *n, lint_policy *p)
         snprintf(key, sizeof key, "gateway.%.40s", k);
         int rc = 0;
         if (!strcmp(k, "namespace"))
-            rc = scalar(x, v, key) ? set_str(&p->gw_ns, doc_str(v)) : -1;
+            rc = scalar(x, v, key) ? keep(x, &p->gw_ns, doc_str(v)) : -1;
         else if (!strcmp(k, "selector"))
             rc = selector(x, v, p);
         else if (!strcmp(k, "shared"))
-            rc = gateway_ref(x, v, key, false) ? -1 : set_str(&p->shared, doc_str(v));
+            rc = gateway_ref(x, v, key, false) ? -1 : keep(x, &p->shared, doc_str(v));
         else
             rc = bad(x, v, key, "unknown key (namespace, selector, shared)");
         if (rc < 0)
@@ -280,18 +286,19 @@ static int allowed(pctx *x, const doc_node *n, lint_policy *p)
     if (!doc_is_seq(n))
         return bad(x, n, "allowedGatewayRefs", "needs a list of NAMESPACE/NAME or NAMESPACE/*");
     for (size_t i = 0; i < n->len; i++)
-        if (gateway_ref(x, n->items[i], "allowedGatewayRefs", true) ||
-            strv_push(&p->allowed_refs, doc_str(n->items[i])))
+        if (gateway_ref(x, n->items[i], "allowedGatewayRefs", true))
             return -1;
+        else if (strv_push(&p->allowed_refs, doc_str(n->items[i])))
+            return mp_errf(x->err, "out of memory");
     return 0;
 }
 
 static int top_key(pctx *x, const char *k, const doc_node *v, lint_policy *p)
 {
     if (!strcmp(k, "tenantPrefix"))
-        return scalar(x, v, k) ? set_str(&p->tenant_prefix, doc_str(v)) : -1;
+        return scalar(x, v, k) ? keep(x, &p->tenant_prefix, doc_str(v)) : -1;
     if (!strcmp(k, "domainSuffix"))
-        return scalar(x, v, k) ? set_str(&p->domain_suffix, doc_str(v)) : -1;
+        return scalar(x, v, k) ? keep(x, &p->domain_suffix, doc_str(v)) : -1;
     if (!strcmp(k, "platformDomains"))
         return domains(x, v, k, &p->platform, p, NULL);
     if (!strcmp(k, "deniedSuffixes"))
