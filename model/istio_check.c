@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/docpath.h"
+#include "model/gwhost.h"
 #include "model/kobj.h"
 #include "model/routecheck.h"
 #include "model/validate.h"
@@ -371,41 +372,6 @@ static void check_http_route(ck *c, here r, size_t i, long shadowed_by)
     }
 }
 
-/* Does a Gateway server host (with a namespace part of the VirtualService's
- * namespace, any namespace or the Gateway's own, or none; wildcards) take
- * host of a VirtualService in namespace vs_ns? */
-static bool server_host_takes(const char *sh, const char *host, const char *vs_ns)
-{
-    const char *slash = strchr(sh, '/');
-    if (slash) {
-        size_t nl = (size_t)(slash - sh);
-        bool ns_ok = (nl == 1 && (sh[0] == '*' || sh[0] == '.')) ||
-                     (vs_ns && strlen(vs_ns) == nl && !strncmp(sh, vs_ns, nl));
-        if (!ns_ok)
-            return false;
-        sh = slash + 1;
-    }
-    if (!strcmp(sh, "*") || !strcmp(sh, host))
-        return true;
-    if (sh[0] == '*' && sh[1] == '.') {
-        size_t hl = strlen(host), sl = strlen(sh + 1);
-        return hl > sl && !strcmp(host + hl - sl, sh + 1);
-    }
-    return false;
-}
-
-static bool gateway_takes(const doc_node *gw, const char *host, const char *vs_ns)
-{
-    const doc_node *ss = docpath_get(gw, "spec.servers");
-    for (size_t i = 0; doc_is_seq(ss) && i < ss->len; i++) {
-        const doc_node *hs = doc_get(ss->items[i], "hosts");
-        for (size_t k = 0; doc_is_seq(hs) && k < hs->len; k++)
-            if (doc_str(hs->items[k]) && server_host_takes(doc_str(hs->items[k]), host, vs_ns))
-                return true;
-    }
-    return false;
-}
-
 static void check_hosts_on_gateways(ck *c)
 {
     const doc_node *gws = docpath_get(c->obj, "spec.gateways");
@@ -421,7 +387,7 @@ static void check_hosts_on_gateways(ck *c)
             c->o->gateway(c->o->gateway_ud, slash ? ns : c->ns, slash ? slash + 1 : ref);
         for (size_t h = 0; gw && doc_is_seq(hosts) && h < hosts->len; h++) {
             const char *host = doc_str(hosts->items[h]);
-            if (!host || !*host || gateway_takes(gw, host, c->ns))
+            if (!host || !*host || gw_takes_host(gw, host, c->ns))
                 continue;
             char p[64], msg[600];
             snprintf(msg, sizeof msg,

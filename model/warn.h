@@ -39,7 +39,8 @@ typedef struct {
 } mp_warnings;
 
 /* Warning codes. MP1xx: annotations; MP2xx: routing and backends;
- * MP3xx: TLS and gateways; MP4xx: ingress selection; MP5xx: the operator's edits. */
+ * MP3xx: TLS and gateways; MP4xx: ingress selection; MP5xx: the operator's edits.
+ * MP6xx: the edit checks (istio_check.h); MP7xx: lint (lint.h, docs/lint.md). */
 #define MPW_ANN_APPROX       "MP101" /* annotation mapped with a documented difference */
 #define MPW_ANN_UNSUPPORTED  "MP102" /* annotation not mappable, dropped */
 #define MPW_ANN_IGNORED      "MP103" /* nginx-only tuning without an Istio meaning */

@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     {"apply", cmd_apply, "server-side apply a manifest file"},
     {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)"},
     {"config", cmd_config, "kubeconfig helpers (get-contexts)"},
+    {"lint", cmd_lint, "check the multi-tenant networking rules before anything is applied"},
     {"version", cmd_version, "the version, its commit and the library versions"},
     {"completion", cmd_completion, "a shell completion script (bash, zsh, fish)"},
 };

@@ -15,6 +15,7 @@ int cmd_get(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 

@@ -1,0 +1,234 @@
+/*
+ * lint_set.c - the objects lint looks at, with their origin, and what the
+ * set is known to hold (see lint.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/kobj.h"
+#include "model/lint_int.h"
+
+lint_set *lint_set_new(void)
+{
+    lint_set *s = calloc(1, sizeof *s);
+    if (s)
+        mp_warnings_init(&s->conv);
+    return s;
+}
+
+void lint_set_free(lint_set *s)
+{
+    if (!s)
+        return;
+    free(s->items);
+    hmap_free(&s->by_id);
+    mp_warnings_free(&s->conv);
+    hmap_free(&s->known);
+    for (size_t i = 0; i < s->ndns; i++) {
+        free(s->dns[i].host);
+        free(s->dns[i].target);
+    }
+    free(s->dns);
+    hmap_free(&s->dns_idx);
+    free(s);
+}
+
+static void id_key(char *buf, size_t n, const char *kind, const char *ns, const char *name)
+{
+    snprintf(buf, n, "%s\x1f%s\x1f%s", kind, ns ? ns : "", name);
+}
+
+int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin)
+{
+    const char *kind = kobj_kind(obj), *name = kobj_name(obj), *ns = kobj_namespace(obj);
+    if (!kind || !name)
+        return 0;
+    const char *created = doc_get_str(doc_get(obj, "metadata"), "creationTimestamp");
+    lint_item it = {obj, origin, kind, ns ? ns : "", name, created && *created ? created : "~"};
+    char key[800];
+    id_key(key, sizeof key, kind, ns, name);
+    long at = hmap_get(&s->by_id, key);
+    if (at >= 0) {
+        s->items[at] = it;
+        return 0;
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        lint_item *v = realloc(s->items, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->items = v;
+        s->cap = cap;
+    }
+    if (hmap_put(&s->by_id, key, s->n) < 0)
+        return -1;
+    s->items[s->n++] = it;
+    return 0;
+}
+
+int lint_set_add_store(lint_set *s, mp_store *st)
+{
+    static const char *const kinds[] = {
+        "Namespace",      "IngressClass",    "Ingress",
+        "Service",        "Secret",          "Gateway",
+        "VirtualService", "DestinationRule", "AuthorizationPolicy",
+        "Certificate",
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        const store_obj **objs = NULL;
+        size_t n = store_list(st, kinds[k], NULL, &objs);
+        if (n == (size_t)-1)
+            return -1;
+        int rc = 0;
+        for (size_t i = 0; i < n && !rc; i++)
+            rc = lint_set_add(s, objs[i]->doc, LINT_LIVE);
+        free(objs);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mp_warn(&s->conv, w[i].code, w[i].sev, w[i].object, w[i].field, "%s", w[i].message) < 0)
+            return -1;
+    return 0;
+}
+
+int lint_set_add_plan(lint_set *s, const convert_plan *p)
+{
+    for (size_t i = 0; i < convert_plan_len(p); i++) {
+        const doc_node *o = convert_plan_obj(p, i);
+        if (o && lint_set_add(s, o, LINT_PLANNED) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < convert_plan_nwarn(p); i++)
+        if (lint_set_add_warnings(s, convert_plan_warn(p, i), 1) < 0)
+            return -1;
+    return 0;
+}
+
+const lint_item *lint_set_find(const lint_set *s, const char *kind, const char *ns,
+                               const char *name)
+{
+    char key[800];
+    id_key(key, sizeof key, kind, ns, name);
+    long at = hmap_get(&s->by_id, key);
+    return at >= 0 ? &s->items[at] : NULL;
+}
+
+int lint_set_mark_known(lint_set *s, const char *kind, const char *ns)
+{
+    char key[400];
+    snprintf(key, sizeof key, "%s\x1f%s", kind, ns ? ns : "");
+    return hmap_put(&s->known, key, 1);
+}
+
+bool lint_set_known(const lint_set *s, const char *kind, const char *ns)
+{
+    char key[400];
+    snprintf(key, sizeof key, "%s\x1f", kind);
+    if (hmap_get(&s->known, key) >= 0)
+        return true;
+    snprintf(key, sizeof key, "%s\x1f%s", kind, ns ? ns : "");
+    return ns && *ns && hmap_get(&s->known, key) >= 0;
+}
+
+int lint_set_dns(lint_set *s, const char *host, lint_dns_status st, const char *target)
+{
+    long at = hmap_get(&s->dns_idx, host);
+    if (at < 0) {
+        if (s->ndns == s->capdns) {
+            size_t cap = s->capdns ? s->capdns * 2 : 16;
+            lint_dns_answer *v = realloc(s->dns, cap * sizeof *v);
+            if (!v)
+                return -1;
+            s->dns = v;
+            s->capdns = cap;
+        }
+        lint_dns_answer a = {strdup(host), NULL, st};
+        if (!a.host || hmap_put(&s->dns_idx, host, s->ndns) < 0) {
+            free(a.host);
+            return -1;
+        }
+        s->dns[s->ndns] = a;
+        at = (long)s->ndns++;
+    }
+    lint_dns_answer *a = &s->dns[at];
+    free(a->target);
+    a->target = target ? strdup(target) : NULL;
+    a->st = st;
+    return target && !a->target ? -1 : 0;
+}
+
+const lint_dns_answer *lint_set_dns_get(const lint_set *s, const char *host)
+{
+    long at = hmap_get(&s->dns_idx, host);
+    return at >= 0 ? &s->dns[at] : NULL;
+}
+
+typedef struct {
+    const lint_policy *p;
+    hmap seen;
+    char **v; /* copies */
+    size_t n, cap;
+    bool oom;
+} dns_collect;
+
+static int collect_dns(const lint_item *it, const lint_host *h, void *ud)
+{
+    dns_collect *d = ud;
+    if (!lint_tenant_ns(d->p, it->ns) || h->host[0] == '*' ||
+        lint_domain_under(&d->p->platform, h->host) || hmap_get(&d->seen, h->host) >= 0)
+        return 0;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        char **v = realloc(d->v, cap * sizeof *v);
+        if (!v)
+            return d->oom = true, -1;
+        d->v = v;
+        d->cap = cap;
+    }
+    if (!(d->v[d->n] = strdup(h->host)) || hmap_put(&d->seen, h->host, d->n) < 0)
+        return d->oom = true, -1;
+    d->n++;
+    return 0;
+}
+
+/* One block: the array, then the strings, so the caller frees once. */
+static const char **pack(char *const *v, size_t n)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(v[i]) + 1;
+    const char **out = malloc(n * sizeof *out + bytes);
+    if (!out)
+        return NULL;
+    char *w = (char *)(out + n);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(v[i]) + 1;
+        memcpy(w, v[i], l);
+        out[i] = w;
+        w += l;
+    }
+    return out;
+}
+
+const char **lint_dns_hosts(const lint_set *s, const lint_policy *p, size_t *n)
+{
+    dns_collect d = {.p = p};
+    *n = 0;
+    for (size_t i = 0; p->platform.n && i < s->n && !d.oom; i++)
+        lint_item_hosts(&s->items[i], false, collect_dns, &d);
+    const char **out = !d.oom && d.n ? pack(d.v, d.n) : NULL;
+    if (out)
+        *n = d.n;
+    for (size_t i = 0; i < d.n; i++)
+        free(d.v[i]);
+    free(d.v);
+    hmap_free(&d.seen);
+    return out;
+}
