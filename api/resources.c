@@ -9,6 +9,7 @@
 
 #include "api/liststream.h"
 #include "model/emit.h"
+#include "model/kname.h"
 #include "model/kobj.h"
 #include "model/parse.h"
 #include "model/strbuf.h"
@@ -66,6 +67,10 @@ khttp *kclient_http(kclient *c)
 
 static void put_escaped(strbuf *sb, const char *s)
 {
+    if (!strcmp(s, ".") || !strcmp(s, "..")) { /* never a dot segment curl would resolve */
+        strbuf_puts(sb, s[1] ? "%2E%2E" : "%2E");
+        return;
+    }
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -206,6 +211,12 @@ int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err
     if (k->metadata_only) { /* belt and braces: never keep Secret payloads */
         doc_map_del(item, "data");
         doc_map_del(item, "stringData");
+    }
+    /* a hostile server's "../../x" must not reach paths, files or names */
+    mp_err e;
+    if (kname_check_object(item, &e, NULL) < 0) {
+        char ref[256];
+        return mp_errf(err, "%s: %s", kobj_ref(item, ref, sizeof ref), e.msg);
     }
     return 0;
 }

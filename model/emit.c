@@ -21,8 +21,27 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
     return !((strbuf *)data)->oom;
 }
 
+/* A C1 or bidi control anywhere in s (libyaml writes bidi controls raw:
+ * it deems them printable). */
+static bool has_wide_control(const char *s)
+{
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += san_utf8_decode(s + i, n - i, &cp);
+        if (san_cp_is_control(cp))
+            return true;
+    }
+    return false;
+}
+
 static yaml_scalar_style_t str_style(const char *s, size_t len)
 {
+    if (has_wide_control(s)) /* written as escapes, which only this style has */
+        return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if (memchr(s, '\n', len)) {
         /* Literal blocks cannot carry trailing spaces or control bytes;
          * libyaml falls back to quoting on its own when they appear. */
@@ -102,34 +121,6 @@ static int emit_node(yaml_emitter_t *em, const doc_node *n, bool top)
     return yaml_emitter_emit(em, &ev) ? 0 : -1;
 }
 
-/* A C1 or bidi control anywhere in s (libyaml writes bidi controls raw:
- * it deems them printable). */
-static bool has_wide_control(const char *s)
-{
-    for (size_t i = 0, n = strlen(s); i < n;) {
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        i += san_utf8_decode(s + i, n - i, &cp);
-        if (san_cp_is_control(cp))
-            return true;
-    }
-    return false;
-}
-
-static bool tree_has_wide_control(const doc_node *n)
-{
-    if (n->kind == DOC_SCALAR)
-        return has_wide_control(n->text);
-    for (size_t i = 0; i < n->len; i++)
-        if ((n->kind == DOC_MAP && has_wide_control(n->keys[i])) ||
-            tree_has_wide_control(n->items[i]))
-            return true;
-    return false;
-}
-
 static int emit_document(const doc_node *doc, strbuf *out, mp_err *err)
 {
     yaml_emitter_t em;
@@ -139,10 +130,7 @@ static int emit_document(const doc_node *doc, strbuf *out, mp_err *err)
     yaml_emitter_set_output(&em, write_handler, out);
     yaml_emitter_set_indent(&em, 2);
     yaml_emitter_set_width(&em, -1);
-    /* a document holding terminal controls is written with every non-ASCII
-     * character escaped (\u202e): the same data, and nothing for the
-     * terminal that displays it to obey */
-    yaml_emitter_set_unicode(&em, !tree_has_wide_control(doc));
+    yaml_emitter_set_unicode(&em, 1);
     yaml_emitter_set_break(&em, YAML_LN_BREAK);
     int ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
              yaml_emitter_emit(&em, &ev) &&
@@ -154,6 +142,36 @@ static int emit_document(const doc_node *doc, strbuf *out, mp_err *err)
         mp_errf(err, "YAML emitter: %s", em.problem ? em.problem : "out of memory");
     yaml_emitter_delete(&em);
     return ok ? 0 : -1;
+}
+
+/* libyaml writes bidi controls raw even in double quotes: escaped here.
+ * Every scalar holding one was given the double-quoted style (str_style),
+ * where \u202E means that same character, so the data is unchanged and
+ * a terminal showing `get -o yaml` has nothing to obey. */
+static char *escape_wide_controls(char *s, size_t *len)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    size_t n = strlen(s), done = 0;
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = san_utf8_decode(s + i, n - i, &cp);
+        if (san_cp_is_control(cp)) {
+            strbuf_append(&sb, s + done, i - done);
+            strbuf_printf(&sb, "\\u%04X", (unsigned)cp);
+            done = i + k;
+        }
+        i += k;
+    }
+    if (!done)
+        return s;
+    strbuf_append(&sb, s + done, n - done);
+    free(s);
+    return strbuf_detach(&sb, len);
 }
 
 char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err *err)
@@ -169,6 +187,8 @@ char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err 
         }
     }
     char *s = strbuf_detach(&sb, len);
+    if (s)
+        s = escape_wide_controls(s, len);
     if (!s)
         mp_errf(err, "out of memory");
     return s;
