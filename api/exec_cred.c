@@ -302,6 +302,23 @@ static void last_line(const strbuf *sb, char *buf, size_t n)
     buf[k] = 0;
 }
 
+static void wipe_texts(doc_node *n)
+{
+    if (n && n->kind == DOC_SCALAR)
+        memset(n->text, 0, strlen(n->text));
+    for (size_t i = 0; n && n->kind != DOC_SCALAR && i < n->len; i++)
+        wipe_texts(n->items[i]);
+}
+
+/* A CR/LF in a token would add headers of the plugin's choosing. */
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 static char *dup_or_null(const char *s)
 {
     return s && *s ? strdup(s) : NULL;
@@ -345,7 +362,13 @@ static int parse_credential(exec_cred *ec, const char *buf, size_t len, mp_err *
                          ec->where);
         else if (!ec->token && (!ec->cert || !ec->key))
             rc = mp_errf(err, "%s: exec plugin returned a certificate without a key", ec->where);
+        else if (ec->token && has_control(ec->token))
+            rc = mp_errf(err,
+                         "%s: exec plugin %s returned a token holding a control character: "
+                         "refused",
+                         ec->where, ec->command);
     }
+    wipe_texts(l.docs[0]); /* the tree held the credential too */
     doc_list_free(&l);
     if (rc)
         clear_cache(ec);

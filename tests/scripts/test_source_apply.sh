@@ -153,7 +153,7 @@ check "cluster: changed VirtualService: one real write, the server holds 45s" "$
 
 # another field manager (kubectl) owns spec.http of "shared": not forced
 vs "$WORK/shared-kubectl.yaml" shared 20s
-code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 -X PATCH \
+code=$(curl "${CURL_TLS[@]}" -sS -o /dev/null -w '%{http_code}' --max-time 20 -X PATCH \
     -H "Authorization: Bearer admin-token" -H "Content-Type: application/apply-patch+yaml" \
     --data-binary @"$WORK/shared-kubectl.yaml" \
     "$URL/apis/networking.istio.io/v1/namespaces/ns-web/virtualservices/shared?fieldManager=kubectl")
