@@ -2,6 +2,7 @@
  * editor.c - temp files for $EDITOR and running it (see editor.h).
  */
 #include "api/editor.h"
+#include "api/proc.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -70,6 +71,7 @@ int editor_run(const char *path, mp_err *err)
     if (pid == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGTSTP, SIG_DFL);
+        proc_close_inherited(); /* the editor gets the terminal, nothing else of ours */
         execl("/bin/sh", "sh", "-c", script, "sh", path, (char *)NULL);
         _exit(127);
     }

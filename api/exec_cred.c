@@ -22,6 +22,7 @@ extern char **environ;
 #define EXEC_TIMEOUT_MS 60000 /* until exec_cred_set_timeout says otherwise */
 #define EXEC_OUT_MAX    (1u << 20)
 #define EXPIRY_SLACK    10
+#define EXEC_BACKOFF_MAX_S 30
 
 struct exec_cred {
     char *api_version;
@@ -45,7 +46,28 @@ struct exec_cred {
     long timeout_ms; /* 0: none */
     unsigned failed_run;
     mp_err fail;
+    /* failed runs in a row, and when the next may start: a failing plugin
+     * (a login it cannot do without the user) is not re-run by every
+     * stream and retry */
+    unsigned failures;
+    time_t retry_at;
 };
+
+/* 2 s after the first failure (a whole second at least, whatever the
+ * clock's tick), doubling, at most EXEC_BACKOFF_MAX_S. */
+static time_t backoff_s(unsigned failures)
+{
+    time_t d = 2;
+    for (unsigned i = 1; i < failures && d < EXEC_BACKOFF_MAX_S; i++)
+        d *= 2;
+    return d < EXEC_BACKOFF_MAX_S ? d : EXEC_BACKOFF_MAX_S;
+}
+
+static void note_outcome(exec_cred *ec, bool failed)
+{
+    ec->failures = failed ? ec->failures + 1 : 0;
+    ec->retry_at = failed ? time(NULL) + backoff_s(ec->failures) : 0;
+}
 
 static void clear_cache(exec_cred *ec)
 {
@@ -302,6 +324,23 @@ static void last_line(const strbuf *sb, char *buf, size_t n)
     buf[k] = 0;
 }
 
+static void wipe_texts(doc_node *n)
+{
+    if (n && n->kind == DOC_SCALAR)
+        memset(n->text, 0, strlen(n->text));
+    for (size_t i = 0; n && n->kind != DOC_SCALAR && i < n->len; i++)
+        wipe_texts(n->items[i]);
+}
+
+/* A CR/LF in a token would add headers of the plugin's choosing. */
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 static char *dup_or_null(const char *s)
 {
     return s && *s ? strdup(s) : NULL;
@@ -345,7 +384,13 @@ static int parse_credential(exec_cred *ec, const char *buf, size_t len, mp_err *
                          ec->where);
         else if (!ec->token && (!ec->cert || !ec->key))
             rc = mp_errf(err, "%s: exec plugin returned a certificate without a key", ec->where);
+        else if (ec->token && has_control(ec->token))
+            rc = mp_errf(err,
+                         "%s: exec plugin %s returned a token holding a control character: "
+                         "refused",
+                         ec->where, ec->command);
     }
+    wipe_texts(l.docs[0]); /* the tree held the credential too */
     doc_list_free(&l);
     if (rc)
         clear_cache(ec);
@@ -359,6 +404,7 @@ static int parse_credential(exec_cred *ec, const char *buf, size_t len, mp_err *
 static int start_failed(exec_cred *ec, mp_err *err)
 {
     ec->failed_run = ec->runs;
+    note_outcome(ec, true);
     if (err)
         *err = ec->fail;
     return -1;
@@ -429,6 +475,7 @@ static void finish_run(exec_cred *ec)
     proc_free(p); /* wipes the output */
     if (rc)
         ec->failed_run = ec->runs;
+    note_outcome(ec, rc != 0);
 }
 
 static void fill(const exec_cred *ec, exec_result *out)
@@ -456,8 +503,8 @@ int exec_cred_poll(exec_cred *ec, time_t now, unsigned *ticket, exec_result *out
         fill(ec, out);
         return 0;
     }
-    if (*ticket && *ticket == ec->failed_run) {
-        *ticket = 0;
+    if ((*ticket && *ticket == ec->failed_run) || (ec->failures && now < ec->retry_at)) {
+        *ticket = 0; /* the run it waited for failed, or one failed moments ago */
         if (err)
             *err = ec->fail;
         return -1;

@@ -18,7 +18,9 @@
  * exec_cred_timeout_ms, calls exec_cred_step, and asks again. One run at a
  * time: whoever asks while the plugin runs waits for the same run, and
  * every waiter of a run that failed gets its error (the ticket ties a
- * waiter to the run it waits for). exec_cred_get is the blocking form for
+ * waiter to the run it waits for). After a failed run the plugin is not
+ * started again for a while (2 s, doubling to 30 s while it keeps
+ * failing): whoever asks meanwhile gets that run's error at once. exec_cred_get is the blocking form for
  * one-shot commands. The deadline is exec_cred_set_timeout's (khttp sets
  * the request timeout), 60 s until then; at the deadline the plugin gets
  * SIGTERM, a second later SIGKILL, and the error says it timed out.

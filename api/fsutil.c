@@ -78,10 +78,25 @@ bool fs_is_file(const char *path)
 
 FILE *fs_open_append(const char *path, mp_err *err)
 {
-    FILE *f = fopen(path, "a");
-    if (!f)
-        mp_errf(err, "%s: %s", path, strerror(errno));
+    /* close-on-exec (a plugin or the editor must not inherit it); a
+     * symlink planted at the path is not followed */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!f) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        mp_errf(err, "%s: %s", path, e == ELOOP ? "is a symbolic link: refused" : strerror(e));
+    }
     return f;
+}
+
+/* What open(..., mode) would have created under the process's umask. */
+static mode_t apply_umask(int mode)
+{
+    mode_t u = umask(077);
+    umask(u);
+    return (mode_t)mode & ~u & 07777;
 }
 
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err)
@@ -90,8 +105,18 @@ int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_
     char *tmp = malloc(n);
     if (!tmp)
         return mp_errf(err, "%s: out of memory", path);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* mkstemp: a fresh name opened with O_EXCL, in the target's directory
+     * (rename stays atomic): a symlink planted at a predictable
+     * PATH.tmp.PID cannot redirect the write to another file */
+    snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd >= 0 && (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fchmod(fd, apply_umask(mode)) < 0)) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        fd = -1;
+        errno = e;
+    }
     if (fd < 0) {
         int e = errno;
         free(tmp);

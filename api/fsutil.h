@@ -3,8 +3,8 @@
  *
  * Ownership: fs_read_file returns a malloc'd, NUL-terminated buffer the
  * caller frees. (Shared by manifests, config and theme loading.) fs_write_atomic writes a temp file
- * beside the target, fsyncs and renames it over the target, so readers see the old or the new file,
- * never half of one.
+ * beside the target (mkstemp: a new name, O_EXCL, never a file a symlink points to), fsyncs and
+ * renames it over the target, so readers see the old or the new file, never half of one.
  */
 #ifndef MESHPANEL_FSUTIL_H
 #define MESHPANEL_FSUTIL_H
@@ -23,7 +23,8 @@
 char *fs_read_file(const char *path, size_t *len, mp_err *err);
 /* True when path names an existing regular file. */
 bool fs_is_file(const char *path);
-/* A log the caller appends to and fcloses (the trace); NULL with err. */
+/* A log the caller appends to and fcloses (the trace): created 0600,
+ * close-on-exec, and never through a symlink. NULL with err. */
 FILE *fs_open_append(const char *path, mp_err *err);
 int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_err *err);
 /* Creates path and its missing parents with mode (like mkdir -p); the

@@ -4,6 +4,7 @@
 #include "api/http.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,6 @@
 #include "version.h"
 
 #define ERR_BODY_MAX (1u << 20)
-#define OK_BODY_MAX  (512u << 20)
 
 struct khttp {
     kube_conn *conn;
@@ -29,6 +29,13 @@ struct khttp {
     char ua[64];
     char errbuf[CURL_ERROR_SIZE];
 };
+
+static void wipe_free(char *s)
+{
+    if (s)
+        memset(s, 0, strlen(s));
+    free(s);
+}
 
 static long def(long v, long d)
 {
@@ -112,9 +119,7 @@ void khttp_free(khttp *c)
     if (c->h)
         curl_easy_cleanup(c->h);
     curl_slist_free_all(c->connect_to);
-    if (c->exec_token)
-        memset(c->exec_token, 0, strlen(c->exec_token));
-    free(c->exec_token);
+    wipe_free(c->exec_token);
     free(c->base);
     free(c);
 }
@@ -169,9 +174,32 @@ long khttp_retry_after(const char *line, size_t len)
 
 /* ---- credentials ---- */
 
+void khttp_free_headers(struct curl_slist *headers)
+{
+    for (struct curl_slist *h = headers; h; h = h->next)
+        if (h->data) /* an Authorization line holds the token */
+            memset(h->data, 0, strlen(h->data));
+    curl_slist_free_all(headers);
+}
+
+/* Every socket libcurl opens is closed in a child: an exec plugin or the
+ * editor must not inherit a live connection to the API server. */
+static int cloexec_socket(void *ud, curl_socket_t fd, curlsocktype purpose)
+{
+    (void)ud;
+    (void)purpose;
+    int f = fcntl(fd, F_GETFD);
+    if (f < 0 || fcntl(fd, F_SETFD, f | FD_CLOEXEC) < 0)
+        return CURL_SOCKOPT_ERROR;
+    return CURL_SOCKOPT_OK;
+}
+
 static int add_header(struct curl_slist **h, const char *fmt, const char *v)
 {
     char buf[8192];
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return -1; /* a CR/LF would start a header of the value's choosing */
     if ((size_t)snprintf(buf, sizeof buf, fmt, v) >= sizeof buf)
         return -1;
     struct curl_slist *n = curl_slist_append(*h, buf);
@@ -198,7 +226,7 @@ static int set_auth(khttp *c, CURL *h, const exec_result *cred, struct curl_slis
         if (r.token) {
             token = r.token;
             if (!c->exec_token || strcmp(c->exec_token, r.token)) {
-                free(c->exec_token);
+                wipe_free(c->exec_token);
                 c->exec_token = strdup(r.token);
             }
         } else {
@@ -206,7 +234,8 @@ static int set_auth(khttp *c, CURL *h, const exec_result *cred, struct curl_slis
         }
     }
     if (token && *token && add_header(headers, "Authorization: Bearer %s", token))
-        return mp_errf(err, "%s: bearer token is too long", k->source);
+        return mp_errf(err, "%s: the bearer token is too long or holds a control character",
+                       k->source);
     if (k->username) {
         curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(h, CURLOPT_USERNAME, k->username);
@@ -252,6 +281,8 @@ int khttp_prepare(khttp *c, CURL *h, const kreq *rq, const exec_result *cred,
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* never carry the token elsewhere */
+    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, cloexec_socket);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2); /* kubectl's minimum */
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, k->insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, k->insecure ? 0L : 2L);
     if (k->ca) {
@@ -282,7 +313,7 @@ int khttp_prepare(khttp *c, CURL *h, const kreq *rq, const exec_result *cred,
         return mp_errf(err, "out of memory");
     }
     if (set_auth(c, h, cred, headers, err)) {
-        curl_slist_free_all(*headers);
+        khttp_free_headers(*headers);
         *headers = NULL;
         return -1;
     }
@@ -335,21 +366,63 @@ static void describe(const kreq *rq, strbuf *sb)
         strbuf_puts(sb, " in all namespaces");
 }
 
-/* Cleaned, length-capped server text. */
-static void put_clean(strbuf *sb, const char *s, size_t max)
+/* The secrets a message must never show (NULL or too short: skipped). */
+static void secrets_of(const khttp *c, const char *out[3])
 {
-    char *c = san_cleans(s ? s : "", 0);
-    if (!c)
+    out[0] = c->conn->token;
+    out[1] = c->conn->password;
+    out[2] = c->exec_token;
+}
+
+/* Shorter secrets are not scrubbed: replacing every "abc" would mangle
+ * prose, and such a credential is invalid anyway. */
+#define SCRUB_MIN 4
+
+char *khttp_scrub_text(const khttp *c, const char *s)
+{
+    static const char mask[] = "<redacted>";
+    const char *sec[3];
+    secrets_of(c, sec);
+    strbuf sb;
+    strbuf_init(&sb);
+    /* one pass over the input, never over what was written: a secret that
+     * occurs in "<redacted>" cannot make it loop */
+    for (const char *p = s; *p;) {
+        size_t hit = 0;
+        for (int i = 0; i < 3 && !hit; i++) {
+            size_t l = sec[i] ? strlen(sec[i]) : 0;
+            if (l >= SCRUB_MIN && !strncmp(p, sec[i], l))
+                hit = l;
+        }
+        if (hit) {
+            strbuf_puts(&sb, mask);
+            p += hit;
+        } else {
+            strbuf_putc(&sb, *p++);
+        }
+    }
+    strbuf_append(&sb, "", 0);
+    return strbuf_detach(&sb, NULL);
+}
+
+/* Cleaned, length-capped server text: scrubbed first, so that a long token
+ * is replaced whole before the cut could leave a piece of it. */
+static void put_clean(const khttp *c, strbuf *sb, const char *s, size_t max)
+{
+    char *scrubbed = khttp_scrub_text(c, s ? s : "");
+    char *clean = scrubbed ? san_cleans(scrubbed, 0) : NULL;
+    free(scrubbed);
+    if (!clean)
         return;
-    size_t l = strlen(c);
-    strbuf_append(sb, c, l < max ? l : max);
+    size_t l = strlen(clean);
+    strbuf_append(sb, clean, l < max ? l : max);
     if (l > max)
         strbuf_puts(sb, "...");
-    free(c);
+    free(clean);
 }
 
 /* The Status detail: causes for 422, else the message. */
-static void status_detail(const doc_node *st, strbuf *sb)
+static void status_detail(const khttp *c, const doc_node *st, strbuf *sb)
 {
     const doc_node *causes = doc_getv(st, "details", "causes", NULL);
     if (doc_is_seq(causes) && causes->len) {
@@ -358,19 +431,19 @@ static void status_detail(const doc_node *st, strbuf *sb)
             const char *msg = doc_get_str(causes->items[i], "message");
             strbuf_puts(sb, i ? "; " : "");
             if (field && *field) {
-                put_clean(sb, field, 200);
+                put_clean(c, sb, field, 200);
                 strbuf_puts(sb, ": ");
             }
-            put_clean(sb, msg ? msg : doc_get_str(causes->items[i], "reason"), 300);
+            put_clean(c, sb, msg ? msg : doc_get_str(causes->items[i], "reason"), 300);
         }
         if (causes->len > 8)
             strbuf_printf(sb, "; and %zu more", causes->len - 8);
         return;
     }
-    put_clean(sb, doc_get_str(st, "message"), 400);
+    put_clean(c, sb, doc_get_str(st, "message"), 400);
 }
 
-static void body_detail(const char *body, size_t len, strbuf *sb)
+static void body_detail(const khttp *c, const char *body, size_t len, strbuf *sb)
 {
     if (!body || !len)
         return;
@@ -381,34 +454,17 @@ static void body_detail(const char *body, size_t len, strbuf *sb)
         const doc_node *st = l.docs[0];
         const char *kind = doc_get_str(st, "kind");
         if (kind && !strcmp(kind, "Status"))
-            status_detail(st, sb);
+            status_detail(c, st, sb);
     }
     doc_list_free(&l);
     if (sb->len == before) { /* not a Status: the first line of the body */
         size_t n = 0;
-        while (n < len && n < 300 && body[n] != '\n')
+        while (n < len && n < 4096 && body[n] != '\n')
             n++;
         char *line = strndup(body, n);
         if (line)
-            put_clean(sb, line, 300);
+            put_clean(c, sb, line, 300);
         free(line);
-    }
-}
-
-static void replace_all(char *msg, size_t cap, const char *secret)
-{
-    if (!secret || strlen(secret) < 4)
-        return; /* too short to scrub without mangling prose; such tokens are invalid anyway */
-    static const char mask[] = "<redacted>";
-    size_t sl = strlen(secret);
-    char *p;
-    while ((p = strstr(msg, secret))) {
-        size_t tail = strlen(p + sl);
-        if ((size_t)(p - msg) + sizeof mask - 1 + tail + 1 > cap)
-            tail = cap - (size_t)(p - msg) - sizeof mask;
-        memmove(p + sizeof mask - 1, p + sl, tail);
-        p[sizeof mask - 1 + tail] = 0;
-        memcpy(p, mask, sizeof mask - 1);
     }
 }
 
@@ -416,9 +472,13 @@ void khttp_scrub(const khttp *c, mp_err *err)
 {
     if (!err)
         return;
-    replace_all(err->msg, sizeof err->msg, c->conn->token);
-    replace_all(err->msg, sizeof err->msg, c->conn->password);
-    replace_all(err->msg, sizeof err->msg, c->exec_token);
+    char *s = khttp_scrub_text(c, err->msg);
+    if (s) {
+        snprintf(err->msg, sizeof err->msg, "%s", s);
+        free(s);
+    } else { /* out of memory: say nothing rather than risk the secret */
+        snprintf(err->msg, sizeof err->msg, "request failed (message withheld: out of memory)");
+    }
 }
 
 int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t len,
@@ -429,7 +489,7 @@ int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t l
     describe(rq, &sb);
     if (!status) {
         strbuf_printf(&sb, ": cannot reach %s: ", c->conn->server);
-        put_clean(&sb, curl_msg && *curl_msg ? curl_msg : "network error", 300);
+        put_clean(c, &sb, curl_msg && *curl_msg ? curl_msg : "network error", 300);
     } else {
         strbuf_printf(&sb, ": %s (%ld)", reason_of(status), status);
         size_t before = sb.len;
@@ -439,7 +499,7 @@ int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t l
             strbuf_printf(&sb, "the server rejected the credentials of context \"%s\"",
                           c->conn->context);
         else
-            body_detail(body, len, &sb);
+            body_detail(c, body, len, &sb);
         if (sb.len == mark) { /* nothing to add */
             sb.len = before;
             sb.buf[before] = 0;
@@ -461,6 +521,7 @@ typedef struct {
     strbuf body;
     size_t sunk;
     bool sink_failed;
+    bool too_big; /* a buffered answer passed KHTTP_BODY_MAX */
     long retry_after;
 } xfer;
 
@@ -478,8 +539,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         return r;
     }
     bool ok = code >= 200 && code < 300;
-    if (x->body.len + n > (ok ? OK_BODY_MAX : ERR_BODY_MAX))
+    if (x->body.len + n > (ok ? KHTTP_BODY_MAX : ERR_BODY_MAX)) {
+        x->too_big = ok;
         return ok ? 0 : n; /* an error text that long is noise: keep its start */
+    }
     strbuf_append(&x->body, data, n);
     return x->body.oom ? 0 : n;
 }
@@ -534,7 +597,7 @@ int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err)
         curl_easy_setopt(c->h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(c->h, CURLOPT_HEADERDATA, &x);
         CURLcode rc = curl_easy_perform(c->h);
-        curl_slist_free_all(headers);
+        khttp_free_headers(headers);
         curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
         long status = 0;
         curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
@@ -549,6 +612,20 @@ int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err)
         }
         long delay = khttp_backoff_ms(c, attempt);
         bool retry = false;
+        if (x.too_big) {
+            char what[300];
+            strbuf d;
+            strbuf_init(&d);
+            describe(rq, &d);
+            snprintf(what, sizeof what, "%s", d.buf ? d.buf : "request");
+            strbuf_free(&d);
+            mp_errf(err, "%s: the answer is larger than %u MiB once decompressed: refused", what,
+                    KHTTP_BODY_MAX >> 20);
+            khttp_scrub(c, err);
+            kresp_free(resp);
+            kresp_free(&local);
+            return -1;
+        }
         if (x.sunk) {
             retry = false; /* part of the answer was consumed: the caller decides */
         } else if (rc != CURLE_OK) {

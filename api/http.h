@@ -38,6 +38,12 @@
 #include "api/kubeconfig.h"
 #include "model/err.h"
 
+/* A 2xx answer read into memory (one object, discovery, an apply's answer;
+ * lists stream through a sink instead) larger than this once decompressed
+ * is refused: a 200 KB gzip bomb must not take gigabytes. Kubernetes
+ * objects stay under 1.5 MiB (etcd's request limit). */
+#define KHTTP_BODY_MAX (32u << 20)
+
 typedef struct {
     long timeout_ms;         /* whole request; 0: 60 s, < 0: none. Watch streams wait
                               * this long for the answer to start (watch.h). */
@@ -104,8 +110,15 @@ int khttp_prepare(khttp *c, CURL *h, const kreq *rq, const exec_result *cred,
  * 0 and curl_msg is set), scrubbed of credentials. Returns -1. */
 int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t len,
                const char *curl_msg, mp_err *err);
-/* Replaces credentials that might appear in msg. */
+/* Replaces every credential of the connection (bearer token, basic-auth
+ * password, the exec plugin's token) that appears in err with <redacted>.
+ * Server text should be scrubbed before it is cut to length
+ * (khttp_scrub_text), so no part of a long token survives the cut. */
 void khttp_scrub(const khttp *c, mp_err *err);
+/* A copy of s with every credential replaced (NULL: out of memory). */
+char *khttp_scrub_text(const khttp *c, const char *s);
+/* curl_slist_free_all after wiping each line (an Authorization header). */
+void khttp_free_headers(struct curl_slist *headers);
 /* Called after a 401 on a streaming transfer: drops a cached exec credential
  * so the next prepare runs the plugin again. True when that may help. */
 bool khttp_auth_expired(khttp *c);

@@ -47,7 +47,7 @@ static char *xstrdup(const char *s)
 /* Reads a whole file; an error names the path. */
 static int slurp(const char *path, char **buf, size_t *len, mp_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(path, "rbe"); /* e: close-on-exec */
     if (!f)
         return mp_errf(err, "%s: %s", path, strerror(errno));
     strbuf sb;
@@ -56,6 +56,7 @@ static int slurp(const char *path, char **buf, size_t *len, mp_err *err)
     size_t n;
     while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && sb.len <= KC_FILE_MAX)
         strbuf_append(&sb, tmp, n);
+    memset(tmp, 0, sizeof tmp);
     int bad = ferror(f);
     fclose(f);
     if (bad || sb.oom || sb.len > KC_FILE_MAX) {
@@ -154,6 +155,7 @@ static int add_file(kubeconfig *kc, const char *path, mp_err *err)
     doc_list l;
     doc_list_init(&l);
     int rc = doc_parse_yaml(buf, len, path, &l, err);
+    memset(buf, 0, len); /* the file's credentials */
     free(buf);
     if (rc) {
         doc_list_free(&l);
@@ -245,11 +247,26 @@ kubeconfig *kubeconfig_load(const kc_options *opt, mp_err *err)
     return kc;
 }
 
+/* Tokens, passwords and client keys live in the parsed tree: zeroed
+ * before the allocator hands their memory to someone else. */
+static void wipe_tree(doc_node *n)
+{
+    if (!n)
+        return;
+    if (n->kind == DOC_SCALAR) {
+        memset(n->text, 0, strlen(n->text));
+        return;
+    }
+    for (size_t i = 0; i < n->len; i++)
+        wipe_tree(n->items[i]);
+}
+
 void kubeconfig_free(kubeconfig *kc)
 {
     if (!kc)
         return;
     for (size_t i = 0; i < kc->nfiles; i++) {
+        wipe_tree(kc->docs[i]);
         doc_free(kc->docs[i]);
         free(kc->paths[i]);
         free(kc->dirs[i]);
@@ -314,7 +331,50 @@ void kube_conn_free(kube_conn *c)
     exec_cred_free(c->exec);
     free(c->tls_server_name);
     free(c->proxy_url);
+    free(c->warning);
     free(c);
+}
+
+static void wipe_free(void *p, size_t n)
+{
+    if (p)
+        memset(p, 0, n);
+    free(p);
+}
+
+/* kubectl's rule (clientcmd: "only try to read the auth information if we
+ * are secure"): nothing that identifies the user crosses plain HTTP. */
+static int drop_plain_http_credentials(kube_conn *c, const char *where)
+{
+    bool any = c->token || c->username || c->cert || c->exec;
+    if (!any || strncmp(c->server, "http://", 7))
+        return 0;
+    wipe_free(c->token, c->token ? strlen(c->token) : 0);
+    wipe_free(c->password, c->password ? strlen(c->password) : 0);
+    wipe_free(c->key, c->key_len);
+    free(c->username);
+    free(c->cert);
+    exec_cred_free(c->exec);
+    c->token = c->password = c->username = NULL;
+    c->key = c->cert = NULL;
+    c->key_len = c->cert_len = 0;
+    c->exec = NULL;
+    char buf[MP_ERR_MAX];
+    snprintf(buf, sizeof buf,
+             "warning: %.600s: credentials are not sent to %.200s: it is plain HTTP, anyone on "
+             "the path could read them (use https://)",
+             where, c->server);
+    return (c->warning = strdup(buf)) ? 0 : -1;
+}
+
+/* A CR or LF in a token would end its header and start another. */
+static int check_token(const char *t, const char *where, const char *what, mp_err *err)
+{
+    for (const char *p = t; p && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return mp_errf(err, "%s: %s holds a control character (byte 0x%02x at %zu): refused",
+                           where, what, (unsigned char)*p, (size_t)(p - t));
+    return 0;
 }
 
 /* Loads a *-data field (base64) or, failing that, the file field (path
@@ -389,6 +449,8 @@ static int resolve_user(const kubeconfig *kc, const kc_entry *e, kube_conn *c, m
     const char *token = doc_get_str(u, "token");
     const char *token_file = doc_get_str(u, "tokenFile");
     if (token && *token) {
+        if (check_token(token, where, "token", err))
+            return -1;
         if (!(c->token = strdup(token)))
             return mp_errf(err, "out of memory");
     } else if (token_file && *token_file) {
@@ -404,6 +466,8 @@ static int resolve_user(const kubeconfig *kc, const kc_entry *e, kube_conn *c, m
         c->token = (char *)t;
         if (!tl)
             return mp_errf(err, "%s: tokenFile %s is empty", where, token_file);
+        if (check_token(c->token, where, "tokenFile", err))
+            return -1;
     }
     if (load_blob(u, "client-certificate-data", "client-certificate", dir, where, &c->cert,
                   &c->cert_len, err) ||
@@ -478,6 +542,13 @@ kube_conn *kubeconfig_resolve(const kubeconfig *kc, const kc_options *opt, mp_er
         }
         if (resolve_user(kc, ue, c, err))
             return fail(c);
+        char where[600];
+        snprintf(where, sizeof where, "kubeconfig %s: user \"%s\"", kc->paths[ue->file],
+                 ue->name);
+        if (drop_plain_http_credentials(c, where)) {
+            mp_errf(err, "out of memory");
+            return fail(c);
+        }
         if (c->exec)
             exec_cred_set_cluster(c->exec, c->server,
                                   doc_get_str(ce->body, "certificate-authority-data"), c->insecure);
@@ -528,6 +599,8 @@ kube_conn *kube_conn_in_cluster(const kc_options *opt, mp_err *err)
     while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
         buf[--len] = 0;
     c->token = buf;
+    if (check_token(c->token, "in-cluster service account", "token", err))
+        return fail(c);
     snprintf(path, sizeof path, "%s/ca.crt", dir);
     if (slurp(path, &buf, &c->ca_len, err)) {
         mp_err_prefix(err, "in-cluster service account");

@@ -19,6 +19,11 @@
  * memory: certificates reach libcurl as blobs, never as temp files. The
  * namespace is --namespace, else the context's, else "default".
  *
+ * Credentials go over TLS only, as kubectl does it: with an http:// server
+ * the user's token, password, client certificate and exec plugin are
+ * dropped (the plugin never runs) and kube_conn.warning says so. A token
+ * holding a control character (a CR/LF would add headers) is an error.
+ *
  * Errors name the file and the entry: `kubeconfig /home/u/.kube/config:
  * user "dev": client-certificate /home/u/.kube/dev.crt: No such file or
  * directory`. Credential values never appear in messages.
@@ -71,6 +76,10 @@ typedef struct {
     bool insecure;             /* insecure-skip-tls-verify */
     char *tls_server_name;
     char *proxy_url;
+    /* One line for the user when the context's credentials were dropped
+     * (an http:// server: kubectl sends credentials only over TLS), else
+     * NULL. The command or console shows it once. */
+    char *warning;
 } kube_conn;
 
 /* Loads and merges per the rules above. An empty result (no file found) is

@@ -2,6 +2,7 @@
  * proc.c - fork/exec with captured output, read on readiness, reaped with
  * WNOHANG, killed at a deadline.
  */
+#define _GNU_SOURCE /* pipe2, close_range */
 #include "api/proc.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,11 +49,9 @@ static int set_flag(int fd, int get, int set, int flag)
 
 static int cloexec_pipe(int p[2])
 {
-    if (pipe(p))
+    if (pipe2(p, O_CLOEXEC)) /* atomic: no window for another fork */
         return -1;
-    if (set_flag(p[0], F_GETFD, F_SETFD, FD_CLOEXEC) ||
-        set_flag(p[1], F_GETFD, F_SETFD, FD_CLOEXEC) ||
-        set_flag(p[0], F_GETFL, F_SETFL, O_NONBLOCK)) {
+    if (set_flag(p[0], F_GETFL, F_SETFL, O_NONBLOCK)) {
         close(p[0]);
         close(p[1]);
         return -1;
@@ -79,8 +79,22 @@ static void child(const char *path, char *const argv[], char *const envp[], int 
         move_fd(devnull, 0);
     else
         close(0);
+    proc_close_inherited();
     execve(path, argv, envp);
     _exit(127);
+}
+
+void proc_no_core_dumps(void)
+{
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+}
+
+void proc_close_inherited(void)
+{
+    /* close-on-exec is set on what meshpanel opens itself; this also
+     * catches what a library opened without it */
+    close_range(3, ~0u, 0);
 }
 
 proc *proc_start(const char *path, char *const argv[], char *const envp[], long timeout_ms,

@@ -3,7 +3,8 @@
  * an event loop that polls its pipes next to everything else.
  *
  * The child gets stdin from /dev/null and its stdout and stderr captured
- * through pipes (non-blocking and close-on-exec on our side). It leads its
+ * through pipes (non-blocking and close-on-exec on our side), and no other
+ * descriptor of ours (proc_close_inherited). It leads its
  * own process group, so a deadline kills what it started too (a shell
  * script's `sleep` would otherwise keep the pipes open): SIGTERM to the
  * group at the deadline, SIGKILL a second later.
@@ -46,6 +47,14 @@ int proc_fds(const proc *p, struct pollfd *fds, int max);
 int proc_timeout_ms(const proc *p, long long now_ms);
 /* True once the child exited (or was killed) and its output is read. */
 bool proc_step(proc *p, long long now_ms);
+
+/* In a child between fork and exec (async-signal-safe): closes every
+ * descriptor above stderr, so nothing meshpanel holds (the trace file, a
+ * connection to the API server, a library's socketpair) reaches the
+ * program, whether or not it was opened close-on-exec. */
+void proc_close_inherited(void);
+/* At start-up: no core dumps (a core would hold tokens and keys). */
+void proc_no_core_dumps(void);
 
 /* After the run: */
 int proc_exit_code(const proc *p); /* exit status, 128 + signal when killed */

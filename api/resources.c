@@ -9,6 +9,7 @@
 
 #include "api/liststream.h"
 #include "model/emit.h"
+#include "model/kname.h"
 #include "model/kobj.h"
 #include "model/parse.h"
 #include "model/strbuf.h"
@@ -66,6 +67,10 @@ khttp *kclient_http(kclient *c)
 
 static void put_escaped(strbuf *sb, const char *s)
 {
+    if (!strcmp(s, ".") || !strcmp(s, "..")) { /* never a dot segment curl would resolve */
+        strbuf_puts(sb, s[1] ? "%2E%2E" : "%2E");
+        return;
+    }
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -207,6 +212,12 @@ int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err
         doc_map_del(item, "data");
         doc_map_del(item, "stringData");
     }
+    /* a hostile server's "../../x" must not reach paths, files or names */
+    mp_err e;
+    if (kname_check_object(item, &e, NULL) < 0) {
+        char ref[256];
+        return mp_errf(err, "%s: %s", kobj_ref(item, ref, sizeof ref), e.msg);
+    }
     return 0;
 }
 
@@ -219,11 +230,18 @@ typedef struct {
     bool failed; /* the callback or a parse stopped the stream */
     liststream *ls;
     mp_err ls_err;
+    long seen, max_items; /* items of every page so far, and the cap */
 } list_ctx;
 
 static int on_item(const char *json, size_t len, void *ud)
 {
     list_ctx *x = ud;
+    if (++x->seen > x->max_items) { /* one endless page as much as many */
+        mp_errf(x->err, "list %s: the server answered more than %ld items: refused", x->k->resource,
+                x->max_items);
+        x->failed = true;
+        return -1;
+    }
     doc_list l;
     doc_list_init(&l);
     if (doc_parse_json(json, len, "list item", &l, x->err) || l.len != 1) {
@@ -290,6 +308,24 @@ static int page_meta(liststream *ls, char **cont, char **rv, mp_err *err)
     return 0;
 }
 
+int klist_check_caps(const klist_opts *o, long items, long pages, const char *cont,
+                     const char *prev, const char *what, mp_err *err)
+{
+    long max_items = o && o->max_items > 0 ? o->max_items : KLIST_MAX_ITEMS;
+    long max_pages = o && o->max_pages > 0 ? o->max_pages : KLIST_MAX_PAGES;
+    if (items > max_items)
+        return mp_errf(err, "%s: the server answered more than %ld items: refused", what,
+                       max_items);
+    if (!cont)
+        return 0;
+    if (prev && !strcmp(cont, prev))
+        return mp_errf(err, "%s: the server answered the same continue token twice: refused",
+                       what);
+    if (pages >= max_pages)
+        return mp_errf(err, "%s: the list goes on past %ld pages: refused", what, max_pages);
+    return 0;
+}
+
 int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
                  mp_err *err)
 {
@@ -300,7 +336,12 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     long limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
     char *path = kclient_path(k, version, ns, NULL);
     char res[160];
-    list_ctx x = {.k = k, .version = version, .fn = fn, .ud = ud, .err = err};
+    list_ctx x = {.k = k,
+                  .version = version,
+                  .fn = fn,
+                  .ud = ud,
+                  .err = err,
+                  .max_items = o && o->max_items > 0 ? o->max_items : KLIST_MAX_ITEMS};
     x.ls = ls_new(LS_LIST_ITEMS, 0, on_item, &x);
     if (!path || !x.ls) {
         free(path);
@@ -309,7 +350,8 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     }
     if (rv)
         *rv = NULL;
-    char *cont = NULL;
+    char *cont = NULL, *prev = NULL;
+    long items = 0, pages = 0;
     int rc = 0;
     do {
         strbuf q;
@@ -319,7 +361,8 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
             append_query(&q, "labelSelector", o->selector);
         if (cont)
             append_query(&q, "continue", cont);
-        free(cont);
+        free(prev);
+        prev = cont;
         cont = NULL;
         ls_reset(x.ls);
         kreq rq = {.method = "GET",
@@ -338,10 +381,17 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
             rc = mp_err_prefix(err, "list %s", res);
         if (!rc)
             rc = page_meta(x.ls, &cont, rv, err);
+        items += (long)ls_count(x.ls);
+        if (!rc) {
+            char what[200];
+            snprintf(what, sizeof what, "list %s", res);
+            rc = klist_check_caps(o, items, ++pages, cont, prev, what, err);
+        }
         /* 410 on a continue token: the snapshot expired mid-list; the
          * caller restarts (kubectl gives up the same way). */
     } while (!rc && cont);
     free(cont);
+    free(prev);
     free(path);
     ls_free(x.ls);
     if (rc && rv) {

@@ -70,11 +70,25 @@ int kclient_group_absent(const kkind *k, mp_err *err);
  * name NULL = collection. Returns a malloc'd path. */
 char *kclient_path(const kkind *k, const char *version, const char *ns, const char *name);
 
+/* A list that goes past these is refused, not read on forever: a server
+ * whose continue chain never ends, or that answers more objects than a
+ * cluster holds (etcd-backed clusters stay far below a million objects of
+ * one kind). The same continue token twice in a row is refused at once. */
+#define KLIST_MAX_ITEMS 1000000
+#define KLIST_MAX_PAGES 10000
+
 typedef struct {
     const char *ns;       /* NULL: all namespaces (namespaced kinds) */
     const char *selector; /* label selector or NULL */
     long limit;           /* page size; 0: KLIST_DEFAULT_LIMIT */
+    long max_items;       /* 0: KLIST_MAX_ITEMS */
+    long max_pages;       /* 0: KLIST_MAX_PAGES */
 } klist_opts;
+
+/* The error of a list past its caps (cont: the page's continue token,
+ * prev: the one before). 0 when the list may go on. */
+int klist_check_caps(const klist_opts *o, long items, long pages, const char *cont,
+                     const char *prev, const char *what, mp_err *err);
 
 /* Receives each item (the callee owns it). Return 0 to go on, -1 to stop
  * the list (kclient_list then fails with the callback's err). */

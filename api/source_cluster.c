@@ -635,6 +635,8 @@ mp_source *source_cluster_new(const kc_options *opt, mp_err *err)
         source_free(src);
         return NULL;
     }
+    if (conn->warning) /* credentials dropped (plain HTTP): the first status line says so */
+        snprintf(cs->note, sizeof cs->note, "%s", conn->warning);
     snprintf(cs->context, sizeof cs->context, "%s", conn->context ? conn->context : "-");
     snprintf(cs->cluster, sizeof cs->cluster, "%s", conn->server ? conn->server : "-");
     snprintf(cs->target, sizeof cs->target, "cluster %s: server-side apply as %s", cs->context,

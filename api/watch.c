@@ -14,6 +14,7 @@
 #include "api/liststream.h"
 #include "model/kobj.h"
 #include "model/parse.h"
+#include "model/sanitize.h"
 #include "model/strbuf.h"
 
 #define ERR_BODY_MAX (64u << 10)
@@ -56,6 +57,8 @@ struct stream {
     sstate state; /* current request, or S_WAIT until due */
     bool next_list;
     char *cont, *rv;
+    char *prev_cont;   /* the continue token of the page before */
+    long pages, items; /* of the list in progress (KLIST_MAX_*) */
     liststream *list_ls, *watch_ls;
     strbuf body;      /* an error answer, or the discovery document */
     bool events_seen; /* the current watch request carried an event */
@@ -120,6 +123,9 @@ static void set_rv(stream *s, const char *rv)
 static int on_list_item(const char *json, size_t len, void *ud)
 {
     stream *s = ud;
+    if (++s->items > KLIST_MAX_ITEMS)
+        return mp_errf(&s->perr, "the server answered more than %d items: refused",
+                       KLIST_MAX_ITEMS);
     doc_list l;
     doc_list_init(&l);
     if (doc_parse_json(json, len, "list item", &l, &s->perr) || l.len != 1) {
@@ -168,8 +174,15 @@ static int on_watch_event(const char *json, size_t len, void *ud)
         if (code == 410) {
             s->relist = true;
         } else {
+            /* scrubbed and cleaned whole, then cut: a token the server
+             * echoes must not survive in part */
             const char *msg = doc_get_str(obj, "message");
-            mp_errf(&s->perr, "watch error %lld: %.300s", code, msg ? msg : "");
+            char *safe = khttp_scrub_text(kclient_http(s->w->c), msg ? msg : "");
+            char *clean = safe ? san_cleans(safe, 0) : NULL;
+            mp_errf(&s->perr, "watch error %lld: %.300s%s", code, clean ? clean : "",
+                    clean && strlen(clean) > 300 ? "..." : "");
+            free(safe);
+            free(clean);
             s->stream_err = true;
         }
     } else {
@@ -408,6 +421,11 @@ static void next_state(stream *s)
     s->state = s->next_list ? S_LIST : S_WATCH;
     if (s->state == S_LIST) {
         s->begin = !s->cont; /* told when the server answers: not per failed attempt */
+        if (!s->cont) { /* a list from its first page: counted from 0 */
+            s->pages = s->items = 0;
+            free(s->prev_cont);
+            s->prev_cont = NULL;
+        }
         ls_reset(s->list_ls);
     } else {
         ls_reset(s->watch_ls);
@@ -434,6 +452,12 @@ static void set_transfer_opts(stream *s)
         /* after the answer deadline, so an answer that never starts is
          * reported as such (abandon) */
         curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000 + 5);
+    } else if (s->state == S_WATCH) {
+        /* a watch may be quiet, but not past the timeoutSeconds it asked
+         * for: a server that answered and then went silent for good is
+         * given up on then, not waited for forever */
+        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (long)KWATCH_TIMEOUT_S + 30L);
     }
     s->answered = false;
     s->deadline = timeout > 0 ? s->w->now + timeout : 0;
@@ -489,7 +513,7 @@ static int start(stream *s)
         rq.accept = s->state == S_LIST ? KACCEPT_META_LIST : KACCEPT_META_ONE;
     describe_req(s, &rq, res, sizeof res);
     curl_easy_reset(s->h);
-    curl_slist_free_all(s->headers);
+    khttp_free_headers(s->headers);
     s->headers = NULL;
     strbuf_reset(&s->body);
     s->retry_after = -1;
@@ -530,10 +554,19 @@ static void list_done(stream *s)
         cont = doc_get_str(l.docs[0], "continue");
         rv = doc_get_str(l.docs[0], "resourceVersion");
     }
-    free(s->cont);
+    free(s->prev_cont);
+    s->prev_cont = s->cont;
     s->cont = cont && *cont ? strdup(cont) : NULL;
     set_rv(s, rv);
     doc_list_free(&l);
+    char what[200], res[160];
+    snprintf(what, sizeof what, "list %s", kkind_group_resource(s->k, res, sizeof res));
+    if (klist_check_caps(NULL, s->items, ++s->pages, s->cont, s->prev_cont, what, &err)) {
+        free(s->cont);
+        s->cont = NULL;
+        stop(s, err.msg); /* asking again would go the same way */
+        return;
+    }
     if (!s->cont) {
         s->next_list = false;
         s->failures = 0;
@@ -704,13 +737,14 @@ static void stream_free(stream *s)
         curl_multi_remove_handle(s->w->m, s->h);
     if (s->h)
         curl_easy_cleanup(s->h);
-    curl_slist_free_all(s->headers);
+    khttp_free_headers(s->headers);
     ls_free(s->list_ls);
     ls_free(s->watch_ls);
     strbuf_free(&s->body);
     free(s->ns);
     free(s->selector);
     free(s->cont);
+    free(s->prev_cont);
     free(s->rv);
     free(s);
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "model/doc.h"
+#include "model/keyindex.h"
 
 static doc_node *node_new(doc_kind kind)
 {
@@ -103,9 +104,16 @@ doc_node *doc_clone(const doc_node *n)
         c = scalar_n(n->type, n->text, strlen(n->text));
     } else {
         c = node_new(n->kind);
+        if (c && doc_reserve(c, n->len) < 0) {
+            doc_free(c);
+            return NULL;
+        }
+        /* the source's keys are distinct already: appended, not looked up
+         * (a lookup per key made cloning a big map quadratic) */
         for (size_t i = 0; c && i < n->len; i++) {
             doc_node *v = doc_clone(n->items[i]);
-            int rc = n->kind == DOC_MAP ? doc_map_set(c, n->keys[i], v) : doc_seq_push(c, v);
+            char *k = n->kind == DOC_MAP ? strdup(n->keys[i]) : NULL;
+            int rc = n->kind == DOC_MAP ? doc_map_append_adopt(c, k, v) : doc_seq_push(c, v);
             if (rc < 0) {
                 doc_free(c);
                 return NULL;
@@ -378,6 +386,21 @@ bool doc_as_bool(const doc_node *n, bool *out)
     return false;
 }
 
+/* Maps as sets of keys: b's keys indexed once, not scanned per key. */
+static bool map_equal_unordered(const doc_node *a, const doc_node *b)
+{
+    keyindex ix = {0};
+    if (keyindex_add(&ix, b, b->len ? b->len - 1 : 0) < 0)
+        return false; /* out of memory: "different" is the safe answer */
+    bool eq = true;
+    for (size_t i = 0; eq && i < a->len; i++) {
+        long j = keyindex_find(&ix, b, a->keys[i]);
+        eq = j >= 0 && doc_equal(a->items[i], b->items[j], false);
+    }
+    keyindex_free(&ix);
+    return eq;
+}
+
 bool doc_equal(const doc_node *a, const doc_node *b, bool ordered)
 {
     if (!a || !b)
@@ -386,15 +409,13 @@ bool doc_equal(const doc_node *a, const doc_node *b, bool ordered)
         return false;
     if (a->kind == DOC_SCALAR)
         return a->type == b->type && !strcmp(a->text, b->text);
+    if (a->kind == DOC_MAP && !ordered)
+        return map_equal_unordered(a, b);
     for (size_t i = 0; i < a->len; i++) {
-        if (a->kind == DOC_SEQ || ordered) {
-            if (a->kind == DOC_MAP && strcmp(a->keys[i], b->keys[i]))
-                return false;
-            if (!doc_equal(a->items[i], b->items[i], ordered))
-                return false;
-        } else if (!doc_equal(a->items[i], doc_get(b, a->keys[i]), ordered)) {
+        if (a->kind == DOC_MAP && strcmp(a->keys[i], b->keys[i]))
             return false;
-        }
+        if (!doc_equal(a->items[i], b->items[i], ordered))
+            return false;
     }
     return true;
 }

@@ -2,11 +2,13 @@
  * emit.c - canonical YAML through libyaml's emitter, JSON through cJSON.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "model/emit.h"
+#include "model/sanitize.h"
 #include "model/strbuf.h"
 
 /* Kubernetes objects read best with identity first, then the spec. */
@@ -19,8 +21,27 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
     return !((strbuf *)data)->oom;
 }
 
+/* A C1 or bidi control anywhere in s (libyaml writes bidi controls raw:
+ * it deems them printable). */
+static bool has_wide_control(const char *s)
+{
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += san_utf8_decode(s + i, n - i, &cp);
+        if (san_cp_is_control(cp))
+            return true;
+    }
+    return false;
+}
+
 static yaml_scalar_style_t str_style(const char *s, size_t len)
 {
+    if (has_wide_control(s)) /* written as escapes, which only this style has */
+        return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if (memchr(s, '\n', len)) {
         /* Literal blocks cannot carry trailing spaces or control bytes;
          * libyaml falls back to quoting on its own when they appear. */
@@ -123,6 +144,36 @@ static int emit_document(const doc_node *doc, strbuf *out, mp_err *err)
     return ok ? 0 : -1;
 }
 
+/* libyaml writes bidi controls raw even in double quotes: escaped here.
+ * Every scalar holding one was given the double-quoted style (str_style),
+ * where \u202E means that same character, so the data is unchanged and
+ * a terminal showing `get -o yaml` has nothing to obey. */
+static char *escape_wide_controls(char *s, size_t *len)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    size_t n = strlen(s), done = 0;
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = san_utf8_decode(s + i, n - i, &cp);
+        if (san_cp_is_control(cp)) {
+            strbuf_append(&sb, s + done, i - done);
+            strbuf_printf(&sb, "\\u%04X", (unsigned)cp);
+            done = i + k;
+        }
+        i += k;
+    }
+    if (!done)
+        return s;
+    strbuf_append(&sb, s + done, n - done);
+    free(s);
+    return strbuf_detach(&sb, len);
+}
+
 char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err *err)
 {
     strbuf sb;
@@ -136,6 +187,8 @@ char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err 
         }
     }
     char *s = strbuf_detach(&sb, len);
+    if (s)
+        s = escape_wide_controls(s, len);
     if (!s)
         mp_errf(err, "out of memory");
     return s;
@@ -148,6 +201,116 @@ char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err)
 }
 
 static cJSON *to_cjson(const doc_node *n, bool top);
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? */
+static bool is_json_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return false;
+    if (*s == '.') {
+        if (!(*++s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return !*s;
+}
+
+/* A YAML 1.1 integer in any base and size (0x.., 0b.., 0o.., 0777, 1_000)
+ * as JSON's decimal digits, exactly: a double would round past 2^53. */
+static char *int_to_decimal(const char *text)
+{
+    const char *p = text;
+    bool neg = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    unsigned base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        base = 16, p += 2;
+    else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+        base = 2, p += 2;
+    else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+        base = 8, p += 2;
+    else if (p[0] == '0' && p[1])
+        base = 8, p += 1;
+    size_t cap = strlen(p) * 2 + 3, nd = 0; /* decimal digits, least significant first */
+    unsigned char *d = calloc(cap, 1);
+    if (!d)
+        return NULL;
+    for (; *p; p++) {
+        unsigned v = *p >= '0' && *p <= '9'   ? (unsigned)(*p - '0')
+                     : *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10)
+                     : *p >= 'A' && *p <= 'F' ? (unsigned)(*p - 'A' + 10)
+                                              : 99;
+        if (*p == '_')
+            continue;
+        if (v >= base) {
+            free(d);
+            return NULL;
+        }
+        for (size_t i = 0; i < nd || v; i++) { /* d = d * base + v */
+            v += i < nd ? d[i] * base : 0;
+            d[i] = (unsigned char)(v % 10);
+            v /= 10;
+            if (i >= nd)
+                nd = i + 1;
+        }
+    }
+    char *out = malloc(nd + 3);
+    if (out) {
+        size_t o = 0;
+        if (neg && nd)
+            out[o++] = '-';
+        if (!nd)
+            out[o++] = '0';
+        while (nd)
+            out[o++] = (char)('0' + d[--nd]);
+        out[o] = '\0';
+    }
+    free(d);
+    return out;
+}
+
+/* Numbers go out as written when JSON can say them so (a JSON input's
+ * literal, big integers included); other YAML spellings are converted. */
+static cJSON *json_number(const doc_node *n)
+{
+    if (is_json_number(n->text))
+        return cJSON_CreateRaw(n->text);
+    if (n->type == DOC_INT) {
+        char *dec = int_to_decimal(n->text);
+        cJSON *j = dec ? cJSON_CreateRaw(dec) : cJSON_CreateString(n->text);
+        free(dec);
+        return j;
+    }
+    char buf[128]; /* 1_000.5, .5, +1., .inf (JSON has no infinity: null) */
+    size_t k = 0;
+    for (const char *p = n->text; *p && k + 1 < sizeof buf; p++)
+        if (*p != '_')
+            buf[k++] = *p;
+    buf[k] = '\0';
+    const char *t = buf[0] == '+' || buf[0] == '-' ? buf + 1 : buf;
+    double v = strchr(".iI", t[0]) && strchr("nN", t[1]) && strchr("fF", t[2])   ? HUGE_VAL
+               : strchr(".nN", t[0]) && strchr("aA", t[1]) && strchr("nN", t[2]) ? NAN
+                                                                                 : strtod(t, NULL);
+    return cJSON_CreateNumber(buf[0] == '-' ? -v : v);
+}
 
 /* Appends child i of n to j; on failure frees j and returns NULL. */
 static cJSON *add_child(cJSON *j, const doc_node *n, size_t i)
@@ -172,14 +335,9 @@ static cJSON *to_cjson(const doc_node *n, bool top)
             return cJSON_CreateNull();
         case DOC_BOOL:
             return cJSON_CreateBool(!strcmp(n->text, "true"));
-        case DOC_INT: {
-            long long v;
-            if (doc_as_int(n, &v))
-                return cJSON_CreateNumber((double)v);
-            return cJSON_CreateRaw(n->text);
-        }
+        case DOC_INT:
         case DOC_FLOAT:
-            return cJSON_CreateNumber(strtod(n->text, NULL));
+            return json_number(n);
         default:
             return cJSON_CreateString(n->text);
         }
@@ -199,18 +357,35 @@ static cJSON *to_cjson(const doc_node *n, bool top)
 }
 
 /* cJSON indents with tabs; Kubernetes tools indent with spaces. Raw tabs
- * only ever appear as layout because cJSON escapes them inside strings. */
-static char *detab(const char *s, size_t *len)
+ * only ever appear as layout because cJSON escapes them inside strings.
+ * cJSON leaves C1 and bidi controls raw: escaped here as \uXXXX (only
+ * strings hold non-ASCII bytes, and the escape means the same character),
+ * so `get -o json` of a hostile object cannot drive the terminal. */
+static char *safe_json_text(const char *s, size_t *len)
 {
     strbuf sb;
     strbuf_init(&sb);
     bool line_start = true;
-    for (const char *p = s; *p; p++) {
-        if (*p == '\t')
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\t') {
             strbuf_puts(&sb, line_start ? "  " : " ");
+            i++;
+            continue;
+        }
+        line_start = c == '\n';
+        if (c < 0x7f) {
+            strbuf_putc(&sb, (char)c);
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = san_utf8_decode(s + i, n - i, &cp);
+        if (c == 0x7f || cp == SAN_REPLACEMENT || san_cp_is_control(cp))
+            strbuf_printf(&sb, "\\u%04x", (unsigned)(c == 0x7f ? 0x7f : cp));
         else
-            strbuf_putc(&sb, *p);
-        line_start = *p == '\n' || (line_start && *p == '\t');
+            strbuf_append(&sb, s + i, k);
+        i += k;
     }
     return strbuf_detach(&sb, len);
 }
@@ -223,11 +398,8 @@ static char *json_print(cJSON *j, bool pretty, size_t *len, mp_err *err)
     }
     char *raw = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
     cJSON_Delete(j);
-    char *s = raw && pretty ? detab(raw, len) : raw;
-    if (s && s == raw && len)
-        *len = strlen(s);
-    if (s != raw)
-        cJSON_free(raw);
+    char *s = raw ? safe_json_text(raw, len) : NULL;
+    cJSON_free(raw);
     if (!s)
         mp_errf(err, "out of memory");
     return s;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kname.h"
 #include "model/kobj.h"
 
 static const char *const path_type_names[] = {"Exact", "Prefix", "ImplementationSpecific"};
@@ -74,6 +75,20 @@ static int fail(const dctx *d, const doc_node *at, const doc_node *near, const c
     if (d->line)
         *d->line = at && at->line ? at->line : near ? near->line : 0;
     return mp_errf(d->err, "%s: %s", d->label, msg);
+}
+
+/* The API server's rules for metadata.name and metadata.namespace, and for
+ * the namespace the object lands in when it names none (-n, the context):
+ * objects reach this decoder from files, the cluster and the editor alike. */
+static int check_names(const dctx *d, const doc_node *obj, const char *ns)
+{
+    mp_err e;
+    const doc_node *at;
+    if (kname_check_object(obj, &e, &at) < 0)
+        return fail(d, at, doc_get(obj, "metadata"), "%s", e.msg);
+    if (!kobj_namespace(obj) && kname_check(KNAME_LABEL, "namespace", ns, &e) < 0)
+        return fail(d, NULL, obj, "%s", e.msg);
+    return 0;
 }
 
 /* A field, or NULL when it is absent or null (the API server reads a null
@@ -353,6 +368,8 @@ static int decode_head(dctx *d, const doc_node *obj, const char *kind, ing_view 
     const doc_node *meta = field(obj, "metadata");
     if (!v->name || !*v->name)
         return fail(d, meta, obj, "metadata.name: missing");
+    if (check_names(d, obj, v->ns) < 0)
+        return -1;
     const doc_node *av = field(obj, "apiVersion");
     const char *api = doc_str(av);
     if (!api || (strcmp(api, "networking.k8s.io/v1") && strcmp(api, "networking.k8s.io/v1beta1") &&
@@ -444,6 +461,8 @@ int service_decode_at(const doc_node *obj, const char *default_ns, svc_view *v, 
     const char *kind = kobj_kind(obj);
     if (!kind || strcmp(kind, "Service"))
         return fail(&d, field(obj, "kind"), obj, "kind: \"%s\" is not Service", kind ? kind : "");
+    if (check_names(&d, obj, v->ns) < 0)
+        return -1;
     const doc_node *spec = field(obj, "spec");
     const doc_node *ports = field(spec, "ports");
     if (!ports)

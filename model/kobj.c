@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/kname.h"
 #include "model/kobj.h"
 
 /* A null is an absent field (kobj_drop_nulls), not the string "null". */
@@ -165,6 +166,12 @@ static int check_object(const doc_node *d, int *line, mp_err *err)
         if (v && !(v->kind == DOC_SCALAR && v->type == DOC_STR))
             return mp_errf(err, "%s: metadata.%s: must be a string, not %s (quote it)", kind,
                            idents[i], v->kind == DOC_SCALAR ? v->text : "a mapping or list");
+    }
+    /* the API server's name rules: a name becomes file names and paths */
+    const doc_node *at;
+    if (kname_check_object(d, err, &at) < 0) {
+        *line = line_of(at, meta);
+        return mp_err_prefix(err, "%s", kind);
     }
     return 0;
 }

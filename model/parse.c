@@ -5,12 +5,12 @@
  * anchors can be bounded and a huge List costs one tree, not two.
  */
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "model/keyindex.h"
 #include "model/parse.h"
 
 void doc_list_init(doc_list *l)
@@ -188,15 +188,20 @@ static void set_key_mark(doc_node *val, const yaml_mark_t *kmark)
     val->col = (int)kmark->column + 1;
 }
 
-/* YAML 1.1 merge key: copy entries of src missing from dst. */
-static int merge_into(doc_node *dst, const doc_node *src)
+/* YAML 1.1 merge key: copy entries of src missing from dst (ix indexes
+ * dst's keys). */
+static int merge_into(doc_node *dst, keyindex *ix, const doc_node *src)
 {
     if (!doc_is_map(src))
         return -1;
-    for (size_t i = 0; i < src->len; i++)
-        if (!doc_get(dst, src->keys[i]) &&
-            doc_map_set(dst, src->keys[i], doc_clone(src->items[i])) < 0)
+    for (size_t i = 0; i < src->len; i++) {
+        if (keyindex_find(ix, dst, src->keys[i]) >= 0)
+            continue;
+        char *k = strdup(src->keys[i]);
+        if (!k || doc_map_append_adopt(dst, k, doc_clone(src->items[i])) < 0 ||
+            keyindex_add(ix, dst, dst->len - 1) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -204,6 +209,7 @@ static int merge_into(doc_node *dst, const doc_node *src)
  * last so that explicit keys win wherever they appear. */
 static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *map)
 {
+    keyindex ix = {0};
     doc_node *merges = doc_seq_new();
     int rc = merges ? 0 : -1;
     while (rc == 0) {
@@ -230,13 +236,16 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             rc = -1;
         } else if (set_key_mark(val, &kmark), merge) {
             rc = doc_seq_push(merges, val);
-        } else if (doc_get(map, key)) {
+        } else if (keyindex_find(&ix, map, key) >= 0) {
             char what[300];
             snprintf(what, sizeof what, "duplicate key \"%.200s\"", key);
             doc_free(val);
             rc = yfail(r, &kmark, what);
         } else {
-            rc = doc_map_set(map, key, val);
+            rc = doc_map_append_adopt(map, key, val);
+            key = NULL; /* adopted, also on failure */
+            if (rc == 0)
+                rc = keyindex_add(&ix, map, map->len - 1);
         }
         free(key);
         if (rc == 0 && merge) {
@@ -251,11 +260,12 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
     for (size_t m = 0; rc == 0 && m < merges->len; m++) {
         doc_node *v = merges->items[m];
         if (doc_is_map(v))
-            rc = merge_into(map, v);
+            rc = merge_into(map, &ix, v);
         for (size_t i = 0; rc == 0 && doc_is_seq(v) && i < v->len; i++)
-            rc = merge_into(map, v->items[i]);
+            rc = merge_into(map, &ix, v->items[i]);
     }
     doc_free(merges);
+    keyindex_free(&ix);
     return rc;
 }
 
@@ -384,126 +394,6 @@ int doc_parse_yaml(const char *buf, size_t len, const char *name, doc_list *out,
             doc_free(out->docs[--out->len]);
     }
     return rc;
-}
-
-/* ---- JSON ---- */
-
-/* The cJSON tree is thrown away right after, so its strings (values and
- * keys) are taken over rather than copied: two allocations fewer per node
- * on the API client's hot path. */
-static doc_node *from_cjson(cJSON *j, int depth, const char *name, mp_err *err);
-
-static doc_node *json_number(const cJSON *j)
-{
-    double d = j->valuedouble;
-    char buf[64];
-    if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0) {
-        snprintf(buf, sizeof buf, "%.0f", d);
-        return doc_scalar_new(DOC_INT, buf);
-    }
-    /* the shortest text that reads back as the same double: 0.1, not
-     * 0.10000000000000001 */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    return doc_scalar_new(DOC_FLOAT, buf);
-}
-
-static int json_entry(doc_node *n, cJSON *c, doc_node *v, const char *name, mp_err *err)
-{
-    if (n->kind == DOC_SEQ)
-        return doc_seq_push(n, v);
-    if (doc_get(n, c->string)) {
-        mp_errf(err, "%s: duplicate key \"%.200s\"", name, c->string);
-        doc_free(v);
-        return -1;
-    }
-    char *key = c->string;
-    c->string = NULL;
-    return doc_map_append_adopt(n, key, v);
-}
-
-static doc_node *json_container(cJSON *j, int depth, const char *name, mp_err *err)
-{
-    doc_node *n = cJSON_IsObject(j) ? doc_map_new() : doc_seq_new();
-    size_t count = 0;
-    for (const cJSON *c = j->child; c; c = c->next)
-        count++;
-    if (!n || doc_reserve(n, count) < 0) {
-        doc_free(n);
-        return NULL;
-    }
-    for (cJSON *c = j->child; c; c = c->next) {
-        doc_node *v = from_cjson(c, depth + 1, name, err);
-        if (!v || json_entry(n, c, v, name, err) < 0) {
-            doc_free(n);
-            return NULL;
-        }
-    }
-    return n;
-}
-
-static doc_node *from_cjson(cJSON *j, int depth, const char *name, mp_err *err)
-{
-    if (depth > DOC_MAX_DEPTH) {
-        mp_errf(err, "%s: nesting deeper than 256 levels", name);
-        return NULL;
-    }
-    if (cJSON_IsObject(j) || cJSON_IsArray(j))
-        return json_container(j, depth, name, err);
-    if (cJSON_IsString(j)) {
-        char *s = j->valuestring;
-        j->valuestring = NULL;
-        return doc_str_adopt(s, strlen(s));
-    }
-    if (cJSON_IsNumber(j))
-        return json_number(j);
-    if (cJSON_IsBool(j))
-        return doc_bool_new(cJSON_IsTrue(j));
-    return doc_null_new();
-}
-
-static void line_col(const char *buf, const char *at, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (const char *p = buf; p < at; p++) {
-        if (*p == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
-{
-    if (err)
-        err->msg[0] = '\0';
-    name = name ? name : "<input>";
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(buf, len, &end, false);
-    if (!j) {
-        int line, col;
-        const char *at = end ? end : cJSON_GetErrorPtr();
-        if (!at || at < buf || at > buf + len)
-            at = buf;
-        line_col(buf, at, &line, &col);
-        return mp_errf(err, "%s: line %d col %d: malformed JSON", name, line, col);
-    }
-    doc_node *n = from_cjson(j, 0, name, err);
-    cJSON_Delete(j);
-    if (!n) {
-        if (err && !err->msg[0])
-            mp_errf(err, "%s: out of memory", name);
-        return -1;
-    }
-    if (doc_list_push(out, n) < 0)
-        return mp_errf(err, "%s: out of memory", name);
-    return 0;
 }
 
 int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)

@@ -134,6 +134,11 @@ static bool is_bidi_control(uint32_t cp)
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
+bool san_cp_is_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || is_bidi_control(cp);
+}
+
 /* The C1 control at s[i], or -1; *n gets its length in bytes. Encoded
  * U+0080-U+009F are all C1. Of the raw bytes 0x80-0x9f (invalid UTF-8,
  * usually a stray continuation byte of mis-encoded text) only 0x9b, the

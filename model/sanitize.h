@@ -61,6 +61,10 @@ size_t san_utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Encodes cp into out (4 bytes room); returns bytes written (1-4). */
 size_t san_utf8_encode(uint32_t cp, char *out);
 
+/* True for the code points san_clean removes: C0, DEL, C1 and the bidi
+ * controls (the encoders escape them instead, model/emit.h). */
+bool san_cp_is_control(uint32_t cp);
+
 /* Columns of one code point: 0, 1 or 2 (wcwidth semantics, controls 0). */
 int san_cp_width(uint32_t cp);
 /* Columns of UTF-8 text (invalid bytes count as U+FFFD, width 1). */

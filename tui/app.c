@@ -222,8 +222,8 @@ static SCREEN *open_virtual_screen(int cols, int rows, FILE **out, FILE **in)
     setenv("COLUMNS", buf, 1);
     snprintf(buf, sizeof buf, "%d", rows);
     setenv("LINES", buf, 1);
-    *out = fopen("/dev/null", "w");
-    *in = fopen("/dev/null", "r");
+    *out = fopen("/dev/null", "we");
+    *in = fopen("/dev/null", "re");
     if (!*out || !*in)
         return NULL;
     SCREEN *s = newterm("xterm-256color", *out, *in);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/proc.h"
 #include "tui/cli/cli.h"
 
 typedef struct {
@@ -36,6 +37,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    proc_no_core_dumps(); /* a core file would hold the tokens and keys in memory */
     if (argc >= 2 &&
         (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
         usage(stdout);

@@ -33,11 +33,15 @@ def _issue(cwd, name, subject, ext_lines):
 
 def generate(state_dir, client_users=()):
     """Write ca.crt/key, server.crt/key, client.crt/key (admin) and, for each
-    (filename_stem, CN, O) in client_users, an extra client pair."""
-    _key("ca.key", state_dir)
-    _openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=meshpanel-test-ca", "-days", "3650",
-             "-sha256", "-addext", "basicConstraints=critical,CA:TRUE",
-             "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.crt", cwd=state_dir)
+    (filename_stem, CN, O) in client_users, an extra client pair. A CA already
+    in state_dir (ca.crt + ca.key) is kept, so a server restarted with a copy
+    of it is trusted by the kubeconfigs of the first one."""
+    have_ca = all(os.path.exists(os.path.join(state_dir, f)) for f in ("ca.crt", "ca.key"))
+    if not have_ca:
+        _key("ca.key", state_dir)
+        _openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=meshpanel-test-ca", "-days", "3650",
+                 "-sha256", "-addext", "basicConstraints=critical,CA:TRUE",
+                 "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.crt", cwd=state_dir)
     _issue(state_dir, "server", "/CN=meshpanel-test-apiserver",
            ["basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature,keyEncipherment",
             "extendedKeyUsage=serverAuth", "subjectAltName=IP:127.0.0.1,DNS:localhost"])

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# meshpanel's Kubernetes client against the test API server over plain HTTP:
-# pagination, label selectors, 403 for a tenant, 429 retry, metadata-only
+# meshpanel's Kubernetes client against the test API server (HTTPS since
+# credentials go over TLS only, issue 12; test_hardening_client.sh covers
+# plain HTTP): pagination, label selectors, 403 for a tenant, 429 retry, metadata-only
 # Secrets, server-side apply / dry run / diff, 409 conflicts, watch resume
 # after dropped streams and relist after 410 Gone.
 set -u

@@ -35,12 +35,21 @@ finish() {
     exit $?
 }
 
-# start_server DIR ARGS... -> URL; the pid joins PIDS
+# start_server DIR [--http] ARGS... -> URL; the pid joins PIDS. HTTPS unless
+# --http comes first: meshpanel sends credentials over TLS only (as kubectl
+# does), so a plain-HTTP server only sees anonymous requests. With HTTPS,
+# CURL_TLS trusts the server's CA for api(); an existing DIR/ca.crt + ca.key
+# is reused (a server restarted in place keeps its CA).
 start_server() {
-    local dir=$1
+    local dir=$1 tls=(--https)
     shift
+    if [ "${1:-}" = --http ]; then
+        tls=()
+        shift
+    fi
     mkdir -p "$dir"
-    python3 "$SERVER" --state-dir "$dir" "$@" >"$dir/stdout" 2>"$dir/stderr" &
+    [ ${#tls[@]} -gt 0 ] && CURL_TLS=(--cacert "$dir/ca.crt")
+    python3 "$SERVER" --state-dir "$dir" "${tls[@]}" "$@" >"$dir/stdout" 2>"$dir/stderr" &
     PIDS+=($!)
     for _ in $(seq 150); do
         grep -q '^listening ' "$dir/stdout" 2>/dev/null && break

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end display safety: open tests/data/hostile (annotation values, a name,
+# End-to-end display safety: open tests/data/hostile (annotation values,
 # a class, a host and a path carrying OSC 0 title, OSC 52 clipboard, ESC [ 2J,
 # C1 CSI and a bidi override) in the real binary inside tmux, and check the
 # terminal itself: the window title was not set, tmux's clipboard got nothing,
@@ -82,7 +82,7 @@ if grep -q $'\u202e' <<<"$screen"; then bad "a bidi override reached the screen"
 grep -q "evilmoc.elgoog" <<<"$screen" && ok "host shown with its bidi override stripped" ||
     bad "host row missing"
 grep -q " /red " <<<"$screen" && ok "path shown with its CSI stripped" || bad "path /red missing"
-grep -q "zz-title " <<<"$screen" && ok "name shown with its OSC strings stripped" || bad "zz-title row missing"
+grep -q "zz-title " <<<"$screen" && ok "row whose class carries OSC strings shown" || bad "zz-title row missing"
 if grep -q "pwned" <<<"$(sed -n 4,8p <<<"$screen" | cut -c50-115)"; then
     bad "payload text shown in the resource table"
 else

@@ -153,7 +153,7 @@ check "cluster: changed VirtualService: one real write, the server holds 45s" "$
 
 # another field manager (kubectl) owns spec.http of "shared": not forced
 vs "$WORK/shared-kubectl.yaml" shared 20s
-code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 -X PATCH \
+code=$(curl "${CURL_TLS[@]}" -sS -o /dev/null -w '%{http_code}' --max-time 20 -X PATCH \
     -H "Authorization: Bearer admin-token" -H "Content-Type: application/apply-patch+yaml" \
     --data-binary @"$WORK/shared-kubectl.yaml" \
     "$URL/apis/networking.istio.io/v1/namespaces/ns-web/virtualservices/shared?fieldManager=kubectl")
@@ -321,10 +321,17 @@ kind: VirtualService
 metadata: {name: ok, namespace: ../ns}
 spec: {hosts: [y.example.com]}
 YAML
+# (refused as input since names are checked as the API server checks them,
+# issue 12; source_manifest_apply.c keeps its own check for objects that
+# reach it from elsewhere)
 drv -f "$DIR" "$WORK/unsafe.yaml"
-check_eq "dir: unsafe names: exit 1" "$RC" 1
-check "dir: unsafe name refused" "$OUT" '^VirtualService ns-web/\.\./\.\./escape failed: name "\.\./\.\./escape" is not a DNS-1123 subdomain$'
-check "dir: unsafe namespace refused" "$OUT" '^VirtualService \.\./ns/ok failed: namespace "\.\./ns" is not a DNS-1123 label$'
+check_eq "dir: unsafe names: exit 2 (invalid input)" "$RC" 2
+check "dir: unsafe name refused with file:line and the API server's words" "$ERR" \
+    'unsafe\.yaml:3: doc 1: VirtualService: metadata\.name: Invalid value: "\.\./\.\./escape": a lowercase RFC 1123 subdomain must consist of'
+sed -i '1,5d' "$WORK/unsafe.yaml"
+drv -f "$DIR" "$WORK/unsafe.yaml"
+check "dir: unsafe namespace refused" "$ERR" \
+    'unsafe\.yaml:3: doc 1: VirtualService: metadata\.namespace: Invalid value: "\.\./ns": a lowercase RFC 1123 label must consist of'
 check_eq "dir: unsafe names: nothing written anywhere" \
     "$(find "$WORK" -name '*escape*' -o -name 'virtualservice-ok.yaml' | wc -l)" 0
 

@@ -156,7 +156,7 @@ check_eq "land: the staged-edits file is 0600" \
 # it keeps SSA ownership for apply managers only, and an unforced dry-run
 # apply of a different value by another manager names the owner.
 probe() { # KIND-PLURAL NAME YAML -> "CODE MESSAGE"
-    curl -sS --max-time 20 -X PATCH -H "Authorization: Bearer admin-token" \
+    curl "${CURL_TLS[@]}" -sS --max-time 20 -X PATCH -H "Authorization: Bearer admin-token" \
         -H "Content-Type: application/apply-patch+yaml" --data-binary "$3" \
         "$URL/apis/networking.istio.io/v1/namespaces/ns-apply/$1/$2?fieldManager=probe&dryRun=All" |
         python3 -c 'import json, sys; s = json.load(sys.stdin); print(s.get("code"), s.get("message"))'
@@ -230,7 +230,7 @@ check_eq "again: resourceVersions kept" \
     "$rv_before"
 
 # ============ 3. another field manager: reported, not forced =================
-code=$(curl -sS -o "$WORK/kubectl.out" -w '%{http_code}' --max-time 20 -X PATCH \
+code=$(curl "${CURL_TLS[@]}" -sS -o "$WORK/kubectl.out" -w '%{http_code}' --max-time 20 -X PATCH \
     -H "Authorization: Bearer admin-token" -H "Content-Type: application/apply-patch+yaml" \
     --data-binary '
 apiVersion: networking.istio.io/v1

@@ -22,7 +22,7 @@ mp --script "$WORK/ctx.script"
 check_eq "switch script exits 0" "$RC" 0
 admin=$(cat "$WORK/admin.txt" 2>/dev/null)
 tenant=$(cat "$WORK/tenant.txt" 2>/dev/null)
-check "admin: header names the context" "$admin" 'ctx: admin +cluster: http://127\.0\.0\.1:'
+check "admin: header names the context" "$admin" 'ctx: admin +cluster: https://127\.0\.0\.1:'
 check "admin: every tenant" "$admin" 'Tenants \[4\]'
 check "admin: 20 ingresses synced" "$admin" '4 tenants +20 ing .*9/9 kinds synced'
 check "tenant: header names the new context" "$tenant" 'ctx: ns-tenant-00002 '

@@ -52,7 +52,7 @@ kubeconfig() {
     cat >"$WORK/kc/$1.yaml" <<EOF_KC
 apiVersion: v1
 kind: Config
-clusters: [{name: s, cluster: {server: "$URL"}}]
+clusters: [{name: s, cluster: {server: "$URL", certificate-authority: "$WORK/srv/ca.crt"}}]
 users:
 - name: u
   user:
@@ -89,7 +89,7 @@ check "q: the first screen says connecting" "$(header "$WORK/q0.txt")" '^ meshpa
 check "q: the countdown is the plugin's deadline (the request timeout)" "$(header "$WORK/q1.txt")" \
     '^ meshpanel +connecting (29|30)s '
 check "q: the status line names the plugin it waits for" "$(status_line "$WORK/q1.txt")" \
-    "connecting to http://127\.0\.0\.1:[0-9]+ \((29|30) s left\); waiting for exec plugin $WORK/kc/plugin\.sh$"
+    "connecting to https://127\.0\.0\.1:[0-9]+ \((29|30) s left\); waiting for exec plugin $WORK/kc/plugin\.sh$"
 # 0.5 s of pumping plus start and exit; the plugin takes 3 s
 if [ "$elapsed" -lt 2000 ]; then ok "q: quits while the plugin still runs (${elapsed} ms; it takes 3 s)"; else
     bad "q: quits while the plugin still runs" "${elapsed} ms"

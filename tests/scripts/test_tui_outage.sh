@@ -144,10 +144,11 @@ check "outage: header: since when (the fake clock) and the next retry" "$(head -
 check "outage: the tenants pane is marked stale" "$down" '┌─ Tenants \[2\] - stale since 00:00:00Z'
 check "outage: the resources pane is marked stale" "$down" 'Ingress ns-a \[1\] - stale since 00:00:00Z'
 check "outage: the status line says why, without stale errors" "$(status_line "$WORK/o-screen.txt")" \
-    "\| disconnected, (retry in [0-9]+ s|retrying \([0-9]+ s left\)): cannot reach http://127\.0\.0\.1:$PORT: "
+    "\| disconnected, (retry in [0-9]+ s|retrying \([0-9]+ s left\)): cannot reach https://127\.0\.0\.1:$PORT: "
 check "outage: the last data is still shown" "$down" 'web-a'
 
-# the server comes back on the same port with other objects
+# the server comes back on the same port with other objects (and its CA)
+mkdir -p "$WORK/a2" && cp "$WORK/a1/ca.crt" "$WORK/a1/ca.key" "$WORK/a2/"
 start_server "$WORK/a2" --port "$PORT" --seed "$WORK/after.yaml"
 check_eq "outage: restarted on the same port" "${URL##*:}" "$PORT"
 if wait_file "$WORK/o-screen.txt" '2 tenants +2 ing +0 gw +1 vs .*9/9 kinds synced, watching' 30000; then
@@ -187,10 +188,11 @@ kill "${PIDS[-1]}"
 wait "${PIDS[-1]}" 2>/dev/null
 wait_file "$WORK/r-down.txt" '.' 10000
 check "relist: Ctrl-r during the outage reports the error" "$(status_line "$WORK/r-down.txt")" \
-    "\| relist failed: .*cannot reach http://127\.0\.0\.1:$PORT"
+    "\| relist failed: .*cannot reach https://127\.0\.0\.1:$PORT"
 check_not "relist: not '0 changes'" "$(cat "$WORK/r-down.txt")" '0 changes|relisted'
 check "relist: still disconnected" "$(header "$WORK/r-down.txt")" 'DISCONNECTED'
 check "relist: refreshed stays at the last data" "$(status_line "$WORK/r-down.txt")" 'refreshed 00:00:00Z'
+mkdir -p "$WORK/b2" && cp "$WORK/b1/ca.crt" "$WORK/b1/ca.key" "$WORK/b2/"
 start_server "$WORK/b2" --port "$PORT" --seed "$WORK/after.yaml"
 # before -> after: added ns-c, web-c, vs-new; removed ns-b, web-b, vs-old,
 # vs-old2; ns-a and web-a are new objects with the same names (new uids)
@@ -222,7 +224,7 @@ cat >"$WORK/silent.kc" <<EOF_KC
 apiVersion: v1
 kind: Config
 clusters: [{name: s, cluster: {server: "http://127.0.0.1:$SPORT"}}]
-users: [{name: u, user: {token: t0ken}}]
+users: [{name: u, user: {}}]
 contexts: [{name: s, context: {cluster: s, user: u}}]
 current-context: s
 EOF_KC

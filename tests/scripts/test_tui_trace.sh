@@ -45,7 +45,7 @@ start_server "$WORK/s1" --generate 50
 cat >"$WORK/kubeconfig" <<EOF_KC
 apiVersion: v1
 kind: Config
-clusters: [{name: t, cluster: {server: "$URL"}}]
+clusters: [{name: t, cluster: {server: "$URL", certificate-authority: "$WORK/s1/ca.crt"}}]
 users: [{name: admin, user: {token: admin-token}}]
 contexts: [{name: t, context: {cluster: t, user: admin}}]
 current-context: t

@@ -293,9 +293,21 @@ START_TEST(every_waiter_of_a_failed_run_gets_its_error)
     ck_assert_str_eq(ea.msg, eb.msg);
     ck_assert_uint_eq(exec_cred_runs(ec), 1);
     ck_assert_uint_eq(a, 0);
-    /* a caller that did not wait for it, or asks again, runs it again */
-    ck_assert_int_eq(exec_cred_poll(ec, time(NULL), &c, &r, &ea), 1);
+    /* a caller that asks again at once gets the same error without a run:
+     * failures are backed off (issue 12) */
+    mp_err ec2 = {""};
+    ck_assert_int_eq(exec_cred_poll(ec, time(NULL), &c, &r, &ec2), -1);
+    ck_assert_str_eq(ec2.msg, ea.msg);
+    ck_assert_uint_eq(exec_cred_runs(ec), 1);
+    /* after the backoff (2 s after the first failure) it runs again */
+    ck_assert_int_eq(exec_cred_poll(ec, time(NULL) + 3, &c, &r, &ea), 1);
     ck_assert_uint_eq(exec_cred_runs(ec), 2);
+    drive(ec);
+    /* failed twice: 4 s now, so 2 s later is still too early */
+    ck_assert_int_eq(exec_cred_poll(ec, time(NULL) + 2, &c, &r, &ea), -1);
+    ck_assert_uint_eq(exec_cred_runs(ec), 2);
+    ck_assert_int_eq(exec_cred_poll(ec, time(NULL) + 5, &c, &r, &ea), 1);
+    ck_assert_uint_eq(exec_cred_runs(ec), 3);
     drive(ec);
     exec_cred_free(ec);
 }

@@ -648,13 +648,17 @@ static void on_event(kwatch_event *ev, void *ud)
     watch_ctx *w = ud;
     static const char *const names[] = {"ADDED", "MODIFIED", "DELETED"};
     if (ev->type <= KW_DELETED) {
-        const char *ns = kobj_namespace(ev->obj);
+        /* every field is the server's text: cleaned, not one raw byte */
+        const char *raw_ns = kobj_namespace(ev->obj), *raw_rv = kobj_resource_version(ev->obj);
+        char *ns = raw_ns ? san_cleans(raw_ns, 0) : NULL;
         char *name = san_cleans(kobj_name(ev->obj) ? kobj_name(ev->obj) : "", 0);
-        const char *rv = kobj_resource_version(ev->obj);
+        char *rv = san_cleans(raw_rv ? raw_rv : "", 0);
         if (w->max <= 0 || w->seen < w->max)
             fprintf(w->out, "%s %s%s%s %s\n", names[ev->type], ns ? ns : "", ns ? "/" : "",
                     name ? name : "", rv ? rv : "");
+        free(ns);
         free(name);
+        free(rv);
         doc_free(ev->obj);
         w->seen++;
     } else if (ev->type == KW_SYNC_BEGIN && ev->message) {

@@ -110,6 +110,8 @@ kclient *kube_connect(const kube_flags *f, const char *cmd)
         cli_error(cmd, err.msg);
         return NULL;
     }
+    if (conn->warning)
+        cli_error(cmd, conn->warning);
     khttp_opts o = {.timeout_ms = f->request_timeout_ms};
     kclient *c = kclient_new(conn, &o, &err);
     if (!c)

@@ -1,0 +1,500 @@
+/*
+ * parse_json.c - JSON streams into doc trees, the way kubectl reads them.
+ *
+ * A buffer holds zero or more JSON values separated by whitespace (NDJSON,
+ * `jq -c` output, concatenated `kubectl get -o json` dumps): each is one
+ * tree. Every value must be an object or an array; anything else where a
+ * value should start, or after one, is an error naming the byte offset,
+ * line and column. Numbers keep the text they were written with, so
+ * 9007199254740993 is not rounded through a double. Strings must be valid
+ * UTF-8 without NUL characters (the tree holds C strings); a lone UTF-16
+ * surrogate escape becomes U+FFFD, as Go's decoder does. Nodes carry the
+ * line and column they start at (a map entry's value: its key's), so
+ * errors about JSON input name a line like errors about YAML do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/keyindex.h"
+#include "model/parse.h"
+
+typedef struct {
+    const char *buf;
+    size_t len, pos;
+    size_t line_start; /* offset of the current line's first byte */
+    int line;
+    const char *name;
+    mp_err *err;
+} jreader;
+
+static int jfail_at(jreader *r, size_t pos, const char *fmt, const char *arg)
+{
+    /* columns count characters, not bytes (UTF-8 continuation bytes skip) */
+    size_t start = pos >= r->line_start ? r->line_start : 0;
+    int line = r->line, col = 1;
+    if (pos < r->line_start) { /* an earlier position: count from the top */
+        line = 1;
+        for (size_t i = 0; i < pos; i++)
+            if (r->buf[i] == '\n')
+                line++, start = i + 1;
+    }
+    for (size_t i = start; i < pos && i < r->len; i++)
+        col += ((unsigned char)r->buf[i] & 0xc0) != 0x80;
+    char what[300];
+    snprintf(what, sizeof what, fmt, arg);
+    return mp_errf(r->err, "%s: line %d col %d (byte %zu): malformed JSON: %s", r->name, line, col,
+                   pos, what);
+}
+
+static int jfail(jreader *r, const char *what)
+{
+    return jfail_at(r, r->pos, "%s", what);
+}
+
+/* A byte for messages: 'x', or a hex code when it is not printable. */
+static const char *show_byte(unsigned char c, char *buf, size_t n)
+{
+    if (c >= 0x21 && c < 0x7f && c != '\'')
+        snprintf(buf, n, "'%c'", c);
+    else
+        snprintf(buf, n, "byte 0x%02x", c);
+    return buf;
+}
+
+static void skip_ws(jreader *r)
+{
+    while (r->pos < r->len) {
+        char c = r->buf[r->pos];
+        if (c == '\n') {
+            r->line++;
+            r->line_start = r->pos + 1;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            return;
+        }
+        r->pos++;
+    }
+}
+
+static void mark(doc_node *n, int line, int col)
+{
+    n->line = line;
+    n->col = col;
+}
+
+/* A node's column counts bytes: counting characters would rescan the line
+ * for every value, and `jq -c` puts a whole dump on one line. */
+static int col_here(const jreader *r)
+{
+    size_t c = r->pos - r->line_start + 1;
+    return c > 0x7fffffff ? 0x7fffffff : (int)c;
+}
+
+/* ---- strings ---- */
+
+static int hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t put_utf8(unsigned cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid:
+ * no overlongs, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
+    if (!n || n > avail)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
+        (c == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/* \uXXXX at p (after the backslash-u), with its surrogate pair. */
+static int unicode_escape(jreader *r, size_t *i, char *out, size_t *o)
+{
+    unsigned cp;
+    if (*i + 4 > r->len || hex4(r->buf + *i, &cp))
+        return jfail_at(r, *i - 2, "%s", "\\u needs four hex digits");
+    *i += 4;
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+        unsigned lo;
+        if (*i + 6 <= r->len && r->buf[*i] == '\\' && r->buf[*i + 1] == 'u' &&
+            !hex4(r->buf + *i + 2, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            *i += 6;
+        } else {
+            cp = 0xfffd; /* a lone surrogate, as Go decodes it */
+        }
+    } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+        cp = 0xfffd;
+    }
+    if (cp == 0)
+        return jfail_at(r, *i - 6, "%s", "NUL character (\\u0000) in a string");
+    *o += put_utf8(cp, out + *o);
+    return 0;
+}
+
+static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+
+/* Reads the string at r->pos (the opening quote) into a malloc'd buffer. */
+static char *read_string(jreader *r, size_t *outlen)
+{
+    size_t start = ++r->pos, i = start;
+    /* first pass: find the end, so the output is allocated once (it is
+     * never longer than the input) */
+    while (i < r->len && r->buf[i] != '"')
+        i += r->buf[i] == '\\' ? 2 : 1;
+    if (i >= r->len) {
+        jfail_at(r, start - 1, "%s", "unterminated string");
+        return NULL;
+    }
+    char *out = malloc(i - start + 1);
+    if (!out) {
+        mp_errf(r->err, "%s: out of memory", r->name);
+        return NULL;
+    }
+    size_t o = 0;
+    for (i = start; r->buf[i] != '"';) {
+        unsigned char c = (unsigned char)r->buf[i];
+        if (c < 0x20) {
+            char b[16];
+            jfail_at(r, i, "%s in a string (escape it)", show_byte(c, b, sizeof b));
+            goto fail;
+        }
+        if (c >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)r->buf + i, r->len - i);
+            if (!n) {
+                jfail_at(r, i, "%s", "invalid UTF-8 in a string");
+                goto fail;
+            }
+            memcpy(out + o, r->buf + i, n);
+            o += n, i += n;
+            continue;
+        }
+        if (c != '\\') {
+            out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        char e = r->buf[i + 1];
+        i += 2;
+        if (e == 'u') {
+            if (unicode_escape(r, &i, out, &o) < 0)
+                goto fail;
+            continue;
+        }
+        const char *m = e ? strchr(escapes, e) : NULL;
+        if (!m || (m - escapes) % 2) {
+            char b[16];
+            jfail_at(r, i - 1, "invalid escape \\%s in a string",
+                     show_byte((unsigned char)e, b, sizeof b));
+            goto fail;
+        }
+        out[o++] = m[1];
+    }
+    out[o] = '\0';
+    r->pos = i + 1;
+    *outlen = o;
+    return out;
+fail:
+    free(out);
+    return NULL;
+}
+
+/* ---- numbers and literals ---- */
+
+static size_t digits(const jreader *r, size_t i)
+{
+    while (i < r->len && r->buf[i] >= '0' && r->buf[i] <= '9')
+        i++;
+    return i;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?, kept as written. */
+static doc_node *read_number(jreader *r)
+{
+    size_t s = r->pos, i = s;
+    bool frac = false;
+    if (i < r->len && r->buf[i] == '-')
+        i++;
+    size_t d = digits(r, i);
+    if (d == i || (r->buf[i] == '0' && d > i + 1)) {
+        jfail_at(r, s, "%s", d == i ? "a number needs digits" : "a number may not start with 0");
+        return NULL;
+    }
+    i = d;
+    if (i < r->len && r->buf[i] == '.') {
+        frac = true;
+        d = digits(r, i + 1);
+        if (d == i + 1) {
+            jfail_at(r, i, "%s", "a decimal point needs digits after it");
+            return NULL;
+        }
+        i = d;
+    }
+    if (i < r->len && (r->buf[i] == 'e' || r->buf[i] == 'E')) {
+        frac = true;
+        size_t e = i + 1;
+        if (e < r->len && (r->buf[e] == '+' || r->buf[e] == '-'))
+            e++;
+        d = digits(r, e);
+        if (d == e) {
+            jfail_at(r, i, "%s", "an exponent needs digits");
+            return NULL;
+        }
+        i = d;
+    }
+    doc_node *n = doc_strn_new(r->buf + s, i - s);
+    if (n)
+        n->type = frac ? DOC_FLOAT : DOC_INT;
+    r->pos = i;
+    return n;
+}
+
+static doc_node *read_word(jreader *r)
+{
+    static const struct {
+        const char *word;
+        doc_type type;
+    } words[] = {{"true", DOC_BOOL}, {"false", DOC_BOOL}, {"null", DOC_NULL}};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        size_t l = strlen(words[w].word);
+        if (r->len - r->pos >= l && !memcmp(r->buf + r->pos, words[w].word, l)) {
+            r->pos += l;
+            return doc_scalar_new(words[w].type, words[w].word);
+        }
+    }
+    char b[16];
+    jfail_at(r, r->pos, "unexpected %s where a value should start",
+             show_byte((unsigned char)r->buf[r->pos], b, sizeof b));
+    return NULL;
+}
+
+/* ---- containers ---- */
+
+static doc_node *read_value(jreader *r, int depth);
+
+static int expect_sep(jreader *r, char close, const char *what)
+{
+    skip_ws(r);
+    if (r->pos >= r->len)
+        return jfail(r, "unexpected end of input");
+    char c = r->buf[r->pos];
+    if (c == ',' || c == close)
+        return 0;
+    char b[16], msg[120];
+    snprintf(msg, sizeof msg, "expected ',' or '%c' after %s, found %s", close, what,
+             show_byte((unsigned char)c, b, sizeof b));
+    return jfail(r, msg);
+}
+
+static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
+{
+    if (r->pos >= r->len || r->buf[r->pos] != '"')
+        return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected a string key");
+    int line = r->line, col = col_here(r);
+    size_t kpos = r->pos, klen;
+    char *key = read_string(r, &klen);
+    if (!key)
+        return -1;
+    if (keyindex_find(ix, map, key) >= 0) {
+        jfail_at(r, kpos, "duplicate key \"%.200s\"", key);
+        free(key);
+        return -1;
+    }
+    skip_ws(r);
+    if (r->pos >= r->len || r->buf[r->pos] != ':') {
+        free(key);
+        return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected ':' after a key");
+    }
+    r->pos++;
+    skip_ws(r);
+    doc_node *v = read_value(r, depth + 1);
+    if (!v) {
+        free(key);
+        return -1;
+    }
+    mark(v, line, col);
+    if (doc_map_append_adopt(map, key, v) < 0 || keyindex_add(ix, map, map->len - 1) < 0)
+        return mp_errf(r->err, "%s: out of memory", r->name);
+    return 0;
+}
+
+static doc_node *read_object(jreader *r, int depth)
+{
+    doc_node *map = doc_map_new();
+    keyindex ix = {0};
+    if (!map) {
+        mp_errf(r->err, "%s: out of memory", r->name);
+        return NULL;
+    }
+    r->pos++;
+    skip_ws(r);
+    if (r->pos < r->len && r->buf[r->pos] == '}') {
+        r->pos++;
+        return map;
+    }
+    for (;;) {
+        if (read_entry(r, map, &ix, depth) < 0 || expect_sep(r, '}', "an object member") < 0)
+            break;
+        if (r->buf[r->pos++] == '}') {
+            keyindex_free(&ix);
+            return map;
+        }
+        skip_ws(r);
+    }
+    keyindex_free(&ix);
+    doc_free(map);
+    return NULL;
+}
+
+static doc_node *read_array(jreader *r, int depth)
+{
+    doc_node *seq = doc_seq_new();
+    if (!seq) {
+        mp_errf(r->err, "%s: out of memory", r->name);
+        return NULL;
+    }
+    r->pos++;
+    skip_ws(r);
+    if (r->pos < r->len && r->buf[r->pos] == ']') {
+        r->pos++;
+        return seq;
+    }
+    for (;;) {
+        doc_node *v = read_value(r, depth + 1);
+        if (!v)
+            break;
+        if (doc_seq_push(seq, v) < 0) {
+            mp_errf(r->err, "%s: out of memory", r->name);
+            break;
+        }
+        if (expect_sep(r, ']', "an array element") < 0)
+            break;
+        if (r->buf[r->pos++] == ']')
+            return seq;
+        skip_ws(r);
+    }
+    doc_free(seq);
+    return NULL;
+}
+
+static doc_node *read_value(jreader *r, int depth)
+{
+    if (depth > DOC_MAX_DEPTH) {
+        jfail(r, "nesting deeper than 256 levels");
+        return NULL;
+    }
+    if (r->pos >= r->len) {
+        jfail(r, "unexpected end of input");
+        return NULL;
+    }
+    int line = r->line, col = col_here(r);
+    doc_node *n;
+    char c = r->buf[r->pos];
+    if (c == '{') {
+        n = read_object(r, depth);
+    } else if (c == '[') {
+        n = read_array(r, depth);
+    } else if (c == '"') {
+        size_t l;
+        char *s = read_string(r, &l);
+        n = s ? doc_str_adopt(s, l) : NULL;
+        if (s && !n)
+            mp_errf(r->err, "%s: out of memory", r->name);
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+        n = read_number(r);
+    } else {
+        n = read_word(r);
+    }
+    if (n)
+        mark(n, line, col);
+    else if (r->err && !r->err->msg[0])
+        mp_errf(r->err, "%s: out of memory", r->name);
+    return n;
+}
+
+/* One top-level value: an object or an array (kubectl's decoder refuses
+ * anything else as an object). */
+static int read_document(jreader *r, doc_list *out)
+{
+    char c = r->buf[r->pos];
+    if (c != '{' && c != '[') {
+        char b[16];
+        if (c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n')
+            return jfail(r, "a JSON document must be an object or an array, not a scalar");
+        return jfail_at(r, r->pos, "unexpected %s where a JSON document should start",
+                        show_byte((unsigned char)c, b, sizeof b));
+    }
+    doc_node *n = read_value(r, 0);
+    if (!n)
+        return -1;
+    if (doc_list_push(out, n) < 0)
+        return mp_errf(r->err, "%s: out of memory", r->name);
+    return 0;
+}
+
+int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+{
+    mp_err local;
+    if (!err)
+        err = &local;
+    err->msg[0] = '\0';
+    jreader r = {.buf = buf, .len = len, .line = 1, .name = name ? name : "<input>", .err = err};
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
+        r.pos = r.line_start = 3;
+    size_t before = out->len;
+    int rc = 0;
+    for (skip_ws(&r); rc == 0 && r.pos < r.len; skip_ws(&r))
+        rc = read_document(&r, out);
+    if (rc < 0)
+        while (out->len > before)
+            doc_free(out->docs[--out->len]);
+    return rc;
+}
