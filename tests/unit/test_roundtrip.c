@@ -111,6 +111,51 @@ static void decode(const char *buf, size_t len, const char *name, doc_list *objs
     doc_list_free(&docs);
 }
 
+/* True when the golden case holding path expects exit status 2 (input the
+ * API server would refuse): such fixtures need not decode. */
+static bool case_is_invalid(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return false;
+    snprintf(slash, sizeof dir - (size_t)(slash - dir), "/exit-code");
+    FILE *f = fopen(dir, "r");
+    if (!f)
+        return false;
+    int code = -1;
+    if (fscanf(f, "%d", &code) != 1)
+        code = -1;
+    fclose(f);
+    return code == 2;
+}
+
+/* Decodes a fixture; false (and no objects) when an invalid case is refused,
+ * after checking the refusal names the file and line. */
+static bool decode_fixture(const char *buf, size_t len, const char *path, doc_list *objs)
+{
+    if (!case_is_invalid(path)) {
+        decode(buf, len, path, objs);
+        return true;
+    }
+    doc_list docs;
+    doc_list_init(&docs);
+    doc_list_init(objs);
+    mp_err err = {{0}};
+    int rc = doc_parse_auto(buf, len, path, &docs, &err);
+    if (rc == 0)
+        rc = kobj_flatten(&docs, objs, path, &err);
+    doc_list_free(&docs);
+    if (rc == 0)
+        return true;
+    doc_list_free(objs);
+    size_t n = strlen(path);
+    ck_assert_msg(!strncmp(err.msg, path, n) && err.msg[n] == ':',
+                  "%s: refused without naming it: %s", path, err.msg);
+    return false;
+}
+
 static char *encode(const doc_list *objs, size_t *len)
 {
     mp_err err = {{0}};
@@ -134,7 +179,10 @@ START_TEST(fixture_is_stable)
     size_t len;
     char *src = read_file(path, &len);
     doc_list o1, o2, o3, oj;
-    decode(src, len, path, &o1);
+    if (!decode_fixture(src, len, path, &o1)) {
+        free(src);
+        return;
+    }
 
     size_t len1, len2;
     char *y1 = encode(&o1, &len1);
