@@ -106,7 +106,8 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
             return -1;
         r->ing = e;
         r->path = p->path;
-        r->type = p->type;
+        r->type = ingress_nginx_path_type(p->type);
+        r->written = p->type;
         r->be = &p->backend;
         snprintf(r->be_field, sizeof r->be_field, "%s", field);
         r->ri = ri;

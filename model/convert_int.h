@@ -58,7 +58,8 @@ typedef struct {
 typedef struct {
     ing_entry *ing; /* the main Ingress: its annotations apply */
     const char *path;
-    ing_path_type type;
+    ing_path_type type;    /* as nginx has it: ImplementationSpecific is Prefix */
+    ing_path_type written; /* as the Ingress wrote it, for messages */
     bool from_default;     /* the root location: ing's spec.defaultBackend */
     bool root_only;        /* the root location without backend: ing's 503 or redirect */
     bool root;             /* nginx's root location `/` of the host (either above, or a `/` path) */

@@ -37,7 +37,7 @@ static void sort_keys(const hostgrp *g, rspec *r)
         r->exact = false;
     } else {
         r->len = (long)l;
-        r->exact = r->type == ING_PATH_EXACT;
+        r->exact = true; /* only Exact is left: ImplementationSpecific came in as Prefix */
     }
 }
 
@@ -61,58 +61,88 @@ static int rspec_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* The nginx location a route becomes. A trailing '/' folds only for Prefix
- * (/p and /p/ give the same pair of locations); an ImplementationSpecific
- * /p/ is another location than /p, which also matches /pX. */
+/* The nginx location a route becomes. A trailing '/' folds for Prefix (/p
+ * and /p/ both give `location /p/`), which ImplementationSpecific is by now
+ * (convert_group.c): ImplementationSpecific /p and Prefix /p/ are one
+ * location. */
 static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
 {
     size_t l = strlen(r->path);
     if (!g->regex && r->type == ING_PATH_PREFIX)
         while (l > 1 && r->path[l - 1] == '/')
             l--;
-    char t = g->regex                     ? 'R'
-             : r->catchall                ? 'C'
-             : r->type == ING_PATH_EXACT  ? 'E'
-             : r->type == ING_PATH_PREFIX ? 'P'
-                                          : 'I';
+    char t = g->regex ? 'R' : r->catchall ? 'C' : r->type == ING_PATH_EXACT ? 'E' : 'P';
     snprintf(buf, n, "%c%.*s", t, (int)l, r->path);
 }
 
+/* The name of nginx's prefix location for a Prefix path: the path ending
+ * in '/' (location.go normalizePrefixPath). */
+static void prefix_name(const char *path, char *buf, size_t n)
+{
+    size_t l = strlen(path);
+    snprintf(buf, n, "%s%s", path, l && path[l - 1] == '/' ? "" : "/");
+}
+
+/* MP203 for an Exact / path behind the root location of a regex host. */
+static void warn_shadowed_root(conv *c, const hostgrp *g, const rspec *r, const rspec *first)
+{
+    /* convert_root.c put the root location first, as nginx has it */
+    mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+            "host %s is a regex host, where every location is `~* \"^path\"`: nginx's root "
+            "location of the host (%s of %s) is `~* \"^/\"` too and comes first, so nginx "
+            "never uses this Exact / path; not converted",
+            g->host,
+            first->from_default ? "spec.defaultBackend"
+            : first->root_only  ? "the annotations"
+                                : "the `/` path",
+            first->ing->ref);
+}
+
 /* MP203 on r, naming the route that keeps the location: a path of the same
- * Ingress, or the Ingress nginx reads first. */
+ * Ingress, or the Ingress nginx reads first. The type is the one written;
+ * when either wrote ImplementationSpecific, the message says why it is the
+ * same location as a Prefix path. /p and /p/ are two ingress-nginx
+ * locations of one nginx name `/p/`, which nginx -t refuses: the message
+ * says so rather than claim nginx picks one. */
 static void warn_dup(conv *c, const hostgrp *g, const rspec *r, const rspec *first)
 {
-    const char *type = ingress_path_type_name(r->type);
     if (first->root && g->regex && r->type == ING_PATH_EXACT) {
-        /* convert_root.c put the root location first, as nginx has it */
-        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
-                "host %s is a regex host, where every location is `~* \"^path\"`: nginx's root "
-                "location of the host (%s of %s) is `~* \"^/\"` too and comes first, so nginx "
-                "never uses this Exact / path; not converted",
-                g->host,
-                first->from_default ? "spec.defaultBackend"
-                : first->root_only  ? "the annotations"
-                                    : "the `/` path",
-                first->ing->ref);
+        warn_shadowed_root(c, g, r, first);
         return;
     }
-    if (first->ing != r->ing) {
-        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
-                "host %s path %s (%s) is already routed by %s, which nginx reads first "
-                "(older, or as old and first by namespace/name); nginx ignores this one, so does "
-                "the conversion",
-                g->host, r->path, type, first->ing->ref);
-        return;
-    }
-    char where[64];
-    if (first->from_default)
-        snprintf(where, sizeof where, "spec.defaultBackend");
+    const char *type = ingress_path_type_name(r->written);
+    const char *as_prefix =
+        !g->regex && (r->written == ING_PATH_IMPL || first->written == ING_PATH_IMPL)
+            ? " (ingress-nginx serves ImplementationSpecific as Prefix)"
+            : "";
+    bool same_ing = first->ing == r->ing;
+    const char *order =
+        same_ing ? "" : ", which nginx reads first (older, or as old and first by namespace/name)";
+    char who[400], na[600], nb[600];
+    if (!same_ing)
+        snprintf(who, sizeof who, "%s", first->ing->ref);
+    else if (first->from_default)
+        snprintf(who, sizeof who, "spec.defaultBackend of the same Ingress");
     else
-        snprintf(where, sizeof where, "spec.rules[%zu].http.paths[%zu]", first->ri, first->pi);
+        snprintf(who, sizeof who, "spec.rules[%zu].http.paths[%zu] of the same Ingress", first->ri,
+                 first->pi);
+    prefix_name(r->path, na, sizeof na);
+    prefix_name(first->path, nb, sizeof nb);
+    if (!g->regex && strcmp(r->path, first->path) && !strcmp(na, nb)) {
+        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+                "host %s path %s (%s) is already routed by %s as path %s%s%s: ingress-nginx "
+                "writes both as `location %s`, which nginx refuses as a duplicate location (the "
+                "admission webhook rejects the Ingress that adds the second; without it the "
+                "reload fails and nginx keeps its previous configuration); the conversion keeps "
+                "that one and drops this one",
+                g->host, r->path, type, who, first->path, as_prefix, order, na);
+        return;
+    }
     mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
-            "host %s path %s (%s) is already routed by %s of the same Ingress; nginx keeps the "
-            "first and ignores this one, so does the conversion",
-            g->host, r->path, type, where);
+            "host %s path %s (%s) is already routed by %s%s%s; nginx %s this one, so does the "
+            "conversion",
+            g->host, r->path, type, who, as_prefix, order,
+            same_ing ? "keeps the first and ignores" : "ignores");
 }
 
 static bool ends_in_slash(const char *p)
@@ -125,7 +155,7 @@ static bool ends_in_slash(const char *p)
  * location whose name ends in '/' and that proxies answers its name without
  * the '/' with 301 to the name, unless a location is named exactly that.
  * ingress-nginx names locations by the path as written: Exact p "= p",
- * ImplementationSpecific p "p", Prefix p "p/" plus the exact copy "= p"
+ * Prefix (and so ImplementationSpecific) p "p/" plus the exact copy "= p"
  * (location.go updateServerLocations). Regex hosts have no such locations. */
 static void mark_slash_redirects(hostgrp *g)
 {
@@ -216,7 +246,7 @@ doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
         doc_seq_push(seq, conv_uri_match("prefix", "/"));
     } else if (r->type == ING_PATH_EXACT) {
         doc_seq_push(seq, conv_uri_match("exact", r->path));
-    } else if (r->type == ING_PATH_PREFIX) {
+    } else { /* Prefix, ImplementationSpecific */
         size_t l = strlen(r->path);
         while (l > 1 && r->path[l - 1] == '/')
             l--;
@@ -226,8 +256,6 @@ doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
             doc_seq_push(seq, conv_uri_match("exact", buf));
         snprintf(buf, sizeof buf, "%.*s/", (int)l, r->path);
         doc_seq_push(seq, conv_uri_match("prefix", buf));
-    } else {
-        doc_seq_push(seq, conv_uri_match("prefix", r->path));
     }
     return seq;
 }

@@ -74,6 +74,7 @@ int conv_root_claim(conv *c, ing_entry *e, size_t ri)
     r->ing = e;
     r->path = "/";
     r->type = ING_PATH_PREFIX;
+    r->written = ING_PATH_PREFIX;
     r->root = true;
     r->ri = ri;
     r->from_default = dflt;

@@ -17,6 +17,11 @@ const char *ingress_path_type_name(ing_path_type t)
     return (unsigned)t < 3 ? path_type_names[t] : "?";
 }
 
+ing_path_type ingress_nginx_path_type(ing_path_type t)
+{
+    return t == ING_PATH_IMPL ? ING_PATH_PREFIX : t;
+}
+
 /* The label of the object for messages: "ingress ns/name". */
 static void obj_label(char *buf, size_t n, const char *kind, const char *ns, const char *name)
 {

@@ -105,6 +105,10 @@ void service_view_free(svc_view *v);
 /* An nginx annotation by its short name ("rewrite-target"), or NULL. */
 const char *ingress_nginx_annotation(const ing_view *v, const char *short_name);
 const char *ingress_path_type_name(ing_path_type t);
+/* The pathType ingress-nginx builds locations from: its store rewrites
+ * ImplementationSpecific (and an unset pathType) to Prefix before any
+ * location exists (internal/k8s/main.go SetDefaultNGINXPathType). */
+ing_path_type ingress_nginx_path_type(ing_path_type t);
 /* RFC 1123 subdomain, optionally with a leading "*." wildcard label. */
 bool ingress_valid_host(const char *host);
 /* Port number of the Service port named name, or 0. */

@@ -11,6 +11,9 @@
  *     controller's default backend: 404) and carries its annotations; a
  *     `/` path (Prefix, ImplementationSpecific) replaces it, an Exact `/`
  *     does not (on a regex host it is a second `~* "^/"`, never used);
+ *   - ImplementationSpecific (or no pathType) is Prefix: ingress-nginx's
+ *     store rewrites it before any location is built
+ *     (internal/k8s/main.go SetDefaultNGINXPathType);
  *   - each path is a location; the same location twice (same pathType and
  *     path, a trailing `/` ignored for Prefix) keeps the older one; canary
  *     Ingresses add no location, they share the main one's;
@@ -22,10 +25,10 @@
  *     order wins; rewrite-target replaces the whole path, $N from the
  *     location's groups;
  *   - otherwise Exact is `= path`, Prefix `/p` is `location /p/` plus the
- *     exact copy `= /p` (none when an Exact `/p` exists), Prefix `/` and
- *     ImplementationSpecific are plain prefixes: an exact name wins, then a
- *     prefix named exactly like the request, then nginx's 301 to a
- *     location named like the request plus `/`, then the longest prefix;
+ *     exact copy `= /p` (none when an Exact `/p` exists), Prefix `/` a
+ *     plain prefix: an exact name wins, then a prefix named exactly like
+ *     the request, then nginx's 301 to a location named like the request
+ *     plus `/`, then the longest prefix;
  *   - app-root is a server-level `if ($uri = /) return 302`, the first
  *     location (in the sorted order) whose Ingress sets it;
  *   - a location nginx denies (an access annotation it refuses) answers
@@ -320,13 +323,14 @@ static ng_loc *loc_find(ng_hostrec *h, ing_path_type t, const char *p)
 
 static int add_path(ng_hostrec *h, size_t gi, const ing_path *p)
 {
-    ng_loc *l = loc_find(h, p->type, p->path);
-    if (l && !l->be && is_root(l) && p->type != ING_PATH_EXACT) {
+    ing_path_type t = ingress_nginx_path_type(p->type);
+    ng_loc *l = loc_find(h, t, p->path);
+    if (l && !l->be && is_root(l) && t != ING_PATH_EXACT) {
         /* a `/` path takes the server's root location; on a regex host an
          * Exact `/` is a second `~* "^/"` behind it, never used */
         l->be = &p->backend;
         l->ing = gi;
-        l->type = p->type;
+        l->type = t;
         return 0;
     }
     if (l)
@@ -334,7 +338,7 @@ static int add_path(ng_hostrec *h, size_t gi, const ing_path *p)
     if (!(l = loc_add(h)))
         return -1;
     l->path = p->path;
-    l->type = p->type;
+    l->type = t;
     l->be = &p->backend;
     l->ing = gi;
     return 0;
@@ -401,7 +405,8 @@ static void add_canaries(ng_world *w, size_t gi)
         ng_hostrec *h = at >= 0 ? &w->hosts[at] : NULL;
         for (size_t k = 0; h && h->first >= 0 && k < rule->npaths; k++) {
             const ing_path *p = &rule->paths[k];
-            ng_loc *l = p->backend.service ? loc_find(h, p->type, p->path) : NULL;
+            ng_loc *l =
+                p->backend.service ? loc_find(h, ingress_nginx_path_type(p->type), p->path) : NULL;
             if (!l || l->canary[0])
                 continue;
             char port[64];

@@ -44,10 +44,65 @@ START_TEST(exact_and_impl_specific)
                               "ImplementationSpecific /i web 80", NULL));
     const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
     ck_assert_uint_eq(http->len, 2);
-    /* equal length 2: exact first; ImplementationSpecific is nginx's plain prefix */
-    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/e");
-    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/i");
-    ck_assert_uint_eq(node_at(http, "1", "match", NULL)->len, 1);
+    /* ImplementationSpecific is Prefix to ingress-nginx: "/i/" (3) before "/e" (2) */
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/i");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/i/");
+    ck_assert_uint_eq(node_at(http, "0", "match", NULL)->len, 2);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/e");
+    convert_plan_free(p);
+}
+END_TEST
+
+/* The index of the route of http a GET of path takes, -1 none, with
+ * Istio's uri rules (exact: the whole path; prefix: its start). */
+static long first_route(const doc_node *http, const char *path)
+{
+    for (size_t i = 0; i < http->len; i++) {
+        const doc_node *m = doc_get(http->items[i], "match");
+        for (size_t k = 0; m && k < m->len; k++) {
+            const doc_node *u = doc_get(doc_at(m, k), "uri");
+            const char *ex = doc_get_str(u, "exact"), *pre = doc_get_str(u, "prefix");
+            if ((ex && !strcmp(ex, path)) || (pre && !strncmp(pre, path, strlen(pre))))
+                return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* §4: ingress-nginx's store makes ImplementationSpecific Prefix
+ * (SetDefaultNGINXPathType): /foo is `location /foo/` plus `= /foo`, so
+ * /foo and /foo/x reach it and /foobar goes to `/`. */
+START_TEST(impl_specific_is_prefix_not_a_plain_prefix)
+{
+    convert_plan *p =
+        conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
+                              "ImplementationSpecific /foo foo 80", "Prefix / web 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "name", NULL), "web-0-0");
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/foo");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/foo/");
+    ck_assert_ptr_null(node_at(http, "0", "match", "2", NULL));
+    ck_assert_int_eq(first_route(http, "/foo"), 0);
+    ck_assert_int_eq(first_route(http, "/foo/"), 0);
+    ck_assert_int_eq(first_route(http, "/foo/x"), 0);
+    ck_assert_int_eq(first_route(http, "/foobar"), 1);
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "web.ns-a.svc.cluster.local");
+    ck_assert_ptr_null(find_warn(p, "MP203", NULL));
+    convert_plan_free(p);
+
+    /* no pathType (v1beta1's default) is ImplementationSpecific: the same */
+    char *y = ing_yaml("ns-a", "web", "", "a.example.com", NULL,
+                       "ImplementationSpecific /foo foo 80", NULL);
+    char *t = strstr(y, "        pathType: ImplementationSpecific\n");
+    ck_assert_ptr_nonnull(t);
+    memmove(t, strchr(t, '\n') + 1, strlen(strchr(t, '\n') + 1) + 1);
+    p = conv_free_in(y);
+    http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/foo");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/foo/");
+    ck_assert_int_eq(first_route(http, "/foobar"), -1);
     convert_plan_free(p);
 }
 END_TEST
@@ -56,7 +111,7 @@ END_TEST
 START_TEST(route_order_longest_match)
 {
     char *a = ing_yaml("ns-a", "a", "", "h.example.com", NULL, "Prefix / root 80",
-                       "ImplementationSpecific /abc short 80", NULL);
+                       "ImplementationSpecific /ab short 80", NULL);
     char *b = ing_yaml("ns-a", "b", "", "h.example.com", NULL, "Exact /abcd ex 80",
                        "Prefix /abc/def long 80", "Prefix /abc pre 80", NULL);
     char yaml[8192];
@@ -70,7 +125,9 @@ START_TEST(route_order_longest_match)
     /* "/abcd" exact (5) and "/abc/" prefix (5): exact first */
     ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/abcd");
     ck_assert_str_eq(at(http, "2", "match", "1", "uri", "prefix", NULL), "/abc/");
-    ck_assert_str_eq(at(http, "3", "match", "0", "uri", "prefix", NULL), "/abc");
+    /* ImplementationSpecific /ab is Prefix: "/ab/" (4) */
+    ck_assert_str_eq(at(http, "3", "match", "0", "uri", "exact", NULL), "/ab");
+    ck_assert_str_eq(at(http, "3", "match", "1", "uri", "prefix", NULL), "/ab/");
     ck_assert_str_eq(at(http, "4", "match", "0", "uri", "prefix", NULL), "/");
     ck_assert_str_eq(at(http, "4", "route", "0", "destination", "host", NULL),
                      "root.ns-a.svc.cluster.local");
@@ -121,20 +178,54 @@ START_TEST(duplicate_path_older_wins)
 }
 END_TEST
 
-/* §3/§4: a trailing '/' folds only for Prefix. ImplementationSpecific /p and
- * /p/ are two nginx locations (location /p also matches /pX, /p/ does not). */
-START_TEST(impl_specific_trailing_slash_is_another_path)
+/* §3/§4: a trailing '/' folds for ImplementationSpecific as for Prefix:
+ * /p and /p/ are both `location /p/` in ingress-nginx, the first path keeps
+ * it; the same path as Prefix in a younger Ingress is the same location. */
+START_TEST(impl_specific_trailing_slash_is_the_same_location)
 {
     convert_plan *p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
                                             "ImplementationSpecific /sub/path one 80",
                                             "ImplementationSpecific /sub/path/ two 80", NULL));
     const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
-    ck_assert_uint_eq(http->len, 2);
-    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "prefix", NULL), "/sub/path/");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/sub/path");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/sub/path/");
     ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
-                     "two.ns-a.svc.cluster.local");
-    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/sub/path");
-    ck_assert_ptr_null(find_warn(p, "MP203", NULL));
+                     "one.ns-a.svc.cluster.local");
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->field, "spec.rules[0].http.paths[1].backend");
+    ck_assert_msg(strstr(w->message, "spec.rules[0].http.paths[0] of the same Ingress"), "%s",
+                  w->message);
+    ck_assert_msg(strstr(w->message, "serves ImplementationSpecific as Prefix"), "%s", w->message);
+    /* two ingress-nginx locations of one nginx name: nginx -t refuses them */
+    ck_assert_msg(strstr(w->message, "as path /sub/path (ingress"), "%s", w->message);
+    ck_assert_msg(strstr(w->message, "both as `location /sub/path/`, which nginx refuses as a "
+                                     "duplicate location"),
+                  "%s", w->message);
+    convert_plan_free(p);
+
+    char yaml[8192];
+    char *a =
+        ing_yaml("ns-a", "a", "", "a.example.com", NULL, "ImplementationSpecific /x i 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "a.example.com", NULL, "Prefix /x pre 80", NULL);
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a);
+    free(b);
+    p = conv(yaml);
+    http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "i.ns-a.svc.cluster.local");
+    w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->object, "ingress ns-a/b");
+    ck_assert_msg(strstr(w->message, "already routed by ingress ns-a/a"), "%s", w->message);
+    ck_assert_msg(strstr(w->message, "(ingress-nginx serves ImplementationSpecific as Prefix)"),
+                  "%s", w->message);
+    /* one path, one location: ingress-nginx keeps the older, nginx is fine */
+    ck_assert_msg(strstr(w->message, "nginx ignores this one"), "%s", w->message);
+    ck_assert_ptr_null(strstr(w->message, "duplicate location"));
     convert_plan_free(p);
 }
 END_TEST
@@ -652,10 +743,11 @@ static Suite *suite(void)
     tcase_add_test(tc, prefix_is_segment_wise);
     tcase_add_test(tc, prefix_with_slash_redirects_bare_path);
     tcase_add_test(tc, exact_and_impl_specific);
+    tcase_add_test(tc, impl_specific_is_prefix_not_a_plain_prefix);
     tcase_add_test(tc, route_order_longest_match);
     tcase_add_test(tc, exact_path_beats_implied_exact);
     tcase_add_test(tc, duplicate_path_older_wins);
-    tcase_add_test(tc, impl_specific_trailing_slash_is_another_path);
+    tcase_add_test(tc, impl_specific_trailing_slash_is_the_same_location);
     tcase_add_test(tc, duplicate_path_same_ingress);
     tcase_add_test(tc, catchall_prefix_and_impl_specific_are_one_location);
     tcase_add_test(tc, regex_mode_is_host_wide);

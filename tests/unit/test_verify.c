@@ -317,6 +317,65 @@ START_TEST(plain_prefix_reported_on_segment_boundary)
 }
 END_TEST
 
+/* ImplementationSpecific /foo is Prefix to ingress-nginx (`location /foo/`
+ * plus `= /foo`, internal/k8s/main.go SetDefaultNGINXPathType): the old
+ * conversion, a plain Istio prefix /foo, takes /foobar from `/`. verify asks
+ * /foox (P + "x"); the simulators answer /foobar the same way. */
+START_TEST(impl_specific_as_plain_prefix_reported)
+{
+    const char *ing =
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shop, namespace: "
+        "ns-a}\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: shop.example.com\n"
+        "    http:\n      paths:\n"
+        "      - {path: /foo, pathType: ImplementationSpecific, backend: {service: {name: foo, "
+        "port: {number: 80}}}}\n"
+        "      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: "
+        "80}}}}\n";
+    const char *old_vs = GATEWAY("shop.example.com") VS_HEAD
+        "  - match:\n    - uri: {prefix: /foo}\n"
+        "    route:\n    - destination: {host: foo.ns-a.svc.cluster.local, port: {number: "
+        "80}}\n" WEB_ROUTE;
+    verify_report *r = verify_yaml(ing, old_vs);
+    ck_assert_uint_eq(verify_nmismatches(r), 1);
+    assert_mismatch(r, "/foox", "service ns-a/web:80", "service ns-a/foo:80");
+    verify_report_free(r);
+
+    doc_list a, b;
+    parse_into(ing, &a);
+    parse_into(old_vs, &b);
+    mp_err e = {""};
+    ng_world *ng = ng_build(a.docs, a.len, &e);
+    is_world *is = is_build(b.docs, b.len, &e);
+    ck_assert_ptr_nonnull(ng);
+    ck_assert_ptr_nonnull(is);
+    is_vhost *vh = is_vhost_new(is, "shop.example.com");
+    vre_cache *rc = vre_new();
+    const char *paths[] = {"/foo", "/foo/", "/foo/x", "/foobar"};
+    const char *want[] = {"service ns-a/foo:80", "service ns-a/foo:80", "service ns-a/foo:80",
+                          "service ns-a/web:80"};
+    for (size_t i = 0; i < 4; i++) {
+        va_answer n, s;
+        char nt[512], st[512];
+        ng_answer(ng, rc, "shop.example.com", paths[i], &n);
+        is_answer(vh, rc, paths[i], &s);
+        va_text(&n, true, nt, sizeof nt);
+        va_text(&s, false, st, sizeof st);
+        ck_assert_msg(!strcmp(nt, want[i]), "nginx %s: %s", paths[i], nt);
+        ck_assert_msg(!strcmp(st, "service ns-a/foo:80"), "istio %s: %s", paths[i], st);
+    }
+    vre_free(rc);
+    is_vhost_free(vh);
+    is_free(is);
+    ng_free(ng);
+    doc_list_free(&a);
+    doc_list_free(&b);
+
+    r = verify_converted(ing);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
 /* Istio's own Ingress semantics make the same prefix segment-wise. */
 START_TEST(ingress_route_semantics_prefix_is_segment_wise)
 {
@@ -455,18 +514,6 @@ END_TEST
     "      - {path: /docs, pathType: ImplementationSpecific, backend: {service: {name: "           \
     "docs, port: {number: 80}}}}\n"
 
-/* The root's http[] index of the entry delegating to ns. */
-static size_t delegate_entry(const doc_node *root, const char *ns)
-{
-    const doc_node *http = docpath_get(root, "spec.http");
-    for (size_t i = 0; http && i < http->len; i++)
-        if (docpath_str(http->items[i], "delegate.namespace") &&
-            !strcmp(docpath_str(http->items[i], "delegate.namespace"), ns))
-            return i;
-    ck_abort_msg("the root has no delegate entry for %s", ns);
-    return 0;
-}
-
 START_TEST(delegates_verify_clean_and_a_broken_root_entry_is_reported)
 {
     doc_list in, out;
@@ -479,12 +526,22 @@ START_TEST(delegates_verify_clean_and_a_broken_root_entry_is_reported)
     verify_report_free(r);
 
     doc_node *root = find_obj(&out, "VirtualService", "ns-a", "shop-example-com");
-    char path[64];
-    snprintf(path, sizeof path, "spec.http[%zu].match", delegate_entry(root, "ns-b"));
-    ck_assert_ptr_nonnull(docpath_get(root, path));
-    /* a root match that admits none of the delegate's matches: istiod drops
-     * every route of ns-b, and /api falls through to the catch-all */
-    ck_assert_int_eq(docpath_set(root, path, yaml_node("- uri: {prefix: /nope}\n")), 0);
+    /* ns-b has two runs (/api/v1 exact, 7, before /docs/, 6; /api/, 5,
+     * after): two entries. Root matches that admit none of their
+     * delegates' matches: istiod drops every route of ns-b, and /api falls
+     * through to the catch-all */
+    const doc_node *http = docpath_get(root, "spec.http");
+    size_t broken = 0;
+    for (size_t i = 0; i < http->len; i++) {
+        const char *ns = docpath_str(http->items[i], "delegate.namespace");
+        if (!ns || strcmp(ns, "ns-b"))
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "spec.http[%zu].match", i);
+        ck_assert_int_eq(docpath_set(root, path, yaml_node("- uri: {prefix: /nope}\n")), 0);
+        broken++;
+    }
+    ck_assert_uint_eq(broken, 2);
     r = verify_lists(&in, &out);
     assert_mismatch(r, "/api", "service ns-b/api:8080", "service ns-a/web:80");
     assert_mismatch(r, "/api/v1", "service ns-b/api-v1:8080", "service ns-a/web:80");
@@ -506,7 +563,9 @@ START_TEST(delegate_not_exported_to_the_root_is_reported)
     doc_node *dv = find_obj(&out, "VirtualService", "ns-c", "shop-example-com");
     ck_assert_int_eq(docpath_set_str(dv, "spec.exportTo[0]", "ns-z"), 0);
     verify_report *r = verify_lists(&in, &out);
-    assert_mismatch(r, "/docsx", "service ns-c/docs:80", "service ns-a/web:80");
+    assert_mismatch(r, "/docs", "service ns-c/docs:80", "service ns-a/web:80");
+    assert_mismatch(r, "/docs/deeper/x", "service ns-c/docs:80", "service ns-a/web:80");
+    ck_assert_ptr_null(mismatch_on(r, "/docsx")); /* `/` in nginx too */
     ck_assert_ptr_null(mismatch_on(r, "/api"));
     verify_report_free(r);
     doc_list_free(&in);
@@ -913,6 +972,7 @@ int main(void)
     tcase_add_test(tc, hand_written_vs_verifies_clean);
     tcase_add_test(tc, swapped_routes_reported_on_api);
     tcase_add_test(tc, plain_prefix_reported_on_segment_boundary);
+    tcase_add_test(tc, impl_specific_as_plain_prefix_reported);
     tcase_add_test(tc, ingress_route_semantics_prefix_is_segment_wise);
     tcase_add_test(tc, wrong_port_reported);
     tcase_add_test(tc, host_missing_from_gateway_reported);
