@@ -13,7 +13,7 @@
 #include "model/doc.h"
 
 /* The 0-based line of doc_emit_yaml(doc) where the value at path starts
- * (a map's or list's: its first entry), -1 when even the object cannot be
+ * (a map's or list's: its first scalar), -1 when even the object cannot be
  * emitted. "" is line 0. */
 long yaml_line_of(const doc_node *doc, const char *path);
 
