@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/policyfile.h"
 #include "model/kobj.h"
@@ -151,6 +152,13 @@ static int build(ui *u, lint_console *lc, const lint_policy *p, mp_err *err)
     return (lc->ctx = lint_prepare(lc->set, p, err)) ? 0 : -1;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int lint_console_update(ui *u)
 {
     lint_console *lc = state(u);
@@ -158,6 +166,7 @@ int lint_console_update(ui *u)
         return -1;
     if (lc->ran)
         return 0;
+    long long t0 = now_ms();
     const lint_policy *p = policy(u, lc);
     mp_err err = {{0}};
     lint_findings *f = NULL;
@@ -168,6 +177,8 @@ int lint_console_update(ui *u)
     }
     lint_findings_free(lc->findings);
     lc->findings = f;
+    if (u->trace) /* how long idle time is busy with it (docs/benchmarks.md) */
+        trace_event(u->trace, "lint", "ms=%lld findings=%zu", now_ms() - t0, lint_findings_len(f));
     lc->gen = store_generation(u->store);
     lc->ran = true;
     return 1;
