@@ -20,6 +20,10 @@ struct lint_console {
     unsigned long long gen;
     bool ran;                /* a run for gen exists */
     lint_findings *findings; /* the last run's, whatever its generation */
+    /* a run that failed (out of memory, conversion) is not retried in a
+     * loop of idle time: not before the store changes */
+    bool failed;
+    unsigned long long failed_gen;
 };
 
 static void drop_run(lint_console *lc)
@@ -57,7 +61,7 @@ static lint_console *state(ui *u)
 bool lint_console_stale(ui *u)
 {
     lint_console *lc = state(u);
-    return lc && !lc->ran;
+    return lc && !lc->ran && !(lc->failed && lc->failed_gen == store_generation(u->store));
 }
 
 /* The policy file of the CLI's default location; a broken one is said
@@ -166,12 +170,16 @@ int lint_console_update(ui *u)
         return -1;
     if (lc->ran)
         return 0;
+    if (lc->failed && lc->failed_gen == store_generation(u->store))
+        return -1;
     long long t0 = now_ms();
     const lint_policy *p = policy(u, lc);
     mp_err err = {{0}};
     lint_findings *f = NULL;
     if (!p || build(u, lc, p, &err) < 0 || !(f = lint_check_all(lc->ctx, &err))) {
         drop_run(lc);
+        lc->failed = true;
+        lc->failed_gen = store_generation(u->store);
         ui_set_message(u, true, "lint: %s", p ? err.msg : "out of memory");
         return -1;
     }

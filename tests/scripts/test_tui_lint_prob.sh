@@ -45,4 +45,16 @@ case_ "demo" "$SRC/tests/data/demo" "" --demo
 case_ "demo with its policy" "$SRC/tests/data/demo" "$DATA/demo-policy.yaml" --demo
 case_ "37 tenants with their policy" "$DATA/tenants" "$DATA/tenants-policy.yaml" -f "$DATA/tenants"
 case_ "screen fixture basic" "$SRC/tests/tui/fixtures/basic" "" -f "$SRC/tests/tui/fixtures/basic"
+
+# a policy file that does not parse: the CLI refuses to run (2); the console
+# says so on the status line and checks with the defaults
+rm -rf "$XDG_CONFIG_HOME" && mkdir -p "$XDG_CONFIG_HOME/meshpanel"
+printf 'platformDomains: [a\nbogus: {\n' >"$XDG_CONFIG_HOME/meshpanel/policy.yaml"
+mp lint -f "$SRC/tests/data/demo"
+check_eq "broken policy: the CLI exits 2" "$RC" 2
+mp --demo --size 200x60 --script "$WORK/prob.script"
+check_eq "broken policy: the console runs" "$RC" 0
+check "broken policy: the status line says so" "$(tail -n 2 "$WORK/problems.txt")" \
+    'lint policy: .*policy\.yaml'
+check "broken policy: the defaults' findings" "$(cat "$WORK/problems.txt")" 'Problems \[65\]'
 finish
