@@ -65,8 +65,14 @@ static void taken(lint_run_state *r, const lint_item *it, const lint_host *h)
         return;
     }
     rel = lint_ctx_item(c, lint_pairs_other(c, &c->hosts, h->host, it, true));
-    if (!rel || strcmp(rel->created, it->created) > 0 ||
-        (!strcmp(rel->created, it->created) && strcmp(rel->ns, it->ns) > 0))
+    /* the namespace claims the host since its first object that does: an
+     * edit of the VirtualService its Ingress converts to (checked alone,
+     * created "now") keeps the Ingress's claim */
+    const lint_item *mine = claim_of(c, h->host, it->ns);
+    const char *since =
+        mine && strcmp(mine->created, it->created) < 0 ? mine->created : it->created;
+    if (!rel || strcmp(rel->created, since) > 0 ||
+        (!strcmp(rel->created, since) && strcmp(rel->ns, it->ns) > 0))
         return; /* none, or this namespace claimed it first */
     lint_add(r, MPL_HOST_TAKEN, MP_SEV_ERROR, it, h->path, rel,
              "remove the host here, or give it another name; a host has one owner",

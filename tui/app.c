@@ -25,6 +25,7 @@
 #include "tui/cli/cli.h"
 #include "tui/cli/cmd_kube.h"
 #include "tui/edit.h"
+#include "tui/lint_console.h"
 #include "tui/plan.h"
 #include "tui/popup.h"
 #include "tui/rows.h"
@@ -181,9 +182,12 @@ int app_save_display(ui *u, const char *path, mp_err *err)
     /* the screen as a person sees it once the console is idle: every
      * tenant's conversion errors counted (exact screens in script mode,
      * without counting on every draw, which the benchmark would measure) */
-    if (source_synced(u->src))
+    if (source_synced(u->src)) {
         while (plan_errors_idle(u, 1000))
             ;
+        if (lint_console_update(u) > 0)
+            ui_data_changed(u);
+    }
     ui_render(u);
     size_t len;
     char *text = ui_screen_text(u, &len);
@@ -360,6 +364,7 @@ static void ui_init(ui *u)
     view_preview_init(&u->views[VIEW_PREVIEW]);
     view_describe_init(&u->views[VIEW_DESCRIBE]);
     view_kinds_init(&u->views[VIEW_KINDS]);
+    view_problems_init(&u->views[VIEW_PROBLEMS]);
     view_help_init(&u->views[VIEW_HELP]);
     u->detail = VIEW_YAML;
     u->layout_dirty = true;
@@ -380,6 +385,7 @@ static void ui_fini(ui *u)
 {
     overlay_free(u->overlay);
     plan_errors_free(u->plan_errors);
+    lint_console_free(u->lint);
     free(u->apply_msgs);
     for (int i = 0; i < VIEW_COUNT; i++)
         if (u->views[i].ops && u->views[i].ops->free)
@@ -485,12 +491,14 @@ static void step_source(ui *u, struct pollfd *fds, int n)
  * Only once synced: while a list loads, every change discards the cache. */
 static bool idle_pending(ui *u)
 {
-    return source_synced(u->src) && (ui_rows_pending(u) || u->plan_errors_pending ||
-                                     u->plan_errors_gen != store_generation(u->store));
+    return source_synced(u->src) &&
+           (ui_rows_pending(u) || u->plan_errors_pending ||
+            u->plan_errors_gen != store_generation(u->store) || lint_console_stale(u));
 }
 
 /* The rows first (the filter needs them), then the tenants' conversion
- * errors for PROB. */
+ * errors for PROB (a slice at a time), then lint over the whole store
+ * (one run; PROB counts its errors from then on). */
 static void idle_work(ui *u)
 {
     if (ui_rows_pending(u)) {
@@ -500,8 +508,17 @@ static void idle_work(ui *u)
         }
         return;
     }
-    u->plan_errors_gen = store_generation(u->store);
-    u->plan_errors_pending = plan_errors_idle(u, IDLE_SLICE_MS);
+    if (u->plan_errors_pending || u->plan_errors_gen != store_generation(u->store)) {
+        u->plan_errors_gen = store_generation(u->store);
+        u->plan_errors_pending = plan_errors_idle(u, IDLE_SLICE_MS);
+        return;
+    }
+    /* one run over the whole store: PROB, :problems and the open form's
+     * findings follow it */
+    if (lint_console_update(u) > 0) {
+        ui_data_changed(u);
+        edit_lint_changed(u);
+    }
 }
 
 /* Polls and steps the source until end (monotonic ms), or until it is

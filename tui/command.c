@@ -15,6 +15,7 @@
 #include "tui/app.h"
 #include "tui/edit.h"
 #include "tui/edit_int.h"
+#include "tui/lint_console.h"
 #include "tui/popup.h"
 #include "tui/staging.h"
 #include "tui/textview.h"
@@ -193,6 +194,19 @@ static int cmd_secrets(ui *u, const char *arg, mp_err *err)
     return show_kind(u, "Secret");
 }
 
+/* :problems: lint now if the store moved since the last run (the user
+ * asked for the list), full width: the messages are long. */
+static int cmd_problems(ui *u, const char *arg, mp_err *err)
+{
+    (void)arg, (void)err;
+    if (lint_console_update(u) > 0)
+        ui_data_changed(u);
+    u->help_open = false;
+    u->focus = PANE_DETAIL;
+    u->detail_full = true;
+    return cmd_detail(u, VIEW_PROBLEMS);
+}
+
 static int cmd_aliases(ui *u, const char *arg, mp_err *err);
 
 static int cmd_refresh(ui *u, const char *arg, mp_err *err)
@@ -330,6 +344,9 @@ static const command_def commands[] = {
     {"ap", "authorizationpolicy,authorizationpolicies", NULL,
      "Detail pane: the tenant's AuthorizationPolicies", cmd_ap, 0, false},
     {"secrets", "secret", NULL, "Detail pane: the tenant's Secrets (metadata only)", cmd_secrets, 0,
+     false},
+    {"problems", "lint,prob", NULL,
+     "Detail pane: lint findings of every tenant (Enter: the object's field)", cmd_problems, 0,
      false},
     {"aliases", "alias", NULL, "Every command with its aliases", cmd_aliases, 0, false},
     {"ctx", "context", "[NAME]", "Show or switch the context", cmd_ctx, COMPLETE_CONTEXT, false},

@@ -15,6 +15,7 @@
 #include "model/overlay.h"
 #include "model/template.h"
 #include "tui/edit_int.h"
+#include "tui/lint_console.h"
 #include "tui/plan.h"
 #include "tui/popup.h"
 
@@ -87,6 +88,46 @@ static const doc_node *find_gateway(void *ud, const char *ns, const char *name)
     return s ? s->doc : NULL;
 }
 
+/* Lint codes the form's own checks (model/istio_check.h) already make
+ * on the same field: a 0s timeout is refused there (MP601) and is lint's
+ * MP733 too; one problem is counted once. */
+static const struct {
+    const char *lint, *form;
+} same_check[] = {
+    {MPL_ROUTE_SHADOWED, MPW_ROUTE_SHADOWED}, {MPL_ROUTE_TIMEOUT, MPW_FIELD_INVALID},
+    {MPL_ROUTE_CORS_RE, MPW_FIELD_INVALID},   {MPL_ROUTE_REDIRECT, MPW_FIELD_INVALID},
+    {MPL_GW_HOST, MPW_HOST_OFF_GATEWAY},
+};
+
+static bool said(const mp_warnings *w, const lint_finding *x)
+{
+    for (size_t k = 0; k < sizeof same_check / sizeof same_check[0]; k++) {
+        if (strcmp(x->code, same_check[k].lint) != 0)
+            continue;
+        for (size_t i = 0; i < w->len; i++)
+            if (!strcmp(w->items[i].code, same_check[k].form) &&
+                !strcmp(w->items[i].field, x->field))
+                return true;
+    }
+    return false;
+}
+
+/* The platform's rules on the object as edited, against everything else
+ * of the last lint run (cost: the object's size; nothing while the store
+ * moved since that run: the run in idle time brings them back). */
+static void add_lint(ui *u, edit_obj *ob, mp_warnings *w)
+{
+    lint_ctx *c = lint_console_ctx(u);
+    mp_err err;
+    lint_findings *f = c ? lint_check_object(c, ob->work, LINT_EDITED, &err) : NULL;
+    for (size_t i = 0; f && i < lint_findings_len(f); i++) {
+        const lint_finding *x = lint_findings_at(f, i);
+        if (!said(w, x))
+            mp_warn(w, x->code, x->sev, ob->ref, x->field, "%s %s", x->code, x->message);
+    }
+    lint_findings_free(f);
+}
+
 /* Checks object `only` (every object when -1): a keystroke changes one. */
 static void run_checks(ui *u, edit_screen *ed, long only)
 {
@@ -109,6 +150,7 @@ static void run_checks(ui *u, edit_screen *ed, long only)
                 mp_warn(w, c->code, c->sev, c->object, c->field, "%s", c->message);
         }
         istio_check(ob->work, &o, w);
+        add_lint(u, ob, w);
     }
     ed->errors = ed->warnings = 0;
     for (size_t i = 0; i < editset_len(ed->es); i++)
@@ -194,6 +236,12 @@ static void rebuild(ui *u, long changed)
 void edit_refresh(ui *u)
 {
     rebuild(u, -1);
+}
+
+void edit_lint_changed(ui *u)
+{
+    if (u->edit)
+        rebuild(u, -1);
 }
 
 /* The first line where two texts differ (0-based), -1 when equal. */
@@ -315,6 +363,7 @@ static int open_screen(ui *u, edit_screen *ed, mp_err *err)
     }
     popup_free(u);
     edit_close(u);
+    lint_console_update(u); /* the form checks against it (opening converts anyway) */
     u->edit = ed;
     u->layout_dirty = true;
     edit_refresh(u);

@@ -42,6 +42,9 @@ void edit_place_cursor(ui *u);
 void edit_hide(ui *u);
 /* The store changed: the live sides of the diff follow. */
 void edit_store_changed(ui *u);
+/* A lint run finished (tui/lint_console.h): the open form's findings
+ * follow. Nothing when no editor is open. */
+void edit_lint_changed(ui *u);
 /* The key hints for the focused part. */
 key_scope edit_scope(const ui *u);
 /* One line for tests and traces: focused field, section, counts. */

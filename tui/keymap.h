@@ -97,8 +97,8 @@ typedef enum { SC_CONSOLE, SC_TEXT, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_
     X(FULL, "full-screen", SC_CONSOLE, "Detail", NULL, "Detail pane full screen (again: back)",    \
       KEYS('z'), act_full)                                                                         \
     X(COMMAND, "command", SC_CONSOLE, "Other", "cmd",                                              \
-      "Command mode (:ns :ing :gw :vs :all :tenant :ctx :staged :apply :w :q)", KEYS(':'),         \
-      act_command)                                                                                 \
+      "Command mode (:ns :ing :gw :vs :all :tenant :ctx :problems :staged :apply :w :q)",          \
+      KEYS(':'), act_command)                                                                      \
     X(FILTER, "filter", SC_CONSOLE, "Other", "filter",                                             \
       "Filter: text, !text, re:REGEX, -l key=value", KEYS('/'), act_filter)                        \
     X(REFRESH, "refresh", SC_CONSOLE, "Other", NULL, "Re-read the source now", KEYS(CTRL('r')),    \

@@ -37,6 +37,7 @@ static unsigned long long needed_gen(const ui *u, view_id id)
     case VIEW_PREVIEW:
     case VIEW_DESCRIBE:
     case VIEW_KINDS:
+    case VIEW_PROBLEMS:
         return u->detail_gen;
     default:
         return 1;
@@ -52,7 +53,8 @@ void ui_view_sync(ui *u, view_id id)
     /* the resources pane depends on the tenant the tenants pane selects */
     if (id != VIEW_TENANTS)
         ui_view_sync(u, VIEW_TENANTS);
-    if (id == VIEW_YAML || id == VIEW_PREVIEW || id == VIEW_DESCRIBE || id == VIEW_KINDS)
+    if (id == VIEW_YAML || id == VIEW_PREVIEW || id == VIEW_DESCRIBE || id == VIEW_KINDS ||
+        id == VIEW_PROBLEMS)
         ui_view_sync(u, VIEW_RESOURCES);
     view *v = &u->views[id];
     unsigned long long need = needed_gen(u, id);

@@ -38,6 +38,7 @@ typedef enum {
     VIEW_PREVIEW,
     VIEW_DESCRIBE,
     VIEW_KINDS,
+    VIEW_PROBLEMS,
     VIEW_HELP,
     VIEW_COUNT
 } view_id;
@@ -185,7 +186,11 @@ struct ui {
     struct staged_view *staged;
     struct popup *popup;
     struct mp_overlay *overlay;
-    struct plan_errors *plan_errors;    /* conversion errors per tenant (tui/plan.h) */
+    struct plan_errors *plan_errors; /* conversion errors per tenant (tui/plan.h) */
+    struct lint_console *lint;       /* lint findings (tui/lint_console.h) */
+    /* Enter in :problems: the object (kobj_ref) and field the YAML view
+     * scrolls to when it next shows that object */
+    char jump_ref[512], jump_field[512];
     bool plan_errors_pending;           /* idle: tenants left to count... */
     unsigned long long plan_errors_gen; /* ...for this store generation */
     char staged_file[4096];
@@ -253,7 +258,12 @@ void view_yaml_init(view *v);
 void view_preview_init(view *v);
 void view_describe_init(view *v);
 void view_kinds_init(view *v);
+void view_problems_init(view *v);
 void view_help_init(view *v);
+/* The YAML and preview views, about to add obj's YAML at line first:
+ * the line of the field :problems' Enter asked for when obj is its object
+ * (the request is then done), else -1 (view_problems.c). */
+long ui_jump_line(ui *u, const doc_node *obj, size_t first);
 /* Columns the tenants pane needs for its longest namespace. */
 int view_tenants_fit(ui *u);
 /* The resources view's row under the cursor (NULL when empty). */

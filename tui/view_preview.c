@@ -199,8 +199,10 @@ static void add_findings(text_data *d, const preview *pv, bool one_object, bool 
         text_add(d, ROLE_ROW_DIM, "# (w folds the findings)");
 }
 
-static void add_objects(text_data *d, ui *u, const preview *pv)
+/* Returns the line :problems asked to scroll to (ui_jump_line), or -1. */
+static long add_objects(text_data *d, ui *u, const preview *pv)
 {
+    long jump = -1;
     for (size_t i = 0; i < pv->n; i++) {
         const doc_node *o = pv->objs[i];
         mp_err err = {{0}};
@@ -215,6 +217,8 @@ static void add_objects(text_data *d, ui *u, const preview *pv)
         else
             text_add(d, st == PLAN_NEW ? ROLE_INFO : ROLE_STATE_ISTIO, "# %s: %s",
                      kobj_ref(o, ref, sizeof ref), plan_live_name(st));
+        long j = y ? ui_jump_line(u, o, d->n) : -1;
+        jump = j >= 0 ? j : jump;
         if (y)
             text_add_yaml(d, y);
         else
@@ -223,6 +227,7 @@ static void add_objects(text_data *d, ui *u, const preview *pv)
     }
     if (!pv->n && pv->w.len)
         text_add(d, ROLE_ROW_DIM, "# Nothing generated (see the findings)");
+    return jump;
 }
 
 /* A tenant without Ingresses has nothing to convert: say that once rather
@@ -240,18 +245,20 @@ static bool istio_only(text_data *d, ui *u)
     return true;
 }
 
-static void preview_plan(text_data *d, ui *u, const store_obj *sel)
+/* Returns the line to scroll to (add_objects), or -1. */
+static long preview_plan(text_data *d, ui *u, const store_obj *sel)
 {
     bool ing = sel && !strcmp(sel->kind, "Ingress");
     if (!ing && istio_only(d, u))
-        return;
+        return -1;
     convert_opts o;
     mp_err err = {{0}};
     convert_plan *p = ui_tenant_plan(u, u->tenant, &o, &err);
     if (!p) {
         text_add(d, ROLE_ERROR, "conversion failed: %s", err.msg);
-        return;
+        return -1;
     }
+    long jump = -1;
     char source[600], ref[512];
     if (ing) {
         snprintf(source, sizeof source, "ingress/%s/%s", sel->ns, sel->name);
@@ -267,11 +274,12 @@ static void preview_plan(text_data *d, ui *u, const store_obj *sel)
     } else {
         add_summary(d, &pv);
         add_findings(d, &pv, false, u->preview_unfolded);
-        add_objects(d, u, &pv);
+        jump = add_objects(d, u, &pv);
     }
     free(pv.objs);
     mp_warnings_free(&pv.w);
     convert_plan_free(p);
+    return jump;
 }
 
 static void preview_rebuild(view *v, ui *u)
@@ -284,11 +292,13 @@ static void preview_rebuild(view *v, ui *u)
         snprintf(d->title, sizeof d->title, "Preview %s", kobj_ref(o->doc, ref, sizeof ref));
     else
         snprintf(d->title, sizeof d->title, "Preview tenant %s", u->tenant ? u->tenant : "-");
+    long jump = -1;
     if (!u->tenant)
         text_add(d, ROLE_ROW_DIM, "Select a tenant to preview its conversion.");
     else
-        preview_plan(d, u, o);
-    v->top = 0;
+        jump = preview_plan(d, u, o);
+    /* :problems' Enter: the field's line under one line of context */
+    v->top = jump > 0 ? (size_t)jump - 1 : 0;
     text_view_done(v);
 }
 

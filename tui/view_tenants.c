@@ -11,6 +11,7 @@
 
 #include "model/sort.h"
 #include "model/sanitize.h"
+#include "tui/lint_console.h"
 #include "tui/plan.h"
 #include "tui/draw.h"
 #include "tui/ui.h"
@@ -61,10 +62,15 @@ static int cmp_tenants(const void *pa, const void *pb)
     return c ? c : (a->seq < b->seq ? -1 : a->seq > b->seq);
 }
 
-/* PROB: what the snapshot shows (hosts claimed twice, missing Gateways)
- * plus the errors of the tenant's conversion, once counted. */
+/* PROB: the tenant's lint errors once lint has run (they include the
+ * two checks below and the conversion's errors: tui/lint_console.h);
+ * until then what the snapshot shows (hosts claimed twice, missing
+ * Gateways) plus the errors of the tenant's conversion, once counted. */
 static size_t tenant_problems(ui *u, const store_tenant *t)
 {
+    long l = lint_console_errors(u, t->ns);
+    if (l >= 0)
+        return (size_t)l;
     long e = plan_errors_get(u, t->ns);
     return t->problems + (e > 0 ? (size_t)e : 0);
 }

@@ -20,6 +20,7 @@ static void yaml_rebuild(view *v, ui *u)
     text_clear(&d->text);
     const store_obj *o = ui_selected_object(u);
     char ref[512];
+    long jump = -1;
     if (!o) {
         snprintf(d->text.title, sizeof d->text.title, "YAML");
         text_add(&d->text, ROLE_ROW_DIM, "Select an object to see its YAML.");
@@ -30,6 +31,7 @@ static void yaml_rebuild(view *v, ui *u)
         mp_err err = {{0}};
         size_t len;
         char *y = doc_emit_yaml(o->doc, &len, &err);
+        jump = y ? ui_jump_line(u, o->doc, 0) : -1;
         if (y)
             text_add_yaml(&d->text, y);
         else
@@ -38,6 +40,8 @@ static void yaml_rebuild(view *v, ui *u)
     }
     if (strcmp(ref, d->ref) != 0)
         v->top = 0;
+    if (jump >= 0) /* :problems' Enter: the field's line under one line of context */
+        v->top = jump > 0 ? (size_t)jump - 1 : 0;
     snprintf(d->ref, sizeof d->ref, "%s", ref);
     text_view_done(v);
 }

@@ -43,9 +43,10 @@ mp --namespace ns-missing --script "$WORK/ns.script"
 check_eq "-n unknown: script exits 0" "$RC" 0
 check "-n unknown: says so" "$(tail -n 2 "$WORK/ns.txt" | head -n 1)" 'ns-missing'
 
-# PROB adds the tenant's conversion errors, and follows the cluster: an
-# Ingress without a host (MP206, an error) created while the console runs
-# raises ns-tenant-00002's count by one, with no key pressed.
+# PROB counts the tenant's errors (lint's, with the conversion's), and
+# follows the cluster: an Ingress without a host (MP206, an error) to the
+# tenant's existing Service created while the console runs raises
+# ns-tenant-00002's count by one, with no key pressed.
 cat >"$WORK/prob.script" <<EOF_SCRIPT
 sync 10000
 :save-display $WORK/prob-before.txt
@@ -55,7 +56,7 @@ EOF_SCRIPT
 (
     for _ in $(seq 100); do [ -s "$WORK/prob-before.txt" ] && break; sleep 0.05; done
     api POST /apis/networking.k8s.io/v1/namespaces/ns-tenant-00002/ingresses \
-        '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"no-host","namespace":"ns-tenant-00002"},"spec":{"rules":[{"http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}' >/dev/null
+        '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"no-host","namespace":"ns-tenant-00002"},"spec":{"rules":[{"http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"app","port":{"number":80}}}}]}}]}}' >/dev/null
 ) &
 creator=$!
 mp --size 160x45 --script "$WORK/prob.script"

@@ -9,6 +9,12 @@ unset MESHPANEL_SCRIPT MESHPANEL_TRACE MESHPANEL_TRACE_T0_NS
 # field LINE NAME -> the value of NAME=... in a trace line
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
+# --- demo: lint's run (:problems runs it at once: the CLI's 65 findings)
+printf ':problems\n' >"$WORK/lint.script"
+MESHPANEL_TRACE="$WORK/lint.trace" mp --demo --script "$WORK/lint.script"
+check "lint: one line per run" "$(grep ' event=lint ' "$WORK/lint.trace")" \
+    '^t_ms=[0-9.]+ cpu_ms=[0-9.]+ event=lint ms=[0-9]+ findings=65$'
+
 # --- demo: milestones and one line per key/type script line
 printf 'key j\ntype x\nkey Esc\nkey q\n' >"$WORK/keys.script"
 MESHPANEL_TRACE="$WORK/demo.trace" mp --demo --script "$WORK/keys.script"
@@ -58,7 +64,8 @@ check "live: all tenants after sync" "$S" 'Tenants \[10\]'
 check "live: status says synced" "$S" '9/9 kinds synced'
 check "live: 50 ingresses" "$S" ' 50 ing '
 T=$(cat "$WORK/live.trace")
-order=$(grep -o 'event=[a-z-]*' <<<"$T" | grep -v event=key | tr '\n' ' ')
+# lint runs in idle time (tui/lint_console.h): when is not a milestone
+order=$(grep -o 'event=[a-z-]*' <<<"$T" | grep -v 'event=key\|event=lint' | tr '\n' ' ')
 check_eq "live: milestones" "$order" "event=start event=open event=first-draw event=synced event=first-paint "
 check "live: first draw before data" "$(grep first-draw <<<"$T")" 'objects=0 tenants=0$'
 check "live: first paint has everything" "$(grep first-paint <<<"$T")" 'tenants=10$'

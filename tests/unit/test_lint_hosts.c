@@ -46,6 +46,55 @@ START_TEST(mp701_a_virtualservice_claims_like_an_ingress)
 }
 END_TEST
 
+/* The console's form: the owner's VirtualService as edited (no creation
+ * time: "now") keeps its Ingress's claim; another tenant's edit that
+ * types the host is the younger claimant. */
+static lint_findings *check_edit(lint_ctx *c, const char *yaml, mp_err *err)
+{
+    doc_list l;
+    doc_list_init(&l);
+    ck_assert_int_eq(doc_parse_yaml(yaml, strlen(yaml), "edit.yaml", &l, err), 0);
+    lint_findings *f = lint_check_object(c, l.docs[0], LINT_EDITED, err);
+    doc_list_free(&l);
+    return f;
+}
+
+static size_t count_code(const lint_findings *f, const char *code)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lint_findings_len(f); i++)
+        n += !strcmp(lint_findings_at(f, i)->code, code);
+    return n;
+}
+
+START_TEST(mp701_an_edit_keeps_its_namespaces_claim)
+{
+    lint_fx x;
+    fx_init(&x);
+    fx_add(&x,
+           ING("ns-a", "shop", "2026-01-01T00:00:00Z", "shop.example.com")
+               DOC ING("ns-b", "promo", "2026-02-01T00:00:00Z", "shop.example.com"),
+           LINT_LIVE);
+    mp_err err = {{0}};
+    lint_ctx *c = lint_prepare(x.set, x.pol, &err);
+    ck_assert_ptr_nonnull(c);
+    lint_findings *own = check_edit(
+        c, VS("ns-a", "shop-example-com", "spec:\n  hosts: [shop.example.com]\n  gateways: [gw]\n"),
+        &err);
+    ck_assert_ptr_nonnull(own);
+    ck_assert_uint_eq(count_code(own, MPL_HOST_TAKEN), 0);
+    lint_findings *other = check_edit(
+        c, VS("ns-c", "mine", "spec:\n  hosts: [shop.example.com]\n  gateways: [gw]\n"), &err);
+    ck_assert_ptr_nonnull(other);
+    ck_assert_uint_eq(count_code(other, MPL_HOST_TAKEN), 1);
+    ck_assert_str_eq(lint_findings_at(other, 0)->rel_ns, "ns-a");
+    lint_findings_free(own);
+    lint_findings_free(other);
+    lint_ctx_free(c);
+    fx_free(&x);
+}
+END_TEST
+
 START_TEST(mp701_not_for_one_namespace_or_a_mesh_only_virtualservice)
 {
     lint_fx x;
@@ -231,6 +280,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, mp701_a_host_of_two_namespaces_is_an_error_on_the_younger);
     tcase_add_test(tc, mp701_a_virtualservice_claims_like_an_ingress);
+    tcase_add_test(tc, mp701_an_edit_keeps_its_namespaces_claim);
     tcase_add_test(tc, mp701_not_for_one_namespace_or_a_mesh_only_virtualservice);
     tcase_add_test(tc, mp701_the_policy_names_the_owner_of_a_custom_domain);
     tcase_add_test(tc, mp702_a_tenant_host_outside_the_platform_domains);

@@ -12,14 +12,13 @@
  * Exit: 0 no finding at or above --fail-on (default error), 1 some, 2 the
  * checks could not run (bad flags, policy, input or connection).
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/dnscheck.h"
-#include "api/fsutil.h"
 #include "api/kinds.h"
+#include "api/policyfile.h"
 #include "api/manifests.h"
 #include "model/emit.h"
 #include "model/kobj.h"
@@ -138,33 +137,6 @@ static int parse_args(lint_args *a, int argc, char **argv)
         return 2;
     }
     return -1;
-}
-
-/* --policy FILE, else $XDG_CONFIG_HOME/meshpanel/policy.yaml (or
- * ~/.config/...) when it exists, else the defaults. */
-static lint_policy *load_policy(const char *given, mp_err *err)
-{
-    char path[PATH_MAX];
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    if (given)
-        snprintf(path, sizeof path, "%s", given);
-    else if (xdg && *xdg)
-        snprintf(path, sizeof path, "%s/meshpanel/policy.yaml", xdg);
-    else
-        snprintf(path, sizeof path, "%s/.config/meshpanel/policy.yaml", home ? home : "");
-    if (!given && !fs_is_file(path)) {
-        lint_policy *p = lint_policy_new();
-        if (!p)
-            mp_errf(err, "out of memory");
-        return p;
-    }
-    size_t len;
-    char *buf = fs_read_file(path, &len, err);
-    if (!buf)
-        return NULL;
-    lint_policy *p = lint_policy_parse(buf, len, path, err);
-    free(buf);
-    return p;
 }
 
 /* ---- files ---- */
@@ -397,7 +369,7 @@ static size_t failing(const lint_job *j, const lint_findings *fs, mp_severity mi
 static int run(const lint_args *a, lint_job *j)
 {
     mp_err err = {""};
-    if (!(j->policy = load_policy(a->policy, &err)))
+    if (!(j->policy = policy_load(a->policy, &err)))
         return cli_error(CMD, err.msg), 2;
     if (!(j->set = lint_set_new()))
         return cli_error(CMD, "out of memory"), 2;
