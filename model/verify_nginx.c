@@ -15,15 +15,19 @@
  *     store rewrites it before any location is built
  *     (internal/k8s/main.go SetDefaultNGINXPathType);
  *   - each path is a location; the same location twice (same pathType and
- *     path, a trailing `/` ignored for Prefix) keeps the older one; canary
- *     Ingresses add no location, they share the main one's;
+ *     path, on a non-regex host a trailing `/` ignored for Prefix: /p and
+ *     /p/ are both `location /p/`, /p// is another) keeps the older one;
+ *     canary Ingresses add no location, they join the one with the same
+ *     path as written and the same pathType (mergeAlternativeBackends);
  *   - locations are sorted by path, descending, then by length,
  *     descending (controller.go getBackendServers);
  *   - a host where the Ingress of a location (one with a path for it, or
  *     the root location's) has use-regex or rewrite-target is a regex
- *     host: every location is `~* "^<path>"` and the first match in that
- *     order wins; rewrite-target replaces the whole path, $N from the
- *     location's groups;
+ *     host: every location name is `~* "^<name>"` and the first match in
+ *     that order wins; a Prefix p of an Ingress without either is named
+ *     `p/` then `p` as below (so `~* "^p/"` alone beside an Exact p);
+ *     rewrite-target replaces the whole path, $N from the location's
+ *     groups;
  *   - otherwise Exact is `= path`, Prefix `/p` is `location /p/` plus the
  *     exact copy `= /p` (none when an Exact `/p` exists), Prefix `/` a
  *     plain prefix: an exact name wins, then a prefix named exactly like
@@ -71,7 +75,7 @@ typedef struct {
     size_t ing;
     size_t seq;
     char *norm;          /* Prefix: the path ending in '/' (owned), else NULL */
-    const char *name[2]; /* nginx location names (non-regex host), NULL unused */
+    const char *name[2]; /* nginx location names, in order; NULL unused */
     bool exact[2];       /* name[k] is `= name` */
     char canary[384];
 } ng_loc;
@@ -296,13 +300,15 @@ static bool is_root(const ng_loc *l)
     return l->type != ING_PATH_EXACT && !strcmp(l->path, "/");
 }
 
-/* Same location: same pathType and path, a trailing '/' ignored for Prefix
- * (both give `location /p/`); on a regex host the same path (both give
- * `~* "^p"`, and the first one listed is the one that ever matches). */
+/* Same location: same pathType and path (controller.go getBackendServers),
+ * on a non-regex host a trailing '/' ignored for Prefix (both give
+ * `location /p/`, which nginx -t refuses: the converter keeps the older);
+ * on a regex host every `/` is the root location's (`~* "^/"`, the
+ * server's first: a later one never matches). */
 static bool same_loc(const ng_loc *l, bool regex, ing_path_type t, const char *p)
 {
     if (regex)
-        return !strcmp(l->path, p);
+        return !strcmp(l->path, p) && (l->type == t || !strcmp(p, "/"));
     if (l->type != t && !(is_root(l) && t != ING_PATH_EXACT && !strcmp(p, "/")))
         return false;
     if (t != ING_PATH_PREFIX)
@@ -395,6 +401,18 @@ static void port_text(const ng_world *w, const char *ns, const ing_backend *be, 
     v_copy(out, n, be->port_name ? be->port_name : "");
 }
 
+/* The location a canary path merges into: the same path as written and
+ * the same pathType, ImplementationSpecific being Prefix (controller.go
+ * mergeAlternativeBackends), no trailing-slash folding. */
+static ng_loc *canary_loc(ng_hostrec *h, const ing_path *p)
+{
+    ing_path_type t = ingress_nginx_path_type(p->type);
+    for (size_t i = 0; p->backend.service && i < h->nlocs; i++)
+        if (h->locs[i].type == t && !strcmp(h->locs[i].path, p->path))
+            return &h->locs[i];
+    return NULL;
+}
+
 static void add_canaries(ng_world *w, size_t gi)
 {
     ng_ing *g = &w->ing[gi];
@@ -405,8 +423,7 @@ static void add_canaries(ng_world *w, size_t gi)
         ng_hostrec *h = at >= 0 ? &w->hosts[at] : NULL;
         for (size_t k = 0; h && h->first >= 0 && k < rule->npaths; k++) {
             const ing_path *p = &rule->paths[k];
-            ng_loc *l =
-                p->backend.service ? loc_find(h, ingress_nginx_path_type(p->type), p->path) : NULL;
+            ng_loc *l = canary_loc(h, p);
             if (!l || l->canary[0])
                 continue;
             char port[64];
@@ -435,14 +452,19 @@ static bool has_exact(const ng_hostrec *h, const char *p)
     return false;
 }
 
-/* The names location.go gives a location on a non-regex server. */
-static int name_locations(ng_hostrec *h)
+/* The names location.go updateServerLocations gives a location: a Prefix
+ * p is p/ (normalizePrefixPath) and then the exact copy p, unless an Exact
+ * p exists; `/` and, on a regex host, a location whose Ingress has
+ * use-regex or rewrite-target keep their path. On a regex host each name
+ * is `~* "^name"` (template.go buildLocation), in this order. */
+static int name_locations(const ng_world *w, ng_hostrec *h)
 {
     for (size_t i = 0; i < h->nlocs; i++) {
         ng_loc *l = &h->locs[i];
         l->name[0] = l->path;
         l->exact[0] = l->type == ING_PATH_EXACT;
-        if (l->type != ING_PATH_PREFIX || !strcmp(l->path, "/"))
+        if (l->type != ING_PATH_PREFIX || !strcmp(l->path, "/") ||
+            (h->regex && w->ing[l->ing].s.regex))
             continue;
         size_t n = strlen(l->path);
         if (l->path[n - 1] != '/') {
@@ -516,7 +538,7 @@ static int build_servers(ng_world *w)
     for (size_t i = 0; i < w->nhosts; i++) {
         if (w->hosts[i].nlocs)
             qsort(w->hosts[i].locs, w->hosts[i].nlocs, sizeof(ng_loc), loc_order);
-        if (name_locations(&w->hosts[i]) < 0)
+        if (name_locations(w, &w->hosts[i]) < 0)
             return -1;
     }
     if (w->nhosts)
@@ -677,18 +699,21 @@ static void regex_pick(const ng_world *w, vre_cache *rc, const ng_hostrec *h, co
                        va_answer *out)
 {
     for (size_t i = 0; i < h->nlocs; i++) {
-        regoff_t caps[VRE_NCAP][2];
-        char why[VA_PATH];
-        int m = vre_match(rc, h->locs[i].path, VRE_NGINX, path, caps, why, sizeof why);
-        if (m < 0) {
-            out->kind = VA_UNKNOWN;
-            snprintf(out->target, sizeof out->target, "location ~* \"^%.300s\": %.600s",
-                     h->locs[i].path, why);
-            return;
-        }
-        if (m == 1) {
-            loc_answer(w, h, &h->locs[i], path, caps, out);
-            return;
+        for (int k = 0; k < 2 && h->locs[i].name[k]; k++) {
+            const char *nm = h->locs[i].name[k];
+            regoff_t caps[VRE_NCAP][2];
+            char why[VA_PATH];
+            int m = vre_match(rc, nm, VRE_NGINX, path, caps, why, sizeof why);
+            if (m < 0) {
+                out->kind = VA_UNKNOWN;
+                snprintf(out->target, sizeof out->target, "location ~* \"^%.300s\": %.600s", nm,
+                         why);
+                return;
+            }
+            if (m == 1) {
+                loc_answer(w, h, &h->locs[i], path, caps, out);
+                return;
+            }
         }
     }
 }
