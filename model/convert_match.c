@@ -183,6 +183,34 @@ static void mark_slash_redirects(hostgrp *g)
     }
 }
 
+/* nginx merges adjacent slashes of the request path before it picks a
+ * location (merge_slashes, on by default; ingress-nginx's nginx.tmpl does
+ * not change it), so no request reaches a location whose name has "//":
+ * /x// is a location of its own, not a duplicate of /x/, but never used.
+ * Envoy, which does not merge them (Istio's default path normalization),
+ * would send /x//y there where nginx sends /x/y elsewhere. */
+static void drop_unreachable(conv *c, hostgrp *g)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < g->nr; i++) {
+        rspec *r = &g->r[i];
+        if (!strstr(r->path, "//")) {
+            g->r[out++] = *r;
+            continue;
+        }
+        char name[600];
+        prefix_name(r->path, name, sizeof name);
+        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+                "host %s path %s (%s): nginx merges adjacent slashes of the request path before "
+                "it picks a location (merge_slashes is on; ingress-nginx leaves it), so no request "
+                "reaches `location %s%s`; it is a location of its own, not a duplicate, but nginx "
+                "never uses it: not converted",
+                g->host, r->path, ingress_path_type_name(r->written),
+                r->type == ING_PATH_EXACT ? "= " : "", r->type == ING_PATH_EXACT ? r->path : name);
+    }
+    g->nr = out;
+}
+
 /* Drops routes nginx would never pick: the same location twice (the older
  * Ingress wins) and the implied exact match of a Prefix path when an Exact
  * path for the same string exists (ingress-nginx compares the paths as
@@ -212,6 +240,8 @@ static void dedup(conv *c, hostgrp *g)
     g->nr = out;
     if (g->regex)
         return;
+    drop_unreachable(c, g);
+    out = g->nr;
     for (size_t i = 0; i < out; i++) {
         if (g->r[i].type != ING_PATH_PREFIX || g->r[i].catchall || ends_in_slash(g->r[i].path))
             continue;

@@ -657,8 +657,10 @@ static void redirect_answer(const ng_ing *g, const char *path, va_answer *out)
         v_copy(out->target, sizeof out->target, g->redir_url);
 }
 
+/* path is nginx's $uri (slashes merged), orig the request's path
+ * ($request_uri, which a redirect annotation may carry). */
 static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, const char *path,
-                       regoff_t caps[][2], va_answer *out)
+                       const char *orig, regoff_t caps[][2], va_answer *out)
 {
     const ng_ing *g = &w->ing[l->ing];
     const ing_backend *be = l->be;
@@ -671,7 +673,7 @@ static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, 
         return;
     }
     if (g->redir_url) {
-        redirect_answer(g, path, out);
+        redirect_answer(g, orig, out);
         return;
     }
     if (!be || !be->service) {
@@ -696,7 +698,7 @@ static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, 
 }
 
 static void regex_pick(const ng_world *w, vre_cache *rc, const ng_hostrec *h, const char *path,
-                       va_answer *out)
+                       const char *orig, va_answer *out)
 {
     for (size_t i = 0; i < h->nlocs; i++) {
         for (int k = 0; k < 2 && h->locs[i].name[k]; k++) {
@@ -711,7 +713,7 @@ static void regex_pick(const ng_world *w, vre_cache *rc, const ng_hostrec *h, co
                 return;
             }
             if (m == 1) {
-                loc_answer(w, h, &h->locs[i], path, caps, out);
+                loc_answer(w, h, &h->locs[i], path, orig, caps, out);
                 return;
             }
         }
@@ -719,7 +721,8 @@ static void regex_pick(const ng_world *w, vre_cache *rc, const ng_hostrec *h, co
 }
 
 /* The static location tree's choice (ngx_http_core_find_static_location). */
-static void static_pick(const ng_world *w, const ng_hostrec *h, const char *path, va_answer *out)
+static void static_pick(const ng_world *w, const ng_hostrec *h, const char *path, const char *orig,
+                        va_answer *out)
 {
     size_t plen = strlen(path), best_len = 0;
     const ng_loc *exact = NULL, *named = NULL, *slash = NULL, *best = NULL;
@@ -742,23 +745,37 @@ static void static_pick(const ng_world *w, const ng_hostrec *h, const char *path
         }
     }
     if (exact || named) {
-        loc_answer(w, h, exact ? exact : named, path, NULL, out);
+        loc_answer(w, h, exact ? exact : named, path, orig, NULL, out);
     } else if (slash) {
         out->kind = VA_REDIRECT;
         out->code = 301;
         v_copy(out->target, sizeof out->target, slash_name);
         v_copy(out->ingress, sizeof out->ingress, w->ing[slash->ing].ref);
     } else if (best) {
-        loc_answer(w, h, best, path, NULL, out);
+        loc_answer(w, h, best, path, orig, NULL, out);
     }
 }
 
-void ng_answer(const ng_world *w, vre_cache *rc, const char *host, const char *path, va_answer *out)
+/* nginx's $uri: adjacent slashes merged (merge_slashes is on by default
+ * and ingress-nginx's nginx.tmpl leaves it), before any location is
+ * picked. */
+static void merge_slashes(const char *path, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = path; *p && k + 1 < n; p++)
+        if (!(*p == '/' && k && out[k - 1] == '/'))
+            out[k++] = *p;
+    out[k] = 0;
+}
+
+void ng_answer(const ng_world *w, vre_cache *rc, const char *host, const char *orig, va_answer *out)
 {
     va_init(out);
     const ng_hostrec *h = find_server(w, host);
     if (!h)
         return;
+    char path[VA_PATH];
+    merge_slashes(orig, path, sizeof path);
     for (size_t i = 0; !strcmp(path, "/") && i < h->nlocs; i++) {
         const ng_ing *g = &w->ing[h->locs[i].ing];
         if (g->app_root) {
@@ -770,7 +787,7 @@ void ng_answer(const ng_world *w, vre_cache *rc, const char *host, const char *p
         }
     }
     if (h->regex)
-        regex_pick(w, rc, h, path, out);
+        regex_pick(w, rc, h, path, orig, out);
     else
-        static_pick(w, h, path, out);
+        static_pick(w, h, path, orig, out);
 }

@@ -720,44 +720,43 @@ END_TEST
 
 /* §3: normalizePrefixPath adds one '/' to a path without: /x and /x/ are
  * both `location /x/` (a duplicate nginx refuses), /x// is `location /x//`,
- * a location of its own. */
+ * a location of its own, which no request reaches: nginx merges the
+ * request's adjacent slashes before it picks a location (merge_slashes). */
 START_TEST(prefix_with_two_trailing_slashes_is_its_own_location)
 {
     convert_plan *p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
                                             "Prefix /x/ one 80", "Prefix /x// two 80", NULL));
     const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
-    ck_assert_uint_eq(http->len, 3);
-    /* longest name first: /x//, then /x/ with its redirect of /x */
-    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "prefix", NULL), "/x//");
-    ck_assert_ptr_null(at(http, "0", "match", "1", NULL));
-    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
-                     "two.ns-a.svc.cluster.local");
-    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/x");
-    ck_assert_str_eq(at(http, "1", "redirect", "uri", NULL), "/x/");
-    ck_assert_str_eq(at(http, "2", "match", "0", "uri", "prefix", NULL), "/x/");
-    ck_assert_str_eq(at(http, "2", "route", "0", "destination", "host", NULL),
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/x");
+    ck_assert_str_eq(at(http, "0", "redirect", "uri", NULL), "/x/");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/x/");
+    ck_assert_ptr_null(at(http, "1", "match", "1", NULL));
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
                      "one.ns-a.svc.cluster.local");
-    ck_assert_ptr_null(find_warn(p, "MP203", NULL));
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->field, "spec.rules[0].http.paths[1].backend");
+    ck_assert_msg(strstr(w->message, "merges adjacent slashes"), "%s", w->message);
+    ck_assert_msg(strstr(w->message, "`location /x//`"), "%s", w->message);
+    ck_assert_msg(strstr(w->message, "not a duplicate"), "%s", w->message);
+    ck_assert_ptr_null(strstr(w->message, "already routed"));
     convert_plan_free(p);
 
-    /* /x// alone: nginx redirects /x/ to it (no location is named /x/) */
-    p = conv_free_in(
-        ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /x// two 80", NULL));
-    http = vs_routes(p, "ns-a", "a-example-com");
-    ck_assert_uint_eq(http->len, 2);
-    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/x/");
-    ck_assert_str_eq(at(http, "0", "redirect", "uri", NULL), "/x//");
-    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/x//");
-    convert_plan_free(p);
-
-    /* Prefix /x is named /x/ too: no redirect of /x/ to /x// beside it */
+    /* the younger of two /x// is the duplicate; an Exact /x// is never reached either */
     p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /x one 80",
-                              "Prefix /x// two 80", NULL));
+                              "Prefix /x// two 80", "ImplementationSpecific /x// three 80",
+                              "Exact /a//b four 80", NULL));
     http = vs_routes(p, "ns-a", "a-example-com");
-    ck_assert_uint_eq(http->len, 2);
-    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "prefix", NULL), "/x//");
-    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/x");
-    ck_assert_str_eq(at(http, "1", "match", "1", "uri", "prefix", NULL), "/x/");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/x");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/x/");
+    ck_assert_msg(strstr(find_warn(p, "MP203", "paths[1].backend")->message, "merges adjacent"),
+                  "%s", find_warn(p, "MP203", "paths[1].backend")->message);
+    ck_assert_msg(strstr(find_warn(p, "MP203", "paths[2].backend")->message, "already routed by"),
+                  "%s", find_warn(p, "MP203", "paths[2].backend")->message);
+    ck_assert_msg(strstr(find_warn(p, "MP203", "paths[3].backend")->message, "`location = /a//b`"),
+                  "%s", find_warn(p, "MP203", "paths[3].backend")->message);
     convert_plan_free(p);
 }
 END_TEST
