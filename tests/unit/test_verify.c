@@ -195,6 +195,9 @@ static const char *const clean_golden[] = {
     "devbox-webide",
     "list-wrapper",
     "x-forwarded-prefix",
+    "regex-host-plain-prefix",
+    "prefix-double-slash",
+    "canary-path-type",
 };
 
 static void golden_input(const char *name, doc_list *out)
