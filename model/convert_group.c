@@ -71,7 +71,6 @@ static bool is_platform(const convert_opts *o, const char *host)
 void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host)
 {
     g->platform = is_platform(c->o, host);
-    g->regex = g->regex || e->a.regex;
     if (e->a.app_root && !g->app_root) {
         g->app_root = e->a.app_root;
         g->app_root_ing = e;
@@ -99,6 +98,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         }
         if (!g->root_taker && p->type != ING_PATH_EXACT && !strcmp(p->path, "/"))
             g->root_taker = e; /* convert_root.c */
+        g->regex = g->regex || conv_forces_regex(e, p->path, ingress_nginx_path_type(p->type));
         if (e->a.proto == BP_UNROUTABLE)
             continue; /* reported by the backend-protocol rule */
         rspec *r = conv_add_rspec(g);

@@ -182,6 +182,12 @@ int conv_root_claim(conv *c, ing_entry *e, size_t ri);
 int conv_resolve_roots(conv *c);
 
 /* convert_match.c */
+/* template.go needsRewrite for a location of e with this path and (nginx)
+ * pathType: e has a rewrite-target other than the location's name. */
+bool conv_rewrites(const ing_entry *e, const char *path, ing_path_type type);
+/* Whether that location puts its host in regex mode (enforceRegexModifier):
+ * use-regex, or conv_rewrites. */
+bool conv_forces_regex(const ing_entry *e, const char *path, ing_path_type type);
 /* Drops duplicate locations and sorts g's routes into nginx's order. */
 void conv_order_routes(conv *c, hostgrp *g);
 doc_node *conv_uri_match(const char *kind, const char *value);

@@ -21,6 +21,27 @@ static size_t prefix_len(const char *p)
     return l && p[l - 1] == '/' ? l : l + 1;
 }
 
+static bool ends_in_slash(const char *p);
+
+/* needsRewrite compares the target with location.Path when the template
+ * runs, after location.go updateServerLocations renamed Prefix p to p/: a
+ * target equal to the path as written counts only for such a Prefix (and
+ * then for p/ alone; the conversion rewrites both, not modelled). */
+bool conv_rewrites(const ing_entry *e, const char *path, ing_path_type type)
+{
+    const char *t = ingress_nginx_annotation(&e->v, "rewrite-target");
+    if (!e->a.rewrite_target || !t || !*t)
+        return false; /* an empty target is none */
+    if (strcmp(t, path))
+        return true;
+    return type == ING_PATH_PREFIX && strcmp(path, "/") && !ends_in_slash(path);
+}
+
+bool conv_forces_regex(const ing_entry *e, const char *path, ing_path_type type)
+{
+    return e->a.use_regex || conv_rewrites(e, path, type);
+}
+
 static void sort_keys(const hostgrp *g, rspec *r)
 {
     size_t l = strlen(r->path);
@@ -263,8 +284,8 @@ static void mark_regex_slash(hostgrp *g)
     for (size_t i = 0; i < g->nr; i++) {
         rspec *r = &g->r[i];
         r->regex_slash = false;
-        if (r->type != ING_PATH_PREFIX || r->ing->a.regex || ends_in_slash(r->path) ||
-            !strcmp(r->path, "/"))
+        if (r->type != ING_PATH_PREFIX || conv_forces_regex(r->ing, r->path, r->type) ||
+            ends_in_slash(r->path) || !strcmp(r->path, "/"))
             continue;
         for (size_t k = 0; k < g->nr && !r->regex_slash; k++)
             r->regex_slash = g->r[k].type == ING_PATH_EXACT && !strcmp(g->r[k].path, r->path);

@@ -22,10 +22,11 @@
  *   - locations are sorted by path, descending, then by length,
  *     descending (controller.go getBackendServers);
  *   - a host where the Ingress of a location (one with a path for it, or
- *     the root location's) has use-regex or rewrite-target is a regex
- *     host: every location name is `~* "^<name>"` and the first match in
- *     that order wins; a Prefix p of an Ingress without either is named
- *     `p/` then `p` as below (so `~* "^p/"` alone beside an Exact p);
+ *     the root location's) has use-regex or a rewrite-target other than
+ *     the location's path (template.go needsRewrite) is a regex host:
+ *     every location name is `~* "^<name>"` and the first match in that
+ *     order wins; a Prefix p of an Ingress without either is named `p/`
+ *     then `p` as below (so `~* "^p/"` alone beside an Exact p);
  *     rewrite-target replaces the whole path, $N from the location's
  *     groups;
  *   - otherwise Exact is `= path`, Prefix `/p` is `location /p/` plus the
@@ -300,6 +301,24 @@ static bool is_root(const ng_loc *l)
     return l->type != ING_PATH_EXACT && !strcmp(l->path, "/");
 }
 
+/* template.go needsRewrite, when the template runs: a rewrite-target
+ * other than location.Path, which location.go updateServerLocations made
+ * p/ for a Prefix p (not `/`) of an Ingress without use-regex. So a target
+ * equal to the path as written counts only for such a Prefix. */
+static bool needs_rewrite(const ng_ing *g, const char *path, ing_path_type t)
+{
+    if (!g->rewrite || strcmp(g->rewrite, path))
+        return g->rewrite != NULL;
+    size_t n = strlen(path);
+    return t == ING_PATH_PREFIX && n > 1 && path[n - 1] != '/';
+}
+
+/* The location makes its host a regex host (enforceRegexModifier). */
+static bool regex_loc(const ng_ing *g, const char *path, ing_path_type t)
+{
+    return g->s.use_regex || needs_rewrite(g, path, t);
+}
+
 /* Same location: same pathType and path (controller.go getBackendServers),
  * on a non-regex host a trailing '/' ignored for Prefix (both give
  * `location /p/`, which nginx -t refuses: the converter keeps the older);
@@ -464,7 +483,7 @@ static int name_locations(const ng_world *w, ng_hostrec *h)
         l->name[0] = l->path;
         l->exact[0] = l->type == ING_PATH_EXACT;
         if (l->type != ING_PATH_PREFIX || !strcmp(l->path, "/") ||
-            (h->regex && w->ing[l->ing].s.regex))
+            (h->regex && regex_loc(&w->ing[l->ing], l->path, l->type)))
             continue;
         size_t n = strlen(l->path);
         if (l->path[n - 1] != '/') {
@@ -500,14 +519,14 @@ static void decide_regex(ng_world *w)
             ng_hostrec *h = rule->host ? host_get(w, rule->host) : NULL;
             if (!h)
                 continue;
-            if (!h->named)
-                h->owner_regex = g->s.regex;
+            if (!h->named) /* its root location `/` */
+                h->owner_regex = regex_loc(g, "/", ING_PATH_PREFIX);
             h->named = true;
             for (size_t k = 0; k < rule->npaths; k++) {
                 const ing_path *p = &rule->paths[k];
                 if (!p->backend.service)
                     continue; /* no location */
-                h->regex = h->regex || g->s.regex;
+                h->regex = h->regex || regex_loc(g, p->path, ingress_nginx_path_type(p->type));
                 h->taken = h->taken || (p->type != ING_PATH_EXACT && !strcmp(p->path, "/"));
             }
         }
@@ -683,7 +702,7 @@ static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, 
     out->kind = VA_SERVICE;
     snprintf(out->svc, sizeof out->svc, "%s/%s", g->v.ns, be->service);
     port_text(w, g->v.ns, be, out->port, sizeof out->port, &out->port_named);
-    if (h->regex && g->rewrite && caps) {
+    if (h->regex && caps && needs_rewrite(g, l->path, l->type)) {
         char rw[VA_PATH];
         vre_subst_dollar(g->rewrite, path, caps, rw, sizeof rw);
         if (strcmp(rw, path))

@@ -718,6 +718,44 @@ START_TEST(regex_host_prefix_beside_exact_keeps_both)
 }
 END_TEST
 
+/* §4 regex hosts: template.go needsRewrite counts a rewrite-target only
+ * when it differs from the location's path: `rewrite-target: /` on path `/`
+ * rewrites nothing (buildProxyPass: "if the path in the ingress rule is
+ * equals to the target: no special rewrite") and leaves the host plain. */
+START_TEST(rewrite_target_equal_to_the_path_is_no_rewrite)
+{
+    char *a = ing_yaml("ns-a", "a", AN "rewrite-target: /", "w.example.com", NULL,
+                       "Prefix / web 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "w.example.com", NULL, "Prefix /api api 80",
+                       "Exact /health/ health 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a), free(b);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "w-example-com");
+    /* /health/ (with its redirect of /health), /api, / */
+    ck_assert_uint_eq(http->len, 4);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/health/");
+    ck_assert_str_eq(at(http, "2", "match", "0", "uri", "exact", NULL), "/api");
+    ck_assert_str_eq(at(http, "3", "match", "0", "uri", "prefix", NULL), "/");
+    for (size_t i = 0; i < http->len; i++)
+        ck_assert_ptr_null(doc_get(doc_at(http, i), "rewrite"));
+    convert_plan_free(p);
+
+    /* a target that differs from a path of the Ingress still makes a regex
+     * host, and rewrites only that path */
+    p = conv_free_in(ing_yaml("ns-a", "a", AN "rewrite-target: /", "w.example.com", NULL,
+                              "Prefix /app app 80", "Prefix / web 80", NULL));
+    http = vs_routes(p, "ns-a", "w-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "regex", NULL), "(?i)/app.*");
+    ck_assert_str_eq(at(http, "0", "rewrite", "uriRegexRewrite", "rewrite", NULL), "/");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "regex", NULL), "(?i)/.*");
+    ck_assert_ptr_null(doc_get(doc_at(http, 1), "rewrite"));
+    convert_plan_free(p);
+}
+END_TEST
+
 /* §3: normalizePrefixPath adds one '/' to a path without: /x and /x/ are
  * both `location /x/` (a duplicate nginx refuses), /x// is `location /x//`,
  * a location of its own, which no request reaches: nginx merges the
@@ -920,6 +958,7 @@ static Suite *suite(void)
     tcase_add_test(tc, regex_host_prefix_beside_exact_keeps_both);
     tcase_add_test(tc, prefix_with_two_trailing_slashes_is_its_own_location);
     tcase_add_test(tc, canary_needs_the_same_path_and_path_type);
+    tcase_add_test(tc, rewrite_target_equal_to_the_path_is_no_rewrite);
     tcase_add_test(tc, labels_sources_and_order);
     tcase_add_test(tc, long_host_gives_dns_label);
     tcase_add_test(tc, decode_error_fails_run_or_skips);

@@ -198,6 +198,7 @@ static const char *const clean_golden[] = {
     "regex-host-plain-prefix",
     "prefix-double-slash",
     "canary-path-type",
+    "rewrite-target-same-path",
 };
 
 static void golden_input(const char *name, doc_list *out)
@@ -869,6 +870,35 @@ START_TEST(canary_of_another_path_type_is_not_merged)
 }
 END_TEST
 
+/* template.go needsRewrite ignores a rewrite-target equal to the location's
+ * path: `rewrite-target: /` on path `/` rewrites nothing and leaves the host
+ * plain (buildProxyPass, enforceRegexModifier). */
+START_TEST(rewrite_target_equal_to_the_path_leaves_the_host_plain)
+{
+    const char *ing =
+        ROOT_ING("a", "ns-a", "1", ANNS("rewrite-target: /"),
+                 RULE_PATH("Prefix", "/", "web", "80")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                                         RULE_PATH("Prefix", "/api",
+                                                                                   "api", "8080"));
+    verify_report *r = verify_yaml(ing, GATEWAY("shop.example.com") VS_HEAD API_ROUTE WEB_ROUTE);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+    /* the regex conversion of before: /apix to api, every other path rewritten to / */
+    r = verify_yaml(ing, GATEWAY("shop.example.com") VS_HEAD
+                    "  - match:\n    - uri: {regex: \"(?i)/api.*\"}\n"
+                    "    route:\n    - destination: {host: api.ns-a.svc.cluster.local, port: "
+                    "{number: 8080}}\n"
+                    "  - match:\n    - uri: {regex: \"(?i)/.*\"}\n"
+                    "    rewrite: {uriRegexRewrite: {match: \"(?i)^/.*\", rewrite: /}}\n"
+                    "    route:\n    - destination: {host: web, port: {number: 80}}\n");
+    assert_mismatch(r, "/apix", "service ns-a/web:80", "service ns-a/api:8080");
+    verify_report_free(r);
+    r = verify_converted(ing);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
 START_TEST(restricted_location_needs_403_or_a_policy)
 {
     const char *ing =
@@ -1111,6 +1141,7 @@ int main(void)
     tcase_add_test(tc, regex_host_prefix_without_copy_beside_exact);
     tcase_add_test(tc, prefixes_with_one_and_two_trailing_slashes_are_two_locations);
     tcase_add_test(tc, canary_of_another_path_type_is_not_merged);
+    tcase_add_test(tc, rewrite_target_equal_to_the_path_leaves_the_host_plain);
     tcase_add_test(tc, restricted_location_needs_403_or_a_policy);
     tcase_add_test(tc, canary_main_backend_among_the_weights);
     tcase_add_test(tc, named_ports_resolve_through_services);
