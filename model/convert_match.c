@@ -21,7 +21,11 @@ static size_t prefix_len(const char *p)
     return l && p[l - 1] == '/' ? l : l + 1;
 }
 
-static bool ends_in_slash(const char *p);
+static bool ends_in_slash(const char *p)
+{
+    size_t l = strlen(p);
+    return l > 1 && p[l - 1] == '/';
+}
 
 /* needsRewrite compares the target with location.Path when the template
  * runs, after location.go updateServerLocations renamed Prefix p to p/: a
@@ -166,12 +170,6 @@ static void warn_dup(conv *c, const hostgrp *g, const rspec *r, const rspec *fir
             "conversion",
             g->host, r->path, type, who, as_prefix, order,
             same_ing ? "keeps the first and ignores" : "ignores");
-}
-
-static bool ends_in_slash(const char *p)
-{
-    size_t l = strlen(p);
-    return l > 1 && p[l - 1] == '/';
 }
 
 /* Whether an nginx location of r is named q (its first ql bytes): the path
