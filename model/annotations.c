@@ -124,7 +124,7 @@ static int h_report(ann_ctx *c, const char *v)
 static int h_use_regex(ann_ctx *c, const char *v)
 {
     if (truthy(v)) {
-        c->s->regex = true;
+        c->s->use_regex = true;
         return warn_row(c);
     }
     return 0;
@@ -142,7 +142,6 @@ static int h_rewrite_target(ann_ctx *c, const char *v)
             strbuf_putc(&sb, *p);
     }
     c->s->rewrite_target = own(c->s, strbuf_detach(&sb, NULL));
-    c->s->regex = true;
     if (!c->s->rewrite_target)
         return -1;
     return warn_row(c);

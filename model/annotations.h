@@ -116,7 +116,10 @@ typedef struct {
 } ann_access;
 
 typedef struct {
-    bool regex;                 /* use-regex or rewrite-target: host-wide regex mode */
+    /* use-regex, or a rewrite-target other than a location's path, puts
+     * the location's host in regex mode (template.go needsRewrite,
+     * enforceRegexModifier: conv_forces_regex) */
+    bool use_regex;
     const char *rewrite_target; /* with $N already turned into \N */
     const char *app_root;
     int ssl_redirect; /* -1 unset, 0, 1 */

@@ -71,7 +71,6 @@ static bool is_platform(const convert_opts *o, const char *host)
 void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host)
 {
     g->platform = is_platform(c->o, host);
-    g->regex = g->regex || e->a.regex;
     if (e->a.app_root && !g->app_root) {
         g->app_root = e->a.app_root;
         g->app_root_ing = e;
@@ -99,6 +98,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         }
         if (!g->root_taker && p->type != ING_PATH_EXACT && !strcmp(p->path, "/"))
             g->root_taker = e; /* convert_root.c */
+        g->regex = g->regex || conv_forces_regex(e, p->path, ingress_nginx_path_type(p->type));
         if (e->a.proto == BP_UNROUTABLE)
             continue; /* reported by the backend-protocol rule */
         rspec *r = conv_add_rspec(g);
@@ -311,6 +311,22 @@ void conv_tls_uncovered(conv *c)
     }
 }
 
+/* The main route a canary path merges into: ingress-nginx compares the
+ * path as written and the pathType, both after SetDefaultNGINXPathType
+ * made ImplementationSpecific Prefix (controller.go
+ * mergeAlternativeBackends: loc.Path == path.Path && *loc.PathType ==
+ * *path.PathType). No trailing-slash folding: /app/ is not /app. The first
+ * such route is the location nginx kept (dedup keeps the first). */
+static rspec *find_main(hostgrp *g, const ing_path *p)
+{
+    ing_path_type t = ingress_nginx_path_type(p->type);
+    for (size_t k = 0; g && k < g->nr; k++)
+        if (g->r[k].be && !g->r[k].from_default && g->r[k].type == t &&
+            !strcmp(g->r[k].path, p->path))
+            return &g->r[k];
+    return NULL;
+}
+
 void conv_attach_canary(conv *c, ing_entry *e)
 {
     mp_warnings *w = &c->plan->w;
@@ -321,15 +337,14 @@ void conv_attach_canary(conv *c, ing_entry *e)
             const ing_path *p = &rule->paths[pi];
             char field[96];
             snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu]", ri, pi);
-            rspec *main = NULL;
-            for (size_t k = 0; g && k < g->nr && !main; k++)
-                if (g->r[k].be && !g->r[k].from_default && conv_same_path(g->r[k].path, p->path))
-                    main = &g->r[k];
+            rspec *main = find_main(g, p);
             if (!main || !p->backend.service) {
                 mp_warn(w, MPW_CANARY_ORPHAN, MP_SEV_ERROR, e->ref, field,
-                        "canary for %s%s has no main Ingress with that host and path; not "
-                        "converted",
-                        rule->host ? rule->host : "", p->path);
+                        "canary for %s%s (%s) has no main Ingress with that host, path and "
+                        "pathType (ingress-nginx merges a canary only into the location with the "
+                        "same path as written and the same pathType, ImplementationSpecific "
+                        "being Prefix); not converted",
+                        rule->host ? rule->host : "", p->path, ingress_path_type_name(p->type));
                 continue;
             }
             if (main->canary) {

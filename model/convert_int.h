@@ -73,6 +73,7 @@ typedef struct {
     bool exact, catchall, drop_exact;
     bool slash_redirect; /* nginx answers the path without its final '/' with 301 */
     bool regex;          /* on a regex host: equal lengths go by path, descending */
+    bool regex_slash;    /* on a regex host: only `~* "^path/"` (no exact copy, convert_match.c) */
 } rspec;
 
 /* Everything routed for one host, from every namespace (nginx builds one
@@ -181,8 +182,12 @@ int conv_root_claim(conv *c, ing_entry *e, size_t ri);
 int conv_resolve_roots(conv *c);
 
 /* convert_match.c */
-/* Equal paths once trailing '/' are ignored ("/a/" is "/a"; "/" stays). */
-bool conv_same_path(const char *a, const char *b);
+/* template.go needsRewrite for a location of e with this path and (nginx)
+ * pathType: e has a rewrite-target other than the location's name. */
+bool conv_rewrites(const ing_entry *e, const char *path, ing_path_type type);
+/* Whether that location puts its host in regex mode (enforceRegexModifier):
+ * use-regex, or conv_rewrites. */
+bool conv_forces_regex(const ing_entry *e, const char *path, ing_path_type type);
 /* Drops duplicate locations and sorts g's routes into nginx's order. */
 void conv_order_routes(conv *c, hostgrp *g);
 doc_node *conv_uri_match(const char *kind, const char *value);

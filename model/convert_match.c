@@ -12,14 +12,38 @@
 #include "model/sort.h"
 #include "model/validate.h"
 
-bool conv_same_path(const char *a, const char *b)
+/* The length of the name of nginx's prefix location for Prefix p: p with
+ * one '/' added when it has none (location.go normalizePrefixPath), so /x
+ * and /x/ are both `/x/` while /x// stays `/x//`. */
+static size_t prefix_len(const char *p)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    while (la > 1 && a[la - 1] == '/')
-        la--;
-    while (lb > 1 && b[lb - 1] == '/')
-        lb--;
-    return la == lb && !strncmp(a, b, la);
+    size_t l = strlen(p);
+    return l && p[l - 1] == '/' ? l : l + 1;
+}
+
+static bool ends_in_slash(const char *p)
+{
+    size_t l = strlen(p);
+    return l > 1 && p[l - 1] == '/';
+}
+
+/* needsRewrite compares the target with location.Path when the template
+ * runs, after location.go updateServerLocations renamed Prefix p to p/: a
+ * target equal to the path as written counts only for such a Prefix (and
+ * then for p/ alone; the conversion rewrites both, not modelled). */
+bool conv_rewrites(const ing_entry *e, const char *path, ing_path_type type)
+{
+    const char *t = ingress_nginx_annotation(&e->v, "rewrite-target");
+    if (!e->a.rewrite_target || !t || !*t)
+        return false; /* an empty target is none */
+    if (strcmp(t, path))
+        return true;
+    return type == ING_PATH_PREFIX && strcmp(path, "/") && !ends_in_slash(path);
+}
+
+bool conv_forces_regex(const ing_entry *e, const char *path, ing_path_type type)
+{
+    return e->a.use_regex || conv_rewrites(e, path, type);
 }
 
 static void sort_keys(const hostgrp *g, rspec *r)
@@ -31,9 +55,7 @@ static void sort_keys(const hostgrp *g, rspec *r)
         r->len = (long)l;
         r->exact = false;
     } else if (r->type == ING_PATH_PREFIX) {
-        while (l > 1 && r->path[l - 1] == '/')
-            l--;
-        r->len = (long)l + 1; /* the prefix match is "<path>/" */
+        r->len = (long)prefix_len(r->path); /* the prefix match is "<path>/" */
         r->exact = false;
     } else {
         r->len = (long)l;
@@ -61,18 +83,23 @@ static int rspec_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* The nginx location a route becomes. A trailing '/' folds for Prefix (/p
- * and /p/ both give `location /p/`), which ImplementationSpecific is by now
- * (convert_group.c): ImplementationSpecific /p and Prefix /p/ are one
- * location. */
+/* The ingress-nginx location a route becomes (controller.go
+ * getBackendServers keeps one per path as written and pathType). On a
+ * regex host that is all, except that every `/` is the root location's
+ * (`~* "^/"`, the server's first): regex_shadow then drops what an earlier
+ * regex takes whole. Elsewhere a Prefix (ImplementationSpecific is one by
+ * now, convert_group.c) is named like nginx's location: /p and /p/ both
+ * give `location /p/` (one location for the conversion, a duplicate nginx
+ * refuses), /p// is `location /p//`, another one. */
 static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
 {
     size_t l = strlen(r->path);
-    if (!g->regex && r->type == ING_PATH_PREFIX)
-        while (l > 1 && r->path[l - 1] == '/')
-            l--;
-    char t = g->regex ? 'R' : r->catchall ? 'C' : r->type == ING_PATH_EXACT ? 'E' : 'P';
-    snprintf(buf, n, "%c%.*s", t, (int)l, r->path);
+    bool slash = !g->regex && r->type == ING_PATH_PREFIX && !r->catchall && prefix_len(r->path) > l;
+    char t = g->regex      ? (!strcmp(r->path, "/") || r->type != ING_PATH_EXACT ? 'R' : 'X')
+             : r->catchall ? 'C'
+             : r->type == ING_PATH_EXACT ? 'E'
+                                         : 'P';
+    snprintf(buf, n, "%c%s%s", t, r->path, slash ? "/" : "");
 }
 
 /* The name of nginx's prefix location for a Prefix path: the path ending
@@ -145,10 +172,14 @@ static void warn_dup(conv *c, const hostgrp *g, const rspec *r, const rspec *fir
             same_ing ? "keeps the first and ignores" : "ignores");
 }
 
-static bool ends_in_slash(const char *p)
+/* Whether an nginx location of r is named q (its first ql bytes): the path
+ * as written, or a Prefix's prefix location (the path plus '/'). */
+static bool names(const rspec *r, const char *q, size_t ql)
 {
-    size_t l = strlen(p);
-    return l > 1 && p[l - 1] == '/';
+    size_t l = strlen(r->path);
+    if (l == ql && !strncmp(r->path, q, ql))
+        return true;
+    return r->type == ING_PATH_PREFIX && l + 1 == ql && q[l] == '/' && !strncmp(r->path, q, l);
 }
 
 /* nginx's own trailing-slash redirect (ngx_http_core_module, location): a
@@ -166,10 +197,37 @@ static void mark_slash_redirects(hostgrp *g)
         size_t ql = strlen(r->path) - 1;
         bool named = false;
         for (size_t k = 0; k < g->nr && !named; k++)
-            named = !g->r[k].catchall && strlen(g->r[k].path) == ql &&
-                    !strncmp(g->r[k].path, r->path, ql);
+            named = !g->r[k].catchall && names(&g->r[k], r->path, ql);
         r->slash_redirect = !named;
     }
+}
+
+/* nginx merges adjacent slashes of the request path before it picks a
+ * location (merge_slashes, on by default; ingress-nginx's nginx.tmpl does
+ * not change it), so no request reaches a location whose name has "//":
+ * /x// is a location of its own, not a duplicate of /x/, but never used.
+ * Envoy, which does not merge them (Istio's default path normalization),
+ * would send /x//y there where nginx sends /x/y elsewhere. */
+static void drop_unreachable(conv *c, hostgrp *g)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < g->nr; i++) {
+        rspec *r = &g->r[i];
+        if (!strstr(r->path, "//")) {
+            g->r[out++] = *r;
+            continue;
+        }
+        char name[600];
+        prefix_name(r->path, name, sizeof name);
+        mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+                "host %s path %s (%s): nginx merges adjacent slashes of the request path before "
+                "it picks a location (merge_slashes is on; ingress-nginx leaves it), so no request "
+                "reaches `location %s%s`; it is a location of its own, not a duplicate, but nginx "
+                "never uses it: not converted",
+                g->host, r->path, ingress_path_type_name(r->written),
+                r->type == ING_PATH_EXACT ? "= " : "", r->type == ING_PATH_EXACT ? r->path : name);
+    }
+    g->nr = out;
 }
 
 /* Drops routes nginx would never pick: the same location twice (the older
@@ -201,6 +259,8 @@ static void dedup(conv *c, hostgrp *g)
     g->nr = out;
     if (g->regex)
         return;
+    drop_unreachable(c, g);
+    out = g->nr;
     for (size_t i = 0; i < out; i++) {
         if (g->r[i].type != ING_PATH_PREFIX || g->r[i].catchall || ends_in_slash(g->r[i].path))
             continue;
@@ -211,13 +271,88 @@ static void dedup(conv *c, hostgrp *g)
     mark_slash_redirects(g);
 }
 
+/* On a regex host, a Prefix path of an Ingress without use-regex and
+ * rewrite-target is not left as written: location.go updateServerLocations
+ * names it p/ and adds the exact copy p, unless an Exact p exists; with
+ * enforceRegex, template.go buildLocation writes both as `~* "^name"`. So
+ * it is `~* "^p/"` then `~* "^p"`, which together match what `~* "^p"`
+ * does, or only `~* "^p/"` beside an Exact p. */
+static void mark_regex_slash(hostgrp *g)
+{
+    for (size_t i = 0; i < g->nr; i++) {
+        rspec *r = &g->r[i];
+        r->regex_slash = false;
+        if (r->type != ING_PATH_PREFIX || conv_forces_regex(r->ing, r->path, r->type) ||
+            ends_in_slash(r->path) || !strcmp(r->path, "/"))
+            continue;
+        for (size_t k = 0; k < g->nr && !r->regex_slash; k++)
+            r->regex_slash = g->r[k].type == ING_PATH_EXACT && !strcmp(g->r[k].path, r->path);
+    }
+}
+
+/* MP203 for a Prefix that is only `~* "^p/"`, behind an earlier regex that
+ * matches everything it does. */
+static void warn_slash_shadowed(conv *c, const hostgrp *g, const rspec *r, const rspec *first)
+{
+    char who[400];
+    if (first->ing != r->ing)
+        snprintf(who, sizeof who, "%s", first->ing->ref);
+    else
+        snprintf(who, sizeof who, "spec.rules[%zu].http.paths[%zu] of the same Ingress", first->ri,
+                 first->pi);
+    mp_warn(&c->plan->w, MPW_ROUTE_DUP, MP_SEV_WARNING, r->ing->ref, r->be_field,
+            "host %s is a regex host: ingress-nginx writes this Prefix path %s as `~* \"^%s/\"` "
+            "alone, without the exact copy, since an Exact %s exists (location.go "
+            "updateServerLocations); the path %s (%s) of %s, `~* \"^%s%s\"`, comes first and "
+            "matches everything it does: nginx never uses it; not converted",
+            g->host, r->path, r->path, r->path, first->path, ingress_path_type_name(first->written),
+            who, first->path, first->regex_slash ? "/" : "");
+}
+
+/* The regex nginx has for r on a regex host: `~* "^<path>[/]"`. */
+static void regex_of(const rspec *r, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s", r->path, r->regex_slash ? "/" : "");
+}
+
+/* Regex locations are first-match in nginx's order (the sort before this):
+ * a route whose regex an earlier route has, or that is only `~* "^p/"`
+ * behind an earlier `~* "^p"`, never matches. */
+static void regex_shadow(conv *c, hostgrp *g)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < g->nr; i++) {
+        rspec *r = &g->r[i];
+        char ri[2100];
+        regex_of(r, ri, sizeof ri);
+        const rspec *first = NULL;
+        for (size_t k = 0; k < out && !first; k++) {
+            char rk[2100];
+            regex_of(&g->r[k], rk, sizeof rk);
+            if (!strcmp(rk, ri) || (r->regex_slash && !strcmp(rk, r->path)))
+                first = &g->r[k];
+        }
+        if (first && r->regex_slash)
+            warn_slash_shadowed(c, g, r, first);
+        else if (first && !r->from_default)
+            warn_dup(c, g, r, first);
+        if (!first)
+            g->r[out++] = *r;
+    }
+    g->nr = out;
+}
+
 void conv_order_routes(conv *c, hostgrp *g)
 {
     /* keys first: dedup's location key needs catchall */
     for (size_t i = 0; i < g->nr; i++)
         sort_keys(g, &g->r[i]);
     dedup(c, g);
+    if (g->regex)
+        mark_regex_slash(g);
     mp_sort(g->r, g->nr, sizeof *g->r, rspec_cmp);
+    if (g->regex)
+        regex_shadow(c, g);
 }
 
 doc_node *conv_uri_match(const char *kind, const char *value)
@@ -240,21 +375,17 @@ doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
         return NULL;
     char buf[2100];
     if (g->regex) {
-        snprintf(buf, sizeof buf, "(?i)%s.*", r->path);
+        snprintf(buf, sizeof buf, "(?i)%s%s.*", r->path, r->regex_slash ? "/" : "");
         doc_seq_push(seq, conv_uri_match("regex", buf));
     } else if (r->catchall) {
         doc_seq_push(seq, conv_uri_match("prefix", "/"));
     } else if (r->type == ING_PATH_EXACT) {
         doc_seq_push(seq, conv_uri_match("exact", r->path));
     } else { /* Prefix, ImplementationSpecific */
-        size_t l = strlen(r->path);
-        while (l > 1 && r->path[l - 1] == '/')
-            l--;
-        snprintf(buf, sizeof buf, "%.*s", (int)l, r->path);
         /* "/p/" has no exact "/p": nginx redirects it (slash_redirect) */
         if (!r->drop_exact && !ends_in_slash(r->path))
-            doc_seq_push(seq, conv_uri_match("exact", buf));
-        snprintf(buf, sizeof buf, "%.*s/", (int)l, r->path);
+            doc_seq_push(seq, conv_uri_match("exact", r->path));
+        snprintf(buf, sizeof buf, "%s%s", r->path, ends_in_slash(r->path) ? "" : "/");
         doc_seq_push(seq, conv_uri_match("prefix", buf));
     }
     return seq;
@@ -287,7 +418,7 @@ bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r)
     char why[200];
     if (val_re2(r->path, why, sizeof why)) {
         char re[2100], whole[160];
-        snprintf(re, sizeof re, "(?i)%s.*", r->path);
+        snprintf(re, sizeof re, "(?i)%s%s.*", r->path, r->regex_slash ? "/" : "");
         if (val_re2(re, whole, sizeof whole))
             return true;
         snprintf(why, sizeof why, "as (?i)<path>.*: %s", whole);

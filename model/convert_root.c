@@ -13,8 +13,8 @@
  * path matches get the owner's answer: its defaultBackend, or without one
  * what its annotations answer before any backend (a location nginx denies:
  * 503; a redirect); nothing else differs from Envoy's 404. While the
- * location is the owner's, its use-regex / rewrite-target make the host a
- * regex host (template.go enforceRegexModifier reads every location) and
+ * location is the owner's, its use-regex / a rewrite-target other than `/`
+ * make the host a regex host (template.go enforceRegexModifier reads every location) and
  * its app-root redirects `/`. Other Ingresses' defaultBackends are not
  * used for the host.
  */
@@ -144,7 +144,8 @@ static void drop_shadowed_exact(conv *c, hostgrp *g)
 static int keep_owner(conv *c, hostgrp *g)
 {
     ing_entry *o = &c->ing[hmap_get(&c->owner_idx, g->host)];
-    if (g->root_owner != o && !o->a.regex && !o->a.app_root)
+    bool regex = conv_forces_regex(o, "/", ING_PATH_PREFIX); /* its root location `/` */
+    if (g->root_owner != o && !regex && !o->a.app_root)
         return 0; /* nothing of its own: nginx's 404 */
     size_t n = g->nsrc;
     if (conv_add_src(&g->src, &g->nsrc, o) < 0)
@@ -154,6 +155,7 @@ static int keep_owner(conv *c, hostgrp *g)
         g->src[0] = o;
     }
     conv_note_host_settings(c, g, o, g->host);
+    g->regex = g->regex || regex;
     return 0;
 }
 

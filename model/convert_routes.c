@@ -177,12 +177,13 @@ static void rewrite_for(const char *target, int groups, char *out, size_t n)
 static doc_node *route_rewrite(const hostgrp *g, const rspec *r)
 {
     const ann_settings *a = &r->ing->a;
+    bool target = g->regex && conv_rewrites(r->ing, r->path, r->type);
     doc_node *rw = NULL;
-    if (a->upstream_vhost || (a->rewrite_target && g->regex))
+    if (a->upstream_vhost || target)
         rw = doc_map_new();
     if (rw && a->upstream_vhost)
         doc_map_set_str(rw, "authority", a->upstream_vhost);
-    if (rw && a->rewrite_target && g->regex) {
+    if (rw && target) {
         char buf[2100], target[1100];
         snprintf(buf, sizeof buf, "(?i)^%s.*", r->path);
         rewrite_for(a->rewrite_target, capture_groups(r->path), target, sizeof target);

@@ -15,15 +15,20 @@
  *     store rewrites it before any location is built
  *     (internal/k8s/main.go SetDefaultNGINXPathType);
  *   - each path is a location; the same location twice (same pathType and
- *     path, a trailing `/` ignored for Prefix) keeps the older one; canary
- *     Ingresses add no location, they share the main one's;
+ *     path, on a non-regex host a trailing `/` ignored for Prefix: /p and
+ *     /p/ are both `location /p/`, /p// is another) keeps the older one;
+ *     canary Ingresses add no location, they join the one with the same
+ *     path as written and the same pathType (mergeAlternativeBackends);
  *   - locations are sorted by path, descending, then by length,
  *     descending (controller.go getBackendServers);
  *   - a host where the Ingress of a location (one with a path for it, or
- *     the root location's) has use-regex or rewrite-target is a regex
- *     host: every location is `~* "^<path>"` and the first match in that
- *     order wins; rewrite-target replaces the whole path, $N from the
- *     location's groups;
+ *     the root location's) has use-regex or a rewrite-target other than
+ *     the location's path (template.go needsRewrite) is a regex host:
+ *     every location name is `~* "^<name>"` and the first match in that
+ *     order wins; a Prefix p of an Ingress without either is named `p/`
+ *     then `p` as below (so `~* "^p/"` alone beside an Exact p);
+ *     rewrite-target replaces the whole path, $N from the location's
+ *     groups;
  *   - otherwise Exact is `= path`, Prefix `/p` is `location /p/` plus the
  *     exact copy `= /p` (none when an Exact `/p` exists), Prefix `/` a
  *     plain prefix: an exact name wins, then a prefix named exactly like
@@ -71,7 +76,7 @@ typedef struct {
     size_t ing;
     size_t seq;
     char *norm;          /* Prefix: the path ending in '/' (owned), else NULL */
-    const char *name[2]; /* nginx location names (non-regex host), NULL unused */
+    const char *name[2]; /* nginx location names, in order; NULL unused */
     bool exact[2];       /* name[k] is `= name` */
     char canary[384];
 } ng_loc;
@@ -296,13 +301,33 @@ static bool is_root(const ng_loc *l)
     return l->type != ING_PATH_EXACT && !strcmp(l->path, "/");
 }
 
-/* Same location: same pathType and path, a trailing '/' ignored for Prefix
- * (both give `location /p/`); on a regex host the same path (both give
- * `~* "^p"`, and the first one listed is the one that ever matches). */
+/* template.go needsRewrite, when the template runs: a rewrite-target
+ * other than location.Path, which location.go updateServerLocations made
+ * p/ for a Prefix p (not `/`) of an Ingress without use-regex. So a target
+ * equal to the path as written counts only for such a Prefix. */
+static bool needs_rewrite(const ng_ing *g, const char *path, ing_path_type t)
+{
+    if (!g->rewrite || strcmp(g->rewrite, path))
+        return g->rewrite != NULL;
+    size_t n = strlen(path);
+    return t == ING_PATH_PREFIX && n > 1 && path[n - 1] != '/';
+}
+
+/* The location makes its host a regex host (enforceRegexModifier). */
+static bool regex_loc(const ng_ing *g, const char *path, ing_path_type t)
+{
+    return g->s.use_regex || needs_rewrite(g, path, t);
+}
+
+/* Same location: same pathType and path (controller.go getBackendServers),
+ * on a non-regex host a trailing '/' ignored for Prefix (both give
+ * `location /p/`, which nginx -t refuses: the converter keeps the older);
+ * on a regex host every `/` is the root location's (`~* "^/"`, the
+ * server's first: a later one never matches). */
 static bool same_loc(const ng_loc *l, bool regex, ing_path_type t, const char *p)
 {
     if (regex)
-        return !strcmp(l->path, p);
+        return !strcmp(l->path, p) && (l->type == t || !strcmp(p, "/"));
     if (l->type != t && !(is_root(l) && t != ING_PATH_EXACT && !strcmp(p, "/")))
         return false;
     if (t != ING_PATH_PREFIX)
@@ -395,6 +420,18 @@ static void port_text(const ng_world *w, const char *ns, const ing_backend *be, 
     v_copy(out, n, be->port_name ? be->port_name : "");
 }
 
+/* The location a canary path merges into: the same path as written and
+ * the same pathType, ImplementationSpecific being Prefix (controller.go
+ * mergeAlternativeBackends), no trailing-slash folding. */
+static ng_loc *canary_loc(ng_hostrec *h, const ing_path *p)
+{
+    ing_path_type t = ingress_nginx_path_type(p->type);
+    for (size_t i = 0; p->backend.service && i < h->nlocs; i++)
+        if (h->locs[i].type == t && !strcmp(h->locs[i].path, p->path))
+            return &h->locs[i];
+    return NULL;
+}
+
 static void add_canaries(ng_world *w, size_t gi)
 {
     ng_ing *g = &w->ing[gi];
@@ -405,8 +442,7 @@ static void add_canaries(ng_world *w, size_t gi)
         ng_hostrec *h = at >= 0 ? &w->hosts[at] : NULL;
         for (size_t k = 0; h && h->first >= 0 && k < rule->npaths; k++) {
             const ing_path *p = &rule->paths[k];
-            ng_loc *l =
-                p->backend.service ? loc_find(h, ingress_nginx_path_type(p->type), p->path) : NULL;
+            ng_loc *l = canary_loc(h, p);
             if (!l || l->canary[0])
                 continue;
             char port[64];
@@ -435,14 +471,19 @@ static bool has_exact(const ng_hostrec *h, const char *p)
     return false;
 }
 
-/* The names location.go gives a location on a non-regex server. */
-static int name_locations(ng_hostrec *h)
+/* The names location.go updateServerLocations gives a location: a Prefix
+ * p is p/ (normalizePrefixPath) and then the exact copy p, unless an Exact
+ * p exists; `/` and, on a regex host, a location whose Ingress has
+ * use-regex or rewrite-target keep their path. On a regex host each name
+ * is `~* "^name"` (template.go buildLocation), in this order. */
+static int name_locations(const ng_world *w, ng_hostrec *h)
 {
     for (size_t i = 0; i < h->nlocs; i++) {
         ng_loc *l = &h->locs[i];
         l->name[0] = l->path;
         l->exact[0] = l->type == ING_PATH_EXACT;
-        if (l->type != ING_PATH_PREFIX || !strcmp(l->path, "/"))
+        if (l->type != ING_PATH_PREFIX || !strcmp(l->path, "/") ||
+            (h->regex && regex_loc(&w->ing[l->ing], l->path, l->type)))
             continue;
         size_t n = strlen(l->path);
         if (l->path[n - 1] != '/') {
@@ -478,14 +519,14 @@ static void decide_regex(ng_world *w)
             ng_hostrec *h = rule->host ? host_get(w, rule->host) : NULL;
             if (!h)
                 continue;
-            if (!h->named)
-                h->owner_regex = g->s.regex;
+            if (!h->named) /* its root location `/` */
+                h->owner_regex = regex_loc(g, "/", ING_PATH_PREFIX);
             h->named = true;
             for (size_t k = 0; k < rule->npaths; k++) {
                 const ing_path *p = &rule->paths[k];
                 if (!p->backend.service)
                     continue; /* no location */
-                h->regex = h->regex || g->s.regex;
+                h->regex = h->regex || regex_loc(g, p->path, ingress_nginx_path_type(p->type));
                 h->taken = h->taken || (p->type != ING_PATH_EXACT && !strcmp(p->path, "/"));
             }
         }
@@ -516,7 +557,7 @@ static int build_servers(ng_world *w)
     for (size_t i = 0; i < w->nhosts; i++) {
         if (w->hosts[i].nlocs)
             qsort(w->hosts[i].locs, w->hosts[i].nlocs, sizeof(ng_loc), loc_order);
-        if (name_locations(&w->hosts[i]) < 0)
+        if (name_locations(w, &w->hosts[i]) < 0)
             return -1;
     }
     if (w->nhosts)
@@ -635,8 +676,10 @@ static void redirect_answer(const ng_ing *g, const char *path, va_answer *out)
         v_copy(out->target, sizeof out->target, g->redir_url);
 }
 
+/* path is nginx's $uri (slashes merged), orig the request's path
+ * ($request_uri, which a redirect annotation may carry). */
 static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, const char *path,
-                       regoff_t caps[][2], va_answer *out)
+                       const char *orig, regoff_t caps[][2], va_answer *out)
 {
     const ng_ing *g = &w->ing[l->ing];
     const ing_backend *be = l->be;
@@ -649,7 +692,7 @@ static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, 
         return;
     }
     if (g->redir_url) {
-        redirect_answer(g, path, out);
+        redirect_answer(g, orig, out);
         return;
     }
     if (!be || !be->service) {
@@ -659,7 +702,7 @@ static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, 
     out->kind = VA_SERVICE;
     snprintf(out->svc, sizeof out->svc, "%s/%s", g->v.ns, be->service);
     port_text(w, g->v.ns, be, out->port, sizeof out->port, &out->port_named);
-    if (h->regex && g->rewrite && caps) {
+    if (h->regex && caps && needs_rewrite(g, l->path, l->type)) {
         char rw[VA_PATH];
         vre_subst_dollar(g->rewrite, path, caps, rw, sizeof rw);
         if (strcmp(rw, path))
@@ -674,27 +717,31 @@ static void loc_answer(const ng_world *w, const ng_hostrec *h, const ng_loc *l, 
 }
 
 static void regex_pick(const ng_world *w, vre_cache *rc, const ng_hostrec *h, const char *path,
-                       va_answer *out)
+                       const char *orig, va_answer *out)
 {
     for (size_t i = 0; i < h->nlocs; i++) {
-        regoff_t caps[VRE_NCAP][2];
-        char why[VA_PATH];
-        int m = vre_match(rc, h->locs[i].path, VRE_NGINX, path, caps, why, sizeof why);
-        if (m < 0) {
-            out->kind = VA_UNKNOWN;
-            snprintf(out->target, sizeof out->target, "location ~* \"^%.300s\": %.600s",
-                     h->locs[i].path, why);
-            return;
-        }
-        if (m == 1) {
-            loc_answer(w, h, &h->locs[i], path, caps, out);
-            return;
+        for (int k = 0; k < 2 && h->locs[i].name[k]; k++) {
+            const char *nm = h->locs[i].name[k];
+            regoff_t caps[VRE_NCAP][2];
+            char why[VA_PATH];
+            int m = vre_match(rc, nm, VRE_NGINX, path, caps, why, sizeof why);
+            if (m < 0) {
+                out->kind = VA_UNKNOWN;
+                snprintf(out->target, sizeof out->target, "location ~* \"^%.300s\": %.600s", nm,
+                         why);
+                return;
+            }
+            if (m == 1) {
+                loc_answer(w, h, &h->locs[i], path, orig, caps, out);
+                return;
+            }
         }
     }
 }
 
 /* The static location tree's choice (ngx_http_core_find_static_location). */
-static void static_pick(const ng_world *w, const ng_hostrec *h, const char *path, va_answer *out)
+static void static_pick(const ng_world *w, const ng_hostrec *h, const char *path, const char *orig,
+                        va_answer *out)
 {
     size_t plen = strlen(path), best_len = 0;
     const ng_loc *exact = NULL, *named = NULL, *slash = NULL, *best = NULL;
@@ -717,23 +764,37 @@ static void static_pick(const ng_world *w, const ng_hostrec *h, const char *path
         }
     }
     if (exact || named) {
-        loc_answer(w, h, exact ? exact : named, path, NULL, out);
+        loc_answer(w, h, exact ? exact : named, path, orig, NULL, out);
     } else if (slash) {
         out->kind = VA_REDIRECT;
         out->code = 301;
         v_copy(out->target, sizeof out->target, slash_name);
         v_copy(out->ingress, sizeof out->ingress, w->ing[slash->ing].ref);
     } else if (best) {
-        loc_answer(w, h, best, path, NULL, out);
+        loc_answer(w, h, best, path, orig, NULL, out);
     }
 }
 
-void ng_answer(const ng_world *w, vre_cache *rc, const char *host, const char *path, va_answer *out)
+/* nginx's $uri: adjacent slashes merged (merge_slashes is on by default
+ * and ingress-nginx's nginx.tmpl leaves it), before any location is
+ * picked. */
+static void merge_slashes(const char *path, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = path; *p && k + 1 < n; p++)
+        if (!(*p == '/' && k && out[k - 1] == '/'))
+            out[k++] = *p;
+    out[k] = 0;
+}
+
+void ng_answer(const ng_world *w, vre_cache *rc, const char *host, const char *orig, va_answer *out)
 {
     va_init(out);
     const ng_hostrec *h = find_server(w, host);
     if (!h)
         return;
+    char path[VA_PATH];
+    merge_slashes(orig, path, sizeof path);
     for (size_t i = 0; !strcmp(path, "/") && i < h->nlocs; i++) {
         const ng_ing *g = &w->ing[h->locs[i].ing];
         if (g->app_root) {
@@ -745,7 +806,7 @@ void ng_answer(const ng_world *w, vre_cache *rc, const char *host, const char *p
         }
     }
     if (h->regex)
-        regex_pick(w, rc, h, path, out);
+        regex_pick(w, rc, h, path, orig, out);
     else
-        static_pick(w, h, path, out);
+        static_pick(w, h, path, orig, out);
 }

@@ -647,6 +647,196 @@ START_TEST(canary_header_value_total_and_orphan)
 }
 END_TEST
 
+/* §4 regex hosts: a Prefix path of an Ingress without use-regex or
+ * rewrite-target is `~* "^p/"` plus the exact copy (location.go
+ * updateServerLocations; template.go buildLocation makes the copy
+ * `~* "^p"` too), and no copy when an Exact p exists: then the Prefix
+ * answers only what starts with p/, and the Exact p (a location of its
+ * own, not a duplicate) takes p and p<anything else>. */
+START_TEST(regex_host_prefix_beside_exact_keeps_both)
+{
+    char *r = ing_yaml("ns-a", "a-regex", AN "use-regex: \"true\"", "r.example.com", NULL,
+                       "Prefix /img/[0-9]+ img 80", NULL);
+    char *b = ing_yaml("ns-a", "b-plain", "", "r.example.com", NULL, "Prefix /p pre 80",
+                       "Exact /p ex 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", r, b);
+    free(r), free(b);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "r-example-com");
+    ck_assert_uint_eq(http->len, 3);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "regex", NULL), "(?i)/p/.*");
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "pre.ns-a.svc.cluster.local");
+    ck_assert_str_eq(at(http, "2", "match", "0", "uri", "regex", NULL), "(?i)/p.*");
+    ck_assert_str_eq(at(http, "2", "route", "0", "destination", "host", NULL),
+                     "ex.ns-a.svc.cluster.local");
+    ck_assert_ptr_null(find_warn(p, "MP203", NULL));
+    convert_plan_free(p);
+
+    /* the Exact first: its `~* "^/p"` comes first and takes all the Prefix's `^/p/` */
+    r = ing_yaml("ns-a", "a-regex", AN "use-regex: \"true\"", "r.example.com", NULL,
+                 "Prefix /img/[0-9]+ img 80", NULL);
+    b = ing_yaml("ns-a", "b-plain", "", "r.example.com", NULL, "Exact /p ex 80", "Prefix /p pre 80",
+                 NULL);
+    snprintf(yaml, sizeof yaml, "%s---\n%s", r, b);
+    free(r), free(b);
+    p = conv(yaml);
+    http = vs_routes(p, "ns-a", "r-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "regex", NULL), "(?i)/p.*");
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "ex.ns-a.svc.cluster.local");
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->field, "spec.rules[0].http.paths[1].backend");
+    ck_assert_msg(strstr(w->message, "`~* \"^/p/\"`"), "%s", w->message);
+    convert_plan_free(p);
+
+    /* without an Exact /p the copy is made: the pair answers what ^/p does */
+    r = ing_yaml("ns-a", "a-regex", AN "use-regex: \"true\"", "r.example.com", NULL,
+                 "Prefix /img/[0-9]+ img 80", NULL);
+    b = ing_yaml("ns-a", "b-plain", "", "r.example.com", NULL, "Prefix /p pre 80", NULL);
+    snprintf(yaml, sizeof yaml, "%s---\n%s", r, b);
+    free(r), free(b);
+    p = conv(yaml);
+    http = vs_routes(p, "ns-a", "r-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "regex", NULL), "(?i)/p.*");
+    convert_plan_free(p);
+
+    /* a Prefix of a use-regex Ingress stays `~* "^/p"`: the older of the two wins */
+    p = conv_free_in(ing_yaml("ns-a", "a-regex", AN "use-regex: \"true\"", "r.example.com", NULL,
+                              "Prefix /p pre 80", "Exact /p ex 80", NULL));
+    http = vs_routes(p, "ns-a", "r-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "regex", NULL), "(?i)/p.*");
+    ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL),
+                     "pre.ns-a.svc.cluster.local");
+    ck_assert_ptr_nonnull(find_warn(p, "MP203", "paths[1]"));
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §4 regex hosts: template.go needsRewrite counts a rewrite-target only
+ * when it differs from the location's path: `rewrite-target: /` on path `/`
+ * rewrites nothing (buildProxyPass: "if the path in the ingress rule is
+ * equals to the target: no special rewrite") and leaves the host plain. */
+START_TEST(rewrite_target_equal_to_the_path_is_no_rewrite)
+{
+    char *a = ing_yaml("ns-a", "a", AN "rewrite-target: /", "w.example.com", NULL,
+                       "Prefix / web 80", NULL);
+    char *b = ing_yaml("ns-a", "b", "", "w.example.com", NULL, "Prefix /api api 80",
+                       "Exact /health/ health 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s", a, b);
+    free(a), free(b);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "w-example-com");
+    /* /health/ (with its redirect of /health), /api, / */
+    ck_assert_uint_eq(http->len, 4);
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "exact", NULL), "/health/");
+    ck_assert_str_eq(at(http, "2", "match", "0", "uri", "exact", NULL), "/api");
+    ck_assert_str_eq(at(http, "3", "match", "0", "uri", "prefix", NULL), "/");
+    for (size_t i = 0; i < http->len; i++)
+        ck_assert_ptr_null(doc_get(doc_at(http, i), "rewrite"));
+    convert_plan_free(p);
+
+    /* a target that differs from a path of the Ingress still makes a regex
+     * host, and rewrites only that path */
+    p = conv_free_in(ing_yaml("ns-a", "a", AN "rewrite-target: /", "w.example.com", NULL,
+                              "Prefix /app app 80", "Prefix / web 80", NULL));
+    http = vs_routes(p, "ns-a", "w-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "regex", NULL), "(?i)/app.*");
+    ck_assert_str_eq(at(http, "0", "rewrite", "uriRegexRewrite", "rewrite", NULL), "/");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "regex", NULL), "(?i)/.*");
+    ck_assert_ptr_null(doc_get(doc_at(http, 1), "rewrite"));
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §3: normalizePrefixPath adds one '/' to a path without: /x and /x/ are
+ * both `location /x/` (a duplicate nginx refuses), /x// is `location /x//`,
+ * a location of its own, which no request reaches: nginx merges the
+ * request's adjacent slashes before it picks a location (merge_slashes). */
+START_TEST(prefix_with_two_trailing_slashes_is_its_own_location)
+{
+    convert_plan *p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL,
+                                            "Prefix /x/ one 80", "Prefix /x// two 80", NULL));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/x");
+    ck_assert_str_eq(at(http, "0", "redirect", "uri", NULL), "/x/");
+    ck_assert_str_eq(at(http, "1", "match", "0", "uri", "prefix", NULL), "/x/");
+    ck_assert_ptr_null(at(http, "1", "match", "1", NULL));
+    ck_assert_str_eq(at(http, "1", "route", "0", "destination", "host", NULL),
+                     "one.ns-a.svc.cluster.local");
+    const mp_warning *w = find_warn(p, "MP203", NULL);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w->field, "spec.rules[0].http.paths[1].backend");
+    ck_assert_msg(strstr(w->message, "merges adjacent slashes"), "%s", w->message);
+    ck_assert_msg(strstr(w->message, "`location /x//`"), "%s", w->message);
+    ck_assert_msg(strstr(w->message, "not a duplicate"), "%s", w->message);
+    ck_assert_ptr_null(strstr(w->message, "already routed"));
+    convert_plan_free(p);
+
+    /* the younger of two /x// is the duplicate; an Exact /x// is never reached either */
+    p = conv_free_in(ing_yaml("ns-a", "web", "", "a.example.com", NULL, "Prefix /x one 80",
+                              "Prefix /x// two 80", "ImplementationSpecific /x// three 80",
+                              "Exact /a//b four 80", NULL));
+    http = vs_routes(p, "ns-a", "a-example-com");
+    ck_assert_uint_eq(http->len, 1);
+    ck_assert_str_eq(at(http, "0", "match", "0", "uri", "exact", NULL), "/x");
+    ck_assert_str_eq(at(http, "0", "match", "1", "uri", "prefix", NULL), "/x/");
+    ck_assert_msg(strstr(find_warn(p, "MP203", "paths[1].backend")->message, "merges adjacent"),
+                  "%s", find_warn(p, "MP203", "paths[1].backend")->message);
+    ck_assert_msg(strstr(find_warn(p, "MP203", "paths[2].backend")->message, "already routed by"),
+                  "%s", find_warn(p, "MP203", "paths[2].backend")->message);
+    ck_assert_msg(strstr(find_warn(p, "MP203", "paths[3].backend")->message, "`location = /a//b`"),
+                  "%s", find_warn(p, "MP203", "paths[3].backend")->message);
+    convert_plan_free(p);
+}
+END_TEST
+
+/* §9: ingress-nginx merges a canary into the location with the same path
+ * as written and the same pathType (controller.go mergeAlternativeBackends,
+ * after SetDefaultNGINXPathType made ImplementationSpecific Prefix). */
+START_TEST(canary_needs_the_same_path_and_path_type)
+{
+    char *m = ing_yaml("ns-a", "main", "", "c.example.com", NULL, "Prefix /app v1 80",
+                       "Exact /exact v1 80", NULL);
+    char *k = ing_yaml("ns-a", "canary", AN "canary: \"true\"\n" AN "canary-weight: \"50\"",
+                       "c.example.com", NULL, "Exact /app v2 80", "Prefix /exact v2 80",
+                       "Prefix /app/ v2 80", NULL);
+    char *i = ing_yaml("ns-a", "canary-is", AN "canary: \"true\"\n" AN "canary-weight: \"30\"",
+                       "c.example.com", NULL, "ImplementationSpecific /app v3 80", NULL);
+    char yaml[8192];
+    snprintf(yaml, sizeof yaml, "%s---\n%s---\n%s", m, k, i);
+    free(m), free(k), free(i);
+    convert_plan *p = conv(yaml);
+    const doc_node *http = vs_routes(p, "ns-a", "c-example-com");
+    ck_assert_uint_eq(http->len, 2);
+    /* only the ImplementationSpecific canary is a Prefix /app */
+    ck_assert_str_eq(at(http, "1", "match", "1", "uri", "prefix", NULL), "/app/");
+    ck_assert_str_eq(at(http, "1", "route", "1", "destination", "host", NULL),
+                     "v3.ns-a.svc.cluster.local");
+    ck_assert_str_eq(at(http, "1", "route", "1", "weight", NULL), "30");
+    ck_assert_ptr_null(at(http, "0", "route", "1", NULL));
+    for (int pi = 0; pi < 3; pi++) {
+        char f[64];
+        snprintf(f, sizeof f, "spec.rules[0].http.paths[%d]", pi);
+        const mp_warning *w = find_warn(p, "MP205", f);
+        ck_assert_msg(w != NULL, "no MP205 on %s", f);
+        ck_assert_str_eq(w->object, "ingress ns-a/canary");
+        ck_assert_int_eq(w->sev, MP_SEV_ERROR);
+    }
+    ck_assert_msg(strstr(find_warn(p, "MP205", "paths[0]")->message, "(Exact)"), "%s",
+                  find_warn(p, "MP205", "paths[0]")->message);
+    convert_plan_free(p);
+}
+END_TEST
+
 /* §11 output */
 START_TEST(labels_sources_and_order)
 {
@@ -765,6 +955,10 @@ static Suite *suite(void)
     tcase_add_test(tc, domain_suffix_option);
     tcase_add_test(tc, canary_weight_and_header);
     tcase_add_test(tc, canary_header_value_total_and_orphan);
+    tcase_add_test(tc, regex_host_prefix_beside_exact_keeps_both);
+    tcase_add_test(tc, prefix_with_two_trailing_slashes_is_its_own_location);
+    tcase_add_test(tc, canary_needs_the_same_path_and_path_type);
+    tcase_add_test(tc, rewrite_target_equal_to_the_path_is_no_rewrite);
     tcase_add_test(tc, labels_sources_and_order);
     tcase_add_test(tc, long_host_gives_dns_label);
     tcase_add_test(tc, decode_error_fails_run_or_skips);

@@ -195,6 +195,10 @@ static const char *const clean_golden[] = {
     "devbox-webide",
     "list-wrapper",
     "x-forwarded-prefix",
+    "regex-host-plain-prefix",
+    "prefix-double-slash",
+    "canary-path-type",
+    "rewrite-target-same-path",
 };
 
 static void golden_input(const char *name, doc_list *out)
@@ -747,6 +751,154 @@ START_TEST(regex_mode_comes_from_the_locations)
 }
 END_TEST
 
+/* On a regex host a Prefix /p of an Ingress without use-regex is
+ * `~* "^/p/"` plus the copy `~* "^/p"`, and no copy beside an Exact /p
+ * (location.go updateServerLocations, template.go buildLocation): then
+ * /p and /px go to the Exact, /p/x to the Prefix when it is older. */
+START_TEST(regex_host_prefix_without_copy_beside_exact)
+{
+    const char *ing =
+        ROOT_ING("a", "ns-a", "1", ANNS("use-regex: \"true\""),
+                 RULE_PATH("Prefix", "\"/img/[0-9]+\"", "img",
+                           "80")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                   RULE_HOST "    http:\n      paths:\n"
+                                                             "      - {path: /p, pathType: Prefix, "
+                                                             "backend: {service: {name: pre, port: "
+                                                             "{number: 80}}}}\n"
+                                                             "      - {path: /p, pathType: Exact, "
+                                                             "backend: {service: {name: ex, port: "
+                                                             "{number: 80}}}}\n");
+    /* the conversion of before: one `(?i)/p.*` to the older Prefix */
+    verify_report *r =
+        verify_yaml(ing, GATEWAY("shop.example.com") VS_HEAD
+                    "  - match:\n    - uri: {regex: \"(?i)/img/[0-9]+.*\"}\n"
+                    "    route:\n    - destination: {host: img, port: {number: 80}}\n"
+                    "  - match:\n    - uri: {regex: \"(?i)/p.*\"}\n"
+                    "    route:\n    - destination: {host: pre, port: {number: 80}}\n");
+    assert_mismatch(r, "/p", "service ns-a/ex:80", "service ns-a/pre:80");
+    assert_mismatch(r, "/px", "service ns-a/ex:80", "service ns-a/pre:80");
+    ck_assert_ptr_null(mismatch_on(r, "/p/"));
+    ck_assert_ptr_null(mismatch_on(r, "/p/deeper/x"));
+    verify_report_free(r);
+    r = verify_converted(ing);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+    /* the Exact first: `~* "^/p"` takes everything */
+    const char *exact_first =
+        ROOT_ING("a", "ns-a", "1", ANNS("use-regex: \"true\""),
+                 RULE_PATH("Prefix", "\"/img/[0-9]+\"", "img",
+                           "80")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                   RULE_HOST "    http:\n      paths:\n"
+                                                             "      - {path: /p, pathType: Exact, "
+                                                             "backend: {service: {name: ex, port: "
+                                                             "{number: 80}}}}\n"
+                                                             "      - {path: /p, pathType: Prefix, "
+                                                             "backend: {service: {name: pre, port: "
+                                                             "{number: 80}}}}\n");
+    r = verify_yaml(exact_first, GATEWAY("shop.example.com") VS_HEAD
+                    "  - match:\n    - uri: {regex: \"(?i)/img/[0-9]+.*\"}\n"
+                    "    route:\n    - destination: {host: img, port: {number: 80}}\n"
+                    "  - match:\n    - uri: {regex: \"(?i)/p.*\"}\n"
+                    "    route:\n    - destination: {host: ex, port: {number: 80}}\n");
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+    r = verify_converted(exact_first);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
+/* /x/ and /x// are two nginx locations (normalizePrefixPath adds one '/'
+ * to a path without), but nginx merges the request's adjacent slashes
+ * before it picks one (merge_slashes): /x//y is /x/y there, and no request
+ * reaches `location /x//`. */
+START_TEST(prefixes_with_one_and_two_trailing_slashes_are_two_locations)
+{
+    const char *ing = ROOT_ING(
+        "a", "ns-a", "1", "",
+        RULE_HOST "    http:\n      paths:\n"
+                  "      - {path: /x/, pathType: Prefix, backend: {service: {name: one, port: "
+                  "{number: 80}}}}\n"
+                  "      - {path: /x//, pathType: ImplementationSpecific, backend: {service: "
+                  "{name: two, port: {number: 80}}}}\n");
+    verify_report *r = verify_yaml(
+        ing, GATEWAY("shop.example.com") VS_HEAD
+        "  - match:\n    - uri: {exact: /x}\n    redirect: {uri: /x/, redirectCode: 301}\n"
+        "  - match:\n    - uri: {prefix: /x//}\n"
+        "    route:\n    - destination: {host: two, port: {number: 80}}\n"
+        "  - match:\n    - uri: {prefix: /x/}\n"
+        "    route:\n    - destination: {host: one, port: {number: 80}}\n");
+    assert_mismatch(r, "/x//", "service ns-a/one:80", "service ns-a/two:80");
+    ck_assert_ptr_null(mismatch_on(r, "/x/"));
+    ck_assert_ptr_null(mismatch_on(r, "/x"));
+    verify_report_free(r);
+    r = verify_converted(ing);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
+/* A canary merges only into the location of the same path as written and
+ * the same pathType (controller.go mergeAlternativeBackends). */
+START_TEST(canary_of_another_path_type_is_not_merged)
+{
+    const char *canary =
+        "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop-canary\n"
+        "  namespace: ns-a\n  annotations:\n"
+        "    nginx.ingress.kubernetes.io/canary: \"true\"\n"
+        "    nginx.ingress.kubernetes.io/canary-weight: \"60\"\n"
+        "spec:\n  ingressClassName: nginx\n  rules:\n  - host: shop.example.com\n    http:\n"
+        "      paths:\n"
+        "      - {path: /api, pathType: Exact, backend: {service: {name: api-v2, port: {number: "
+        "8080}}}}\n"
+        "      - {path: /api/, pathType: Prefix, backend: {service: {name: api-v2, port: "
+        "{number: 8080}}}}\n";
+    const char *vs = GATEWAY("shop.example.com") VS_HEAD
+        "  - match:\n    - uri: {exact: /api}\n    - uri: {prefix: /api/}\n    route:\n"
+        "    - destination: {host: api.ns-a.svc.cluster.local, port: {number: 8080}}\n"
+        "      weight: 40\n"
+        "    - destination: {host: api-v2, port: {number: 8080}}\n      weight: 60\n" WEB_ROUTE;
+    char both[4096];
+    snprintf(both, sizeof both, "%s%s", SHOP_INGRESS, canary);
+    verify_report *r = verify_yaml(both, vs);
+    assert_mismatch(r, "/api", "service ns-a/api:8080",
+                    "service ns-a/api-v2:8080 (weights ns-a/api-v2:8080 60, ns-a/api:8080 40)");
+    verify_report_free(r);
+    r = verify_converted(both);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
+/* template.go needsRewrite ignores a rewrite-target equal to the location's
+ * path: `rewrite-target: /` on path `/` rewrites nothing and leaves the host
+ * plain (buildProxyPass, enforceRegexModifier). */
+START_TEST(rewrite_target_equal_to_the_path_leaves_the_host_plain)
+{
+    const char *ing =
+        ROOT_ING("a", "ns-a", "1", ANNS("rewrite-target: /"),
+                 RULE_PATH("Prefix", "/", "web", "80")) "---\n" ROOT_ING("b", "ns-a", "2", "",
+                                                                         RULE_PATH("Prefix", "/api",
+                                                                                   "api", "8080"));
+    verify_report *r = verify_yaml(ing, GATEWAY("shop.example.com") VS_HEAD API_ROUTE WEB_ROUTE);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+    /* the regex conversion of before: /apix to api, every other path rewritten to / */
+    r = verify_yaml(ing, GATEWAY("shop.example.com") VS_HEAD
+                    "  - match:\n    - uri: {regex: \"(?i)/api.*\"}\n"
+                    "    route:\n    - destination: {host: api.ns-a.svc.cluster.local, port: "
+                    "{number: 8080}}\n"
+                    "  - match:\n    - uri: {regex: \"(?i)/.*\"}\n"
+                    "    rewrite: {uriRegexRewrite: {match: \"(?i)^/.*\", rewrite: /}}\n"
+                    "    route:\n    - destination: {host: web, port: {number: 80}}\n");
+    assert_mismatch(r, "/apix", "service ns-a/web:80", "service ns-a/api:8080");
+    verify_report_free(r);
+    r = verify_converted(ing);
+    ck_assert_msg(verify_nmismatches(r) == 0, "%s", dump(r));
+    verify_report_free(r);
+}
+END_TEST
+
 START_TEST(restricted_location_needs_403_or_a_policy)
 {
     const char *ing =
@@ -986,6 +1138,10 @@ int main(void)
     tcase_add_test(tc, root_location_conversions_verify_clean);
     tcase_add_test(tc, exact_slash_stays_behind_the_root_location_on_a_regex_host);
     tcase_add_test(tc, regex_mode_comes_from_the_locations);
+    tcase_add_test(tc, regex_host_prefix_without_copy_beside_exact);
+    tcase_add_test(tc, prefixes_with_one_and_two_trailing_slashes_are_two_locations);
+    tcase_add_test(tc, canary_of_another_path_type_is_not_merged);
+    tcase_add_test(tc, rewrite_target_equal_to_the_path_leaves_the_host_plain);
     tcase_add_test(tc, restricted_location_needs_403_or_a_policy);
     tcase_add_test(tc, canary_main_backend_among_the_weights);
     tcase_add_test(tc, named_ports_resolve_through_services);
