@@ -36,3 +36,36 @@ doc_node *merge_patch_diff(const doc_node *from, const doc_node *to)
     }
     return patch;
 }
+
+static int apply_into(doc_node *t, const doc_node *p)
+{
+    for (size_t i = 0; i < p->len; i++) {
+        const doc_node *v = p->items[i];
+        if (doc_is_null(v)) {
+            doc_map_del(t, p->keys[i]);
+            continue;
+        }
+        doc_node *cur = doc_get(t, p->keys[i]);
+        if (doc_is_map(v) && doc_is_map(cur)) {
+            if (apply_into(cur, v) < 0)
+                return -1;
+            continue;
+        }
+        doc_node *c = doc_clone(v);
+        if (!c || doc_map_set(t, p->keys[i], c) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+doc_node *merge_patch_apply(const doc_node *target, const doc_node *patch)
+{
+    if (!doc_is_map(patch))
+        return doc_clone(patch);
+    doc_node *t = doc_is_map(target) ? doc_clone(target) : doc_map_new();
+    if (t && apply_into(t, patch) < 0) {
+        doc_free(t);
+        return NULL;
+    }
+    return t;
+}

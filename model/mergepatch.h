@@ -19,4 +19,10 @@
 /* An empty map when from and to are equal; NULL when out of memory. */
 doc_node *merge_patch_diff(const doc_node *from, const doc_node *to);
 
+/* target with patch applied (RFC 7386: null removes, maps merge, the rest
+ * replaces): a local picture of what a server-side apply of patch onto
+ * target gives when nobody else owns the fields. NULL when out of
+ * memory. */
+doc_node *merge_patch_apply(const doc_node *target, const doc_node *patch);
+
 #endif

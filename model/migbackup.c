@@ -87,14 +87,19 @@ static char *gunzip_buf(const unsigned char *in, size_t len, size_t *out_len, mp
     return out;
 }
 
-/* The Ingress as the backup keeps it. */
+/* The Ingress as the backup keeps it: without what every write changes
+ * (resourceVersion, generation, managedFields) or nobody restores
+ * (status), so the value stays the same while the Ingress does. */
 static doc_node *trimmed(const doc_node *ing)
 {
     doc_node *c = doc_clone(ing);
-    if (c) {
-        doc_map_del(doc_get(c, "metadata"), "managedFields");
-        doc_map_del(c, "status");
+    doc_node *meta = c ? doc_get(c, "metadata") : NULL;
+    if (meta) {
+        doc_map_del(meta, "managedFields");
+        doc_map_del(meta, "resourceVersion");
+        doc_map_del(meta, "generation");
     }
+    doc_map_del(c, "status");
     return c;
 }
 

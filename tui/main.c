@@ -19,6 +19,9 @@ static const cli_command commands[] = {
     {"apply", cmd_apply, "server-side apply a manifest file"},
     {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)"},
     {"config", cmd_config, "kubeconfig helpers (get-contexts)"},
+    {"migrate", cmd_migrate, "move tenants to Istio: plan, apply, verify, cutover, retire"},
+    {"rollback", cmd_rollback, "put tenants back on their Ingresses (full, partial, dual)"},
+    {"status", cmd_status, "where the migration stands: tenants and Ingresses per state"},
 };
 
 static void usage(FILE *out)

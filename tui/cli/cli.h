@@ -13,6 +13,9 @@ int cmd_get(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* The console: everything that is not a subcommand (--demo, -f DIR, ...). */
 int app_main(int argc, char **argv);
