@@ -413,8 +413,13 @@ int mig_run(mig_session *s, mig_step step, bool keep_going, mig_progress_fn fn, 
         failed += t->res.status == MIG_T_FAILED;
         if (fn)
             fn(ud, i + 1, s->nt, &t->res);
-        if (failed && !keep_going)
+        if (failed && !keep_going) {
+            for (size_t j = i + 1; j < s->nt; j++)
+                t_set(&s->t[j], MIG_T_PENDING,
+                      "not run: stopped at the first failure "
+                      "(--continue-on-error goes on)");
             break;
+        }
     }
     return failed;
 }

@@ -44,6 +44,45 @@ char *mig_tenant_fingerprint(mig_session *s, tenant_slot *t)
     return fp;
 }
 
+/* The value is a comma list "NS=FINGERPRINT,...": a VirtualService of a
+ * host several tenants route holds each tenant's pass. The entry of ns
+ * into out (empty when there is none). */
+static void entry_of(const char *v, const char *ns, char *out, size_t n)
+{
+    size_t nl = strlen(ns);
+    *out = 0;
+    for (const char *p = v; p && *p;) {
+        size_t l = strcspn(p, ",");
+        if (l > nl && !strncmp(p, ns, nl) && p[nl] == '=') {
+            snprintf(out, n, "%.*s", (int)(l - nl - 1), p + nl + 1);
+            return;
+        }
+        p += l + (p[l] == ',');
+    }
+}
+
+/* v with ns's entry set to fp (removed when fp is NULL); malloc'd. */
+static char *with_entry(const char *v, const char *ns, const char *fp)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    size_t nl = strlen(ns);
+    for (const char *p = v; p && *p;) {
+        size_t l = strcspn(p, ",");
+        if (!(l > nl && !strncmp(p, ns, nl) && p[nl] == '=')) {
+            if (sb.len)
+                strbuf_putc(&sb, ',');
+            strbuf_append(&sb, p, l);
+        }
+        p += l + (p[l] == ',');
+    }
+    if (fp)
+        strbuf_printf(&sb, "%s%s=%s", sb.len ? "," : "", ns, fp);
+    if (!sb.buf && !sb.oom)
+        strbuf_puts(&sb, "");
+    return sb.oom ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb, NULL);
+}
+
 bool mig_verified(mig_session *s, tenant_slot *t, const char *fp, char *why, size_t n)
 {
     size_t nvs = 0;
@@ -53,13 +92,14 @@ bool mig_verified(mig_session *s, tenant_slot *t, const char *fp, char *why, siz
         if (!o || strcmp(id->kind, "VirtualService"))
             continue;
         nvs++;
-        const char *v = kobj_annotation(o, MIG_ANN_VERIFIED);
-        if (!v || strcmp(v, fp)) {
+        char have[64];
+        entry_of(kobj_annotation(o, MIG_ANN_VERIFIED), t->res.ns, have, sizeof have);
+        if (strcmp(have, fp)) {
             char ref[300];
             snprintf(why, n,
                      "verify has not passed for the objects as they are now (%s: %s): run "
                      "migrate verify",
-                     kobj_ref(o, ref, sizeof ref), v ? "verified an older version" : "never");
+                     kobj_ref(o, ref, sizeof ref), *have ? "verified an older version" : "never");
             return false;
         }
     }
@@ -178,9 +218,17 @@ static void add_delegates(mig_session *s, const doc_node *vs, dvec *out)
     }
 }
 
-/* The live VirtualServices of the hosts, their delegates and Gateways. */
-static void istio_inputs(mig_session *s, const dvec *hosts, dvec *out)
+/* The live VirtualServices of the hosts, their delegates and Gateways,
+ * and the AuthorizationPolicies of meshpanel for the tenant (verify
+ * accepts a restricted location that Istio restricts by policy). */
+static void istio_inputs(mig_session *s, tenant_slot *t, const dvec *hosts, dvec *out)
 {
+    for (size_t i = 0; i < t->live.n; i++) {
+        const obj_id *id = &t->live.v[i];
+        const doc_node *o = mig_live(s, id->kind, id->ns, id->name);
+        if (o && !strcmp(id->kind, "AuthorizationPolicy"))
+            dpush(out, o);
+    }
     for (size_t h = 0; h < hosts->n; h++) {
         size_t n;
         const store_obj *const *by = store_by_host(s->st, doc_str(hosts->v[h]), &n);
@@ -207,24 +255,25 @@ static int record(mig_session *s, tenant_slot *t, const char *fp, mp_err *err)
         if (!o || strcmp(id->kind, "VirtualService"))
             continue;
         const char *v = kobj_annotation(o, MIG_ANN_VERIFIED);
-        if (fp && v && !strcmp(v, fp))
+        char have[64];
+        entry_of(v, t->res.ns, have, sizeof have);
+        if (fp ? !strcmp(have, fp) : !*have)
             continue;
-        if (!fp && !v)
-            continue;
-        doc_node *want = doc_clone(o);
-        doc_node *ann =
-            want ? doc_map_ensure(doc_map_ensure(want, "metadata", DOC_MAP), "annotations", DOC_MAP)
-                 : NULL;
+        char *nv = with_entry(v, t->res.ns, fp);
+        doc_node *want = nv ? doc_clone(o) : NULL;
+        doc_node *meta = want ? doc_map_ensure(want, "metadata", DOC_MAP) : NULL;
+        doc_node *ann = meta ? doc_map_ensure(meta, "annotations", DOC_MAP) : NULL;
         int rc = -1;
-        if (ann && fp)
-            rc = doc_map_set_str(ann, MIG_ANN_VERIFIED, fp) |
+        if (ann && *nv) /* a failed verify takes back the tenant's older pass */
+            rc = doc_map_set_str(ann, MIG_ANN_VERIFIED, nv) |
                  doc_map_set_str(ann, MIG_ANN_VERIFIED_AT, now);
-        else if (ann) /* a failed verify takes back an older pass */
+        else if (ann)
             rc = 0, doc_map_del(ann, MIG_ANN_VERIFIED), doc_map_del(ann, MIG_ANN_VERIFIED_AT);
         if (rc == 0)
             rc = mig_patch(s, o, want, err);
         else
             mp_errf(err, "out of memory");
+        free(nv);
         doc_free(want);
         if (rc < 0)
             return -1;
@@ -284,7 +333,7 @@ void mig_verify_tenant(mig_session *s, tenant_slot *t, bool preview)
     }
     dvec in = {0}, hosts = {0}, istio = {0};
     nginx_inputs(s, t, &in, &hosts);
-    istio_inputs(s, &hosts, &istio);
+    istio_inputs(s, t, &hosts, &istio);
     mp_err err = {{0}};
     verify_report *r = NULL;
     if (in.oom || hosts.oom || istio.oom)

@@ -16,8 +16,9 @@
  *                       set by the converter); every VirtualService also
  *                       carries meshpanel.io/backup (its source Ingresses as
  *                       they were, compressed: model/migbackup.h) and, once
- *                       verified, meshpanel.io/verified (a fingerprint of
- *                       what was verified) and meshpanel.io/verified-at.
+ *                       verified, meshpanel.io/verified ("NS=FINGERPRINT"
+ *                       per tenant whose Ingresses it routes: what was
+ *                       verified) and meshpanel.io/verified-at.
  *
  * An object belongs to an Ingress only when it has the label AND its source
  * lists the Ingress: a hand-made object is never claimed, whatever its
