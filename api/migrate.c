@@ -330,6 +330,9 @@ void mig_close(mig_session *s)
     for (size_t i = 0; i < s->nnotes; i++)
         free(s->notes[i]);
     free(s->notes);
+    for (size_t i = 0; i < s->ndenied; i++)
+        free(s->denied[i]);
+    free(s->denied);
     convert_plan_free(s->plan);
     store_free(s->st);
     free(s);
@@ -388,7 +391,10 @@ int mig_preview(mig_session *s, mig_step step, mp_err *err)
         reset_result(&s->t[i]);
         free(s->t[i].res.detail);
         s->t[i].res.detail = NULL;
-        fn(s, &s->t[i], true);
+        if (s->t[i].denied)
+            t_set(&s->t[i], MIG_T_FAILED, "%s", s->t[i].denied);
+        else
+            fn(s, &s->t[i], true);
     }
     return 0;
 }
@@ -407,7 +413,10 @@ int mig_run(mig_session *s, mig_step step, bool keep_going, mig_progress_fn fn, 
     for (size_t i = 0; i < s->nt; i++) {
         tenant_slot *t = &s->t[i];
         reset_result(t);
-        tf(s, t, false);
+        if (t->denied)
+            t_set(t, MIG_T_FAILED, "%s", t->denied);
+        else
+            tf(s, t, false);
         mig_reread(s, t, true);
         t_state(s, t, t->res.state_after, sizeof t->res.state_after);
         failed += t->res.status == MIG_T_FAILED;

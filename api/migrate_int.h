@@ -45,6 +45,7 @@ typedef struct {
     size_t lo, hi; /* its entries: s->ents[lo..hi) */
     idx_vec gen;   /* indexes into the plan */
     id_vec live;   /* live objects of meshpanel that name its Ingresses */
+    char *denied;  /* its namespace could not be read (a tenant token): why */
 } tenant_slot;
 
 struct mig_session {
@@ -61,6 +62,8 @@ struct mig_session {
     size_t nt;
     char **notes;
     size_t nnotes;
+    char **denied; /* "ns\x1fmessage": namespaces whose lists were forbidden */
+    size_t ndenied;
 };
 
 /* ---- migrate.c ---- */

@@ -33,6 +33,26 @@ static int list_in(mig_session *s, const kkind *k, const char *ns, mp_err *err)
     return kclient_list(s->c, k, &lo, put_item, s->st, NULL, err);
 }
 
+/* A tenant whose namespace cannot be read: it fails, the others go on. */
+static void deny(mig_session *s, const char *ns, const char *msg)
+{
+    for (size_t i = 0; i < s->ndenied; i++)
+        if (!strncmp(s->denied[i], ns, strlen(ns)) && s->denied[i][strlen(ns)] == 0x1f)
+            return;
+    char **v = realloc(s->denied, (s->ndenied + 1) * sizeof *v);
+    size_t n = strlen(ns) + strlen(msg) + 2;
+    char *d = malloc(n);
+    if (!v || !d) {
+        free(d);
+        if (v)
+            s->denied = v;
+        return;
+    }
+    snprintf(d, n, "%s\x1f%s", ns, msg);
+    s->denied = v;
+    v[s->ndenied++] = d;
+}
+
 /* A namespaced kind across namespaces, or in each selected one when that
  * is forbidden (a tenant's token). */
 static int list_namespaced(mig_session *s, const kkind *k, mp_err *err)
@@ -55,7 +75,7 @@ static int list_namespaced(mig_session *s, const kkind *k, mp_err *err)
         if (list_in(s, k, s->o.tenants[i], &e) < 0) {
             if (!forbidden(s))
                 return mp_errf(err, "%s", e.msg);
-            mig_note(s, "%s", e.msg); /* that tenant will fail on its own */
+            deny(s, s->o.tenants[i], e.msg); /* that tenant fails on its own */
         }
     }
     return 0;
@@ -435,6 +455,10 @@ static int add_tenant(mig_session *s, const char *ns, size_t *cap)
     tenant_slot *t = &s->t[s->nt++];
     memset(t, 0, sizeof *t);
     snprintf(t->res.ns, sizeof t->res.ns, "%s", ns);
+    size_t nl = strlen(ns);
+    for (size_t i = 0; i < s->ndenied && !t->denied; i++)
+        if (!strncmp(s->denied[i], ns, nl) && s->denied[i][nl] == 0x1f)
+            t->denied = s->denied[i] + nl + 1; /* borrowed from the session */
     /* entries are sorted by namespace: the tenant's are one run */
     size_t lo = 0, hi = s->nents;
     while (lo < hi) {
