@@ -19,6 +19,11 @@
  * evaluated. Where a canary shares nginx's location, any destination of
  * the Istio route may be nginx's main backend. An answer a simulator
  * cannot decide ("unverifiable") is always reported.
+ *
+ * Scheme is ignored: nginx's ssl-redirect and force-ssl-redirect are not
+ * simulated, and Istio is asked through its HTTPS servers when one lists
+ * the host, else through the HTTP ones (docs/verify.md lists this and the
+ * other approximations).
  */
 #include "model/verify.h"
 

@@ -24,6 +24,10 @@
  * text ("service ns/name:port", "service ns/name:port rewrite /x",
  * "redirect 301 /api/", "status 403", "404") and the two are compared.
  *
+ * How each side decides, and where it approximates (scheme ignored,
+ * regexes run as POSIX, AuthorizationPolicies not evaluated):
+ * docs/verify.md.
+ *
  * Ownership: the inputs are borrowed for the call; the report is the
  * caller's (verify_report_free). Pure: no I/O.
  */

@@ -49,22 +49,111 @@ typedef struct {
     const char *ns, *name, *created;
 } is_obj;
 
+#define HNONE ((size_t)-1)
+
+/* Host patterns -> their owners: exact names through a hash map (entries
+ * of one name chained), wildcards in a list, so that a host's servers and
+ * VirtualServices are found without reading every object. */
+typedef struct {
+    const char *pat;
+    size_t owner, next;
+} hent;
+
+typedef struct {
+    hmap head; /* lower-case exact pattern -> its first entry */
+    hent *e;
+    size_t n, cap;
+    size_t *wild; /* entries of "*" and "*." patterns */
+    size_t nwild, wcap;
+} hidx;
+
+typedef struct {
+    size_t gw;
+    const doc_node *node;
+} srv_ref;
+
 struct is_world {
     is_obj *gw, *vs, *ap;
     size_t ngw, nvs, nap;
     hmap vs_idx; /* "ns\x1fname" -> vs index */
+    hmap gw_idx; /* "ns\x1fname" -> gw index */
+    srv_ref *srv;
+    size_t nsrv;
+    hidx srv_hosts; /* host part of servers[].hosts -> srv index */
+    hidx vs_hosts;  /* spec.hosts -> vs index */
 };
 
 struct is_vhost {
     const is_world *w;
     char host[256];
-    bool secure, redirect, mutual;
+    bool secure, plain, redirect, mutual;
+    long best;       /* specificity of the VirtualServices' host entry */
     const char *why; /* 404: why nothing is bound */
     size_t vs[MAX_VHOST_VS];
     size_t nvs;
 };
 
 /* ---- reading ------------------------------------------------------------ */
+
+static const char *lower_key(const char *s, char *key, size_t n)
+{
+    v_copy(key, n, s);
+    for (char *c = key; *c; c++)
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    return key;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? 2 * *cap : 16;
+    void *na = realloc(*arr, nc * size);
+    if (!na)
+        return -1;
+    *arr = na;
+    *cap = nc;
+    return 0;
+}
+
+static int hidx_add(hidx *x, const char *pat, size_t owner)
+{
+    if (grow((void **)&x->e, &x->cap, x->n + 1, sizeof *x->e) < 0)
+        return -1;
+    size_t i = x->n++;
+    x->e[i] = (hent){pat, owner, HNONE};
+    if (pat[0] == '*') {
+        if (grow((void **)&x->wild, &x->wcap, x->nwild + 1, sizeof *x->wild) < 0)
+            return -1;
+        x->wild[x->nwild++] = i;
+        return 0;
+    }
+    char key[300];
+    long at = hmap_get(&x->head, lower_key(pat, key, sizeof key));
+    x->e[i].next = at >= 0 ? (size_t)at : HNONE;
+    return hmap_put(&x->head, key, i);
+}
+
+static void hidx_free(hidx *x)
+{
+    hmap_free(&x->head);
+    free(x->e);
+    free(x->wild);
+}
+
+typedef void (*hidx_fn)(const char *pat, size_t owner, void *ctx);
+
+/* f for every entry whose pattern covers host. */
+static void hidx_each(const hidx *x, const char *host, hidx_fn f, void *ctx)
+{
+    char key[300];
+    long at = hmap_get(&x->head, lower_key(host, key, sizeof key));
+    for (size_t i = at >= 0 ? (size_t)at : HNONE; i != HNONE; i = x->e[i].next)
+        f(x->e[i].pat, x->e[i].owner, ctx);
+    for (size_t k = 0; k < x->nwild; k++)
+        if (v_host_covers(x->e[x->wild[k]].pat, host))
+            f(x->e[x->wild[k]].pat, x->e[x->wild[k]].owner, ctx);
+}
 
 static const char *ns_of(const doc_node *o)
 {
@@ -95,6 +184,44 @@ static int vs_order(const void *pa, const void *pb)
     return c ? c : strcmp(a->ns, b->ns);
 }
 
+static int index_hosts(hidx *x, const doc_node *hosts, size_t owner)
+{
+    for (size_t h = 0; doc_is_seq(hosts) && h < hosts->len; h++) {
+        const char *e = doc_str(hosts->items[h]);
+        const char *slash = e ? strchr(e, '/') : NULL;
+        if (e && hidx_add(x, slash ? slash + 1 : e, owner) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int index_world(is_world *w)
+{
+    char key[600];
+    for (size_t i = 0; i < w->nvs; i++) {
+        hmap_key2(key, sizeof key, w->vs[i].ns, w->vs[i].name);
+        if (hmap_get(&w->vs_idx, key) < 0 && hmap_put(&w->vs_idx, key, i) < 0)
+            return -1;
+        if (index_hosts(&w->vs_hosts, doc_get(w->vs[i].spec, "hosts"), i) < 0)
+            return -1;
+    }
+    size_t cap = 0;
+    for (size_t i = 0; i < w->ngw; i++) {
+        hmap_key2(key, sizeof key, w->gw[i].ns, w->gw[i].name);
+        if (hmap_get(&w->gw_idx, key) < 0 && hmap_put(&w->gw_idx, key, i) < 0)
+            return -1;
+        const doc_node *srvs = doc_get(w->gw[i].spec, "servers");
+        for (size_t k = 0; doc_is_seq(srvs) && k < srvs->len; k++) {
+            if (grow((void **)&w->srv, &cap, w->nsrv + 1, sizeof *w->srv) < 0)
+                return -1;
+            w->srv[w->nsrv] = (srv_ref){i, srvs->items[k]};
+            if (index_hosts(&w->srv_hosts, doc_get(srvs->items[k], "hosts"), w->nsrv++) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 is_world *is_build(doc_node *const *objs, size_t n, mp_err *err)
 {
     is_world *w = calloc(1, sizeof *w);
@@ -116,12 +243,8 @@ is_world *is_build(doc_node *const *objs, size_t n, mp_err *err)
     }
     if (w->nvs)
         qsort(w->vs, w->nvs, sizeof *w->vs, vs_order);
-    for (size_t i = 0; i < w->nvs; i++) {
-        char key[600];
-        hmap_key2(key, sizeof key, w->vs[i].ns, w->vs[i].name);
-        if (hmap_get(&w->vs_idx, key) < 0 && hmap_put(&w->vs_idx, key, i) < 0)
-            goto oom;
-    }
+    if (index_world(w) < 0)
+        goto oom;
     return w;
 oom:
     is_free(w);
@@ -137,6 +260,10 @@ void is_free(is_world *w)
     free(w->vs);
     free(w->ap);
     hmap_free(&w->vs_idx);
+    hmap_free(&w->gw_idx);
+    free(w->srv);
+    hidx_free(&w->srv_hosts);
+    hidx_free(&w->vs_hosts);
     free(w);
 }
 
@@ -186,75 +313,66 @@ static bool server_admits(const doc_node *srv, const char *gw_ns, const char *vs
     return false;
 }
 
-static bool refers_to(const char *ref, const char *vs_ns, const is_obj *gw)
-{
-    const char *slash = strchr(ref, '/');
-    if (!slash)
-        return !strcmp(vs_ns, gw->ns) && !strcmp(ref, gw->name);
-    size_t n = (size_t)(slash - ref);
-    return strlen(gw->ns) == n && !strncmp(ref, gw->ns, n) && !strcmp(slash + 1, gw->name);
-}
-
 /* Is vs bound, for host, to a server of the chosen kind? */
 static bool vs_bound(const is_world *w, const is_obj *vs, const char *host, int kind)
 {
     const doc_node *gws = doc_get(vs->spec, "gateways");
     for (size_t g = 0; doc_is_seq(gws) && g < gws->len; g++) {
         const char *ref = doc_str(gws->items[g]);
-        for (size_t i = 0; ref && i < w->ngw; i++) {
-            if (!refers_to(ref, vs->ns, &w->gw[i]))
-                continue;
-            const doc_node *srvs = doc_get(w->gw[i].spec, "servers");
-            for (size_t s = 0; doc_is_seq(srvs) && s < srvs->len; s++)
-                if (server_kind(srvs->items[s]) == kind &&
-                    server_admits(srvs->items[s], w->gw[i].ns, vs->ns, host))
-                    return true;
-        }
+        const char *slash = ref ? strchr(ref, '/') : NULL;
+        char ns[300], key[600];
+        if (!ref)
+            continue;
+        snprintf(ns, sizeof ns, "%.*s", slash ? (int)(slash - ref) : (int)strlen(vs->ns),
+                 slash ? ref : vs->ns);
+        hmap_key2(key, sizeof key, ns, slash ? slash + 1 : ref);
+        long i = hmap_get(&w->gw_idx, key);
+        const doc_node *srvs = i >= 0 ? doc_get(w->gw[i].spec, "servers") : NULL;
+        for (size_t s = 0; doc_is_seq(srvs) && s < srvs->len; s++)
+            if (server_kind(srvs->items[s]) == kind &&
+                server_admits(srvs->items[s], w->gw[i].ns, vs->ns, host))
+                return true;
     }
     return false;
 }
 
-/* How specifically vs's hosts name host: SPEC_EXACT, the wildcard's
- * suffix length, 0 for "*", -1 not at all. */
-static long vs_spec(const is_obj *vs, const char *host)
+static void server_seen(const char *pat, size_t owner, void *ctx)
 {
-    const doc_node *hosts = doc_get(vs->spec, "hosts");
-    long best = -1;
-    for (size_t i = 0; doc_is_seq(hosts) && i < hosts->len; i++) {
-        const char *h = doc_str(hosts->items[i]);
-        if (!h || !v_host_covers(h, host))
-            continue;
-        long s = h[0] != '*' ? SPEC_EXACT : (long)strlen(h) - 1;
-        best = s > best ? s : best;
-    }
-    return best;
+    is_vhost *v = ctx;
+    (void)pat;
+    const doc_node *srv = v->w->srv[owner].node;
+    int k = server_kind(srv);
+    if (k < 0)
+        return;
+    const char *mode = doc_str(doc_getv(srv, "tls", "mode", NULL));
+    bool redir = false;
+    doc_as_bool(doc_getv(srv, "tls", "httpsRedirect", NULL), &redir);
+    v->secure |= k == 1;
+    v->plain |= k == 0;
+    v->mutual |= k == 1 && mode && !strcmp(mode, "MUTUAL");
+    v->redirect |= k == 0 && redir;
 }
 
-static void choose_servers(is_vhost *v)
+static void vs_seen(const char *pat, size_t owner, void *ctx)
 {
-    const is_world *w = v->w;
-    bool any_secure = false, any_plain = false;
-    for (size_t i = 0; i < w->ngw; i++) {
-        const doc_node *srvs = doc_get(w->gw[i].spec, "servers");
-        for (size_t s = 0; doc_is_seq(srvs) && s < srvs->len; s++) {
-            const doc_node *srv = srvs->items[s];
-            int k = server_kind(srv);
-            if (k < 0 || !server_admits(srv, w->gw[i].ns, NULL, v->host))
-                continue;
-            any_secure |= k == 1;
-            any_plain |= k == 0;
-            const char *mode = doc_str(doc_getv(srv, "tls", "mode", NULL));
-            bool redir = false;
-            doc_as_bool(doc_getv(srv, "tls", "httpsRedirect", NULL), &redir);
-            if (k == 1 && mode && !strcmp(mode, "MUTUAL"))
-                v->mutual = true;
-            if (k == 0 && redir)
-                v->redirect = true;
-        }
-    }
-    v->secure = any_secure;
-    if (!any_secure && !any_plain)
-        v->why = "no Gateway server lists the host";
+    is_vhost *v = ctx;
+    long spec = pat[0] != '*' ? SPEC_EXACT : (long)strlen(pat) - 1;
+    for (size_t i = 0; i < v->nvs; i++)
+        if (v->vs[i] == owner)
+            return; /* also named by another of its hosts */
+    if (spec < v->best || !vs_bound(v->w, &v->w->vs[owner], v->host, v->secure ? 1 : 0))
+        return;
+    if (spec > v->best)
+        v->nvs = 0;
+    v->best = spec;
+    if (v->nvs < MAX_VHOST_VS)
+        v->vs[v->nvs++] = owner;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
 }
 
 is_vhost *is_vhost_new(const is_world *w, const char *host)
@@ -264,21 +382,14 @@ is_vhost *is_vhost_new(const is_world *w, const char *host)
         return NULL;
     v->w = w;
     v_copy(v->host, sizeof v->host, host);
-    choose_servers(v);
+    hidx_each(&w->srv_hosts, host, server_seen, v);
+    if (!v->secure && !v->plain)
+        v->why = "no Gateway server lists the host";
     if (v->why || (!v->secure && v->redirect))
         return v;
-    int kind = v->secure ? 1 : 0;
-    long best = -1;
-    for (size_t i = 0; i < w->nvs; i++) {
-        long s = vs_spec(&w->vs[i], host);
-        if (s < 0 || s < best || !vs_bound(w, &w->vs[i], host, kind))
-            continue;
-        if (s > best)
-            v->nvs = 0;
-        best = s;
-        if (v->nvs < MAX_VHOST_VS)
-            v->vs[v->nvs++] = i;
-    }
+    v->best = -1;
+    hidx_each(&w->vs_hosts, host, vs_seen, v);
+    qsort(v->vs, v->nvs, sizeof v->vs[0], by_index); /* oldest first */
     if (!v->nvs)
         v->why = v->secure ? "no VirtualService for the host is bound to its HTTPS server"
                            : "no VirtualService for the host is bound to its HTTP server";
@@ -322,6 +433,8 @@ static bool nonempty(const doc_node *n)
 
 static mview view_of(const doc_node *m)
 {
+    if (!doc_is_map(m)) /* not a match Istio would accept: never met */
+        return (mview){.never = true};
     mview v = {doc_get(m, "uri"),
                doc_get(m, "scheme"),
                doc_get(m, "method"),
@@ -347,6 +460,8 @@ static int sm_eval(const doc_node *sm, const char *s, bool icase, bool seg, req 
     const char *k = sm_kind(sm, &val);
     if (plen)
         *plen = -1;
+    if (sm && !doc_is_map(sm))
+        return 0; /* not a StringMatch: never met */
     if (!k)
         return 1;
     if (!strcmp(k, "exact"))
@@ -553,6 +668,8 @@ static int try_route(const doc_node *rt, const doc_node *root, const char *ns, b
 {
     const doc_node *leaf = doc_get(rt, "match"), *rootm = root ? doc_get(root, "match") : NULL;
     size_t nl = doc_is_seq(leaf) ? leaf->len : 0, nr = doc_is_seq(rootm) ? rootm->len : 0;
+    if ((leaf && !doc_is_seq(leaf)) || (rootm && !doc_is_seq(rootm)))
+        return 0; /* a match that is no list: never met */
     long plen = -1;
     int m = 0;
     if (nl == 0 && nr == 0) {
@@ -618,6 +735,8 @@ static int try_delegate(const is_world *w, const doc_node *entry, const char *ro
     for (size_t i = 0; doc_is_seq(http) && i < http->len; i++) {
         if (doc_get(http->items[i], "delegate"))
             continue; /* one level only */
+        if (!doc_is_map(http->items[i]))
+            continue;
         int m = try_route(http->items[i], entry, dv->ns, false, r, out);
         if (m)
             return m;
@@ -647,6 +766,8 @@ void is_answer(const is_vhost *v, vre_cache *rc, const char *path, va_answer *ou
         const doc_node *http = doc_get(vs->spec, "http");
         for (size_t i = 0; doc_is_seq(http) && i < http->len; i++) {
             const doc_node *rt = http->items[i];
+            if (!doc_is_map(rt))
+                continue;
             int m = doc_get(rt, "delegate") ? try_delegate(v->w, rt, vs->ns, &r, out)
                                             : try_route(rt, NULL, vs->ns, seg, &r, out);
             if (m < 0) {

@@ -93,6 +93,8 @@ struct ng_world {
     ng_hostrec *hosts;
     size_t nhosts, hcap;
     hmap hidx;
+    size_t *wild; /* hosts whose name is a wildcard */
+    size_t nwild;
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -479,16 +481,22 @@ static int build_servers(ng_world *w)
         if (w->ing[i].served && w->ing[i].canary)
             add_canaries(w, i);
     for (size_t i = 0; i < w->nhosts; i++) {
-        qsort(w->hosts[i].locs, w->hosts[i].nlocs, sizeof(ng_loc), loc_order);
+        if (w->hosts[i].nlocs)
+            qsort(w->hosts[i].locs, w->hosts[i].nlocs, sizeof(ng_loc), loc_order);
         if (name_locations(&w->hosts[i]) < 0)
             return -1;
     }
-    qsort(w->hosts, w->nhosts, sizeof *w->hosts, host_cmp);
+    if (w->nhosts)
+        qsort(w->hosts, w->nhosts, sizeof *w->hosts, host_cmp);
     hmap_free(&w->hidx);
+    if (!(w->wild = calloc(w->nhosts ? w->nhosts : 1, sizeof *w->wild)))
+        return -1;
     for (size_t i = 0; i < w->nhosts; i++) {
         char key[300];
         if (hmap_put(&w->hidx, host_key(w->hosts[i].name, key, sizeof key), i) < 0)
             return -1;
+        if (w->hosts[i].name[0] == '*')
+            w->wild[w->nwild++] = i;
     }
     return 0;
 }
@@ -529,6 +537,7 @@ void ng_free(ng_world *w)
         free(w->hosts[i].paths);
     }
     free(w->hosts);
+    free(w->wild);
     hmap_free(&w->hidx);
     free(w->ing);
     free(w->svc);
@@ -571,9 +580,9 @@ static const ng_hostrec *find_server(const ng_world *w, const char *host)
     if (at >= 0 && w->hosts[at].first >= 0)
         return &w->hosts[at];
     const ng_hostrec *best = NULL;
-    for (size_t i = 0; i < w->nhosts; i++) {
-        const ng_hostrec *h = &w->hosts[i];
-        if (h->first < 0 || h->name[0] != '*' || !v_host_covers(h->name, host))
+    for (size_t k = 0; k < w->nwild; k++) {
+        const ng_hostrec *h = &w->hosts[w->wild[k]];
+        if (h->first < 0 || !v_host_covers(h->name, host))
             continue;
         if (!best || strlen(h->name) > strlen(best->name))
             best = h;

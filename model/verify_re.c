@@ -263,9 +263,16 @@ static vre_entry *compile(const char *pattern, vre_mode m)
     return e;
 }
 
+/* Longer patterns are not evaluated: the cache key must hold the whole
+ * pattern (and istiod refuses regexes over 1024 bytes anyway). */
+#define VRE_MAXLEN 1536
+
 static const vre_entry *lookup(vre_cache *c, const char *pattern, vre_mode m)
 {
-    char mode[2] = {(char)('0' + m), 0}, key[2048];
+    static const vre_entry too_long = {.why = "longer than 1536 bytes, not evaluated"};
+    if (strlen(pattern) > VRE_MAXLEN)
+        return &too_long;
+    char mode[2] = {(char)('0' + m), 0}, key[VRE_MAXLEN + 8];
     hmap_key2(key, sizeof key, mode, pattern);
     long at = hmap_get(&c->idx, key);
     if (at >= 0)
