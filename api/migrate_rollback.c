@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/kinds.h"
 #include "api/migrate_int.h"
 #include "model/kobj.h"
 #include "model/mergepatch.h"
@@ -175,13 +176,46 @@ static size_t extras(const rb_plan *p, const ing_entry *e, const doc_node **out,
     return n;
 }
 
+/* The Ingress exists after all (a create of an earlier, killed run
+ * landed after this run read the cluster): make it what the backup says. */
+static int restore_existing(mig_session *s, const restore *r, mp_err *err)
+{
+    doc_node *got = NULL, *want = NULL;
+    const kkind *k = kkind_lookup("Ingress");
+    if (kclient_get(s->c, k, r->e->ns, r->e->name, &got, err) < 0)
+        return -1;
+    static const char *const fields[] = {"labels", "annotations"};
+    int rc = (want = doc_clone(got)) ? 0 : mp_errf(err, "out of memory");
+    for (size_t i = 0; !rc && i < 2; i++) {
+        doc_node *meta = doc_map_ensure(want, "metadata", DOC_MAP);
+        const doc_node *v = doc_getv(r->want, "metadata", fields[i], NULL);
+        if (!meta)
+            rc = mp_errf(err, "out of memory");
+        else if (!v)
+            doc_map_del(meta, fields[i]);
+        else if (doc_map_set(meta, fields[i], doc_clone(v)) < 0)
+            rc = mp_errf(err, "out of memory");
+    }
+    const doc_node *spec = doc_get(r->want, "spec");
+    if (!rc && spec && doc_map_set(want, "spec", doc_clone(spec)) < 0)
+        rc = mp_errf(err, "out of memory");
+    if (!rc)
+        rc = mig_patch(s, got, want, err);
+    doc_free(want);
+    if (rc == 0)
+        mig_store_put(s, got); /* as it is: nothing was written */
+    else
+        doc_free(got); /* mig_patch put the server's answer */
+    return rc;
+}
+
 static int restore_one(mig_session *s, const restore *r, mp_err *err)
 {
     if (r->live)
         return mig_patch(s, r->live, r->want, err);
     doc_node *out = NULL;
     if (kclient_create(s->c, r->want, NULL, &out, err) < 0)
-        return -1;
+        return khttp_last_status(kclient_http(s->c)) == 409 ? restore_existing(s, r, err) : -1;
     mig_store_put(s, out);
     return 1;
 }

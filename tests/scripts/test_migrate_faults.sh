@@ -56,10 +56,25 @@ wait_bg() {
     OUT=$(cat "$WORK/bg.out")
     ERR=$(cat "$WORK/bg.err")
 }
+# quiet: the server has served what was in flight when meshpanel went away
+# (a write it had sent lands late): its request log stops growing
+quiet() {
+    local a b
+    b=$(requests | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+    for _ in $(seq 50); do
+        sleep 0.2
+        a=$b
+        b=$(requests | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+        [ "$a" = "$b" ] && return 0
+    done
+    echo "# the server did not settle"
+}
 # run STEP ARGS: a step that must end with exit 0
 run() {
     mp "$@" --yes
     check_eq "$1 $2 exits 0" "$RC" 0
+    [ "$RC" -eq 0 ] || grep -E ' failed |^meshpanel' <<<"$OUT
+$ERR" | head -n 5 | sed 's/^/#   /'
 }
 
 # ============ A: a 500 in the middle of apply, then rollback =================
@@ -104,6 +119,7 @@ wait_file "$WORK/bg.err" '\[4/20\]' 60000 || echo "# C: apply did not reach tena
 kill -STOP "$SRV_PID"
 wait_bg
 kill -CONT "$SRV_PID"
+quiet
 check_eq "C: apply with the server gone silent: exit 2" "$RC" 2
 check "C: the tenant in flight failed with a timeout" "$OUT" 'failed .*(imed out|Timeout)'
 faults '{"latency_ms": 0}'
@@ -116,6 +132,7 @@ wait_file "$WORK/bg.err" '\[6/20\]' 60000 || echo "# C: rollback did not reach t
 kill -STOP "$SRV_PID"
 wait_bg
 kill -CONT "$SRV_PID"
+quiet
 check_eq "C: rollback with the server gone silent: exit 2" "$RC" 2
 faults '{"latency_ms": 0}'
 run rollback "${K[@]}"
@@ -162,6 +179,7 @@ mp_bg migrate apply "${K[@]}" --yes
 wait_file "$WORK/bg.err" '\[3/20\]' 60000 || echo "# E: apply did not reach tenant 3"
 kill -KILL "$BG"
 wait_bg
+quiet
 check_eq "E: apply killed" "$RC" 137
 faults '{"latency_ms": 0}'
 mp status "${K[@]}"
@@ -174,6 +192,7 @@ mp_bg migrate cutover "${K[@]}" --yes
 wait_file "$WORK/bg.err" '\[5/20\]' 60000 || echo "# E: cutover did not reach tenant 5"
 kill -KILL "$BG"
 wait_bg
+quiet
 check_eq "E: cutover killed" "$RC" 137
 faults '{"latency_ms": 0}'
 mp status "${K[@]}"
@@ -186,6 +205,7 @@ mp_bg rollback "${K[@]}" --yes
 wait_file "$WORK/bg.err" '\[4/20\]' 60000 || echo "# E: rollback did not reach tenant 4"
 kill -KILL "$BG"
 wait_bg
+quiet
 faults '{"latency_ms": 0}'
 run rollback "${K[@]}"
 invariant E
