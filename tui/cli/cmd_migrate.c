@@ -242,14 +242,20 @@ static int gate(mig_cli *a, mig_step step)
     return 0;
 }
 
-/* The config's strings stay borrowed by the session: cfg outlives it. */
-static int open_session(mig_cli *a, mig_step step, mp_config *cfg, kclient **c, mig_session **s,
-                        mp_overlay **ov, char *root, size_t rootn)
+int mig_cli_prepare(mig_cli *a, mig_step step, mp_config *cfg)
 {
     if (apply_config(a, cfg) < 0)
         return 2;
     int rc = gate(a, step);
     fill_defaults(&a->mo.conv);
+    return rc;
+}
+
+/* The config's strings stay borrowed by the session: cfg outlives it. */
+static int open_session(mig_cli *a, mig_step step, mp_config *cfg, kclient **c, mig_session **s,
+                        mp_overlay **ov, char *root, size_t rootn)
+{
+    int rc = mig_cli_prepare(a, step, cfg);
     if (rc || !(*c = kube_connect(&a->kf, a->cmd)))
         return rc ? rc : 2;
     mp_err err;
@@ -291,7 +297,7 @@ int mig_cli_session(mig_cli *a, mig_step step, mig_cli_fn fn)
 
 int mig_cli_run(mig_cli *a, mig_step step)
 {
-    return a->dir ? mig_dir_run(a, step) : mig_cli_session(a, step, mig_cli_steps);
+    return a->dir ? mig_cli_dir(a, step) : mig_cli_session(a, step, mig_cli_steps);
 }
 
 int cmd_migrate(int argc, char **argv)

@@ -63,10 +63,10 @@ static const char *result_name(mig_tstatus s, bool preview)
     return mig_tstatus_name(s);
 }
 
-static void print_details(const mig_session *s, const char *cmd)
+static void print_details(const mig_target *s, const char *cmd)
 {
-    for (size_t i = 0; i < mig_ntenants(s); i++) {
-        const mig_tenant *t = mig_tenant_at(s, i);
+    for (size_t i = 0; i < s->ntenants(s->h); i++) {
+        const mig_tenant *t = s->tenant_at(s->h, i);
         if (!t->detail && t->status != MIG_T_FAILED)
             continue;
         char *ns = san_cleans(t->ns, 0), *msg = san_cleans(t->msg, 0);
@@ -78,18 +78,18 @@ static void print_details(const mig_session *s, const char *cmd)
     }
 }
 
-static void print_table(const mig_session *s, const char *cmd, bool preview)
+static void print_table(const mig_target *s, const char *cmd, bool preview)
 {
-    size_t n = mig_ntenants(s), w = 6, count[MIG_T_FAILED + 1] = {0};
+    size_t n = s->ntenants(s->h), w = 6, count[MIG_T_FAILED + 1] = {0};
     for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(mig_tenant_at(s, i)->ns);
+        size_t l = strlen(s->tenant_at(s->h, i)->ns);
         w = l > w ? l : w;
     }
     w = w > 40 ? 40 : w;
     printf("%-*s  %-12s  %-12s  %-12s  %6s  %s\n", (int)w, "TENANT", "RESULT", "BEFORE",
            preview ? "" : "AFTER", "WRITES", "MESSAGE");
     for (size_t i = 0; i < n; i++) {
-        const mig_tenant *t = mig_tenant_at(s, i);
+        const mig_tenant *t = s->tenant_at(s->h, i);
         char *ns = san_cleans(t->ns, 0), *msg = san_cleans(t->msg, 0);
         count[t->status]++;
         printf("%-*.*s  %-12s  %-12s  %-12s  %6zu  %s\n", (int)w, (int)w, ns ? ns : "?",
@@ -106,11 +106,11 @@ static void print_table(const mig_session *s, const char *cmd, bool preview)
            preview ? count[MIG_T_DONE] : count[MIG_T_PENDING], preview ? "done" : "not run");
 }
 
-static int exit_status(const mig_session *s, bool preview)
+static int exit_status(const mig_target *s, bool preview)
 {
     int rc = 0;
-    for (size_t i = 0; i < mig_ntenants(s); i++) {
-        mig_tstatus st = mig_tenant_at(s, i)->status;
+    for (size_t i = 0; i < s->ntenants(s->h); i++) {
+        mig_tstatus st = s->tenant_at(s->h, i)->status;
         if (st == MIG_T_FAILED)
             rc = preview ? (rc > 1 ? rc : 1) : 2;
         else if (st == MIG_T_FINDINGS && rc < 1)
@@ -130,17 +130,17 @@ static bool confirm(const char *cmd, size_t n)
     return line[0] == 'y' || line[0] == 'Y';
 }
 
-int mig_cli_steps(mig_cli *a, mig_session *s, mig_step step)
+int mig_cli_target_steps(mig_cli *a, const mig_target *s, mig_step step)
 {
     mp_err err;
-    size_t n = mig_ntenants(s);
+    size_t n = s->ntenants(s->h);
     if (!n) {
         fprintf(stderr, "meshpanel %s: no tenant selected\n", a->cmd);
         return 0;
     }
     bool look = step == MIG_PLAN || a->mo.dry_run;
     if (step != MIG_VERIFY || look) {
-        if (mig_preview(s, step, &err) < 0) {
+        if (s->preview(s->h, step, &err) < 0) {
             cli_error(a->cmd, err.msg);
             return 2;
         }
@@ -152,14 +152,14 @@ int mig_cli_steps(mig_cli *a, mig_session *s, mig_step step)
     }
     size_t pending = 0;
     for (size_t i = 0; i < n; i++)
-        pending += mig_tenant_at(s, i)->status == MIG_T_PENDING;
+        pending += s->tenant_at(s->h, i)->status == MIG_T_PENDING;
     if (mig_step_mutates(step) && pending && !a->yes && !confirm(a->cmd, pending)) {
         fprintf(stderr, "meshpanel %s: nothing changed\n", a->cmd);
         return 2;
     }
     progress p = {.cmd = a->cmd, .tty = isatty(STDERR_FILENO)};
     clock_gettime(CLOCK_MONOTONIC, &p.start);
-    if (mig_run(s, step, a->keep_going, on_tenant, &p, &err) < 0) {
+    if (s->run(s->h, step, a->keep_going, on_tenant, &p, &err) < 0) {
         cli_error(a->cmd, err.msg);
         return 2;
     }
@@ -167,4 +167,27 @@ int mig_cli_steps(mig_cli *a, mig_session *s, mig_step step)
         print_details(s, a->cmd);
     print_table(s, a->cmd, false);
     return exit_status(s, false);
+}
+
+static size_t s_n(const void *h)
+{
+    return mig_ntenants(h);
+}
+static const mig_tenant *s_at(const void *h, size_t i)
+{
+    return mig_tenant_at(h, i);
+}
+static int s_preview(void *h, mig_step step, mp_err *err)
+{
+    return mig_preview(h, step, err);
+}
+static int s_run(void *h, mig_step step, bool keep_going, mig_progress_fn fn, void *ud, mp_err *err)
+{
+    return mig_run(h, step, keep_going, fn, ud, err);
+}
+
+int mig_cli_steps(mig_cli *a, mig_session *s, mig_step step)
+{
+    mig_target t = {s, s_n, s_at, s_preview, s_run};
+    return mig_cli_target_steps(a, &t, step);
 }

@@ -12,6 +12,8 @@
 #include "model/sanitize.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/cmd_migrate.h"
+#include "api/migrate_dir.h"
+#include "tui/cli/cmd_migrate_int.h"
 
 static void print_lines(const char *title, char **v, size_t n)
 {
@@ -25,15 +27,9 @@ static void print_lines(const char *title, char **v, size_t n)
     }
 }
 
-static int status(mig_cli *a, mig_session *s, mig_step step)
+static int print_status(mig_status *st_)
 {
-    (void)a, (void)step;
-    mig_status st;
-    mp_err err;
-    if (mig_status_read(s, &st, &err) < 0) {
-        cli_error("status", err.msg);
-        return 2;
-    }
+    mig_status st = *st_;
     size_t nt = 0, ni = 0;
     for (size_t i = 0; i < st.ntstates; i++)
         nt += st.tcounts[i];
@@ -50,7 +46,36 @@ static int status(mig_cli *a, mig_session *s, mig_step step)
     print_lines("problems", st.problems, st.nproblems);
     print_lines("not migrated in tenants already cut over", st.new_ingresses, st.nnew);
     int rc = st.nproblems || st.nnew ? 1 : 0;
-    mig_status_free(&st);
+    mig_status_free(st_);
+    return rc;
+}
+
+static int status(mig_cli *a, mig_session *s, mig_step step)
+{
+    (void)a, (void)step;
+    mig_status st;
+    mp_err err;
+    if (mig_status_read(s, &st, &err) < 0) {
+        cli_error("status", err.msg);
+        return 2;
+    }
+    return print_status(&st);
+}
+
+static int dir_status(mig_cli *a)
+{
+    mp_config cfg = {0};
+    mig_dir *d = NULL;
+    mig_status st;
+    mp_err err;
+    int rc = mig_cli_dir_open(a, MIG_PLAN, &cfg, &d);
+    if (!rc && mig_dir_status(d, &st, &err) < 0) {
+        cli_error(a->cmd, err.msg);
+        rc = 2;
+    } else if (!rc)
+        rc = print_status(&st);
+    mig_dir_close(d);
+    config_free(&cfg);
     return rc;
 }
 
@@ -68,9 +93,7 @@ int cmd_status(int argc, char **argv)
         }
         return rc;
     }
-    if (a.dir) {
-        cli_error(a.cmd, "-f DIR is not supported yet");
-        return 2;
-    }
+    if (a.dir)
+        return dir_status(&a);
     return mig_cli_session(&a, MIG_PLAN, status); /* reads only */
 }
