@@ -51,6 +51,22 @@ INGFILES=$(cd "$WORK/pristine" && grep -l '^kind: Ingress' -r . | sed 's|^\./||'
 listing() { (cd "$R" && find . -path ./.git -prune -o -type f -print | sort | xargs sha1sum); }
 tenants() { awk 'p && NF && $1 ~ /^ns-/ {print $1} /^TENANT /{p=1}' <<<"$OUT" | tr '\n' ' '; }
 
+# ============ 0. --help of every command =====================================
+for step in plan apply verify cutover retire; do
+    mp migrate $step --help
+    check "migrate $step --help: its usage line, exit 0" "$RC:$OUT" \
+        "^0:usage: meshpanel migrate $step \\[-f DIR\\] \\[--wave N% \\| -n NS \\.\\.\\. \\| -l SEL\\]"
+    check "migrate $step --help: the flags" "$OUT" '--continue-on-error'
+done
+mp rollback --help
+check "rollback --help" "$RC:$OUT" '^0:usage: meshpanel rollback \[-f DIR\] \[--mode full\|partial\|dual\]'
+mp status --help
+check "status --help" "$RC:$OUT" '^0:usage: meshpanel status \[-f DIR\]'
+mp migrate
+check_eq "migrate without a step: exit 2" "$RC" 2
+mp migrate undo -f "$R"
+check "migrate with an unknown step: exit 2, said so" "$RC:$ERR" '^2:.*unknown step "undo"'
+
 # ============ 1. writes nothing, refusals =====================================
 before=$(listing)
 mp migrate plan -f "$R"

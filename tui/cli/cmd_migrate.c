@@ -305,11 +305,32 @@ int cmd_migrate(int argc, char **argv)
     static const struct {
         const char *name;
         mig_step step;
-    } steps[] = {{"plan", MIG_PLAN},
-                 {"apply", MIG_APPLY},
-                 {"verify", MIG_VERIFY},
-                 {"cutover", MIG_CUTOVER},
-                 {"retire", MIG_RETIRE}};
+        const char *help;
+    } steps[] = {
+        {"plan", MIG_PLAN,
+         "What each tenant would get, written nowhere: the generated objects and their\n"
+         "diff against the cluster, the server's dry run of each, the Ingresses that\n"
+         "would be marked, and per host where its certificate must be (with -f DIR:\n"
+         "the STEM.istio.yaml files as diffs).\n"},
+        {"apply", MIG_APPLY,
+         "Backups first (refused before any change when they cannot be written), then\n"
+         "the Istio objects by server-side apply (conflicts reported, never forced);\n"
+         "the Ingresses keep serving (state dual). With -f DIR: STEM.istio.yaml next\n"
+         "to each Ingress file, never over a file meshpanel did not write.\n"},
+        {"verify", MIG_VERIFY,
+         "Reads the applied objects back and proves that every host and path of the\n"
+         "tenant's Ingresses (and nginx's edge cases) go to the same Service, port and\n"
+         "rewrite; each mismatch is printed with the request that shows it (exit 1).\n"
+         "A pass is recorded on the tenant's VirtualServices (not with --readonly).\n"},
+        {"cutover", MIG_CUTOVER,
+         "Disables each dual Ingress reversibly (--disabled-class, the old class\n"
+         "recorded); refused for a tenant whose verify has not passed for the objects\n"
+         "as they are or whose certificate the gateway cannot read. With -f DIR: the\n"
+         "Ingress files move into DIR/.meshpanel/backup.\n"},
+        {"retire", MIG_RETIRE,
+         "Deletes each cut-over Ingress (uid + resourceVersion preconditions) after a\n"
+         "fresh backup, when a VirtualService holds its backup and verify passed.\n"},
+    };
     const char *name = argc > 1 ? argv[1] : "";
     if (!strcmp(name, "-h") || !strcmp(name, "--help") || !*name) {
         FILE *f = *name ? stdout : stderr;
@@ -333,8 +354,12 @@ int cmd_migrate(int argc, char **argv)
         mig_cli a = {.cmd = cmd};
         int rc = mig_cli_parse(&a, argc, argv, 2, false);
         if (rc || a.help) {
-            if (a.help)
+            if (a.help) {
+                printf("usage: meshpanel migrate %s [-f DIR] [--wave N%% | -n NS ... | -l SEL]\n"
+                       "         [--dry-run] [--yes] [--continue-on-error] [--readonly]\n\n%s\n",
+                       name, steps[i].help);
                 mig_cli_options(stdout);
+            }
             return rc;
         }
         return mig_cli_run(&a, steps[i].step);

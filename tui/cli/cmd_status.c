@@ -88,7 +88,8 @@ int cmd_status(int argc, char **argv)
             puts("usage: meshpanel status [-f DIR] [-n NS ... | --wave N% | -l SEL]\n"
                  "         [--kubeconfig FILE] [--context NAME]\n\n"
                  "Tenants and Ingresses per migration state, problems with their reasons,\n"
-                 "and Ingresses not migrated in tenants already cut over.\n"
+                 "and Ingresses not migrated in tenants already cut over, read from the\n"
+                 "cluster alone (with -f DIR: from the files). Changes nothing.\n"
                  "Exit status: 0, 1 when a problem is listed, 2 error.");
         }
         return rc;
