@@ -160,45 +160,70 @@ char *mig_now_text(const mig_session *s, char *buf, size_t n)
 
 typedef struct {
     mig_session *s;
-    ing_entry *e;
+    const tenant_slot *t;
 } count_ctx;
 
-static int count_if_e(const char *ns, const char *name, void *ud)
+static int count_if_ours(const char *ns, const char *name, void *ud)
 {
     count_ctx *c = ud;
-    if (!strcmp(ns, c->e->ns) && !strcmp(name, c->e->name))
-        c->e->nobjects++;
+    ing_entry *e = mig_entry(c->s, ns, name);
+    size_t i = e ? (size_t)(e - c->s->ents) : 0;
+    if (e && i >= c->t->lo && i < c->t->hi)
+        e->nobjects++;
     return 0;
 }
 
-static void recount(mig_session *s, ing_entry *e, const char *gwns)
+/* Counts obj (kind/ns/name, when live and meshpanel's, in t's namespace or
+ * the gateway's) once for each Ingress of t it names; seen[] holds what was
+ * counted. */
+static void count_obj(mig_session *s, tenant_slot *t, const char *kind, const char *ns,
+                      const char *name, const doc_node **seen, size_t *nseen)
 {
-    static const char *const kinds[] = {"Gateway", "VirtualService", "DestinationRule",
-                                        "AuthorizationPolicy"};
-    const char *where[2] = {e->ns, gwns};
-    e->nobjects = 0;
-    for (size_t w = 0; w < 2; w++) {
-        if (w && (!gwns || !strcmp(gwns, e->ns)))
-            break;
-        for (size_t k = 0; k < 4; k++) {
-            const store_obj **v;
-            size_t n = store_list(s->st, kinds[k], where[w], &v);
-            for (size_t i = 0; n != (size_t)-1 && i < n; i++) {
-                count_ctx c = {s, e};
-                if (mig_made_by_us(v[i]->doc))
-                    mig_each_source(v[i]->doc, count_if_e, &c);
-            }
-            free(n == (size_t)-1 ? NULL : v);
-        }
+    const char *gwns = s->o.conv.gateway_namespace;
+    if (!kind || !ns || !name || (strcmp(ns, s->ents[t->lo].ns) && (!gwns || strcmp(ns, gwns))))
+        return;
+    const doc_node *o = mig_live(s, kind, ns, name);
+    if (!o || !mig_made_by_us(o))
+        return;
+    for (size_t i = 0; i < *nseen; i++)
+        if (seen[i] == o)
+            return;
+    seen[(*nseen)++] = o;
+    count_ctx c = {s, t};
+    mig_each_source(o, count_if_ours, &c);
+}
+
+/* The objects of meshpanel naming each Ingress of t, from t's namespace and
+ * the gateway's. Only the objects the session knew for t (t->live) and the
+ * ones generated for it (t->gen) can name its Ingresses, so they are looked
+ * up one by one: listing the store per tenant made a wave of a thousand
+ * tenants quadratic. */
+static void recount(mig_session *s, tenant_slot *t)
+{
+    if (t->lo == t->hi)
+        return;
+    const doc_node **seen = calloc(t->live.n + t->gen.n + 1, sizeof *seen);
+    size_t nseen = 0;
+    if (!seen)
+        return; /* out of memory: the counts stay as they were */
+    for (size_t i = t->lo; i < t->hi; i++)
+        s->ents[i].nobjects = 0;
+    for (size_t i = 0; i < t->live.n; i++)
+        count_obj(s, t, t->live.v[i].kind, t->live.v[i].ns, t->live.v[i].name, seen, &nseen);
+    for (size_t i = 0; i < t->gen.n; i++) {
+        const doc_node *o = convert_plan_obj(s->plan, t->gen.v[i]);
+        if (o)
+            count_obj(s, t, kobj_kind(o), kobj_namespace(o), kobj_name(o), seen, &nseen);
     }
+    free(seen);
 }
 
 void mig_reread(mig_session *s, tenant_slot *t, bool again)
 {
+    if (again)
+        recount(s, t);
     for (size_t i = t->lo; i < t->hi; i++) {
         ing_entry *e = &s->ents[i];
-        if (again)
-            recount(s, e, s->o.conv.gateway_namespace);
         mig_read(mig_live(s, "Ingress", e->ns, e->name), e->backed_up, e->nobjects, mig_disabled(s),
                  &e->r);
     }
@@ -279,6 +304,8 @@ int mig_delete(mig_session *s, const doc_node *live, mp_err *err)
         return -1;
     }
     store_delete(s->st, kind, ns, name);
+    if (!strcmp(kind, "VirtualService"))
+        mig_vs_index_free(s);
     return 0;
 }
 
@@ -334,6 +361,7 @@ void mig_close(mig_session *s)
         free(s->denied[i]);
     free(s->denied);
     convert_plan_free(s->plan);
+    mig_vs_index_free(s);
     store_free(s->st);
     free(s);
 }
@@ -413,6 +441,8 @@ int mig_run(mig_session *s, mig_step step, bool keep_going, mig_progress_fn fn, 
     for (size_t i = 0; i < s->nt; i++) {
         tenant_slot *t = &s->t[i];
         reset_result(t);
+        if (step == MIG_APPLY || step == MIG_ROLLBACK)
+            mig_vs_index_free(s); /* they write VirtualServices: hosts may change */
         if (t->denied)
             t_set(t, MIG_T_FAILED, "%s", t->denied);
         else

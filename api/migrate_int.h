@@ -64,6 +64,12 @@ struct mig_session {
     size_t nnotes;
     char **denied; /* "ns\x1fmessage": namespaces whose lists were forbidden */
     size_t ndenied;
+    /* host -> the VirtualServices naming it (identities: vs_ids[i]), built
+     * on first use by verify; stale once a step may change their hosts */
+    hmap vs_hosts;
+    id_vec *vs_ids;
+    size_t nvs_ids;
+    bool vs_ok;
 };
 
 /* ---- migrate.c ---- */
@@ -119,6 +125,9 @@ void mig_rollback_tenant(mig_session *s, tenant_slot *t, bool preview);
 void mig_cert_report(mig_session *s, tenant_slot *t, doc_node *const *gen, size_t n, strbuf *sb);
 int mig_cert_check(mig_session *s, tenant_slot *t, char *why, size_t n);
 
+/* migrate_verify.c: the VirtualServices by host (vs_hosts): forget them
+ * (a step changed hosts), or free them. */
+void mig_vs_index_free(mig_session *s);
 /* migrate_verify.c: the fingerprint of what verify checks for t. */
 char *mig_tenant_fingerprint(mig_session *s, tenant_slot *t);
 /* Do all of t's live VirtualServices of meshpanel carry fingerprint fp?

@@ -218,6 +218,62 @@ static void add_delegates(mig_session *s, const doc_node *vs, dvec *out)
     }
 }
 
+void mig_vs_index_free(mig_session *s)
+{
+    for (size_t i = 0; i < s->nvs_ids; i++)
+        id_vec_free(&s->vs_ids[i]);
+    free(s->vs_ids);
+    hmap_free(&s->vs_hosts);
+    s->vs_ids = NULL;
+    s->nvs_ids = 0;
+    s->vs_hosts = (hmap){0};
+    s->vs_ok = false;
+}
+
+static int vs_index_add(mig_session *s, const char *host, const doc_node *vs)
+{
+    long j = hmap_get(&s->vs_hosts, host);
+    if (j < 0) {
+        id_vec *v = realloc(s->vs_ids, (s->nvs_ids + 1) * sizeof *v);
+        if (!v)
+            return -1;
+        s->vs_ids = v;
+        v[s->nvs_ids] = (id_vec){0};
+        if (hmap_put(&s->vs_hosts, host, s->nvs_ids) < 0)
+            return -1;
+        j = (long)s->nvs_ids++;
+    }
+    const char *ns = kobj_namespace(vs) ? kobj_namespace(vs) : "", *name = kobj_name(vs);
+    id_vec *v = &s->vs_ids[j];
+    if (!name || (v->n && !strcmp(v->v[v->n - 1].ns, ns) && !strcmp(v->v[v->n - 1].name, name)))
+        return 0; /* a host listed twice by one VirtualService */
+    return id_push(v, "VirtualService", ns, name);
+}
+
+/* Once per session, not store_by_host per tenant: that rebuilds the
+ * store's whole host index after every write, and verify records a pass
+ * per tenant (quadratic over a large wave). */
+static int vs_index(mig_session *s)
+{
+    if (s->vs_ok)
+        return 0;
+    mig_vs_index_free(s);
+    const store_obj **v;
+    size_t n = store_list(s->st, "VirtualService", NULL, &v);
+    if (n == (size_t)-1)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const doc_node *hs = doc_getv(v[i]->doc, "spec", "hosts", NULL);
+        for (size_t h = 0; doc_is_seq(hs) && h < hs->len && !rc; h++)
+            if (doc_is_scalar(hs->items[h]) && *doc_str(hs->items[h]))
+                rc = vs_index_add(s, doc_str(hs->items[h]), v[i]->doc);
+    }
+    free(v);
+    s->vs_ok = !rc;
+    return rc;
+}
+
 /* The live VirtualServices of the hosts, their delegates and Gateways,
  * and the AuthorizationPolicies of meshpanel for the tenant (verify
  * accepts a restricted location that Istio restricts by policy). */
@@ -229,12 +285,18 @@ static void istio_inputs(mig_session *s, tenant_slot *t, const dvec *hosts, dvec
         if (o && !strcmp(id->kind, "AuthorizationPolicy"))
             dpush(out, o);
     }
+    if (vs_index(s) < 0) {
+        out->oom = true;
+        return;
+    }
     for (size_t h = 0; h < hosts->n; h++) {
-        size_t n;
-        const store_obj *const *by = store_by_host(s->st, doc_str(hosts->v[h]), &n);
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(by[i]->kind, "VirtualService"))
-                dpush(out, by[i]->doc);
+        long j = hmap_get(&s->vs_hosts, doc_str(hosts->v[h]));
+        for (size_t i = 0; j >= 0 && i < s->vs_ids[j].n; i++) {
+            const obj_id *id = &s->vs_ids[j].v[i];
+            const doc_node *vs = mig_live(s, id->kind, id->ns, id->name);
+            if (vs)
+                dpush(out, vs);
+        }
     }
     for (size_t i = 0; i < out->n; i++) { /* grows while walking: delegates of delegates */
         add_gateways(s, out->v[i], out);
