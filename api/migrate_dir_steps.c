@@ -335,6 +335,51 @@ static void retire_tenant(run *r)
     }
 }
 
+static void apply_tenant(run *r)
+{
+    for (size_t i = 0; i < r->t->nfiles && !*r->why; i++) {
+        dir_file *f = &r->d->f[r->t->files[i]];
+        if (!f->done)
+            apply_file(r, f);
+        f->done = true;
+    }
+}
+
+static void verify_tenant(run *r, size_t *nm, char *msg, size_t n)
+{
+    mp_err err;
+    for (size_t i = 0; i < r->t->nfiles; i++) {
+        const dir_file *f = &r->d->f[r->t->files[i]];
+        if (!f->suspended && f->want && !f->gen)
+            return failf(r, "%s has no Istio manifests yet: run migrate apply first", f->rel);
+    }
+    if (dir_verify(r->d, r->t, nm, &r->sb, msg, n, &err) < 0)
+        failf(r, "%s", err.msg);
+}
+
+/* The tenant's result from the run. */
+static void result(run *r, mig_step step, size_t nm, const char *vmsg)
+{
+    mig_tenant *res = &r->t->res;
+    res->detail = r->sb.len ? strbuf_detach(&r->sb, NULL) : (strbuf_free(&r->sb), NULL);
+    if (*r->why) {
+        res->status = MIG_T_FAILED;
+        snprintf(res->msg, sizeof res->msg, "%s", r->why);
+    } else if (step == MIG_VERIFY) {
+        res->status = nm ? MIG_T_FINDINGS : MIG_T_DONE;
+        snprintf(res->msg, sizeof res->msg, "%s", vmsg);
+    } else if (step == MIG_RETIRE) {
+        res->status = MIG_T_UNCHANGED;
+        snprintf(res->msg, sizeof res->msg,
+                 "nothing to delete in a directory: cutover moved the Ingress files to %s",
+                 MIG_DIR_BACKUP);
+    } else {
+        res->status = !r->changes ? MIG_T_UNCHANGED : r->preview ? MIG_T_PENDING : MIG_T_DONE;
+        snprintf(res->msg, sizeof res->msg, "%zu file%s %s", r->changes, r->changes == 1 ? "" : "s",
+                 r->preview ? "to change" : "changed");
+    }
+}
+
 void dir_step(mig_dir *d, dir_tenant *t, mig_step step, bool preview)
 {
     run r = {.d = d, .t = t, .preview = preview};
@@ -346,40 +391,18 @@ void dir_step(mig_dir *d, dir_tenant *t, mig_step step, bool preview)
                   "split the file",
                   d->f[t->files[i]].rel);
     size_t nm = 0;
-    mp_err err;
     char vmsg[MP_ERR_MAX] = "";
     if (*r.why)
-        ;
+        ; /* refused before anything */
     else if (step == MIG_PLAN || step == MIG_APPLY)
-        for (size_t i = 0; i < t->nfiles && !*r.why; i++) {
-            dir_file *f = &d->f[t->files[i]];
-            if (!f->done)
-                apply_file(&r, f);
-            f->done = true;
-        }
-    else if (step == MIG_VERIFY && dir_verify(d, t, &nm, &r.sb, vmsg, sizeof vmsg, &err) < 0)
-        failf(&r, "%s", err.msg);
+        apply_tenant(&r);
+    else if (step == MIG_VERIFY)
+        verify_tenant(&r, &nm, vmsg, sizeof vmsg);
     else if (step == MIG_CUTOVER)
         cutover_tenant(&r);
     else if (step == MIG_RETIRE)
         retire_tenant(&r);
     else if (step == MIG_ROLLBACK)
         rollback_tenant(&r);
-    t->res.detail = r.sb.len ? strbuf_detach(&r.sb, NULL) : (strbuf_free(&r.sb), NULL);
-    if (*r.why)
-        return (void)(t->res.status = MIG_T_FAILED,
-                      snprintf(t->res.msg, sizeof t->res.msg, "%s", r.why));
-    if (step == MIG_VERIFY) {
-        t->res.status = nm ? MIG_T_FINDINGS : MIG_T_DONE;
-        snprintf(t->res.msg, sizeof t->res.msg, "%s", vmsg);
-    } else if (step == MIG_RETIRE) {
-        t->res.status = MIG_T_UNCHANGED;
-        snprintf(t->res.msg, sizeof t->res.msg,
-                 "nothing to delete in a directory: cutover moved the Ingress files to %s",
-                 MIG_DIR_BACKUP);
-    } else {
-        t->res.status = !r.changes ? MIG_T_UNCHANGED : preview ? MIG_T_PENDING : MIG_T_DONE;
-        snprintf(t->res.msg, sizeof t->res.msg, "%zu file%s %s", r.changes,
-                 r.changes == 1 ? "" : "s", preview ? "to change" : "changed");
-    }
+    result(&r, step, nm, vmsg);
 }

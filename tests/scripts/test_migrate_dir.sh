@@ -86,6 +86,9 @@ check_eq "rollback --readonly: exit 2" "$RC" 2
 mp migrate apply -f "$R" -l team=a --yes
 check_eq "-l on a directory: exit 2" "$RC" 2
 check "... says why" "$ERR" '-l selects Namespaces by their labels'
+mp migrate verify -f "$R" -n ns-bob --yes
+check_eq "verify before apply: exit 2" "$RC" 2
+check "... says apply comes first" "$OUT" '^ns-bob +failed .*ns-bob\.yaml has no Istio manifests yet: run migrate apply first'
 check_eq "nothing was written" "$(listing)" "$before"
 
 # ============ 2. apply ========================================================
