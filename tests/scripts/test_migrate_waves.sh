@@ -169,6 +169,23 @@ check "status: the new Ingress in a cut-over tenant" "$OUT" \
     '^not migrated in tenants already cut over:$'
 check "status: ... named" "$OUT" '^  ingress ns-bob/latecomer$'
 api DELETE /apis/networking.k8s.io/v1/namespaces/ns-bob/ingresses/latecomer >/dev/null
+# a problem, with its reason: a state value meshpanel never writes
+ing=$(pyq 'print(sorted(o["metadata"]["name"] for o in state["items"] if o["kind"] == "Ingress"
+    and o["metadata"]["namespace"] == "ns-docs")[0])')
+state_patch() {
+    api PATCH "/apis/networking.k8s.io/v1/namespaces/ns-docs/ingresses/$ing" \
+        "{\"metadata\":{\"annotations\":{\"meshpanel.io/state\":\"$1\"}}}" \
+        application/merge-patch+json >/dev/null
+}
+state_patch bogus
+mp status "${K[@]}"
+check_eq "status with a problem: exit 1" "$RC" 1
+check "status: the problem with its reason" "$OUT" \
+    "^problems:\$"
+check "status: ... naming the Ingress" "$OUT" "^  ingress ns-docs/$ing: unknown meshpanel.io/state value"
+state_patch dual
+mp status "${K[@]}"
+check_eq "status once the state is back: exit 0" "$RC" 0
 
 # ============ 5. rollback modes ===============================================
 mp rollback "${K[@]}" --mode full -n ns-bob --yes
