@@ -152,5 +152,13 @@ typedef struct {
 
 int mig_status_read(mig_session *s, mig_status *out, mp_err *err);
 void mig_status_free(mig_status *st);
+/* The board as lines, printable (control characters stripped), as
+ * `meshpanel status` prints it and the console's :migrate shows it:
+ * "tenants: N (STATE n, ...)", "ingresses: N (...)", then "problems:" and
+ * "not migrated in tenants already cut over:" with one "  ..." line each.
+ * *out and its strings are the caller's; (size_t)-1 when out of memory. */
+size_t mig_status_lines(const mig_status *st, char ***out);
+/* Does the board list a problem or an Ingress not migrated? (exit 1) */
+bool mig_status_alarming(const mig_status *st);
 
 #endif

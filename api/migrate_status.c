@@ -8,6 +8,8 @@
 
 #include "api/migrate_int.h"
 #include "model/kobj.h"
+#include "model/sanitize.h"
+#include "model/strbuf.h"
 
 static int add_line(char ***v, size_t *n, const char *fmt, const char *a, const char *b,
                     const char *c)
@@ -149,4 +151,79 @@ void mig_status_free(mig_status *st)
     free(st->tstates);
     free(st->tcounts);
     memset(st, 0, sizeof *st);
+}
+
+bool mig_status_alarming(const mig_status *st)
+{
+    return st->nproblems || st->nnew;
+}
+
+static int push_line(char ***v, size_t *n, strbuf *sb)
+{
+    char *text = strbuf_detach(sb, NULL), *clean = text ? san_cleans(text, 0) : NULL;
+    free(text);
+    char **x = clean ? realloc(*v, (*n + 1) * sizeof *x) : NULL;
+    if (!x) {
+        free(clean);
+        return -1;
+    }
+    *v = x;
+    x[(*n)++] = clean;
+    strbuf_init(sb);
+    return 0;
+}
+
+static int push_list(char ***v, size_t *n, const char *title, char *const *items, size_t ni)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    int rc = 0;
+    if (ni) {
+        strbuf_printf(&sb, "%s:", title);
+        rc = push_line(v, n, &sb);
+    }
+    for (size_t i = 0; i < ni && !rc; i++) {
+        strbuf_printf(&sb, "  %s", items[i]);
+        rc = push_line(v, n, &sb);
+    }
+    strbuf_free(&sb);
+    return rc;
+}
+
+size_t mig_status_lines(const mig_status *st, char ***out)
+{
+    char **v = NULL;
+    size_t n = 0, nt = 0, ni = 0;
+    strbuf sb;
+    strbuf_init(&sb);
+    for (size_t i = 0; i < st->ntstates; i++)
+        nt += st->tcounts[i];
+    strbuf_printf(&sb, "tenants: %zu", nt);
+    for (size_t i = 0; i < st->ntstates; i++)
+        strbuf_printf(&sb, "%s%s %zu", i ? ", " : " (", st->tstates[i], st->tcounts[i]);
+    strbuf_puts(&sb, st->ntstates ? ")" : "");
+    int rc = push_line(&v, &n, &sb);
+    for (int i = 0; i < MIG_NSTATES; i++)
+        ni += st->ingresses[i];
+    strbuf_printf(&sb, "ingresses: %zu (", ni);
+    for (int i = 0; i < MIG_NSTATES; i++)
+        strbuf_printf(&sb, "%s%s %zu", i ? ", " : "", mig_state_name((mig_state)i),
+                      st->ingresses[i]);
+    strbuf_printf(&sb, "; %zu suspended)", st->suspended);
+    if (!rc)
+        rc = push_line(&v, &n, &sb);
+    strbuf_free(&sb);
+    if (!rc)
+        rc = push_list(&v, &n, "problems", st->problems, st->nproblems);
+    if (!rc)
+        rc = push_list(&v, &n, "not migrated in tenants already cut over", st->new_ingresses,
+                       st->nnew);
+    if (rc) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        return (size_t)-1;
+    }
+    *out = v;
+    return n;
 }

@@ -9,44 +9,26 @@
 #include <stdlib.h>
 
 #include "model/migstate.h"
-#include "model/sanitize.h"
 #include "tui/cli/cli.h"
 #include "tui/cli/cmd_migrate.h"
 #include "api/migrate_dir.h"
 #include "tui/cli/cmd_migrate_int.h"
 
-static void print_lines(const char *title, char **v, size_t n)
+static int print_status(mig_status *st)
 {
-    if (!n)
-        return;
-    printf("%s:\n", title);
-    for (size_t i = 0; i < n; i++) {
-        char *c = san_cleans(v[i], 0);
-        printf("  %s\n", c ? c : "?");
-        free(c);
+    char **lines = NULL;
+    size_t n = mig_status_lines(st, &lines);
+    int rc = mig_status_alarming(st) ? 1 : 0;
+    mig_status_free(st);
+    if (n == (size_t)-1) {
+        cli_error("status", "out of memory");
+        return 2;
     }
-}
-
-static int print_status(mig_status *st_)
-{
-    mig_status st = *st_;
-    size_t nt = 0, ni = 0;
-    for (size_t i = 0; i < st.ntstates; i++)
-        nt += st.tcounts[i];
-    printf("tenants: %zu", nt);
-    for (size_t i = 0; i < st.ntstates; i++)
-        printf("%s%s %zu", i ? ", " : " (", st.tstates[i], st.tcounts[i]);
-    printf("%s\n", st.ntstates ? ")" : "");
-    for (int i = 0; i < MIG_NSTATES; i++)
-        ni += st.ingresses[i];
-    printf("ingresses: %zu (", ni);
-    for (int i = 0; i < MIG_NSTATES; i++)
-        printf("%s%s %zu", i ? ", " : "", mig_state_name((mig_state)i), st.ingresses[i]);
-    printf("; %zu suspended)\n", st.suspended);
-    print_lines("problems", st.problems, st.nproblems);
-    print_lines("not migrated in tenants already cut over", st.new_ingresses, st.nnew);
-    int rc = st.nproblems || st.nnew ? 1 : 0;
-    mig_status_free(st_);
+    for (size_t i = 0; i < n; i++) {
+        puts(lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
     return rc;
 }
 
