@@ -168,6 +168,22 @@ check "status: Ingresses per state" "$OUT" \
 check "status: the new Ingress in a cut-over tenant" "$OUT" \
     '^not migrated in tenants already cut over:$'
 check "status: ... named" "$OUT" '^  ingress ns-bob/latecomer$'
+# the console's :migrate shows the same board
+cat >"$WORK/board.script" <<EOF_SCRIPT
+sync 10000
+key :
+type migrate
+key Enter
+:save-display $WORK/board.txt
+EOF_SCRIPT
+mp "${K[@]}" --script "$WORK/board.script" --size 160x45
+board=$(cat "$WORK/board.txt" 2>/dev/null)
+check_eq "console :migrate: exit 0" "$RC" 0
+check "console :migrate: the board, read from the cluster" "$board" \
+    'Migration status \(cluster\)'
+check "console :migrate: tenants per state" "$board" \
+    'tenants: 20 \(dual 17, mixed 1, cut-over 1, suspended 1\)'
+check "console :migrate: the new Ingress in a cut-over tenant" "$board" 'ingress ns-bob/latecomer'
 api DELETE /apis/networking.k8s.io/v1/namespaces/ns-bob/ingresses/latecomer >/dev/null
 # a problem, with its reason: a state value meshpanel never writes
 ing=$(pyq 'print(sorted(o["metadata"]["name"] for o in state["items"] if o["kind"] == "Ingress"
