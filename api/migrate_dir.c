@@ -410,18 +410,20 @@ static int select_tenants(mig_dir *d, mp_err *err)
 
 const char *dir_tenant_state(const mig_dir *d, const dir_tenant *t)
 {
-    mig_reading r[64];
+    mig_reading *r = calloc(t->res.ningresses + 1, sizeof *r);
     size_t n = 0;
     const char *dc = d->o.disabled_class ? d->o.disabled_class : MIG_DEFAULT_DISABLED_CLASS;
-    for (size_t i = 0; i < t->nfiles; i++) {
+    for (size_t i = 0; r && i < t->nfiles; i++) {
         const dir_file *f = &d->f[t->files[i]];
-        for (size_t j = 0; j < f->ings.len && n < 64; j++)
+        for (size_t j = 0; j < f->ings.len && n < t->res.ningresses; j++)
             if (!strcmp(ns_of(d, f->ings.docs[j]), t->res.ns))
                 r[n++] = (mig_reading){.state = f->state,
                                        .present = f->tree_has_ing,
                                        .suspended = mig_suspended(f->ings.docs[j], dc)};
     }
-    return mig_tenant_state(r, n);
+    const char *st = r ? mig_tenant_state(r, n) : "?";
+    free(r);
+    return st;
 }
 
 static bool kind_in(const doc_node *o, const char *const *kinds, size_t n)
