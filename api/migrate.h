@@ -79,8 +79,12 @@ typedef struct {
     const char *backup_root;    /* api/backup.h backup_root() */
     const char *cert_issuer;    /* ClusterIssuer the offered Certificates name */
     mig_rb_mode rb_mode;
-    bool dry_run;               /* preview only (the session refuses mig_run) */
-    bool no_record;             /* verify: do not record the result (--readonly) */
+    bool dry_run;   /* preview only (the session refuses mig_run) */
+    bool no_record; /* verify: do not record the result (--readonly) */
+    /* verify: also send every request to these HOST:PORT (plain HTTP, the
+     * right Host header) and compare status and Location; NULL: no probe */
+    const char *probe_gateway, *probe_nginx;
+    long probe_timeout_ms;      /* per request; 0: 10 s */
     time_t now;                 /* timestamps of annotations and backup files */
     const char *const *tenants; /* -n NS...: these namespaces */
     size_t ntenants;

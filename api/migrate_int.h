@@ -128,6 +128,10 @@ int mig_cert_check(mig_session *s, tenant_slot *t, char *why, size_t n);
 /* migrate_verify.c: the VirtualServices by host (vs_hosts): forget them
  * (a step changed hosts), or free them. */
 void mig_vs_index_free(mig_session *s);
+/* migrate_probe.c: the live probe of r's requests (when both addresses
+ * are set); one line per difference into sb; how many differed. */
+typedef struct verify_report verify_report;
+size_t mig_probe_tenant(mig_session *s, const verify_report *r, strbuf *sb);
 /* migrate_verify.c: the fingerprint of what verify checks for t. */
 char *mig_tenant_fingerprint(mig_session *s, tenant_slot *t);
 /* Do all of t's live VirtualServices of meshpanel carry fingerprint fp?

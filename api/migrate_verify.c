@@ -357,9 +357,10 @@ static void put_mismatches(const verify_report *r, strbuf *sb)
     }
 }
 
-static void finish(mig_session *s, tenant_slot *t, const verify_report *r, bool preview)
+/* pm: requests the live probe found answered differently */
+static void finish(mig_session *s, tenant_slot *t, const verify_report *r, size_t pm, bool preview)
 {
-    size_t nm = verify_nmismatches(r);
+    size_t nm = verify_nmismatches(r) + pm;
     char *fp = nm ? NULL : mig_tenant_fingerprint(s, t);
     mp_err err;
     if (!nm && !fp) {
@@ -370,11 +371,14 @@ static void finish(mig_session *s, tenant_slot *t, const verify_report *r, bool 
         t_set(t, MIG_T_FAILED, "verify %s, but recording it failed: %s", nm ? "failed" : "passed",
               err.msg);
     } else if (nm) {
-        t_set(t, MIG_T_FINDINGS, "%zu mismatch%s in %zu requests over %zu hosts", nm,
-              nm == 1 ? "" : "es", verify_nrequests(r), verify_nhosts(r));
+        t_set(t, MIG_T_FINDINGS, "%zu mismatch%s in %zu requests over %zu hosts%s", nm,
+              nm == 1 ? "" : "es", verify_nrequests(r), verify_nhosts(r),
+              pm ? " (live probe included)" : "");
     } else {
-        t_set(t, MIG_T_DONE, "%zu requests over %zu hosts route alike (%s%s)", verify_nrequests(r),
-              verify_nhosts(r), fp, preview || s->o.no_record ? ", not recorded" : ", recorded");
+        t_set(t, MIG_T_DONE, "%zu requests over %zu hosts route alike%s (%s%s)",
+              verify_nrequests(r), verify_nhosts(r),
+              s->o.probe_gateway && s->o.probe_nginx ? ", live too" : "", fp,
+              preview || s->o.no_record ? ", not recorded" : ", recorded");
     }
     free(fp);
 }
@@ -408,8 +412,9 @@ void mig_verify_tenant(mig_session *s, tenant_slot *t, bool preview)
         strbuf sb;
         strbuf_init(&sb);
         put_mismatches(r, &sb);
+        size_t pm = mig_probe_tenant(s, r, &sb);
         t_detail(t, &sb);
-        finish(s, t, r, preview);
+        finish(s, t, r, pm, preview);
     }
     verify_report_free(r);
     free(in.v);

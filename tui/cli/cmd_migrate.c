@@ -38,6 +38,10 @@ void mig_cli_options(FILE *f)
           "      --cert-issuer NAME   the ClusterIssuer of offered Certificates\n"
           "                           (default letsencrypt-prod)\n"
           "      --no-staged          ignore the console's staged edits\n"
+          "      --probe-gateway ADDR, --probe-nginx ADDR\n"
+          "                           verify: also send each request (plain HTTP, its\n"
+          "                           Host header) to both HOST:PORTs and compare the\n"
+          "                           status and Location\n"
           "conversion (as `meshpanel convert`): --gateway-mode tenant|shared,\n"
           "  --shared-gateway NS/NAME, --platform-domain D, --gateway-namespace NS,\n"
           "  --gateway-selector V, --domain-suffix D, --ext-authz-provider NAME, --allow-open\n"
@@ -80,6 +84,10 @@ static int value_flag(mig_cli *a, int argc, char **argv, int *i, bool mode_ok)
         a->mo.disabled_class = v;
     } else if (OPT("--cert-issuer", NULL)) {
         a->mo.cert_issuer = v;
+    } else if (OPT("--probe-gateway", NULL)) {
+        a->mo.probe_gateway = v;
+    } else if (OPT("--probe-nginx", NULL)) {
+        a->mo.probe_nginx = v;
     } else if (mode_ok && OPT("--mode", NULL)) {
         a->mode = v;
     } else if (OPT("--gateway-mode", NULL)) {
@@ -166,6 +174,10 @@ int mig_cli_parse(mig_cli *a, int argc, char **argv, int first, bool mode_ok)
         if (!r)
             return bad(a, "unexpected argument \"%s\" (see --help)", argv[i]);
     }
+    if (!a->mo.probe_gateway != !a->mo.probe_nginx)
+        return bad(a, "%s: the live probe needs both --probe-gateway and --probe-nginx",
+                   a->mo.probe_gateway ? "--probe-gateway" : "--probe-nginx");
+    a->mo.probe_timeout_ms = a->kf.request_timeout_ms;
     a->mo.tenants = a->tenants;
     a->mo.conv.platform_domains = a->platform;
     /* fill what neither the flags nor (later) the config set */
