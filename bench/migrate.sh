@@ -44,7 +44,9 @@ done
 grep -q '^listening ' "$tmp/server.out" || { cat "$tmp/server.err" >&2; exit 2; }
 KC=(--kubeconfig "$tmp/st/kubeconfig")
 
-# step NAME ARGS... -> "<seconds> <peak MiB> <tenants>"; exit 0 or 1 (findings) only
+# step NAME ARGS... -> "<seconds> <peak MiB> <tenants> <CPU seconds>"; exit 0 or 1
+# (findings) only. The CPU time is meshpanel's own (user + sys): on a shared
+# machine the wall time also measures everyone else's load and the server.
 step() {
     local name=$1 s e rss n rc=0
     shift
@@ -58,30 +60,36 @@ step() {
         exit 2
     fi
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$tmp/time.txt")
     n=$(sed -n 's/^[a-z ]*: \([0-9]*\) tenants\{0,1\}: .*/\1/p' "$tmp/out.txt" | tail -n1)
     [ "$n" = "$TENANTS" ] || { echo "bench: $name names ${n:-no} tenants, want $TENANTS" >&2; tail -n3 "$tmp/out.txt" >&2; exit 2; }
-    awk -v a="$s" -v b="$e" -v r="$rss" -v n="$n" 'BEGIN {printf "%.2f %d %s\n", b - a, r / 1024, n}'
+    awk -v a="$s" -v b="$e" -v r="$rss" -v n="$n" -v c="$cpu" \
+        'BEGIN {printf "%.2f %d %s %s\n", b - a, r / 1024, n, c}'
 }
+load0=$(cut -d' ' -f1 /proc/loadavg)
 
-read -r plan_t plan_m _ < <(step plan migrate plan)
-read -r apply_t apply_m _ < <(step apply migrate apply --yes)
-read -r verify_t verify_m _ < <(step verify migrate verify --yes)
-read -r rb_t rb_m _ < <(step rollback rollback --yes)
+read -r plan_t plan_m _ plan_c < <(step plan migrate plan)
+read -r apply_t apply_m _ apply_c < <(step apply migrate apply --yes)
+read -r verify_t verify_m _ verify_c < <(step verify migrate verify --yes)
+read -r rb_t rb_m _ rb_c < <(step rollback rollback --yes)
+load1=$(cut -d' ' -f1 /proc/loadavg)
 
 report=$(
     cat <<TXT
 ### $(date -u +%Y-%m-%d) - $TENANTS tenants, $((TENANTS * 5)) Ingresses, $(nproc) CPUs
 
-| command | wall time | peak RSS |
-|---|---|---|
-| \`meshpanel migrate plan\` | ${plan_t} s | ${plan_m} MiB |
-| \`meshpanel migrate apply --yes\` | ${apply_t} s | ${apply_m} MiB |
-| \`meshpanel migrate verify --yes\` | ${verify_t} s | ${verify_m} MiB |
-| \`meshpanel rollback --yes\` | ${rb_t} s | ${rb_m} MiB |
+| command | wall time | meshpanel CPU | peak RSS |
+|---|---|---|---|
+| \`meshpanel migrate plan\` | ${plan_t} s | ${plan_c} s | ${plan_m} MiB |
+| \`meshpanel migrate apply --yes\` | ${apply_t} s | ${apply_c} s | ${apply_m} MiB |
+| \`meshpanel migrate verify --yes\` | ${verify_t} s | ${verify_c} s | ${verify_m} MiB |
+| \`meshpanel rollback --yes\` | ${rb_t} s | ${rb_c} s | ${rb_m} MiB |
 
 Test API server (\`tests/apiserver/server.py\`, plain HTTP, seeded with
 \`bench/gen_ingresses.py -n $((TENANTS * 5))\`), one run of each step in workflow order;
-each ended with exit 0 or 1 and named $TENANTS tenants. Command: \`bench/migrate.sh $TENANTS\`.
+each ended with exit 0 or 1 and named $TENANTS tenants. Load average $load0 before, $load1
+after (the rest of the wall time is the server's and other processes'). Command:
+\`bench/migrate.sh $TENANTS\`.
 TXT
 )
 echo "$report"

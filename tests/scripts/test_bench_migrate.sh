@@ -10,7 +10,7 @@ rc=$?
 echo "$out" | sed 's/^/# /'
 fail=0
 for step in 'migrate plan' 'migrate apply --yes' 'migrate verify --yes' 'rollback --yes'; do
-    if grep -Eq "^\| \`meshpanel $step\` \| [0-9.]+ s \| [0-9]+ MiB \|$" <<<"$out"; then
+    if grep -Eq "^\| \`meshpanel $step\` \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MiB \|$" <<<"$out"; then
         echo "ok   - bench/migrate.sh: $step timed"
     else
         echo "FAIL - bench/migrate.sh: $step not timed"
