@@ -47,6 +47,10 @@ writes() {
 # meshpanel itself in the background ($BG is its pid, so a kill reaches
 # it; its requests have timeouts, and ctest's timeout bounds the rest)
 mp_bg() {
+    # emptied here, not by the child's redirection: that runs after the
+    # fork, and a wait_file in between would match the last run's lines
+    : >"$WORK/bg.out"
+    : >"$WORK/bg.err"
     "$MESHPANEL" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
     BG=$!
 }
