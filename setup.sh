@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PKGS=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev
+PKGS=(build-essential cmake pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libyaml-dev zlib1g-dev
       check python3 python3-yaml python3-jsonschema openssl tmux)
 # ./test.sh also needs a second compiler and the packaging tools (issue 13)
 [ "${MESHPANEL_TEST_DEPS:-0}" = 1 ] && PKGS+=(clang dpkg-dev man-db)

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/base64.h"
+#include "model/base64.h"
 #include "api/ktime.h"
 #include "api/proc.h"
 #include "model/parse.h"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api/fsutil.h"
+#include "model/hmap.h"
 
 static int read_fd(int fd, const char *path, char **buf, size_t *len, mp_err *err)
 {
@@ -174,4 +175,50 @@ int fs_mkdirs(const char *path, int mode, mp_err *err)
         rc = mkdir_one(dir, mode, err);
     free(dir);
     return rc;
+}
+
+static bool safe_byte(char c, size_t i)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || (c == '.' && i > 0);
+}
+
+void fs_safe_name(const char *name, char *out)
+{
+    const char *c = name ? name : "";
+    size_t n = 0;
+    bool changed = !*c;
+    for (; c[n] && n < FS_SAFE_CUT; n++) {
+        out[n] = safe_byte(c[n], n) ? c[n] : '_';
+        changed = changed || out[n] != c[n];
+    }
+    changed = changed || c[n];
+    if (!n)
+        out[n++] = '_';
+    out[n] = '\0';
+    if (changed)
+        snprintf(out + n, 10, "-%08x", (unsigned)hmap_fnv1a32(c));
+}
+
+static const char *nonempty_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+int fs_state_dir(char *buf, size_t n, const char *what, mp_err *err)
+{
+    /* The XDG spec says a relative $XDG_STATE_HOME is invalid: ignore it. */
+    const char *state = nonempty_env("XDG_STATE_HOME");
+    const char *home = nonempty_env("HOME");
+    int len;
+    if (state && state[0] == '/')
+        len = snprintf(buf, n, "%s/meshpanel", state);
+    else if (home)
+        len = snprintf(buf, n, "%s/.local/state/meshpanel", home);
+    else
+        return mp_errf(err, "%s: neither $XDG_STATE_HOME nor $HOME is set", what);
+    if (len < 0 || (size_t)len >= n)
+        return mp_errf(err, "%s: the path is too long", what);
+    return 0;
 }

@@ -32,4 +32,19 @@ int fs_write_atomic(const char *path, const char *buf, size_t len, int mode, mp_
  * with err "PATH: reason". */
 int fs_mkdirs(const char *path, int mode, mp_err *err);
 
+/* A file name made of name (a context, a namespace: untrusted): bytes
+ * other than letters, digits, '.', '_' and '-' become '_', a leading '.'
+ * too (never "..", never hidden), empty or NULL is "_"; names are cut at
+ * FS_SAFE_CUT bytes; when anything was replaced or cut, '-' and 8 hex
+ * digits of a hash of the real name follow ("a/b" and "a_b" stay two
+ * files). out has FS_SAFE_NAME_MAX bytes. */
+#define FS_SAFE_CUT      120
+#define FS_SAFE_NAME_MAX (FS_SAFE_CUT + 10)
+void fs_safe_name(const char *name, char *out);
+/* meshpanel's state directory: $XDG_STATE_HOME/meshpanel (an absolute
+ * $XDG_STATE_HOME only, as the XDG spec says), else
+ * $HOME/.local/state/meshpanel. -1 with err "WHAT: neither ..." when
+ * neither is set or buf is too small. */
+int fs_state_dir(char *buf, size_t n, const char *what, mp_err *err);
+
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "api/base64.h"
+#include "model/base64.h"
 #include "model/parse.h"
 #include "model/strbuf.h"
 

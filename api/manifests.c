@@ -102,6 +102,18 @@ static int list_files(const char *path, pathvec *files, mp_err *err)
     return 0;
 }
 
+int manifests_files(const char *path, char ***files, size_t *n, mp_err *err)
+{
+    pathvec v = {0};
+    if (list_files(path, &v, err) < 0) {
+        pathvec_free(&v);
+        return -1;
+    }
+    *files = v.v;
+    *n = v.len;
+    return 0;
+}
+
 /* LINE of "NAME:LINE: ..." (0 for a line without one). */
 static long line_no(const char *s, const char *name, size_t nlen)
 {

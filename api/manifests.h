@@ -34,6 +34,9 @@ int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check
                        mp_errlist *errs);
 /* Parses one buffer already in memory (name is for messages). */
 int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
+/* The files path stands for, as manifests_load reads them (sorted; a
+ * file is itself). *files is the caller's: each string and the array. */
+int manifests_files(const char *path, char ***files, size_t *n, mp_err *err);
 /* A cheap fingerprint of the files under path (names, sizes, mtimes) so a
  * watcher can tell that something changed without re-parsing. */
 int manifests_signature(const char *path, uint64_t *sig, mp_err *err);

@@ -598,6 +598,41 @@ int kclient_apply(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_nod
     return rc;
 }
 
+int kclient_merge_patch(kclient *c, const kkind *k, const char *ns, const char *name,
+                        const doc_node *patch, const kwrite_opts *o, doc_node **out, mp_err *err)
+{
+    const char *version;
+    if (k->metadata_only)
+        return mp_errf(err, "meshpanel never writes Secrets");
+    if (kclient_version(c, k, &version, err))
+        return -1;
+    target t = {.k = k, .version = version, .ns = k->namespaced ? ns : NULL, .name = name};
+    kkind_group_resource(k, t.res, sizeof t.res);
+    char *body = doc_emit_json(patch, false, NULL, err);
+    char *path = kclient_path(k, version, t.ns, name);
+    strbuf q;
+    strbuf_init(&q);
+    write_query(&q, o, true, false);
+    int rc = -1;
+    if (body && path && !q.oom) {
+        kreq rq = {.method = "PATCH",
+                   .path = path,
+                   .query = q.buf,
+                   .content_type = "application/merge-patch+json",
+                   .body = body,
+                   .body_len = strlen(body),
+                   .verb = "patch",
+                   .name = name};
+        rc = send_write(c, &t, &rq, out, err);
+    } else if (body) {
+        mp_errf(err, "out of memory");
+    }
+    strbuf_free(&q);
+    free(body);
+    free(path);
+    return rc;
+}
+
 int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name, const char *uid,
                    const char *rv, const kwrite_opts *o, mp_err *err)
 {

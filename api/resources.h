@@ -114,6 +114,11 @@ int kclient_update(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_no
                    mp_err *err);
 int kclient_apply(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
                   mp_err *err);
+/* JSON merge patch (application/merge-patch+json) of k ns/name; a
+ * metadata.resourceVersion (or uid) inside the patch is a precondition:
+ * a stale one is a 409 and nothing changes. */
+int kclient_merge_patch(kclient *c, const kkind *k, const char *ns, const char *name,
+                        const doc_node *patch, const kwrite_opts *o, doc_node **out, mp_err *err);
 /* uid / rv (may be NULL) become DeleteOptions preconditions. */
 int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name, const char *uid,
                    const char *rv, const kwrite_opts *o, mp_err *err);

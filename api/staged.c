@@ -10,55 +10,14 @@
 #include <unistd.h>
 
 #include "api/fsutil.h"
-#include "model/hmap.h"
-
-/* Longer context names (EKS ARNs, generated names) are cut, then hashed. */
-#define CONTEXT_MAX 120
-
-static bool safe_byte(char c, size_t i)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || (c == '.' && i > 0);
-}
-
-/* Fills out (CONTEXT_MAX + 10 bytes) with the file name stem. */
-static void safe_name(const char *context, char *out)
-{
-    const char *c = context ? context : "";
-    size_t n = 0;
-    bool changed = !*c;
-    for (; c[n] && n < CONTEXT_MAX; n++) {
-        out[n] = safe_byte(c[n], n) ? c[n] : '_';
-        changed = changed || out[n] != c[n];
-    }
-    changed = changed || c[n];
-    if (!n)
-        out[n++] = '_';
-    out[n] = '\0';
-    if (changed)
-        snprintf(out + n, 10, "-%08x", (unsigned)hmap_fnv1a32(c));
-}
-
-static const char *nonempty_env(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : NULL;
-}
 
 int staged_path(const char *context, char *buf, size_t n, mp_err *err)
 {
-    char stem[CONTEXT_MAX + 10];
-    safe_name(context, stem);
-    /* The XDG spec says a relative $XDG_STATE_HOME is invalid: ignore it. */
-    const char *state = nonempty_env("XDG_STATE_HOME");
-    const char *home = nonempty_env("HOME");
-    int len;
-    if (state && state[0] == '/')
-        len = snprintf(buf, n, "%s/meshpanel/staged/%s.yaml", state, stem);
-    else if (home)
-        len = snprintf(buf, n, "%s/.local/state/meshpanel/staged/%s.yaml", home, stem);
-    else
-        return mp_errf(err, "staged edits: neither $XDG_STATE_HOME nor $HOME is set");
+    char stem[FS_SAFE_NAME_MAX], dir[4096];
+    fs_safe_name(context, stem);
+    if (fs_state_dir(dir, sizeof dir, "staged edits", err) < 0)
+        return -1;
+    int len = snprintf(buf, n, "%s/staged/%s.yaml", dir, stem);
     if (len < 0 || (size_t)len >= n)
         return mp_errf(err, "staged edits: the path is too long");
     return 0;

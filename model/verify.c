@@ -43,6 +43,8 @@ struct verify_report {
     size_t nhosts, nrequests;
     verify_mismatch *m;
     size_t n, cap;
+    char **req; /* "host\x1fpath" of every request probed, in order */
+    size_t nreq, capreq;
 };
 
 /* ---- shared helpers ----------------------------------------------------- */
@@ -188,6 +190,27 @@ static int add_mismatch(verify_report *r, const char *host, const char *path, co
     return 0;
 }
 
+static int add_request(verify_report *r, const char *host, const char *path)
+{
+    if (r->nreq == r->capreq) {
+        size_t cap = r->capreq ? 2 * r->capreq : 16;
+        char **v = realloc(r->req, cap * sizeof *v);
+        if (!v)
+            return -1;
+        r->req = v;
+        r->capreq = cap;
+    }
+    size_t hl = strlen(host), pl = strlen(path);
+    char *x = malloc(hl + pl + 2);
+    if (!x)
+        return -1;
+    memcpy(x, host, hl);
+    x[hl] = '\x1f';
+    memcpy(x + hl + 1, path, pl + 1);
+    r->req[r->nreq++] = x;
+    return 0;
+}
+
 typedef struct {
     verify_report *r;
     const ng_world *ng;
@@ -204,6 +227,8 @@ static int probe(probe_ctx *c, const char *path)
     if (!path[0] || strlen(path) >= VA_PATH || hmap_get(&c->seen, path) >= 0)
         return 0;
     if (hmap_put(&c->seen, path, 0) < 0)
+        return -1;
+    if (add_request(c->r, c->host, path) < 0)
         return -1;
     va_answer ng, is;
     ng_answer(c->ng, c->rc, c->host, path, &ng);
@@ -300,8 +325,22 @@ void verify_report_free(verify_report *r)
 {
     if (!r)
         return;
+    for (size_t i = 0; i < r->nreq; i++)
+        free(r->req[i]);
+    free(r->req);
     free(r->m);
     free(r);
+}
+
+bool verify_request_at(const verify_report *r, size_t i, char *host, size_t hn, char *path,
+                       size_t pn)
+{
+    if (i >= r->nreq)
+        return false;
+    const char *sep = strchr(r->req[i], '\x1f');
+    snprintf(host, hn, "%.*s", (int)(sep - r->req[i]), r->req[i]);
+    snprintf(path, pn, "%s", sep + 1);
+    return true;
 }
 
 size_t verify_nhosts(const verify_report *r)

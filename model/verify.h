@@ -63,5 +63,9 @@ size_t verify_nhosts(const verify_report *r);
 size_t verify_nrequests(const verify_report *r); /* requests probed */
 size_t verify_nmismatches(const verify_report *r);
 const verify_mismatch *verify_mismatch_at(const verify_report *r, size_t i);
+/* Request i of the verify_nrequests() probed (host and path), for a live
+ * probe that sends the same requests (api/probe.h). false past the end. */
+bool verify_request_at(const verify_report *r, size_t i, char *host, size_t hn, char *path,
+                       size_t pn);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/base64.h"
+#include "model/base64.h"
 #include "tui/app.h"
 #include "tui/command.h"
 #include "tui/edit.h"

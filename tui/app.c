@@ -718,6 +718,7 @@ int app_main(int argc, char **argv)
     u.store = store_new();
     u.kubeconfig = o.kubeconfig;
     u.kube_ns = o.ns;
+    u.manifest_dir = o.demo ? NULL : o.dir;
     u.request_timeout_ms = o.request_timeout_ms;
     u.src = u.store ? make_source(&o, argv[0], &err) : NULL;
     if (u.src && u.cfg.refresh_seconds)

@@ -29,6 +29,8 @@ typedef struct {
 } command_def;
 
 const command_def *command_table(size_t *n);
+/* :migrate (tui/migrate_board.c): the migration's status board. */
+int cmd_migrate_board(struct ui *u, const char *arg, mp_err *err);
 /* Runs "name args" (no leading ':'). Returns 0 or -1 with err. */
 int command_run(struct ui *u, const char *line, mp_err *err);
 

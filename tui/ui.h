@@ -99,6 +99,7 @@ struct ui {
     /* --kubeconfig, -n (argv strings) and --request-timeout as given, for
      * :ctx reconnects */
     const char *kubeconfig, *kube_ns;
+    const char *manifest_dir; /* -f DIR (argv string), for :migrate; NULL otherwise */
     long request_timeout_ms;
     theme *theme;
     mp_config cfg;

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/base64.h"
+#include "model/base64.h"
 #include "api/kubeconfig.h"
 #include "api/ktime.h"
 

@@ -291,6 +291,15 @@ START_TEST(hand_written_vs_verifies_clean)
     ck_assert_uint_eq(verify_nhosts(r), 1);
     /* /api /api/ /apix /api/deeper/x, / /x /deeper/x, the nothing-here path */
     ck_assert_uint_eq(verify_nrequests(r), 8);
+    /* the requests themselves, for the live probe: in order, then none */
+    char host[256], path[1024];
+    ck_assert(verify_request_at(r, 0, host, sizeof host, path, sizeof path));
+    ck_assert_str_eq(host, "shop.example.com");
+    ck_assert_str_eq(path, "/api");
+    ck_assert(verify_request_at(r, 2, host, sizeof host, path, sizeof path));
+    ck_assert_str_eq(path, "/apix");
+    ck_assert(verify_request_at(r, 7, host, sizeof host, path, sizeof path));
+    ck_assert(!verify_request_at(r, 8, host, sizeof host, path, sizeof path));
     verify_report_free(r);
 }
 END_TEST

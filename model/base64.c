@@ -1,7 +1,7 @@
 /*
  * base64.c - RFC 4648 base64, tolerant of line breaks (PEM-style input).
  */
-#include "api/base64.h"
+#include "model/base64.h"
 
 #include <stdlib.h>
 #include <string.h>

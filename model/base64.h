@@ -1,6 +1,7 @@
 /*
- * base64.h - standard base64 (RFC 4648) for kubeconfig *-data fields and
- * the ExecCredential cluster info.
+ * base64.h - standard base64 (RFC 4648) for kubeconfig *-data fields, the
+ * ExecCredential cluster info and the migration's backup annotation. Pure,
+ * hence in model/ (the backup is encoded there).
  *
  * Ownership: returned buffers are malloc'd (NUL-terminated for convenience),
  * caller frees. Pure functions.
