@@ -2,7 +2,7 @@
 # The migration workflow at scale: `meshpanel migrate plan`, `apply`,
 # `verify` and `rollback` of TENANTS tenants (5 Ingresses each, the Sealos
 # mix of bench/gen_ingresses.py) against the test API server
-# (tests/apiserver, plain HTTP), one run each in workflow order.
+# (tests/apiserver over HTTPS: credentials go over TLS only), one run each in workflow order.
 #
 # usage: bench/migrate.sh [TENANTS]      (default 1000)
 # env:   MESHPANEL=path/to/meshpanel (default build/meshpanel),
@@ -34,7 +34,7 @@ mkdir -p "$HOME"
 unset KUBECONFIG
 
 python3 bench/gen_ingresses.py -n $((TENANTS * 5)) -o "$tmp/corpus.yaml"
-python3 tests/apiserver/server.py --state-dir "$tmp/st" --seed "$tmp/corpus.yaml" \
+python3 tests/apiserver/server.py --state-dir "$tmp/st" --https --seed "$tmp/corpus.yaml" \
     >"$tmp/server.out" 2>"$tmp/server.err" &
 pid=$!
 for _ in $(seq 600); do
@@ -85,7 +85,7 @@ report=$(
 | \`meshpanel migrate verify --yes\` | ${verify_t} s | ${verify_c} s | ${verify_m} MiB |
 | \`meshpanel rollback --yes\` | ${rb_t} s | ${rb_c} s | ${rb_m} MiB |
 
-Test API server (\`tests/apiserver/server.py\`, plain HTTP, seeded with
+Test API server (\`tests/apiserver/server.py --https\`, seeded with
 \`bench/gen_ingresses.py -n $((TENANTS * 5))\`), one run of each step in workflow order;
 each ended with exit 0 or 1 and named $TENANTS tenants. Load average $load0 before, $load1
 after (the rest of the wall time is the server's and other processes'). Command:

@@ -116,8 +116,8 @@ api GET "$vs/docs-example-com" | python3 -c '
 import json, sys
 o = json.load(sys.stdin)
 h = o["spec"]["http"]
-i, j = [k for k, r in enumerate(h) if r["name"] in ("docs-0-2", "docs-0-3")]
-h[i], h[j] = h[j], h[i]          # /b before /bar/: route order swapped
+i, j = [k for k, r in enumerate(h) if r["name"] in ("docs-0-2", "docs-0-4")]
+h[i], h[j] = h[j], h[i]          # prefix / before /bar/: route order swapped
 print(json.dumps(o))' >"$WORK/docs.json"
 api PUT "$vs/docs-example-com" "$(cat "$WORK/docs.json")" >/dev/null
 mp migrate verify "${K[@]}" -n ns-docs -n ns-carol --yes
