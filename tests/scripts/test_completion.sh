@@ -48,6 +48,15 @@ check_eq "get -o: the output formats of its help" "$(complete_words meshpanel ge
     "json name table wide yaml "
 check_eq "convert -o: yaml json" "$(complete_words meshpanel convert -o '')" "json yaml "
 check_eq "completion: the shells" "$(complete_words meshpanel completion '')" "bash fish zsh "
+check_eq "migrate: its steps" "$(complete_words meshpanel migrate '')" \
+    "apply cutover plan retire verify "
+check_eq "migrate: a step by prefix" "$(complete_words meshpanel migrate c)" "cutover "
+check_eq "migrate STEP: no second step" "$(complete_words meshpanel migrate plan '')" ""
+check_eq "rollback --mode: the modes" "$(complete_words meshpanel rollback --mode '')" \
+    "dual full partial "
+check_eq "lint --fail-on: the levels" "$(complete_words meshpanel lint --fail-on '')" "error warning "
+check_eq "a value of --wave is not taken for the step" \
+    "$(complete_words meshpanel migrate --wave 10% '')" "apply cutover plan retire verify "
 check_eq "--theme: the bundled themes" "$(complete_words meshpanel --theme '')" \
     "default high-contrast light mono "
 

@@ -18,7 +18,8 @@
     "--kubeconfig|--context|-n|--namespace|-f|--filename|--theme|--script|--size|"                 \
     "--request-timeout|-o|--output|-l|--selector|--chunk-size|--tenant-prefix|--max-events|"       \
     "--overrides|--gateway-mode|--shared-gateway|--platform-domain|--gateway-namespace|"           \
-    "--gateway-selector|--domain-suffix|--ext-authz-provider|--policy|--wave|--mode|--fail-on"
+    "--gateway-selector|--domain-suffix|--ext-authz-provider|--policy|--wave|--mode|--fail-on|"    \
+    "--disabled-class|--cert-issuer|--probe-gateway|--probe-nginx"
 
 static const char bash_script[] =
     "# meshpanel bash completion (meshpanel completion bash)\n"
@@ -32,7 +33,7 @@ static const char bash_script[] =
     "}\n"
     "_meshpanel() {\n"
     "    local bin=\"${COMP_WORDS[0]}\" cur=\"${COMP_WORDS[COMP_CWORD]}\"\n"
-    "    local prev=\"\" cmd=\"\" i w\n"
+    "    local prev=\"\" cmd=\"\" sub=\"\" i w\n"
     "    ((COMP_CWORD > 0)) && prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
     "    [[ $bin == kubectl* ]] && bin=meshpanel # kubectl meshpanel ...\n"
     "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
@@ -41,7 +42,7 @@ static const char bash_script[] =
     "        -*) ;;\n"
     "        *) case \"${COMP_WORDS[i-1]}\" in\n"
     "           " VALUE_FLAGS ") ;;\n"
-    "           *) cmd=\"$w\"; break ;;\n"
+    "           *) if [[ -z $cmd ]]; then cmd=\"$w\"; else sub=\"$w\"; break; fi ;;\n"
     "           esac ;;\n"
     "        esac\n"
     "    done\n"
@@ -62,6 +63,12 @@ static const char bash_script[] =
     "    --theme)\n"
     "        COMPREPLY=($(compgen -W \"default light high-contrast mono\" -- \"$cur\"))\n"
     "        return ;;\n"
+    "    --mode)\n"
+    "        COMPREPLY=($(compgen -W \"full partial dual\" -- \"$cur\"))\n"
+    "        return ;;\n"
+    "    --fail-on)\n"
+    "        COMPREPLY=($(compgen -W \"warning error\" -- \"$cur\"))\n"
+    "        return ;;\n"
     "    --kubeconfig|-f|--filename|--script|--overrides|--policy)\n"
     "        COMPREPLY=($(compgen -f -- \"$cur\"))\n"
     "        return ;;\n"
@@ -80,6 +87,8 @@ static const char bash_script[] =
     "        COMPREPLY=($(compgen -W \"ingresses gateways virtualservices tenants svc secrets dr "
     "ap "
     "ingressclasses\" -- \"$cur\"))\n"
+    "    elif [[ $cmd == migrate && -z $sub ]]; then\n"
+    "        COMPREPLY=($(compgen -W \"plan apply verify cutover retire\" -- \"$cur\"))\n"
     "    elif [[ $cmd == completion ]]; then\n"
     "        COMPREPLY=($(compgen -W \"bash zsh fish\" -- \"$cur\"))\n"
     "    elif [[ $cmd == config && $prev == config ]]; then\n"
@@ -124,6 +133,11 @@ static const char fish_script[] =
     "complete -c meshpanel -s n -l namespace -x -a '(timeout 3 meshpanel get tenants -o name "
     "--request-timeout 2s 2>/dev/null | string replace -r \".*/\" \"\")'\n"
     "complete -c meshpanel -l theme -x -a 'default light high-contrast mono'\n"
+    "complete -c meshpanel -n '__fish_seen_subcommand_from migrate; and not "
+    "__fish_seen_subcommand_from plan apply verify cutover retire' -a 'plan apply verify cutover "
+    "retire'\n"
+    "complete -c meshpanel -l mode -x -a 'full partial dual'\n"
+    "complete -c meshpanel -l fail-on -x -a 'warning error'\n"
     "complete -c meshpanel -l kubeconfig -r -F\n"
     "complete -c meshpanel -s f -l filename -r -F\n";
 
