@@ -11,7 +11,9 @@
 #        MESHPANEL=build/meshpanel  FLOOR=build/floor  KUBECTL=kubectl
 #        TUI=1         the console rows (bench/tui.sh, TMUX_RUN=0); 0: skip
 #        SEED=20260301 corpus seed (bench/gen_ingresses.py)
-#        OUT=DIR       keep the raw measurements (runs.tsv) and the corpora there
+#        OUT=DIR       keep the raw measurements (runs.tsv) there
+#        BASELINE=path/to/older/meshpanel  also time its convert -f (YAML, JSON) and
+#                      convert -A in the same runs: a before/after table
 #
 # Corpus: bench/gen_ingresses.py (Sealos-shaped Ingresses and their Services).
 # The test API server (tests/apiserver, HTTPS, bearer token: kubectl sends tokens
@@ -50,6 +52,7 @@ for _ in $(seq "$RUNS"); do
     floor floor_in yaml-parse "$tmp/ing$N.yaml"
     meas convert_yaml "$MESHPANEL" convert -f "$tmp/ing$N.yaml"
     floor floor_out yaml-emit "$tmp/convert.yaml"
+    [ -z "${BASELINE:-}" ] || meas base_convert_yaml "$BASELINE" convert -f "$tmp/ing$N.yaml"
 done
 
 # ---- the API server: get, convert -A, convert of the JSON dump ----
@@ -67,6 +70,10 @@ for _ in $(seq "$RUNS"); do
     meas convert_live "$MESHPANEL" convert -A --kubeconfig "$KC"
     meas convert_json "$MESHPANEL" convert -f "$tmp/dump.json"
     floor floor_json json "$tmp/dump.json"
+    if [ -n "${BASELINE:-}" ]; then
+        meas base_convert_json "$BASELINE" convert -f "$tmp/dump.json"
+        meas base_convert_live "$BASELINE" convert -A --kubeconfig "$KC"
+    fi
 done
 n=$(items "$tmp/out" 2>/dev/null || echo 0)
 faults '{"ignore_limit": 1}'
@@ -135,8 +142,8 @@ for mode, g, k in (("paged", "get_paged", "kubectl_paged"), ("server ignores lim
         f"{med(g):.3f} s vs {med(k):.3f} s", f"{med(g) / med(k):.3f}", med(g) <= 0.05 * med(k))
     row(f"get ingresses -A -o json ({mode}): RSS <= 0.10x kubectl",
         f"{peak(g):.1f} MiB vs {peak(k):.1f} MiB", f"{peak(g) / peak(k):.3f}", peak(g) <= 0.10 * peak(k))
-row("get: memory flat, paged vs whole list", f"{peak('get_paged'):.1f} vs {peak('get_whole'):.1f} MiB",
-    f"{peak('get_whole') / peak('get_paged'):.2f}", None)
+row("get: memory flat, whole list vs paged (<= 1.25x)", f"{peak('get_whole'):.1f} vs {peak('get_paged'):.1f} MiB",
+    f"{peak('get_whole') / peak('get_paged'):.2f}x", peak("get_whole") <= 1.25 * peak("get_paged"))
 
 if tui == "1":
     t = open(f"{tmp}/tui.txt").read()
@@ -176,4 +183,17 @@ print("| target | measured | ratio | |")
 print("|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
+if "base_convert_yaml" in wall:
+    print(f"\nbefore/after in the same runs (BASELINE = before; median of {runs}):")
+    print("| figure | before | after | after/before |")
+    print("|---|---|---|---|")
+    for what, k in (("convert -f YAML wall", "convert_yaml"), ("convert -f JSON dump wall", "convert_json"),
+                    ("convert -A wall", "convert_live")):
+        b, a = med("base_" + k), med(k)
+        print(f"| {what} | {b:.3f} s | {a:.3f} s | {a / b:.2f} |")
+    for what, k in (("convert -f YAML peak RSS", "convert_yaml"), ("convert -f JSON dump peak RSS", "convert_json"),
+                    ("convert -A peak RSS", "convert_live")):
+        b, a = peak("base_" + k), peak(k)
+        print(f"| {what} | {b:.1f} MiB | {a:.1f} MiB | {a / b:.2f} |")
+    print(f"| convert -f YAML wall / libyaml floor | {med('base_convert_yaml') / fl:.2f}x | {cy / fl:.2f}x | |")
 PY

@@ -166,8 +166,8 @@ static long find_key(const doc_node *map, const char *key)
 {
     if (!map || map->kind != DOC_MAP)
         return -1;
-    for (size_t i = 0; i < map->len; i++)
-        if (!strcmp(map->keys[i], key))
+    for (size_t i = 0; i < map->len; i++) /* first byte first: most keys differ there */
+        if (map->keys[i][0] == key[0] && !strcmp(map->keys[i], key))
             return (long)i;
     return -1;
 }
