@@ -36,17 +36,17 @@ PY
 start_server() { # N
     stop_server
     python3 tests/apiserver/server.py --https --state-dir "$tmp/srv$1" --seed "$tmp/seed$1.json" \
-        >"$tmp/srv.out" 2>"$tmp/srv.err" &
+        >"$tmp/srv$1.out" 2>"$tmp/srv$1.err" &
     pid=$!
     for _ in $(seq 1800); do # seeding 50,000 objects takes a while
-        grep -q '^listening ' "$tmp/srv.out" 2>/dev/null && break
+        grep -q '^listening ' "$tmp/srv$1.out" 2>/dev/null && break
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    grep -q '^listening ' "$tmp/srv.out" || { echo "bench: server did not start" >&2; cat "$tmp/srv.err" >&2; exit 2; }
+    grep -q '^listening ' "$tmp/srv$1.out" || { echo "bench: server did not start" >&2; cat "$tmp/srv$1.err" >&2; exit 2; }
     SRVDIR="$tmp/srv$1"
     KC="$SRVDIR/kubeconfig"
-    URL=$(sed -n 's/^listening //p' "$tmp/srv.out")
+    URL=$(sed -n 's/^listening //p' "$tmp/srv$1.out")
 }
 faults() {
     curl -sS --cacert "$SRVDIR/ca.crt" -H "Authorization: Bearer admin-token" \
