@@ -140,11 +140,25 @@ static int decode_service(conv *c, const doc_node *obj, const char *dns, mp_err 
     return 0;
 }
 
+/* Entries are sized by kind: an ing_entry is about 2 KiB, and a cluster
+ * holds about as many other objects as Ingresses. */
+static void count_kinds(doc_node *const *objs, size_t n, size_t count[3])
+{
+    static const char *const kinds[3] = {"Ingress", "Service", "IngressClass"};
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = kobj_kind(objs[i]);
+        for (int k = 0; kind && k < 3; k++)
+            count[k] += !strcmp(kind, kinds[k]);
+    }
+}
+
 static int decode_all(conv *c, doc_node *const *objs, size_t n, mp_err *err)
 {
-    c->ing = calloc(n ? n : 1, sizeof *c->ing);
-    c->svc = calloc(n ? n : 1, sizeof *c->svc);
-    c->classes = calloc(n ? n : 1, sizeof *c->classes);
+    size_t count[3] = {0, 0, 0};
+    count_kinds(objs, n, count);
+    c->ing = calloc(count[0] ? count[0] : 1, sizeof *c->ing);
+    c->svc = calloc(count[1] ? count[1] : 1, sizeof *c->svc);
+    c->classes = calloc(count[2] ? count[2] : 1, sizeof *c->classes);
     if (!c->ing || !c->svc || !c->classes)
         return mp_errf(err, "out of memory");
     const char *dns = c->o->default_namespace ? c->o->default_namespace : "default";

@@ -131,10 +131,56 @@ static void sort_warnings(mp_warnings *w)
     free(s);
 }
 
+/* The sort keys, read once per object instead of once per comparison
+ * (each read is a walk of the object's metadata). */
+typedef struct {
+    const char *ns, *kind, *name;
+    int rank;
+    size_t idx; /* ties keep their order, whatever qsort does */
+    doc_node *obj;
+} obj_key;
+
+static int key_cmp(const void *pa, const void *pb)
+{
+    const obj_key *a = pa, *b = pb;
+    int r = strcmp(a->ns, b->ns);
+    if (!r)
+        r = a->rank - b->rank;
+    if (!r)
+        r = strcmp(a->kind, b->kind);
+    if (!r)
+        r = strcmp(a->name, b->name);
+    if (!r)
+        r = (a->idx > b->idx) - (a->idx < b->idx);
+    return r;
+}
+
+static void sort_objs(convert_plan *p)
+{
+    obj_key *k = malloc((p->n ? p->n : 1) * sizeof *k);
+    if (!k) {
+        mp_sort(p->objs, p->n, sizeof *p->objs, obj_cmp);
+        return;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        const doc_node *o = p->objs[i];
+        k[i] = (obj_key){or_empty(kobj_namespace(o)),
+                         or_empty(kobj_kind(o)),
+                         or_empty(kobj_name(o)),
+                         kind_rank(kobj_kind(o)),
+                         i,
+                         p->objs[i]};
+    }
+    mp_sort(k, p->n, sizeof *k, key_cmp);
+    for (size_t i = 0; i < p->n; i++)
+        p->objs[i] = k[i].obj;
+    free(k);
+}
+
 void conv_sort_output(convert_plan *p)
 {
     for (size_t i = 0; i < p->n; i++)
         istio_canonical_order(p->objs[i]);
-    mp_sort(p->objs, p->n, sizeof *p->objs, obj_cmp);
+    sort_objs(p);
     sort_warnings(&p->w);
 }

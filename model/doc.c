@@ -28,17 +28,21 @@ doc_node *doc_seq_new(void)
     return node_new(DOC_SEQ);
 }
 
+/* A scalar's text lives in the same block, right after the node: one
+ * allocation instead of two for the commonest node of every tree (half a
+ * million at 10,000 Ingresses). cap, unused by scalars, says so:
+ * SCALAR_INLINE text is freed with the node; 0 (doc_str_adopt) on its own. */
+#define SCALAR_INLINE 1
+
 static doc_node *scalar_n(doc_type type, const char *s, size_t len)
 {
-    doc_node *n = node_new(DOC_SCALAR);
+    doc_node *n = calloc(1, sizeof *n + len + 1);
     if (!n)
         return NULL;
+    n->kind = DOC_SCALAR;
     n->type = type;
-    n->text = malloc(len + 1);
-    if (!n->text) {
-        free(n);
-        return NULL;
-    }
+    n->cap = SCALAR_INLINE;
+    n->text = (char *)(n + 1);
     memcpy(n->text, s, len);
     n->text[len] = '\0';
     n->len = len;
@@ -82,7 +86,8 @@ void doc_free(doc_node *n)
     if (!n)
         return;
     if (n->kind == DOC_SCALAR) {
-        free(n->text);
+        if (n->cap != SCALAR_INLINE)
+            free(n->text);
     } else {
         for (size_t i = 0; i < n->len; i++) {
             if (n->keys)
@@ -161,8 +166,8 @@ static long find_key(const doc_node *map, const char *key)
 {
     if (!map || map->kind != DOC_MAP)
         return -1;
-    for (size_t i = 0; i < map->len; i++)
-        if (!strcmp(map->keys[i], key))
+    for (size_t i = 0; i < map->len; i++) /* first byte first: most keys differ there */
+        if (map->keys[i][0] == key[0] && !strcmp(map->keys[i], key))
             return (long)i;
     return -1;
 }

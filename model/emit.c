@@ -23,9 +23,9 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
 
 /* A C1 or bidi control anywhere in s (libyaml writes bidi controls raw:
  * it deems them printable). */
-static bool has_wide_control(const char *s)
+static bool has_wide_control(const char *s, size_t n)
 {
-    for (size_t i = 0, n = strlen(s); i < n;) {
+    for (size_t i = 0; i < n;) {
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -40,7 +40,7 @@ static bool has_wide_control(const char *s)
 
 static yaml_scalar_style_t str_style(const char *s, size_t len)
 {
-    if (has_wide_control(s)) /* written as escapes, which only this style has */
+    if (has_wide_control(s, len)) /* written as escapes, which only this style has */
         return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if (memchr(s, '\n', len)) {
         /* Literal blocks cannot carry trailing spaces or control bytes;
@@ -97,9 +97,10 @@ static int emit_node(yaml_emitter_t *em, const doc_node *n, bool top)
 {
     yaml_event_t ev;
     if (n->kind == DOC_SCALAR) {
+        size_t len = strlen(n->text);
         yaml_scalar_style_t style =
-            n->type == DOC_STR ? str_style(n->text, strlen(n->text)) : YAML_PLAIN_SCALAR_STYLE;
-        return emit_scalar_text(em, n->text, strlen(n->text), style);
+            n->type == DOC_STR ? str_style(n->text, len) : YAML_PLAIN_SCALAR_STYLE;
+        return emit_scalar_text(em, n->text, len, style);
     }
     bool flow = n->len == 0; /* {} and [] */
     if (n->kind == DOC_MAP) {

@@ -19,10 +19,16 @@ static const char *const bool_words[] = {
 static const char *const float_words[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf", "+.INF",
                                           "-.inf", "-.Inf", "-.INF", ".nan",  ".NaN",  ".NAN"};
 
+/* The longest word of the three lists: every scalar of an object goes
+ * through here twice (decode, encode), and almost none is that short. */
+#define MAX_WORD 5
+
 static bool in_words(const char *s, size_t len, const char *const *words, size_t n)
 {
+    if (!len || len > MAX_WORD)
+        return false;
     for (size_t i = 0; i < n; i++)
-        if (strlen(words[i]) == len && !memcmp(words[i], s, len))
+        if (words[i][0] == s[0] && strnlen(words[i], len + 1) == len && !memcmp(words[i], s, len))
             return true;
     return false;
 }

@@ -95,9 +95,16 @@ const char *mp_severity_name(mp_severity s)
  * cursor of whoever reads the line. */
 static void put_clean(strbuf *sb, const char *s)
 {
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        strbuf_putc(sb, (c < 0x20 || c == 0x7f) ? '?' : (char)c);
+    while (s && *s) {
+        size_t n = 0; /* a run of clean bytes goes in at once */
+        while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != 0x7f)
+            n++;
+        strbuf_append(sb, s, n);
+        s += n;
+        if (*s) {
+            strbuf_putc(sb, '?');
+            s++;
+        }
     }
 }
 

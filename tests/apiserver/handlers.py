@@ -55,7 +55,7 @@ class User:
 class Faults:
     """Fault switches; the counters are one-shot as documented in README.md."""
 
-    FIELDS = ("fail_write_nth", "drop_watch_after", "throttle", "latency_ms")
+    FIELDS = ("fail_write_nth", "drop_watch_after", "throttle", "latency_ms", "ignore_limit")
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -64,6 +64,7 @@ class Faults:
         self.drop_watch_after = 0
         self.throttle = 0
         self.latency_ms = 0
+        self.ignore_limit = 0
 
     def update(self, values):
         with self.lock:
@@ -484,6 +485,8 @@ class Handler(BaseHTTPRequestHandler):
             limit = int(self.q.get("limit") or 0)
         except ValueError:
             raise errors.bad_request(f"invalid limit {self.q.get('limit')!r}") from None
+        if self.state.faults.snapshot()["ignore_limit"]:
+            limit = 0  # as some aggregated/proxied servers do: the whole list at once
         items, rv, cont, remaining = ops.list_objects(self.state.store, t, max(0, limit), self.q.get("continue"),
                                                       label_pred, field_pred)
         meta = {"resourceVersion": str(rv)}

@@ -42,6 +42,7 @@ def parse_args(argv):
     p.add_argument("--fail-write-nth", type=int, default=0)
     p.add_argument("--drop-watch-after", type=int, default=0)
     p.add_argument("--throttle", type=int, default=0)
+    p.add_argument("--ignore-limit", action="store_true", help="answer lists whole, ignoring limit")
     p.add_argument("--generate", type=int, default=0, metavar="N", help="synthesise N Ingresses")
     p.add_argument("--history", type=int, default=1000, help="watch history window (events)")
     p.add_argument("--bookmark-interval", type=float, default=1.0, metavar="SECONDS")
@@ -129,7 +130,8 @@ def main(argv=None):
 
     state = handlers.ServerState(store, args.admin_token, args.tenants, args.verbose, args.bookmark_interval)
     state.faults.update({"fail_write_nth": args.fail_write_nth, "drop_watch_after": args.drop_watch_after,
-                         "throttle": args.throttle, "latency_ms": args.latency_ms})
+                         "throttle": args.throttle, "latency_ms": args.latency_ms,
+                         "ignore_limit": int(args.ignore_limit)})
     handler_cls = type("BoundHandler", (handlers.Handler,), {"state": state})
     try:
         httpd = Server(("127.0.0.1", args.port), handler_cls, state)

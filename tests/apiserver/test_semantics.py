@@ -80,6 +80,17 @@ class PaginationTest(ServerTest):
         self.assertEqual(len(set(names)), 2500)
         self.assertEqual(remaining, [2000, 1500, 1000, 500, None])
 
+    def test_ignore_limit_answers_the_whole_list(self):
+        self.srv.faults(ignore_limit=1)
+        try:
+            body = self.assertStatus(self.req("GET", f"{ING}/ingresses?limit=500"), 200)
+        finally:
+            self.srv.faults(ignore_limit=0)
+        self.assertEqual(len(body["items"]), 2500)
+        self.assertNotIn("continue", body["metadata"])
+        body = self.assertStatus(self.req("GET", f"{ING}/ingresses?limit=500"), 200)
+        self.assertEqual(len(body["items"]), 500)  # the switch is off again
+
     def test_namespaced_list_and_bad_continue(self):
         body = self.req("GET", f"{ING}/namespaces/ns-tenant-00007/ingresses").json()
         self.assertEqual([i["metadata"]["name"] for i in body["items"]],

@@ -233,6 +233,38 @@ START_TEST(tree_edits_keep_order)
 }
 END_TEST
 
+/* The YAML 1.1 word lists are matched by length first (resolve.c skips
+ * anything longer than the longest word): every word, and what is one
+ * byte off, resolves as before. */
+START_TEST(yaml11_words_by_length)
+{
+    static const struct {
+        const char *s;
+        size_t len;
+        doc_type want;
+    } cases[] = {
+        {"~", 1, DOC_NULL},      {"null", 4, DOC_NULL},   {"NULL", 4, DOC_NULL},
+        {"nulls", 5, DOC_STR},   {"nul", 3, DOC_STR},     {"y", 1, DOC_BOOL},
+        {"Y", 1, DOC_BOOL},      {"yes", 3, DOC_BOOL},    {"YES", 3, DOC_BOOL},
+        {"yEs", 3, DOC_STR},     {"ye", 2, DOC_STR},      {"n", 1, DOC_BOOL},
+        {"off", 3, DOC_BOOL},    {"OFF", 3, DOC_BOOL},    {"of", 2, DOC_STR},
+        {"false", 5, DOC_BOOL},  {"FALSE", 5, DOC_BOOL},  {"falsey", 6, DOC_STR},
+        {"True", 4, DOC_BOOL},   {"trues", 5, DOC_STR},   {".inf", 4, DOC_FLOAT},
+        {"-.Inf", 5, DOC_FLOAT}, {"+.INF", 5, DOC_FLOAT}, {"+.INFX", 6, DOC_STR},
+        {".NaN", 4, DOC_FLOAT},  {".nan.", 5, DOC_STR},   {"x", 1, DOC_STR},
+        {"y\0", 2, DOC_STR},     {"yes", 2, DOC_STR},     {"", 0, DOC_NULL},
+        {"ingress", 7, DOC_STR}, {"300", 3, DOC_INT},     {"1e3", 3, DOC_FLOAT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(doc_resolve_plain(cases[i].s, cases[i].len) == cases[i].want,
+                      "case %zu \"%.*s\"", i, (int)cases[i].len, cases[i].s);
+    ck_assert(doc_needs_quotes("on", 2));
+    ck_assert(doc_needs_quotes("NULL", 4));
+    ck_assert(!doc_needs_quotes("onward", 6));
+    ck_assert(!doc_needs_quotes("nginx", 5));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("doc");
@@ -247,6 +279,7 @@ int main(void)
     tcase_add_test(tc, json_roundtrip_keeps_types);
     tcase_add_test(tc, flatten_expands_lists_and_rejects_non_objects);
     tcase_add_test(tc, tree_edits_keep_order);
+    tcase_add_test(tc, yaml11_words_by_length);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,23 @@
+/*
+ * cmd_convert_live.h - the cluster's objects for `meshpanel convert`
+ * without -f: IngressClasses, Ingresses and Services, listed page by page.
+ */
+#ifndef MESHPANEL_CMD_CONVERT_LIVE_H
+#define MESHPANEL_CMD_CONVERT_LIVE_H
+
+#include "api/resources.h"
+#include "model/convert.h"
+#include "model/err.h"
+#include "model/parse.h"
+
+/* Lists IngressClasses (cluster-wide), then Ingresses and Services of ns
+ * (NULL: every namespace) into out (which owns them), in the order
+ * `get -o yaml` prints them. Each Ingress and Service is checked as it
+ * arrives; every bad one adds a line to errs (the listing goes on). A
+ * 403 on IngressClasses (a tenant's credentials) is no error: the
+ * conversion then knows no class, and a note says so on stderr.
+ * Returns 0, or -1 with err (listing failed or out of memory). */
+int convert_read_cluster(kclient *c, const char *ns, const convert_opts *o, doc_list *out,
+                         mp_errlist *errs, mp_err *err);
+
+#endif
