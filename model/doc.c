@@ -49,6 +49,27 @@ static doc_node *scalar_n(doc_type type, const char *s, size_t len)
     return n;
 }
 
+int doc_scalar_set(doc_node *n, doc_type type, const char *text)
+{
+    if (!n || n->kind != DOC_SCALAR)
+        return -1;
+    size_t len = strlen(text);
+    if (n->cap == SCALAR_INLINE && len <= n->len) {
+        memmove(n->text, text, len + 1); /* fits the node's own block */
+    } else {
+        char *t = strdup(text);
+        if (!t)
+            return -1;
+        if (n->cap != SCALAR_INLINE)
+            free(n->text);
+        n->text = t;
+        n->cap = 0;
+    }
+    n->len = len;
+    n->type = type;
+    return 0;
+}
+
 doc_node *doc_scalar_new(doc_type type, const char *text)
 {
     return scalar_n(type, text, strlen(text));

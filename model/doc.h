@@ -58,6 +58,10 @@ doc_node *doc_null_new(void);
 /* A scalar with an explicit type; text is copied as is. */
 doc_node *doc_scalar_new(doc_type type, const char *text);
 doc_node *doc_clone(const doc_node *n);
+/* Replaces a scalar's text and type (the only way to: a scalar may hold its
+ * text in its own block); -1 on a non-scalar or out of memory, n unchanged. */
+int doc_scalar_set(doc_node *n, doc_type type, const char *text);
+
 /* Decoder fast paths: adopt a malloc'd string instead of copying it, append
  * a malloc'd key without the duplicate scan (the caller has checked), and
  * size a map or sequence once. Ownership of s/key/value passes in, also on

@@ -54,13 +54,7 @@ static int mark(doc_node *n)
         return doc_seq_push(n, doc_str_new(MARK));
     if (n->kind == DOC_MAP)
         return doc_map_set_str(n, MARK, "x");
-    char *t = strdup(MARK);
-    if (!t)
-        return -1;
-    free(n->text);
-    n->text = t;
-    n->type = DOC_STR;
-    return 0;
+    return doc_scalar_set(n, DOC_STR, MARK);
 }
 
 long yaml_line_of(const doc_node *doc, const char *path)

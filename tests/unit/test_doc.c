@@ -29,6 +29,28 @@ static char *yaml_of(const doc_node *d)
     return s;
 }
 
+/* A scalar's text is replaced in its own block when it fits, on the heap
+ * when it does not, and again over a heap text: each freed once (ASan,
+ * valgrind), each read back whole. */
+START_TEST(scalar_text_is_replaced_in_place_or_on_the_heap)
+{
+    doc_node *n = doc_str_new("abcdef");
+    ck_assert_int_eq(doc_scalar_set(n, DOC_STR, "xyz"), 0);
+    ck_assert_str_eq(n->text, "xyz");
+    ck_assert_uint_eq(n->len, 3);
+    ck_assert_int_eq(doc_scalar_set(n, DOC_INT, "123456789012345678901234567890"), 0);
+    ck_assert_str_eq(n->text, "123456789012345678901234567890");
+    ck_assert_int_eq(n->type, DOC_INT);
+    ck_assert_int_eq(
+        doc_scalar_set(n, DOC_STR, "a longer text than the one before it, on the heap"), 0);
+    ck_assert_str_eq(n->text, "a longer text than the one before it, on the heap");
+    doc_free(n);
+    doc_node *m = doc_map_new();
+    ck_assert_int_eq(doc_scalar_set(m, DOC_STR, "x"), -1);
+    doc_free(m);
+}
+END_TEST
+
 START_TEST(scalar_types_follow_yaml11)
 {
     doc_node *d = parse1("a: 300\nb: \"300\"\nc: on\nd: yes\ne: ~\nf: 1.5\ng: '*'\nh: web\n"
@@ -270,6 +292,7 @@ int main(void)
     Suite *s = suite_create("doc");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, scalar_types_follow_yaml11);
+    tcase_add_test(tc, scalar_text_is_replaced_in_place_or_on_the_heap);
     tcase_add_test(tc, strings_that_look_like_other_types_are_quoted);
     tcase_add_test(tc, object_keys_come_first_rest_keeps_order);
     tcase_add_test(tc, multiline_and_empty_containers);
