@@ -493,12 +493,12 @@ static bool idle_pending(ui *u)
 {
     return source_synced(u->src) &&
            (ui_rows_pending(u) || u->plan_errors_pending ||
-            u->plan_errors_gen != store_generation(u->store) || lint_console_stale(u));
+            u->plan_errors_gen != store_generation(u->store) || lint_console_due(u));
 }
 
 /* The rows first (the filter needs them), then the tenants' conversion
  * errors for PROB (a slice at a time), then lint over the whole store
- * (one run; PROB counts its errors from then on). */
+ * (a slice at a time too; PROB counts its errors from its first run on). */
 static void idle_work(ui *u)
 {
     if (ui_rows_pending(u)) {
@@ -513,9 +513,8 @@ static void idle_work(ui *u)
         u->plan_errors_pending = plan_errors_idle(u, IDLE_SLICE_MS);
         return;
     }
-    /* one run over the whole store: PROB, :problems and the open form's
-     * findings follow it */
-    if (lint_console_update(u) > 0) {
+    /* PROB, :problems and the open form's findings follow each complete run */
+    if (lint_console_idle(u, IDLE_SLICE_MS) > 0) {
         ui_data_changed(u);
         edit_lint_changed(u);
     }
