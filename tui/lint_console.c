@@ -478,7 +478,7 @@ static int step_prepare(lint_console *lc)
 
 /* One namespace checked; after the last, the rest (staged objects of
  * other namespaces) and the findings taken. */
-static int step_check(ui *u, lint_console *lc)
+static int step_check(lint_console *lc)
 {
     size_t k = lc->at;
     size_t from = k ? lc->item_end[k - 1] : 0, wfrom = k ? lc->warn_end[k - 1] : 0;
@@ -510,7 +510,7 @@ static int step(ui *u, lint_console *lc, const lint_policy *p)
     case PH_PREPARE:
         return step_prepare(lc);
     case PH_CHECK:
-        return step_check(u, lc);
+        return step_check(lc);
     case PH_DONE:
         break;
     }
