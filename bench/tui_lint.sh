@@ -88,7 +88,7 @@ def churn_loop():  # watch events: a label patched every churn_ms through the se
     while not stop.is_set():
         body = json.dumps({"metadata": {"labels": {"bench-churn": str(i)}}}).encode()
         req = urllib.request.Request(
-            f"{server}/apis/networking.k8s.io/v1/namespaces/ns-u00000/ingresses/ing-000000",
+            f"{server}/apis/networking.k8s.io/v1/namespaces/ns-tenant-00001/ingresses/ing-00001",
             data=body, method="PATCH",
             headers={"Content-Type": "application/merge-patch+json",
                      **({"Authorization": f"Bearer {token[0]}"} if token else {})})
