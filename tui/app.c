@@ -528,7 +528,8 @@ static int pump_until(ui *u, long long end, bool until_synced)
         if (until_synced && source_synced(u->src))
             break;
         struct pollfd fds[16];
-        int n = source_fds(u->src, fds, 16);
+        bool hold = lint_console_holding(u); /* the watch streams wait for lint */
+        int n = hold ? 0 : source_fds(u->src, fds, 16);
         int to = source_timeout_ms(u->src, now);
         if (to < 0 || to > end - now)
             to = (int)(end - now);
@@ -538,7 +539,8 @@ static int pump_until(ui *u, long long end, bool until_synced)
             return -1;
         if (r == 0 && idle)
             idle_work(u);
-        step_source(u, fds, n);
+        if (!hold)
+            step_source(u, fds, n);
     }
     return 0;
 }
@@ -605,7 +607,8 @@ static int event_loop(ui *u)
             key = 0;
         }
         struct pollfd fds[16] = {{.fd = STDIN_FILENO, .events = POLLIN}};
-        int n = 1 + source_fds(u->src, fds + 1, 15);
+        bool hold = lint_console_holding(u); /* the watch streams wait for lint */
+        int n = 1 + (hold ? 0 : source_fds(u->src, fds + 1, 15));
         int to = source_timeout_ms(u->src, mono_ms());
         if (to < 0 || to > TICK_MS)
             to = TICK_MS;
@@ -623,7 +626,8 @@ static int event_loop(ui *u)
         }
         if (fds[0].revents & (POLLHUP | POLLERR))
             break;
-        step_source(u, fds + 1, n - 1);
+        if (!hold)
+            step_source(u, fds + 1, n - 1);
     }
     return 0;
 }

@@ -14,7 +14,11 @@
  *            sorted: the list comes out sorted without a sort of it all.
  * The set borrows the store's documents and the run's store buckets its
  * entries, so a store change drops the run and a new one starts from the
- * beginning (not before LINT_RERUN_MS after the previous start).
+ * beginning (not before LINT_RERUN_MS after the previous start). On a
+ * cluster whose watch events never stop, every run would be dropped: once
+ * one was, the next holds the events back (app.c does not read the watch
+ * streams while lint_console_holding) for at most LINT_HOLD_MS, so the
+ * findings are at most two runs old and keys still wait one step at most.
  */
 #include "tui/lint_console.h"
 
@@ -67,6 +71,9 @@ struct lint_console {
      * loop of idle time: not before the store changes */
     bool failed;
     unsigned long long failed_gen, failed_staged;
+    /* runs dropped by a change since the last complete one: the next one
+     * holds the watch events back (lint_console_holding) */
+    unsigned dropped;
 };
 
 static void drop_run(lint_console *lc)
@@ -90,7 +97,9 @@ static void drop_run(lint_console *lc)
     bool failed = lc->failed;
     unsigned long long fg = lc->failed_gen, fs = lc->failed_staged;
     long long started = lc->started;
+    unsigned dropped = lc->dropped;
     memset(lc, 0, sizeof *lc);
+    lc->dropped = dropped;
     lc->policy = p;
     lc->policy_tried = tried;
     lc->findings = f;
@@ -121,8 +130,10 @@ static lint_console *state(ui *u)
         u->lint = calloc(1, sizeof *u->lint);
     lint_console *lc = u->lint;
     /* the run borrows the store's documents: a change invalidates it */
-    if (lc && lc->ph != PH_NONE && !current(lc, u))
+    if (lc && lc->ph != PH_NONE && !current(lc, u)) {
+        lc->dropped += lc->ph != PH_DONE;
         drop_run(lc);
+    }
     return lc;
 }
 
@@ -495,6 +506,7 @@ static int step_check(lint_console *lc)
     lint_findings_free(lc->findings);
     lc->findings = f;
     lc->ph = PH_DONE;
+    lc->dropped = 0;
     return 0;
 }
 
@@ -573,6 +585,13 @@ bool lint_console_due(ui *u)
 int lint_console_idle(ui *u, int budget_ms)
 {
     return lint_console_due(u) ? work(u, budget_ms) : 0;
+}
+
+bool lint_console_holding(ui *u)
+{
+    lint_console *lc = u->lint;
+    return lc && lc->dropped && lc->ph != PH_NONE && lc->ph != PH_DONE &&
+           now_ms() - lc->started < LINT_HOLD_MS;
 }
 
 bool lint_console_pending(ui *u)

@@ -41,6 +41,8 @@ typedef struct lint_console lint_console;
 
 /* The least time between the starts of two idle runs. */
 #define LINT_RERUN_MS 2000
+/* The longest a run holds the watch events back (lint_console_holding). */
+#define LINT_HOLD_MS 1500
 
 void lint_console_free(lint_console *lc);
 /* Is there no complete run for the current store and staged edits? */
@@ -48,6 +50,11 @@ bool lint_console_stale(ui *u);
 /* Stale, and a run is under way or may start (LINT_RERUN_MS): idle time
  * has work. */
 bool lint_console_due(ui *u);
+/* A run under way after one was dropped by a store change: the store
+ * must not change until it completes (the watch streams wait, at most
+ * LINT_HOLD_MS after its start), or a cluster that never stops changing
+ * would never get findings. */
+bool lint_console_holding(ui *u);
 /* Stale with findings of an older run on screen. */
 bool lint_console_pending(ui *u);
 /* Idle time: steps of the run for about budget_ms when due. Returns 1
