@@ -33,7 +33,7 @@ tmux_sock="meshlint-$$"
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
     tmux -L "$tmux_sock" kill-server 2>/dev/null || true
-    rm -rf "$tmp"
+    [ -n "${KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
