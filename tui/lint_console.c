@@ -594,12 +594,6 @@ bool lint_console_holding(ui *u)
            now_ms() - lc->started < LINT_HOLD_MS;
 }
 
-bool lint_console_pending(ui *u)
-{
-    lint_console *lc = state(u);
-    return lc && lc->findings && lint_console_stale(u);
-}
-
 const lint_findings *lint_console_findings(ui *u)
 {
     return u->lint ? u->lint->findings : NULL;

@@ -55,8 +55,6 @@ bool lint_console_due(ui *u);
  * LINT_HOLD_MS after its start), or a cluster that never stops changing
  * would never get findings. */
 bool lint_console_holding(ui *u);
-/* Stale with findings of an older run on screen. */
-bool lint_console_pending(ui *u);
 /* Idle time: steps of the run for about budget_ms when due. Returns 1
  * when a run completed, 0 when not (yet), -1 (message set) on failure. */
 int lint_console_idle(ui *u, int budget_ms);
