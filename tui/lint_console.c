@@ -50,7 +50,7 @@ struct lint_console {
     phase ph;
     unsigned long long gen, staged;
     long long started; /* monotonic ms */
-    size_t at;         /* gather: kind; ns and check: bucket; */
+    size_t at;         /* gather: store index; ns and check: bucket */
     bucket *b;         /* [0] cluster-scoped, [1 + i] tenant i */
     size_t nb;
     size_t *item_end, *warn_end; /* the set's ranges of each bucket */
