@@ -297,9 +297,9 @@ START_TEST(the_stepped_run_equals_lint_run)
     lint_fx x;
     fx_init(&x);
     fx_add(&x,
-           ING("ns-b", "web", "2026-01-02T00:00:00Z", "shop.io")
-               DOC ING("ns-a", "web", "2026-01-01T00:00:00Z", "shop.io")
-                   DOC ING("ns-c", "api", "2026-01-03T00:00:00Z", "'*.c.io'") DOC SVC("ns-a", "web"),
+           ING("ns-b", "web", "2026-01-02T00:00:00Z",
+               "shop.io") DOC ING("ns-a", "web", "2026-01-01T00:00:00Z", "shop.io")
+               DOC ING("ns-c", "api", "2026-01-03T00:00:00Z", "'*.c.io'") DOC SVC("ns-a", "web"),
            LINT_LIVE);
     fx_known(&x, "Service", NULL);
     fx_run(&x);
