@@ -60,32 +60,58 @@ void lint_ctx_free(lint_ctx *c)
     free(c);
 }
 
-lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err)
+lint_ctx *lint_prepare_begin(const lint_set *s, const lint_policy *p, mp_err *err)
 {
     lint_ctx *c = calloc(1, sizeof *c);
-    if (!c) {
+    bool *derived = calloc(s->n ? s->n : 1, sizeof *derived);
+    if (!c || !derived) {
+        free(c);
+        free(derived);
         mp_errf(err, "out of memory");
         return NULL;
     }
     c->s = s;
     c->p = p;
-    bool *derived = calloc(s->n ? s->n : 1, sizeof *derived);
-    for (size_t i = 0; derived && i < s->n; i++)
-        derived[i] = lint_derived_of(c, &s->items[i]);
     c->derived = derived;
-    for (size_t i = 0; derived && i < s->n; i++)
-        if (lint_index_cutover(c, (long)i) < 0 || lint_index_hosts(c, (long)i) < 0 ||
-            lint_index_gateway(c, (long)i) < 0 || lint_index_tls(c, (long)i) < 0) {
-            lint_ctx_free(c);
-            mp_errf(err, "out of memory");
-            return NULL;
+    return c;
+}
+
+/* Every item's derived flag first (the indexes read them), then the
+ * indexes, one item at a time. */
+int lint_prepare_step(lint_ctx *c, size_t max, mp_err *err)
+{
+    size_t n = c->s->n;
+    for (size_t k = 0; k < max && c->prep_at < 2 * n; k++, c->prep_at++) {
+        size_t i = c->prep_at < n ? c->prep_at : c->prep_at - n;
+        if (c->prep_at < n) {
+            c->derived[i] = lint_derived_of(c, &c->s->items[i]);
+            continue;
         }
-    if (!derived) {
+        if (lint_index_cutover(c, (long)i) < 0 || lint_index_hosts(c, (long)i) < 0 ||
+            lint_index_gateway(c, (long)i) < 0 || lint_index_tls(c, (long)i) < 0)
+            return mp_errf(err, "out of memory");
+    }
+    return c->prep_at == 2 * n;
+}
+
+lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err)
+{
+    lint_ctx *c = lint_prepare_begin(s, p, err);
+    if (c && lint_prepare_step(c, (size_t)-1, err) < 0) {
         lint_ctx_free(c);
-        mp_errf(err, "out of memory");
         return NULL;
     }
     return c;
+}
+
+size_t lint_set_len(const lint_set *s)
+{
+    return s->n;
+}
+
+size_t lint_set_nwarn(const lint_set *s)
+{
+    return s->conv.len;
 }
 
 static void check_item(lint_run_state *r, const lint_item *it)
@@ -119,6 +145,57 @@ lint_findings *lint_check_all(lint_ctx *c, mp_err *err)
         check_item(&r, &c->s->items[i]);
     lint_check_conversion(&r, NULL);
     return finish(&r, err);
+}
+
+struct lint_check_run {
+    lint_run_state r;
+};
+
+lint_check_run *lint_check_begin(lint_ctx *c)
+{
+    lint_check_run *k = calloc(1, sizeof *k);
+    if (k && !(k->r.out = lint_findings_new())) {
+        free(k);
+        return NULL;
+    }
+    if (k)
+        k->r.c = c;
+    return k;
+}
+
+int lint_check_range(lint_check_run *k, size_t from, size_t to, size_t wfrom, size_t wto)
+{
+    size_t start = lint_findings_len(k->r.out);
+    for (size_t i = from; i < to && i < k->r.c->s->n && !k->r.oom; i++)
+        check_item(&k->r, &k->r.c->s->items[i]);
+    lint_check_conversion_range(&k->r, wfrom, wto);
+    if (k->r.oom)
+        return -1;
+    lint_findings_sort_from(k->r.out, start);
+    return 0;
+}
+
+lint_findings *lint_check_end(lint_check_run *k, mp_err *err)
+{
+    lint_findings *f = k->r.out;
+    bool oom = k->r.oom;
+    free(k);
+    if (oom) {
+        lint_findings_free(f);
+        mp_errf(err, "out of memory");
+        return NULL;
+    }
+    if (!lint_findings_sorted(f))
+        lint_findings_sort(f); /* ranges out of namespace order */
+    return f;
+}
+
+void lint_check_abort(lint_check_run *k)
+{
+    if (!k)
+        return;
+    lint_findings_free(k->r.out);
+    free(k);
 }
 
 lint_findings *lint_check_object(lint_ctx *c, const doc_node *obj, lint_origin origin, mp_err *err)

@@ -165,8 +165,33 @@ typedef struct lint_ctx lint_ctx;
 /* Indexes the set (borrowed, with p) for checking. NULL out of memory. */
 lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err);
 void lint_ctx_free(lint_ctx *c);
+/* The same in steps of bounded work (the console's idle time): begin
+ * allocates, each step handles at most max items (an item is indexed in
+ * two passes, so 2 * lint_set_len items in all). Returns 1 when the
+ * context is complete, 0 when steps remain, -1 (err) out of memory; the
+ * context is usable for checks only once complete. */
+lint_ctx *lint_prepare_begin(const lint_set *s, const lint_policy *p, mp_err *err);
+int lint_prepare_step(lint_ctx *c, size_t max, mp_err *err);
+/* Items and converter findings in the set: the ranges lint_check_range takes. */
+size_t lint_set_len(const lint_set *s);
+size_t lint_set_nwarn(const lint_set *s);
+
 /* Every check over every object, plus the converter's findings. */
 lint_findings *lint_check_all(lint_ctx *c, mp_err *err);
+/* lint_check_all in ranges (the console's idle time): items [from, to)
+ * of the set and its converter findings [wfrom, wto) per call, in the
+ * order they were added. When each call covers whole namespaces in
+ * namespace order, the findings come out sorted a namespace at a time
+ * (no sort of the whole list at the end); otherwise lint_check_end sorts
+ * them. lint_check_end returns what lint_check_all would (NULL with err
+ * out of memory) and frees the run; lint_check_abort drops it.
+ * lint_check_range returns 0 or -1 out of memory. */
+typedef struct lint_check_run lint_check_run;
+lint_check_run *lint_check_begin(lint_ctx *c);
+int lint_check_range(lint_check_run *k, size_t from, size_t to, size_t wfrom, size_t wto);
+lint_findings *lint_check_end(lint_check_run *k, mp_err *err);
+void lint_check_abort(lint_check_run *k);
+
 /* The findings of one object as edited (the forms): obj replaces its
  * namesake of the set for this call, and is checked against the rest.
  * Cost: the object's size, not the set's. */

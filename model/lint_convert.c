@@ -196,10 +196,10 @@ static bool surfaced(const lint_ctx *c, const mp_warning *w)
     return strcmp(w->code, MPW_TLS_SECRET_NS) || !lint_set_known(c->s, "Secret", c->p->gw_ns);
 }
 
-void lint_check_conversion(lint_run_state *r, const lint_item *only)
+static void conversion(lint_run_state *r, const lint_item *only, size_t from, size_t to)
 {
     const mp_warnings *ws = &r->c->s->conv;
-    for (size_t i = 0; i < ws->len && !r->oom; i++) {
+    for (size_t i = from; i < to && i < ws->len && !r->oom; i++) {
         const mp_warning *w = &ws->items[i];
         char kind[64], ns[256], name[256], hint[200];
         if (!surfaced(r->c, w) ||
@@ -212,4 +212,14 @@ void lint_check_conversion(lint_run_state *r, const lint_item *only)
         lint_add(r, w->code, w->sev, &x, w->field, NULL, conv_hint(w->code, hint, sizeof hint),
                  "%s", w->message);
     }
+}
+
+void lint_check_conversion(lint_run_state *r, const lint_item *only)
+{
+    conversion(r, only, 0, r->c->s->conv.len);
+}
+
+void lint_check_conversion_range(lint_run_state *r, size_t from, size_t to)
+{
+    conversion(r, NULL, from, to);
 }

@@ -151,6 +151,20 @@ void lint_findings_sort(lint_findings *f)
     mp_sort(f->v, f->n, sizeof *f->v, cmp_finding);
 }
 
+void lint_findings_sort_from(lint_findings *f, size_t from)
+{
+    if (from < f->n)
+        mp_sort(f->v + from, f->n - from, sizeof *f->v, cmp_finding);
+}
+
+bool lint_findings_sorted(const lint_findings *f)
+{
+    for (size_t i = 1; i < f->n; i++)
+        if (cmp_finding(&f->v[i - 1], &f->v[i]) > 0)
+            return false;
+    return true;
+}
+
 size_t lint_findings_len(const lint_findings *f)
 {
     return f ? f->n : 0;

@@ -103,6 +103,7 @@ struct lint_ctx {
     hmap generated;   /* "ns/name" of Ingresses a live meshpanel object names */
     hmap issued;      /* "ns\x1fsecret" a cert-manager Certificate writes */
     bool *derived;    /* lint_derived of each item, decided once */
+    size_t prep_at;   /* lint_prepare_step: items done, derived then indexed (2n) */
 };
 
 /* One host a check looks at: its text (lower case, no "ns/" prefix, no
@@ -156,6 +157,9 @@ void lint_add(lint_run_state *r, const char *code, mp_severity sev, const lint_i
 int lint_findings_push(lint_findings *f, const lint_finding *x);
 lint_findings *lint_findings_new(void);
 void lint_findings_sort(lint_findings *f);
+/* Sorts the findings from index from on (a namespace's, appended last). */
+void lint_findings_sort_from(lint_findings *f, size_t from);
+bool lint_findings_sorted(const lint_findings *f);
 
 /* The checks, one file each; every check looks at one item. */
 void lint_check_hosts(lint_run_state *r, const lint_item *it);
@@ -165,6 +169,8 @@ void lint_check_routes(lint_run_state *r, const lint_item *it);
 void lint_check_cutover(lint_run_state *r, const lint_item *it);
 /* The converter's findings (all, or those of one object). */
 void lint_check_conversion(lint_run_state *r, const lint_item *only);
+/* The converter's findings [from, to) of the set. */
+void lint_check_conversion_range(lint_run_state *r, size_t from, size_t to);
 /* Index building of the checks that compare objects. */
 int lint_index_hosts(lint_ctx *c, long i);
 int lint_index_gateway(lint_ctx *c, long i);

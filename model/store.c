@@ -286,6 +286,11 @@ static bool is_network_kind(const char *kind)
     return kind_rank(kind) < 3;
 }
 
+const store_obj *store_at(const mp_store *st, size_t i)
+{
+    return i < st->n ? &st->objs[i]->pub : NULL;
+}
+
 static int cmp_obj(const void *a, const void *b)
 {
     const store_obj *x = *(const store_obj *const *)a, *y = *(const store_obj *const *)b;

@@ -77,6 +77,10 @@ const store_obj *store_get(const mp_store *st, const char *kind, const char *ns,
  * VirtualService, others by name), namespace, name. *out is malloc'd (NULL
  * when n is 0). Returns the count, or (size_t)-1 when out of memory. */
 size_t store_list(const mp_store *st, const char *kind, const char *ns, const store_obj ***out);
+/* Object i (< store_count(st, NULL)) in no particular order, for walks of
+ * the whole store in bounded steps (nothing sorted, nothing allocated);
+ * valid until the next change. NULL when i is out of range. */
+const store_obj *store_at(const mp_store *st, size_t i);
 
 /* Tenant rows sorted by namespace: every namespace that holds an object or a
  * Namespace object. Recomputed lazily after a change (hence not const). */

@@ -83,6 +83,7 @@ enum {
     X(HINT_KEY, "hint_key", 0, 14, THEME_A_BOLD, THEME_A_REVERSE | THEME_A_BOLD)                   \
     X(HINT_TEXT, "hint_text", 250, 236, 0, 0)                                                      \
     X(SEARCH_MATCH, "search_match", 0, 11, 0, THEME_A_REVERSE | THEME_A_UNDERLINE)                 \
+    X(JUMP_LINE, "jump_line", 0, 222, THEME_A_BOLD, THEME_A_REVERSE | THEME_A_BOLD)                \
     X(PROMPT, "prompt", 15, -1, THEME_A_BOLD, THEME_A_BOLD)                                        \
     X(COMPLETION, "completion", 0, 250, 0, THEME_A_REVERSE)                                        \
     X(DIALOG, "dialog", 15, 236, 0, THEME_A_REVERSE)                                               \

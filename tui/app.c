@@ -493,12 +493,12 @@ static bool idle_pending(ui *u)
 {
     return source_synced(u->src) &&
            (ui_rows_pending(u) || u->plan_errors_pending ||
-            u->plan_errors_gen != store_generation(u->store) || lint_console_stale(u));
+            u->plan_errors_gen != store_generation(u->store) || lint_console_due(u));
 }
 
 /* The rows first (the filter needs them), then the tenants' conversion
  * errors for PROB (a slice at a time), then lint over the whole store
- * (one run; PROB counts its errors from then on). */
+ * (a slice at a time too; PROB counts its errors from its first run on). */
 static void idle_work(ui *u)
 {
     if (ui_rows_pending(u)) {
@@ -513,9 +513,8 @@ static void idle_work(ui *u)
         u->plan_errors_pending = plan_errors_idle(u, IDLE_SLICE_MS);
         return;
     }
-    /* one run over the whole store: PROB, :problems and the open form's
-     * findings follow it */
-    if (lint_console_update(u) > 0) {
+    /* PROB, :problems and the open form's findings follow each complete run */
+    if (lint_console_idle(u, IDLE_SLICE_MS) > 0) {
         ui_data_changed(u);
         edit_lint_changed(u);
     }
@@ -529,7 +528,8 @@ static int pump_until(ui *u, long long end, bool until_synced)
         if (until_synced && source_synced(u->src))
             break;
         struct pollfd fds[16];
-        int n = source_fds(u->src, fds, 16);
+        bool hold = lint_console_holding(u); /* the watch streams wait for lint */
+        int n = hold ? 0 : source_fds(u->src, fds, 16);
         int to = source_timeout_ms(u->src, now);
         if (to < 0 || to > end - now)
             to = (int)(end - now);
@@ -539,7 +539,8 @@ static int pump_until(ui *u, long long end, bool until_synced)
             return -1;
         if (r == 0 && idle)
             idle_work(u);
-        step_source(u, fds, n);
+        if (!hold)
+            step_source(u, fds, n);
     }
     return 0;
 }
@@ -606,7 +607,8 @@ static int event_loop(ui *u)
             key = 0;
         }
         struct pollfd fds[16] = {{.fd = STDIN_FILENO, .events = POLLIN}};
-        int n = 1 + source_fds(u->src, fds + 1, 15);
+        bool hold = lint_console_holding(u); /* the watch streams wait for lint */
+        int n = 1 + (hold ? 0 : source_fds(u->src, fds + 1, 15));
         int to = source_timeout_ms(u->src, mono_ms());
         if (to < 0 || to > TICK_MS)
             to = TICK_MS;
@@ -624,7 +626,8 @@ static int event_loop(ui *u)
         }
         if (fds[0].revents & (POLLHUP | POLLERR))
             break;
-        step_source(u, fds + 1, n - 1);
+        if (!hold)
+            step_source(u, fds + 1, n - 1);
     }
     return 0;
 }

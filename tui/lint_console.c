@@ -1,5 +1,24 @@
 /*
  * lint_console.c - lint over the console's store (see lint_console.h).
+ *
+ * A run is a chain of steps of bounded work, so idle time can stop after
+ * any of them and a key waits for one step at most:
+ *   gather   GATHER_OBJS objects of the store bucketed by namespace;
+ *   ns       one namespace: its live objects, the conversion of its
+ *            Ingresses (with those of other namespaces sharing a host, as
+ *            the tenant preview converts), its staged objects, added to
+ *            the set; the set's items and converter findings thus come a
+ *            namespace at a time, in namespace order;
+ *   prepare  PREP_ITEMS items indexed (lint_prepare_step);
+ *   check    one namespace checked (lint_check_range), its findings
+ *            sorted: the list comes out sorted without a sort of it all.
+ * The set borrows the store's documents and the run's store buckets its
+ * entries, so a store change drops the run and a new one starts from the
+ * beginning (not before LINT_RERUN_MS after the previous start). On a
+ * cluster whose watch events never stop, every run would be dropped: once
+ * one was, the next holds the events back (app.c does not read the watch
+ * streams while lint_console_holding) for at most LINT_HOLD_MS, so the
+ * findings are at most two runs old and keys still wait one step at most.
  */
 #include "tui/lint_console.h"
 
@@ -9,32 +28,85 @@
 
 #include "api/policyfile.h"
 #include "model/kobj.h"
+#include "model/sort.h"
+#include "tui/plan.h"
+#include "tui/staging_int.h"
+
+#define PREP_ITEMS  256
+#define GATHER_OBJS 2048
+
+typedef struct {
+    const store_obj **v;
+    size_t n, cap;
+} bucket;
+
+typedef enum { PH_NONE, PH_GATHER, PH_NS, PH_PREPARE, PH_CHECK, PH_DONE } phase;
 
 struct lint_console {
     lint_policy *policy;
     bool policy_tried;
-    /* valid for store generation gen only (they borrow its documents) */
-    convert_plan *plan;
+    /* the run: valid for store generation gen and staged edits staged
+     * only (it borrows the store's documents) */
+    phase ph;
+    unsigned long long gen, staged;
+    long long started; /* monotonic ms */
+    size_t at;         /* gather: store index; ns and check: bucket */
+    bucket *b;         /* [0] cluster-scoped, [1 + i] tenant i */
+    size_t nb;
+    size_t *item_end, *warn_end; /* the set's ranges of each bucket */
+    apply_list st;               /* what :apply would apply */
+    bool *st_added;
+    convert_plan **plans;
+    size_t nplans;
+    bool cluster_warned; /* cluster-scoped findings of the converter taken once */
     lint_set *set;
     lint_ctx *ctx;
-    unsigned long long gen;
-    bool ran;                /* a run for gen exists */
-    lint_findings *findings; /* the last run's, whatever its generation */
+    lint_check_run *chk;
+    mp_err err;
+    long long busy_us, max_step_us; /* the run's time in its steps (trace) */
+    size_t steps;
+    /* the last complete run's, whatever its generation */
+    lint_findings *findings;
     /* a run that failed (out of memory, conversion) is not retried in a
      * loop of idle time: not before the store changes */
     bool failed;
-    unsigned long long failed_gen;
+    unsigned long long failed_gen, failed_staged;
+    /* runs dropped by a change since the last complete one: the next one
+     * holds the watch events back (lint_console_holding) */
+    unsigned dropped;
 };
 
 static void drop_run(lint_console *lc)
 {
+    lint_check_abort(lc->chk);
     lint_ctx_free(lc->ctx);
     lint_set_free(lc->set);
-    convert_plan_free(lc->plan);
-    lc->ctx = NULL;
-    lc->set = NULL;
-    lc->plan = NULL;
-    lc->ran = false;
+    for (size_t i = 0; i < lc->nplans; i++)
+        convert_plan_free(lc->plans[i]);
+    free(lc->plans);
+    for (size_t i = 0; i < lc->nb; i++)
+        free(lc->b[i].v);
+    free(lc->b);
+    free(lc->item_end);
+    free(lc->warn_end);
+    free(lc->st_added);
+    apply_list_free(&lc->st);
+    lint_policy *p = lc->policy;
+    bool tried = lc->policy_tried;
+    lint_findings *f = lc->findings;
+    bool failed = lc->failed;
+    unsigned long long fg = lc->failed_gen, fs = lc->failed_staged;
+    long long started = lc->started;
+    unsigned dropped = lc->dropped;
+    memset(lc, 0, sizeof *lc);
+    lc->dropped = dropped;
+    lc->policy = p;
+    lc->policy_tried = tried;
+    lc->findings = f;
+    lc->failed = failed;
+    lc->failed_gen = fg;
+    lc->failed_staged = fs;
+    lc->started = started;
 }
 
 void lint_console_free(lint_console *lc)
@@ -47,21 +119,34 @@ void lint_console_free(lint_console *lc)
     free(lc);
 }
 
+static bool current(const lint_console *lc, ui *u)
+{
+    return lc->gen == store_generation(u->store) && lc->staged == u->staged_gen;
+}
+
 static lint_console *state(ui *u)
 {
     if (!u->lint)
         u->lint = calloc(1, sizeof *u->lint);
     lint_console *lc = u->lint;
-    /* the set borrows the store's documents: a change invalidates it */
-    if (lc && lc->ran && lc->gen != store_generation(u->store))
+    /* the run borrows the store's documents: a change invalidates it */
+    if (lc && lc->ph != PH_NONE && !current(lc, u)) {
+        lc->dropped += lc->ph != PH_DONE;
         drop_run(lc);
+    }
     return lc;
+}
+
+static bool failed_now(const lint_console *lc, ui *u)
+{
+    return lc->failed && lc->failed_gen == store_generation(u->store) &&
+           lc->failed_staged == u->staged_gen;
 }
 
 bool lint_console_stale(ui *u)
 {
     lint_console *lc = state(u);
-    return lc && !lc->ran && !(lc->failed && lc->failed_gen == store_generation(u->store));
+    return lc && lc->ph != PH_DONE && !failed_now(lc, u);
 }
 
 /* The policy file of the CLI's default location; a broken one is said
@@ -80,26 +165,6 @@ static const lint_policy *policy(ui *u, lint_console *lc)
     return lc->policy;
 }
 
-/* As `meshpanel lint -f` marks a directory: a kind the store holds at all
- * is known in every namespace it names. */
-static int mark_known(ui *u, lint_set *s)
-{
-    static const char *const kinds[] = {"Service", "Secret", "Gateway"};
-    size_t nt;
-    const store_tenant *ts = store_tenants(u->store, &nt);
-    for (size_t k = 0; k < 3; k++) {
-        const store_obj **l = NULL;
-        size_t n = store_list(u->store, kinds[k], NULL, &l);
-        free(l);
-        if (n == (size_t)-1)
-            return -1;
-        for (size_t i = 0; n && i < nt; i++)
-            if (lint_set_mark_known(s, kinds[k], ts[i].ns) < 0)
-                return -1;
-    }
-    return 0;
-}
-
 /* What lint and the converter read (the CLI hands them every object of
  * the files; they ignore the other kinds). */
 static const char *const input_kinds[] = {
@@ -110,86 +175,423 @@ static const char *const input_kinds[] = {
 };
 #define NKINDS (sizeof input_kinds / sizeof input_kinds[0])
 
-/* The store's objects of input_kinds into *objs (borrowed documents). */
-static size_t gather(ui *u, doc_node ***objs)
+static long long now_us(void)
 {
-    size_t n = 0;
-    *objs = NULL;
-    for (size_t k = 0; k < NKINDS; k++)
-        n += store_count(u->store, input_kinds[k]);
-    if (!(*objs = calloc(n ? n : 1, sizeof **objs)))
-        return (size_t)-1;
-    size_t at = 0;
-    for (size_t k = 0; k < NKINDS; k++) {
-        const store_obj **l = NULL;
-        size_t c = store_list(u->store, input_kinds[k], NULL, &l);
-        for (size_t i = 0; c != (size_t)-1 && i < c && at < n; i++)
-            (*objs)[at++] = (doc_node *)l[i]->doc; /* read-only: the converter borrows */
-        free(l);
-        if (c == (size_t)-1)
-            return (size_t)-1;
-    }
-    return at;
-}
-
-/* Every object of the store, live, then the plan of all of them. */
-static int build(ui *u, lint_console *lc, const lint_policy *p, mp_err *err)
-{
-    doc_node **objs;
-    size_t n = gather(u, &objs);
-    int rc = n != (size_t)-1 && (lc->set = lint_set_new()) ? 0 : -1;
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = lint_set_add(lc->set, objs[i], LINT_LIVE);
-    if (rc < 0 || mark_known(u, lc->set) < 0) {
-        free(objs);
-        return mp_errf(err, "out of memory");
-    }
-    convert_opts o;
-    lint_policy_convert_opts(p, &o);
-    o.skip_invalid = true; /* a bad Ingress is a finding (MP404), not the end */
-    lc->plan = convert_run(objs, n, &o, err);
-    free(objs);
-    if (!lc->plan)
-        return -1;
-    if (lint_set_add_plan(lc->set, lc->plan) < 0)
-        return mp_errf(err, "out of memory");
-    return (lc->ctx = lint_prepare(lc->set, p, err)) ? 0 : -1;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static long long now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return now_us() / 1000;
 }
 
-int lint_console_update(ui *u)
+static int push(bucket *b, const store_obj *o)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap * 2 + 8;
+        const store_obj **v = realloc(b->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = o;
+    return 0;
+}
+
+/* The bucket of namespace ns: 1 + its tenant row, 0 when cluster-scoped. */
+static size_t bucket_of(ui *u, const char *ns)
+{
+    size_t nt;
+    const store_tenant *ts = store_tenants(u->store, &nt);
+    size_t lo = 0, hi = nt;
+    while (*ns && lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(ts[mid].ns, ns);
+        if (!c)
+            return 1 + mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int begin(ui *u, lint_console *lc)
+{
+    size_t nt;
+    store_tenants(u->store, &nt);
+    lc->gen = store_generation(u->store);
+    lc->staged = u->staged_gen;
+    lc->started = now_ms();
+    lc->nb = nt + 1;
+    lc->b = calloc(lc->nb, sizeof *lc->b);
+    lc->item_end = calloc(lc->nb, sizeof *lc->item_end);
+    lc->warn_end = calloc(lc->nb, sizeof *lc->warn_end);
+    lc->plans = calloc(lc->nb, sizeof *lc->plans);
+    lc->set = lint_set_new();
+    if (!lc->b || !lc->item_end || !lc->warn_end || !lc->plans || !lc->set)
+        return mp_errf(&lc->err, "out of memory");
+    if (apply_list_build(u, &lc->st, true) < 0 ||
+        !(lc->st_added = calloc(lc->st.n ? lc->st.n : 1, sizeof *lc->st_added)))
+        return mp_errf(&lc->err, "out of memory");
+    lc->ph = PH_GATHER;
+    if (u->trace)
+        trace_event(u->trace, "lint-start", "objects=%zu", store_count(u->store, NULL));
+    return 0;
+}
+
+static int kind_index(const char *kind)
+{
+    for (size_t k = 0; k < NKINDS; k++)
+        if (!strcmp(input_kinds[k], kind))
+            return (int)k;
+    return -1;
+}
+
+/* GATHER_OBJS objects of the store into the buckets. */
+static int step_gather(ui *u, lint_console *lc)
+{
+    size_t n = store_count(u->store, NULL);
+    for (size_t k = 0; k < GATHER_OBJS && lc->at < n; k++, lc->at++) {
+        const store_obj *o = store_at(u->store, lc->at);
+        if (kind_index(o->kind) >= 0 && push(&lc->b[bucket_of(u, o->ns)], o) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    }
+    if (lc->at == n) {
+        lc->ph = PH_NS;
+        lc->at = 0;
+    }
+    return 0;
+}
+
+/* A bucket in store_list's order: kind (as input_kinds), namespace, name. */
+static int cmp_obj(const void *a, const void *b)
+{
+    const store_obj *x = *(const store_obj *const *)a, *y = *(const store_obj *const *)b;
+    int r = kind_index(x->kind) - kind_index(y->kind);
+    if (!r)
+        r = strcmp(x->ns, y->ns);
+    return r ? r : strcmp(x->name, y->name);
+}
+
+/* The staged version of kind ns/name, or NULL. */
+static const doc_node *staged(const lint_console *lc, const char *kind, const char *ns,
+                              const char *name)
+{
+    for (size_t i = 0; i < lc->st.n; i++) {
+        const doc_node *o = lc->st.items[i].obj;
+        const char *ons = kobj_namespace(o);
+        if (!strcmp(kobj_kind(o), kind) && !strcmp(ons ? ons : "", ns) &&
+            !strcmp(kobj_name(o), name))
+            return o;
+    }
+    return NULL;
+}
+
+typedef struct {
+    doc_node **v;
+    size_t n, cap;
+    bool oom;
+} docs;
+
+static void add_doc(docs *d, const doc_node *o)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i] == o)
+            return;
+    if (d->n == d->cap) {
+        size_t cap = d->cap * 2 + 16;
+        doc_node **v = realloc(d->v, cap * sizeof *v);
+        if (!v) {
+            d->oom = true;
+            return;
+        }
+        d->v = v;
+        d->cap = cap;
+    }
+    d->v[d->n++] = (doc_node *)o; /* read-only: the converter borrows */
+}
+
+/* The Ingresses and Services of bucket k as :apply would leave them. */
+static void add_bucket(lint_console *lc, docs *in, size_t k, bool ingresses)
+{
+    const bucket *b = &lc->b[k];
+    for (size_t i = 0; i < b->n; i++) {
+        const store_obj *o = b->v[i];
+        bool ing = !strcmp(o->kind, "Ingress");
+        if (ing != ingresses && (ingresses || strcmp(o->kind, "Service") != 0))
+            continue;
+        const doc_node *s = staged(lc, o->kind, o->ns, o->name);
+        add_doc(in, s ? s : o->doc);
+    }
+}
+
+/* What the conversion of tenant k reads, as the tenant preview converts
+ * it (tui/plan.c): its Ingresses and Services, staged ones included, the
+ * other namespaces' Ingresses routing one of its hosts with their
+ * Services, every IngressClass. */
+static size_t conversion_input(ui *u, lint_console *lc, size_t k, docs *in)
+{
+    const char *ns = lc->b[k].n ? lc->b[k].v[0]->ns : "";
+    add_bucket(lc, in, k, true);
+    for (size_t i = 0; i < lc->st.n; i++) {
+        const doc_node *o = lc->st.items[i].obj;
+        const char *ons = kobj_namespace(o);
+        if (ons && !strcmp(ons, ns) && !strcmp(kobj_kind(o), "Ingress"))
+            add_doc(in, o);
+    }
+    size_t own = in->n;
+    add_bucket(lc, in, k, false);
+    for (size_t i = 0; i < own && !in->oom; i++) {
+        store_obj tmp = {.kind = "Ingress", .doc = in->v[i]};
+        size_t nh;
+        const char **hosts = store_obj_hosts(&tmp, &nh);
+        for (size_t h = 0; hosts && h < nh; h++) {
+            size_t n;
+            const store_obj *const *by = store_by_host(u->store, hosts[h], &n);
+            for (size_t j = 0; j < n; j++)
+                if (!strcmp(by[j]->kind, "Ingress") && strcmp(by[j]->ns, ns) != 0) {
+                    add_doc(in, by[j]->doc);
+                    add_bucket(lc, in, bucket_of(u, by[j]->ns), false);
+                }
+        }
+        free(hosts);
+    }
+    for (size_t i = 0; i < lc->b[0].n; i++)
+        if (!strcmp(lc->b[0].v[i]->kind, "IngressClass"))
+            add_doc(in, lc->b[0].v[i]->doc);
+    return own;
+}
+
+/* The namespace of a finding's object ("ingress ns-a/web"), or NULL when
+ * it is cluster-scoped. */
+static bool warn_in(const mp_warning *w, const char *ns, bool *cluster)
+{
+    const char *sp = w->object ? strchr(w->object, ' ') : NULL;
+    const char *ons = sp ? sp + 1 : w->object ? w->object : "";
+    *cluster = !strchr(ons, '/');
+    size_t nl = strlen(ns);
+    return !*cluster && !strncmp(ons, ns, nl) && ons[nl] == '/';
+}
+
+/* Converts tenant k; its own objects and findings go to the set. */
+static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
+{
+    const char *ns = lc->b[k].v[0]->ns;
+    docs in = {0};
+    size_t own = conversion_input(u, lc, k, &in);
+    if (in.oom) {
+        free(in.v);
+        return mp_errf(&lc->err, "out of memory");
+    }
+    if (!own) {
+        free(in.v);
+        return 0;
+    }
+    convert_opts o;
+    lint_policy_convert_opts(p, &o);
+    o.skip_invalid = true; /* a bad Ingress is a finding (MP404), not the end */
+    convert_plan *pl = convert_run(in.v, in.n, &o, &lc->err);
+    free(in.v);
+    if (!pl)
+        return -1;
+    lc->plans[lc->nplans++] = pl;
+    for (size_t i = 0; i < convert_plan_len(pl); i++) {
+        const doc_node *g = convert_plan_obj(pl, i);
+        const char *gns = g ? kobj_namespace(g) : NULL;
+        if (gns && !strcmp(gns, ns) && lint_set_add(lc->set, g, LINT_PLANNED) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    }
+    for (size_t i = 0; i < convert_plan_nwarn(pl); i++) {
+        const mp_warning *w = convert_plan_warn(pl, i);
+        bool cluster;
+        bool mine = warn_in(w, ns, &cluster) || (cluster && !lc->cluster_warned);
+        if (mine && lint_set_add_warnings(lc->set, w, 1) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    }
+    lc->cluster_warned = true;
+    return 0;
+}
+
+/* As `meshpanel lint -f` marks a directory: a kind the store holds at all
+ * is known in every namespace it names. */
+static int mark_known(ui *u, lint_console *lc)
+{
+    static const char *const kinds[] = {"Service", "Secret", "Gateway"};
+    size_t nt;
+    const store_tenant *ts = store_tenants(u->store, &nt);
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0, held = store_count(u->store, kinds[k]) > 0; held && i < nt; i++)
+            if (lint_set_mark_known(lc->set, kinds[k], ts[i].ns) < 0)
+                return mp_errf(&lc->err, "out of memory");
+    return 0;
+}
+
+/* The staged objects of namespace ns (every one left when ns is NULL). */
+static int add_staged(lint_console *lc, const char *ns)
+{
+    for (size_t i = 0; i < lc->st.n; i++) {
+        const doc_node *o = lc->st.items[i].obj;
+        const char *ons = kobj_namespace(o);
+        if (lc->st_added[i] || (ns && strcmp(ons ? ons : "", ns) != 0))
+            continue;
+        lc->st_added[i] = true;
+        if (lint_set_add(lc->set, o, LINT_EDITED) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    }
+    return 0;
+}
+
+/* Bucket lc->at into the set: live, planned, staged (each replaces its
+ * namesake added before). */
+static int step_ns(ui *u, lint_console *lc, const lint_policy *p)
+{
+    size_t k = lc->at;
+    bucket *b = &lc->b[k];
+    mp_sort(b->v, b->n, sizeof *b->v, cmp_obj);
+    for (size_t i = 0; i < b->n; i++)
+        if (lint_set_add(lc->set, b->v[i]->doc, LINT_LIVE) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    if (k == 0 && mark_known(u, lc) < 0)
+        return -1;
+    if (k > 0 && b->n && convert_ns(u, lc, k, p) < 0)
+        return -1;
+    if (b->n && add_staged(lc, b->v[0]->ns) < 0)
+        return -1;
+    lc->item_end[k] = lint_set_len(lc->set);
+    lc->warn_end[k] = lint_set_nwarn(lc->set);
+    if (++lc->at < lc->nb)
+        return 0;
+    /* staged objects of namespaces the store does not hold, and the
+     * merges' findings: out of namespace order (lint_check_end sorts) */
+    if (add_staged(lc, NULL) < 0 ||
+        lint_set_add_warnings(lc->set, lc->st.warnings.items, lc->st.warnings.len) < 0)
+        return mp_errf(&lc->err, "out of memory");
+    lc->ph = PH_PREPARE;
+    lc->at = 0;
+    return (lc->ctx = lint_prepare_begin(lc->set, p, &lc->err)) ? 0 : -1;
+}
+
+static int step_prepare(lint_console *lc)
+{
+    int r = lint_prepare_step(lc->ctx, PREP_ITEMS, &lc->err);
+    if (r > 0) {
+        lc->ph = PH_CHECK;
+        if (!(lc->chk = lint_check_begin(lc->ctx)))
+            return mp_errf(&lc->err, "out of memory");
+    }
+    return r < 0 ? -1 : 0;
+}
+
+/* One namespace checked; after the last, the rest (staged objects of
+ * other namespaces) and the findings taken. */
+static int step_check(lint_console *lc)
+{
+    size_t k = lc->at;
+    size_t from = k ? lc->item_end[k - 1] : 0, wfrom = k ? lc->warn_end[k - 1] : 0;
+    size_t to = k < lc->nb ? lc->item_end[k] : lint_set_len(lc->set);
+    size_t wto = k < lc->nb ? lc->warn_end[k] : lint_set_nwarn(lc->set);
+    if (lint_check_range(lc->chk, from, to, wfrom, wto) < 0)
+        return mp_errf(&lc->err, "out of memory");
+    if (++lc->at <= lc->nb)
+        return 0;
+    lint_findings *f = lint_check_end(lc->chk, &lc->err);
+    lc->chk = NULL;
+    if (!f)
+        return -1;
+    lint_findings_free(lc->findings);
+    lc->findings = f;
+    lc->ph = PH_DONE;
+    lc->dropped = 0;
+    return 0;
+}
+
+static int step(ui *u, lint_console *lc, const lint_policy *p)
+{
+    switch (lc->ph) {
+    case PH_NONE:
+        return begin(u, lc);
+    case PH_GATHER:
+        return step_gather(u, lc);
+    case PH_NS:
+        return step_ns(u, lc, p);
+    case PH_PREPARE:
+        return step_prepare(lc);
+    case PH_CHECK:
+        return step_check(lc);
+    case PH_DONE:
+        break;
+    }
+    return 0;
+}
+
+/* Steps until the run is done or budget_ms (< 0: no limit) is spent.
+ * Returns 1 when the run completed here, 0 when not, -1 on failure. */
+static int work(ui *u, int budget_ms)
 {
     lint_console *lc = state(u);
     if (!lc)
         return -1;
-    if (lc->ran)
+    if (lc->ph == PH_DONE)
         return 0;
-    if (lc->failed && lc->failed_gen == store_generation(u->store))
+    if (failed_now(lc, u))
         return -1;
-    long long t0 = now_ms();
     const lint_policy *p = policy(u, lc);
-    mp_err err = {{0}};
-    lint_findings *f = NULL;
-    if (!p || build(u, lc, p, &err) < 0 || !(f = lint_check_all(lc->ctx, &err))) {
+    long long end = now_ms() + budget_ms;
+    int rc = p ? 0 : mp_errf(&lc->err, "out of memory");
+    while (!rc && lc->ph != PH_DONE && (budget_ms < 0 || now_ms() < end)) {
+        long long t0 = now_us();
+        rc = step(u, lc, p);
+        long long d = now_us() - t0;
+        lc->busy_us += d;
+        lc->steps++;
+        if (d > lc->max_step_us)
+            lc->max_step_us = d;
+    }
+    if (rc < 0) {
+        ui_set_message(u, true, "lint: %s", lc->err.msg);
         drop_run(lc);
         lc->failed = true;
         lc->failed_gen = store_generation(u->store);
-        ui_set_message(u, true, "lint: %s", p ? err.msg : "out of memory");
+        lc->failed_staged = u->staged_gen;
         return -1;
     }
-    lint_findings_free(lc->findings);
-    lc->findings = f;
-    if (u->trace) /* how long idle time is busy with it (docs/benchmarks.md) */
-        trace_event(u->trace, "lint", "ms=%lld findings=%zu", now_ms() - t0, lint_findings_len(f));
-    lc->gen = store_generation(u->store);
-    lc->ran = true;
-    return 1;
+    if (lc->ph == PH_DONE && u->trace) /* docs/benchmarks.md: the steps' cost */
+        trace_event(u->trace, "lint", "ms=%lld findings=%zu steps=%zu max_step_us=%lld",
+                    lc->busy_us / 1000, lint_findings_len(lc->findings), lc->steps,
+                    lc->max_step_us);
+    return lc->ph == PH_DONE;
+}
+
+int lint_console_update(ui *u)
+{
+    return work(u, -1);
+}
+
+bool lint_console_due(ui *u)
+{
+    lint_console *lc = state(u);
+    if (!lc || !lint_console_stale(u))
+        return false;
+    /* a run under way goes on; a new one waits for the interval (a busy
+     * cluster's watch events must not cause back-to-back runs) */
+    return lc->ph != PH_NONE || !lc->findings || now_ms() - lc->started >= LINT_RERUN_MS;
+}
+
+int lint_console_idle(ui *u, int budget_ms)
+{
+    return lint_console_due(u) ? work(u, budget_ms) : 0;
+}
+
+bool lint_console_holding(ui *u)
+{
+    lint_console *lc = u->lint;
+    return lc && lc->dropped && lc->ph != PH_NONE && lc->ph != PH_DONE &&
+           now_ms() - lc->started < LINT_HOLD_MS;
 }
 
 const lint_findings *lint_console_findings(ui *u)
@@ -206,18 +608,24 @@ long lint_console_errors(ui *u, const char *ns)
 lint_ctx *lint_console_ctx(ui *u)
 {
     lint_console *lc = state(u);
-    return lc && lc->ran ? lc->ctx : NULL;
+    return lc && lc->ph == PH_DONE ? lc->ctx : NULL;
 }
 
 const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, const char *name)
 {
     lint_console *lc = state(u);
-    for (size_t i = 0; lc && lc->ran && i < convert_plan_len(lc->plan); i++) {
-        const doc_node *o = convert_plan_obj(lc->plan, i);
-        const char *ons = kobj_namespace(o);
-        if (o && !strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
-            !strcmp(ons ? ons : "", ns))
-            return o;
-    }
+    if (!lc || lc->ph != PH_DONE)
+        return NULL;
+    const doc_node *s = staged(lc, kind, ns, name);
+    if (s)
+        return s;
+    for (size_t k = 0; k < lc->nplans; k++)
+        for (size_t i = 0; i < convert_plan_len(lc->plans[k]); i++) {
+            const doc_node *o = convert_plan_obj(lc->plans[k], i);
+            const char *ons = o ? kobj_namespace(o) : NULL;
+            if (o && !strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
+                !strcmp(ons ? ons : "", ns))
+                return o;
+        }
     return NULL;
 }

@@ -39,6 +39,7 @@ static void restore_yes(ui *u, void *ud)
 {
     overlay_free(u->overlay);
     u->overlay = ud;
+    u->staged_gen++; /* lint's set holds the staged state */
     ui_set_message(u, false, "restored %zu staged edit%s (%zu not applied): v lists them",
                    overlay_len(u->overlay), overlay_len(u->overlay) == 1 ? "" : "s",
                    overlay_pending(u->overlay));
@@ -61,6 +62,7 @@ void staging_init(ui *u, const char *key)
     mp_err err = {{0}};
     overlay_free(u->overlay);
     u->overlay = overlay_new();
+    u->staged_gen++;
     u->staged_file[0] = 0;
     if (staged_path(key, u->staged_file, sizeof u->staged_file, &err) < 0) {
         u->staged_file[0] = 0;
@@ -107,6 +109,7 @@ int staging_unstage(ui *u, const char *kind, const char *ns, const char *name, m
 {
     if (overlay_remove(u->overlay, kind, ns, name) < 0)
         return mp_errf(err, "%s %s/%s is not staged", kind, ns, name);
+    u->staged_gen++;
     ui_detail_changed(u);
     return save(u, err);
 }
@@ -157,6 +160,7 @@ void staging_stage_edit(ui *u)
             return;
         }
         staged += editset_edited(ed->es, i);
+        u->staged_gen++;
     }
     editset_mark_saved(ed->es);
     if (save(u, &err) < 0) {
@@ -317,8 +321,10 @@ static void record(ui *u, apply_list *l, const apply_result *res, size_t *count)
         const ov_entry *e = l->items[i].entry;
         bool ok = res[i].status == APPLY_CREATED || res[i].status == APPLY_CONFIGURED ||
                   res[i].status == APPLY_UNCHANGED;
-        if (e && ok)
+        if (e && ok) {
             overlay_set_applied(u->overlay, e->kind, e->ns, e->name, true);
+            u->staged_gen++;
+        }
     }
     free(u->apply_msgs);
     u->apply_msgs = strbuf_detach(&sb, NULL);

@@ -264,11 +264,28 @@ static int line_rows(const char *s, int wd)
     return 1 + (int)((width - (size_t)wd + (size_t)(wd - 2) - 1) / (size_t)(wd - 2));
 }
 
+static int wrap(ui *u, WINDOW *w, int y, int x, int wd, int maxrows, const text_line *l, attr_t a);
+
 static int draw_wrapped(ui *u, WINDOW *w, int y, int x, int wd, int maxrows, const text_line *l)
+{
+    return wrap(u, w, y, x, wd, maxrows, l, ui_attr(u, l->yaml ? ROLE_YAML_STRING : l->role));
+}
+
+/* A line in the jump_line role, wrapped, rows filled, an arrow in the margin. */
+static int draw_marked(ui *u, WINDOW *w, int y, int x, int wd, int maxrows, const text_line *l)
+{
+    attr_t a = ui_attr(u, ROLE_JUMP_LINE);
+    int rows = line_rows(l->text, wd - 1);
+    for (int r = 0; r < rows && r < maxrows; r++)
+        draw_fill(w, y + r, x, wd, a);
+    draw_text(w, y, x, u->utf8 ? "\xe2\x96\xb6" : ">", 1, a, false);
+    return wrap(u, w, y, x + 1, wd - 1, maxrows, l, a);
+}
+
+static int wrap(ui *u, WINDOW *w, int y, int x, int wd, int maxrows, const text_line *l, attr_t a)
 {
     const char *s = l->text;
     size_t len = strlen(s);
-    attr_t a = ui_attr(u, l->yaml ? ROLE_YAML_STRING : l->role);
     int r = 0;
     for (size_t off = 0; off < len && r < maxrows; r++) {
         int avail = r ? wd - 2 : wd;
@@ -302,6 +319,11 @@ void text_view_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool
     int tw = wd - 1; /* one column margin on the left */
     for (size_t i = v->top; i < d->n && row < h; i++) {
         const text_line *l = &d->lines[i];
+        if (i + 1 == d->mark) { /* the field :problems jumped to; the margin's
+                                 * arrow shows it without colours too */
+            row += draw_marked(u, w, y + row, x, wd, h - row, l);
+            continue;
+        }
         if (line_rows(l->text, tw) > 1) {
             row += draw_wrapped(u, w, y + row, x + 1, tw, h - row, l);
             continue;

@@ -26,6 +26,7 @@ typedef struct {
     text_line *lines;
     size_t n, cap;
     char title[600];
+    size_t mark; /* 1 + the line drawn highlighted (:problems' field), 0: none */
 } text_data;
 
 void text_clear(text_data *d);

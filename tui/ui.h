@@ -194,6 +194,7 @@ struct ui {
     char jump_ref[512], jump_field[512];
     bool plan_errors_pending;           /* idle: tenants left to count... */
     unsigned long long plan_errors_gen; /* ...for this store generation */
+    unsigned long long staged_gen;      /* moves with every change of the staged edits */
     char staged_file[4096];
     char *apply_msgs; /* last apply's per-object results, one line each (owned) */
 

@@ -297,8 +297,9 @@ static void preview_rebuild(view *v, ui *u)
         text_add(d, ROLE_ROW_DIM, "Select a tenant to preview its conversion.");
     else
         jump = preview_plan(d, u, o);
-    /* :problems' Enter: the field's line under one line of context */
+    /* :problems' Enter: the field's line, highlighted, under one line of context */
     v->top = jump > 0 ? (size_t)jump - 1 : 0;
+    d->mark = jump >= 0 ? (size_t)jump + 1 : 0;
     text_view_done(v);
 }
 

@@ -38,10 +38,14 @@ static void yaml_rebuild(view *v, ui *u)
             text_add(&d->text, ROLE_ERROR, "cannot show %s: %s", ref, err.msg);
         free(y);
     }
-    if (strcmp(ref, d->ref) != 0)
+    if (strcmp(ref, d->ref) != 0) {
         v->top = 0;
-    if (jump >= 0) /* :problems' Enter: the field's line under one line of context */
+        d->text.mark = 0;
+    }
+    if (jump >= 0) { /* :problems' Enter: the field's line, highlighted, under one of context */
         v->top = jump > 0 ? (size_t)jump - 1 : 0;
+        d->text.mark = (size_t)jump + 1;
+    }
     snprintf(d->ref, sizeof d->ref, "%s", ref);
     text_view_done(v);
 }

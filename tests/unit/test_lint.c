@@ -277,6 +277,55 @@ START_TEST(the_code_table_is_complete_and_unique)
 }
 END_TEST
 
+/* The console's stepped run (prepare in steps of one item, checks one
+ * item at a time, out of namespace order) gives lint_run's findings, in
+ * its order; in namespace order the ranges need no sort at the end. */
+static void same_findings(const lint_findings *a, const lint_findings *b)
+{
+    ck_assert_uint_eq(lint_findings_len(a), lint_findings_len(b));
+    for (size_t i = 0; i < lint_findings_len(a); i++) {
+        char *x = lint_finding_format(lint_findings_at(a, i));
+        char *y = lint_finding_format(lint_findings_at(b, i));
+        ck_assert_str_eq(x, y);
+        free(x);
+        free(y);
+    }
+}
+
+START_TEST(the_stepped_run_equals_lint_run)
+{
+    lint_fx x;
+    fx_init(&x);
+    fx_add(&x,
+           ING("ns-b", "web", "2026-01-02T00:00:00Z",
+               "shop.io") DOC ING("ns-a", "web", "2026-01-01T00:00:00Z", "shop.io")
+               DOC ING("ns-c", "api", "2026-01-03T00:00:00Z", "'*.c.io'") DOC SVC("ns-a", "web"),
+           LINT_LIVE);
+    fx_known(&x, "Service", NULL);
+    fx_run(&x);
+    ck_assert_uint_gt(lint_findings_len(x.f), 3);
+    mp_err err = {{0}};
+    lint_ctx *c = lint_prepare_begin(x.set, x.pol, &err);
+    ck_assert_ptr_nonnull(c);
+    int r, steps = 0;
+    while ((r = lint_prepare_step(c, 1, &err)) == 0)
+        steps++;
+    ck_assert_int_eq(r, 1);
+    ck_assert_int_eq(steps + 1, 2 * (int)lint_set_len(x.set));
+    /* items one at a time, in the order added (ns-b before ns-a) */
+    lint_check_run *k = lint_check_begin(c);
+    for (size_t i = 0; i < lint_set_len(x.set); i++)
+        ck_assert_int_eq(lint_check_range(k, i, i + 1, 0, 0), 0);
+    ck_assert_int_eq(lint_check_range(k, 0, 0, 0, lint_set_nwarn(x.set)), 0);
+    lint_findings *f = lint_check_end(k, &err);
+    ck_assert_ptr_nonnull(f);
+    same_findings(f, x.f);
+    lint_findings_free(f);
+    lint_ctx_free(c);
+    fx_free(&x);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("lint");
@@ -290,6 +339,7 @@ static Suite *suite(void)
     tcase_add_test(tc, text_line_and_map_shape);
     tcase_add_test(tc, the_console_lints_its_store);
     tcase_add_test(tc, the_code_table_is_complete_and_unique);
+    tcase_add_test(tc, the_stepped_run_equals_lint_run);
     suite_add_tcase(s, tc);
     return s;
 }
