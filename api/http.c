@@ -388,6 +388,11 @@ char *khttp_scrub_text(const khttp *c, const char *s)
     /* one pass over the input, never over what was written: a secret that
      * occurs in "<redacted>" cannot make it loop */
     for (const char *p = s; *p;) {
+        if (!strncmp(p, mask, sizeof mask - 1)) { /* scrubbed before: kept as it is */
+            strbuf_puts(&sb, mask);
+            p += sizeof mask - 1;
+            continue;
+        }
         size_t hit = 0;
         for (int i = 0; i < 3 && !hit; i++) {
             size_t l = sec[i] ? strlen(sec[i]) : 0;
