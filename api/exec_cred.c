@@ -19,9 +19,9 @@
 
 extern char **environ;
 
-#define EXEC_TIMEOUT_MS 60000 /* until exec_cred_set_timeout says otherwise */
-#define EXEC_OUT_MAX    (1u << 20)
-#define EXPIRY_SLACK    10
+#define EXEC_TIMEOUT_MS    60000 /* until exec_cred_set_timeout says otherwise */
+#define EXEC_OUT_MAX       (1u << 20)
+#define EXPIRY_SLACK       10
 #define EXEC_BACKOFF_MAX_S 30
 
 struct exec_cred {
@@ -567,6 +567,16 @@ int exec_cred_get(exec_cred *ec, time_t now, exec_result *out, mp_err *err)
         exec_cred_step(ec, proc_now_ms());
     }
     return rc;
+}
+
+int exec_cred_parse_output(exec_cred *ec, const char *buf, size_t len, exec_result *out,
+                           mp_err *err)
+{
+    clear_cache(ec);
+    if (parse_credential(ec, buf, len, err))
+        return -1;
+    fill(ec, out);
+    return 0;
 }
 
 void exec_cred_invalidate(exec_cred *ec)
