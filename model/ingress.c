@@ -296,6 +296,11 @@ static int decode_tls(const dctx *d, const doc_node *t, const doc_node *near, si
     out->secret = field_str(t, "secretName");
     if (out->secret && !*out->secret)
         out->secret = NULL;
+    mp_err e;
+    if (out->secret && kname_check(KNAME_SUBDOMAIN, "secretName", out->secret, &e) < 0) {
+        out->bad_secret = out->secret;
+        out->secret = NULL;
+    }
     const doc_node *hosts = field(t, "hosts");
     if (!hosts)
         return 0;

@@ -60,10 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * (scrubbing comes before the cut). JSON escapes could spell a piece
      * the raw body does not show: those bodies skip this check. */
     char *ref = san_cleans(s, 0);
+    const char *tok = TOKEN;
     if (!memchr(body, '\\', size - 2))
-        for (size_t i = 0; i + 12 <= strlen(TOKEN); i++)
-            FUZZ_ASSERT(!memmem(err.msg, n, TOKEN + i, 12) || strstr(ref, TOKEN + i) ||
-                            memmem(ref, strlen(ref), TOKEN + i, 12),
+        for (size_t i = 0; i + 12 <= strlen(tok); i++)
+            FUZZ_ASSERT(!memmem(err.msg, n, tok + i, 12) || memmem(ref, strlen(ref), tok + i, 12),
                         "a piece of the token: %s", err.msg);
     free(ref);
     free(s);

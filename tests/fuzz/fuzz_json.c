@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             doc_list_init(&one);
             FUZZ_ASSERT(doc_parse_json(j1, n1, "emitted", &one, &err) == 0 && one.len == 1,
                         "%s\n%s", err.msg, j1);
-            FUZZ_ASSERT(doc_equal(l.docs[i], one.docs[0], true), "value %zu changed:\n%s", i, j1);
+            /* the encoder puts apiVersion, kind, metadata, spec first */
+            FUZZ_ASSERT(doc_equal(l.docs[i], one.docs[0], false), "value %zu changed:\n%s", i, j1);
             char *j2 = doc_emit_json(one.docs[0], pretty, &n2, &err);
             FUZZ_ASSERT(j2 && n1 == n2 && !memcmp(j1, j2, n1), "unstable:\n%s\n--\n%s", j1,
                         j2 ? j2 : "");
