@@ -260,6 +260,9 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             snprintf(what, sizeof what, "duplicate key \"%.200s\"", key);
             doc_free(val);
             rc = yfail(r, &kmark, what);
+        } else if (map->len >= DOC_MAX_MAP_KEYS) {
+            doc_free(val);
+            rc = yfail(r, &kmark, "a map with more than 262144 keys: refused");
         } else {
             rc = doc_map_append_adopt(map, key, val);
             key = NULL; /* adopted, also on failure */
