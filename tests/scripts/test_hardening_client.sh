@@ -130,6 +130,30 @@ mp get ing -n ns-b -w --kubeconfig "$WORK/hostile.kc"
 check_eq "endless list (watch): exit 2" "$RC" 2
 check "endless list (watch): refused" "$ERR" 'the server answered the same continue token twice: refused$'
 
+# ---- get -w against a server that accepts and never answers ----------------------
+# before: no timeout on the watcher's list, `get -w` hung without a word
+python3 - "$WORK/silent.port" <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)  # read nothing, answer nothing
+PY
+PIDS+=($!)
+for _ in $(seq 100); do [ -s "$WORK/silent.port" ] && break; sleep 0.05; done
+sed "s|$HURL|http://127.0.0.1:$(cat "$WORK/silent.port")|" "$WORK/hostile.kc" >"$WORK/silent.kc"
+timeout 7 "$MESHPANEL" get ing -w --kubeconfig "$WORK/silent.kc" --request-timeout 2s \
+    >"$WORK/silent.out" 2>"$WORK/silent.err"
+check_eq "silent server: get -w still waits (killed by the test's timeout)" "$?" 124
+check "silent server: get -w says the server does not answer, and retries" \
+    "$(head -n1 "$WORK/silent.err")" \
+    'list ingresses\.networking\.k8s\.io in namespace "ns-a": cannot reach http://127\.0\.0\.1:[0-9]+: no answer within 2 s; retrying in'
+
 # ---- descriptors and process groups of exec plugins ---------------------------
 # The console with a trace file, live watch connections, and a plugin whose
 # first token the server refuses: the second run happens while connections
