@@ -1,6 +1,7 @@
-/* fuzz_yaml.c - YAML decode. Whatever decodes encodes again, as YAML and as
- * JSON; both decode to equal trees, and encoding the decoded YAML again
- * gives the same bytes (the encoder is idempotent). */
+/* fuzz_yaml.c - YAML decode. Whatever decodes encodes again as YAML and
+ * decodes to equal trees, and encoding that again gives the same bytes;
+ * through JSON, the JSON of the decoded JSON is the same JSON and every
+ * value keeps its kind (tests/fuzz/README.md). */
 #include "fuzz.h"
 #include "model/emit.h"
 #include "model/parse.h"

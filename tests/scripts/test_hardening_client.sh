@@ -131,7 +131,9 @@ check_eq "endless list (watch): exit 2" "$RC" 2
 check "endless list (watch): refused" "$ERR" 'the server answered the same continue token twice: refused$'
 
 # ---- get -w against a server that accepts and never answers ----------------------
-# before: no timeout on the watcher's list, `get -w` hung without a word
+# it says so at each request timeout and retries (a watch stream that goes
+# silent after its headers is given up after timeoutSeconds + 30 s,
+# api/watch.c: too long for a test)
 python3 - "$WORK/silent.port" <<'PY' &
 import socket, sys
 s = socket.socket()
