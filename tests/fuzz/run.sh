@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh [SECONDS] [TARGET...] - run each libFuzzer target in turn
+# tests/fuzz/run.sh [SECONDS|minimise] [TARGET...] - run each libFuzzer target in turn
 # (default: all, 60 s each), niced, one at a time. Installs clang-14 and
 # libclang-rt-14-dev with apt when missing, builds the targets in
 # build-fuzz/ (MESHPANEL_FUZZ=ON: ASan+UBSan+libFuzzer), fuzzes from the kept
@@ -30,6 +30,31 @@ for t in "${targets[@]}"; do
     nice -n 19 cmake --build build-fuzz -j2 --target "fuzz_$t" >/dev/null
 done
 
+# minimise TARGET [DIR...]: the kept corpus plus DIRs, merged into the
+# fewest inputs that reach every edge (-use_counters=0: edges, not hit
+# counts; inputs cut to 2 KiB, 1.5 KiB for convert), replaces the kept corpus; crash
+# reproducers stay. Keeps tests/fuzz/corpus at a few hundred KB.
+minimise() {
+    local t=$1 kept=$fuzz/corpus/$1 fresh=$src/build-fuzz/fresh/$1 keep_len=2048
+    [ "$t" = convert ] && keep_len=1536 # whole manifests: longer inputs, more of them
+    shift
+    rm -rf "$fresh"
+    mkdir -p "$fresh"
+    nice -n 19 "build-fuzz/fuzz_$t" -merge=1 -use_counters=0 -max_len="$keep_len" -timeout=10 \
+        -artifact_prefix="$src/build-fuzz/merge-" "$fresh" "$kept" "$@" \
+        >"$src/build-fuzz/$t.merge.log" 2>&1 || true
+    if [ -n "$(ls -A "$fresh")" ]; then
+        find "$kept" -maxdepth 1 -type f ! -name 'crash-*' ! -name 'timeout-*' ! -name 'oom-*' \
+            ! -name 'leak-*' -delete
+        cp "$fresh"/* "$kept"/
+    fi
+}
+
+if [ "$secs" = minimise ]; then # run.sh minimise [TARGET...]: only that
+    for t in "${targets[@]}"; do minimise "$t"; done
+    exit 0
+fi
+
 for t in "${targets[@]}"; do
     kept=$fuzz/corpus/$t
     work=$src/build-fuzz/work/$t
@@ -49,18 +74,8 @@ for t in "${targets[@]}"; do
     crashes=$(grep -c '^==[0-9]*==ERROR\|^SUMMARY: libFuzzer\|property broken' "$log" || true)
     echo "   exit $rc, ${execs:-?} executions in ${took:-?} s, crash lines: $crashes"
     [ "$rc" -ne 0 ] && grep -m5 'property broken\|ERROR\|SUMMARY\|artifact' "$log" | sed 's/^/   /'
-    # minimise: what the kept corpus and this run found, into a fresh set
-    fresh=$src/build-fuzz/fresh/$t
-    rm -rf "$fresh"
-    mkdir -p "$fresh"
-    nice -n 19 "build-fuzz/fuzz_$t" -merge=1 -max_len=16384 -timeout=10 "$fresh" "$kept" "$work" \
-        >"$log.merge" 2>&1 || true
-    if [ -n "$(ls -A "$fresh")" ]; then
-        find "$kept" -maxdepth 1 -type f ! -name 'crash-*' ! -name 'timeout-*' ! -name 'oom-*' \
-            ! -name 'leak-*' -delete
-        cp "$fresh"/* "$kept"/
-    fi
+    minimise "$t" "$work"
     printf '| %s | fuzz_%s | %s | %s | %s | %s | %s |\n' "$(date -u +%F)" "$t" "$secs" \
-        "${took:-?}" "${execs:-?}" "$rc" "$(ls "$kept" | wc -l) files, $(du -sk "$kept" | cut -f1) KiB" \
+        "${took:-?}" "${execs:-?}" "$rc" "$(ls "$kept" | wc -l) files, $(du -sk --apparent-size "$kept" | cut -f1) KiB" \
         >>"$fuzz/RUNS.md"
 done
