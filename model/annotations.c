@@ -931,7 +931,12 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
             continue;
         }
         star = star || !strcmp(o, "*");
-        doc_seq_push(origins, origin_match(o));
+        /* nginx compares origins without case (~*); browsers send them lower case */
+        char *lower = strdup(o);
+        for (char *p = lower; p && *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        doc_seq_push(origins, origin_match(lower ? lower : o));
+        free(lower);
     }
     doc_free(olist);
     doc_map_set(cors, "allowOrigins", origins);

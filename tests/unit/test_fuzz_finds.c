@@ -10,6 +10,7 @@
 #include "model/emit.h"
 #include "model/sanitize.h"
 #include "model/validate.h"
+#include "tui/filter.h"
 #include "tests/unit/convert_helpers.h"
 
 static const char *const ING_HEAD = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n"
@@ -101,6 +102,38 @@ START_TEST(cors_origins_nginx_skips_are_not_allowed)
 }
 END_TEST
 
+START_TEST(origins_are_compared_without_case)
+{
+    convert_plan *p = conv_free_in(
+        ing("    nginx.ingress.kubernetes.io/enable-cors: \"true\"\n"
+            "    nginx.ingress.kubernetes.io/cors-allow-origin: https://Cloud.Sealos.io\n",
+            "/", ""));
+    const doc_node *http = vs_routes(p, "ns-a", "a-example-com");
+    const doc_node *origins = doc_getv(doc_at(http, 0), "corsPolicy", "allowOrigins", NULL);
+    ck_assert_str_eq(doc_get_str(doc_at(origins, 0), "exact"), "https://cloud.sealos.io");
+    convert_plan_free(p);
+}
+END_TEST
+
+START_TEST(stacked_repetitions_in_a_filter_regex_are_refused)
+{
+    /* glibc's regcomp used 2.5 GB on "re:T...T+++..." */
+    row_filter f;
+    filter_init(&f);
+    mp_err err;
+    char expr[300] = "re:TTTT";
+    memset(expr + 7, '+', 250);
+    expr[257] = 0;
+    ck_assert_int_eq(filter_set(&f, expr, &err), -1);
+    ck_assert_msg(strstr(err.msg, "a repetition of a repetition"), "%s", err.msg);
+    ck_assert_int_eq(filter_set(&f, "re:a*{2}", &err), -1);
+    /* one repetition each, escaped or bracketed ones are fine */
+    ck_assert_int_eq(filter_set(&f, "re:ab+c*d?e{2}", &err), 0);
+    ck_assert_int_eq(filter_set(&f, "re:a\\++[+*]+x", &err), 0);
+    filter_clear(&f);
+}
+END_TEST
+
 START_TEST(exec_plugin_text_in_errors_is_one_line)
 {
     doc_list l;
@@ -158,6 +191,8 @@ static Suite *suite(void)
     tcase_add_test(tc, a_secret_name_no_secret_can_have_gives_no_https_server);
     tcase_add_test(tc, long_secret_names_are_valid);
     tcase_add_test(tc, cors_origins_nginx_skips_are_not_allowed);
+    tcase_add_test(tc, origins_are_compared_without_case);
+    tcase_add_test(tc, stacked_repetitions_in_a_filter_regex_are_refused);
     tcase_add_test(tc, exec_plugin_text_in_errors_is_one_line);
     tcase_add_test(tc, server_text_is_cut_between_characters);
     suite_add_tcase(s, tc);
