@@ -14,14 +14,15 @@
 #include "model/base64.h"
 #include "api/ktime.h"
 #include "api/proc.h"
+#include "model/kname.h"
 #include "model/parse.h"
 #include "model/strbuf.h"
 
 extern char **environ;
 
-#define EXEC_TIMEOUT_MS 60000 /* until exec_cred_set_timeout says otherwise */
-#define EXEC_OUT_MAX    (1u << 20)
-#define EXPIRY_SLACK    10
+#define EXEC_TIMEOUT_MS    60000 /* until exec_cred_set_timeout says otherwise */
+#define EXEC_OUT_MAX       (1u << 20)
+#define EXPIRY_SLACK       10
 #define EXEC_BACKOFF_MAX_S 30
 
 struct exec_cred {
@@ -361,12 +362,14 @@ static int parse_credential(exec_cred *ec, const char *buf, size_t len, mp_err *
     const char *av = doc_get_str(d, "apiVersion");
     const doc_node *st = doc_get(d, "status");
     int rc = 0;
+    char q[160]; /* what the plugin wrote, quoted with controls escaped: one line */
     if (!kind || strcmp(kind, "ExecCredential")) {
-        rc = mp_errf(err, "%s: exec plugin output has kind \"%s\", want ExecCredential", ec->where,
-                     kind ? kind : "");
+        kname_quote(q, sizeof q, kind);
+        rc = mp_errf(err, "%s: exec plugin output has kind %s, want ExecCredential", ec->where, q);
     } else if (!av || strcmp(av, ec->api_version)) {
-        rc = mp_errf(err, "%s: exec plugin answered apiVersion \"%s\", kubeconfig asked for %s",
-                     ec->where, av ? av : "", ec->api_version);
+        kname_quote(q, sizeof q, av);
+        rc = mp_errf(err, "%s: exec plugin answered apiVersion %s, kubeconfig asked for %s",
+                     ec->where, q, ec->api_version);
     } else if (!doc_is_map(st)) {
         rc = mp_errf(err, "%s: exec plugin output has no status", ec->where);
     } else {
@@ -374,10 +377,11 @@ static int parse_credential(exec_cred *ec, const char *buf, size_t len, mp_err *
         ec->cert = dup_or_null(doc_get_str(st, "clientCertificateData"));
         ec->key = dup_or_null(doc_get_str(st, "clientKeyData"));
         const char *exp = doc_get_str(st, "expirationTimestamp");
-        if (exp && *exp && !ktime_parse(exp, &ec->expiry))
-            rc = mp_errf(err, "%s: exec plugin expirationTimestamp \"%.40s\" is not RFC 3339",
-                         ec->where, exp);
-        else if (!ec->token && !(ec->cert && ec->key))
+        if (exp && *exp && !ktime_parse(exp, &ec->expiry)) {
+            kname_quote(q, 60, exp);
+            rc = mp_errf(err, "%s: exec plugin expirationTimestamp %s is not RFC 3339", ec->where,
+                         q);
+        } else if (!ec->token && !(ec->cert && ec->key))
             rc = mp_errf(err,
                          "%s: exec plugin status has neither token nor clientCertificateData + "
                          "clientKeyData",
@@ -567,6 +571,16 @@ int exec_cred_get(exec_cred *ec, time_t now, exec_result *out, mp_err *err)
         exec_cred_step(ec, proc_now_ms());
     }
     return rc;
+}
+
+int exec_cred_parse_output(exec_cred *ec, const char *buf, size_t len, exec_result *out,
+                           mp_err *err)
+{
+    clear_cache(ec);
+    if (parse_credential(ec, buf, len, err))
+        return -1;
+    fill(ec, out);
+    return 0;
 }
 
 void exec_cred_invalidate(exec_cred *ec)

@@ -20,10 +20,10 @@
  * every waiter of a run that failed gets its error (the ticket ties a
  * waiter to the run it waits for). After a failed run the plugin is not
  * started again for a while (2 s, doubling to 30 s while it keeps
- * failing): whoever asks meanwhile gets that run's error at once. exec_cred_get is the blocking form for
- * one-shot commands. The deadline is exec_cred_set_timeout's (khttp sets
- * the request timeout), 60 s until then; at the deadline the plugin gets
- * SIGTERM, a second later SIGKILL, and the error says it timed out.
+ * failing): whoever asks meanwhile gets that run's error at once. exec_cred_get is the blocking
+ * form for one-shot commands. The deadline is exec_cred_set_timeout's (khttp sets the request
+ * timeout), 60 s until then; at the deadline the plugin gets SIGTERM, a second later SIGKILL, and
+ * the error says it timed out.
  *
  * Ownership: exec_cred owns its spec, its run and cached credential;
  * exec_result points into the cache and is valid until the next call that
@@ -86,6 +86,11 @@ const char *exec_cred_command(const exec_cred *ec);
 /* Blocking: exec_cred_poll until the credential or an error is there. */
 int exec_cred_get(exec_cred *ec, time_t now, exec_result *out, mp_err *err);
 void exec_cred_invalidate(exec_cred *ec);
+/* Reads buf as if a run had printed it and caches the credential (the
+ * fuzz target tests/fuzz/fuzz_exec_cred.c: no process). 0 with *out
+ * filled, or -1 with err and nothing cached. */
+int exec_cred_parse_output(exec_cred *ec, const char *buf, size_t len, exec_result *out,
+                           mp_err *err);
 /* How many times the plugin ran (tests assert the cache works). */
 unsigned exec_cred_runs(const exec_cred *ec);
 

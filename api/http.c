@@ -388,6 +388,11 @@ char *khttp_scrub_text(const khttp *c, const char *s)
     /* one pass over the input, never over what was written: a secret that
      * occurs in "<redacted>" cannot make it loop */
     for (const char *p = s; *p;) {
+        if (!strncmp(p, mask, sizeof mask - 1)) { /* scrubbed before: kept as it is */
+            strbuf_puts(&sb, mask);
+            p += sizeof mask - 1;
+            continue;
+        }
         size_t hit = 0;
         for (int i = 0; i < 3 && !hit; i++) {
             size_t l = sec[i] ? strlen(sec[i]) : 0;
@@ -414,11 +419,30 @@ static void put_clean(const khttp *c, strbuf *sb, const char *s, size_t max)
     free(scrubbed);
     if (!clean)
         return;
-    size_t l = strlen(clean);
-    strbuf_append(sb, clean, l < max ? l : max);
+    size_t l = strlen(clean), cut = l < max ? l : max;
+    while (cut < l && cut > 0 && ((unsigned char)clean[cut] & 0xc0) == 0x80)
+        cut--; /* never half a character */
+    strbuf_append(sb, clean, cut);
     if (l > max)
         strbuf_puts(sb, "...");
     free(clean);
+}
+
+/* A message cut at MP_ERR_MAX may end in half a UTF-8 character: drop it,
+ * so what reaches a terminal is valid text. */
+static void drop_partial_char(char *s)
+{
+    size_t n = strlen(s), lead = n;
+    while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return;
+    uint32_t cp;
+    const char *seq = s + lead - 1;
+    size_t rest = n - lead + 1;
+    if (san_utf8_decode(seq, rest, &cp) < rest ||
+        (cp == SAN_REPLACEMENT && (rest != 3 || memcmp(seq, "\xef\xbf\xbd", 3))))
+        s[lead - 1] = 0;
 }
 
 /* The Status detail: causes for 422, else the message. */
@@ -510,6 +534,8 @@ int khttp_fail(khttp *c, const kreq *rq, long status, const char *body, size_t l
     mp_errf(err, "%s", sb.buf ? sb.buf : "request failed");
     strbuf_free(&sb);
     khttp_scrub(c, err);
+    if (err)
+        drop_partial_char(err->msg);
     return -1;
 }
 

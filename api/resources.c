@@ -319,8 +319,7 @@ int klist_check_caps(const klist_opts *o, long items, long pages, const char *co
     if (!cont)
         return 0;
     if (prev && !strcmp(cont, prev))
-        return mp_errf(err, "%s: the server answered the same continue token twice: refused",
-                       what);
+        return mp_errf(err, "%s: the server answered the same continue token twice: refused", what);
     if (pages >= max_pages)
         return mp_errf(err, "%s: the list goes on past %ld pages: refused", what, max_pages);
     return 0;
@@ -375,7 +374,10 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
                    .all_ns = k->namespaced && !ns,
                    .sink = list_sink,
                    .sink_ud = &x};
-        rc = khttp_do(c->http, &rq, NULL, x.failed ? NULL : err);
+        mp_err herr;
+        rc = khttp_do(c->http, &rq, NULL, &herr);
+        if (rc && !x.failed && err) /* else err holds the item's own reason */
+            *err = herr;
         strbuf_free(&q);
         if (!rc && ls_finish(x.ls, err))
             rc = mp_err_prefix(err, "list %s", res);

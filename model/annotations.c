@@ -889,6 +889,29 @@ static doc_node *origin_match(const char *o)
     return m;
 }
 
+/* ingress-nginx's corsOriginRegex (annotations/cors/main.go):
+ * ^(https?://(\*\.)?[A-Za-z0-9\-\.]*(:[0-9]+)?|\*)?$ ; an origin that fails
+ * it is skipped with an error in the controller's log. */
+static bool nginx_origin_ok(const char *o)
+{
+    if (!strcmp(o, "*"))
+        return true;
+    const char *p = !strncmp(o, "https://", 8) ? o + 8 : !strncmp(o, "http://", 7) ? o + 7 : NULL;
+    if (!p)
+        return false;
+    if (!strncmp(p, "*.", 2))
+        p += 2;
+    while (isalnum((unsigned char)*p) || *p == '-' || *p == '.')
+        p++;
+    if (*p == ':') {
+        if (!isdigit((unsigned char)p[1]))
+            return false;
+        for (p++; isdigit((unsigned char)*p); p++)
+            ;
+    }
+    return *p == 0;
+}
+
 static int finish_cors_lists(ann_ctx *c, doc_node *cors)
 {
     ann_settings *s = c->s;
@@ -899,8 +922,20 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
     bool star = false;
     for (size_t i = 0; i < olist->len; i++) {
         const char *o = doc_str(doc_at(olist, i));
+        if (!nginx_origin_ok(o)) {
+            ann_warn_at(c, "cors-allow-origin", MPW_ANN_INVALID, MP_SEV_WARNING,
+                        "origin \"%.100s\" is not scheme://host[:port] (nginx skips it): "
+                        "not allowed",
+                        o);
+            continue;
+        }
         star = star || !strcmp(o, "*");
-        doc_seq_push(origins, origin_match(o));
+        /* nginx compares origins without case (~*); browsers send them lower case */
+        char *lower = strdup(o);
+        for (char *p = lower; p && *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        doc_seq_push(origins, origin_match(lower ? lower : o));
+        free(lower);
     }
     doc_free(olist);
     doc_map_set(cors, "allowOrigins", origins);

@@ -224,6 +224,13 @@ static void tls_exact(conv *c, ing_entry *e)
         const ing_tls *t = &e->v.tls[ti];
         char field[64];
         snprintf(field, sizeof field, "spec.tls[%zu].secretName", ti);
+        if (t->bad_secret) {
+            mp_warn(w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, field,
+                    "\"%.100s\" is not a valid Secret name, so no such certificate exists (nginx "
+                    "serves its default certificate): no HTTPS server generated for these hosts",
+                    t->bad_secret);
+            continue;
+        }
         if (!t->secret) {
             mp_warn(w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, field,
                     "no secretName (nginx serves its default certificate): no HTTPS server "

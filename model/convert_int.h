@@ -196,6 +196,9 @@ doc_node *conv_with_header(const doc_node *base, const char *name, const char *h
                            const char *value);
 /* false (and MP204) when a route of a regex host is not RE2. */
 bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r);
+/* A plain (not regex) path istiod would refuse as uri.exact/prefix: MP204
+ * (error) and false, the route is not converted. */
+bool conv_check_path(conv *c, const hostgrp *g, const rspec *r);
 
 /* convert_routes.c */
 int conv_render_vs(conv *c, hostgrp *g);

@@ -430,3 +430,18 @@ bool conv_check_regex(conv *c, const hostgrp *g, const rspec *r)
             g->host, r->path, why);
     return false;
 }
+
+bool conv_check_path(conv *c, const hostgrp *g, const rspec *r)
+{
+    /* the API server takes any path starting with '/'; istiod refuses a
+     * uri.exact/prefix with a space or control character, and '?' or '#'
+     * can never match (nginx matches the path without the query) */
+    char why[200];
+    if (val_path(r->path, why, sizeof why))
+        return true;
+    char field[96];
+    snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu].path", r->ri, r->pi);
+    mp_warn(&c->plan->w, MPW_REGEX_INVALID, MP_SEV_ERROR, r->ing->ref, field,
+            "host %s: path \"%s\" %s; route not converted", g->host, r->path, why);
+    return false;
+}

@@ -447,7 +447,7 @@ static void add_app_root(const hostgrp *g, doc_node *vs)
 static int render_routes(conv *c, hostgrp *g, conv_deleg *d)
 {
     for (size_t i = 0; i < g->nr; i++) {
-        if (g->regex && !conv_check_regex(c, g, &g->r[i]))
+        if (g->regex ? !conv_check_regex(c, g, &g->r[i]) : !conv_check_path(c, g, &g->r[i]))
             continue;
         doc_node *vs = conv_deleg_target(d, &g->r[i]);
         if (!vs)

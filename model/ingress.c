@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/ipnet.h"
 #include "model/kname.h"
 #include "model/kobj.h"
 
@@ -54,6 +55,14 @@ bool ingress_valid_host(const char *host)
             return true;
         p = dot + 1;
     }
+}
+
+/* A dotted IPv4 address passes the DNS name rule; the API server refuses
+ * an IP as a rule's host (IPv6 fails the DNS rule already). */
+static bool is_ip(const char *h)
+{
+    char canon[IPNET_MAX];
+    return !strchr(h, '/') && ipnet_parse(h, strlen(h), canon);
 }
 
 /* One decode: the object's label for messages, where the offending
@@ -126,8 +135,18 @@ static int decode_service_backend(const dctx *d, const doc_node *svc, const char
         return fail(d, name, svc, "%s.service.name: missing", what);
     if (!doc_is_map(port))
         return fail(d, port, svc, "%s.service.port: missing (number or name)", what);
+    mp_err e;
+    char where[200];
+    snprintf(where, sizeof where, "%s.service.name", what);
+    if (kname_check(KNAME_DNS1035, where, out->service, &e) < 0)
+        return fail(d, name, svc, "%s", e.msg);
     const doc_node *num = field(port, "number");
     const char *pname = field_str(port, "name");
+    if (num && pname && *pname) /* the API server's rule and wording */
+        return fail(d, num, port, "%s.service.port: cannot set both port name & port number", what);
+    if (num && !(num->kind == DOC_SCALAR && num->type == DOC_INT))
+        return fail(d, num, port, "%s.service.port.number: must be an integer, not \"%.40s\"", what,
+                    num->kind == DOC_SCALAR ? num->text : "a mapping or list");
     if (num) {
         long long v;
         if (!doc_as_int(num, &v) || v < 1 || v > 65535)
@@ -240,12 +259,19 @@ static int decode_rule(const dctx *d, const doc_node *r, const doc_node *near, s
     if (!doc_is_map(r))
         return fail(d, r, near, "spec.rules[%zu]: not a map", ri);
     const doc_node *hn = field(r, "host");
+    if (hn && !(hn->kind == DOC_SCALAR && hn->type == DOC_STR))
+        return fail(d, hn, r, "spec.rules[%zu].host: must be a string, not %.40s (quote it)", ri,
+                    hn->kind == DOC_SCALAR ? hn->text : "a mapping or list");
     out->host = doc_str(hn);
     if (out->host && !*out->host)
         out->host = NULL;
+    char q[420];
+    kname_quote(q, sizeof q, out->host);
     if (out->host && !ingress_valid_host(out->host))
-        return fail(d, hn, r, "spec.rules[%zu].host: \"%s\" is not a valid DNS name", ri,
-                    out->host);
+        return fail(d, hn, r, "spec.rules[%zu].host: %s is not a valid DNS name", ri, q);
+    if (out->host && is_ip(out->host))
+        return fail(d, hn, r, "spec.rules[%zu].host: %s must be a DNS name, not an IP address", ri,
+                    q);
     const doc_node *http = field(r, "http");
     const doc_node *paths = field(http, "paths");
     if (!paths)
@@ -275,6 +301,11 @@ static int decode_tls(const dctx *d, const doc_node *t, const doc_node *near, si
     out->secret = field_str(t, "secretName");
     if (out->secret && !*out->secret)
         out->secret = NULL;
+    mp_err e;
+    if (out->secret && kname_check(KNAME_SUBDOMAIN, "secretName", out->secret, &e) < 0) {
+        out->bad_secret = out->secret;
+        out->secret = NULL;
+    }
     const doc_node *hosts = field(t, "hosts");
     if (!hosts)
         return 0;
@@ -286,9 +317,11 @@ static int decode_tls(const dctx *d, const doc_node *t, const doc_node *near, si
     for (size_t i = 0; i < hosts->len; i++) {
         const doc_node *hn = doc_at(hosts, i);
         const char *h = doc_is_null(hn) ? NULL : doc_str(hn);
+        char q[420];
+        kname_quote(q, sizeof q, h);
         if (!ingress_valid_host(h))
-            return fail(d, hn, hosts, "spec.tls[%zu].hosts[%zu]: \"%s\" is not a valid DNS name",
-                        ti, i, h ? h : "");
+            return fail(d, hn, hosts, "spec.tls[%zu].hosts[%zu]: %s is not a valid DNS name", ti, i,
+                        q);
         out->hosts[out->nhosts++] = h;
     }
     return 0;

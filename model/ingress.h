@@ -50,7 +50,10 @@ typedef struct {
 typedef struct {
     const char **hosts;
     size_t nhosts;
-    const char *secret; /* NULL when absent */
+    const char *secret; /* NULL when absent or not a valid Secret name */
+    /* secretName when no Secret can have it (the API server takes any
+     * string here; nginx then finds no certificate), else NULL */
+    const char *bad_secret;
 } ing_tls;
 
 typedef struct {

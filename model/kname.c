@@ -89,6 +89,15 @@ static void quote(strbuf *sb, const char *v)
     strbuf_puts(sb, i < len ? "...\"" : "\"");
 }
 
+void kname_quote(char *out, size_t n, const char *v)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    quote(&sb, v ? v : "");
+    snprintf(out, n, "%s", sb.buf && !sb.oom ? sb.buf : "\"\"");
+    strbuf_free(&sb);
+}
+
 static int invalid(const char *field, const char *value, const char *why, mp_err *err)
 {
     strbuf sb;

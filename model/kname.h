@@ -47,4 +47,8 @@ int kname_check(kname_rule rule, const char *field, const char *value, mp_err *e
  * *at (may be NULL) is the offending node, for its line. */
 int kname_check_object(const doc_node *obj, mp_err *err, const doc_node **at);
 
+/* v as the messages above show a value: quoted, controls escaped, at most
+ * 100 characters; fits n (cut there). */
+void kname_quote(char *out, size_t n, const char *v);
+
 #endif

@@ -139,12 +139,56 @@ static int line_of(const doc_node *n, const doc_node *fallback)
     return n && n->line ? n->line : fallback ? fallback->line : 0;
 }
 
+/* The API server's total for one object's annotations (apimachinery
+ * ValidateAnnotations: keys and values together). */
+#define ANNOTATIONS_MAX (256 * 1024)
+
+/* labels and annotations are maps of strings (the API server decodes them
+ * into map[string]string and refuses anything else), annotations at most
+ * ANNOTATIONS_MAX bytes together. */
+static int check_string_maps(const doc_node *meta, int *line, mp_err *err)
+{
+    static const char *const maps[] = {"labels", "annotations"};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
+        const doc_node *m = doc_get(meta, maps[i]);
+        if (!m || doc_is_null(m))
+            continue;
+        *line = line_of(m, meta);
+        if (!doc_is_map(m))
+            return mp_errf(err, "metadata.%s: must be a map of strings", maps[i]);
+        size_t total = 0;
+        for (size_t k = 0; k < m->len; k++) {
+            const doc_node *v = m->items[k];
+            if (!(v->kind == DOC_SCALAR && (v->type == DOC_STR || v->type == DOC_NULL))) {
+                *line = line_of(v, m);
+                return mp_errf(
+                    err, "metadata.%s[\"%.60s\"]: must be a string, not %.40s (quote it)", maps[i],
+                    m->keys[k], v->kind == DOC_SCALAR ? v->text : "a mapping or list");
+            }
+            total += strlen(m->keys[k]) + strlen(v->text ? v->text : "");
+        }
+        if (i == 1 && total > ANNOTATIONS_MAX)
+            return mp_errf(err, "metadata.annotations: Too long: must have at most %d bytes",
+                           ANNOTATIONS_MAX);
+    }
+    return 0;
+}
+
 /* Returns 0, or -1 with err ("FIELD: reason", no source) and *line. */
 static int check_object(const doc_node *d, int *line, mp_err *err)
 {
     *line = line_of(d, NULL);
     if (!doc_is_map(d))
         return mp_errf(err, "not a Kubernetes object (expected a mapping)");
+    static const char *const head[] = {"apiVersion", "kind"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
+        const doc_node *v = doc_get(d, head[i]);
+        if (v && !doc_is_null(v) && !(v->kind == DOC_SCALAR && v->type == DOC_STR)) {
+            *line = line_of(v, d);
+            return mp_errf(err, "%s: must be a string, not %.40s", head[i],
+                           v->kind == DOC_SCALAR ? v->text : "a mapping or list");
+        }
+    }
     const char *av = kobj_api_version(d), *kind = kobj_kind(d);
     if (!av || !*av)
         return mp_errf(err, "apiVersion: missing");
@@ -154,9 +198,6 @@ static int check_object(const doc_node *d, int *line, mp_err *err)
     *line = line_of(meta, d);
     if (!doc_is_map(meta))
         return mp_errf(err, "%s: metadata: missing or not a mapping", kind);
-    const char *name = kobj_name(d);
-    if (!name || !*name)
-        return mp_errf(err, "%s: metadata.name: missing", kind);
     /* YAML 1.1 reads `name: n` or `name: 0777` as a bool or a number, and so
      * does the API server, which then refuses the object: say so here. */
     static const char *const idents[] = {"name", "namespace"};
@@ -167,6 +208,12 @@ static int check_object(const doc_node *d, int *line, mp_err *err)
             return mp_errf(err, "%s: metadata.%s: must be a string, not %s (quote it)", kind,
                            idents[i], v->kind == DOC_SCALAR ? v->text : "a mapping or list");
     }
+    const char *name = kobj_name(d);
+    *line = line_of(meta, d);
+    if (!name || !*name)
+        return mp_errf(err, "%s: metadata.name: missing", kind);
+    if (check_string_maps(meta, line, err) < 0)
+        return mp_err_prefix(err, "%s", kind);
     /* the API server's name rules: a name becomes file names and paths */
     const doc_node *at;
     if (kname_check_object(d, err, &at) < 0) {

@@ -69,6 +69,8 @@ typedef struct {
     size_t nanchors, capanchors;
     size_t alias_nodes;
     mp_err *err;
+    const char *buf; /* the input, for the position of a reader error */
+    size_t len;
 } yreader;
 
 static size_t count_nodes(const doc_node *n)
@@ -82,8 +84,9 @@ static size_t count_nodes(const doc_node *n)
 
 static int yfail(yreader *r, const yaml_mark_t *m, const char *what)
 {
-    return mp_errf(r->err, "%s: doc %d: line %zu col %zu: %s", r->name, r->doc_index, m->line + 1,
-                   m->column + 1, what);
+    /* a reader error can come before the first document starts */
+    return mp_errf(r->err, "%s: doc %d: line %zu col %zu: %s", r->name,
+                   r->doc_index ? r->doc_index : 1, m->line + 1, m->column + 1, what);
 }
 
 static int next_event(yreader *r, yaml_event_t *ev)
@@ -96,6 +99,22 @@ static int next_event(yreader *r, yaml_event_t *ev)
         snprintf(what, sizeof what, "%s %s", r->parser.context, problem);
     else
         snprintf(what, sizeof what, "%s", problem);
+    if (r->parser.error == YAML_READER_ERROR) {
+        /* the reader (encoding, control characters) gives a byte offset,
+         * not a mark: count lines up to it so the message points there */
+        yaml_mark_t m = {0};
+        size_t end = r->parser.problem_offset < r->len ? r->parser.problem_offset : r->len;
+        for (size_t i = 0; i < end; i++, m.column++)
+            if (r->buf[i] == '\n')
+                m.line++, m.column = (size_t)-1;
+        char full[300];
+        if (r->parser.problem_value >= 0)
+            snprintf(full, sizeof full, "%s (byte %zu: 0x%02x)", what, end,
+                     (unsigned)r->parser.problem_value & 0xff);
+        else
+            snprintf(full, sizeof full, "%s", what);
+        return yfail(r, &m, full);
+    }
     return yfail(r, &r->parser.problem_mark, what);
 }
 
@@ -241,6 +260,9 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             snprintf(what, sizeof what, "duplicate key \"%.200s\"", key);
             doc_free(val);
             rc = yfail(r, &kmark, what);
+        } else if (map->len >= DOC_MAX_MAP_KEYS) {
+            doc_free(val);
+            rc = yfail(r, &kmark, "a map with more than 262144 keys: refused");
         } else {
             rc = doc_map_append_adopt(map, key, val);
             key = NULL; /* adopted, also on failure */
@@ -380,7 +402,7 @@ int doc_parse_yaml(const char *buf, size_t len, const char *name, doc_list *out,
 {
     if (err)
         err->msg[0] = '\0';
-    yreader r = {.name = name ? name : "<input>", .err = err};
+    yreader r = {.name = name ? name : "<input>", .err = err, .buf = buf, .len = len};
     if (!yaml_parser_initialize(&r.parser))
         return mp_errf(err, "%s: cannot initialise the YAML parser", r.name);
     yaml_parser_set_input_string(&r.parser, (const unsigned char *)buf, len);

@@ -31,6 +31,12 @@ doc_node *doc_list_take(doc_list *l, size_t i); /* leaves NULL behind */
 /* Nodes that aliases may add to one stream by copying their anchor: legit
  * manifests use a few small anchors, a YAML bomb needs millions. */
 #define DOC_MAX_ALIAS_NODES 1000000u
+/* Keys of one map. No Kubernetes object can hold more: etcd stores at most
+ * 1.5 MiB per object and every key costs bytes (a label map of 262,144
+ * one-character keys is already past it). Decoding is linear (hash-indexed
+ * keys, bench/parse_bench.c), this bounds its time and memory per map:
+ * "a map with more than 262144 keys: refused". */
+#define DOC_MAX_MAP_KEYS 262144u
 
 /* Parses YAML (one or more documents) and appends the trees to out.
  * name is used in error messages only ("web.yaml", "-", "<api>").

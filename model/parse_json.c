@@ -28,6 +28,8 @@ typedef struct {
     mp_err *err;
 } jreader;
 
+_Static_assert(DOC_MAX_MAP_KEYS == 262144u, "the messages say 262144");
+
 static int jfail_at(jreader *r, size_t pos, const char *fmt, const char *arg)
 {
     /* columns count characters, not bytes (UTF-8 continuation bytes skip) */
@@ -345,6 +347,11 @@ static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
         return -1;
     if (keyindex_find(ix, map, key) >= 0) {
         jfail_at(r, kpos, "duplicate key \"%.200s\"", key);
+        free(key);
+        return -1;
+    }
+    if (map->len >= DOC_MAX_MAP_KEYS) {
+        jfail_at(r, kpos, "%s", "a map with more than 262144 keys: refused");
         free(key);
         return -1;
     }

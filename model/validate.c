@@ -35,7 +35,7 @@ static bool same_ignoring_case(const char *a, const char *b)
 
 /* One DNS label of a multi-label value (idx from 1) or a single label
  * (idx 0): 1..63 of [a-z0-9-], not starting or ending with '-'. */
-static bool check_label(const char *l, size_t len, size_t idx, char *why, size_t n)
+static bool check_label_max(const char *l, size_t len, size_t idx, size_t max, char *why, size_t n)
 {
     char subj[80];
     if (!idx)
@@ -44,8 +44,8 @@ static bool check_label(const char *l, size_t len, size_t idx, char *why, size_t
         snprintf(subj, sizeof subj, "label \"%.*s\"", (int)len, l);
     else
         snprintf(subj, sizeof subj, "label %zu", idx);
-    if (len > 63)
-        return fail(why, n, "%s is %zu characters (max 63)", subj, len);
+    if (len > max)
+        return fail(why, n, "%s is %zu characters (max %zu)", subj, len, max);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)l[i];
         if (is_lower(c) || is_digit(c) || c == '-')
@@ -63,8 +63,15 @@ static bool check_label(const char *l, size_t len, size_t idx, char *why, size_t
     return true;
 }
 
-/* Dot-separated labels; the first may be "*" when wildcard. */
-static bool check_labels(const char *s, bool wildcard, char *why, size_t n)
+static bool check_label(const char *l, size_t len, size_t idx, char *why, size_t n)
+{
+    return check_label_max(l, len, idx, 63, why, n);
+}
+
+/* Dot-separated labels of at most max characters; the first may be "*"
+ * when wildcard. DNS names have 63; an object name (the API server's RFC
+ * 1123 subdomain) has no limit per label, only 253 in all. */
+static bool check_labels_max(const char *s, bool wildcard, size_t max, char *why, size_t n)
 {
     size_t idx = 1;
     for (const char *l = s;; idx++) {
@@ -75,13 +82,18 @@ static bool check_labels(const char *s, bool wildcard, char *why, size_t n)
         if (memchr(l, '*', len)) {
             if (!(wildcard && idx == 1 && len == 1))
                 return fail(why, n, "\"*\" only as the whole first label");
-        } else if (!check_label(l, len, idx, why, n)) {
+        } else if (!check_label_max(l, len, idx, max, why, n)) {
             return false;
         }
         if (!dot)
             return true;
         l = dot + 1;
     }
+}
+
+static bool check_labels(const char *s, bool wildcard, char *why, size_t n)
+{
+    return check_labels_max(s, wildcard, 63, why, n);
 }
 
 static bool has_upper(const char *s)
@@ -179,8 +191,8 @@ static bool check_subdomain(const char *s, const char *noun, char *why, size_t n
     if (s[len - 1] == '.')
         return fail(why, n, "ends with '.'");
     if (!strchr(s, '.'))
-        return check_label(s, len, 0, why, n);
-    return check_labels(s, false, why, n);
+        return check_label_max(s, len, 0, 253, why, n);
+    return check_labels_max(s, false, 253, why, n);
 }
 
 bool val_secret_name(const char *s, char *why, size_t n)

@@ -116,6 +116,37 @@ static int parse_labels(row_filter *nf, const char *sel, mp_err *err)
     return 0;
 }
 
+/* A quantifier right after another (a++, a*{2}, a?*): POSIX leaves it
+ * undefined and glibc's regcomp expands it, using gigabytes on a few
+ * hundred '+' (found by tests/fuzz/fuzz_filter.c). */
+static bool stacked_repeat(const char *re)
+{
+    bool after_repeat = false;
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            after_repeat = false;
+        } else if (*p == '[') { /* a bracket expression: its content is literal */
+            const char *q = p + 1 + (p[1] == '^');
+            q += *q == ']';
+            while (*q && *q != ']')
+                q++;
+            p = *q ? q : p;
+            after_repeat = false;
+        } else if (strchr("*+?{", *p)) {
+            if (after_repeat)
+                return true;
+            if (*p == '{')
+                while (p[1] && p[1] != '}')
+                    p++;
+            after_repeat = true;
+        } else {
+            after_repeat = false;
+        }
+    }
+    return false;
+}
+
 static int parse_expr(row_filter *nf, const char *e, mp_err *err)
 {
     if (!strncmp(e, "-l", 2) && (e[2] == ' ' || e[2] == 0)) {
@@ -127,6 +158,11 @@ static int parse_expr(row_filter *nf, const char *e, mp_err *err)
         e++;
     }
     if (!strncmp(e, "re:", 3)) {
+        if (stacked_repeat(e + 3))
+            return mp_errf(err,
+                           "filter: bad regex \"%.100s\": a repetition of a repetition "
+                           "(like a++ or a*{2}): write one",
+                           e + 3);
         int rc = regcomp(&nf->re, e + 3, REG_EXTENDED | REG_ICASE | REG_NOSUB);
         if (rc) {
             char msg[200];

@@ -289,6 +289,35 @@ START_TEST(big_maps_decode_and_find_late_duplicates)
 }
 END_TEST
 
+START_TEST(maps_past_the_key_limit_are_refused)
+{
+    /* 1,000,000 keys: refused at the 262,145th, whatever the format */
+    mp_err err;
+    doc_list l;
+    for (int json = 0; json <= 1; json++) {
+        char *big = big_map(1000000, json, "");
+        doc_list_init(&l);
+        int rc = json ? doc_parse_json(big, strlen(big), "m", &l, &err)
+                      : doc_parse_yaml(big, strlen(big), "m", &l, &err);
+        ck_assert_int_eq(rc, -1);
+        ck_assert_has(err.msg, "a map with more than 262144 keys: refused");
+        ck_assert_has(err.msg, json ? "line 1 col " : "line 262145 col 1");
+        ck_assert_uint_eq(l.len, 0);
+        doc_list_free(&l);
+        free(big);
+        /* exactly the limit is fine */
+        big = big_map(DOC_MAX_MAP_KEYS, json, "");
+        doc_list_init(&l);
+        rc = json ? doc_parse_json(big, strlen(big), "m", &l, &err)
+                  : doc_parse_yaml(big, strlen(big), "m", &l, &err);
+        ck_assert_msg(rc == 0, "%s", err.msg);
+        ck_assert_uint_eq(l.docs[0]->len, DOC_MAX_MAP_KEYS);
+        doc_list_free(&l);
+        free(big);
+    }
+}
+END_TEST
+
 START_TEST(yaml_merge_keys_on_big_maps)
 {
     /* explicit keys win over merged ones; the merge adds the rest */
@@ -353,6 +382,7 @@ static Suite *suite(void)
     tcase_add_test(tc, nesting_is_bounded);
     tcase_add_test(tc, integers_are_kept_exactly_through_json_and_yaml);
     tcase_add_test(tc, big_maps_decode_and_find_late_duplicates);
+    tcase_add_test(tc, maps_past_the_key_limit_are_refused);
     tcase_add_test(tc, yaml_merge_keys_on_big_maps);
     tcase_add_test(tc, encoders_escape_terminal_controls);
     suite_add_tcase(s, tc);

@@ -53,6 +53,18 @@ static bool is_manifest(const char *name)
            (has_suffix(name, ".yaml") || has_suffix(name, ".yml") || has_suffix(name, ".json"));
 }
 
+/* Golden cases whose input kobj_flatten refuses (an object name the API
+ * server would refuse): no tree to round-trip; test_kname and the golden
+ * test check the refusal. */
+static bool refused_case(const char *name)
+{
+    static const char *const refused[] = {"invalid-name"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        if (!strcmp(name, refused[i]))
+            return true;
+    return false;
+}
+
 /* Adds the manifest files directly in dir; with depth 1 also those one level down. */
 static void collect(const char *dir, int depth)
 {
@@ -68,7 +80,7 @@ static void collect(const char *dir, int depth)
         struct stat st;
         if (stat(path, &st) != 0)
             continue;
-        if (S_ISDIR(st.st_mode) && depth > 0)
+        if (S_ISDIR(st.st_mode) && depth > 0 && !refused_case(e->d_name))
             collect(path, depth - 1);
         else if (S_ISREG(st.st_mode) && is_manifest(e->d_name))
             add_fixture(path);

@@ -1,0 +1,93 @@
+/* fuzz_yaml.c - YAML decode. Whatever decodes encodes again as YAML and
+ * decodes to equal trees, and encoding that again gives the same bytes;
+ * through JSON, the JSON of the decoded JSON is the same JSON and every
+ * value keeps its kind (tests/fuzz/README.md). */
+#include "fuzz.h"
+#include "model/emit.h"
+#include "model/parse.h"
+
+static void same_docs(const doc_list *a, const doc_list *b, const char *how)
+{
+    FUZZ_ASSERT(a->len == b->len, "%s: %zu documents, then %zu", how, a->len, b->len);
+    for (size_t i = 0; i < a->len; i++)
+        FUZZ_ASSERT(doc_equal(a->docs[i], b->docs[i], false), "%s: document %zu changed", how, i);
+}
+
+/* a and b (a through JSON) hold the same kinds of values: a number stays a
+ * number (an integer may become a float and back, and JSON has no
+ * infinity or NaN: null), a string a string. */
+static void same_shape(const doc_node *a, const doc_node *b, const char *at)
+{
+    FUZZ_ASSERT(a->kind == b->kind, "%s: kind", at);
+    FUZZ_ASSERT(a->kind == DOC_SCALAR || a->len == b->len, "%s: length", at);
+    if (a->kind == DOC_SCALAR) {
+        bool num_a = a->type == DOC_INT || a->type == DOC_FLOAT;
+        bool num_b = b->type == DOC_INT || b->type == DOC_FLOAT;
+        FUZZ_ASSERT(a->type == b->type || (num_a && num_b) ||
+                        (a->type == DOC_FLOAT && b->type == DOC_NULL),
+                    "%s: %s (type %d) became %s (type %d)", at, a->text, a->type, b->text, b->type);
+        return;
+    }
+    for (size_t i = 0; i < a->len; i++) {
+        if (a->kind == DOC_MAP) {
+            const doc_node *bv = doc_get(b, a->keys[i]);
+            FUZZ_ASSERT(bv, "%s: key %s lost", at, a->keys[i]);
+            same_shape(a->items[i], bv, a->keys[i]);
+        } else {
+            same_shape(a->items[i], b->items[i], at);
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    doc_list l1, l2, l3;
+    doc_list_init(&l1);
+    mp_err err;
+    if (doc_parse_yaml((const char *)data, size, "in", &l1, &err)) {
+        FUZZ_ASSERT(err.msg[0] && l1.len == 0, "an error leaves nothing behind");
+        doc_list_free(&l1);
+        return 0;
+    }
+    size_t n1, n2;
+    char *y1 = doc_emit_yaml_stream(l1.docs, l1.len, &n1, &err);
+    FUZZ_ASSERT(y1, "emit: %s", err.msg);
+    doc_list_init(&l2);
+    FUZZ_ASSERT(doc_parse_yaml(y1, n1, "emitted", &l2, &err) == 0, "%s\n%s", err.msg, y1);
+    same_docs(&l1, &l2, "yaml");
+    char *y2 = doc_emit_yaml_stream(l2.docs, l2.len, &n2, &err);
+    FUZZ_ASSERT(y2 && n1 == n2 && !memcmp(y1, y2, n1), "second encoding differs:\n%s\n--\n%s", y1,
+                y2 ? y2 : "");
+    /* the same trees through JSON */
+    doc_list_init(&l3);
+    for (size_t i = 0; i < l1.len; i++) {
+        size_t jn;
+        char *js = doc_emit_json(l1.docs[i], false, &jn, &err);
+        FUZZ_ASSERT(js, "json emit: %s", err.msg);
+        doc_list one;
+        doc_list_init(&one);
+        if (l1.docs[i]->kind == DOC_SCALAR) { /* a JSON document is an object or array */
+            free(js);
+            doc_list_free(&one);
+            continue;
+        }
+        FUZZ_ASSERT(doc_parse_json(js, jn, "json", &one, &err) == 0 && one.len == 1, "%s\n%s",
+                    err.msg, js);
+        /* JSON spells YAML's numbers its own way (0x1F, 0777, 1_000, .inf):
+         * the JSON of the decoded JSON is the same JSON */
+        size_t jn2;
+        char *js2 = doc_emit_json(one.docs[0], false, &jn2, &err);
+        FUZZ_ASSERT(js2 && jn == jn2 && !memcmp(js, js2, jn),
+                    "document %zu changed via JSON:\n%s\n--\n%s", i, js, js2 ? js2 : "");
+        free(js2);
+        same_shape(l1.docs[i], one.docs[0], "/");
+        doc_list_free(&one);
+        free(js);
+    }
+    doc_list_free(&l3);
+    free(y1);
+    free(y2);
+    doc_list_free(&l1);
+    doc_list_free(&l2);
+    return 0;
+}
