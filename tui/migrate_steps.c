@@ -353,8 +353,13 @@ static void ask(ui *u, mig_job *j)
     char sum[256], title[300], q[128];
     summary(j, true, sum, sizeof sum);
     if (j->step == MIG_PLAN || !pending) {
+        bool refused = false;
+        for (size_t i = 0; i < job_n(j); i++)
+            refused |= job_at(j, i)->status == MIG_T_FAILED;
         snprintf(title, sizeof title, "migrate %s: %s", name,
-                 j->step == MIG_PLAN ? "writes nothing" : "nothing to change");
+                 j->step == MIG_PLAN ? "writes nothing"
+                 : refused           ? "refused, nothing to run"
+                                     : "nothing to change");
         ui_set_message(u, false, "migrate %s: %s", name, sum);
         show(u, title, &l);
         job_free(j);
