@@ -27,7 +27,7 @@ console() { # NAME ARGS...: runs $WORK/NAME.script
     local name=$1
     shift
     mp --kubeconfig "$KC" "$@" --script "$WORK/$name.script" --size 160x45
-    [ "$RC" -eq 0 ] || echo "# $name: meshpanel exit $RC: $ERR"
+    check_eq "$name: the console exits 0 (sanitizers quiet)" "$RC:$ERR" "0:"
 }
 screen() { cat "$WORK/$1.txt" 2>/dev/null; }
 status() { tail -n 2 "$WORK/$1.txt" 2>/dev/null | head -n 1; }
@@ -60,7 +60,6 @@ key Down Down Down Down Down Down Down Down Down Down Down Down Down Down Down D
 :save-display $WORK/plan-down.txt
 EOF
 console plan
-check_eq "plan: console exits 0" "$RC" 0
 check "plan: m offers the steps for the tenant" "$(screen plan-menu)" "Migration step for $T"
 check "plan: ... rollback among them" "$(screen plan-menu)" '│ +rollback +│'
 s=$(screen plan)
@@ -94,7 +93,6 @@ key q
 :save-display $WORK/apply-board.txt
 EOF
 console apply
-check_eq "apply: console exits 0" "$RC" 0
 s=$(screen apply-ask)
 check "apply: the confirmation shows what it will change" "$s" 'migrate apply: what it will change'
 check "apply: ... the diff" "$s" "│ == apply $T \\(ingress-only\\)"
@@ -131,6 +129,22 @@ console ro --readonly
 check "read-only: R refused" "$(status ro)" 'read-only console: migrate rollback is off'
 check "read-only: :migrate cutover refused" "$(status ro-cutover)" 'read-only console: migrate cutover is off'
 check_eq "read-only: no write request" "$(writes)" 0
+
+# ============ cutover refused: verify has not passed yet ======================
+reset_requests
+cat >"$WORK/refused.script" <<EOF
+sync 10000
+:tenant $T
+:migrate cutover
+:save-display $WORK/refused.txt
+EOF
+console refused
+s=$(screen refused)
+check "refused: nothing asked" "$s" 'migrate cutover: refused, nothing to run'
+check "refused: the reason, per tenant" "$s" \
+    "│ $T +refused +dual +0  verify has not passed for the objects as they are now"
+check_not "refused: no question" "$s" 'Run cutover'
+check_eq "refused: no write request" "$(writes)" 0
 
 # ============ verify, cutover =================================================
 # the certificates where the gateway reads them (metadata only), as
