@@ -40,7 +40,7 @@ int migrate_step_parse(const char *name, mig_step *step, mp_err *err)
             *step = (mig_step)i;
             return 0;
         }
-    return mp_errf(err, "migrate: no step %s (plan apply verify cutover retire rollback)", name);
+    return mp_errf(err, "no step %s (plan apply verify cutover retire rollback)", name);
 }
 
 static void job_free(mig_job *j)
