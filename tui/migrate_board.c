@@ -88,7 +88,10 @@ int cmd_migrate_board(ui *u, const char *arg, mp_err *err)
     char title[300];
     snprintf(title, sizeof title, "Migration status (%s); m: a step on the tenant, R: rollback",
              cluster ? "cluster" : "files");
-    popup_info(u, title, (const char *const *)lines, n);
+    int pass[8];
+    size_t np = keymap_keys(&u->km, ACT_MIGRATE, pass, 4);
+    np += keymap_keys(&u->km, ACT_ROLLBACK, pass + np, 4);
+    popup_info_pass(u, title, (const char *const *)lines, n, pass, np);
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     free(lines);

@@ -204,6 +204,20 @@ static void lines_free(lines *l)
     free(l->v);
 }
 
+/* A popup keeps POPUP_MAX_LINES lines: the last one says what was cut and
+ * where to read it all. */
+static void cap(lines *l, const mig_job *j)
+{
+    if (l->oom || l->n <= POPUP_MAX_LINES)
+        return;
+    size_t cut = l->n - (POPUP_MAX_LINES - 1);
+    for (size_t i = POPUP_MAX_LINES - 1; i < l->n; i++)
+        free(l->v[i]);
+    l->n = POPUP_MAX_LINES - 1;
+    add(l, "... %zu more lines: `meshpanel migrate %s --dry-run -n NS...` prints them all", cut,
+        step_names[j->step]);
+}
+
 /* Each tenant's preview (or verify's mismatches), as the CLI prints them:
  * "== STEP NS (STATE): MESSAGE" then the text, made printable where it was
  * built. */
@@ -287,8 +301,9 @@ static void on_tenant(void *ud, size_t done, size_t total, const mig_tenant *t)
     ui_render(j->u);
 }
 
-static void show(ui *u, const char *title, lines *l)
+static void show(ui *u, const mig_job *j, const char *title, lines *l)
 {
+    cap(l, j);
     if (l->oom)
         ui_set_message(u, true, "out of memory");
     else
@@ -319,7 +334,7 @@ static void run_job(ui *u, void *ud)
     if (j->step == MIG_VERIFY)
         add_details(&l, j);
     snprintf(title, sizeof title, "migrate %s: results", name);
-    show(u, title, &l);
+    show(u, j, title, &l);
     ui_set_message(u, rc > 0 || !reread, "migrate %s: %s%s%s", name, sum,
                    reread ? "" : "; re-reading failed: ", reread ? "" : rerr.msg);
     ui_data_changed(u);
@@ -360,18 +375,19 @@ static void ask(ui *u, mig_job *j)
                  : refused           ? "refused, nothing to run"
                                      : "nothing to change");
         ui_set_message(u, false, "migrate %s: %s", name, sum);
-        show(u, title, &l);
+        show(u, j, title, &l);
         job_free(j);
         return;
     }
     if (l.oom) {
-        show(u, "", &l);
+        show(u, j, "", &l);
         job_free(j);
         return;
     }
     ui_set_message(u, false, "migrate %s: %s; y runs it", name, sum);
     snprintf(title, sizeof title, "migrate %s: what it will change", name);
     snprintf(q, sizeof q, "Run %s on %zu tenant%s?", name, pending, pending == 1 ? "" : "s");
+    cap(&l, j);
     popup_confirm(u, title, (const char *const *)l.v, l.n, q, run_job, drop_job, j);
     popup_set_drop(u, free_job);
     lines_free(&l);

@@ -73,6 +73,27 @@ s=$(cat "$WORK/plan.txt" "$WORK/plan-down.txt")
 check "plan: a diff of the tenant's VirtualService" "$s" '│ \+  name: kfzqyuwmrbhe-cloud-sealos-io '
 check_eq "plan: no write request" "$(writes)" 0
 
+# ============ plan on every tenant the filter keeps: the popup's lines capped
+reset_requests
+downs=$(printf 'Down %.0s' $(seq 1 60))
+{
+    echo "sync 10000"
+    echo "key /"
+    echo "type ns-"
+    echo "key Enter"
+    echo "key m Enter"
+    echo ":save-display $WORK/wave.txt"
+    for _ in 1 2 3 4 5; do echo "key $downs"; done
+    echo ":save-display $WORK/wave-end.txt"
+} >"$WORK/wave.script"
+console wave
+s=$(screen wave)
+check "wave: the table lists the 20 tenants the filter keeps" "$(grep -cE '│ ns-[a-z0-9]+ +(would change|unchanged|refused) ' <<<"$s")" '^20$'
+check "wave: the status line counts them" "$(status wave)" 'migrate plan: 20 tenants: 19 would change, 1 unchanged'
+check "wave: the popup ends by saying what it cut" "$(screen wave-end)" \
+    '│ \.\.\. [0-9]+ more lines: `meshpanel migrate plan --dry-run -n NS\.\.\.` prints them all'
+check_eq "wave: no write request" "$(writes)" 0
+
 # ============ apply: asks first, then runs, the table, the panes ==============
 reset_requests
 cat >"$WORK/apply.script" <<EOF
