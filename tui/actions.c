@@ -9,6 +9,7 @@
 #include "tui/app.h"
 #include "tui/command.h"
 #include "tui/edit.h"
+#include "tui/migrate_steps.h"
 #include "tui/popup.h"
 #include "tui/staging.h"
 #include "tui/textview.h"

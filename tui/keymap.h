@@ -67,6 +67,12 @@ typedef enum { SC_CONSOLE, SC_TEXT, SC_FORM, SC_DIFF, SC_STAGED, SC_COUNT } key_
       KEYS('v'), act_staged)                                                                       \
     X(APPLY, "apply", SC_CONSOLE, "Resources", "apply", "Apply the staged edits (asks first)",     \
       KEYS('a'), act_apply)                                                                        \
+    X(MIGRATE, "migrate-step", SC_CONSOLE, "Migration", NULL,                                      \
+      "Migration step on the tenant or the filter's tenants (a menu; asks first)", KEYS('m'),      \
+      act_migrate_menu)                                                                            \
+    X(ROLLBACK, "migrate-rollback", SC_CONSOLE, "Migration", NULL,                                 \
+      "Roll the tenant (or the filter's tenants) back to its Ingresses (asks first)", KEYS('R'),   \
+      act_migrate_rollback)                                                                        \
     X(SORT_NAME, "sort-name", SC_CONSOLE, "Sort", NULL,                                            \
       "Sort by NAME / NAMESPACE (again: reverse)", KEYS('N'), act_sort_name)                       \
     X(SORT_AGE, "sort-age", SC_CONSOLE, "Sort", NULL, "Sort by AGE", KEYS('A'), act_sort_age)      \

@@ -2,8 +2,8 @@
  * migrate_board.c - the console's :migrate (issue 9 item 6): the status
  * board of the migration in a popup, the lines `meshpanel status` prints,
  * read on demand from the console's cluster (a session of its own, reading
- * once: the board shows what that read found) or its -f directory. The
- * steps themselves stay on the command line (docs/migration.md).
+ * once: the board shows what that read found) or its -f directory.
+ * :migrate STEP runs a step on the selected tenants (tui/migrate_steps.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "api/migrate.h"
 #include "api/migrate_dir.h"
 #include "tui/command.h"
+#include "tui/migrate_steps.h"
 #include "tui/popup.h"
 #include "tui/ui.h"
 
@@ -63,7 +64,13 @@ static int dir_board(const char *dir, const mig_opts *o, mig_status *st, mp_err 
 
 int cmd_migrate_board(ui *u, const char *arg, mp_err *err)
 {
-    (void)arg;
+    if (arg && *arg) { /* :migrate STEP: the step on the selected tenants */
+        mig_step step;
+        if (migrate_step_parse(arg, &step, err) < 0)
+            return -1;
+        migrate_step_ask(u, step);
+        return 0;
+    }
     bool cluster = !strcmp(u->src->ops->name, "cluster");
     if (!cluster && !u->manifest_dir)
         return mp_errf(err, ":migrate needs a cluster or -f DIR (the demo has no migration)");
@@ -79,11 +86,12 @@ int cmd_migrate_board(ui *u, const char *arg, mp_err *err)
     if (n == (size_t)-1)
         return mp_errf(err, "out of memory");
     char title[300];
-    snprintf(title, sizeof title,
-             "Migration status (%s); steps: meshpanel migrate, see "
-             "docs/migration.md",
+    snprintf(title, sizeof title, "Migration status (%s); m: a step on the tenant, R: rollback",
              cluster ? "cluster" : "files");
-    popup_info(u, title, (const char *const *)lines, n);
+    int pass[8];
+    size_t np = keymap_keys(&u->km, ACT_MIGRATE, pass, 4);
+    np += keymap_keys(&u->km, ACT_ROLLBACK, pass + np, 4);
+    popup_info_pass(u, title, (const char *const *)lines, n, pass, np);
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     free(lines);

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "model/sanitize.h"
+#include "tui/app.h"
 #include "tui/draw.h"
 
-#define MAX_LINES 200
+#define MAX_LINES POPUP_MAX_LINES
 
 typedef enum { POPUP_CONFIRM, POPUP_CHOOSE, POPUP_INFO } popup_kind;
 
@@ -28,7 +29,9 @@ struct popup {
     MENU *menu;
     ITEM **items;
     WINDOW *menu_sub;
-    size_t top; /* confirm: first text line shown */
+    size_t top;   /* confirm: first text line shown */
+    int pass[16]; /* info: keys that close it and go on to the console */
+    size_t npass;
 };
 
 static char **copy_lines(const char *const *l, size_t n)
@@ -121,6 +124,15 @@ void popup_info(ui *u, const char *title, const char *const *lines, size_t nline
         p->question = strdup("any key closes");
 }
 
+void popup_info_pass(ui *u, const char *title, const char *const *lines, size_t nlines,
+                     const int *pass, size_t npass)
+{
+    popup_info(u, title, lines, nlines);
+    struct popup *p = u->popup;
+    for (size_t i = 0; p && i < npass && p->npass < 16; i++)
+        p->pass[p->npass++] = pass[i];
+}
+
 void popup_choose(ui *u, const char *title, const char *const *items, size_t n, size_t current,
                   popup_pick_fn pick, void *ud)
 {
@@ -183,12 +195,17 @@ void popup_key(ui *u, int key, bool fn)
     if (!p)
         return;
     if (p->kind == POPUP_INFO) {
+        bool pass = false;
+        for (size_t i = 0; !fn && i < p->npass; i++)
+            pass |= p->pass[i] == key;
         if (fn && key == KEY_DOWN)
             p->top++;
         else if (fn && key == KEY_UP)
             p->top -= p->top > 0;
         else
             close_with(u, 0);
+        if (pass)
+            ui_handle_key(u, key, false);
         return;
     }
     if (!fn && (key == 27 || key == 'n' || key == 'N' || key == 'q')) {

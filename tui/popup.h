@@ -22,8 +22,15 @@ typedef void (*popup_pick_fn)(ui *u, const char *item, size_t index, void *ud);
  * last line of the box is the question itself. no may be NULL. */
 void popup_confirm(ui *u, const char *title, const char *const *lines, size_t nlines,
                    const char *question, popup_yes_fn yes, popup_yes_fn no, void *ud);
+/* A popup keeps at most this many lines (the rest are dropped). */
+#define POPUP_MAX_LINES 200
+
 /* Shows lines (wrapped to the screen) until any key. */
 void popup_info(ui *u, const char *title, const char *const *lines, size_t nlines);
+/* As popup_info; a key among pass (plain keys, up to 15) closes it and then
+ * does what it does in the console (the :migrate board's m and R). */
+void popup_info_pass(ui *u, const char *title, const char *const *lines, size_t nlines,
+                     const int *pass, size_t npass);
 /* Offers items; pick runs with the chosen one. */
 void popup_choose(ui *u, const char *title, const char *const *items, size_t n, size_t current,
                   popup_pick_fn pick, void *ud);

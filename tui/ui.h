@@ -268,6 +268,9 @@ void view_help_init(view *v);
 long ui_jump_line(ui *u, const doc_node *obj, size_t first);
 /* Columns the tenants pane needs for its longest namespace. */
 int view_tenants_fit(ui *u);
+/* The namespace of the tenants pane's row i as last built (the rows the
+ * filter kept, in their order); NULL past the last. */
+const char *view_tenants_ns_at(ui *u, size_t i);
 /* The resources view's row under the cursor (NULL when empty). */
 const res_row *view_resources_selected(view *v);
 

@@ -169,6 +169,13 @@ int view_tenants_fit(ui *u)
     return (int)(longest > 40 ? 40 : longest) + 3 * 4 + 13 + 6 + 5;
 }
 
+const char *view_tenants_ns_at(ui *u, size_t i)
+{
+    view *v = &u->views[VIEW_TENANTS];
+    tenants_data *d = v->data;
+    return d && i < v->nrows ? d->rows[i]->ns : NULL;
+}
+
 static void tenants_draw(view *v, ui *u, WINDOW *w, int y, int x, int h, int wd, bool focused)
 {
     tenants_data *d = v->data;
