@@ -112,7 +112,7 @@ void doc_free(doc_node *n)
     } else {
         for (size_t i = 0; i < n->len; i++) {
             if (n->keys)
-                free(n->keys[i]);
+                doc_key_free(n->keys[i]);
             doc_free(n->items[i]);
         }
         free(n->keys);
@@ -138,7 +138,7 @@ doc_node *doc_clone(const doc_node *n)
          * (a lookup per key made cloning a big map quadratic) */
         for (size_t i = 0; c && i < n->len; i++) {
             doc_node *v = doc_clone(n->items[i]);
-            char *k = n->kind == DOC_MAP ? strdup(n->keys[i]) : NULL;
+            char *k = n->kind == DOC_MAP ? doc_key_dup(n->keys[i], strlen(n->keys[i])) : NULL;
             int rc = n->kind == DOC_MAP ? doc_map_append_adopt(c, k, v) : doc_seq_push(c, v);
             if (rc < 0) {
                 doc_free(c);
@@ -205,9 +205,9 @@ int doc_map_set(doc_node *map, const char *key, doc_node *value)
         map->items[i] = value;
         return 0;
     }
-    char *k = strdup(key);
+    char *k = doc_key_dup(key, strlen(key));
     if (!k || reserve(map) < 0) {
-        free(k);
+        doc_key_free(k);
         doc_free(value);
         return -1;
     }
@@ -232,7 +232,7 @@ doc_node *doc_str_adopt(char *s, size_t len)
 int doc_map_append_adopt(doc_node *map, char *key, doc_node *value)
 {
     if (!map || map->kind != DOC_MAP || !key || !value || reserve(map) < 0) {
-        free(key);
+        doc_key_free(key);
         doc_free(value);
         return -1;
     }
@@ -252,7 +252,7 @@ doc_node *doc_map_take(doc_node *map, const char *key)
     if (i < 0)
         return NULL;
     doc_node *v = map->items[i];
-    free(map->keys[i]);
+    doc_key_free(map->keys[i]);
     memmove(map->keys + i, map->keys + i + 1, (map->len - (size_t)i - 1) * sizeof *map->keys);
     memmove(map->items + i, map->items + i + 1, (map->len - (size_t)i - 1) * sizeof *map->items);
     map->len--;
