@@ -114,8 +114,15 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
         conv_note_skip(c->plan, MPW_INVALID_OBJECT);
         return 0;
     }
-    snprintf(ie->ref, sizeof ie->ref, "ingress %s/%s", ie->v.ns, ie->v.name);
-    snprintf(ie->src, sizeof ie->src, "ingress/%s/%s", ie->v.ns, ie->v.name);
+    size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
+    n = n < 300 ? n : 300;
+    if (!(ie->ref = malloc(2 * n))) {
+        ingress_view_free(&ie->v);
+        return mp_errf(err, "out of memory");
+    }
+    ie->src = ie->ref + n;
+    snprintf(ie->ref, n, "ingress %s/%s", ie->v.ns, ie->v.name);
+    snprintf(ie->src, n, "ingress/%s/%s", ie->v.ns, ie->v.name);
     ann_settings_init(&ie->a);
     c->ning++;
     return 0;
@@ -264,6 +271,7 @@ static void conv_free(conv *c)
     for (size_t i = 0; i < c->ning; i++) {
         ingress_view_free(&c->ing[i].v);
         ann_settings_free(&c->ing[i].a);
+        free(c->ing[i].ref);
     }
     for (size_t i = 0; i < c->nsvc; i++)
         service_view_free(&c->svc[i]);
@@ -324,7 +332,6 @@ static int run(conv *c, doc_node *const *objs, size_t n, mp_err *err)
     if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
         conv_count_outcomes(c) < 0)
         return mp_errf(err, "out of memory");
-    conv_sort_output(c->plan);
     return 0;
 }
 
@@ -350,6 +357,9 @@ convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o
         convert_plan_free(p);
         return NULL;
     }
+    /* only the plan is sorted: the working set is gone, so the sort's
+     * arrays do not add to the run's peak */
+    conv_sort_output(p);
     return p;
 }
 
