@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,21 +29,26 @@ doc_node *doc_seq_new(void)
     return node_new(DOC_SEQ);
 }
 
-/* A scalar's text lives in the same block, right after the node: one
- * allocation instead of two for the commonest node of every tree (half a
- * million at 10,000 Ingresses). cap, unused by scalars, says so:
+/* A scalar's text lives in the same block, in place of the keys and items
+ * a scalar has no use for: one allocation instead of two for the
+ * commonest node of every tree (half a million at 10,000 Ingresses), and
+ * 16 bytes less than a node followed by its text. cap, unused by scalars, says so:
  * SCALAR_INLINE text is freed with the node; 0 (doc_str_adopt) on its own. */
 #define SCALAR_INLINE 1
+#define SCALAR_HEAD   offsetof(doc_node, keys)
 
 static doc_node *scalar_n(doc_type type, const char *s, size_t len)
 {
-    doc_node *n = calloc(1, sizeof *n + len + 1);
+    /* never less than a node: every field stays inside the block (and a
+     * short text costs the same 64-byte chunk either way) */
+    size_t size = SCALAR_HEAD + len + 1;
+    doc_node *n = calloc(1, size > sizeof *n ? size : sizeof *n);
     if (!n)
         return NULL;
     n->kind = DOC_SCALAR;
     n->type = type;
     n->cap = SCALAR_INLINE;
-    n->text = (char *)(n + 1);
+    n->text = (char *)n + SCALAR_HEAD;
     memcpy(n->text, s, len);
     n->text[len] = '\0';
     n->len = len;

@@ -36,15 +36,17 @@ typedef struct doc_node doc_node;
 struct doc_node {
     doc_kind kind;
     doc_type type; /* scalars only */
-    char *text;    /* scalars only: canonical text ("true", "300", "x") */
-    size_t len;    /* number of entries (map) or items (seq) */
-    size_t cap;
-    char **keys; /* maps: keys[i] belongs to items[i] */
-    doc_node **items;
     /* 1-based source position, 0 when built in memory (or from JSON); a
      * map entry's value has its key's position */
     int line;
     int col;
+    char *text; /* scalars only: canonical text ("true", "300", "x") */
+    size_t len; /* number of entries (map) or items (seq); a scalar's text length */
+    size_t cap;
+    /* Maps and sequences only: a scalar's block ends here (its text
+     * follows cap), so keys and items of a scalar must never be read. */
+    char **keys; /* maps: keys[i] belongs to items[i] */
+    doc_node **items;
 };
 
 /* Constructors. All return NULL only when out of memory. */
