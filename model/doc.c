@@ -161,11 +161,14 @@ doc_node *doc_clone(const doc_node *n)
 
 static int grow_to(doc_node *n, size_t cap);
 
+/* Room for one more entry. Most maps and sequences of Kubernetes objects
+ * hold one or two (port: {number}, paths: [one], route: [one]): two slots
+ * fit the smallest heap chunk, where four took the next size, twice per map. */
 static int reserve(doc_node *n)
 {
     if (n->len < n->cap)
         return 0;
-    return grow_to(n, n->cap ? n->cap * 2 : 4);
+    return grow_to(n, n->cap ? n->cap * 2 : 2);
 }
 
 int doc_reserve(doc_node *n, size_t cap)
