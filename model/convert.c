@@ -19,6 +19,7 @@
  */
 #include "model/convert.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,36 @@ const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name)
     return i < 0 ? NULL : &c->svc[i];
 }
 
+#define CONV_BLK 16384
+
+const char *conv_text(conv *c, size_t max, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, max < sizeof buf ? max : sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return "";
+    size_t len = strlen(buf) + 1;
+    conv_blk *b = c->text;
+    if (!b || b->size - b->used < len) {
+        size_t size = len > CONV_BLK ? len : CONV_BLK;
+        if (!(b = malloc(sizeof *b + size))) {
+            c->oom = true;
+            return "";
+        }
+        b->next = c->text;
+        b->used = 0;
+        b->size = size;
+        c->text = b;
+    }
+    char *t = b->buf + b->used;
+    memcpy(t, buf, len);
+    b->used += len;
+    return t;
+}
+
 /* ---- pass 2: class filter and annotations ------------------------------------ */
 
 static bool nginx_controller(const char *ctl)
@@ -292,6 +323,11 @@ static void conv_free(conv *c)
     hmap_free(&c->grp_idx);
     hmap_free(&c->owner_idx);
     hmap_free(&c->dr_idx);
+    while (c->text) {
+        conv_blk *next = c->text->next;
+        free(c->text);
+        c->text = next;
+    }
 }
 
 /* Pass 3: main Ingresses first, so every canary finds its main route. */
