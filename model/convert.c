@@ -19,6 +19,7 @@
  */
 #include "model/convert.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,15 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
         conv_note_skip(c->plan, MPW_INVALID_OBJECT);
         return 0;
     }
-    snprintf(ie->ref, sizeof ie->ref, "ingress %s/%s", ie->v.ns, ie->v.name);
-    snprintf(ie->src, sizeof ie->src, "ingress/%s/%s", ie->v.ns, ie->v.name);
+    size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
+    n = n < 300 ? n : 300;
+    if (!(ie->ref = malloc(2 * n))) {
+        ingress_view_free(&ie->v);
+        return mp_errf(err, "out of memory");
+    }
+    ie->src = ie->ref + n;
+    snprintf(ie->ref, n, "ingress %s/%s", ie->v.ns, ie->v.name);
+    snprintf(ie->src, n, "ingress/%s/%s", ie->v.ns, ie->v.name);
     ann_settings_init(&ie->a);
     c->ning++;
     return 0;
@@ -187,6 +195,36 @@ const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name)
     hmap_key2(k, sizeof k, ns, name);
     long i = hmap_get(&c->svc_idx, k);
     return i < 0 ? NULL : &c->svc[i];
+}
+
+#define CONV_BLK 16384
+
+const char *conv_text(conv *c, size_t max, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, max < sizeof buf ? max : sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return "";
+    size_t len = strlen(buf) + 1;
+    conv_blk *b = c->text;
+    if (!b || b->size - b->used < len) {
+        size_t size = len > CONV_BLK ? len : CONV_BLK;
+        if (!(b = malloc(sizeof *b + size))) {
+            c->oom = true;
+            return "";
+        }
+        b->next = c->text;
+        b->used = 0;
+        b->size = size;
+        c->text = b;
+    }
+    char *t = b->buf + b->used;
+    memcpy(t, buf, len);
+    b->used += len;
+    return t;
 }
 
 /* ---- pass 2: class filter and annotations ------------------------------------ */
@@ -264,6 +302,7 @@ static void conv_free(conv *c)
     for (size_t i = 0; i < c->ning; i++) {
         ingress_view_free(&c->ing[i].v);
         ann_settings_free(&c->ing[i].a);
+        free(c->ing[i].ref);
     }
     for (size_t i = 0; i < c->nsvc; i++)
         service_view_free(&c->svc[i]);
@@ -284,6 +323,11 @@ static void conv_free(conv *c)
     hmap_free(&c->grp_idx);
     hmap_free(&c->owner_idx);
     hmap_free(&c->dr_idx);
+    while (c->text) {
+        conv_blk *next = c->text->next;
+        free(c->text);
+        c->text = next;
+    }
 }
 
 /* Pass 3: main Ingresses first, so every canary finds its main route. */
@@ -324,7 +368,6 @@ static int run(conv *c, doc_node *const *objs, size_t n, mp_err *err)
     if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
         conv_count_outcomes(c) < 0)
         return mp_errf(err, "out of memory");
-    conv_sort_output(c->plan);
     return 0;
 }
 
@@ -350,6 +393,9 @@ convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o
         convert_plan_free(p);
         return NULL;
     }
+    /* only the plan is sorted: the working set is gone, so the sort's
+     * arrays do not add to the run's peak */
+    conv_sort_output(p);
     return p;
 }
 

@@ -48,6 +48,7 @@ rspec *conv_add_rspec(hostgrp *g)
     }
     rspec *r = &g->r[g->nr];
     memset(r, 0, sizeof *r);
+    r->be_field = r->canary_field = "";
     r->seq = g->nr++;
     return r;
 }
@@ -109,7 +110,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         r->type = ingress_nginx_path_type(p->type);
         r->written = p->type;
         r->be = &p->backend;
-        snprintf(r->be_field, sizeof r->be_field, "%s", field);
+        r->be_field = conv_text(c, 96, "%s", field);
         r->ri = ri;
         r->pi = pi;
     }
@@ -362,7 +363,7 @@ void conv_attach_canary(conv *c, ing_entry *e)
             }
             main->canary = e;
             main->canary_be = &p->backend;
-            snprintf(main->canary_field, sizeof main->canary_field, "%s.backend", field);
+            main->canary_field = conv_text(c, 128, "%s.backend", field);
             conv_add_src(&g->src, &g->nsrc, e);
         }
     }

@@ -44,9 +44,11 @@
 typedef struct {
     ing_view v;
     ann_settings a;
-    char ref[300]; /* "ingress ns/name" */
-    char src[300]; /* "ingress/ns/name" */
-    bool routed;   /* passed the class filter and decoded */
+    /* "ingress ns/name" and "ingress/ns/name", at most 299 bytes each as
+     * ever: one heap block (ref's) sized to them, not 600 bytes in each of
+     * 10,000 entries */
+    char *ref, *src;
+    bool routed; /* passed the class filter and decoded */
     bool canary;
     int close;      /* 0, or the status its routes answer (convert_access.c) */
     bool ext_authz; /* auth-url checked by a CUSTOM AuthorizationPolicy */
@@ -64,10 +66,10 @@ typedef struct {
     bool root_only;        /* the root location without backend: ing's 503 or redirect */
     bool root;             /* nginx's root location `/` of the host (either above, or a `/` path) */
     const ing_backend *be; /* NULL for root_only */
-    char be_field[96];
+    const char *be_field;  /* conv_text: at most 95 bytes as ever; "" until set */
     ing_entry *canary;
     const ing_backend *canary_be;
-    char canary_field[128];
+    const char *canary_field; /* conv_text: at most 127 bytes; "" until set */
     size_t ri, pi, seq;
     long len;
     bool exact, catchall, drop_exact;
@@ -132,6 +134,13 @@ struct convert_plan {
     size_t nskips;
 };
 
+/* Text that lives as long as the run (conv_text), in blocks freed at once. */
+typedef struct conv_blk {
+    struct conv_blk *next;
+    size_t used, size;
+    char buf[];
+} conv_blk;
+
 typedef struct {
     const convert_opts *o;
     convert_plan *plan;
@@ -149,11 +158,18 @@ typedef struct {
     dr_entry *dr;
     size_t ndr;
     hmap dr_idx;
+    conv_blk *text; /* conv_text's blocks, newest first */
     bool oom;
 } conv;
 
 /* convert.c */
 const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
+/* printf into text owned by the run (freed by conv_free), cut to at most
+ * max - 1 bytes like snprintf into a char[max]: a route's field names,
+ * which once took 224 bytes in every route. "" and c->oom when out of
+ * memory. */
+const char *conv_text(conv *c, size_t max, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* convert_group.c. Every int function returns 0 or -1 out of memory. */
 /* The group of host (one for all namespaces); ns is only used to create it:

@@ -80,7 +80,8 @@ int conv_root_claim(conv *c, ing_entry *e, size_t ri)
     r->from_default = dflt;
     r->root_only = !dflt;
     r->be = dflt ? &e->v.default_backend : NULL;
-    snprintf(r->be_field, sizeof r->be_field, dflt ? "spec.defaultBackend" : "spec.rules[%zu]", ri);
+    r->be_field =
+        dflt ? conv_text(c, 96, "spec.defaultBackend") : conv_text(c, 96, "spec.rules[%zu]", ri);
     return 0;
 }
 

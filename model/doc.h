@@ -7,7 +7,7 @@
  * trees; the converter builds trees; one encoder (emit.h) writes them. Fields
  * no typed view knows survive because nobody ever drops a subtree.
  *
- * Ownership: a node owns its children, keys and text. doc_map_set() and
+ * Ownership: a node owns its children, keys (doc_key_free) and text. doc_map_set() and
  * doc_seq_push() take ownership of the value they are given. Getters return
  * borrowed pointers valid until the owning tree is modified or freed.
  * No function here does I/O or keeps global state.
@@ -36,15 +36,17 @@ typedef struct doc_node doc_node;
 struct doc_node {
     doc_kind kind;
     doc_type type; /* scalars only */
-    char *text;    /* scalars only: canonical text ("true", "300", "x") */
-    size_t len;    /* number of entries (map) or items (seq) */
-    size_t cap;
-    char **keys; /* maps: keys[i] belongs to items[i] */
-    doc_node **items;
     /* 1-based source position, 0 when built in memory (or from JSON); a
      * map entry's value has its key's position */
     int line;
     int col;
+    char *text; /* scalars only: canonical text ("true", "300", "x") */
+    size_t len; /* number of entries (map) or items (seq); a scalar's text length */
+    size_t cap;
+    /* Maps and sequences only: a scalar's block ends here (its text
+     * follows cap), so keys and items of a scalar must never be read. */
+    char **keys; /* maps: keys[i] belongs to items[i] */
+    doc_node **items;
 };
 
 /* Constructors. All return NULL only when out of memory. */
@@ -70,6 +72,19 @@ doc_node *doc_str_adopt(char *s, size_t len);
 int doc_map_append_adopt(doc_node *map, char *key, doc_node *value);
 int doc_reserve(doc_node *n, size_t cap);
 void doc_free(doc_node *n);
+
+/* Map keys (doc_key.c). A key a tree holds is either its own heap block or
+ * the text of a constant table of common Kubernetes and Istio keys, shared
+ * by every tree and never freed: so a key is made with doc_key_dup (or
+ * strdup) and released with doc_key_free, never free(). Keys are never
+ * written in place. */
+char *doc_key_dup(const char *s, size_t n); /* NULL out of memory */
+void doc_key_free(char *k);
+/* The table's copy of the n bytes at s, or NULL when it has none. */
+const char *doc_key_static(const char *s, size_t n);
+bool doc_key_is_static(const char *k);
+size_t doc_key_count(void);
+const char *doc_key_at(size_t i); /* the table in order, for tests */
 
 /* Maps. doc_map_set replaces an existing key in place (order kept) or
  * appends; it takes ownership of value (and frees it on failure).

@@ -107,7 +107,7 @@ void kobj_drop_nulls(doc_node *n)
     size_t w = 0;
     for (size_t i = 0; i < n->len; i++) {
         if (n->kind == DOC_MAP && doc_is_null(n->items[i])) {
-            free(n->keys[i]);
+            doc_key_free(n->keys[i]);
             doc_free(n->items[i]);
             continue;
         }

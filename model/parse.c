@@ -216,7 +216,7 @@ static int merge_into(doc_node *dst, keyindex *ix, const doc_node *src)
     for (size_t i = 0; i < src->len; i++) {
         if (keyindex_find(ix, dst, src->keys[i]) >= 0)
             continue;
-        char *k = strdup(src->keys[i]);
+        char *k = doc_key_dup(src->keys[i], strlen(src->keys[i]));
         if (!k || doc_map_append_adopt(dst, k, doc_clone(src->items[i])) < 0 ||
             keyindex_add(ix, dst, dst->len - 1) < 0)
             return -1;
@@ -246,7 +246,7 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             rc = yfail(r, &start->start_mark, "mapping keys must be scalars");
             break;
         }
-        char *key = strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+        char *key = doc_key_dup((const char *)ev.data.scalar.value, ev.data.scalar.length);
         yaml_mark_t kmark = ev.start_mark;
         bool merge = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && key && !strcmp(key, "<<");
         yaml_event_delete(&ev);
@@ -269,7 +269,7 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             if (rc == 0)
                 rc = keyindex_add(&ix, map, map->len - 1);
         }
-        free(key);
+        doc_key_free(key);
         if (rc == 0 && merge) {
             doc_node *v = merges->items[merges->len - 1];
             bool ok = doc_is_map(v);

@@ -368,6 +368,11 @@ static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
         return -1;
     }
     mark(v, line, col);
+    const char *shared = doc_key_static(key, klen); /* one copy of the common keys */
+    if (shared) {
+        free(key);
+        key = (char *)shared;
+    }
     if (doc_map_append_adopt(map, key, v) < 0 || keyindex_add(ix, map, map->len - 1) < 0)
         return mp_errf(r->err, "%s: out of memory", r->name);
     return 0;

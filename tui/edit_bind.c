@@ -245,7 +245,7 @@ static int rename_key(doc_node *work, const char *path, void *ud)
     char *k = strdup(to);
     if (!k)
         return 0;
-    free(m->keys[0]);
+    doc_key_free(m->keys[0]);
     m->keys[0] = k;
     return 1;
 }

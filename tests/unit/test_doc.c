@@ -287,6 +287,50 @@ START_TEST(yaml11_words_by_length)
 }
 END_TEST
 
+/* Common keys are shared with doc_key.c's table, others copied; a tree
+ * mixing both (parsed, built, cloned, edited) frees each copied key once and
+ * never a shared one (ASan, valgrind). Every table key is found. */
+START_TEST(common_keys_are_shared)
+{
+    for (size_t i = 0; i < doc_key_count(); i++) {
+        const char *k = doc_key_at(i);
+        ck_assert_msg(doc_key_static(k, strlen(k)) == k, "table key %zu \"%s\"", i, k);
+        ck_assert(doc_key_is_static(k));
+        ck_assert_ptr_ne(doc_key_static(k, strlen(k) - 1), k); /* "host" of "hosts" */
+    }
+    ck_assert_ptr_null(doc_key_static("metadatax", 9));
+    ck_assert_ptr_null(doc_key_static("name\0", 5));
+    ck_assert_ptr_nonnull(doc_key_static("namespace-x", 9));
+    doc_node *d = parse1("metadata: {name: a, my-own-key: b}\nspec: {x: 1}\n");
+    doc_node *m = doc_get(d, "metadata");
+    ck_assert(doc_key_is_static(m->keys[0]));
+    ck_assert(!doc_key_is_static(m->keys[1]));
+    ck_assert_str_eq(m->keys[1], "my-own-key");
+    ck_assert_int_eq(doc_map_set_str(m, "namespace", "ns"), 0);
+    ck_assert_int_eq(doc_map_set_str(m, "another-own-key", "v"), 0);
+    ck_assert(doc_key_is_static(m->keys[2]) && !doc_key_is_static(m->keys[3]));
+    doc_node *c = doc_clone(d);
+    ck_assert(doc_equal(c, d, true));
+    doc_node *t = doc_map_take(doc_get(c, "metadata"), "my-own-key");
+    doc_free(t);
+    doc_map_del(doc_get(c, "metadata"), "name");
+    ck_assert_ptr_null(doc_get(doc_get(c, "metadata"), "name"));
+    ck_assert_str_eq(doc_get_str(doc_get(d, "metadata"), "name"), "a");
+    doc_free(c);
+    doc_free(d);
+    static const char json[] = "{\"kind\":\"X\",\"own\":{\"name\":1}}";
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err = {{0}};
+    ck_assert_msg(doc_parse_json(json, sizeof json - 1, "t.json", &l, &err) == 0, "%s", err.msg);
+    doc_node *j = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    ck_assert(doc_key_is_static(j->keys[0]) && !doc_key_is_static(j->keys[1]));
+    ck_assert_str_eq(doc_get_str(doc_get(j, "own"), "name"), "1");
+    doc_free(j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("doc");
@@ -303,6 +347,7 @@ int main(void)
     tcase_add_test(tc, flatten_expands_lists_and_rejects_non_objects);
     tcase_add_test(tc, tree_edits_keep_order);
     tcase_add_test(tc, yaml11_words_by_length);
+    tcase_add_test(tc, common_keys_are_shared);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
