@@ -306,7 +306,7 @@ void conv_tls_uncovered(conv *c)
             const char *host = e->v.rules[ri].host;
             hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
             bool seen = false;
-            for (size_t k = 0; k < ri && !seen; k++)
+            for (size_t k = 0; host && k < ri && !seen; k++)
                 seen = e->v.rules[k].host && !strcmp(e->v.rules[k].host, host);
             if (!g || g->secret || seen || tls_lists(e, host))
                 continue;

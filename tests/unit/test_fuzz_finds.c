@@ -182,6 +182,26 @@ START_TEST(server_text_is_cut_between_characters)
 }
 END_TEST
 
+/* A rule without a host after one with a host, in an Ingress with tls: the
+ * check for hosts no tls entry covers compared the missing host with strcmp
+ * (SIGSEGV; kubectl apply accepts the Ingress). */
+START_TEST(a_rule_without_host_after_a_host_with_tls_converts)
+{
+    const char *y = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n"
+                    "  name: web\n  namespace: ns-a\nspec:\n  ingressClassName: nginx\n"
+                    "  tls:\n  - hosts: [b.example.com]\n    secretName: b-cert\n  rules:\n"
+                    "  - host: a.example.com\n    http:\n      paths:\n      - path: /\n"
+                    "        pathType: Prefix\n        backend:\n"
+                    "          service: {name: web, port: {number: 80}}\n"
+                    "  - http:\n      paths:\n      - path: /x\n        pathType: Prefix\n"
+                    "        backend:\n          service: {name: web, port: {number: 80}}\n";
+    convert_plan *p = conv_free_in(strdup(y));
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(find_warn(p, "MP301", "host a.example.com: no tls entry lists it"));
+    convert_plan_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("fuzz_finds");
@@ -195,6 +215,7 @@ static Suite *suite(void)
     tcase_add_test(tc, stacked_repetitions_in_a_filter_regex_are_refused);
     tcase_add_test(tc, exec_plugin_text_in_errors_is_one_line);
     tcase_add_test(tc, server_text_is_cut_between_characters);
+    tcase_add_test(tc, a_rule_without_host_after_a_host_with_tls_converts);
     suite_add_tcase(s, tc);
     return s;
 }
