@@ -551,6 +551,35 @@ int kclient_update(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_no
     return write_json(c, obj, o, true, out, err);
 }
 
+/* PATCHes body (taken, freed here) to t's object: an apply (with force
+ * as the options say) or a merge patch, by content type. */
+static int send_patch(kclient *c, target *t, const kwrite_opts *o, bool apply, const char *ctype,
+                      const char *verb, char *body, doc_node **out, mp_err *err)
+{
+    char *path = kclient_path(t->k, t->version, t->ns, t->name);
+    strbuf q;
+    strbuf_init(&q);
+    write_query(&q, o, true, apply);
+    int rc = -1;
+    if (path && !q.oom) {
+        kreq rq = {.method = "PATCH",
+                   .path = path,
+                   .query = q.buf,
+                   .content_type = ctype,
+                   .body = body,
+                   .body_len = strlen(body),
+                   .verb = verb,
+                   .name = t->name};
+        rc = send_write(c, t, &rq, out, err);
+    } else {
+        mp_errf(err, "out of memory");
+    }
+    strbuf_free(&q);
+    free(body);
+    free(path);
+    return rc;
+}
+
 int kclient_apply(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_node **out,
                   mp_err *err)
 {
@@ -573,31 +602,9 @@ int kclient_apply(kclient *c, const doc_node *obj, const kwrite_opts *o, doc_nod
     doc_map_del(patch, "status");
     char *body = patch ? doc_emit_yaml(patch, NULL, err) : NULL;
     doc_free(patch);
-    char *path = kclient_path(t.k, t.version, t.ns, t.name);
-    strbuf q;
-    strbuf_init(&q);
-    write_query(&q, o, true, true);
-    int rc = -1;
-    if (body && path && !q.oom) {
-        kreq rq = {.method = "PATCH",
-                   .path = path,
-                   .query = q.buf,
-                   .content_type = "application/apply-patch+yaml",
-                   .body = body,
-                   .body_len = strlen(body),
-                   .verb = "apply",
-                   .name = t.name};
-        rc = send_write(c, &t, &rq, out, err);
-    } else if (!body) {
-        if (!patch)
-            mp_errf(err, "out of memory");
-    } else {
-        mp_errf(err, "out of memory");
-    }
-    strbuf_free(&q);
-    free(body);
-    free(path);
-    return rc;
+    if (!body)
+        return patch ? -1 : mp_errf(err, "out of memory");
+    return send_patch(c, &t, o, true, "application/apply-patch+yaml", "apply", body, out, err);
 }
 
 int kclient_merge_patch(kclient *c, const kkind *k, const char *ns, const char *name,
@@ -611,28 +618,9 @@ int kclient_merge_patch(kclient *c, const kkind *k, const char *ns, const char *
     target t = {.k = k, .version = version, .ns = k->namespaced ? ns : NULL, .name = name};
     kkind_group_resource(k, t.res, sizeof t.res);
     char *body = doc_emit_json(patch, false, NULL, err);
-    char *path = kclient_path(k, version, t.ns, name);
-    strbuf q;
-    strbuf_init(&q);
-    write_query(&q, o, true, false);
-    int rc = -1;
-    if (body && path && !q.oom) {
-        kreq rq = {.method = "PATCH",
-                   .path = path,
-                   .query = q.buf,
-                   .content_type = "application/merge-patch+json",
-                   .body = body,
-                   .body_len = strlen(body),
-                   .verb = "patch",
-                   .name = name};
-        rc = send_write(c, &t, &rq, out, err);
-    } else if (body) {
-        mp_errf(err, "out of memory");
-    }
-    strbuf_free(&q);
-    free(body);
-    free(path);
-    return rc;
+    if (!body)
+        return -1;
+    return send_patch(c, &t, o, false, "application/merge-patch+json", "patch", body, out, err);
 }
 
 int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name, const char *uid,
