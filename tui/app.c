@@ -469,14 +469,31 @@ static void follow_conn(ui *u, int changes)
     }
 }
 
+/* bench/watch.sh: how fast watch events reach the store under a storm. */
+static void trace_applied(ui *u, int r, bool was_synced)
+{
+    if (!u->trace || !was_synced)
+        return;
+    if (r > 0)
+        u->applied += (unsigned long long)r;
+    long long now = mono_ms();
+    if (u->applied != u->traced_applied && now - u->applied_ms >= 250) {
+        trace_event(u->trace, "applied", "events=%llu", u->applied);
+        u->traced_applied = u->applied;
+        u->applied_ms = now;
+    }
+}
+
 static void step_source(ui *u, struct pollfd *fds, int n)
 {
     mp_err err = {{0}};
+    bool was_synced = source_synced(u->src);
     int r = source_step(u->src, u->store, fds, n, mono_ms(), &err);
     if (r < 0)
         ui_set_message(u, true, "%s", err.msg);
     else if (r > 0)
         store_changed(u);
+    trace_applied(u, r, was_synced);
     follow_conn(u, r);
     bool failed;
     const char *note = source_take_note(u->src, &failed);
