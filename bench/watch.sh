@@ -194,8 +194,8 @@ print(f"  no event lost: {'yes' if caught else 'NO'} ({run['same']}; "
       + (f"equal {(caught - s1) / 1000:.1f} s after the storm, try {run['tries']})" if caught
          else "never equal within 120 s)"))
 screen = open(f"{tmp}/screen.txt").read()
-m = re.search(r"(\d+) ing", screen)
+m = re.search(r"tenants +(\d+) ing", screen)
 stores = sorted(glob.glob(f"{tmp}/store-*.txt"), key=lambda p: int(p.rsplit("-", 1)[1].split(".")[0]))
 n_ing = sum(1 for l in open(stores[-1]) if l.startswith("Ingress ")) if stores else -1
-print(f"  screen: {m.group(0) if m else 'no Ingress count'}; store holds {n_ing} Ingresses")
+print(f"  screen: {m.group(1) + ' ing' if m else 'no Ingress count'}; store holds {n_ing} Ingresses")
 EOF
