@@ -19,6 +19,16 @@ typedef struct entry {
     uint64_t hash;
     size_t slot;
     size_t problems; /* derived */
+    /* Facts of the document taken once per change (entry_publish), so the
+     * derived indexes rebuilt after a burst of watch events walk no trees. */
+    int rank;           /* kind_rank */
+    const char **hosts; /* store_obj_hosts (strings borrowed from doc) */
+    size_t nhosts;
+    bool routes;           /* routes_traffic */
+    bool routed, migrated; /* Ingress: not paused; marked migrated */
+    bool debt_paused;      /* Ingress: suspended for debt */
+    bool suspended;        /* Namespace: ns_suspended */
+    size_t tenant;         /* derived: index in tenants, or (size_t)-1 */
     struct entry *next;
 } entry;
 
@@ -40,6 +50,11 @@ struct mp_store {
     unsigned long long derived_gen; /* gen the fields below were built for */
     store_tenant *tenants;
     size_t ntenants;
+    /* namespaced entries grouped by tenant, each group sorted like
+     * store_list (kind rank, kind, name): tenant i's are
+     * by_tenant[group[i] .. group[i + 1]) */
+    entry **by_tenant;
+    size_t *group;
     host_node **hosts;
     size_t nhosts_buckets;
 };
@@ -89,6 +104,10 @@ static void free_hosts(mp_store *st)
 
 static void free_derived(mp_store *st)
 {
+    free(st->by_tenant);
+    free(st->group);
+    st->by_tenant = NULL;
+    st->group = NULL;
     free(st->tenants);
     st->tenants = NULL;
     st->ntenants = 0;
@@ -101,6 +120,7 @@ static void entry_free(entry *e)
     free(e->kind);
     free(e->ns);
     free(e->name);
+    free(e->hosts);
     doc_free(e->doc);
     free(e);
 }
@@ -155,6 +175,10 @@ static int grow_buckets(mp_store *st)
     return 0;
 }
 
+static int kind_rank(const char *kind);
+static bool ingress_routed(const doc_node *doc);
+static bool ns_suspended(const doc_node *nsdoc);
+
 static void entry_publish(entry *e, unsigned long long gen)
 {
     e->pub.kind = e->kind;
@@ -162,6 +186,18 @@ static void entry_publish(entry *e, unsigned long long gen)
     e->pub.name = e->name;
     e->pub.doc = e->doc;
     e->pub.changed = gen;
+    e->rank = kind_rank(e->kind);
+    free(e->hosts);
+    e->hosts = store_obj_hosts(&e->pub, &e->nhosts);
+    if (!e->hosts)
+        e->nhosts = 0;
+    bool ing = e->rank == 0;
+    e->routed = ing && ingress_routed(e->doc);
+    e->routes = ing ? e->routed : e->rank == 2;
+    const char *mig = ing ? kobj_annotation(e->doc, "sealos.io/migrated-to-istio") : NULL;
+    e->migrated = mig && !strcmp(mig, "true");
+    e->debt_paused = ing && kobj_annotation(e->doc, "sealos.io/original-suspend-state");
+    e->suspended = !strcmp(e->kind, "Namespace") && ns_suspended(e->doc);
 }
 
 static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char *ns,
@@ -281,11 +317,6 @@ static int kind_rank(const char *kind)
     return 3;
 }
 
-static bool is_network_kind(const char *kind)
-{
-    return kind_rank(kind) < 3;
-}
-
 const store_obj *store_at(const mp_store *st, size_t i)
 {
     return i < st->n ? &st->objs[i]->pub : NULL;
@@ -294,12 +325,62 @@ const store_obj *store_at(const mp_store *st, size_t i)
 static int cmp_obj(const void *a, const void *b)
 {
     const store_obj *x = *(const store_obj *const *)a, *y = *(const store_obj *const *)b;
-    int r = kind_rank(x->kind) - kind_rank(y->kind);
+    int r = ((const entry *)x)->rank - ((const entry *)y)->rank;
     if (!r)
         r = strcmp(x->kind, y->kind);
     if (!r)
         r = strcmp(x->ns, y->ns);
     return r ? r : strcmp(x->name, y->name);
+}
+
+static int cmp_tenant(const void *a, const void *b);
+
+static bool list_wants(const entry *e, const char *kind)
+{
+    return kind ? !strcmp(e->kind, kind) : e->rank < 3;
+}
+
+static void ensure_derived(mp_store *st);
+
+/* From the tenant groups: per kind in order, the cluster-scoped objects
+ * (namespace "" sorts first), then each tenant's in namespace order. No
+ * sort of the whole store: a watch event costs the console O(n), not
+ * O(n log n) string compares, per repaint. */
+static size_t list_grouped(const mp_store *st, const char *kind, const char *ns,
+                           const store_obj **v)
+{
+    size_t c = 0;
+    if (ns) {
+        store_tenant key = {.ns = ns};
+        const store_tenant *t = bsearch(&key, st->tenants, st->ntenants, sizeof key, cmp_tenant);
+        for (size_t i = t ? st->group[t - st->tenants] : 0; t && i < st->group[t - st->tenants + 1];
+             i++)
+            if (list_wants(st->by_tenant[i], kind))
+                v[c++] = &st->by_tenant[i]->pub;
+        return c;
+    }
+    size_t nc = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->objs[i]->tenant == (size_t)-1 && list_wants(st->objs[i], kind))
+            v[nc++] = &st->objs[i]->pub;
+    mp_sort(v, nc, sizeof *v, cmp_obj);
+    static const char *const network[] = {"Ingress", "Gateway", "VirtualService"};
+    const char *const *kinds = kind ? &kind : network;
+    size_t nk = kind ? 1 : 3, u = 0;
+    const store_obj **cl = nc ? malloc(nc * sizeof *cl) : NULL;
+    if (nc && !cl)
+        return (size_t)-1;
+    if (nc)
+        memcpy(cl, v, nc * sizeof *cl);
+    for (size_t k = 0; k < nk; k++) {
+        for (; u < nc && !strcmp(cl[u]->kind, kinds[k]); u++)
+            v[c++] = cl[u];
+        for (size_t i = 0; i < st->group[st->ntenants]; i++)
+            if (!strcmp(st->by_tenant[i]->kind, kinds[k]))
+                v[c++] = &st->by_tenant[i]->pub;
+    }
+    free(cl);
+    return c;
 }
 
 size_t store_list(const mp_store *st, const char *kind, const char *ns, const store_obj ***out)
@@ -312,19 +393,28 @@ size_t store_list(const mp_store *st, const char *kind, const char *ns, const st
         if (!v)
             return (size_t)-1;
     }
-    for (size_t i = 0; i < st->n; i++) {
-        const entry *e = st->objs[i];
-        if (kind ? strcmp(e->kind, kind) != 0 : !is_network_kind(e->kind))
-            continue;
-        if (ns && strcmp(e->ns, ns) != 0)
-            continue;
-        v[c++] = &e->pub;
+    /* the derived indexes are a cache of the objects: building them does
+     * not change what the store holds */
+    ensure_derived((mp_store *)st);
+    if (st->n && st->derived_gen == st->gen && (!ns || *ns)) {
+        c = list_grouped(st, kind, ns, v);
+        if (c == (size_t)-1) {
+            free(v);
+            return c;
+        }
+    } else {
+        for (size_t i = 0; i < st->n; i++) {
+            const entry *e = st->objs[i];
+            if (!list_wants(e, kind) || (ns && strcmp(e->ns, ns) != 0))
+                continue;
+            v[c++] = &e->pub;
+        }
+        mp_sort(v, c, sizeof *v, cmp_obj);
     }
     if (!c) {
         free(v);
         return 0;
     }
-    mp_sort(v, c, sizeof *v, cmp_obj);
     *out = v;
     return c;
 }
@@ -454,13 +544,6 @@ static bool ingress_routed(const doc_node *doc)
     return !c || (strcmp(c, "pause") != 0 && strcmp(c, "disable") != 0);
 }
 
-static bool routes_traffic(const entry *e)
-{
-    if (!strcmp(e->kind, "Ingress"))
-        return ingress_routed(e->doc);
-    return !strcmp(e->kind, "VirtualService");
-}
-
 static int build_hosts(mp_store *st)
 {
     size_t nb = 64;
@@ -472,35 +555,29 @@ static int build_hosts(mp_store *st)
     st->nhosts_buckets = nb;
     for (size_t i = 0; i < st->n; i++) {
         entry *e = st->objs[i];
-        size_t nh;
-        const char **hs = store_obj_hosts(&e->pub, &nh);
-        for (size_t j = 0; j < nh; j++)
-            if (host_add(st, hs[j], &e->pub) < 0) {
-                free(hs);
+        for (size_t j = 0; j < e->nhosts; j++)
+            if (host_add(st, e->hosts[j], &e->pub) < 0)
                 return -1;
-            }
-        free(hs);
     }
     return 0;
 }
 
 static size_t host_conflicts(const mp_store *st, const entry *e)
 {
-    if (!routes_traffic(e))
+    if (!e->routes)
         return 0;
-    size_t nh, c = 0;
-    const char **hs = store_obj_hosts(&e->pub, &nh);
-    for (size_t j = 0; j < nh; j++) {
-        const host_node *x = host_lookup(st, hs[j], fnv(14695981039346656037ull, hs[j]));
+    size_t c = 0;
+    for (size_t j = 0; j < e->nhosts; j++) {
+        const char *h = e->hosts[j];
+        const host_node *x = host_lookup(st, h, fnv(14695981039346656037ull, h));
         for (size_t k = 0; x && k < x->n; k++) {
             const entry *o = (const entry *)x->objs[k];
-            if (strcmp(o->ns, e->ns) != 0 && routes_traffic(o)) {
+            if (o->routes && strcmp(o->ns, e->ns) != 0) {
                 c++;
                 break;
             }
         }
     }
-    free(hs);
     return c;
 }
 
@@ -593,27 +670,27 @@ static void count_tenants(mp_store *st)
         entry *e = st->objs[i];
         bool isns = !strcmp(e->kind, "Namespace");
         store_tenant *t = tenant_find(st->tenants, st->ntenants, isns ? e->name : e->ns);
+        e->tenant = (size_t)-1;
         if (!t)
             continue;
         size_t ti = (size_t)(t - st->tenants);
+        e->tenant = isns ? (size_t)-1 : ti;
         if (e->pub.changed > t->changed)
             t->changed = e->pub.changed;
-        e->problems = host_conflicts(st, e) + missing_gateways(st, e);
+        e->problems = host_conflicts(st, e) + (e->rank == 2 ? missing_gateways(st, e) : 0);
         t->problems += e->problems;
         if (isns) {
             if (susp)
-                susp[ti] = ns_suspended(e->doc);
-        } else if (!strcmp(e->kind, "Ingress")) {
+                susp[ti] = e->suspended;
+        } else if (e->rank == 0) {
             t->n_ing++;
-            const char *mig = kobj_annotation(e->doc, "sealos.io/migrated-to-istio");
-            bool migrated = mig && !strcmp(mig, "true");
-            if (active && ingress_routed(e->doc) && !migrated)
+            if (active && e->routed && !e->migrated)
                 active[ti]++;
-            if (debt && kobj_annotation(e->doc, "sealos.io/original-suspend-state"))
+            if (debt && e->debt_paused)
                 debt[ti]++;
-        } else if (!strcmp(e->kind, "Gateway")) {
+        } else if (e->rank == 1) {
             t->n_gw++;
-        } else if (!strcmp(e->kind, "VirtualService")) {
+        } else if (e->rank == 2) {
             t->n_vs++;
         } else {
             t->n_other++;
@@ -627,6 +704,42 @@ static void count_tenants(mp_store *st)
     free(susp);
 }
 
+static int cmp_in_group(const void *a, const void *b)
+{
+    const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+    int r = x->rank - y->rank;
+    if (!r)
+        r = strcmp(x->kind, y->kind);
+    return r ? r : strcmp(x->name, y->name);
+}
+
+/* count_tenants set each namespaced entry's tenant: a counting sort, then
+ * each (small) group sorted. */
+static int build_groups(mp_store *st)
+{
+    st->group = calloc(st->ntenants + 1, sizeof *st->group);
+    st->by_tenant = malloc((st->n ? st->n : 1) * sizeof *st->by_tenant);
+    if (!st->group || !st->by_tenant)
+        return -1;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->objs[i]->tenant != (size_t)-1)
+            st->group[st->objs[i]->tenant + 1]++;
+    for (size_t t = 0; t < st->ntenants; t++)
+        st->group[t + 1] += st->group[t];
+    size_t *fill = malloc((st->ntenants ? st->ntenants : 1) * sizeof *fill);
+    if (!fill)
+        return -1;
+    memcpy(fill, st->group, st->ntenants * sizeof *fill);
+    for (size_t i = 0; i < st->n; i++)
+        if (st->objs[i]->tenant != (size_t)-1)
+            st->by_tenant[fill[st->objs[i]->tenant]++] = st->objs[i];
+    free(fill);
+    for (size_t t = 0; t < st->ntenants; t++)
+        mp_sort(st->by_tenant + st->group[t], st->group[t + 1] - st->group[t],
+                sizeof *st->by_tenant, cmp_in_group);
+    return 0;
+}
+
 static void ensure_derived(mp_store *st)
 {
     if (st->derived_gen == st->gen)
@@ -637,6 +750,10 @@ static void ensure_derived(mp_store *st)
         return;
     }
     count_tenants(st);
+    if (build_groups(st) < 0) {
+        free_derived(st);
+        return;
+    }
     st->derived_gen = st->gen;
 }
 
