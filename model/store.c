@@ -55,6 +55,13 @@ struct mp_store {
      * by_tenant[group[i] .. group[i + 1]) */
     entry **by_tenant;
     size_t *group;
+    /* the kinds found in the groups (a list of cluster-scoped kinds skips
+     * them); many: more than fit, scan anyway */
+    entry **cluster; /* the objects in no group (cluster-scoped) */
+    size_t ncluster;
+    const char *gkinds[16];
+    size_t ngkinds;
+    bool gkinds_many;
     host_node **hosts;
     size_t nhosts_buckets;
 };
@@ -106,6 +113,9 @@ static void free_derived(mp_store *st)
 {
     free(st->by_tenant);
     free(st->group);
+    free(st->cluster);
+    st->cluster = NULL;
+    st->ncluster = 0;
     st->by_tenant = NULL;
     st->group = NULL;
     free(st->tenants);
@@ -342,6 +352,14 @@ static bool list_wants(const entry *e, const char *kind)
 
 static void ensure_derived(mp_store *st);
 
+static bool in_groups(const mp_store *st, const char *kind)
+{
+    for (size_t k = 0; k < st->ngkinds; k++)
+        if (!strcmp(st->gkinds[k], kind))
+            return true;
+    return st->gkinds_many;
+}
+
 /* From the tenant groups: per kind in order, the cluster-scoped objects
  * (namespace "" sorts first), then each tenant's in namespace order. No
  * sort of the whole store: a watch event costs the console O(n), not
@@ -360,9 +378,9 @@ static size_t list_grouped(const mp_store *st, const char *kind, const char *ns,
         return c;
     }
     size_t nc = 0;
-    for (size_t i = 0; i < st->n; i++)
-        if (st->objs[i]->tenant == (size_t)-1 && list_wants(st->objs[i], kind))
-            v[nc++] = &st->objs[i]->pub;
+    for (size_t i = 0; i < st->ncluster; i++)
+        if (list_wants(st->cluster[i], kind))
+            v[nc++] = &st->cluster[i]->pub;
     mp_sort(v, nc, sizeof *v, cmp_obj);
     static const char *const network[] = {"Ingress", "Gateway", "VirtualService"};
     const char *const *kinds = kind ? &kind : network;
@@ -375,6 +393,8 @@ static size_t list_grouped(const mp_store *st, const char *kind, const char *ns,
     for (size_t k = 0; k < nk; k++) {
         for (; u < nc && !strcmp(cl[u]->kind, kinds[k]); u++)
             v[c++] = cl[u];
+        if (!in_groups(st, kinds[k]))
+            continue;
         for (size_t i = 0; i < st->group[st->ntenants]; i++)
             if (!strcmp(st->by_tenant[i]->kind, kinds[k]))
                 v[c++] = &st->by_tenant[i]->pub;
@@ -719,7 +739,8 @@ static int build_groups(mp_store *st)
 {
     st->group = calloc(st->ntenants + 1, sizeof *st->group);
     st->by_tenant = malloc((st->n ? st->n : 1) * sizeof *st->by_tenant);
-    if (!st->group || !st->by_tenant)
+    st->cluster = malloc((st->n ? st->n : 1) * sizeof *st->cluster);
+    if (!st->group || !st->by_tenant || !st->cluster)
         return -1;
     for (size_t i = 0; i < st->n; i++)
         if (st->objs[i]->tenant != (size_t)-1)
@@ -730,9 +751,23 @@ static int build_groups(mp_store *st)
     if (!fill)
         return -1;
     memcpy(fill, st->group, st->ntenants * sizeof *fill);
-    for (size_t i = 0; i < st->n; i++)
-        if (st->objs[i]->tenant != (size_t)-1)
-            st->by_tenant[fill[st->objs[i]->tenant]++] = st->objs[i];
+    st->ngkinds = 0;
+    st->gkinds_many = false;
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        if (e->tenant == (size_t)-1) {
+            st->cluster[st->ncluster++] = e;
+            continue;
+        }
+        st->by_tenant[fill[e->tenant]++] = e;
+        size_t k = 0;
+        while (k < st->ngkinds && strcmp(st->gkinds[k], e->kind) != 0)
+            k++;
+        if (k == st->ngkinds && k < sizeof st->gkinds / sizeof st->gkinds[0])
+            st->gkinds[st->ngkinds++] = e->kind;
+        else if (k == st->ngkinds)
+            st->gkinds_many = true;
+    }
     free(fill);
     for (size_t t = 0; t < st->ntenants; t++)
         mp_sort(st->by_tenant + st->group[t], st->group[t + 1] - st->group[t],

@@ -205,6 +205,9 @@ struct ui {
      * trace last reported them (app.c: event=applied, at most every 250 ms) */
     unsigned long long applied, traced_applied;
     long long applied_ms;
+    /* the store generation idle work last started on, and when (app.c) */
+    unsigned long long idle_gen;
+    long long idle_gen_ms;
 };
 
 /* Staleness: store or filter changed / tenant or tab changed / the
