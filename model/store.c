@@ -24,16 +24,17 @@ typedef struct entry {
     int rank;           /* kind_rank */
     const char **hosts; /* store_obj_hosts (strings borrowed from doc) */
     size_t nhosts;
-    bool routes;           /* routes_traffic */
-    bool routed, migrated; /* Ingress: not paused; marked migrated */
-    bool debt_paused;      /* Ingress: suspended for debt */
-    bool suspended;        /* Namespace: ns_suspended */
-    size_t tenant;         /* derived: index in tenants, or (size_t)-1 */
+    struct host_node **hnodes; /* hosts[i]'s node in the host index */
+    bool routes;               /* routes_traffic */
+    bool routed, migrated;     /* Ingress: not paused; marked migrated */
+    bool debt_paused;          /* Ingress: suspended for debt */
+    bool suspended;            /* Namespace: ns_suspended */
+    size_t tenant;             /* derived: index in tenants, or (size_t)-1 */
     struct entry *next;
 } entry;
 
 typedef struct host_node {
-    const char *host;
+    char *host; /* owned: the index outlives the documents it came from */
     uint64_t hash;
     const store_obj **objs;
     size_t n, cap;
@@ -62,8 +63,11 @@ struct mp_store {
     const char *gkinds[16];
     size_t ngkinds;
     bool gkinds_many;
+    /* host -> objects, kept up to date by every put and delete (a watch
+     * event moves its object's hosts; no rebuild of the whole index) */
     host_node **hosts;
-    size_t nhosts_buckets;
+    size_t nhosts_buckets, nhost_nodes;
+    bool hosts_bad; /* out of memory while indexing: rebuild when derived */
 };
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -100,13 +104,14 @@ static void free_hosts(mp_store *st)
         while (h) {
             host_node *next = h->next;
             free(h->objs);
+            free(h->host);
             free(h);
             h = next;
         }
     }
     free(st->hosts);
     st->hosts = NULL;
-    st->nhosts_buckets = 0;
+    st->nhosts_buckets = st->nhost_nodes = 0;
 }
 
 static void free_derived(mp_store *st)
@@ -121,7 +126,6 @@ static void free_derived(mp_store *st)
     free(st->tenants);
     st->tenants = NULL;
     st->ntenants = 0;
-    free_hosts(st);
     st->derived_gen = (unsigned long long)-1;
 }
 
@@ -131,6 +135,7 @@ static void entry_free(entry *e)
     free(e->ns);
     free(e->name);
     free(e->hosts);
+    free(e->hnodes);
     doc_free(e->doc);
     free(e);
 }
@@ -144,6 +149,8 @@ void store_clear(mp_store *st)
     st->n = 0;
     memset(st->buckets, 0, st->nbuckets * sizeof *st->buckets);
     free_derived(st);
+    free_hosts(st);
+    st->hosts_bad = false;
     st->gen++;
 }
 
@@ -186,6 +193,8 @@ static int grow_buckets(mp_store *st)
 }
 
 static int kind_rank(const char *kind);
+static void index_entry(mp_store *st, entry *e);
+static void unindex_entry(entry *e);
 static bool ingress_routed(const doc_node *doc);
 static bool ns_suspended(const doc_node *nsdoc);
 
@@ -242,6 +251,7 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
     *pp = e;
     st->gen++;
     entry_publish(e, st->gen);
+    index_entry(st, e);
     return 1;
 oom:
     doc_free(obj);
@@ -272,10 +282,12 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
         doc_free(obj);
         return 0;
     }
+    unindex_entry(e);
     doc_free(e->doc);
     e->doc = obj;
     st->gen++;
     entry_publish(e, st->gen);
+    index_entry(st, e);
     return 1;
 }
 
@@ -288,6 +300,7 @@ int store_delete(mp_store *st, const char *kind, const char *ns, const char *nam
     if (!e)
         return 0;
     *pp = e->next;
+    unindex_entry(e);
     st->objs[e->slot] = st->objs[--st->n];
     st->objs[e->slot]->slot = e->slot;
     entry_free(e);
@@ -524,29 +537,82 @@ static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
     return NULL;
 }
 
-static int host_add(mp_store *st, const char *host, const store_obj *o)
+static int grow_hosts(mp_store *st)
+{
+    size_t nb = st->nhosts_buckets ? st->nhosts_buckets * 2 : 1024;
+    host_node **b = calloc(nb, sizeof *b);
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < st->nhosts_buckets; i++)
+        for (host_node *x = st->hosts[i], *next; x; x = next) {
+            next = x->next;
+            x->next = b[x->hash & (nb - 1)];
+            b[x->hash & (nb - 1)] = x;
+        }
+    free(st->hosts);
+    st->hosts = b;
+    st->nhosts_buckets = nb;
+    return 0;
+}
+
+static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
 {
     uint64_t h = fnv(14695981039346656037ull, host);
     host_node *x = host_lookup(st, host, h);
     if (!x) {
+        if (st->nhost_nodes >= st->nhosts_buckets && grow_hosts(st) < 0)
+            return NULL;
         x = calloc(1, sizeof *x);
-        if (!x)
-            return -1;
-        x->host = host;
+        if (!x || !(x->host = strdup(host))) {
+            free(x);
+            return NULL;
+        }
         x->hash = h;
         x->next = st->hosts[h & (st->nhosts_buckets - 1)];
         st->hosts[h & (st->nhosts_buckets - 1)] = x;
+        st->nhost_nodes++;
     }
     if (x->n == x->cap) {
         size_t cap = x->cap ? x->cap * 2 : 4;
         const store_obj **v = realloc(x->objs, cap * sizeof *v);
         if (!v)
-            return -1;
+            return NULL;
         x->objs = v;
         x->cap = cap;
     }
     x->objs[x->n++] = o;
-    return 0;
+    return x;
+}
+
+/* Nodes stay when they empty (a host that comes back reuses its node);
+ * the objects of a node keep their order. */
+static void unindex_entry(entry *e)
+{
+    for (size_t j = 0; e->hnodes && j < e->nhosts; j++) {
+        host_node *x = e->hnodes[j];
+        for (size_t k = 0; x && k < x->n; k++)
+            if (x->objs[k] == &e->pub) {
+                memmove(&x->objs[k], &x->objs[k + 1], (x->n - k - 1) * sizeof *x->objs);
+                x->n--;
+                break;
+            }
+    }
+    free(e->hnodes);
+    e->hnodes = NULL;
+}
+
+static void index_entry(mp_store *st, entry *e)
+{
+    if (!e->nhosts)
+        return;
+    e->hnodes = calloc(e->nhosts, sizeof *e->hnodes);
+    if (!e->hnodes) {
+        st->hosts_bad = true;
+        return;
+    }
+    for (size_t j = 0; j < e->nhosts; j++)
+        if (!(e->hnodes[j] = host_add(st, e->hosts[j], &e->pub)))
+            st->hosts_bad = true;
 }
 
 /* ---- derived: host index, problems, tenants ------------------------- */
@@ -564,22 +630,16 @@ static bool ingress_routed(const doc_node *doc)
     return !c || (strcmp(c, "pause") != 0 && strcmp(c, "disable") != 0);
 }
 
-static int build_hosts(mp_store *st)
+/* Only after running out of memory while indexing: the index anew. */
+static int rebuild_hosts(mp_store *st)
 {
-    size_t nb = 64;
-    while (nb < st->n * 2)
-        nb *= 2;
-    st->hosts = calloc(nb, sizeof *st->hosts);
-    if (!st->hosts)
-        return -1;
-    st->nhosts_buckets = nb;
+    free_hosts(st);
+    st->hosts_bad = false;
     for (size_t i = 0; i < st->n; i++) {
-        entry *e = st->objs[i];
-        for (size_t j = 0; j < e->nhosts; j++)
-            if (host_add(st, e->hosts[j], &e->pub) < 0)
-                return -1;
+        unindex_entry(st->objs[i]);
+        index_entry(st, st->objs[i]);
     }
-    return 0;
+    return st->hosts_bad ? -1 : 0;
 }
 
 static size_t host_conflicts(const mp_store *st, const entry *e)
@@ -589,7 +649,8 @@ static size_t host_conflicts(const mp_store *st, const entry *e)
     size_t c = 0;
     for (size_t j = 0; j < e->nhosts; j++) {
         const char *h = e->hosts[j];
-        const host_node *x = host_lookup(st, h, fnv(14695981039346656037ull, h));
+        const host_node *x =
+            e->hnodes ? e->hnodes[j] : host_lookup(st, h, fnv(14695981039346656037ull, h));
         for (size_t k = 0; x && k < x->n; k++) {
             const entry *o = (const entry *)x->objs[k];
             if (o->routes && strcmp(o->ns, e->ns) != 0) {
@@ -780,7 +841,7 @@ static void ensure_derived(mp_store *st)
     if (st->derived_gen == st->gen)
         return;
     free_derived(st);
-    if (build_hosts(st) < 0 || collect_tenants(st) < 0) {
+    if ((st->hosts_bad && rebuild_hosts(st) < 0) || collect_tenants(st) < 0) {
         free_derived(st);
         return;
     }
