@@ -24,12 +24,14 @@ typedef struct entry {
     int rank;           /* kind_rank */
     const char **hosts; /* store_obj_hosts (strings borrowed from doc) */
     size_t nhosts;
-    struct host_node **hnodes; /* hosts[i]'s node in the host index */
-    bool routes;               /* routes_traffic */
-    bool routed, migrated;     /* Ingress: not paused; marked migrated */
-    bool debt_paused;          /* Ingress: suspended for debt */
-    bool suspended;            /* Namespace: ns_suspended */
-    size_t tenant;             /* derived: index in tenants, or (size_t)-1 */
+    struct host_node **hnodes;    /* hosts[i]'s node in the host index */
+    bool routes;                  /* routes_traffic */
+    bool routed, migrated;        /* Ingress: not paused; marked migrated */
+    bool debt_paused;             /* Ingress: suspended for debt */
+    bool suspended;               /* Namespace: ns_suspended */
+    size_t tenant;                /* derived: index in tenants, or (size_t)-1 */
+    size_t tslot;                 /* its tenant's index in names (a Namespace: its own)... */
+    unsigned long long tslot_gen; /* ...valid while names_gen is this */
     struct entry *next;
 } entry;
 
@@ -68,6 +70,13 @@ struct mp_store {
     host_node **hosts;
     size_t nhosts_buckets, nhost_nodes;
     bool hosts_bad; /* out of memory while indexing: rebuild when derived */
+    /* The tenant namespaces, sorted and owned, kept across changes that
+     * cannot alter the set (a replaced object; a new one in a known
+     * namespace): no sort of every object's namespace per watch event. */
+    char **names;
+    size_t nnames;
+    bool names_dirty;
+    unsigned long long names_gen;
 };
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -94,6 +103,8 @@ mp_store *store_new(void)
         return NULL;
     }
     st->derived_gen = (unsigned long long)-1;
+    st->names_gen = 1; /* a new entry's tslot_gen (0) is never current */
+    st->names_dirty = true;
     return st;
 }
 
@@ -112,6 +123,17 @@ static void free_hosts(mp_store *st)
     free(st->hosts);
     st->hosts = NULL;
     st->nhosts_buckets = st->nhost_nodes = 0;
+}
+
+static void free_names(mp_store *st)
+{
+    for (size_t i = 0; i < st->nnames; i++)
+        free(st->names[i]);
+    free(st->names);
+    st->names = NULL;
+    st->nnames = 0;
+    st->names_dirty = true;
+    st->names_gen++;
 }
 
 static void free_derived(mp_store *st)
@@ -151,6 +173,7 @@ void store_clear(mp_store *st)
     free_derived(st);
     free_hosts(st);
     st->hosts_bad = false;
+    free_names(st);
     st->gen++;
 }
 
@@ -195,6 +218,7 @@ static int grow_buckets(mp_store *st)
 static int kind_rank(const char *kind);
 static void index_entry(mp_store *st, entry *e);
 static void unindex_entry(entry *e);
+static void names_note(mp_store *st, const entry *e);
 static bool ingress_routed(const doc_node *doc);
 static bool ns_suspended(const doc_node *nsdoc);
 
@@ -252,6 +276,7 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
     st->gen++;
     entry_publish(e, st->gen);
     index_entry(st, e);
+    names_note(st, e);
     return 1;
 oom:
     doc_free(obj);
@@ -301,6 +326,7 @@ int store_delete(mp_store *st, const char *kind, const char *ns, const char *nam
         return 0;
     *pp = e->next;
     unindex_entry(e);
+    st->names_dirty = true; /* it may have been its namespace's last object */
     st->objs[e->slot] = st->objs[--st->n];
     st->objs[e->slot]->slot = e->slot;
     entry_free(e);
@@ -653,7 +679,10 @@ static size_t host_conflicts(const mp_store *st, const entry *e)
             e->hnodes ? e->hnodes[j] : host_lookup(st, h, fnv(14695981039346656037ull, h));
         for (size_t k = 0; x && k < x->n; k++) {
             const entry *o = (const entry *)x->objs[k];
-            if (o->routes && strcmp(o->ns, e->ns) != 0) {
+            bool other = o->tenant != (size_t)-1 && e->tenant != (size_t)-1
+                             ? o->tenant != e->tenant
+                             : strcmp(o->ns, e->ns) != 0;
+            if (o->routes && other) {
                 c++;
                 break;
             }
@@ -706,27 +735,85 @@ static bool ns_suspended(const doc_node *nsdoc)
            (n && !strcmp(n, "Suspend"));
 }
 
+static const char *tenant_name(const entry *e)
+{
+    return e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t name_find(const mp_store *st, const char *ns)
+{
+    char *const *p = bsearch(&ns, st->names, st->nnames, sizeof *st->names, cmp_name);
+    return p ? (size_t)(p - st->names) : (size_t)-1;
+}
+
+/* A new object: the set of namespaces moves only when its own is new. */
+static void names_note(mp_store *st, const entry *e)
+{
+    const char *ns = tenant_name(e);
+    if (ns && !st->names_dirty && name_find(st, ns) == (size_t)-1)
+        st->names_dirty = true;
+}
+
 /* Tenant namespaces: the namespaces of namespaced objects plus Namespace
  * objects' names, deduplicated after sorting. */
-static int collect_tenants(mp_store *st)
+static int collect_names(mp_store *st)
 {
-    store_tenant *v = calloc(st->n ? st->n : 1, sizeof *v);
+    const char **v = malloc((st->n ? st->n : 1) * sizeof *v);
     if (!v)
         return -1;
     size_t c = 0;
     for (size_t i = 0; i < st->n; i++) {
-        const entry *e = st->objs[i];
-        const char *ns = e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+        const char *ns = tenant_name(st->objs[i]);
         if (ns)
-            v[c++].ns = ns;
+            v[c++] = ns;
     }
-    mp_sort(v, c, sizeof *v, cmp_tenant);
+    mp_sort(v, c, sizeof *v, cmp_name);
     size_t u = 0;
     for (size_t i = 0; i < c; i++)
-        if (!u || strcmp(v[u - 1].ns, v[i].ns) != 0)
+        if (!u || strcmp(v[u - 1], v[i]) != 0)
             v[u++] = v[i];
+    free_names(st);
+    st->names = calloc(u ? u : 1, sizeof *st->names);
+    for (size_t i = 0; st->names && i < u; i++)
+        if (!(st->names[st->nnames++] = strdup(v[i]))) {
+            free(v);
+            return -1;
+        }
+    free(v);
+    if (!st->names)
+        return -1;
+    st->names_dirty = false;
+    return 0;
+}
+
+static int collect_tenants(mp_store *st)
+{
+    if (st->names_dirty && collect_names(st) < 0) {
+        free_names(st);
+        return -1;
+    }
+    store_tenant *v = calloc(st->nnames ? st->nnames : 1, sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < st->nnames; i++)
+        v[i].ns = st->names[i];
     st->tenants = v;
-    st->ntenants = u;
+    st->ntenants = st->nnames;
+    /* each object's tenant: kept from the last time while the names are */
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        if (e->tslot_gen != st->names_gen) {
+            const char *ns = tenant_name(e);
+            e->tslot = ns ? name_find(st, ns) : (size_t)-1;
+            e->tslot_gen = st->names_gen;
+        }
+        e->tenant = e->ns[0] ? e->tslot : (size_t)-1;
+    }
     return 0;
 }
 
@@ -749,13 +836,11 @@ static void count_tenants(mp_store *st)
     bool *susp = calloc(st->ntenants ? st->ntenants : 1, sizeof *susp);
     for (size_t i = 0; i < st->n; i++) {
         entry *e = st->objs[i];
-        bool isns = !strcmp(e->kind, "Namespace");
-        store_tenant *t = tenant_find(st->tenants, st->ntenants, isns ? e->name : e->ns);
-        e->tenant = (size_t)-1;
-        if (!t)
+        bool isns = !e->ns[0] && !strcmp(e->kind, "Namespace");
+        if (e->tslot == (size_t)-1)
             continue;
-        size_t ti = (size_t)(t - st->tenants);
-        e->tenant = isns ? (size_t)-1 : ti;
+        size_t ti = e->tslot;
+        store_tenant *t = &st->tenants[ti];
         if (e->pub.changed > t->changed)
             t->changed = e->pub.changed;
         e->problems = host_conflicts(st, e) + (e->rank == 2 ? missing_gateways(st, e) : 0);

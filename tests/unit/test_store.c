@@ -238,7 +238,14 @@ START_TEST(list_grouped_equals_sorted_filter)
     store_delete(st, "Ingress", "ns-a", "o-07");
     store_put(st, ingress("ns-gone", "x", "x.example.com", "nginx"), &err);
     check_lists(st);
+    ck_assert_uint_eq(store_tenant_get(st, "ns-gone")->n_ing, 1);
+    store_put(st, ingress("ns-a", "x2", "x.example.com", "nginx"), &err); /* known namespace */
+    ck_assert_uint_eq(store_tenant_get(st, "ns-gone")->problems, 1);
+    ck_assert_uint_eq(store_tenant_get(st, "ns-a")->n_ing, 20);
+    store_delete(st, "Ingress", "ns-a", "x2");
+    ck_assert_uint_eq(store_tenant_get(st, "ns-gone")->problems, 0);
     store_delete(st, "Ingress", "ns-gone", "x");
+    ck_assert_ptr_null(store_tenant_get(st, "ns-gone"));
     store_put(st, ingress("ns-a", "o-00", "moved.example.com", "pause"), &err);
     check_lists(st);
     store_free(st);
