@@ -74,6 +74,7 @@ struct mp_store {
      * cannot alter the set (a replaced object; a new one in a known
      * namespace): no sort of every object's namespace per watch event. */
     char **names;
+    size_t *name_refs; /* objects per name (a Namespace counts for its own) */
     size_t nnames;
     bool names_dirty;
     unsigned long long names_gen;
@@ -130,7 +131,9 @@ static void free_names(mp_store *st)
     for (size_t i = 0; i < st->nnames; i++)
         free(st->names[i]);
     free(st->names);
+    free(st->name_refs);
     st->names = NULL;
+    st->name_refs = NULL;
     st->nnames = 0;
     st->names_dirty = true;
     st->names_gen++;
@@ -219,6 +222,7 @@ static int kind_rank(const char *kind);
 static void index_entry(mp_store *st, entry *e);
 static void unindex_entry(entry *e);
 static void names_note(mp_store *st, const entry *e);
+static void names_forget(mp_store *st, const entry *e);
 static bool ingress_routed(const doc_node *doc);
 static bool ns_suspended(const doc_node *nsdoc);
 
@@ -326,7 +330,7 @@ int store_delete(mp_store *st, const char *kind, const char *ns, const char *nam
         return 0;
     *pp = e->next;
     unindex_entry(e);
-    st->names_dirty = true; /* it may have been its namespace's last object */
+    names_forget(st, e);
     st->objs[e->slot] = st->objs[--st->n];
     st->objs[e->slot]->slot = e->slot;
     entry_free(e);
@@ -755,7 +759,23 @@ static size_t name_find(const mp_store *st, const char *ns)
 static void names_note(mp_store *st, const entry *e)
 {
     const char *ns = tenant_name(e);
-    if (ns && !st->names_dirty && name_find(st, ns) == (size_t)-1)
+    if (!ns || st->names_dirty)
+        return;
+    size_t i = name_find(st, ns);
+    if (i == (size_t)-1)
+        st->names_dirty = true;
+    else
+        st->name_refs[i]++;
+}
+
+/* A deleted object: the set moves when it was its namespace's last. */
+static void names_forget(mp_store *st, const entry *e)
+{
+    const char *ns = tenant_name(e);
+    if (!ns || st->names_dirty)
+        return;
+    size_t i = name_find(st, ns);
+    if (i == (size_t)-1 || --st->name_refs[i] == 0)
         st->names_dirty = true;
 }
 
@@ -779,14 +799,21 @@ static int collect_names(mp_store *st)
             v[u++] = v[i];
     free_names(st);
     st->names = calloc(u ? u : 1, sizeof *st->names);
-    for (size_t i = 0; st->names && i < u; i++)
+    st->name_refs = calloc(u ? u : 1, sizeof *st->name_refs);
+    for (size_t i = 0; st->names && st->name_refs && i < u; i++)
         if (!(st->names[st->nnames++] = strdup(v[i]))) {
             free(v);
             return -1;
         }
     free(v);
-    if (!st->names)
+    if (!st->names || !st->name_refs)
         return -1;
+    for (size_t i = 0; i < st->n; i++) {
+        const char *ns = tenant_name(st->objs[i]);
+        size_t k = ns ? name_find(st, ns) : (size_t)-1;
+        if (k != (size_t)-1)
+            st->name_refs[k]++;
+    }
     st->names_dirty = false;
     return 0;
 }
