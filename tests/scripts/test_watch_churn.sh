@@ -54,4 +54,36 @@ check "the console's store equals a fresh list" "$cmp" '^same [0-9]+$'
 n_ing=$(grep -c '^Ingress ' "$WORK/store.txt")
 check_eq "Ingresses held" "$n_ing" "$((200 + added - deleted))"
 check "the screen counts them" "$(cat "$WORK/final.txt")" "$n_ing ing"
+
+# Row cells are kept across watch events for unchanged objects: a kept row's
+# STATE still follows the rest of the store. ing-00001 becomes a conflict when
+# another tenant's new Ingress claims its host, and active again when it goes.
+{
+    echo "sync 30000"
+    echo ":tenant ns-tenant-00001"
+    echo ":save-display $WORK/row-before.txt"
+    echo "pump 3000"
+    echo ":save-display $WORK/row-conflict.txt"
+    echo "pump 3000"
+    echo ":save-display $WORK/row-after.txt"
+    echo "key q"
+} >"$WORK/row.script"
+timeout 60 "$MESHPANEL" --kubeconfig "$KC" --script "$WORK/row.script" \
+    >"$WORK/row.out" 2>"$WORK/row.err" &
+console=$!
+PIDS+=($console)
+wait_file "$WORK/row-before.txt" . 30000 || { cat "$WORK/row.err"; exit 1; }
+check "before: ing-00001 is active" "$(grep ' ing-00001 ' "$WORK/row-before.txt")" ' active '
+api POST /_test/seed 'apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: thief, namespace: ns-tenant-00002}
+spec:
+  rules: [{host: ing-00001.cloud.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]' \
+    application/yaml >/dev/null
+wait_file "$WORK/row-conflict.txt" . 30000 || { cat "$WORK/row.err"; exit 1; }
+check "another tenant claims its host: conflict" "$(grep ' ing-00001 ' "$WORK/row-conflict.txt")" ' conflict '
+api DELETE /apis/networking.k8s.io/v1/namespaces/ns-tenant-00002/ingresses/thief >/dev/null
+wait "$console"
+check_eq "the console ran its script" "$?" 0
+check "the claim deleted: active again" "$(grep ' ing-00001 ' "$WORK/row-after.txt")" ' active '
 finish
