@@ -40,6 +40,11 @@ typedef struct host_node {
     uint64_t hash;
     const store_obj **objs;
     size_t n, cap;
+    /* for host_conflicts, per store generation: the tenant of its first
+     * routing object, and whether another tenant routes it too */
+    unsigned long long tgen;
+    size_t t1;
+    bool multi, unassigned;
     struct host_node *next;
 } host_node;
 
@@ -672,6 +677,29 @@ static int rebuild_hosts(mp_store *st)
     return st->hosts_bad ? -1 : 0;
 }
 
+/* Which tenants route x's host: computed once per generation, so an object
+ * costs its own hosts, not every other object on them (a host routed by k
+ * objects cost k * k before). */
+static void node_tenants(const mp_store *st, host_node *x)
+{
+    if (x->tgen == st->gen)
+        return;
+    x->tgen = st->gen;
+    x->t1 = (size_t)-1;
+    x->multi = x->unassigned = false;
+    for (size_t k = 0; k < x->n; k++) {
+        const entry *o = (const entry *)x->objs[k];
+        if (!o->routes)
+            continue;
+        if (o->tenant == (size_t)-1)
+            x->unassigned = true;
+        else if (x->t1 == (size_t)-1)
+            x->t1 = o->tenant;
+        else if (o->tenant != x->t1)
+            x->multi = true;
+    }
+}
+
 static size_t host_conflicts(const mp_store *st, const entry *e)
 {
     if (!e->routes)
@@ -679,14 +707,19 @@ static size_t host_conflicts(const mp_store *st, const entry *e)
     size_t c = 0;
     for (size_t j = 0; j < e->nhosts; j++) {
         const char *h = e->hosts[j];
-        const host_node *x =
+        host_node *x =
             e->hnodes ? e->hnodes[j] : host_lookup(st, h, fnv(14695981039346656037ull, h));
-        for (size_t k = 0; x && k < x->n; k++) {
+        if (!x)
+            continue;
+        node_tenants(st, x);
+        if (e->tenant != (size_t)-1 && !x->unassigned) {
+            /* e routes, so its tenant is among them: another one is a conflict */
+            c += x->multi;
+            continue;
+        }
+        for (size_t k = 0; k < x->n; k++) {
             const entry *o = (const entry *)x->objs[k];
-            bool other = o->tenant != (size_t)-1 && e->tenant != (size_t)-1
-                             ? o->tenant != e->tenant
-                             : strcmp(o->ns, e->ns) != 0;
-            if (o->routes && other) {
+            if (o->routes && strcmp(o->ns, e->ns) != 0) {
                 c++;
                 break;
             }
