@@ -10,6 +10,8 @@
 # env:   RUNS=5        runs per figure (the issue: at least 5)
 #        MESHPANEL=build/meshpanel  FLOOR=build/floor  KUBECTL=kubectl
 #        TUI=1         the console rows (bench/tui.sh, TMUX_RUN=0); 0: skip
+#        WATCH=1       the watch row (bench/watch.sh N WATCH_RATE WATCH_SECONDS, under
+#                      tmux; defaults 2000 and 30); 0: skip
 #        SEED=20260301 corpus seed (bench/gen_ingresses.py)
 #        OUT=DIR       keep the raw measurements (runs.tsv) there
 #        BASELINE=path/to/older/meshpanel  also time its convert -f (YAML, JSON) and
@@ -108,6 +110,13 @@ if [ "$TUI" = 1 ]; then
         { echo "bench: bench/tui.sh failed:" >&2; tail -n 5 "$tmp/tui.txt" >&2; exit 2; }
 fi
 
+# ---- the watch storm (bench/watch.sh: its own server, tmux) ----
+if [ "${WATCH:-1}" = 1 ] && command -v tmux >/dev/null; then
+    MESHPANEL="$MESHPANEL" bench/watch.sh "$N" "${WATCH_RATE:-2000}" "${WATCH_SECONDS:-30}" \
+        >"$tmp/watch.txt" 2>&1 ||
+        { echo "bench: bench/watch.sh failed:" >&2; tail -n 5 "$tmp/watch.txt" >&2; exit 2; }
+fi
+
 python3 - "$tmp" "$N" "$lo" "$hi" "$TUI" "$RUNS" <<'PY'
 import collections, re, statistics, sys
 tmp, n, lo, hi, tui, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
@@ -165,7 +174,20 @@ if tui == "1":
     row("console: keystroke <= 5 ms typed at first paint", f"{over} of {len(cold)} over (max {max(cold):.1f} ms)", f"{max(cold) / 5:.2f}x", over == 0)
 else:
     row("console rows", "TUI=0", "", None)
-row("watch: 2,000 events/s for 30 s, keys <= 5 ms, none lost", "no driver yet", "", None)
+try:
+    w = open(f"{tmp}/watch.txt").read()
+    asked = float(re.search(r"([\d.]+) events/s asked for ([\d.]+) s", w).group(1))
+    secs = float(re.search(r"events/s asked for ([\d.]+) s", w).group(1))
+    applied = float(re.search(r"during the storm \((\d+)/s\)", w).group(1))
+    kp99 = float(re.search(r"key CPU \(trace\)\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+)", w).group(1))
+    lp99 = float(re.search(r"key latency.*p99\s+([\d.]+)", w).group(1))
+    same = "no event lost: yes" in w
+    row(f"watch: {asked:,.0f} events/s for {secs:.0f} s applied, keys <= 5 ms, none lost",
+        f"{applied:,.0f}/s applied; key CPU p99 {kp99:.2f} ms (latency p99 {lp99:.1f} ms); "
+        + ("store = fresh list" if same else "EVENTS LOST"),
+        f"{kp99 / 5:.2f}x", same and applied >= 0.95 * asked and kp99 <= 5)
+except (OSError, AttributeError):
+    row("watch: 2,000 events/s for 30 s, keys <= 5 ms, none lost", "WATCH=0 or no tmux", "", None)
 
 if lo != hi:
     for what in ("convert", "get", "lint"):

@@ -19,14 +19,32 @@ typedef struct entry {
     uint64_t hash;
     size_t slot;
     size_t problems; /* derived */
+    /* Facts of the document taken once per change (entry_publish), so the
+     * derived indexes rebuilt after a burst of watch events walk no trees. */
+    int rank;           /* kind_rank */
+    const char **hosts; /* store_obj_hosts (strings borrowed from doc) */
+    size_t nhosts;
+    struct host_node **hnodes;    /* hosts[i]'s node in the host index */
+    bool routes;                  /* routes_traffic */
+    bool routed, migrated;        /* Ingress: not paused; marked migrated */
+    bool debt_paused;             /* Ingress: suspended for debt */
+    bool suspended;               /* Namespace: ns_suspended */
+    size_t tenant;                /* derived: index in tenants, or (size_t)-1 */
+    size_t tslot;                 /* its tenant's index in names (a Namespace: its own)... */
+    unsigned long long tslot_gen; /* ...valid while names_gen is this */
     struct entry *next;
 } entry;
 
 typedef struct host_node {
-    const char *host;
+    char *host; /* owned: the index outlives the documents it came from */
     uint64_t hash;
     const store_obj **objs;
     size_t n, cap;
+    /* for host_conflicts, per store generation: the tenant of its first
+     * routing object, and whether another tenant routes it too */
+    unsigned long long tgen;
+    size_t t1;
+    bool multi, unassigned;
     struct host_node *next;
 } host_node;
 
@@ -40,8 +58,31 @@ struct mp_store {
     unsigned long long derived_gen; /* gen the fields below were built for */
     store_tenant *tenants;
     size_t ntenants;
+    /* namespaced entries grouped by tenant, each group sorted like
+     * store_list (kind rank, kind, name): tenant i's are
+     * by_tenant[group[i] .. group[i + 1]) */
+    entry **by_tenant;
+    size_t *group;
+    /* the kinds found in the groups (a list of cluster-scoped kinds skips
+     * them); many: more than fit, scan anyway */
+    entry **cluster; /* the objects in no group (cluster-scoped) */
+    size_t ncluster;
+    const char *gkinds[16];
+    size_t ngkinds;
+    bool gkinds_many;
+    /* host -> objects, kept up to date by every put and delete (a watch
+     * event moves its object's hosts; no rebuild of the whole index) */
     host_node **hosts;
-    size_t nhosts_buckets;
+    size_t nhosts_buckets, nhost_nodes;
+    bool hosts_bad; /* out of memory while indexing: rebuild when derived */
+    /* The tenant namespaces, sorted and owned, kept across changes that
+     * cannot alter the set (a replaced object; a new one in a known
+     * namespace): no sort of every object's namespace per watch event. */
+    char **names;
+    size_t *name_refs; /* objects per name (a Namespace counts for its own) */
+    size_t nnames;
+    bool names_dirty;
+    unsigned long long names_gen;
 };
 
 static uint64_t fnv(uint64_t h, const char *s)
@@ -68,6 +109,8 @@ mp_store *store_new(void)
         return NULL;
     }
     st->derived_gen = (unsigned long long)-1;
+    st->names_gen = 1; /* a new entry's tslot_gen (0) is never current */
+    st->names_dirty = true;
     return st;
 }
 
@@ -78,21 +121,41 @@ static void free_hosts(mp_store *st)
         while (h) {
             host_node *next = h->next;
             free(h->objs);
+            free(h->host);
             free(h);
             h = next;
         }
     }
     free(st->hosts);
     st->hosts = NULL;
-    st->nhosts_buckets = 0;
+    st->nhosts_buckets = st->nhost_nodes = 0;
+}
+
+static void free_names(mp_store *st)
+{
+    for (size_t i = 0; i < st->nnames; i++)
+        free(st->names[i]);
+    free(st->names);
+    free(st->name_refs);
+    st->names = NULL;
+    st->name_refs = NULL;
+    st->nnames = 0;
+    st->names_dirty = true;
+    st->names_gen++;
 }
 
 static void free_derived(mp_store *st)
 {
+    free(st->by_tenant);
+    free(st->group);
+    free(st->cluster);
+    st->cluster = NULL;
+    st->ncluster = 0;
+    st->by_tenant = NULL;
+    st->group = NULL;
     free(st->tenants);
     st->tenants = NULL;
     st->ntenants = 0;
-    free_hosts(st);
     st->derived_gen = (unsigned long long)-1;
 }
 
@@ -101,6 +164,8 @@ static void entry_free(entry *e)
     free(e->kind);
     free(e->ns);
     free(e->name);
+    free(e->hosts);
+    free(e->hnodes);
     doc_free(e->doc);
     free(e);
 }
@@ -114,6 +179,9 @@ void store_clear(mp_store *st)
     st->n = 0;
     memset(st->buckets, 0, st->nbuckets * sizeof *st->buckets);
     free_derived(st);
+    free_hosts(st);
+    st->hosts_bad = false;
+    free_names(st);
     st->gen++;
 }
 
@@ -155,6 +223,14 @@ static int grow_buckets(mp_store *st)
     return 0;
 }
 
+static int kind_rank(const char *kind);
+static void index_entry(mp_store *st, entry *e);
+static void unindex_entry(entry *e);
+static void names_note(mp_store *st, const entry *e);
+static void names_forget(mp_store *st, const entry *e);
+static bool ingress_routed(const doc_node *doc);
+static bool ns_suspended(const doc_node *nsdoc);
+
 static void entry_publish(entry *e, unsigned long long gen)
 {
     e->pub.kind = e->kind;
@@ -162,6 +238,18 @@ static void entry_publish(entry *e, unsigned long long gen)
     e->pub.name = e->name;
     e->pub.doc = e->doc;
     e->pub.changed = gen;
+    e->rank = kind_rank(e->kind);
+    free(e->hosts);
+    e->hosts = store_obj_hosts(&e->pub, &e->nhosts);
+    if (!e->hosts)
+        e->nhosts = 0;
+    bool ing = e->rank == 0;
+    e->routed = ing && ingress_routed(e->doc);
+    e->routes = ing ? e->routed : e->rank == 2;
+    const char *mig = ing ? kobj_annotation(e->doc, "sealos.io/migrated-to-istio") : NULL;
+    e->migrated = mig && !strcmp(mig, "true");
+    e->debt_paused = ing && kobj_annotation(e->doc, "sealos.io/original-suspend-state");
+    e->suspended = !strcmp(e->kind, "Namespace") && ns_suspended(e->doc);
 }
 
 static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char *ns,
@@ -196,6 +284,8 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
     *pp = e;
     st->gen++;
     entry_publish(e, st->gen);
+    index_entry(st, e);
+    names_note(st, e);
     return 1;
 oom:
     doc_free(obj);
@@ -226,10 +316,12 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
         doc_free(obj);
         return 0;
     }
+    unindex_entry(e);
     doc_free(e->doc);
     e->doc = obj;
     st->gen++;
     entry_publish(e, st->gen);
+    index_entry(st, e);
     return 1;
 }
 
@@ -242,6 +334,8 @@ int store_delete(mp_store *st, const char *kind, const char *ns, const char *nam
     if (!e)
         return 0;
     *pp = e->next;
+    unindex_entry(e);
+    names_forget(st, e);
     st->objs[e->slot] = st->objs[--st->n];
     st->objs[e->slot]->slot = e->slot;
     entry_free(e);
@@ -281,11 +375,6 @@ static int kind_rank(const char *kind)
     return 3;
 }
 
-static bool is_network_kind(const char *kind)
-{
-    return kind_rank(kind) < 3;
-}
-
 const store_obj *store_at(const mp_store *st, size_t i)
 {
     return i < st->n ? &st->objs[i]->pub : NULL;
@@ -294,12 +383,72 @@ const store_obj *store_at(const mp_store *st, size_t i)
 static int cmp_obj(const void *a, const void *b)
 {
     const store_obj *x = *(const store_obj *const *)a, *y = *(const store_obj *const *)b;
-    int r = kind_rank(x->kind) - kind_rank(y->kind);
+    int r = ((const entry *)x)->rank - ((const entry *)y)->rank;
     if (!r)
         r = strcmp(x->kind, y->kind);
     if (!r)
         r = strcmp(x->ns, y->ns);
     return r ? r : strcmp(x->name, y->name);
+}
+
+static int cmp_tenant(const void *a, const void *b);
+
+static bool list_wants(const entry *e, const char *kind)
+{
+    return kind ? !strcmp(e->kind, kind) : e->rank < 3;
+}
+
+static void ensure_derived(mp_store *st);
+
+static bool in_groups(const mp_store *st, const char *kind)
+{
+    for (size_t k = 0; k < st->ngkinds; k++)
+        if (!strcmp(st->gkinds[k], kind))
+            return true;
+    return st->gkinds_many;
+}
+
+/* From the tenant groups: per kind in order, the cluster-scoped objects
+ * (namespace "" sorts first), then each tenant's in namespace order. No
+ * sort of the whole store: a watch event costs the console O(n), not
+ * O(n log n) string compares, per repaint. */
+static size_t list_grouped(const mp_store *st, const char *kind, const char *ns,
+                           const store_obj **v)
+{
+    size_t c = 0;
+    if (ns) {
+        store_tenant key = {.ns = ns};
+        const store_tenant *t = bsearch(&key, st->tenants, st->ntenants, sizeof key, cmp_tenant);
+        for (size_t i = t ? st->group[t - st->tenants] : 0; t && i < st->group[t - st->tenants + 1];
+             i++)
+            if (list_wants(st->by_tenant[i], kind))
+                v[c++] = &st->by_tenant[i]->pub;
+        return c;
+    }
+    size_t nc = 0;
+    for (size_t i = 0; i < st->ncluster; i++)
+        if (list_wants(st->cluster[i], kind))
+            v[nc++] = &st->cluster[i]->pub;
+    mp_sort(v, nc, sizeof *v, cmp_obj);
+    static const char *const network[] = {"Ingress", "Gateway", "VirtualService"};
+    const char *const *kinds = kind ? &kind : network;
+    size_t nk = kind ? 1 : 3, u = 0;
+    const store_obj **cl = nc ? malloc(nc * sizeof *cl) : NULL;
+    if (nc && !cl)
+        return (size_t)-1;
+    if (nc)
+        memcpy(cl, v, nc * sizeof *cl);
+    for (size_t k = 0; k < nk; k++) {
+        for (; u < nc && !strcmp(cl[u]->kind, kinds[k]); u++)
+            v[c++] = cl[u];
+        if (!in_groups(st, kinds[k]))
+            continue;
+        for (size_t i = 0; i < st->group[st->ntenants]; i++)
+            if (!strcmp(st->by_tenant[i]->kind, kinds[k]))
+                v[c++] = &st->by_tenant[i]->pub;
+    }
+    free(cl);
+    return c;
 }
 
 size_t store_list(const mp_store *st, const char *kind, const char *ns, const store_obj ***out)
@@ -312,19 +461,28 @@ size_t store_list(const mp_store *st, const char *kind, const char *ns, const st
         if (!v)
             return (size_t)-1;
     }
-    for (size_t i = 0; i < st->n; i++) {
-        const entry *e = st->objs[i];
-        if (kind ? strcmp(e->kind, kind) != 0 : !is_network_kind(e->kind))
-            continue;
-        if (ns && strcmp(e->ns, ns) != 0)
-            continue;
-        v[c++] = &e->pub;
+    /* the derived indexes are a cache of the objects: building them does
+     * not change what the store holds */
+    ensure_derived((mp_store *)st);
+    if (st->n && st->derived_gen == st->gen && (!ns || *ns)) {
+        c = list_grouped(st, kind, ns, v);
+        if (c == (size_t)-1) {
+            free(v);
+            return c;
+        }
+    } else {
+        for (size_t i = 0; i < st->n; i++) {
+            const entry *e = st->objs[i];
+            if (!list_wants(e, kind) || (ns && strcmp(e->ns, ns) != 0))
+                continue;
+            v[c++] = &e->pub;
+        }
+        mp_sort(v, c, sizeof *v, cmp_obj);
     }
     if (!c) {
         free(v);
         return 0;
     }
-    mp_sort(v, c, sizeof *v, cmp_obj);
     *out = v;
     return c;
 }
@@ -414,29 +572,82 @@ static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
     return NULL;
 }
 
-static int host_add(mp_store *st, const char *host, const store_obj *o)
+static int grow_hosts(mp_store *st)
+{
+    size_t nb = st->nhosts_buckets ? st->nhosts_buckets * 2 : 1024;
+    host_node **b = calloc(nb, sizeof *b);
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < st->nhosts_buckets; i++)
+        for (host_node *x = st->hosts[i], *next; x; x = next) {
+            next = x->next;
+            x->next = b[x->hash & (nb - 1)];
+            b[x->hash & (nb - 1)] = x;
+        }
+    free(st->hosts);
+    st->hosts = b;
+    st->nhosts_buckets = nb;
+    return 0;
+}
+
+static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
 {
     uint64_t h = fnv(14695981039346656037ull, host);
     host_node *x = host_lookup(st, host, h);
     if (!x) {
+        if (st->nhost_nodes >= st->nhosts_buckets && grow_hosts(st) < 0)
+            return NULL;
         x = calloc(1, sizeof *x);
-        if (!x)
-            return -1;
-        x->host = host;
+        if (!x || !(x->host = strdup(host))) {
+            free(x);
+            return NULL;
+        }
         x->hash = h;
         x->next = st->hosts[h & (st->nhosts_buckets - 1)];
         st->hosts[h & (st->nhosts_buckets - 1)] = x;
+        st->nhost_nodes++;
     }
     if (x->n == x->cap) {
         size_t cap = x->cap ? x->cap * 2 : 4;
         const store_obj **v = realloc(x->objs, cap * sizeof *v);
         if (!v)
-            return -1;
+            return NULL;
         x->objs = v;
         x->cap = cap;
     }
     x->objs[x->n++] = o;
-    return 0;
+    return x;
+}
+
+/* Nodes stay when they empty (a host that comes back reuses its node);
+ * the objects of a node keep their order. */
+static void unindex_entry(entry *e)
+{
+    for (size_t j = 0; e->hnodes && j < e->nhosts; j++) {
+        host_node *x = e->hnodes[j];
+        for (size_t k = 0; x && k < x->n; k++)
+            if (x->objs[k] == &e->pub) {
+                memmove(&x->objs[k], &x->objs[k + 1], (x->n - k - 1) * sizeof *x->objs);
+                x->n--;
+                break;
+            }
+    }
+    free(e->hnodes);
+    e->hnodes = NULL;
+}
+
+static void index_entry(mp_store *st, entry *e)
+{
+    if (!e->nhosts)
+        return;
+    e->hnodes = calloc(e->nhosts, sizeof *e->hnodes);
+    if (!e->hnodes) {
+        st->hosts_bad = true;
+        return;
+    }
+    for (size_t j = 0; j < e->nhosts; j++)
+        if (!(e->hnodes[j] = host_add(st, e->hosts[j], &e->pub)))
+            st->hosts_bad = true;
 }
 
 /* ---- derived: host index, problems, tenants ------------------------- */
@@ -454,53 +665,66 @@ static bool ingress_routed(const doc_node *doc)
     return !c || (strcmp(c, "pause") != 0 && strcmp(c, "disable") != 0);
 }
 
-static bool routes_traffic(const entry *e)
+/* Only after running out of memory while indexing: the index anew. */
+static int rebuild_hosts(mp_store *st)
 {
-    if (!strcmp(e->kind, "Ingress"))
-        return ingress_routed(e->doc);
-    return !strcmp(e->kind, "VirtualService");
+    free_hosts(st);
+    st->hosts_bad = false;
+    for (size_t i = 0; i < st->n; i++) {
+        unindex_entry(st->objs[i]);
+        index_entry(st, st->objs[i]);
+    }
+    return st->hosts_bad ? -1 : 0;
 }
 
-static int build_hosts(mp_store *st)
+/* Which tenants route x's host: computed once per generation, so an object
+ * costs its own hosts, not every other object on them (a host routed by k
+ * objects cost k * k before). */
+static void node_tenants(const mp_store *st, host_node *x)
 {
-    size_t nb = 64;
-    while (nb < st->n * 2)
-        nb *= 2;
-    st->hosts = calloc(nb, sizeof *st->hosts);
-    if (!st->hosts)
-        return -1;
-    st->nhosts_buckets = nb;
-    for (size_t i = 0; i < st->n; i++) {
-        entry *e = st->objs[i];
-        size_t nh;
-        const char **hs = store_obj_hosts(&e->pub, &nh);
-        for (size_t j = 0; j < nh; j++)
-            if (host_add(st, hs[j], &e->pub) < 0) {
-                free(hs);
-                return -1;
-            }
-        free(hs);
+    if (x->tgen == st->gen)
+        return;
+    x->tgen = st->gen;
+    x->t1 = (size_t)-1;
+    x->multi = x->unassigned = false;
+    for (size_t k = 0; k < x->n; k++) {
+        const entry *o = (const entry *)x->objs[k];
+        if (!o->routes)
+            continue;
+        if (o->tenant == (size_t)-1)
+            x->unassigned = true;
+        else if (x->t1 == (size_t)-1)
+            x->t1 = o->tenant;
+        else if (o->tenant != x->t1)
+            x->multi = true;
     }
-    return 0;
 }
 
 static size_t host_conflicts(const mp_store *st, const entry *e)
 {
-    if (!routes_traffic(e))
+    if (!e->routes)
         return 0;
-    size_t nh, c = 0;
-    const char **hs = store_obj_hosts(&e->pub, &nh);
-    for (size_t j = 0; j < nh; j++) {
-        const host_node *x = host_lookup(st, hs[j], fnv(14695981039346656037ull, hs[j]));
-        for (size_t k = 0; x && k < x->n; k++) {
+    size_t c = 0;
+    for (size_t j = 0; j < e->nhosts; j++) {
+        const char *h = e->hosts[j];
+        host_node *x =
+            e->hnodes ? e->hnodes[j] : host_lookup(st, h, fnv(14695981039346656037ull, h));
+        if (!x)
+            continue;
+        node_tenants(st, x);
+        if (e->tenant != (size_t)-1 && !x->unassigned) {
+            /* e routes, so its tenant is among them: another one is a conflict */
+            c += x->multi;
+            continue;
+        }
+        for (size_t k = 0; k < x->n; k++) {
             const entry *o = (const entry *)x->objs[k];
-            if (strcmp(o->ns, e->ns) != 0 && routes_traffic(o)) {
+            if (o->routes && strcmp(o->ns, e->ns) != 0) {
                 c++;
                 break;
             }
         }
     }
-    free(hs);
     return c;
 }
 
@@ -548,27 +772,108 @@ static bool ns_suspended(const doc_node *nsdoc)
            (n && !strcmp(n, "Suspend"));
 }
 
+static const char *tenant_name(const entry *e)
+{
+    return e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static size_t name_find(const mp_store *st, const char *ns)
+{
+    char *const *p = bsearch(&ns, st->names, st->nnames, sizeof *st->names, cmp_name);
+    return p ? (size_t)(p - st->names) : (size_t)-1;
+}
+
+/* A new object: the set of namespaces moves only when its own is new. */
+static void names_note(mp_store *st, const entry *e)
+{
+    const char *ns = tenant_name(e);
+    if (!ns || st->names_dirty)
+        return;
+    size_t i = name_find(st, ns);
+    if (i == (size_t)-1)
+        st->names_dirty = true;
+    else
+        st->name_refs[i]++;
+}
+
+/* A deleted object: the set moves when it was its namespace's last. */
+static void names_forget(mp_store *st, const entry *e)
+{
+    const char *ns = tenant_name(e);
+    if (!ns || st->names_dirty)
+        return;
+    size_t i = name_find(st, ns);
+    if (i == (size_t)-1 || --st->name_refs[i] == 0)
+        st->names_dirty = true;
+}
+
 /* Tenant namespaces: the namespaces of namespaced objects plus Namespace
  * objects' names, deduplicated after sorting. */
-static int collect_tenants(mp_store *st)
+static int collect_names(mp_store *st)
 {
-    store_tenant *v = calloc(st->n ? st->n : 1, sizeof *v);
+    const char **v = malloc((st->n ? st->n : 1) * sizeof *v);
     if (!v)
         return -1;
     size_t c = 0;
     for (size_t i = 0; i < st->n; i++) {
-        const entry *e = st->objs[i];
-        const char *ns = e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+        const char *ns = tenant_name(st->objs[i]);
         if (ns)
-            v[c++].ns = ns;
+            v[c++] = ns;
     }
-    mp_sort(v, c, sizeof *v, cmp_tenant);
+    mp_sort(v, c, sizeof *v, cmp_name);
     size_t u = 0;
     for (size_t i = 0; i < c; i++)
-        if (!u || strcmp(v[u - 1].ns, v[i].ns) != 0)
+        if (!u || strcmp(v[u - 1], v[i]) != 0)
             v[u++] = v[i];
+    free_names(st);
+    st->names = calloc(u ? u : 1, sizeof *st->names);
+    st->name_refs = calloc(u ? u : 1, sizeof *st->name_refs);
+    for (size_t i = 0; st->names && st->name_refs && i < u; i++)
+        if (!(st->names[st->nnames++] = strdup(v[i]))) {
+            free(v);
+            return -1;
+        }
+    free(v);
+    if (!st->names || !st->name_refs)
+        return -1;
+    for (size_t i = 0; i < st->n; i++) {
+        const char *ns = tenant_name(st->objs[i]);
+        size_t k = ns ? name_find(st, ns) : (size_t)-1;
+        if (k != (size_t)-1)
+            st->name_refs[k]++;
+    }
+    st->names_dirty = false;
+    return 0;
+}
+
+static int collect_tenants(mp_store *st)
+{
+    if (st->names_dirty && collect_names(st) < 0) {
+        free_names(st);
+        return -1;
+    }
+    store_tenant *v = calloc(st->nnames ? st->nnames : 1, sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < st->nnames; i++)
+        v[i].ns = st->names[i];
     st->tenants = v;
-    st->ntenants = u;
+    st->ntenants = st->nnames;
+    /* each object's tenant: kept from the last time while the names are */
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        if (e->tslot_gen != st->names_gen) {
+            const char *ns = tenant_name(e);
+            e->tslot = ns ? name_find(st, ns) : (size_t)-1;
+            e->tslot_gen = st->names_gen;
+        }
+        e->tenant = e->ns[0] ? e->tslot : (size_t)-1;
+    }
     return 0;
 }
 
@@ -591,29 +896,27 @@ static void count_tenants(mp_store *st)
     bool *susp = calloc(st->ntenants ? st->ntenants : 1, sizeof *susp);
     for (size_t i = 0; i < st->n; i++) {
         entry *e = st->objs[i];
-        bool isns = !strcmp(e->kind, "Namespace");
-        store_tenant *t = tenant_find(st->tenants, st->ntenants, isns ? e->name : e->ns);
-        if (!t)
+        bool isns = !e->ns[0] && !strcmp(e->kind, "Namespace");
+        if (e->tslot == (size_t)-1)
             continue;
-        size_t ti = (size_t)(t - st->tenants);
+        size_t ti = e->tslot;
+        store_tenant *t = &st->tenants[ti];
         if (e->pub.changed > t->changed)
             t->changed = e->pub.changed;
-        e->problems = host_conflicts(st, e) + missing_gateways(st, e);
+        e->problems = host_conflicts(st, e) + (e->rank == 2 ? missing_gateways(st, e) : 0);
         t->problems += e->problems;
         if (isns) {
             if (susp)
-                susp[ti] = ns_suspended(e->doc);
-        } else if (!strcmp(e->kind, "Ingress")) {
+                susp[ti] = e->suspended;
+        } else if (e->rank == 0) {
             t->n_ing++;
-            const char *mig = kobj_annotation(e->doc, "sealos.io/migrated-to-istio");
-            bool migrated = mig && !strcmp(mig, "true");
-            if (active && ingress_routed(e->doc) && !migrated)
+            if (active && e->routed && !e->migrated)
                 active[ti]++;
-            if (debt && kobj_annotation(e->doc, "sealos.io/original-suspend-state"))
+            if (debt && e->debt_paused)
                 debt[ti]++;
-        } else if (!strcmp(e->kind, "Gateway")) {
+        } else if (e->rank == 1) {
             t->n_gw++;
-        } else if (!strcmp(e->kind, "VirtualService")) {
+        } else if (e->rank == 2) {
             t->n_vs++;
         } else {
             t->n_other++;
@@ -627,16 +930,71 @@ static void count_tenants(mp_store *st)
     free(susp);
 }
 
+static int cmp_in_group(const void *a, const void *b)
+{
+    const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+    int r = x->rank - y->rank;
+    if (!r)
+        r = strcmp(x->kind, y->kind);
+    return r ? r : strcmp(x->name, y->name);
+}
+
+/* count_tenants set each namespaced entry's tenant: a counting sort, then
+ * each (small) group sorted. */
+static int build_groups(mp_store *st)
+{
+    st->group = calloc(st->ntenants + 1, sizeof *st->group);
+    st->by_tenant = malloc((st->n ? st->n : 1) * sizeof *st->by_tenant);
+    st->cluster = malloc((st->n ? st->n : 1) * sizeof *st->cluster);
+    if (!st->group || !st->by_tenant || !st->cluster)
+        return -1;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->objs[i]->tenant != (size_t)-1)
+            st->group[st->objs[i]->tenant + 1]++;
+    for (size_t t = 0; t < st->ntenants; t++)
+        st->group[t + 1] += st->group[t];
+    size_t *fill = malloc((st->ntenants ? st->ntenants : 1) * sizeof *fill);
+    if (!fill)
+        return -1;
+    memcpy(fill, st->group, st->ntenants * sizeof *fill);
+    st->ngkinds = 0;
+    st->gkinds_many = false;
+    for (size_t i = 0; i < st->n; i++) {
+        entry *e = st->objs[i];
+        if (e->tenant == (size_t)-1) {
+            st->cluster[st->ncluster++] = e;
+            continue;
+        }
+        st->by_tenant[fill[e->tenant]++] = e;
+        size_t k = 0;
+        while (k < st->ngkinds && strcmp(st->gkinds[k], e->kind) != 0)
+            k++;
+        if (k == st->ngkinds && k < sizeof st->gkinds / sizeof st->gkinds[0])
+            st->gkinds[st->ngkinds++] = e->kind;
+        else if (k == st->ngkinds)
+            st->gkinds_many = true;
+    }
+    free(fill);
+    for (size_t t = 0; t < st->ntenants; t++)
+        mp_sort(st->by_tenant + st->group[t], st->group[t + 1] - st->group[t],
+                sizeof *st->by_tenant, cmp_in_group);
+    return 0;
+}
+
 static void ensure_derived(mp_store *st)
 {
     if (st->derived_gen == st->gen)
         return;
     free_derived(st);
-    if (build_hosts(st) < 0 || collect_tenants(st) < 0) {
+    if ((st->hosts_bad && rebuild_hosts(st) < 0) || collect_tenants(st) < 0) {
         free_derived(st);
         return;
     }
     count_tenants(st);
+    if (build_groups(st) < 0) {
+        free_derived(st);
+        return;
+    }
     st->derived_gen = st->gen;
 }
 

@@ -40,6 +40,7 @@
 #define PAINT_MS             100   /* at most one source-driven repaint per period */
 #define PAINT_LOADING_MS     500   /* ... while the first list is still arriving */
 #define IDLE_SLICE_MS        4     /* idle work between two polls for keys */
+#define IDLE_SETTLE_MS       100   /* idle work on a changed store at most this often */
 #define REQUEST_TIMEOUT_MS   30000 /* --request-timeout's default */
 
 typedef struct {
@@ -469,14 +470,31 @@ static void follow_conn(ui *u, int changes)
     }
 }
 
+/* bench/watch.sh: how fast watch events reach the store under a storm. */
+static void trace_applied(ui *u, int r, bool was_synced)
+{
+    if (!u->trace || !was_synced)
+        return;
+    if (r > 0)
+        u->applied += (unsigned long long)r;
+    long long now = mono_ms();
+    if (u->applied != u->traced_applied && now - u->applied_ms >= 250) {
+        trace_event(u->trace, "applied", "events=%llu", u->applied);
+        u->traced_applied = u->applied;
+        u->applied_ms = now;
+    }
+}
+
 static void step_source(ui *u, struct pollfd *fds, int n)
 {
     mp_err err = {{0}};
+    bool was_synced = source_synced(u->src);
     int r = source_step(u->src, u->store, fds, n, mono_ms(), &err);
     if (r < 0)
         ui_set_message(u, true, "%s", err.msg);
     else if (r > 0)
         store_changed(u);
+    trace_applied(u, r, was_synced);
     follow_conn(u, r);
     bool failed;
     const char *note = source_take_note(u->src, &failed);
@@ -486,12 +504,23 @@ static void step_source(ui *u, struct pollfd *fds, int n)
     trace_synced(u);
 }
 
+/* Under a watch storm the store changes between any two idle slices, and
+ * each slice after a change first rebuilds what it reads (the store's
+ * derived indexes, the row cache: O(objects)). So idle work starts on a new
+ * store generation at most once per IDLE_SETTLE_MS; in between the CPU
+ * goes to the events and the keys. Work keeps its progress across
+ * generations (row cells and tenant counts of unchanged objects stay). */
+static bool idle_throttled(ui *u)
+{
+    return store_generation(u->store) != u->idle_gen && mono_ms() - u->idle_gen_ms < IDLE_SETTLE_MS;
+}
+
 /* Idle work: fill the row cache's cells before the first filter keystroke
  * needs them (10,000 rows: tens of ms), in slices so keys stay responsive.
  * Only once synced: while a list loads, every change discards the cache. */
 static bool idle_pending(ui *u)
 {
-    return source_synced(u->src) &&
+    return source_synced(u->src) && !idle_throttled(u) &&
            (ui_rows_pending(u) || u->plan_errors_pending ||
             u->plan_errors_gen != store_generation(u->store) || lint_console_due(u));
 }
@@ -501,6 +530,10 @@ static bool idle_pending(ui *u)
  * (a slice at a time too; PROB counts its errors from its first run on). */
 static void idle_work(ui *u)
 {
+    if (store_generation(u->store) != u->idle_gen) {
+        u->idle_gen = store_generation(u->store);
+        u->idle_gen_ms = mono_ms();
+    }
     if (ui_rows_pending(u)) {
         if (!ui_rows_idle(u, IDLE_SLICE_MS) && u->trace && !u->traced_rows) {
             u->traced_rows = true;
@@ -533,6 +566,8 @@ static int pump_until(ui *u, long long end, bool until_synced)
         int to = source_timeout_ms(u->src, now);
         if (to < 0 || to > end - now)
             to = (int)(end - now);
+        if (to > IDLE_SETTLE_MS) /* idle work may be waiting for the throttle */
+            to = IDLE_SETTLE_MS;
         bool idle = !until_synced && idle_pending(u);
         int r = poll(fds, (nfds_t)n, idle ? 0 : to);
         if (r < 0 && errno != EINTR)

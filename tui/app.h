@@ -15,6 +15,9 @@ struct ui;
 
 int app_refresh(struct ui *u, mp_err *err);
 int app_save_display(struct ui *u, const char *path, mp_err *err);
+/* :save-store FILE: every stored object as "Kind ns/name resourceVersion",
+ * sorted (tui/save_store.c), to compare with a fresh list. */
+int app_save_store(struct ui *u, const char *path, mp_err *err);
 int app_resize(struct ui *u, int cols, int rows, mp_err *err);
 /* Script mode: run the source for ms milliseconds (poll + step). */
 int app_pump(struct ui *u, int ms);

@@ -230,6 +230,13 @@ static int cmd_save(ui *u, const char *arg, mp_err *err)
     return app_save_display(u, arg, err);
 }
 
+static int cmd_save_store(ui *u, const char *arg, mp_err *err)
+{
+    if (!arg || !*arg)
+        return mp_errf(err, ":save-store needs a file name");
+    return app_save_store(u, arg, err);
+}
+
 static int cmd_resize(ui *u, const char *arg, mp_err *err)
 {
     int c, r;
@@ -358,6 +365,9 @@ static const command_def commands[] = {
     {"refresh", NULL, NULL, "Re-read the source now", cmd_refresh, 0, false},
     {"help", NULL, NULL, "Show the help", cmd_help, 0, false},
     {"save-display", NULL, "FILE", "Write the screen as text to FILE", cmd_save, 0, false},
+    {"save-store", NULL, "FILE",
+     "Write every object held as \"Kind ns/name resourceVersion\" lines to FILE", cmd_save_store, 0,
+     false},
     {"edit", "e", NULL, "Edit the selected object (an Ingress: its Istio objects)", cmd_edit, 0,
      false},
     {"new", NULL, "gateway|virtualservice", "New object for the tenant from a template", cmd_new, 0,

@@ -191,6 +191,33 @@ static void vs_cells(res_row *r, mp_store *st, const doc_node *d)
     r->cell[COL_STATE] = san_cleans(state, 0);
 }
 
+/* The STATE text from what other objects decide (hosts routed elsewhere,
+ * Gateways that exist); NULL for what the object alone decides. */
+static const char *shared_state(mp_store *st, const res_row *r)
+{
+    const store_obj *o = r->obj;
+    if (r->dim || !strcmp(o->kind, "Gateway"))
+        return NULL;
+    if (!strcmp(o->kind, "VirtualService")) {
+        const doc_node *g = doc_getv(o->doc, "spec", "gateways", NULL);
+        for (size_t i = 0; doc_is_seq(g) && i < g->len; i++) {
+            const char *s = doc_str(doc_at(g, i));
+            if (s && gateway_missing(st, o, s))
+                return "no-gateway";
+        }
+        return store_obj_conflicts(st, o) ? "conflict" : "ok";
+    }
+    if (!strcmp(o->kind, "Ingress"))
+        return store_obj_conflicts(st, o) ? "conflict" : "active";
+    return NULL;
+}
+
+bool res_row_current(const res_row *r, mp_store *st)
+{
+    const char *s = shared_state(st, r);
+    return !s || !strcmp(s, r->cell[COL_STATE]);
+}
+
 int res_row_fill(res_row *r, mp_store *st, const store_obj *obj)
 {
     memset(r, 0, sizeof *r);

@@ -7,7 +7,8 @@
  *
  * Ownership: res_row_fill allocates the cells; res_row_free releases them.
  * obj is borrowed from the store (valid until the next store change, which
- * always triggers a rebuild first).
+ * always triggers a rebuild first; the rebuild keeps the cells of objects
+ * that did not change, tui/ui.c).
  */
 #ifndef MESHPANEL_ROWS_H
 #define MESHPANEL_ROWS_H
@@ -36,11 +37,16 @@ typedef struct {
     char *folded;          /* the cells for the filter (filter_fold_join); may be NULL */
     time_t created;        /* 0 when unknown */
     bool problem;          /* state is a problem (conflict, no gateway) */
+    bool kept;             /* cells kept from an older cache: check res_row_current */
     bool dim;              /* paused or migrated: not routed */
 } res_row;
 
 int res_row_fill(res_row *r, mp_store *st, const store_obj *obj);
 void res_row_free(res_row *r);
+/* A filled row of an unchanged object: is its STATE still what the rest of
+ * the store makes it (a host now routed by another namespace, a Gateway
+ * created or deleted)? Costs hash lookups, no text. */
+bool res_row_current(const res_row *r, mp_store *st);
 
 /* kubectl's age format (45s, 5m12s, 3h, 2d4h, 400d, 3y) of now - created;
  * "<unknown>" when created is 0. */

@@ -4,6 +4,7 @@
 #include "tui/ui.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,71 @@ static void rows_free(ui *u)
     u->rows_idle = 0;
 }
 
-/* Rebuilding the cache only lists and sorts the objects; a row's cells are
- * filled when first needed (the selected tenant's rows, the filter) or in
- * idle time, so the first paint of 10,000 Ingresses fills five rows. */
+/* Kept cells by object: an open-addressing table from the old cache's
+ * object pointers to their rows. The pointers are never dereferenced (a
+ * deleted object's memory may hold a new one: its `changed` tells). */
+typedef struct {
+    const store_obj **key;
+    size_t *row, mask;
+} row_index;
+
+static size_t ptr_slot(const row_index *x, const store_obj *p)
+{
+    size_t h = (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull);
+    size_t i = h & x->mask;
+    while (x->key[i] && x->key[i] != p)
+        i = (i + 1) & x->mask;
+    return i;
+}
+
+static bool index_old(row_index *x, const res_row *rows, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    x->key = calloc(cap, sizeof *x->key);
+    x->row = malloc(cap * sizeof *x->row);
+    x->mask = cap - 1;
+    if (!x->key || !x->row)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].cell[COL_KIND]) {
+            size_t s = ptr_slot(x, rows[i].obj);
+            x->key[s] = rows[i].obj;
+            x->row[s] = i;
+        }
+    return true;
+}
+
+/* The new cache takes the cells of every object unchanged since old_gen
+ * (a watch event changes one object: the idle fill then has one row to
+ * do, not 10,000); the rest are freed. */
+static void keep_cells(ui *u, res_row *old, size_t nold, unsigned long long old_gen)
+{
+    row_index x = {0};
+    if (nold && index_old(&x, old, nold))
+        for (size_t i = 0; i < u->nrowcache; i++) {
+            res_row *r = &u->rowcache[i];
+            if (r->obj->changed > old_gen)
+                continue;
+            size_t s = ptr_slot(&x, r->obj);
+            if (!x.key[s])
+                continue;
+            *r = old[x.row[s]];
+            r->kept = true;
+            memset(&old[x.row[s]], 0, sizeof old[0]);
+        }
+    free(x.key);
+    free(x.row);
+    for (size_t i = 0; i < nold; i++)
+        res_row_free(&old[i]);
+    free(old);
+}
+
+/* Rebuilding the cache only lists the objects (in store order, no sort)
+ * and keeps the cells of unchanged ones; a row's cells are filled when
+ * first needed (the selected tenant's rows, the filter) or in idle time,
+ * so the first paint of 10,000 Ingresses fills five rows. */
 const res_row *ui_rows(ui *u, size_t *n)
 {
     unsigned long long g = store_generation(u->store);
@@ -89,7 +152,11 @@ const res_row *ui_rows(ui *u, size_t *n)
         *n = u->nrowcache;
         return u->rowcache;
     }
-    rows_free(u);
+    res_row *old = u->rowcache;
+    size_t nold = u->nrowcache;
+    unsigned long long old_gen = u->rowcache_gen;
+    u->rowcache = NULL;
+    u->nrowcache = u->rows_idle = 0;
     const store_obj **objs;
     size_t c = store_list(u->store, NULL, NULL, &objs);
     if (c == (size_t)-1)
@@ -98,6 +165,7 @@ const res_row *ui_rows(ui *u, size_t *n)
     for (size_t i = 0; u->rowcache && i < c; i++)
         u->rowcache[u->nrowcache++].obj = objs[i];
     free(objs);
+    keep_cells(u, old, nold, old_gen);
     u->rowcache_gen = g;
     *n = u->nrowcache;
     return u->rowcache;
@@ -105,10 +173,16 @@ const res_row *ui_rows(ui *u, size_t *n)
 
 const res_row *ui_row_cells(ui *u, const res_row *r)
 {
-    if (r->cell[COL_KIND])
-        return r;
     res_row *w = &u->rowcache[r - u->rowcache];
     const store_obj *obj = w->obj;
+    if (r->cell[COL_KIND]) {
+        if (!r->kept)
+            return r;
+        w->kept = false;
+        if (res_row_current(w, u->store))
+            return r;
+        res_row_free(w); /* another object changed its STATE: fill again */
+    }
     if (res_row_fill(w, u->store, obj) < 0) {
         w->obj = obj; /* out of memory: stays unfilled, shown nowhere */
         return NULL;
@@ -136,7 +210,11 @@ bool ui_rows_idle(ui *u, int budget_ms)
 {
     long long end = mono_us() + budget_ms * 1000LL;
     while (ui_rows_pending(u)) {
-        ui_row_cells(u, &u->rowcache[u->rows_idle++]);
+        /* kept rows are checked when used: after a watch event the pass
+         * only fills the changed objects' rows */
+        const res_row *r = &u->rowcache[u->rows_idle++];
+        if (!r->cell[COL_KIND])
+            ui_row_cells(u, r);
         if (!(u->rows_idle & 63) && mono_us() >= end)
             break;
     }

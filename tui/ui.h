@@ -201,6 +201,13 @@ struct ui {
     const char *script_name; /* script file, for messages */
     mp_trace *trace;         /* MESHPANEL_TRACE, NULL when off */
     bool traced_draw, traced_synced, traced_paint, traced_rows;
+    /* store changes from the watch streams since the sync, and when the
+     * trace last reported them (app.c: event=applied, at most every 250 ms) */
+    unsigned long long applied, traced_applied;
+    long long applied_ms;
+    /* the store generation idle work last started on, and when (app.c) */
+    unsigned long long idle_gen;
+    long long idle_gen_ms;
 };
 
 /* Staleness: store or filter changed / tenant or tab changed / the

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler
 
 import yaml
 
+import churn
 import errors
 import ops
 import openapi
@@ -114,6 +115,7 @@ class ServerState:
         self.requests_lock = threading.Lock()
         self.server_address = ""
         self.shutting_down = threading.Event()
+        self.churn = churn.Churn(self)
 
     def log(self, msg):
         if self.verbose:
@@ -570,6 +572,15 @@ class Handler(BaseHTTPRequestHandler):
                 raise errors.bad_request(f"faults: unknown fields {sorted(unknown)}")
             st.faults.update(values)
             return self._send_json(200, st.faults.snapshot())
+        if name == "churn" and method == "GET":
+            return self._send_json(200, st.churn.snapshot())
+        if name == "churn" and method == "POST":
+            values = self._decode_body()
+            try:
+                st.churn.start(float(values["rate"]), float(values["seconds"]), int(values.get("seed", 1)))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise errors.bad_request(f"churn: expected {{rate, seconds[, seed]}}: {exc}") from None
+            return self._send_json(200, st.churn.snapshot())
         if name == "state" and method == "GET":
             with st.store.cond:
                 items = [s.obj for s in st.store.all_objects()]

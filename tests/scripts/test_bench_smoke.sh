@@ -20,7 +20,7 @@ if ! command -v kubectl >/dev/null; then
     exit 0
 fi
 
-table=$(cd "$SRC" && RUNS=1 TUI=1 MESHPANEL="$MESHPANEL" FLOOR="$BUILD/floor" timeout 300 bench/run.sh 200 100 2>&1)
+table=$(cd "$SRC" && RUNS=1 TUI=1 WATCH_RATE=200 WATCH_SECONDS=3 MESHPANEL="$MESHPANEL" FLOOR="$BUILD/floor" timeout 300 bench/run.sh 200 100 2>&1)
 check "run.sh: exit 0" "$?" '^0$'
 for row in 'convert -f 200 YAML: wall <= 1.5x libyaml floor \| [0-9.]+ s; floor [0-9.]+ s' \
     'convert -f 200 YAML: peak RSS <= 64 MiB \| [0-9.]+ MiB' \
@@ -34,6 +34,10 @@ for row in 'convert -f 200 YAML: wall <= 1.5x libyaml floor \| [0-9.]+ s; floor 
     'linear lint: per-object memory 200 vs 100 <= 1.3x \| [0-9.]+ vs [0-9.]+ KiB/object'; do
     check "run.sh row: ${row%% \\|*}" "$table" "$row[^|]* \\| [0-9.]+x?[^|]* \\| (met|NOT MET) \\|"
 done
+if command -v tmux >/dev/null; then # bench/watch.sh: no event lost, whatever the timings
+    check "run.sh row: watch" "$table" \
+        'watch: 200 events/s for 3 s applied, keys <= 5 ms, none lost \| [0-9,]+/s applied; [^|]*store = fresh list \| [0-9.]+x \| (met|NOT MET) \|'
+fi
 check "run.sh: every row has a verdict" "$(grep -c '^| ' <<<"$table")" '^2[0-9]$'
 
 if command -v gnuplot >/dev/null; then # plot.sh would install it: not from a test

@@ -160,6 +160,98 @@ START_TEST(list_sorted_by_kind_ns_name)
 }
 END_TEST
 
+/* The reference order of store_list: kind (Ingress, Gateway,
+ * VirtualService, then others by name), namespace, name. */
+static int ref_cmp(const void *a, const void *b)
+{
+    const store_obj *x = *(const store_obj *const *)a, *y = *(const store_obj *const *)b;
+    static const char *const order[] = {"Ingress", "Gateway", "VirtualService"};
+    int rx = 3, ry = 3;
+    for (int i = 0; i < 3; i++) {
+        rx = !strcmp(x->kind, order[i]) && rx == 3 ? i : rx;
+        ry = !strcmp(y->kind, order[i]) && ry == 3 ? i : ry;
+    }
+    int r = rx != ry ? rx - ry : strcmp(x->kind, y->kind);
+    if (!r)
+        r = strcmp(x->ns, y->ns);
+    return r ? r : strcmp(x->name, y->name);
+}
+
+/* store_list from the derived per-tenant groups equals filtering every
+ * object and sorting, for every kind and namespace asked, also after puts
+ * and deletes between two lists. */
+static void check_lists(mp_store *st)
+{
+    const char *kinds[] = {NULL,      "Ingress",      "Gateway",  "VirtualService",
+                           "Service", "IngressClass", "Namespace"};
+    const char *nss[] = {NULL, "ns-a", "ns-b", "ns-z", "ns-gone"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (size_t j = 0; j < sizeof nss / sizeof nss[0]; j++) {
+            size_t all = store_count(st, NULL), c = 0;
+            const store_obj **want = calloc(all + 1, sizeof *want);
+            for (size_t i = 0; i < all; i++) {
+                const store_obj *o = store_at(st, i);
+                bool kind_ok = kinds[k]
+                                   ? !strcmp(o->kind, kinds[k])
+                                   : !strcmp(o->kind, "Ingress") || !strcmp(o->kind, "Gateway") ||
+                                         !strcmp(o->kind, "VirtualService");
+                if (kind_ok && (!nss[j] || !strcmp(o->ns, nss[j])))
+                    want[c++] = o;
+            }
+            qsort(want, c, sizeof *want, ref_cmp);
+            const store_obj **got;
+            size_t n = store_list(st, kinds[k], nss[j], &got);
+            ck_assert_uint_eq(n, c);
+            for (size_t i = 0; i < n; i++)
+                ck_assert_ptr_eq(got[i], want[i]);
+            free(got);
+            free(want);
+        }
+}
+
+START_TEST(list_grouped_equals_sorted_filter)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    const char *nss[] = {"ns-b", "ns-a", "ns-z"};
+    char name[32], host[64], y[512];
+    for (int i = 0; i < 60; i++) {
+        const char *ns = nss[i % 3];
+        snprintf(name, sizeof name, "o-%02d", (i * 7) % 60);
+        snprintf(host, sizeof host, "h%d.example.com", i % 10);
+        store_put(st, ingress(ns, name, host, "nginx"), &err);
+        if (i % 4 == 0)
+            store_put(st, vs(ns, name, host, "mesh"), &err);
+        snprintf(y, sizeof y,
+                 "apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: %s}\n", name, ns);
+        if (i % 5 == 0)
+            store_put(st, obj(y), &err);
+    }
+    store_put(st, obj("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-empty}\n"), &err);
+    store_put(st,
+              obj("apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: b}\n"),
+              &err);
+    store_put(st,
+              obj("apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: a}\n"),
+              &err);
+    check_lists(st);
+    store_delete(st, "Ingress", "ns-a", "o-07");
+    store_put(st, ingress("ns-gone", "x", "x.example.com", "nginx"), &err);
+    check_lists(st);
+    ck_assert_uint_eq(store_tenant_get(st, "ns-gone")->n_ing, 1);
+    store_put(st, ingress("ns-a", "x2", "x.example.com", "nginx"), &err); /* known namespace */
+    ck_assert_uint_eq(store_tenant_get(st, "ns-gone")->problems, 1);
+    ck_assert_uint_eq(store_tenant_get(st, "ns-a")->n_ing, 20);
+    store_delete(st, "Ingress", "ns-a", "x2");
+    ck_assert_uint_eq(store_tenant_get(st, "ns-gone")->problems, 0);
+    store_delete(st, "Ingress", "ns-gone", "x");
+    ck_assert_ptr_null(store_tenant_get(st, "ns-gone"));
+    store_put(st, ingress("ns-a", "o-00", "moved.example.com", "pause"), &err);
+    check_lists(st);
+    store_free(st);
+}
+END_TEST
+
 START_TEST(many_objects)
 {
     mp_store *st = store_new();
@@ -314,6 +406,7 @@ int main(void)
     tcase_add_test(tc, secret_data_dropped);
     tcase_add_test(tc, tenant_states_and_problems);
     tcase_add_test(tc, list_sorted_by_kind_ns_name);
+    tcase_add_test(tc, list_grouped_equals_sorted_filter);
     tcase_add_test(tc, many_objects);
     tcase_add_test(tc, filter_modes);
     tcase_add_test(tc, manifest_source_follows_files);
