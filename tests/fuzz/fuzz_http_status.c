@@ -61,9 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * the raw body does not show: those bodies skip this check. */
     char *ref = san_cleans(s, 0);
     const char *tok = TOKEN;
+    /* the cut's "..." is not the server's: "iJSUzI1NiJ9" + "." spells a
+     * piece of the token that no one wrote */
+    size_t m = n >= 3 && !memcmp(err.msg + n - 3, "...", 3) ? n - 3 : n;
     if (!memchr(body, '\\', size - 2))
         for (size_t i = 0; i + 12 <= strlen(tok); i++)
-            FUZZ_ASSERT(!memmem(err.msg, n, tok + i, 12) || memmem(ref, strlen(ref), tok + i, 12),
+            FUZZ_ASSERT(!memmem(err.msg, m, tok + i, 12) || memmem(ref, strlen(ref), tok + i, 12),
                         "a piece of the token: %s", err.msg);
     free(ref);
     free(s);
