@@ -25,8 +25,10 @@ check() { if grep -Eq -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "expected /$3
 
 # A clean copy: the tracked files and the new ones git does not ignore.
 mkdir "$work/src"
-(cd "$src" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - 2>/dev/null) |
-    tar -xf - -C "$work/src"
+# (one tar reading the list: xargs would split a long list into several
+# archives, and the reading tar stops at the end of the first)
+(cd "$src" && git ls-files -co --exclude-standard -z |
+    tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$work/src"
 if [ -d "$src/.git" ]; then # the commit `meshpanel version` reports
     export MESHPANEL_COMMIT
     MESHPANEL_COMMIT=$(git -C "$src" rev-parse --short=12 HEAD)
