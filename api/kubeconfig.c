@@ -543,8 +543,7 @@ kube_conn *kubeconfig_resolve(const kubeconfig *kc, const kc_options *opt, mp_er
         if (resolve_user(kc, ue, c, err))
             return fail(c);
         char where[600];
-        snprintf(where, sizeof where, "kubeconfig %s: user \"%s\"", kc->paths[ue->file],
-                 ue->name);
+        snprintf(where, sizeof where, "kubeconfig %s: user \"%s\"", kc->paths[ue->file], ue->name);
         if (drop_plain_http_credentials(c, where)) {
             mp_errf(err, "out of memory");
             return fail(c);

@@ -421,7 +421,7 @@ static void next_state(stream *s)
     s->state = s->next_list ? S_LIST : S_WATCH;
     if (s->state == S_LIST) {
         s->begin = !s->cont; /* told when the server answers: not per failed attempt */
-        if (!s->cont) { /* a list from its first page: counted from 0 */
+        if (!s->cont) {      /* a list from its first page: counted from 0 */
             s->pages = s->items = 0;
             free(s->prev_cont);
             s->prev_cont = NULL;
