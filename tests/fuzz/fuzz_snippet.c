@@ -12,13 +12,14 @@ static const char *const ACCESS_WORDS[] = {
     "modsecurity", "return"};
 
 /* The words read as the translator reads them: a backslash escapes the next
- * character ("r\eturn 403" is taken for a return: closing the route is the
- * safe reading of what nginx would refuse to load). */
+ * character and quotes join what they touch ("r\eturn 403" and "den"y are
+ * taken for return and deny: closing the route is the safe reading of what
+ * nginx would refuse to load). */
 static bool mentions_access(const char *s)
 {
     char *t = strdup(s), *o = t;
     for (const char *p = s; *p; p++)
-        if (*p != '\\')
+        if (*p != '\\' && *p != '"' && *p != '\'')
             *o++ = *p;
     *o = 0;
     bool found = false;
