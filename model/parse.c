@@ -181,6 +181,10 @@ static bool is_true_word(const char *s)
 
 /* Booleans and nulls are stored in their canonical spelling so that
  * "yes" and "true" compare equal and emit the same. */
+/* Strings are C strings here (and nothing Kubernetes reads holds a NUL):
+ * an escaped "\0" is refused like a raw NUL byte. */
+#define NUL_IN_STRING "a NUL character (\\0) in a string: refused"
+
 static doc_node *make_scalar(const yaml_event_t *ev)
 {
     const char *text = (const char *)ev->data.scalar.value;
@@ -244,6 +248,11 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
         if (ev.type != YAML_SCALAR_EVENT) {
             yaml_event_delete(&ev);
             rc = yfail(r, &start->start_mark, "mapping keys must be scalars");
+            break;
+        }
+        if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length)) {
+            rc = yfail(r, &ev.start_mark, NUL_IN_STRING);
+            yaml_event_delete(&ev);
             break;
         }
         char *key = doc_key_dup((const char *)ev.data.scalar.value, ev.data.scalar.length);
@@ -318,6 +327,10 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
     }
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
+        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
+            rc = yfail(r, &ev->start_mark, NUL_IN_STRING);
+            break;
+        }
         n = make_scalar(ev);
         rc = n && remember_anchor(r, ev->data.scalar.anchor, n) == 0 ? 0 : -1;
         break;
