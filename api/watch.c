@@ -40,7 +40,8 @@ struct kwatcher {
     long long curl_due; /* -1: no libcurl timer */
     long long now;
     int delivered;
-    uint64_t rng; /* backoff jitter (xorshift64*) */
+    uint64_t rng;   /* backoff jitter (xorshift64*) */
+    long timeout_s; /* timeoutSeconds asked of every watch request */
 };
 
 struct stream {
@@ -393,7 +394,7 @@ static char *request_query(stream *s)
         if (s->cont)
             put_param(&q, "continue", s->cont);
     } else {
-        strbuf_printf(&q, "watch=1&allowWatchBookmarks=true&timeoutSeconds=%d", KWATCH_TIMEOUT_S);
+        strbuf_printf(&q, "watch=1&allowWatchBookmarks=true&timeoutSeconds=%ld", s->w->timeout_s);
         put_param(&q, "resourceVersion", s->rv ? s->rv : "");
     }
     if (s->selector)
@@ -457,7 +458,8 @@ static void set_transfer_opts(stream *s)
          * for: a server that answered and then went silent for good is
          * given up on then, not waited for forever */
         curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (long)KWATCH_TIMEOUT_S + 30L);
+        long t = s->w->timeout_s;
+        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, t + (t < 30 ? t : 30L));
     }
     s->answered = false;
     s->deadline = timeout > 0 ? s->w->now + timeout : 0;
@@ -708,6 +710,18 @@ static void abandon(stream *s)
 
 /* ---- public ---- */
 
+/* MESHPANEL_WATCH_TIMEOUT lowers the watch timeout for load balancers
+ * that cut idle connections sooner (and for tests of a silent server). */
+static long watch_timeout_s(void)
+{
+    const char *v = getenv("MESHPANEL_WATCH_TIMEOUT");
+    char *end;
+    long t = v && *v ? strtol(v, &end, 10) : 0;
+    if (!t || *end || t < 1 || t > KWATCH_TIMEOUT_S)
+        return KWATCH_TIMEOUT_S;
+    return t;
+}
+
 kwatcher *kwatcher_new(kclient *c, mp_err *err)
 {
     kwatcher *w = calloc(1, sizeof *w);
@@ -722,6 +736,7 @@ kwatcher *kwatcher_new(kclient *c, mp_err *err)
     w->rng = (uint64_t)w->now * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid() ^ (uintptr_t)w;
     if (!w->rng)
         w->rng = 1;
+    w->timeout_s = watch_timeout_s();
     curl_multi_setopt(w->m, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(w->m, CURLMOPT_SOCKETDATA, w);
     curl_multi_setopt(w->m, CURLMOPT_TIMERFUNCTION, on_timer);

@@ -139,6 +139,9 @@ long long kwatch_backoff_ms(int attempt, double u);
 #define KWATCH_BACKOFF_MAX_MS 30000 /* no delay is longer (429 Retry-After included) */
 #define KWATCH_BACKOFF_CAP_MS (KWATCH_BACKOFF_MAX_MS / 2)
 #define KWATCH_JITTER         1.0
-#define KWATCH_TIMEOUT_S      300 /* server-side timeoutSeconds of one watch request */
+/* server-side timeoutSeconds of one watch request; $MESHPANEL_WATCH_TIMEOUT
+ * (1-300) lowers it. A watch silent for that long plus a margin (as long
+ * again, at most 30 s) is given up on and opened again. */
+#define KWATCH_TIMEOUT_S 300
 
 #endif

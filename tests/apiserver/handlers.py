@@ -56,7 +56,7 @@ class User:
 class Faults:
     """Fault switches; the counters are one-shot as documented in README.md."""
 
-    FIELDS = ("fail_write_nth", "drop_watch_after", "throttle", "latency_ms", "ignore_limit")
+    FIELDS = ("fail_write_nth", "drop_watch_after", "throttle", "latency_ms", "ignore_limit", "stall_watch")
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -66,6 +66,7 @@ class Faults:
         self.throttle = 0
         self.latency_ms = 0
         self.ignore_limit = 0
+        self.stall_watch = 0
 
     def update(self, values):
         with self.lock:

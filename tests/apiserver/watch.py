@@ -9,7 +9,8 @@
 - selectors apply to old and new states, so an object that stops matching is
   reported DELETED and one that starts matching ADDED (like the watch cache);
 - timeoutSeconds ends the stream cleanly; the drop_watch_after fault cuts the
-  connection without the terminating chunk after N object events.
+  connection without the terminating chunk after N object events; the
+  stall_watch fault answers the headers and then nothing, ever.
 """
 
 import socket
@@ -38,7 +39,9 @@ class WatchStream:
         self.store = handler.state.store
         self.sent_objects = 0
         self.table_headers_sent = False
-        self.drop_after = handler.state.faults.snapshot()["drop_watch_after"]
+        faults = handler.state.faults.snapshot()
+        self.drop_after = faults["drop_watch_after"]
+        self.stall = faults["stall_watch"]
 
     # ---- encoding ---------------------------------------------------------
 
@@ -134,6 +137,8 @@ class WatchStream:
             elif since < self.store.oldest:
                 expired = f"too old resource version: {since} ({self.store.oldest + 1})"
         self._start()
+        if self.stall:
+            return self._stall()
         deadline = time.monotonic() + timeout
         try:
             if expired:
@@ -181,6 +186,12 @@ class WatchStream:
                 next_bookmark = time.monotonic() + interval
             if not events and self.h.client_gone():
                 raise _Closed()
+
+    def _stall(self):
+        """The stall_watch fault: headers, then silence, timeoutSeconds ignored."""
+        while not self.h.state.shutting_down.is_set() and not self.h.client_gone():
+            time.sleep(POLL)
+        self.h.close_connection = True
 
     def _send_event(self, ev):
         if ev.res_key != self.t.res.key:
