@@ -55,8 +55,9 @@ static bool is_int(const char *s, size_t len)
         return all_of(s + 2, len - 2, "01_");
     if (len > 2 && s[0] == '0' && strchr("oO", s[1]))
         return all_of(s + 2, len - 2, "01234567_");
-    /* 0777 is octal; 089 is not an integer at all (go-yaml: a float) */
-    if (len > 1 && s[0] == '0' && isdigit((unsigned char)s[1]))
+    /* 0777 is octal; 089 is not an integer at all (go-yaml: a float).
+     * go-yaml drops every '_' first, so 0_7 is octal and 0__8 a float. */
+    if (len > 1 && s[0] == '0')
         return all_of(s + 1, len - 1, "01234567_");
     return isdigit((unsigned char)s[0]) && all_of(s, len, "0123456789_");
 }

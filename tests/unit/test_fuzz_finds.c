@@ -35,13 +35,18 @@ START_TEST(leading_zero_decimals_are_not_integers)
     ck_assert_int_eq(doc_resolve_plain("0777", 4), DOC_INT);
     ck_assert_int_eq(doc_resolve_plain("089", 3), DOC_FLOAT);
     ck_assert_int_eq(doc_resolve_plain("00000200376420520689664", 23), DOC_FLOAT);
+    /* go-yaml drops underscores first: 0_7 is octal 7, 0__8 is 08, a float
+     * (an integer here, then a string in JSON: fuzz_yaml, crash-8b8f356a) */
+    ck_assert_int_eq(doc_resolve_plain("0_7", 3), DOC_INT);
+    ck_assert_int_eq(doc_resolve_plain("0__8", 4), DOC_FLOAT);
+    ck_assert_int_eq(doc_resolve_plain("0_", 2), DOC_INT);
     doc_list l;
     doc_list_init(&l);
     mp_err err;
-    ck_assert_int_eq(doc_parse_yaml("{a: 089, b: 0777}", 17, "t", &l, &err), 0);
+    ck_assert_int_eq(doc_parse_yaml("{a: 089, b: 0777, c: 0__8, d: 0_7}", 34, "t", &l, &err), 0);
     size_t n;
     char *js = doc_emit_json(l.docs[0], false, &n, &err);
-    ck_assert_str_eq(js, "{\"a\":89,\"b\":511}");
+    ck_assert_str_eq(js, "{\"a\":89,\"b\":511,\"c\":8,\"d\":7}");
     free(js);
     doc_list_free(&l);
 }
