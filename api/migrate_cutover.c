@@ -89,18 +89,33 @@ static void put_diff(strbuf *sb, const doc_node *a, const doc_node *b)
     free(d);
 }
 
-void mig_cutover_tenant(mig_session *s, tenant_slot *t, bool preview)
+/* The tenant's Ingresses to move from one state to the next (caller frees),
+ * or NULL with the tenant marked failed. */
+static ing_entry **pick(mig_session *s, tenant_slot *t, mig_state from, mig_state to, size_t *n,
+                        size_t *skipped)
 {
-    ing_entry **c = calloc(t->hi - t->lo + 1, sizeof *c);
-    size_t n, skipped;
     char why[MP_ERR_MAX] = "";
+    ing_entry **c = calloc(t->hi - t->lo + 1, sizeof *c);
     if (!c) {
         t_set(t, MIG_T_FAILED, "out of memory");
-        return;
+        return NULL;
     }
-    if (candidates(s, t, MIG_DUAL, MIG_CUT_OVER, c, &n, &skipped, why, sizeof why) < 0) {
+    if (candidates(s, t, from, to, c, n, skipped, why, sizeof why) < 0) {
         t_set(t, MIG_T_FAILED, "%s", why);
-    } else if (!n) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void mig_cutover_tenant(mig_session *s, tenant_slot *t, bool preview)
+{
+    size_t n, skipped;
+    char why[MP_ERR_MAX] = "";
+    ing_entry **c = pick(s, t, MIG_DUAL, MIG_CUT_OVER, &n, &skipped);
+    if (!c)
+        return;
+    if (!n) {
         t_set(t, MIG_T_UNCHANGED, "nothing to cut over%s", skipped ? " (suspended skipped)" : "");
     } else if (!verify_ok(s, t, why, sizeof why) || mig_cert_check(s, t, why, sizeof why) < 0) {
         t_set(t, MIG_T_FAILED, "%s", why);
@@ -143,18 +158,11 @@ void mig_cutover_tenant(mig_session *s, tenant_slot *t, bool preview)
 
 void mig_retire_tenant(mig_session *s, tenant_slot *t, bool preview)
 {
-    ing_entry **c = calloc(t->hi - t->lo + 1, sizeof *c);
     size_t n, skipped;
     char why[MP_ERR_MAX] = "";
-    if (!c) {
-        t_set(t, MIG_T_FAILED, "out of memory");
+    ing_entry **c = pick(s, t, MIG_CUT_OVER, MIG_RETIRED, &n, &skipped);
+    if (!c)
         return;
-    }
-    if (candidates(s, t, MIG_CUT_OVER, MIG_RETIRED, c, &n, &skipped, why, sizeof why) < 0) {
-        t_set(t, MIG_T_FAILED, "%s", why);
-        free(c);
-        return;
-    }
     for (size_t i = 0; i < n && !*why; i++)
         if (!c[i]->backed_up)
             snprintf(why, sizeof why,
