@@ -458,27 +458,73 @@ static style requested(const doc_node *n, const char *s, size_t len)
     return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
 }
 
+/* The style of a scalar of printable ASCII only (most of them) without the
+ * whole analysis: it has no line break, no special character and no
+ * control, so libyaml refuses plain style only for what block_plain()
+ * finds, and never refuses single quotes. False: s holds another byte. */
+static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
+{
+    if (len && (s[0] == ' ' || s[len - 1] == ' '))
+        goto refused;
+    if (len >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+        goto refused;
+    if (len &&
+        (strchr("#,[]{}&*!|>'\"%@`", s[0]) || (strchr("?:-", s[0]) && (len == 1 || s[1] == ' '))))
+        goto refused;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c - 0x20u >= 0x5Fu)
+            return false;
+        if ((c == ':' && (i + 1 == len || s[i + 1] == ' ')) ||
+            (c == '#' && i > 0 && s[i - 1] == ' '))
+            goto refused;
+    }
+    if (n && n->type != DOC_STR)
+        *st = ST_PLAIN;
+    else
+        *st = doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
+    return true;
+refused: /* plain is refused: the rest must still be printable ASCII */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] - 0x20u >= 0x5Fu)
+            return false;
+    *st = (n && n->type != DOC_STR) || !doc_needs_quotes(s, len) ? ST_SINGLE : ST_DOUBLE;
+    return true;
+}
+
+/* The style libyaml writes s in: the one emit.c asks for unless the
+ * analysis refuses it. False: the document goes to libyaml. */
+static bool choose_style(const doc_node *n, const char *s, size_t len, style *st, bool *wide)
+{
+    bool key = !n;
+    *wide = false;
+    if (ascii_style(n, s, len, st))
+        return !(key && len > 128); /* libyaml writes "? key" */
+    if (!utf8_ok((const unsigned char *)s, len, wide))
+        return false;
+    scalar_facts f = analyze((const unsigned char *)s, len);
+    if (key && (f.multiline || len > 128))
+        return false;
+    *st = requested(n, s, len);
+    if (*st == ST_PLAIN && (!f.block_plain_allowed || (!len && key)))
+        *st = ST_SINGLE;
+    if (*st == ST_SINGLE && !f.single_quoted_allowed)
+        *st = ST_DOUBLE;
+    if (*st == ST_LITERAL && (!f.block_allowed || key))
+        *st = ST_DOUBLE;
+    return true;
+}
+
 /* One scalar: n is NULL for a key (a string in simple-key context). indent
  * is libyaml's indent of the collection around it (-1 at the root). */
 static void scalar(yw *w, const doc_node *n, const char *s, size_t len, int indent)
 {
-    bool key = !n, wide;
-    if (!utf8_ok((const unsigned char *)s, len, &wide)) {
+    style st;
+    bool wide;
+    if (!choose_style(n, s, len, &st, &wide)) {
         w->bail = true;
         return;
     }
-    scalar_facts f = analyze((const unsigned char *)s, len);
-    if (key && (f.multiline || len > 128)) { /* libyaml writes "? key" */
-        w->bail = true;
-        return;
-    }
-    style st = requested(n, s, len);
-    if (st == ST_PLAIN && (!f.block_plain_allowed || (!len && key)))
-        st = ST_SINGLE;
-    if (st == ST_SINGLE && !f.single_quoted_allowed)
-        st = ST_DOUBLE;
-    if (st == ST_LITERAL && (!f.block_allowed || key))
-        st = ST_DOUBLE;
     int own = indent < 0 ? 2 : indent + 2; /* libyaml indents a scalar's lines */
     switch (st) {
     case ST_PLAIN:
