@@ -1,6 +1,7 @@
 /*
- * emit.c - canonical YAML through libyaml's emitter (the reference of the
- * direct encoder in emit_yaml.c, and its fallback), JSON through cJSON.
+ * emit.c - canonical YAML through libyaml's emitter and JSON through cJSON:
+ * the references of the direct encoders (emit_yaml.c, emit_json.c), and
+ * what they fall back on for what they do not write themselves.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -223,7 +224,7 @@ char *doc_emit_yaml_libyaml(doc_node *const *docs, size_t n, size_t *len, mp_err
 static cJSON *to_cjson(const doc_node *n, bool top);
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? */
-static bool is_json_number(const char *s)
+bool emit_is_json_number(const char *s)
 {
     if (*s == '-')
         s++;
@@ -311,7 +312,7 @@ static char *int_to_decimal(const char *text)
  * literal, big integers included); other YAML spellings are converted. */
 static cJSON *json_number(const doc_node *n)
 {
-    if (is_json_number(n->text))
+    if (emit_is_json_number(n->text))
         return cJSON_CreateRaw(n->text);
     if (n->type == DOC_INT) {
         char *dec = int_to_decimal(n->text);
@@ -326,9 +327,13 @@ static cJSON *json_number(const doc_node *n)
             buf[k++] = *p;
     buf[k] = '\0';
     const char *t = buf[0] == '+' || buf[0] == '-' ? buf + 1 : buf;
-    double v = strchr(".iI", t[0]) && strchr("nN", t[1]) && strchr("fF", t[2])   ? HUGE_VAL
-               : strchr(".nN", t[0]) && strchr("aA", t[1]) && strchr("nN", t[2]) ? NAN
-                                                                                 : strtod(t, NULL);
+    /* strchr finds the NUL too: a text of one or two bytes ("_.", all
+     * underscores) must not read past its end (uninitialised bytes) */
+    size_t tl = strlen(t);
+    double v = tl >= 3 && strchr(".iI", t[0]) && strchr("nN", t[1]) && strchr("fF", t[2]) ? HUGE_VAL
+               : tl >= 3 && strchr(".nN", t[0]) && strchr("aA", t[1]) && strchr("nN", t[2])
+                   ? NAN
+                   : strtod(t, NULL);
     return cJSON_CreateNumber(buf[0] == '-' ? -v : v);
 }
 
@@ -425,12 +430,23 @@ static char *json_print(cJSON *j, bool pretty, size_t *len, mp_err *err)
     return s;
 }
 
-char *doc_emit_json(const doc_node *doc, bool pretty, size_t *len, mp_err *err)
+char *emit_json_number_cjson(const doc_node *n)
+{
+    cJSON *j = json_number(n);
+    char *raw = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    char *s = raw ? strdup(raw) : NULL; /* free()able, whatever cJSON's hooks */
+    cJSON_free(raw);
+    return s;
+}
+
+char *doc_emit_json_cjson(const doc_node *doc, bool pretty, size_t *len, mp_err *err)
 {
     return json_print(to_cjson(doc, true), pretty, len, err);
 }
 
-char *doc_emit_json_array(doc_node *const *docs, size_t n, bool pretty, size_t *len, mp_err *err)
+char *doc_emit_json_array_cjson(doc_node *const *docs, size_t n, bool pretty, size_t *len,
+                                mp_err *err)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < n; i++) {

@@ -1,6 +1,6 @@
 /* fuzz_yaml.c - YAML decode. Whatever decodes encodes again as YAML and
  * decodes to equal trees, and encoding that again gives the same bytes;
- * the direct encoder writes the bytes libyaml's emitter writes; through
+ * the direct encoders write the bytes libyaml's emitter and cJSON write; through
  * JSON, the JSON of the decoded JSON is the same JSON and every value keeps
  * its kind (tests/fuzz/README.md). */
 #include "fuzz.h"
@@ -90,6 +90,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t jn;
         char *js = doc_emit_json(l1.docs[i], false, &jn, &err);
         FUZZ_ASSERT(js, "json emit: %s", err.msg);
+        size_t rn; /* YAML's numbers (0x1F, 1_000, .inf) through the direct JSON writer */
+        char *ref = doc_emit_json_cjson(l1.docs[i], false, &rn, &err);
+        FUZZ_ASSERT(ref && rn == jn && !memcmp(ref, js, jn), "JSON differs from cJSON:\n%s\n--\n%s",
+                    js, ref ? ref : "");
+        free(ref);
         doc_list one;
         doc_list_init(&one);
         if (l1.docs[i]->kind == DOC_SCALAR) { /* a JSON document is an object or array */
