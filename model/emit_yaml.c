@@ -458,6 +458,16 @@ static style requested(const doc_node *n, const char *s, size_t len)
     return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
 }
 
+/* doc_needs_quotes' answer, false, known without it for most strings: one
+ * longer than any YAML 1.1 word (null, bool, .inf) that starts with a
+ * letter or '/' is no number either; what else it looks for (a trailing
+ * space or ':', ": ", " #", controls) ascii_style has ruled out. */
+static bool plain_word(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0] | 0x20;
+    return len > 5 && ((c >= 'a' && c <= 'z') || s[0] == '/');
+}
+
 /* The style of a scalar of printable ASCII only (most of them) without the
  * whole analysis: it has no line break, no special character and no
  * control, so libyaml refuses plain style only for what block_plain()
@@ -479,7 +489,7 @@ static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
             (c == '#' && i > 0 && s[i - 1] == ' '))
             goto refused;
     }
-    if (n && n->type != DOC_STR)
+    if ((n && n->type != DOC_STR) || plain_word(s, len))
         *st = ST_PLAIN;
     else
         *st = doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
