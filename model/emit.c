@@ -1,5 +1,7 @@
 /*
- * emit.c - canonical YAML through libyaml's emitter, JSON through cJSON.
+ * emit.c - canonical YAML through libyaml's emitter and JSON through cJSON:
+ * the references of the direct encoders (emit_yaml.c, emit_json.c), and
+ * what they fall back on for what they do not write themselves.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -8,12 +10,13 @@
 #include <yaml.h>
 
 #include "model/emit.h"
+#include "model/emit_int.h"
 #include "model/sanitize.h"
 #include "model/strbuf.h"
 
-/* Kubernetes objects read best with identity first, then the spec. */
-static const char *const top_order[] = {"apiVersion", "kind", "metadata", "spec"};
-#define NTOP (sizeof top_order / sizeof *top_order)
+const char *const emit_top_order[EMIT_NTOP] = {"apiVersion", "kind", "metadata", "spec"};
+#define top_order emit_top_order
+#define NTOP      EMIT_NTOP
 
 static int write_handler(void *data, unsigned char *buffer, size_t size)
 {
@@ -21,9 +24,8 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
     return !((strbuf *)data)->oom;
 }
 
-/* A C1 or bidi control anywhere in s (libyaml writes bidi controls raw:
- * it deems them printable). */
-static bool has_wide_control(const char *s, size_t n)
+/* libyaml writes bidi controls raw: it deems them printable. */
+bool emit_has_wide_control(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         if ((unsigned char)s[i] < 0x80) {
@@ -40,7 +42,7 @@ static bool has_wide_control(const char *s, size_t n)
 
 static yaml_scalar_style_t str_style(const char *s, size_t len)
 {
-    if (has_wide_control(s, len)) /* written as escapes, which only this style has */
+    if (emit_has_wide_control(s, len)) /* written as escapes, which only this style has */
         return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
     if (memchr(s, '\n', len)) {
         /* Literal blocks cannot carry trailing spaces or control bytes;
@@ -70,7 +72,7 @@ static int emit_entry(yaml_emitter_t *em, const doc_node *n, size_t i)
     return emit_node(em, n->items[i], false);
 }
 
-static bool is_top_key(const char *k)
+bool emit_is_top_key(const char *k)
 {
     for (size_t i = 0; i < NTOP; i++)
         if (!strcmp(k, top_order[i]))
@@ -78,9 +80,14 @@ static bool is_top_key(const char *k)
     return false;
 }
 
+bool emit_reorders(const doc_node *n, bool top)
+{
+    return top && n->kind == DOC_MAP && (doc_get(n, "apiVersion") || doc_get(n, "kind"));
+}
+
 static int emit_map_entries(yaml_emitter_t *em, const doc_node *n, bool top)
 {
-    bool reorder = top && (doc_get(n, "apiVersion") || doc_get(n, "kind"));
+    bool reorder = emit_reorders(n, top);
     if (reorder) {
         for (size_t t = 0; t < NTOP; t++)
             for (size_t i = 0; i < n->len; i++)
@@ -88,7 +95,7 @@ static int emit_map_entries(yaml_emitter_t *em, const doc_node *n, bool top)
                     return -1;
     }
     for (size_t i = 0; i < n->len; i++)
-        if ((!reorder || !is_top_key(n->keys[i])) && emit_entry(em, n, i) < 0)
+        if ((!reorder || !emit_is_top_key(n->keys[i])) && emit_entry(em, n, i) < 0)
             return -1;
     return 0;
 }
@@ -175,7 +182,26 @@ static char *escape_wide_controls(char *s, size_t *len)
     return strbuf_detach(&sb, len);
 }
 
-char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err *err)
+int emit_yaml_libyaml_doc(const doc_node *doc, strbuf *out, mp_err *err)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    if (emit_document(doc, &sb, err) < 0) {
+        strbuf_free(&sb);
+        return -1;
+    }
+    size_t len;
+    char *s = strbuf_detach(&sb, &len);
+    if (s)
+        s = escape_wide_controls(s, &len);
+    if (!s)
+        return mp_errf(err, "out of memory");
+    strbuf_append(out, s, len);
+    free(s);
+    return 0;
+}
+
+char *doc_emit_yaml_libyaml(doc_node *const *docs, size_t n, size_t *len, mp_err *err)
 {
     strbuf sb;
     strbuf_init(&sb);
@@ -195,16 +221,10 @@ char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err 
     return s;
 }
 
-char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err)
-{
-    doc_node *one[1] = {(doc_node *)doc};
-    return doc_emit_yaml_stream(one, 1, len, err);
-}
-
 static cJSON *to_cjson(const doc_node *n, bool top);
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? */
-static bool is_json_number(const char *s)
+bool emit_is_json_number(const char *s)
 {
     if (*s == '-')
         s++;
@@ -292,7 +312,7 @@ static char *int_to_decimal(const char *text)
  * literal, big integers included); other YAML spellings are converted. */
 static cJSON *json_number(const doc_node *n)
 {
-    if (is_json_number(n->text))
+    if (emit_is_json_number(n->text))
         return cJSON_CreateRaw(n->text);
     if (n->type == DOC_INT) {
         char *dec = int_to_decimal(n->text);
@@ -307,9 +327,13 @@ static cJSON *json_number(const doc_node *n)
             buf[k++] = *p;
     buf[k] = '\0';
     const char *t = buf[0] == '+' || buf[0] == '-' ? buf + 1 : buf;
-    double v = strchr(".iI", t[0]) && strchr("nN", t[1]) && strchr("fF", t[2])   ? HUGE_VAL
-               : strchr(".nN", t[0]) && strchr("aA", t[1]) && strchr("nN", t[2]) ? NAN
-                                                                                 : strtod(t, NULL);
+    /* strchr finds the NUL too: a text of one or two bytes ("_.", all
+     * underscores) must not read past its end (uninitialised bytes) */
+    size_t tl = strlen(t);
+    double v = tl >= 3 && strchr(".iI", t[0]) && strchr("nN", t[1]) && strchr("fF", t[2]) ? HUGE_VAL
+               : tl >= 3 && strchr(".nN", t[0]) && strchr("aA", t[1]) && strchr("nN", t[2])
+                   ? NAN
+                   : strtod(t, NULL);
     return cJSON_CreateNumber(buf[0] == '-' ? -v : v);
 }
 
@@ -352,7 +376,7 @@ static cJSON *to_cjson(const doc_node *n, bool top)
                     j = add_child(j, n, i);
     }
     for (size_t i = 0; j && i < n->len; i++)
-        if (!reorder || n->kind != DOC_MAP || !is_top_key(n->keys[i]))
+        if (!reorder || n->kind != DOC_MAP || !emit_is_top_key(n->keys[i]))
             j = add_child(j, n, i);
     return j;
 }
@@ -406,12 +430,23 @@ static char *json_print(cJSON *j, bool pretty, size_t *len, mp_err *err)
     return s;
 }
 
-char *doc_emit_json(const doc_node *doc, bool pretty, size_t *len, mp_err *err)
+char *emit_json_number_cjson(const doc_node *n)
+{
+    cJSON *j = json_number(n);
+    char *raw = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    char *s = raw ? strdup(raw) : NULL; /* free()able, whatever cJSON's hooks */
+    cJSON_free(raw);
+    return s;
+}
+
+char *doc_emit_json_cjson(const doc_node *doc, bool pretty, size_t *len, mp_err *err)
 {
     return json_print(to_cjson(doc, true), pretty, len, err);
 }
 
-char *doc_emit_json_array(doc_node *const *docs, size_t n, bool pretty, size_t *len, mp_err *err)
+char *doc_emit_json_array_cjson(doc_node *const *docs, size_t n, bool pretty, size_t *len,
+                                mp_err *err)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < n; i++) {

@@ -1,5 +1,7 @@
 /*
- * emit.h - doc trees out as canonical YAML (libyaml emitter) or JSON (cJSON).
+ * emit.h - doc trees out as canonical YAML or JSON, written directly
+ * (emit_yaml.c, emit_json.c) with the bytes libyaml's emitter and cJSON
+ * write (emit.c keeps those as the references; emit_int.h).
  *
  * Canonical YAML: 2-space indent, block style, map keys in tree order
  * except that a Kubernetes object's top level starts with apiVersion, kind,

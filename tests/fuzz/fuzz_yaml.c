@@ -1,10 +1,35 @@
 /* fuzz_yaml.c - YAML decode. Whatever decodes encodes again as YAML and
  * decodes to equal trees, and encoding that again gives the same bytes;
- * through JSON, the JSON of the decoded JSON is the same JSON and every
- * value keeps its kind (tests/fuzz/README.md). */
+ * the direct encoders write the bytes libyaml's emitter and cJSON write; through
+ * JSON, the JSON of the decoded JSON is the same JSON and every value keeps
+ * its kind (tests/fuzz/README.md). */
 #include "fuzz.h"
 #include "model/emit.h"
+#include "model/emit_int.h"
 #include "model/parse.h"
+
+/* emit_yaml.c against the reference (emit.c, libyaml): the same bytes or
+ * the same refusal, for the stream and for each document alone. */
+static void same_as_libyaml(doc_node *const *docs, size_t n, const char *fast, size_t fast_len)
+{
+    mp_err err;
+    size_t ref_len;
+    char *ref = doc_emit_yaml_libyaml(docs, n, &ref_len, &err);
+    FUZZ_ASSERT((ref == NULL) == (fast == NULL), "one encoder refused: %s", err.msg);
+    FUZZ_ASSERT(!ref || (ref_len == fast_len && !memcmp(ref, fast, ref_len)),
+                "direct encoder differs from libyaml:\n%s\n--\n%s", fast, ref);
+    free(ref);
+    for (size_t i = 0; i < n; i++) {
+        size_t a_len, b_len;
+        char *a = doc_emit_yaml(docs[i], &a_len, &err);
+        char *b = doc_emit_yaml_libyaml(&docs[i], 1, &b_len, &err);
+        FUZZ_ASSERT((a == NULL) == (b == NULL) && (!a || (a_len == b_len && !memcmp(a, b, a_len))),
+                    "document %zu: direct encoder differs from libyaml:\n%s\n--\n%s", i,
+                    a ? a : "(refused)", b ? b : "(refused)");
+        free(a);
+        free(b);
+    }
+}
 
 static void same_docs(const doc_list *a, const doc_list *b, const char *how)
 {
@@ -52,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n1, n2;
     char *y1 = doc_emit_yaml_stream(l1.docs, l1.len, &n1, &err);
     FUZZ_ASSERT(y1, "emit: %s", err.msg);
+    same_as_libyaml(l1.docs, l1.len, y1, n1);
     doc_list_init(&l2);
     FUZZ_ASSERT(doc_parse_yaml(y1, n1, "emitted", &l2, &err) == 0, "%s\n%s", err.msg, y1);
     same_docs(&l1, &l2, "yaml");
@@ -64,6 +90,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t jn;
         char *js = doc_emit_json(l1.docs[i], false, &jn, &err);
         FUZZ_ASSERT(js, "json emit: %s", err.msg);
+        size_t rn; /* YAML's numbers (0x1F, 1_000, .inf) through the direct JSON writer */
+        char *ref = doc_emit_json_cjson(l1.docs[i], false, &rn, &err);
+        FUZZ_ASSERT(ref && rn == jn && !memcmp(ref, js, jn), "JSON differs from cJSON:\n%s\n--\n%s",
+                    js, ref ? ref : "");
+        free(ref);
         doc_list one;
         doc_list_init(&one);
         if (l1.docs[i]->kind == DOC_SCALAR) { /* a JSON document is an object or array */

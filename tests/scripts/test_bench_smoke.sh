@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke run of the issue 11 benchmarks at N=200: bench/run.sh prints its table
-# with a measured value in every row it runs (console rows included), and
-# bench/plot.sh draws a PNG. No timing is asserted: numbers belong in
+# with a measured value in every row it runs (console rows included),
+# bench/plot.sh draws a PNG and bench/emit.sh prints its before/after table. No timing is asserted: numbers belong in
 # docs/benchmarks.md, not in tests.
 set -uo pipefail
 SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -49,6 +49,13 @@ if command -v gnuplot >/dev/null; then # plot.sh would install it: not from a te
 else
     echo "skip: gnuplot not installed (bench/plot.sh installs it with apt-get)"
 fi
+
+# bench/emit.sh (the encoders): its table, and its cmp of the outputs (BASELINE: the same binary)
+emit=$(cd "$SRC" && RUNS=1 BASELINE="$MESHPANEL" MESHPANEL="$MESHPANEL" FLOOR="$BUILD/floor" \
+    timeout 300 bench/emit.sh 200 2>&1)
+check "emit.sh: exit 0" "$?" '^0$'
+check "emit.sh: YAML wall / floor" "$emit" '^\| yaml \| wall / floor [^|]*\| [0-9.]+x \| [0-9.]+x \|'
+check "emit.sh: JSON dump Ingresses/s" "$emit" '^\| json \| Ingresses/s \| [0-9]+ \| [0-9]+ \|'
 
 (cd "$SRC" && "$BUILD/floor" yaml-parse tests/golden/launchpad-http/input.yaml 2 >"$work/floor.txt")
 check "floor: one time per run" "$(grep -cE '^[0-9]+\.[0-9]{4}$' "$work/floor.txt")" '^2$'

@@ -1,0 +1,640 @@
+/*
+ * emit_yaml.c - canonical YAML written directly, byte for byte what
+ * libyaml 0.2.5's emitter writes for the same events (emit.c, the reference).
+ *
+ * libyaml spent half of convert's encoding time queueing events, copying
+ * every scalar into its own buffer and analysing it; this writes the text
+ * straight into the output. What it mirrors of libyaml's emitter (src/emitter.c)
+ * with emit.c's settings (indent 2, width -1 so never folded, unicode, "\n"):
+ *  - the state it decides line breaks and spaces with: column, whitespace
+ *    (the last thing written was blank) and indention (only indentation or
+ *    "- " on the line so far), and its write_indent / write_indicator;
+ *  - block maps and sequences, a sequence under a map key not indented
+ *    ("indentless"), empty ones as {} and [];
+ *  - yaml_emitter_analyze_scalar and select_scalar_style: the style emit.c
+ *    asks for may be refused (plain -> single -> double quotes, literal ->
+ *    double quotes) for what the scalar holds;
+ *  - the plain, single-quoted, double-quoted (its escapes) and literal
+ *    writers ("|-", "|+", the "2" indentation indicator, "..." after the
+ *    document when the last literal kept its final breaks);
+ *  - emit.c's escaping of bidi controls that libyaml writes raw.
+ * A document with something this does not write (a key libyaml makes
+ * complex: "? key", i.e. longer than 128 bytes or holding a line break;
+ * bytes libyaml refuses: invalid UTF-8; a NUL inside a scalar) is written
+ * by libyaml instead, whole.
+ * tests/unit/test_emit_yaml.c and tests/fuzz/fuzz_yaml.c compare both.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "model/emit.h"
+#include "model/emit_int.h"
+#include "model/sanitize.h"
+
+typedef enum { ST_PLAIN, ST_SINGLE, ST_DOUBLE, ST_LITERAL } style;
+
+/* libyaml's emitter state; column counts bytes (libyaml: characters), which
+ * differs only after non-ASCII text, where indention is false and column is
+ * never compared. */
+typedef struct {
+    strbuf *out;
+    size_t column;
+    bool whitespace;
+    bool indention;
+    int open_ended;
+    bool bail; /* fall back to libyaml for this document */
+} yw;
+
+/* What yaml_emitter_analyze_scalar finds, for block context. */
+typedef struct {
+    bool multiline;
+    bool block_plain_allowed;
+    bool single_quoted_allowed;
+    bool block_allowed;
+} scalar_facts;
+
+static void put(yw *w, const char *s, size_t n)
+{
+    strbuf *sb = w->out;
+    if (sb->len + n + 1 <= sb->cap) {
+        memcpy(sb->buf + sb->len, s, n);
+        sb->len += n;
+    } else {
+        strbuf_append(sb, s, n);
+    }
+    w->column += n;
+}
+
+static void putc1(yw *w, char c)
+{
+    put(w, &c, 1);
+}
+
+static void put_break(yw *w)
+{
+    putc1(w, '\n');
+    w->column = 0;
+}
+
+static void write_indent(yw *w, int indent)
+{
+    static const char spaces[] = "                                                                ";
+    size_t want = indent >= 0 ? (size_t)indent : 0;
+    if (!w->indention || w->column > want || (w->column == want && !w->whitespace))
+        put_break(w);
+    while (w->column < want) {
+        size_t k = want - w->column;
+        put(w, spaces, k < sizeof spaces - 1 ? k : sizeof spaces - 1);
+    }
+    w->whitespace = true;
+    w->indention = true;
+}
+
+static void write_indicator(yw *w, const char *ind, size_t n, bool need_ws, bool is_ws,
+                            bool is_indention)
+{
+    if (need_ws && !w->whitespace)
+        putc1(w, ' ');
+    put(w, ind, n);
+    w->whitespace = is_ws;
+    w->indention = w->indention && is_indention;
+}
+
+/* ---- libyaml's character classes (yaml_private.h); at(i) past the end is
+ * the NUL libyaml's copy of the scalar ends with ---- */
+
+static unsigned char at(const unsigned char *s, size_t n, size_t i)
+{
+    return i < n ? s[i] : 0;
+}
+
+static size_t width(unsigned char c)
+{
+    return (c & 0x80) == 0 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+}
+
+static bool is_break(const unsigned char *s, size_t n, size_t i)
+{
+    unsigned char c = at(s, n, i);
+    if (c == '\r' || c == '\n')
+        return true;
+    if (c == 0xC2)
+        return at(s, n, i + 1) == 0x85;
+    return c == 0xE2 && at(s, n, i + 1) == 0x80 &&
+           (at(s, n, i + 2) == 0xA8 || at(s, n, i + 2) == 0xA9);
+}
+
+static bool is_blankz(const unsigned char *s, size_t n, size_t i)
+{
+    unsigned char c = at(s, n, i);
+    return c == ' ' || c == '\t' || c == 0 || is_break(s, n, i);
+}
+
+static bool is_printable(const unsigned char *s, size_t n, size_t i)
+{
+    unsigned char c = at(s, n, i), c1 = at(s, n, i + 1), c2 = at(s, n, i + 2);
+    return c == 0x0A || (c >= 0x20 && c <= 0x7E) || (c == 0xC2 && c1 >= 0xA0) ||
+           (c > 0xC2 && c < 0xED) || (c == 0xED && c1 < 0xA0) || c == 0xEE ||
+           (c == 0xEF && !(c1 == 0xBB && c2 == 0xBF) &&
+            !(c1 == 0xBF && (c2 == 0xBE || c2 == 0xBF)));
+}
+
+static bool is_bom(const unsigned char *s, size_t n, size_t i)
+{
+    return at(s, n, i) == 0xEF && at(s, n, i + 1) == 0xBB && at(s, n, i + 2) == 0xBF;
+}
+
+/* yaml_check_utf8, which makes yaml_scalar_event_initialize fail, and no
+ * NUL (libyaml's reference is given the C string: it would stop there).
+ * *wide: some byte is not ASCII. */
+static bool utf8_ok(const unsigned char *s, size_t n, bool *wide)
+{
+    *wide = false;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if (!c)
+                return false;
+            i++;
+            continue;
+        }
+        *wide = true;
+        size_t wd = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!wd || i + wd > n)
+            return false;
+        unsigned v = wd == 2 ? c & 0x1Fu : wd == 3 ? c & 0x0Fu : c & 0x07u;
+        for (size_t k = 1; k < wd; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            v = (v << 6) + (s[i + k] & 0x3Fu);
+        }
+        if ((wd == 2 && v < 0x80) || (wd == 3 && v < 0x800) || (wd == 4 && v < 0x10000))
+            return false;
+        i += wd;
+    }
+    return true;
+}
+
+/* ---- yaml_emitter_analyze_scalar ---- */
+
+/* Whether the indicator c at position i keeps the scalar from being plain
+ * in block context (flow context never holds a scalar here). */
+static bool block_indicator(unsigned char c, size_t i, bool preceded, bool followed)
+{
+    if (i == 0)
+        return strchr("#,[]{}&*!|>'\"%@`", c) || ((c == '?' || c == ':' || c == '-') && followed);
+    return (c == ':' && followed) || (c == '#' && preceded);
+}
+
+static scalar_facts analyze(const unsigned char *s, size_t n)
+{
+    scalar_facts f = {false, true, true, false};
+    if (!n)
+        return f;
+    bool block_ind = (s[0] == '-' && at(s, n, 1) == '-' && at(s, n, 2) == '-') ||
+                     (s[0] == '.' && at(s, n, 1) == '.' && at(s, n, 2) == '.');
+    bool line_breaks = false, special = false, leading = false, trailing_space = false;
+    bool trailing_break = false, break_space = false, space_break = false;
+    bool prev_space = false, prev_break = false, preceded = true;
+    bool followed = is_blankz(s, n, width(s[0]));
+    for (size_t i = 0; i < n;) {
+        size_t wd = width(s[i]);
+        if (s[i] && strchr("#,[]{}&*!|>'\"%@`?:-", s[i]))
+            block_ind |= block_indicator(s[i], i, preceded, followed);
+        if (!is_printable(s, n, i))
+            special = true;
+        bool brk = is_break(s, n, i);
+        if (brk)
+            line_breaks = true;
+        if (s[i] == ' ') {
+            leading |= i == 0;
+            trailing_space |= i + wd == n;
+            break_space |= prev_break;
+            prev_space = true;
+            prev_break = false;
+        } else if (brk) {
+            leading |= i == 0;
+            trailing_break |= i + wd == n;
+            space_break |= prev_space;
+            prev_space = false;
+            prev_break = true;
+        } else {
+            prev_space = prev_break = false;
+        }
+        preceded = is_blankz(s, n, i);
+        i += wd;
+        if (i < n)
+            followed = is_blankz(s, n, i + width(s[i]));
+    }
+    f.multiline = line_breaks;
+    f.block_allowed = !trailing_space && !space_break && !special;
+    f.single_quoted_allowed = !break_space && !space_break && !special;
+    f.block_plain_allowed = !(leading || trailing_space || trailing_break || break_space ||
+                              space_break || special || line_breaks || block_ind);
+    return f;
+}
+
+/* ---- the writers ---- */
+
+static void write_hex(yw *w, char kind, unsigned v, int digits);
+
+/* Text as libyaml copies it, but a bidi control that libyaml deems
+ * printable as emit.c writes it afterwards: \uXXXX (only a non-string
+ * scalar can hold one outside double quotes). */
+static void put_text(yw *w, const char *s, size_t n, bool wide)
+{
+    if (!wide) {
+        put(w, s, n);
+        return;
+    }
+    size_t run = 0;
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = san_utf8_decode(s + i, n - i, &cp);
+        if (san_cp_is_control(cp)) {
+            put(w, s + run, i - run);
+            write_hex(w, 'u', cp, 4);
+            run = i + k;
+        }
+        i += k;
+    }
+    put(w, s + run, n - run);
+}
+
+static void write_plain(yw *w, const char *s, size_t n, bool wide)
+{
+    if (!w->whitespace && n)
+        putc1(w, ' ');
+    put_text(w, s, n, wide);
+    w->whitespace = false;
+    w->indention = false;
+}
+
+/* A line break copied as libyaml's WRITE_BREAK copies it. */
+static void copy_break(yw *w, const char *s, size_t wd)
+{
+    if (*s == '\n') {
+        put_break(w);
+    } else {
+        put(w, s, wd);
+        w->column = 0;
+    }
+}
+
+/* libyaml's single-quoted writer: breaks only in a non-string scalar or
+ * after a LS/PS (a "\n" is preceded by one more), the next line indented
+ * unless it starts with spaces. */
+static void write_single(yw *w, const char *str, size_t n, int indent, bool wide)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    write_indicator(w, "'", 1, true, false, false);
+    bool breaks = false;
+    for (size_t i = 0; i < n;) {
+        size_t wd = width(s[i]);
+        if (s[i] == ' ') {
+            putc1(w, ' ');
+        } else if (is_break(s, n, i)) {
+            if (!breaks && s[i] == '\n')
+                put_break(w);
+            copy_break(w, str + i, wd);
+            w->indention = true;
+            breaks = true;
+        } else {
+            if (breaks)
+                write_indent(w, indent);
+            if (s[i] == '\'')
+                putc1(w, '\'');
+            put_text(w, str + i, wd, wide);
+            w->indention = false;
+            breaks = false;
+        }
+        i += wd;
+    }
+    if (breaks)
+        write_indent(w, indent);
+    write_indicator(w, "'", 1, false, false, false);
+}
+
+static void write_hex(yw *w, char kind, unsigned v, int digits)
+{
+    char buf[12];
+    buf[0] = '\\';
+    buf[1] = kind;
+    for (int k = 0; k < digits; k++) {
+        unsigned d = (v >> (4 * (digits - 1 - k))) & 0xF;
+        buf[2 + k] = (char)(d < 10 ? '0' + d : 'A' + d - 10);
+    }
+    put(w, buf, (size_t)digits + 2);
+}
+
+static void write_escape(yw *w, const unsigned char *s, size_t wd)
+{
+    static const char short_esc[][2] = {{0x00, '0'}, {0x07, 'a'}, {0x08, 'b'}, {0x09, 't'},
+                                        {0x0A, 'n'}, {0x0B, 'v'}, {0x0C, 'f'}, {0x0D, 'r'},
+                                        {0x1B, 'e'}, {0x22, '"'}, {0x5C, '\\'}};
+    unsigned v = wd == 1 ? s[0] : wd == 2 ? s[0] & 0x1Fu : wd == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
+    for (size_t k = 1; k < wd; k++)
+        v = (v << 6) + (s[k] & 0x3Fu);
+    for (size_t k = 0; k < sizeof short_esc / sizeof *short_esc; k++)
+        if (v == (unsigned char)short_esc[k][0]) {
+            char e[2] = {'\\', short_esc[k][1]};
+            put(w, e, 2);
+            return;
+        }
+    char named = v == 0x85 ? 'N' : v == 0xA0 ? '_' : v == 0x2028 ? 'L' : v == 0x2029 ? 'P' : 0;
+    if (named) {
+        char e[2] = {'\\', named};
+        put(w, e, 2);
+    } else if (v <= 0xFF) {
+        write_hex(w, 'x', v, 2);
+    } else if (v <= 0xFFFF) {
+        write_hex(w, 'u', v, 4);
+    } else {
+        write_hex(w, 'U', v, 8);
+    }
+}
+
+static void write_double(yw *w, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    write_indicator(w, "\"", 1, true, false, false);
+    size_t run = 0; /* start of the bytes not yet written */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        size_t wd = width(c);
+        bool esc =
+            !is_printable(s, n, i) || is_bom(s, n, i) || is_break(s, n, i) || c == '"' || c == '\\';
+        uint32_t cp = 0;
+        if (!esc) { /* printable non-ASCII: emit.c escapes the bidi controls */
+            san_utf8_decode(str + i, n - i, &cp);
+            if (!san_cp_is_control(cp)) {
+                i += wd;
+                continue;
+            }
+        }
+        put(w, str + run, i - run);
+        if (esc)
+            write_escape(w, s + i, wd);
+        else
+            write_hex(w, 'u', cp, 4);
+        i += wd;
+        run = i;
+    }
+    put(w, str + run, n - run);
+    write_indicator(w, "\"", 1, false, false, false);
+}
+
+/* The start of the character before position i (i > 0). */
+static size_t char_before(const unsigned char *s, size_t i)
+{
+    do
+        i--;
+    while (i > 0 && (s[i] & 0xC0) == 0x80);
+    return i;
+}
+
+static void write_literal(yw *w, const char *str, size_t n, int indent, bool wide)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    write_indicator(w, "|", 1, true, false, false);
+    if (n && (s[0] == ' ' || is_break(s, n, 0)))
+        write_indicator(w, "2", 1, false, false, false);
+    w->open_ended = 0;
+    const char *chomp = NULL;
+    if (!n) {
+        chomp = "-";
+    } else {
+        size_t last = char_before(s, n);
+        if (!is_break(s, n, last))
+            chomp = "-";
+        else if (last == 0 || is_break(s, n, char_before(s, last)))
+            chomp = "+", w->open_ended = 2;
+    }
+    if (chomp)
+        write_indicator(w, chomp, 1, false, false, false);
+    put_break(w);
+    w->indention = true;
+    w->whitespace = true;
+    bool breaks = true;
+    for (size_t i = 0; i < n;) {
+        size_t wd = width(s[i]);
+        if (is_break(s, n, i)) {
+            copy_break(w, str + i, wd);
+            w->indention = true;
+            breaks = true;
+            i += wd;
+            continue;
+        }
+        if (breaks)
+            write_indent(w, indent);
+        size_t j = i + wd; /* the rest of the line at once */
+        while (j < n && !is_break(s, n, j))
+            j += width(s[j]);
+        put_text(w, str + i, j - i, wide);
+        w->indention = false;
+        breaks = false;
+        i = j;
+    }
+}
+
+/* ---- nodes ---- */
+
+static style requested(const doc_node *n, const char *s, size_t len)
+{
+    if (n && n->type != DOC_STR)
+        return ST_PLAIN;
+    if (emit_has_wide_control(s, len))
+        return ST_DOUBLE;
+    if (memchr(s, '\n', len))
+        return ST_LITERAL;
+    return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
+}
+
+/* doc_needs_quotes' answer, false, known without it for most strings: one
+ * longer than any YAML 1.1 word (null, bool, .inf) that starts with a
+ * letter or '/' is no number either; what else it looks for (a trailing
+ * space or ':', ": ", " #", controls) ascii_style has ruled out. */
+static bool plain_word(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0] | 0x20;
+    return len > 5 && ((c >= 'a' && c <= 'z') || s[0] == '/');
+}
+
+/* The style of a scalar of printable ASCII only (most of them) without the
+ * whole analysis: it has no line break, no special character and no
+ * control, so libyaml refuses plain style only for what block_plain()
+ * finds, and never refuses single quotes. False: s holds another byte. */
+static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
+{
+    if (len && (s[0] == ' ' || s[len - 1] == ' '))
+        goto refused;
+    if (len >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+        goto refused;
+    if (len &&
+        (strchr("#,[]{}&*!|>'\"%@`", s[0]) || (strchr("?:-", s[0]) && (len == 1 || s[1] == ' '))))
+        goto refused;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c - 0x20u >= 0x5Fu)
+            return false;
+        if ((c == ':' && (i + 1 == len || s[i + 1] == ' ')) ||
+            (c == '#' && i > 0 && s[i - 1] == ' '))
+            goto refused;
+    }
+    if ((n && n->type != DOC_STR) || plain_word(s, len))
+        *st = ST_PLAIN;
+    else
+        *st = doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
+    return true;
+refused: /* plain is refused: the rest must still be printable ASCII */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] - 0x20u >= 0x5Fu)
+            return false;
+    *st = (n && n->type != DOC_STR) || !doc_needs_quotes(s, len) ? ST_SINGLE : ST_DOUBLE;
+    return true;
+}
+
+/* The style libyaml writes s in: the one emit.c asks for unless the
+ * analysis refuses it. False: the document goes to libyaml. */
+static bool choose_style(const doc_node *n, const char *s, size_t len, style *st, bool *wide)
+{
+    bool key = !n;
+    *wide = false;
+    if (ascii_style(n, s, len, st))
+        return !(key && len > 128); /* libyaml writes "? key" */
+    if (!utf8_ok((const unsigned char *)s, len, wide))
+        return false;
+    scalar_facts f = analyze((const unsigned char *)s, len);
+    if (key && (f.multiline || len > 128))
+        return false;
+    *st = requested(n, s, len);
+    if (*st == ST_PLAIN && (!f.block_plain_allowed || (!len && key)))
+        *st = ST_SINGLE;
+    if (*st == ST_SINGLE && !f.single_quoted_allowed)
+        *st = ST_DOUBLE;
+    if (*st == ST_LITERAL && (!f.block_allowed || key))
+        *st = ST_DOUBLE;
+    return true;
+}
+
+/* One scalar: n is NULL for a key (a string in simple-key context). indent
+ * is libyaml's indent of the collection around it (-1 at the root). */
+static void scalar(yw *w, const doc_node *n, const char *s, size_t len, int indent)
+{
+    style st;
+    bool wide;
+    if (!choose_style(n, s, len, &st, &wide)) {
+        w->bail = true;
+        return;
+    }
+    int own = indent < 0 ? 2 : indent + 2; /* libyaml indents a scalar's lines */
+    switch (st) {
+    case ST_PLAIN:
+        write_plain(w, s, len, wide);
+        break;
+    case ST_SINGLE:
+        write_single(w, s, len, own, wide);
+        break;
+    case ST_DOUBLE:
+        write_double(w, s, len);
+        break;
+    case ST_LITERAL:
+        write_literal(w, s, len, own, wide);
+        break;
+    }
+}
+
+static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top);
+
+static void entry(yw *w, const doc_node *n, size_t i, int indent)
+{
+    write_indent(w, indent);
+    const char *k = n->keys[i];
+    scalar(w, NULL, k, strlen(k), indent);
+    write_indicator(w, ":", 1, false, false, false);
+    node(w, n->items[i], indent, true, false);
+}
+
+static void block_map(yw *w, const doc_node *n, int indent, bool top)
+{
+    int ind = indent < 0 ? 0 : indent + 2;
+    bool reorder = emit_reorders(n, top);
+    if (reorder)
+        for (size_t t = 0; t < EMIT_NTOP; t++)
+            for (size_t i = 0; i < n->len; i++)
+                if (!strcmp(n->keys[i], emit_top_order[t]))
+                    entry(w, n, i, ind);
+    for (size_t i = 0; i < n->len && !w->bail; i++)
+        if (!reorder || !emit_is_top_key(n->keys[i]))
+            entry(w, n, i, ind);
+}
+
+static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top)
+{
+    if (w->bail)
+        return;
+    if (n->kind == DOC_SCALAR) {
+        scalar(w, n, n->text, n->len, indent);
+    } else if (n->len == 0) {
+        write_indicator(w, n->kind == DOC_MAP ? "{" : "[", 1, true, true, false);
+        write_indicator(w, n->kind == DOC_MAP ? "}" : "]", 1, false, false, false);
+    } else if (n->kind == DOC_MAP) {
+        block_map(w, n, indent, top);
+    } else {
+        int ind = indent < 0 ? 0 : mapping_ctx && !w->indention ? indent : indent + 2;
+        for (size_t i = 0; i < n->len && !w->bail; i++) {
+            write_indent(w, ind);
+            write_indicator(w, "-", 1, true, false, true);
+            node(w, n->items[i], ind, false, false);
+        }
+    }
+}
+
+bool emit_yaml_direct(const doc_node *doc, strbuf *out)
+{
+    yw w = {out, 0, true, true, 0, false};
+    size_t mark = out->len;
+    node(&w, doc, -1, false, true);
+    if (!w.bail) {
+        write_indent(&w, -1); /* the document end */
+        if (w.open_ended == 2) {
+            write_indicator(&w, "...", 3, true, false, false);
+            write_indent(&w, -1);
+        }
+    }
+    if (w.bail)
+        out->len = mark;
+    return !w.bail;
+}
+
+char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err *err)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(&sb, "---\n");
+        if (!emit_yaml_direct(docs[i], &sb) && emit_yaml_libyaml_doc(docs[i], &sb, err) < 0) {
+            strbuf_free(&sb);
+            return NULL;
+        }
+    }
+    char *s = strbuf_detach(&sb, len);
+    if (!s)
+        mp_errf(err, "out of memory");
+    return s;
+}
+
+char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err)
+{
+    doc_node *one[1] = {(doc_node *)doc};
+    return doc_emit_yaml_stream(one, 1, len, err);
+}
