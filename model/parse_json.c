@@ -64,7 +64,7 @@ static const char *show_byte(unsigned char c, char *buf, size_t n)
     return buf;
 }
 
-static void skip_ws(jreader *r)
+static void skip_ws_run(jreader *r)
 {
     while (r->pos < r->len) {
         char c = r->buf[r->pos];
@@ -76,6 +76,14 @@ static void skip_ws(jreader *r)
         }
         r->pos++;
     }
+}
+
+/* Most calls find no blank at all (compact JSON, the API server's): no
+ * call then. */
+static inline void skip_ws(jreader *r)
+{
+    if (r->pos < r->len && (unsigned char)r->buf[r->pos] <= ' ')
+        skip_ws_run(r);
 }
 
 static void mark(doc_node *n, int line, int col)
@@ -180,6 +188,24 @@ static int unicode_escape(jreader *r, size_t *i, char *out, size_t *o)
         return jfail_at(r, *i - 6, "%s", "NUL character (\\u0000) in a string");
     *o += put_utf8(cp, out + *o);
     return 0;
+}
+
+/* Where the run of bytes that a string holds as written ends, from i: the
+ * closing quote when the string has no escape, control or non-ASCII byte
+ * (nearly every string of a Kubernetes object), which is then copied at
+ * once; read_string decodes and checks the others. */
+static size_t plain_end(const jreader *r, size_t i)
+{
+    const unsigned char *b = (const unsigned char *)r->buf;
+    while (i < r->len && (unsigned char)(b[i] - 0x20) < 0x60 && b[i] != '"' && b[i] != '\\')
+        i++;
+    return i;
+}
+
+static bool plain_string(const jreader *r, size_t *end)
+{
+    *end = plain_end(r, r->pos + 1);
+    return *end < r->len && r->buf[*end] == '"';
 }
 
 static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
@@ -336,43 +362,74 @@ static int expect_sep(jreader *r, char close, const char *what)
     return jfail(r, msg);
 }
 
+/* The key at r->pos as doc_key_dup makes it: the shared copy of the
+ * common keys (doc_key_static), else its own block. */
+static char *read_key(jreader *r, size_t *end)
+{
+    if (plain_string(r, end)) {
+        char *key = doc_key_dup(r->buf + r->pos + 1, *end - r->pos - 1);
+        if (!key)
+            mp_errf(r->err, "%s: out of memory", r->name);
+        r->pos = *end + 1;
+        return key;
+    }
+    size_t klen;
+    char *key = read_string(r, &klen);
+    const char *shared = key ? doc_key_static(key, klen) : NULL;
+    if (shared) {
+        free(key);
+        key = (char *)shared;
+    }
+    return key;
+}
+
+static doc_node *read_string_node(jreader *r)
+{
+    size_t end, l;
+    if (plain_string(r, &end)) {
+        doc_node *n = doc_strn_new(r->buf + r->pos + 1, end - r->pos - 1);
+        r->pos = end + 1;
+        return n;
+    }
+    char *s = read_string(r, &l);
+    doc_node *n = s ? doc_str_adopt(s, l) : NULL;
+    if (s && !n)
+        mp_errf(r->err, "%s: out of memory", r->name);
+    return n;
+}
+
 static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
 {
     if (r->pos >= r->len || r->buf[r->pos] != '"')
         return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected a string key");
     int line = r->line, col = col_here(r);
-    size_t kpos = r->pos, klen;
-    char *key = read_string(r, &klen);
+    size_t kpos = r->pos, end;
+    char *key = read_key(r, &end);
     if (!key)
         return -1;
     if (keyindex_find(ix, map, key) >= 0) {
         jfail_at(r, kpos, "duplicate key \"%.200s\"", key);
-        free(key);
+        doc_key_free(key);
         return -1;
     }
     if (map->len >= DOC_MAX_MAP_KEYS) {
         jfail_at(r, kpos, "%s", "a map with more than 262144 keys: refused");
-        free(key);
+        doc_key_free(key);
         return -1;
     }
     skip_ws(r);
     if (r->pos >= r->len || r->buf[r->pos] != ':') {
-        free(key);
+        doc_key_free(key);
         return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected ':' after a key");
     }
     r->pos++;
     skip_ws(r);
     doc_node *v = read_value(r, depth + 1);
     if (!v) {
-        free(key);
+        doc_key_free(key);
         return -1;
     }
     mark(v, line, col);
-    const char *shared = doc_key_static(key, klen); /* one copy of the common keys */
-    if (shared) {
-        free(key);
-        key = (char *)shared;
-    }
     if (doc_map_append_adopt(map, key, v) < 0 || keyindex_add(ix, map, map->len - 1) < 0)
         return mp_errf(r->err, "%s: out of memory", r->name);
     return 0;
@@ -455,11 +512,7 @@ static doc_node *read_value(jreader *r, int depth)
     } else if (c == '[') {
         n = read_array(r, depth);
     } else if (c == '"') {
-        size_t l;
-        char *s = read_string(r, &l);
-        n = s ? doc_str_adopt(s, l) : NULL;
-        if (s && !n)
-            mp_errf(r->err, "%s: out of memory", r->name);
+        n = read_string_node(r);
     } else if (c == '-' || (c >= '0' && c <= '9')) {
         n = read_number(r);
     } else {
