@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/emit.h"
 #include "model/sanitize.h"
 
@@ -29,9 +30,16 @@ static const char *const top_order[] = {"apiVersion", "kind", "metadata", "spec"
 
 static const char spaces[] = "                                                                ";
 
-static void put(jwriter *w, const char *s, size_t n)
+/* Most pieces are a few bytes: copied in place while they fit. */
+static inline void put(jwriter *w, const char *s, size_t n)
 {
-    strbuf_append(w->sb, s, n);
+    strbuf *sb = w->sb;
+    if (sb->len + n < sb->cap) {
+        memcpy(sb->buf + sb->len, s, n);
+        sb->len += n;
+    } else {
+        strbuf_append(sb, s, n);
+    }
 }
 
 static void newline(jwriter *w, size_t depth)
@@ -46,7 +54,7 @@ static void newline(jwriter *w, size_t depth)
 
 /* 0: as is; 1: cJSON escapes it; 2: a byte of a multi-byte sequence or
  * DEL, checked as UTF-8 */
-static unsigned char byte_class(unsigned char c)
+static inline unsigned char byte_class(unsigned char c)
 {
     if (c < 0x20 || c == '"' || c == '\\')
         return 1;
@@ -96,12 +104,8 @@ static void put_string(jwriter *w, const char *s, size_t n)
 {
     put(w, "\"", 1);
     size_t run = 0, i = 0;
-    while (i < n) {
+    while ((i = bs_string_special(s, i, n, 1)) < n) {
         unsigned char cls = byte_class((unsigned char)s[i]);
-        if (!cls) {
-            i++;
-            continue;
-        }
         put(w, s + run, i - run);
         if (cls == 1)
             put_escape(w, (unsigned char)s[i++]);
@@ -172,7 +176,7 @@ static int put_scalar(jwriter *w, const doc_node *n)
             return 0;
         }
     default:
-        put_string(w, n->text, strlen(n->text));
+        put_string(w, n->text, n->len);
         return 0;
     }
 }
@@ -240,5 +244,6 @@ int doc_json_append(strbuf *sb, const doc_node *doc, size_t indent, mp_err *err)
         return -1;
     if (sb->oom)
         return mp_errf(err, "out of memory");
+    sb->buf[sb->len] = '\0'; /* put leaves it out */
     return 0;
 }

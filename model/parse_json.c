@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/keyindex.h"
 #include "model/parse.h"
 
@@ -196,10 +197,7 @@ static int unicode_escape(jreader *r, size_t *i, char *out, size_t *o)
  * once; read_string decodes and checks the others. */
 static size_t plain_end(const jreader *r, size_t i)
 {
-    const unsigned char *b = (const unsigned char *)r->buf;
-    while (i < r->len && (unsigned char)(b[i] - 0x20) < 0x60 && b[i] != '"' && b[i] != '\\')
-        i++;
-    return i;
+    return bs_string_special(r->buf, i, r->len, 0);
 }
 
 static bool plain_string(const jreader *r, size_t *end)
