@@ -27,6 +27,12 @@ typedef struct {
     int line;
     const char *name;
     mp_err *err;
+    /* Entries of the maps and sequences being read, innermost last: a
+     * container is sized once, when it is complete, instead of growing
+     * 2, 4, 8 as entries come (two reallocs a step for a map). */
+    char **skeys;
+    doc_node **svals;
+    size_t slen, scap;
 } jreader;
 
 _Static_assert(DOC_MAX_MAP_KEYS == 262144u, "the messages say 262144");
@@ -396,7 +402,105 @@ static doc_node *read_string_node(jreader *r)
     return n;
 }
 
-static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
+static int scratch_push(jreader *r, char *key, doc_node *v)
+{
+    if (r->slen == r->scap) {
+        size_t cap = r->scap ? r->scap * 2 : 64;
+        char **k = realloc(r->skeys, cap * sizeof *k);
+        if (k)
+            r->skeys = k;
+        doc_node **vv = k ? realloc(r->svals, cap * sizeof *vv) : NULL;
+        if (!vv) {
+            doc_key_free(key);
+            doc_free(v);
+            return mp_errf(r->err, "%s: out of memory", r->name);
+        }
+        r->svals = vv;
+        r->scap = cap;
+    }
+    r->skeys[r->slen] = key;
+    r->svals[r->slen++] = v;
+    return 0;
+}
+
+/* Frees the entries from base on (a container that failed). */
+static void scratch_drop(jreader *r, size_t base)
+{
+    while (r->slen > base) {
+        r->slen--;
+        doc_key_free(r->skeys[r->slen]);
+        doc_free(r->svals[r->slen]);
+    }
+}
+
+/* Moves the entries from base on into n, sized once. */
+static int scratch_move(jreader *r, doc_node *n, size_t base)
+{
+    if (doc_reserve(n, n->len + (r->slen - base)) < 0) {
+        scratch_drop(r, base);
+        return mp_errf(r->err, "%s: out of memory", r->name);
+    }
+    for (size_t i = base; i < r->slen; i++)
+        if (n->kind == DOC_MAP ? doc_map_append_adopt(n, r->skeys[i], r->svals[i])
+                               : doc_seq_push(n, r->svals[i]))
+            return mp_errf(r->err, "%s: out of memory", r->name); /* cannot: reserved */
+    r->slen = base;
+    return 0;
+}
+
+/* A key of the map whose first entries are the scratch's from base on.
+ * A key in the shared table is that table's pointer (doc_key_dup), so two
+ * such keys are equal only when they are the same pointer. */
+static bool scratch_has_key(const jreader *r, size_t base, const char *key)
+{
+    bool shared = doc_key_is_static(key);
+    for (size_t i = base; i < r->slen; i++) {
+        const char *k = r->skeys[i];
+        if (k == key || (!shared && k[0] == key[0] && !doc_key_is_static(k) && !strcmp(k, key)))
+            return true;
+    }
+    return false;
+}
+
+/* Where a map's entries go: the scratch while the map is small (the
+ * duplicate check scans them), the map itself with its key index once it
+ * has KEYINDEX_MIN keys. */
+typedef struct {
+    doc_node *map;
+    keyindex ix;
+    size_t base;
+    bool direct;
+} jmap;
+
+static bool jmap_has_key(const jreader *r, const jmap *m, const char *key)
+{
+    return m->direct ? keyindex_find(&m->ix, m->map, key) >= 0 : scratch_has_key(r, m->base, key);
+}
+
+static int jmap_add(jreader *r, jmap *m, char *key, doc_node *v)
+{
+    if (m->direct) {
+        if (doc_map_append_adopt(m->map, key, v) < 0 ||
+            keyindex_add(&m->ix, m->map, m->map->len - 1) < 0)
+            return mp_errf(r->err, "%s: out of memory", r->name);
+        return 0;
+    }
+    if (scratch_push(r, key, v) < 0)
+        return -1;
+    if (r->slen - m->base < KEYINDEX_MIN)
+        return 0;
+    m->direct = true;
+    if (scratch_move(r, m->map, m->base) < 0 || keyindex_add(&m->ix, m->map, m->map->len - 1) < 0)
+        return mp_errf(r->err, "%s: out of memory", r->name);
+    return 0;
+}
+
+static size_t jmap_len(const jreader *r, const jmap *m)
+{
+    return m->direct ? m->map->len : r->slen - m->base;
+}
+
+static int read_entry(jreader *r, jmap *m, int depth)
 {
     if (r->pos >= r->len || r->buf[r->pos] != '"')
         return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected a string key");
@@ -405,12 +509,12 @@ static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
     char *key = read_key(r, &end);
     if (!key)
         return -1;
-    if (keyindex_find(ix, map, key) >= 0) {
+    if (jmap_has_key(r, m, key)) {
         jfail_at(r, kpos, "duplicate key \"%.200s\"", key);
         doc_key_free(key);
         return -1;
     }
-    if (map->len >= DOC_MAX_MAP_KEYS) {
+    if (jmap_len(r, m) >= DOC_MAX_MAP_KEYS) {
         jfail_at(r, kpos, "%s", "a map with more than 262144 keys: refused");
         doc_key_free(key);
         return -1;
@@ -428,16 +532,13 @@ static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
         return -1;
     }
     mark(v, line, col);
-    if (doc_map_append_adopt(map, key, v) < 0 || keyindex_add(ix, map, map->len - 1) < 0)
-        return mp_errf(r->err, "%s: out of memory", r->name);
-    return 0;
+    return jmap_add(r, m, key, v);
 }
 
 static doc_node *read_object(jreader *r, int depth)
 {
-    doc_node *map = doc_map_new();
-    keyindex ix = {0};
-    if (!map) {
+    jmap m = {.map = doc_map_new(), .base = r->slen};
+    if (!m.map) {
         mp_errf(r->err, "%s: out of memory", r->name);
         return NULL;
     }
@@ -445,19 +546,22 @@ static doc_node *read_object(jreader *r, int depth)
     skip_ws(r);
     if (r->pos < r->len && r->buf[r->pos] == '}') {
         r->pos++;
-        return map;
+        return m.map;
     }
     for (;;) {
-        if (read_entry(r, map, &ix, depth) < 0 || expect_sep(r, '}', "an object member") < 0)
+        if (read_entry(r, &m, depth) < 0 || expect_sep(r, '}', "an object member") < 0)
             break;
         if (r->buf[r->pos++] == '}') {
-            keyindex_free(&ix);
-            return map;
+            keyindex_free(&m.ix);
+            if (!m.direct && scratch_move(r, m.map, m.base) < 0)
+                break;
+            return m.map;
         }
         skip_ws(r);
     }
-    keyindex_free(&ix);
-    doc_free(map);
+    keyindex_free(&m.ix);
+    scratch_drop(r, m.base);
+    doc_free(m.map);
     return NULL;
 }
 
@@ -474,20 +578,21 @@ static doc_node *read_array(jreader *r, int depth)
         r->pos++;
         return seq;
     }
+    size_t base = r->slen;
     for (;;) {
         doc_node *v = read_value(r, depth + 1);
-        if (!v)
+        if (!v || scratch_push(r, NULL, v) < 0)
             break;
-        if (doc_seq_push(seq, v) < 0) {
-            mp_errf(r->err, "%s: out of memory", r->name);
-            break;
-        }
         if (expect_sep(r, ']', "an array element") < 0)
             break;
-        if (r->buf[r->pos++] == ']')
+        if (r->buf[r->pos++] == ']') {
+            if (scratch_move(r, seq, base) < 0)
+                break;
             return seq;
+        }
         skip_ws(r);
     }
+    scratch_drop(r, base);
     doc_free(seq);
     return NULL;
 }
@@ -556,6 +661,9 @@ int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out,
     int rc = 0;
     for (skip_ws(&r); rc == 0 && r.pos < r.len; skip_ws(&r))
         rc = read_document(&r, out);
+    scratch_drop(&r, 0); /* empty unless a document failed */
+    free(r.skeys);
+    free(r.svals);
     if (rc < 0)
         while (out->len > before)
             doc_free(out->docs[--out->len]);
