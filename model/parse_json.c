@@ -71,18 +71,25 @@ static const char *show_byte(unsigned char c, char *buf, size_t n)
     return buf;
 }
 
+/* Indented JSON (kubectl -o json) is mostly runs of spaces after a
+ * newline: those go eight at a time. */
 static void skip_ws_run(jreader *r)
 {
-    while (r->pos < r->len) {
-        char c = r->buf[r->pos];
+    size_t i = r->pos;
+    for (; i < r->len; i++) {
+        while (i + 8 <= r->len && bs_load(r->buf + i) == BS_ONES * ' ')
+            i += 8;
+        if (i == r->len)
+            break;
+        char c = r->buf[i];
         if (c == '\n') {
             r->line++;
-            r->line_start = r->pos + 1;
+            r->line_start = i + 1;
         } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
+            break;
         }
-        r->pos++;
     }
+    r->pos = i;
 }
 
 /* Most calls find no blank at all (compact JSON, the API server's): no
