@@ -341,6 +341,8 @@ static int json_item(printer *pr, const doc_node *o, mp_err *err)
     if (doc_json_append(sb, o, 4, err))
         return -1;
     strbuf_append(sb, "\n", 1);
+    if (sb->oom)
+        return mp_errf(err, "out of memory");
     fwrite(sb->buf, 1, sb->len, pr->out);
     return 0;
 }
@@ -567,22 +569,18 @@ static int get_one(kclient *c, const kkind *k, const get_opts *o, printer *pr)
     }
     if (pr->fmt == OUT_YAML || pr->fmt == OUT_JSON) {
         strip_server_noise(obj);
-        strbuf *sb = &pr->json;
-        int erc = 0;
-        if (pr->fmt == OUT_YAML) {
-            size_t len;
-            char *text = doc_emit_yaml(obj, &len, &err);
-            text ? strbuf_append(sb, text, len) : (void)(erc = -1);
-            free(text);
-        } else if (!(erc = doc_json_append(sb, obj, 0, &err))) {
-            strbuf_append(sb, "\n", 1);
-        }
+        char *yaml = pr->fmt == OUT_YAML ? doc_emit_yaml(obj, NULL, &err) : NULL;
+        int erc = pr->fmt == OUT_YAML ? (yaml ? 0 : -1) : doc_json_append(&pr->json, obj, 0, &err);
         doc_free(obj);
         if (erc) {
             cli_error(CMD, err.msg);
             return 2;
         }
-        fwrite(sb->buf, 1, sb->len, pr->out);
+        if (yaml)
+            fputs(yaml, pr->out);
+        else
+            fprintf(pr->out, "%s\n", pr->json.buf);
+        free(yaml);
         return 0;
     }
     int rc = print_item(obj, pr, &err);
