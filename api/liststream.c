@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/strbuf.h"
 
 #define LS_DEFAULT_MAX (64u << 20)
@@ -118,6 +119,13 @@ static void begin_value(liststream *ls, char c)
     }
 }
 
+/* The characters of a string at depth 1 may be a key of the list object
+ * ("items", "metadata"): those are kept; other strings are only skipped. */
+static bool keeps_key(const liststream *ls)
+{
+    return ls->depth == 1 && ls->mode == LS_LIST_ITEMS && ls->cap == CAP_NONE;
+}
+
 int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
 {
     size_t run = 0; /* start of the pending captured run in data */
@@ -125,6 +133,12 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
     for (size_t i = 0; i < n; i++) {
         char c = data[i];
         if (ls->in_str) {
+            if (!ls->esc && !keeps_key(ls)) { /* to the next quote or backslash at once */
+                i = bs_quote_or_escape(data, i, n);
+                if (i == n)
+                    break;
+                c = data[i];
+            }
             if (ls->esc) {
                 ls->esc = false;
             } else if (c == '\\') {

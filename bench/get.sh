@@ -1,114 +1,139 @@
 #!/usr/bin/env bash
 # `meshpanel get ingresses -A -o json` against `kubectl get ingress -A -o json`,
 # same test API server (tests/apiserver, HTTPS + bearer token: kubectl sends
-# tokens only over TLS), same run, COUNT generated Ingresses.
+# tokens only over TLS), same run, the issue-11 corpus (bench/gen_ingresses.py,
+# as bench/run.sh), once paged (limit=500) and once with the server ignoring
+# limit (the whole list in one answer); plus `convert -f` of kubectl's JSON
+# dump (the JSON reader's row of bench/run.sh).
 #
-# usage: bench/get.sh [COUNT] [RUNS]     (defaults: 10000 Ingresses, 3 runs each)
+# usage: bench/get.sh [COUNT] [RUNS]     (defaults: 10000 Ingresses, 5 runs)
 # env:   MESHPANEL=path/to/meshpanel (default build/meshpanel), KUBECTL=kubectl,
-#        BENCH_NO_DOC=1 to skip appending to docs/benchmarks.md
+#        BASELINE=path/to/older/meshpanel  also run it, alternating, in the same runs
+#        SEED=20260301 corpus seed, BENCH_NO_DOC=1 to skip appending to docs/benchmarks.md
 #
-# One warm-up run of each tool first (server JSON cache, kubectl discovery cache),
-# then RUNS alternating runs; reports the best wall time and the peak RSS of each
-# and checks both printed COUNT items. Results are appended to docs/benchmarks.md
-# under "## get". Timings live here, never in tests.
+# One warm-up run of each tool first (server JSON cache, kubectl discovery
+# cache), then RUNS alternating runs. Reports the median wall time, the median
+# CPU time (user + system: the machine is shared, wall time moves with its
+# load) and the largest peak RSS of each, and checks every run printed COUNT
+# items. Results are appended to docs/benchmarks.md under "## get". Timings
+# live here, never in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COUNT=${1:-10000}
-RUNS=${2:-3}
+RUNS=${2:-5}
+SEED=${SEED:-20260301}
 MESHPANEL=${MESHPANEL:-build/meshpanel}
 KUBECTL=${KUBECTL:-kubectl}
-[ -x "$MESHPANEL" ] || { echo "bench: $MESHPANEL not built (run ./setup.sh)" >&2; exit 2; }
+BASELINE=${BASELINE:-}
+for b in "$MESHPANEL" ${BASELINE:+"$BASELINE"}; do
+    [ -x "$b" ] || { echo "bench: $b not built (run ./setup.sh)" >&2; exit 2; }
+done
 command -v "$KUBECTL" >/dev/null || { echo "bench: $KUBECTL not found" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed for peak RSS" >&2; exit 2; }
 
-tmp=$(mktemp -d)
-pid=""
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-export HOME="$tmp/home" # private kubectl cache, no developer kubeconfig
-mkdir -p "$HOME"
-unset KUBECONFIG
+. bench/lib.bash
 
-python3 tests/apiserver/server.py --https --state-dir "$tmp/st" --generate "$COUNT" \
-    >"$tmp/server.out" 2>"$tmp/server.err" &
-pid=$!
-for _ in $(seq 300); do
-    grep -q '^listening ' "$tmp/server.out" 2>/dev/null && break
-    sleep 0.1
-done
-grep -q '^listening ' "$tmp/server.out" || { cat "$tmp/server.err" >&2; exit 2; }
-KC="$tmp/st/kubeconfig"
-
-# measure NAME CMD... -> "<seconds> <peak KiB>"; checks the item count
-measure() {
-    local name=$1 s e rss n
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+# run KEY CMD... : one run; appends "KEY wall cpu rss_kib" to cpu.tsv and checks
+# the item count of what it printed (CHECK=0: no check)
+run() {
+    local key=$1 s e rc=0
     shift
     s=$(date +%s.%N)
-    /usr/bin/time -v -o "$tmp/time.txt" "$@" >"$tmp/out.json" 2>"$tmp/err.txt" ||
-        { echo "bench: $name failed:" >&2; cat "$tmp/err.txt" >&2; exit 2; }
+    /usr/bin/time -f '%U %S %M' -o "$tmp/time.txt" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
     e=$(date +%s.%N)
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
-    n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$tmp/out.json")
-    [ "$n" = "$COUNT" ] || { echo "bench: $name printed $n items, want $COUNT" >&2; exit 2; }
-    awk -v a="$s" -v b="$e" -v r="$rss" 'BEGIN {printf "%.3f %d\n", b - a, r}'
+    if [ "$rc" -ge 2 ]; then
+        echo "bench: $key failed (exit $rc): $*" >&2
+        head -n 5 "$tmp/err" >&2
+        exit 2
+    fi
+    if [ "${CHECK:-1}" = 1 ]; then
+        local n
+        n=$(items "$tmp/out")
+        [ "$n" = "$COUNT" ] || { echo "bench: $key printed $n items, want $COUNT" >&2; exit 2; }
+    fi
+    read -r u sy rss <"$tmp/time.txt"
+    awk -v k="$key" -v a="$s" -v b="$e" -v u="$u" -v s="$sy" -v r="$rss" \
+        'BEGIN {printf "%s\t%.4f\t%.2f\t%d\n", k, b - a, u + s, r}' >>"$tmp/cpu.tsv"
 }
+: >"$tmp/cpu.tsv"
 
-MP_CMD=("$MESHPANEL" get ingresses -A -o json --kubeconfig "$KC")
-KC_CMD=("$KUBECTL" get ingress -A -o json --kubeconfig "$KC" --request-timeout=120s)
-measure meshpanel "${MP_CMD[@]}" >/dev/null
-measure kubectl "${KC_CMD[@]}" >/dev/null
-mp_best="" mp_rss=0 kc_best="" kc_rss=0
-for _ in $(seq "$RUNS"); do
-    read -r t r < <(measure meshpanel "${MP_CMD[@]}")
-    [ -z "$mp_best" ] || awk -v a="$t" -v b="$mp_best" 'BEGIN {exit !(a < b)}' && mp_best=$t
-    [ "$r" -gt "$mp_rss" ] && mp_rss=$r
-    read -r t r < <(measure kubectl "${KC_CMD[@]}")
-    [ -z "$kc_best" ] || awk -v a="$t" -v b="$kc_best" 'BEGIN {exit !(a < b)}' && kc_best=$t
-    [ "$r" -gt "$kc_rss" ] && kc_rss=$r
+corpus "$COUNT"
+start_server "$COUNT"
+MP=(get ingresses -A -o json --kubeconfig "$KC")
+KC_GET=("$KUBECTL" get ingress -A -o json --kubeconfig "$KC" --request-timeout=300s)
+run warm "${KC_GET[@]}"
+cp "$tmp/out" "$tmp/dump.json"
+run warm "$MESHPANEL" "${MP[@]}"
+for mode in paged whole; do
+    [ "$mode" = paged ] || faults '{"ignore_limit": 1}'
+    for _ in $(seq "$RUNS"); do
+        run "kubectl_$mode" "${KC_GET[@]}"
+        run "get_$mode" "$MESHPANEL" "${MP[@]}"
+        [ -z "$BASELINE" ] || run "base_$mode" "$BASELINE" "${MP[@]}"
+    done
 done
-size=$(stat -c %s "$tmp/out.json")
+faults '{"ignore_limit": 0}'
+for _ in $(seq "$RUNS"); do
+    CHECK=0 run convert_json "$MESHPANEL" convert -f "$tmp/dump.json"
+    [ -z "$BASELINE" ] || CHECK=0 run base_convert_json "$BASELINE" convert -f "$tmp/dump.json"
+done
+stop_server
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-report=$(
-    cat <<TXT
-### $(date -u +%Y-%m-%d) - $COUNT Ingresses, best of $RUNS runs, $(nproc) CPUs
-
-| command | wall time | peak RSS |
-|---|---|---|
-| \`meshpanel get ingresses -A -o json\` | ${mp_best} s | $((mp_rss / 1024)) MiB |
-| \`kubectl get ingress -A -o json\` ($("$KUBECTL" version --client 2>/dev/null | sed -n 's/^Client Version: //p')) | ${kc_best} s | $((kc_rss / 1024)) MiB |
-
-Same server (\`tests/apiserver/server.py --https --generate $COUNT\`, bearer token), same
-run; both printed $COUNT items (kubectl's JSON: $((size / 1024)) KiB). Command: \`bench/get.sh $COUNT $RUNS\`.
-TXT
+report=$(python3 - "$tmp/cpu.tsv" "$COUNT" "$RUNS" "$(nproc)" "$load0" "$load1" \
+    "$("$KUBECTL" version --client 2>/dev/null | sed -n 's/^Client Version: //p')" \
+    "$(stat -c %s "$tmp/dump.json")" "$BASELINE" "$(date -u +%Y-%m-%d)" <<'PY'
+import collections, statistics, sys
+path, n, runs, cpus, load0, load1, kver, dump, base, day = sys.argv[1:]
+n = int(n)
+wall, cpu, rss = (collections.defaultdict(list) for _ in range(3))
+for line in open(path):
+    k, w, c, r = line.rstrip("\n").split("\t")
+    wall[k].append(float(w)); cpu[k].append(float(c)); rss[k].append(int(r))
+med = lambda d, k: statistics.median(d[k])
+print(f"### {day} - {n:,} Ingresses, median of {runs} runs, {cpus} CPUs (load {load0} before, {load1} after)")
+print()
+print("| server answers | command | wall | CPU (user+sys) | peak RSS | wall / kubectl's |")
+print("|---|---|---|---|---|---|")
+for mode, what in (("paged", "500 per page"), ("whole", "whole list (ignores limit)")):
+    kc = med(wall, f"kubectl_{mode}")
+    for key, cmd in ((f"kubectl_{mode}", f"`kubectl get ingress -A -o json` ({kver})"),
+                     (f"get_{mode}", "`meshpanel get ingresses -A -o json`"),
+                     (f"base_{mode}", "the same, baseline binary")):
+        if key not in wall:
+            continue
+        ratio = "" if key.startswith("kubectl") else f"{med(wall, key) / kc:.3f}"
+        print(f"| {what} | {cmd} | {med(wall, key):.3f} s | {med(cpu, key):.2f} s | "
+              f"{max(rss[key]) / 1024:.1f} MiB | {ratio} |")
+for key, cmd in (("convert_json", "`meshpanel convert -f dump.json`"),
+                 ("base_convert_json", "the same, baseline binary")):
+    if key in wall:
+        w = med(wall, key)
+        print(f"| (kubectl's dump, {int(dump) // 1024:,} KiB) | {cmd} | {w:.3f} s | {med(cpu, key):.2f} s | "
+              f"{max(rss[key]) / 1024:.1f} MiB | {n / w:,.0f} Ingresses/s |")
+print()
+print(f"Same server (`tests/apiserver/server.py --https`, seeded with `bench/gen_ingresses.py -n {n}`), same "
+      f"run, alternating; every get printed {n:,} items. Command: `bench/get.sh {n} {runs}`"
+      + (" with `BASELINE`" if base else "") + ".")
+PY
 )
 echo "$report"
 
 [ "${BENCH_NO_DOC:-0}" = 1 ] && exit 0
 doc=docs/benchmarks.md
-[ -f "$doc" ] || printf '# Benchmarks\n\nMeasured with the scripts in bench/; numbers depend on the machine.\n' >"$doc"
-# Append under "## get" (created at the end when missing), before the next section.
+# Append under "## get", before the next section.
 python3 - "$doc" "$report" <<'PY'
-import sys
+import os, sys
 path, report = sys.argv[1], sys.argv[2]
 lines = open(path).read().rstrip("\n").split("\n")
-intro = ("## get\n\n`meshpanel get ingresses -A -o json` against `kubectl get ingress -A -o json`: the list is\n"
-         "paginated (500 per page) and every item is parsed and printed as it streams in, so memory\n"
-         "stays flat however many objects the cluster holds.")
-try:
-    start = lines.index("## get")
-except ValueError:
-    lines += ["", *intro.split("\n")]
-    start = lines.index("## get")
+start = lines.index("## get")
 end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
 while end > start + 1 and lines[end - 1] == "":
     end -= 1
 lines[end:end] = ["", *report.split("\n")]
 open(path + ".tmp", "w").write("\n".join(lines) + "\n")
-import os
 os.replace(path + ".tmp", path)
 PY
 echo "bench: appended to $doc"

@@ -121,8 +121,7 @@ void doc_free(doc_node *n)
                 doc_key_free(n->keys[i]);
             doc_free(n->items[i]);
         }
-        free(n->keys);
-        free(n->items);
+        free(n->items); /* a map's keys share its block (grow_to) */
     }
     free(n);
 }
@@ -176,18 +175,30 @@ int doc_reserve(doc_node *n, size_t cap)
     return !n || n->kind == DOC_SCALAR ? -1 : cap <= n->cap ? 0 : grow_to(n, cap);
 }
 
+/* A map's items and keys are one block, items[cap] then keys[cap]: one
+ * malloc and one free per map instead of two (a list item holds a dozen
+ * maps). A sequence's block holds its items only. */
 static int grow_to(doc_node *n, size_t cap)
 {
-    doc_node **items = realloc(n->items, cap * sizeof *items);
+    if (n->kind != DOC_MAP) {
+        doc_node **items = realloc(n->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        n->items = items;
+        n->cap = cap;
+        return 0;
+    }
+    doc_node **items = malloc(cap * (sizeof *items + sizeof *n->keys));
     if (!items)
         return -1;
-    n->items = items;
-    if (n->kind == DOC_MAP) {
-        char **keys = realloc(n->keys, cap * sizeof *keys);
-        if (!keys)
-            return -1;
-        n->keys = keys;
+    char **keys = (char **)(items + cap);
+    if (n->len) {
+        memcpy(items, n->items, n->len * sizeof *items);
+        memcpy(keys, n->keys, n->len * sizeof *keys);
     }
+    free(n->items);
+    n->items = items;
+    n->keys = keys;
     n->cap = cap;
     return 0;
 }

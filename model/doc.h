@@ -45,7 +45,7 @@ struct doc_node {
     size_t cap;
     /* Maps and sequences only: a scalar's block ends here (its text
      * follows cap), so keys and items of a scalar must never be read. */
-    char **keys; /* maps: keys[i] belongs to items[i] */
+    char **keys; /* maps: keys[i] belongs to items[i]; in items' block */
     doc_node **items;
 };
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/keyindex.h"
 #include "model/parse.h"
 
@@ -26,6 +27,12 @@ typedef struct {
     int line;
     const char *name;
     mp_err *err;
+    /* Entries of the maps and sequences being read, innermost last: a
+     * container is sized once, when it is complete, instead of growing
+     * 2, 4, 8 as entries come (two reallocs a step for a map). */
+    char **skeys;
+    doc_node **svals;
+    size_t slen, scap;
 } jreader;
 
 _Static_assert(DOC_MAX_MAP_KEYS == 262144u, "the messages say 262144");
@@ -64,18 +71,33 @@ static const char *show_byte(unsigned char c, char *buf, size_t n)
     return buf;
 }
 
-static void skip_ws(jreader *r)
+/* Indented JSON (kubectl -o json) is mostly runs of spaces after a
+ * newline: those go eight at a time. */
+static void skip_ws_run(jreader *r)
 {
-    while (r->pos < r->len) {
-        char c = r->buf[r->pos];
+    size_t i = r->pos;
+    for (; i < r->len; i++) {
+        while (i + 8 <= r->len && bs_load(r->buf + i) == BS_ONES * ' ')
+            i += 8;
+        if (i == r->len)
+            break;
+        char c = r->buf[i];
         if (c == '\n') {
             r->line++;
-            r->line_start = r->pos + 1;
+            r->line_start = i + 1;
         } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
+            break;
         }
-        r->pos++;
     }
+    r->pos = i;
+}
+
+/* Most calls find no blank at all (compact JSON, the API server's): no
+ * call then. */
+static inline void skip_ws(jreader *r)
+{
+    if (r->pos < r->len && (unsigned char)r->buf[r->pos] <= ' ')
+        skip_ws_run(r);
 }
 
 static void mark(doc_node *n, int line, int col)
@@ -180,6 +202,21 @@ static int unicode_escape(jreader *r, size_t *i, char *out, size_t *o)
         return jfail_at(r, *i - 6, "%s", "NUL character (\\u0000) in a string");
     *o += put_utf8(cp, out + *o);
     return 0;
+}
+
+/* Where the run of bytes that a string holds as written ends, from i: the
+ * closing quote when the string has no escape, control or non-ASCII byte
+ * (nearly every string of a Kubernetes object), which is then copied at
+ * once; read_string decodes and checks the others. */
+static size_t plain_end(const jreader *r, size_t i)
+{
+    return bs_string_special(r->buf, i, r->len, 0);
+}
+
+static bool plain_string(const jreader *r, size_t *end)
+{
+    *end = plain_end(r, r->pos + 1);
+    return *end < r->len && r->buf[*end] == '"';
 }
 
 static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
@@ -336,53 +373,179 @@ static int expect_sep(jreader *r, char close, const char *what)
     return jfail(r, msg);
 }
 
-static int read_entry(jreader *r, doc_node *map, keyindex *ix, int depth)
+/* The key at r->pos as doc_key_dup makes it: the shared copy of the
+ * common keys (doc_key_static), else its own block. */
+static char *read_key(jreader *r, size_t *end)
+{
+    if (plain_string(r, end)) {
+        char *key = doc_key_dup(r->buf + r->pos + 1, *end - r->pos - 1);
+        if (!key)
+            mp_errf(r->err, "%s: out of memory", r->name);
+        r->pos = *end + 1;
+        return key;
+    }
+    size_t klen;
+    char *key = read_string(r, &klen);
+    const char *shared = key ? doc_key_static(key, klen) : NULL;
+    if (shared) {
+        free(key);
+        key = (char *)shared;
+    }
+    return key;
+}
+
+static doc_node *read_string_node(jreader *r)
+{
+    size_t end, l;
+    if (plain_string(r, &end)) {
+        doc_node *n = doc_strn_new(r->buf + r->pos + 1, end - r->pos - 1);
+        r->pos = end + 1;
+        return n;
+    }
+    char *s = read_string(r, &l);
+    doc_node *n = s ? doc_str_adopt(s, l) : NULL;
+    if (s && !n)
+        mp_errf(r->err, "%s: out of memory", r->name);
+    return n;
+}
+
+static int scratch_push(jreader *r, char *key, doc_node *v)
+{
+    if (r->slen == r->scap) {
+        size_t cap = r->scap ? r->scap * 2 : 64;
+        char **k = realloc(r->skeys, cap * sizeof *k);
+        if (k)
+            r->skeys = k;
+        doc_node **vv = k ? realloc(r->svals, cap * sizeof *vv) : NULL;
+        if (!vv) {
+            doc_key_free(key);
+            doc_free(v);
+            return mp_errf(r->err, "%s: out of memory", r->name);
+        }
+        r->svals = vv;
+        r->scap = cap;
+    }
+    r->skeys[r->slen] = key;
+    r->svals[r->slen++] = v;
+    return 0;
+}
+
+/* Frees the entries from base on (a container that failed). */
+static void scratch_drop(jreader *r, size_t base)
+{
+    while (r->slen > base) {
+        r->slen--;
+        doc_key_free(r->skeys[r->slen]);
+        doc_free(r->svals[r->slen]);
+    }
+}
+
+/* Moves the entries from base on into n, sized once. */
+static int scratch_move(jreader *r, doc_node *n, size_t base)
+{
+    if (doc_reserve(n, n->len + (r->slen - base)) < 0) {
+        scratch_drop(r, base);
+        return mp_errf(r->err, "%s: out of memory", r->name);
+    }
+    for (size_t i = base; i < r->slen; i++)
+        if (n->kind == DOC_MAP ? doc_map_append_adopt(n, r->skeys[i], r->svals[i])
+                               : doc_seq_push(n, r->svals[i]))
+            return mp_errf(r->err, "%s: out of memory", r->name); /* cannot: reserved */
+    r->slen = base;
+    return 0;
+}
+
+/* A key of the map whose first entries are the scratch's from base on.
+ * A key in the shared table is that table's pointer (doc_key_dup), so two
+ * such keys are equal only when they are the same pointer. */
+static bool scratch_has_key(const jreader *r, size_t base, const char *key)
+{
+    bool shared = doc_key_is_static(key);
+    for (size_t i = base; i < r->slen; i++) {
+        const char *k = r->skeys[i];
+        if (k == key || (!shared && k[0] == key[0] && !doc_key_is_static(k) && !strcmp(k, key)))
+            return true;
+    }
+    return false;
+}
+
+/* Where a map's entries go: the scratch while the map is small (the
+ * duplicate check scans them), the map itself with its key index once it
+ * has KEYINDEX_MIN keys. */
+typedef struct {
+    doc_node *map;
+    keyindex ix;
+    size_t base;
+    bool direct;
+} jmap;
+
+static bool jmap_has_key(const jreader *r, const jmap *m, const char *key)
+{
+    return m->direct ? keyindex_find(&m->ix, m->map, key) >= 0 : scratch_has_key(r, m->base, key);
+}
+
+static int jmap_add(jreader *r, jmap *m, char *key, doc_node *v)
+{
+    if (m->direct) {
+        if (doc_map_append_adopt(m->map, key, v) < 0 ||
+            keyindex_add(&m->ix, m->map, m->map->len - 1) < 0)
+            return mp_errf(r->err, "%s: out of memory", r->name);
+        return 0;
+    }
+    if (scratch_push(r, key, v) < 0)
+        return -1;
+    if (r->slen - m->base < KEYINDEX_MIN)
+        return 0;
+    m->direct = true;
+    if (scratch_move(r, m->map, m->base) < 0 || keyindex_add(&m->ix, m->map, m->map->len - 1) < 0)
+        return mp_errf(r->err, "%s: out of memory", r->name);
+    return 0;
+}
+
+static size_t jmap_len(const jreader *r, const jmap *m)
+{
+    return m->direct ? m->map->len : r->slen - m->base;
+}
+
+static int read_entry(jreader *r, jmap *m, int depth)
 {
     if (r->pos >= r->len || r->buf[r->pos] != '"')
         return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected a string key");
     int line = r->line, col = col_here(r);
-    size_t kpos = r->pos, klen;
-    char *key = read_string(r, &klen);
+    size_t kpos = r->pos, end;
+    char *key = read_key(r, &end);
     if (!key)
         return -1;
-    if (keyindex_find(ix, map, key) >= 0) {
+    if (jmap_has_key(r, m, key)) {
         jfail_at(r, kpos, "duplicate key \"%.200s\"", key);
-        free(key);
+        doc_key_free(key);
         return -1;
     }
-    if (map->len >= DOC_MAX_MAP_KEYS) {
+    if (jmap_len(r, m) >= DOC_MAX_MAP_KEYS) {
         jfail_at(r, kpos, "%s", "a map with more than 262144 keys: refused");
-        free(key);
+        doc_key_free(key);
         return -1;
     }
     skip_ws(r);
     if (r->pos >= r->len || r->buf[r->pos] != ':') {
-        free(key);
+        doc_key_free(key);
         return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected ':' after a key");
     }
     r->pos++;
     skip_ws(r);
     doc_node *v = read_value(r, depth + 1);
     if (!v) {
-        free(key);
+        doc_key_free(key);
         return -1;
     }
     mark(v, line, col);
-    const char *shared = doc_key_static(key, klen); /* one copy of the common keys */
-    if (shared) {
-        free(key);
-        key = (char *)shared;
-    }
-    if (doc_map_append_adopt(map, key, v) < 0 || keyindex_add(ix, map, map->len - 1) < 0)
-        return mp_errf(r->err, "%s: out of memory", r->name);
-    return 0;
+    return jmap_add(r, m, key, v);
 }
 
 static doc_node *read_object(jreader *r, int depth)
 {
-    doc_node *map = doc_map_new();
-    keyindex ix = {0};
-    if (!map) {
+    jmap m = {.map = doc_map_new(), .base = r->slen};
+    if (!m.map) {
         mp_errf(r->err, "%s: out of memory", r->name);
         return NULL;
     }
@@ -390,19 +553,22 @@ static doc_node *read_object(jreader *r, int depth)
     skip_ws(r);
     if (r->pos < r->len && r->buf[r->pos] == '}') {
         r->pos++;
-        return map;
+        return m.map;
     }
     for (;;) {
-        if (read_entry(r, map, &ix, depth) < 0 || expect_sep(r, '}', "an object member") < 0)
+        if (read_entry(r, &m, depth) < 0 || expect_sep(r, '}', "an object member") < 0)
             break;
         if (r->buf[r->pos++] == '}') {
-            keyindex_free(&ix);
-            return map;
+            keyindex_free(&m.ix);
+            if (!m.direct && scratch_move(r, m.map, m.base) < 0)
+                break;
+            return m.map;
         }
         skip_ws(r);
     }
-    keyindex_free(&ix);
-    doc_free(map);
+    keyindex_free(&m.ix);
+    scratch_drop(r, m.base);
+    doc_free(m.map);
     return NULL;
 }
 
@@ -419,20 +585,21 @@ static doc_node *read_array(jreader *r, int depth)
         r->pos++;
         return seq;
     }
+    size_t base = r->slen;
     for (;;) {
         doc_node *v = read_value(r, depth + 1);
-        if (!v)
+        if (!v || scratch_push(r, NULL, v) < 0)
             break;
-        if (doc_seq_push(seq, v) < 0) {
-            mp_errf(r->err, "%s: out of memory", r->name);
-            break;
-        }
         if (expect_sep(r, ']', "an array element") < 0)
             break;
-        if (r->buf[r->pos++] == ']')
+        if (r->buf[r->pos++] == ']') {
+            if (scratch_move(r, seq, base) < 0)
+                break;
             return seq;
+        }
         skip_ws(r);
     }
+    scratch_drop(r, base);
     doc_free(seq);
     return NULL;
 }
@@ -455,11 +622,7 @@ static doc_node *read_value(jreader *r, int depth)
     } else if (c == '[') {
         n = read_array(r, depth);
     } else if (c == '"') {
-        size_t l;
-        char *s = read_string(r, &l);
-        n = s ? doc_str_adopt(s, l) : NULL;
-        if (s && !n)
-            mp_errf(r->err, "%s: out of memory", r->name);
+        n = read_string_node(r);
     } else if (c == '-' || (c >= '0' && c <= '9')) {
         n = read_number(r);
     } else {
@@ -505,6 +668,9 @@ int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out,
     int rc = 0;
     for (skip_ws(&r); rc == 0 && r.pos < r.len; skip_ws(&r))
         rc = read_document(&r, out);
+    scratch_drop(&r, 0); /* empty unless a document failed */
+    free(r.skeys);
+    free(r.svals);
     if (rc < 0)
         while (out->len > before)
             doc_free(out->docs[--out->len]);

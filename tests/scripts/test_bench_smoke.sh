@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke run of the issue 11 benchmarks at N=200: bench/run.sh prints its table
 # with a measured value in every row it runs (console rows included),
-# bench/plot.sh draws a PNG and bench/emit.sh prints its before/after table. No timing is asserted: numbers belong in
+# bench/plot.sh draws a PNG, bench/emit.sh and bench/get.sh print their before/after tables. No
+# timing is asserted: numbers belong in
 # docs/benchmarks.md, not in tests.
 set -uo pipefail
 SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -56,6 +57,12 @@ emit=$(cd "$SRC" && RUNS=1 BASELINE="$MESHPANEL" MESHPANEL="$MESHPANEL" FLOOR="$
 check "emit.sh: exit 0" "$?" '^0$'
 check "emit.sh: YAML wall / floor" "$emit" '^\| yaml \| wall / floor [^|]*\| [0-9.]+x \| [0-9.]+x \|'
 check "emit.sh: JSON dump Ingresses/s" "$emit" '^\| json \| Ingresses/s \| [0-9]+ \| [0-9]+ \|'
+
+get=$(cd "$SRC" && BENCH_NO_DOC=1 MESHPANEL="$MESHPANEL" BASELINE="$MESHPANEL" timeout 300 bench/get.sh 200 1 2>&1)
+check "get.sh: exit 0" "$?" '^0$'
+check "get.sh: meshpanel's paged row" "$get" \
+    '^\| 500 per page \| `meshpanel get ingresses -A -o json` \| [0-9.]+ s \| [0-9.]+ s \| [0-9.]+ MiB \| [0-9.]+ \|$'
+check "get.sh: six get rows and two convert rows" "$(grep -cE '^\| (500 per page|whole list|\(kubectl)' <<<"$get")" '^8$'
 
 (cd "$SRC" && "$BUILD/floor" yaml-parse tests/golden/launchpad-http/input.yaml 2 >"$work/floor.txt")
 check "floor: one time per run" "$(grep -cE '^[0-9]+\.[0-9]{4}$' "$work/floor.txt")" '^2$'

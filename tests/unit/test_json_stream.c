@@ -259,6 +259,60 @@ static char *big_map(size_t n, bool json, const char *extra)
     return s;
 }
 
+/* Entries wait on the reader's scratch stack until their container is
+ * complete, and a map moves to its key index at its 16th key: every size
+ * around that switch keeps its entries in order, finds a duplicate of any
+ * earlier key (shared-table keys like "name" too, also when escaped), and
+ * frees what it read when a nested value fails. */
+START_TEST(maps_of_every_size_keep_order_and_find_duplicates)
+{
+    mp_err err;
+    doc_list l;
+    for (int n = 1; n <= 40; n++) {
+        char src[4096];
+        size_t o = 0;
+        o += (size_t)snprintf(src + o, sizeof src - o, "{");
+        for (int i = 0; i < n; i++) /* a nested container every third key */
+            o += (size_t)snprintf(src + o, sizeof src - o, "%s\"k%d\":%s", i ? "," : "", i,
+                                  i % 3 ? "[1,{\"x\":[2,3]},\"s\"]" : "\"v\"");
+        snprintf(src + o, sizeof src - o, "}");
+        ck_assert_msg(parse(src, &l, &err) == 0, "%d keys: %s", n, err.msg);
+        doc_node *m = l.docs[0];
+        ck_assert_uint_eq(m->len, (size_t)n);
+        for (int i = 0; i < n; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "k%d", i);
+            ck_assert_str_eq(m->keys[i], k);
+            ck_assert(doc_is_seq(m->items[i]) == (i % 3 != 0));
+            if (i % 3) {
+                ck_assert_uint_eq(m->items[i]->len, 3);
+                ck_assert_str_eq(doc_str(doc_at(doc_get(doc_at(m->items[i], 1), "x"), 1)), "3");
+            }
+        }
+        doc_list_free(&l);
+        for (int j = 0; j < n; j += n / 3 + 1) { /* a duplicate of key j, last */
+            char dup[4200], want[64];
+            snprintf(dup, sizeof dup, "%.*s,\"k%d\":0}", (int)o, src, j);
+            snprintf(want, sizeof want, "(byte %zu): malformed JSON: duplicate key \"k%d\"", o + 1,
+                     j);
+            ck_assert_has(parse_fails(dup, &err), want);
+        }
+        /* a value that fails after n entries (and open nested ones) */
+        char bad[4200];
+        snprintf(bad, sizeof bad, "%.*s,\"z\":[{\"y\":[1,tru]}]}", (int)o, src);
+        ck_assert_has(parse_fails(bad, &err), "unexpected 't' where a value should start");
+    }
+    ck_assert_has(parse_fails("{\"name\":1,\"kind\":2,\"name\":3}", &err),
+                  "duplicate key \"name\"");
+    ck_assert_has(parse_fails("{\"name\":1,\"n\\u0061me\":2}", &err), "duplicate key \"name\"");
+    ck_assert_has(parse_fails("{\"x-y\":1,\"x\\u002dy\":2}", &err), "duplicate key \"x-y\"");
+    ck_assert_int_eq(
+        parse("{\"name\":1,\"names\":2,\"nam\":3,\"\\u006eame\\u0073\\u0073\":4}", &l, &err), 0);
+    ck_assert_uint_eq(l.docs[0]->len, 4);
+    doc_list_free(&l);
+}
+END_TEST
+
 START_TEST(big_maps_decode_and_find_late_duplicates)
 {
     mp_err err;
@@ -381,6 +435,7 @@ static Suite *suite(void)
     tcase_add_test(tc, strings_decode_escapes_and_utf8);
     tcase_add_test(tc, nesting_is_bounded);
     tcase_add_test(tc, integers_are_kept_exactly_through_json_and_yaml);
+    tcase_add_test(tc, maps_of_every_size_keep_order_and_find_duplicates);
     tcase_add_test(tc, big_maps_decode_and_find_late_duplicates);
     tcase_add_test(tc, maps_past_the_key_limit_are_refused);
     tcase_add_test(tc, yaml_merge_keys_on_big_maps);

@@ -21,6 +21,7 @@
 #include "api/tenants.h"
 #include "api/watch.h"
 #include "model/emit.h"
+#include "model/jsonout.h"
 #include "model/kobj.h"
 #include "model/sanitize.h"
 #include "model/strbuf.h"
@@ -280,6 +281,7 @@ typedef struct {
     size_t rows, cap;
     size_t count;
     FILE *out;
+    strbuf json; /* -o json: one item's text, written at once */
 } printer;
 
 static void strip_server_noise(doc_node *o)
@@ -327,6 +329,24 @@ static int table_row(printer *pr, const doc_node *o, mp_err *err)
     return 0;
 }
 
+/* One item of the -o json list, written whole or not at all. */
+static int json_item(printer *pr, const doc_node *o, mp_err *err)
+{
+    strbuf *sb = &pr->json;
+    strbuf_reset(sb);
+    if (pr->count)
+        strbuf_append(sb, ",\n    ", 6);
+    else
+        strbuf_puts(sb, "{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n    ");
+    if (doc_json_append(sb, o, 4, err))
+        return -1;
+    strbuf_append(sb, "\n", 1);
+    if (sb->oom)
+        return mp_errf(err, "out of memory");
+    fwrite(sb->buf, 1, sb->len, pr->out);
+    return 0;
+}
+
 static int print_item(doc_node *o, void *ud, mp_err *err)
 {
     printer *pr = ud;
@@ -338,18 +358,16 @@ static int print_item(doc_node *o, void *ud, mp_err *err)
         char *n = san_cleans(kobj_name(o) ? kobj_name(o) : "", 0);
         fprintf(pr->out, "%s/%s\n", kobj_kind(o), n ? n : "");
         free(n);
+    } else if (pr->fmt == OUT_JSON) {
+        rc = json_item(pr, o, err);
     } else {
-        bool yaml = pr->fmt == OUT_YAML;
-        char *text = yaml ? doc_emit_yaml(o, NULL, err) : doc_emit_json(o, true, NULL, err);
+        char *text = doc_emit_yaml(o, NULL, err);
         if (!text) {
             rc = -1;
-        } else if (yaml) {
+        } else {
             if (!pr->count)
                 fputs("apiVersion: v1\nitems:\n", pr->out);
             put_indented(pr->out, text, "- ", "  ");
-        } else {
-            fputs(pr->count ? ",\n" : "{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n", pr->out);
-            put_indented(pr->out, text, "    ", "    ");
         }
         free(text);
     }
@@ -424,6 +442,7 @@ static void printer_free(printer *pr)
     for (size_t i = 0; i < pr->rows * (pr->ncols + 1); i++)
         free(pr->cells[i]);
     free(pr->cells);
+    strbuf_free(&pr->json);
 }
 
 static void columns_for(const kkind *k, printer *pr)
@@ -550,17 +569,18 @@ static int get_one(kclient *c, const kkind *k, const get_opts *o, printer *pr)
     }
     if (pr->fmt == OUT_YAML || pr->fmt == OUT_JSON) {
         strip_server_noise(obj);
-        char *text = pr->fmt == OUT_YAML ? doc_emit_yaml(obj, NULL, &err)
-                                         : doc_emit_json(obj, true, NULL, &err);
+        char *yaml = pr->fmt == OUT_YAML ? doc_emit_yaml(obj, NULL, &err) : NULL;
+        int erc = pr->fmt == OUT_YAML ? (yaml ? 0 : -1) : doc_json_append(&pr->json, obj, 0, &err);
         doc_free(obj);
-        if (!text) {
+        if (erc) {
             cli_error(CMD, err.msg);
             return 2;
         }
-        fputs(text, pr->out);
-        if (pr->fmt == OUT_JSON)
-            fputc('\n', pr->out);
-        free(text);
+        if (yaml)
+            fputs(yaml, pr->out);
+        else
+            fprintf(pr->out, "%s\n", pr->json.buf);
+        free(yaml);
         return 0;
     }
     int rc = print_item(obj, pr, &err);
