@@ -16,6 +16,7 @@
 
 #include "model/doc.h"
 #include "model/err.h"
+#include "model/strbuf.h"
 
 /* One YAML document (no leading "---"). NULL on failure. */
 char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err);
@@ -23,6 +24,11 @@ char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err);
 char *doc_emit_yaml_stream(doc_node *const *docs, size_t n, size_t *len, mp_err *err);
 /* JSON; pretty adds newlines and 2-space indent. */
 char *doc_emit_json(const doc_node *doc, bool pretty, size_t *len, mp_err *err);
+/* Appends what doc_emit_json(doc, true) returns to sb, with indent spaces
+ * after every newline (the caller writes the first line's indent and the
+ * final newline: an item of a kubectl-style List is indented by 4).
+ * Returns 0, or -1 out of memory (sb may then hold part of the text). */
+int doc_json_append(strbuf *sb, const doc_node *doc, size_t indent, mp_err *err);
 /* A JSON array of documents (kubectl-style List is the caller's job). */
 char *doc_emit_json_array(doc_node *const *docs, size_t n, bool pretty, size_t *len, mp_err *err);
 

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
 #include "model/sanitize.h"
@@ -31,12 +32,14 @@
 typedef struct {
     strbuf *out;
     bool pretty;
+    size_t base; /* spaces after every newline (doc_json_append's indent) */
 } jw;
 
-static void put(jw *w, const char *s, size_t n)
+/* Most pieces are a few bytes: copied in place while they fit. */
+static inline void put(jw *w, const char *s, size_t n)
 {
     strbuf *sb = w->out;
-    if (sb->len + n + 1 <= sb->cap) {
+    if (sb->len + n < sb->cap) {
         memcpy(sb->buf + sb->len, s, n);
         sb->len += n;
     } else {
@@ -44,15 +47,19 @@ static void put(jw *w, const char *s, size_t n)
     }
 }
 
-static void putc1(jw *w, char c)
+static inline void putc1(jw *w, char c)
 {
-    put(w, &c, 1);
+    strbuf *sb = w->out;
+    if (sb->len + 1 < sb->cap)
+        sb->buf[sb->len++] = c;
+    else
+        strbuf_append(sb, &c, 1);
 }
 
 static void indent(jw *w, size_t depth)
 {
     static const char spaces[] = "                                                                ";
-    for (size_t n = 2 * depth; n;) {
+    for (size_t n = w->base + 2 * depth; n;) {
         size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
         put(w, spaces, k);
         n -= k;
@@ -67,60 +74,74 @@ static void put_u(jw *w, unsigned v)
     put(w, e, sizeof e);
 }
 
-/* Text cJSON leaves as is, as safe_json_text passes it on: what is not
- * ASCII is decoded, controls and invalid sequences escaped. s ends at a
- * NUL (cJSON took the C string). */
+/* A byte from 0x7f on at s[0], as safe_json_text passes it on: the
+ * character as is, or (DEL, C1 and bidi controls, invalid UTF-8) its
+ * escape. Returns the bytes taken. */
+static size_t put_high(jw *w, const char *s, size_t n)
+{
+    uint32_t cp;
+    size_t k = san_utf8_decode(s, n, &cp);
+    if ((unsigned char)s[0] == 0x7f || cp == SAN_REPLACEMENT || san_cp_is_control(cp))
+        put_u(w, (unsigned char)s[0] == 0x7f ? 0x7f : cp);
+    else
+        put(w, s, k);
+    return k;
+}
+
+/* Text cJSON leaves as is (a number it printed), through put_high. */
 static void put_safe(jw *w, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x7f) {
+        if ((unsigned char)s[i] < 0x7f) {
             i++;
             continue;
         }
         put(w, s + run, i - run);
-        uint32_t cp;
-        size_t k = san_utf8_decode(s + i, n - i, &cp);
-        if (c == 0x7f || cp == SAN_REPLACEMENT || san_cp_is_control(cp))
-            put_u(w, c == 0x7f ? 0x7f : cp);
-        else
-            put(w, s + i, k);
-        i += k;
+        i += put_high(w, s + i, n - i);
         run = i;
     }
     put(w, s + run, n - run);
 }
 
+static void put_escape(jw *w, unsigned char c)
+{
+    char e = c == '"'    ? '"'
+             : c == '\\' ? '\\'
+             : c == '\b' ? 'b'
+             : c == '\f' ? 'f'
+             : c == '\n' ? 'n'
+             : c == '\r' ? 'r'
+             : c == '\t' ? 't'
+                         : 0;
+    if (e) {
+        char two[2] = {'\\', e};
+        put(w, two, 2);
+    } else {
+        put_u(w, c);
+    }
+}
+
+/* Most strings are long runs of plain ASCII: skipped eight bytes at a time
+ * (model/bytescan.h). cJSON took a C string: a NUL ends it. */
 static void put_string(jw *w, const char *s, size_t n)
 {
-    const char *nul = memchr(s, '\0', n);
-    if (nul)
-        n = (size_t)(nul - s);
     putc1(w, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t run = 0, i = 0;
+    while ((i = bs_string_special(s, i, n, 1)) < n) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        put_safe(w, s + run, i - run);
-        char e = c == '"'    ? '"'
-                 : c == '\\' ? '\\'
-                 : c == '\b' ? 'b'
-                 : c == '\f' ? 'f'
-                 : c == '\n' ? 'n'
-                 : c == '\r' ? 'r'
-                 : c == '\t' ? 't'
-                             : 0;
-        if (e) {
-            char two[2] = {'\\', e};
-            put(w, two, 2);
-        } else {
-            put_u(w, c);
+        put(w, s + run, i - run);
+        if (!c) {
+            run = n = i;
+            break;
         }
-        run = i + 1;
+        if (c < 0x7f)
+            put_escape(w, s[i++]);
+        else
+            i += put_high(w, s + i, n - i);
+        run = i;
     }
-    put_safe(w, s + run, n - run);
+    put(w, s + run, n - run);
     putc1(w, '"');
 }
 
@@ -228,15 +249,24 @@ char *doc_emit_json(const doc_node *doc, bool pretty, size_t *len, mp_err *err)
 {
     strbuf sb;
     strbuf_init(&sb);
-    jw w = {&sb, pretty};
+    jw w = {&sb, pretty, 0};
     return finish(&sb, value(&w, doc, true, 0), len, err);
+}
+
+int doc_json_append(strbuf *sb, const doc_node *doc, size_t indent, mp_err *err)
+{
+    jw w = {sb, true, indent};
+    if (value(&w, doc, true, 0) < 0 || sb->oom)
+        return mp_errf(err, "out of memory");
+    sb->buf[sb->len] = '\0'; /* put leaves it out */
+    return 0;
 }
 
 char *doc_emit_json_array(doc_node *const *docs, size_t n, bool pretty, size_t *len, mp_err *err)
 {
     strbuf sb;
     strbuf_init(&sb);
-    jw w = {&sb, pretty};
+    jw w = {&sb, pretty, 0};
     int rc = 0;
     putc1(&w, '[');
     for (size_t i = 0; rc == 0 && i < n; i++) {

@@ -21,7 +21,6 @@
 #include "api/tenants.h"
 #include "api/watch.h"
 #include "model/emit.h"
-#include "model/jsonout.h"
 #include "model/kobj.h"
 #include "model/sanitize.h"
 #include "model/strbuf.h"
