@@ -32,6 +32,17 @@ typedef void (*manifests_check_fn)(const char *file, doc_node *const *objs, size
  * to out), else -1 and out is left as it was. */
 int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check, void *ctx,
                        mp_errlist *errs);
+/* The objects of manifests_load_all, one document at a time: each
+ * object of a document that passed its checks is handed to each (which
+ * takes it) and the document's tree is gone before the next is read, so
+ * the objects of a path never exist all at once. Errors are
+ * manifests_load_all's lines in errs, in the same order; after the first,
+ * each is not called any more (the objects are freed). each returns 0, or
+ * -1 to stop reading (its error is its own). Returns 0 when errs got no
+ * line and each never failed, else -1. */
+typedef int (*manifests_each_fn)(doc_node *obj, void *ud);
+int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
+                         manifests_each_fn each, void *ud, mp_errlist *errs);
 /* Parses one buffer already in memory (name is for messages). */
 int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 /* The files path stands for, as manifests_load reads them (sorted; a

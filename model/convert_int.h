@@ -25,7 +25,8 @@
  *   convert_summary.c  Ingresses read / converted / skipped by reason
  *
  * Ownership: conv owns its arrays and maps (conv_free in convert.c); each
- * ing_entry owns its decoded view and annotation settings. Every pointer in
+ * ing_entry owns its decoded view (which owns its strings: the input tree
+ * is gone once convert_add returns) and annotation settings. Every pointer in
  * rspec, hostgrp and dr_entry borrows from an ing_entry or the options, so
  * the working set lives exactly as long as one convert_run.
  */
@@ -141,16 +142,22 @@ typedef struct conv_blk {
     char buf[];
 } conv_blk;
 
+/* An IngressClass: what the class filter reads of it (one block). */
 typedef struct {
+    const char *name, *controller; /* controller NULL when unset */
+} conv_class;
+
+struct convert_state {
+    convert_opts opts; /* a copy; its strings are the caller's */
     const convert_opts *o;
     convert_plan *plan;
     ing_entry *ing;
-    size_t ning;
+    size_t ning, caping;
     svc_view *svc;
-    size_t nsvc;
+    size_t nsvc, capsvc;
     hmap svc_idx;
-    const doc_node **classes; /* IngressClass objects */
-    size_t nclasses;
+    conv_class *classes;
+    size_t nclasses, capclasses;
     hostgrp *grp;
     size_t ngrp;
     hmap grp_idx;
@@ -160,7 +167,8 @@ typedef struct {
     hmap dr_idx;
     conv_blk *text; /* conv_text's blocks, newest first */
     bool oom;
-} conv;
+};
+typedef struct convert_state conv;
 
 /* convert.c */
 const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);

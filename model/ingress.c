@@ -468,9 +468,105 @@ void ingress_view_free(ing_view *v)
         free(v->tls[i].hosts);
     free(v->rules);
     free(v->tls);
+    free(v->own);
+    doc_free(v->own_anns);
     v->rules = NULL;
     v->tls = NULL;
+    v->own = NULL;
+    v->own_anns = NULL;
     v->nrules = v->ntls = 0;
+}
+
+/* Copies strings into one block: a first walk (at == NULL) adds up their
+ * sizes, a second copies them and repoints the view. */
+typedef struct {
+    char *at;
+    size_t need;
+} pool;
+
+static void pool_str(pool *p, const char **s)
+{
+    if (!*s)
+        return;
+    size_t n = strlen(*s) + 1;
+    if (!p->at) {
+        p->need += n;
+        return;
+    }
+    memcpy(p->at, *s, n);
+    *s = p->at;
+    p->at += n;
+}
+
+static void pool_backend(pool *p, ing_backend *b)
+{
+    pool_str(p, &b->service);
+    pool_str(p, &b->port_name);
+    pool_str(p, &b->resource);
+}
+
+static void pool_ingress(pool *p, ing_view *v)
+{
+    pool_str(p, &v->name);
+    pool_str(p, &v->ns);
+    pool_str(p, &v->created);
+    pool_str(p, &v->class_name);
+    pool_str(p, &v->class_annotation);
+    for (size_t i = 0; i < v->nrules; i++) {
+        pool_str(p, &v->rules[i].host);
+        for (size_t j = 0; j < v->rules[i].npaths; j++) {
+            pool_str(p, &v->rules[i].paths[j].path);
+            pool_backend(p, &v->rules[i].paths[j].backend);
+        }
+    }
+    for (size_t i = 0; i < v->ntls; i++) {
+        for (size_t j = 0; j < v->tls[i].nhosts; j++)
+            pool_str(p, &v->tls[i].hosts[j]);
+        pool_str(p, &v->tls[i].secret);
+        pool_str(p, &v->tls[i].bad_secret);
+    }
+    if (v->has_default)
+        pool_backend(p, &v->default_backend);
+}
+
+/* The annotations keep accepts, or NULL when there are none; *oom on
+ * failure. */
+static doc_node *kept_annotations(const doc_node *a, bool (*keep)(const char *), bool *oom)
+{
+    doc_node *m = NULL;
+    for (size_t i = 0; a && i < a->len; i++) {
+        if (keep && !keep(a->keys[i]))
+            continue;
+        doc_node *val = doc_clone(a->items[i]);
+        if (!m)
+            m = doc_map_new();
+        if (!m || !val || doc_map_set(m, a->keys[i], val) < 0) {
+            doc_free(m);
+            *oom = true;
+            return NULL;
+        }
+    }
+    return m;
+}
+
+int ingress_view_own(ing_view *v, bool (*keep_ann)(const char *key))
+{
+    bool oom = false;
+    doc_node *anns = kept_annotations(v->annotations, keep_ann, &oom);
+    pool p = {NULL, 0};
+    pool_ingress(&p, v);
+    char *block = oom ? NULL : malloc(p.need ? p.need : 1);
+    if (!block) {
+        doc_free(anns);
+        return -1;
+    }
+    p.at = block;
+    pool_ingress(&p, v);
+    v->own = block;
+    v->own_anns = anns;
+    v->annotations = anns;
+    v->obj = NULL;
+    return 0;
 }
 
 const char *ingress_nginx_annotation(const ing_view *v, const char *short_name)
@@ -535,8 +631,34 @@ int service_decode(const doc_node *obj, const char *default_ns, svc_view *v, mp_
 void service_view_free(svc_view *v)
 {
     free(v->ports);
+    free(v->own);
     v->ports = NULL;
+    v->own = NULL;
     v->nports = 0;
+}
+
+static void pool_service(pool *p, svc_view *v)
+{
+    pool_str(p, &v->name);
+    pool_str(p, &v->ns);
+    for (size_t i = 0; i < v->nports; i++) {
+        pool_str(p, &v->ports[i].name);
+        pool_str(p, &v->ports[i].app_protocol);
+    }
+}
+
+int service_view_own(svc_view *v)
+{
+    pool p = {NULL, 0};
+    pool_service(&p, v);
+    char *block = malloc(p.need ? p.need : 1);
+    if (!block)
+        return -1;
+    p.at = block;
+    pool_service(&p, v);
+    v->own = block;
+    v->obj = NULL;
+    return 0;
 }
 
 long service_port_by_name(const svc_view *s, const char *name)

@@ -265,8 +265,46 @@ static mp_overlay *load_overrides(const char *path, mp_err *err)
     return o;
 }
 
+/* The conversion fed as objects are read (convert_add), each tree freed
+ * at once; with --overrides the objects are kept too, since an OV_LIVE
+ * entry merges with its input. The state starts with the first object,
+ * when the options are final (the cluster's namespace); bad options are
+ * reported after the input, as convert_run reported them. */
+typedef struct {
+    const convert_opts *o;
+    convert_state *cs;
+    doc_list *keep; /* NULL: nothing kept */
+    bool bad_opts;  /* convert_new failed: err says why */
+    bool failed;    /* convert_add failed: err says why */
+    mp_err err;
+} feed;
+
+static void feed_start(feed *f)
+{
+    if (!f->cs && !f->bad_opts && !f->failed)
+        f->bad_opts = !(f->cs = convert_new(f->o, &f->err));
+}
+
+static int feed_obj(doc_node *obj, void *ud)
+{
+    feed *f = ud;
+    feed_start(f);
+    if (f->cs && convert_add(f->cs, obj, &f->err) < 0) {
+        convert_abandon(f->cs);
+        f->cs = NULL;
+        f->failed = true;
+    }
+    if (f->keep && !f->failed && doc_list_push(f->keep, obj) < 0) {
+        f->failed = mp_errf(&f->err, "out of memory") < 0;
+        return -1;
+    }
+    if (!f->keep)
+        doc_free(obj);
+    return f->failed ? -1 : 0;
+}
+
 /* The cluster's objects; a listing error is one more line in errs. */
-static int load_cluster(args *a, doc_list *objs, mp_errlist *errs)
+static int load_cluster(args *a, feed *f, mp_errlist *errs)
 {
     kclient *c = kube_connect(&a->kf, "convert");
     if (!c)
@@ -277,8 +315,8 @@ static int load_cluster(args *a, doc_list *objs, mp_errlist *errs)
         a->o.default_namespace = ns = a->ns;
     }
     mp_err err;
-    int rc = convert_read_cluster(c, ns, &a->o, objs, errs, &err);
-    if (rc < 0)
+    int rc = convert_read_cluster(c, ns, &a->o, feed_obj, f, errs, &err);
+    if (rc < 0 && !f->failed)
         mp_errlist_add(errs, "%s", err.msg);
     kclient_free(c);
     return rc < 0 || errs->len || errs->oom ? -1 : 0;
@@ -286,13 +324,13 @@ static int load_cluster(args *a, doc_list *objs, mp_errlist *errs)
 
 /* Every input, every file: all invalid documents end up in errs. -2: the
  * cluster could not be reached (already said). */
-static int load_inputs(args *a, doc_list *objs, mp_errlist *errs)
+static int load_inputs(args *a, feed *f, mp_errlist *errs)
 {
     if (!a->ninputs)
-        return load_cluster(a, objs, errs);
+        return load_cluster(a, f, errs);
     int rc = 0;
-    for (size_t i = 0; i < a->ninputs; i++)
-        if (manifests_load_all(a->inputs[i], objs, check_file, (void *)&a->o, errs) < 0)
+    for (size_t i = 0; i < a->ninputs && !f->failed; i++)
+        if (manifests_stream_all(a->inputs[i], check_file, (void *)&a->o, feed_obj, f, errs) < 0)
             rc = -1;
     return rc;
 }
@@ -307,10 +345,18 @@ static convert_plan *run(args *a, mp_errlist *errs, mp_err *err)
         return NULL;
     doc_list objs;
     doc_list_init(&objs);
+    feed f = {.o = &a->o, .keep = ov ? &objs : NULL};
     convert_plan *p = NULL;
-    int rc = load_inputs(a, &objs, errs);
+    int rc = load_inputs(a, &f, errs);
     if (rc == 0)
-        p = convert_run(objs.docs, objs.len, &a->o, err);
+        feed_start(&f);
+    if (f.failed || f.bad_opts)
+        mp_errf(err, "%s", f.err.msg);
+    else if (rc == 0) {
+        p = convert_finish(f.cs, err);
+        f.cs = NULL;
+    }
+    convert_abandon(f.cs);
     if (p && ov && overlay_apply_plan(ov, p, objs.docs, objs.len, err) < 0) {
         convert_plan_free(p);
         p = NULL;
