@@ -726,6 +726,7 @@ void ann_settings_init(ann_settings *s)
     s->can.weight = -1;
     s->can.weight_total = -1;
     s->raw.read_t = s->raw.send_t = s->raw.tries = -1;
+    s->retry_on = s->acc.auth_parts = "";
 }
 
 static void hdr_free(hdr_mods *h)
@@ -751,6 +752,7 @@ void ann_settings_free(ann_settings *s)
     doc_free(s->consistent_hash);
     for (size_t i = 0; i < s->nowned; i++)
         free(s->owned[i]);
+    free(s->lists);
     ann_settings_init(s);
 }
 
@@ -823,7 +825,7 @@ static int finish_retries(ann_ctx *c)
     if (s->raw.tries < 0 && !s->raw.next_upstream)
         return 0;
     bool off = false;
-    s->retry_on[0] = 0;
+    c->retry_on[0] = 0;
     doc_node *conds = ann_split_list(s->raw.next_upstream ? s->raw.next_upstream : "error timeout");
     if (!conds)
         return -1;
@@ -837,7 +839,7 @@ static int finish_retries(ann_ctx *c)
                 off = true;
             for (size_t k = 0; k < sizeof retry_map / sizeof *retry_map; k++)
                 if (!strcmp(tok, retry_map[k].nginx))
-                    add_retry_on(s->retry_on, sizeof s->retry_on, retry_map[k].envoy);
+                    add_retry_on(c->retry_on, sizeof c->retry_on, retry_map[k].envoy);
         }
     }
     doc_free(conds);
@@ -847,12 +849,12 @@ static int finish_retries(ann_ctx *c)
                            "approximated: 0 (unlimited tries) keeps Istio's default retries");
     s->retry_attempts = off ? 0 : tries - 1;
     if (s->retry_attempts == 0)
-        s->retry_on[0] = 0;
+        c->retry_on[0] = 0;
     return ann_warn_at(c, s->raw.tries >= 0 ? "proxy-next-upstream-tries" : "proxy-next-upstream",
                        MPW_ANN_APPROX, MP_SEV_WARNING,
                        "approximated: retries.attempts %ld%s%s; Envoy also retries non-idempotent "
                        "requests, nginx does not",
-                       s->retry_attempts, s->retry_on[0] ? " on " : "", s->retry_on);
+                       s->retry_attempts, c->retry_on[0] ? " on " : "", c->retry_on);
 }
 
 static const char *const cors_methods_valid[] = {"GET",    "HEAD",    "POST",    "PUT",   "PATCH",
@@ -1147,6 +1149,23 @@ static int ann_finish(ann_ctx *c)
 
 /* ---- ann_parse -------------------------------------------------------- */
 
+/* The lists built in c, kept in c->s at their size (one block). */
+static int keep_lists(ann_ctx *c)
+{
+    size_t r = strlen(c->retry_on), a = strlen(c->auth_parts);
+    if (!r && !a)
+        return 0;
+    char *b = malloc(r + a + 2);
+    if (!b)
+        return -1;
+    c->s->lists = b;
+    memcpy(b, c->retry_on, r + 1);
+    memcpy(b + r + 1, c->auth_parts, a + 1);
+    c->s->retry_on = b;
+    c->s->acc.auth_parts = b + r + 1;
+    return 0;
+}
+
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
 {
     char object[300], field[256];
@@ -1187,7 +1206,7 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     }
     c.rule = NULL;
     c.field = "";
-    if (ann_finish(&c) < 0)
+    if (ann_finish(&c) < 0 || keep_lists(&c) < 0)
         return -1;
     return higress_report(&c); /* after the nginx headers are known */
 }
