@@ -407,6 +407,7 @@ convert_state *convert_new(const convert_opts *o, mp_err *err)
         return NULL;
     }
     mp_warnings_init(&p->w);
+    p->text = o->yaml_text;
     c->opts = *o;
     c->o = &c->opts;
     c->plan = p;
@@ -428,7 +429,7 @@ convert_plan *convert_finish(convert_state *c, mp_err *err)
     int rc = 0;
     if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
         conv_count_outcomes(c) < 0)
-        rc = mp_errf(err, "out of memory");
+        rc = mp_errf(err, "%s", *c->plan->e_err.msg ? c->plan->e_err.msg : "out of memory");
     convert_plan *p = c->plan;
     conv_free(c);
     free(c);
@@ -464,12 +465,20 @@ size_t convert_plan_len(const convert_plan *p)
 
 const doc_node *convert_plan_obj(const convert_plan *p, size_t i)
 {
-    return p && i < p->n ? p->objs[i] : NULL;
+    return p && !p->text && i < p->n ? p->objs[i] : NULL;
+}
+
+const char *convert_plan_yaml(const convert_plan *p, size_t i, size_t *len)
+{
+    if (!p || !p->text || i >= p->n)
+        return NULL;
+    *len = p->docs[i].len;
+    return p->docs[i].yaml;
 }
 
 doc_node *convert_plan_take_obj(convert_plan *p, size_t i)
 {
-    if (!p || i >= p->n)
+    if (!p || p->text || i >= p->n)
         return NULL;
     doc_node *o = p->objs[i];
     p->objs[i] = NULL;
@@ -498,7 +507,7 @@ size_t convert_plan_skipped(const convert_plan *p)
 
 int convert_plan_replace_obj(convert_plan *p, size_t i, doc_node *obj)
 {
-    if (!p || !obj || i >= p->n) {
+    if (!p || p->text || !obj || i >= p->n) {
         doc_free(obj);
         return -1;
     }
@@ -531,10 +540,10 @@ void convert_plan_sort(convert_plan *p)
     if (!p)
         return;
     size_t n = 0;
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; !p->text && i < p->n; i++)
         if (p->objs[i])
             p->objs[n++] = p->objs[i];
-    p->n = n;
+    p->n = p->text ? p->n : n;
     conv_sort_output(p);
 }
 
@@ -543,8 +552,13 @@ void convert_plan_free(convert_plan *p)
     if (!p)
         return;
     for (size_t i = 0; i < p->n; i++)
-        doc_free(p->objs[i]);
+        if (p->text)
+            free(p->docs[i].yaml);
+        else
+            doc_free(p->objs[i]);
     free(p->objs);
+    free(p->docs);
+    hmap_free(&p->vs_src);
     mp_warnings_free(&p->w);
     free(p);
 }

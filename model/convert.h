@@ -52,6 +52,11 @@ typedef struct {
     /* auth-url: the meshConfig extension provider CUSTOM policies name, or
      * NULL (auth-url routes then answer 403). Borrowed. */
     const char *ext_authz_provider;
+    /* The plan keeps each object as its YAML document (convert_plan_yaml),
+     * encoded as soon as it is final, not its tree: the trees of a large
+     * conversion never exist all at once. convert_plan_obj, _take_obj and
+     * _replace_obj then have no tree to give (NULL, -1). */
+    bool yaml_text;
 } convert_opts;
 
 void convert_opts_default(convert_opts *o);
@@ -89,6 +94,9 @@ size_t convert_plan_len(const convert_plan *p);
 const doc_node *convert_plan_obj(const convert_plan *p, size_t i);
 /* Moves object i out (the slot becomes NULL); caller frees it. */
 doc_node *convert_plan_take_obj(convert_plan *p, size_t i);
+/* yaml_text plans: object i as one YAML document (doc_emit_yaml's text,
+ * canonical key order; documents are joined with "---" lines), or NULL. */
+const char *convert_plan_yaml(const convert_plan *p, size_t i, size_t *len);
 size_t convert_plan_nwarn(const convert_plan *p);
 const mp_warning *convert_plan_warn(const convert_plan *p, size_t i);
 /* Ingresses in the input (read), those that got a VirtualService

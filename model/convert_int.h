@@ -126,9 +126,23 @@ typedef struct {
 
 #define CONV_MAX_SKIP 16 /* distinct skip reasons kept; more fold into "" */
 
+/* An object of a plan in text mode (convert_opts.yaml_text): its YAML
+ * document, then its sort keys, in one block. */
+typedef struct {
+    char *yaml; /* the block */
+    size_t len;
+    const char *ns, *kind, *name;
+} conv_doc;
+
 struct convert_plan {
-    doc_node **objs;
+    doc_node **objs; /* NULL in text mode */
     size_t n, cap;
+    /* text mode: every object encoded when pushed (it is final then) and
+     * its tree freed, so the trees never exist all at once */
+    bool text;
+    conv_doc *docs;
+    hmap vs_src;  /* text mode: the "ingress/ns/name" VirtualServices name */
+    mp_err e_err; /* text mode: why an encoding failed */
     mp_warnings w;
     size_t read, converted, skipped;
     convert_skip skips[CONV_MAX_SKIP];
@@ -267,10 +281,13 @@ void conv_note_skip(convert_plan *p, const char *code);
  * meshpanel.io/source) is converted, any other routed one skipped under
  * its first error finding. Returns 0 or -1 out of memory. */
 int conv_count_outcomes(conv *c);
+/* Adds the sources a VirtualService names (its meshpanel.io/source) to
+ * seen; other objects add none. 0 or -1 out of memory. */
+int conv_note_vs_sources(const doc_node *o, hmap *seen);
 
 /* convert_output.c */
-/* Appends o to the plan (taking it); frees it and returns -1 on failure,
- * also when o is NULL. */
+/* Appends o to the plan (taking it; in text mode encoding it); frees it
+ * and returns -1 on failure, also when o is NULL. */
 int conv_push_obj(convert_plan *p, doc_node *o);
 /* Adds e to a source list unless it is there already. */
 int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e);

@@ -176,6 +176,9 @@ static int parse_args(int argc, char **argv, args *a)
             i++;
     }
     a->o.platform_domains = a->platform;
+    /* YAML out, no overlay (it edits trees): each object is encoded as soon
+     * as it is final, and only its text is kept */
+    a->o.yaml_text = !a->json && !a->overrides;
     if (a->kf.kc.ns)
         a->o.default_namespace = a->kf.kc.ns;
     if (a->all_ns && (a->kf.kc.ns || a->ninputs)) {
@@ -218,6 +221,18 @@ static char *emit(convert_plan *p, bool json, size_t *len, mp_err *err)
     char *s = doc_emit_json(list, true, len, err);
     doc_free(list);
     return s;
+}
+
+/* A yaml_text plan's documents, as doc_emit_yaml_stream joins them. */
+static void write_docs(const convert_plan *p)
+{
+    for (size_t i = 0; i < convert_plan_len(p); i++) {
+        size_t len = 0;
+        const char *y = convert_plan_yaml(p, i, &len);
+        if (i)
+            fputs("---\n", stdout);
+        fwrite(y, 1, len, stdout);
+    }
 }
 
 /* Decodes the Ingresses and Services of one file now, while the file they
@@ -459,14 +474,17 @@ int cmd_convert(int argc, char **argv)
     }
     mp_errlist_free(&errs);
     size_t len = 0;
-    char *out = emit(p, a.json, &len, &err);
-    if (!out) {
+    char *out = a.o.yaml_text ? NULL : emit(p, a.json, &len, &err);
+    if (!a.o.yaml_text && !out) {
         cli_error("convert", err.msg);
         convert_plan_free(p);
         return 2;
     }
     rc = report(p, a.strict);
-    fwrite(out, 1, len, stdout);
+    if (a.o.yaml_text)
+        write_docs(p);
+    else
+        fwrite(out, 1, len, stdout);
     if (a.json && len && out[len - 1] != '\n')
         fputc('\n', stdout);
     free(out);
