@@ -1171,14 +1171,13 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     char object[300], field[256];
     snprintf(object, sizeof object, "ingress %s/%s", ing->ns, ing->name);
     ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object};
-    const doc_node *a = ing->annotations;
     bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
     size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
-    for (size_t i = 0; a && i < a->len; i++) {
-        if (doc_is_null(a->items[i]))
+    for (size_t i = 0; i < ing->nanns; i++) {
+        if (ing->anns[i].null)
             continue; /* a null annotation is an absent one */
-        const char *key = a->keys[i];
-        const char *value = doc_str(a->items[i]);
+        const char *key = ing->anns[i].key;
+        const char *value = ing->anns[i].value;
         if (!value)
             value = "";
         snprintf(field, sizeof field, "metadata.annotations[\"%s\"]", key);

@@ -419,8 +419,12 @@ static int decode_head(dctx *d, const doc_node *obj, const char *kind, ing_view 
     const doc_node *ann = field(meta, "annotations");
     if (ann && !doc_is_map(ann))
         return fail(d, ann, meta, "metadata.annotations: not a map");
-    v->annotations = ann;
     v->class_annotation = ann ? field_str(ann, INGRESS_CLASS_ANNOTATION) : NULL;
+    if (ann && ann->len && !(v->anns = calloc(ann->len, sizeof *v->anns)))
+        return mp_errf(d->err, "%s: out of memory", d->label);
+    for (size_t i = 0; ann && i < ann->len; i++)
+        v->anns[v->nanns++] =
+            (ing_ann){ann->keys[i], doc_str(ann->items[i]), doc_is_null(ann->items[i])};
     return 0;
 }
 
@@ -446,8 +450,10 @@ int ingress_decode_at(const doc_node *obj, const char *default_ns, ing_view *v, 
     if (decode_head(&d, obj, kind, v) < 0)
         return -1;
     const doc_node *spec = field(obj, "spec");
-    if (!doc_is_map(spec))
+    if (!doc_is_map(spec)) {
+        ingress_view_free(v);
         return fail(&d, spec, obj, "spec: missing or not a map");
+    }
     if (decode_spec(&d, spec, v) < 0) {
         ingress_view_free(v);
         return -1;
@@ -469,12 +475,12 @@ void ingress_view_free(ing_view *v)
     free(v->rules);
     free(v->tls);
     free(v->own);
-    doc_free(v->own_anns);
+    free(v->anns);
     v->rules = NULL;
     v->tls = NULL;
     v->own = NULL;
-    v->own_anns = NULL;
-    v->nrules = v->ntls = 0;
+    v->anns = NULL;
+    v->nrules = v->ntls = v->nanns = 0;
 }
 
 /* Copies strings into one block: a first walk (at == NULL) adds up their
@@ -527,55 +533,40 @@ static void pool_ingress(pool *p, ing_view *v)
     }
     if (v->has_default)
         pool_backend(p, &v->default_backend);
-}
-
-/* The annotations keep accepts, or NULL when there are none; *oom on
- * failure. */
-static doc_node *kept_annotations(const doc_node *a, bool (*keep)(const char *), bool *oom)
-{
-    doc_node *m = NULL;
-    for (size_t i = 0; a && i < a->len; i++) {
-        if (keep && !keep(a->keys[i]))
-            continue;
-        doc_node *val = doc_clone(a->items[i]);
-        if (!m)
-            m = doc_map_new();
-        if (!m || !val || doc_map_set(m, a->keys[i], val) < 0) {
-            doc_free(m);
-            *oom = true;
-            return NULL;
-        }
+    for (size_t i = 0; i < v->nanns; i++) {
+        pool_str(p, &v->anns[i].key);
+        pool_str(p, &v->anns[i].value);
     }
-    return m;
 }
 
 int ingress_view_own(ing_view *v, bool (*keep_ann)(const char *key))
 {
-    bool oom = false;
-    doc_node *anns = kept_annotations(v->annotations, keep_ann, &oom);
+    size_t n = 0; /* the kept annotations move to the front, in order */
+    for (size_t i = 0; i < v->nanns; i++)
+        if (!keep_ann || keep_ann(v->anns[i].key))
+            v->anns[n++] = v->anns[i];
+    v->nanns = n;
     pool p = {NULL, 0};
     pool_ingress(&p, v);
-    char *block = oom ? NULL : malloc(p.need ? p.need : 1);
-    if (!block) {
-        doc_free(anns);
+    char *block = malloc(p.need ? p.need : 1);
+    if (!block)
         return -1;
-    }
     p.at = block;
     pool_ingress(&p, v);
     v->own = block;
-    v->own_anns = anns;
-    v->annotations = anns;
     v->obj = NULL;
     return 0;
 }
 
 const char *ingress_nginx_annotation(const ing_view *v, const char *short_name)
 {
-    if (!v->annotations)
-        return NULL;
-    char key[160];
-    snprintf(key, sizeof key, "%s%s", NGINX_ANNOTATION_PREFIX, short_name);
-    return field_str(v->annotations, key);
+    size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
+    for (size_t i = 0; i < v->nanns; i++) {
+        const ing_ann *a = &v->anns[i];
+        if (!strncmp(a->key, NGINX_ANNOTATION_PREFIX, plen) && !strcmp(a->key + plen, short_name))
+            return a->null ? NULL : a->value;
+    }
+    return NULL;
 }
 
 int service_decode_at(const doc_node *obj, const char *default_ns, svc_view *v, mp_err *err,

@@ -57,6 +57,13 @@ typedef struct {
     const char *bad_secret;
 } ing_tls;
 
+/* One entry of metadata.annotations. */
+typedef struct {
+    const char *key;
+    const char *value; /* the scalar's text; NULL for a map or a list */
+    bool null;         /* a null value: absent, as the API server reads it */
+} ing_ann;
+
 typedef struct {
     const doc_node *obj;
     const char *name;
@@ -64,15 +71,15 @@ typedef struct {
     const char *created;          /* creationTimestamp or NULL */
     const char *class_name;       /* spec.ingressClassName or NULL */
     const char *class_annotation; /* kubernetes.io/ingress.class or NULL */
-    const doc_node *annotations;  /* map or NULL */
+    ing_ann *anns;                /* metadata.annotations in their order (the view's array) */
+    size_t nanns;
     ing_rule *rules;
     size_t nrules;
     ing_tls *tls;
     size_t ntls;
     bool has_default;
     ing_backend default_backend;
-    char *own;          /* ingress_view_own: every string above, one block */
-    doc_node *own_anns; /* ingress_view_own: the annotations kept */
+    char *own; /* ingress_view_own: every string above, one block */
 } ing_view;
 
 typedef struct {
@@ -111,9 +118,9 @@ void service_view_free(svc_view *v);
 
 /* Makes a decoded view independent of its tree (which may then be freed):
  * its strings are copied into one block, obj becomes NULL. For an Ingress,
- * annotations becomes a copy of the entries whose key keep_ann accepts
- * (NULL: all of them; none kept: NULL). Returns 0, or -1 out of memory
- * (the view is then still the borrowing one). */
+ * only the annotations whose key keep_ann accepts stay (NULL: all of
+ * them). Returns 0, or -1 out of memory (the view is then still the
+ * borrowing one). */
 int ingress_view_own(ing_view *v, bool (*keep_ann)(const char *key));
 int service_view_own(svc_view *v);
 

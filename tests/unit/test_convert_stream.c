@@ -230,7 +230,7 @@ START_TEST(owned_view_outlives_its_tree)
     ck_assert_str_eq(v.tls[0].hosts[0], "a.example.com");
     ck_assert_str_eq(v.tls[0].secret, "cert");
     ck_assert_str_eq(ingress_nginx_annotation(&v, "rewrite-target"), "/x");
-    ck_assert_uint_eq(v.annotations->len, 3);
+    ck_assert_uint_eq(v.nanns, 3);
     ingress_view_free(&v);
 }
 END_TEST
@@ -265,7 +265,8 @@ START_TEST(owned_view_keeps_chosen_annotations)
     ck_assert_str_eq(s.ports[0].app_protocol, "h2c");
     ck_assert_str_eq(v.ns, "dflt");
     ck_assert_str_eq(v.default_backend.service, "s");
-    ck_assert_uint_eq(v.annotations->len, 1);
+    ck_assert_uint_eq(v.nanns, 1);
+    ck_assert_str_eq(v.anns[0].key, NGINX_ANNOTATION_PREFIX "use-regex");
     ck_assert_str_eq(ingress_nginx_annotation(&v, "use-regex"), "true");
     service_view_free(&s);
     ingress_view_free(&v);
