@@ -534,7 +534,8 @@ static void pool_ingress(pool *p, ing_view *v)
     if (v->has_default)
         pool_backend(p, &v->default_backend);
     for (size_t i = 0; i < v->nanns; i++) {
-        pool_str(p, &v->anns[i].key);
+        if (!doc_key_is_static(v->anns[i].key)) /* the shared table lives for ever */
+            pool_str(p, &v->anns[i].key);
         pool_str(p, &v->anns[i].value);
     }
 }
