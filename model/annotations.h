@@ -116,6 +116,18 @@ typedef struct {
     bool satisfy_any;
 } ann_access;
 
+/* Raw values that only mean something together; read by ann_finish (they
+ * live in ann_ctx, not in the settings every Ingress keeps). */
+typedef struct {
+    long read_t, send_t, tries;
+    const char *next_upstream;
+    bool cors;
+    const char *origin, *methods, *headers, *expose, *credentials, *max_age;
+    const char *perm, *perm_code, *temp, *temp_code;
+    bool affinity;
+    const char *cookie_name, *cookie_path, *cookie_max_age, *cookie_expires;
+} ann_raw;
+
 typedef struct {
     /* use-regex, or a rewrite-target other than a location's path, puts
      * the location's host in regex mode (template.go needsRewrite,
@@ -141,18 +153,8 @@ typedef struct {
     ann_access acc;                     /* access restrictions (allow_cidrs, deny_cidrs too) */
     const char *lb_simple;              /* DR loadBalancer.simple */
     doc_node *consistent_hash;          /* DR loadBalancer.consistentHash map */
-    /* Raw values that only mean something together; read by ann_finish. */
-    struct {
-        long read_t, send_t, tries;
-        const char *next_upstream;
-        bool cors;
-        const char *origin, *methods, *headers, *expose, *credentials, *max_age;
-        const char *perm, *perm_code, *temp, *temp_code;
-        bool affinity;
-        const char *cookie_name, *cookie_path, *cookie_max_age, *cookie_expires;
-    } raw;
-    char *owned[8]; /* strings built by handlers, freed with the settings */
-    char *lists;    /* the block retry_on and acc.auth_parts point into, or NULL */
+    char *owned[8];                     /* strings built by handlers, freed with the settings */
+    char *lists; /* the block retry_on and acc.auth_parts point into, or NULL */
     size_t nowned;
 } ann_settings;
 
@@ -170,6 +172,7 @@ typedef struct {
     char retry_on[160];
     char auth_parts[240];
     char type_parts[80]; /* auth-realm, auth-secret-type */
+    ann_raw raw;
 } ann_ctx;
 
 typedef struct ann_rule {
