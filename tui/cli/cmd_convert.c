@@ -11,7 +11,6 @@
  * severity). Exit: 0 converted with at most warnings; 1 an error finding, no Ingress converted, or
  * a warning with --strict (the output is still written); 2 invalid input or another error.
  */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,22 +440,10 @@ static int report(const convert_plan *p, bool strict)
     return strict && convert_plan_count(p, MP_SEV_WARNING) ? 1 : 0;
 }
 
-/* A conversion builds and frees hundreds of thousands of small nodes; with
- * glibc's fastbins, freeing them next to large blocks runs
- * malloc_consolidate over and over (8 % of the CPU at 10,000 Ingresses,
- * perf). tcache still serves the small sizes. */
-static void tune_malloc(void)
-{
-#ifdef M_MXFAST
-    mallopt(M_MXFAST, 0);
-#endif
-}
-
 int cmd_convert(int argc, char **argv)
 {
     args a;
     memset(&a, 0, sizeof a);
-    tune_malloc();
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
