@@ -226,6 +226,8 @@ static void sort_objs(convert_plan *p)
  * in canonical key order before it was encoded). */
 static void sort_docs(convert_plan *p)
 {
+    if (!p->n)
+        return;
     obj_key *k = malloc((p->n ? p->n : 1) * sizeof *k);
     conv_doc *d = malloc((p->n ? p->n : 1) * sizeof *d);
     if (!k || !d) {

@@ -493,6 +493,7 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
             return NULL;
         }
     } else if (doc_parse_json(buf, len, name, &r->json, err) < 0) {
+        doc_list_free(&r->json);
         free(r);
         return NULL;
     }
