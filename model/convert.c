@@ -4,8 +4,10 @@
  *
  * The run goes in passes over one working set (convert_int.h says which
  * file holds which pass):
- *   1. decode Services, IngressClasses and Ingresses; sort Ingresses the
- *      way nginx ranks them (creationTimestamp, namespace, name);
+ *   1. decode Services, IngressClasses and Ingresses as they are added
+ *      (convert_add: the views own their strings, the caller frees each
+ *      tree at once); at convert_finish sort Ingresses the way nginx
+ *      ranks them (creationTimestamp, namespace, name);
  *   2. drop Ingresses nginx would not route (class pause/disable/other),
  *      read the annotations of the rest (annotations.c);
  *   3. group every path by host, across namespaces: one VirtualService

@@ -4,8 +4,8 @@
  * PRIVATE to model/convert*.c: nothing else includes it (the interface is
  * convert.h). The rules are in docs/conversion.md; where each pass lives:
  *
- *   convert.c          options; pass 1 decode; pass 2 class filter and
- *                      annotations; the run; plan accessors
+ *   convert.c          options; pass 1 decode (convert_add); pass 2 class
+ *                      filter and annotations; the run; plan accessors
  *   convert_group.c    pass 3: paths grouped by host across namespaces,
  *                      TLS (exact and wildcard tls hosts), canary attach
  *   convert_root.c     pass 3: each host's root location `/` (the first
@@ -21,7 +21,8 @@
  *   convert_policy.c   DestinationRules
  *   convert_access.c   fail closed: which routes answer 403/503 instead of
  *                      the backend, AuthorizationPolicies, MUTUAL servers
- *   convert_output.c   the object list, meshpanel.io/source, output order
+ *   convert_output.c   the object list (trees, or YAML text in text mode),
+ *                      meshpanel.io/source, output order
  *   convert_summary.c  Ingresses read / converted / skipped by reason
  *
  * Ownership: conv owns its arrays and maps (conv_free in convert.c); each
