@@ -308,12 +308,10 @@ static int feed_obj(doc_node *obj, void *ud)
         f->cs = NULL;
         f->failed = true;
     }
-    if (f->keep && !f->failed && doc_list_push(f->keep, obj) < 0) {
-        f->failed = mp_errf(&f->err, "out of memory") < 0;
-        return -1;
-    }
-    if (!f->keep)
+    if (!f->keep || f->failed)
         doc_free(obj);
+    else if (doc_list_push(f->keep, obj) < 0) /* which frees obj */
+        f->failed = mp_errf(&f->err, "out of memory") < 0;
     return f->failed ? -1 : 0;
 }
 
