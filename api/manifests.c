@@ -216,8 +216,8 @@ int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check
 }
 
 /* One file of manifests_stream_all. Its problems are gathered as
- * parse_all gathers them, shape lines then the kinds' lines, sorted by
- * line; a syntax error replaces them (libyaml cannot go on, and parse_all
+ * parse_all gathers them, shape lines then the kinds' lines (each's or
+ * check's), sorted by line; a syntax error replaces them (libyaml cannot go on, and parse_all
  * reports nothing else of such a file). Returns -1 when each failed. */
 static int stream_file(const char *buf, size_t len, const char *name, manifests_check_fn check,
                        void *ctx, manifests_each_fn each, void *ud, mp_errlist *errs)
@@ -234,15 +234,15 @@ static int stream_file(const char *buf, size_t len, const char *name, manifests_
     doc_list_init(&objs);
     while (r && rc == 0 && (got = doc_reader_next(r, &d, &err)) > 0) {
         kobj_flatten_doc(d, ++index, &objs, name, &shape);
-        if (check)
-            check(name, objs.docs, objs.len, ctx, &kinds);
-        bool bad = errs->len || shape.len || shape.oom || kinds.len || kinds.oom;
         for (size_t i = 0; i < objs.len; i++) {
             doc_node *o = doc_list_take(&objs, i);
-            if (bad || rc < 0)
-                doc_free(o);
-            else
-                rc = each(o, ud);
+            if (rc == 0 && !errs->len && !shape.len && !shape.oom && !kinds.len && !kinds.oom) {
+                rc = each(o, name, &kinds, ud);
+                continue;
+            }
+            if (check)
+                check(name, &o, 1, ctx, &kinds);
+            doc_free(o);
         }
         objs.len = 0;
     }

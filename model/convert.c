@@ -126,16 +126,18 @@ static bool conv_keeps_annotation(const char *key)
 
 /* Decodes an Ingress into the next entry; a bad one fails the run or, with
  * skip_invalid, is counted as skipped. */
-static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err *err)
+static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err *err, int *line)
 {
     if (grow((void **)&c->ing, &c->caping, c->ning, sizeof *c->ing) < 0)
         return mp_errf(err, "out of memory");
     ing_entry *ie = &c->ing[c->ning];
     memset(ie, 0, sizeof *ie);
     mp_err e;
-    if (ingress_decode(obj, dns, &ie->v, &e) < 0) {
-        if (!c->o->skip_invalid)
-            return mp_errf(err, "%s", e.msg);
+    if (ingress_decode_at(obj, dns, &ie->v, &e, line) < 0) {
+        if (!c->o->skip_invalid) {
+            mp_errf(err, "%s", e.msg);
+            return 1; /* invalid, not a failure */
+        }
         char ref[300];
         mp_warn(&c->plan->w, MPW_INVALID_OBJECT, MP_SEV_ERROR, kobj_ref(obj, ref, sizeof ref), "",
                 "%s", e.msg);
@@ -157,15 +159,17 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
 }
 
 /* Decodes a Service (for named ports) into the next slot and indexes it. */
-static int decode_service(conv *c, const doc_node *obj, const char *dns, mp_err *err)
+static int decode_service(conv *c, const doc_node *obj, const char *dns, mp_err *err, int *line)
 {
     if (grow((void **)&c->svc, &c->capsvc, c->nsvc, sizeof *c->svc) < 0)
         return mp_errf(err, "out of memory");
     svc_view *sv = &c->svc[c->nsvc];
     mp_err e;
-    if (service_decode(obj, dns, sv, &e) < 0) {
-        if (!c->o->skip_invalid)
-            return mp_errf(err, "%s", e.msg);
+    if (service_decode_at(obj, dns, sv, &e, line) < 0) {
+        if (!c->o->skip_invalid) {
+            mp_errf(err, "%s", e.msg);
+            return 1; /* invalid, not a failure */
+        }
         mp_warn(&c->plan->w, MPW_INVALID_OBJECT, MP_SEV_ERROR, "", "", "%s", e.msg);
         return 0;
     }
@@ -201,21 +205,28 @@ static int add_class(conv *c, const doc_node *obj, mp_err *err)
     return 0;
 }
 
-int convert_add(convert_state *c, const doc_node *obj, mp_err *err)
+int convert_add_at(convert_state *c, const doc_node *obj, mp_err *err, int *line)
 {
     const char *kind = kobj_kind(obj);
     const char *dns = c->o->default_namespace ? c->o->default_namespace : "default";
+    *line = 0;
     if (!kind)
         return 0;
     if (!strcmp(kind, "Ingress")) {
         c->plan->read++;
-        return decode_ingress(c, obj, dns, err);
+        return decode_ingress(c, obj, dns, err, line);
     }
     if (!strcmp(kind, "Service"))
-        return decode_service(c, obj, dns, err);
+        return decode_service(c, obj, dns, err, line);
     if (!strcmp(kind, "IngressClass"))
         return add_class(c, obj, err);
     return 0;
+}
+
+int convert_add(convert_state *c, const doc_node *obj, mp_err *err)
+{
+    int line;
+    return convert_add_at(c, obj, err, &line) ? -1 : 0;
 }
 
 const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name)

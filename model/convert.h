@@ -84,6 +84,12 @@ convert_state *convert_new(const convert_opts *o, mp_err *err);
  * are ignored). -1 with err on a decode error (unless skip_invalid) or
  * out of memory: s can then only be given to convert_abandon. */
 int convert_add(convert_state *s, const doc_node *obj, mp_err *err);
+/* The same, telling a bad object from a failure: 1 when obj does not
+ * decode (err as ingress_decode_at / service_decode_at give it, *line the
+ * offending field's line or 0; without skip_invalid the plan must not be
+ * used, s may only be abandoned), -1 out of memory, else 0. Lets a caller
+ * that reports every bad object by line decode each object once. */
+int convert_add_at(convert_state *s, const doc_node *obj, mp_err *err, int *line);
 /* Converts what was added and frees s (also on failure): the plan, or
  * NULL with err out of memory. */
 convert_plan *convert_finish(convert_state *s, mp_err *err);

@@ -234,38 +234,50 @@ static void write_docs(const convert_plan *p)
     }
 }
 
-/* Decodes the Ingresses and Services of one file now, while the file they
+/* One bad object: "FILE:LINE: MSG" ("FILE: MSG" without a line; just MSG
+ * from the cluster, file NULL). */
+static void add_bad(mp_errlist *errs, const char *file, int line, const char *msg)
+{
+    if (!file)
+        mp_errlist_add(errs, "%s", msg);
+    else if (line > 0)
+        mp_errlist_add(errs, "%s:%d: %s", file, line, msg);
+    else
+        mp_errlist_add(errs, "%s: %s", file, msg);
+}
+
+/* Decodes an Ingress or Service only to check it (the conversion does not
+ * take it: an object before it was bad, or the options are). */
+static void check_one(const char *file, const doc_node *obj, const convert_opts *o,
+                      mp_errlist *errs)
+{
+    const char *kind = kobj_kind(obj);
+    bool ing = kind && !strcmp(kind, "Ingress");
+    if (!ing && !(kind && !strcmp(kind, "Service")))
+        return;
+    mp_err err;
+    int line = 0, rc;
+    if (ing) {
+        ing_view v;
+        if ((rc = ingress_decode_at(obj, o->default_namespace, &v, &err, &line)) == 0)
+            ingress_view_free(&v);
+    } else {
+        svc_view v;
+        if ((rc = service_decode_at(obj, o->default_namespace, &v, &err, &line)) == 0)
+            service_view_free(&v);
+    }
+    if (rc != 0)
+        add_bad(errs, file, line ? line : obj->line, err.msg);
+}
+
+/* The Ingresses and Services of one file are decoded while the file they
  * came from is known: a bad field is "FILE:LINE: ingress ns/name: field:
  * reason", LINE the field's own. Every bad object is reported. */
 static void check_file(const char *file, doc_node *const *objs, size_t n, void *ctx,
                        mp_errlist *errs)
 {
-    const convert_opts *o = ctx;
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = kobj_kind(objs[i]);
-        bool ing = kind && !strcmp(kind, "Ingress");
-        if (!ing && !(kind && !strcmp(kind, "Service")))
-            continue;
-        mp_err err;
-        int line = 0, rc;
-        if (ing) {
-            ing_view v;
-            if ((rc = ingress_decode_at(objs[i], o->default_namespace, &v, &err, &line)) == 0)
-                ingress_view_free(&v);
-        } else {
-            svc_view v;
-            if ((rc = service_decode_at(objs[i], o->default_namespace, &v, &err, &line)) == 0)
-                service_view_free(&v);
-        }
-        if (rc == 0)
-            continue;
-        if (!line)
-            line = objs[i]->line;
-        if (line > 0)
-            mp_errlist_add(errs, "%s:%d: %s", file, line, err.msg);
-        else
-            mp_errlist_add(errs, "%s: %s", file, err.msg);
-    }
+    for (size_t i = 0; i < n; i++)
+        check_one(file, objs[i], ctx, errs);
 }
 
 static mp_overlay *load_overrides(const char *path, mp_err *err)
@@ -299,14 +311,24 @@ static void feed_start(feed *f)
         f->bad_opts = !(f->cs = convert_new(f->o, &f->err));
 }
 
-static int feed_obj(doc_node *obj, void *ud)
+/* Checks obj as check_file does, by converting it: each object is
+ * decoded once. A bad one is a line in errs and ends the conversion (the
+ * next objects are only checked). */
+static int feed_obj(doc_node *obj, const char *file, mp_errlist *errs, void *ud)
 {
     feed *f = ud;
     feed_start(f);
-    if (f->cs && convert_add(f->cs, obj, &f->err) < 0) {
+    mp_err err;
+    int line = 0, rc = f->cs ? convert_add_at(f->cs, obj, &err, &line) : 0;
+    if (!f->cs && !f->failed)
+        check_one(file, obj, f->o, errs);
+    if (rc > 0)
+        add_bad(errs, file, line ? line : obj->line, err.msg);
+    else if (rc < 0)
+        f->failed = mp_errf(&f->err, "%s", err.msg) < 0;
+    if (rc != 0) {
         convert_abandon(f->cs);
         f->cs = NULL;
-        f->failed = true;
     }
     if (!f->keep || f->failed)
         doc_free(obj);

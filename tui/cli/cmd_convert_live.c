@@ -42,12 +42,12 @@ static void check_item(const sink *s, const doc_node *item)
 static int take_item(doc_node *item, void *ud, mp_err *err)
 {
     const sink *s = ud;
-    check_item(s, item);
     if (s->errs->len > s->nerrs || s->errs->oom) {
-        doc_free(item); /* nothing is converted: only the problems matter */
+        check_item(s, item); /* nothing is converted: only the problems matter */
+        doc_free(item);
         return 0;
     }
-    if (s->each(item, s->ud) < 0)
+    if (s->each(item, NULL, s->errs, s->ud) < 0) /* checks it too */
         return mp_errf(err, "the conversion failed");
     return 0;
 }
