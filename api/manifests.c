@@ -9,6 +9,7 @@
 #include "api/fsutil.h"
 #include "api/manifests.h"
 #include "model/kobj.h"
+#include "model/parse.h"
 #include "model/sort.h"
 
 #define MAX_DEPTH 32
@@ -212,6 +213,79 @@ int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check
             ok = mp_errlist_add(errs, "%s: out of memory", path) == 0;
     doc_list_free(&all);
     return ok ? 0 : -1;
+}
+
+/* One file of manifests_stream_all. Its problems are gathered as
+ * parse_all gathers them, shape lines then the kinds' lines (each's or
+ * check's), sorted by line; a syntax error replaces them (libyaml cannot go on, and parse_all
+ * reports nothing else of such a file). Returns -1 when each failed. */
+static int stream_file(const char *buf, size_t len, const char *name, manifests_check_fn check,
+                       void *ctx, manifests_each_fn each, void *ud, mp_errlist *errs)
+{
+    mp_errlist shape, kinds;
+    mp_errlist_init(&shape);
+    mp_errlist_init(&kinds);
+    mp_err err;
+    int rc = 0, got = 0;
+    doc_reader *r = doc_reader_new(buf, len, name, &err);
+    doc_node *d = NULL;
+    size_t index = 0;
+    doc_list objs;
+    doc_list_init(&objs);
+    while (r && rc == 0 && (got = doc_reader_next(r, &d, &err)) > 0) {
+        kobj_flatten_doc(d, ++index, &objs, name, &shape);
+        for (size_t i = 0; i < objs.len; i++) {
+            doc_node *o = doc_list_take(&objs, i);
+            if (rc == 0 && !errs->len && !shape.len && !shape.oom && !kinds.len && !kinds.oom) {
+                rc = each(o, name, &kinds, ud);
+                continue;
+            }
+            if (check)
+                check(name, &o, 1, ctx, &kinds);
+            doc_free(o);
+        }
+        objs.len = 0;
+    }
+    doc_list_free(&objs);
+    doc_reader_free(r);
+    size_t from = errs->len;
+    if (rc == 0 && (!r || got < 0))
+        mp_errlist_add(errs, "%s", err.msg);
+    else {
+        for (size_t i = 0; i < shape.len; i++)
+            mp_errlist_add(errs, "%s", shape.lines[i]);
+        for (size_t i = 0; i < kinds.len; i++)
+            mp_errlist_add(errs, "%s", kinds.lines[i]);
+        errs->oom |= shape.oom || kinds.oom;
+        sort_by_line(errs, from, name);
+    }
+    mp_errlist_free(&shape);
+    mp_errlist_free(&kinds);
+    return rc;
+}
+
+int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
+                         manifests_each_fn each, void *ud, mp_errlist *errs)
+{
+    pathvec files = {0};
+    size_t before = errs->len;
+    mp_err err;
+    int rc = 0;
+    if (list_files(path, &files, &err) < 0)
+        mp_errlist_add(errs, "%s", err.msg);
+    for (size_t i = 0; rc == 0 && i < files.len; i++) {
+        size_t len = 0;
+        char *buf = fs_read_file(files.v[i], &len, &err);
+        if (!buf) {
+            mp_errlist_add(errs, "%s", err.msg);
+            continue;
+        }
+        rc = stream_file(buf, len, !strcmp(files.v[i], "-") ? "<stdin>" : files.v[i], check, ctx,
+                         each, ud, errs);
+        free(buf);
+    }
+    pathvec_free(&files);
+    return rc == 0 && errs->len == before && !errs->oom ? 0 : -1;
 }
 
 int manifests_load(const char *path, doc_list *out, mp_err *err)

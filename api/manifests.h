@@ -32,6 +32,19 @@ typedef void (*manifests_check_fn)(const char *file, doc_node *const *objs, size
  * to out), else -1 and out is left as it was. */
 int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check, void *ctx,
                        mp_errlist *errs);
+/* The objects of manifests_load_all, one document at a time: each
+ * object of a document that passed its shape check is handed to each
+ * (which takes it, checks it as check would and adds a line to errs when
+ * it is bad: file is the file's name for messages) and the document's
+ * tree is gone before the next is read, so the objects of a path never
+ * exist all at once. Once the path has a bad object, each is not called
+ * any more: check is, and the objects are freed. The lines in errs are
+ * manifests_load_all's, in its order. each returns 0, or -1 to stop
+ * handing objects over (its error is its own). Returns 0 when errs got no
+ * line and each never failed, else -1. */
+typedef int (*manifests_each_fn)(doc_node *obj, const char *file, mp_errlist *errs, void *ud);
+int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
+                         manifests_each_fn each, void *ud, mp_errlist *errs);
 /* Parses one buffer already in memory (name is for messages). */
 int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 /* The files path stands for, as manifests_load reads them (sorted; a

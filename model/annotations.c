@@ -221,7 +221,7 @@ static int h_connect_timeout(ann_ctx *c, const char *v)
         long n = ann_parse_seconds(v);                                                             \
         if (n < 0)                                                                                 \
             return invalid(c, v, "a number of seconds");                                           \
-        c->s->member = n;                                                                          \
+        c->member = n;                                                                             \
         return 0;                                                                                  \
     }
 #define LONG_SETTER(fn, member, lo, hi, what)                                                      \
@@ -230,31 +230,31 @@ static int h_connect_timeout(ann_ctx *c, const char *v)
         long n = parse_long(v, lo, hi);                                                            \
         if (n < 0)                                                                                 \
             return invalid(c, v, what);                                                            \
-        c->s->member = n;                                                                          \
+        c->member = n;                                                                             \
         return 0;                                                                                  \
     }
 SECONDS_SETTER(h_read_timeout, raw.read_t)
 SECONDS_SETTER(h_send_timeout, raw.send_t)
 LONG_SETTER(h_next_upstream_tries, raw.tries, 0, 1000, "a number of tries")
-LONG_SETTER(h_canary_weight, can.weight, 0, 1000000, "a non-negative integer")
-LONG_SETTER(h_canary_weight_total, can.weight_total, 1, 1000000, "a positive integer")
+LONG_SETTER(h_canary_weight, s->can.weight, 0, 1000000, "a non-negative integer")
+LONG_SETTER(h_canary_weight_total, s->can.weight_total, 1, 1000000, "a positive integer")
 
 static int h_next_upstream(ann_ctx *c, const char *v)
 {
-    c->s->raw.next_upstream = v;
+    c->raw.next_upstream = v;
     return 0;
 }
 
 static int h_enable_cors(ann_ctx *c, const char *v)
 {
-    c->s->raw.cors = truthy(v);
+    c->raw.cors = truthy(v);
     return 0;
 }
 
 #define RAW_SETTER(fn, member)                                                                     \
     static int fn(ann_ctx *c, const char *v)                                                       \
     {                                                                                              \
-        c->s->raw.member = v;                                                                      \
+        c->raw.member = v;                                                                         \
         return 0;                                                                                  \
     }
 RAW_SETTER(h_cors_origin, origin)
@@ -421,7 +421,7 @@ static int h_affinity(ann_ctx *c, const char *v)
 {
     if (strcasecmp(v, "cookie"))
         return invalid(c, v, "cookie");
-    c->s->raw.affinity = true;
+    c->raw.affinity = true;
     return warn_row(c);
 }
 
@@ -725,7 +725,7 @@ void ann_settings_init(ann_settings *s)
     s->retry_attempts = -1;
     s->can.weight = -1;
     s->can.weight_total = -1;
-    s->raw.read_t = s->raw.send_t = s->raw.tries = -1;
+    s->retry_on = s->acc.auth_parts = "";
 }
 
 static void hdr_free(hdr_mods *h)
@@ -751,6 +751,7 @@ void ann_settings_free(ann_settings *s)
     doc_free(s->consistent_hash);
     for (size_t i = 0; i < s->nowned; i++)
         free(s->owned[i]);
+    free(s->lists);
     ann_settings_init(s);
 }
 
@@ -759,8 +760,8 @@ void ann_settings_free(ann_settings *s)
 static int finish_timeout(ann_ctx *c)
 {
     ann_settings *s = c->s;
-    long t = s->raw.read_t > s->raw.send_t ? s->raw.read_t : s->raw.send_t;
-    const char *name = s->raw.read_t >= s->raw.send_t ? "proxy-read-timeout" : "proxy-send-timeout";
+    long t = c->raw.read_t > c->raw.send_t ? c->raw.read_t : c->raw.send_t;
+    const char *name = c->raw.read_t >= c->raw.send_t ? "proxy-read-timeout" : "proxy-send-timeout";
     if (t < 0)
         return 0;
     if (t == 0)
@@ -820,11 +821,11 @@ static void add_retry_on(char *buf, size_t n, const char *list)
 static int finish_retries(ann_ctx *c)
 {
     ann_settings *s = c->s;
-    if (s->raw.tries < 0 && !s->raw.next_upstream)
+    if (c->raw.tries < 0 && !c->raw.next_upstream)
         return 0;
     bool off = false;
-    s->retry_on[0] = 0;
-    doc_node *conds = ann_split_list(s->raw.next_upstream ? s->raw.next_upstream : "error timeout");
+    c->retry_on[0] = 0;
+    doc_node *conds = ann_split_list(c->raw.next_upstream ? c->raw.next_upstream : "error timeout");
     if (!conds)
         return -1;
     /* nginx separates with spaces; ann_split_list splits on commas only */
@@ -837,22 +838,22 @@ static int finish_retries(ann_ctx *c)
                 off = true;
             for (size_t k = 0; k < sizeof retry_map / sizeof *retry_map; k++)
                 if (!strcmp(tok, retry_map[k].nginx))
-                    add_retry_on(s->retry_on, sizeof s->retry_on, retry_map[k].envoy);
+                    add_retry_on(c->retry_on, sizeof c->retry_on, retry_map[k].envoy);
         }
     }
     doc_free(conds);
-    long tries = s->raw.tries < 0 ? 3 : s->raw.tries;
+    long tries = c->raw.tries < 0 ? 3 : c->raw.tries;
     if (tries == 0) /* nginx: unlimited; Istio needs a number: keep its default */
         return ann_warn_at(c, "proxy-next-upstream-tries", MPW_ANN_APPROX, MP_SEV_WARNING,
                            "approximated: 0 (unlimited tries) keeps Istio's default retries");
     s->retry_attempts = off ? 0 : tries - 1;
     if (s->retry_attempts == 0)
-        s->retry_on[0] = 0;
-    return ann_warn_at(c, s->raw.tries >= 0 ? "proxy-next-upstream-tries" : "proxy-next-upstream",
+        c->retry_on[0] = 0;
+    return ann_warn_at(c, c->raw.tries >= 0 ? "proxy-next-upstream-tries" : "proxy-next-upstream",
                        MPW_ANN_APPROX, MP_SEV_WARNING,
                        "approximated: retries.attempts %ld%s%s; Envoy also retries non-idempotent "
                        "requests, nginx does not",
-                       s->retry_attempts, s->retry_on[0] ? " on " : "", s->retry_on);
+                       s->retry_attempts, c->retry_on[0] ? " on " : "", c->retry_on);
 }
 
 static const char *const cors_methods_valid[] = {"GET",    "HEAD",    "POST",    "PUT",   "PATCH",
@@ -914,9 +915,8 @@ static bool nginx_origin_ok(const char *o)
 
 static int finish_cors_lists(ann_ctx *c, doc_node *cors)
 {
-    ann_settings *s = c->s;
     doc_node *origins = doc_seq_new();
-    doc_node *olist = ann_split_list(s->raw.origin ? s->raw.origin : "*");
+    doc_node *olist = ann_split_list(c->raw.origin ? c->raw.origin : "*");
     if (!origins || !olist)
         return doc_free(origins), doc_free(olist), -1;
     bool star = false;
@@ -940,13 +940,13 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
     doc_free(olist);
     doc_map_set(cors, "allowOrigins", origins);
     if (star)
-        ann_warn_at(c, s->raw.origin ? "cors-allow-origin" : "enable-cors", MPW_ANN_APPROX,
+        ann_warn_at(c, c->raw.origin ? "cors-allow-origin" : "enable-cors", MPW_ANN_APPROX,
                     MP_SEV_WARNING,
                     "approximated: origin * becomes regex .*; Envoy echoes the request's Origin "
                     "instead of sending *");
 
     doc_node *methods =
-        ann_split_list(s->raw.methods ? s->raw.methods : "GET, PUT, POST, DELETE, PATCH, OPTIONS");
+        ann_split_list(c->raw.methods ? c->raw.methods : "GET, PUT, POST, DELETE, PATCH, OPTIONS");
     doc_node *valid = doc_seq_new();
     if (!methods || !valid)
         return doc_free(methods), doc_free(valid), -1;
@@ -967,14 +967,14 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
     doc_free(methods);
     doc_map_set(cors, "allowMethods", valid);
     doc_node *headers = ann_split_list(
-        s->raw.headers ? s->raw.headers
+        c->raw.headers ? c->raw.headers
                        : "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,"
                          "Cache-Control,Content-Type,Range,Authorization");
     if (!headers)
         return -1;
     doc_map_set(cors, "allowHeaders", headers);
-    if (s->raw.expose) {
-        doc_node *ex = ann_split_list(s->raw.expose);
+    if (c->raw.expose) {
+        doc_node *ex = ann_split_list(c->raw.expose);
         if (!ex)
             return -1;
         if (ex->len)
@@ -988,13 +988,13 @@ static int finish_cors_lists(ann_ctx *c, doc_node *cors)
 static int finish_cors(ann_ctx *c)
 {
     ann_settings *s = c->s;
-    if (!s->raw.cors) {
-        const char *any = s->raw.origin        ? "cors-allow-origin"
-                          : s->raw.methods     ? "cors-allow-methods"
-                          : s->raw.headers     ? "cors-allow-headers"
-                          : s->raw.credentials ? "cors-allow-credentials"
-                          : s->raw.max_age     ? "cors-max-age"
-                          : s->raw.expose      ? "cors-expose-headers"
+    if (!c->raw.cors) {
+        const char *any = c->raw.origin        ? "cors-allow-origin"
+                          : c->raw.methods     ? "cors-allow-methods"
+                          : c->raw.headers     ? "cors-allow-headers"
+                          : c->raw.credentials ? "cors-allow-credentials"
+                          : c->raw.max_age     ? "cors-max-age"
+                          : c->raw.expose      ? "cors-expose-headers"
                                                : NULL;
         if (any)
             return ann_warn_at(c, any, MPW_ANN_NOEFFECT, MP_SEV_INFO,
@@ -1004,7 +1004,7 @@ static int finish_cors(ann_ctx *c)
     doc_node *cors = doc_map_new();
     if (!cors || finish_cors_lists(c, cors) < 0)
         return doc_free(cors), -1;
-    long age = s->raw.max_age ? parse_long(s->raw.max_age, 0, 100000000) : 1728000;
+    long age = c->raw.max_age ? parse_long(c->raw.max_age, 0, 100000000) : 1728000;
     if (age > 0) {
         char buf[32];
         snprintf(buf, sizeof buf, "%lds", age);
@@ -1012,9 +1012,9 @@ static int finish_cors(ann_ctx *c)
     } else {
         ann_warn_at(c, "cors-max-age", MPW_ANN_INVALID, MP_SEV_WARNING,
                     "\"%s\" is not a positive number of seconds; maxAge omitted",
-                    s->raw.max_age ? s->raw.max_age : "");
+                    c->raw.max_age ? c->raw.max_age : "");
     }
-    bool cred = s->raw.credentials ? truthy(s->raw.credentials) : true;
+    bool cred = c->raw.credentials ? truthy(c->raw.credentials) : true;
     doc_map_set(cors, "allowCredentials", doc_bool_new(cred));
     s->cors = cors;
     return ann_warn_at(c, "enable-cors", MPW_ANN_APPROX, MP_SEV_WARNING, "approximated: %s",
@@ -1086,17 +1086,16 @@ static long redirect_code(ann_ctx *c, const char *name, const char *v, long def,
 
 static int finish_redirect(ann_ctx *c)
 {
-    ann_settings *s = c->s;
-    if (s->raw.temp && *s->raw.temp) {
-        long code = redirect_code(c, "temporal-redirect-code", s->raw.temp_code, 302, false);
-        if (s->raw.perm && *s->raw.perm)
+    if (c->raw.temp && *c->raw.temp) {
+        long code = redirect_code(c, "temporal-redirect-code", c->raw.temp_code, 302, false);
+        if (c->raw.perm && *c->raw.perm)
             ann_warn_at(c, "permanent-redirect", MPW_ANN_NOEFFECT, MP_SEV_INFO,
                         "no effect: temporal-redirect wins (as in nginx)");
-        return build_redirect(c, "temporal-redirect", s->raw.temp, code);
+        return build_redirect(c, "temporal-redirect", c->raw.temp, code);
     }
-    if (s->raw.perm && *s->raw.perm) {
-        long code = redirect_code(c, "permanent-redirect-code", s->raw.perm_code, 301, true);
-        return build_redirect(c, "permanent-redirect", s->raw.perm, code);
+    if (c->raw.perm && *c->raw.perm) {
+        long code = redirect_code(c, "permanent-redirect-code", c->raw.perm_code, 301, true);
+        return build_redirect(c, "permanent-redirect", c->raw.perm, code);
     }
     return 0;
 }
@@ -1104,16 +1103,16 @@ static int finish_redirect(ann_ctx *c)
 static int finish_affinity(ann_ctx *c)
 {
     ann_settings *s = c->s;
-    if (!s->raw.affinity)
+    if (!c->raw.affinity)
         return 0;
     doc_node *h = doc_map_new(), *ck = doc_map_new();
     if (!h || !ck)
         return doc_free(h), doc_free(ck), -1;
-    doc_map_set_str(ck, "name", s->raw.cookie_name ? s->raw.cookie_name : "INGRESSCOOKIE");
-    if (s->raw.cookie_path)
-        doc_map_set_str(ck, "path", s->raw.cookie_path);
-    long ttl = s->raw.cookie_max_age   ? parse_long(s->raw.cookie_max_age, 0, 1000000000)
-               : s->raw.cookie_expires ? parse_long(s->raw.cookie_expires, 0, 1000000000)
+    doc_map_set_str(ck, "name", c->raw.cookie_name ? c->raw.cookie_name : "INGRESSCOOKIE");
+    if (c->raw.cookie_path)
+        doc_map_set_str(ck, "path", c->raw.cookie_path);
+    long ttl = c->raw.cookie_max_age   ? parse_long(c->raw.cookie_max_age, 0, 1000000000)
+               : c->raw.cookie_expires ? parse_long(c->raw.cookie_expires, 0, 1000000000)
                                        : 0;
     char buf[32];
     snprintf(buf, sizeof buf, "%lds", ttl < 0 ? 0 : ttl);
@@ -1147,19 +1146,36 @@ static int ann_finish(ann_ctx *c)
 
 /* ---- ann_parse -------------------------------------------------------- */
 
+/* The lists built in c, kept in c->s at their size (one block). */
+static int keep_lists(ann_ctx *c)
+{
+    size_t r = strlen(c->retry_on), a = strlen(c->auth_parts);
+    if (!r && !a)
+        return 0;
+    char *b = malloc(r + a + 2);
+    if (!b)
+        return -1;
+    c->s->lists = b;
+    memcpy(b, c->retry_on, r + 1);
+    memcpy(b + r + 1, c->auth_parts, a + 1);
+    c->s->retry_on = b;
+    c->s->acc.auth_parts = b + r + 1;
+    return 0;
+}
+
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
 {
     char object[300], field[256];
     snprintf(object, sizeof object, "ingress %s/%s", ing->ns, ing->name);
     ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object};
-    const doc_node *a = ing->annotations;
+    c.raw.read_t = c.raw.send_t = c.raw.tries = -1;
     bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
     size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
-    for (size_t i = 0; a && i < a->len; i++) {
-        if (doc_is_null(a->items[i]))
+    for (size_t i = 0; i < ing->nanns; i++) {
+        if (ing->anns[i].null)
             continue; /* a null annotation is an absent one */
-        const char *key = a->keys[i];
-        const char *value = doc_str(a->items[i]);
+        const char *key = ing->anns[i].key;
+        const char *value = ing->anns[i].value;
         if (!value)
             value = "";
         snprintf(field, sizeof field, "metadata.annotations[\"%s\"]", key);
@@ -1187,7 +1203,7 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     }
     c.rule = NULL;
     c.field = "";
-    if (ann_finish(&c) < 0)
+    if (ann_finish(&c) < 0 || keep_lists(&c) < 0)
         return -1;
     return higress_report(&c); /* after the nginx headers are known */
 }

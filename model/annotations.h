@@ -98,8 +98,9 @@ typedef enum {
 
 typedef struct {
     const char *raw[AR_COUNT];
-    char auth_parts[240]; /* other auth-url annotations (auth-signin, ...), ", "-joined */
-    char type_parts[80];  /* auth-realm, auth-secret-type */
+    /* other auth-url annotations (auth-signin, ...), ", "-joined; "" when
+     * none (built in ann_ctx.auth_parts, kept at its size) */
+    const char *auth_parts;
     /* ACC_MAX slots, allocated with the first item: most Ingresses have
      * none, and 10,000 of them must not carry 4 KiB each */
     acc_item *item;
@@ -115,6 +116,18 @@ typedef struct {
     bool satisfy_any;
 } ann_access;
 
+/* Raw values that only mean something together; read by ann_finish (they
+ * live in ann_ctx, not in the settings every Ingress keeps). */
+typedef struct {
+    long read_t, send_t, tries;
+    const char *next_upstream;
+    bool cors;
+    const char *origin, *methods, *headers, *expose, *credentials, *max_age;
+    const char *perm, *perm_code, *temp, *temp_code;
+    bool affinity;
+    const char *cookie_name, *cookie_path, *cookie_max_age, *cookie_expires;
+} ann_raw;
+
 typedef struct {
     /* use-regex, or a rewrite-target other than a location's path, puts
      * the location's host in regex mode (template.go needsRewrite,
@@ -128,8 +141,8 @@ typedef struct {
     long connect_timeout; /* seconds, -1 unset */
     const char *timeout;  /* VS timeout ("300s") or NULL: omitted */
     long retry_attempts;  /* -1: Istio default */
-    char retry_on[160];
-    doc_node *cors; /* a complete corsPolicy map, or NULL */
+    const char *retry_on; /* "" when none (built in ann_ctx.retry_on, kept at its size) */
+    doc_node *cors;       /* a complete corsPolicy map, or NULL */
     canary_settings can;
     /* permanent-redirect / temporal-redirect resolved into VS redirect */
     doc_node *redirect;
@@ -140,17 +153,8 @@ typedef struct {
     ann_access acc;                     /* access restrictions (allow_cidrs, deny_cidrs too) */
     const char *lb_simple;              /* DR loadBalancer.simple */
     doc_node *consistent_hash;          /* DR loadBalancer.consistentHash map */
-    /* Raw values that only mean something together; read by ann_finish. */
-    struct {
-        long read_t, send_t, tries;
-        const char *next_upstream;
-        bool cors;
-        const char *origin, *methods, *headers, *expose, *credentials, *max_age;
-        const char *perm, *perm_code, *temp, *temp_code;
-        bool affinity;
-        const char *cookie_name, *cookie_path, *cookie_max_age, *cookie_expires;
-    } raw;
-    char *owned[8]; /* strings built by handlers, freed with the settings */
+    char *owned[8];                     /* strings built by handlers, freed with the settings */
+    char *lists; /* the block retry_on and acc.auth_parts point into, or NULL */
     size_t nowned;
 } ann_settings;
 
@@ -162,6 +166,13 @@ typedef struct {
     const char *object; /* "ingress ns/name" */
     const char *field;  /* metadata.annotations["nginx.ingress.kubernetes.io/x"] */
     const struct ann_rule *rule;
+    /* Lists built while parsing, at most as long as they ever were; only
+     * what they hold is kept in s (10,000 Ingresses must not carry 480
+     * bytes each). */
+    char retry_on[160];
+    char auth_parts[240];
+    char type_parts[80]; /* auth-realm, auth-secret-type */
+    ann_raw raw;
 } ann_ctx;
 
 typedef struct ann_rule {

@@ -67,11 +67,10 @@ int ann_h_access_part(ann_ctx *c, const char *v)
     (void)v;
     const char *n = c->rule->name;
     bool type = !strcmp(n, "auth-realm") || !strcmp(n, "auth-secret-type");
-    ann_access *a = &c->s->acc;
     if (type)
-        list_add(a->type_parts, sizeof a->type_parts, n);
+        list_add(c->type_parts, sizeof c->type_parts, n);
     else
-        list_add(a->auth_parts, sizeof a->auth_parts, n);
+        list_add(c->auth_parts, sizeof c->auth_parts, n);
     return 0;
 }
 
@@ -257,7 +256,7 @@ static int auth_snippet(ann_ctx *c)
         ann_access_add(c->s, ACC_NO_ISTIO, "auth-snippet", false, why,
                        "make the ext-authz service do the same, then drop auth-snippet");
     } else if (rc == 0) {
-        list_add(c->s->acc.auth_parts, sizeof c->s->acc.auth_parts, "auth-snippet");
+        list_add(c->auth_parts, sizeof c->auth_parts, "auth-snippet");
     }
     snippet_result_free(&r);
     return rc;
@@ -275,10 +274,10 @@ static int finish_auth_url(ann_ctx *c)
         if (u && ann_warn_at(c, "auth-url", MPW_ANN_NOEFFECT, MP_SEV_INFO,
                              "no effect: nginx ignores an empty auth-url") < 0)
             return -1;
-        if (!u && (alone || a->auth_parts[0]) &&
+        if (!u && (alone || c->auth_parts[0]) &&
             ann_warn_at(c, alone ? alone : "auth-url", MPW_ANN_NOEFFECT, MP_SEV_INFO,
                         "no effect without auth-url (as in nginx): %s",
-                        alone ? alone : a->auth_parts) < 0)
+                        alone ? alone : c->auth_parts) < 0)
             return -1;
         return 0;
     }
@@ -300,7 +299,7 @@ static int finish_auth_url(ann_ctx *c)
     if (response_headers(c, &bad) < 0 || bad)
         return bad ? 0 : -1;
     if (m && *m)
-        list_add(a->auth_parts, sizeof a->auth_parts, "auth-method");
+        list_add(c->auth_parts, sizeof c->auth_parts, "auth-method");
     a->auth_url = u;
     ann_access_add(c->s, ACC_EXT_AUTH, "auth-url", false, NULL, NULL);
     return auth_snippet(c);
@@ -314,7 +313,7 @@ static void finish_auth_type(ann_ctx *c)
     const char *t = a->raw[AR_AUTH_TYPE], *secret = a->raw[AR_AUTH_SECRET];
     char why[240];
     if (!t || blank_value(t)) {
-        if (secret || a->type_parts[0])
+        if (secret || c->type_parts[0])
             ann_warn_at(c, secret ? "auth-secret" : "auth-type", MPW_ANN_NOEFFECT, MP_SEV_INFO,
                         "no effect without auth-type (as in nginx)");
         return;

@@ -4,8 +4,10 @@
  *
  * The run goes in passes over one working set (convert_int.h says which
  * file holds which pass):
- *   1. decode Services, IngressClasses and Ingresses; sort Ingresses the
- *      way nginx ranks them (creationTimestamp, namespace, name);
+ *   1. decode Services, IngressClasses and Ingresses as they are added
+ *      (convert_add: the views own their strings, the caller frees each
+ *      tree at once); at convert_finish sort Ingresses the way nginx
+ *      ranks them (creationTimestamp, namespace, name);
  *   2. drop Ingresses nginx would not route (class pause/disable/other),
  *      read the annotations of the rest (annotations.c);
  *   3. group every path by host, across namespaces: one VirtualService
@@ -100,15 +102,42 @@ static int ing_cmp(const void *pa, const void *pb)
     return c;
 }
 
+/* Grows *arr (of *cap elements of size sz) to hold n + 1. 0 or -1. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 64;
+    void *a = realloc(*arr, c * sz);
+    if (!a)
+        return -1;
+    *arr = a;
+    *cap = c;
+    return 0;
+}
+
+/* The annotations the conversion reads (annotations.c, higress.c, the
+ * class filter): the rest of an Ingress's annotations is not kept. */
+static bool conv_keeps_annotation(const char *key)
+{
+    return !strncmp(key, NGINX_ANNOTATION_PREFIX, strlen(NGINX_ANNOTATION_PREFIX)) ||
+           !strncmp(key, "higress.io/", 11) || !strcmp(key, INGRESS_CLASS_ANNOTATION);
+}
+
 /* Decodes an Ingress into the next entry; a bad one fails the run or, with
  * skip_invalid, is counted as skipped. */
-static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err *err)
+static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err *err, int *line)
 {
+    if (grow((void **)&c->ing, &c->caping, c->ning, sizeof *c->ing) < 0)
+        return mp_errf(err, "out of memory");
     ing_entry *ie = &c->ing[c->ning];
+    memset(ie, 0, sizeof *ie);
     mp_err e;
-    if (ingress_decode(obj, dns, &ie->v, &e) < 0) {
-        if (!c->o->skip_invalid)
-            return mp_errf(err, "%s", e.msg);
+    if (ingress_decode_at(obj, dns, &ie->v, &e, line) < 0) {
+        if (!c->o->skip_invalid) {
+            mp_errf(err, "%s", e.msg);
+            return 1; /* invalid, not a failure */
+        }
         char ref[300];
         mp_warn(&c->plan->w, MPW_INVALID_OBJECT, MP_SEV_ERROR, kobj_ref(obj, ref, sizeof ref), "",
                 "%s", e.msg);
@@ -117,7 +146,7 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
     }
     size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
     n = n < 300 ? n : 300;
-    if (!(ie->ref = malloc(2 * n))) {
+    if (ingress_view_own(&ie->v, conv_keeps_annotation) < 0 || !(ie->ref = malloc(2 * n))) {
         ingress_view_free(&ie->v);
         return mp_errf(err, "out of memory");
     }
@@ -130,63 +159,74 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
 }
 
 /* Decodes a Service (for named ports) into the next slot and indexes it. */
-static int decode_service(conv *c, const doc_node *obj, const char *dns, mp_err *err)
+static int decode_service(conv *c, const doc_node *obj, const char *dns, mp_err *err, int *line)
 {
+    if (grow((void **)&c->svc, &c->capsvc, c->nsvc, sizeof *c->svc) < 0)
+        return mp_errf(err, "out of memory");
     svc_view *sv = &c->svc[c->nsvc];
     mp_err e;
-    if (service_decode(obj, dns, sv, &e) < 0) {
-        if (!c->o->skip_invalid)
-            return mp_errf(err, "%s", e.msg);
+    if (service_decode_at(obj, dns, sv, &e, line) < 0) {
+        if (!c->o->skip_invalid) {
+            mp_errf(err, "%s", e.msg);
+            return 1; /* invalid, not a failure */
+        }
         mp_warn(&c->plan->w, MPW_INVALID_OBJECT, MP_SEV_ERROR, "", "", "%s", e.msg);
         return 0;
     }
+    if (service_view_own(sv) < 0) {
+        service_view_free(sv);
+        return mp_errf(err, "out of memory");
+    }
     char k[300];
     hmap_key2(k, sizeof k, sv->ns, sv->name);
-    if (hmap_put(&c->svc_idx, k, c->nsvc) < 0)
+    c->nsvc++; /* freed with the run from here on */
+    if (hmap_put(&c->svc_idx, k, c->nsvc - 1) < 0)
         return mp_errf(err, "out of memory");
-    c->nsvc++;
     return 0;
 }
 
-/* Entries are sized by kind: an ing_entry is about 2 KiB, and a cluster
- * holds about as many other objects as Ingresses. */
-static void count_kinds(doc_node *const *objs, size_t n, size_t count[3])
+/* Keeps an IngressClass's name and controller (one block). */
+static int add_class(conv *c, const doc_node *obj, mp_err *err)
 {
-    static const char *const kinds[3] = {"Ingress", "Service", "IngressClass"};
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = kobj_kind(objs[i]);
-        for (int k = 0; kind && k < 3; k++)
-            count[k] += !strcmp(kind, kinds[k]);
-    }
+    const char *name = kobj_name(obj);
+    const char *ctl = doc_get_str(doc_get(obj, "spec"), "controller");
+    if (!name)
+        return 0; /* find_class never matches it */
+    if (grow((void **)&c->classes, &c->capclasses, c->nclasses, sizeof *c->classes) < 0)
+        return mp_errf(err, "out of memory");
+    size_t nl = strlen(name) + 1, cl = ctl ? strlen(ctl) + 1 : 0;
+    char *b = malloc(nl + cl);
+    if (!b)
+        return mp_errf(err, "out of memory");
+    memcpy(b, name, nl);
+    if (ctl)
+        memcpy(b + nl, ctl, cl);
+    c->classes[c->nclasses++] = (conv_class){b, ctl ? b + nl : NULL};
+    return 0;
 }
 
-static int decode_all(conv *c, doc_node *const *objs, size_t n, mp_err *err)
+int convert_add_at(convert_state *c, const doc_node *obj, mp_err *err, int *line)
 {
-    size_t count[3] = {0, 0, 0};
-    count_kinds(objs, n, count);
-    c->ing = calloc(count[0] ? count[0] : 1, sizeof *c->ing);
-    c->svc = calloc(count[1] ? count[1] : 1, sizeof *c->svc);
-    c->classes = calloc(count[2] ? count[2] : 1, sizeof *c->classes);
-    if (!c->ing || !c->svc || !c->classes)
-        return mp_errf(err, "out of memory");
+    const char *kind = kobj_kind(obj);
     const char *dns = c->o->default_namespace ? c->o->default_namespace : "default";
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = kobj_kind(objs[i]);
-        int rc = 0;
-        if (!kind)
-            continue;
-        if (!strcmp(kind, "Ingress")) {
-            c->plan->read++;
-            rc = decode_ingress(c, objs[i], dns, err);
-        } else if (!strcmp(kind, "Service"))
-            rc = decode_service(c, objs[i], dns, err);
-        else if (!strcmp(kind, "IngressClass"))
-            c->classes[c->nclasses++] = objs[i];
-        if (rc < 0)
-            return -1;
+    *line = 0;
+    if (!kind)
+        return 0;
+    if (!strcmp(kind, "Ingress")) {
+        c->plan->read++;
+        return decode_ingress(c, obj, dns, err, line);
     }
-    mp_sort(c->ing, c->ning, sizeof *c->ing, ing_cmp);
+    if (!strcmp(kind, "Service"))
+        return decode_service(c, obj, dns, err, line);
+    if (!strcmp(kind, "IngressClass"))
+        return add_class(c, obj, err);
     return 0;
+}
+
+int convert_add(convert_state *c, const doc_node *obj, mp_err *err)
+{
+    int line;
+    return convert_add_at(c, obj, err, &line) ? -1 : 0;
 }
 
 const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name)
@@ -235,11 +275,11 @@ static bool nginx_controller(const char *ctl)
            (!strcmp(ctl, "k8s.io/ingress-nginx") || !strcmp(ctl, "higress.io/higress-controller"));
 }
 
-static const doc_node *find_class(const conv *c, const char *name)
+static const conv_class *find_class(const conv *c, const char *name)
 {
     for (size_t i = 0; i < c->nclasses; i++)
-        if (kobj_name(c->classes[i]) && !strcmp(kobj_name(c->classes[i]), name))
-            return c->classes[i];
+        if (!strcmp(c->classes[i].name, name))
+            return &c->classes[i];
     return NULL;
 }
 
@@ -269,8 +309,8 @@ static const char *class_filter(conv *c, ing_entry *e)
     }
     if (!strcmp(cls, "nginx"))
         return NULL;
-    const doc_node *ic = find_class(c, cls);
-    if (ic && nginx_controller(doc_get_str(doc_get(ic, "spec"), "controller")))
+    const conv_class *ic = find_class(c, cls);
+    if (ic && nginx_controller(ic->controller))
         return NULL;
     mp_warn(w, MPW_CLASS_OTHER, MP_SEV_WARNING, e->ref, field,
             "class \"%s\" is not served by ingress-nginx%s; not converted", cls,
@@ -306,6 +346,8 @@ static void conv_free(conv *c)
     }
     for (size_t i = 0; i < c->nsvc; i++)
         service_view_free(&c->svc[i]);
+    for (size_t i = 0; i < c->nclasses; i++)
+        free((char *)c->classes[i].name);
     for (size_t i = 0; i < c->ngrp; i++) {
         free(c->grp[i].r);
         free(c->grp[i].src);
@@ -361,17 +403,7 @@ static int render(conv *c)
     return conv_render_access(c);
 }
 
-static int run(conv *c, doc_node *const *objs, size_t n, mp_err *err)
-{
-    if (decode_all(c, objs, n, err) < 0)
-        return -1;
-    if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
-        conv_count_outcomes(c) < 0)
-        return mp_errf(err, "out of memory");
-    return 0;
-}
-
-convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o, mp_err *err)
+convert_state *convert_new(const convert_opts *o, mp_err *err)
 {
     convert_opts def;
     if (!o) {
@@ -380,15 +412,40 @@ convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o
     }
     if (check_opts(o, err) < 0)
         return NULL;
-    convert_plan *p = calloc(1, sizeof *p);
+    conv *c = calloc(1, sizeof *c);
+    convert_plan *p = c ? calloc(1, sizeof *p) : NULL;
     if (!p) {
+        free(c);
         mp_errf(err, "out of memory");
         return NULL;
     }
     mp_warnings_init(&p->w);
-    conv c = {.o = o, .plan = p};
-    int rc = run(&c, objs, n, err);
-    conv_free(&c);
+    p->text = o->yaml_text;
+    c->opts = *o;
+    c->o = &c->opts;
+    c->plan = p;
+    return c;
+}
+
+void convert_abandon(convert_state *c)
+{
+    if (!c)
+        return;
+    convert_plan_free(c->plan);
+    conv_free(c);
+    free(c);
+}
+
+convert_plan *convert_finish(convert_state *c, mp_err *err)
+{
+    mp_sort(c->ing, c->ning, sizeof *c->ing, ing_cmp);
+    int rc = 0;
+    if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
+        conv_count_outcomes(c) < 0)
+        rc = mp_errf(err, "%s", *c->plan->e_err.msg ? c->plan->e_err.msg : "out of memory");
+    convert_plan *p = c->plan;
+    conv_free(c);
+    free(c);
     if (rc < 0) {
         convert_plan_free(p);
         return NULL;
@@ -397,6 +454,19 @@ convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o
      * arrays do not add to the run's peak */
     conv_sort_output(p);
     return p;
+}
+
+convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o, mp_err *err)
+{
+    convert_state *c = convert_new(o, err);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (convert_add(c, objs[i], err) < 0) {
+            convert_abandon(c);
+            return NULL;
+        }
+    return convert_finish(c, err);
 }
 
 /* ---- the plan ------------------------------------------------------------------------ */
@@ -408,12 +478,20 @@ size_t convert_plan_len(const convert_plan *p)
 
 const doc_node *convert_plan_obj(const convert_plan *p, size_t i)
 {
-    return p && i < p->n ? p->objs[i] : NULL;
+    return p && !p->text && i < p->n ? p->objs[i] : NULL;
+}
+
+const char *convert_plan_yaml(const convert_plan *p, size_t i, size_t *len)
+{
+    if (!p || !p->text || i >= p->n)
+        return NULL;
+    *len = p->docs[i].len;
+    return p->docs[i].yaml;
 }
 
 doc_node *convert_plan_take_obj(convert_plan *p, size_t i)
 {
-    if (!p || i >= p->n)
+    if (!p || p->text || i >= p->n)
         return NULL;
     doc_node *o = p->objs[i];
     p->objs[i] = NULL;
@@ -442,7 +520,7 @@ size_t convert_plan_skipped(const convert_plan *p)
 
 int convert_plan_replace_obj(convert_plan *p, size_t i, doc_node *obj)
 {
-    if (!p || !obj || i >= p->n) {
+    if (!p || p->text || !obj || i >= p->n) {
         doc_free(obj);
         return -1;
     }
@@ -475,10 +553,10 @@ void convert_plan_sort(convert_plan *p)
     if (!p)
         return;
     size_t n = 0;
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; !p->text && i < p->n; i++)
         if (p->objs[i])
             p->objs[n++] = p->objs[i];
-    p->n = n;
+    p->n = p->text ? p->n : n;
     conv_sort_output(p);
 }
 
@@ -487,8 +565,13 @@ void convert_plan_free(convert_plan *p)
     if (!p)
         return;
     for (size_t i = 0; i < p->n; i++)
-        doc_free(p->objs[i]);
+        if (p->text)
+            free(p->docs[i].yaml);
+        else
+            doc_free(p->objs[i]);
     free(p->objs);
+    free(p->docs);
+    hmap_free(&p->vs_src);
     mp_warnings_free(&p->w);
     free(p);
 }

@@ -9,7 +9,8 @@
  * rules are written down in docs/conversion.md.
  *
  * Ownership: convert_run borrows the input objects (they may be freed after
- * it returns; the plan holds copies of what it needs). The plan owns the
+ * it returns; the plan holds copies of what it needs); convert_add copies
+ * what it needs of each object at once. The plan owns the
  * generated trees and warnings; accessors return borrowed pointers valid
  * until convert_plan_free (or a change to the plan). convert_plan_take_obj
  * hands one tree over.
@@ -51,6 +52,11 @@ typedef struct {
     /* auth-url: the meshConfig extension provider CUSTOM policies name, or
      * NULL (auth-url routes then answer 403). Borrowed. */
     const char *ext_authz_provider;
+    /* The plan keeps each object as its YAML document (convert_plan_yaml),
+     * encoded as soon as it is final, not its tree: the trees of a large
+     * conversion never exist all at once. convert_plan_obj, _take_obj and
+     * _replace_obj then have no tree to give (NULL, -1). */
+    bool yaml_text;
 } convert_opts;
 
 void convert_opts_default(convert_opts *o);
@@ -61,13 +67,42 @@ int convert_parse_mode(const char *s, gw_mode *out, mp_err *err);
 typedef struct convert_plan convert_plan;
 
 /* Runs the conversion. Returns NULL with err filled on a decode error
- * (unless skip_invalid), a bad option or out of memory. */
+ * (unless skip_invalid), a bad option or out of memory. The same as
+ * convert_new, convert_add of each object in turn and convert_finish. */
 convert_plan *convert_run(doc_node *const *objs, size_t n, const convert_opts *o, mp_err *err);
+
+/* The conversion fed one object at a time, so that a caller reading a
+ * stream can free each tree as soon as it was added. The result is
+ * convert_run's on the objects in the order they were added.
+ * Ownership: o (NULL: the defaults) is copied, the strings it points to
+ * are borrowed until convert_finish; convert_add copies what it needs of
+ * obj (obj may be freed on return). */
+typedef struct convert_state convert_state;
+/* NULL with err on a bad option or out of memory. */
+convert_state *convert_new(const convert_opts *o, mp_err *err);
+/* Reads obj if it is an Ingress, Service or IngressClass (other kinds
+ * are ignored). -1 with err on a decode error (unless skip_invalid) or
+ * out of memory: s can then only be given to convert_abandon. */
+int convert_add(convert_state *s, const doc_node *obj, mp_err *err);
+/* The same, telling a bad object from a failure: 1 when obj does not
+ * decode (err as ingress_decode_at / service_decode_at give it, *line the
+ * offending field's line or 0; without skip_invalid the plan must not be
+ * used, s may only be abandoned), -1 out of memory, else 0. Lets a caller
+ * that reports every bad object by line decode each object once. */
+int convert_add_at(convert_state *s, const doc_node *obj, mp_err *err, int *line);
+/* Converts what was added and frees s (also on failure): the plan, or
+ * NULL with err out of memory. */
+convert_plan *convert_finish(convert_state *s, mp_err *err);
+/* Frees s without converting. NULL is a no-op. */
+void convert_abandon(convert_state *s);
 
 size_t convert_plan_len(const convert_plan *p);
 const doc_node *convert_plan_obj(const convert_plan *p, size_t i);
 /* Moves object i out (the slot becomes NULL); caller frees it. */
 doc_node *convert_plan_take_obj(convert_plan *p, size_t i);
+/* yaml_text plans: object i as one YAML document (doc_emit_yaml's text,
+ * canonical key order; documents are joined with "---" lines), or NULL. */
+const char *convert_plan_yaml(const convert_plan *p, size_t i, size_t *len);
 size_t convert_plan_nwarn(const convert_plan *p);
 const mp_warning *convert_plan_warn(const convert_plan *p, size_t i);
 /* Ingresses in the input (read), those that got a VirtualService

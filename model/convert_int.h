@@ -4,8 +4,8 @@
  * PRIVATE to model/convert*.c: nothing else includes it (the interface is
  * convert.h). The rules are in docs/conversion.md; where each pass lives:
  *
- *   convert.c          options; pass 1 decode; pass 2 class filter and
- *                      annotations; the run; plan accessors
+ *   convert.c          options; pass 1 decode (convert_add); pass 2 class
+ *                      filter and annotations; the run; plan accessors
  *   convert_group.c    pass 3: paths grouped by host across namespaces,
  *                      TLS (exact and wildcard tls hosts), canary attach
  *   convert_root.c     pass 3: each host's root location `/` (the first
@@ -21,11 +21,13 @@
  *   convert_policy.c   DestinationRules
  *   convert_access.c   fail closed: which routes answer 403/503 instead of
  *                      the backend, AuthorizationPolicies, MUTUAL servers
- *   convert_output.c   the object list, meshpanel.io/source, output order
+ *   convert_output.c   the object list (trees, or YAML text in text mode),
+ *                      meshpanel.io/source, output order
  *   convert_summary.c  Ingresses read / converted / skipped by reason
  *
  * Ownership: conv owns its arrays and maps (conv_free in convert.c); each
- * ing_entry owns its decoded view and annotation settings. Every pointer in
+ * ing_entry owns its decoded view (which owns its strings: the input tree
+ * is gone once convert_add returns) and annotation settings. Every pointer in
  * rspec, hostgrp and dr_entry borrows from an ing_entry or the options, so
  * the working set lives exactly as long as one convert_run.
  */
@@ -125,9 +127,23 @@ typedef struct {
 
 #define CONV_MAX_SKIP 16 /* distinct skip reasons kept; more fold into "" */
 
+/* An object of a plan in text mode (convert_opts.yaml_text): its YAML
+ * document, then its sort keys, in one block. */
+typedef struct {
+    char *yaml; /* the block */
+    size_t len;
+    const char *ns, *kind, *name;
+} conv_doc;
+
 struct convert_plan {
-    doc_node **objs;
+    doc_node **objs; /* NULL in text mode */
     size_t n, cap;
+    /* text mode: every object encoded when pushed (it is final then) and
+     * its tree freed, so the trees never exist all at once */
+    bool text;
+    conv_doc *docs;
+    hmap vs_src;  /* text mode: the "ingress/ns/name" VirtualServices name */
+    mp_err e_err; /* text mode: why an encoding failed */
     mp_warnings w;
     size_t read, converted, skipped;
     convert_skip skips[CONV_MAX_SKIP];
@@ -141,16 +157,22 @@ typedef struct conv_blk {
     char buf[];
 } conv_blk;
 
+/* An IngressClass: what the class filter reads of it (one block). */
 typedef struct {
+    const char *name, *controller; /* controller NULL when unset */
+} conv_class;
+
+struct convert_state {
+    convert_opts opts; /* a copy; its strings are the caller's */
     const convert_opts *o;
     convert_plan *plan;
     ing_entry *ing;
-    size_t ning;
+    size_t ning, caping;
     svc_view *svc;
-    size_t nsvc;
+    size_t nsvc, capsvc;
     hmap svc_idx;
-    const doc_node **classes; /* IngressClass objects */
-    size_t nclasses;
+    conv_class *classes;
+    size_t nclasses, capclasses;
     hostgrp *grp;
     size_t ngrp;
     hmap grp_idx;
@@ -160,7 +182,8 @@ typedef struct {
     hmap dr_idx;
     conv_blk *text; /* conv_text's blocks, newest first */
     bool oom;
-} conv;
+};
+typedef struct convert_state conv;
 
 /* convert.c */
 const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
@@ -259,10 +282,13 @@ void conv_note_skip(convert_plan *p, const char *code);
  * meshpanel.io/source) is converted, any other routed one skipped under
  * its first error finding. Returns 0 or -1 out of memory. */
 int conv_count_outcomes(conv *c);
+/* Adds the sources a VirtualService names (its meshpanel.io/source) to
+ * seen; other objects add none. 0 or -1 out of memory. */
+int conv_note_vs_sources(const doc_node *o, hmap *seen);
 
 /* convert_output.c */
-/* Appends o to the plan (taking it); frees it and returns -1 on failure,
- * also when o is NULL. */
+/* Appends o to the plan (taking it; in text mode encoding it); frees it
+ * and returns -1 on failure, also when o is NULL. */
 int conv_push_obj(convert_plan *p, doc_node *o);
 /* Adds e to a source list unless it is there already. */
 int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e);

@@ -8,15 +8,60 @@
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/emit.h"
 #include "model/istio.h"
 #include "model/kobj.h"
 #include "model/strbuf.h"
 #include "model/sort.h"
 
+static const char *or_empty(const char *s);
+static int kind_rank(const char *kind);
+
+/* Text mode: o's document and sort keys in one block; o is freed. */
+static int push_text(convert_plan *p, doc_node *o)
+{
+    istio_canonical_order(o);
+    size_t len = 0;
+    char *y = conv_note_vs_sources(o, &p->vs_src) < 0 ? NULL : doc_emit_yaml(o, &len, &p->e_err);
+    const char *k[3] = {or_empty(kobj_namespace(o)), or_empty(kobj_kind(o)),
+                        or_empty(kobj_name(o))};
+    size_t kl[3] = {strlen(k[0]) + 1, strlen(k[1]) + 1, strlen(k[2]) + 1};
+    char *b = y ? realloc(y, len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
+    if (!b) {
+        free(y);
+        doc_free(o);
+        return -1;
+    }
+    conv_doc *d = &p->docs[p->n++];
+    *d = (conv_doc){b, len, NULL, NULL, NULL};
+    const char **dst[3] = {&d->ns, &d->kind, &d->name};
+    char *at = b + len + 1;
+    for (int i = 0; i < 3; i++) {
+        memcpy(at, k[i], kl[i]);
+        *dst[i] = at;
+        at += kl[i];
+    }
+    doc_free(o);
+    return 0;
+}
+
 int conv_push_obj(convert_plan *p, doc_node *o)
 {
     if (!o)
         return -1;
+    if (p->text) {
+        if (p->n == p->cap) {
+            size_t cap = p->cap ? p->cap * 2 : 32;
+            conv_doc *docs = realloc(p->docs, cap * sizeof *docs);
+            if (!docs) {
+                doc_free(o);
+                return -1;
+            }
+            p->docs = docs;
+            p->cap = cap;
+        }
+        return push_text(p, o);
+    }
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 32;
         doc_node **objs = realloc(p->objs, cap * sizeof *objs);
@@ -177,8 +222,37 @@ static void sort_objs(convert_plan *p)
     free(k);
 }
 
+/* Text mode: the same order from the kept keys (each document was put
+ * in canonical key order before it was encoded). */
+static void sort_docs(convert_plan *p)
+{
+    if (!p->n)
+        return;
+    obj_key *k = malloc((p->n ? p->n : 1) * sizeof *k);
+    conv_doc *d = malloc((p->n ? p->n : 1) * sizeof *d);
+    if (!k || !d) {
+        free(k);
+        free(d);
+        return;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        k[i] = (obj_key){
+            p->docs[i].ns, p->docs[i].kind, p->docs[i].name, kind_rank(p->docs[i].kind), i, NULL};
+    mp_sort(k, p->n, sizeof *k, key_cmp);
+    for (size_t i = 0; i < p->n; i++)
+        d[i] = p->docs[k[i].idx];
+    memcpy(p->docs, d, p->n * sizeof *d);
+    free(k);
+    free(d);
+}
+
 void conv_sort_output(convert_plan *p)
 {
+    if (p->text) {
+        sort_docs(p);
+        sort_warnings(&p->w);
+        return;
+    }
     for (size_t i = 0; i < p->n; i++)
         istio_canonical_order(p->objs[i]);
     sort_objs(p);

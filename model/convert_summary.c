@@ -59,26 +59,32 @@ void conv_note_skip(convert_plan *p, const char *code)
     p->skips[i].n++;
 }
 
+int conv_note_vs_sources(const doc_node *o, hmap *seen)
+{
+    const char *kind = kobj_kind(o);
+    const char *src = kobj_annotation(o, CONVERT_SOURCE_ANNOTATION);
+    if (!kind || strcmp(kind, "VirtualService") || !src)
+        return 0;
+    char one[400];
+    for (const char *s = src; *s;) {
+        size_t n = strcspn(s, ",");
+        if (n < sizeof one) {
+            memcpy(one, s, n);
+            one[n] = '\0';
+            if (hmap_put(seen, one, 1) < 0)
+                return -1;
+        }
+        s += n + (s[n] == ',');
+    }
+    return 0;
+}
+
 /* Every "ingress/ns/name" the output's VirtualServices name. */
 static int collect_sources(const convert_plan *p, hmap *seen)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        const char *kind = kobj_kind(p->objs[i]);
-        const char *src = kobj_annotation(p->objs[i], CONVERT_SOURCE_ANNOTATION);
-        if (!kind || strcmp(kind, "VirtualService") || !src)
-            continue;
-        char one[400];
-        for (const char *s = src; *s;) {
-            size_t n = strcspn(s, ",");
-            if (n < sizeof one) {
-                memcpy(one, s, n);
-                one[n] = '\0';
-                if (hmap_put(seen, one, 1) < 0)
-                    return -1;
-            }
-            s += n + (s[n] == ',');
-        }
-    }
+    for (size_t i = 0; i < p->n; i++)
+        if (conv_note_vs_sources(p->objs[i], seen) < 0)
+            return -1;
     return 0;
 }
 
@@ -95,7 +101,14 @@ static int first_errors(const mp_warnings *w, hmap *first)
 int conv_count_outcomes(conv *c)
 {
     hmap seen = {0}, first = {0};
-    int rc = collect_sources(c->plan, &seen) < 0 || first_errors(&c->plan->w, &first) < 0 ? -1 : 0;
+    if (c->plan->text) { /* gathered as each VirtualService was encoded */
+        seen = c->plan->vs_src;
+        memset(&c->plan->vs_src, 0, sizeof c->plan->vs_src);
+    }
+    int rc = (!c->plan->text && collect_sources(c->plan, &seen) < 0) ||
+                     first_errors(&c->plan->w, &first) < 0
+                 ? -1
+                 : 0;
     for (size_t i = 0; rc == 0 && i < c->ning; i++) {
         const ing_entry *e = &c->ing[i];
         if (!e->routed)

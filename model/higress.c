@@ -144,14 +144,14 @@ static bool duplicate(const ann_settings *s, const char *key, const char *text, 
 
 int higress_report(ann_ctx *c)
 {
-    const doc_node *a = c->ing->annotations;
+    const ing_view *ing = c->ing;
     strbuf dups, differs;
     strbuf_init(&dups);
     strbuf_init(&differs);
     int rc = 0;
     size_t plen = strlen(HIGRESS_PREFIX);
-    for (size_t i = 0; a && i < a->len && rc == 0; i++) {
-        const char *key = a->keys[i], *v = doc_str(a->items[i]);
+    for (size_t i = 0; i < ing->nanns && rc == 0; i++) {
+        const char *key = ing->anns[i].key, *v = ing->anns[i].value;
         if (strncmp(key, HIGRESS_PREFIX, plen))
             continue;
         if (duplicate(c->s, key + plen, v ? v : "", &differs)) {

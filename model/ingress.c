@@ -419,8 +419,12 @@ static int decode_head(dctx *d, const doc_node *obj, const char *kind, ing_view 
     const doc_node *ann = field(meta, "annotations");
     if (ann && !doc_is_map(ann))
         return fail(d, ann, meta, "metadata.annotations: not a map");
-    v->annotations = ann;
     v->class_annotation = ann ? field_str(ann, INGRESS_CLASS_ANNOTATION) : NULL;
+    if (ann && ann->len && !(v->anns = calloc(ann->len, sizeof *v->anns)))
+        return mp_errf(d->err, "%s: out of memory", d->label);
+    for (size_t i = 0; ann && i < ann->len; i++)
+        v->anns[v->nanns++] =
+            (ing_ann){ann->keys[i], doc_str(ann->items[i]), doc_is_null(ann->items[i])};
     return 0;
 }
 
@@ -446,8 +450,10 @@ int ingress_decode_at(const doc_node *obj, const char *default_ns, ing_view *v, 
     if (decode_head(&d, obj, kind, v) < 0)
         return -1;
     const doc_node *spec = field(obj, "spec");
-    if (!doc_is_map(spec))
+    if (!doc_is_map(spec)) {
+        ingress_view_free(v);
         return fail(&d, spec, obj, "spec: missing or not a map");
+    }
     if (decode_spec(&d, spec, v) < 0) {
         ingress_view_free(v);
         return -1;
@@ -468,18 +474,100 @@ void ingress_view_free(ing_view *v)
         free(v->tls[i].hosts);
     free(v->rules);
     free(v->tls);
+    free(v->own);
+    free(v->anns);
     v->rules = NULL;
     v->tls = NULL;
-    v->nrules = v->ntls = 0;
+    v->own = NULL;
+    v->anns = NULL;
+    v->nrules = v->ntls = v->nanns = 0;
+}
+
+/* Copies strings into one block: a first walk (at == NULL) adds up their
+ * sizes, a second copies them and repoints the view. */
+typedef struct {
+    char *at;
+    size_t need;
+} pool;
+
+static void pool_str(pool *p, const char **s)
+{
+    if (!*s)
+        return;
+    size_t n = strlen(*s) + 1;
+    if (!p->at) {
+        p->need += n;
+        return;
+    }
+    memcpy(p->at, *s, n);
+    *s = p->at;
+    p->at += n;
+}
+
+static void pool_backend(pool *p, ing_backend *b)
+{
+    pool_str(p, &b->service);
+    pool_str(p, &b->port_name);
+    pool_str(p, &b->resource);
+}
+
+static void pool_ingress(pool *p, ing_view *v)
+{
+    pool_str(p, &v->name);
+    pool_str(p, &v->ns);
+    pool_str(p, &v->created);
+    pool_str(p, &v->class_name);
+    pool_str(p, &v->class_annotation);
+    for (size_t i = 0; i < v->nrules; i++) {
+        pool_str(p, &v->rules[i].host);
+        for (size_t j = 0; j < v->rules[i].npaths; j++) {
+            pool_str(p, &v->rules[i].paths[j].path);
+            pool_backend(p, &v->rules[i].paths[j].backend);
+        }
+    }
+    for (size_t i = 0; i < v->ntls; i++) {
+        for (size_t j = 0; j < v->tls[i].nhosts; j++)
+            pool_str(p, &v->tls[i].hosts[j]);
+        pool_str(p, &v->tls[i].secret);
+        pool_str(p, &v->tls[i].bad_secret);
+    }
+    if (v->has_default)
+        pool_backend(p, &v->default_backend);
+    for (size_t i = 0; i < v->nanns; i++) {
+        if (!doc_key_is_static(v->anns[i].key)) /* the shared table lives for ever */
+            pool_str(p, &v->anns[i].key);
+        pool_str(p, &v->anns[i].value);
+    }
+}
+
+int ingress_view_own(ing_view *v, bool (*keep_ann)(const char *key))
+{
+    size_t n = 0; /* the kept annotations move to the front, in order */
+    for (size_t i = 0; i < v->nanns; i++)
+        if (!keep_ann || keep_ann(v->anns[i].key))
+            v->anns[n++] = v->anns[i];
+    v->nanns = n;
+    pool p = {NULL, 0};
+    pool_ingress(&p, v);
+    char *block = malloc(p.need ? p.need : 1);
+    if (!block)
+        return -1;
+    p.at = block;
+    pool_ingress(&p, v);
+    v->own = block;
+    v->obj = NULL;
+    return 0;
 }
 
 const char *ingress_nginx_annotation(const ing_view *v, const char *short_name)
 {
-    if (!v->annotations)
-        return NULL;
-    char key[160];
-    snprintf(key, sizeof key, "%s%s", NGINX_ANNOTATION_PREFIX, short_name);
-    return field_str(v->annotations, key);
+    size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
+    for (size_t i = 0; i < v->nanns; i++) {
+        const ing_ann *a = &v->anns[i];
+        if (!strncmp(a->key, NGINX_ANNOTATION_PREFIX, plen) && !strcmp(a->key + plen, short_name))
+            return a->null ? NULL : a->value;
+    }
+    return NULL;
 }
 
 int service_decode_at(const doc_node *obj, const char *default_ns, svc_view *v, mp_err *err,
@@ -535,8 +623,34 @@ int service_decode(const doc_node *obj, const char *default_ns, svc_view *v, mp_
 void service_view_free(svc_view *v)
 {
     free(v->ports);
+    free(v->own);
     v->ports = NULL;
+    v->own = NULL;
     v->nports = 0;
+}
+
+static void pool_service(pool *p, svc_view *v)
+{
+    pool_str(p, &v->name);
+    pool_str(p, &v->ns);
+    for (size_t i = 0; i < v->nports; i++) {
+        pool_str(p, &v->ports[i].name);
+        pool_str(p, &v->ports[i].app_protocol);
+    }
+}
+
+int service_view_own(svc_view *v)
+{
+    pool p = {NULL, 0};
+    pool_service(&p, v);
+    char *block = malloc(p.need ? p.need : 1);
+    if (!block)
+        return -1;
+    p.at = block;
+    pool_service(&p, v);
+    v->own = block;
+    v->obj = NULL;
+    return 0;
 }
 
 long service_port_by_name(const svc_view *s, const char *name)

@@ -10,8 +10,9 @@
  * servicePort, spec.backend) decode into the same view.
  *
  * Ownership: strings in a view are borrowed from the tree it was decoded
- * from (the tree must outlive the view); the arrays belong to the view and
- * are freed by *_view_free.
+ * from (the tree must outlive the view) until *_view_own copies them into
+ * the view; the arrays (and what _own copied) belong to the view and are
+ * freed by *_view_free.
  */
 #ifndef MESHPANEL_INGRESS_H
 #define MESHPANEL_INGRESS_H
@@ -56,6 +57,13 @@ typedef struct {
     const char *bad_secret;
 } ing_tls;
 
+/* One entry of metadata.annotations. */
+typedef struct {
+    const char *key;
+    const char *value; /* the scalar's text; NULL for a map or a list */
+    bool null;         /* a null value: absent, as the API server reads it */
+} ing_ann;
+
 typedef struct {
     const doc_node *obj;
     const char *name;
@@ -63,13 +71,15 @@ typedef struct {
     const char *created;          /* creationTimestamp or NULL */
     const char *class_name;       /* spec.ingressClassName or NULL */
     const char *class_annotation; /* kubernetes.io/ingress.class or NULL */
-    const doc_node *annotations;  /* map or NULL */
+    ing_ann *anns;                /* metadata.annotations in their order (the view's array) */
+    size_t nanns;
     ing_rule *rules;
     size_t nrules;
     ing_tls *tls;
     size_t ntls;
     bool has_default;
     ing_backend default_backend;
+    char *own; /* ingress_view_own: every string above, one block */
 } ing_view;
 
 typedef struct {
@@ -84,6 +94,7 @@ typedef struct {
     const char *ns;
     svc_port *ports;
     size_t nports;
+    char *own; /* service_view_own: every string above, one block */
 } svc_view;
 
 /* Decoders return 0 or -1 with err ("ingress ns/name: field: problem").
@@ -104,6 +115,14 @@ int service_decode(const doc_node *obj, const char *default_ns, svc_view *out, m
 int service_decode_at(const doc_node *obj, const char *default_ns, svc_view *out, mp_err *err,
                       int *line);
 void service_view_free(svc_view *v);
+
+/* Makes a decoded view independent of its tree (which may then be freed):
+ * its strings are copied into one block, obj becomes NULL. For an Ingress,
+ * only the annotations whose key keep_ann accepts stay (NULL: all of
+ * them). Returns 0, or -1 out of memory (the view is then still the
+ * borrowing one). */
+int ingress_view_own(ing_view *v, bool (*keep_ann)(const char *key));
+int service_view_own(svc_view *v);
 
 /* An nginx annotation by its short name ("rewrite-target"), or NULL. */
 const char *ingress_nginx_annotation(const ing_view *v, const char *short_name);

@@ -280,15 +280,18 @@ int kobj_flatten_all(doc_list *in, doc_list *out, const char *source, mp_errlist
     int bad = 0;
     if (!source)
         source = "<input>";
-    for (size_t i = 0; i < in->len; i++) {
-        doc_node *d = doc_list_take(in, i);
-        char where[64];
-        snprintf(where, sizeof where, "doc %zu", i + 1);
-        kobj_drop_nulls(d);
-        bad += flatten_one(d, out, source, where, errs);
-    }
+    for (size_t i = 0; i < in->len; i++)
+        bad += kobj_flatten_doc(doc_list_take(in, i), i + 1, out, source, errs);
     doc_list_free(in);
     return errs->oom ? -1 : bad;
+}
+
+int kobj_flatten_doc(doc_node *d, size_t index, doc_list *out, const char *source, mp_errlist *errs)
+{
+    char where[64];
+    snprintf(where, sizeof where, "doc %zu", index);
+    kobj_drop_nulls(d);
+    return flatten_one(d, out, source ? source : "<input>", where, errs);
 }
 
 int kobj_flatten(doc_list *in, doc_list *out, const char *source, mp_err *err)

@@ -46,6 +46,11 @@ void kobj_drop_nulls(doc_node *n);
  * documents (0: all good), or -1 when errs ran out of memory. in is left
  * empty. */
 int kobj_flatten_all(doc_list *in, doc_list *out, const char *source, mp_errlist *errs);
+/* One document of kobj_flatten_all (taken), the index-th (1-based) of
+ * source: its objects are appended to out. Returns the number of bad
+ * objects (one line each in errs). */
+int kobj_flatten_doc(doc_node *d, size_t index, doc_list *out, const char *source,
+                     mp_errlist *errs);
 /* The same, failing with the first bad document's line in err. */
 int kobj_flatten(doc_list *in, doc_list *out, const char *source, mp_err *err);
 

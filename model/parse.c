@@ -380,7 +380,9 @@ done:
     return 0;
 }
 
-static int parse_stream(yreader *r, doc_list *out)
+/* The next non-empty document of the stream: 1 with *out, 0 at its end,
+ * -1 with r->err. */
+static int next_doc(yreader *r, doc_node **out)
 {
     for (;;) {
         yaml_event_t ev;
@@ -404,26 +406,47 @@ static int parse_stream(yreader *r, doc_list *out)
         doc_node *n = NULL;
         if (parse_node(r, &ev, 0, &n) < 0)
             return -1;
-        if (doc_is_null(n))
+        if (doc_is_null(n)) {
             doc_free(n); /* an empty document between "---" lines */
-        else if (doc_list_push(out, n) < 0)
-            return mp_errf(r->err, "%s: out of memory", r->name);
+            continue;
+        }
+        *out = n;
+        return 1;
     }
+}
+
+static int yreader_init(yreader *r, const char *buf, size_t len, const char *name, mp_err *err)
+{
+    *r = (yreader){.name = name ? name : "<input>", .err = err, .buf = buf, .len = len};
+    if (!yaml_parser_initialize(&r->parser))
+        return mp_errf(err, "%s: cannot initialise the YAML parser", r->name);
+    yaml_parser_set_input_string(&r->parser, (const unsigned char *)buf, len);
+    return 0;
+}
+
+static void yreader_done(yreader *r)
+{
+    forget_anchors(r);
+    free(r->anchors);
+    yaml_parser_delete(&r->parser);
 }
 
 int doc_parse_yaml(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
 {
     if (err)
         err->msg[0] = '\0';
-    yreader r = {.name = name ? name : "<input>", .err = err, .buf = buf, .len = len};
-    if (!yaml_parser_initialize(&r.parser))
-        return mp_errf(err, "%s: cannot initialise the YAML parser", r.name);
-    yaml_parser_set_input_string(&r.parser, (const unsigned char *)buf, len);
+    yreader r;
+    if (yreader_init(&r, buf, len, name, err) < 0)
+        return -1;
     size_t before = out->len;
-    int rc = parse_stream(&r, out);
-    forget_anchors(&r);
-    free(r.anchors);
-    yaml_parser_delete(&r.parser);
+    int rc;
+    doc_node *n;
+    while ((rc = next_doc(&r, &n)) > 0)
+        if (doc_list_push(out, n) < 0) {
+            rc = mp_errf(err, "%s: out of memory", r.name);
+            break;
+        }
+    yreader_done(&r);
     if (rc < 0) {
         while (out->len > before)
             doc_free(out->docs[--out->len]);
@@ -431,14 +454,75 @@ int doc_parse_yaml(const char *buf, size_t len, const char *name, doc_list *out,
     return rc;
 }
 
-int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+static bool is_json(const char *buf, size_t len)
 {
     size_t i = 0;
     while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
         i++;
-    if (i < len && (buf[i] == '{' || buf[i] == '['))
+    return i < len && (buf[i] == '{' || buf[i] == '[');
+}
+
+int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err)
+{
+    if (is_json(buf, len))
         return doc_parse_json(buf, len, name, out, err);
     return doc_parse_yaml(buf, len, name, out, err);
+}
+
+struct doc_reader {
+    bool yaml;
+    yreader y;
+    doc_list json; /* JSON: every value, parsed at once, handed out in turn */
+    size_t next;
+    mp_err err;
+};
+
+doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err *err)
+{
+    doc_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        mp_errf(err, "%s: out of memory", name ? name : "<input>");
+        return NULL;
+    }
+    doc_list_init(&r->json);
+    if (!is_json(buf, len)) {
+        r->yaml = true;
+        if (yreader_init(&r->y, buf, len, name, &r->err) < 0) {
+            mp_errf(err, "%s", r->err.msg);
+            free(r);
+            return NULL;
+        }
+    } else if (doc_parse_json(buf, len, name, &r->json, err) < 0) {
+        doc_list_free(&r->json);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err)
+{
+    *out = NULL;
+    if (!r->yaml) {
+        *out = doc_list_take(&r->json, r->next);
+        r->next += *out != NULL;
+        return *out != NULL;
+    }
+    r->err.msg[0] = '\0';
+    int rc = next_doc(&r->y, out);
+    if (rc < 0)
+        mp_errf(err, "%s", r->err.msg);
+    return rc;
+}
+
+void doc_reader_free(doc_reader *r)
+{
+    if (!r)
+        return;
+    if (r->yaml)
+        yreader_done(&r->y);
+    doc_list_free(&r->json);
+    free(r);
 }
 
 const char *parse_libyaml_version(void)

@@ -49,6 +49,18 @@ int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out,
 /* JSON when the first non-blank byte is '{' or '[', YAML otherwise. */
 int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 
+/* The same documents as doc_parse_auto, handed out one at a time so that
+ * a caller can free each before the next is built (JSON is parsed at once
+ * and its values handed out in turn). buf is borrowed until
+ * doc_reader_free. NULL with err when the parser cannot start (or, for
+ * JSON, the buffer does not parse). */
+typedef struct doc_reader doc_reader;
+doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err *err);
+/* 1 and the next document in *out (the caller's), 0 after the last, -1
+ * with err as doc_parse_auto would fail (the reader cannot go on). */
+int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err);
+void doc_reader_free(doc_reader *r);
+
 /* The versions of the parsing libraries linked in (for `meshpanel version`). */
 const char *parse_libyaml_version(void);
 const char *parse_cjson_version(void);

@@ -14,18 +14,10 @@ void mp_warnings_init(mp_warnings *w)
 
 void mp_warnings_free(mp_warnings *w)
 {
-    for (size_t i = 0; i < w->len; i++) {
-        free(w->items[i].object);
-        free(w->items[i].field);
-        free(w->items[i].message);
-    }
+    for (size_t i = 0; i < w->len; i++)
+        free(w->items[i].object); /* the block of all three */
     free(w->items);
     memset(w, 0, sizeof *w);
-}
-
-static char *dup_or_empty(const char *s)
-{
-    return strdup(s ? s : "");
 }
 
 int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
@@ -39,38 +31,33 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
         w->items = items;
         w->cap = cap;
     }
-    strbuf sb;
-    strbuf_init(&sb);
+    /* object, field and message in one block at their size: 50,000
+     * findings at 10,000 Ingresses stay until they are printed */
     va_list cp;
     va_copy(cp, ap);
     char tmp[512];
     int n = vsnprintf(tmp, sizeof tmp, fmt, cp);
     va_end(cp);
-    if (n >= 0 && (size_t)n < sizeof tmp) {
-        strbuf_puts(&sb, tmp);
-    } else if (n >= 0) {
-        char *big = malloc((size_t)n + 1);
-        if (big) {
-            vsnprintf(big, (size_t)n + 1, fmt, ap);
-            strbuf_puts(&sb, big);
-            free(big);
-        } else {
-            sb.oom = true;
-        }
-    }
+    if (n < 0)
+        n = 0, tmp[0] = '\0';
+    object = object ? object : "";
+    field = field ? field : "";
+    size_t ol = strlen(object) + 1, fl = strlen(field) + 1;
+    char *b = malloc(ol + fl + (size_t)n + 1);
+    if (!b)
+        return -1;
+    memcpy(b, object, ol);
+    memcpy(b + ol, field, fl);
+    if ((size_t)n < sizeof tmp)
+        memcpy(b + ol + fl, tmp, (size_t)n + 1);
+    else
+        vsnprintf(b + ol + fl, (size_t)n + 1, fmt, ap);
     mp_warning *e = &w->items[w->len];
     e->code = code;
     e->sev = sev;
-    e->object = dup_or_empty(object);
-    e->field = dup_or_empty(field);
-    e->message = sb.oom ? NULL : strbuf_detach(&sb, NULL);
-    if (!e->object || !e->field || !e->message) {
-        free(e->object);
-        free(e->field);
-        free(e->message);
-        strbuf_free(&sb);
-        return -1;
-    }
+    e->object = b;
+    e->field = b + ol;
+    e->message = b + ol + fl;
     w->len++;
     return 0;
 }

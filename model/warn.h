@@ -9,7 +9,8 @@
  * Codes are stable strings ("MP102"); docs/conversion.md lists them all.
  *
  * Ownership: an mp_warnings list owns its entries' strings (object, field,
- * message); code points at a static string. mp_warning_format returns a
+ * message: one block that object starts, so only mp_warnings_free frees
+ * them); code points at a static string. mp_warning_format returns a
  * malloc'd line the caller frees.
  */
 #ifndef MESHPANEL_WARN_H

@@ -69,7 +69,7 @@ START_TEST(ingress_decoder_reads_null_as_absent)
     ck_assert_msg(ingress_decode(o, "ns-x", &v, &e) == 0, "%s", e.msg);
     ck_assert_str_eq(v.ns, "ns-x"); /* namespace: null takes the default, not "null" */
     ck_assert_ptr_null(v.created);
-    ck_assert_ptr_null(v.annotations);
+    ck_assert_uint_eq(v.nanns, 0);
     ck_assert_ptr_null(v.class_annotation);
     ck_assert_ptr_null(v.class_name);
     ck_assert(!v.has_default);

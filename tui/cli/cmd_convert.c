@@ -11,7 +11,6 @@
  * severity). Exit: 0 converted with at most warnings; 1 an error finding, no Ingress converted, or
  * a warning with --strict (the output is still written); 2 invalid input or another error.
  */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +175,9 @@ static int parse_args(int argc, char **argv, args *a)
             i++;
     }
     a->o.platform_domains = a->platform;
+    /* YAML out, no overlay (it edits trees): each object is encoded as soon
+     * as it is final, and only its text is kept */
+    a->o.yaml_text = !a->json && !a->overrides;
     if (a->kf.kc.ns)
         a->o.default_namespace = a->kf.kc.ns;
     if (a->all_ns && (a->kf.kc.ns || a->ninputs)) {
@@ -220,38 +222,62 @@ static char *emit(convert_plan *p, bool json, size_t *len, mp_err *err)
     return s;
 }
 
-/* Decodes the Ingresses and Services of one file now, while the file they
+/* A yaml_text plan's documents, as doc_emit_yaml_stream joins them. */
+static void write_docs(const convert_plan *p)
+{
+    for (size_t i = 0; i < convert_plan_len(p); i++) {
+        size_t len = 0;
+        const char *y = convert_plan_yaml(p, i, &len);
+        if (i)
+            fputs("---\n", stdout);
+        fwrite(y, 1, len, stdout);
+    }
+}
+
+/* One bad object: "FILE:LINE: MSG" ("FILE: MSG" without a line; just MSG
+ * from the cluster, file NULL). */
+static void add_bad(mp_errlist *errs, const char *file, int line, const char *msg)
+{
+    if (!file)
+        mp_errlist_add(errs, "%s", msg);
+    else if (line > 0)
+        mp_errlist_add(errs, "%s:%d: %s", file, line, msg);
+    else
+        mp_errlist_add(errs, "%s: %s", file, msg);
+}
+
+/* Decodes an Ingress or Service only to check it (the conversion does not
+ * take it: an object before it was bad, or the options are). */
+static void check_one(const char *file, const doc_node *obj, const convert_opts *o,
+                      mp_errlist *errs)
+{
+    const char *kind = kobj_kind(obj);
+    bool ing = kind && !strcmp(kind, "Ingress");
+    if (!ing && !(kind && !strcmp(kind, "Service")))
+        return;
+    mp_err err;
+    int line = 0, rc;
+    if (ing) {
+        ing_view v;
+        if ((rc = ingress_decode_at(obj, o->default_namespace, &v, &err, &line)) == 0)
+            ingress_view_free(&v);
+    } else {
+        svc_view v;
+        if ((rc = service_decode_at(obj, o->default_namespace, &v, &err, &line)) == 0)
+            service_view_free(&v);
+    }
+    if (rc != 0)
+        add_bad(errs, file, line ? line : obj->line, err.msg);
+}
+
+/* The Ingresses and Services of one file are decoded while the file they
  * came from is known: a bad field is "FILE:LINE: ingress ns/name: field:
  * reason", LINE the field's own. Every bad object is reported. */
 static void check_file(const char *file, doc_node *const *objs, size_t n, void *ctx,
                        mp_errlist *errs)
 {
-    const convert_opts *o = ctx;
-    for (size_t i = 0; i < n; i++) {
-        const char *kind = kobj_kind(objs[i]);
-        bool ing = kind && !strcmp(kind, "Ingress");
-        if (!ing && !(kind && !strcmp(kind, "Service")))
-            continue;
-        mp_err err;
-        int line = 0, rc;
-        if (ing) {
-            ing_view v;
-            if ((rc = ingress_decode_at(objs[i], o->default_namespace, &v, &err, &line)) == 0)
-                ingress_view_free(&v);
-        } else {
-            svc_view v;
-            if ((rc = service_decode_at(objs[i], o->default_namespace, &v, &err, &line)) == 0)
-                service_view_free(&v);
-        }
-        if (rc == 0)
-            continue;
-        if (!line)
-            line = objs[i]->line;
-        if (line > 0)
-            mp_errlist_add(errs, "%s:%d: %s", file, line, err.msg);
-        else
-            mp_errlist_add(errs, "%s: %s", file, err.msg);
-    }
+    for (size_t i = 0; i < n; i++)
+        check_one(file, objs[i], ctx, errs);
 }
 
 static mp_overlay *load_overrides(const char *path, mp_err *err)
@@ -265,8 +291,54 @@ static mp_overlay *load_overrides(const char *path, mp_err *err)
     return o;
 }
 
+/* The conversion fed as objects are read (convert_add), each tree freed
+ * at once; with --overrides the objects are kept too, since an OV_LIVE
+ * entry merges with its input. The state starts with the first object,
+ * when the options are final (the cluster's namespace); bad options are
+ * reported after the input, as convert_run reported them. */
+typedef struct {
+    const convert_opts *o;
+    convert_state *cs;
+    doc_list *keep; /* NULL: nothing kept */
+    bool bad_opts;  /* convert_new failed: err says why */
+    bool failed;    /* convert_add failed: err says why */
+    mp_err err;
+} feed;
+
+static void feed_start(feed *f)
+{
+    if (!f->cs && !f->bad_opts && !f->failed)
+        f->bad_opts = !(f->cs = convert_new(f->o, &f->err));
+}
+
+/* Checks obj as check_file does, by converting it: each object is
+ * decoded once. A bad one is a line in errs and ends the conversion (the
+ * next objects are only checked). */
+static int feed_obj(doc_node *obj, const char *file, mp_errlist *errs, void *ud)
+{
+    feed *f = ud;
+    feed_start(f);
+    mp_err err;
+    int line = 0, rc = f->cs ? convert_add_at(f->cs, obj, &err, &line) : 0;
+    if (!f->cs && !f->failed)
+        check_one(file, obj, f->o, errs);
+    if (rc > 0)
+        add_bad(errs, file, line ? line : obj->line, err.msg);
+    else if (rc < 0)
+        f->failed = mp_errf(&f->err, "%s", err.msg) < 0;
+    if (rc != 0) {
+        convert_abandon(f->cs);
+        f->cs = NULL;
+    }
+    if (!f->keep || f->failed)
+        doc_free(obj);
+    else if (doc_list_push(f->keep, obj) < 0) /* which frees obj */
+        f->failed = mp_errf(&f->err, "out of memory") < 0;
+    return f->failed ? -1 : 0;
+}
+
 /* The cluster's objects; a listing error is one more line in errs. */
-static int load_cluster(args *a, doc_list *objs, mp_errlist *errs)
+static int load_cluster(args *a, feed *f, mp_errlist *errs)
 {
     kclient *c = kube_connect(&a->kf, "convert");
     if (!c)
@@ -277,8 +349,8 @@ static int load_cluster(args *a, doc_list *objs, mp_errlist *errs)
         a->o.default_namespace = ns = a->ns;
     }
     mp_err err;
-    int rc = convert_read_cluster(c, ns, &a->o, objs, errs, &err);
-    if (rc < 0)
+    int rc = convert_read_cluster(c, ns, &a->o, feed_obj, f, errs, &err);
+    if (rc < 0 && !f->failed)
         mp_errlist_add(errs, "%s", err.msg);
     kclient_free(c);
     return rc < 0 || errs->len || errs->oom ? -1 : 0;
@@ -286,13 +358,13 @@ static int load_cluster(args *a, doc_list *objs, mp_errlist *errs)
 
 /* Every input, every file: all invalid documents end up in errs. -2: the
  * cluster could not be reached (already said). */
-static int load_inputs(args *a, doc_list *objs, mp_errlist *errs)
+static int load_inputs(args *a, feed *f, mp_errlist *errs)
 {
     if (!a->ninputs)
-        return load_cluster(a, objs, errs);
+        return load_cluster(a, f, errs);
     int rc = 0;
-    for (size_t i = 0; i < a->ninputs; i++)
-        if (manifests_load_all(a->inputs[i], objs, check_file, (void *)&a->o, errs) < 0)
+    for (size_t i = 0; i < a->ninputs && !f->failed; i++)
+        if (manifests_stream_all(a->inputs[i], check_file, (void *)&a->o, feed_obj, f, errs) < 0)
             rc = -1;
     return rc;
 }
@@ -307,10 +379,18 @@ static convert_plan *run(args *a, mp_errlist *errs, mp_err *err)
         return NULL;
     doc_list objs;
     doc_list_init(&objs);
+    feed f = {.o = &a->o, .keep = ov ? &objs : NULL};
     convert_plan *p = NULL;
-    int rc = load_inputs(a, &objs, errs);
+    int rc = load_inputs(a, &f, errs);
     if (rc == 0)
-        p = convert_run(objs.docs, objs.len, &a->o, err);
+        feed_start(&f);
+    if (f.failed || f.bad_opts)
+        mp_errf(err, "%s", f.err.msg);
+    else if (rc == 0) {
+        p = convert_finish(f.cs, err);
+        f.cs = NULL;
+    }
+    convert_abandon(f.cs);
     if (p && ov && overlay_apply_plan(ov, p, objs.docs, objs.len, err) < 0) {
         convert_plan_free(p);
         p = NULL;
@@ -380,22 +460,10 @@ static int report(const convert_plan *p, bool strict)
     return strict && convert_plan_count(p, MP_SEV_WARNING) ? 1 : 0;
 }
 
-/* A conversion builds and frees hundreds of thousands of small nodes; with
- * glibc's fastbins, freeing them next to large blocks runs
- * malloc_consolidate over and over (8 % of the CPU at 10,000 Ingresses,
- * perf). tcache still serves the small sizes. */
-static void tune_malloc(void)
-{
-#ifdef M_MXFAST
-    mallopt(M_MXFAST, 0);
-#endif
-}
-
 int cmd_convert(int argc, char **argv)
 {
     args a;
     memset(&a, 0, sizeof a);
-    tune_malloc();
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
@@ -413,14 +481,17 @@ int cmd_convert(int argc, char **argv)
     }
     mp_errlist_free(&errs);
     size_t len = 0;
-    char *out = emit(p, a.json, &len, &err);
-    if (!out) {
+    char *out = a.o.yaml_text ? NULL : emit(p, a.json, &len, &err);
+    if (!a.o.yaml_text && !out) {
         cli_error("convert", err.msg);
         convert_plan_free(p);
         return 2;
     }
     rc = report(p, a.strict);
-    fwrite(out, 1, len, stdout);
+    if (a.o.yaml_text)
+        write_docs(p);
+    else
+        fwrite(out, 1, len, stdout);
     if (a.json && len && out[len - 1] != '\n')
         fputc('\n', stdout);
     free(out);

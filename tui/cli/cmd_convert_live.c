@@ -3,8 +3,8 @@
  *
  * Items are decoded and checked as each list page is parsed (kclient_list
  * hands them over one by one), so a bad object is reported with its name
- * while the rest of the list still streams in; the conversion itself needs
- * every object at once (hosts are grouped across namespaces).
+ * while the rest of the list still streams in, and each good one goes to
+ * the conversion (convert_add) and is freed before the next page.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +13,10 @@
 #include "tui/cli/cmd_convert_live.h"
 
 typedef struct {
-    doc_list *out;
+    manifests_each_fn each;
+    void *ud;
     mp_errlist *errs;
+    size_t nerrs; /* errs->len before the listing */
     const convert_opts *o;
     bool ingress, service;
 } sink;
@@ -40,11 +42,13 @@ static void check_item(const sink *s, const doc_node *item)
 static int take_item(doc_node *item, void *ud, mp_err *err)
 {
     const sink *s = ud;
-    check_item(s, item);
-    if (doc_list_push(s->out, item) < 0) {
+    if (s->errs->len > s->nerrs || s->errs->oom) {
+        check_item(s, item); /* nothing is converted: only the problems matter */
         doc_free(item);
-        return mp_errf(err, "out of memory");
+        return 0;
     }
+    if (s->each(item, NULL, s->errs, s->ud) < 0) /* checks it too */
+        return mp_errf(err, "the conversion failed");
     return 0;
 }
 
@@ -59,10 +63,10 @@ static int list_kind(kclient *c, const char *kind, const char *ns, sink *s, mp_e
     return kclient_list(c, k, &lo, take_item, s, NULL, err);
 }
 
-int convert_read_cluster(kclient *c, const char *ns, const convert_opts *o, doc_list *out,
-                         mp_errlist *errs, mp_err *err)
+int convert_read_cluster(kclient *c, const char *ns, const convert_opts *o, manifests_each_fn each,
+                         void *ud, mp_errlist *errs, mp_err *err)
 {
-    sink s = {.out = out, .errs = errs, .o = o};
+    sink s = {.each = each, .ud = ud, .errs = errs, .nerrs = errs->len, .o = o};
     if (list_kind(c, "IngressClass", NULL, &s, err) < 0) {
         if (khttp_last_status(kclient_http(c)) != 403)
             return -1;
