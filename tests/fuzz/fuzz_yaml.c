@@ -64,8 +64,40 @@ static void same_shape(const doc_node *a, const doc_node *b, const char *at)
     }
 }
 
+/* doc_reader (convert -f's streaming input) hands out the documents
+ * doc_parse_auto returns, one at a time, and fails where it fails with the
+ * same error. */
+static void same_as_reader(const char *buf, size_t len)
+{
+    doc_list all;
+    doc_list_init(&all);
+    mp_err want, got;
+    int rc = doc_parse_auto(buf, len, "in", &all, &want);
+    doc_reader *r = doc_reader_new(buf, len, "in", &got);
+    int step = r ? 1 : -1;
+    size_t i = 0;
+    while (r) {
+        doc_node *d = NULL;
+        if ((step = doc_reader_next(r, &d, &got)) != 1)
+            break;
+        FUZZ_ASSERT(rc != 0 || (i < all.len && doc_equal(d, all.docs[i], false)),
+                    "reader: document %zu differs", i);
+        doc_free(d);
+        i++;
+    }
+    doc_reader_free(r);
+    if (rc == 0)
+        FUZZ_ASSERT(step == 0 && i == all.len, "reader: %zu of %zu documents (%s)", i, all.len,
+                    step < 0 ? got.msg : "");
+    else
+        FUZZ_ASSERT(step < 0 && !strcmp(want.msg, got.msg), "reader: \"%s\", not \"%s\"",
+                    step < 0 ? got.msg : "no error", want.msg);
+    doc_list_free(&all);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    same_as_reader((const char *)data, size);
     doc_list l1, l2, l3;
     doc_list_init(&l1);
     mp_err err;
