@@ -472,10 +472,14 @@ static size_t list_grouped(const mp_store *st, const char *kind, const char *ns,
             v[c++] = cl[u];
         if (!in_groups(st, kinds[k]))
             continue;
+        /* by rank where the kind has one: no strcmp per object and kind */
+        int r = kind_rank(kinds[k]);
         for (size_t t = 0; t < st->ntenants; t++)
-            for (size_t i = 0; i < st->groups[t].n; i++)
-                if (!strcmp(st->groups[t].v[i]->kind, kinds[k]))
+            for (size_t i = 0; i < st->groups[t].n; i++) {
+                const entry *e = st->groups[t].v[i];
+                if (r < 3 ? e->rank == r : !strcmp(e->kind, kinds[k]))
                     v[c++] = &st->groups[t].v[i]->pub;
+            }
     }
     free(cl);
     return c;

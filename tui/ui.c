@@ -118,22 +118,36 @@ static bool index_old(row_index *x, const res_row *rows, size_t n)
 
 /* The new cache takes the cells of every object unchanged since old_gen
  * (a watch event changes one object: the idle fill then has one row to
- * do, not 10,000); the rest are freed. */
+ * do, not 10,000); the rest are freed. Both caches are in store_list order,
+ * so the old row is almost always the one after the last taken: the hash
+ * index is built only when that guess first fails. */
 static void keep_cells(ui *u, res_row *old, size_t nold, unsigned long long old_gen)
 {
     row_index x = {0};
-    if (nold && index_old(&x, old, nold))
-        for (size_t i = 0; i < u->nrowcache; i++) {
-            res_row *r = &u->rowcache[i];
-            if (r->obj->changed > old_gen)
+    int indexed = 0; /* 1: built, -1: out of memory */
+    size_t j = 0;    /* the old row expected next */
+    for (size_t i = 0; nold && i < u->nrowcache; i++) {
+        res_row *r = &u->rowcache[i];
+        if (r->obj->changed > old_gen)
+            continue;
+        size_t k = j;
+        /* unchanged since old_gen, so alive then: the same address is the
+         * same object */
+        if (j >= nold || old[j].obj != r->obj) {
+            if (!indexed)
+                indexed = index_old(&x, old, nold) ? 1 : -1;
+            size_t s = indexed > 0 ? ptr_slot(&x, r->obj) : 0;
+            if (indexed < 0 || !x.key[s])
                 continue;
-            size_t s = ptr_slot(&x, r->obj);
-            if (!x.key[s])
-                continue;
-            *r = old[x.row[s]];
-            r->kept = true;
-            memset(&old[x.row[s]], 0, sizeof old[0]);
+            k = x.row[s];
         }
+        j = k + 1;
+        if (!old[k].cell[COL_KIND])
+            continue;
+        *r = old[k];
+        r->kept = true;
+        memset(&old[k], 0, sizeof old[0]);
+    }
     free(x.key);
     free(x.row);
     for (size_t i = 0; i < nold; i++)
