@@ -41,6 +41,7 @@
 #define PAINT_LOADING_MS     500   /* ... while the first list is still arriving */
 #define IDLE_SLICE_MS        4     /* idle work between two polls for keys */
 #define IDLE_SETTLE_MS       100   /* idle work on a changed store at most this often */
+#define LOADING_SETTLE_MS    20    /* ... while the first lists load (ui_rows_loading) */
 #define REQUEST_TIMEOUT_MS   30000 /* --request-timeout's default */
 
 typedef struct {
@@ -516,7 +517,10 @@ static void step_source(ui *u, struct pollfd *fds, int n)
  * generations (row cells and tenant counts of unchanged objects stay). */
 static bool idle_throttled(ui *u)
 {
-    return store_generation(u->store) != u->idle_gen && mono_ms() - u->idle_gen_ms < IDLE_SETTLE_MS;
+    /* while loading, the idle work is the loading rows, whose cache costs a
+     * pass of pointer compares to rebuild: every page may start some */
+    int settle = source_synced(u->src) ? IDLE_SETTLE_MS : LOADING_SETTLE_MS;
+    return store_generation(u->store) != u->idle_gen && mono_ms() - u->idle_gen_ms < settle;
 }
 
 /* While the first lists load, the console waits for the server between
