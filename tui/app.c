@@ -43,6 +43,8 @@
 #define IDLE_SLICE_MS        4     /* idle work between two polls for keys */
 #define IDLE_SETTLE_MS       100   /* idle work on a changed store at most this often */
 #define LOADING_SETTLE_MS    20    /* ... while the first lists load (ui_rows_loading) */
+#define LOADING_POLL_MS      1     /* loading rows only after this long with nothing to read */
+#define LOADING_SLICE_MS     2     /* and for at most this long */
 #define REQUEST_TIMEOUT_MS   30000 /* --request-timeout's default */
 
 typedef struct {
@@ -530,6 +532,15 @@ static bool idle_throttled(ui *u)
  * the first paint finds 14,000 rows ready instead of filling them in the
  * keystroke (20 ms). */
 
+/* How long poll waits for input before idle work starts: while the first
+ * lists load, the loading rows take only a wait of the server's (nothing
+ * read for LOADING_POLL_MS), so that they never delay a page that was
+ * about to arrive. */
+static int idle_poll_ms(ui *u)
+{
+    return source_synced(u->src) ? 0 : LOADING_POLL_MS;
+}
+
 /* Idle work: fill the row cache's cells before the first filter keystroke
  * needs them (10,000 rows: tens of ms), in slices so keys stay responsive.
  * The rest only once synced. */
@@ -553,7 +564,7 @@ static void idle_work(ui *u)
         u->idle_gen_ms = mono_ms();
     }
     if (!source_synced(u->src)) {
-        ui_rows_loading(u, IDLE_SLICE_MS);
+        ui_rows_loading(u, LOADING_SLICE_MS);
         return;
     }
     if (ui_rows_pending(u)) {
@@ -591,7 +602,7 @@ static int pump_until(ui *u, long long end, bool until_synced)
         if (to > IDLE_SETTLE_MS) /* idle work may be waiting for the throttle */
             to = IDLE_SETTLE_MS;
         bool idle = idle_pending(u); /* until synced: only the loading rows */
-        int r = poll(fds, (nfds_t)n, idle ? 0 : to);
+        int r = poll(fds, (nfds_t)n, idle ? idle_poll_ms(u) : to);
         if (r < 0 && errno != EINTR)
             return -1;
         if (r == 0 && idle)
@@ -672,7 +683,7 @@ static int event_loop(ui *u)
         if (wait >= 0 && wait < to)
             to = wait;
         bool idle = idle_pending(u);
-        int r = poll(fds, (nfds_t)n, idle ? 0 : to);
+        int r = poll(fds, (nfds_t)n, idle ? idle_poll_ms(u) : to);
         if (r < 0 && errno != EINTR)
             return mp_errf(NULL, "poll"), 1;
         if (r == 0 && idle)
