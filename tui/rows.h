@@ -42,6 +42,11 @@ typedef struct {
 } res_row;
 
 int res_row_fill(res_row *r, mp_store *st, const store_obj *obj);
+/* The same with STATE as the object alone decides (active, ok, paused,
+ * migrated: no conflict, no missing Gateway): no lookup in the store's
+ * derived indexes. Such a row must pass res_row_current before it is shown
+ * (ui.c: rows kept across a rebuild always do). */
+int res_row_fill_local(res_row *r, mp_store *st, const store_obj *obj);
 void res_row_free(res_row *r);
 /* A filled row of an unchanged object: is its STATE still what the rest of
  * the store makes it (a host now routed by another namespace, a Gateway

@@ -118,22 +118,36 @@ static bool index_old(row_index *x, const res_row *rows, size_t n)
 
 /* The new cache takes the cells of every object unchanged since old_gen
  * (a watch event changes one object: the idle fill then has one row to
- * do, not 10,000); the rest are freed. */
+ * do, not 10,000); the rest are freed. Both caches are in store_list order,
+ * so the old row is almost always the one after the last taken: the hash
+ * index is built only when that guess first fails. */
 static void keep_cells(ui *u, res_row *old, size_t nold, unsigned long long old_gen)
 {
     row_index x = {0};
-    if (nold && index_old(&x, old, nold))
-        for (size_t i = 0; i < u->nrowcache; i++) {
-            res_row *r = &u->rowcache[i];
-            if (r->obj->changed > old_gen)
+    int indexed = 0; /* 1: built, -1: out of memory */
+    size_t j = 0;    /* the old row expected next */
+    for (size_t i = 0; nold && i < u->nrowcache; i++) {
+        res_row *r = &u->rowcache[i];
+        if (r->obj->changed > old_gen)
+            continue;
+        size_t k = j;
+        /* unchanged since old_gen, so alive then: the same address is the
+         * same object */
+        if (j >= nold || old[j].obj != r->obj) {
+            if (!indexed)
+                indexed = index_old(&x, old, nold) ? 1 : -1;
+            size_t s = indexed > 0 ? ptr_slot(&x, r->obj) : 0;
+            if (indexed < 0 || !x.key[s])
                 continue;
-            size_t s = ptr_slot(&x, r->obj);
-            if (!x.key[s])
-                continue;
-            *r = old[x.row[s]];
-            r->kept = true;
-            memset(&old[x.row[s]], 0, sizeof old[0]);
+            k = x.row[s];
         }
+        j = k + 1;
+        if (!old[k].cell[COL_KIND])
+            continue;
+        *r = old[k];
+        r->kept = true;
+        memset(&old[k], 0, sizeof old[0]);
+    }
     free(x.key);
     free(x.row);
     for (size_t i = 0; i < nold; i++)
@@ -148,7 +162,7 @@ static void keep_cells(ui *u, res_row *old, size_t nold, unsigned long long old_
 const res_row *ui_rows(ui *u, size_t *n)
 {
     unsigned long long g = store_generation(u->store);
-    if (u->rowcache && u->rowcache_gen == g) {
+    if (u->rowcache && u->rowcache_gen == g && !u->rowcache_loading) {
         *n = u->nrowcache;
         return u->rowcache;
     }
@@ -157,6 +171,7 @@ const res_row *ui_rows(ui *u, size_t *n)
     unsigned long long old_gen = u->rowcache_gen;
     u->rowcache = NULL;
     u->nrowcache = u->rows_idle = 0;
+    u->rowcache_loading = false;
     const store_obj **objs;
     size_t c = store_list(u->store, NULL, NULL, &objs);
     if (c == (size_t)-1)
@@ -187,7 +202,6 @@ const res_row *ui_row_cells(ui *u, const res_row *r)
         w->obj = obj; /* out of memory: stays unfilled, shown nowhere */
         return NULL;
     }
-    w->folded = filter_fold_join((const char *const *)w->cell, COL_COUNT);
     return r;
 }
 
@@ -202,8 +216,48 @@ static long long mono_us(void)
  * their rebuild at the next paint. */
 bool ui_rows_pending(const ui *u)
 {
-    return u->rowcache && u->rowcache_gen == store_generation(u->store) &&
+    return u->rowcache && u->rowcache_gen == store_generation(u->store) && !u->rowcache_loading &&
            u->rows_idle < u->nrowcache;
+}
+
+bool ui_rows_loading_pending(const ui *u)
+{
+    unsigned long long g = store_generation(u->store);
+    if (u->rowcache && u->rowcache_gen == g)
+        return u->rowcache_loading && u->rows_idle < u->nrowcache;
+    return store_count(u->store, NULL) > 0;
+}
+
+/* The loading cache on the current store: every object in store order (no
+ * store_list, which builds the derived indexes), cells kept from the last. */
+static void rows_loading_rebuild(ui *u)
+{
+    res_row *old = u->rowcache;
+    size_t nold = u->nrowcache;
+    unsigned long long old_gen = u->rowcache_gen;
+    size_t c = store_count(u->store, NULL);
+    u->rowcache = c ? calloc(c, sizeof *u->rowcache) : NULL;
+    u->nrowcache = u->rows_idle = 0;
+    for (size_t i = 0; u->rowcache && i < c; i++)
+        u->rowcache[u->nrowcache++].obj = store_at(u->store, i);
+    keep_cells(u, old, nold, old_gen);
+    u->rowcache_gen = store_generation(u->store);
+    u->rowcache_loading = true;
+}
+
+bool ui_rows_loading(ui *u, int budget_ms)
+{
+    if (!u->rowcache || u->rowcache_gen != store_generation(u->store) || !u->rowcache_loading)
+        rows_loading_rebuild(u);
+    long long end = mono_us() + budget_ms * 1000LL;
+    while (u->rows_idle < u->nrowcache) {
+        res_row *r = &u->rowcache[u->rows_idle++];
+        if (!r->cell[COL_KIND] && res_row_fill_local(r, u->store, r->obj) < 0)
+            return false; /* out of memory: the rows fill when used */
+        if (!(u->rows_idle & 63) && mono_us() >= end)
+            break;
+    }
+    return u->rows_idle < u->nrowcache;
 }
 
 bool ui_rows_idle(ui *u, int budget_ms)

@@ -180,6 +180,9 @@ struct ui {
     size_t nrowcache;
     size_t rows_idle; /* rows before it were visited by ui_rows_idle */
     unsigned long long rowcache_gen;
+    /* the cache was built while the first lists loaded (ui_rows_loading):
+     * store order and STATE unchecked; only its cells are of use */
+    bool rowcache_loading;
     /* Editing: the open edit screen, the staged-edits view, a modal popup
      * (each NULL when closed), and the operator's staged edits with the
      * file they persist in (tui/staging.h). */
@@ -224,6 +227,12 @@ const res_row *ui_row_cells(ui *u, const res_row *r);
  * budget_ms; true while rows remain. ui_rows_pending: is there such work? */
 bool ui_rows_idle(ui *u, int budget_ms);
 bool ui_rows_pending(const ui *u);
+/* The same while the first lists load: fills cells in store order, with
+ * STATE as the object alone decides (the store's derived indexes are not
+ * built for every page that arrives). ui_rows adopts these cells and checks
+ * each one's STATE when used. True while rows remain. */
+bool ui_rows_loading(ui *u, int budget_ms);
+bool ui_rows_loading_pending(const ui *u);
 /* Does a row pass the filter? (fills its cells) */
 bool ui_row_matches(ui *u, const res_row *r);
 /* Rebuilds a view when stale. */
