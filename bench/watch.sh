@@ -26,35 +26,10 @@ SECONDS_=${3:-30}
 GAP_MS=${GAP_MS:-50}
 IDLE_MS=${IDLE_MS:-1000}
 MESHPANEL=${MESHPANEL:-build/meshpanel}
-[ -x "$MESHPANEL" ] || { echo "bench: $MESHPANEL not built" >&2; exit 2; }
-case "$MESHPANEL" in /*) ;; *) MESHPANEL="$PWD/$MESHPANEL" ;; esac
-command -v tmux >/dev/null || { echo "bench: tmux not found" >&2; exit 2; }
-
-tmp=$(mktemp -d)
-server_pid=
-tmux_sock="meshwatch-$$"
-cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-    tmux -L "$tmux_sock" kill-server 2>/dev/null || true
-    [ -n "${KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-export HOME="$tmp/home" LC_ALL=C.UTF-8
-mkdir -p "$HOME"
-unset KUBECONFIG MESHPANEL_SCRIPT MESHPANEL_NOW NO_COLOR
-
+. bench/console_lib.bash
 # history: every event of the storm stays resumable (a watch that falls behind
 # the window would relist, which hides nothing but measures something else)
-python3 tests/apiserver/server.py --https --generate "$COUNT" --state-dir "$tmp/srv" \
-    --history $((RATE * SECONDS_ + 10000)) >"$tmp/srv.out" 2>"$tmp/srv.err" &
-server_pid=$!
-for _ in $(seq 600); do
-    grep -q '^listening ' "$tmp/srv.out" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-grep -q '^listening ' "$tmp/srv.out" || { echo "bench: server did not start" >&2; cat "$tmp/srv.err" >&2; exit 1; }
+start_generated_server "$COUNT" --history $((RATE * SECONDS_ + 10000))
 
 python3 - "$tmp" "$MESHPANEL" "$tmp/srv/kubeconfig" "$tmux_sock" "$GAP_MS" "$IDLE_MS" \
     "$RATE" "$SECONDS_" "$COUNT" <<'EOF'
