@@ -444,7 +444,7 @@ static int report(const convert_plan *p, bool strict)
         const mp_warning *w = convert_plan_warn(p, i);
         char *line = mp_warning_format(w);
         char prefix[32];
-        snprintf(prefix, sizeof prefix, "%s: ", mp_severity_name(w->sev));
+        str_join(prefix, sizeof prefix, mp_severity_name(w->sev), ": ", (char *)NULL);
         /* warnings quote hosts and annotation values from the input */
         put_line(&sb, prefix, line ? line : w->code);
         free(line);
