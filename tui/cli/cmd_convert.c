@@ -423,11 +423,16 @@ static int report_invalid(const mp_errlist *errs)
  * lines are gathered and written 64 KiB at a time. */
 static void put_line(strbuf *sb, const char *prefix, const char *line)
 {
-    char *clean = san_cleans(line, 0);
     strbuf_puts(sb, prefix);
-    strbuf_puts(sb, clean ? clean : "?");
+    size_t n = strlen(line);
+    if (san_is_plain_ascii(line, n)) { /* almost every line: no copy */
+        strbuf_append(sb, line, n);
+    } else {
+        char *clean = san_cleans(line, 0);
+        strbuf_puts(sb, clean ? clean : "?");
+        free(clean);
+    }
     strbuf_putc(sb, '\n');
-    free(clean);
     if (sb->len >= 1 << 16 || sb->oom) {
         if (sb->len)
             fwrite(sb->buf, 1, sb->len, stderr);
