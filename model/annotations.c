@@ -705,8 +705,8 @@ const ann_rule *ann_rules(size_t *n)
 
 const ann_rule *ann_lookup(const char *name)
 {
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        if (!strcmp(rules[i].name, name))
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) /* first byte first */
+        if (rules[i].name[0] == name[0] && !strcmp(rules[i].name, name))
             return &rules[i];
     return NULL;
 }
