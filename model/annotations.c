@@ -32,7 +32,7 @@ static bool truthy(const char *v)
 
 static void field_of(char *buf, size_t n, const char *name)
 {
-    snprintf(buf, n, "metadata.annotations[\"%s%s\"]", NGINX_ANNOTATION_PREFIX, name);
+    str_join(buf, n, "metadata.annotations[\"", NGINX_ANNOTATION_PREFIX, name, "\"]", (char *)NULL);
 }
 
 int ann_warn_at(ann_ctx *c, const char *name, const char *code, mp_severity sev, const char *fmt,
@@ -705,8 +705,8 @@ const ann_rule *ann_rules(size_t *n)
 
 const ann_rule *ann_lookup(const char *name)
 {
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        if (!strcmp(rules[i].name, name))
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) /* first byte first */
+        if (rules[i].name[0] == name[0] && !strcmp(rules[i].name, name))
             return &rules[i];
     return NULL;
 }
@@ -1166,7 +1166,7 @@ static int keep_lists(ann_ctx *c)
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
 {
     char object[300], field[256];
-    snprintf(object, sizeof object, "ingress %s/%s", ing->ns, ing->name);
+    str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
     ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object};
     c.raw.read_t = c.raw.send_t = c.raw.tries = -1;
     bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
@@ -1178,10 +1178,10 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
         const char *value = ing->anns[i].value;
         if (!value)
             value = "";
-        snprintf(field, sizeof field, "metadata.annotations[\"%s\"]", key);
-        c.field = field;
         if (strncmp(key, NGINX_ANNOTATION_PREFIX, plen))
             continue;
+        str_join(field, sizeof field, "metadata.annotations[\"", key, "\"]", (char *)NULL);
+        c.field = field;
         const ann_rule *r = ann_lookup(key + plen);
         if (!r) {
             if (mp_warn(w, MPW_ANN_UNKNOWN, MP_SEV_WARNING, object, field,

@@ -75,4 +75,22 @@ static inline size_t bs_string_special(const char *s, size_t i, size_t n, int de
     return i;
 }
 
+/* First i in [i, n) with s[i] below 0x20, 0x7f or (high_too) from 0x80
+ * on, else n: the end of a run that needs no sanitizing. */
+static inline size_t bs_unprintable(const char *s, size_t i, size_t n, int high_too)
+{
+    while (i + 8 <= n) {
+        uint64_t w = bs_load(s + i);
+        if (bs_ctl_or_high(w) | bs_eq(w, 0x7f))
+            break;
+        i += 8;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || (high_too && c >= 0x80))
+            break;
+    }
+    return i;
+}
+
 #endif

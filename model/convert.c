@@ -30,6 +30,7 @@
 #include "model/istio.h"
 #include "model/kobj.h"
 #include "model/sort.h"
+#include "model/strbuf.h"
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -151,8 +152,8 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
         return mp_errf(err, "out of memory");
     }
     ie->src = ie->ref + n;
-    snprintf(ie->ref, n, "ingress %s/%s", ie->v.ns, ie->v.name);
-    snprintf(ie->src, n, "ingress/%s/%s", ie->v.ns, ie->v.name);
+    str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
+    str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
     ann_settings_init(&ie->a);
     c->ning++;
     return 0;

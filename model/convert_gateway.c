@@ -15,6 +15,7 @@
 #include "model/convert_int.h"
 #include "model/istio.h"
 #include "model/sort.h"
+#include "model/strbuf.h"
 
 #define TENANT_GATEWAY "meshpanel-gateway"
 
@@ -22,7 +23,7 @@ const char *conv_gateway_ref(const conv *c, const hostgrp *g, char *buf, size_t 
 {
     if (g->platform)
         return c->o->shared_gateway;
-    snprintf(buf, n, "%s/%s", g->ns, TENANT_GATEWAY);
+    str_join(buf, n, g->ns, "/", TENANT_GATEWAY, (char *)NULL);
     return buf;
 }
 

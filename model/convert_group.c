@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/strbuf.h"
 #include "model/x509name.h"
 
 hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
@@ -90,7 +91,10 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
     for (size_t pi = 0; pi < rule->npaths; pi++) {
         const ing_path *p = &rule->paths[pi];
         char field[96];
-        snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu].backend", ri, pi);
+        char ra[24], pa[24]; /* no snprintf: built for every path */
+        str_utoa(ra, ri), str_utoa(pa, pi);
+        str_join(field, sizeof field, "spec.rules[", ra, "].http.paths[", pa, "].backend",
+                 (char *)NULL);
         if (!p->backend.service) {
             mp_warn(&c->plan->w, MPW_BACKEND_NOSVC, MP_SEV_ERROR, e->ref, field,
                     "a %s resource backend has no Istio destination; path %s not converted",
@@ -344,7 +348,10 @@ void conv_attach_canary(conv *c, ing_entry *e)
         for (size_t pi = 0; pi < rule->npaths; pi++) {
             const ing_path *p = &rule->paths[pi];
             char field[96];
-            snprintf(field, sizeof field, "spec.rules[%zu].http.paths[%zu]", ri, pi);
+            char ra[24], pa[24]; /* no snprintf: built for every path */
+            str_utoa(ra, ri), str_utoa(pa, pi);
+            str_join(field, sizeof field, "spec.rules[", ra, "].http.paths[", pa, "]",
+                     (char *)NULL);
             rspec *main = find_main(g, p);
             if (!main || !p->backend.service) {
                 mp_warn(w, MPW_CANARY_ORPHAN, MP_SEV_ERROR, e->ref, field,

@@ -10,6 +10,7 @@
 
 #include "model/convert_int.h"
 #include "model/sort.h"
+#include "model/strbuf.h"
 #include "model/validate.h"
 
 /* The length of the name of nginx's prefix location for Prefix p: p with
@@ -99,7 +100,8 @@ static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
              : r->catchall ? 'C'
              : r->type == ING_PATH_EXACT ? 'E'
                                          : 'P';
-    snprintf(buf, n, "%c%s%s", t, r->path, slash ? "/" : "");
+    char ts[2] = {t, '\0'};
+    str_join(buf, n, ts, r->path, slash ? "/" : "", (char *)NULL);
 }
 
 /* The name of nginx's prefix location for a Prefix path: the path ending
@@ -107,7 +109,7 @@ static void path_key(const hostgrp *g, const rspec *r, char *buf, size_t n)
 static void prefix_name(const char *path, char *buf, size_t n)
 {
     size_t l = strlen(path);
-    snprintf(buf, n, "%s%s", path, l && path[l - 1] == '/' ? "" : "/");
+    str_join(buf, n, path, l && path[l - 1] == '/' ? "" : "/", (char *)NULL);
 }
 
 /* MP203 for an Exact / path behind the root location of a regex host. */

@@ -13,6 +13,7 @@
 
 #include "model/convert_int.h"
 #include "model/istio.h"
+#include "model/strbuf.h"
 
 static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, const char *field,
                              const ing_entry *owner, long weight, long *port_out)
@@ -21,7 +22,7 @@ static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, con
      * the main Ingress's (a host's routes come from every namespace) */
     const char *ns = owner == r->canary ? r->canary->v.ns : r->ing->v.ns;
     char host[600];
-    snprintf(host, sizeof host, "%s.%s.svc.%s", be->service, ns, c->o->domain_suffix);
+    str_join(host, sizeof host, be->service, ".", ns, ".svc.", c->o->domain_suffix, (char *)NULL);
     long port = be->port_number;
     if (!port) {
         const svc_view *s = conv_find_svc(c, ns, be->service);
@@ -376,12 +377,15 @@ static void render_canary(rctx *x, doc_node *route)
 static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs)
 {
     rctx x = {.c = c, .g = g, .r = r, .vs = vs};
-    if (r->from_default)
-        snprintf(x.name, sizeof x.name, "%s-default", r->ing->v.name);
-    else if (r->root_only)
-        snprintf(x.name, sizeof x.name, "%s-root", r->ing->v.name);
-    else
-        snprintf(x.name, sizeof x.name, "%s-%zu-%zu", r->ing->v.name, r->ri, r->pi);
+    if (r->from_default) {
+        str_join(x.name, sizeof x.name, r->ing->v.name, "-default", (char *)NULL);
+    } else if (r->root_only) {
+        str_join(x.name, sizeof x.name, r->ing->v.name, "-root", (char *)NULL);
+    } else {
+        char ra[24], pa[24];
+        str_utoa(ra, r->ri), str_utoa(pa, r->pi);
+        str_join(x.name, sizeof x.name, r->ing->v.name, "-", ra, "-", pa, (char *)NULL);
+    }
     doc_node *base = conv_uri_matches(g, r);
     if (!base)
         return;

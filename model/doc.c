@@ -10,6 +10,7 @@
 
 #include "model/doc.h"
 #include "model/keyindex.h"
+#include "model/strbuf.h"
 
 static doc_node *node_new(doc_kind kind)
 {
@@ -93,9 +94,15 @@ doc_node *doc_strn_new(const char *s, size_t n)
 
 doc_node *doc_int_new(long long v)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", v);
-    return scalar_n(DOC_INT, buf, (size_t)n);
+    char buf[32]; /* "%lld" without snprintf: generated ports and counts */
+    size_t n = 0;
+    unsigned long long u = (unsigned long long)v;
+    if (v < 0) {
+        buf[n++] = '-';
+        u = 0 - u;
+    }
+    n += str_utoa(buf + n, u);
+    return scalar_n(DOC_INT, buf, n);
 }
 
 doc_node *doc_bool_new(bool v)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/strbuf.h"
+
 static uint64_t hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
@@ -98,5 +100,5 @@ int hmap_put(hmap *m, const char *key, size_t val)
 
 void hmap_key2(char *buf, size_t n, const char *a, const char *b)
 {
-    snprintf(buf, n, "%s\x1f%s", a, b);
+    str_join(buf, n, a, "\x1f", b, (char *)NULL);
 }

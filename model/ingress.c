@@ -10,6 +10,7 @@
 #include "model/ipnet.h"
 #include "model/kname.h"
 #include "model/kobj.h"
+#include "model/strbuf.h"
 
 static const char *const path_type_names[] = {"Exact", "Prefix", "ImplementationSpecific"};
 
@@ -26,7 +27,7 @@ ing_path_type ingress_nginx_path_type(ing_path_type t)
 /* The label of the object for messages: "ingress ns/name". */
 static void obj_label(char *buf, size_t n, const char *kind, const char *ns, const char *name)
 {
-    snprintf(buf, n, "%s %s/%s", kind, ns ? ns : "", name ? name : "?");
+    str_join(buf, n, kind, " ", ns ? ns : "", "/", name ? name : "?", (char *)NULL);
 }
 
 static bool valid_label(const char *s, size_t n)
@@ -137,7 +138,7 @@ static int decode_service_backend(const dctx *d, const doc_node *svc, const char
         return fail(d, port, svc, "%s.service.port: missing (number or name)", what);
     mp_err e;
     char where[200];
-    snprintf(where, sizeof where, "%s.service.name", what);
+    str_join(where, sizeof where, what, ".service.name", (char *)NULL);
     if (kname_check(KNAME_DNS1035, where, out->service, &e) < 0)
         return fail(d, name, svc, "%s", e.msg);
     const doc_node *num = field(port, "number");
@@ -245,8 +246,22 @@ static int decode_path(const dctx *d, const doc_node *p, const doc_node *near, c
                         where, type);
         out->type = (ing_path_type)i;
     }
-    snprintf(what, sizeof what, "%s.backend", where);
+    str_join(what, sizeof what, where, ".backend", (char *)NULL);
     return decode_backend(d, field(p, "backend"), p, what, &out->backend);
+}
+
+/* "spec.rules[RI].http.paths[I]" into where (at least 80 bytes): built for
+ * every path, used only when one is wrong, so no snprintf. */
+static void rule_path(char *where, size_t ri, size_t i)
+{
+    char *p = where;
+    memcpy(p, "spec.rules[", 11);
+    p += 11;
+    p += str_utoa(p, ri);
+    memcpy(p, "].http.paths[", 13);
+    p += 13;
+    p += str_utoa(p, i);
+    memcpy(p, "]", 2);
 }
 
 /* A null rule is an empty one, as the API server decodes it. */
@@ -265,13 +280,16 @@ static int decode_rule(const dctx *d, const doc_node *r, const doc_node *near, s
     out->host = doc_str(hn);
     if (out->host && !*out->host)
         out->host = NULL;
-    char q[420];
-    kname_quote(q, sizeof q, out->host);
-    if (out->host && !ingress_valid_host(out->host))
+    char q[420]; /* quoted only for a message */
+    if (out->host && !ingress_valid_host(out->host)) {
+        kname_quote(q, sizeof q, out->host);
         return fail(d, hn, r, "spec.rules[%zu].host: %s is not a valid DNS name", ri, q);
-    if (out->host && is_ip(out->host))
+    }
+    if (out->host && is_ip(out->host)) {
+        kname_quote(q, sizeof q, out->host);
         return fail(d, hn, r, "spec.rules[%zu].host: %s must be a DNS name, not an IP address", ri,
                     q);
+    }
     const doc_node *http = field(r, "http");
     const doc_node *paths = field(http, "paths");
     if (!paths)
@@ -282,7 +300,7 @@ static int decode_rule(const dctx *d, const doc_node *r, const doc_node *near, s
     if (!out->paths)
         return mp_errf(d->err, "%s: out of memory", d->label);
     for (size_t i = 0; i < paths->len; i++) {
-        snprintf(where, sizeof where, "spec.rules[%zu].http.paths[%zu]", ri, i);
+        rule_path(where, ri, i);
         if (decode_path(d, doc_at(paths, i), paths, where, &out->paths[i]) < 0)
             return -1;
         out->npaths++;
@@ -317,11 +335,12 @@ static int decode_tls(const dctx *d, const doc_node *t, const doc_node *near, si
     for (size_t i = 0; i < hosts->len; i++) {
         const doc_node *hn = doc_at(hosts, i);
         const char *h = doc_is_null(hn) ? NULL : doc_str(hn);
-        char q[420];
-        kname_quote(q, sizeof q, h);
-        if (!ingress_valid_host(h))
+        if (!ingress_valid_host(h)) {
+            char q[420];
+            kname_quote(q, sizeof q, h);
             return fail(d, hn, hosts, "spec.tls[%zu].hosts[%zu]: %s is not a valid DNS name", ti, i,
                         q);
+        }
         out->hosts[out->nhosts++] = h;
     }
     return 0;

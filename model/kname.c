@@ -94,7 +94,7 @@ void kname_quote(char *out, size_t n, const char *v)
     strbuf sb;
     strbuf_init(&sb);
     quote(&sb, v ? v : "");
-    snprintf(out, n, "%s", sb.buf && !sb.oom ? sb.buf : "\"\"");
+    str_join(out, n, sb.buf && !sb.oom ? sb.buf : "\"\"", (char *)NULL);
     strbuf_free(&sb);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/width_table.h"
 
 /* Bytes 0x80-0x9f that introduce a sequence when a terminal reads them as
@@ -280,6 +281,10 @@ bool san_is_clean(const char *s, size_t len, unsigned flags)
 /* Printable ASCII (and the whitespace flags keep) passes unchanged. */
 static bool plain_ascii(const char *s, size_t len, unsigned flags)
 {
+    size_t run = bs_unprintable(s, 0, len, 1);
+    if (run == len)
+        return true;
+    s += run, len -= run;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7f)
@@ -289,6 +294,11 @@ static bool plain_ascii(const char *s, size_t len, unsigned flags)
         return false;
     }
     return true;
+}
+
+bool san_is_plain_ascii(const char *s, size_t len)
+{
+    return bs_unprintable(s, 0, len, 1) == len;
 }
 
 char *san_clean(const char *s, size_t len, unsigned flags)

@@ -51,6 +51,9 @@ enum {
 char *san_clean(const char *s, size_t len, unsigned flags);
 /* Same, NUL-terminated input. */
 char *san_cleans(const char *s, unsigned flags);
+/* True when s[0..len) is printable ASCII only (0x20-0x7e), which san_clean
+ * returns unchanged: the common case, checked eight bytes at a time. */
+bool san_is_plain_ascii(const char *s, size_t len);
 /* True when san_clean would return s unchanged (fast path for drawing). */
 bool san_is_clean(const char *s, size_t len, unsigned flags);
 

@@ -94,3 +94,34 @@ char *strbuf_detach(strbuf *sb, size_t *len)
     strbuf_init(sb);
     return out;
 }
+
+void str_join(char *buf, size_t n, ...)
+{
+    if (!n)
+        return;
+    size_t len = 0;
+    va_list ap;
+    va_start(ap, n);
+    for (const char *s; (s = va_arg(ap, const char *)) && len + 1 < n;) {
+        size_t k = strlen(s);
+        if (k > n - 1 - len)
+            k = n - 1 - len;
+        memcpy(buf + len, s, k);
+        len += k;
+    }
+    va_end(ap);
+    buf[len] = '\0';
+}
+
+size_t str_utoa(char *buf, unsigned long long v)
+{
+    char tmp[24];
+    size_t k = 0;
+    do
+        tmp[k++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    for (size_t i = 0; i < k; i++)
+        buf[i] = tmp[k - 1 - i];
+    buf[k] = '\0';
+    return k;
+}

@@ -28,4 +28,12 @@ void strbuf_reset(strbuf *sb);
 /* Returns the buffer (never NULL unless oom) and re-initialises sb. */
 char *strbuf_detach(strbuf *sb, size_t *len);
 
+/* snprintf(buf, n, "%s%s...", ...) without the format parser, for labels and
+ * field paths built once per object: the NULL-terminated strings one after
+ * another, cut to n - 1 bytes and NUL-terminated (nothing written if n is 0). */
+void str_join(char *buf, size_t n, ...) __attribute__((sentinel));
+/* The decimal digits of v into buf (at least 21 bytes), NUL-terminated.
+ * Returns their count. */
+size_t str_utoa(char *buf, unsigned long long v);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/strbuf.h"
 
 void mp_warnings_init(mp_warnings *w)
@@ -82,10 +83,11 @@ const char *mp_severity_name(mp_severity s)
  * cursor of whoever reads the line. */
 static void put_clean(strbuf *sb, const char *s)
 {
-    while (s && *s) {
-        size_t n = 0; /* a run of clean bytes goes in at once */
-        while (s[n] && (unsigned char)s[n] >= 0x20 && s[n] != 0x7f)
-            n++;
+    size_t len = s ? strlen(s) : 0;
+    while (len) {
+        /* a run of clean bytes goes in at once, found eight at a time */
+        size_t n = bs_unprintable(s, 0, len, 0);
+        len -= n + (n < len);
         strbuf_append(sb, s, n);
         s += n;
         if (*s) {

@@ -1,5 +1,6 @@
 /* test_doc.c - the document tree, YAML/JSON decoding and canonical encoding. */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,22 @@ START_TEST(scalar_text_is_replaced_in_place_or_on_the_heap)
     doc_node *m = doc_map_new();
     ck_assert_int_eq(doc_scalar_set(m, DOC_STR, "x"), -1);
     doc_free(m);
+}
+END_TEST
+
+START_TEST(int_nodes_spell_lld)
+{
+    const long long v[] = {0, 7, -1, 443, -65536, LLONG_MAX, LLONG_MIN};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        char want[32];
+        int n = snprintf(want, sizeof want, "%lld", v[i]);
+        doc_node *d = doc_int_new(v[i]);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_int_eq(d->type, DOC_INT);
+        ck_assert_uint_eq(d->len, (size_t)n);
+        ck_assert_str_eq(d->text, want);
+        doc_free(d);
+    }
 }
 END_TEST
 
@@ -336,6 +353,7 @@ int main(void)
     Suite *s = suite_create("doc");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, scalar_types_follow_yaml11);
+    tcase_add_test(tc, int_nodes_spell_lld);
     tcase_add_test(tc, scalar_text_is_replaced_in_place_or_on_the_heap);
     tcase_add_test(tc, strings_that_look_like_other_types_are_quoted);
     tcase_add_test(tc, object_keys_come_first_rest_keeps_order);

@@ -282,6 +282,30 @@ START_TEST(utf8_roundtrip)
 }
 END_TEST
 
+/* The eight-byte scan agrees with a byte loop at every offset and length,
+ * for every byte value, and san_clean returns plain text unchanged. */
+START_TEST(plain_ascii_matches_byte_loop)
+{
+    char buf[40];
+    for (int c = 0; c < 256; c++)
+        for (size_t len = 0; len <= 20; len++)
+            for (size_t at = 0; at < len; at++) {
+                memset(buf, 'a', sizeof buf);
+                buf[at] = (char)c;
+                bool plain = c >= 0x20 && c < 0x7f;
+                for (size_t off = 0; off < 8; off++) {
+                    memmove(buf + off, buf, len);
+                    ck_assert_int_eq(san_is_plain_ascii(buf + off, len), plain);
+                    memmove(buf, buf + off, len);
+                }
+            }
+    const char *s = "ingress ns-a/x: metadata.annotations[\"a\"]: ~ok~";
+    char *c = san_cleans(s, 0);
+    ck_assert_str_eq(c, s);
+    free(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("sanitize");
@@ -300,6 +324,7 @@ static Suite *suite(void)
     tcase_add_test(tc, truncate_with_ellipsis);
     tcase_add_test(tc, fit_cleans_and_truncates_into_buffer);
     tcase_add_test(tc, utf8_roundtrip);
+    tcase_add_test(tc, plain_ascii_matches_byte_loop);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -423,11 +423,16 @@ static int report_invalid(const mp_errlist *errs)
  * lines are gathered and written 64 KiB at a time. */
 static void put_line(strbuf *sb, const char *prefix, const char *line)
 {
-    char *clean = san_cleans(line, 0);
     strbuf_puts(sb, prefix);
-    strbuf_puts(sb, clean ? clean : "?");
+    size_t n = strlen(line);
+    if (san_is_plain_ascii(line, n)) { /* almost every line: no copy */
+        strbuf_append(sb, line, n);
+    } else {
+        char *clean = san_cleans(line, 0);
+        strbuf_puts(sb, clean ? clean : "?");
+        free(clean);
+    }
     strbuf_putc(sb, '\n');
-    free(clean);
     if (sb->len >= 1 << 16 || sb->oom) {
         if (sb->len)
             fwrite(sb->buf, 1, sb->len, stderr);
@@ -444,7 +449,7 @@ static int report(const convert_plan *p, bool strict)
         const mp_warning *w = convert_plan_warn(p, i);
         char *line = mp_warning_format(w);
         char prefix[32];
-        snprintf(prefix, sizeof prefix, "%s: ", mp_severity_name(w->sev));
+        str_join(prefix, sizeof prefix, mp_severity_name(w->sev), ": ", (char *)NULL);
         /* warnings quote hosts and annotation values from the input */
         put_line(&sb, prefix, line ? line : w->code);
         free(line);
