@@ -56,8 +56,11 @@ struct lint_console {
     size_t *item_end, *warn_end; /* the set's ranges of each bucket */
     apply_list st;               /* what :apply would apply */
     bool *st_added;
-    convert_plan **plans;
-    size_t nplans;
+    /* the planned objects of every tenant, taken out of its plan (the
+     * plan itself, its warnings and other namespaces' objects are freed
+     * as soon as the set has what it needs: docs/benchmarks.md) */
+    doc_node **planned;
+    size_t nplanned, capplanned;
     bool cluster_warned; /* cluster-scoped findings of the converter taken once */
     lint_set *set;
     lint_ctx *ctx;
@@ -81,9 +84,9 @@ static void drop_run(lint_console *lc)
     lint_check_abort(lc->chk);
     lint_ctx_free(lc->ctx);
     lint_set_free(lc->set);
-    for (size_t i = 0; i < lc->nplans; i++)
-        convert_plan_free(lc->plans[i]);
-    free(lc->plans);
+    for (size_t i = 0; i < lc->nplanned; i++)
+        doc_free(lc->planned[i]);
+    free(lc->planned);
     for (size_t i = 0; i < lc->nb; i++)
         free(lc->b[i].v);
     free(lc->b);
@@ -231,9 +234,8 @@ static int begin(ui *u, lint_console *lc)
     lc->b = calloc(lc->nb, sizeof *lc->b);
     lc->item_end = calloc(lc->nb, sizeof *lc->item_end);
     lc->warn_end = calloc(lc->nb, sizeof *lc->warn_end);
-    lc->plans = calloc(lc->nb, sizeof *lc->plans);
     lc->set = lint_set_new();
-    if (!lc->b || !lc->item_end || !lc->warn_end || !lc->plans || !lc->set)
+    if (!lc->b || !lc->item_end || !lc->warn_end || !lc->set)
         return mp_errf(&lc->err, "out of memory");
     if (apply_list_build(u, &lc->st, true) < 0 ||
         !(lc->st_added = calloc(lc->st.n ? lc->st.n : 1, sizeof *lc->st_added)))
@@ -378,6 +380,48 @@ static bool warn_in(const mp_warning *w, const char *ns, bool *cluster)
     return !*cluster && !strncmp(ons, ns, nl) && ons[nl] == '/';
 }
 
+/* Keeps planned object o (the set borrows it until drop_run). */
+static int keep_planned(lint_console *lc, doc_node *o)
+{
+    if (lc->nplanned == lc->capplanned) {
+        size_t cap = lc->capplanned * 2 + 64;
+        doc_node **v = realloc(lc->planned, cap * sizeof *v);
+        if (!v) {
+            doc_free(o);
+            return -1;
+        }
+        lc->planned = v;
+        lc->capplanned = cap;
+    }
+    lc->planned[lc->nplanned++] = o;
+    return 0;
+}
+
+/* Tenant ns's objects of plan pl (taken out: the rest of pl, its
+ * warnings and the objects of other namespaces it converted for their
+ * shared hosts, goes when the caller frees it) and findings into the set. */
+static int take_plan(lint_console *lc, convert_plan *pl, const char *ns)
+{
+    for (size_t i = 0; i < convert_plan_len(pl); i++) {
+        const doc_node *g = convert_plan_obj(pl, i);
+        const char *gns = g ? kobj_namespace(g) : NULL;
+        if (!gns || strcmp(gns, ns) != 0)
+            continue;
+        doc_node *o = convert_plan_take_obj(pl, i);
+        if (keep_planned(lc, o) < 0 || lint_set_add(lc->set, o, LINT_PLANNED) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    }
+    for (size_t i = 0; i < convert_plan_nwarn(pl); i++) {
+        const mp_warning *w = convert_plan_warn(pl, i);
+        bool cluster;
+        bool mine = warn_in(w, ns, &cluster) || (cluster && !lc->cluster_warned);
+        if (mine && lint_set_add_warnings(lc->set, w, 1) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    }
+    lc->cluster_warned = true;
+    return 0;
+}
+
 /* Converts tenant k; its own objects and findings go to the set. */
 static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
 {
@@ -399,22 +443,9 @@ static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
     free(in.v);
     if (!pl)
         return -1;
-    lc->plans[lc->nplans++] = pl;
-    for (size_t i = 0; i < convert_plan_len(pl); i++) {
-        const doc_node *g = convert_plan_obj(pl, i);
-        const char *gns = g ? kobj_namespace(g) : NULL;
-        if (gns && !strcmp(gns, ns) && lint_set_add(lc->set, g, LINT_PLANNED) < 0)
-            return mp_errf(&lc->err, "out of memory");
-    }
-    for (size_t i = 0; i < convert_plan_nwarn(pl); i++) {
-        const mp_warning *w = convert_plan_warn(pl, i);
-        bool cluster;
-        bool mine = warn_in(w, ns, &cluster) || (cluster && !lc->cluster_warned);
-        if (mine && lint_set_add_warnings(lc->set, w, 1) < 0)
-            return mp_errf(&lc->err, "out of memory");
-    }
-    lc->cluster_warned = true;
-    return 0;
+    int rc = take_plan(lc, pl, ns);
+    convert_plan_free(pl);
+    return rc;
 }
 
 /* As `meshpanel lint -f` marks a directory: a kind the store holds at all
@@ -619,13 +650,12 @@ const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, co
     const doc_node *s = staged(lc, kind, ns, name);
     if (s)
         return s;
-    for (size_t k = 0; k < lc->nplans; k++)
-        for (size_t i = 0; i < convert_plan_len(lc->plans[k]); i++) {
-            const doc_node *o = convert_plan_obj(lc->plans[k], i);
-            const char *ons = o ? kobj_namespace(o) : NULL;
-            if (o && !strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
-                !strcmp(ons ? ons : "", ns))
-                return o;
-        }
+    for (size_t i = 0; i < lc->nplanned; i++) {
+        const doc_node *o = lc->planned[i];
+        const char *ons = kobj_namespace(o);
+        if (!strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
+            !strcmp(ons ? ons : "", ns))
+            return o;
+    }
     return NULL;
 }
