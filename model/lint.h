@@ -119,7 +119,8 @@ int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin);
 int lint_set_add_store(lint_set *s, mp_store *st);
 /* Adds the plan's objects (LINT_PLANNED) and a copy of its findings. */
 int lint_set_add_plan(lint_set *s, const convert_plan *p);
-/* Adds copies of converter findings (also MP5xx of the operator's edits). */
+/* Adds copies of converter findings (also MP5xx of the operator's edits);
+ * notes, which lint never shows, are left out. */
 int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n);
 /* Says that the set holds every object of kind ("Service", "Secret",
  * "Gateway") in namespace ns (NULL: in every namespace), so that one it

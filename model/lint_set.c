@@ -93,7 +93,8 @@ int lint_set_add_store(lint_set *s, mp_store *st)
 int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (mp_warn(&s->conv, w[i].code, w[i].sev, w[i].object, w[i].field, "%s", w[i].message) < 0)
+        if (!lint_conv_note(&w[i]) &&
+            mp_warn(&s->conv, w[i].code, w[i].sev, w[i].object, w[i].field, "%s", w[i].message) < 0)
             return -1;
     return 0;
 }
