@@ -122,6 +122,12 @@ int lint_set_add_plan(lint_set *s, const convert_plan *p);
 /* Adds copies of converter findings (also MP5xx of the operator's edits);
  * notes, which lint never shows, are left out. */
 int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n);
+/* A converter finding lint never shows (a note, or a shared host: MP701
+ * decides), which the set does not keep. */
+bool lint_conv_note(const mp_warning *w);
+/* The same without copies: the set borrows w's strings, which must
+ * outlive it (the console keeps a tenant's findings across runs). */
+int lint_set_ref_warnings(lint_set *s, const mp_warning *w, size_t n);
 /* Says that the set holds every object of kind ("Service", "Secret",
  * "Gateway") in namespace ns (NULL: in every namespace), so that one it
  * lacks is missing. Returns 0 or -1. */

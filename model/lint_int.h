@@ -61,6 +61,8 @@ struct lint_set {
     size_t n, cap;
     hmap by_id; /* "kind\x1fns\x1fname" -> item */
     mp_warnings conv;
+    unsigned char *conv_ref; /* conv.items[i] borrowed (lint_set_ref_warnings), cap conv_refcap */
+    size_t conv_refcap;
     hmap known; /* "kind\x1fns" or "kind\x1f" (every namespace) */
     lint_dns_answer *dns;
     size_t ndns, capdns;
@@ -169,9 +171,6 @@ void lint_check_routes(lint_run_state *r, const lint_item *it);
 void lint_check_cutover(lint_run_state *r, const lint_item *it);
 /* The converter's findings (all, or those of one object). */
 void lint_check_conversion(lint_run_state *r, const lint_item *only);
-/* A converter finding lint never shows (a note, or a shared host: MP701
- * decides): the set does not keep it. */
-bool lint_conv_note(const mp_warning *w);
 /* The converter's findings [from, to) of the set. */
 void lint_check_conversion_range(lint_run_state *r, size_t from, size_t to);
 /* Index building of the checks that compare objects. */
