@@ -24,7 +24,7 @@
  * without Services is not "every backend missing".
  *
  * Ownership: a lint_set borrows its objects and copies the converter's
- * warnings; the objects must outlive the set and every lint_ctx made from
+ * warnings (lint_set_ref_warnings borrows them); the objects must outlive the set and every lint_ctx made from
  * it. A lint_ctx borrows its set and policy. lint_findings own their
  * strings; accessors return borrowed pointers valid until
  * lint_findings_free. Pure: no I/O (the policy file is read by the caller,
