@@ -24,8 +24,8 @@
  * without Services is not "every backend missing".
  *
  * Ownership: a lint_set borrows its objects and copies the converter's
- * warnings (lint_set_ref_warnings borrows them); the objects must outlive the set and every lint_ctx made from
- * it. A lint_ctx borrows its set and policy. lint_findings own their
+ * warnings (lint_set_ref_warnings borrows them); what it borrows must
+ * outlive the set and every lint_ctx made from it. A lint_ctx borrows its set and policy. lint_findings own their
  * strings; accessors return borrowed pointers valid until
  * lint_findings_free. Pure: no I/O (the policy file is read by the caller,
  * DNS answers are handed in by api/).
