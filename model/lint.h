@@ -27,8 +27,8 @@
  * warnings (lint_set_ref_warnings borrows them); what it borrows must
  * outlive the set and every lint_ctx made from it. A lint_ctx borrows its
  * set and policy. lint_findings own their strings; accessors return
- * borrowed pointers valid until lint_findings_free. Pure: no I/O (the policy file is read by the caller,
- * DNS answers are handed in by api/).
+ * borrowed pointers valid until lint_findings_free. Pure: no I/O (the
+ * policy file is read by the caller, DNS answers are handed in by api/).
  */
 #ifndef MESHPANEL_LINT_H
 #define MESHPANEL_LINT_H
