@@ -24,11 +24,11 @@
  * without Services is not "every backend missing".
  *
  * Ownership: a lint_set borrows its objects and copies the converter's
- * warnings; the objects must outlive the set and every lint_ctx made from
- * it. A lint_ctx borrows its set and policy. lint_findings own their
- * strings; accessors return borrowed pointers valid until
- * lint_findings_free. Pure: no I/O (the policy file is read by the caller,
- * DNS answers are handed in by api/).
+ * warnings (lint_set_ref_warnings borrows them); what it borrows must
+ * outlive the set and every lint_ctx made from it. A lint_ctx borrows its
+ * set and policy. lint_findings own their strings; accessors return
+ * borrowed pointers valid until lint_findings_free. Pure: no I/O (the
+ * policy file is read by the caller, DNS answers are handed in by api/).
  */
 #ifndef MESHPANEL_LINT_H
 #define MESHPANEL_LINT_H
@@ -119,8 +119,15 @@ int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin);
 int lint_set_add_store(lint_set *s, mp_store *st);
 /* Adds the plan's objects (LINT_PLANNED) and a copy of its findings. */
 int lint_set_add_plan(lint_set *s, const convert_plan *p);
-/* Adds copies of converter findings (also MP5xx of the operator's edits). */
+/* Adds copies of converter findings (also MP5xx of the operator's edits);
+ * notes, which lint never shows, are left out. */
 int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n);
+/* A converter finding lint never shows (a note, or a shared host: MP701
+ * decides), which the set does not keep. */
+bool lint_conv_note(const mp_warning *w);
+/* The same without copies: the set borrows w's strings, which must
+ * outlive it (the console keeps a tenant's findings across runs). */
+int lint_set_ref_warnings(lint_set *s, const mp_warning *w, size_t n);
 /* Says that the set holds every object of kind ("Service", "Secret",
  * "Gateway") in namespace ns (NULL: in every namespace), so that one it
  * lacks is missing. Returns 0 or -1. */

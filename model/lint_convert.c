@@ -188,9 +188,14 @@ static const char *conv_hint(const char *code, char *buf, size_t n)
     return buf;
 }
 
+bool lint_conv_note(const mp_warning *w)
+{
+    return w->sev < MP_SEV_WARNING || !strcmp(w->code, MPW_HOST_CONFLICT);
+}
+
 static bool surfaced(const lint_ctx *c, const mp_warning *w)
 {
-    if (w->sev < MP_SEV_WARNING || !strcmp(w->code, MPW_HOST_CONFLICT))
+    if (lint_conv_note(w))
         return false; /* notes; a shared host is MP701's decision */
     /* with the gateway namespace's Secrets known, MP721 says which are missing */
     return strcmp(w->code, MPW_TLS_SECRET_NS) || !lint_set_known(c->s, "Secret", c->p->gw_ns);

@@ -61,6 +61,8 @@ struct lint_set {
     size_t n, cap;
     hmap by_id; /* "kind\x1fns\x1fname" -> item */
     mp_warnings conv;
+    unsigned char *conv_ref; /* conv.items[i] borrowed (lint_set_ref_warnings), cap conv_refcap */
+    size_t conv_refcap;
     hmap known; /* "kind\x1fns" or "kind\x1f" (every namespace) */
     lint_dns_answer *dns;
     size_t ndns, capdns;

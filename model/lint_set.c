@@ -23,6 +23,10 @@ void lint_set_free(lint_set *s)
         return;
     free(s->items);
     hmap_free(&s->by_id);
+    for (size_t i = 0; i < s->conv.len; i++)
+        if (i < s->conv_refcap && s->conv_ref[i])
+            s->conv.items[i].object = NULL; /* the owner frees it */
+    free(s->conv_ref);
     mp_warnings_free(&s->conv);
     hmap_free(&s->known);
     for (size_t i = 0; i < s->ndns; i++) {
@@ -93,8 +97,38 @@ int lint_set_add_store(lint_set *s, mp_store *st)
 int lint_set_add_warnings(lint_set *s, const mp_warning *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (mp_warn(&s->conv, w[i].code, w[i].sev, w[i].object, w[i].field, "%s", w[i].message) < 0)
+        if (!lint_conv_note(&w[i]) &&
+            mp_warn(&s->conv, w[i].code, w[i].sev, w[i].object, w[i].field, "%s", w[i].message) < 0)
             return -1;
+    return 0;
+}
+
+int lint_set_ref_warnings(lint_set *s, const mp_warning *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (lint_conv_note(&w[i]))
+            continue;
+        mp_warnings *c = &s->conv;
+        if (c->len == c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 16;
+            mp_warning *items = realloc(c->items, cap * sizeof *items);
+            if (!items)
+                return -1;
+            c->items = items;
+            c->cap = cap;
+        }
+        if (c->len >= s->conv_refcap) {
+            size_t cap = c->cap > c->len ? c->cap : c->len + 1;
+            unsigned char *r = realloc(s->conv_ref, cap);
+            if (!r)
+                return -1;
+            memset(r + s->conv_refcap, 0, cap - s->conv_refcap);
+            s->conv_ref = r;
+            s->conv_refcap = cap;
+        }
+        s->conv_ref[c->len] = 1;
+        c->items[c->len++] = w[i];
+    }
     return 0;
 }
 

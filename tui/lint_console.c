@@ -40,6 +40,24 @@ typedef struct {
     size_t n, cap;
 } bucket;
 
+/* A tenant's conversion, kept across runs while its input's fingerprint
+ * (ui_tenant_inputs), the IngressClasses and the staged edits are the
+ * same: a run after a watch event converts only the tenants it touched.
+ * Only what the set needs is kept: the tenant's planned objects, taken
+ * out of the plan, and its findings plus the plan's cluster-scoped ones
+ * (the set borrows both); the plan, its notes and other namespaces'
+ * objects are freed at once. */
+typedef struct {
+    char *ns;
+    size_t ninputs;
+    unsigned long long newest;
+    doc_node **objs;
+    size_t nobjs;
+    mp_warnings w;
+    unsigned char *cluster; /* w.items[i] is cluster-scoped */
+    bool used;              /* by the run under way */
+} conv_entry;
+
 typedef enum { PH_NONE, PH_GATHER, PH_NS, PH_PREPARE, PH_CHECK, PH_DONE } phase;
 
 struct lint_console {
@@ -56,8 +74,11 @@ struct lint_console {
     size_t *item_end, *warn_end; /* the set's ranges of each bucket */
     apply_list st;               /* what :apply would apply */
     bool *st_added;
-    convert_plan **plans;
-    size_t nplans;
+    /* every tenant's conversion, kept across runs (see conv_entry) */
+    conv_entry *cache;
+    size_t ncache, capcache;
+    unsigned long long cache_staged, classes_newest;
+    size_t nclasses;
     bool cluster_warned; /* cluster-scoped findings of the converter taken once */
     lint_set *set;
     lint_ctx *ctx;
@@ -65,6 +86,7 @@ struct lint_console {
     mp_err err;
     long long busy_us, max_step_us; /* the run's time in its steps (trace) */
     size_t steps;
+    size_t converted; /* tenants converted (not taken from the cache) */
     /* the last complete run's, whatever its generation */
     lint_findings *findings;
     /* a run that failed (out of memory, conversion) is not retried in a
@@ -81,9 +103,6 @@ static void drop_run(lint_console *lc)
     lint_check_abort(lc->chk);
     lint_ctx_free(lc->ctx);
     lint_set_free(lc->set);
-    for (size_t i = 0; i < lc->nplans; i++)
-        convert_plan_free(lc->plans[i]);
-    free(lc->plans);
     for (size_t i = 0; i < lc->nb; i++)
         free(lc->b[i].v);
     free(lc->b);
@@ -98,7 +117,16 @@ static void drop_run(lint_console *lc)
     unsigned long long fg = lc->failed_gen, fs = lc->failed_staged;
     long long started = lc->started;
     unsigned dropped = lc->dropped;
+    conv_entry *cache = lc->cache;
+    size_t ncache = lc->ncache, capcache = lc->capcache, nclasses = lc->nclasses;
+    unsigned long long cs = lc->cache_staged, cn = lc->classes_newest;
     memset(lc, 0, sizeof *lc);
+    lc->cache = cache;
+    lc->ncache = ncache;
+    lc->capcache = capcache;
+    lc->nclasses = nclasses;
+    lc->cache_staged = cs;
+    lc->classes_newest = cn;
     lc->dropped = dropped;
     lc->policy = p;
     lc->policy_tried = tried;
@@ -109,11 +137,42 @@ static void drop_run(lint_console *lc)
     lc->started = started;
 }
 
+static void entry_clear(conv_entry *e)
+{
+    for (size_t i = 0; i < e->nobjs; i++)
+        doc_free(e->objs[i]);
+    free(e->objs);
+    e->objs = NULL;
+    e->nobjs = 0;
+    mp_warnings_free(&e->w);
+    free(e->cluster);
+    e->cluster = NULL;
+}
+
+/* Forgets the entries the run under way did not use (keep: false, all). */
+static void cache_prune(lint_console *lc, bool keep)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lc->ncache; i++) {
+        conv_entry *e = &lc->cache[i];
+        if (keep && e->used) {
+            e->used = false;
+            lc->cache[n++] = *e;
+            continue;
+        }
+        entry_clear(e);
+        free(e->ns);
+    }
+    lc->ncache = n;
+}
+
 void lint_console_free(lint_console *lc)
 {
     if (!lc)
         return;
     drop_run(lc);
+    cache_prune(lc, false);
+    free(lc->cache);
     lint_findings_free(lc->findings);
     lint_policy_free(lc->policy);
     free(lc);
@@ -220,8 +279,30 @@ static size_t bucket_of(ui *u, const char *ns)
     return 0;
 }
 
+/* The cache holds for the IngressClasses and staged edits it was made
+ * with (they decide every tenant's plan); the entries of the run under
+ * way are marked as it goes. */
+static void cache_check(ui *u, lint_console *lc)
+{
+    const store_obj **cl;
+    size_t n = store_list(u->store, "IngressClass", NULL, &cl);
+    unsigned long long newest = 0;
+    for (size_t i = 0; n != (size_t)-1 && i < n; i++)
+        if (cl[i]->changed > newest)
+            newest = cl[i]->changed;
+    free(cl);
+    if (n != lc->nclasses || newest != lc->classes_newest || u->staged_gen != lc->cache_staged)
+        cache_prune(lc, false);
+    lc->nclasses = n;
+    lc->classes_newest = newest;
+    lc->cache_staged = u->staged_gen;
+    for (size_t i = 0; i < lc->ncache; i++)
+        lc->cache[i].used = false;
+}
+
 static int begin(ui *u, lint_console *lc)
 {
+    cache_check(u, lc);
     size_t nt;
     store_tenants(u->store, &nt);
     lc->gen = store_generation(u->store);
@@ -231,9 +312,8 @@ static int begin(ui *u, lint_console *lc)
     lc->b = calloc(lc->nb, sizeof *lc->b);
     lc->item_end = calloc(lc->nb, sizeof *lc->item_end);
     lc->warn_end = calloc(lc->nb, sizeof *lc->warn_end);
-    lc->plans = calloc(lc->nb, sizeof *lc->plans);
     lc->set = lint_set_new();
-    if (!lc->b || !lc->item_end || !lc->warn_end || !lc->plans || !lc->set)
+    if (!lc->b || !lc->item_end || !lc->warn_end || !lc->set)
         return mp_errf(&lc->err, "out of memory");
     if (apply_list_build(u, &lc->st, true) < 0 ||
         !(lc->st_added = calloc(lc->st.n ? lc->st.n : 1, sizeof *lc->st_added)))
@@ -378,19 +458,72 @@ static bool warn_in(const mp_warning *w, const char *ns, bool *cluster)
     return !*cluster && !strncmp(ons, ns, nl) && ons[nl] == '/';
 }
 
-/* Converts tenant k; its own objects and findings go to the set. */
-static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
+/* The cache entry of ns (sorted by namespace), made when missing; NULL
+ * out of memory. */
+static conv_entry *cache_entry(lint_console *lc, const char *ns)
 {
-    const char *ns = lc->b[k].v[0]->ns;
+    size_t lo = 0, hi = lc->ncache;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(lc->cache[mid].ns, ns);
+        if (!c)
+            return &lc->cache[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lc->ncache == lc->capcache) {
+        size_t cap = lc->capcache * 2 + 64;
+        conv_entry *v = realloc(lc->cache, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        lc->cache = v;
+        lc->capcache = cap;
+    }
+    char *copy = strdup(ns);
+    if (!copy)
+        return NULL;
+    memmove(&lc->cache[lo + 1], &lc->cache[lo], (lc->ncache - lo) * sizeof *lc->cache);
+    lc->cache[lo] = (conv_entry){.ns = copy, .ninputs = (size_t)-1};
+    lc->ncache++;
+    return &lc->cache[lo];
+}
+
+/* Tenant ns's objects of plan pl (taken out: the rest of pl goes when the
+ * caller frees it) and the findings the set needs into e. */
+static int take_plan(conv_entry *e, convert_plan *pl, const char *ns)
+{
+    size_t n = convert_plan_len(pl), nw = convert_plan_nwarn(pl);
+    if (!(e->objs = calloc(n ? n : 1, sizeof *e->objs)) || !(e->cluster = calloc(nw ? nw : 1, 1)))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const doc_node *g = convert_plan_obj(pl, i);
+        const char *gns = g ? kobj_namespace(g) : NULL;
+        if (gns && !strcmp(gns, ns))
+            e->objs[e->nobjs++] = convert_plan_take_obj(pl, i);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        const mp_warning *w = convert_plan_warn(pl, i);
+        bool cluster;
+        bool keep = (warn_in(w, ns, &cluster) || cluster) && !lint_conv_note(w);
+        if (!keep)
+            continue;
+        e->cluster[e->w.len] = cluster;
+        if (mp_warn(&e->w, w->code, w->sev, w->object, w->field, "%s", w->message) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Converts tenant ns into e. */
+static int convert_into(ui *u, lint_console *lc, size_t k, const lint_policy *p, conv_entry *e)
+{
     docs in = {0};
-    size_t own = conversion_input(u, lc, k, &in);
+    conversion_input(u, lc, k, &in);
     if (in.oom) {
         free(in.v);
         return mp_errf(&lc->err, "out of memory");
-    }
-    if (!own) {
-        free(in.v);
-        return 0;
     }
     convert_opts o;
     lint_policy_convert_opts(p, &o);
@@ -399,20 +532,50 @@ static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
     free(in.v);
     if (!pl)
         return -1;
-    lc->plans[lc->nplans++] = pl;
-    for (size_t i = 0; i < convert_plan_len(pl); i++) {
-        const doc_node *g = convert_plan_obj(pl, i);
-        const char *gns = g ? kobj_namespace(g) : NULL;
-        if (gns && !strcmp(gns, ns) && lint_set_add(lc->set, g, LINT_PLANNED) < 0)
-            return mp_errf(&lc->err, "out of memory");
+    lc->converted++;
+    int rc = take_plan(e, pl, e->ns);
+    convert_plan_free(pl);
+    return rc < 0 ? mp_errf(&lc->err, "out of memory") : 0;
+}
+
+/* Tenant k's planned objects and findings into the set, converted again
+ * only when its input moved since the cached conversion. */
+static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
+{
+    const char *ns = lc->b[k].v[0]->ns;
+    bool own = false;
+    for (size_t i = 0; i < lc->b[k].n && !own; i++)
+        own = !strcmp(lc->b[k].v[i]->kind, "Ingress");
+    for (size_t i = 0; i < lc->st.n && !own; i++) {
+        const doc_node *o = lc->st.items[i].obj;
+        const char *ons = kobj_namespace(o);
+        own = ons && !strcmp(ons, ns) && !strcmp(kobj_kind(o), "Ingress");
     }
-    for (size_t i = 0; i < convert_plan_nwarn(pl); i++) {
-        const mp_warning *w = convert_plan_warn(pl, i);
-        bool cluster;
-        bool mine = warn_in(w, ns, &cluster) || (cluster && !lc->cluster_warned);
-        if (mine && lint_set_add_warnings(lc->set, w, 1) < 0)
-            return mp_errf(&lc->err, "out of memory");
+    if (!own)
+        return 0;
+    conv_entry *e = cache_entry(lc, ns);
+    if (!e)
+        return mp_errf(&lc->err, "out of memory");
+    size_t n;
+    unsigned long long newest;
+    if (ui_tenant_inputs(u, ns, &n, &newest) < 0)
+        n = (size_t)-1; /* out of memory: no fingerprint matches */
+    if (n == (size_t)-1 || n != e->ninputs || newest != e->newest) {
+        entry_clear(e);
+        e->ninputs = (size_t)-1;
+        if (convert_into(u, lc, k, p, e) < 0)
+            return -1;
+        e->ninputs = n;
+        e->newest = newest;
     }
+    e->used = true;
+    for (size_t i = 0; i < e->nobjs; i++)
+        if (lint_set_add(lc->set, e->objs[i], LINT_PLANNED) < 0)
+            return mp_errf(&lc->err, "out of memory");
+    for (size_t i = 0; i < e->w.len; i++)
+        if ((!e->cluster[i] || !lc->cluster_warned) &&
+            lint_set_ref_warnings(lc->set, &e->w.items[i], 1) < 0)
+            return mp_errf(&lc->err, "out of memory");
     lc->cluster_warned = true;
     return 0;
 }
@@ -471,6 +634,7 @@ static int step_ns(ui *u, lint_console *lc, const lint_policy *p)
     if (add_staged(lc, NULL) < 0 ||
         lint_set_add_warnings(lc->set, lc->st.warnings.items, lc->st.warnings.len) < 0)
         return mp_errf(&lc->err, "out of memory");
+    cache_prune(lc, true); /* tenants gone */
     lc->ph = PH_PREPARE;
     lc->at = 0;
     return (lc->ctx = lint_prepare_begin(lc->set, p, &lc->err)) ? 0 : -1;
@@ -561,9 +725,10 @@ static int work(ui *u, int budget_ms)
         return -1;
     }
     if (lc->ph == PH_DONE && u->trace) /* docs/benchmarks.md: the steps' cost */
-        trace_event(u->trace, "lint", "ms=%lld findings=%zu steps=%zu max_step_us=%lld",
-                    lc->busy_us / 1000, lint_findings_len(lc->findings), lc->steps,
-                    lc->max_step_us);
+        trace_event(u->trace, "lint",
+                    "ms=%lld findings=%zu steps=%zu max_step_us=%lld converted=%zu",
+                    lc->busy_us / 1000, lint_findings_len(lc->findings), lc->steps, lc->max_step_us,
+                    lc->converted);
     return lc->ph == PH_DONE;
 }
 
@@ -619,11 +784,11 @@ const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, co
     const doc_node *s = staged(lc, kind, ns, name);
     if (s)
         return s;
-    for (size_t k = 0; k < lc->nplans; k++)
-        for (size_t i = 0; i < convert_plan_len(lc->plans[k]); i++) {
-            const doc_node *o = convert_plan_obj(lc->plans[k], i);
-            const char *ons = o ? kobj_namespace(o) : NULL;
-            if (o && !strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
+    for (size_t k = 0; k < lc->ncache; k++)
+        for (size_t i = 0; i < lc->cache[k].nobjs; i++) {
+            const doc_node *o = lc->cache[k].objs[i];
+            const char *ons = kobj_namespace(o);
+            if (!strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
                 !strcmp(ons ? ons : "", ns))
                 return o;
         }

@@ -13,7 +13,7 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 printf ':problems\n' >"$WORK/lint.script"
 MESHPANEL_TRACE="$WORK/lint.trace" mp --demo --script "$WORK/lint.script"
 check "lint: one line per run" "$(grep ' event=lint ' "$WORK/lint.trace")" \
-    '^t_ms=[0-9.]+ cpu_ms=[0-9.]+ event=lint ms=[0-9]+ findings=65 steps=[0-9]+ max_step_us=[0-9]+$'
+    '^t_ms=[0-9.]+ cpu_ms=[0-9.]+ event=lint ms=[0-9]+ findings=65 steps=[0-9]+ max_step_us=[0-9]+ converted=[0-9]+$'
 check "lint: its start is traced" "$(grep -c ' event=lint-start ' "$WORK/lint.trace")" '^1$'
 
 # --- demo: milestones and one line per key/type script line
