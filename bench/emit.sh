@@ -69,6 +69,8 @@ for line in open(sys.argv[1]):
     k, wall, user, sys_ = line.split("\t")
     rows.setdefault(k, []).append((float(wall), float(user), float(sys_)))
 med = lambda k, i: statistics.median(r[i] for r in rows[k])
+# /usr/bin/time counts CPU in 10 ms steps: a small N may take "0.00 s"
+ratio = lambda a, b: "%.2fx" % (a / b) if b else "-"
 base = sys.argv[2] == "1"
 n = int(sys.argv[3])
 print("| input | figure | %safter | floor |" % ("before | " if base else ""))
@@ -80,15 +82,16 @@ for k in ("yaml", "json"):
         cells = ["%.3f s" % v("base_" + k)] if base else []
         cells.append("%.3f s" % v(k))
         if base:
-            cells[-1] += " (%.2fx)" % (v(k) / v("base_" + k))
+            cells[-1] += " (%s)" % ratio(v(k), v("base_" + k))
         fl = "%.3f s" % floors[k] if i == 0 else ""
         print("| %s | %s | %s | %s |" % (k, name, " | ".join(cells), fl))
     if k == "yaml":
-        print("| yaml | wall / floor (parse in %.3f + parse/emit out %.3f) | %s%.2fx | |" % (
+        print("| yaml | wall / floor (parse in %.3f + parse/emit out %.3f) | %s%s | |" % (
             med("floor_in", 0), med("floor_out", 0),
-            ("%.2fx | " % (med("base_yaml", 0) / floors["yaml"])) if base else "",
-            med("yaml", 0) / floors["yaml"]))
+            (ratio(med("base_yaml", 0), floors["yaml"]) + " | ") if base else "",
+            ratio(med("yaml", 0), floors["yaml"])))
     else:
-        print("| json | Ingresses/s | %s%.0f | |" % (
-            ("%.0f | " % (n / med("base_json", 0))) if base else "", n / med("json", 0)))
+        rate = lambda w: "%.0f" % (n / w) if w else "-"
+        print("| json | Ingresses/s | %s%s | |" % (
+            (rate(med("base_json", 0)) + " | ") if base else "", rate(med("json", 0))))
 PY
