@@ -126,6 +126,13 @@ bool khttp_auth_expired(khttp *c);
 long khttp_retry_after(const char *line, size_t len);
 /* Backoff delay of attempt n (1-based) in ms. */
 long khttp_backoff_ms(const khttp *c, int attempt);
+/* For background transfers (http_bg.h): the khttp's multi handle (NULL:
+ * out of memory; at most 2 connections to the server), putting an easy
+ * handle in the connection pool khttp_do uses, and recording the status of
+ * an answer as khttp_do does. */
+CURLM *khttp_multi(khttp *c);
+void khttp_join_pool(khttp *c, CURL *h);
+void khttp_set_last_status(khttp *c, long status);
 /* libcurl's version and its TLS library ("7.88.1 OpenSSL/3.0.11"), into buf. */
 const char *khttp_curl_version(char *buf, size_t n);
 
