@@ -128,7 +128,7 @@ CURLM *khttp_multi(khttp *c)
 void khttp_join_pool(khttp *c, CURL *h)
 {
     curl_easy_setopt(h, CURLOPT_SHARE, c->share);
-    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L); /* HTTP/2: both transfers on one connection */
+    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 0L);
 }
 
 void khttp_set_last_status(khttp *c, long status)

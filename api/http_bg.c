@@ -18,6 +18,7 @@ struct khttp_bg {
     strbuf errbody; /* a non-2xx answer's body */
     size_t sunk;
     bool added, claimed, paused, done, sink_failed;
+    bool yield; /* the next bytes wait: the caller has work between two chunks */
     CURLcode rc;
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -42,8 +43,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
             strbuf_append(&b->errbody, data, n);
         return n;
     }
-    if (b->claimed)
-        return to_sink(b, data, n);
+    if (b->claimed && !b->yield)
+        return b->sink_failed ? 0 : to_sink(b, data, n);
+    if (b->claimed) {
+        b->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
     if (b->held.len >= KHTTP_BG_HOLD) { /* flat memory: the server waits */
         b->paused = true;
         return CURL_WRITEFUNC_PAUSE;
@@ -96,6 +101,27 @@ void khttp_bg_claim(khttp_bg *b)
     }
 }
 
+void khttp_bg_yield(khttp_bg *b)
+{
+    b->yield = true;
+}
+
+void khttp_bg_resume(khttp_bg *b)
+{
+    b->yield = false;
+    if (b->paused && !b->done) {
+        b->paused = false;
+        curl_easy_pause(b->h, CURLPAUSE_CONT);
+    }
+}
+
+bool khttp_bg_sent(khttp_bg *b)
+{
+    long n = 0;
+    curl_easy_getinfo(b->h, CURLINFO_REQUEST_SIZE, &n);
+    return n > 0 || b->done;
+}
+
 bool khttp_bg_step(khttp *c, khttp_bg *b)
 {
     CURLM *m = khttp_multi(c);
@@ -112,7 +138,7 @@ bool khttp_bg_step(khttp *c, khttp_bg *b)
             d->rc = msg->data.result;
         }
     }
-    if (!b->done && running)
+    if (!b->done && running && !b->paused) /* a yield returns at once */
         curl_multi_poll(m, NULL, 0, 100, NULL);
     return b->done;
 }

@@ -31,6 +31,13 @@ typedef struct khttp_bg khttp_bg;
 khttp_bg *khttp_bg_start(khttp *c, const kreq *rq, mp_err *err);
 /* From now on the body goes to rq->sink, what arrived so far first. */
 void khttp_bg_claim(khttp_bg *b);
+/* Called by the sink: the transfer stops delivering after this chunk and
+ * khttp_bg_step returns, so the caller can start other transfers (libcurl
+ * forbids that inside its callbacks), until khttp_bg_resume. */
+void khttp_bg_yield(khttp_bg *b);
+void khttp_bg_resume(khttp_bg *b);
+/* True once b's request went out (or b ended). */
+bool khttp_bg_sent(khttp_bg *b);
 /* Runs the khttp's transfers for a while (at most 100 ms of waiting);
  * true once b is finished. */
 bool khttp_bg_step(khttp *c, khttp_bg *b);

@@ -234,6 +234,9 @@ typedef struct {
     liststream *ls;
     mp_err ls_err;
     long seen, max_items; /* items of every page so far, and the cap */
+    khttp_bg *bg;         /* the page being read */
+    bool meta_seen;       /* its metadata (continue token) is complete */
+    bool chase;           /* the next page's request is not out yet: yield per chunk */
 } list_ctx;
 
 static int on_item(const char *json, size_t len, void *ud)
@@ -276,6 +279,10 @@ static size_t list_sink(const char *data, size_t n, void *ud)
         }
         return 0;
     }
+    bool meta = !x->meta_seen && ls_metadata_done(x->ls); /* the next page can be asked now */
+    x->meta_seen |= meta;
+    if ((meta || x->chase) && x->bg)
+        khttp_bg_yield(x->bg);
     return n;
 }
 
@@ -381,16 +388,22 @@ static void prefetch(kclient *c, const kreq *base, const klist_opts *o, long lim
     free(tok);
 }
 
-/* Runs the claimed page cur to its end, starting the next one early. */
+/* Runs the claimed page cur to its end, starting the next one early. A
+ * page already in the socket would be read and printed in one go of
+ * libcurl's, the next request waiting behind it: until that request is out,
+ * the page yields after every chunk so both transfers move. */
 static int page_run(kclient *c, const kreq *base, const klist_opts *o, long limit, list_ctx *x,
                     list_page *cur, long pages, list_page *next, mp_err *err)
 {
     bool tried = false;
     for (;;) {
-        if (!tried && !x->failed && ls_metadata_done(x->ls)) {
+        if (!tried && x->meta_seen) {
             tried = true;
-            prefetch(c, base, o, limit, x->ls, cur, pages, next);
+            if (!x->failed)
+                prefetch(c, base, o, limit, x->ls, cur, pages, next);
         }
+        x->chase = next->bg && !khttp_bg_sent(next->bg);
+        khttp_bg_resume(cur->bg);
         if (khttp_bg_step(c->http, cur->bg))
             break;
     }
@@ -440,6 +453,8 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     int rc = page_start(c, &base, o, limit, NULL, &cur, err);
     while (!rc) {
         ls_reset(x.ls);
+        x.bg = cur.bg;
+        x.meta_seen = x.chase = false;
         khttp_bg_claim(cur.bg);
         rc = page_run(c, &base, o, limit, &x, &cur, pages, &next, err);
         if (!rc && ls_finish(x.ls, err))
