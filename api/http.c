@@ -128,6 +128,8 @@ CURLM *khttp_multi(khttp *c)
 void khttp_join_pool(khttp *c, CURL *h)
 {
     curl_easy_setopt(h, CURLOPT_SHARE, c->share);
+    /* no PIPEWAIT: over HTTP/1.1 it would queue the prefetch behind the page it
+     * is meant to overlap; HTTP/2 multiplexes on the pooled connection anyway */
     curl_easy_setopt(h, CURLOPT_PIPEWAIT, 0L);
 }
 
