@@ -3,8 +3,10 @@
  *
  * One khttp owns one CURL easy handle that every blocking request reuses, so
  * the connection stays open (keep-alive; HTTP/2 when the server offers it
- * over TLS). Each request gets: User-Agent meshpanel/<version>, gzip and
- * friends (Accept-Encoding), connect + whole-request timeouts, TLS
+ * over TLS); background transfers (http_bg.h) run in a multi handle that
+ * shares that connection pool. Each request gets: User-Agent
+ * meshpanel/<version>, gzip and friends (Accept-Encoding), connect +
+ * whole-request timeouts, TLS
  * verification unless the kubeconfig says insecure-skip-tls-verify, the CA
  * and client certificate as in-memory blobs, and the user's credential
  * (bearer token, basic auth, client certificate or exec plugin).

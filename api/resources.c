@@ -3,8 +3,6 @@
  */
 #include "api/resources.h"
 
-#include "api/http_bg.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
