@@ -22,6 +22,8 @@ struct khttp {
     kube_conn *conn;
     khttp_opts o;
     CURL *h;
+    CURLM *multi;                  /* background transfers (http_bg.c), created on first use */
+    CURLSH *share;                 /* one connection pool and TLS session cache for h and multi */
     char *base;                    /* server URL, host replaced by tls-server-name */
     struct curl_slist *connect_to; /* tls-server-name: connect to the real host */
     char *exec_token;              /* copy of the last exec token, for scrubbing */
@@ -103,13 +105,37 @@ khttp *khttp_new(kube_conn *conn, const khttp_opts *opts, mp_err *err)
     snprintf(c->ua, sizeof c->ua, "meshpanel/%s", MESHPANEL_VERSION);
     if (conn->exec) /* a plugin is part of the request it authenticates */
         exec_cred_set_timeout(conn->exec, c->o.timeout_ms);
-    if (setup_sni(c, err) || !(c->h = curl_easy_init())) {
+    if (setup_sni(c, err) || !(c->h = curl_easy_init()) || !(c->share = curl_share_init())) {
         if (c->base && !c->h)
             mp_errf(err, "cannot initialise libcurl");
         khttp_free(c);
         return NULL;
     }
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     return c;
+}
+
+CURLM *khttp_multi(khttp *c)
+{
+    if (!c->multi && (c->multi = curl_multi_init()))
+        /* HTTP/1.1 overlaps two transfers on two connections; no more */
+        curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 2L);
+    return c->multi;
+}
+
+void khttp_join_pool(khttp *c, CURL *h)
+{
+    curl_easy_setopt(h, CURLOPT_SHARE, c->share);
+    /* no PIPEWAIT: over HTTP/1.1 it would queue the prefetch behind the page it
+     * is meant to overlap; HTTP/2 multiplexes on the pooled connection anyway */
+    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 0L);
+}
+
+void khttp_set_last_status(khttp *c, long status)
+{
+    c->last_status = status;
 }
 
 void khttp_free(khttp *c)
@@ -118,6 +144,10 @@ void khttp_free(khttp *c)
         return;
     if (c->h)
         curl_easy_cleanup(c->h);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
+    if (c->share)
+        curl_share_cleanup(c->share);
     curl_slist_free_all(c->connect_to);
     wipe_free(c->exec_token);
     free(c->base);
@@ -610,7 +640,8 @@ int khttp_do(khttp *c, const kreq *rq, kresp *resp, mp_err *err)
         xfer x = {.h = c->h, .rq = rq, .retry_after = -1};
         strbuf_init(&x.body);
         struct curl_slist *headers = NULL;
-        curl_easy_reset(c->h); /* keeps the connection cache */
+        curl_easy_reset(c->h);
+        curl_easy_setopt(c->h, CURLOPT_SHARE, c->share); /* the connections http_bg.c uses */
         if (khttp_prepare(c, c->h, rq, NULL, &headers, err)) {
             strbuf_free(&x.body);
             return -1;

@@ -3,8 +3,10 @@
  *
  * One khttp owns one CURL easy handle that every blocking request reuses, so
  * the connection stays open (keep-alive; HTTP/2 when the server offers it
- * over TLS). Each request gets: User-Agent meshpanel/<version>, gzip and
- * friends (Accept-Encoding), connect + whole-request timeouts, TLS
+ * over TLS); background transfers (http_bg.h) run in a multi handle that
+ * shares that connection pool. Each request gets: User-Agent
+ * meshpanel/<version>, gzip and friends (Accept-Encoding), connect +
+ * whole-request timeouts, TLS
  * verification unless the kubeconfig says insecure-skip-tls-verify, the CA
  * and client certificate as in-memory blobs, and the user's credential
  * (bearer token, basic auth, client certificate or exec plugin).
@@ -126,6 +128,13 @@ bool khttp_auth_expired(khttp *c);
 long khttp_retry_after(const char *line, size_t len);
 /* Backoff delay of attempt n (1-based) in ms. */
 long khttp_backoff_ms(const khttp *c, int attempt);
+/* For background transfers (http_bg.h): the khttp's multi handle (NULL:
+ * out of memory; at most 2 connections to the server), putting an easy
+ * handle in the connection pool khttp_do uses, and recording the status of
+ * an answer as khttp_do does. */
+CURLM *khttp_multi(khttp *c);
+void khttp_join_pool(khttp *c, CURL *h);
+void khttp_set_last_status(khttp *c, long status);
 /* libcurl's version and its TLS library ("7.88.1 OpenSSL/3.0.11"), into buf. */
 const char *khttp_curl_version(char *buf, size_t n);
 

@@ -33,6 +33,7 @@ struct liststream {
     strbuf meta;
     size_t count;
     bool cap_scalar; /* LS_VALUES: a bare scalar at top level (not expected) */
+    bool meta_done;  /* the top-level "metadata" object is complete */
 };
 
 liststream *ls_new(ls_mode mode, size_t max_item, ls_item_fn fn, void *ud)
@@ -73,6 +74,11 @@ void ls_reset(liststream *ls)
     ls->ud = ud;
     strbuf_init(&ls->buf);
     strbuf_init(&ls->meta);
+}
+
+bool ls_metadata_done(const liststream *ls)
+{
+    return ls->meta_done;
 }
 
 size_t ls_count(const liststream *ls)
@@ -195,6 +201,7 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
                     return mp_errf(err, "a list item is larger than %zu bytes", ls->max_item);
                 if (ls->cap == CAP_META) {
                     ls->cap = CAP_NONE;
+                    ls->meta_done = true;
                 } else if (emit(ls, err)) {
                     return -1;
                 }

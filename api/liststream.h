@@ -44,6 +44,9 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err);
 int ls_finish(liststream *ls, mp_err *err);
 /* LS_LIST_ITEMS: the top-level "metadata" object's JSON ("" if none). */
 const char *ls_metadata(const liststream *ls, size_t *len);
+/* True once the top-level "metadata" object is complete: kube sends it
+ * before the items, so a list's continue token is known early. */
+bool ls_metadata_done(const liststream *ls);
 /* Elements emitted since the last reset. */
 size_t ls_count(const liststream *ls);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/http_bg.h"
 #include "api/liststream.h"
 #include "model/emit.h"
 #include "model/kname.h"
@@ -231,6 +232,9 @@ typedef struct {
     liststream *ls;
     mp_err ls_err;
     long seen, max_items; /* items of every page so far, and the cap */
+    khttp_bg *bg;         /* the page being read */
+    bool meta_seen;       /* its metadata (continue token) is complete */
+    bool chase;           /* the next page's request is not out yet: yield per chunk */
 } list_ctx;
 
 static int on_item(const char *json, size_t len, void *ud)
@@ -273,6 +277,10 @@ static size_t list_sink(const char *data, size_t n, void *ud)
         }
         return 0;
     }
+    bool meta = !x->meta_seen && ls_metadata_done(x->ls); /* the next page can be asked now */
+    x->meta_seen |= meta;
+    if ((meta || x->chase) && x->bg)
+        khttp_bg_yield(x->bg);
     return n;
 }
 
@@ -325,6 +333,85 @@ int klist_check_caps(const klist_opts *o, long items, long pages, const char *co
     return 0;
 }
 
+/* One page's request; its transfer runs in the background (http_bg.h). */
+typedef struct {
+    strbuf q;
+    kreq rq;
+    khttp_bg *bg;
+    char *cont; /* the token the page was asked with (NULL: the first) */
+} list_page;
+
+static void page_free(kclient *c, list_page *p)
+{
+    khttp_bg_free(c->http, p->bg);
+    strbuf_free(&p->q);
+    free(p->cont);
+    memset(p, 0, sizeof *p);
+}
+
+static int page_start(kclient *c, const kreq *base, const klist_opts *o, long limit,
+                      const char *cont, list_page *p, mp_err *err)
+{
+    memset(p, 0, sizeof *p);
+    strbuf_init(&p->q);
+    strbuf_printf(&p->q, "limit=%ld", limit);
+    if (o && o->selector && *o->selector)
+        append_query(&p->q, "labelSelector", o->selector);
+    if (cont)
+        append_query(&p->q, "continue", cont);
+    if (p->q.oom || (cont && !(p->cont = strdup(cont))))
+        return mp_errf(err, "out of memory");
+    p->rq = *base;
+    p->rq.query = p->q.buf;
+    p->bg = khttp_bg_start(c->http, &p->rq, err);
+    return p->bg ? 0 : -1;
+}
+
+/* Asks for the next page as soon as this one's continue token is known, so
+ * the server produces it while this one is parsed and printed. Anything
+ * that goes wrong here is left to the page's own end (nothing is asked
+ * that the caps would refuse). */
+static void prefetch(kclient *c, const kreq *base, const klist_opts *o, long limit, liststream *ls,
+                     const list_page *cur, long pages, list_page *next)
+{
+    char *tok = NULL;
+    mp_err e;
+    if (page_meta(ls, &tok, NULL, &e) || !tok) {
+        free(tok);
+        return;
+    }
+    if (!klist_check_caps(o, 0, pages + 1, tok, cur->cont, "list", &e) &&
+        page_start(c, base, o, limit, tok, next, &e))
+        page_free(c, next);
+    free(tok);
+}
+
+/* Runs the claimed page cur to its end, starting the next one early. A
+ * page already in the socket would be read and printed in one go of
+ * libcurl's, the next request waiting behind it: until that request is out,
+ * the page yields after every chunk so both transfers move. */
+static int page_run(kclient *c, const kreq *base, const klist_opts *o, long limit, list_ctx *x,
+                    list_page *cur, long pages, list_page *next, mp_err *err)
+{
+    bool tried = false;
+    for (;;) {
+        if (!tried && x->meta_seen) {
+            tried = true;
+            if (!x->failed)
+                prefetch(c, base, o, limit, x->ls, cur, pages, next);
+        }
+        x->chase = next->bg && !khttp_bg_sent(next->bg);
+        khttp_bg_resume(cur->bg);
+        if (khttp_bg_step(c->http, cur->bg))
+            break;
+    }
+    mp_err herr;
+    int rc = khttp_bg_finish(c->http, cur->bg, &herr);
+    if (rc && !x->failed && err) /* else err holds the item's own reason */
+        *err = herr;
+    return rc;
+}
+
 int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
                  mp_err *err)
 {
@@ -334,7 +421,7 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     const char *ns = k->namespaced && o ? o->ns : NULL;
     long limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
     char *path = kclient_path(k, version, ns, NULL);
-    char res[160];
+    char res[160], what[200];
     list_ctx x = {.k = k,
                   .version = version,
                   .fn = fn,
@@ -349,51 +436,51 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     }
     if (rv)
         *rv = NULL;
-    char *cont = NULL, *prev = NULL;
+    kreq base = {.method = "GET",
+                 .path = path,
+                 .accept = k->metadata_only ? KACCEPT_META_LIST : NULL,
+                 .verb = "list",
+                 .resource = kkind_group_resource(k, res, sizeof res),
+                 .ns = ns,
+                 .all_ns = k->namespaced && !ns,
+                 .sink = list_sink,
+                 .sink_ud = &x};
+    snprintf(what, sizeof what, "list %s", res);
+    list_page cur, next = {0};
     long items = 0, pages = 0;
-    int rc = 0;
-    do {
-        strbuf q;
-        strbuf_init(&q);
-        strbuf_printf(&q, "limit=%ld", limit);
-        if (o && o->selector && *o->selector)
-            append_query(&q, "labelSelector", o->selector);
-        if (cont)
-            append_query(&q, "continue", cont);
-        free(prev);
-        prev = cont;
-        cont = NULL;
+    int rc = page_start(c, &base, o, limit, NULL, &cur, err);
+    while (!rc) {
         ls_reset(x.ls);
-        kreq rq = {.method = "GET",
-                   .path = path,
-                   .query = q.buf,
-                   .accept = k->metadata_only ? KACCEPT_META_LIST : NULL,
-                   .verb = "list",
-                   .resource = kkind_group_resource(k, res, sizeof res),
-                   .ns = ns,
-                   .all_ns = k->namespaced && !ns,
-                   .sink = list_sink,
-                   .sink_ud = &x};
-        mp_err herr;
-        rc = khttp_do(c->http, &rq, NULL, &herr);
-        if (rc && !x.failed && err) /* else err holds the item's own reason */
-            *err = herr;
-        strbuf_free(&q);
+        x.bg = cur.bg;
+        x.meta_seen = x.chase = false;
+        khttp_bg_claim(cur.bg);
+        rc = page_run(c, &base, o, limit, &x, &cur, pages, &next, err);
         if (!rc && ls_finish(x.ls, err))
             rc = mp_err_prefix(err, "list %s", res);
+        char *cont = NULL;
         if (!rc)
             rc = page_meta(x.ls, &cont, rv, err);
         items += (long)ls_count(x.ls);
-        if (!rc) {
-            char what[200];
-            snprintf(what, sizeof what, "list %s", res);
-            rc = klist_check_caps(o, items, ++pages, cont, prev, what, err);
-        }
+        if (!rc)
+            rc = klist_check_caps(o, items, ++pages, cont, cur.cont, what, err);
         /* 410 on a continue token: the snapshot expired mid-list; the
          * caller restarts (kubectl gives up the same way). */
-    } while (!rc && cont);
-    free(cont);
-    free(prev);
+        if (rc || !cont) {
+            free(cont);
+            break;
+        }
+        page_free(c, &cur);
+        if (next.bg && !strcmp(next.cont, cont)) {
+            cur = next;
+            memset(&next, 0, sizeof next);
+        } else {
+            page_free(c, &next);
+            rc = page_start(c, &base, o, limit, cont, &cur, err);
+        }
+        free(cont);
+    }
+    page_free(c, &cur);
+    page_free(c, &next);
     free(path);
     ls_free(x.ls);
     if (rc && rv) {

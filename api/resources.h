@@ -8,7 +8,8 @@
  *   list    paginated (limit + continue, default 500 per page), one namespace
  *           or all, label selector; each item is parsed on its own from the
  *           response stream and handed to a callback, so a 10,000-item list
- *           never exists as one tree;
+ *           never exists as one tree; page N+1 is asked as soon as page N's
+ *           continue token arrives (http_bg.h), at most two pages in flight;
  *   get, create, update (needs metadata.resourceVersion: optimistic
  *           concurrency, a stale one is a 409), server-side apply
  *           (application/apply-patch+yaml, fieldManager=meshpanel, force only

@@ -13,6 +13,7 @@ import threading
 import time
 import traceback
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler
 
 import yaml
@@ -56,7 +57,8 @@ class User:
 class Faults:
     """Fault switches; the counters are one-shot as documented in README.md."""
 
-    FIELDS = ("fail_write_nth", "drop_watch_after", "throttle", "latency_ms", "ignore_limit", "stall_watch")
+    FIELDS = ("fail_write_nth", "drop_watch_after", "throttle", "latency_ms", "ignore_limit", "stall_watch",
+              "hold_list_ms", "expire_continue")
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -67,6 +69,8 @@ class Faults:
         self.latency_ms = 0
         self.ignore_limit = 0
         self.stall_watch = 0
+        self.hold_list_ms = 0
+        self.expire_continue = 0
 
     def update(self, values):
         with self.lock:
@@ -268,8 +272,10 @@ class Handler(BaseHTTPRequestHandler):
             "user": user,
             "user_agent": self.headers.get("User-Agent", ""),
             "code": None,
+            "done": None,
         }
         with self.state.requests_lock:
+            self._entry["seq"] = len(self.state.requests)
             self.state.requests.append(self._entry)
 
     def _apply_faults(self):
@@ -279,13 +285,20 @@ class Handler(BaseHTTPRequestHandler):
         if self.state.faults.take_throttle():
             raise errors.too_many_requests(1)
 
-    def _send(self, code, data, content_type="application/json", headers=None):
+    def _send(self, code, data, content_type="application/json", headers=None, hold_at=0):
         if self._entry is not None:
             self._entry["code"] = code
         extra = dict(headers or {})
+        parts = [data[:hold_at], data[hold_at:]] if hold_at else [data]
         if len(data) >= GZIP_MIN and "gzip" in (self.headers.get("Accept-Encoding") or ""):
-            data = gzip.compress(data, compresslevel=1)
+            if len(parts) == 1:
+                parts = [gzip.compress(data, compresslevel=1)]
+            else:  # a sync flush ends the first part, so the client can decode it alone
+                z = zlib.compressobj(1, zlib.DEFLATED, 31)
+                parts = [z.compress(part) + z.flush(zlib.Z_SYNC_FLUSH) for part in parts]
+                parts[-1] += z.flush()
             extra["Content-Encoding"] = "gzip"
+        data = b"".join(parts)
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache, private")
@@ -294,12 +307,30 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(data)
+            if len(parts) > 1:
+                self.wfile.write(parts[0])
+                self.wfile.flush()
+                self._hold()
+                self.wfile.write(parts[1])
+            else:
+                self.wfile.write(data)
         self._sent = True
+        if self._entry is not None:
+            with self.state.requests_lock:
+                self._entry["done"] = len(self.state.requests)
 
-    def _send_json(self, code, value, headers=None):
+    def _hold(self):
+        """hold_list_ms: the rest of the page waits for the next request (or the time)."""
+        end = time.monotonic() + self.state.faults.snapshot()["hold_list_ms"] / 1000.0
+        while time.monotonic() < end:
+            with self.state.requests_lock:
+                if len(self.state.requests) > self._entry["seq"] + 1:
+                    return
+            time.sleep(0.005)
+
+    def _send_json(self, code, value, headers=None, hold_at=0):
         data = value if isinstance(value, (bytes, bytearray)) else dumps(value)
-        self._send(code, data, headers=headers)
+        self._send(code, data, headers=headers, hold_at=hold_at)
 
     def _send_status(self, err):
         if self._sent:  # a stream already started: nothing sensible left to send
@@ -488,8 +519,12 @@ class Handler(BaseHTTPRequestHandler):
             limit = int(self.q.get("limit") or 0)
         except ValueError:
             raise errors.bad_request(f"invalid limit {self.q.get('limit')!r}") from None
-        if self.state.faults.snapshot()["ignore_limit"]:
+        faults = self.state.faults.snapshot()
+        if faults["ignore_limit"]:
             limit = 0  # as some aggregated/proxied servers do: the whole list at once
+        if faults["expire_continue"] and self.q.get("continue"):
+            raise errors.gone("The provided continue parameter is too old to display a consistent list result. "
+                              "You can start a new list without the continue parameter.")
         items, rv, cont, remaining = ops.list_objects(self.state.store, t, max(0, limit), self.q.get("continue"),
                                                       label_pred, field_pred)
         meta = {"resourceVersion": str(rv)}
@@ -509,7 +544,8 @@ class Handler(BaseHTTPRequestHandler):
         head = dumps({"kind": f"{t.res.kind}List", "apiVersion": av, "metadata": meta})
         typed = not t.res.crd
         data = head[:-1] + b',"items":[' + b",".join(s.list_item_json(av, typed) for s in items) + b"]}"
-        self._send_json(200, data)
+        hold = len(head) - 1 + len(b',"items":[') if cont and faults["hold_list_ms"] else 0
+        self._send_json(200, data, hold_at=hold)
 
     def _patch(self, t, opts):
         kind = PATCH_TYPES.get(self._content_type())

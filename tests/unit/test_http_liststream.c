@@ -57,6 +57,34 @@ START_TEST(list_items_any_chunking)
 }
 END_TEST
 
+/* The metadata is known as soon as its object closes, before any item
+ * (kclient_list asks for the next page then); a reset forgets it. */
+START_TEST(metadata_done_before_items)
+{
+    const char *meta_end = strstr(list_body, "},\"items\"") + 1;
+    size_t head = (size_t)(meta_end - list_body), total = strlen(list_body);
+    seen s = {0};
+    mp_err err = {""};
+    liststream *ls = ls_new(LS_LIST_ITEMS, 0, on_item, &s);
+    ck_assert_int_eq(ls_feed(ls, list_body, head - 1, &err), 0);
+    ck_assert(!ls_metadata_done(ls));
+    ck_assert_int_eq(ls_feed(ls, list_body + head - 1, 1, &err), 0);
+    ck_assert(ls_metadata_done(ls));
+    ck_assert_int_eq(s.n, 0);
+    size_t ml;
+    ck_assert_str_eq(ls_metadata(ls, &ml), "{\"resourceVersion\":\"42\",\"continue\":\"tok]en{\"}");
+    ck_assert_int_eq(ls_feed(ls, list_body + head, total - head, &err), 0);
+    ck_assert_int_eq(s.n, 2);
+    ls_reset(ls);
+    ck_assert(!ls_metadata_done(ls));
+    /* an item's own "metadata" is not the list's */
+    const char *nometa = "{\"items\":[{\"metadata\":{\"name\":\"c\"}}]";
+    ck_assert_int_eq(ls_feed(ls, nometa, strlen(nometa), &err), 0);
+    ck_assert(!ls_metadata_done(ls));
+    ls_free(ls);
+}
+END_TEST
+
 START_TEST(watch_values_and_errors)
 {
     const char *body = "{\"type\":\"ADDED\",\"object\":{\"a\":1}}\n"
@@ -109,6 +137,7 @@ static Suite *suite(void)
     Suite *s = suite_create("liststream");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, list_items_any_chunking);
+    tcase_add_test(tc, metadata_done_before_items);
     tcase_add_test(tc, watch_values_and_errors);
     tcase_add_test(tc, oversized_item_refused);
     suite_add_tcase(s, tc);
