@@ -29,6 +29,7 @@
 #include "api/policyfile.h"
 #include "model/kobj.h"
 #include "model/sort.h"
+#include "tui/nsvec.h"
 #include "tui/plan.h"
 #include "tui/staging_int.h"
 
@@ -462,32 +463,13 @@ static bool warn_in(const mp_warning *w, const char *ns, bool *cluster)
  * out of memory. */
 static conv_entry *cache_entry(lint_console *lc, const char *ns)
 {
-    size_t lo = 0, hi = lc->ncache;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(lc->cache[mid].ns, ns);
-        if (!c)
-            return &lc->cache[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lc->ncache == lc->capcache) {
-        size_t cap = lc->capcache * 2 + 64;
-        conv_entry *v = realloc(lc->cache, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        lc->cache = v;
-        lc->capcache = cap;
-    }
-    char *copy = strdup(ns);
-    if (!copy)
-        return NULL;
-    memmove(&lc->cache[lo + 1], &lc->cache[lo], (lc->ncache - lo) * sizeof *lc->cache);
-    lc->cache[lo] = (conv_entry){.ns = copy, .ninputs = (size_t)-1};
-    lc->ncache++;
-    return &lc->cache[lo];
+    bool fresh;
+    void *base = lc->cache;
+    conv_entry *e = nsvec_slot(&base, &lc->ncache, &lc->capcache, sizeof *lc->cache, ns, &fresh);
+    lc->cache = base;
+    if (e && fresh)
+        e->ninputs = (size_t)-1;
+    return e;
 }
 
 /* Tenant ns's objects of plan pl (taken out: the rest of pl goes when the

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "model/kobj.h"
+#include "tui/nsvec.h"
 #include "tui/plan.h"
 
 typedef struct {
@@ -44,19 +45,7 @@ void plan_errors_free(plan_errors *pe)
 
 static long find(const plan_errors *pe, const char *ns, size_t *at)
 {
-    size_t lo = 0, hi = pe->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(pe->e[mid].ns, ns);
-        if (!c)
-            return (long)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *at = lo;
-    return -1;
+    return nsvec_find(pe->e, pe->n, sizeof *pe->e, ns, at);
 }
 
 static pe_entry *entry(ui *u, const char *ns)
@@ -64,25 +53,13 @@ static pe_entry *entry(ui *u, const char *ns)
     if (!u->plan_errors && !(u->plan_errors = calloc(1, sizeof *u->plan_errors)))
         return NULL;
     plan_errors *pe = u->plan_errors;
-    size_t at = 0;
-    long i = find(pe, ns, &at);
-    if (i >= 0)
-        return &pe->e[i];
-    if (pe->n == pe->cap) {
-        size_t cap = pe->cap * 2 + 16;
-        pe_entry *e = realloc(pe->e, cap * sizeof *e);
-        if (!e)
-            return NULL;
-        pe->e = e;
-        pe->cap = cap;
-    }
-    char *copy = strdup(ns);
-    if (!copy)
-        return NULL;
-    memmove(&pe->e[at + 1], &pe->e[at], (pe->n - at) * sizeof *pe->e);
-    pe->e[at] = (pe_entry){.ns = copy, .errors = -1};
-    pe->n++;
-    return &pe->e[at];
+    bool fresh;
+    void *base = pe->e;
+    pe_entry *e = nsvec_slot(&base, &pe->n, &pe->cap, sizeof *pe->e, ns, &fresh);
+    pe->e = base;
+    if (e && fresh)
+        e->errors = -1;
+    return e;
 }
 
 static long count(ui *u, const char *ns)
