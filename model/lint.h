@@ -174,7 +174,10 @@ lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err);
 void lint_ctx_free(lint_ctx *c);
 /* The same in steps of bounded work (the console's idle time): begin
  * allocates, each step handles at most max items (an item is indexed in
- * two passes, so 2 * lint_set_len items in all). Returns 1 when the
+ * two passes, so 2 * lint_set_len items in all: first every item's
+ * derived flag, which reads a planned object's meshpanel.io/source
+ * annotation alone, then the indexes, item by item in the set's order,
+ * each reading that item's document). Returns 1 when the
  * context is complete, 0 when steps remain, -1 (err) out of memory; the
  * context is usable for checks only once complete. */
 lint_ctx *lint_prepare_begin(const lint_set *s, const lint_policy *p, mp_err *err);

@@ -27,7 +27,9 @@
 #include <time.h>
 
 #include "api/policyfile.h"
+#include "model/emit.h"
 #include "model/kobj.h"
+#include "model/parse.h"
 #include "model/sort.h"
 #include "tui/nsvec.h"
 #include "tui/plan.h"
@@ -48,12 +50,25 @@ typedef struct {
  * out of the plan, and its findings plus the plan's cluster-scoped ones
  * (the set borrows both); the plan, its notes and other namespaces'
  * objects are freed at once. */
+/* A planned object as the cache keeps it between the steps that read
+ * it: the root keys up to metadata (what a check of another object reads
+ * of it, and the set's kind, namespace and name) stay a tree; the rest
+ * (spec: most of its nodes) is compact JSON, put back while its own
+ * tenant is indexed or checked (entry_fill). A Gateway stays whole: a
+ * VirtualService of any tenant, and the forms, read its servers. */
+typedef struct {
+    doc_node *doc;
+    char *rest;  /* JSON map of the root keys after keep, NULL: kept whole */
+    size_t keep; /* root keys of doc while stripped */
+} planned;
+
 typedef struct {
     char *ns;
     size_t ninputs;
     unsigned long long newest;
-    doc_node **objs;
+    planned *objs;
     size_t nobjs;
+    bool full; /* the rests are in the trees (entry_fill) */
     mp_warnings w;
     unsigned char *cluster; /* w.items[i] is cluster-scoped */
     bool used;              /* by the run under way */
@@ -83,6 +98,7 @@ struct lint_console {
     bool cluster_warned; /* cluster-scoped findings of the converter taken once */
     lint_set *set;
     lint_ctx *ctx;
+    size_t prep_done; /* items lint_prepare_step took (2 * set length in all) */
     lint_check_run *chk;
     mp_err err;
     long long busy_us, max_step_us; /* the run's time in its steps (trace) */
@@ -140,9 +156,12 @@ static void drop_run(lint_console *lc)
 
 static void entry_clear(conv_entry *e)
 {
-    for (size_t i = 0; i < e->nobjs; i++)
-        doc_free(e->objs[i]);
+    for (size_t i = 0; i < e->nobjs; i++) {
+        doc_free(e->objs[i].doc);
+        free(e->objs[i].rest);
+    }
     free(e->objs);
+    e->full = false;
     e->objs = NULL;
     e->nobjs = 0;
     mp_warnings_free(&e->w);
@@ -472,6 +491,107 @@ static conv_entry *cache_entry(lint_console *lc, const char *ns)
     return e;
 }
 
+/* Strips p->doc to its root keys up to metadata, the rest kept as JSON in
+ * p->rest, when that JSON reads back as the same tree (else, as for a
+ * Gateway, the object stays whole). Returns 0, or -1 out of memory. */
+static int strip_obj(planned *p)
+{
+    doc_node *o = p->doc;
+    const char *kind = kobj_kind(o);
+    if (!doc_is_map(o) || !kind || !strcmp(kind, "Gateway"))
+        return 0;
+    size_t keep = 0;
+    while (keep < o->len && strcmp(o->keys[keep], "metadata") != 0)
+        keep++;
+    if (++keep >= o->len)
+        return 0; /* no metadata, or nothing after it */
+    for (size_t i = keep; i < o->len; i++)
+        if (!strcmp(o->keys[i], "kind") || !strcmp(o->keys[i], "apiVersion"))
+            return 0;
+    /* the entries after keep, borrowed */
+    doc_node rest = {.kind = DOC_MAP, .len = o->len - keep, .cap = o->len - keep};
+    rest.keys = o->keys + keep;
+    rest.items = o->items + keep;
+    mp_err err;
+    size_t len;
+    char *json = doc_emit_json(&rest, false, &len, &err);
+    if (!json)
+        return -1;
+    doc_list l;
+    doc_list_init(&l);
+    bool same = !doc_parse_json(json, len, "lint", &l, &err) && l.len == 1 &&
+                doc_equal(&rest, l.docs[0], true);
+    doc_list_free(&l);
+    if (!same) {
+        free(json);
+        return 0;
+    }
+    char *fit = realloc(json, len + 1);
+    p->rest = fit ? fit : json;
+    p->keep = keep;
+    for (size_t i = keep; i < o->len; i++) {
+        doc_key_free(o->keys[i]);
+        doc_free(o->items[i]);
+    }
+    o->len = keep;
+    return 0;
+}
+
+/* Puts the stripped keys back (the map's block still has room for them:
+ * it was never shrunk, so appending cannot fail for want of memory). */
+static int fill_obj(planned *p, mp_err *err)
+{
+    if (!p->rest || p->doc->len > p->keep)
+        return 0;
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(p->rest, strlen(p->rest), "lint", &l, err) < 0 || l.len != 1) {
+        doc_list_free(&l);
+        return mp_errf(err, "out of memory");
+    }
+    doc_node *m = l.docs[0];
+    size_t i = 0;
+    int rc = 0;
+    for (; i < m->len && !rc; i++)
+        rc = doc_map_append_adopt(p->doc, m->keys[i], m->items[i]);
+    for (; i < m->len; i++) {
+        doc_key_free(m->keys[i]);
+        doc_free(m->items[i]);
+    }
+    m->len = 0;
+    doc_list_free(&l);
+    return rc < 0 ? mp_errf(err, "out of memory") : 0;
+}
+
+static void unfill_obj(planned *p)
+{
+    doc_node *o = p->doc;
+    for (size_t i = p->keep; p->rest && i < o->len; i++) {
+        doc_key_free(o->keys[i]);
+        doc_free(o->items[i]);
+    }
+    if (p->rest)
+        o->len = p->keep;
+}
+
+/* The tenant's planned objects whole, for the step that indexes or checks
+ * them (entry_unfill after it, also on failure). */
+static int entry_fill(conv_entry *e, mp_err *err)
+{
+    e->full = true;
+    for (size_t i = 0; i < e->nobjs; i++)
+        if (fill_obj(&e->objs[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+static void entry_unfill(conv_entry *e)
+{
+    for (size_t i = 0; e->full && i < e->nobjs; i++)
+        unfill_obj(&e->objs[i]);
+    e->full = false;
+}
+
 /* Tenant ns's objects of plan pl (taken out: the rest of pl goes when the
  * caller frees it) and the findings the set needs into e. */
 static int take_plan(conv_entry *e, convert_plan *pl, const char *ns)
@@ -482,8 +602,11 @@ static int take_plan(conv_entry *e, convert_plan *pl, const char *ns)
     for (size_t i = 0; i < n; i++) {
         const doc_node *g = convert_plan_obj(pl, i);
         const char *gns = g ? kobj_namespace(g) : NULL;
-        if (gns && !strcmp(gns, ns))
-            e->objs[e->nobjs++] = convert_plan_take_obj(pl, i);
+        if (gns && !strcmp(gns, ns)) {
+            e->objs[e->nobjs].doc = convert_plan_take_obj(pl, i);
+            if (strip_obj(&e->objs[e->nobjs++]) < 0)
+                return -1;
+        }
     }
     for (size_t i = 0; i < nw; i++) {
         const mp_warning *w = convert_plan_warn(pl, i);
@@ -552,7 +675,7 @@ static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
     }
     e->used = true;
     for (size_t i = 0; i < e->nobjs; i++)
-        if (lint_set_add(lc->set, e->objs[i], LINT_PLANNED) < 0)
+        if (lint_set_add(lc->set, e->objs[i].doc, LINT_PLANNED) < 0)
             return mp_errf(&lc->err, "out of memory");
     for (size_t i = 0; i < e->w.len; i++)
         if ((!e->cluster[i] || !lc->cluster_warned) &&
@@ -622,10 +745,45 @@ static int step_ns(ui *u, lint_console *lc, const lint_policy *p)
     return (lc->ctx = lint_prepare_begin(lc->set, p, &lc->err)) ? 0 : -1;
 }
 
+/* The cache entry of bucket k's tenant (after the ns phase: every entry
+ * left is the run's), NULL when it has none. */
+static conv_entry *entry_of(lint_console *lc, size_t k)
+{
+    if (!k || k >= lc->nb || !lc->b[k].n)
+        return NULL;
+    size_t at;
+    long i = nsvec_find(lc->cache, lc->ncache, sizeof *lc->cache, lc->b[k].v[0]->ns, &at);
+    return i < 0 ? NULL : &lc->cache[i];
+}
+
+/* lint_prepare_step first takes every item's derived flag (a planned
+ * object's meshpanel.io/source annotation: its stripped tree has it), then
+ * indexes each item: a tenant's items at once, its planned objects whole
+ * (entry_fill), PREP_ITEMS of the others. */
 static int step_prepare(lint_console *lc)
 {
-    int r = lint_prepare_step(lc->ctx, PREP_ITEMS, &lc->err);
+    size_t n = lint_set_len(lc->set), done = lc->prep_done, max;
+    conv_entry *e = NULL;
+    if (done < n) {
+        max = n - done < PREP_ITEMS ? n - done : PREP_ITEMS;
+    } else {
+        size_t i = done - n;
+        while (lc->at < lc->nb && lc->item_end[lc->at] <= i)
+            lc->at++;
+        size_t end = lc->at < lc->nb ? lc->item_end[lc->at] : n;
+        e = entry_of(lc, lc->at);
+        max = end - i;
+        if (!e && max > PREP_ITEMS)
+            max = PREP_ITEMS;
+    }
+    int r = e ? entry_fill(e, &lc->err) : 0;
+    if (!r)
+        r = lint_prepare_step(lc->ctx, max, &lc->err);
+    if (e)
+        entry_unfill(e);
+    lc->prep_done += max;
     if (r > 0) {
+        lc->at = 0;
         lc->ph = PH_CHECK;
         if (!(lc->chk = lint_check_begin(lc->ctx)))
             return mp_errf(&lc->err, "out of memory");
@@ -641,7 +799,15 @@ static int step_check(lint_console *lc)
     size_t from = k ? lc->item_end[k - 1] : 0, wfrom = k ? lc->warn_end[k - 1] : 0;
     size_t to = k < lc->nb ? lc->item_end[k] : lint_set_len(lc->set);
     size_t wto = k < lc->nb ? lc->warn_end[k] : lint_set_nwarn(lc->set);
-    if (lint_check_range(lc->chk, from, to, wfrom, wto) < 0)
+    conv_entry *e = entry_of(lc, k);
+    if (e && entry_fill(e, &lc->err) < 0) {
+        entry_unfill(e);
+        return -1;
+    }
+    int rc = lint_check_range(lc->chk, from, to, wfrom, wto);
+    if (e)
+        entry_unfill(e);
+    if (rc < 0)
         return mp_errf(&lc->err, "out of memory");
     if (++lc->at <= lc->nb)
         return 0;
@@ -768,7 +934,7 @@ const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, co
         return s;
     for (size_t k = 0; k < lc->ncache; k++)
         for (size_t i = 0; i < lc->cache[k].nobjs; i++) {
-            const doc_node *o = lc->cache[k].objs[i];
+            const doc_node *o = lc->cache[k].objs[i].doc;
             const char *ons = kobj_namespace(o);
             if (!strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
                 !strcmp(ons ? ons : "", ns))

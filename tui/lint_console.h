@@ -72,7 +72,9 @@ long lint_console_errors(ui *u, const char *ns);
 lint_ctx *lint_console_ctx(ui *u);
 
 /* The last run's planned object kind ns/name, NULL when there is none or
- * the run is stale. Borrowed until the store changes. */
+ * the run is stale: its apiVersion, kind and metadata only (the rest is
+ * kept as text between runs; a Gateway is whole). Borrowed until the
+ * store changes. */
 const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, const char *name);
 
 #endif
