@@ -131,6 +131,7 @@ static lint_findings *finish(lint_run_state *r, mp_err *err)
         return NULL;
     }
     lint_findings_sort(r->out);
+    lint_findings_trim(r->out);
     return r->out;
 }
 
@@ -187,6 +188,7 @@ lint_findings *lint_check_end(lint_check_run *k, mp_err *err)
     }
     if (!lint_findings_sorted(f))
         lint_findings_sort(f); /* ranges out of namespace order */
+    lint_findings_trim(f);
     return f;
 }
 

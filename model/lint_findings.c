@@ -12,9 +12,19 @@
 #include "model/sort.h"
 #include "model/strbuf.h"
 
+/* The findings' strings, each held once: a run repeats a handful of
+ * messages, fields and hints over thousands of objects (MP102 on every
+ * Ingress with the same annotation) and an object's names over its
+ * findings. Open addressing, FNV-1a; the strings are the pool's. */
+typedef struct {
+    char **slot;
+    size_t cap, len; /* cap 0 or a power of two */
+} strpool;
+
 struct lint_findings {
     lint_finding *v;
     size_t n, cap;
+    strpool pool;
 };
 
 lint_findings *lint_findings_new(void)
@@ -22,40 +32,61 @@ lint_findings *lint_findings_new(void)
     return calloc(1, sizeof(lint_findings));
 }
 
-/* A finding's strings live in one block that starts with ns. */
-static void finding_free(lint_finding *x)
-{
-    free(x->ns);
-}
-
 void lint_findings_free(lint_findings *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->n; i++)
-        finding_free(&f->v[i]);
+    for (size_t i = 0; i < f->pool.cap; i++)
+        free(f->pool.slot[i]);
+    free(f->pool.slot);
     free(f->v);
     free(f);
 }
 
-/* Copies s (NULL stays NULL) to *w and advances it. */
-static char *put(char **w, const char *s)
+static size_t pool_at(char *const *slot, size_t cap, const char *s)
 {
-    if (!s)
+    size_t i = hmap_fnv1a32(s) & (cap - 1);
+    while (slot[i] && strcmp(slot[i], s) != 0)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static int pool_grow(strpool *p)
+{
+    size_t cap = p->cap ? p->cap * 2 : 256;
+    char **slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < p->cap; i++)
+        if (p->slot[i])
+            slot[pool_at(slot, cap, p->slot[i])] = p->slot[i];
+    free(p->slot);
+    p->slot = slot;
+    p->cap = cap;
+    return 0;
+}
+
+/* The pool's copy of s (NULL stays NULL); *oom set when out of memory. */
+static char *intern(strpool *p, const char *s, bool *oom)
+{
+    if (!s || *oom)
         return NULL;
-    size_t l = strlen(s) + 1;
-    char *d = memcpy(*w, s, l);
-    *w += l;
-    return d;
+    if (2 * (p->len + 1) > p->cap && pool_grow(p) < 0) {
+        *oom = true;
+        return NULL;
+    }
+    size_t i = pool_at(p->slot, p->cap, s);
+    if (!p->slot[i]) {
+        if (!(p->slot[i] = strdup(s))) {
+            *oom = true;
+            return NULL;
+        }
+        p->len++;
+    }
+    return p->slot[i];
 }
 
-static size_t len0(const char *s)
-{
-    return s ? strlen(s) + 1 : 0;
-}
-
-/* Copies x's strings in, into one block: findings come by the ten
- * thousand, so one allocation each rather than nine. */
+/* Copies x's strings in (into the list's pool). */
 int lint_findings_push(lint_findings *f, const lint_finding *x)
 {
     if (f->n == f->cap) {
@@ -66,28 +97,35 @@ int lint_findings_push(lint_findings *f, const lint_finding *x)
         f->v = v;
         f->cap = cap;
     }
-    const char *ns = x->ns ? x->ns : "", *kind = x->kind ? x->kind : "";
-    const char *name = x->name ? x->name : "", *field = x->field ? x->field : "";
-    const char *msg = x->message ? x->message : "", *hint = x->hint ? x->hint : "";
     const char *rns = x->rel_kind ? (x->rel_ns ? x->rel_ns : "") : NULL;
     const char *rname = x->rel_kind ? (x->rel_name ? x->rel_name : "") : NULL;
-    size_t total = len0(ns) + len0(kind) + len0(name) + len0(field) + len0(msg) + len0(hint) +
-                   len0(x->rel_kind) + len0(rns) + len0(rname);
-    char *w = malloc(total);
-    if (!w)
-        return -1;
+    bool oom = false;
+    strpool *p = &f->pool;
     lint_finding y = {.code = x->code, .sev = x->sev, .origin = x->origin};
-    y.ns = put(&w, ns);
-    y.kind = put(&w, kind);
-    y.name = put(&w, name);
-    y.field = put(&w, field);
-    y.message = put(&w, msg);
-    y.hint = put(&w, hint);
-    y.rel_kind = put(&w, x->rel_kind);
-    y.rel_ns = put(&w, rns);
-    y.rel_name = put(&w, rname);
+    y.ns = intern(p, x->ns ? x->ns : "", &oom);
+    y.kind = intern(p, x->kind ? x->kind : "", &oom);
+    y.name = intern(p, x->name ? x->name : "", &oom);
+    y.field = intern(p, x->field ? x->field : "", &oom);
+    y.message = intern(p, x->message ? x->message : "", &oom);
+    y.hint = intern(p, x->hint ? x->hint : "", &oom);
+    y.rel_kind = intern(p, x->rel_kind, &oom);
+    y.rel_ns = intern(p, rns, &oom);
+    y.rel_name = intern(p, rname, &oom);
+    if (oom)
+        return -1;
     f->v[f->n++] = y;
     return 0;
+}
+
+void lint_findings_trim(lint_findings *f)
+{
+    if (!f || f->n == f->cap || !f->n)
+        return;
+    lint_finding *v = realloc(f->v, f->n * sizeof *v);
+    if (v) {
+        f->v = v;
+        f->cap = f->n;
+    }
 }
 
 void lint_add(lint_run_state *r, const char *code, mp_severity sev, const lint_item *it,

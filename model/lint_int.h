@@ -157,6 +157,8 @@ void lint_add(lint_run_state *r, const char *code, mp_severity sev, const lint_i
               const char *path, const lint_item *rel, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 int lint_findings_push(lint_findings *f, const lint_finding *x);
+/* Gives back the list's unused room (a complete list is kept until the next run). */
+void lint_findings_trim(lint_findings *f);
 lint_findings *lint_findings_new(void);
 void lint_findings_sort(lint_findings *f);
 /* Sorts the findings from index from on (a namespace's, appended last). */
