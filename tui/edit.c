@@ -117,9 +117,8 @@ static bool said(const mp_warnings *w, const lint_finding *x)
  * moved since that run: the run in idle time brings them back). */
 static void add_lint(ui *u, edit_obj *ob, mp_warnings *w)
 {
-    lint_ctx *c = lint_console_ctx(u);
     mp_err err;
-    lint_findings *f = c ? lint_check_object(c, ob->work, LINT_EDITED, &err) : NULL;
+    lint_findings *f = lint_console_check_object(u, ob->work, LINT_EDITED, &err);
     for (size_t i = 0; f && i < lint_findings_len(f); i++) {
         const lint_finding *x = lint_findings_at(f, i);
         if (!said(w, x))

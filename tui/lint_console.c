@@ -54,8 +54,10 @@ typedef struct {
  * it: the root keys up to metadata (what a check of another object reads
  * of it, and the set's kind, namespace and name) stay a tree; the rest
  * (spec: most of its nodes) is compact JSON, put back while its own
- * tenant is indexed or checked (entry_fill). A Gateway stays whole: a
- * VirtualService of any tenant, and the forms, read its servers. */
+ * tenant is indexed or checked (entry_fill), and while a VirtualService
+ * that names one of its Gateways is (hosts_served in
+ * model/lint_gateway.c reads the Gateway's servers; nothing else of
+ * lint reads another object's spec). */
 typedef struct {
     doc_node *doc;
     char *rest;  /* JSON map of the root keys after keep, NULL: kept whole */
@@ -492,13 +494,13 @@ static conv_entry *cache_entry(lint_console *lc, const char *ns)
 }
 
 /* Strips p->doc to its root keys up to metadata, the rest kept as JSON in
- * p->rest, when that JSON reads back as the same tree (else, as for a
- * Gateway, the object stays whole). Returns 0, or -1 out of memory. */
+ * p->rest, when that JSON reads back as the same tree (else the object
+ * stays whole). Returns 0, or -1 out of memory. */
 static int strip_obj(planned *p)
 {
     doc_node *o = p->doc;
     const char *kind = kobj_kind(o);
-    if (!doc_is_map(o) || !kind || !strcmp(kind, "Gateway"))
+    if (!doc_is_map(o) || !kind)
         return 0;
     size_t keep = 0;
     while (keep < o->len && strcmp(o->keys[keep], "metadata") != 0)
@@ -756,6 +758,90 @@ static conv_entry *entry_of(lint_console *lc, size_t k)
     return i < 0 ? NULL : &lc->cache[i];
 }
 
+/* The cache entry of namespace ns, NULL when none. */
+static conv_entry *entry_ns(lint_console *lc, const char *ns)
+{
+    size_t at;
+    long i = nsvec_find(lc->cache, lc->ncache, sizeof *lc->cache, ns, &at);
+    return i < 0 ? NULL : &lc->cache[i];
+}
+
+/* The entries one check has filled (fills_end unfills them). */
+typedef struct {
+    conv_entry **v;
+    size_t n, cap;
+} fills;
+
+static int fills_add(fills *f, conv_entry *e, mp_err *err)
+{
+    if (!e || e->full)
+        return 0;
+    if (f->n == f->cap) {
+        size_t cap = f->cap * 2 + 4;
+        conv_entry **v = realloc(f->v, cap * sizeof *v);
+        if (!v)
+            return mp_errf(err, "out of memory");
+        f->v = v;
+        f->cap = cap;
+    }
+    f->v[f->n++] = e;
+    return entry_fill(e, err);
+}
+
+static void fills_end(fills *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        entry_unfill(f->v[i]);
+    free(f->v);
+}
+
+/* Fills the tenants whose planned Gateways obj, when a VirtualService,
+ * names (as lint_ref_ns reads a reference: "ns/name", or a name in obj's
+ * namespace). */
+static int fill_gateways(lint_console *lc, const doc_node *obj, fills *f, mp_err *err)
+{
+    const char *kind = kobj_kind(obj), *ons = kobj_namespace(obj);
+    const doc_node *gws = doc_getv(obj, "spec", "gateways", NULL);
+    if (!kind || strcmp(kind, "VirtualService") != 0 || !doc_is_seq(gws))
+        return 0;
+    for (size_t i = 0; i < gws->len; i++) {
+        const char *ref = doc_str(gws->items[i]), *slash = ref ? strchr(ref, '/') : NULL;
+        char ns[256];
+        if (!ref || !*ref || !strcmp(ref, "mesh"))
+            continue;
+        if (slash)
+            snprintf(ns, sizeof ns, "%.*s", (int)(slash - ref), ref);
+        else
+            snprintf(ns, sizeof ns, "%s", ons ? ons : "");
+        if (fills_add(f, entry_ns(lc, ns), err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Bucket k's planned objects whole for its check, with the tenants whose
+ * Gateways its VirtualServices (live, planned, staged) name. */
+static int fill_check(lint_console *lc, size_t k, fills *f)
+{
+    conv_entry *e = entry_of(lc, k);
+    if (fills_add(f, e, &lc->err) < 0)
+        return -1;
+    const char *ns = k < lc->nb && lc->b[k].n ? lc->b[k].v[0]->ns : NULL;
+    for (size_t i = 0; k < lc->nb && i < lc->b[k].n; i++)
+        if (fill_gateways(lc, lc->b[k].v[i]->doc, f, &lc->err) < 0)
+            return -1;
+    for (size_t i = 0; e && i < e->nobjs; i++)
+        if (fill_gateways(lc, e->objs[i].doc, f, &lc->err) < 0)
+            return -1;
+    for (size_t i = 0; i < lc->st.n; i++) {
+        const doc_node *o = lc->st.items[i].obj;
+        const char *ons = kobj_namespace(o);
+        if ((!ns || !strcmp(ons ? ons : "", ns)) && fill_gateways(lc, o, f, &lc->err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* lint_prepare_step first takes every item's derived flag (a planned
  * object's meshpanel.io/source annotation: its stripped tree has it), then
  * indexes each item: a tenant's items at once, its planned objects whole
@@ -799,16 +885,13 @@ static int step_check(lint_console *lc)
     size_t from = k ? lc->item_end[k - 1] : 0, wfrom = k ? lc->warn_end[k - 1] : 0;
     size_t to = k < lc->nb ? lc->item_end[k] : lint_set_len(lc->set);
     size_t wto = k < lc->nb ? lc->warn_end[k] : lint_set_nwarn(lc->set);
-    conv_entry *e = entry_of(lc, k);
-    if (e && entry_fill(e, &lc->err) < 0) {
-        entry_unfill(e);
-        return -1;
-    }
-    int rc = lint_check_range(lc->chk, from, to, wfrom, wto);
-    if (e)
-        entry_unfill(e);
+    fills fl = {0};
+    int rc = fill_check(lc, k, &fl);
+    if (!rc && lint_check_range(lc->chk, from, to, wfrom, wto) < 0)
+        rc = mp_errf(&lc->err, "out of memory");
+    fills_end(&fl);
     if (rc < 0)
-        return mp_errf(&lc->err, "out of memory");
+        return -1;
     if (++lc->at <= lc->nb)
         return 0;
     lint_findings *f = lint_check_end(lc->chk, &lc->err);
@@ -918,10 +1001,18 @@ long lint_console_errors(ui *u, const char *ns)
     return f ? (long)lint_findings_count_ns(f, ns, MP_SEV_ERROR) : -1;
 }
 
-lint_ctx *lint_console_ctx(ui *u)
+lint_findings *lint_console_check_object(ui *u, const doc_node *obj, lint_origin origin,
+                                         mp_err *err)
 {
     lint_console *lc = state(u);
-    return lc && lc->ph == PH_DONE ? lc->ctx : NULL;
+    if (!lc || lc->ph != PH_DONE)
+        return NULL;
+    fills f = {0};
+    lint_findings *r = NULL;
+    if (!fill_gateways(lc, obj, &f, err))
+        r = lint_check_object(lc->ctx, obj, origin, err);
+    fills_end(&f);
+    return r;
 }
 
 const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, const char *name)

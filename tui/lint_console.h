@@ -16,7 +16,8 @@
  * findings stay (PROB never counts half a run). When :problems or
  * :save-display asks, or a form opens, the run is completed at once;
  * never on a keystroke in a form: the forms check the edited object
- * against the last index (lint_check_object, cost the object's size).
+ * against the last index (lint_console_check_object, cost the object's
+ * size).
  *
  * What PROB counts once lint has run: a tenant's error findings. They
  * cover what the column counted before (the snapshot's hosts claimed twice
@@ -67,14 +68,16 @@ int lint_console_update(ui *u);
 const lint_findings *lint_console_findings(ui *u);
 /* Errors of namespace ns in the last run; -1 before the first run. */
 long lint_console_errors(ui *u, const char *ns);
-/* The index for checking one object against the rest, NULL when stale
- * (the store moved since the run). Borrowed until the store changes. */
-lint_ctx *lint_console_ctx(ui *u);
+/* lint_check_object of obj against the last run (the forms), NULL when
+ * stale (the store moved since the run) or out of memory (err). The
+ * planned objects of the Gateways obj names are whole for the call (the
+ * run keeps them stripped, lint_console.c). Cost: obj's size. */
+lint_findings *lint_console_check_object(ui *u, const doc_node *obj, lint_origin origin,
+                                         mp_err *err);
 
 /* The last run's planned object kind ns/name, NULL when there is none or
  * the run is stale: its apiVersion, kind and metadata only (the rest is
- * kept as text between runs; a Gateway is whole). Borrowed until the
- * store changes. */
+ * kept as text between runs). Borrowed until the store changes. */
 const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, const char *name);
 
 #endif
