@@ -76,22 +76,19 @@ lint_ctx *lint_prepare_begin(const lint_set *s, const lint_policy *p, mp_err *er
     return c;
 }
 
-/* Every item's derived flag first (the indexes read them), then the
- * indexes, one item at a time. */
+/* One item at a time: its derived flag (which the checks read; it looks
+ * its sources up in the complete set) and its entries in the indexes. */
 int lint_prepare_step(lint_ctx *c, size_t max, mp_err *err)
 {
     size_t n = c->s->n;
-    for (size_t k = 0; k < max && c->prep_at < 2 * n; k++, c->prep_at++) {
-        size_t i = c->prep_at < n ? c->prep_at : c->prep_at - n;
-        if (c->prep_at < n) {
-            c->derived[i] = lint_derived_of(c, &c->s->items[i]);
-            continue;
-        }
+    for (size_t k = 0; k < max && c->prep_at < n; k++, c->prep_at++) {
+        size_t i = c->prep_at;
+        c->derived[i] = lint_derived_of(c, &c->s->items[i]);
         if (lint_index_cutover(c, (long)i) < 0 || lint_index_hosts(c, (long)i) < 0 ||
             lint_index_gateway(c, (long)i) < 0 || lint_index_tls(c, (long)i) < 0)
             return mp_errf(err, "out of memory");
     }
-    return c->prep_at == 2 * n;
+    return c->prep_at == n;
 }
 
 lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err)

@@ -112,6 +112,21 @@ void lint_set_free(lint_set *s);
  * plan, then the edits. Objects without kind or name are ignored.
  * Returns 0 or -1 out of memory. */
 int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin);
+/* A planned object by its identity alone (the console keeps its document
+ * as text between the steps that read it): kind, ns, name and created
+ * (NULL: none) are borrowed as lint_set_add's objects are, and the item
+ * has no document until lint_set_doc gives it one. What reads documents
+ * must have them given first: lint_prepare_step and lint_check_range
+ * those of the items they take, lint_check_range and lint_check_object
+ * also those of the Gateways a VirtualService they check names (nothing
+ * else reads another item's document). Its index goes to *at (an add of
+ * the same kind, namespace and name replaces it there). Returns 0 or -1
+ * out of memory. */
+int lint_set_add_ident(lint_set *s, const char *kind, const char *ns, const char *name,
+                       const char *created, lint_origin origin, size_t *at);
+/* Gives item at the document doc (NULL takes it back), when the item is
+ * still the one added with this name (the same pointer). */
+void lint_set_doc(lint_set *s, size_t at, const char *name, const doc_node *doc);
 /* Adds every object of the store lint reads (namespaces, ingress classes,
  * Ingresses, Services, Secrets, Istio kinds, cert-manager Certificates) as
  * LINT_LIVE. They are borrowed: the set is valid until the store changes.
@@ -173,11 +188,8 @@ typedef struct lint_ctx lint_ctx;
 lint_ctx *lint_prepare(const lint_set *s, const lint_policy *p, mp_err *err);
 void lint_ctx_free(lint_ctx *c);
 /* The same in steps of bounded work (the console's idle time): begin
- * allocates, each step handles at most max items (an item is indexed in
- * two passes, so 2 * lint_set_len items in all: first every item's
- * derived flag, which reads a planned object's meshpanel.io/source
- * annotation alone, then the indexes, item by item in the set's order,
- * each reading that item's document). Returns 1 when the
+ * allocates, each step handles at most max items, in the set's order
+ * (lint_set_len in all), reading each one's document alone. Returns 1 when the
  * context is complete, 0 when steps remain, -1 (err) out of memory; the
  * context is usable for checks only once complete. */
 lint_ctx *lint_prepare_begin(const lint_set *s, const lint_policy *p, mp_err *err);

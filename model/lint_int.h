@@ -105,7 +105,7 @@ struct lint_ctx {
     hmap generated;   /* "ns/name" of Ingresses a live meshpanel object names */
     hmap issued;      /* "ns\x1fsecret" a cert-manager Certificate writes */
     bool *derived;    /* lint_derived of each item, decided once */
-    size_t prep_at;   /* lint_prepare_step: items done, derived then indexed (2n) */
+    size_t prep_at;   /* lint_prepare_step: items done */
 };
 
 /* One host a check looks at: its text (lower case, no "ns/" prefix, no

@@ -43,18 +43,15 @@ static void id_key(char *buf, size_t n, const char *kind, const char *ns, const 
     snprintf(buf, n, "%s\x1f%s\x1f%s", kind, ns ? ns : "", name);
 }
 
-int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin)
+/* Adds it, or replaces its namesake; its index in *at. */
+static int put(lint_set *s, const lint_item *it, size_t *at)
 {
-    const char *kind = kobj_kind(obj), *name = kobj_name(obj), *ns = kobj_namespace(obj);
-    if (!kind || !name)
-        return 0;
-    const char *created = doc_get_str(doc_get(obj, "metadata"), "creationTimestamp");
-    lint_item it = {obj, origin, kind, ns ? ns : "", name, created && *created ? created : "~"};
     char key[800];
-    id_key(key, sizeof key, kind, ns, name);
-    long at = hmap_get(&s->by_id, key);
-    if (at >= 0) {
-        s->items[at] = it;
+    id_key(key, sizeof key, it->kind, it->ns, it->name);
+    long i = hmap_get(&s->by_id, key);
+    if (i >= 0) {
+        s->items[i] = *it;
+        *at = (size_t)i;
         return 0;
     }
     if (s->n == s->cap) {
@@ -67,8 +64,33 @@ int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin)
     }
     if (hmap_put(&s->by_id, key, s->n) < 0)
         return -1;
-    s->items[s->n++] = it;
+    *at = s->n;
+    s->items[s->n++] = *it;
     return 0;
+}
+
+int lint_set_add(lint_set *s, const doc_node *obj, lint_origin origin)
+{
+    const char *kind = kobj_kind(obj), *name = kobj_name(obj), *ns = kobj_namespace(obj);
+    if (!kind || !name)
+        return 0;
+    const char *created = doc_get_str(doc_get(obj, "metadata"), "creationTimestamp");
+    lint_item it = {obj, origin, kind, ns ? ns : "", name, created && *created ? created : "~"};
+    size_t at;
+    return put(s, &it, &at);
+}
+
+int lint_set_add_ident(lint_set *s, const char *kind, const char *ns, const char *name,
+                       const char *created, lint_origin origin, size_t *at)
+{
+    lint_item it = {NULL, origin, kind, ns ? ns : "", name, created && *created ? created : "~"};
+    return put(s, &it, at);
+}
+
+void lint_set_doc(lint_set *s, size_t at, const char *name, const doc_node *doc)
+{
+    if (at < s->n && s->items[at].name == name)
+        s->items[at].doc = doc;
 }
 
 int lint_set_add_store(lint_set *s, mp_store *st)

@@ -51,17 +51,18 @@ typedef struct {
  * (the set borrows both); the plan, its notes and other namespaces'
  * objects are freed at once. */
 /* A planned object as the cache keeps it between the steps that read
- * it: the root keys up to metadata (what a check of another object reads
- * of it, and the set's kind, namespace and name) stay a tree; the rest
- * (spec: most of its nodes) is compact JSON, put back while its own
- * tenant is indexed or checked (entry_fill), and while a VirtualService
- * that names one of its Gateways is (hosts_served in
- * model/lint_gateway.c reads the Gateway's servers; nothing else of
- * lint reads another object's spec). */
+ * it: as compact JSON, the set knowing it by its kind, namespace and name
+ * alone (lint_set_add_ident); its tree exists while its own tenant is
+ * indexed or checked (entry_fill) and while a VirtualService that names
+ * one of its Gateways is (hosts_served in model/lint_gateway.c reads the
+ * Gateway's servers; nothing else of lint reads another object's
+ * document). A kind lint may read otherwise stays a tree. */
 typedef struct {
-    doc_node *doc;
-    char *rest;  /* JSON map of the root keys after keep, NULL: kept whole */
-    size_t keep; /* root keys of doc while stripped */
+    doc_node *doc; /* the tree: while filled, or always when json is NULL */
+    char *json;    /* the object, compact JSON */
+    const char *kind;
+    char *name; /* the set borrows it (and the entry's ns) */
+    size_t at;  /* its index in the run's set */
 } planned;
 
 typedef struct {
@@ -70,7 +71,7 @@ typedef struct {
     unsigned long long newest;
     planned *objs;
     size_t nobjs;
-    bool full; /* the rests are in the trees (entry_fill) */
+    bool full; /* the trees are made (entry_fill) */
     mp_warnings w;
     unsigned char *cluster; /* w.items[i] is cluster-scoped */
     bool used;              /* by the run under way */
@@ -100,7 +101,8 @@ struct lint_console {
     bool cluster_warned; /* cluster-scoped findings of the converter taken once */
     lint_set *set;
     lint_ctx *ctx;
-    size_t prep_done; /* items lint_prepare_step took (2 * set length in all) */
+    size_t prep_done; /* items lint_prepare_step took */
+    doc_node *view;   /* the last lint_console_planned made from text */
     lint_check_run *chk;
     mp_err err;
     long long busy_us, max_step_us; /* the run's time in its steps (trace) */
@@ -119,6 +121,7 @@ struct lint_console {
 
 static void drop_run(lint_console *lc)
 {
+    doc_free(lc->view);
     lint_check_abort(lc->chk);
     lint_ctx_free(lc->ctx);
     lint_set_free(lc->set);
@@ -160,7 +163,8 @@ static void entry_clear(conv_entry *e)
 {
     for (size_t i = 0; i < e->nobjs; i++) {
         doc_free(e->objs[i].doc);
-        free(e->objs[i].rest);
+        free(e->objs[i].json);
+        free(e->objs[i].name);
     }
     free(e->objs);
     e->full = false;
@@ -493,104 +497,93 @@ static conv_entry *cache_entry(lint_console *lc, const char *ns)
     return e;
 }
 
-/* Strips p->doc to its root keys up to metadata, the rest kept as JSON in
- * p->rest, when that JSON reads back as the same tree (else the object
- * stays whole). Returns 0, or -1 out of memory. */
+/* The kinds kept as text: the converter's output, whose documents lint
+ * reads only as lint_set_add_ident says. */
+static const char *text_kind(const char *kind)
+{
+    static const char *const kinds[] = {"VirtualService", "DestinationRule", "Gateway"};
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!strcmp(kinds[i], kind))
+            return kinds[i];
+    return NULL;
+}
+
+/* p->doc as compact JSON in p->json, the tree freed, when the JSON reads
+ * back as the same tree (else, as for another kind or an object with a
+ * creationTimestamp, p stays a tree). Returns 0, or -1 out of memory. */
 static int strip_obj(planned *p)
 {
-    doc_node *o = p->doc;
-    const char *kind = kobj_kind(o);
-    if (!doc_is_map(o) || !kind)
+    const doc_node *o = p->doc;
+    const char *kind = text_kind(kobj_kind(o)), *name = kobj_name(o);
+    if (!kind || !name || doc_getv(o, "metadata", "creationTimestamp", NULL))
         return 0;
-    size_t keep = 0;
-    while (keep < o->len && strcmp(o->keys[keep], "metadata") != 0)
-        keep++;
-    if (++keep >= o->len)
-        return 0; /* no metadata, or nothing after it */
-    for (size_t i = keep; i < o->len; i++)
-        if (!strcmp(o->keys[i], "kind") || !strcmp(o->keys[i], "apiVersion"))
-            return 0;
-    /* the entries after keep, borrowed */
-    doc_node rest = {.kind = DOC_MAP, .len = o->len - keep, .cap = o->len - keep};
-    rest.keys = o->keys + keep;
-    rest.items = o->items + keep;
     mp_err err;
     size_t len;
-    char *json = doc_emit_json(&rest, false, &len, &err);
+    char *json = doc_emit_json(o, false, &len, &err);
     if (!json)
         return -1;
     doc_list l;
     doc_list_init(&l);
-    bool same = !doc_parse_json(json, len, "lint", &l, &err) && l.len == 1 &&
-                doc_equal(&rest, l.docs[0], true);
+    bool same =
+        !doc_parse_json(json, len, "lint", &l, &err) && l.len == 1 && doc_equal(o, l.docs[0], true);
     doc_list_free(&l);
     if (!same) {
         free(json);
         return 0;
     }
-    char *fit = realloc(json, len + 1);
-    p->rest = fit ? fit : json;
-    p->keep = keep;
-    for (size_t i = keep; i < o->len; i++) {
-        doc_key_free(o->keys[i]);
-        doc_free(o->items[i]);
+    if (!(p->name = strdup(name))) {
+        free(json);
+        return -1;
     }
-    o->len = keep;
+    char *fit = realloc(json, len + 1);
+    p->json = fit ? fit : json;
+    p->kind = kind;
+    doc_free(p->doc);
+    p->doc = NULL;
     return 0;
 }
 
-/* Puts the stripped keys back (the map's block still has room for them:
- * it was never shrunk, so appending cannot fail for want of memory). */
-static int fill_obj(planned *p, mp_err *err)
+/* p's tree, made from its text and given to the set. */
+static int fill_obj(lint_set *set, planned *p, mp_err *err)
 {
-    if (!p->rest || p->doc->len > p->keep)
+    if (!p->json || p->doc)
         return 0;
     doc_list l;
     doc_list_init(&l);
-    if (doc_parse_json(p->rest, strlen(p->rest), "lint", &l, err) < 0 || l.len != 1) {
+    if (doc_parse_json(p->json, strlen(p->json), "lint", &l, err) < 0 || l.len != 1) {
         doc_list_free(&l);
         return mp_errf(err, "out of memory");
     }
-    doc_node *m = l.docs[0];
-    size_t i = 0;
-    int rc = 0;
-    for (; i < m->len && !rc; i++)
-        rc = doc_map_append_adopt(p->doc, m->keys[i], m->items[i]);
-    for (; i < m->len; i++) {
-        doc_key_free(m->keys[i]);
-        doc_free(m->items[i]);
-    }
-    m->len = 0;
+    p->doc = doc_list_take(&l, 0);
     doc_list_free(&l);
-    return rc < 0 ? mp_errf(err, "out of memory") : 0;
+    lint_set_doc(set, p->at, p->name, p->doc);
+    return 0;
 }
 
-static void unfill_obj(planned *p)
+static void unfill_obj(lint_set *set, planned *p)
 {
-    doc_node *o = p->doc;
-    for (size_t i = p->keep; p->rest && i < o->len; i++) {
-        doc_key_free(o->keys[i]);
-        doc_free(o->items[i]);
-    }
-    if (p->rest)
-        o->len = p->keep;
+    if (!p->json || !p->doc)
+        return;
+    lint_set_doc(set, p->at, p->name, NULL);
+    doc_free(p->doc);
+    p->doc = NULL;
 }
 
-/* The tenant's planned objects whole, for the step that indexes or checks
- * them (entry_unfill after it, also on failure). */
-static int entry_fill(conv_entry *e, mp_err *err)
+/* The tenant's planned objects as trees, for the step that indexes or
+ * checks them (entry_unfill after it, also on failure). */
+static int entry_fill(lint_set *set, conv_entry *e, mp_err *err)
 {
     e->full = true;
     for (size_t i = 0; i < e->nobjs; i++)
-        if (fill_obj(&e->objs[i], err) < 0)
+        if (fill_obj(set, &e->objs[i], err) < 0)
             return -1;
     return 0;
 }
 
-static void entry_unfill(conv_entry *e)
+static void entry_unfill(lint_set *set, conv_entry *e)
 {
     for (size_t i = 0; e->full && i < e->nobjs; i++)
-        unfill_obj(&e->objs[i]);
+        unfill_obj(set, &e->objs[i]);
     e->full = false;
 }
 
@@ -677,7 +670,9 @@ static int convert_ns(ui *u, lint_console *lc, size_t k, const lint_policy *p)
     }
     e->used = true;
     for (size_t i = 0; i < e->nobjs; i++)
-        if (lint_set_add(lc->set, e->objs[i].doc, LINT_PLANNED) < 0)
+        if ((e->objs[i].json ? lint_set_add_ident(lc->set, e->objs[i].kind, e->ns, e->objs[i].name,
+                                                  NULL, LINT_PLANNED, &e->objs[i].at)
+                             : lint_set_add(lc->set, e->objs[i].doc, LINT_PLANNED)) < 0)
             return mp_errf(&lc->err, "out of memory");
     for (size_t i = 0; i < e->w.len; i++)
         if ((!e->cluster[i] || !lc->cluster_warned) &&
@@ -768,6 +763,7 @@ static conv_entry *entry_ns(lint_console *lc, const char *ns)
 
 /* The entries one check has filled (fills_end unfills them). */
 typedef struct {
+    lint_set *set;
     conv_entry **v;
     size_t n, cap;
 } fills;
@@ -785,13 +781,13 @@ static int fills_add(fills *f, conv_entry *e, mp_err *err)
         f->cap = cap;
     }
     f->v[f->n++] = e;
-    return entry_fill(e, err);
+    return entry_fill(f->set, e, err);
 }
 
 static void fills_end(fills *f)
 {
     for (size_t i = 0; i < f->n; i++)
-        entry_unfill(f->v[i]);
+        entry_unfill(f->set, f->v[i]);
     free(f->v);
 }
 
@@ -831,7 +827,7 @@ static int fill_check(lint_console *lc, size_t k, fills *f)
         if (fill_gateways(lc, lc->b[k].v[i]->doc, f, &lc->err) < 0)
             return -1;
     for (size_t i = 0; e && i < e->nobjs; i++)
-        if (fill_gateways(lc, e->objs[i].doc, f, &lc->err) < 0)
+        if (e->objs[i].doc && fill_gateways(lc, e->objs[i].doc, f, &lc->err) < 0)
             return -1;
     for (size_t i = 0; i < lc->st.n; i++) {
         const doc_node *o = lc->st.items[i].obj;
@@ -842,31 +838,23 @@ static int fill_check(lint_console *lc, size_t k, fills *f)
     return 0;
 }
 
-/* lint_prepare_step first takes every item's derived flag (a planned
- * object's meshpanel.io/source annotation: its stripped tree has it), then
- * indexes each item: a tenant's items at once, its planned objects whole
- * (entry_fill), PREP_ITEMS of the others. */
+/* Indexes a tenant's items at once, its planned objects as trees
+ * (entry_fill), or PREP_ITEMS of the others. */
 static int step_prepare(lint_console *lc)
 {
-    size_t n = lint_set_len(lc->set), done = lc->prep_done, max;
-    conv_entry *e = NULL;
-    if (done < n) {
-        max = n - done < PREP_ITEMS ? n - done : PREP_ITEMS;
-    } else {
-        size_t i = done - n;
-        while (lc->at < lc->nb && lc->item_end[lc->at] <= i)
-            lc->at++;
-        size_t end = lc->at < lc->nb ? lc->item_end[lc->at] : n;
-        e = entry_of(lc, lc->at);
-        max = end - i;
-        if (!e && max > PREP_ITEMS)
-            max = PREP_ITEMS;
-    }
-    int r = e ? entry_fill(e, &lc->err) : 0;
+    size_t n = lint_set_len(lc->set), i = lc->prep_done;
+    while (lc->at < lc->nb && lc->item_end[lc->at] <= i)
+        lc->at++;
+    size_t end = lc->at < lc->nb ? lc->item_end[lc->at] : n;
+    conv_entry *e = entry_of(lc, lc->at);
+    size_t max = end > i ? end - i : 0;
+    if (!e && max > PREP_ITEMS)
+        max = PREP_ITEMS;
+    int r = e ? entry_fill(lc->set, e, &lc->err) : 0;
     if (!r)
         r = lint_prepare_step(lc->ctx, max, &lc->err);
     if (e)
-        entry_unfill(e);
+        entry_unfill(lc->set, e);
     lc->prep_done += max;
     if (r > 0) {
         lc->at = 0;
@@ -885,7 +873,7 @@ static int step_check(lint_console *lc)
     size_t from = k ? lc->item_end[k - 1] : 0, wfrom = k ? lc->warn_end[k - 1] : 0;
     size_t to = k < lc->nb ? lc->item_end[k] : lint_set_len(lc->set);
     size_t wto = k < lc->nb ? lc->warn_end[k] : lint_set_nwarn(lc->set);
-    fills fl = {0};
+    fills fl = {.set = lc->set};
     int rc = fill_check(lc, k, &fl);
     if (!rc && lint_check_range(lc->chk, from, to, wfrom, wto) < 0)
         rc = mp_errf(&lc->err, "out of memory");
@@ -1007,7 +995,7 @@ lint_findings *lint_console_check_object(ui *u, const doc_node *obj, lint_origin
     lint_console *lc = state(u);
     if (!lc || lc->ph != PH_DONE)
         return NULL;
-    fills f = {0};
+    fills f = {.set = lc->set};
     lint_findings *r = NULL;
     if (!fill_gateways(lc, obj, &f, err))
         r = lint_check_object(lc->ctx, obj, origin, err);
@@ -1023,13 +1011,27 @@ const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, co
     const doc_node *s = staged(lc, kind, ns, name);
     if (s)
         return s;
-    for (size_t k = 0; k < lc->ncache; k++)
-        for (size_t i = 0; i < lc->cache[k].nobjs; i++) {
-            const doc_node *o = lc->cache[k].objs[i].doc;
-            const char *ons = kobj_namespace(o);
-            if (!strcmp(kobj_kind(o), kind) && !strcmp(kobj_name(o), name) &&
-                !strcmp(ons ? ons : "", ns))
-                return o;
+    conv_entry *e = entry_ns(lc, ns); /* a tenant's planned objects are in its namespace */
+    for (size_t i = 0; e && i < e->nobjs; i++) {
+        planned *p = &e->objs[i];
+        if (!p->json) {
+            if (!strcmp(kobj_kind(p->doc), kind) && !strcmp(kobj_name(p->doc), name))
+                return p->doc;
+            continue;
         }
+        if (strcmp(p->kind, kind) != 0 || strcmp(p->name, name) != 0)
+            continue;
+        doc_list l;
+        doc_list_init(&l);
+        mp_err err;
+        if (doc_parse_json(p->json, strlen(p->json), "lint", &l, &err) < 0 || l.len != 1) {
+            doc_list_free(&l);
+            return NULL;
+        }
+        doc_free(lc->view);
+        lc->view = doc_list_take(&l, 0);
+        doc_list_free(&l);
+        return lc->view;
+    }
     return NULL;
 }

@@ -76,8 +76,8 @@ lint_findings *lint_console_check_object(ui *u, const doc_node *obj, lint_origin
                                          mp_err *err);
 
 /* The last run's planned object kind ns/name, NULL when there is none or
- * the run is stale: its apiVersion, kind and metadata only (the rest is
- * kept as text between runs). Borrowed until the store changes. */
+ * the run is stale. Borrowed until the store changes or the next call
+ * (the run keeps it as text: each call makes a tree). */
 const doc_node *lint_console_planned(ui *u, const char *kind, const char *ns, const char *name);
 
 #endif

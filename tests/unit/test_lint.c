@@ -311,7 +311,7 @@ START_TEST(the_stepped_run_equals_lint_run)
     while ((r = lint_prepare_step(c, 1, &err)) == 0)
         steps++;
     ck_assert_int_eq(r, 1);
-    ck_assert_int_eq(steps + 1, 2 * (int)lint_set_len(x.set));
+    ck_assert_int_eq(steps + 1, (int)lint_set_len(x.set));
     /* items one at a time, in the order added (ns-b before ns-a) */
     lint_check_run *k = lint_check_begin(c);
     for (size_t i = 0; i < lint_set_len(x.set); i++)
@@ -322,6 +322,66 @@ START_TEST(the_stepped_run_equals_lint_run)
     same_findings(f, x.f);
     lint_findings_free(f);
     lint_ctx_free(c);
+    fx_free(&x);
+}
+END_TEST
+
+#define PLANNED_GW                                                                                 \
+    GW("ns-a", "gw", "2026-01-01T00:00:00Z",                                                       \
+       "  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [shop.io]\n")
+#define PLANNED_VS                                                                                 \
+    VS("ns-a", "web-vs",                                                                           \
+       "  annotations: {meshpanel.io/source: ingress/ns-a/web}\n"                                  \
+       "spec:\n  hosts: [shop.io, other.io]\n  gateways: [gw]\n  http:\n"                          \
+       "  - match: [{uri: {prefix: /}}]\n    route: [{destination: {host: web}}]\n"                \
+       "  - match: [{uri: {prefix: /a}}]\n    route: [{destination: {host: web}}]\n")
+
+/* Planned objects known by identity alone (the console keeps them as
+ * text): with each document given only while its own item is indexed or
+ * checked, and the Gateway's while the VirtualService naming it is
+ * checked, the findings are lint_run's over the whole documents. */
+START_TEST(identity_items_read_documents_only_when_given)
+{
+    lint_fx x;
+    fx_init(&x);
+    const char *live = ING("ns-a", "web", "2026-01-01T00:00:00Z", "shop.io") DOC SVC("ns-a", "web");
+    fx_add(&x, live, LINT_LIVE);
+    fx_add(&x, PLANNED_GW DOC PLANNED_VS, LINT_PLANNED);
+    fx_run(&x);
+    ck_assert_msg(fx_find(&x, MPL_GW_HOST, "ns-a", "web-vs"), "%s", fx_dump(&x)); /* other.io */
+    ck_assert_msg(fx_find(&x, MPL_ROUTE_SHADOWED, "ns-a", "web-vs"), "%s", fx_dump(&x));
+
+    lint_fx y;
+    fx_init(&y);
+    fx_add(&y, live, LINT_LIVE);
+    const doc_node *gw = x.docs.docs[2], *vs = x.docs.docs[3];
+    size_t at[2];
+    const doc_node *docs[2] = {gw, vs};
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(lint_set_add_ident(y.set, kobj_kind(docs[i]), kobj_namespace(docs[i]),
+                                            kobj_name(docs[i]), NULL, LINT_PLANNED, &at[i]),
+                         0);
+    mp_err err = {{0}};
+    lint_ctx *c = lint_prepare_begin(y.set, y.pol, &err);
+    ck_assert_ptr_nonnull(c);
+    for (size_t i = 0; i < lint_set_len(y.set); i++) {
+        for (int j = 0; j < 2; j++)
+            lint_set_doc(y.set, at[j], kobj_name(docs[j]), at[j] == i ? docs[j] : NULL);
+        ck_assert_int_ge(lint_prepare_step(c, 1, &err), 0);
+    }
+    lint_check_run *k = lint_check_begin(c);
+    for (size_t i = 0; i < lint_set_len(y.set); i++) {
+        lint_set_doc(y.set, at[0], kobj_name(gw), at[0] == i || at[1] == i ? gw : NULL);
+        lint_set_doc(y.set, at[1], kobj_name(vs), at[1] == i ? vs : NULL);
+        ck_assert_int_eq(lint_check_range(k, i, i + 1, 0, 0), 0);
+    }
+    lint_set_doc(y.set, at[0], "gw", gw); /* not the pointer it was added with: no effect */
+    lint_findings *f = lint_check_end(k, &err);
+    ck_assert_ptr_nonnull(f);
+    same_findings(f, x.f);
+    lint_findings_free(f);
+    lint_ctx_free(c);
+    fx_free(&y);
     fx_free(&x);
 }
 END_TEST
@@ -340,6 +400,7 @@ static Suite *suite(void)
     tcase_add_test(tc, the_console_lints_its_store);
     tcase_add_test(tc, the_code_table_is_complete_and_unique);
     tcase_add_test(tc, the_stepped_run_equals_lint_run);
+    tcase_add_test(tc, identity_items_read_documents_only_when_given);
     suite_add_tcase(s, tc);
     return s;
 }
