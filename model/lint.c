@@ -204,7 +204,7 @@ lint_findings *lint_check_object(lint_ctx *c, const doc_node *obj, lint_origin o
     if (!r.out || lint_set_add(&one, obj, origin) < 0) {
         lint_findings_free(r.out);
         free(one.items);
-        hmap_free(&one.by_id);
+        free(one.ids);
         mp_errf(err, "out of memory");
         return NULL;
     }
@@ -213,7 +213,7 @@ lint_findings *lint_check_object(lint_ctx *c, const doc_node *obj, lint_origin o
         lint_check_conversion(&r, &one.items[0]);
     }
     free(one.items);
-    hmap_free(&one.by_id);
+    free(one.ids);
     return finish(&r, err);
 }
 

@@ -59,7 +59,7 @@ typedef struct {
 struct lint_set {
     lint_item *items;
     size_t n, cap;
-    hmap by_id; /* "kind\x1fns\x1fname" -> item */
+    size_t *ids, idcap; /* by kind, ns and name: open addressing, item index + 1 (0: empty) */
     mp_warnings conv;
     unsigned char *conv_ref; /* conv.items[i] borrowed (lint_set_ref_warnings), cap conv_refcap */
     size_t conv_refcap;

@@ -2,6 +2,7 @@
  * lint_set.c - the objects lint looks at, with their origin, and what the
  * set is known to hold (see lint.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ void lint_set_free(lint_set *s)
     if (!s)
         return;
     free(s->items);
-    hmap_free(&s->by_id);
+    free(s->ids);
     for (size_t i = 0; i < s->conv.len; i++)
         if (i < s->conv_refcap && s->conv_ref[i])
             s->conv.items[i].object = NULL; /* the owner frees it */
@@ -38,20 +39,60 @@ void lint_set_free(lint_set *s)
     free(s);
 }
 
-static void id_key(char *buf, size_t n, const char *kind, const char *ns, const char *name)
+/* The index by kind, namespace and name holds item indexes only (the
+ * strings are the items'): a copied "kind/ns/name" key per item cost more
+ * than the item. FNV-1a over the three, open addressing. */
+static size_t id_hash(const char *kind, const char *ns, const char *name)
 {
-    snprintf(buf, n, "%s\x1f%s\x1f%s", kind, ns ? ns : "", name);
+    uint64_t h = 1469598103934665603ULL;
+    const char *parts[3] = {kind, ns, name};
+    for (int i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        h = (h ^ 0x1f) * 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+/* The slot of kind/ns/name: its item's, or the empty one it would take. */
+static size_t id_slot(const lint_set *s, const char *kind, const char *ns, const char *name)
+{
+    size_t mask = s->idcap - 1, i = id_hash(kind, ns, name) & mask;
+    for (; s->ids[i]; i = (i + 1) & mask) {
+        const lint_item *it = &s->items[s->ids[i] - 1];
+        if (!strcmp(it->name, name) && !strcmp(it->ns, ns) && !strcmp(it->kind, kind))
+            break;
+    }
+    return i;
+}
+
+static int id_grow(lint_set *s)
+{
+    size_t cap = s->idcap ? s->idcap * 2 : 512;
+    size_t *ids = calloc(cap, sizeof *ids), *old = s->ids;
+    if (!ids)
+        return -1;
+    size_t oldcap = s->idcap;
+    s->ids = ids;
+    s->idcap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i]) {
+            const lint_item *it = &s->items[old[i] - 1];
+            s->ids[id_slot(s, it->kind, it->ns, it->name)] = old[i];
+        }
+    free(old);
+    return 0;
 }
 
 /* Adds it, or replaces its namesake; its index in *at. */
 static int put(lint_set *s, const lint_item *it, size_t *at)
 {
-    char key[800];
-    id_key(key, sizeof key, it->kind, it->ns, it->name);
-    long i = hmap_get(&s->by_id, key);
-    if (i >= 0) {
-        s->items[i] = *it;
-        *at = (size_t)i;
+    if (2 * (s->n + 1) > s->idcap && id_grow(s) < 0)
+        return -1;
+    size_t slot = id_slot(s, it->kind, it->ns, it->name);
+    if (s->ids[slot]) {
+        *at = s->ids[slot] - 1;
+        s->items[*at] = *it;
         return 0;
     }
     if (s->n == s->cap) {
@@ -62,8 +103,7 @@ static int put(lint_set *s, const lint_item *it, size_t *at)
         s->items = v;
         s->cap = cap;
     }
-    if (hmap_put(&s->by_id, key, s->n) < 0)
-        return -1;
+    s->ids[slot] = s->n + 1;
     *at = s->n;
     s->items[s->n++] = *it;
     return 0;
@@ -170,10 +210,10 @@ int lint_set_add_plan(lint_set *s, const convert_plan *p)
 const lint_item *lint_set_find(const lint_set *s, const char *kind, const char *ns,
                                const char *name)
 {
-    char key[800];
-    id_key(key, sizeof key, kind, ns, name);
-    long at = hmap_get(&s->by_id, key);
-    return at >= 0 ? &s->items[at] : NULL;
+    if (!s->idcap)
+        return NULL;
+    size_t slot = id_slot(s, kind, ns ? ns : "", name);
+    return s->ids[slot] ? &s->items[s->ids[slot] - 1] : NULL;
 }
 
 int lint_set_mark_known(lint_set *s, const char *kind, const char *ns)
