@@ -28,6 +28,7 @@
 
 #include "api/policyfile.h"
 #include "model/emit.h"
+#include "model/hmap.h"
 #include "model/kobj.h"
 #include "model/parse.h"
 #include "model/sort.h"
@@ -74,6 +75,7 @@ typedef struct {
     bool full; /* the trees are made (entry_fill) */
     mp_warnings w;
     unsigned char *cluster; /* w.items[i] is cluster-scoped */
+    char *wblock;           /* the strings of w (pack_warnings) */
     bool used;              /* by the run under way */
 } conv_entry;
 
@@ -170,7 +172,10 @@ static void entry_clear(conv_entry *e)
     e->full = false;
     e->objs = NULL;
     e->nobjs = 0;
-    mp_warnings_free(&e->w);
+    free(e->w.items);
+    memset(&e->w, 0, sizeof e->w);
+    free(e->wblock);
+    e->wblock = NULL;
     free(e->cluster);
     e->cluster = NULL;
 }
@@ -587,6 +592,44 @@ static void entry_unfill(lint_set *set, conv_entry *e)
     e->full = false;
 }
 
+/* Copies the strings of e's findings (still the plan's) into one block,
+ * each text once: a tenant's findings repeat a few fields and messages
+ * over its Ingresses (MP102 on each with the same annotation). */
+static int pack_warnings(conv_entry *e)
+{
+    hmap at = {0};
+    size_t len = 0;
+    for (size_t i = 0; i < e->w.len; i++) {
+        const mp_warning *w = &e->w.items[i];
+        const char *str[3] = {w->object ? w->object : "", w->field ? w->field : "", w->message};
+        for (int k = 0; k < 3; k++) {
+            if (hmap_get(&at, str[k]) >= 0)
+                continue;
+            if (hmap_put(&at, str[k], len) < 0) {
+                hmap_free(&at);
+                return -1;
+            }
+            len += strlen(str[k]) + 1;
+        }
+    }
+    char *b = e->wblock = malloc(len ? len : 1);
+    for (size_t i = 0; b && i < e->w.len; i++) {
+        mp_warning *w = &e->w.items[i];
+        char **str[3] = {&w->object, &w->field, &w->message};
+        for (int k = 0; k < 3; k++) {
+            const char *t = *str[k] ? *str[k] : "";
+            char *d = b + hmap_get(&at, t);
+            if (d != t)
+                memcpy(d, t, strlen(t) + 1); /* the same text twice: the same bytes */
+            *str[k] = d;
+        }
+    }
+    hmap_free(&at);
+    if (!b)
+        e->w.len = 0; /* the plan's strings: not to be freed nor kept */
+    return b ? 0 : -1;
+}
+
 /* Tenant ns's objects of plan pl (taken out: the rest of pl goes when the
  * caller frees it) and the findings the set needs into e. */
 static int take_plan(conv_entry *e, convert_plan *pl, const char *ns)
@@ -603,17 +646,18 @@ static int take_plan(conv_entry *e, convert_plan *pl, const char *ns)
                 return -1;
         }
     }
+    if (!(e->w.items = calloc(nw ? nw : 1, sizeof *e->w.items)))
+        return -1;
     for (size_t i = 0; i < nw; i++) {
         const mp_warning *w = convert_plan_warn(pl, i);
         bool cluster;
-        bool keep = (warn_in(w, ns, &cluster) || cluster) && !lint_conv_note(w);
-        if (!keep)
-            continue;
-        e->cluster[e->w.len] = cluster;
-        if (mp_warn(&e->w, w->code, w->sev, w->object, w->field, "%s", w->message) < 0)
-            return -1;
+        if ((warn_in(w, ns, &cluster) || cluster) && !lint_conv_note(w)) {
+            e->cluster[e->w.len] = cluster;
+            e->w.items[e->w.len++] = *w; /* the plan's strings until pack_warnings */
+        }
     }
-    return 0;
+    e->w.cap = nw;
+    return pack_warnings(e);
 }
 
 /* Converts tenant ns into e. */
