@@ -13,6 +13,7 @@
  */
 #include "model/json_reindent.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,11 +59,36 @@ static bool reserve(strbuf *sb, size_t extra)
     return true;
 }
 
+/* Up to 16 bytes as two overlapping fixed-size moves: most pieces are a
+ * few bytes, for which a call to memcpy costs more than the copy. */
+static inline void copy_small(char *d, const char *p, size_t k)
+{
+    if (k >= 8) {
+        uint64_t a, b;
+        memcpy(&a, p, 8);
+        memcpy(&b, p + k - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + k - 8, &b, 8);
+    } else if (k >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + k - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + k - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < k; i++)
+            d[i] = p[i];
+    }
+}
+
 static inline void put(rd *r, const char *p, size_t k)
 {
     strbuf *sb = r->out;
     if (sb->len + k < sb->cap) {
-        memcpy(sb->buf + sb->len, p, k);
+        if (k <= 16)
+            copy_small(sb->buf + sb->len, p, k);
+        else
+            memcpy(sb->buf + sb->len, p, k);
         sb->len += k;
     } else {
         strbuf_append(sb, p, k);
@@ -70,21 +96,28 @@ static inline void put(rd *r, const char *p, size_t k)
 }
 
 /* A newline and the indent of depth. */
-static void nl_indent(rd *r, size_t depth)
+static inline void nl_indent(rd *r, size_t depth)
 {
     static const char run[] = "\n                                                               "
                               "                                                                ";
     size_t n = 1 + r->o->indent + 2 * depth;
-    put(r, run, n < sizeof run - 1 ? n : sizeof run - 1);
-    for (n = n < sizeof run - 1 ? 0 : n - (sizeof run - 1); n;) {
+    if (n <= sizeof run - 1) {
+        put(r, run, n);
+        return;
+    }
+    put(r, run, sizeof run - 1);
+    for (n -= sizeof run - 1; n;) {
         size_t k = n < sizeof run - 2 ? n : sizeof run - 2;
         put(r, run + 1, k);
         n -= k;
     }
 }
 
+/* Compact JSON (the API server's) has no blanks: one test then. */
 static inline void skip_ws(rd *r)
 {
+    if (r->i >= r->n || (unsigned char)r->s[r->i] > ' ')
+        return;
     while (r->i < r->n) {
         char c = r->s[r->i];
         if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
