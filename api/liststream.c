@@ -185,8 +185,10 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
         case '[':
             if (ls->cap == CAP_NONE) {
                 begin_value(ls, c);
+                size_t avail =
+                    n - i < ls->max_item ? n - i : ls->max_item; /* a larger one: its error */
                 long took = ls->cap == CAP_ITEM && ls->direct && ls->mode == LS_LIST_ITEMS
-                                ? ls->direct(data + i, n - i, ls->ud)
+                                ? ls->direct(data + i, avail, ls->ud)
                                 : 0;
                 if (took < 0)
                     return -1;
