@@ -229,8 +229,9 @@ typedef struct {
     kitem_fn fn;
     kjson_fn jfn; /* instead of fn: kclient_list_json */
     kjson_opts jo;
-    char av[128]; /* the items' apiVersion (kclient_fix_item) */
-    strbuf jout;  /* jfn's item text */
+    char av[128];    /* the items' apiVersion (kclient_fix_item) */
+    strbuf jout;     /* jfn's item text */
+    size_t declined; /* the bytes on_item_direct had when it left the coming item */
     void *ud;
     mp_err *err;
     bool failed; /* the callback or a parse stopped the stream */
@@ -300,10 +301,13 @@ static bool item_json_fast(list_ctx *x, const char *json, size_t len, size_t *us
 }
 
 /* The item's -o json text into x->jout: in one pass, else through its
- * tree (which also gives the reason when there is no text). */
+ * tree (which also gives the reason when there is no text). An item the
+ * direct path had in full and declined is not read twice in vain. */
 static int item_json(list_ctx *x, const char *json, size_t len)
 {
-    if (item_json_fast(x, json, len, NULL))
+    bool declined = x->declined && len <= x->declined;
+    x->declined = 0;
+    if (!declined && item_json_fast(x, json, len, NULL))
         return 0;
     strbuf_reset(&x->jout);
     doc_node *item = item_tree(x, json, len);
@@ -348,8 +352,11 @@ static long on_item_direct(const char *data, size_t avail, void *ud)
 {
     list_ctx *x = ud;
     size_t used;
-    if (!item_json_fast(x, data, avail, &used))
+    if (!item_json_fast(x, data, avail, &used)) {
+        x->declined = avail; /* cut here, or it needs the tree: on_item tells */
         return 0;
+    }
+    x->declined = 0;
     if (++x->seen > x->max_items) {
         mp_errf(x->err, "list %s: the server answered more than %ld items: refused", x->k->resource,
                 x->max_items);
