@@ -21,11 +21,15 @@
 #include "model/parse.h"
 #include "model/simdscan.h"
 
-#define MAX_OPEN_KEYS 512 /* keys of every map being read, innermost last */
+#define MAX_OPEN_KEYS 512  /* keys of every map being read, innermost last */
+#define KEY_BYTES     4096 /* their decoded bytes, when not plain */
 
+/* A key: raw (its bytes in the input, between quotes) or decoded (in
+ * rd.kbuf, from a key with escapes or non-ASCII bytes). */
 typedef struct {
     const char *p;
     size_t n;
+    bool raw;
 } span;
 
 typedef enum { CTX_ANY, CTX_META } ctx;
@@ -38,6 +42,8 @@ typedef struct {
     jr_info *info;
     span keys[MAX_OPEN_KEYS];
     size_t nkeys;
+    char kbuf[KEY_BYTES];
+    size_t kused;
 } rd;
 
 static bool reserve(strbuf *sb, size_t extra)
@@ -266,14 +272,22 @@ static int decode(const rd *r, size_t i, size_t end, char *out, size_t *o)
     return 0;
 }
 
+/* The closing quote of the string at r->i, as the parser finds it
+ * (escapes skipped), or 0 when it does not end. */
+static size_t string_end(const rd *r)
+{
+    size_t i = r->i + 1;
+    while (i < r->n && r->s[i] != '"')
+        i += r->s[i] == '\\' ? 2 : 1;
+    return i < r->n ? i : 0;
+}
+
 /* A string with escapes or non-ASCII bytes: decoded, then written the way
  * emit_json.c writes a tree's string. */
 static int slow_string(rd *r)
 {
-    size_t start = r->i + 1, i = start;
-    while (i < r->n && r->s[i] != '"')
-        i += r->s[i] == '\\' ? 2 : 1;
-    if (i >= r->n)
+    size_t start = r->i + 1, i = string_end(r);
+    if (!i)
         return -1;
     char *buf = malloc(i - start + 1);
     size_t o = 0;
@@ -353,15 +367,31 @@ static int literal(rd *r)
 
 static int value(rd *r, size_t depth, ctx c);
 
-/* The key at r->i: plain, not yet in its map (from kbase on); pushed. */
+/* A key that is not plain, decoded into r->kbuf (-1 where the parser
+ * fails, or when kbuf is full); j: its closing quote. */
+static int decode_key(rd *r, span *k, size_t *j)
+{
+    size_t start = r->i + 1, o = 0;
+    if (!(*j = string_end(r)) || *j - start > KEY_BYTES - r->kused ||
+        decode(r, start, *j, r->kbuf + r->kused, &o) < 0)
+        return -1;
+    *k = (span){r->kbuf + r->kused, o, false};
+    r->kused += o;
+    return 0;
+}
+
+/* The key at r->i, not yet in its map (from kbase on: the parser compares
+ * keys decoded); pushed. */
 static int read_key(rd *r, size_t kbase, span *k)
 {
-    if (r->i >= r->n || r->s[r->i] != '"')
+    if (r->i >= r->n || r->s[r->i] != '"' || r->nkeys == MAX_OPEN_KEYS ||
+        r->nkeys - kbase >= JR_MAX_KEYS)
         return -1;
     size_t j = plain_end(r, r->i);
-    if (!j || r->nkeys == MAX_OPEN_KEYS || r->nkeys - kbase >= JR_MAX_KEYS)
+    if (j)
+        *k = (span){r->s + r->i + 1, j - r->i - 1, true};
+    else if (decode_key(r, k, &j) < 0)
         return -1;
-    *k = (span){r->s + r->i + 1, j - r->i - 1};
     for (size_t x = kbase; x < r->nkeys; x++)
         if (r->keys[x].n == k->n && !memcmp(r->keys[x].p, k->p, k->n))
             return -1;
@@ -373,6 +403,16 @@ static int read_key(rd *r, size_t kbase, span *k)
     r->i++;
     skip_ws(r);
     return 0;
+}
+
+/* "key": as emit_json.c writes a key. */
+static void put_key(rd *r, span k)
+{
+    if (k.raw)
+        put(r, k.p - 1, k.n + 2);
+    else
+        emit_json_string(r->out, k.p, k.n);
+    put(r, ": ", 2);
 }
 
 /* metadata.name and metadata.namespace for the caller's name checks: a
@@ -412,7 +452,7 @@ static int object(rd *r, size_t depth, ctx c)
     r->i++;
     skip_ws(r);
     put(r, "{", 1);
-    size_t kbase = r->nkeys;
+    size_t kbase = r->nkeys, kmark = r->kused;
     bool first = true, more = r->i >= r->n || r->s[r->i] != '}';
     if (!more)
         r->i++;
@@ -427,8 +467,7 @@ static int object(rd *r, size_t depth, ctx c)
         if (!first)
             put(r, ",", 1);
         nl_indent(r, depth + 1);
-        put(r, k.p - 1, k.n + 2);
-        put(r, ": ", 2);
+        put_key(r, k);
         if (value(r, depth + 1, CTX_ANY) < 0 || next(r, '}', &more) < 0)
             return -1;
         if (skip)
@@ -437,6 +476,7 @@ static int object(rd *r, size_t depth, ctx c)
             first = false;
     }
     r->nkeys = kbase;
+    r->kused = kmark;
     nl_indent(r, depth);
     put(r, "}", 1);
     return 0;
@@ -549,8 +589,7 @@ static int top_read(rd *r, top_members *t)
         }
         m->at = r->out->len;
         nl_indent(r, 1);
-        put(r, k.p - 1, k.n + 2);
-        put(r, ": ", 2);
+        put_key(r, k);
         if (value(r, 1, m->cls == K_META ? CTX_META : CTX_ANY) < 0 || next(r, '}', &more) < 0)
             return -1;
         m->end = r->out->len;
@@ -604,7 +643,7 @@ int json_reindent(const char *json, size_t len, const jr_opts *o, strbuf *out, j
     rd r; /* not zeroed: its key stack is 8 KiB, and only what is pushed is read */
     r.s = json;
     r.n = len;
-    r.i = r.nkeys = 0;
+    r.i = r.nkeys = r.kused = 0;
     r.out = out;
     r.o = o;
     r.info = info;

@@ -13,11 +13,13 @@
  * rest in their order.
  *
  * It takes the fast path only where it knows the tree path's answer: any
- * input the parser would refuse, and anything unusual (a key with an escape
- * or a non-ASCII byte, a kind or a metadata.name / namespace that is not a
- * plain string, a map of more than JR_MAX_KEYS keys), returns JR_TREE with
- * out as it was, and the caller takes the tree path, which then gives the
- * parser's own message or the same text. tests/unit/test_json_reindent.c
+ * input the parser would refuse, and anything unusual (a kind or a
+ * metadata.name / namespace that is not a plain string, a map of more than
+ * JR_MAX_KEYS keys, more than 4 KiB of escaped keys in the open maps),
+ * returns JR_TREE with out as it was, and the caller takes the tree path,
+ * which then gives the parser's own message or the same text. Keys with
+ * escapes (managedFields' "k:{\"port\":80}") are compared and written
+ * decoded, as the parser and the writer do. tests/unit/test_json_reindent.c
  * compares both paths.
  *
  * Pure function on borrowed bytes; out is appended to.

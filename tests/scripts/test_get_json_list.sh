@@ -6,9 +6,9 @@
 # command's text for the same object, indented by four, whichever path wrote
 # it: plain generated Ingresses (some cut between two received chunks), one
 # whose strings hold controls, DEL, C1 and bidi controls, escapes and
-# non-ASCII text, and one whose key is not plain ASCII (the tree path). No raw
-# control byte reaches the terminal; -o json|yaml|name of a list print what
-# they printed before (the other formats are the tree's, unchanged).
+# non-ASCII text, one with such a key, and one with a map of 65 keys (the
+# tree path). No raw control byte reaches the terminal; the whole list in one
+# answer and pages of 7 print the same bytes.
 set -uo pipefail
 . "$(dirname "$0")/test_client_lib.bash"
 
@@ -20,15 +20,18 @@ api POST "$ING" '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata
  "annotations":{"ctl":"a\u0001b\u001fc\u007fd\u0085e","bidi":"x\u202ey\u2066z","esc":"a\u0026b<c>\/d",
  "ws":"t\tn\nr\r","q":"\"\\","utf8":"caf\u00e9 \u4e2d \ud83d\ude00 \ufffd"}},
  "spec":{"defaultBackend":{"service":{"name":"web","port":{"number":80}}}}}' >/dev/null
+wide=$(python3 -c 'import json; print(json.dumps({f"k{i}": i for i in range(65)}))')
 api POST "$ING" '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"wide-key"},
- "spec":{"caf\u00e9":{"k":[1,{"\u4e2d":true}]},"rules":[{"host":"a.example.com","http":{"paths":[
+ "spec":{"caf\u00e9 \"q\"":{"k":[1,{"\u4e2d":true}]},"rules":[{"host":"a.example.com","http":{"paths":[
  {"path":"/","pathType":"Prefix","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}' >/dev/null
+api POST "$ING" '{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"wide"},
+ "spec":{"wide":'"$wide"',"defaultBackend":{"service":{"name":"web","port":{"number":80}}}}}' >/dev/null
 
 mp get ingresses -A -o json --kubeconfig "$KC"
 check_eq "get -A -o json: exit 0" "$RC" 0
 cp "$WORK/out" "$WORK/list.json"
-check_eq "get -A -o json: 1,102 items" \
-    "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$WORK/list.json")" 1102
+check_eq "get -A -o json: 1,103 items" \
+    "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$WORK/list.json")" 1103
 if LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' \
     "$WORK/list.json"; then
     bad "get -A -o json: a raw control byte" "$(LC_ALL=C grep -anP '[\x00-\x09\x0b-\x1f\x7f]' "$WORK/list.json" | head -3)"
@@ -36,7 +39,8 @@ else
     ok "get -A -o json: no raw control or bidi byte"
 fi
 check "get -A -o json: the bidi override escaped" "$(cat "$WORK/list.json")" '"x\\u202ey\\u2066z"'
-check "get -A -o json: the non-ASCII key kept" "$(cat "$WORK/list.json")" '"café": \{'
+check "get -A -o json: the non-ASCII key kept" "$(cat "$WORK/list.json")" '"café \\"q\\"": \{'
+check "get -A -o json: the map of 65 keys kept" "$(cat "$WORK/list.json")" '"k64": 64'
 
 # Each item against the tree path: the single object's text, indented by 4.
 same_as_get_one() { # NS NAME
@@ -50,8 +54,10 @@ print("same" if "\n    " + one.replace("\n", "\n    ") + "\n" in lst else "diffe
 PY
 }
 check_eq "odd strings: the list's item is get's text for it" "$(same_as_get_one ns-odd odd)" same
-check_eq "a non-ASCII key (tree path): the list's item is get's text" \
+check_eq "a key with non-ASCII bytes and escapes: the list's item is get's text" \
     "$(same_as_get_one ns-odd wide-key)" same
+check_eq "a map of 65 keys (the tree path): the list's item is get's text" \
+    "$(same_as_get_one ns-odd wide)" same
 python3 -c '
 import json, sys
 items = json.load(open(sys.argv[1]))["items"]
