@@ -18,6 +18,7 @@ struct liststream {
     ls_mode mode;
     size_t max_item;
     ls_item_fn fn;
+    ls_direct_fn direct;
     void *ud;
     int depth;
     bool in_str, esc;
@@ -59,6 +60,11 @@ void ls_free(liststream *ls)
     free(ls);
 }
 
+void ls_set_direct(liststream *ls, ls_direct_fn fn)
+{
+    ls->direct = fn;
+}
+
 void ls_reset(liststream *ls)
 {
     strbuf_free(&ls->buf);
@@ -66,11 +72,13 @@ void ls_reset(liststream *ls)
     ls_mode mode = ls->mode;
     size_t max = ls->max_item;
     ls_item_fn fn = ls->fn;
+    ls_direct_fn direct = ls->direct;
     void *ud = ls->ud;
     memset(ls, 0, sizeof *ls);
     ls->mode = mode;
     ls->max_item = max;
     ls->fn = fn;
+    ls->direct = direct;
     ls->ud = ud;
     strbuf_init(&ls->buf);
     strbuf_init(&ls->meta);
@@ -177,6 +185,19 @@ int ls_feed(liststream *ls, const char *data, size_t n, mp_err *err)
         case '[':
             if (ls->cap == CAP_NONE) {
                 begin_value(ls, c);
+                size_t avail =
+                    n - i < ls->max_item ? n - i : ls->max_item; /* a larger one: its error */
+                long took = ls->cap == CAP_ITEM && ls->direct && ls->mode == LS_LIST_ITEMS
+                                ? ls->direct(data + i, avail, ls->ud)
+                                : 0;
+                if (took < 0)
+                    return -1;
+                if (took > 0) { /* read where it lies: no copy, no scan here */
+                    ls->cap = CAP_NONE;
+                    ls->count++;
+                    i += (size_t)took - 1;
+                    continue;
+                }
                 if (ls->cap != CAP_NONE) {
                     capturing = true;
                     run = i;

@@ -33,6 +33,15 @@ typedef struct liststream liststream;
 
 /* max_item caps one element's size (0: 64 MiB). */
 liststream *ls_new(ls_mode mode, size_t max_item, ls_item_fn fn, void *ud);
+
+/* LS_LIST_ITEMS, optional: offered each item where it starts (its '{'),
+ * with the rest of the bytes ls_feed was given (avail). Returns the item's
+ * length when it read it there in full and did the item callback's work
+ * (the splitter then skips it without a copy), 0 to let the splitter copy
+ * it and call the item callback as usual, -1 to stop as the callback's -1.
+ * It must take exactly one complete JSON object, or nothing. */
+typedef long (*ls_direct_fn)(const char *data, size_t avail, void *ud);
+void ls_set_direct(liststream *ls, ls_direct_fn fn);
 void ls_free(liststream *ls);
 /* Back to the start state (a new response). */
 void ls_reset(liststream *ls);

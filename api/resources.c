@@ -10,6 +10,7 @@
 #include "api/http_bg.h"
 #include "api/liststream.h"
 #include "model/emit.h"
+#include "model/json_reindent.h"
 #include "model/kname.h"
 #include "model/kobj.h"
 #include "model/parse.h"
@@ -226,6 +227,11 @@ typedef struct {
     const kkind *k;
     const char *version;
     kitem_fn fn;
+    kjson_fn jfn; /* instead of fn: kclient_list_json */
+    kjson_opts jo;
+    char av[128];    /* the items' apiVersion (kclient_fix_item) */
+    strbuf jout;     /* jfn's item text */
+    size_t declined; /* the bytes on_item_direct had when it left the coming item */
     void *ud;
     mp_err *err;
     bool failed; /* the callback or a parse stopped the stream */
@@ -237,6 +243,83 @@ typedef struct {
     bool chase;           /* the next page's request is not out yet: yield per chunk */
 } list_ctx;
 
+/* An item as kclient_fix_item leaves it: NULL with x->err when it cannot. */
+static doc_node *item_tree(list_ctx *x, const char *json, size_t len)
+{
+    doc_list l;
+    doc_list_init(&l);
+    if (doc_parse_json(json, len, "list item", &l, x->err) || l.len != 1) {
+        doc_list_free(&l);
+        return NULL;
+    }
+    doc_node *item = doc_list_take(&l, 0);
+    doc_list_free(&l);
+    if (kclient_fix_item(x->k, x->version, item, x->err)) {
+        doc_free(item);
+        return NULL;
+    }
+    return item;
+}
+
+/* kname_check_object's verdict on what json_reindent found; false also
+ * when it cannot tell (the tree path then says why). */
+static bool names_ok(const kkind *k, const jr_info *in)
+{
+    char buf[256];
+    mp_err e;
+    if (in->name && in->name_len) {
+        if (in->name_len >= sizeof buf)
+            return false;
+        memcpy(buf, in->name, in->name_len);
+        buf[in->name_len] = '\0';
+        if (kname_check(kname_rule_for(k->kind), "metadata.name", buf, &e) < 0)
+            return false;
+    }
+    if (in->ns && in->ns_len) {
+        if (in->ns_len >= sizeof buf)
+            return false;
+        memcpy(buf, in->ns, in->ns_len);
+        buf[in->ns_len] = '\0';
+        if (kname_check(KNAME_LABEL, "metadata.namespace", buf, &e) < 0)
+            return false;
+    }
+    return true;
+}
+
+/* The item's -o json text into x->jout in one pass, when json_reindent
+ * knows the answer (used: see there). */
+static bool item_json_fast(list_ctx *x, const char *json, size_t len, size_t *used)
+{
+    strbuf_reset(&x->jout);
+    jr_opts jo = {.indent = x->jo.indent,
+                  .api_version = x->av,
+                  .kind = x->k->kind,
+                  .drop_managed_fields = x->jo.drop_managed_fields};
+    jr_info in;
+    return !x->k->metadata_only && json_reindent(json, len, &jo, &x->jout, &in, used) == JR_DONE &&
+           names_ok(x->k, &in);
+}
+
+/* The item's -o json text into x->jout: in one pass, else through its
+ * tree (which also gives the reason when there is no text). An item the
+ * direct path had in full and declined is not read twice in vain. */
+static int item_json(list_ctx *x, const char *json, size_t len)
+{
+    bool declined = x->declined && len <= x->declined;
+    x->declined = 0;
+    if (!declined && item_json_fast(x, json, len, NULL))
+        return 0;
+    strbuf_reset(&x->jout);
+    doc_node *item = item_tree(x, json, len);
+    if (!item)
+        return -1;
+    if (x->jo.drop_managed_fields)
+        doc_map_del(doc_get(item, "metadata"), "managedFields");
+    int rc = doc_json_append(&x->jout, item, x->jo.indent, x->err);
+    doc_free(item);
+    return rc;
+}
+
 static int on_item(const char *json, size_t len, void *ud)
 {
     list_ctx *x = ud;
@@ -246,25 +329,45 @@ static int on_item(const char *json, size_t len, void *ud)
         x->failed = true;
         return -1;
     }
-    doc_list l;
-    doc_list_init(&l);
-    if (doc_parse_json(json, len, "list item", &l, x->err) || l.len != 1) {
-        doc_list_free(&l);
-        x->failed = true;
-        return -1;
+    int rc;
+    if (x->jfn) {
+        rc = item_json(x, json, len);
+        if (!rc)
+            rc = x->jfn(x->jout.buf, x->jout.len, x->ud, x->err);
+    } else {
+        doc_node *item = item_tree(x, json, len);
+        rc = item ? x->fn(item, x->ud, x->err) : -1;
     }
-    doc_node *item = doc_list_take(&l, 0);
-    doc_list_free(&l);
-    if (kclient_fix_item(x->k, x->version, item, x->err)) {
-        doc_free(item);
-        x->failed = true;
-        return -1;
-    }
-    if (x->fn(item, x->ud, x->err)) {
+    if (rc) {
         x->failed = true;
         return -1;
     }
     return 0;
+}
+
+/* An item read where it lies in the received bytes (ls_set_direct): its
+ * length, or 0 to leave it to on_item (incomplete here, or it needs the
+ * tree). */
+static long on_item_direct(const char *data, size_t avail, void *ud)
+{
+    list_ctx *x = ud;
+    size_t used;
+    if (!item_json_fast(x, data, avail, &used)) {
+        x->declined = avail; /* cut here, or it needs the tree: on_item tells */
+        return 0;
+    }
+    x->declined = 0;
+    if (++x->seen > x->max_items) {
+        mp_errf(x->err, "list %s: the server answered more than %ld items: refused", x->k->resource,
+                x->max_items);
+        x->failed = true;
+        return -1;
+    }
+    if (x->jfn(x->jout.buf, x->jout.len, x->ud, x->err)) {
+        x->failed = true;
+        return -1;
+    }
+    return (long)used;
 }
 
 static size_t list_sink(const char *data, size_t n, void *ud)
@@ -412,8 +515,9 @@ static int page_run(kclient *c, const kreq *base, const klist_opts *o, long limi
     return rc;
 }
 
-int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
-                 mp_err *err)
+/* Every page of k's list into x (its callback and ud set). */
+static int list_run(kclient *c, const kkind *k, const klist_opts *o, list_ctx *xp, char **rv,
+                    mp_err *err)
 {
     const char *version;
     if (kclient_version(c, k, &version, err))
@@ -422,18 +526,24 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     long limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
     char *path = kclient_path(k, version, ns, NULL);
     char res[160], what[200];
-    list_ctx x = {.k = k,
-                  .version = version,
-                  .fn = fn,
-                  .ud = ud,
-                  .err = err,
-                  .max_items = o && o->max_items > 0 ? o->max_items : KLIST_MAX_ITEMS};
+    list_ctx x = *xp;
+    x.k = k;
+    x.version = version;
+    x.err = err;
+    x.max_items = o && o->max_items > 0 ? o->max_items : KLIST_MAX_ITEMS;
+    if (*k->group)
+        snprintf(x.av, sizeof x.av, "%s/%s", k->group, version);
+    else
+        snprintf(x.av, sizeof x.av, "%s", version);
+    strbuf_init(&x.jout);
     x.ls = ls_new(LS_LIST_ITEMS, 0, on_item, &x);
     if (!path || !x.ls) {
         free(path);
         ls_free(x.ls);
         return mp_errf(err, "out of memory");
     }
+    if (x.jfn && !k->metadata_only)
+        ls_set_direct(x.ls, on_item_direct);
     if (rv)
         *rv = NULL;
     kreq base = {.method = "GET",
@@ -483,11 +593,26 @@ int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, v
     page_free(c, &next);
     free(path);
     ls_free(x.ls);
+    strbuf_free(&x.jout);
     if (rc && rv) {
         free(*rv);
         *rv = NULL;
     }
     return rc ? -1 : 0;
+}
+
+int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
+                 mp_err *err)
+{
+    list_ctx x = {.fn = fn, .ud = ud};
+    return list_run(c, k, o, &x, rv, err);
+}
+
+int kclient_list_json(kclient *c, const kkind *k, const klist_opts *o, const kjson_opts *jo,
+                      kjson_fn fn, void *ud, char **rv, mp_err *err)
+{
+    list_ctx x = {.jfn = fn, .jo = *jo, .ud = ud};
+    return list_run(c, k, o, &x, rv, err);
 }
 
 static int parse_one(const kkind *k, const char *version, kresp *r, doc_node **out, mp_err *err)

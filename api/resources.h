@@ -99,6 +99,21 @@ typedef int (*kitem_fn)(doc_node *item, void *ud, mp_err *err);
  * (malloc'd), the point a watch resumes from. */
 int kclient_list(kclient *c, const kkind *k, const klist_opts *o, kitem_fn fn, void *ud, char **rv,
                  mp_err *err);
+
+/* `get -o json`'s list: each item as the text doc_json_append(sb, item,
+ * indent) writes for the tree kclient_list would hand over (with
+ * drop_managed_fields: metadata.managedFields deleted first). Items are
+ * written in one pass without a tree when model/json_reindent.h can, else
+ * through the tree; same items, same bytes, same errors either way. The
+ * text is valid during the call only. */
+typedef struct {
+    size_t indent;
+    bool drop_managed_fields;
+} kjson_opts;
+typedef int (*kjson_fn)(const char *json, size_t len, void *ud, mp_err *err);
+int kclient_list_json(kclient *c, const kkind *k, const klist_opts *o, const kjson_opts *jo,
+                      kjson_fn fn, void *ud, char **rv, mp_err *err);
+
 int kclient_get(kclient *c, const kkind *k, const char *ns, const char *name, doc_node **out,
                 mp_err *err);
 

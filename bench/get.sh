@@ -9,6 +9,7 @@
 # usage: bench/get.sh [COUNT] [RUNS]     (defaults: 10000 Ingresses, 5 runs)
 # env:   MESHPANEL=path/to/meshpanel (default build/meshpanel), KUBECTL=kubectl,
 #        BASELINE=path/to/older/meshpanel  also run it, alternating, in the same runs
+#        (and check that it printed the same bytes)
 #        SEED=20260301 corpus seed, BENCH_NO_DOC=1 to skip appending to docs/benchmarks.md
 #
 # One warm-up run of each tool first (server JSON cache, kubectl discovery
@@ -71,7 +72,10 @@ for mode in paged whole; do
     for _ in $(seq "$RUNS"); do
         run "kubectl_$mode" "${KC_GET[@]}"
         run "get_$mode" "$MESHPANEL" "${MP[@]}"
-        [ -z "$BASELINE" ] || run "base_$mode" "$BASELINE" "${MP[@]}"
+        [ -n "$BASELINE" ] || continue
+        cp "$tmp/out" "$tmp/out.get"
+        run "base_$mode" "$BASELINE" "${MP[@]}"
+        cmp -s "$tmp/out.get" "$tmp/out" || { echo "bench: $mode: $BASELINE printed other bytes" >&2; exit 2; }
     done
 done
 faults '{"ignore_limit": 0}'
@@ -115,8 +119,9 @@ for key, cmd in (("convert_json", "`meshpanel convert -f dump.json`"),
               f"{max(rss[key]) / 1024:.1f} MiB | {n / w:,.0f} Ingresses/s |")
 print()
 print(f"Same server (`tests/apiserver/server.py --https`, seeded with `bench/gen_ingresses.py -n {n}`), same "
-      f"run, alternating; every get printed {n:,} items. Command: `bench/get.sh {n} {runs}`"
-      + (" with `BASELINE`" if base else "") + ".")
+      f"run, alternating; every get printed {n:,} items"
+      + (", the same bytes as the baseline's" if base else "")
+      + f". Command: `bench/get.sh {n} {runs}`" + (" with `BASELINE`" if base else "") + ".")
 PY
 )
 echo "$report"

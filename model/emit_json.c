@@ -26,6 +26,7 @@
 
 #include "model/bytescan.h"
 #include "model/emit.h"
+#include "model/emit_json.h"
 #include "model/emit_int.h"
 #include "model/sanitize.h"
 
@@ -143,6 +144,12 @@ static void put_string(jw *w, const char *s, size_t n)
     }
     put(w, s + run, n - run);
     putc1(w, '"');
+}
+
+void emit_json_string(strbuf *sb, const char *s, size_t n)
+{
+    jw w = {sb, true, 0};
+    put_string(&w, s, n);
 }
 
 static int value(jw *w, const doc_node *n, bool top, size_t depth);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/liststream.h"
+#include "model/json_reindent.h"
 #include "model/strbuf.h"
 
 typedef struct {
@@ -132,6 +133,107 @@ START_TEST(oversized_item_refused)
 }
 END_TEST
 
+/* ls_set_direct: the hook takes an item where it lies whole in the chunk
+ * (here: records its bytes, found by json_reindent), the splitter the
+ * others; for every chunking the items, their order, the metadata and the
+ * count are the same as without the hook, and the hook saw only whole
+ * items. 0 from the hook leaves the item to the callback, -1 stops. */
+typedef struct {
+    seen *s;
+    int took, stop_at;
+} direct_ctx;
+
+static long take_direct(const char *data, size_t avail, void *ud)
+{
+    direct_ctx *d = ud;
+    jr_opts o = {0};
+    jr_info in;
+    strbuf out;
+    strbuf_init(&out);
+    size_t used;
+    int rc = json_reindent(data, avail, &o, &out, &in, &used);
+    strbuf_free(&out);
+    if (rc != JR_DONE)
+        return 0;
+    if (d->stop_at && d->s->n + 1 == d->stop_at)
+        return -1;
+    ck_assert_uint_lt(used, 256);
+    memcpy(d->s->items[d->s->n], data, used);
+    d->s->items[d->s->n++][used] = 0;
+    d->took++;
+    return (long)used;
+}
+
+static int on_item_d(const char *json, size_t len, void *ud)
+{
+    return on_item(json, len, ((direct_ctx *)ud)->s);
+}
+
+START_TEST(direct_items_any_chunking)
+{
+    size_t total = strlen(list_body);
+    int took = 0;
+    for (size_t chunk = 1; chunk <= total; chunk++) {
+        seen s = {0};
+        direct_ctx d = {.s = &s};
+        mp_err err = {""};
+        liststream *ls = ls_new(LS_LIST_ITEMS, 0, on_item_d, &d);
+        ls_set_direct(ls, take_direct);
+        for (size_t off = 0; off < total; off += chunk) {
+            size_t n = total - off < chunk ? total - off : chunk;
+            ck_assert_msg(ls_feed(ls, list_body + off, n, &err) == 0, "%s", err.msg);
+        }
+        ck_assert_int_eq(ls_finish(ls, &err), 0);
+        ck_assert_int_eq(s.n, 2);
+        ck_assert_str_eq(s.items[0], "{\"metadata\":{\"name\":\"a\",\"annotations\":{\"x\":\"}]"
+                                     "\\\"{[\"}}}");
+        ck_assert_str_eq(s.items[1],
+                         "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"rules\":[{\"host\":\"h\"}]}}");
+        size_t ml;
+        ck_assert_str_eq(ls_metadata(ls, &ml),
+                         "{\"resourceVersion\":\"42\",\"continue\":\"tok]en{\"}");
+        ck_assert_uint_eq(ls_count(ls), 2);
+        if (chunk == total) /* all at once: both taken where they lie */
+            ck_assert_int_eq(d.took, 2);
+        took += d.took;
+        ls_free(ls);
+    }
+    ck_assert_int_gt(took, 2);
+    /* the hook stops the stream at the second item */
+    seen s = {0};
+    direct_ctx d = {.s = &s, .stop_at = 2};
+    mp_err err = {""};
+    liststream *ls = ls_new(LS_LIST_ITEMS, 0, on_item_d, &d);
+    ls_set_direct(ls, take_direct);
+    ck_assert_int_eq(ls_feed(ls, list_body, total, &err), -1);
+    ck_assert_int_eq(s.n, 1);
+    ls_free(ls);
+}
+END_TEST
+
+/* An item longer than max_item is never offered whole: the splitter's
+ * error, as without the hook. */
+START_TEST(direct_respects_max_item)
+{
+    seen s = {0};
+    direct_ctx d = {.s = &s};
+    mp_err err = {""};
+    liststream *ls = ls_new(LS_LIST_ITEMS, 64, on_item_d, &d);
+    ls_set_direct(ls, take_direct);
+    strbuf sb;
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "{\"items\":[{\"x\":\"");
+    for (int i = 0; i < 100; i++)
+        strbuf_putc(&sb, 'a');
+    strbuf_puts(&sb, "\"}]}");
+    ck_assert_int_eq(ls_feed(ls, sb.buf, sb.len, &err), -1);
+    ck_assert_msg(strstr(err.msg, "larger than 64 bytes") != NULL, "%s", err.msg);
+    ck_assert_int_eq(d.took, 0);
+    strbuf_free(&sb);
+    ls_free(ls);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("liststream");
@@ -140,6 +242,8 @@ static Suite *suite(void)
     tcase_add_test(tc, metadata_done_before_items);
     tcase_add_test(tc, watch_values_and_errors);
     tcase_add_test(tc, oversized_item_refused);
+    tcase_add_test(tc, direct_items_any_chunking);
+    tcase_add_test(tc, direct_respects_max_item);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -346,6 +346,21 @@ static int json_item(printer *pr, const doc_node *o, mp_err *err)
     return 0;
 }
 
+/* The same for an item kclient_list_json wrote (managedFields dropped). */
+static int print_json_text(const char *json, size_t len, void *ud, mp_err *err)
+{
+    printer *pr = ud;
+    (void)err;
+    if (pr->count)
+        fwrite(",\n    ", 1, 6, pr->out);
+    else
+        fputs("{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n    ", pr->out);
+    fwrite(json, 1, len, pr->out);
+    fputc('\n', pr->out);
+    pr->count++;
+    return 0;
+}
+
 static int print_item(doc_node *o, void *ud, mp_err *err)
 {
     printer *pr = ud;
@@ -601,7 +616,11 @@ static int get_list(kclient *c, const kkind *k, const get_opts *o, printer *pr)
     mp_err err;
     klist_opts lo = {
         .ns = o->all_ns ? NULL : kclient_conn(c)->ns, .selector = o->selector, .limit = o->chunk};
-    if (kclient_list(c, k, &lo, print_item, pr, NULL, &err)) {
+    kjson_opts jo = {.indent = 4, .drop_managed_fields = true}; /* strip_server_noise */
+    int lrc = pr->fmt == OUT_JSON
+                  ? kclient_list_json(c, k, &lo, &jo, print_json_text, pr, NULL, &err)
+                  : kclient_list(c, k, &lo, print_item, pr, NULL, &err);
+    if (lrc) {
         fflush(pr->out);
         cli_error(CMD, err.msg);
         return 2;
