@@ -458,14 +458,37 @@ static style requested(const doc_node *n, const char *s, size_t len)
     return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
 }
 
-/* doc_needs_quotes' answer, false, known without it for most strings: one
- * longer than any YAML 1.1 word (null, bool, .inf) that starts with a
- * letter or '/' is no number either; what else it looks for (a trailing
- * space or ':', ": ", " #", controls) ascii_style has ruled out. */
-static bool plain_word(const char *s, size_t len)
+/* The YAML 1.1 null and bool words made of letters (resolve.c's lists). */
+static bool letter_word(const char *s, size_t len)
 {
-    unsigned char c = (unsigned char)s[0] | 0x20;
-    return len > 5 && ((c >= 'a' && c <= 'z') || s[0] == '/');
+    static const char words[][6] = {"y",     "Y",     "yes",  "Yes",  "YES",  "n",    "N",
+                                    "no",    "No",    "NO",   "true", "True", "TRUE", "false",
+                                    "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
+                                    "OFF",   "null",  "Null", "NULL"};
+    if (len > 5)
+        return false;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (words[i][0] == s[0] && !words[i][len] && !memcmp(words[i], s, len))
+            return true;
+    return false;
+}
+
+/* doc_needs_quotes' answer for a string of printable ASCII that
+ * ascii_style found plain-safe (no space or ':' at the end, no ": " or
+ * " #"), known without it for most strings: only a first byte of its
+ * indicator set, a digit, '+', '.' or '~' (numbers, .inf, ~) or a letter
+ * (null and bool words) can make it true. */
+static bool ascii_needs_quotes(const char *s, size_t len)
+{
+    if (!len)
+        return true;
+    unsigned char c = (unsigned char)s[0];
+    if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+        return letter_word(s, len);
+    if (c == '/' || c == '_' || c == '$' || c == '(' || c == ')' || c == '^' || c == ';' ||
+        c == '<' || c == '\\')
+        return false;
+    return doc_needs_quotes(s, len);
 }
 
 /* The style of a scalar of printable ASCII only (most of them) without the
@@ -489,10 +512,10 @@ static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
             (c == '#' && i > 0 && s[i - 1] == ' '))
             goto refused;
     }
-    if ((n && n->type != DOC_STR) || plain_word(s, len))
+    if ((n && n->type != DOC_STR))
         *st = ST_PLAIN;
     else
-        *st = doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
+        *st = ascii_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
     return true;
 refused: /* plain is refused: the rest must still be printable ASCII */
     for (size_t i = 0; i < len; i++)
@@ -558,7 +581,10 @@ static void entry(yw *w, const doc_node *n, size_t i, int indent)
 {
     write_indent(w, indent);
     const char *k = n->keys[i];
-    scalar(w, NULL, k, strlen(k), indent);
+    if (doc_key_is_static(k)) /* every key of the table is plain (test_emit_yaml) */
+        write_plain(w, k, strlen(k), false);
+    else
+        scalar(w, NULL, k, strlen(k), indent);
     write_indicator(w, ":", 1, false, false, false);
     node(w, n->items[i], indent, true, false);
 }
