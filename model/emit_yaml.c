@@ -36,14 +36,7 @@ typedef enum { ST_PLAIN, ST_SINGLE, ST_DOUBLE, ST_LITERAL } style;
 /* libyaml's emitter state; column counts bytes (libyaml: characters), which
  * differs only after non-ASCII text, where indention is false and column is
  * never compared. */
-typedef struct {
-    strbuf *out;
-    size_t column;
-    bool whitespace;
-    bool indention;
-    int open_ended;
-    bool bail; /* fall back to libyaml for this document */
-} yw;
+typedef yaml_w yw; /* out, column, whitespace, indention, open_ended, bail */
 
 /* What yaml_emitter_analyze_scalar finds, for block context. */
 typedef struct {
@@ -626,7 +619,8 @@ static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool to
 
 bool emit_yaml_direct(const doc_node *doc, strbuf *out)
 {
-    yw w = {out, 0, true, true, 0, false};
+    yw w;
+    yaml_w_begin(&w, out);
     size_t mark = out->len;
     node(&w, doc, -1, false, true);
     if (!w.bail) {
@@ -663,4 +657,130 @@ char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err)
 {
     doc_node *one[1] = {(doc_node *)doc};
     return doc_emit_yaml_stream(one, 1, len, err);
+}
+
+/* ---- yaml_w: the same bytes without the tree ---- */
+
+void yaml_w_begin(yaml_w *w, strbuf *out)
+{
+    w->out = out;
+    w->mark = out->len;
+    w->column = 0;
+    w->whitespace = true;
+    w->indention = true;
+    w->open_ended = 0;
+    w->bail = false;
+    w->depth = 0;
+}
+
+/* Where the next value goes, as node() is called for it: the indent and
+ * mapping context it gets; a sequence item's "- " is written here. */
+static int value_at(yaml_w *w, bool *mapping_ctx)
+{
+    *mapping_ctx = false;
+    if (!w->depth)
+        return -1;
+    yaml_w_frame *f = &w->f[w->depth - 1];
+    if (f->map) {
+        *mapping_ctx = true;
+        return f->ind;
+    }
+    f->n++;
+    write_indent(w, f->ind);
+    write_indicator(w, "-", 1, true, false, true);
+    return f->ind;
+}
+
+void yaml_w_key(yaml_w *w, const char *k)
+{
+    if (!w->depth || !w->f[w->depth - 1].map) {
+        w->bail = true;
+        return;
+    }
+    int ind = w->f[w->depth - 1].ind;
+    w->f[w->depth - 1].n++;
+    write_indent(w, ind);
+    if (doc_key_is_static(k))
+        write_plain(w, k, strlen(k), false);
+    else
+        scalar(w, NULL, k, strlen(k), ind);
+    write_indicator(w, ":", 1, false, false, false);
+}
+
+void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len)
+{
+    bool mapping_ctx;
+    int indent = value_at(w, &mapping_ctx);
+    doc_node n = {.kind = DOC_SCALAR, .type = t};
+    scalar(w, &n, s, len, indent);
+}
+
+void yaml_w_str(yaml_w *w, const char *s)
+{
+    yaml_w_scalar(w, DOC_STR, s, strlen(s));
+}
+
+void yaml_w_int(yaml_w *w, long long v)
+{
+    char buf[24];
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    buf[0] = '-';
+    size_t n = str_utoa(buf + (v < 0), u) + (v < 0);
+    yaml_w_scalar(w, DOC_INT, buf, n);
+}
+
+void yaml_w_bool(yaml_w *w, bool v)
+{
+    yaml_w_scalar(w, DOC_BOOL, v ? "true" : "false", v ? 4 : 5);
+}
+
+static void open_coll(yaml_w *w, bool map)
+{
+    bool mapping_ctx;
+    int indent = value_at(w, &mapping_ctx);
+    if (w->depth == YAML_W_DEPTH) {
+        w->bail = true;
+        return;
+    }
+    int ind = indent < 0 ? 0 : map || !mapping_ctx || w->indention ? indent + 2 : indent;
+    w->f[w->depth++] = (yaml_w_frame){map, ind, 0};
+}
+
+void yaml_w_map(yaml_w *w)
+{
+    open_coll(w, true);
+}
+
+void yaml_w_seq(yaml_w *w)
+{
+    open_coll(w, false);
+}
+
+void yaml_w_end(yaml_w *w)
+{
+    if (!w->depth) {
+        w->bail = true;
+        return;
+    }
+    yaml_w_frame *f = &w->f[--w->depth];
+    if (!f->n) { /* node() writes an empty one in flow style */
+        write_indicator(w, f->map ? "{" : "[", 1, true, true, false);
+        write_indicator(w, f->map ? "}" : "]", 1, false, false, false);
+    }
+}
+
+bool yaml_w_end_doc(yaml_w *w)
+{
+    if (w->depth)
+        w->bail = true;
+    if (!w->bail) {
+        write_indent(w, -1);
+        if (w->open_ended == 2) {
+            write_indicator(w, "...", 3, true, false, false);
+            write_indent(w, -1);
+        }
+    }
+    if (w->bail)
+        w->out->len = w->mark;
+    return !w->bail;
 }
