@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
 #include "model/sanitize.h"
@@ -458,7 +459,8 @@ static bool letter_word(const char *s, size_t len)
                                     "no",    "No",    "NO",   "true", "True", "TRUE", "false",
                                     "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
                                     "OFF",   "null",  "Null", "NULL"};
-    if (len > 5)
+    unsigned char c = (unsigned char)s[0] | 0x20;
+    if (len > 5 || (c != 'y' && c != 'n' && c != 't' && c != 'f' && c != 'o'))
         return false;
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (words[i][0] == s[0] && !words[i][len] && !memcmp(words[i], s, len))
@@ -488,16 +490,65 @@ static bool ascii_needs_quotes(const char *s, size_t len)
  * whole analysis: it has no line break, no special character and no
  * control, so libyaml refuses plain style only for what block_plain()
  * finds, and never refuses single quotes. False: s holds another byte. */
+/* The first i in [i, n) with s[i] not printable ASCII, ':' or '#', else
+ * n (eight bytes at a time: most scalars hold none). */
+static size_t plain_run(const char *s, size_t i, size_t n)
+{
+    while (i + 8 <= n) {
+        uint64_t w = bs_load(s + i);
+        if (bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#'))
+            break;
+        i += 8;
+    }
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c - 0x20u >= 0x5Fu || c == ':' || c == '#')
+            break;
+        i++;
+    }
+    return i;
+}
+
+/* strchr("#,[]{}&*!|>'\"%@`", c) and strchr("?:-", c), c not NUL. */
+static bool first_indicator(char c)
+{
+    switch (c) {
+    case '#':
+    case ',':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '&':
+    case '*':
+    case '!':
+    case '|':
+    case '>':
+    case '\'':
+    case '"':
+    case '%':
+    case '@':
+    case '`':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool dash_like(char c)
+{
+    return c == '?' || c == ':' || c == '-';
+}
+
 static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
 {
     if (len && (s[0] == ' ' || s[len - 1] == ' '))
         goto refused;
     if (len >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
         goto refused;
-    if (len &&
-        (strchr("#,[]{}&*!|>'\"%@`", s[0]) || (strchr("?:-", s[0]) && (len == 1 || s[1] == ' '))))
+    if (len && (first_indicator(s[0]) || (dash_like(s[0]) && (len == 1 || s[1] == ' '))))
         goto refused;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = plain_run(s, 0, len); i < len; i = plain_run(s, i + 1, len)) {
         unsigned char c = (unsigned char)s[i];
         if (c - 0x20u >= 0x5Fu)
             return false;
