@@ -81,9 +81,8 @@ const char *mp_severity_name(mp_severity s)
 
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. */
-static void put_clean(strbuf *sb, const char *s)
+static void put_clean(strbuf *sb, const char *s, size_t len)
 {
-    size_t len = s ? strlen(s) : 0;
     while (len) {
         /* a run of clean bytes goes in at once, found eight at a time */
         size_t n = bs_unprintable(s, 0, len, 0);
@@ -99,19 +98,23 @@ static void put_clean(strbuf *sb, const char *s)
 
 char *mp_warning_format(const mp_warning *w)
 {
+    /* the line's length is known (a '?' replaces one byte): one block */
+    size_t cl = strlen(w->code), ol = w->object ? strlen(w->object) : 0;
+    size_t fl = w->field ? strlen(w->field) : 0, ml = w->message ? strlen(w->message) : 0;
     strbuf sb;
     strbuf_init(&sb);
-    strbuf_puts(&sb, w->code);
-    if (w->object && *w->object) {
+    strbuf_reserve(&sb, cl + 1 + ol + 2 + fl + 2 + ml);
+    strbuf_append(&sb, w->code, cl);
+    if (ol) {
         strbuf_putc(&sb, ' ');
-        put_clean(&sb, w->object);
+        put_clean(&sb, w->object, ol);
     }
-    strbuf_puts(&sb, ": ");
-    if (w->field && *w->field) {
-        put_clean(&sb, w->field);
-        strbuf_puts(&sb, ": ");
+    strbuf_append(&sb, ": ", 2);
+    if (fl) {
+        put_clean(&sb, w->field, fl);
+        strbuf_append(&sb, ": ", 2);
     }
-    put_clean(&sb, w->message);
+    put_clean(&sb, w->message, ml);
     if (sb.oom) {
         strbuf_free(&sb);
         return NULL;
