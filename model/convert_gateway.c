@@ -89,7 +89,7 @@ static int cmp_cert(const void *a, const void *b)
 static void https_port_name(const char *secret, bool mtls, char out[64])
 {
     char buf[300];
-    snprintf(buf, sizeof buf, "https-%s%s", secret, mtls ? "-mtls" : "");
+    str_join(buf, sizeof buf, "https-", secret, mtls ? "-mtls" : "", (char *)NULL);
     istio_dns_label(buf, out);
 }
 

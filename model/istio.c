@@ -249,7 +249,7 @@ void istio_dns_label(const char *s, char out[64])
         return;
     }
     if (n - start <= 63) {
-        snprintf(out, 64, "%s", buf + start);
+        memcpy(out, buf + start, n - start + 1);
         return;
     }
     size_t keep = 54;
