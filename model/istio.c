@@ -265,9 +265,10 @@ doc_node *istio_object_new(const char *api, const char *kind, const char *ns, co
     doc_node *o = doc_map_new();
     doc_node *meta = doc_map_new();
     doc_node *labels = doc_map_new();
-    if (!o || !meta || !labels || doc_map_set_str(o, "apiVersion", api) < 0 ||
-        doc_map_set_str(o, "kind", kind) < 0 || doc_map_set_str(meta, "name", name) < 0 ||
-        doc_map_set_str(meta, "namespace", ns) < 0 ||
+    /* four keys each (annotations and spec's come next): sized once, not twice */
+    if (!o || !meta || !labels || doc_reserve(o, 4) < 0 || doc_reserve(meta, 4) < 0 ||
+        doc_map_set_str(o, "apiVersion", api) < 0 || doc_map_set_str(o, "kind", kind) < 0 ||
+        doc_map_set_str(meta, "name", name) < 0 || doc_map_set_str(meta, "namespace", ns) < 0 ||
         doc_map_set_str(labels, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE) < 0 ||
         doc_map_set(meta, "labels", labels) < 0) {
         doc_free(o);
@@ -275,7 +276,17 @@ doc_node *istio_object_new(const char *api, const char *kind, const char *ns, co
         return NULL;
     }
     labels = NULL;
-    if (doc_map_set(o, "metadata", meta) < 0 || doc_map_set(o, "spec", doc_map_new()) < 0) {
+    if (doc_map_set(o, "metadata", meta) < 0) {
+        doc_free(o);
+        return NULL;
+    }
+    doc_node *spec = doc_map_new();
+    if (!spec || doc_reserve(spec, 4) < 0) {
+        doc_free(spec);
+        doc_free(o);
+        return NULL;
+    }
+    if (doc_map_set(o, "spec", spec) < 0) {
         doc_free(o);
         return NULL;
     }
