@@ -246,23 +246,6 @@ static void server_text(yaml_w *w, long port, const char *protocol, const char *
     yaml_w_end(w);
 }
 
-static void meta_text(yaml_w *w, const char *ns, const char *src)
-{
-    yaml_w_key(w, "metadata");
-    yaml_w_map(w);
-    kv(w, "name", TENANT_GATEWAY);
-    kv(w, "namespace", ns);
-    yaml_w_key(w, "labels");
-    yaml_w_map(w);
-    kv(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
-    yaml_w_end(w);
-    yaml_w_key(w, "annotations");
-    yaml_w_map(w);
-    kv(w, CONVERT_SOURCE_ANNOTATION, src);
-    yaml_w_end(w);
-    yaml_w_end(w);
-}
-
 /* The YAML doc_emit_yaml writes for gateway_doc's tree with its sources,
  * into the plan's buffer, for a plan in text mode (the tree would exist
  * only to be encoded). False when yaml_w hands it back (text only libyaml
@@ -279,7 +262,7 @@ static bool gateway_text(conv *c, const char *ns, gw_hosts *s)
     yaml_w_map(&w);
     kv(&w, "apiVersion", ISTIO_NETWORKING_API);
     kv(&w, "kind", "Gateway");
-    meta_text(&w, ns, src);
+    conv_meta_text(&w, TENANT_GATEWAY, ns, src);
     free(src);
     yaml_w_key(&w, "spec");
     yaml_w_map(&w);

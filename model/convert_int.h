@@ -39,6 +39,7 @@
 
 #include "model/annotations.h"
 #include "model/convert.h"
+#include "model/emit.h"
 #include "model/hmap.h"
 #include "model/ingress.h"
 #include "model/strbuf.h"
@@ -287,6 +288,8 @@ int conv_count_outcomes(conv *c);
 /* Adds the sources a VirtualService names (its meshpanel.io/source) to
  * seen; other objects add none. 0 or -1 out of memory. */
 int conv_note_vs_sources(const doc_node *o, hmap *seen);
+/* The same for a VirtualService's meshpanel.io/source value src. */
+int conv_note_sources(const char *src, hmap *seen);
 
 /* convert_output.c */
 /* Appends o to the plan (taking it; in text mode encoding it); frees it
@@ -301,6 +304,9 @@ char *conv_sources_text(ing_entry *const *src, size_t n);
 /* Text mode: appends an object written without its tree (yaml_w) into
  * p->yaml: that YAML document and its sort keys, copied. 0 or -1. */
 int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char *name);
+/* Text mode: a generated object's metadata key and map (istio_object_new's
+ * with its sources, src), written with yaml_w. */
+void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src);
 /* Canonical key order in every object; objects by (ns, kind, name);
  * warnings grouped by object. */
 void conv_sort_output(convert_plan *p);

@@ -53,6 +53,29 @@ int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char
     return 0;
 }
 
+static void kv(yaml_w *w, const char *key, const char *value)
+{
+    yaml_w_key(w, key);
+    yaml_w_str(w, value);
+}
+
+void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src)
+{
+    yaml_w_key(w, "metadata");
+    yaml_w_map(w);
+    kv(w, "name", name);
+    kv(w, "namespace", ns);
+    yaml_w_key(w, "labels");
+    yaml_w_map(w);
+    kv(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
+    yaml_w_end(w);
+    yaml_w_key(w, "annotations");
+    yaml_w_map(w);
+    kv(w, CONVERT_SOURCE_ANNOTATION, src);
+    yaml_w_end(w);
+    yaml_w_end(w);
+}
+
 /* Text mode: o's document and sort keys in one block; o is freed. */
 static int push_text(convert_plan *p, doc_node *o)
 {

@@ -63,6 +63,9 @@ void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len);
 void yaml_w_str(yaml_w *w, const char *s); /* a string scalar (DOC_STR) */
 void yaml_w_int(yaml_w *w, long long v);
 void yaml_w_bool(yaml_w *w, bool v);
+/* The tree n as the next value, with doc_emit_yaml's bytes for it there
+ * (a document's root keys in its order when n is the root). */
+void yaml_w_node(yaml_w *w, const doc_node *n);
 void yaml_w_map(yaml_w *w); /* opens a map; yaml_w_end closes it */
 void yaml_w_seq(yaml_w *w);
 void yaml_w_end(yaml_w *w);

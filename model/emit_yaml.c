@@ -766,6 +766,13 @@ void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len)
     scalar(w, &n, s, len, indent);
 }
 
+void yaml_w_node(yaml_w *w, const doc_node *n)
+{
+    bool mapping_ctx, top = !w->depth;
+    int indent = value_at(w, &mapping_ctx);
+    node(w, n, indent, mapping_ctx, top);
+}
+
 void yaml_w_str(yaml_w *w, const char *s)
 {
     yaml_w_scalar(w, DOC_STR, s, strlen(s));

@@ -222,6 +222,11 @@ void istio_canonical_order(doc_node *obj)
             order_node(doc_get(obj, "spec"), kinds[i].shape);
 }
 
+void istio_order_vs_http(doc_node *http)
+{
+    order_node(http, SH_VS_HTTP);
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 void istio_dns_label(const char *s, char out[64])
