@@ -47,7 +47,7 @@ typedef struct {
     bool block_allowed;
 } scalar_facts;
 
-static void put(yw *w, const char *s, size_t n)
+static inline void put(yw *w, const char *s, size_t n)
 {
     strbuf *sb = w->out;
     if (sb->len + n + 1 <= sb->cap) {
@@ -61,7 +61,13 @@ static void put(yw *w, const char *s, size_t n)
 
 static void putc1(yw *w, char c)
 {
-    put(w, &c, 1);
+    strbuf *sb = w->out;
+    if (sb->len + 2 <= sb->cap) {
+        sb->buf[sb->len++] = c;
+        w->column++;
+    } else {
+        put(w, &c, 1);
+    }
 }
 
 static void put_break(yw *w)
@@ -544,7 +550,7 @@ static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
 {
     if (len && (s[0] == ' ' || s[len - 1] == ' '))
         goto refused;
-    if (len >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+    if (len >= 3 && (s[0] == '-' || s[0] == '.') && s[1] == s[0] && s[2] == s[0])
         goto refused;
     if (len && (first_indicator(s[0]) || (dash_like(s[0]) && (len == 1 || s[1] == ' '))))
         goto refused;
