@@ -170,44 +170,33 @@ const char *mp_severity_name(mp_severity s)
 }
 
 /* Names come from the cluster: a control character in one must not move the
- * cursor of whoever reads the line. */
-static void put_clean(strbuf *sb, const char *s, size_t len)
-{
-    while (len) {
-        /* a run of clean bytes goes in at once, found eight at a time */
-        size_t n = bs_unprintable(s, 0, len, 0);
-        len -= n + (n < len);
-        strbuf_append(sb, s, n);
-        s += n;
-        if (*s) {
-            strbuf_putc(sb, '?');
-            s++;
-        }
-    }
-}
-
+ * cursor of whoever reads the line. The parts are copied at once, then the
+ * line is scanned eight bytes at a time ('?' replaces such a byte; the code
+ * and separators hold none). */
 char *mp_warning_format(const mp_warning *w)
 {
-    /* the line's length is known (a '?' replaces one byte): one block */
-    size_t cl = strlen(w->code), ol = w->object ? strlen(w->object) : 0;
-    size_t fl = w->field ? strlen(w->field) : 0, ml = w->message ? strlen(w->message) : 0;
-    strbuf sb;
-    strbuf_init(&sb);
-    strbuf_reserve(&sb, cl + 1 + ol + 2 + fl + 2 + ml);
-    strbuf_append(&sb, w->code, cl);
-    if (ol) {
-        strbuf_putc(&sb, ' ');
-        put_clean(&sb, w->object, ol);
-    }
-    strbuf_append(&sb, ": ", 2);
-    if (fl) {
-        put_clean(&sb, w->field, fl);
-        strbuf_append(&sb, ": ", 2);
-    }
-    put_clean(&sb, w->message, ml);
-    if (sb.oom) {
-        strbuf_free(&sb);
+    const char *part[5] = {w->code, " ", w->object ? w->object : "", ": ",
+                           w->field ? w->field : ""};
+    size_t len[5] = {strlen(w->code), 1, w->object ? strlen(w->object) : 0, 2,
+                     w->field ? strlen(w->field) : 0};
+    if (!len[2])
+        len[1] = 0; /* no object: "CODE: " */
+    size_t ml = w->message ? strlen(w->message) : 0;
+    size_t n = len[0] + len[1] + len[2] + len[3] + (len[4] ? len[4] + 2 : 0) + ml;
+    char *b = malloc(n + 1), *at = b;
+    if (!b)
         return NULL;
+    for (int i = 0; i < 5; i++) {
+        memcpy(at, part[i], len[i]);
+        at += len[i];
     }
-    return strbuf_detach(&sb, NULL);
+    if (len[4]) {
+        memcpy(at, ": ", 2);
+        at += 2;
+    }
+    memcpy(at, w->message ? w->message : "", ml);
+    b[n] = '\0';
+    for (size_t i = bs_unprintable(b, 0, n, 0); i < n; i = bs_unprintable(b, i + 1, n, 0))
+        b[i] = '?';
+    return b;
 }

@@ -58,12 +58,45 @@ START_TEST(long_messages_whole)
 }
 END_TEST
 
+static char *line(const char *object, const char *field, const char *message)
+{
+    mp_warning w = {"MP101", MP_SEV_WARNING, (char *)object, (char *)field, (char *)message};
+    return mp_warning_format(&w);
+}
+
+/* CODE[ object]: [field: ]message, a control byte (and DEL) of the cluster's
+ * text shown as '?' wherever it is. */
+START_TEST(lines_cleaned)
+{
+    static const struct {
+        const char *object, *field, *message, *want;
+    } c[] = {
+        {"ingress a/b", "spec.x", "plain", "MP101 ingress a/b: spec.x: plain"},
+        {"", "spec.x", "no object", "MP101: spec.x: no object"},
+        {"ingress a/b", "", "no field", "MP101 ingress a/b: no field"},
+        {"", "", "", "MP101: "},
+        {NULL, NULL, "nulls", "MP101: nulls"},
+        {"ingress a/\x1b[2Jb", "f\tg", "m\x7f\r\nend\x01", "MP101 ingress a/?[2Jb: f?g: m???end?"},
+        {"\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b", "ok", "0123456789abcdef\x1f",
+         "MP101 ?????????: ok: 0123456789abcdef?"},
+        {"caf\xc3\xa9", "ok", "\xe2\x80\xae high bytes stay",
+         "MP101 caf\xc3\xa9: ok: \xe2\x80\xae high bytes stay"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        char *got = line(c[i].object, c[i].field, c[i].message);
+        ck_assert_str_eq(got, c[i].want);
+        free(got);
+    }
+}
+END_TEST
+
 static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
     TCase *tc = tcase_create("format");
     tcase_add_test(tc, messages_match_vsnprintf);
     tcase_add_test(tc, long_messages_whole);
+    tcase_add_test(tc, lines_cleaned);
     suite_add_tcase(s, tc);
     return s;
 }
