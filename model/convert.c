@@ -447,6 +447,7 @@ convert_plan *convert_finish(convert_state *c, mp_err *err)
     convert_plan *p = c->plan;
     conv_free(c);
     free(c);
+    strbuf_free(&p->yaml);
     if (rc < 0) {
         convert_plan_free(p);
         return NULL;
@@ -573,6 +574,7 @@ void convert_plan_free(convert_plan *p)
     free(p->objs);
     free(p->docs);
     hmap_free(&p->vs_src);
+    strbuf_free(&p->yaml);
     mp_warnings_free(&p->w);
     free(p);
 }

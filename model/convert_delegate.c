@@ -228,14 +228,16 @@ static void note_namespaces(conv *c, const conv_deleg *d)
     strbuf_init(&ns);
     strbuf_init(&gen);
     size_t nns = 0;
-    for (size_t i = 0; i < g->nsrc; i++) {
+    for (size_t i = 1; i < g->nsrc && !nns; i++) /* one namespace (most hosts): no finding */
+        nns = strcmp(g->src[i]->v.ns, g->src[0]->v.ns) != 0;
+    for (size_t i = 0; nns && i < g->nsrc; i++) {
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++)
             seen = !strcmp(g->src[k]->v.ns, g->src[i]->v.ns);
         if (!seen)
-            strbuf_printf(&ns, "%s%s", nns++ ? ", " : "", g->src[i]->v.ns);
+            strbuf_printf(&ns, "%s%s", i ? ", " : "", g->src[i]->v.ns);
     }
-    if (nns > 1) {
+    if (nns) {
         for (size_t i = 0; i < d->n; i++)
             strbuf_printf(&gen, "%s%s/%s", i ? ", " : "", d->d[i].ns, d->d[i].name);
         char gw[300], root[64];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/emit.h"
 #include "model/istio.h"
 #include "model/sort.h"
 #include "model/strbuf.h"
@@ -88,7 +89,7 @@ static int cmp_cert(const void *a, const void *b)
 static void https_port_name(const char *secret, bool mtls, char out[64])
 {
     char buf[300];
-    snprintf(buf, sizeof buf, "https-%s%s", secret, mtls ? "-mtls" : "");
+    str_join(buf, sizeof buf, "https-", secret, mtls ? "-mtls" : "", (char *)NULL);
     istio_dns_label(buf, out);
 }
 
@@ -203,11 +204,101 @@ static doc_node *gateway_doc(conv *c, const char *ns, gw_hosts *s)
     return gw;
 }
 
+/* ---- text mode: gateway_doc's Gateway written without its tree ---- */
+
+static void kv(yaml_w *w, const char *key, const char *value)
+{
+    yaml_w_key(w, key);
+    yaml_w_str(w, value);
+}
+
+/* istio_gateway_add_server's server in canonical (proto) order; tls_mode
+ * NULL: none, "" an HTTPS redirect, else the mode and credentialName. */
+static void server_text(yaml_w *w, long port, const char *protocol, const char *port_name,
+                        const char **hosts, size_t n, const char *tls_mode, const char *secret)
+{
+    yaml_w_map(w);
+    yaml_w_key(w, "port");
+    yaml_w_map(w);
+    yaml_w_key(w, "number");
+    yaml_w_int(w, port);
+    kv(w, "protocol", protocol);
+    kv(w, "name", port_name);
+    yaml_w_end(w);
+    yaml_w_key(w, "hosts");
+    yaml_w_seq(w);
+    mp_sort(hosts, n, sizeof *hosts, cmp_host);
+    for (size_t i = 0; i < n; i++)
+        yaml_w_str(w, hosts[i]);
+    yaml_w_end(w);
+    if (tls_mode) {
+        yaml_w_key(w, "tls");
+        yaml_w_map(w);
+        if (!*tls_mode) {
+            yaml_w_key(w, "httpsRedirect");
+            yaml_w_bool(w, true);
+        } else {
+            kv(w, "mode", tls_mode);
+            kv(w, "credentialName", secret);
+        }
+        yaml_w_end(w);
+    }
+    yaml_w_end(w);
+}
+
+/* The YAML doc_emit_yaml writes for gateway_doc's tree with its sources,
+ * into the plan's buffer, for a plan in text mode (the tree would exist
+ * only to be encoded). False when yaml_w hands it back (text only libyaml
+ * writes) or out of memory: the caller builds the tree then. */
+static bool gateway_text(conv *c, const char *ns, gw_hosts *s)
+{
+    const char *sel = c->o->gateway_selector_value;
+    char *src = sel && ns ? conv_sources_text(s->src, s->nsrc) : NULL;
+    if (!src)
+        return false;
+    strbuf_reset(&c->plan->yaml);
+    yaml_w w;
+    yaml_w_begin(&w, &c->plan->yaml);
+    yaml_w_map(&w);
+    kv(&w, "apiVersion", ISTIO_NETWORKING_API);
+    kv(&w, "kind", "Gateway");
+    conv_meta_text(&w, TENANT_GATEWAY, ns, src);
+    free(src);
+    yaml_w_key(&w, "spec");
+    yaml_w_map(&w);
+    yaml_w_key(&w, "selector");
+    yaml_w_map(&w);
+    kv(&w, "istio", sel);
+    yaml_w_end(&w);
+    yaml_w_key(&w, "servers");
+    yaml_w_seq(&w);
+    if (s->np)
+        server_text(&w, 80, "HTTP", "http", s->plain, s->np, NULL, NULL);
+    if (s->nr)
+        server_text(&w, 80, "HTTP", "http-redirect", s->redir, s->nr, "", NULL);
+    mp_sort(s->certs, s->nc, sizeof *s->certs, cmp_cert);
+    for (size_t k = 0; k < s->nc; k++) {
+        char pname[64];
+        https_port_name(s->certs[k].secret, s->certs[k].mtls, pname);
+        server_text(&w, 443, "HTTPS", pname, s->certs[k].hosts, s->certs[k].n,
+                    s->certs[k].mtls ? "MUTUAL" : "SIMPLE", s->certs[k].secret);
+    }
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    return yaml_w_end_doc(&w) && !c->plan->yaml.oom;
+}
+
 /* One Gateway for the namespace's hosts in grps[0..n) (all same ns). */
 static int render_gateway(conv *c, hostgrp **grps, size_t n, hmap *warned)
 {
     gw_hosts s = {0};
     int rc = collect_hosts(c, grps, n, &s, warned);
+    if (rc == 0 && c->plan->text && gateway_text(c, grps[0]->ns, &s)) {
+        rc = conv_push_text(c->plan, grps[0]->ns, "Gateway", TENANT_GATEWAY);
+        gw_hosts_free(&s);
+        return rc;
+    }
     doc_node *gw = rc < 0 ? NULL : gateway_doc(c, grps[0]->ns, &s);
     if (!gw || conv_set_sources(gw, s.src, s.nsrc) < 0) {
         doc_free(gw);

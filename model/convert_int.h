@@ -39,8 +39,10 @@
 
 #include "model/annotations.h"
 #include "model/convert.h"
+#include "model/emit.h"
 #include "model/hmap.h"
 #include "model/ingress.h"
+#include "model/strbuf.h"
 
 /* One decoded Ingress, in nginx's order (creationTimestamp, ns, name). */
 typedef struct {
@@ -143,6 +145,7 @@ struct convert_plan {
     bool text;
     conv_doc *docs;
     hmap vs_src;  /* text mode: the "ingress/ns/name" VirtualServices name */
+    strbuf yaml;  /* text mode: each object written here, then copied at its size */
     mp_err e_err; /* text mode: why an encoding failed */
     mp_warnings w;
     size_t read, converted, skipped;
@@ -285,6 +288,8 @@ int conv_count_outcomes(conv *c);
 /* Adds the sources a VirtualService names (its meshpanel.io/source) to
  * seen; other objects add none. 0 or -1 out of memory. */
 int conv_note_vs_sources(const doc_node *o, hmap *seen);
+/* The same for a VirtualService's meshpanel.io/source value src. */
+int conv_note_sources(const char *src, hmap *seen);
 
 /* convert_output.c */
 /* Appends o to the plan (taking it; in text mode encoding it); frees it
@@ -294,6 +299,14 @@ int conv_push_obj(convert_plan *p, doc_node *o);
 int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e);
 /* Sets meshpanel.io/source on obj from its contributing Ingresses. */
 int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n);
+/* That annotation's value (malloc'd), or NULL out of memory. */
+char *conv_sources_text(ing_entry *const *src, size_t n);
+/* Text mode: appends an object written without its tree (yaml_w) into
+ * p->yaml: that YAML document and its sort keys, copied. 0 or -1. */
+int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char *name);
+/* Text mode: a generated object's metadata key and map (istio_object_new's
+ * with its sources, src), written with yaml_w. */
+void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src);
 /* Canonical key order in every object; objects by (ns, kind, name);
  * warnings grouped by object. */
 void conv_sort_output(convert_plan *p);

@@ -9,6 +9,7 @@
 
 #include "model/convert_int.h"
 #include "model/emit.h"
+#include "model/emit_int.h"
 #include "model/istio.h"
 #include "model/kobj.h"
 #include "model/strbuf.h"
@@ -17,21 +18,29 @@
 static const char *or_empty(const char *s);
 static int kind_rank(const char *kind);
 
-/* Text mode: o's document and sort keys in one block; o is freed. */
-static int push_text(convert_plan *p, doc_node *o)
+static int grow_docs(convert_plan *p)
 {
-    istio_canonical_order(o);
-    size_t len = 0;
-    char *y = conv_note_vs_sources(o, &p->vs_src) < 0 ? NULL : doc_emit_yaml(o, &len, &p->e_err);
-    const char *k[3] = {or_empty(kobj_namespace(o)), or_empty(kobj_kind(o)),
-                        or_empty(kobj_name(o))};
-    size_t kl[3] = {strlen(k[0]) + 1, strlen(k[1]) + 1, strlen(k[2]) + 1};
-    char *b = y ? realloc(y, len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
-    if (!b) {
-        free(y);
-        doc_free(o);
+    if (p->n < p->cap)
+        return 0;
+    size_t cap = p->cap ? p->cap * 2 : 32;
+    conv_doc *docs = realloc(p->docs, cap * sizeof *docs);
+    if (!docs)
         return -1;
-    }
+    p->docs = docs;
+    p->cap = cap;
+    return 0;
+}
+
+int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char *name)
+{
+    const char *k[3] = {or_empty(ns), or_empty(kind), or_empty(name)};
+    size_t kl[3] = {strlen(k[0]) + 1, strlen(k[1]) + 1, strlen(k[2]) + 1};
+    size_t len = p->yaml.len;
+    char *b = !p->yaml.oom && grow_docs(p) == 0 ? malloc(len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
+    if (!b)
+        return -1;
+    memcpy(b, p->yaml.buf, len);
+    b[len] = '\0';
     conv_doc *d = &p->docs[p->n++];
     *d = (conv_doc){b, len, NULL, NULL, NULL};
     const char **dst[3] = {&d->ns, &d->kind, &d->name};
@@ -41,27 +50,52 @@ static int push_text(convert_plan *p, doc_node *o)
         *dst[i] = at;
         at += kl[i];
     }
-    doc_free(o);
     return 0;
+}
+
+static void kv(yaml_w *w, const char *key, const char *value)
+{
+    yaml_w_key(w, key);
+    yaml_w_str(w, value);
+}
+
+void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src)
+{
+    yaml_w_key(w, "metadata");
+    yaml_w_map(w);
+    kv(w, "name", name);
+    kv(w, "namespace", ns);
+    yaml_w_key(w, "labels");
+    yaml_w_map(w);
+    kv(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
+    yaml_w_end(w);
+    yaml_w_key(w, "annotations");
+    yaml_w_map(w);
+    kv(w, CONVERT_SOURCE_ANNOTATION, src);
+    yaml_w_end(w);
+    yaml_w_end(w);
+}
+
+/* Text mode: o's document and sort keys in one block; o is freed. */
+static int push_text(convert_plan *p, doc_node *o)
+{
+    istio_canonical_order(o);
+    strbuf_reset(&p->yaml);
+    int rc = conv_note_vs_sources(o, &p->vs_src);
+    if (rc == 0 && !emit_yaml_direct(o, &p->yaml))
+        rc = emit_yaml_libyaml_doc(o, &p->yaml, &p->e_err);
+    if (rc == 0)
+        rc = conv_push_text(p, kobj_namespace(o), kobj_kind(o), kobj_name(o));
+    doc_free(o);
+    return rc;
 }
 
 int conv_push_obj(convert_plan *p, doc_node *o)
 {
     if (!o)
         return -1;
-    if (p->text) {
-        if (p->n == p->cap) {
-            size_t cap = p->cap ? p->cap * 2 : 32;
-            conv_doc *docs = realloc(p->docs, cap * sizeof *docs);
-            if (!docs) {
-                doc_free(o);
-                return -1;
-            }
-            p->docs = docs;
-            p->cap = cap;
-        }
+    if (p->text)
         return push_text(p, o);
-    }
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 32;
         doc_node **objs = realloc(p->objs, cap * sizeof *objs);
@@ -94,11 +128,11 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
+char *conv_sources_text(ing_entry *const *src, size_t n)
 {
     const char **names = calloc(n ? n : 1, sizeof *names);
     if (!names)
-        return -1;
+        return NULL;
     for (size_t i = 0; i < n; i++)
         names[i] = src[i]->src;
     mp_sort(names, n, sizeof *names, cmp_str);
@@ -112,9 +146,14 @@ int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
         strbuf_puts(&sb, names[i]);
     }
     free(names);
-    int rc =
-        sb.oom ? -1 : kobj_set_annotation(obj, CONVERT_SOURCE_ANNOTATION, sb.buf ? sb.buf : "");
-    strbuf_free(&sb);
+    return strbuf_detach(&sb, NULL);
+}
+
+int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
+{
+    char *s = conv_sources_text(src, n);
+    int rc = s ? kobj_set_annotation(obj, CONVERT_SOURCE_ANNOTATION, s) : -1;
+    free(s);
     return rc;
 }
 

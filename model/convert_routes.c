@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/emit.h"
 #include "model/istio.h"
 #include "model/strbuf.h"
 
@@ -461,14 +462,86 @@ static int render_routes(conv *c, hostgrp *g, conv_deleg *d)
     return 0;
 }
 
+/* Text mode: the root VirtualService holds only spec.http while its routes
+ * are rendered (routes and delegate entries go there as into istio_vs_new's). */
+static doc_node *bare_vs(void)
+{
+    doc_node *vs = doc_map_new();
+    if (!vs || !doc_map_ensure(istio_spec(vs), "http", DOC_SEQ)) {
+        doc_free(vs);
+        return NULL;
+    }
+    return vs;
+}
+
+/* The YAML doc_emit_yaml writes for istio_vs_new's tree with http and its
+ * sources, into the plan's buffer (the skeleton never built as a tree).
+ * False when yaml_w hands it back or out of memory. */
+static bool vs_text(conv *c, const hostgrp *g, const char *name, const char *gw, doc_node *http)
+{
+    char *src = conv_sources_text(g->src, g->nsrc);
+    if (!src || conv_note_sources(src, &c->plan->vs_src) < 0) {
+        free(src);
+        return false;
+    }
+    istio_order_vs_http(http);
+    strbuf_reset(&c->plan->yaml);
+    yaml_w w;
+    yaml_w_begin(&w, &c->plan->yaml);
+    yaml_w_map(&w);
+    yaml_w_key(&w, "apiVersion");
+    yaml_w_str(&w, ISTIO_NETWORKING_API);
+    yaml_w_key(&w, "kind");
+    yaml_w_str(&w, "VirtualService");
+    conv_meta_text(&w, name, g->ns, src);
+    free(src);
+    yaml_w_key(&w, "spec");
+    yaml_w_map(&w);
+    yaml_w_key(&w, "hosts");
+    yaml_w_seq(&w);
+    yaml_w_str(&w, g->host);
+    yaml_w_end(&w);
+    yaml_w_key(&w, "gateways");
+    yaml_w_seq(&w);
+    yaml_w_str(&w, gw);
+    yaml_w_end(&w);
+    yaml_w_key(&w, "http");
+    yaml_w_node(&w, http);
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    return yaml_w_end_doc(&w) && !c->plan->yaml.oom;
+}
+
+/* Text mode: vs (bare_vs) written and freed; when yaml_w hands it back,
+ * the whole tree is built and pushed as in the tree mode. */
+static int push_bare_vs(conv *c, const hostgrp *g, const char *name, const char *gw, doc_node *vs)
+{
+    doc_node *http = doc_getv(vs, "spec", "http", NULL);
+    if (vs_text(c, g, name, gw, http)) {
+        doc_free(vs);
+        return conv_push_text(c->plan, g->ns, "VirtualService", name);
+    }
+    doc_node *full = istio_vs_new(g->ns, name, g->host, gw);
+    http = doc_map_take(istio_spec(vs), "http");
+    doc_free(vs);
+    if (!full || !http || doc_map_set(istio_spec(full), "http", http) < 0 ||
+        conv_set_sources(full, g->src, g->nsrc) < 0) {
+        doc_free(full);
+        return -1;
+    }
+    return conv_push_obj(c->plan, full);
+}
+
 int conv_render_vs(conv *c, hostgrp *g)
 {
     conv_order_routes(c, g);
-    char name[64], gw[300];
+    char name[64], buf[300];
     istio_dns_label(g->host, name);
-    doc_node *vs = istio_vs_new(g->ns, name, g->host, conv_gateway_ref(c, g, gw, sizeof gw));
+    const char *gw = conv_gateway_ref(c, g, buf, sizeof buf);
+    bool text = c->plan->text;
+    doc_node *vs = text ? bare_vs() : istio_vs_new(g->ns, name, g->host, gw);
     conv_deleg *d = vs ? conv_deleg_new(g, vs) : NULL;
-    if (!d || conv_set_sources(vs, g->src, g->nsrc) < 0) {
+    if (!d || (!text && conv_set_sources(vs, g->src, g->nsrc) < 0)) {
         conv_deleg_free(d);
         doc_free(vs);
         return -1;
@@ -496,5 +569,5 @@ int conv_render_vs(conv *c, hostgrp *g)
         return -1;
     }
     g->has_vs = true;
-    return conv_push_obj(c->plan, vs);
+    return text ? push_bare_vs(c, g, name, gw, vs) : conv_push_obj(c->plan, vs);
 }

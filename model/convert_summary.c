@@ -65,6 +65,11 @@ int conv_note_vs_sources(const doc_node *o, hmap *seen)
     const char *src = kobj_annotation(o, CONVERT_SOURCE_ANNOTATION);
     if (!kind || strcmp(kind, "VirtualService") || !src)
         return 0;
+    return conv_note_sources(src, seen);
+}
+
+int conv_note_sources(const char *src, hmap *seen)
+{
     char one[400];
     for (const char *s = src; *s;) {
         size_t n = strcspn(s, ",");

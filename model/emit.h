@@ -32,6 +32,49 @@ int doc_json_append(strbuf *sb, const doc_node *doc, size_t indent, mp_err *err)
 /* A JSON array of documents (kubectl-style List is the caller's job). */
 char *doc_emit_json_array(doc_node *const *docs, size_t n, bool pretty, size_t *len, mp_err *err);
 
+/* A YAML document written as it is described, without a tree: the calls
+ * name the tree's nodes in order (yaml_w_key before each map value, the
+ * root a map or sequence) and the text is what doc_emit_yaml writes for
+ * that tree. The caller names a document root's keys in doc_emit_yaml's
+ * order (apiVersion, kind, metadata, spec first). For the converter's
+ * generated objects, whose trees exist only to be encoded once.
+ * Ownership: out is the caller's, appended to; the strings are copied. */
+#define YAML_W_DEPTH 24
+typedef struct {
+    bool map;
+    int ind;  /* the indent of its entries or items */
+    size_t n; /* entries or items so far */
+} yaml_w_frame;
+typedef struct {
+    strbuf *out;
+    size_t mark;     /* out->len at yaml_w_begin */
+    size_t column;   /* libyaml's emitter state (emit_yaml.c) */
+    bool whitespace; /* the last thing written was blank */
+    bool indention;  /* only indentation (or "- ") on the line so far */
+    int open_ended;
+    bool bail; /* a scalar only libyaml writes, or nested too deep */
+    int depth;
+    yaml_w_frame f[YAML_W_DEPTH];
+} yaml_w;
+void yaml_w_begin(yaml_w *w, strbuf *out);
+void yaml_w_key(yaml_w *w, const char *key);
+/* A scalar of type t whose canonical text is s[0..len) (as doc_node's). */
+void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len);
+void yaml_w_str(yaml_w *w, const char *s); /* a string scalar (DOC_STR) */
+void yaml_w_int(yaml_w *w, long long v);
+void yaml_w_bool(yaml_w *w, bool v);
+/* The tree n as the next value, with doc_emit_yaml's bytes for it there
+ * (a document's root keys in its order when n is the root). */
+void yaml_w_node(yaml_w *w, const doc_node *n);
+void yaml_w_map(yaml_w *w); /* opens a map; yaml_w_end closes it */
+void yaml_w_seq(yaml_w *w);
+void yaml_w_end(yaml_w *w);
+/* Ends the document. False when the text holds what only libyaml writes
+ * byte for byte (as emit_yaml_direct; then out is as it was at
+ * yaml_w_begin and the caller builds the tree instead); out of memory
+ * shows in out->oom. */
+bool yaml_w_end_doc(yaml_w *w);
+
 /* True when s must be quoted to stay a string under YAML 1.1. */
 bool doc_needs_quotes(const char *s, size_t len);
 

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "model/bytescan.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
 #include "model/sanitize.h"
@@ -36,14 +37,7 @@ typedef enum { ST_PLAIN, ST_SINGLE, ST_DOUBLE, ST_LITERAL } style;
 /* libyaml's emitter state; column counts bytes (libyaml: characters), which
  * differs only after non-ASCII text, where indention is false and column is
  * never compared. */
-typedef struct {
-    strbuf *out;
-    size_t column;
-    bool whitespace;
-    bool indention;
-    int open_ended;
-    bool bail; /* fall back to libyaml for this document */
-} yw;
+typedef yaml_w yw; /* out, column, whitespace, indention, open_ended, bail */
 
 /* What yaml_emitter_analyze_scalar finds, for block context. */
 typedef struct {
@@ -53,7 +47,7 @@ typedef struct {
     bool block_allowed;
 } scalar_facts;
 
-static void put(yw *w, const char *s, size_t n)
+static inline void put(yw *w, const char *s, size_t n)
 {
     strbuf *sb = w->out;
     if (sb->len + n + 1 <= sb->cap) {
@@ -67,7 +61,13 @@ static void put(yw *w, const char *s, size_t n)
 
 static void putc1(yw *w, char c)
 {
-    put(w, &c, 1);
+    strbuf *sb = w->out;
+    if (sb->len + 2 <= sb->cap) {
+        sb->buf[sb->len++] = c;
+        w->column++;
+    } else {
+        put(w, &c, 1);
+    }
 }
 
 static void put_break(yw *w)
@@ -458,30 +458,103 @@ static style requested(const doc_node *n, const char *s, size_t len)
     return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
 }
 
-/* doc_needs_quotes' answer, false, known without it for most strings: one
- * longer than any YAML 1.1 word (null, bool, .inf) that starts with a
- * letter or '/' is no number either; what else it looks for (a trailing
- * space or ':', ": ", " #", controls) ascii_style has ruled out. */
-static bool plain_word(const char *s, size_t len)
+/* The YAML 1.1 null and bool words made of letters (resolve.c's lists). */
+static bool letter_word(const char *s, size_t len)
 {
+    static const char words[][6] = {"y",     "Y",     "yes",  "Yes",  "YES",  "n",    "N",
+                                    "no",    "No",    "NO",   "true", "True", "TRUE", "false",
+                                    "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
+                                    "OFF",   "null",  "Null", "NULL"};
     unsigned char c = (unsigned char)s[0] | 0x20;
-    return len > 5 && ((c >= 'a' && c <= 'z') || s[0] == '/');
+    if (len > 5 || (c != 'y' && c != 'n' && c != 't' && c != 'f' && c != 'o'))
+        return false;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (words[i][0] == s[0] && !words[i][len] && !memcmp(words[i], s, len))
+            return true;
+    return false;
+}
+
+/* doc_needs_quotes' answer for a string of printable ASCII that
+ * ascii_style found plain-safe (no space or ':' at the end, no ": " or
+ * " #"), known without it for most strings: only a first byte of its
+ * indicator set, a digit, '+', '.' or '~' (numbers, .inf, ~) or a letter
+ * (null and bool words) can make it true. */
+static bool ascii_needs_quotes(const char *s, size_t len)
+{
+    if (!len)
+        return true;
+    unsigned char c = (unsigned char)s[0];
+    if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+        return letter_word(s, len);
+    if (c == '/' || c == '_' || c == '$' || c == '(' || c == ')' || c == '^' || c == ';' ||
+        c == '<' || c == '\\')
+        return false;
+    return doc_needs_quotes(s, len);
 }
 
 /* The style of a scalar of printable ASCII only (most of them) without the
  * whole analysis: it has no line break, no special character and no
  * control, so libyaml refuses plain style only for what block_plain()
  * finds, and never refuses single quotes. False: s holds another byte. */
+/* The first i in [i, n) with s[i] not printable ASCII, ':' or '#', else
+ * n (eight bytes at a time: most scalars hold none). */
+static size_t plain_run(const char *s, size_t i, size_t n)
+{
+    while (i + 8 <= n) {
+        uint64_t w = bs_load(s + i);
+        if (bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#'))
+            break;
+        i += 8;
+    }
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c - 0x20u >= 0x5Fu || c == ':' || c == '#')
+            break;
+        i++;
+    }
+    return i;
+}
+
+/* strchr("#,[]{}&*!|>'\"%@`", c) and strchr("?:-", c), c not NUL. */
+static bool first_indicator(char c)
+{
+    switch (c) {
+    case '#':
+    case ',':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '&':
+    case '*':
+    case '!':
+    case '|':
+    case '>':
+    case '\'':
+    case '"':
+    case '%':
+    case '@':
+    case '`':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool dash_like(char c)
+{
+    return c == '?' || c == ':' || c == '-';
+}
+
 static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
 {
     if (len && (s[0] == ' ' || s[len - 1] == ' '))
         goto refused;
-    if (len >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
+    if (len >= 3 && (s[0] == '-' || s[0] == '.') && s[1] == s[0] && s[2] == s[0])
         goto refused;
-    if (len &&
-        (strchr("#,[]{}&*!|>'\"%@`", s[0]) || (strchr("?:-", s[0]) && (len == 1 || s[1] == ' '))))
+    if (len && (first_indicator(s[0]) || (dash_like(s[0]) && (len == 1 || s[1] == ' '))))
         goto refused;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = plain_run(s, 0, len); i < len; i = plain_run(s, i + 1, len)) {
         unsigned char c = (unsigned char)s[i];
         if (c - 0x20u >= 0x5Fu)
             return false;
@@ -489,10 +562,10 @@ static bool ascii_style(const doc_node *n, const char *s, size_t len, style *st)
             (c == '#' && i > 0 && s[i - 1] == ' '))
             goto refused;
     }
-    if ((n && n->type != DOC_STR) || plain_word(s, len))
+    if ((n && n->type != DOC_STR))
         *st = ST_PLAIN;
     else
-        *st = doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
+        *st = ascii_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
     return true;
 refused: /* plain is refused: the rest must still be printable ASCII */
     for (size_t i = 0; i < len; i++)
@@ -558,7 +631,10 @@ static void entry(yw *w, const doc_node *n, size_t i, int indent)
 {
     write_indent(w, indent);
     const char *k = n->keys[i];
-    scalar(w, NULL, k, strlen(k), indent);
+    if (doc_key_is_static(k)) /* every key of the table is plain (test_emit_yaml) */
+        write_plain(w, k, strlen(k), false);
+    else
+        scalar(w, NULL, k, strlen(k), indent);
     write_indicator(w, ":", 1, false, false, false);
     node(w, n->items[i], indent, true, false);
 }
@@ -600,7 +676,8 @@ static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool to
 
 bool emit_yaml_direct(const doc_node *doc, strbuf *out)
 {
-    yw w = {out, 0, true, true, 0, false};
+    yw w;
+    yaml_w_begin(&w, out);
     size_t mark = out->len;
     node(&w, doc, -1, false, true);
     if (!w.bail) {
@@ -637,4 +714,137 @@ char *doc_emit_yaml(const doc_node *doc, size_t *len, mp_err *err)
 {
     doc_node *one[1] = {(doc_node *)doc};
     return doc_emit_yaml_stream(one, 1, len, err);
+}
+
+/* ---- yaml_w: the same bytes without the tree ---- */
+
+void yaml_w_begin(yaml_w *w, strbuf *out)
+{
+    w->out = out;
+    w->mark = out->len;
+    w->column = 0;
+    w->whitespace = true;
+    w->indention = true;
+    w->open_ended = 0;
+    w->bail = false;
+    w->depth = 0;
+}
+
+/* Where the next value goes, as node() is called for it: the indent and
+ * mapping context it gets; a sequence item's "- " is written here. */
+static int value_at(yaml_w *w, bool *mapping_ctx)
+{
+    *mapping_ctx = false;
+    if (!w->depth)
+        return -1;
+    yaml_w_frame *f = &w->f[w->depth - 1];
+    if (f->map) {
+        *mapping_ctx = true;
+        return f->ind;
+    }
+    f->n++;
+    write_indent(w, f->ind);
+    write_indicator(w, "-", 1, true, false, true);
+    return f->ind;
+}
+
+void yaml_w_key(yaml_w *w, const char *k)
+{
+    if (!w->depth || !w->f[w->depth - 1].map) {
+        w->bail = true;
+        return;
+    }
+    int ind = w->f[w->depth - 1].ind;
+    w->f[w->depth - 1].n++;
+    write_indent(w, ind);
+    if (doc_key_is_static(k))
+        write_plain(w, k, strlen(k), false);
+    else
+        scalar(w, NULL, k, strlen(k), ind);
+    write_indicator(w, ":", 1, false, false, false);
+}
+
+void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len)
+{
+    bool mapping_ctx;
+    int indent = value_at(w, &mapping_ctx);
+    doc_node n = {.kind = DOC_SCALAR, .type = t};
+    scalar(w, &n, s, len, indent);
+}
+
+void yaml_w_node(yaml_w *w, const doc_node *n)
+{
+    bool mapping_ctx, top = !w->depth;
+    int indent = value_at(w, &mapping_ctx);
+    node(w, n, indent, mapping_ctx, top);
+}
+
+void yaml_w_str(yaml_w *w, const char *s)
+{
+    yaml_w_scalar(w, DOC_STR, s, strlen(s));
+}
+
+void yaml_w_int(yaml_w *w, long long v)
+{
+    char buf[24];
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    buf[0] = '-';
+    size_t n = str_utoa(buf + (v < 0), u) + (v < 0);
+    yaml_w_scalar(w, DOC_INT, buf, n);
+}
+
+void yaml_w_bool(yaml_w *w, bool v)
+{
+    yaml_w_scalar(w, DOC_BOOL, v ? "true" : "false", v ? 4 : 5);
+}
+
+static void open_coll(yaml_w *w, bool map)
+{
+    bool mapping_ctx;
+    int indent = value_at(w, &mapping_ctx);
+    if (w->depth == YAML_W_DEPTH) {
+        w->bail = true;
+        return;
+    }
+    int ind = indent < 0 ? 0 : map || !mapping_ctx || w->indention ? indent + 2 : indent;
+    w->f[w->depth++] = (yaml_w_frame){map, ind, 0};
+}
+
+void yaml_w_map(yaml_w *w)
+{
+    open_coll(w, true);
+}
+
+void yaml_w_seq(yaml_w *w)
+{
+    open_coll(w, false);
+}
+
+void yaml_w_end(yaml_w *w)
+{
+    if (!w->depth) {
+        w->bail = true;
+        return;
+    }
+    yaml_w_frame *f = &w->f[--w->depth];
+    if (!f->n) { /* node() writes an empty one in flow style */
+        write_indicator(w, f->map ? "{" : "[", 1, true, true, false);
+        write_indicator(w, f->map ? "}" : "]", 1, false, false, false);
+    }
+}
+
+bool yaml_w_end_doc(yaml_w *w)
+{
+    if (w->depth)
+        w->bail = true;
+    if (!w->bail) {
+        write_indent(w, -1);
+        if (w->open_ended == 2) {
+            write_indicator(w, "...", 3, true, false, false);
+            write_indent(w, -1);
+        }
+    }
+    if (w->bail)
+        w->out->len = w->mark;
+    return !w->bail;
 }

@@ -12,131 +12,188 @@
 
 /* ---- field order -------------------------------------------------------- */
 
+/* The shapes, by index into shapes[] (children name their shape so). */
+enum {
+    SH_META,
+    SH_GW_SPEC,
+    SH_GW_SERVER,
+    SH_GW_PORT,
+    SH_GW_TLS,
+    SH_VS_SPEC,
+    SH_VS_HTTP,
+    SH_VS_MATCH,
+    SH_VS_DEST,
+    SH_VS_DESTINATION,
+    SH_VS_REDIRECT,
+    SH_VS_REWRITE,
+    SH_VS_REGEXREWRITE,
+    SH_VS_RETRIES,
+    SH_VS_CORS,
+    SH_VS_HEADERS,
+    SH_VS_HDROP,
+    SH_DR_SPEC,
+    SH_DR_TP,
+    SH_DR_PLS,
+    SH_DR_LB,
+    SH_DR_CP,
+    SH_DR_TCP,
+    SH_DR_HTTP,
+    SH_DR_TLS,
+    SH_AP_SPEC,
+    SH_AP_RULE,
+    SH_AP_FROM,
+    SH_AP_TO,
+    SH_AP_SOURCE,
+    SH_AP_OP,
+    SH_COUNT,
+    SH_NONE = -1
+};
+
 /* One map shape: its keys in proto order, and which keys hold maps (or
  * sequences of maps) of another shape. */
 typedef struct {
+    const char *key;
+    int shape;
+} shape_child;
+
+typedef struct {
     const char *shape;
     const char *keys[20];
-    const char *children[12][2]; /* {key, child shape} */
+    shape_child children[12]; /* {key, child shape} */
 } shape_order;
 
 static const shape_order shapes[] = {
-    {"meta", {"name", "namespace", "labels", "annotations"}, {{NULL, NULL}}},
-    {"gw.spec", {"selector", "servers"}, {{"servers", "gw.server"}}},
+    {"meta", {"name", "namespace", "labels", "annotations"}, {{NULL, SH_NONE}}},
+    {"gw.spec", {"selector", "servers"}, {{"servers", SH_GW_SERVER}}},
     {"gw.server",
      {"port", "bind", "hosts", "tls", "defaultEndpoint", "name"},
-     {{"port", "gw.port"}, {"tls", "gw.tls"}}},
-    {"gw.port", {"number", "protocol", "name", "targetPort"}, {{NULL, NULL}}},
+     {{"port", SH_GW_PORT}, {"tls", SH_GW_TLS}}},
+    {"gw.port", {"number", "protocol", "name", "targetPort"}, {{NULL, SH_NONE}}},
     {"gw.tls",
      {"httpsRedirect", "mode", "serverCertificate", "privateKey", "caCertificates",
       "credentialName", "credentialNames", "tlsCertificates", "subjectAltNames",
       "verifyCertificateSpki", "verifyCertificateHash", "minProtocolVersion", "maxProtocolVersion",
       "cipherSuites"},
-     {{NULL, NULL}}},
-    {"vs.spec", {"hosts", "gateways", "http", "tls", "tcp", "exportTo"}, {{"http", "vs.http"}}},
+     {{NULL, SH_NONE}}},
+    {"vs.spec", {"hosts", "gateways", "http", "tls", "tcp", "exportTo"}, {{"http", SH_VS_HTTP}}},
     {"vs.http",
      {"name", "match", "route", "redirect", "directResponse", "delegate", "rewrite", "timeout",
       "retries", "fault", "mirror", "mirrors", "mirrorPercentage", "corsPolicy", "headers"},
-     {{"match", "vs.match"},
-      {"route", "vs.dest"},
-      {"redirect", "vs.redirect"},
-      {"rewrite", "vs.rewrite"},
-      {"retries", "vs.retries"},
-      {"corsPolicy", "vs.cors"},
-      {"headers", "vs.headers"}}},
+     {{"match", SH_VS_MATCH},
+      {"route", SH_VS_DEST},
+      {"redirect", SH_VS_REDIRECT},
+      {"rewrite", SH_VS_REWRITE},
+      {"retries", SH_VS_RETRIES},
+      {"corsPolicy", SH_VS_CORS},
+      {"headers", SH_VS_HEADERS}}},
     {"vs.match",
      {"name", "uri", "scheme", "method", "authority", "headers", "port", "sourceLabels", "gateways",
       "queryParams", "ignoreUriCase", "withoutHeaders", "sourceNamespace", "statPrefix"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"vs.dest",
      {"destination", "weight", "headers"},
-     {{"destination", "vs.destination"}, {"headers", "vs.headers"}}},
-    {"vs.destination", {"host", "subset", "port"}, {{NULL, NULL}}},
+     {{"destination", SH_VS_DESTINATION}, {"headers", SH_VS_HEADERS}}},
+    {"vs.destination", {"host", "subset", "port"}, {{NULL, SH_NONE}}},
     {"vs.redirect",
      {"uri", "authority", "port", "derivePort", "scheme", "redirectCode"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"vs.rewrite",
      {"uri", "authority", "uriRegexRewrite"},
-     {{"uriRegexRewrite", "vs.regexrewrite"}}},
-    {"vs.regexrewrite", {"match", "rewrite"}, {{NULL, NULL}}},
+     {{"uriRegexRewrite", SH_VS_REGEXREWRITE}}},
+    {"vs.regexrewrite", {"match", "rewrite"}, {{NULL, SH_NONE}}},
     {"vs.retries",
      {"attempts", "perTryTimeout", "retryOn", "retryRemoteLocalities"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"vs.cors",
      {"allowOrigin", "allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "maxAge",
       "allowCredentials", "unmatchedPreflights"},
-     {{NULL, NULL}}},
-    {"vs.headers", {"request", "response"}, {{"request", "vs.hdrop"}, {"response", "vs.hdrop"}}},
-    {"vs.hdrop", {"set", "add", "remove"}, {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
+    {"vs.headers", {"request", "response"}, {{"request", SH_VS_HDROP}, {"response", SH_VS_HDROP}}},
+    {"vs.hdrop", {"set", "add", "remove"}, {{NULL, SH_NONE}}},
     {"dr.spec",
      {"host", "trafficPolicy", "subsets", "exportTo", "workloadSelector"},
-     {{"trafficPolicy", "dr.tp"}}},
+     {{"trafficPolicy", SH_DR_TP}}},
     {"dr.tp",
      {"loadBalancer", "connectionPool", "outlierDetection", "tls", "portLevelSettings", "tunnel",
       "proxyProtocol"},
-     {{"loadBalancer", "dr.lb"},
-      {"connectionPool", "dr.cp"},
-      {"tls", "dr.tls"},
-      {"portLevelSettings", "dr.pls"}}},
+     {{"loadBalancer", SH_DR_LB},
+      {"connectionPool", SH_DR_CP},
+      {"tls", SH_DR_TLS},
+      {"portLevelSettings", SH_DR_PLS}}},
     {"dr.pls",
      {"port", "loadBalancer", "connectionPool", "outlierDetection", "tls"},
-     {{"loadBalancer", "dr.lb"}, {"connectionPool", "dr.cp"}, {"tls", "dr.tls"}}},
-    {"dr.lb", {"simple", "consistentHash", "localityLbSetting", "warmupDurationSecs"}, {{NULL}}},
-    {"dr.cp", {"tcp", "http"}, {{"tcp", "dr.tcp"}, {"http", "dr.http"}}},
+     {{"loadBalancer", SH_DR_LB}, {"connectionPool", SH_DR_CP}, {"tls", SH_DR_TLS}}},
+    {"dr.lb",
+     {"simple", "consistentHash", "localityLbSetting", "warmupDurationSecs"},
+     {{NULL, SH_NONE}}},
+    {"dr.cp", {"tcp", "http"}, {{"tcp", SH_DR_TCP}, {"http", SH_DR_HTTP}}},
     {"dr.tcp",
      {"maxConnections", "connectTimeout", "tcpKeepalive", "maxConnectionDuration", "idleTimeout"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"dr.http",
      {"http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "maxRetries",
       "idleTimeout", "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"dr.tls",
      {"mode", "clientCertificate", "privateKey", "caCertificates", "credentialName",
       "subjectAltNames", "sni", "insecureSkipVerify"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"ap.spec",
      {"selector", "targetRef", "targetRefs", "action", "provider", "rules"},
-     {{"rules", "ap.rule"}}},
-    {"ap.rule", {"from", "to", "when"}, {{"from", "ap.from"}, {"to", "ap.to"}}},
-    {"ap.from", {"source"}, {{"source", "ap.source"}}},
-    {"ap.to", {"operation"}, {{"operation", "ap.op"}}},
+     {{"rules", SH_AP_RULE}}},
+    {"ap.rule", {"from", "to", "when"}, {{"from", SH_AP_FROM}, {"to", SH_AP_TO}}},
+    {"ap.from", {"source"}, {{"source", SH_AP_SOURCE}}},
+    {"ap.to", {"operation"}, {{"operation", SH_AP_OP}}},
     {"ap.source",
      {"principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals", "namespaces",
       "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
     {"ap.op",
      {"hosts", "notHosts", "ports", "notPorts", "methods", "notMethods", "paths", "notPaths"},
-     {{NULL, NULL}}},
+     {{NULL, SH_NONE}}},
 };
 
-static const shape_order *find_shape(const char *name)
+_Static_assert(sizeof shapes / sizeof *shapes == SH_COUNT, "one shape per SH_ name");
+
+/* Whether m's keys already come in s's order (doc_map_order would leave
+ * it as it is): the converter builds most maps so, and checking is a
+ * fraction of reordering. Listed keys rank by position, others after them. */
+static bool map_in_order(const doc_node *m, const shape_order *s, size_t nkeys)
 {
-    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
-        if (!strcmp(shapes[i].shape, name))
-            return &shapes[i];
-    return NULL;
+    size_t prev = 0;
+    for (size_t i = 0; i < m->len; i++) {
+        const char *k = m->keys[i];
+        size_t r = 0;
+        while (r < nkeys && (s->keys[r][0] != k[0] || strcmp(s->keys[r], k)))
+            r++;
+        if (r < prev)
+            return false;
+        prev = r;
+    }
+    return true;
 }
 
-static void order_node(doc_node *n, const char *shape_name);
+static void order_node(doc_node *n, int shape);
 
 static void order_map(doc_node *m, const shape_order *s)
 {
     size_t nkeys = 0;
     while (nkeys < 20 && s->keys[nkeys])
         nkeys++;
-    doc_map_order(m, s->keys, nkeys);
-    for (size_t c = 0; c < 12 && s->children[c][0]; c++) {
-        doc_node *child = doc_get(m, s->children[c][0]);
+    if (!map_in_order(m, s, nkeys))
+        doc_map_order(m, s->keys, nkeys);
+    for (size_t c = 0; c < 12 && s->children[c].key; c++) {
+        doc_node *child = doc_get(m, s->children[c].key);
         if (child)
-            order_node(child, s->children[c][1]);
+            order_node(child, s->children[c].shape);
     }
 }
 
-static void order_node(doc_node *n, const char *shape_name)
+static void order_node(doc_node *n, int shape)
 {
-    const shape_order *s = find_shape(shape_name);
-    if (!s || !n)
+    if (shape < 0 || !n)
         return;
+    const shape_order *s = &shapes[shape];
     if (doc_is_map(n))
         order_map(n, s);
     else if (doc_is_seq(n))
@@ -148,20 +205,26 @@ static void order_node(doc_node *n, const char *shape_name)
 void istio_canonical_order(doc_node *obj)
 {
     static const struct {
-        const char *kind, *shape;
+        const char *kind;
+        int shape;
     } kinds[] = {
-        {"Gateway", "gw.spec"},
-        {"VirtualService", "vs.spec"},
-        {"DestinationRule", "dr.spec"},
-        {"AuthorizationPolicy", "ap.spec"},
+        {"Gateway", SH_GW_SPEC},
+        {"VirtualService", SH_VS_SPEC},
+        {"DestinationRule", SH_DR_SPEC},
+        {"AuthorizationPolicy", SH_AP_SPEC},
     };
     if (!doc_is_map(obj))
         return;
-    order_node(doc_get(obj, "metadata"), "meta");
+    order_node(doc_get(obj, "metadata"), SH_META);
     const char *kind = kobj_kind(obj);
     for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
         if (!strcmp(kind, kinds[i].kind))
             order_node(doc_get(obj, "spec"), kinds[i].shape);
+}
+
+void istio_order_vs_http(doc_node *http)
+{
+    order_node(http, SH_VS_HTTP);
 }
 
 /* ---- names ---------------------------------------------------------------- */
@@ -191,7 +254,7 @@ void istio_dns_label(const char *s, char out[64])
         return;
     }
     if (n - start <= 63) {
-        snprintf(out, 64, "%s", buf + start);
+        memcpy(out, buf + start, n - start + 1);
         return;
     }
     size_t keep = 54;
@@ -207,9 +270,10 @@ doc_node *istio_object_new(const char *api, const char *kind, const char *ns, co
     doc_node *o = doc_map_new();
     doc_node *meta = doc_map_new();
     doc_node *labels = doc_map_new();
-    if (!o || !meta || !labels || doc_map_set_str(o, "apiVersion", api) < 0 ||
-        doc_map_set_str(o, "kind", kind) < 0 || doc_map_set_str(meta, "name", name) < 0 ||
-        doc_map_set_str(meta, "namespace", ns) < 0 ||
+    /* four keys each (annotations and spec's come next): sized once, not twice */
+    if (!o || !meta || !labels || doc_reserve(o, 4) < 0 || doc_reserve(meta, 4) < 0 ||
+        doc_map_set_str(o, "apiVersion", api) < 0 || doc_map_set_str(o, "kind", kind) < 0 ||
+        doc_map_set_str(meta, "name", name) < 0 || doc_map_set_str(meta, "namespace", ns) < 0 ||
         doc_map_set_str(labels, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE) < 0 ||
         doc_map_set(meta, "labels", labels) < 0) {
         doc_free(o);
@@ -217,7 +281,17 @@ doc_node *istio_object_new(const char *api, const char *kind, const char *ns, co
         return NULL;
     }
     labels = NULL;
-    if (doc_map_set(o, "metadata", meta) < 0 || doc_map_set(o, "spec", doc_map_new()) < 0) {
+    if (doc_map_set(o, "metadata", meta) < 0) {
+        doc_free(o);
+        return NULL;
+    }
+    doc_node *spec = doc_map_new();
+    if (!spec || doc_reserve(spec, 4) < 0) {
+        doc_free(spec);
+        doc_free(o);
+        return NULL;
+    }
+    if (doc_map_set(o, "spec", spec) < 0) {
         doc_free(o);
         return NULL;
     }

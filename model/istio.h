@@ -45,6 +45,8 @@ doc_node *istio_ap_new(const char *ns, const char *name, const char *selector_va
 /* Reorders every map of a known Istio kind into proto field order,
  * recursively; unknown keys keep their relative order after the known ones. */
 void istio_canonical_order(doc_node *obj);
+/* The same for a VirtualService's spec.http sequence alone. */
+void istio_order_vs_http(doc_node *http);
 
 /* A DNS-1123 label (<= 63, [a-z0-9-], starts and ends alphanumeric) made
  * from s: lower-cased, other characters become '-', "*" becomes

@@ -39,6 +39,11 @@ static bool grow(strbuf *sb, size_t extra)
     return true;
 }
 
+bool strbuf_reserve(strbuf *sb, size_t extra)
+{
+    return grow(sb, extra);
+}
+
 void strbuf_append(strbuf *sb, const char *s, size_t n)
 {
     if (!grow(sb, n))

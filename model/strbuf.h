@@ -25,6 +25,10 @@ void strbuf_puts(strbuf *sb, const char *s);
 void strbuf_putc(strbuf *sb, char c);
 void strbuf_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_reset(strbuf *sb);
+/* Room for extra more bytes (and the NUL) at once, so that appends of a
+ * known total do not grow the buffer step by step. False (oom set) out of
+ * memory. */
+bool strbuf_reserve(strbuf *sb, size_t extra);
 /* Returns the buffer (never NULL unless oom) and re-initialises sb. */
 char *strbuf_detach(strbuf *sb, size_t *len);
 

@@ -21,6 +21,95 @@ void mp_warnings_free(mp_warnings *w)
     memset(w, 0, sizeof *w);
 }
 
+/* The length of the conversion after a '%' when it is one mini_vformat
+ * writes (%s %d %i %u %c %% %ld %li %lu %zu: no flag, width or
+ * precision), else 0. */
+static size_t simple_spec(const char *p)
+{
+    switch (p[0]) {
+    case 's':
+    case 'd':
+    case 'i':
+    case 'u':
+    case 'c':
+    case '%':
+        return 1;
+    case 'l':
+        return p[1] == 'd' || p[1] == 'i' || p[1] == 'u' ? 2 : 0;
+    case 'z':
+        return p[1] == 'u' ? 2 : 0;
+    default:
+        return 0;
+    }
+}
+
+static bool simple_format(const char *fmt)
+{
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
+        size_t n = simple_spec(p + 1);
+        if (!n)
+            return false;
+        p += 1 + n;
+    }
+    return true;
+}
+
+/* Appends n bytes at *o while they fit in cap - 1; counts them all. */
+static void out_n(char *buf, size_t cap, size_t *o, const char *s, size_t n)
+{
+    if (*o + 1 < cap)
+        memcpy(buf + *o, s, *o + n + 1 <= cap ? n : cap - 1 - *o);
+    *o += n;
+}
+
+static void out_int(char *buf, size_t cap, size_t *o, bool neg, unsigned long long v)
+{
+    char d[24];
+    d[0] = '-';
+    size_t n = str_utoa(d + neg, v) + neg;
+    out_n(buf, cap, o, d, n);
+}
+
+/* vsnprintf for the formats simple_format accepts, without its parser (a
+ * finding's message is formatted for each of 50,000 findings). */
+static size_t mini_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    size_t o = 0;
+    for (const char *p = fmt; *p;) {
+        const char *q = strchr(p, '%');
+        size_t lit = q ? (size_t)(q - p) : strlen(p);
+        out_n(buf, cap, &o, p, lit);
+        if (!q)
+            break;
+        char c = q[1], c2 = q[2];
+        p = q + 1 + simple_spec(q + 1);
+        if (c == 's') {
+            const char *s = va_arg(ap, const char *);
+            s = s ? s : "(null)";
+            out_n(buf, cap, &o, s, strlen(s));
+        } else if (c == 'c' || c == '%') {
+            char ch = c == '%' ? '%' : (char)va_arg(ap, int);
+            out_n(buf, cap, &o, &ch, 1);
+        } else if (c == 'd' || c == 'i' || (c == 'l' && c2 != 'u')) {
+            long long v = c == 'l' ? va_arg(ap, long) : va_arg(ap, int);
+            out_int(buf, cap, &o, v < 0, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v);
+        } else {
+            unsigned long long v = c == 'u'   ? va_arg(ap, unsigned)
+                                   : c == 'z' ? va_arg(ap, size_t)
+                                              : va_arg(ap, unsigned long);
+            out_int(buf, cap, &o, false, v);
+        }
+    }
+    if (cap)
+        buf[o < cap ? o : cap - 1] = '\0';
+    return o;
+}
+
+static int vformat(char *buf, size_t cap, bool simple, const char *fmt, va_list ap)
+{
+    return simple ? (int)mini_vformat(buf, cap, fmt, ap) : vsnprintf(buf, cap, fmt, ap);
+}
+
 int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
              const char *field, const char *fmt, va_list ap)
 {
@@ -37,7 +126,8 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
     va_list cp;
     va_copy(cp, ap);
     char tmp[512];
-    int n = vsnprintf(tmp, sizeof tmp, fmt, cp);
+    bool simple = simple_format(fmt);
+    int n = vformat(tmp, sizeof tmp, simple, fmt, cp);
     va_end(cp);
     if (n < 0)
         n = 0, tmp[0] = '\0';
@@ -52,7 +142,7 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
     if ((size_t)n < sizeof tmp)
         memcpy(b + ol + fl, tmp, (size_t)n + 1);
     else
-        vsnprintf(b + ol + fl, (size_t)n + 1, fmt, ap);
+        vformat(b + ol + fl, (size_t)n + 1, simple, fmt, ap);
     mp_warning *e = &w->items[w->len];
     e->code = code;
     e->sev = sev;
@@ -80,41 +170,33 @@ const char *mp_severity_name(mp_severity s)
 }
 
 /* Names come from the cluster: a control character in one must not move the
- * cursor of whoever reads the line. */
-static void put_clean(strbuf *sb, const char *s)
-{
-    size_t len = s ? strlen(s) : 0;
-    while (len) {
-        /* a run of clean bytes goes in at once, found eight at a time */
-        size_t n = bs_unprintable(s, 0, len, 0);
-        len -= n + (n < len);
-        strbuf_append(sb, s, n);
-        s += n;
-        if (*s) {
-            strbuf_putc(sb, '?');
-            s++;
-        }
-    }
-}
-
+ * cursor of whoever reads the line. The parts are copied at once, then the
+ * line is scanned eight bytes at a time ('?' replaces such a byte; the code
+ * and separators hold none). */
 char *mp_warning_format(const mp_warning *w)
 {
-    strbuf sb;
-    strbuf_init(&sb);
-    strbuf_puts(&sb, w->code);
-    if (w->object && *w->object) {
-        strbuf_putc(&sb, ' ');
-        put_clean(&sb, w->object);
-    }
-    strbuf_puts(&sb, ": ");
-    if (w->field && *w->field) {
-        put_clean(&sb, w->field);
-        strbuf_puts(&sb, ": ");
-    }
-    put_clean(&sb, w->message);
-    if (sb.oom) {
-        strbuf_free(&sb);
+    const char *part[5] = {w->code, " ", w->object ? w->object : "", ": ",
+                           w->field ? w->field : ""};
+    size_t len[5] = {strlen(w->code), 1, w->object ? strlen(w->object) : 0, 2,
+                     w->field ? strlen(w->field) : 0};
+    if (!len[2])
+        len[1] = 0; /* no object: "CODE: " */
+    size_t ml = w->message ? strlen(w->message) : 0;
+    size_t n = len[0] + len[1] + len[2] + len[3] + (len[4] ? len[4] + 2 : 0) + ml;
+    char *b = malloc(n + 1), *at = b;
+    if (!b)
         return NULL;
+    for (int i = 0; i < 5; i++) {
+        memcpy(at, part[i], len[i]);
+        at += len[i];
     }
-    return strbuf_detach(&sb, NULL);
+    if (len[4]) {
+        memcpy(at, ": ", 2);
+        at += 2;
+    }
+    memcpy(at, w->message ? w->message : "", ml);
+    b[n] = '\0';
+    for (size_t i = bs_unprintable(b, 0, n, 0); i < n; i = bs_unprintable(b, i + 1, n, 0))
+        b[i] = '?';
+    return b;
 }

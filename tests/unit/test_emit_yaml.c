@@ -214,10 +214,55 @@ static void same_bytes(doc_node *const *docs, size_t n, const char *what)
     free(ref);
 }
 
+/* d described to yaml_w node by node, the root's keys in the encoder's order. */
+static void replay(yaml_w *w, const doc_node *d, bool top)
+{
+    if (d->kind == DOC_SCALAR) {
+        yaml_w_scalar(w, d->type, d->text, d->len);
+        return;
+    }
+    (d->kind == DOC_MAP ? yaml_w_map : yaml_w_seq)(w);
+    bool reorder = emit_reorders(d, top);
+    for (size_t t = 0; reorder && t < EMIT_NTOP; t++)
+        for (size_t i = 0; i < d->len; i++)
+            if (!strcmp(d->keys[i], emit_top_order[t])) {
+                yaml_w_key(w, d->keys[i]);
+                replay(w, d->items[i], false);
+            }
+    for (size_t i = 0; i < d->len; i++) {
+        if (d->kind == DOC_MAP && reorder && emit_is_top_key(d->keys[i]))
+            continue;
+        if (d->kind == DOC_MAP)
+            yaml_w_key(w, d->keys[i]);
+        replay(w, d->items[i], false);
+    }
+    yaml_w_end(w);
+}
+
+/* yaml_w writes what emit_yaml_direct writes for d, or hands it back alike. */
+static void writer_same(const doc_node *d, const char *what)
+{
+    strbuf a, b;
+    strbuf_init(&a);
+    strbuf_init(&b);
+    strbuf_puts(&a, "x");
+    strbuf_puts(&b, "x");
+    bool direct = emit_yaml_direct(d, &a);
+    yaml_w w;
+    yaml_w_begin(&w, &b);
+    replay(&w, d, true);
+    ck_assert_msg(yaml_w_end_doc(&w) == direct, "%s: yaml_w and the tree encoder disagree", what);
+    ck_assert_msg(a.len == b.len && !memcmp(a.buf, b.buf, a.len),
+                  "%s: yaml_w differs\n--- tree:\n%s\n--- yaml_w:\n%s", what, a.buf, b.buf);
+    strbuf_free(&a);
+    strbuf_free(&b);
+}
+
 static void same_bytes1(const doc_node *d, const char *what)
 {
     doc_node *one[1] = {(doc_node *)d};
     same_bytes(one, 1, what);
+    writer_same(d, what);
 }
 
 /* The direct encoder writes d itself (no fallback), and the bytes are libyaml's. */
@@ -461,6 +506,19 @@ static doc_node *random_tree(int depth)
     return c;
 }
 
+/* The encoders write a key of the shared table plain without analysing it:
+ * libyaml (which analyses every key) must agree for each. */
+START_TEST(table_keys_are_plain)
+{
+    for (size_t i = 0; i < doc_key_count(); i++) {
+        doc_node *d = map1(doc_key_at(i), doc_str_new("v"));
+        ck_assert(doc_key_is_static(d->keys[0]));
+        same_bytes1(d, doc_key_at(i));
+        doc_free(d);
+    }
+}
+END_TEST
+
 START_TEST(random_trees)
 {
     rng_state = 20261130ul;
@@ -545,6 +603,7 @@ static Suite *emit_yaml_suite(void)
     tcase_add_loop_test(tc, nasty_pairs, 0, (int)NNASTY);
     tcase_add_test(tc, refused_bytes_are_refused_alike);
     tcase_add_test(tc, complex_keys_go_to_libyaml);
+    tcase_add_test(tc, table_keys_are_plain);
     tcase_add_test(tc, random_trees);
     tcase_add_test(tc, fixture_corpora);
     suite_add_tcase(s, tc);

@@ -1,0 +1,111 @@
+/* test_warn.c - a finding's message is what vsnprintf writes for its format,
+ * whether warn.c formats it itself (%s %d %i %u %c %% %ld %li %lu %zu) or
+ * hands it to vsnprintf (anything else); long messages are not cut. */
+#include <check.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/warn.h"
+
+#define SAME(fmt, ...)                                                                             \
+    do {                                                                                           \
+        char want[2048];                                                                           \
+        snprintf(want, sizeof want, fmt, __VA_ARGS__);                                             \
+        mp_warnings w;                                                                             \
+        mp_warnings_init(&w);                                                                      \
+        ck_assert_int_eq(mp_warn(&w, "MP000", MP_SEV_INFO, "obj", "f", fmt, __VA_ARGS__), 0);      \
+        ck_assert_str_eq(w.items[0].message, want);                                                \
+        ck_assert_str_eq(w.items[0].object, "obj");                                                \
+        ck_assert_str_eq(w.items[0].field, "f");                                                   \
+        mp_warnings_free(&w);                                                                      \
+    } while (0)
+
+START_TEST(messages_match_vsnprintf)
+{
+    SAME("host %s has %d paths", "a.example.com", 3);
+    SAME("%s", "");
+    SAME("%d %i %d %i", INT_MIN, INT_MAX, 0, -1);
+    SAME("%u %u", 0u, UINT_MAX);
+    SAME("%ld %li %ld", LONG_MIN, LONG_MAX, -42L);
+    SAME("%lu %lu", 0ul, ULONG_MAX);
+    SAME("%zu %zu", (size_t)0, SIZE_MAX);
+    SAME("100%% of %c%c", 'a', '%');
+    SAME("%s%s%s", "a", "", "c");
+    SAME("trailing %%%s", "x");
+    SAME("no conversion at all%s", "");
+    /* handed to vsnprintf */
+    SAME("%5s|%-3d|%.2s|%08x|%.*s", "ab", 7, "xyz", 255u, 2, "abc");
+    SAME("%lld %llu %f", -5LL, 6ULL, 1.5);
+    SAME("%zd %ld %s", (ssize_t)-3, 9L, "mixed");
+}
+END_TEST
+
+START_TEST(long_messages_whole)
+{
+    char big[1500];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    for (size_t cut = 480; cut < 540; cut++) { /* around the 512-byte first try */
+        char s[1500];
+        memcpy(s, big, cut);
+        s[cut] = '\0';
+        SAME("%s:%d:%s", s, 12345, "end");
+        SAME("%s %5d", s, 7);
+    }
+}
+END_TEST
+
+static char *line(const char *object, const char *field, const char *message)
+{
+    mp_warning w = {"MP101", MP_SEV_WARNING, (char *)object, (char *)field, (char *)message};
+    return mp_warning_format(&w);
+}
+
+/* CODE[ object]: [field: ]message, a control byte (and DEL) of the cluster's
+ * text shown as '?' wherever it is. */
+START_TEST(lines_cleaned)
+{
+    static const struct {
+        const char *object, *field, *message, *want;
+    } c[] = {
+        {"ingress a/b", "spec.x", "plain", "MP101 ingress a/b: spec.x: plain"},
+        {"", "spec.x", "no object", "MP101: spec.x: no object"},
+        {"ingress a/b", "", "no field", "MP101 ingress a/b: no field"},
+        {"", "", "", "MP101: "},
+        {NULL, NULL, "nulls", "MP101: nulls"},
+        {"ingress a/\x1b[2Jb", "f\tg", "m\x7f\r\nend\x01", "MP101 ingress a/?[2Jb: f?g: m???end?"},
+        {"\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b", "ok", "0123456789abcdef\x1f",
+         "MP101 ?????????: ok: 0123456789abcdef?"},
+        {"caf\xc3\xa9", "ok", "\xe2\x80\xae high bytes stay",
+         "MP101 caf\xc3\xa9: ok: \xe2\x80\xae high bytes stay"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        char *got = line(c[i].object, c[i].field, c[i].message);
+        ck_assert_str_eq(got, c[i].want);
+        free(got);
+    }
+}
+END_TEST
+
+static Suite *warn_suite(void)
+{
+    Suite *s = suite_create("warn");
+    TCase *tc = tcase_create("format");
+    tcase_add_test(tc, messages_match_vsnprintf);
+    tcase_add_test(tc, long_messages_whole);
+    tcase_add_test(tc, lines_cleaned);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(warn_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
