@@ -12,6 +12,7 @@
 
 #include "model/keyindex.h"
 #include "model/parse.h"
+#include "model/parse_int.h"
 
 void doc_list_init(doc_list *l)
 {
@@ -472,8 +473,8 @@ int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out,
 struct doc_reader {
     bool yaml;
     yreader y;
-    doc_list json; /* JSON: every value, parsed at once, handed out in turn */
-    size_t next;
+    jreader *json; /* JSON: documents (or a List's items) one at a time */
+    size_t docs;   /* YAML documents handed out */
     mp_err err;
 };
 
@@ -484,7 +485,6 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
         mp_errf(err, "%s: out of memory", name ? name : "<input>");
         return NULL;
     }
-    doc_list_init(&r->json);
     if (!is_json(buf, len)) {
         r->yaml = true;
         if (yreader_init(&r->y, buf, len, name, &r->err) < 0) {
@@ -492,27 +492,33 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
             free(r);
             return NULL;
         }
-    } else if (doc_parse_json(buf, len, name, &r->json, err) < 0) {
-        doc_list_free(&r->json);
+    } else if (!(r->json = json_reader_new(buf, len, name))) {
+        mp_errf(err, "%s: out of memory", name ? name : "<input>");
         free(r);
         return NULL;
     }
     return r;
 }
 
-int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err)
+int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_node **out,
+                         size_t *doc, size_t *item, mp_err *err)
 {
     *out = NULL;
-    if (!r->yaml) {
-        *out = doc_list_take(&r->json, r->next);
-        r->next += *out != NULL;
-        return *out != NULL;
-    }
+    if (!r->yaml)
+        return json_reader_next(r->json, is_list, out, doc, item, err);
     r->err.msg[0] = '\0';
     int rc = next_doc(&r->y, out);
     if (rc < 0)
         mp_errf(err, "%s", r->err.msg);
+    *doc = r->docs += rc > 0;
+    *item = DOC_READER_WHOLE;
     return rc;
+}
+
+int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err)
+{
+    size_t doc, item;
+    return doc_reader_next_item(r, NULL, out, &doc, &item, err);
 }
 
 void doc_reader_free(doc_reader *r)
@@ -521,7 +527,7 @@ void doc_reader_free(doc_reader *r)
         return;
     if (r->yaml)
         yreader_done(&r->y);
-    doc_list_free(&r->json);
+    json_reader_free(r->json);
     free(r);
 }
 
