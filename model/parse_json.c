@@ -533,6 +533,28 @@ static size_t jmap_len(const jreader *r, const jmap *m)
     return m->direct ? m->map->len : r->slen - m->base;
 }
 
+/* Index of the first hit of a bs_eq mask (its lowest set bit: a false
+ * alarm only ever follows a true hit). */
+static inline size_t first_hit(uint64_t hit)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctzll(hit) >> 3;
+#else
+    size_t k = 0;
+    while (!(hit & 0x80))
+        hit >>= 8, k++;
+    return k;
+#endif
+}
+
+/* Brackets ('[' ']' '{' '}', and 'Y' 'y' '_' DEL as false alarms, which
+ * the caller skips) or a quote in w. */
+static inline uint64_t structural(uint64_t w)
+{
+    uint64_t folded = (w | BS_ONES * 0x20) & ~(BS_ONES * 0x06);
+    return bs_eq(folded, 0x79) | bs_eq(w, '"');
+}
+
 /* Where the array or object at i ends (past its closing bracket), by
  * strings and bracket depth alone, eight bytes at a time; 0 when the
  * buffer ends first. A lookahead only: what it skips is parsed for real
@@ -541,23 +563,29 @@ static size_t raw_skip(const char *b, size_t i, size_t n)
 {
     size_t depth = 0;
     while (i < n) {
-        while (i + 8 <= n) {
-            uint64_t w = bs_load(b + i);
-            if (bs_eq(w, '"') | bs_eq(w, '[') | bs_eq(w, ']') | bs_eq(w, '{') | bs_eq(w, '}'))
-                break;
+        uint64_t hit;
+        while (i + 8 <= n && !(hit = structural(bs_load(b + i))))
             i += 8;
-        }
-        if (i >= n)
-            break;
+        if (i + 8 <= n)
+            i += first_hit(hit);
         char c = b[i++];
         if (c == '"') {
-            for (;;) {
-                i = bs_quote_or_escape(b, i, n);
+            for (;;) { /* to the closing quote: escapes skip a byte */
+                while (i + 8 <= n) {
+                    uint64_t w = bs_load(b + i);
+                    if ((hit = bs_eq(w, '"') | bs_eq(w, '\\'))) {
+                        i += first_hit(hit);
+                        break;
+                    }
+                    i += 8;
+                }
+                while (i < n && b[i] != '"' && b[i] != '\\')
+                    i++;
                 if (i >= n)
                     return 0;
                 if (b[i] == '"')
                     break;
-                i += 2; /* a backslash and what it escapes */
+                i += 2;
             }
             i++;
         } else if (c == '[' || c == '{') {
