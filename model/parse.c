@@ -10,6 +10,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "model/doc_arena.h"
 #include "model/keyindex.h"
 #include "model/parse.h"
 #include "model/parse_int.h"
@@ -72,6 +73,11 @@ typedef struct {
     mp_err *err;
     const char *buf; /* the input, for the position of a reader error */
     size_t len;
+    bool arenas;      /* doc_reader: each document in an arena of its own */
+    doc_arena *arena; /* the document being built (NULL: the heap) */
+    /* Merge values, kept until their document is built: an anchor on one
+     * (or inside one) may be aliased further down. */
+    doc_node *merged;
 } yreader;
 
 static size_t count_nodes(const doc_node *n)
@@ -186,19 +192,18 @@ static bool is_true_word(const char *s)
  * an escaped "\0" is refused like a raw NUL byte. */
 #define NUL_IN_STRING "a NUL character (\\0) in a string: refused"
 
-static doc_node *make_scalar(const yaml_event_t *ev)
+static doc_node *make_scalar(doc_arena *a, const yaml_event_t *ev)
 {
     const char *text = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     doc_type t = tagged_type((const char *)ev->data.scalar.tag, text, len, ev->data.scalar.style);
     if (t == DOC_NULL)
-        return doc_null_new();
-    if (t == DOC_BOOL && doc_resolve_plain(text, len) == DOC_BOOL)
-        return doc_bool_new(is_true_word(text));
-    doc_node *n = doc_strn_new(text, len);
-    if (n)
-        n->type = t;
-    return n;
+        return doc_arena_scalar(a, DOC_NULL, "null", 4);
+    if (t == DOC_BOOL && doc_resolve_plain(text, len) == DOC_BOOL) {
+        bool yes = is_true_word(text);
+        return doc_arena_scalar(a, DOC_BOOL, yes ? "true" : "false", yes ? 4 : 5);
+    }
+    return doc_arena_scalar(a, t, text, len);
 }
 
 static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out);
@@ -256,7 +261,8 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             yaml_event_delete(&ev);
             break;
         }
-        char *key = doc_key_dup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+        char *key =
+            doc_arena_key(r->arena, (const char *)ev.data.scalar.value, ev.data.scalar.length);
         yaml_mark_t kmark = ev.start_mark;
         bool merge = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && key && !strcmp(key, "<<");
         yaml_event_delete(&ev);
@@ -273,13 +279,14 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
         } else if (map->len >= DOC_MAX_MAP_KEYS) {
             doc_free(val);
             rc = yfail(r, &kmark, "a map with more than 262144 keys: refused");
+        } else if ((rc = doc_arena_append(map, key, val)) < 0) {
+            doc_free(val);
         } else {
-            rc = doc_map_append_adopt(map, key, val);
-            key = NULL; /* adopted, also on failure */
-            if (rc == 0)
-                rc = keyindex_add(&ix, map, map->len - 1);
+            key = NULL; /* the map's */
+            rc = keyindex_add(&ix, map, map->len - 1);
         }
-        doc_key_free(key);
+        if (key)
+            doc_arena_key_free(r->arena, key);
         if (rc == 0 && merge) {
             doc_node *v = merges->items[merges->len - 1];
             bool ok = doc_is_map(v);
@@ -296,6 +303,13 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
         for (size_t i = 0; rc == 0 && doc_is_seq(v) && i < v->len; i++)
             rc = merge_into(map, &ix, v->items[i]);
     }
+    if (rc == 0 && merges->len && !r->merged && !(r->merged = doc_seq_new()))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < merges->len; i++)
+        if (doc_seq_push(r->merged, merges->items[i]) < 0)
+            rc = -1; /* pushed frees it */
+        else
+            merges->items[i] = NULL;
     doc_free(merges);
     keyindex_free(&ix);
     return rc;
@@ -312,8 +326,12 @@ static int parse_sequence(yreader *r, int depth, doc_node *seq)
             return 0;
         }
         doc_node *item = NULL;
-        if (parse_node(r, &ev, depth + 1, &item) < 0 || doc_seq_push(seq, item) < 0)
+        if (parse_node(r, &ev, depth + 1, &item) < 0)
             return -1;
+        if (doc_arena_append(seq, NULL, item) < 0) {
+            doc_free(item);
+            return -1;
+        }
     }
 }
 
@@ -332,7 +350,7 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
             rc = yfail(r, &ev->start_mark, NUL_IN_STRING);
             break;
         }
-        n = make_scalar(ev);
+        n = make_scalar(r->arena, ev);
         rc = n && remember_anchor(r, ev->data.scalar.anchor, n) == 0 ? 0 : -1;
         break;
     case YAML_ALIAS_EVENT: {
@@ -346,18 +364,20 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
             rc = yfail(r, &ev->start_mark, "aliases expand to too many nodes");
             break;
         }
-        n = doc_clone(target);
+        n = doc_clone(target); /* a heap copy in the tree: its root walks */
         rc = n ? 0 : -1;
+        if (n && r->arena)
+            doc_arena_set_mixed(r->arena);
         break;
     }
     case YAML_MAPPING_START_EVENT:
-        n = doc_map_new();
+        n = doc_arena_node(r->arena, DOC_MAP);
         rc = n && remember_anchor(r, ev->data.mapping_start.anchor, n) == 0 ? 0 : -1;
         if (rc == 0)
             rc = parse_mapping(r, ev, depth, n);
         break;
     case YAML_SEQUENCE_START_EVENT:
-        n = doc_seq_new();
+        n = doc_arena_node(r->arena, DOC_SEQ);
         rc = n && remember_anchor(r, ev->data.sequence_start.anchor, n) == 0 ? 0 : -1;
         if (rc == 0)
             rc = parse_sequence(r, depth, n);
@@ -405,7 +425,16 @@ static int next_doc(yreader *r, doc_node **out)
             continue;
         }
         doc_node *n = NULL;
-        if (parse_node(r, &ev, 0, &n) < 0)
+        r->arena = r->arenas ? doc_arena_new() : NULL;
+        int rc = parse_node(r, &ev, 0, &n);
+        doc_free(r->merged); /* no alias can name them any more */
+        r->merged = NULL;
+        if (rc == 0)
+            doc_arena_adopt(n);
+        else
+            doc_arena_free(r->arena);
+        r->arena = NULL;
+        if (rc < 0)
             return -1;
         if (doc_is_null(n)) {
             doc_free(n); /* an empty document between "---" lines */
@@ -427,6 +456,7 @@ static int yreader_init(yreader *r, const char *buf, size_t len, const char *nam
 
 static void yreader_done(yreader *r)
 {
+    doc_free(r->merged);
     forget_anchors(r);
     free(r->anchors);
     yaml_parser_delete(&r->parser);
@@ -492,6 +522,7 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
             free(r);
             return NULL;
         }
+        r->y.arenas = true;
     } else if (!(r->json = json_reader_new(buf, len, name))) {
         mp_errf(err, "%s: out of memory", name ? name : "<input>");
         free(r);

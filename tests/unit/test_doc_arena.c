@@ -354,6 +354,34 @@ START_TEST(positions_after_a_list)
 }
 END_TEST
 
+/* An anchor on a merge value, aliased further down: the merge values live
+ * until their document is built (they were freed at the end of their map,
+ * and the alias read freed memory). Heap and arena trees alike. */
+START_TEST(anchor_on_a_merge_value)
+{
+    const char *src = "a:\n  <<: &base {x: \"1\", y: [2]}\n  z: 3\nb: *base\n"
+                      "c:\n  <<: [*base, &more {w: 4}]\nd: *more\n---\ne: 1\n";
+    doc_list l;
+    doc_list_init(&l);
+    mp_err err;
+    ck_assert_msg(doc_parse_yaml(src, strlen(src), "m.yaml", &l, &err) == 0, "%s", err.msg);
+    doc_reader *r = doc_reader_new(src, strlen(src), "m.yaml", &err);
+    for (size_t i = 0; i < l.len; i++) {
+        doc_node *d = NULL;
+        ck_assert_int_eq(doc_reader_next(r, &d, &err), 1);
+        ck_assert(doc_in_arena(d) && doc_equal(d, l.docs[i], true));
+        doc_free(d);
+    }
+    doc_reader_free(r);
+    doc_node *d = l.docs[0];
+    ck_assert_str_eq(doc_get_str(doc_get(d, "b"), "x"), "1");
+    ck_assert_str_eq(doc_get_str(doc_get(d, "a"), "x"), "1");
+    ck_assert_str_eq(doc_get_str(doc_get(d, "c"), "w"), "4");
+    ck_assert_str_eq(doc_get_str(doc_get(d, "d"), "w"), "4");
+    doc_list_free(&l);
+}
+END_TEST
+
 static Suite *arena_suite(void)
 {
     Suite *s = suite_create("doc_arena");
@@ -366,6 +394,7 @@ static Suite *arena_suite(void)
     tcase_add_test(tc, what_is_not_a_list_is_read_whole);
     tcase_add_test(tc, errors_are_the_parse_errors);
     tcase_add_test(tc, positions_after_a_list);
+    tcase_add_test(tc, anchor_on_a_merge_value);
     suite_add_tcase(s, tc);
     return s;
 }
