@@ -549,6 +549,18 @@ doc_node *doc_seq_take(doc_node *seq, size_t i)
     return v;
 }
 
+int doc_seq_set(doc_node *seq, size_t i, doc_node *value)
+{
+    if (!seq || seq->kind != DOC_SEQ || i >= seq->len || !value) {
+        doc_free(value);
+        return -1;
+    }
+    doc_free(seq->items[i]);
+    seq->items[i] = value;
+    note_child(seq, value);
+    return 0;
+}
+
 void doc_free_entry(doc_node *c, size_t i)
 {
     if (!c || c->kind == DOC_SCALAR || i >= c->len)

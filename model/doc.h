@@ -19,8 +19,8 @@
  * back with the root's, not before; doc_map_take and doc_seq_take hand out
  * a heap copy of a subtree (it must outlive the tree); edits allocate from
  * the arena. Nodes move between trees only through these functions: code
- * that writes items[] or keys[] itself (docpath.c, migbackup.c) is only
- * given heap trees (doc_parse_*).
+ * that writes items[] or keys[] itself (migbackup.c, tui/edit_bind.c) is
+ * only given heap trees (doc_parse_*).
  */
 #ifndef MESHPANEL_DOC_H
 #define MESHPANEL_DOC_H
@@ -118,6 +118,8 @@ int doc_seq_push(doc_node *seq, doc_node *value);
  * item before freeing seq, as kobj_flatten does). NULL when absent or out
  * of memory. */
 doc_node *doc_seq_take(doc_node *seq, size_t i);
+/* Replaces item i (freed), taking value; -1 when there is no item i. */
+int doc_seq_set(doc_node *seq, size_t i, doc_node *value);
 /* Frees entry i of a map (key and value) or item i of a sequence and
  * leaves the slot for the caller to overwrite (compacting in one pass). */
 void doc_free_entry(doc_node *c, size_t i);

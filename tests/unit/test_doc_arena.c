@@ -111,6 +111,8 @@ START_TEST(edits_of_an_arena_tree)
     doc_map_set_str(heap, "h", "heap");
     ck_assert_int_eq(doc_seq_push(doc_getv(a, "spec", "ports", NULL), heap), 0);
     ck_assert_int_eq(doc_map_set(a, "other", read_one("{\"o\": [1, 2, 3]}")), 0);
+    ck_assert_int_eq(doc_seq_set(doc_getv(a, "spec", "x", NULL), 0, doc_str_new("set")), 0);
+    ck_assert_str_eq(doc_str(doc_at(doc_getv(a, "spec", "x", NULL), 0)), "set");
     ck_assert_int_eq(doc_map_append_adopt(a, strdup("adopted-key-not-shared"), doc_str_new("v")),
                      0);
     ck_assert_str_eq(doc_get_str(a, "adopted-key-not-shared"), "v");
