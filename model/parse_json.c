@@ -113,7 +113,12 @@ static void skip_ws_run(jreader *r)
  * call then. */
 static inline void skip_ws(jreader *r)
 {
-    if (r->pos < r->len && (unsigned char)r->buf[r->pos] <= ' ')
+    if (r->pos >= r->len || (unsigned char)r->buf[r->pos] > ' ')
+        return;
+    /* one space, as after every ':' of indented JSON: no call either */
+    if (r->buf[r->pos] == ' ' && r->pos + 1 < r->len && (unsigned char)r->buf[r->pos + 1] > ' ')
+        r->pos++;
+    else
         skip_ws_run(r);
 }
 
