@@ -573,6 +573,8 @@ static size_t raw_skip(const char *b, size_t i, size_t n)
             i += 8;
         if (i + 8 <= n)
             i += first_hit(hit);
+        else if (i >= n) /* the words ran to the end (fuzz_json found it) */
+            break;
         char c = b[i++];
         if (c == '"') {
             for (;;) { /* to the closing quote: escapes skip a byte */
