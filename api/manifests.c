@@ -229,11 +229,17 @@ static int stream_file(const char *buf, size_t len, const char *name, manifests_
     int rc = 0, got = 0;
     doc_reader *r = doc_reader_new(buf, len, name, &err);
     doc_node *d = NULL;
-    size_t index = 0;
+    size_t index = 0, item = 0;
     doc_list objs;
     doc_list_init(&objs);
-    while (r && rc == 0 && (got = doc_reader_next(r, &d, &err)) > 0) {
-        kobj_flatten_doc(d, ++index, &objs, name, &shape);
+    /* a JSON List comes item by item: kubectl's dump is never one tree */
+    while (r && rc == 0 && (got = doc_reader_next_item(r, kobj_is_list, &d, &index, &item, &err))) {
+        if (got < 0)
+            break;
+        if (item == DOC_READER_WHOLE)
+            kobj_flatten_doc(d, index, &objs, name, &shape);
+        else
+            kobj_flatten_item(d, index, item, &objs, name, &shape);
         for (size_t i = 0; i < objs.len; i++) {
             doc_node *o = doc_list_take(&objs, i);
             if (rc == 0 && !errs->len && !shape.len && !shape.oom && !kinds.len && !kinds.oom) {

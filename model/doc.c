@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "model/doc.h"
+#include "model/doc_arena.h"
 #include "model/keyindex.h"
 #include "model/strbuf.h"
 
@@ -17,6 +18,19 @@ static doc_node *node_new(doc_kind kind)
     doc_node *n = calloc(1, sizeof *n);
     if (n)
         n->kind = kind;
+    return n;
+}
+
+doc_node *doc_arena_node(doc_arena *a, doc_kind kind)
+{
+    if (!a)
+        return node_new(kind);
+    doc_node *n = doc_arena_alloc(a, sizeof *n);
+    if (n) {
+        memset(n, 0, sizeof *n);
+        n->kind = kind;
+        n->cap = (size_t)(uintptr_t)a | DOC_ARENA_BIT;
+    }
     return n;
 }
 
@@ -56,12 +70,83 @@ static doc_node *scalar_n(doc_type type, const char *s, size_t len)
     return n;
 }
 
+doc_node *doc_arena_scalar(doc_arena *a, doc_type type, const char *s, size_t len)
+{
+    if (!a)
+        return scalar_n(type, s, len);
+    size_t size = SCALAR_HEAD + len + 1;
+    doc_node *n = doc_arena_alloc(a, size > sizeof *n ? size : sizeof *n);
+    if (!n)
+        return NULL;
+    memset(n, 0, SCALAR_HEAD);
+    n->kind = DOC_SCALAR;
+    n->type = type;
+    n->cap = (size_t)(uintptr_t)a | DOC_ARENA_BIT;
+    n->text = (char *)n + SCALAR_HEAD;
+    memcpy(n->text, s, len);
+    n->text[len] = '\0';
+    n->len = len;
+    return n;
+}
+
+char *doc_arena_key(doc_arena *a, const char *s, size_t n)
+{
+    const char *k = doc_key_static(s, n);
+    if (k || !a)
+        return k ? (char *)k : strndup(s, n);
+    char *c = doc_arena_alloc(a, n + 1);
+    if (c) {
+        memcpy(c, s, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+void doc_arena_key_free(doc_arena *a, char *key)
+{
+    if (!a)
+        doc_key_free(key);
+    else if (!doc_key_is_static(key))
+        doc_arena_release(a, key);
+}
+
+void doc_arena_adopt(doc_node *root)
+{
+    if (root && doc_arena_of(root))
+        root->cap |= DOC_ARENA_ROOT;
+}
+
+bool doc_in_arena(const doc_node *n)
+{
+    return n && doc_arena_of(n);
+}
+
+/* An arena scalar's text is its own either way: inline, or a piece of
+ * the arena once doc_scalar_set made it longer. */
+static int arena_scalar_set(doc_arena *a, doc_node *n, size_t len, const char *text)
+{
+    if (len > n->len) {
+        char *t = doc_arena_alloc(a, len + 1);
+        if (!t)
+            return -1;
+        if (n->text != (char *)n + SCALAR_HEAD)
+            doc_arena_release(a, n->text);
+        n->text = t;
+    }
+    memmove(n->text, text, len + 1);
+    return 0;
+}
+
 int doc_scalar_set(doc_node *n, doc_type type, const char *text)
 {
     if (!n || n->kind != DOC_SCALAR)
         return -1;
     size_t len = strlen(text);
-    if (n->cap == SCALAR_INLINE && len <= n->len) {
+    doc_arena *a = doc_arena_of(n);
+    if (a) {
+        if (arena_scalar_set(a, n, len, text) < 0)
+            return -1;
+    } else if (n->cap == SCALAR_INLINE && len <= n->len) {
         memmove(n->text, text, len + 1); /* fits the node's own block */
     } else {
         char *t = strdup(text);
@@ -115,10 +200,51 @@ doc_node *doc_null_new(void)
     return doc_scalar_new(DOC_NULL, "null");
 }
 
+/* What hangs below n and is not a's own (heap nodes, other arenas'
+ * roots) is freed; with give_back, n's own pieces too (sanitizer builds
+ * free a dropped node at once, so a stale pointer to it is reported). */
+static void drop_walk(doc_arena *a, doc_node *n, bool give_back)
+{
+    if (n->kind != DOC_SCALAR) {
+        for (size_t i = 0; i < n->len; i++) {
+            doc_node *c = n->items[i];
+            if (c && doc_arena_of(c) == a && !(c->cap & DOC_ARENA_ROOT))
+                drop_walk(a, c, give_back);
+            else
+                doc_free(c);
+            if (give_back && n->keys)
+                doc_arena_key_free(a, n->keys[i]);
+        }
+        if (give_back && n->items)
+            doc_arena_release(a, (size_t *)n->items - 1);
+    } else if (give_back && n->text != (char *)n + SCALAR_HEAD) {
+        doc_arena_release(a, n->text);
+    }
+    if (give_back)
+        doc_arena_release(a, n);
+}
+
+/* An arena node: its memory goes with the arena, which its root frees
+ * at once; a tree that holds nodes of other owners walks to free those. */
+static void arena_drop(doc_arena *a, doc_node *n)
+{
+    bool root = n->cap & DOC_ARENA_ROOT;
+    bool give_back = !root && doc_arena_checks();
+    if (give_back || doc_arena_is_mixed(a))
+        drop_walk(a, n, give_back);
+    if (root)
+        doc_arena_free(a);
+}
+
 void doc_free(doc_node *n)
 {
     if (!n)
         return;
+    doc_arena *a = doc_arena_of(n);
+    if (a) {
+        arena_drop(a, n);
+        return;
+    }
     if (n->kind == DOC_SCALAR) {
         if (n->cap != SCALAR_INLINE)
             free(n->text);
@@ -167,26 +293,60 @@ doc_node *doc_clone(const doc_node *n)
 
 static int grow_to(doc_node *n, size_t cap);
 
+/* An arena container's capacity heads its items block (its cap field
+ * names the arena). */
+static size_t cap_of(const doc_node *n)
+{
+    if (!doc_arena_of(n))
+        return n->cap;
+    return n->items ? ((const size_t *)n->items)[-1] : 0;
+}
+
 /* Room for one more entry. Most maps and sequences of Kubernetes objects
  * hold one or two (port: {number}, paths: [one], route: [one]): two slots
  * fit the smallest heap chunk, where four took the next size, twice per map. */
 static int reserve(doc_node *n)
 {
-    if (n->len < n->cap)
+    size_t cap = cap_of(n);
+    if (n->len < cap)
         return 0;
-    return grow_to(n, n->cap ? n->cap * 2 : 2);
+    return grow_to(n, cap ? cap * 2 : 2);
 }
 
 int doc_reserve(doc_node *n, size_t cap)
 {
-    return !n || n->kind == DOC_SCALAR ? -1 : cap <= n->cap ? 0 : grow_to(n, cap);
+    return !n || n->kind == DOC_SCALAR ? -1 : cap <= cap_of(n) ? 0 : grow_to(n, cap);
 }
 
 /* A map's items and keys are one block, items[cap] then keys[cap]: one
  * malloc and one free per map instead of two (a list item holds a dozen
  * maps). A sequence's block holds its items only. */
+static int arena_grow_to(doc_arena *a, doc_node *n, size_t cap)
+{
+    size_t slot = sizeof *n->items + (n->kind == DOC_MAP ? sizeof *n->keys : 0);
+    size_t *blk = doc_arena_alloc(a, sizeof *blk + cap * slot);
+    if (!blk)
+        return -1;
+    blk[0] = cap;
+    doc_node **items = (doc_node **)(blk + 1);
+    char **keys = n->kind == DOC_MAP ? (char **)(items + cap) : NULL;
+    if (n->len) {
+        memcpy(items, n->items, n->len * sizeof *items);
+        if (keys)
+            memcpy(keys, n->keys, n->len * sizeof *keys);
+    }
+    if (n->items)
+        doc_arena_release(a, (size_t *)n->items - 1);
+    n->items = items;
+    n->keys = keys;
+    return 0;
+}
+
 static int grow_to(doc_node *n, size_t cap)
 {
+    doc_arena *a = doc_arena_of(n);
+    if (a)
+        return arena_grow_to(a, n, cap);
     if (n->kind != DOC_MAP) {
         doc_node **items = realloc(n->items, cap * sizeof *items);
         if (!items)
@@ -220,6 +380,28 @@ static long find_key(const doc_node *map, const char *key)
     return -1;
 }
 
+/* A value that is not its arena container's own node (a heap node,
+ * another arena's root) makes the tree mixed: its root's doc_free walks. */
+static void note_child(const doc_node *c, const doc_node *v)
+{
+    doc_arena *a = doc_arena_of(c);
+    if (a && (doc_arena_of(v) != a || (v->cap & DOC_ARENA_ROOT)))
+        doc_arena_set_mixed(a);
+}
+
+/* A node taken out of an arena tree outlives it: a heap copy, the
+ * original dropped in place. NULL out of memory (v untouched). */
+static doc_node *take_out(const doc_node *c, doc_node *v)
+{
+    doc_arena *a = doc_arena_of(c);
+    if (!a || !v || doc_arena_of(v) != a || (v->cap & DOC_ARENA_ROOT))
+        return v;
+    doc_node *copy = doc_clone(v);
+    if (copy)
+        doc_free(v);
+    return copy;
+}
+
 int doc_map_set(doc_node *map, const char *key, doc_node *value)
 {
     if (!map || map->kind != DOC_MAP || !value) {
@@ -227,19 +409,23 @@ int doc_map_set(doc_node *map, const char *key, doc_node *value)
         return -1;
     }
     long i = find_key(map, key);
+    doc_arena *a = doc_arena_of(map);
     if (i >= 0) {
         doc_free(map->items[i]);
         map->items[i] = value;
+        note_child(map, value);
         return 0;
     }
-    char *k = doc_key_dup(key, strlen(key));
+    char *k = doc_arena_key(a, key, strlen(key));
     if (!k || reserve(map) < 0) {
-        doc_key_free(k);
+        if (k)
+            doc_arena_key_free(a, k);
         doc_free(value);
         return -1;
     }
     map->keys[map->len] = k;
     map->items[map->len++] = value;
+    note_child(map, value);
     return 0;
 }
 
@@ -258,13 +444,31 @@ doc_node *doc_str_adopt(char *s, size_t len)
 
 int doc_map_append_adopt(doc_node *map, char *key, doc_node *value)
 {
+    doc_arena *a = map ? doc_arena_of(map) : NULL;
+    if (a && key && !doc_key_is_static(key)) { /* the tree's keys are its arena's */
+        char *k = doc_arena_key(a, key, strlen(key));
+        free(key);
+        key = k;
+    }
     if (!map || map->kind != DOC_MAP || !key || !value || reserve(map) < 0) {
-        doc_key_free(key);
+        if (key)
+            doc_arena_key_free(a, key);
         doc_free(value);
         return -1;
     }
     map->keys[map->len] = key;
     map->items[map->len++] = value;
+    note_child(map, value);
+    return 0;
+}
+
+int doc_arena_append(doc_node *c, char *key, doc_node *value)
+{
+    if (reserve(c) < 0)
+        return -1;
+    if (c->kind == DOC_MAP)
+        c->keys[c->len] = key;
+    c->items[c->len++] = value;
     return 0;
 }
 
@@ -278,8 +482,10 @@ doc_node *doc_map_take(doc_node *map, const char *key)
     long i = find_key(map, key);
     if (i < 0)
         return NULL;
-    doc_node *v = map->items[i];
-    doc_key_free(map->keys[i]);
+    doc_node *v = take_out(map, map->items[i]);
+    if (!v)
+        return NULL;
+    doc_arena_key_free(doc_arena_of(map), map->keys[i]);
     memmove(map->keys + i, map->keys + i + 1, (map->len - (size_t)i - 1) * sizeof *map->keys);
     memmove(map->items + i, map->items + i + 1, (map->len - (size_t)i - 1) * sizeof *map->items);
     map->len--;
@@ -316,7 +522,7 @@ doc_node *doc_map_ensure(doc_node *map, const char *key, doc_kind kind)
     doc_node *v = doc_get(map, key);
     if (v)
         return v->kind == kind ? v : NULL;
-    v = node_new(kind);
+    v = doc_arena_node(doc_arena_of(map), kind);
     if (!v || doc_map_set(map, key, v) < 0)
         return NULL;
     return v;
@@ -329,7 +535,39 @@ int doc_seq_push(doc_node *seq, doc_node *value)
         return -1;
     }
     seq->items[seq->len++] = value;
+    note_child(seq, value);
     return 0;
+}
+
+doc_node *doc_seq_take(doc_node *seq, size_t i)
+{
+    if (!seq || seq->kind != DOC_SEQ || i >= seq->len || !seq->items[i])
+        return NULL;
+    doc_node *v = take_out(seq, seq->items[i]);
+    if (v)
+        seq->items[i] = NULL;
+    return v;
+}
+
+int doc_seq_set(doc_node *seq, size_t i, doc_node *value)
+{
+    if (!seq || seq->kind != DOC_SEQ || i >= seq->len || !value) {
+        doc_free(value);
+        return -1;
+    }
+    doc_free(seq->items[i]);
+    seq->items[i] = value;
+    note_child(seq, value);
+    return 0;
+}
+
+void doc_free_entry(doc_node *c, size_t i)
+{
+    if (!c || c->kind == DOC_SCALAR || i >= c->len)
+        return;
+    if (c->keys)
+        doc_arena_key_free(doc_arena_of(c), c->keys[i]);
+    doc_free(c->items[i]);
 }
 
 doc_node *doc_at(const doc_node *seq, size_t i)

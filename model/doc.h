@@ -11,6 +11,16 @@
  * doc_seq_push() take ownership of the value they are given. Getters return
  * borrowed pointers valid until the owning tree is modified or freed.
  * No function here does I/O or keeps global state.
+ *
+ * Arena trees (doc_reader's documents, model/doc_arena.h): every node, key,
+ * text and item array of the tree is carved from blocks its root owns, and
+ * doc_free(root) releases them at once. Every function here works on them;
+ * what differs: doc_free of a node inside such a tree gives its memory
+ * back with the root's, not before; doc_map_take and doc_seq_take hand out
+ * a heap copy of a subtree (it must outlive the tree); edits allocate from
+ * the arena. Nodes move between trees only through these functions: code
+ * that writes items[] or keys[] itself (migbackup.c, tui/edit_bind.c) is
+ * only given heap trees (doc_parse_*).
  */
 #ifndef MESHPANEL_DOC_H
 #define MESHPANEL_DOC_H
@@ -42,7 +52,7 @@ struct doc_node {
     int col;
     char *text; /* scalars only: canonical text ("true", "300", "x") */
     size_t len; /* number of entries (map) or items (seq); a scalar's text length */
-    size_t cap;
+    size_t cap; /* doc.c's: a heap container's capacity, or where the memory lives */
     /* Maps and sequences only: a scalar's block ends here (its text
      * follows cap), so keys and items of a scalar must never be read. */
     char **keys; /* maps: keys[i] belongs to items[i]; in items' block */
@@ -104,6 +114,17 @@ doc_node *doc_map_ensure(doc_node *map, const char *key, doc_kind kind);
 
 /* Sequences. doc_seq_push takes ownership of value. */
 int doc_seq_push(doc_node *seq, doc_node *value);
+/* Item i moved out to the caller, NULL left in its place (for taking every
+ * item before freeing seq, as kobj_flatten does). NULL when absent or out
+ * of memory. */
+doc_node *doc_seq_take(doc_node *seq, size_t i);
+/* Replaces item i (freed), taking value; -1 when there is no item i. */
+int doc_seq_set(doc_node *seq, size_t i, doc_node *value);
+/* Frees entry i of a map (key and value) or item i of a sequence and
+ * leaves the slot for the caller to overwrite (compacting in one pass). */
+void doc_free_entry(doc_node *c, size_t i);
+/* Whether n lives in an arena tree (for tests). */
+bool doc_in_arena(const doc_node *n);
 doc_node *doc_at(const doc_node *seq, size_t i);
 
 /* Scalar accessors: NULL / false when n is missing or not that kind. */

@@ -167,11 +167,8 @@ int docpath_set(doc_node *root, const char *path, doc_node *value)
         if (r < 0)
             break;
         if (r == 0) {
-            if (s.index && doc_is_seq(cur) && s.i < cur->len) {
-                doc_free(cur->items[s.i]);
-                cur->items[s.i] = value;
-                return 0;
-            }
+            if (s.index && doc_is_seq(cur) && s.i < cur->len)
+                return doc_seq_set(cur, s.i, value);
             if (s.index && doc_is_seq(cur) && s.i == cur->len)
                 return doc_seq_push(cur, value);
             if (!s.index && doc_is_map(cur))

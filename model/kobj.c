@@ -7,6 +7,8 @@
 #include "model/kname.h"
 #include "model/kobj.h"
 
+static bool is_list_kind(const doc_node *d);
+
 /* A null is an absent field (kobj_drop_nulls), not the string "null". */
 static const char *text(const doc_node *n)
 {
@@ -107,8 +109,7 @@ void kobj_drop_nulls(doc_node *n)
     size_t w = 0;
     for (size_t i = 0; i < n->len; i++) {
         if (n->kind == DOC_MAP && doc_is_null(n->items[i])) {
-            doc_key_free(n->keys[i]);
-            doc_free(n->items[i]);
+            doc_free_entry(n, i); /* an arena tree's key is not a heap block */
             continue;
         }
         kobj_drop_nulls(n->items[i]);
@@ -117,6 +118,11 @@ void kobj_drop_nulls(doc_node *n)
         n->items[w++] = n->items[i];
     }
     n->len = w;
+}
+
+bool kobj_is_list(const doc_node *d)
+{
+    return doc_is_seq(d) || is_list_kind(d);
 }
 
 static bool is_list_kind(const doc_node *d)
@@ -266,8 +272,11 @@ static int flatten_one(doc_node *d, doc_list *out, const char *source, const cha
                 bad++;
                 continue;
             }
-            push(out, items->items[i], source, errs);
-            items->items[i] = NULL;
+            doc_node *item = doc_seq_take(items, i);
+            if (item)
+                push(out, item, source, errs);
+            else
+                mp_errlist_add(errs, "%s: out of memory", source);
         }
         doc_free(d);
         return bad;
@@ -301,6 +310,24 @@ int kobj_flatten_doc(doc_node *d, size_t index, doc_list *out, const char *sourc
     snprintf(where, sizeof where, "doc %zu", index);
     kobj_drop_nulls(d);
     return flatten_one(d, out, source ? source : "<input>", where, errs);
+}
+
+int kobj_flatten_item(doc_node *item, size_t index, size_t i, doc_list *out, const char *source,
+                      mp_errlist *errs)
+{
+    source = source ? source : "<input>";
+    kobj_drop_nulls(item);
+    mp_err e;
+    int line;
+    if (check_object(item, &line, &e) == 0) {
+        push(out, item, source, errs);
+        return 0;
+    }
+    char where[300];
+    snprintf(where, sizeof where, "doc %zu: items[%zu]", index, i);
+    report_bad(source, where, line, &e, errs);
+    doc_free(item);
+    return 1;
 }
 
 int kobj_flatten(doc_list *in, doc_list *out, const char *source, mp_err *err)

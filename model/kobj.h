@@ -51,6 +51,15 @@ int kobj_flatten_all(doc_list *in, doc_list *out, const char *source, mp_errlist
  * objects (one line each in errs). */
 int kobj_flatten_doc(doc_node *d, size_t index, doc_list *out, const char *source,
                      mp_errlist *errs);
+/* Item i (0-based) of the List that is document index of source, handed
+ * out alone (doc_reader_next_item): what kobj_flatten_doc does with each
+ * item of that List, the same line ("doc N: items[i]") when it is bad. */
+int kobj_flatten_item(doc_node *item, size_t index, size_t i, doc_list *out, const char *source,
+                      mp_errlist *errs);
+/* Whether kobj_flatten_doc expands d item by item: a sequence, or a map
+ * whose kind ends in "List" with an items sequence (null fields dropped:
+ * a null kind or items is absent). */
+bool kobj_is_list(const doc_node *d);
 /* The same, failing with the first bad document's line in err. */
 int kobj_flatten(doc_list *in, doc_list *out, const char *source, mp_err *err);
 

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "model/doc_arena.h"
 #include "model/keyindex.h"
 #include "model/parse.h"
+#include "model/parse_int.h"
 
 void doc_list_init(doc_list *l)
 {
@@ -71,6 +73,11 @@ typedef struct {
     mp_err *err;
     const char *buf; /* the input, for the position of a reader error */
     size_t len;
+    bool arenas;      /* doc_reader: each document in an arena of its own */
+    doc_arena *arena; /* the document being built (NULL: the heap) */
+    /* Merge values, kept until their document is built: an anchor on one
+     * (or inside one) may be aliased further down. */
+    doc_node *merged;
 } yreader;
 
 static size_t count_nodes(const doc_node *n)
@@ -185,19 +192,18 @@ static bool is_true_word(const char *s)
  * an escaped "\0" is refused like a raw NUL byte. */
 #define NUL_IN_STRING "a NUL character (\\0) in a string: refused"
 
-static doc_node *make_scalar(const yaml_event_t *ev)
+static doc_node *make_scalar(doc_arena *a, const yaml_event_t *ev)
 {
     const char *text = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     doc_type t = tagged_type((const char *)ev->data.scalar.tag, text, len, ev->data.scalar.style);
     if (t == DOC_NULL)
-        return doc_null_new();
-    if (t == DOC_BOOL && doc_resolve_plain(text, len) == DOC_BOOL)
-        return doc_bool_new(is_true_word(text));
-    doc_node *n = doc_strn_new(text, len);
-    if (n)
-        n->type = t;
-    return n;
+        return doc_arena_scalar(a, DOC_NULL, "null", 4);
+    if (t == DOC_BOOL && doc_resolve_plain(text, len) == DOC_BOOL) {
+        bool yes = is_true_word(text);
+        return doc_arena_scalar(a, DOC_BOOL, yes ? "true" : "false", yes ? 4 : 5);
+    }
+    return doc_arena_scalar(a, t, text, len);
 }
 
 static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out);
@@ -255,7 +261,8 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
             yaml_event_delete(&ev);
             break;
         }
-        char *key = doc_key_dup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+        char *key =
+            doc_arena_key(r->arena, (const char *)ev.data.scalar.value, ev.data.scalar.length);
         yaml_mark_t kmark = ev.start_mark;
         bool merge = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && key && !strcmp(key, "<<");
         yaml_event_delete(&ev);
@@ -272,13 +279,14 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
         } else if (map->len >= DOC_MAX_MAP_KEYS) {
             doc_free(val);
             rc = yfail(r, &kmark, "a map with more than 262144 keys: refused");
+        } else if ((rc = doc_arena_append(map, key, val)) < 0) {
+            doc_free(val);
         } else {
-            rc = doc_map_append_adopt(map, key, val);
-            key = NULL; /* adopted, also on failure */
-            if (rc == 0)
-                rc = keyindex_add(&ix, map, map->len - 1);
+            key = NULL; /* the map's */
+            rc = keyindex_add(&ix, map, map->len - 1);
         }
-        doc_key_free(key);
+        if (key)
+            doc_arena_key_free(r->arena, key);
         if (rc == 0 && merge) {
             doc_node *v = merges->items[merges->len - 1];
             bool ok = doc_is_map(v);
@@ -295,6 +303,13 @@ static int parse_mapping(yreader *r, yaml_event_t *start, int depth, doc_node *m
         for (size_t i = 0; rc == 0 && doc_is_seq(v) && i < v->len; i++)
             rc = merge_into(map, &ix, v->items[i]);
     }
+    if (rc == 0 && merges->len && !r->merged && !(r->merged = doc_seq_new()))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < merges->len; i++)
+        if (doc_seq_push(r->merged, merges->items[i]) < 0)
+            rc = -1; /* pushed frees it */
+        else
+            merges->items[i] = NULL;
     doc_free(merges);
     keyindex_free(&ix);
     return rc;
@@ -311,8 +326,12 @@ static int parse_sequence(yreader *r, int depth, doc_node *seq)
             return 0;
         }
         doc_node *item = NULL;
-        if (parse_node(r, &ev, depth + 1, &item) < 0 || doc_seq_push(seq, item) < 0)
+        if (parse_node(r, &ev, depth + 1, &item) < 0)
             return -1;
+        if (doc_arena_append(seq, NULL, item) < 0) {
+            doc_free(item);
+            return -1;
+        }
     }
 }
 
@@ -331,7 +350,7 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
             rc = yfail(r, &ev->start_mark, NUL_IN_STRING);
             break;
         }
-        n = make_scalar(ev);
+        n = make_scalar(r->arena, ev);
         rc = n && remember_anchor(r, ev->data.scalar.anchor, n) == 0 ? 0 : -1;
         break;
     case YAML_ALIAS_EVENT: {
@@ -345,18 +364,20 @@ static int parse_node(yreader *r, yaml_event_t *ev, int depth, doc_node **out)
             rc = yfail(r, &ev->start_mark, "aliases expand to too many nodes");
             break;
         }
-        n = doc_clone(target);
+        n = doc_clone(target); /* a heap copy in the tree: its root walks */
         rc = n ? 0 : -1;
+        if (n && r->arena)
+            doc_arena_set_mixed(r->arena);
         break;
     }
     case YAML_MAPPING_START_EVENT:
-        n = doc_map_new();
+        n = doc_arena_node(r->arena, DOC_MAP);
         rc = n && remember_anchor(r, ev->data.mapping_start.anchor, n) == 0 ? 0 : -1;
         if (rc == 0)
             rc = parse_mapping(r, ev, depth, n);
         break;
     case YAML_SEQUENCE_START_EVENT:
-        n = doc_seq_new();
+        n = doc_arena_node(r->arena, DOC_SEQ);
         rc = n && remember_anchor(r, ev->data.sequence_start.anchor, n) == 0 ? 0 : -1;
         if (rc == 0)
             rc = parse_sequence(r, depth, n);
@@ -404,7 +425,16 @@ static int next_doc(yreader *r, doc_node **out)
             continue;
         }
         doc_node *n = NULL;
-        if (parse_node(r, &ev, 0, &n) < 0)
+        r->arena = r->arenas ? doc_arena_new() : NULL;
+        int rc = parse_node(r, &ev, 0, &n);
+        doc_free(r->merged); /* no alias can name them any more */
+        r->merged = NULL;
+        if (rc == 0)
+            doc_arena_adopt(n);
+        else
+            doc_arena_free(r->arena);
+        r->arena = NULL;
+        if (rc < 0)
             return -1;
         if (doc_is_null(n)) {
             doc_free(n); /* an empty document between "---" lines */
@@ -426,6 +456,7 @@ static int yreader_init(yreader *r, const char *buf, size_t len, const char *nam
 
 static void yreader_done(yreader *r)
 {
+    doc_free(r->merged);
     forget_anchors(r);
     free(r->anchors);
     yaml_parser_delete(&r->parser);
@@ -472,8 +503,8 @@ int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out,
 struct doc_reader {
     bool yaml;
     yreader y;
-    doc_list json; /* JSON: every value, parsed at once, handed out in turn */
-    size_t next;
+    jreader *json; /* JSON: documents (or a List's items) one at a time */
+    size_t docs;   /* YAML documents handed out */
     mp_err err;
 };
 
@@ -484,7 +515,6 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
         mp_errf(err, "%s: out of memory", name ? name : "<input>");
         return NULL;
     }
-    doc_list_init(&r->json);
     if (!is_json(buf, len)) {
         r->yaml = true;
         if (yreader_init(&r->y, buf, len, name, &r->err) < 0) {
@@ -492,27 +522,34 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
             free(r);
             return NULL;
         }
-    } else if (doc_parse_json(buf, len, name, &r->json, err) < 0) {
-        doc_list_free(&r->json);
+        r->y.arenas = true;
+    } else if (!(r->json = json_reader_new(buf, len, name))) {
+        mp_errf(err, "%s: out of memory", name ? name : "<input>");
         free(r);
         return NULL;
     }
     return r;
 }
 
-int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err)
+int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_node **out,
+                         size_t *doc, size_t *item, mp_err *err)
 {
     *out = NULL;
-    if (!r->yaml) {
-        *out = doc_list_take(&r->json, r->next);
-        r->next += *out != NULL;
-        return *out != NULL;
-    }
+    if (!r->yaml)
+        return json_reader_next(r->json, is_list, out, doc, item, err);
     r->err.msg[0] = '\0';
     int rc = next_doc(&r->y, out);
     if (rc < 0)
         mp_errf(err, "%s", r->err.msg);
+    *doc = r->docs += rc > 0;
+    *item = DOC_READER_WHOLE;
     return rc;
+}
+
+int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err)
+{
+    size_t doc, item;
+    return doc_reader_next_item(r, NULL, out, &doc, &item, err);
 }
 
 void doc_reader_free(doc_reader *r)
@@ -521,7 +558,7 @@ void doc_reader_free(doc_reader *r)
         return;
     if (r->yaml)
         yreader_done(&r->y);
-    doc_list_free(&r->json);
+    json_reader_free(r->json);
     free(r);
 }
 

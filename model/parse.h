@@ -50,15 +50,26 @@ int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out,
 int doc_parse_auto(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 
 /* The same documents as doc_parse_auto, handed out one at a time so that
- * a caller can free each before the next is built (JSON is parsed at once
- * and its values handed out in turn). buf is borrowed until
- * doc_reader_free. NULL with err when the parser cannot start (or, for
- * JSON, the buffer does not parse). */
+ * a caller can free each before the next is built: a failure after some
+ * documents were handed out is doc_parse_auto's error, at its position.
+ * Each document is an arena tree (doc.h): doc_free of it is one free per
+ * block. buf is borrowed until doc_reader_free. NULL with err when the
+ * parser cannot start. */
 typedef struct doc_reader doc_reader;
 doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err *err);
 /* 1 and the next document in *out (the caller's), 0 after the last, -1
  * with err as doc_parse_auto would fail (the reader cannot go on). */
 int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err);
+/* doc_reader_next that hands out the items of a JSON List one at a time,
+ * each its own tree, the List never built: a JSON document for which
+ * is_list (kobj_is_list) is true of the document with its items array
+ * empty (a top-level array: of an empty sequence). *doc is the
+ * document's index (1-based, as doc_parse_auto counts), *item the item's
+ * (0-based) or DOC_READER_WHOLE for a whole document (YAML's always are).
+ * is_list NULL: doc_reader_next. */
+#define DOC_READER_WHOLE ((size_t)-1)
+int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_node **out,
+                         size_t *doc, size_t *item, mp_err *err);
 void doc_reader_free(doc_reader *r);
 
 /* The versions of the parsing libraries linked in (for `meshpanel version`). */

@@ -17,10 +17,12 @@
 #include <string.h>
 
 #include "model/bytescan.h"
+#include "model/doc_arena.h"
 #include "model/keyindex.h"
 #include "model/parse.h"
+#include "model/parse_int.h"
 
-typedef struct {
+struct jreader {
     const char *buf;
     size_t len, pos;
     size_t line_start; /* offset of the current line's first byte */
@@ -33,7 +35,22 @@ typedef struct {
     char **skeys;
     doc_node **svals;
     size_t slen, scap;
-} jreader;
+    doc_arena *arena; /* where the document being read is built; NULL: the heap */
+    /* the lookahead of a List: its items array only skipped */
+    bool skim;
+    size_t items_at, items_line_start;
+    int items_line, skim_line; /* r->line at the '[', and after the skip */
+    /* doc_reader: documents one at a time, a List's items one by one */
+    size_t doc_index;
+    mp_err own_err;
+    bool (*is_list)(const doc_node *);
+    int item_depth;   /* > 0 while handing out items: their depth */
+    size_t item_next; /* index of the next item */
+    bool tail;        /* after the items: skip the List's last keys */
+    size_t tail_end;  /* where the List ends */
+    int tail_lines;   /* line breaks from the items' end to tail_end */
+    size_t tail_line_start;
+};
 
 _Static_assert(DOC_MAX_MAP_KEYS == 262144u, "the messages say 262144");
 
@@ -96,7 +113,12 @@ static void skip_ws_run(jreader *r)
  * call then. */
 static inline void skip_ws(jreader *r)
 {
-    if (r->pos < r->len && (unsigned char)r->buf[r->pos] <= ' ')
+    if (r->pos >= r->len || (unsigned char)r->buf[r->pos] > ' ')
+        return;
+    /* one space, as after every ':' of indented JSON: no call either */
+    if (r->buf[r->pos] == ' ' && r->pos + 1 < r->len && (unsigned char)r->buf[r->pos + 1] > ' ')
+        r->pos++;
+    else
         skip_ws_run(r);
 }
 
@@ -329,9 +351,7 @@ static doc_node *read_number(jreader *r)
         }
         i = d;
     }
-    doc_node *n = doc_strn_new(r->buf + s, i - s);
-    if (n)
-        n->type = frac ? DOC_FLOAT : DOC_INT;
+    doc_node *n = doc_arena_scalar(r->arena, frac ? DOC_FLOAT : DOC_INT, r->buf + s, i - s);
     r->pos = i;
     return n;
 }
@@ -346,7 +366,7 @@ static doc_node *read_word(jreader *r)
         size_t l = strlen(words[w].word);
         if (r->len - r->pos >= l && !memcmp(r->buf + r->pos, words[w].word, l)) {
             r->pos += l;
-            return doc_scalar_new(words[w].type, words[w].word);
+            return doc_arena_scalar(r->arena, words[w].type, words[w].word, l);
         }
     }
     char b[16];
@@ -378,7 +398,7 @@ static int expect_sep(jreader *r, char close, const char *what)
 static char *read_key(jreader *r, size_t *end)
 {
     if (plain_string(r, end)) {
-        char *key = doc_key_dup(r->buf + r->pos + 1, *end - r->pos - 1);
+        char *key = doc_arena_key(r->arena, r->buf + r->pos + 1, *end - r->pos - 1);
         if (!key)
             mp_errf(r->err, "%s: out of memory", r->name);
         r->pos = *end + 1;
@@ -386,10 +406,11 @@ static char *read_key(jreader *r, size_t *end)
     }
     size_t klen;
     char *key = read_string(r, &klen);
-    const char *shared = key ? doc_key_static(key, klen) : NULL;
-    if (shared) {
+    if (key && (r->arena || doc_key_static(key, klen))) {
+        char *k = doc_arena_key(r->arena, key, klen);
         free(key);
-        key = (char *)shared;
+        if (!(key = k))
+            mp_errf(r->err, "%s: out of memory", r->name);
     }
     return key;
 }
@@ -398,13 +419,20 @@ static doc_node *read_string_node(jreader *r)
 {
     size_t end, l;
     if (plain_string(r, &end)) {
-        doc_node *n = doc_strn_new(r->buf + r->pos + 1, end - r->pos - 1);
+        doc_node *n = doc_arena_scalar(r->arena, DOC_STR, r->buf + r->pos + 1, end - r->pos - 1);
         r->pos = end + 1;
         return n;
     }
     char *s = read_string(r, &l);
-    doc_node *n = s ? doc_str_adopt(s, l) : NULL;
-    if (s && !n)
+    bool read = s != NULL;
+    doc_node *n = NULL;
+    if (s && r->arena) {
+        n = doc_arena_scalar(r->arena, DOC_STR, s, l);
+        free(s);
+    } else if (s) {
+        n = doc_str_adopt(s, l);
+    }
+    if (read && !n)
         mp_errf(r->err, "%s: out of memory", r->name);
     return n;
 }
@@ -418,7 +446,7 @@ static int scratch_push(jreader *r, char *key, doc_node *v)
             r->skeys = k;
         doc_node **vv = k ? realloc(r->svals, cap * sizeof *vv) : NULL;
         if (!vv) {
-            doc_key_free(key);
+            doc_arena_key_free(r->arena, key);
             doc_free(v);
             return mp_errf(r->err, "%s: out of memory", r->name);
         }
@@ -435,7 +463,7 @@ static void scratch_drop(jreader *r, size_t base)
 {
     while (r->slen > base) {
         r->slen--;
-        doc_key_free(r->skeys[r->slen]);
+        doc_arena_key_free(r->arena, r->skeys[r->slen]);
         doc_free(r->svals[r->slen]);
     }
 }
@@ -448,8 +476,7 @@ static int scratch_move(jreader *r, doc_node *n, size_t base)
         return mp_errf(r->err, "%s: out of memory", r->name);
     }
     for (size_t i = base; i < r->slen; i++)
-        if (n->kind == DOC_MAP ? doc_map_append_adopt(n, r->skeys[i], r->svals[i])
-                               : doc_seq_push(n, r->svals[i]))
+        if (doc_arena_append(n, r->skeys[i], r->svals[i]) < 0)
             return mp_errf(r->err, "%s: out of memory", r->name); /* cannot: reserved */
     r->slen = base;
     return 0;
@@ -487,8 +514,12 @@ static bool jmap_has_key(const jreader *r, const jmap *m, const char *key)
 static int jmap_add(jreader *r, jmap *m, char *key, doc_node *v)
 {
     if (m->direct) {
-        if (doc_map_append_adopt(m->map, key, v) < 0 ||
-            keyindex_add(&m->ix, m->map, m->map->len - 1) < 0)
+        if (doc_arena_append(m->map, key, v) < 0) {
+            doc_arena_key_free(r->arena, key);
+            doc_free(v);
+            return mp_errf(r->err, "%s: out of memory", r->name);
+        }
+        if (keyindex_add(&m->ix, m->map, m->map->len - 1) < 0)
             return mp_errf(r->err, "%s: out of memory", r->name);
         return 0;
     }
@@ -507,6 +538,96 @@ static size_t jmap_len(const jreader *r, const jmap *m)
     return m->direct ? m->map->len : r->slen - m->base;
 }
 
+/* Index of the first hit of a bs_eq mask (its lowest set bit: a false
+ * alarm only ever follows a true hit). */
+static inline size_t first_hit(uint64_t hit)
+{
+#if defined(__GNUC__)
+    return (size_t)__builtin_ctzll(hit) >> 3;
+#else
+    size_t k = 0;
+    while (!(hit & 0x80))
+        hit >>= 8, k++;
+    return k;
+#endif
+}
+
+/* Brackets ('[' ']' '{' '}', and 'Y' 'y' '_' DEL as false alarms, which
+ * the caller skips) or a quote in w. */
+static inline uint64_t structural(uint64_t w)
+{
+    uint64_t folded = (w | BS_ONES * 0x20) & ~(BS_ONES * 0x06);
+    return bs_eq(folded, 0x79) | bs_eq(w, '"');
+}
+
+/* Where the array or object at i ends (past its closing bracket), by
+ * strings and bracket depth alone, eight bytes at a time; 0 when the
+ * buffer ends first. A lookahead only: what it skips is parsed for real
+ * afterwards, and any disagreement ends in the full parse. */
+static size_t raw_skip(const char *b, size_t i, size_t n)
+{
+    size_t depth = 0;
+    while (i < n) {
+        uint64_t hit;
+        while (i + 8 <= n && !(hit = structural(bs_load(b + i))))
+            i += 8;
+        if (i + 8 <= n)
+            i += first_hit(hit);
+        else if (i >= n) /* the words ran to the end (fuzz_json found it) */
+            break;
+        char c = b[i++];
+        if (c == '"') {
+            for (;;) { /* to the closing quote: escapes skip a byte */
+                while (i + 8 <= n) {
+                    uint64_t w = bs_load(b + i);
+                    if ((hit = bs_eq(w, '"') | bs_eq(w, '\\'))) {
+                        i += first_hit(hit);
+                        break;
+                    }
+                    i += 8;
+                }
+                while (i < n && b[i] != '"' && b[i] != '\\')
+                    i++;
+                if (i >= n)
+                    return 0;
+                if (b[i] == '"')
+                    break;
+                i += 2;
+            }
+            i++;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            if (depth == 0)
+                return 0;
+            if (--depth == 0)
+                return i;
+        }
+    }
+    return 0;
+}
+
+/* The items array of a List's lookahead: skipped, an empty sequence in
+ * its place. Lines are not counted while skipping (skim_line says where
+ * the count stopped). NULL when the skip fails. */
+static doc_node *skim_items(jreader *r)
+{
+    r->items_at = r->pos;
+    r->items_line = r->line;
+    r->items_line_start = r->line_start;
+    size_t end = raw_skip(r->buf, r->pos, r->len);
+    if (!end) {
+        jfail(r, "unbalanced items");
+        return NULL;
+    }
+    r->pos = end;
+    r->skim_line = r->line;
+    doc_node *v = doc_arena_node(r->arena, DOC_SEQ);
+    if (!v)
+        mp_errf(r->err, "%s: out of memory", r->name);
+    return v;
+}
+
 static int read_entry(jreader *r, jmap *m, int depth)
 {
     if (r->pos >= r->len || r->buf[r->pos] != '"')
@@ -518,24 +639,27 @@ static int read_entry(jreader *r, jmap *m, int depth)
         return -1;
     if (jmap_has_key(r, m, key)) {
         jfail_at(r, kpos, "duplicate key \"%.200s\"", key);
-        doc_key_free(key);
+        doc_arena_key_free(r->arena, key);
         return -1;
     }
     if (jmap_len(r, m) >= DOC_MAX_MAP_KEYS) {
         jfail_at(r, kpos, "%s", "a map with more than 262144 keys: refused");
-        doc_key_free(key);
+        doc_arena_key_free(r->arena, key);
         return -1;
     }
     skip_ws(r);
     if (r->pos >= r->len || r->buf[r->pos] != ':') {
-        doc_key_free(key);
+        doc_arena_key_free(r->arena, key);
         return jfail(r, r->pos >= r->len ? "unexpected end of input" : "expected ':' after a key");
     }
     r->pos++;
     skip_ws(r);
-    doc_node *v = read_value(r, depth + 1);
+    doc_node *v =
+        depth == 0 && r->skim && r->pos < r->len && r->buf[r->pos] == '[' && !strcmp(key, "items")
+            ? skim_items(r)
+            : read_value(r, depth + 1);
     if (!v) {
-        doc_key_free(key);
+        doc_arena_key_free(r->arena, key);
         return -1;
     }
     mark(v, line, col);
@@ -544,7 +668,7 @@ static int read_entry(jreader *r, jmap *m, int depth)
 
 static doc_node *read_object(jreader *r, int depth)
 {
-    jmap m = {.map = doc_map_new(), .base = r->slen};
+    jmap m = {.map = doc_arena_node(r->arena, DOC_MAP), .base = r->slen};
     if (!m.map) {
         mp_errf(r->err, "%s: out of memory", r->name);
         return NULL;
@@ -574,7 +698,7 @@ static doc_node *read_object(jreader *r, int depth)
 
 static doc_node *read_array(jreader *r, int depth)
 {
-    doc_node *seq = doc_seq_new();
+    doc_node *seq = doc_arena_node(r->arena, DOC_SEQ);
     if (!seq) {
         mp_errf(r->err, "%s: out of memory", r->name);
         return NULL;
@@ -637,7 +761,7 @@ static doc_node *read_value(jreader *r, int depth)
 
 /* One top-level value: an object or an array (kubectl's decoder refuses
  * anything else as an object). */
-static int read_document(jreader *r, doc_list *out)
+static int check_doc_start(jreader *r)
 {
     char c = r->buf[r->pos];
     if (c != '{' && c != '[') {
@@ -647,6 +771,13 @@ static int read_document(jreader *r, doc_list *out)
         return jfail_at(r, r->pos, "unexpected %s where a JSON document should start",
                         show_byte((unsigned char)c, b, sizeof b));
     }
+    return 0;
+}
+
+static int read_document(jreader *r, doc_list *out)
+{
+    if (check_doc_start(r) < 0)
+        return -1;
     doc_node *n = read_value(r, 0);
     if (!n)
         return -1;
@@ -675,4 +806,160 @@ int doc_parse_json(const char *buf, size_t len, const char *name, doc_list *out,
         while (out->len > before)
             doc_free(out->docs[--out->len]);
     return rc;
+}
+
+/* ---- doc_reader: one document, or one item of a List, at a time ---- */
+
+#define NO_ITEMS ((size_t)-1)
+
+jreader *json_reader_new(const char *buf, size_t len, const char *name)
+{
+    jreader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    *r = (jreader){.buf = buf, .len = len, .line = 1, .name = name ? name : "<input>"};
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
+        r->pos = r->line_start = 3;
+    return r;
+}
+
+void json_reader_free(jreader *r)
+{
+    if (!r)
+        return;
+    r->arena = NULL; /* every arena is owned by a root or freed on failure */
+    scratch_drop(r, 0);
+    free(r->skeys);
+    free(r->svals);
+    free(r);
+}
+
+/* One value at depth, in an arena of its own (the heap when none can be
+ * had), owned by its root. */
+static doc_node *read_owned(jreader *r, int depth)
+{
+    r->arena = doc_arena_new();
+    doc_node *n = read_value(r, depth);
+    if (n)
+        doc_arena_adopt(n);
+    else
+        doc_arena_free(r->arena);
+    r->arena = NULL;
+    return n;
+}
+
+/* Past a List's items: its last keys, read by the lookahead, are skipped. */
+static void end_items(jreader *r)
+{
+    if (r->item_depth == 2) {
+        r->pos = r->tail_end;
+        r->line += r->tail_lines;
+        if (r->tail_lines)
+            r->line_start = r->tail_line_start;
+    }
+    r->item_depth = 0;
+}
+
+/* At an items array's '[': 1 when it has an item to read, 0 when empty
+ * (consumed). */
+static int open_items(jreader *r, int depth)
+{
+    r->pos++;
+    skip_ws(r);
+    r->item_depth = depth;
+    r->item_next = 0;
+    if (r->pos < r->len && r->buf[r->pos] == ']') {
+        r->pos++;
+        end_items(r);
+        return 0;
+    }
+    return 1;
+}
+
+/* The next item, as read_array reads its elements. */
+static int next_item(jreader *r, doc_node **out, size_t *item)
+{
+    doc_node *v = read_owned(r, r->item_depth);
+    if (!v)
+        return -1;
+    if (expect_sep(r, ']', "an array element") < 0) {
+        doc_free(v);
+        return -1;
+    }
+    if (r->buf[r->pos++] == ']')
+        end_items(r);
+    else
+        skip_ws(r);
+    *out = v;
+    *item = r->item_next++;
+    return 1;
+}
+
+/* The object at r->pos with its items array skipped: a List when is_list
+ * says so, its items then read one by one (1, at the first; 0 when it has
+ * none). Anything else (no items array, not a List, a lookahead that
+ * fails) is read whole in *out, as doc_parse_json reads it. */
+static int open_object(jreader *r, bool (*is_list)(const doc_node *), doc_node **out)
+{
+    size_t start = r->pos, line_start = r->line_start;
+    int line = r->line;
+    mp_err *err = r->err, quiet = {""};
+    r->err = &quiet;
+    r->skim = true;
+    r->items_at = NO_ITEMS;
+    doc_node *sk = read_owned(r, 0);
+    r->skim = false;
+    r->err = err;
+    if (sk && r->items_at == NO_ITEMS) { /* nothing skipped: the document itself */
+        *out = sk;
+        return 1;
+    }
+    bool list = sk && is_list(sk);
+    doc_free(sk);
+    if (!list) {
+        r->pos = start, r->line = line, r->line_start = line_start;
+        *out = read_owned(r, 0);
+        return *out ? 1 : -1;
+    }
+    r->tail_end = r->pos;
+    r->tail_lines = r->line - r->skim_line;
+    r->tail_line_start = r->line_start;
+    r->pos = r->items_at, r->line = r->items_line, r->line_start = r->items_line_start;
+    *out = NULL;
+    return open_items(r, 2);
+}
+
+int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **out, size_t *doc,
+                     size_t *item, mp_err *err)
+{
+    *out = NULL;
+    r->err = err;
+    err->msg[0] = '\0';
+    for (;;) {
+        *doc = r->doc_index;
+        *item = DOC_READER_WHOLE;
+        if (r->item_depth)
+            return next_item(r, out, item);
+        skip_ws(r);
+        if (r->pos >= r->len)
+            return 0;
+        if (check_doc_start(r) < 0)
+            return -1;
+        *doc = ++r->doc_index;
+        int rc;
+        if (!is_list) {
+            rc = (*out = read_owned(r, 0)) ? 1 : -1;
+        } else if (r->buf[r->pos] == '{') {
+            rc = open_object(r, is_list, out);
+        } else {
+            doc_node *empty = doc_seq_new(); /* what a top-level array is to is_list */
+            bool list = empty && is_list(empty);
+            doc_free(empty);
+            rc = list ? open_items(r, 1) : (*out = read_owned(r, 0)) ? 1 : -1;
+        }
+        if (rc < 0 || *out)
+            return rc;
+        if (rc > 0)
+            return next_item(r, out, item);
+    }
 }

@@ -90,8 +90,18 @@ static bool is_float(const char *s, size_t len)
     return i == len;
 }
 
+/* The bytes a null, bool, int or float can start with; a scalar starting
+ * with any other byte (nearly every name, host and path) is a string. */
+static bool may_resolve(unsigned char c)
+{
+    static const char starts[] = "~nNyYtTfFoO0123456789+-.";
+    return c && memchr(starts, c, sizeof starts - 1);
+}
+
 doc_type doc_resolve_plain(const char *s, size_t len)
 {
+    if (len && !may_resolve((unsigned char)s[0]))
+        return DOC_STR;
     if (len == 0 || in_words(s, len, null_words, sizeof null_words / sizeof *null_words))
         return DOC_NULL;
     if (in_words(s, len, bool_words, sizeof bool_words / sizeof *bool_words))

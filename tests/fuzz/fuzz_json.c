@@ -4,6 +4,7 @@
  * cJSON's, and a stream of the encodings decodes to the same list. An error
  * names a line and column. */
 #include "fuzz.h"
+#include "fuzz_items.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
 #include "model/parse.h"
@@ -11,6 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    same_items_as_parse((const char *)data, size);
     doc_list l;
     doc_list_init(&l);
     mp_err err;

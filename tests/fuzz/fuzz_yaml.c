@@ -4,6 +4,7 @@
  * JSON, the JSON of the decoded JSON is the same JSON and every value keeps
  * its kind (tests/fuzz/README.md). */
 #include "fuzz.h"
+#include "fuzz_items.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
 #include "model/parse.h"
@@ -98,6 +99,7 @@ static void same_as_reader(const char *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     same_as_reader((const char *)data, size);
+    same_items_as_parse((const char *)data, size);
     doc_list l1, l2, l3;
     doc_list_init(&l1);
     mp_err err;

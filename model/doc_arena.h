@@ -1,0 +1,72 @@
+/*
+ * doc_arena.h - trees carved from big blocks, freed at once (model/ only).
+ *
+ * The readers (parse.c, parse_json.c) build a document's nodes, keys,
+ * texts and item arrays in one arena owned by the tree's root: doc_free of
+ * that root releases the blocks, O(blocks) instead of a free() per node.
+ * An arena tree is an ordinary tree for every doc.h function (doc.h says
+ * what changes: edits allocate from the arena, taken subtrees are copies).
+ *
+ * Misuse stays visible to the tools: under AddressSanitizer every piece is
+ * its own heap block (a per-tree list of mallocs) and a node dropped from
+ * its tree is freed at once, so an overrun, a stale pointer into a dropped
+ * subtree or a use after the root was freed is reported like any heap
+ * error; without it, valgrind sees the blocks (a use after the root was
+ * freed is reported, an overrun inside a block is not).
+ */
+#ifndef MESHPANEL_DOC_ARENA_H
+#define MESHPANEL_DOC_ARENA_H
+
+#include "model/doc.h"
+
+typedef struct doc_arena doc_arena;
+
+/* NULL when out of memory, or where the arena cannot tag nodes (a heap
+ * address with its top bit set): the caller then builds on the heap. */
+doc_arena *doc_arena_new(void);
+/* Frees every block; only for an arena no root owns yet (a failed read). */
+void doc_arena_free(doc_arena *a);
+/* The root takes its arena: doc_free(root) frees it. */
+void doc_arena_adopt(doc_node *root);
+
+/* Nodes and keys in a (a NULL: on the heap, as doc.h builds them). */
+doc_node *doc_arena_node(doc_arena *a, doc_kind kind);
+doc_node *doc_arena_scalar(doc_arena *a, doc_type type, const char *s, size_t len);
+/* The shared table's key, else a copy in a. */
+char *doc_arena_key(doc_arena *a, const char *s, size_t n);
+/* Releases a key made by doc_arena_key (an error path). */
+void doc_arena_key_free(doc_arena *a, char *key);
+/* Appends key/value to a container of the same arena (or of the heap, with
+ * heap/shared keys) without the checks and copies of doc_map_append_adopt.
+ * -1 out of memory (key and value are then the caller's). */
+int doc_arena_append(doc_node *c, char *key, doc_node *value);
+
+/* ---- for doc.c: the allocator under the nodes ---- */
+
+/* A node's cap when it lives in an arena: the arena's address, this bit
+ * (never set in a heap capacity nor, checked by doc_arena_new, in an
+ * arena's address) and DOC_ARENA_ROOT on the node that owns the arena. */
+#define DOC_ARENA_BIT  (((size_t)1) << (sizeof(size_t) * 8 - 1))
+#define DOC_ARENA_ROOT ((size_t)1)
+#define DOC_ARENA_TAGS ((size_t)15)
+
+static inline doc_arena *doc_arena_of(const doc_node *n)
+{
+    return n->cap & DOC_ARENA_BIT ? (doc_arena *)(n->cap & ~(DOC_ARENA_BIT | DOC_ARENA_TAGS))
+                                  : NULL;
+}
+
+/* n bytes (8-byte aligned) that live until the arena is freed; NULL out
+ * of memory. */
+void *doc_arena_alloc(doc_arena *a, size_t n);
+/* Gives back a piece early: frees it under AddressSanitizer (so a later
+ * use is reported), does nothing otherwise. */
+void doc_arena_release(doc_arena *a, void *p);
+/* A heap node or another arena's root hangs in a's tree: its root's
+ * doc_free must then walk the tree to free them. */
+void doc_arena_set_mixed(doc_arena *a);
+bool doc_arena_is_mixed(const doc_arena *a);
+/* Whether dropped nodes are given back one by one (AddressSanitizer). */
+bool doc_arena_checks(void);
+
+#endif
