@@ -33,6 +33,11 @@ typedef struct {
 struct kwatcher {
     kclient *c;
     CURLM *m;
+    CURLSH *share; /* TLS sessions and DNS: a watch's connection resumes the lists' session */
+    bool loading;  /* some stream's first list has not ended yet (watch.h, "First lists") */
+    bool troubled; /* an attempt failed: no stream is held back any more */
+    bool heard;    /* the server answered a request (any status) */
+    long long t0;  /* monotonic ms the watcher was made */
     stream **s;
     size_t ns;
     wsock *socks;
@@ -70,6 +75,7 @@ struct stream {
     bool up;       /* answered 2xx since the last failure (KW_CONNECTED sent) */
     bool lost;     /* contact was lost: the next attempt relists */
     bool begin;    /* a list's first page is out: SYNC_BEGIN when it answers */
+    bool loaded;   /* its first list ended (completed, stopped, or an attempt failed) */
     int failures;
     unsigned ticket; /* S_AUTH: the plugin run it waits for (exec_cred.h) */
     long retry_after;
@@ -244,6 +250,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     if (code < 200)
         return n; /* 100 Continue: the real answer follows */
     s->answered = true;
+    s->w->heard = true;
     s->deadline = 0;
     if (code < 300) {
         s->data_ms = s->w->now;
@@ -361,6 +368,7 @@ static long long backoff(stream *s)
 static void stop(stream *s, const char *msg)
 {
     s->state = S_STOPPED;
+    s->loaded = true;
     s->up = false;
     s->retry_at = 0;
     deliver(s, KW_ERROR, NULL, msg);
@@ -371,6 +379,10 @@ static void stop(stream *s, const char *msg)
 static void retry_later(stream *s, const char *msg, bool unreachable, long long delay)
 {
     s->failures++;
+    s->loaded = true;
+    /* a server in trouble is not asked one kind at a time: every stream
+     * finds out for itself (a silent server is DISCONNECTED once all are) */
+    s->w->troubled = true;
     if (delay < 0)
         delay = backoff(s);
     if (unreachable)
@@ -444,6 +456,8 @@ static void set_transfer_opts(stream *s)
     curl_easy_setopt(s->h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(s->h, CURLOPT_HEADERDATA, s);
     curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+    if (s->w->share)
+        curl_easy_setopt(s->h, CURLOPT_SHARE, s->w->share);
     /* a dead peer on an idle watch shows up in about a minute, not in the
      * kernel's two hours */
     curl_easy_setopt(s->h, CURLOPT_TCP_KEEPIDLE, 30L);
@@ -572,6 +586,7 @@ static void list_done(stream *s)
     if (!s->cont) {
         s->next_list = false;
         s->failures = 0;
+        s->loaded = true;
         deliver(s, KW_SYNC_END, NULL, NULL);
     }
     schedule(s, 0);
@@ -732,11 +747,17 @@ kwatcher *kwatcher_new(kclient *c, mp_err *err)
     }
     w->c = c;
     w->curl_due = -1;
-    w->now = kwatcher_now_ms();
+    w->now = w->t0 = kwatcher_now_ms();
     w->rng = (uint64_t)w->now * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid() ^ (uintptr_t)w;
     if (!w->rng)
         w->rng = 1;
     w->timeout_s = watch_timeout_s();
+    /* without a share, every connection is a full handshake (certificate
+     * parsed and verified again); failing to make one only costs that */
+    if ((w->share = curl_share_init())) {
+        curl_share_setopt(w->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        curl_share_setopt(w->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    }
     curl_multi_setopt(w->m, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(w->m, CURLMOPT_SOCKETDATA, w);
     curl_multi_setopt(w->m, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -772,6 +793,8 @@ void kwatcher_free(kwatcher *w)
         stream_free(w->s[i]);
     free(w->s);
     curl_multi_cleanup(w->m);
+    if (w->share) /* after every easy handle that used it */
+        curl_share_cleanup(w->share);
     free(w->socks);
     free(w);
 }
@@ -876,6 +899,33 @@ int kwatcher_fds(kwatcher *w, struct pollfd *fds, int max)
     return n;
 }
 
+/* First lists (watch.h): 0 when s may start now, -1 while it waits for a
+ * list slot (a transfer's end frees one), else when it may start anyway. */
+static long long gate(const kwatcher *w, const stream *s)
+{
+    if (!w->loading)
+        return 0;
+    if (s->loaded) { /* its watch waits for the other lists; a retry does not */
+        bool watch_next = s->version && !s->next_list && !s->lost;
+        return !watch_next || w->now >= s->due + KWATCH_FIRST_HOLD_MS
+                   ? 0
+                   : s->due + KWATCH_FIRST_HOLD_MS;
+    }
+    int out = 0;
+    for (size_t i = 0; i < w->ns; i++)
+        out += w->s[i]->busy && !w->s[i]->loaded;
+    return out < KWATCH_FIRST_SLOTS ? 0 : w->heard ? -1 : w->t0 + KWATCH_FIRST_PATIENCE_MS;
+}
+
+static void update_loading(kwatcher *w)
+{
+    w->loading = false;
+    if (!w->heard && w->now - w->t0 >= KWATCH_FIRST_PATIENCE_MS)
+        w->troubled = true; /* a silent server: as troubled as a failing one */
+    for (size_t i = 0; i < w->ns && !w->loading && !w->troubled; i++)
+        w->loading = !w->s[i]->loaded;
+}
+
 int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
 {
     w->now = now_ms;
@@ -885,6 +935,9 @@ int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
         long long t = s->busy ? s->deadline : s->state == S_WAIT ? s->due : -1;
         if (s->state == S_AUTH && !exec_cred_running(plugin(w)))
             t = now_ms; /* the run ended elsewhere (a blocking exec_cred_get) */
+        long long g = s->busy ? 0 : gate(w, s);
+        if (g && t >= 0 && t <= now_ms)
+            t = g; /* due, but held back: until then (-1: a transfer's end) */
         if (t >= 0 && (t || !s->busy) && (due < 0 || t < due))
             due = t;
     }
@@ -948,11 +1001,14 @@ int kwatcher_step(kwatcher *w, const struct pollfd *fds, int nfds, long long now
     drain(w);
     if (plugin(w)) /* reads on readiness; ends the run when the plugin exits */
         exec_cred_step(plugin(w), now_ms);
+    for (size_t i = 0; i < w->ns; i++)
+        if (w->s[i]->busy && w->s[i]->deadline && now_ms >= w->s[i]->deadline)
+            abandon(w->s[i]);
+    update_loading(w);
     for (size_t i = 0; i < w->ns; i++) {
         stream *s = w->s[i];
-        if (s->busy && s->deadline && now_ms >= s->deadline)
-            abandon(s);
-        if ((s->state == S_WAIT && !s->busy && now_ms >= s->due) || s->state == S_AUTH)
+        bool due = (s->state == S_WAIT && !s->busy && now_ms >= s->due) || s->state == S_AUTH;
+        if (due && !gate(w, s))
             start(s);
     }
     return w->delivered;

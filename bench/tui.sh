@@ -12,6 +12,7 @@
 #                       the console fills its filter cache; one extra "cold" run types
 #                       the filter with no pause at all
 #        TMUX_RUN=1     also time the real terminal binary under tmux (0: skip)
+#        KEEP=1         keep the temp dir (traces, screens) and print its path
 #
 # How: the console runs in script mode (virtual screen, no terminal) with
 # MESHPANEL_TRACE (tui/trace.h). The script waits until every watch stream is synced
@@ -40,7 +41,7 @@ tmux_sock="meshbench-$$"
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
     tmux -L "$tmux_sock" kill-server 2>/dev/null || true
-    rm -rf "$tmp"
+    [ -n "${KEEP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
