@@ -228,10 +228,45 @@ bool ui_rows_loading_pending(const ui *u)
     return store_count(u->store, NULL) > 0;
 }
 
+/* The loading cache of a store that only grew since (a list page appends
+ * its objects to store order): the new objects are appended and the other
+ * rows' cells kept (a replaced object's dropped). A pointer compare per row,
+ * where a new cache costs an array, a copy and a hash of every row, every
+ * page. False when the store order moved (a deletion). */
+static bool rows_loading_extend(ui *u, size_t c)
+{
+    size_t nold = u->nrowcache;
+    if (!u->rowcache_loading || !u->rowcache || c < nold)
+        return false;
+    for (size_t i = 0; i < nold; i++)
+        if (u->rowcache[i].obj != store_at(u->store, i))
+            return false;
+    res_row *v = c > nold ? realloc(u->rowcache, c * sizeof *v) : u->rowcache;
+    if (!v)
+        return false;
+    u->rowcache = v;
+    for (size_t i = 0; i < nold; i++)
+        if (v[i].cell[COL_KIND] && v[i].obj->changed > u->rowcache_gen) {
+            const store_obj *o = v[i].obj;
+            res_row_free(&v[i]);
+            v[i].obj = o;
+            if (i < u->rows_idle)
+                u->rows_idle = i;
+        }
+    memset(v + nold, 0, (c - nold) * sizeof *v);
+    for (size_t i = nold; i < c; i++)
+        v[i].obj = store_at(u->store, i);
+    u->nrowcache = c;
+    u->rowcache_gen = store_generation(u->store);
+    return true;
+}
+
 /* The loading cache on the current store: every object in store order (no
  * store_list, which builds the derived indexes), cells kept from the last. */
 static void rows_loading_rebuild(ui *u)
 {
+    if (rows_loading_extend(u, store_count(u->store, NULL)))
+        return;
     res_row *old = u->rowcache;
     size_t nold = u->nrowcache;
     unsigned long long old_gen = u->rowcache_gen;
@@ -245,6 +280,12 @@ static void rows_loading_rebuild(ui *u)
     u->rowcache_loading = true;
 }
 
+/* The kinds the resources pane shows (store_list's). */
+static bool row_kind(const char *k)
+{
+    return !strcmp(k, "Ingress") || !strcmp(k, "Gateway") || !strcmp(k, "VirtualService");
+}
+
 bool ui_rows_loading(ui *u, int budget_ms)
 {
     if (!u->rowcache || u->rowcache_gen != store_generation(u->store) || !u->rowcache_loading)
@@ -252,7 +293,10 @@ bool ui_rows_loading(ui *u, int budget_ms)
     long long end = mono_us() + budget_ms * 1000LL;
     while (u->rows_idle < u->nrowcache) {
         res_row *r = &u->rowcache[u->rows_idle++];
-        if (!r->cell[COL_KIND] && res_row_fill_local(r, u->store, r->obj) < 0)
+        /* Namespaces, Services...: in the store, never a row (4,000 of
+         * 14,000 objects at 10,000 Ingresses, filled for nothing before) */
+        if (!r->cell[COL_KIND] && row_kind(r->obj->kind) &&
+            res_row_fill_local(r, u->store, r->obj) < 0)
             return false; /* out of memory: the rows fill when used */
         if (!(u->rows_idle & 63) && mono_us() >= end)
             break;
