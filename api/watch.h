@@ -44,6 +44,14 @@
  * answered within KWATCH_FIRST_PATIENCE_MS, every stream starts as it is
  * due (a silent server is DISCONNECTED once every stream gave up on it).
  *
+ * Next pages: a list's page N+1 is asked as soon as page N's metadata (its
+ * continue token, which Kubernetes sends before the items) has been read, on
+ * a second easy handle of the stream, and what it receives is kept until
+ * page N ends; it then becomes the current request (an answer that failed
+ * is reported as page N+1's). So the server makes page N+1 while the console
+ * reads page N, instead of each waiting for the other at every page. Not
+ * with an exec plugin (its credential may have to be waited for).
+ *
  * Credentials: a request whose exec plugin credential is not cached waits
  * for the plugin without blocking (exec_cred.h): its pipes are among
  * kwatcher_fds, its deadline in kwatcher_timeout_ms, and every stream that

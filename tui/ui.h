@@ -204,6 +204,10 @@ struct ui {
     const char *script_name; /* script file, for messages */
     mp_trace *trace;         /* MESHPANEL_TRACE, NULL when off */
     bool traced_draw, traced_synced, traced_paint, traced_rows;
+    /* with the trace: CPU ns spent in idle row fills (loading and after)
+     * and the rows they filled, for the rows-filled line */
+    long long fill_cpu_ns;
+    size_t fill_rows;
     /* store changes from the watch streams since the sync, and when the
      * trace last reported them (app.c: event=applied, at most every 250 ms) */
     unsigned long long applied, traced_applied;
