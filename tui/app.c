@@ -502,6 +502,8 @@ static void step_source(ui *u, struct pollfd *fds, int n)
         ui_set_message(u, true, "%s", err.msg);
     else if (r > 0)
         store_changed(u);
+    if (r > 0 && !was_synced) /* as many rows as objects arrived (ui.h) */
+        ui_rows_loading_pace(u, (size_t)r);
     trace_applied(u, r, was_synced);
     follow_conn(u, r);
     bool failed;

@@ -3,6 +3,7 @@
  */
 #include "tui/ui.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -245,14 +246,18 @@ static bool rows_loading_extend(ui *u, size_t c)
     size_t nold = u->nrowcache;
     if (!u->rowcache_loading || !u->rowcache || c < nold)
         return false;
-    for (size_t i = 0; i < nold; i++)
+    /* every change moves the generation by one and only an insert adds an
+     * object: as many more objects as changes means inserts alone (at the
+     * end of store order), and nothing else to check */
+    bool appended = store_generation(u->store) - u->rowcache_gen == c - nold;
+    for (size_t i = 0; !appended && i < nold; i++)
         if (u->rowcache[i].obj != store_at(u->store, i))
             return false;
     res_row *v = c > nold ? realloc(u->rowcache, c * sizeof *v) : u->rowcache;
     if (!v)
         return false;
     u->rowcache = v;
-    for (size_t i = 0; i < nold; i++)
+    for (size_t i = 0; !appended && i < nold; i++)
         if (v[i].cell[COL_KIND] && v[i].obj->changed > u->rowcache_gen) {
             const store_obj *o = v[i].obj;
             res_row_free(&v[i]);
@@ -293,12 +298,14 @@ static bool row_kind(const char *k)
     return !strcmp(k, "Ingress") || !strcmp(k, "Gateway") || !strcmp(k, "VirtualService");
 }
 
-bool ui_rows_loading(ui *u, int budget_ms)
+/* Fills loading rows until end (monotonic us; checked every 64 rows) or
+ * max rows filled. */
+static void fill_loading(ui *u, long long end, size_t max)
 {
     if (!u->rowcache || u->rowcache_gen != store_generation(u->store) || !u->rowcache_loading)
         rows_loading_rebuild(u);
-    long long end = mono_us() + budget_ms * 1000LL, c0 = u->trace ? cpu_ns() : 0;
-    while (u->rows_idle < u->nrowcache) {
+    long long c0 = u->trace ? cpu_ns() : 0;
+    for (size_t done = 0; done < max && u->rows_idle < u->nrowcache;) {
         res_row *r = &u->rowcache[u->rows_idle++];
         /* Namespaces, Services...: in the store, never a row (4,000 of
          * 14,000 objects at 10,000 Ingresses, filled for nothing before) */
@@ -309,12 +316,23 @@ bool ui_rows_loading(ui *u, int budget_ms)
             break;
         }
         u->fill_rows++;
+        done++;
         if (!(u->fill_rows & 63) && mono_us() >= end)
             break;
     }
     if (u->trace)
         u->fill_cpu_ns += cpu_ns() - c0;
+}
+
+bool ui_rows_loading(ui *u, int budget_ms)
+{
+    fill_loading(u, mono_us() + budget_ms * 1000LL, (size_t)-1);
     return u->rows_idle < u->nrowcache;
+}
+
+void ui_rows_loading_pace(ui *u, size_t n)
+{
+    fill_loading(u, LLONG_MAX, n);
 }
 
 bool ui_rows_idle(ui *u, int budget_ms)

@@ -237,6 +237,11 @@ bool ui_rows_pending(const ui *u);
  * each one's STATE when used. True while rows remain. */
 bool ui_rows_loading(ui *u, int budget_ms);
 bool ui_rows_loading_pending(const ui *u);
+/* The same for at most n rows, whatever the time: the rows keep pace with
+ * a list that leaves no idle time (bench/tui.sh's server keeps the console
+ * busy from the first page to the last once the next page is prefetched),
+ * so that a filter typed at the first paint finds them filled. */
+void ui_rows_loading_pace(ui *u, size_t n);
 /* Does a row pass the filter? (fills its cells) */
 bool ui_row_matches(ui *u, const res_row *r);
 /* Rebuilds a view when stale. */
