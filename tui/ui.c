@@ -342,11 +342,11 @@ bool ui_rows_idle(ui *u, int budget_ms)
         /* kept rows are checked when used: after a watch event the pass
          * only fills the changed objects' rows */
         const res_row *r = &u->rowcache[u->rows_idle++];
-        if (r->cell[COL_KIND])
-            continue;
-        ui_row_cells(u, r);
-        u->fill_rows++;
-        if (!(u->fill_rows & 63) && mono_us() >= end)
+        if (!r->cell[COL_KIND]) {
+            ui_row_cells(u, r);
+            u->fill_rows++;
+        }
+        if (!(u->rows_idle & 63) && mono_us() >= end)
             break;
     }
     if (u->trace)
