@@ -46,7 +46,8 @@ static const char *const watched_kinds[] = {
     "Namespace",      "Ingress",         "IngressClass",        "Service", "Secret", "Gateway",
     "VirtualService", "DestinationRule", "AuthorizationPolicy",
 };
-#define NKINDS (sizeof watched_kinds / sizeof *watched_kinds)
+#define NKINDS     (sizeof watched_kinds / sizeof *watched_kinds)
+#define INGRESS_AT 1 /* watched_kinds[INGRESS_AT] is "Ingress" */
 
 /* Pages of the initial lists. Items are parsed as they stream in, so a
  * larger page keeps the server producing while the console parses, instead
@@ -343,7 +344,9 @@ static int start_streams(cluster_src *cs, mp_err *err)
     const char *ns = cs->ns_scoped ? kclient_conn(cs->client)->ns : NULL;
     size_t started = 0;
     cs->open_error[0] = '\0';
-    for (size_t i = 0; i < NKINDS; i++) {
+    for (size_t j = 0; j < NKINDS; j++) {
+        /* Ingresses first: the largest list (api/watch.h, "First lists") */
+        size_t i = j == 0 ? INGRESS_AT : j <= INGRESS_AT ? j - 1 : j;
         kind_stream *ks = &cs->streams[i];
         klist_opts o = {.ns = ks->k->namespaced ? ns : NULL, .limit = CLUSTER_LIST_LIMIT};
         if (cs->ns_scoped && !ks->k->namespaced) {

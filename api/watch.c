@@ -18,12 +18,24 @@
 #include "model/strbuf.h"
 
 #define ERR_BODY_MAX (64u << 10)
+/* A prefetched page larger than this is given up (asked again when due). */
+#define PRE_BODY_MAX (256u << 20)
 
 /* S_AUTH: due, but waiting for the exec plugin's credential (its run is
  * polled with the sockets; the stream starts when it ends). */
 typedef enum { S_WAIT, S_AUTH, S_DISCOVER, S_LIST, S_WATCH, S_STOPPED } sstate;
 
 typedef struct stream stream;
+
+/* An easy handle and what libcurl writes for it. A stream has two: the
+ * current request's, and the prefetch of a list's next page (watch.h,
+ * "Next pages"); a page that is adopted swaps them. */
+typedef struct {
+    stream *s;
+    CURL *h;
+    struct curl_slist *headers;
+    char errbuf[CURL_ERROR_SIZE];
+} xfer;
 
 typedef struct {
     curl_socket_t fd;
@@ -33,6 +45,11 @@ typedef struct {
 struct kwatcher {
     kclient *c;
     CURLM *m;
+    CURLSH *share; /* TLS sessions and DNS: a watch's connection resumes the lists' session */
+    bool loading;  /* some stream's first list has not ended yet (watch.h, "First lists") */
+    bool troubled; /* an attempt failed: no stream is held back any more */
+    bool heard;    /* the server answered a request (any status) */
+    long long t0;  /* monotonic ms the watcher was made */
     stream **s;
     size_t ns;
     wsock *socks;
@@ -52,10 +69,10 @@ struct stream {
     long limit;
     kwatch_fn fn;
     void *ud;
-    CURL *h;
-    struct curl_slist *headers;
-    bool busy;    /* the easy handle is in the multi handle */
-    sstate state; /* current request, or S_WAIT until due */
+    xfer x[2];
+    xfer *cx, *px; /* the current request's, the prefetch's (x[0], x[1] or swapped) */
+    bool busy;     /* the current easy handle is in the multi handle */
+    sstate state;  /* current request, or S_WAIT until due */
     bool next_list;
     char *cont, *rv;
     char *prev_cont;   /* the continue token of the page before */
@@ -70,6 +87,7 @@ struct stream {
     bool up;       /* answered 2xx since the last failure (KW_CONNECTED sent) */
     bool lost;     /* contact was lost: the next attempt relists */
     bool begin;    /* a list's first page is out: SYNC_BEGIN when it answers */
+    bool loaded;   /* its first list ended (completed, stopped, or an attempt failed) */
     int failures;
     unsigned ticket; /* S_AUTH: the plugin run it waits for (exec_cred.h) */
     long retry_after;
@@ -77,8 +95,18 @@ struct stream {
     long long retry_at; /* S_WAIT after a failure: the same; else 0 */
     long long deadline; /* busy and unanswered: abandoned then; else 0 */
     long long data_ms;  /* last bytes of a 2xx answer */
-    char errbuf[CURL_ERROR_SIZE];
     mp_err perr;
+    /* the prefetch of the list's next page (watch.h, "Next pages") */
+    bool pre_asked;    /* decided for the current page (its metadata was read) */
+    bool pre_want;     /* ask at the next step (not from inside a libcurl callback) */
+    bool paused;       /* the current transfer waits for that step (CURL_WRITEFUNC_PAUSE) */
+    bool pre_busy;     /* px->h is in the multi handle */
+    bool pre_done;     /* ...and has finished with pre_rc */
+    bool pre_answered; /* its answer began */
+    CURLcode pre_rc;
+    char *pre_cont;  /* the continue token it asked with */
+    strbuf pre_body; /* what it received while the current page was read */
+    long long pre_deadline;
 };
 
 long long kwatcher_now_ms(void)
@@ -119,6 +147,19 @@ static void set_rv(stream *s, const char *rv)
         free(s->rv);
         s->rv = n;
     }
+}
+
+/* Drops the prefetch of the next page, if any (the current page failed,
+ * the stream stops or relists). */
+static void pre_cancel(stream *s)
+{
+    if (s->pre_busy)
+        curl_multi_remove_handle(s->w->m, s->px->h);
+    s->pre_busy = s->pre_done = s->pre_want = s->pre_answered = false;
+    free(s->pre_cont);
+    s->pre_cont = NULL;
+    strbuf_free(&s->pre_body);
+    strbuf_init(&s->pre_body);
 }
 
 static int on_list_item(const char *json, size_t len, void *ud)
@@ -209,13 +250,20 @@ static int on_watch_event(const char *json, size_t len, void *ud)
 
 /* ---- curl callbacks ---- */
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+/* The current request's bytes: n, or less to stop the transfer. from_curl:
+ * called by libcurl, which may be told to wait. */
+static size_t body(stream *s, const char *data, size_t n, bool from_curl)
 {
-    stream *s = ud;
-    size_t n = size * nmemb;
     long code = 0;
-    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(s->cx->h, CURLINFO_RESPONSE_CODE, &code);
     bool ok = code >= 200 && code < 300;
+    if (ok && from_curl && s->pre_want) {
+        /* the rest of a page is often in the socket already and would be
+         * read in this same call: the next page is asked first (libcurl
+         * hands these bytes again when the step resumes the transfer) */
+        s->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
     if (ok)
         s->data_ms = s->w->now;
     if (!ok || s->state == S_DISCOVER) {
@@ -226,13 +274,34 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     liststream *ls = s->state == S_LIST ? s->list_ls : s->watch_ls;
     if (ls_feed(ls, data, n, &s->perr))
         return 0;
+    if (s->state == S_LIST && !s->pre_asked && ls_metadata_done(ls))
+        s->pre_asked = s->pre_want = true; /* the continue token is known */
     return n;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    xfer *x = ud;
+    stream *s = x->s;
+    size_t n = size * nmemb;
+    if (x == s->cx)
+        return body(s, data, n, true);
+    /* the next page, while the current one is read: kept for later */
+    if (s->pre_body.len + n > PRE_BODY_MAX)
+        return 0; /* given up: the page is asked again when due */
+    strbuf_append(&s->pre_body, data, n);
+    return s->pre_body.oom ? 0 : n;
 }
 
 static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
 {
-    stream *s = ud;
+    xfer *x = ud;
+    stream *s = x->s;
     size_t n = size * nmemb;
+    if (x != s->cx) { /* a prefetch: its answer began (status told on adoption) */
+        s->pre_answered |= n <= 2 && (line[0] == '\r' || line[0] == '\n');
+        return n;
+    }
     long ra = khttp_retry_after(line, n);
     if (ra >= 0)
         s->retry_after = ra;
@@ -240,10 +309,11 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
         return n;
     /* the blank line ending a header block: the answer has begun */
     long code = 0;
-    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(s->cx->h, CURLINFO_RESPONSE_CODE, &code);
     if (code < 200)
         return n; /* 100 Continue: the real answer follows */
     s->answered = true;
+    s->w->heard = true;
     s->deadline = 0;
     if (code < 300) {
         s->data_ms = s->w->now;
@@ -360,7 +430,9 @@ static long long backoff(stream *s)
 
 static void stop(stream *s, const char *msg)
 {
+    pre_cancel(s);
     s->state = S_STOPPED;
+    s->loaded = true;
     s->up = false;
     s->retry_at = 0;
     deliver(s, KW_ERROR, NULL, msg);
@@ -370,7 +442,12 @@ static void stop(stream *s, const char *msg)
  * (or delay, when not negative). */
 static void retry_later(stream *s, const char *msg, bool unreachable, long long delay)
 {
+    pre_cancel(s);
     s->failures++;
+    s->loaded = true;
+    /* a server in trouble is not asked one kind at a time: every stream
+     * finds out for itself (a silent server is DISCONNECTED once all are) */
+    s->w->troubled = true;
     if (delay < 0)
         delay = backoff(s);
     if (unreachable)
@@ -428,39 +505,50 @@ static void next_state(stream *s)
             s->prev_cont = NULL;
         }
         ls_reset(s->list_ls);
+        s->pre_asked = false;
     } else {
         ls_reset(s->watch_ls);
         s->events_seen = s->relist = s->stream_err = false;
     }
 }
 
-static void set_transfer_opts(stream *s)
+/* x's handle for a request of s->state (x: the current or the prefetch). */
+static void set_handle_opts(stream *s, xfer *x)
 {
     long timeout = khttp_timeout_ms(kclient_http(s->w->c));
-    s->errbuf[0] = 0;
-    curl_easy_setopt(s->h, CURLOPT_ERRORBUFFER, s->errbuf);
-    curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(s->h, CURLOPT_WRITEDATA, s);
-    curl_easy_setopt(s->h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(s->h, CURLOPT_HEADERDATA, s);
-    curl_easy_setopt(s->h, CURLOPT_PRIVATE, s);
+    CURL *h = x->h;
+    x->errbuf[0] = 0;
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, s);
+    if (s->w->share)
+        curl_easy_setopt(h, CURLOPT_SHARE, s->w->share);
     /* a dead peer on an idle watch shows up in about a minute, not in the
      * kernel's two hours */
-    curl_easy_setopt(s->h, CURLOPT_TCP_KEEPIDLE, 30L);
-    curl_easy_setopt(s->h, CURLOPT_TCP_KEEPINTVL, 10L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 10L);
     if (timeout > 0 && s->state != S_WATCH) { /* a list that stalls mid-body */
-        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
         /* after the answer deadline, so an answer that never starts is
          * reported as such (abandon) */
-        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000 + 5);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (timeout + 999) / 1000 + 5);
     } else if (s->state == S_WATCH) {
         /* a watch may be quiet, but not past the timeoutSeconds it asked
          * for: a server that answered and then went silent for good is
          * given up on then, not waited for forever */
-        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
         long t = s->w->timeout_s;
-        curl_easy_setopt(s->h, CURLOPT_LOW_SPEED_TIME, t + (t < 30 ? t : 30L));
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t + (t < 30 ? t : 30L));
     }
+}
+
+static void set_transfer_opts(stream *s)
+{
+    long timeout = khttp_timeout_ms(kclient_http(s->w->c));
+    set_handle_opts(s, s->cx);
     s->answered = false;
     s->deadline = timeout > 0 ? s->w->now + timeout : 0;
 }
@@ -514,15 +602,15 @@ static int start(stream *s)
     if (s->k->metadata_only && s->state != S_DISCOVER)
         rq.accept = s->state == S_LIST ? KACCEPT_META_LIST : KACCEPT_META_ONE;
     describe_req(s, &rq, res, sizeof res);
-    curl_easy_reset(s->h);
-    khttp_free_headers(s->headers);
-    s->headers = NULL;
+    curl_easy_reset(s->cx->h);
+    khttp_free_headers(s->cx->headers);
+    s->cx->headers = NULL;
     strbuf_reset(&s->body);
     s->retry_after = -1;
     s->perr.msg[0] = 0;
     mp_err err;
     int rc = path && (query || s->state == S_DISCOVER)
-                 ? khttp_prepare(kclient_http(w->c), s->h, &rq, cred, &s->headers, &err)
+                 ? khttp_prepare(kclient_http(w->c), s->cx->h, &rq, cred, &s->cx->headers, &err)
                  : mp_errf(&err, "out of memory");
     free(path);
     free(query);
@@ -531,12 +619,98 @@ static int start(stream *s)
         return -1;
     }
     set_transfer_opts(s);
-    if (curl_multi_add_handle(w->m, s->h) != CURLM_OK) {
+    if (curl_multi_add_handle(w->m, s->cx->h) != CURLM_OK) {
         retry_later(s, "cannot start a transfer", false, -1);
         return -1;
     }
     s->busy = true;
+    s->paused = false;
     return 0;
+}
+
+static void transfer_done(stream *s, CURLcode rc);
+
+/* The page after the current one is asked as soon as the current page's
+ * metadata (its continue token) has been read: the server makes page N+1
+ * while the console reads page N, instead of both waiting for each other at
+ * every page (watch.h, "Next pages"). Not with an exec plugin, whose
+ * credential may have to be waited for. */
+static void pre_start(stream *s)
+{
+    size_t len;
+    const char *meta = ls_metadata(s->list_ls, &len);
+    doc_list l;
+    doc_list_init(&l);
+    const char *cont = NULL;
+    if (len && !doc_parse_json(meta, len, "list metadata", &l, NULL) && l.len == 1)
+        cont = doc_get_str(l.docs[0], "continue");
+    kwatcher *w = s->w;
+    if (cont && *cont && !plugin(w) && (s->px->h || (s->px->h = curl_easy_init()))) {
+        char *saved = s->cont;
+        s->cont = (char *)cont;
+        char *path = kclient_path(s->k, s->version, s->ns, NULL), *query = request_query(s);
+        s->cont = saved;
+        kreq rq = {.method = "GET", .path = path, .query = query};
+        curl_easy_reset(s->px->h);
+        khttp_free_headers(s->px->headers);
+        s->px->headers = NULL;
+        mp_err err;
+        if (path && query && (s->pre_cont = strdup(cont)) &&
+            !khttp_prepare(kclient_http(w->c), s->px->h, &rq, NULL, &s->px->headers, &err)) {
+            set_handle_opts(s, s->px);
+            long timeout = khttp_timeout_ms(kclient_http(w->c));
+            s->pre_deadline = timeout > 0 ? w->now + timeout : 0;
+            s->pre_busy = curl_multi_add_handle(w->m, s->px->h) == CURLM_OK;
+        }
+        if (!s->pre_busy)
+            pre_cancel(s);
+        free(path);
+        free(query);
+    }
+    doc_list_free(&l);
+}
+
+/* The current page completed with s->cont: when the prefetch asked for
+ * that page, it becomes the current request (what it received so far is
+ * read now). False when there is none to adopt. */
+static bool adopt(stream *s)
+{
+    if (!s->cont || (!s->pre_busy && !s->pre_done) || strcmp(s->pre_cont, s->cont) != 0) {
+        pre_cancel(s);
+        return false;
+    }
+    xfer *x = s->px;
+    s->px = s->cx;
+    s->cx = x;
+    bool done = s->pre_done;
+    CURLcode rc = s->pre_rc;
+    strbuf got = s->pre_body;
+    strbuf_init(&s->pre_body);
+    s->busy = s->pre_busy;
+    s->paused = false;
+    s->answered = s->pre_answered || done;
+    s->deadline = s->answered ? 0 : s->pre_deadline;
+    s->pre_busy = s->pre_done = s->pre_answered = false;
+    free(s->pre_cont);
+    s->pre_cont = NULL;
+    /* the state a continuation page starts with (next_state, start) */
+    s->state = S_LIST;
+    s->begin = s->pre_asked = false;
+    ls_reset(s->list_ls);
+    strbuf_reset(&s->body);
+    s->retry_after = -1;
+    s->perr.msg[0] = 0;
+    bool fed = !got.len || body(s, got.buf, got.len, false) == got.len;
+    strbuf_free(&got);
+    if (!fed) { /* unreadable: what a failed write makes of the transfer */
+        if (s->busy)
+            curl_multi_remove_handle(s->w->m, s->cx->h);
+        s->busy = false;
+        transfer_done(s, CURLE_WRITE_ERROR);
+    } else if (done) {
+        transfer_done(s, rc);
+    }
+    return true;
 }
 
 /* A list page finished with 200. */
@@ -572,9 +746,11 @@ static void list_done(stream *s)
     if (!s->cont) {
         s->next_list = false;
         s->failures = 0;
+        s->loaded = true;
         deliver(s, KW_SYNC_END, NULL, NULL);
     }
-    schedule(s, 0);
+    if (!adopt(s))
+        schedule(s, 0);
 }
 
 /* The discovery document arrived: the version is known from now on. */
@@ -592,6 +768,7 @@ static void discovery_done(stream *s)
 
 static void relist(stream *s, const char *why)
 {
+    pre_cancel(s);
     free(s->cont);
     s->cont = NULL;
     s->next_list = true;
@@ -612,7 +789,7 @@ static void request_error(stream *s, long status, const char *curl_msg, mp_err *
 static void http_failed(stream *s, long status)
 {
     mp_err err;
-    request_error(s, status, s->errbuf, &err);
+    request_error(s, status, s->cx->errbuf, &err);
     if (status == 404 && s->state == S_DISCOVER) {
         kclient_group_absent(s->k, &err);
         stop(s, err.msg);
@@ -645,7 +822,7 @@ static void transport_failed(stream *s, CURLcode rc)
         retry_later(s, err.msg, false, -1);
         return;
     }
-    request_error(s, 0, s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc), &err);
+    request_error(s, 0, s->cx->errbuf[0] ? s->cx->errbuf : curl_easy_strerror(rc), &err);
     retry_later(s, err.msg, true, -1);
 }
 
@@ -674,10 +851,12 @@ static void transfer_done(stream *s, CURLcode rc)
 {
     kwatcher *w = s->w;
     long status = 0;
-    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
-    curl_multi_remove_handle(w->m, s->h);
+    curl_easy_getinfo(s->cx->h, CURLINFO_RESPONSE_CODE, &status);
+    curl_multi_remove_handle(w->m, s->cx->h);
     s->busy = false;
     s->deadline = 0;
+    if (s->state != S_LIST || rc != CURLE_OK || status < 200 || status >= 300)
+        pre_cancel(s); /* it continues a page that failed */
     if (status && (status < 200 || status >= 300)) {
         http_failed(s, status);
         return;
@@ -697,7 +876,7 @@ static void transfer_done(stream *s, CURLcode rc)
 /* The answer did not begin within the request timeout. */
 static void abandon(stream *s)
 {
-    curl_multi_remove_handle(s->w->m, s->h);
+    curl_multi_remove_handle(s->w->m, s->cx->h);
     s->busy = false;
     s->deadline = 0;
     char msg[160];
@@ -732,11 +911,17 @@ kwatcher *kwatcher_new(kclient *c, mp_err *err)
     }
     w->c = c;
     w->curl_due = -1;
-    w->now = kwatcher_now_ms();
+    w->now = w->t0 = kwatcher_now_ms();
     w->rng = (uint64_t)w->now * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid() ^ (uintptr_t)w;
     if (!w->rng)
         w->rng = 1;
     w->timeout_s = watch_timeout_s();
+    /* without a share, every connection is a full handshake (certificate
+     * parsed and verified again); failing to make one only costs that */
+    if ((w->share = curl_share_init())) {
+        curl_share_setopt(w->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        curl_share_setopt(w->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    }
     curl_multi_setopt(w->m, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(w->m, CURLMOPT_SOCKETDATA, w);
     curl_multi_setopt(w->m, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -749,10 +934,14 @@ static void stream_free(stream *s)
     if (!s)
         return;
     if (s->busy)
-        curl_multi_remove_handle(s->w->m, s->h);
-    if (s->h)
-        curl_easy_cleanup(s->h);
-    khttp_free_headers(s->headers);
+        curl_multi_remove_handle(s->w->m, s->cx->h);
+    pre_cancel(s);
+    strbuf_free(&s->pre_body);
+    for (int i = 0; i < 2; i++) {
+        if (s->x[i].h)
+            curl_easy_cleanup(s->x[i].h);
+        khttp_free_headers(s->x[i].headers);
+    }
     ls_free(s->list_ls);
     ls_free(s->watch_ls);
     strbuf_free(&s->body);
@@ -772,6 +961,8 @@ void kwatcher_free(kwatcher *w)
         stream_free(w->s[i]);
     free(w->s);
     curl_multi_cleanup(w->m);
+    if (w->share) /* after every easy handle that used it */
+        curl_share_cleanup(w->share);
     free(w->socks);
     free(w);
 }
@@ -793,10 +984,14 @@ int kwatcher_add(kwatcher *w, const kkind *k, const klist_opts *o, const char *r
     s->ud = ud;
     s->limit = o && o->limit > 0 ? o->limit : KLIST_DEFAULT_LIMIT;
     strbuf_init(&s->body);
-    s->h = curl_easy_init();
+    s->cx = &s->x[0];
+    s->px = &s->x[1];
+    s->x[0].s = s->x[1].s = s;
+    strbuf_init(&s->pre_body);
+    s->cx->h = curl_easy_init(); /* the prefetch's when first needed */
     s->list_ls = ls_new(LS_LIST_ITEMS, 0, on_list_item, s);
     s->watch_ls = ls_new(LS_VALUES, 0, on_watch_event, s);
-    bool oom = !s->h || !s->list_ls || !s->watch_ls;
+    bool oom = !s->cx->h || !s->list_ls || !s->watch_ls;
     if (k->namespaced && o && o->ns)
         oom |= !(s->ns = strdup(o->ns));
     if (o && o->selector && *o->selector)
@@ -832,7 +1027,8 @@ int kwatcher_relist(kwatcher *w, int id)
         return -1;
     stream *s = w->s[id];
     if (s->busy)
-        curl_multi_remove_handle(w->m, s->h);
+        curl_multi_remove_handle(w->m, s->cx->h);
+    pre_cancel(s);
     s->busy = false;
     s->deadline = 0;
     s->failures = 0;
@@ -876,6 +1072,33 @@ int kwatcher_fds(kwatcher *w, struct pollfd *fds, int max)
     return n;
 }
 
+/* First lists (watch.h): 0 when s may start now, -1 while it waits for a
+ * list slot (a transfer's end frees one), else when it may start anyway. */
+static long long gate(const kwatcher *w, const stream *s)
+{
+    if (!w->loading)
+        return 0;
+    if (s->loaded) { /* its watch waits for the other lists; a retry does not */
+        bool watch_next = s->version && !s->next_list && !s->lost;
+        return !watch_next || w->now >= s->due + KWATCH_FIRST_HOLD_MS
+                   ? 0
+                   : s->due + KWATCH_FIRST_HOLD_MS;
+    }
+    int out = 0;
+    for (size_t i = 0; i < w->ns; i++)
+        out += w->s[i]->busy && !w->s[i]->loaded;
+    return out < KWATCH_FIRST_SLOTS ? 0 : w->heard ? -1 : w->t0 + KWATCH_FIRST_PATIENCE_MS;
+}
+
+static void update_loading(kwatcher *w)
+{
+    w->loading = false;
+    if (!w->heard && w->now - w->t0 >= KWATCH_FIRST_PATIENCE_MS)
+        w->troubled = true; /* a silent server: as troubled as a failing one */
+    for (size_t i = 0; i < w->ns && !w->loading && !w->troubled; i++)
+        w->loading = !w->s[i]->loaded;
+}
+
 int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
 {
     w->now = now_ms;
@@ -885,6 +1108,9 @@ int kwatcher_timeout_ms(kwatcher *w, long long now_ms)
         long long t = s->busy ? s->deadline : s->state == S_WAIT ? s->due : -1;
         if (s->state == S_AUTH && !exec_cred_running(plugin(w)))
             t = now_ms; /* the run ended elsewhere (a blocking exec_cred_get) */
+        long long g = s->busy ? 0 : gate(w, s);
+        if (g && t >= 0 && t <= now_ms)
+            t = g; /* due, but held back: until then (-1: a transfer's end) */
         if (t >= 0 && (t || !s->busy) && (due < 0 || t < due))
             due = t;
     }
@@ -906,8 +1132,14 @@ static void drain(kwatcher *w)
             continue;
         stream *s = NULL;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-        if (s)
+        if (s && msg->easy_handle == s->px->h && s->pre_busy) {
+            curl_multi_remove_handle(w->m, s->px->h);
+            s->pre_busy = false;
+            s->pre_done = true;
+            s->pre_rc = msg->data.result;
+        } else if (s) {
             transfer_done(s, msg->data.result);
+        }
     }
 }
 
@@ -948,11 +1180,21 @@ int kwatcher_step(kwatcher *w, const struct pollfd *fds, int nfds, long long now
     drain(w);
     if (plugin(w)) /* reads on readiness; ends the run when the plugin exits */
         exec_cred_step(plugin(w), now_ms);
+    for (size_t i = 0; i < w->ns; i++)
+        if (w->s[i]->busy && w->s[i]->deadline && now_ms >= w->s[i]->deadline)
+            abandon(w->s[i]);
+    update_loading(w);
     for (size_t i = 0; i < w->ns; i++) {
         stream *s = w->s[i];
-        if (s->busy && s->deadline && now_ms >= s->deadline)
-            abandon(s);
-        if ((s->state == S_WAIT && !s->busy && now_ms >= s->due) || s->state == S_AUTH)
+        if (s->pre_want && !s->pre_busy && !s->pre_done && s->busy && s->state == S_LIST)
+            pre_start(s);
+        s->pre_want = false;
+        if (s->paused && s->busy) {
+            s->paused = false;
+            curl_easy_pause(s->cx->h, CURLPAUSE_CONT); /* may read the bytes at once */
+        }
+        bool due = (s->state == S_WAIT && !s->busy && now_ms >= s->due) || s->state == S_AUTH;
+        if (due && !gate(w, s))
             start(s);
     }
     return w->delivered;

@@ -30,6 +30,28 @@
  *   403, 404          -> KW_ERROR, the stream stops (retrying cannot help;
  *                        kwatcher_relist revives it).
  *
+ * First lists: until every stream's first list has ended (completed or
+ * stopped), at most KWATCH_FIRST_SLOTS discovery and list requests run at
+ * once, in the order the streams were added (add the largest list first:
+ * it is the longest wait), and a stream whose list completed waits to watch
+ * until then (KWATCH_FIRST_HOLD_MS at most). Each watch holds an HTTP/1.1
+ * connection of its own, and each new connection is a TLS handshake: nine
+ * streams made nine before the first list arrived (a tenth of the console's
+ * CPU until its first screen, callgrind); now the lists reuse two
+ * connections, and the watches' handshakes come after the lists, resuming
+ * their TLS session (shared by every stream). A server in trouble is not
+ * asked one kind at a time: after any failed attempt, or when nothing was
+ * answered within KWATCH_FIRST_PATIENCE_MS, every stream starts as it is
+ * due (a silent server is DISCONNECTED once every stream gave up on it).
+ *
+ * Next pages: a list's page N+1 is asked as soon as page N's metadata (its
+ * continue token, which Kubernetes sends before the items) has been read, on
+ * a second easy handle of the stream, and what it receives is kept until
+ * page N ends; it then becomes the current request (an answer that failed
+ * is reported as page N+1's). So the server makes page N+1 while the console
+ * reads page N, instead of each waiting for the other at every page. Not
+ * with an exec plugin (its credential may have to be waited for).
+ *
  * Credentials: a request whose exec plugin credential is not cached waits
  * for the plugin without blocking (exec_cred.h): its pipes are among
  * kwatcher_fds, its deadline in kwatcher_timeout_ms, and every stream that
@@ -135,10 +157,13 @@ long long kwatcher_now_ms(void);
  * half of client-go's so that no delay reaches KWATCH_BACKOFF_MAX_MS: a
  * person is waiting. u is the random draw in [0, 1). */
 long long kwatch_backoff_ms(int attempt, double u);
-#define KWATCH_BACKOFF_MS     500
-#define KWATCH_BACKOFF_MAX_MS 30000 /* no delay is longer (429 Retry-After included) */
-#define KWATCH_BACKOFF_CAP_MS (KWATCH_BACKOFF_MAX_MS / 2)
-#define KWATCH_JITTER         1.0
+#define KWATCH_FIRST_SLOTS       2
+#define KWATCH_FIRST_HOLD_MS     2000
+#define KWATCH_FIRST_PATIENCE_MS 250
+#define KWATCH_BACKOFF_MS        500
+#define KWATCH_BACKOFF_MAX_MS    30000 /* no delay is longer (429 Retry-After included) */
+#define KWATCH_BACKOFF_CAP_MS    (KWATCH_BACKOFF_MAX_MS / 2)
+#define KWATCH_JITTER            1.0
 /* server-side timeoutSeconds of one watch request; $MESHPANEL_WATCH_TIMEOUT
  * (1-300) lowers it. A watch silent for that long plus a margin (as long
  * again, at most 30 s) is given up on and opened again. */

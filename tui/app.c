@@ -502,6 +502,8 @@ static void step_source(ui *u, struct pollfd *fds, int n)
         ui_set_message(u, true, "%s", err.msg);
     else if (r > 0)
         store_changed(u);
+    if (r > 0 && !was_synced) /* as many rows as objects arrived (ui.h) */
+        ui_rows_loading_pace(u, (size_t)r);
     trace_applied(u, r, was_synced);
     follow_conn(u, r);
     bool failed;
@@ -554,6 +556,18 @@ static bool idle_pending(ui *u)
            u->plan_errors_gen != store_generation(u->store) || lint_console_due(u);
 }
 
+/* bench/tui.sh: every row of the cache filled, once, after the first
+ * paint; fill_cpu_ms is the CPU of the idle fills alone (while loading and
+ * after), so the figure does not depend on what else ran in between. */
+static void trace_rows_filled(ui *u)
+{
+    if (!u->trace || u->traced_rows || !u->traced_paint)
+        return;
+    u->traced_rows = true;
+    trace_event(u->trace, "rows-filled", "rows=%zu filled=%zu fill_cpu_ms=%.1f", u->nrowcache,
+                u->fill_rows, (double)u->fill_cpu_ns / 1e6);
+}
+
 /* The rows first (the filter needs them), then the tenants' conversion
  * errors for PROB (a slice at a time), then lint over the whole store
  * (a slice at a time too; PROB counts its errors from its first run on). */
@@ -568,12 +582,11 @@ static void idle_work(ui *u)
         return;
     }
     if (ui_rows_pending(u)) {
-        if (!ui_rows_idle(u, IDLE_SLICE_MS) && u->trace && !u->traced_rows) {
-            u->traced_rows = true;
-            trace_event(u->trace, "rows-filled", "rows=%zu", u->nrowcache);
-        }
+        if (!ui_rows_idle(u, IDLE_SLICE_MS))
+            trace_rows_filled(u);
         return;
     }
+    trace_rows_filled(u); /* filled already (while loading, or by the paint) */
     if (u->plan_errors_pending || u->plan_errors_gen != store_generation(u->store)) {
         u->plan_errors_gen = store_generation(u->store);
         u->plan_errors_pending = plan_errors_idle(u, IDLE_SLICE_MS);

@@ -119,10 +119,20 @@ static void hosts_cell(cellbuf *cb, const store_obj *o)
     free(hs);
 }
 
-static void ingress_cells(res_row *r, cellbuf *cb, mp_store *st, bool shared, const doc_node *d)
+/* An annotation's text as kobj_annotation gives it, from the annotations
+ * map looked up once per row (each lookup is a walk of the map's keys). */
+static const char *ann(const doc_node *anns, const char *key)
+{
+    const doc_node *n = doc_get(anns, key);
+    return doc_is_null(n) ? NULL : doc_str(n);
+}
+
+static void ingress_cells(res_row *r, cellbuf *cb, mp_store *st, bool shared, const doc_node *d,
+                          const doc_node *meta)
 {
     cell_begin(cb, COL_PATHS);
-    const doc_node *rules = doc_getv(d, "spec", "rules", NULL);
+    const doc_node *spec = doc_get(d, "spec"), *anns = doc_get(meta, "annotations");
+    const doc_node *rules = doc_get(spec, "rules");
     for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++) {
         const doc_node *ps = doc_getv(doc_at(rules, i), "http", "paths", NULL);
         for (size_t j = 0; doc_is_seq(ps) && j < ps->len; j++) {
@@ -132,15 +142,18 @@ static void ingress_cells(res_row *r, cellbuf *cb, mp_store *st, bool shared, co
     }
     cell_end(cb);
     cell_begin(cb, COL_TLS);
-    const doc_node *t = doc_getv(d, "spec", "tls", NULL);
+    const doc_node *t = doc_get(spec, "tls");
     for (size_t i = 0; doc_is_seq(t) && i < t->len; i++) {
         const char *s = doc_get_str(doc_at(t, i), "secretName");
         list_add(cb, s ? s : "(no secret)");
     }
     cell_end(cb);
-    const char *cls = ingress_class_of(d);
+    /* ingress_class_of, without looking the maps up again */
+    const char *cls = ann(anns, "kubernetes.io/ingress.class");
+    if (!cls)
+        cls = doc_str(doc_get(spec, "ingressClassName"));
     put_cell(cb, COL_CLASS, cls);
-    const char *mig = kobj_annotation(d, "sealos.io/migrated-to-istio");
+    const char *mig = ann(anns, "sealos.io/migrated-to-istio");
     const char *state = "active";
     if (cls && (!strcmp(cls, "pause") || !strcmp(cls, "disable")))
         state = "paused", r->dim = true;
@@ -324,9 +337,10 @@ static int fill(res_row *r, mp_store *st, const store_obj *obj, bool shared)
     hosts_cell(&cb, obj);
     cell_begin(&cb, COL_AGE);
     strbuf_putc(&cb.sb, '\0'); /* empty: computed at draw */
-    r->created = parse_rfc3339(doc_str(doc_getv(obj->doc, "metadata", "creationTimestamp", NULL)));
+    const doc_node *meta = doc_get(obj->doc, "metadata");
+    r->created = parse_rfc3339(doc_str(doc_get(meta, "creationTimestamp")));
     if (!strcmp(obj->kind, "Ingress"))
-        ingress_cells(r, &cb, st, shared, obj->doc);
+        ingress_cells(r, &cb, st, shared, obj->doc, meta);
     else if (!strcmp(obj->kind, "Gateway"))
         gateway_cells(&cb, obj->doc);
     else if (!strcmp(obj->kind, "VirtualService"))

@@ -3,6 +3,7 @@
  */
 #include "tui/ui.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -205,6 +206,13 @@ const res_row *ui_row_cells(ui *u, const res_row *r)
     return r;
 }
 
+static long long cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static long long mono_us(void)
 {
     struct timespec ts;
@@ -228,10 +236,49 @@ bool ui_rows_loading_pending(const ui *u)
     return store_count(u->store, NULL) > 0;
 }
 
+/* The loading cache of a store that only grew since (a list page appends
+ * its objects to store order): the new objects are appended and the other
+ * rows' cells kept (a replaced object's dropped). A pointer compare per row,
+ * where a new cache costs an array, a copy and a hash of every row, every
+ * page. False when the store order moved (a deletion). */
+static bool rows_loading_extend(ui *u, size_t c)
+{
+    size_t nold = u->nrowcache;
+    if (!u->rowcache_loading || !u->rowcache || c < nold)
+        return false;
+    /* every change moves the generation by one and only an insert adds an
+     * object: as many more objects as changes means inserts alone (at the
+     * end of store order), and nothing else to check */
+    bool appended = store_generation(u->store) - u->rowcache_gen == c - nold;
+    for (size_t i = 0; !appended && i < nold; i++)
+        if (u->rowcache[i].obj != store_at(u->store, i))
+            return false;
+    res_row *v = c > nold ? realloc(u->rowcache, c * sizeof *v) : u->rowcache;
+    if (!v)
+        return false;
+    u->rowcache = v;
+    for (size_t i = 0; !appended && i < nold; i++)
+        if (v[i].cell[COL_KIND] && v[i].obj->changed > u->rowcache_gen) {
+            const store_obj *o = v[i].obj;
+            res_row_free(&v[i]);
+            v[i].obj = o;
+            if (i < u->rows_idle)
+                u->rows_idle = i;
+        }
+    memset(v + nold, 0, (c - nold) * sizeof *v);
+    for (size_t i = nold; i < c; i++)
+        v[i].obj = store_at(u->store, i);
+    u->nrowcache = c;
+    u->rowcache_gen = store_generation(u->store);
+    return true;
+}
+
 /* The loading cache on the current store: every object in store order (no
  * store_list, which builds the derived indexes), cells kept from the last. */
 static void rows_loading_rebuild(ui *u)
 {
+    if (rows_loading_extend(u, store_count(u->store, NULL)))
+        return;
     res_row *old = u->rowcache;
     size_t nold = u->nrowcache;
     unsigned long long old_gen = u->rowcache_gen;
@@ -245,33 +292,65 @@ static void rows_loading_rebuild(ui *u)
     u->rowcache_loading = true;
 }
 
-bool ui_rows_loading(ui *u, int budget_ms)
+/* The kinds the resources pane shows (store_list's). */
+static bool row_kind(const char *k)
+{
+    return !strcmp(k, "Ingress") || !strcmp(k, "Gateway") || !strcmp(k, "VirtualService");
+}
+
+/* Fills loading rows until end (monotonic us; checked every 64 rows) or
+ * max rows filled. */
+static void fill_loading(ui *u, long long end, size_t max)
 {
     if (!u->rowcache || u->rowcache_gen != store_generation(u->store) || !u->rowcache_loading)
         rows_loading_rebuild(u);
-    long long end = mono_us() + budget_ms * 1000LL;
-    while (u->rows_idle < u->nrowcache) {
+    long long c0 = u->trace ? cpu_ns() : 0;
+    for (size_t done = 0; done < max && u->rows_idle < u->nrowcache;) {
         res_row *r = &u->rowcache[u->rows_idle++];
-        if (!r->cell[COL_KIND] && res_row_fill_local(r, u->store, r->obj) < 0)
-            return false; /* out of memory: the rows fill when used */
-        if (!(u->rows_idle & 63) && mono_us() >= end)
+        /* Namespaces, Services...: in the store, never a row (4,000 of
+         * 14,000 objects at 10,000 Ingresses, filled for nothing before) */
+        if (r->cell[COL_KIND] || !row_kind(r->obj->kind))
+            continue;
+        if (res_row_fill_local(r, u->store, r->obj) < 0) {
+            u->rows_idle = u->nrowcache; /* out of memory: the rows fill when used */
+            break;
+        }
+        u->fill_rows++;
+        done++;
+        if (!(u->fill_rows & 63) && mono_us() >= end)
             break;
     }
+    if (u->trace)
+        u->fill_cpu_ns += cpu_ns() - c0;
+}
+
+bool ui_rows_loading(ui *u, int budget_ms)
+{
+    fill_loading(u, mono_us() + budget_ms * 1000LL, (size_t)-1);
     return u->rows_idle < u->nrowcache;
+}
+
+void ui_rows_loading_pace(ui *u, size_t n)
+{
+    fill_loading(u, LLONG_MAX, n);
 }
 
 bool ui_rows_idle(ui *u, int budget_ms)
 {
-    long long end = mono_us() + budget_ms * 1000LL;
+    long long end = mono_us() + budget_ms * 1000LL, c0 = u->trace ? cpu_ns() : 0;
     while (ui_rows_pending(u)) {
         /* kept rows are checked when used: after a watch event the pass
          * only fills the changed objects' rows */
         const res_row *r = &u->rowcache[u->rows_idle++];
-        if (!r->cell[COL_KIND])
+        if (!r->cell[COL_KIND]) {
             ui_row_cells(u, r);
+            u->fill_rows++;
+        }
         if (!(u->rows_idle & 63) && mono_us() >= end)
             break;
     }
+    if (u->trace)
+        u->fill_cpu_ns += cpu_ns() - c0;
     return ui_rows_pending(u);
 }
 

@@ -204,6 +204,10 @@ struct ui {
     const char *script_name; /* script file, for messages */
     mp_trace *trace;         /* MESHPANEL_TRACE, NULL when off */
     bool traced_draw, traced_synced, traced_paint, traced_rows;
+    /* with the trace: CPU ns spent in idle row fills (loading and after)
+     * and the rows they filled, for the rows-filled line */
+    long long fill_cpu_ns;
+    size_t fill_rows;
     /* store changes from the watch streams since the sync, and when the
      * trace last reported them (app.c: event=applied, at most every 250 ms) */
     unsigned long long applied, traced_applied;
@@ -233,6 +237,11 @@ bool ui_rows_pending(const ui *u);
  * each one's STATE when used. True while rows remain. */
 bool ui_rows_loading(ui *u, int budget_ms);
 bool ui_rows_loading_pending(const ui *u);
+/* The same for at most n rows, whatever the time: the rows keep pace with
+ * a list that leaves no idle time (bench/tui.sh's server keeps the console
+ * busy from the first page to the last once the next page is prefetched),
+ * so that a filter typed at the first paint finds them filled. */
+void ui_rows_loading_pace(ui *u, size_t n);
 /* Does a row pass the filter? (fills its cells) */
 bool ui_row_matches(ui *u, const res_row *r);
 /* Rebuilds a view when stale. */

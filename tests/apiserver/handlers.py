@@ -320,11 +320,13 @@ class Handler(BaseHTTPRequestHandler):
                 self._entry["done"] = len(self.state.requests)
 
     def _hold(self):
-        """hold_list_ms: the rest of the page waits for the next request (or the time)."""
+        """hold_list_ms: the rest of the page waits for the next request of the same
+        path (or the time): a client's other lists do not release it."""
         end = time.monotonic() + self.state.faults.snapshot()["hold_list_ms"] / 1000.0
+        seq, path = self._entry["seq"], self._entry["path"]
         while time.monotonic() < end:
             with self.state.requests_lock:
-                if len(self.state.requests) > self._entry["seq"] + 1:
+                if any(r["path"] == path for r in self.state.requests[seq + 1:]):
                     return
             time.sleep(0.005)
 
