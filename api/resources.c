@@ -261,9 +261,7 @@ static doc_node *item_tree(list_ctx *x, const char *json, size_t len)
     return item;
 }
 
-/* kname_check_object's verdict on what json_reindent found; false also
- * when it cannot tell (the tree path then says why). */
-static bool names_ok(const kkind *k, const jr_info *in)
+bool kclient_names_ok(const kkind *k, const jr_info *in)
 {
     char buf[256];
     mp_err e;
@@ -297,7 +295,7 @@ static bool item_json_fast(list_ctx *x, const char *json, size_t len, size_t *us
                   .drop_managed_fields = x->jo.drop_managed_fields};
     jr_info in;
     return !x->k->metadata_only && json_reindent(json, len, &jo, &x->jout, &in, used) == JR_DONE &&
-           names_ok(x->k, &in);
+           kclient_names_ok(x->k, &in);
 }
 
 /* The item's -o json text into x->jout: in one pass, else through its

@@ -37,6 +37,7 @@
 #include "api/kubeconfig.h"
 #include "model/doc.h"
 #include "model/err.h"
+#include "model/json_reindent.h"
 
 #define KLIST_DEFAULT_LIMIT 500
 #define KFIELD_MANAGER      "meshpanel"
@@ -113,6 +114,11 @@ typedef struct {
 typedef int (*kjson_fn)(const char *json, size_t len, void *ud, mp_err *err);
 int kclient_list_json(kclient *c, const kkind *k, const klist_opts *o, const kjson_opts *jo,
                       kjson_fn fn, void *ud, char **rv, mp_err *err);
+
+/* Whether the names json_reindent found in an item of kind k pass
+ * kname_check_object (false also when it cannot tell): kclient_list_json
+ * takes the one-pass text only then (the tree path gives the error). */
+bool kclient_names_ok(const kkind *k, const jr_info *in);
 
 int kclient_get(kclient *c, const kkind *k, const char *ns, const char *name, doc_node **out,
                 mp_err *err);

@@ -11,6 +11,7 @@
  * emit_json_string. The top level's members are written first and put in
  * apiVersion, kind, metadata, spec order afterwards.
  */
+#include "model/jsonchar.h"
 #include "model/json_reindent.h"
 
 #include <stdint.h>
@@ -149,79 +150,17 @@ static size_t plain_end(const rd *r, size_t i)
     return j < r->n && r->s[j] == '"' ? j : 0;
 }
 
-static int hex4(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static size_t put_utf8(unsigned cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* The parser's rule: no overlongs, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n = c >= 0xc2 && c <= 0xdf   ? 2
-               : c >= 0xe0 && c <= 0xef ? 3
-               : c >= 0xf0 && c <= 0xf4 ? 4
-                                        : 0;
-    if (!n || n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
-        (c == 0xf4 && p[1] > 0x8f))
-        return 0;
-    return n;
-}
-
 /* \uXXXX at s[*i] (after the backslash-u) with its surrogate pair, as the
  * parser decodes it; -1 where it fails (a NUL included). */
 static int unicode_escape(const rd *r, size_t *i, char *out, size_t *o)
 {
     unsigned cp, lo;
-    if (*i + 4 > r->n || hex4(r->s + *i, &cp))
+    if (*i + 4 > r->n || json_hex4(r->s + *i, &cp))
         return -1;
     *i += 4;
     if (cp >= 0xd800 && cp <= 0xdbff) {
         if (*i + 6 <= r->n && r->s[*i] == '\\' && r->s[*i + 1] == 'u' &&
-            !hex4(r->s + *i + 2, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
+            !json_hex4(r->s + *i + 2, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             *i += 6;
         } else {
@@ -232,7 +171,7 @@ static int unicode_escape(const rd *r, size_t *i, char *out, size_t *o)
     }
     if (cp == 0)
         return -1;
-    *o += put_utf8(cp, out + *o);
+    *o += json_put_utf8(cp, out + *o);
     return 0;
 }
 
@@ -247,7 +186,7 @@ static int decode(const rd *r, size_t i, size_t end, char *out, size_t *o)
         if (c < 0x20)
             return -1;
         if (c >= 0x80) {
-            size_t k = utf8_len((const unsigned char *)r->s + i, r->n - i);
+            size_t k = json_utf8_len((const unsigned char *)r->s + i, r->n - i);
             if (!k)
                 return -1;
             memcpy(out + *o, r->s + i, k);

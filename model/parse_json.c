@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jsonchar.h"
 #include "model/bytescan.h"
 #include "model/doc_arena.h"
 #include "model/keyindex.h"
@@ -138,80 +139,17 @@ static int col_here(const jreader *r)
 
 /* ---- strings ---- */
 
-static int hex4(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static size_t put_utf8(unsigned cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* Length of the valid UTF-8 sequence at p (lead byte >= 0x80), 0 if invalid:
- * no overlongs, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n = c >= 0xc2 && c <= 0xdf   ? 2
-               : c >= 0xe0 && c <= 0xef ? 3
-               : c >= 0xf0 && c <= 0xf4 ? 4
-                                        : 0;
-    if (!n || n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
-        (c == 0xf4 && p[1] > 0x8f))
-        return 0;
-    return n;
-}
-
 /* \uXXXX at p (after the backslash-u), with its surrogate pair. */
 static int unicode_escape(jreader *r, size_t *i, char *out, size_t *o)
 {
     unsigned cp;
-    if (*i + 4 > r->len || hex4(r->buf + *i, &cp))
+    if (*i + 4 > r->len || json_hex4(r->buf + *i, &cp))
         return jfail_at(r, *i - 2, "%s", "\\u needs four hex digits");
     *i += 4;
     if (cp >= 0xd800 && cp <= 0xdbff) {
         unsigned lo;
         if (*i + 6 <= r->len && r->buf[*i] == '\\' && r->buf[*i + 1] == 'u' &&
-            !hex4(r->buf + *i + 2, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
+            !json_hex4(r->buf + *i + 2, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             *i += 6;
         } else {
@@ -222,7 +160,7 @@ static int unicode_escape(jreader *r, size_t *i, char *out, size_t *o)
     }
     if (cp == 0)
         return jfail_at(r, *i - 6, "%s", "NUL character (\\u0000) in a string");
-    *o += put_utf8(cp, out + *o);
+    *o += json_put_utf8(cp, out + *o);
     return 0;
 }
 
@@ -269,7 +207,7 @@ static char *read_string(jreader *r, size_t *outlen)
             goto fail;
         }
         if (c >= 0x80) {
-            size_t n = utf8_len((const unsigned char *)r->buf + i, r->len - i);
+            size_t n = json_utf8_len((const unsigned char *)r->buf + i, r->len - i);
             if (!n) {
                 jfail_at(r, i, "%s", "invalid UTF-8 in a string");
                 goto fail;

@@ -6,7 +6,7 @@
  * The promise, checked on every input here: when the tree path gives text,
  * json_reindent gives the same bytes or declines (JR_TREE); when the tree
  * path fails, json_reindent declines, or its answer fails the name checks
- * that api/resources.c makes on it (names_ok there, mirrored here), so
+ * that api/resources.c makes on it (kclient_names_ok), so
  * the tree path runs and gives its own message. With `used` it reads the
  * object at the start of a longer buffer and says where it ends.
  *
@@ -120,30 +120,6 @@ static char *tree_text(const char *json, size_t len, const as_kind *a, size_t in
     return text;
 }
 
-/* api/resources.c's names_ok. */
-static bool names_ok(const as_kind *a, const jr_info *in)
-{
-    char buf[256];
-    mp_err e;
-    if (in->name && in->name_len) {
-        if (in->name_len >= sizeof buf)
-            return false;
-        memcpy(buf, in->name, in->name_len);
-        buf[in->name_len] = '\0';
-        if (kname_check(kname_rule_for(a->k->kind), "metadata.name", buf, &e) < 0)
-            return false;
-    }
-    if (in->ns && in->ns_len) {
-        if (in->ns_len >= sizeof buf)
-            return false;
-        memcpy(buf, in->ns, in->ns_len);
-        buf[in->ns_len] = '\0';
-        if (kname_check(KNAME_LABEL, "metadata.namespace", buf, &e) < 0)
-            return false;
-    }
-    return true;
-}
-
 static size_t fast_taken, compared;
 
 /* Checks the promise on one input; returns true when the fast path gave
@@ -159,7 +135,7 @@ static bool check_one(const char *json, size_t len, const as_kind *a, size_t ind
     strbuf_append(&sb, "x", 1); /* appends, never overwrites */
     jr_info in;
     int rc = json_reindent(json, len, &o, &sb, &in, NULL);
-    bool taken = rc == JR_DONE && names_ok(a, &in);
+    bool taken = rc == JR_DONE && kclient_names_ok(a->k, &in);
     if (rc == JR_TREE)
         ck_assert_msg(sb.len == 1 && sb.buf[0] == 'x', "%s: JR_TREE changed out", what);
     if (taken) {
