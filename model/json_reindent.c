@@ -47,23 +47,10 @@ typedef struct {
     size_t kused;
 } rd;
 
+/* strbuf_reserve with its common answer inline (a call per item). */
 static bool reserve(strbuf *sb, size_t extra)
 {
-    if (sb->oom)
-        return false;
-    if (sb->len + extra + 1 <= sb->cap)
-        return true;
-    size_t cap = sb->cap ? sb->cap : 64;
-    while (cap < sb->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(sb->buf, cap);
-    if (!p) {
-        sb->oom = true;
-        return false;
-    }
-    sb->buf = p;
-    sb->cap = cap;
-    return true;
+    return (!sb->oom && sb->len + extra + 1 <= sb->cap) || strbuf_reserve(sb, extra);
 }
 
 /* Up to 16 bytes as two overlapping fixed-size moves: most pieces are a
