@@ -241,19 +241,41 @@ typedef struct {
     khttp_bg *bg;         /* the page being read */
     bool meta_seen;       /* its metadata (continue token) is complete */
     bool chase;           /* the next page's request is not out yet: yield per chunk */
+    bool arena;           /* klist_opts.arena_items */
 } list_ctx;
+
+/* The item's one value as an arena tree: doc_parse_json's tree, error
+ * and verdict (NULL unless exactly one value), read by doc_reader. */
+static doc_node *arena_value(const char *json, size_t len, mp_err *err)
+{
+    doc_reader *r = doc_reader_new(json, len, "list item", err);
+    doc_node *item = NULL, *more = NULL;
+    if (r && (doc_reader_next(r, &item, err) != 1 || doc_reader_next(r, &more, err) != 0)) {
+        doc_free(item);
+        doc_free(more);
+        item = NULL;
+    }
+    doc_reader_free(r);
+    return item;
+}
 
 /* An item as kclient_fix_item leaves it: NULL with x->err when it cannot. */
 static doc_node *item_tree(list_ctx *x, const char *json, size_t len)
 {
-    doc_list l;
-    doc_list_init(&l);
-    if (doc_parse_json(json, len, "list item", &l, x->err) || l.len != 1) {
+    doc_node *item;
+    if (x->arena) {
+        if (!(item = arena_value(json, len, x->err)))
+            return NULL;
+    } else {
+        doc_list l;
+        doc_list_init(&l);
+        if (doc_parse_json(json, len, "list item", &l, x->err) || l.len != 1) {
+            doc_list_free(&l);
+            return NULL;
+        }
+        item = doc_list_take(&l, 0);
         doc_list_free(&l);
-        return NULL;
     }
-    doc_node *item = doc_list_take(&l, 0);
-    doc_list_free(&l);
     if (kclient_fix_item(x->k, x->version, item, x->err)) {
         doc_free(item);
         return NULL;
@@ -529,6 +551,7 @@ static int list_run(kclient *c, const kkind *k, const klist_opts *o, list_ctx *x
     x.version = version;
     x.err = err;
     x.max_items = o && o->max_items > 0 ? o->max_items : KLIST_MAX_ITEMS;
+    x.arena = o && o->arena_items;
     if (*k->group)
         snprintf(x.av, sizeof x.av, "%s/%s", k->group, version);
     else

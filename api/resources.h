@@ -85,6 +85,10 @@ typedef struct {
     long limit;           /* page size; 0: KLIST_DEFAULT_LIMIT */
     long max_items;       /* 0: KLIST_MAX_ITEMS */
     long max_pages;       /* 0: KLIST_MAX_PAGES */
+    /* Items built as arena trees (model/doc.h): one free per block instead
+     * of one per node, for a caller that frees each item before the next
+     * (convert -A); an item kept costs its blocks (4 KiB and up). */
+    bool arena_items;
 } klist_opts;
 
 /* The error of a list past its caps (cont: the page's continue token,

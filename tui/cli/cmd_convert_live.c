@@ -59,7 +59,7 @@ static int list_kind(kclient *c, const char *kind, const char *ns, sink *s, mp_e
         return mp_errf(err, "kind %s unknown", kind);
     s->ingress = !strcmp(kind, "Ingress");
     s->service = !strcmp(kind, "Service");
-    klist_opts lo = {.ns = k->namespaced ? ns : NULL};
+    klist_opts lo = {.ns = k->namespaced ? ns : NULL, .arena_items = true}; /* freed one by one */
     return kclient_list(c, k, &lo, take_item, s, NULL, err);
 }
 
