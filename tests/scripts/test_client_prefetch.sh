@@ -12,29 +12,6 @@ set -uo pipefail
 
 start_server "$WORK/s" --generate 1700
 KC=$WORK/s/kubeconfig
-faults() { api POST /_test/faults "$1" >/dev/null; }
-
-# lists PATH: "seq done continue?" of each list request, in order
-lists() {
-    api GET /_test/requests | python3 -c '
-import json, sys
-for r in json.load(sys.stdin):
-    if r["method"] == "GET" and r["path"] == sys.argv[1]:
-        print(r["seq"], r["done"], "cont" if r["params"].get("continue") else "first", r["code"])' "$1"
-}
-# overlapped PATH PAGES: every page N+1 was asked before page N was done
-overlapped() {
-    lists "$1" | awk -v n="$2" '
-        { seq[NR] = $1; done[NR] = $2; kind[NR] = $3; code[NR] = $4 }
-        END {
-            if (NR != n) { print "requests: " NR; exit }
-            for (i = 1; i < NR; i++)
-                if (seq[i + 1] >= done[i]) { print "page " i + 1 " asked at " seq[i + 1] ", page " i " done at " done[i]; exit }
-            for (i = 1; i <= NR; i++)
-                if (code[i] != 200 || kind[i] != (i == 1 ? "first" : "cont")) { print "request " i ": " kind[i] " " code[i]; exit }
-            print "OK"
-        }'
-}
 ING=/apis/networking.k8s.io/v1/ingresses
 
 # the reference: the same list with no fault
