@@ -9,7 +9,8 @@
 #   the largest within 1.3x of the smallest).
 # env:   RUNS=5        runs per figure (the issue: at least 5)
 #        MESHPANEL=build/meshpanel  FLOOR=build/floor  KUBECTL=kubectl
-#        TUI=1         the console rows (bench/tui.sh, TMUX_RUN=0); 0: skip
+#        TUI=1         the console rows (bench/tui.sh, TMUX_RUN=0; at the smallest and
+#                      largest N too, for the linear console rows); 0: skip
 #        WATCH=1       the watch row (bench/watch.sh N WATCH_RATE WATCH_SECONDS, under
 #                      tmux; defaults 2000 and 30); 0: skip
 #        SEED=20260301 corpus seed (bench/gen_ingresses.py)
@@ -105,9 +106,19 @@ fi
 stop_server
 
 # ---- the console (bench/tui.sh: its own server, the same kubectl) ----
+# kubectl's table is not a target here: only its -o json is timed
 if [ "$TUI" = 1 ]; then
-    TMUX_RUN=0 MESHPANEL="$MESHPANEL" bench/tui.sh "$N" "$RUNS" >"$tmp/tui.txt" 2>&1 ||
+    TMUX_RUN=0 KUBECTL_TABLE=0 MESHPANEL="$MESHPANEL" bench/tui.sh "$N" "$RUNS" >"$tmp/tui.txt" 2>&1 ||
         { echo "bench: bench/tui.sh failed:" >&2; tail -n 5 "$tmp/tui.txt" >&2; exit 2; }
+    # linear console: the smallest and the largest N, the console alone (no
+    # kubectl: 25 s a run at 50k), 50 cursor keys instead of 500
+    if [ "$lo" != "$hi" ]; then
+        for m in "$lo" "$hi"; do
+            TMUX_RUN=0 KUBECTL_RUNS=0 KEYS=50 MESHPANEL="$MESHPANEL" bench/tui.sh "$m" "$RUNS" \
+                >"$tmp/tui$m.txt" 2>&1 ||
+                { echo "bench: bench/tui.sh $m failed:" >&2; tail -n 5 "$tmp/tui$m.txt" >&2; exit 2; }
+        done
+    fi
 fi
 
 # ---- the watch storm (bench/watch.sh: its own server, tmux) ----
@@ -198,7 +209,22 @@ if lo != hi:
             f"{med(b) / hi * 1e6:.1f} vs {med(a) / lo * 1e6:.1f} us/object", f"{tr:.2f}x", tr <= 1.3)
         row(f"linear {what}: per-object memory {hi} vs {lo} <= 1.3x",
             f"{max(rss[b]) / hi:.2f} vs {max(rss[a]) / lo:.2f} KiB/object", f"{mr:.2f}x", mr <= 1.3)
-    row("linear console", "not run at several sizes", "", None)
+    if tui == "1":
+        lin = {}
+        for m in (lo, hi):
+            t = open(f"{tmp}/tui{m}.txt").read()
+            lin[m] = (float(re.search(r"first full paint\s+median\s+([\d.]+)", t).group(1)),
+                      float(re.search(r"peak RSS\s+([\d.]+) MiB", t).group(1)),
+                      int(re.search(r"(\d+) objects watched", t).group(1)))
+        (pa, ma, oa), (pb, mb, ob) = lin[lo], lin[hi]
+        tr, mr = (pb / ob) / (pa / oa), (mb / ob) / (ma / oa)
+        row(f"linear console: first paint per watched object {hi} vs {lo} <= 1.3x",
+            f"{pb * 1000 / ob:.1f} vs {pa * 1000 / oa:.1f} us/object ({pb:.1f} ms / {ob}, {pa:.1f} ms / {oa})",
+            f"{tr:.2f}x", tr <= 1.3)
+        row(f"linear console: peak RSS per watched object {hi} vs {lo} <= 1.3x",
+            f"{mb * 1024 / ob:.2f} vs {ma * 1024 / oa:.2f} KiB/object", f"{mr:.2f}x", mr <= 1.3)
+    else:
+        row("linear console", "TUI=0", "", None)
 
 print(f"issue 11 targets: N={n}, median of {runs} runs, same run for both sides of a ratio")
 print("| target | measured | ratio | |")

@@ -12,6 +12,9 @@
 #                       the console fills its filter cache; one extra "cold" run types
 #                       the filter with no pause at all
 #        TMUX_RUN=1     also time the real terminal binary under tmux (0: skip)
+#        KUBECTL_RUNS=RUNS  kubectl runs for the ratios (0: none; the linearity rows of
+#                       bench/run.sh need only the console, and kubectl takes 25 s at 50k)
+#        KUBECTL_TABLE=1  also time `kubectl get ingress -A` (the table); 0: only -o json
 #        KEEP=1         keep the temp dir (traces, screens) and print its path
 #
 # How: the console runs in script mode (virtual screen, no terminal) with
@@ -30,6 +33,8 @@ KEYS=${KEYS:-500}
 FILTER=${FILTER:-ing-0123}
 IDLE_MS=${IDLE_MS:-300}
 TMUX_RUN=${TMUX_RUN:-1}
+KUBECTL_RUNS=${KUBECTL_RUNS:-$RUNS}
+KUBECTL_TABLE=${KUBECTL_TABLE:-1}
 MESHPANEL=${MESHPANEL:-build/meshpanel}
 [ -x "$MESHPANEL" ] || { echo "bench: $MESHPANEL not built (run ./setup.sh)" >&2; exit 2; }
 case "$MESHPANEL" in /*) ;; *) MESHPANEL="$PWD/$MESHPANEL" ;; esac
@@ -130,14 +135,17 @@ MESHPANEL_TRACE="$tmp/cold.trace" run cold "$MESHPANEL" --kubeconfig "$KC" --scr
 grep -q "${COUNT} ing" "$tmp/synced.txt" ||
     { echo "bench: the synced screen does not show $COUNT Ingresses:" >&2; cat "$tmp/synced.txt" >&2; exit 1; }
 
-for r in $(seq "$RUNS"); do
+for r in $(seq "$KUBECTL_RUNS"); do
     run "kubectl-json-$r" kubectl --kubeconfig "$KC" get ingress -A -o json
-    run "kubectl-table-$r" kubectl --kubeconfig "$KC" get ingress -A
+    [ "$KUBECTL_TABLE" = 0 ] || run "kubectl-table-$r" kubectl --kubeconfig "$KC" get ingress -A
 done
-n_json=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$tmp/kubectl-json-1.out")
-n_table=$(($(wc -l <"$tmp/kubectl-table-1.out") - 1))
-[ "$n_json" = "$COUNT" ] && [ "$n_table" = "$COUNT" ] ||
-    { echo "bench: kubectl saw $n_json / $n_table Ingresses, expected $COUNT" >&2; exit 1; }
+if [ "$KUBECTL_RUNS" -gt 0 ]; then
+    n_json=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$tmp/kubectl-json-1.out")
+    n_table=$COUNT
+    [ "$KUBECTL_TABLE" = 0 ] || n_table=$(($(wc -l <"$tmp/kubectl-table-1.out") - 1))
+    [ "$n_json" = "$COUNT" ] && [ "$n_table" = "$COUNT" ] ||
+        { echo "bench: kubectl saw $n_json / $n_table Ingresses, expected $COUNT" >&2; exit 1; }
+fi
 
 # Optional: the real terminal binary under tmux, first paint and keys as a person types.
 tmux_note="skipped (TMUX_RUN=0)"
@@ -237,7 +245,7 @@ tenants = ev["first-paint"]["tenants"]
 def kbest(prefix):
     w = [v[0] for t, v in runs_info.items() if t.startswith(prefix)]
     m = [v[1] for t, v in runs_info.items() if t.startswith(prefix)]
-    return statistics.median(w), max(m)
+    return (statistics.median(w), max(m)) if w else (None, None)
 
 kj_wall, kj_rss = kbest("kubectl-json-")
 kt_wall, kt_rss = kbest("kubectl-table-")
@@ -270,14 +278,20 @@ ev, kc, kf = parse(f"{tmp}/cold.trace")
 print(f"  cold filter (typed right at the first paint, no pause) CPU per char: "
       + " ".join(f"{x / 1000:.1f}" for x in kf) + " ms")
 print(f"  peak RSS             {peak / 1024:7.1f} MiB   target < 100 MiB: {ok(peak < 100 * 1024)}")
-print(f"kubectl (same server, same run, median of {runs}):")
-print(f"  get ingress -A -o json   wall {kj_wall:7.1f} ms   peak RSS {kj_rss / 1024:6.1f} MiB")
-print(f"  get ingress -A           wall {kt_wall:7.1f} ms   peak RSS {kt_rss / 1024:6.1f} MiB")
-print("ratios (meshpanel / kubectl):")
-print(f"  first full paint / get -o json wall  {med_paint / kj_wall:5.2f}")
-print(f"  first full paint / get (table) wall  {med_paint / kt_wall:5.2f}")
-print(f"  peak RSS / get -o json RSS           {peak / kj_rss:5.2f}")
-print(f"  peak RSS / get (table) RSS           {peak / kt_rss:5.2f}")
+if kj_wall is not None:
+    print(f"kubectl (same server, same run, median of {runs}):")
+    print(f"  get ingress -A -o json   wall {kj_wall:7.1f} ms   peak RSS {kj_rss / 1024:6.1f} MiB")
+    if kt_wall is not None:
+        print(f"  get ingress -A           wall {kt_wall:7.1f} ms   peak RSS {kt_rss / 1024:6.1f} MiB")
+    print("ratios (meshpanel / kubectl):")
+    print(f"  first full paint / get -o json wall  {med_paint / kj_wall:5.2f}")
+    if kt_wall is not None:
+        print(f"  first full paint / get (table) wall  {med_paint / kt_wall:5.2f}")
+    print(f"  peak RSS / get -o json RSS           {peak / kj_rss:5.2f}")
+    if kt_wall is not None:
+        print(f"  peak RSS / get (table) RSS           {peak / kt_rss:5.2f}")
+else:
+    print("kubectl: not run (KUBECTL_RUNS=0)")
 if tmux_note == "ok":
     ev, kc, kf = parse(f"{tmp}/tmux.trace")
     line = f"tmux (real terminal 160x45): first full paint {float(ev['first-paint']['t_ms']):.1f} ms, synced {float(ev['synced']['t_ms']):.1f} ms"

@@ -32,7 +32,9 @@ for row in 'convert -f 200 YAML: wall <= 1.5x libyaml floor \| [0-9.]+ s; floor 
     'console 200: first full paint <= 0.06x kubectl -o json \| [0-9.]+ ms vs [0-9.]+ ms' \
     'console: keystroke <= 5 ms typed at first paint \| [0-9]+ of [0-9]+ over' \
     'linear convert: per-object time 200 vs 100 <= 1.3x \| [0-9.]+ vs [0-9.]+ us/object' \
-    'linear lint: per-object memory 200 vs 100 <= 1.3x \| [0-9.]+ vs [0-9.]+ KiB/object'; do
+    'linear lint: per-object memory 200 vs 100 <= 1.3x \| [0-9.]+ vs [0-9.]+ KiB/object' \
+    'linear console: first paint per watched object 200 vs 100 <= 1.3x \| [0-9.]+ vs [0-9.]+ us/object' \
+    'linear console: peak RSS per watched object 200 vs 100 <= 1.3x \| [0-9.]+ vs [0-9.]+ KiB/object'; do
     check "run.sh row: ${row%% \\|*}" "$table" "$row[^|]* \\| [0-9.]+x?[^|]* \\| (met|NOT MET) \\|"
 done
 if command -v tmux >/dev/null; then # bench/watch.sh: no event lost, whatever the timings
