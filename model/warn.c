@@ -21,6 +21,12 @@ void mp_warnings_free(mp_warnings *w)
     memset(w, 0, sizeof *w);
 }
 
+void mp_warnings_truncate(mp_warnings *w, size_t len)
+{
+    while (w->len > len)
+        free(w->items[--w->len].object);
+}
+
 /* The length of the conversion after a '%' when it is one mini_vformat
  * writes (%s %d %i %u %c %% %ld %li %lu %zu: no flag, width or
  * precision), else 0. */
