@@ -627,14 +627,48 @@ static void scalar(yw *w, const doc_node *n, const char *s, size_t len, int inde
 
 static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top);
 
+/* A key ascii_style finds plain without its scan (most keys the converter
+ * writes: "name", "app.kubernetes.io/managed-by"): a letter, then letters,
+ * digits and . / _ -, at most 128 bytes, not a YAML 1.1 word. *len: its
+ * length when true. */
+static bool simple_key(const char *k, size_t *len)
+{
+    static const unsigned char ok[256] = {
+        ['-'] = 1, ['.'] = 1, ['/'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+        ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+#define L(c) [c] = 2, [c - 'a' + 'A'] = 2
+        L('a'),    L('b'),    L('c'),    L('d'),    L('e'),    L('f'),    L('g'),
+        L('h'),    L('i'),    L('j'),    L('k'),    L('l'),    L('m'),    L('n'),
+        L('o'),    L('p'),    L('q'),    L('r'),    L('s'),    L('t'),    L('u'),
+        L('v'),    L('w'),    L('x'),    L('y'),    L('z'),
+#undef L
+    };
+    if (ok[(unsigned char)k[0]] != 2)
+        return false;
+    size_t i = 1;
+    while (ok[(unsigned char)k[i]])
+        i++;
+    *len = i;
+    return !k[i] && i <= 128 && !letter_word(k, i);
+}
+
+/* A key at its place: plain when it is a table key (all plain:
+ * test_emit_yaml) or simple_key, else as libyaml writes it. */
+static void key(yw *w, const char *k, int indent)
+{
+    size_t len;
+    if (doc_key_is_static(k))
+        write_plain(w, k, strlen(k), false);
+    else if (simple_key(k, &len))
+        write_plain(w, k, len, false);
+    else
+        scalar(w, NULL, k, strlen(k), indent);
+}
+
 static void entry(yw *w, const doc_node *n, size_t i, int indent)
 {
     write_indent(w, indent);
-    const char *k = n->keys[i];
-    if (doc_key_is_static(k)) /* every key of the table is plain (test_emit_yaml) */
-        write_plain(w, k, strlen(k), false);
-    else
-        scalar(w, NULL, k, strlen(k), indent);
+    key(w, n->keys[i], indent);
     write_indicator(w, ":", 1, false, false, false);
     node(w, n->items[i], indent, true, false);
 }
@@ -757,10 +791,7 @@ void yaml_w_key(yaml_w *w, const char *k)
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
     write_indent(w, ind);
-    if (doc_key_is_static(k))
-        write_plain(w, k, strlen(k), false);
-    else
-        scalar(w, NULL, k, strlen(k), ind);
+    key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
 }
 
