@@ -80,7 +80,20 @@ static void write_indent(yw *w, int indent)
 {
     static const char spaces[] = "                                                                ";
     size_t want = indent >= 0 ? (size_t)indent : 0;
-    if (!w->indention || w->column > want || (w->column == want && !w->whitespace))
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    strbuf *sb = w->out;
+    if (brk && want < sizeof spaces && sb->len + want + 2 <= sb->cap) {
+        /* the usual case: a new line and its indentation at once */
+        char *at = sb->buf + sb->len;
+        *at = '\n';
+        memcpy(at + 1, spaces, want);
+        sb->len += want + 1;
+        w->column = want;
+        w->whitespace = true;
+        w->indention = true;
+        return;
+    }
+    if (brk)
         put_break(w);
     while (w->column < want) {
         size_t k = want - w->column;
@@ -649,7 +662,7 @@ static bool simple_key(const char *k, size_t *len)
     while (ok[(unsigned char)k[i]])
         i++;
     *len = i;
-    return !k[i] && i <= 128 && !letter_word(k, i);
+    return !k[i] && i <= 128 && (i > 5 || !letter_word(k, i));
 }
 
 /* A key at its place: plain when it is a table key (all plain:
