@@ -76,13 +76,17 @@ static void put_break(yw *w)
     w->column = 0;
 }
 
+#define YAML_W_SPACES 64
+static const char yaml_w_spaces[YAML_W_SPACES + 1] =
+    "                                                                ";
+
 static void write_indent(yw *w, int indent)
 {
-    static const char spaces[] = "                                                                ";
+    const char *spaces = yaml_w_spaces;
     size_t want = indent >= 0 ? (size_t)indent : 0;
     bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
     strbuf *sb = w->out;
-    if (brk && want < sizeof spaces && sb->len + want + 2 <= sb->cap) {
+    if (brk && want <= YAML_W_SPACES && sb->len + want + 2 <= sb->cap) {
         /* the usual case: a new line and its indentation at once */
         char *at = sb->buf + sb->len;
         *at = '\n';
@@ -97,7 +101,7 @@ static void write_indent(yw *w, int indent)
         put_break(w);
     while (w->column < want) {
         size_t k = want - w->column;
-        put(w, spaces, k < sizeof spaces - 1 ? k : sizeof spaces - 1);
+        put(w, spaces, k < YAML_W_SPACES ? k : YAML_W_SPACES);
     }
     w->whitespace = true;
     w->indention = true;
@@ -471,19 +475,26 @@ static style requested(const doc_node *n, const char *s, size_t len)
     return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
 }
 
-/* The YAML 1.1 null and bool words made of letters (resolve.c's lists). */
+/* The YAML 1.1 null and bool words made of letters (resolve.c's lists):
+ * y yes n no true false on off null, each lower case, capitalised or upper
+ * case (and Y, N). */
 static bool letter_word(const char *s, size_t len)
 {
-    static const char words[][6] = {"y",     "Y",     "yes",  "Yes",  "YES",  "n",    "N",
-                                    "no",    "No",    "NO",   "true", "True", "TRUE", "false",
-                                    "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
-                                    "OFF",   "null",  "Null", "NULL"};
+    static const char words[][6] = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"};
     unsigned char c = (unsigned char)s[0] | 0x20;
     if (len > 5 || (c != 'y' && c != 'n' && c != 't' && c != 'f' && c != 'o'))
         return false;
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (words[i][0] == s[0] && !words[i][len] && !memcmp(words[i], s, len))
-            return true;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        const char *wd = words[i];
+        if (wd[0] != c || wd[len] || !wd[len - 1])
+            continue; /* another word, or another length */
+        bool lower = true, upper = (unsigned char)s[0] == c - 0x20;
+        for (size_t k = 1; k < len; k++) {
+            lower = lower && s[k] == wd[k];
+            upper = upper && s[k] == wd[k] - 0x20;
+        }
+        return len == 1 || lower || upper;
+    }
     return false;
 }
 
@@ -803,6 +814,25 @@ void yaml_w_key(yaml_w *w, const char *k)
     }
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
+    /* the usual case at once: a new line, its indentation, a plain key
+     * and ":" (what the three calls below write then) */
+    size_t want = ind >= 0 ? (size_t)ind : 0, len;
+    strbuf *sb = w->out;
+    if ((!w->indention || w->column > want || (w->column == want && !w->whitespace)) &&
+        want <= YAML_W_SPACES &&
+        (doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len)) &&
+        sb->len + want + len + 3 <= sb->cap) {
+        char *at = sb->buf + sb->len;
+        at[0] = '\n';
+        memcpy(at + 1, yaml_w_spaces, want);
+        memcpy(at + 1 + want, k, len);
+        at[1 + want + len] = ':';
+        sb->len += want + len + 2;
+        w->column = want + len + 1;
+        w->whitespace = false;
+        w->indention = false;
+        return;
+    }
     write_indent(w, ind);
     key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
