@@ -530,6 +530,11 @@ static size_t plain_run(const char *s, size_t i, size_t n)
             break;
         i += 8;
     }
+    if (i < n && n >= 8 && i + 8 > n) { /* the tail in the last eight bytes at once */
+        uint64_t w = bs_load(s + n - 8);
+        if (!(bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#')))
+            return n;
+    }
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c - 0x20u >= 0x5Fu || c == ':' || c == '#')
