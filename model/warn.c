@@ -1,6 +1,7 @@
 /* warn.c - structured conversion warnings (see warn.h). */
 #include "model/warn.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,17 +54,6 @@ static size_t simple_spec(const char *p)
     }
 }
 
-static bool simple_format(const char *fmt)
-{
-    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
-        size_t n = simple_spec(p + 1);
-        if (!n)
-            return false;
-        p += 1 + n;
-    }
-    return true;
-}
-
 /* Appends n bytes at *o while they fit in cap - 1; counts them all. */
 static void out_n(char *buf, size_t cap, size_t *o, const char *s, size_t n)
 {
@@ -80,8 +70,10 @@ static void out_int(char *buf, size_t cap, size_t *o, bool neg, unsigned long lo
     out_n(buf, cap, o, d, n);
 }
 
-/* vsnprintf for the formats simple_format accepts, without its parser (a
- * finding's message is formatted for each of 50,000 findings). */
+/* vsnprintf for formats of simple_spec's conversions only, without its
+ * parser (a finding's message is formatted for each of 50,000 findings);
+ * SIZE_MAX at another conversion (ap is then spent: vsnprintf takes a
+ * copy). */
 static size_t mini_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 {
     size_t o = 0;
@@ -92,7 +84,10 @@ static size_t mini_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
         if (!q)
             break;
         char c = q[1], c2 = q[2];
-        p = q + 1 + simple_spec(q + 1);
+        size_t spec = simple_spec(q + 1);
+        if (!spec)
+            return SIZE_MAX;
+        p = q + 1 + spec;
         if (c == 's') {
             const char *s = va_arg(ap, const char *);
             s = s ? s : "(null)";
@@ -136,9 +131,15 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
     va_list cp;
     va_copy(cp, ap);
     char tmp[512];
-    bool simple = simple_format(fmt);
-    int n = vformat(tmp, sizeof tmp, simple, fmt, cp);
+    size_t mini = mini_vformat(tmp, sizeof tmp, fmt, cp);
     va_end(cp);
+    bool simple = mini != SIZE_MAX;
+    int n = (int)mini;
+    if (!simple) {
+        va_copy(cp, ap);
+        n = vsnprintf(tmp, sizeof tmp, fmt, cp);
+        va_end(cp);
+    }
     if (n < 0)
         n = 0, tmp[0] = '\0';
     object = object ? object : "";
