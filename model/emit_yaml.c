@@ -858,9 +858,27 @@ void yaml_w_node(yaml_w *w, const doc_node *n)
     node(w, n, indent, mapping_ctx, top);
 }
 
+/* A string ascii_style writes plain, known by one scan (most names, hosts
+ * and paths): a letter or '/' first, no ':', '#' or byte outside printable
+ * ASCII, no space at the end, not a YAML 1.1 word. */
+static bool plain_value(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (!len || !(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '/') || s[len - 1] == ' ')
+        return false;
+    return plain_run(s, 0, len) == len && (c == '/' || !letter_word(s, len));
+}
+
 void yaml_w_str(yaml_w *w, const char *s)
 {
-    yaml_w_scalar(w, DOC_STR, s, strlen(s));
+    size_t len = strlen(s);
+    if (!plain_value(s, len)) {
+        yaml_w_scalar(w, DOC_STR, s, len);
+        return;
+    }
+    bool mapping_ctx;
+    value_at(w, &mapping_ctx); /* a sequence item's "- " */
+    write_plain(w, s, len, false);
 }
 
 void yaml_w_int(yaml_w *w, long long v)

@@ -218,7 +218,10 @@ static void same_bytes(doc_node *const *docs, size_t n, const char *what)
 static void replay(yaml_w *w, const doc_node *d, bool top)
 {
     if (d->kind == DOC_SCALAR) {
-        yaml_w_scalar(w, d->type, d->text, d->len);
+        if (d->type == DOC_STR && strlen(d->text) == d->len)
+            yaml_w_str(w, d->text); /* its own shortcut for plain strings */
+        else
+            yaml_w_scalar(w, d->type, d->text, d->len);
         return;
     }
     (d->kind == DOC_MAP ? yaml_w_map : yaml_w_seq)(w);
