@@ -6,6 +6,13 @@
  * directly before their base route (docs/conversion.md §4, §7-§9). Matches
  * and order come from convert_match.c; a host routed from several
  * namespaces also gets delegates (convert_delegate.c).
+ *
+ * In text mode (convert -f / -A to YAML) a host of one namespace has its
+ * VirtualService written with yaml_w as the routes are decided: building,
+ * ordering, writing and freeing a tree per route was half of this pass.
+ * Only the plain route (a backend or a direct response) is written so;
+ * the rest is built as trees one route at a time and written in place,
+ * and test_convert_stream holds both to the tree mode's bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
