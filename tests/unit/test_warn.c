@@ -90,27 +90,37 @@ START_TEST(lines_cleaned)
 }
 END_TEST
 
-/* Every byte value at every place of a line longer than the sixteen-byte
- * steps of the scan: only a control byte or DEL becomes '?'. */
-START_TEST(every_byte_everywhere)
+/* Only a control byte or DEL becomes '?': every byte value at the places
+ * around the sixteen- and eight-byte steps of the scan, and the edge values
+ * at every place of a line longer than its steps. */
+static void one_byte(int b, size_t at)
 {
     char msg[72];
-    for (int b = 1; b < 256; b++) {
-        for (size_t at = 0; at < sizeof msg - 1; at++) {
-            memset(msg, 'm', sizeof msg - 1);
-            msg[sizeof msg - 1] = '\0';
-            msg[at] = (char)b;
-            char *got = line("ingress a/b", "f", msg);
-            size_t off = strlen("MP101 ingress a/b: f: ");
-            ck_assert_uint_eq(strlen(got), off + sizeof msg - 1);
-            char want = b < 0x20 || b == 0x7f ? '?' : (char)b;
-            ck_assert_msg(got[off + at] == want, "byte %#x at %zu: %#x", b, at,
-                          (unsigned char)got[off + at]);
-            for (size_t k = 0; k < sizeof msg - 1; k++)
-                ck_assert(k == at || got[off + k] == 'm');
-            free(got);
-        }
-    }
+    memset(msg, 'm', sizeof msg - 1);
+    msg[sizeof msg - 1] = '\0';
+    msg[at] = (char)b;
+    char *got = line("ingress a/b", "f", msg);
+    size_t off = strlen("MP101 ingress a/b: f: ");
+    ck_assert_uint_eq(strlen(got), off + sizeof msg - 1);
+    char want = b < 0x20 || b == 0x7f ? '?' : (char)b;
+    ck_assert_msg(got[off + at] == want, "byte %#x at %zu: %#x", b, at,
+                  (unsigned char)got[off + at]);
+    for (size_t k = 0; k < sizeof msg - 1; k++)
+        ck_assert(k == at || got[off + k] == 'm');
+    free(got);
+}
+
+START_TEST(every_byte_everywhere)
+{
+    static const size_t places[] = {0,  1,  2,  7,  8,  9,  10, 25, 26,
+                                    27, 41, 42, 43, 57, 58, 59, 69, 70};
+    static const int edges[] = {0x01, 0x09, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xc3, 0xff};
+    for (int b = 1; b < 256; b++)
+        for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+            one_byte(b, places[i]);
+    for (size_t e = 0; e < sizeof edges / sizeof *edges; e++)
+        for (size_t at = 0; at < 71; at++)
+            one_byte(edges[e], at);
 }
 END_TEST
 
