@@ -234,6 +234,12 @@ bool conv_forces_regex(const ing_entry *e, const char *path, ing_path_type type)
 void conv_order_routes(conv *c, hostgrp *g);
 doc_node *conv_uri_match(const char *kind, const char *value);
 doc_node *conv_uri_matches(const hostgrp *g, const rspec *r);
+/* The uri matches conv_uri_matches builds, as (kind, value): one or two;
+ * a value may point into buf. */
+typedef struct {
+    const char *kind, *value;
+} conv_uri;
+size_t conv_uri_list(const hostgrp *g, const rspec *r, conv_uri out[2], char buf[2100]);
 doc_node *conv_with_header(const doc_node *base, const char *name, const char *how,
                            const char *value);
 /* false (and MP204) when a route of a regex host is not RE2. */

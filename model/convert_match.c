@@ -370,26 +370,41 @@ doc_node *conv_uri_match(const char *kind, const char *value)
     return m;
 }
 
+size_t conv_uri_list(const hostgrp *g, const rspec *r, conv_uri out[2], char buf[2100])
+{
+    if (g->regex) {
+        snprintf(buf, 2100, "(?i)%s%s.*", r->path, r->regex_slash ? "/" : "");
+        out[0] = (conv_uri){"regex", buf};
+        return 1;
+    }
+    if (r->catchall) {
+        out[0] = (conv_uri){"prefix", "/"};
+        return 1;
+    }
+    if (r->type == ING_PATH_EXACT) {
+        out[0] = (conv_uri){"exact", r->path};
+        return 1;
+    }
+    /* Prefix, ImplementationSpecific. "/p/" has no exact "/p": nginx
+     * redirects it (slash_redirect) */
+    size_t n = 0;
+    if (!r->drop_exact && !ends_in_slash(r->path))
+        out[n++] = (conv_uri){"exact", r->path};
+    str_join(buf, 2100, r->path, ends_in_slash(r->path) ? "" : "/", (char *)NULL);
+    out[n++] = (conv_uri){"prefix", buf};
+    return n;
+}
+
 doc_node *conv_uri_matches(const hostgrp *g, const rspec *r)
 {
     doc_node *seq = doc_seq_new();
     if (!seq)
         return NULL;
     char buf[2100];
-    if (g->regex) {
-        snprintf(buf, sizeof buf, "(?i)%s%s.*", r->path, r->regex_slash ? "/" : "");
-        doc_seq_push(seq, conv_uri_match("regex", buf));
-    } else if (r->catchall) {
-        doc_seq_push(seq, conv_uri_match("prefix", "/"));
-    } else if (r->type == ING_PATH_EXACT) {
-        doc_seq_push(seq, conv_uri_match("exact", r->path));
-    } else { /* Prefix, ImplementationSpecific */
-        /* "/p/" has no exact "/p": nginx redirects it (slash_redirect) */
-        if (!r->drop_exact && !ends_in_slash(r->path))
-            doc_seq_push(seq, conv_uri_match("exact", r->path));
-        snprintf(buf, sizeof buf, "%s%s", r->path, ends_in_slash(r->path) ? "" : "/");
-        doc_seq_push(seq, conv_uri_match("prefix", buf));
-    }
+    conv_uri u[2];
+    size_t n = conv_uri_list(g, r, u, buf);
+    for (size_t i = 0; i < n; i++)
+        doc_seq_push(seq, conv_uri_match(u[i].kind, u[i].value));
     return seq;
 }
 

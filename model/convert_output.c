@@ -187,32 +187,51 @@ static int obj_cmp(const void *pa, const void *pb)
     return r;
 }
 
+/* A run of consecutive warnings about one object (a finding rarely comes
+ * alone: 54,000 findings at 10k Ingresses are 19,000 runs). */
 typedef struct {
-    mp_warning w;
-    size_t idx;
-} warn_slot;
+    const char *object;
+    size_t start, n;
+} warn_run;
 
-static int warn_cmp(const void *pa, const void *pb)
+static int run_cmp(const void *pa, const void *pb)
 {
-    const warn_slot *a = pa, *b = pb;
-    int r = strcmp(a->w.object, b->w.object);
+    const warn_run *a = pa, *b = pb;
+    int r = strcmp(a->object, b->object);
     if (!r)
-        r = (a->idx > b->idx) - (a->idx < b->idx);
+        r = (a->start > b->start) - (a->start < b->start);
     return r;
 }
 
-/* Warnings grouped by object, in the order they were found within one. */
+/* Warnings grouped by object, in the order they were found within one:
+ * the runs sorted by (object, place), then copied in that order. */
 static void sort_warnings(mp_warnings *w)
 {
-    warn_slot *s = malloc((w->len ? w->len : 1) * sizeof *s);
-    if (!s)
+    if (w->len < 2)
         return;
-    for (size_t i = 0; i < w->len; i++)
-        s[i] = (warn_slot){w->items[i], i};
-    mp_sort(s, w->len, sizeof *s, warn_cmp);
-    for (size_t i = 0; i < w->len; i++)
-        w->items[i] = s[i].w;
-    free(s);
+    warn_run *r = malloc(w->len * sizeof *r);
+    mp_warning *out = malloc(w->len * sizeof *out);
+    if (!r || !out) {
+        free(r);
+        free(out);
+        return;
+    }
+    size_t nr = 0;
+    for (size_t i = 0; i < w->len; i++) {
+        if (nr && !strcmp(w->items[i].object, r[nr - 1].object))
+            r[nr - 1].n++;
+        else
+            r[nr++] = (warn_run){w->items[i].object, i, 1};
+    }
+    mp_sort(r, nr, sizeof *r, run_cmp);
+    size_t o = 0;
+    for (size_t i = 0; i < nr; i++) {
+        memcpy(out + o, w->items + r[i].start, r[i].n * sizeof *out);
+        o += r[i].n;
+    }
+    memcpy(w->items, out, w->len * sizeof *out);
+    free(r);
+    free(out);
 }
 
 /* The sort keys, read once per object instead of once per comparison

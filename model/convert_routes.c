@@ -6,6 +6,13 @@
  * directly before their base route (docs/conversion.md §4, §7-§9). Matches
  * and order come from convert_match.c; a host routed from several
  * namespaces also gets delegates (convert_delegate.c).
+ *
+ * In text mode (convert -f / -A to YAML) a host of one namespace has its
+ * VirtualService written with yaml_w as the routes are decided: building,
+ * ordering, writing and freeing a tree per route was half of this pass.
+ * Only the plain route (a backend or a direct response) is written so;
+ * the rest is built as trees one route at a time and written in place,
+ * and test_convert_stream holds both to the tree mode's bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +23,15 @@
 #include "model/istio.h"
 #include "model/strbuf.h"
 
-static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, const char *field,
-                             const ing_entry *owner, long weight, long *port_out)
+/* A destination's host (into host[600]) and port (0: none), with MP201
+ * when a named port does not resolve. */
+static long dest_resolve(conv *c, const rspec *r, const ing_backend *be, const char *field,
+                         const ing_entry *owner, char *host)
 {
     /* the canary's Service is in the canary's namespace, which may not be
      * the main Ingress's (a host's routes come from every namespace) */
     const char *ns = owner == r->canary ? r->canary->v.ns : r->ing->v.ns;
-    char host[600];
-    str_join(host, sizeof host, be->service, ".", ns, ".svc.", c->o->domain_suffix, (char *)NULL);
+    str_join(host, 600, be->service, ".", ns, ".svc.", c->o->domain_suffix, (char *)NULL);
     long port = be->port_number;
     if (!port) {
         const svc_view *s = conv_find_svc(c, ns, be->service);
@@ -39,8 +47,14 @@ static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, con
                     ns, be->service, be->port_name);
         }
     }
-    if (port_out)
-        *port_out = port;
+    return port;
+}
+
+static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, const char *field,
+                             const ing_entry *owner, long weight)
+{
+    char host[600];
+    long port = dest_resolve(c, r, be, field, owner, host);
     doc_node *d = doc_map_new(), *dest = doc_map_new();
     if (!d || !dest) {
         doc_free(d);
@@ -333,22 +347,22 @@ static void canary_variants(rctx *x, const canary_settings *k)
         if (k->header_value || k->header_pattern) {
             add_variant(x, "canary-header", k->header, k->header_value ? "exact" : "regex",
                         k->header_value ? k->header_value : k->header_pattern,
-                        destination(c, r, r->canary_be, r->canary_field, r->canary, -1, NULL));
+                        destination(c, r, r->canary_be, r->canary_field, r->canary, -1));
         } else {
             add_variant(x, "canary-always", k->header, "exact", "always",
-                        destination(c, r, r->canary_be, r->canary_field, r->canary, -1, NULL));
+                        destination(c, r, r->canary_be, r->canary_field, r->canary, -1));
             add_variant(x, "canary-never", k->header, "exact", "never",
-                        destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+                        destination(c, r, r->be, r->be_field, r->ing, -1));
         }
     }
     if (k->cookie) {
         char re[300];
         snprintf(re, sizeof re, "^(.*?;\\s*)?%s=always(;.*)?$", k->cookie);
         add_variant(x, "canary-cookie-always", "cookie", "regex", re,
-                    destination(c, r, r->canary_be, r->canary_field, r->canary, -1, NULL));
+                    destination(c, r, r->canary_be, r->canary_field, r->canary, -1));
         snprintf(re, sizeof re, "^(.*?;\\s*)?%s=never(;.*)?$", k->cookie);
         add_variant(x, "canary-cookie-never", "cookie", "regex", re,
-                    destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+                    destination(c, r, r->be, r->be_field, r->ing, -1));
     }
 }
 
@@ -362,31 +376,48 @@ static void render_canary(rctx *x, doc_node *route)
     long w = k->weight > 0 ? (k->weight > total ? total : k->weight) : 0;
     doc_node *seq = doc_seq_new();
     if (w == 0) {
-        doc_seq_push(seq, destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+        doc_seq_push(seq, destination(c, r, r->be, r->be_field, r->ing, -1));
     } else {
         long cw = scale(w, total);
         if (cw * total != w * 100)
             mp_warn(&c->plan->w, MPW_ANN_APPROX, MP_SEV_WARNING, r->canary->ref,
                     "metadata.annotations[\"" NGINX_ANNOTATION_PREFIX "canary-weight\"]",
                     "approximated: weight %ld of %ld rounded to %ld of 100", w, total, cw);
-        doc_seq_push(seq, destination(c, r, r->be, r->be_field, r->ing, 100 - cw, NULL));
-        doc_seq_push(seq, destination(c, r, r->canary_be, r->canary_field, r->canary, cw, NULL));
+        doc_seq_push(seq, destination(c, r, r->be, r->be_field, r->ing, 100 - cw));
+        doc_seq_push(seq, destination(c, r, r->canary_be, r->canary_field, r->canary, cw));
     }
     doc_map_set(route, "route", seq);
+}
+
+static void route_name(const rspec *r, char name[160])
+{
+    if (r->from_default) {
+        str_join(name, 160, r->ing->v.name, "-default", (char *)NULL);
+    } else if (r->root_only) {
+        str_join(name, 160, r->ing->v.name, "-root", (char *)NULL);
+    } else {
+        char ra[24], pa[24];
+        str_utoa(ra, r->ri), str_utoa(pa, r->pi);
+        str_join(name, 160, r->ing->v.name, "-", ra, "-", pa, (char *)NULL);
+    }
+}
+
+/* The status r answers instead of its backend (fail closed, or a root
+ * location without backend), or 0; a redirect answers before access is
+ * checked, but not in a location nginx denies (503). */
+static int route_status(const conv *c, const hostgrp *g, const rspec *r)
+{
+    const ann_settings *a = &r->ing->a;
+    int closed = conv_route_closed(c, g, r);
+    if (!r->be && !closed && !a->redirect)
+        closed = 404;
+    return closed && (closed == 503 || !a->redirect) ? closed : 0;
 }
 
 static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs)
 {
     rctx x = {.c = c, .g = g, .r = r, .vs = vs};
-    if (r->from_default) {
-        str_join(x.name, sizeof x.name, r->ing->v.name, "-default", (char *)NULL);
-    } else if (r->root_only) {
-        str_join(x.name, sizeof x.name, r->ing->v.name, "-root", (char *)NULL);
-    } else {
-        char ra[24], pa[24];
-        str_utoa(ra, r->ri), str_utoa(pa, r->pi);
-        str_join(x.name, sizeof x.name, r->ing->v.name, "-", ra, "-", pa, (char *)NULL);
-    }
+    route_name(r, x.name);
     doc_node *base = conv_uri_matches(g, r);
     if (!base)
         return;
@@ -401,14 +432,10 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
         doc_free(base);
         return;
     }
-    /* fail closed (convert_access.c): the route keeps its place. nginx
-     * answers a redirect before it checks access, but not in a location it
-     * denies (503). A root location without backend (convert_root.c) has
-     * one of the two. */
-    int closed = conv_route_closed(c, g, r);
-    if (!r->be && !closed && !a->redirect)
-        closed = 404;
-    if (closed && (closed == 503 || !a->redirect)) {
+    /* fail closed (convert_access.c): the route keeps its place. A root
+     * location without backend (convert_root.c) answers 404 or redirects. */
+    int closed = route_status(c, g, r);
+    if (closed) {
         doc_node *dr = doc_map_new();
         if (dr)
             doc_map_set(dr, "status", doc_int_new(closed));
@@ -422,7 +449,7 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
         render_canary(&x, route);
         route_common(g, r, route);
     } else {
-        route_to(route, destination(c, r, r->be, r->be_field, r->ing, -1, NULL));
+        route_to(route, destination(c, r, r->be, r->be_field, r->ing, -1));
         route_common(g, r, route);
     }
     istio_vs_add_http(vs, route);
@@ -532,12 +559,10 @@ static int push_bare_vs(conv *c, const hostgrp *g, const char *name, const char 
     return conv_push_obj(c->plan, full);
 }
 
-int conv_render_vs(conv *c, hostgrp *g)
+/* The host's VirtualService (and delegates) built as trees: the console,
+ * -o json, overlays, and text mode where vs_direct does not apply. */
+static int render_vs_tree(conv *c, hostgrp *g, const char *name, const char *gw)
 {
-    conv_order_routes(c, g);
-    char name[64], buf[300];
-    istio_dns_label(g->host, name);
-    const char *gw = conv_gateway_ref(c, g, buf, sizeof buf);
     bool text = c->plan->text;
     doc_node *vs = text ? bare_vs() : istio_vs_new(g->ns, name, g->host, gw);
     conv_deleg *d = vs ? conv_deleg_new(g, vs) : NULL;
@@ -570,4 +595,235 @@ int conv_render_vs(conv *c, hostgrp *g)
     }
     g->has_vs = true;
     return text ? push_bare_vs(c, g, name, gw, vs) : conv_push_obj(c->plan, vs);
+}
+
+/* ---- text mode: a host's routes written without their trees ------------------ */
+
+/* The route key at its place (yaml_w_key), then its value: v written as it
+ * is when it is already in canonical order. False: it is not. */
+static bool put_part(yaml_w *w, const char *key, const doc_node *v)
+{
+    if (!istio_vs_http_part_in_order(key, v))
+        return false;
+    yaml_w_key(w, key);
+    yaml_w_node(w, v);
+    return true;
+}
+
+static void put_uri_matches(yaml_w *w, const hostgrp *g, const rspec *r)
+{
+    char buf[2100];
+    conv_uri u[2];
+    size_t n = conv_uri_list(g, r, u, buf);
+    yaml_w_key(w, "match");
+    yaml_w_seq(w);
+    for (size_t i = 0; i < n; i++) {
+        yaml_w_map(w);
+        yaml_w_key(w, "uri");
+        yaml_w_map(w);
+        yaml_w_key(w, u[i].kind);
+        yaml_w_str(w, u[i].value);
+        yaml_w_end(w);
+        yaml_w_end(w);
+    }
+    yaml_w_end(w);
+}
+
+/* r as render_rspec builds it, in canonical order, when it is one route to
+ * its backend or a direct response (most routes): written as the tree
+ * would be. False (nothing written or reported) for the rest: variants
+ * (slash, force-ssl, canary), redirects, rewrites, a part out of order. */
+static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
+{
+    const ann_settings *a = &r->ing->a;
+    if (r->slash_redirect || (a->force_ssl_redirect && !g->secret))
+        return false;
+    int closed = route_status(c, g, r);
+    if (!closed && (a->redirect || r->canary || a->upstream_vhost ||
+                    (g->regex && conv_rewrites(r->ing, r->path, r->type)) ||
+                    (a->cors && !istio_vs_http_part_in_order("corsPolicy", a->cors))))
+        return false;
+    doc_node *h = closed ? NULL : route_headers(g, r->ing);
+    if (h && !istio_vs_http_part_in_order("headers", h)) {
+        doc_free(h);
+        return false;
+    }
+    char name[160];
+    route_name(r, name);
+    yaml_w_map(w);
+    yaml_w_key(w, "name");
+    yaml_w_str(w, name);
+    put_uri_matches(w, g, r);
+    if (closed) {
+        yaml_w_key(w, "directResponse");
+        yaml_w_map(w);
+        yaml_w_key(w, "status");
+        yaml_w_int(w, closed);
+        yaml_w_end(w);
+        yaml_w_end(w);
+        return true;
+    }
+    char host[600];
+    long port = dest_resolve(c, r, r->be, r->be_field, r->ing, host);
+    yaml_w_key(w, "route");
+    yaml_w_seq(w);
+    yaml_w_map(w);
+    yaml_w_key(w, "destination");
+    yaml_w_map(w);
+    yaml_w_key(w, "host");
+    yaml_w_str(w, host);
+    if (port) {
+        yaml_w_key(w, "port");
+        yaml_w_map(w);
+        yaml_w_key(w, "number");
+        yaml_w_int(w, port);
+        yaml_w_end(w);
+    }
+    yaml_w_end(w);
+    yaml_w_end(w);
+    yaml_w_end(w);
+    if (a->timeout) {
+        yaml_w_key(w, "timeout");
+        yaml_w_str(w, a->timeout);
+    }
+    if (a->retry_attempts >= 0) {
+        yaml_w_key(w, "retries");
+        yaml_w_map(w);
+        yaml_w_key(w, "attempts");
+        yaml_w_int(w, a->retry_attempts);
+        if (a->retry_on[0]) {
+            yaml_w_key(w, "retryOn");
+            yaml_w_str(w, a->retry_on);
+        }
+        yaml_w_end(w);
+    }
+    if (a->cors)
+        put_part(w, "corsPolicy", a->cors);
+    if (h)
+        put_part(w, "headers", h);
+    doc_free(h);
+    yaml_w_end(w);
+    return true;
+}
+
+/* The routes a tree of render_rspec's (or add_app_root's) holds, written as
+ * items of the http sequence. 0, or -1 out of memory. */
+static int routes_as_trees(conv *c, const hostgrp *g, const rspec *r, yaml_w *w, size_t *n)
+{
+    doc_node *vs = bare_vs();
+    if (!vs)
+        return -1;
+    if (r)
+        render_rspec(c, g, r, vs);
+    else
+        add_app_root(g, vs);
+    doc_node *http = doc_getv(vs, "spec", "http", NULL);
+    istio_order_vs_http(http);
+    for (size_t i = 0; http && i < http->len; i++)
+        yaml_w_node(w, http->items[i]);
+    *n += http ? http->len : 0;
+    doc_free(vs);
+    return 0;
+}
+
+/* Every route of g goes to its root VirtualService: one namespace only (no
+ * delegates, no MP207). */
+static bool one_namespace(const hostgrp *g)
+{
+    for (size_t i = 0; i < g->nsrc; i++)
+        if (strcmp(g->src[i]->v.ns, g->ns))
+            return false;
+    for (size_t i = 0; i < g->nr; i++)
+        if (strcmp(g->r[i].ing->v.ns, g->ns))
+            return false;
+    return true;
+}
+
+/* The routes of a VirtualService's spec.http, into w. -1 out of memory. */
+static int put_routes(conv *c, hostgrp *g, yaml_w *w, size_t *n)
+{
+    if (g->app_root && routes_as_trees(c, g, NULL, w, n) < 0)
+        return -1;
+    for (size_t i = 0; i < g->nr; i++) {
+        const rspec *r = &g->r[i];
+        if (g->regex ? !conv_check_regex(c, g, r) : !conv_check_path(c, g, r))
+            continue;
+        if (route_direct(c, g, r, w))
+            ++*n;
+        else if (routes_as_trees(c, g, r, w, n) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Text mode, a host of one namespace: its VirtualService written as
+ * render_vs_tree + push_bare_vs write it, most routes without a tree.
+ * 0, -1 out of memory, or 1: yaml_w handed it back (nothing pushed, the
+ * findings since the call are to be dropped before render_vs_tree). */
+static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
+{
+    char *src = conv_sources_text(g->src, g->nsrc);
+    if (!src)
+        return -1;
+    strbuf *sb = &c->plan->yaml;
+    strbuf_reset(sb);
+    yaml_w w;
+    yaml_w_begin(&w, sb);
+    yaml_w_map(&w);
+    yaml_w_key(&w, "apiVersion");
+    yaml_w_str(&w, ISTIO_NETWORKING_API);
+    yaml_w_key(&w, "kind");
+    yaml_w_str(&w, "VirtualService");
+    conv_meta_text(&w, name, g->ns, src);
+    yaml_w_key(&w, "spec");
+    yaml_w_map(&w);
+    yaml_w_key(&w, "hosts");
+    yaml_w_seq(&w);
+    yaml_w_str(&w, g->host);
+    yaml_w_end(&w);
+    yaml_w_key(&w, "gateways");
+    yaml_w_seq(&w);
+    yaml_w_str(&w, gw);
+    yaml_w_end(&w);
+    yaml_w_key(&w, "http");
+    yaml_w_seq(&w);
+    size_t n = 0;
+    int rc = put_routes(c, g, &w, &n);
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    if (rc == 0 && !n) {
+        mp_warn(&c->plan->w, MPW_HOST_NO_ROUTE, MP_SEV_ERROR, g->src[0]->ref, "spec.rules[].host",
+                "host %s has no path left to convert (a dropped path is reported on its own): "
+                "no VirtualService, and the host is left out of the Gateway",
+                g->host);
+        free(src);
+        strbuf_reset(sb);
+        return 0;
+    }
+    if (rc == 0 && !(yaml_w_end_doc(&w) && !sb->oom))
+        rc = 1;
+    if (rc == 0 && conv_note_sources(src, &c->plan->vs_src) < 0)
+        rc = -1;
+    free(src);
+    if (rc)
+        return rc;
+    g->has_vs = true;
+    return conv_push_text(c->plan, g->ns, "VirtualService", name);
+}
+
+int conv_render_vs(conv *c, hostgrp *g)
+{
+    conv_order_routes(c, g);
+    char name[64], buf[300];
+    istio_dns_label(g->host, name);
+    const char *gw = conv_gateway_ref(c, g, buf, sizeof buf);
+    if (c->plan->text && one_namespace(g)) {
+        size_t mark = c->plan->w.len;
+        int rc = vs_direct(c, g, name, gw);
+        if (rc <= 0)
+            return rc;
+        mp_warnings_truncate(&c->plan->w, mark);
+    }
+    return render_vs_tree(c, g, name, gw);
 }

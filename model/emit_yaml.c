@@ -76,15 +76,32 @@ static void put_break(yw *w)
     w->column = 0;
 }
 
+#define YAML_W_SPACES 64
+static const char yaml_w_spaces[YAML_W_SPACES + 1] =
+    "                                                                ";
+
 static void write_indent(yw *w, int indent)
 {
-    static const char spaces[] = "                                                                ";
+    const char *spaces = yaml_w_spaces;
     size_t want = indent >= 0 ? (size_t)indent : 0;
-    if (!w->indention || w->column > want || (w->column == want && !w->whitespace))
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    strbuf *sb = w->out;
+    if (brk && want <= YAML_W_SPACES && sb->len + want + 2 <= sb->cap) {
+        /* the usual case: a new line and its indentation at once */
+        char *at = sb->buf + sb->len;
+        *at = '\n';
+        memcpy(at + 1, spaces, want);
+        sb->len += want + 1;
+        w->column = want;
+        w->whitespace = true;
+        w->indention = true;
+        return;
+    }
+    if (brk)
         put_break(w);
     while (w->column < want) {
         size_t k = want - w->column;
-        put(w, spaces, k < sizeof spaces - 1 ? k : sizeof spaces - 1);
+        put(w, spaces, k < YAML_W_SPACES ? k : YAML_W_SPACES);
     }
     w->whitespace = true;
     w->indention = true;
@@ -458,19 +475,26 @@ static style requested(const doc_node *n, const char *s, size_t len)
     return doc_needs_quotes(s, len) ? ST_DOUBLE : ST_PLAIN;
 }
 
-/* The YAML 1.1 null and bool words made of letters (resolve.c's lists). */
+/* The YAML 1.1 null and bool words made of letters (resolve.c's lists):
+ * y yes n no true false on off null, each lower case, capitalised or upper
+ * case (and Y, N). */
 static bool letter_word(const char *s, size_t len)
 {
-    static const char words[][6] = {"y",     "Y",     "yes",  "Yes",  "YES",  "n",    "N",
-                                    "no",    "No",    "NO",   "true", "True", "TRUE", "false",
-                                    "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
-                                    "OFF",   "null",  "Null", "NULL"};
+    static const char words[][6] = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"};
     unsigned char c = (unsigned char)s[0] | 0x20;
     if (len > 5 || (c != 'y' && c != 'n' && c != 't' && c != 'f' && c != 'o'))
         return false;
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (words[i][0] == s[0] && !words[i][len] && !memcmp(words[i], s, len))
-            return true;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        const char *wd = words[i];
+        if (wd[0] != c || wd[len] || !wd[len - 1])
+            continue; /* another word, or another length */
+        bool lower = true, upper = (unsigned char)s[0] == c - 0x20;
+        for (size_t k = 1; k < len; k++) {
+            lower = lower && s[k] == wd[k];
+            upper = upper && s[k] == wd[k] - 0x20;
+        }
+        return len == 1 || lower || upper;
+    }
     return false;
 }
 
@@ -505,6 +529,11 @@ static size_t plain_run(const char *s, size_t i, size_t n)
         if (bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#'))
             break;
         i += 8;
+    }
+    if (i < n && n >= 8 && i + 8 > n) { /* the tail in the last eight bytes at once */
+        uint64_t w = bs_load(s + n - 8);
+        if (!(bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#')))
+            return n;
     }
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
@@ -627,14 +656,48 @@ static void scalar(yw *w, const doc_node *n, const char *s, size_t len, int inde
 
 static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top);
 
+/* A key ascii_style finds plain without its scan (most keys the converter
+ * writes: "name", "app.kubernetes.io/managed-by"): a letter, then letters,
+ * digits and . / _ -, at most 128 bytes, not a YAML 1.1 word. *len: its
+ * length when true. */
+static bool simple_key(const char *k, size_t *len)
+{
+    static const unsigned char ok[256] = {
+        ['-'] = 1, ['.'] = 1, ['/'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+        ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+#define L(c) [c] = 2, [c - 'a' + 'A'] = 2
+        L('a'),    L('b'),    L('c'),    L('d'),    L('e'),    L('f'),    L('g'),
+        L('h'),    L('i'),    L('j'),    L('k'),    L('l'),    L('m'),    L('n'),
+        L('o'),    L('p'),    L('q'),    L('r'),    L('s'),    L('t'),    L('u'),
+        L('v'),    L('w'),    L('x'),    L('y'),    L('z'),
+#undef L
+    };
+    if (ok[(unsigned char)k[0]] != 2)
+        return false;
+    size_t i = 1;
+    while (ok[(unsigned char)k[i]])
+        i++;
+    *len = i;
+    return !k[i] && i <= 128 && (i > 5 || !letter_word(k, i));
+}
+
+/* A key at its place: plain when it is a table key (all plain:
+ * test_emit_yaml) or simple_key, else as libyaml writes it. */
+static void key(yw *w, const char *k, int indent)
+{
+    size_t len;
+    if (doc_key_is_static(k))
+        write_plain(w, k, strlen(k), false);
+    else if (simple_key(k, &len))
+        write_plain(w, k, len, false);
+    else
+        scalar(w, NULL, k, strlen(k), indent);
+}
+
 static void entry(yw *w, const doc_node *n, size_t i, int indent)
 {
     write_indent(w, indent);
-    const char *k = n->keys[i];
-    if (doc_key_is_static(k)) /* every key of the table is plain (test_emit_yaml) */
-        write_plain(w, k, strlen(k), false);
-    else
-        scalar(w, NULL, k, strlen(k), indent);
+    key(w, n->keys[i], indent);
     write_indicator(w, ":", 1, false, false, false);
     node(w, n->items[i], indent, true, false);
 }
@@ -756,11 +819,27 @@ void yaml_w_key(yaml_w *w, const char *k)
     }
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
+    /* the usual case at once: a new line, its indentation, a plain key
+     * and ":" (what the three calls below write then) */
+    size_t want = ind >= 0 ? (size_t)ind : 0, len;
+    strbuf *sb = w->out;
+    if ((!w->indention || w->column > want || (w->column == want && !w->whitespace)) &&
+        want <= YAML_W_SPACES &&
+        (doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len)) &&
+        sb->len + want + len + 3 <= sb->cap) {
+        char *at = sb->buf + sb->len;
+        at[0] = '\n';
+        memcpy(at + 1, yaml_w_spaces, want);
+        memcpy(at + 1 + want, k, len);
+        at[1 + want + len] = ':';
+        sb->len += want + len + 2;
+        w->column = want + len + 1;
+        w->whitespace = false;
+        w->indention = false;
+        return;
+    }
     write_indent(w, ind);
-    if (doc_key_is_static(k))
-        write_plain(w, k, strlen(k), false);
-    else
-        scalar(w, NULL, k, strlen(k), ind);
+    key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
 }
 
@@ -779,9 +858,27 @@ void yaml_w_node(yaml_w *w, const doc_node *n)
     node(w, n, indent, mapping_ctx, top);
 }
 
+/* A string ascii_style writes plain, known by one scan (most names, hosts
+ * and paths): a letter or '/' first, no ':', '#' or byte outside printable
+ * ASCII, no space at the end, not a YAML 1.1 word. */
+static bool plain_value(const char *s, size_t len)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (!len || !(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '/') || s[len - 1] == ' ')
+        return false;
+    return plain_run(s, 0, len) == len && (c == '/' || !letter_word(s, len));
+}
+
 void yaml_w_str(yaml_w *w, const char *s)
 {
-    yaml_w_scalar(w, DOC_STR, s, strlen(s));
+    size_t len = strlen(s);
+    if (!plain_value(s, len)) {
+        yaml_w_scalar(w, DOC_STR, s, len);
+        return;
+    }
+    bool mapping_ctx;
+    value_at(w, &mapping_ctx); /* a sequence item's "- " */
+    write_plain(w, s, len, false);
 }
 
 void yaml_w_int(yaml_w *w, long long v)

@@ -461,7 +461,7 @@ int ingress_decode_at(const doc_node *obj, const char *default_ns, ing_view *v, 
     if (!v->ns || !*v->ns)
         v->ns = default_ns ? default_ns : "default";
     char lk[64];
-    snprintf(lk, sizeof lk, "%s", kind ? kind : "object");
+    str_join(lk, sizeof lk, kind ? kind : "object", (char *)NULL);
     for (char *c = lk; *c; c++)
         *c = (char)tolower((unsigned char)*c);
     obj_label(label, sizeof label, lk, v->ns, v->name);

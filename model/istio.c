@@ -227,6 +227,39 @@ void istio_order_vs_http(doc_node *http)
     order_node(http, SH_VS_HTTP);
 }
 
+static bool node_in_order(const doc_node *n, int shape)
+{
+    if (shape < 0 || !n)
+        return true;
+    const shape_order *s = &shapes[shape];
+    if (doc_is_seq(n)) {
+        for (size_t i = 0; i < n->len; i++)
+            if (!node_in_order(n->items[i], shape))
+                return false;
+        return true;
+    }
+    if (!doc_is_map(n))
+        return true;
+    size_t nkeys = 0;
+    while (nkeys < 20 && s->keys[nkeys])
+        nkeys++;
+    if (!map_in_order(n, s, nkeys))
+        return false;
+    for (size_t c = 0; c < 12 && s->children[c].key; c++)
+        if (!node_in_order(doc_get(n, s->children[c].key), s->children[c].shape))
+            return false;
+    return true;
+}
+
+bool istio_vs_http_part_in_order(const char *key, const doc_node *v)
+{
+    const shape_order *s = &shapes[SH_VS_HTTP];
+    for (size_t c = 0; c < 12 && s->children[c].key; c++)
+        if (!strcmp(s->children[c].key, key))
+            return node_in_order(v, s->children[c].shape);
+    return true;
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 void istio_dns_label(const char *s, char out[64])

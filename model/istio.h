@@ -47,6 +47,9 @@ doc_node *istio_ap_new(const char *ns, const char *name, const char *selector_va
 void istio_canonical_order(doc_node *obj);
 /* The same for a VirtualService's spec.http sequence alone. */
 void istio_order_vs_http(doc_node *http);
+/* Whether v, the value of key in one of http's routes, is already in the
+ * order istio_order_vs_http puts it in (true for keys without a shape). */
+bool istio_vs_http_part_in_order(const char *key, const doc_node *v);
 
 /* A DNS-1123 label (<= 63, [a-z0-9-], starts and ends alphanumeric) made
  * from s: lower-cased, other characters become '-', "*" becomes

@@ -1,12 +1,17 @@
 /* warn.c - structured conversion warnings (see warn.h). */
 #include "model/warn.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/bytescan.h"
 #include "model/strbuf.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 void mp_warnings_init(mp_warnings *w)
 {
@@ -19,6 +24,12 @@ void mp_warnings_free(mp_warnings *w)
         free(w->items[i].object); /* the block of all three */
     free(w->items);
     memset(w, 0, sizeof *w);
+}
+
+void mp_warnings_truncate(mp_warnings *w, size_t len)
+{
+    while (w->len > len)
+        free(w->items[--w->len].object);
 }
 
 /* The length of the conversion after a '%' when it is one mini_vformat
@@ -43,17 +54,6 @@ static size_t simple_spec(const char *p)
     }
 }
 
-static bool simple_format(const char *fmt)
-{
-    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
-        size_t n = simple_spec(p + 1);
-        if (!n)
-            return false;
-        p += 1 + n;
-    }
-    return true;
-}
-
 /* Appends n bytes at *o while they fit in cap - 1; counts them all. */
 static void out_n(char *buf, size_t cap, size_t *o, const char *s, size_t n)
 {
@@ -70,8 +70,10 @@ static void out_int(char *buf, size_t cap, size_t *o, bool neg, unsigned long lo
     out_n(buf, cap, o, d, n);
 }
 
-/* vsnprintf for the formats simple_format accepts, without its parser (a
- * finding's message is formatted for each of 50,000 findings). */
+/* vsnprintf for formats of simple_spec's conversions only, without its
+ * parser (a finding's message is formatted for each of 50,000 findings);
+ * SIZE_MAX at another conversion (ap is then spent: vsnprintf takes a
+ * copy). */
 static size_t mini_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 {
     size_t o = 0;
@@ -82,7 +84,10 @@ static size_t mini_vformat(char *buf, size_t cap, const char *fmt, va_list ap)
         if (!q)
             break;
         char c = q[1], c2 = q[2];
-        p = q + 1 + simple_spec(q + 1);
+        size_t spec = simple_spec(q + 1);
+        if (!spec)
+            return SIZE_MAX;
+        p = q + 1 + spec;
         if (c == 's') {
             const char *s = va_arg(ap, const char *);
             s = s ? s : "(null)";
@@ -126,9 +131,15 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
     va_list cp;
     va_copy(cp, ap);
     char tmp[512];
-    bool simple = simple_format(fmt);
-    int n = vformat(tmp, sizeof tmp, simple, fmt, cp);
+    size_t mini = mini_vformat(tmp, sizeof tmp, fmt, cp);
     va_end(cp);
+    bool simple = mini != SIZE_MAX;
+    int n = (int)mini;
+    if (!simple) {
+        va_copy(cp, ap);
+        n = vsnprintf(tmp, sizeof tmp, fmt, cp);
+        va_end(cp);
+    }
     if (n < 0)
         n = 0, tmp[0] = '\0';
     object = object ? object : "";
@@ -169,6 +180,25 @@ const char *mp_severity_name(mp_severity s)
     return (unsigned)s < 3 ? names[s] : "warning";
 }
 
+/* bs_unprintable(s, i, n, 0) sixteen bytes at a time: a finding's line is
+ * 200-300 bytes, none of them a control character as a rule. */
+static size_t unprintable(const char *s, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i low = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* v <= 0x1f unsigned: min(v, 0x1f) == v */
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, low), v), _mm_cmpeq_epi8(v, del));
+        unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+        i += 16;
+    }
+#endif
+    return bs_unprintable(s, i, n, 0);
+}
+
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. The parts are copied at once, then the
  * line is scanned eight bytes at a time ('?' replaces such a byte; the code
@@ -196,7 +226,7 @@ char *mp_warning_format(const mp_warning *w)
     }
     memcpy(at, w->message ? w->message : "", ml);
     b[n] = '\0';
-    for (size_t i = bs_unprintable(b, 0, n, 0); i < n; i = bs_unprintable(b, i + 1, n, 0))
+    for (size_t i = unprintable(b, 0, n); i < n; i = unprintable(b, i + 1, n))
         b[i] = '?';
     return b;
 }

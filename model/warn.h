@@ -80,6 +80,8 @@ typedef struct {
 
 void mp_warnings_init(mp_warnings *w);
 void mp_warnings_free(mp_warnings *w);
+/* Drops the warnings after the first len (a step that is done again). */
+void mp_warnings_truncate(mp_warnings *w, size_t len);
 /* Appends a warning; strings are copied. Returns 0 or -1 (out of memory). */
 int mp_warn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
             const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

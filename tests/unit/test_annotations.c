@@ -60,8 +60,14 @@ START_TEST(table_is_well_formed)
         ck_assert_msg(strncmp(r[i].name, "nginx.", 6), "%s has the prefix", r[i].name);
         ck_assert_msg(r[i].fidelity == ANN_EXACT || r[i].code != NULL, "%s: no warning code",
                       r[i].name);
-        ck_assert_ptr_eq(ann_lookup(r[i].name), &r[i]); /* unique */
+        ck_assert_ptr_eq(ann_lookup(r[i].name), &r[i]); /* unique, and found by name */
     }
+    /* names of no row: before, between and after the rows, prefixes, longer ones */
+    const char *none[] = {
+        "",    "-", "a",          "proxy-",      "proxy-read-timeout-", "PROXY-BODY-SIZE",
+        "zzz", "~", "use-regexp", "canary-weigh"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        ck_assert_msg(ann_lookup(none[i]) == NULL, "%s found", none[i]);
     /* rows the issue names explicitly */
     const char *must[] = {"proxy-read-timeout",
                           "proxy-send-timeout",

@@ -163,6 +163,83 @@ START_TEST(streamed_equals_whole)
 }
 END_TEST
 
+/* Text mode writes most routes without a tree (convert_routes.c
+ * route_direct) and hands a VirtualService back to the tree path when
+ * yaml_w cannot write it: inputs for what the golden cases do not reach.
+ * Each must give the tree mode's bytes and findings, once each. */
+#define ING_HEAD                                                                                   \
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"                    \
+    "  namespace: ns-a\n  annotations:\n    kubernetes.io/ingress.class: nginx\n"
+#define ING_RULE(path)                                                                             \
+    "spec:\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n"                          \
+    "      - path: " path "\n        pathType: Prefix\n        backend:\n"                         \
+    "          service: {name: svc, port: {name: http}}\n"
+#define LONG_HDR                                                                                   \
+    "X-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"  \
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static const char *const text_inputs[] = {
+    /* a header name longer than 128 bytes: libyaml writes "? key", yaml_w
+     * hands the VirtualService back after its route reported MP201 */
+    ING_HEAD "    nginx.ingress.kubernetes.io/server-snippet: |\n"
+             "      add_header " LONG_HDR " v;\n" ING_RULE("/p"),
+    /* the same on a route's own configuration-snippet, the host's other
+     * routes before and after it written directly */
+    ING_HEAD
+    "    nginx.ingress.kubernetes.io/configuration-snippet: |\n"
+    "      add_header " LONG_HDR " v;\n"
+    "spec:\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n"
+    "      - {path: /a, pathType: Prefix, backend: {service: {name: s, port: {name: x}}}}\n"
+    "      - {path: /b, pathType: Exact, backend: {service: {name: s, port: {number: 1}}}}\n"
+    "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: other\n"
+    "  namespace: ns-a\n  annotations:\n    kubernetes.io/ingress.class: nginx\n"
+    "    nginx.ingress.kubernetes.io/proxy-read-timeout: '30'\n"
+    "    nginx.ingress.kubernetes.io/proxy-next-upstream-tries: '3'\n"
+    "    nginx.ingress.kubernetes.io/enable-cors: 'true'\n"
+    "spec:\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n"
+    "      - {path: /c, pathType: Prefix, backend: {service: {name: s, port: {number: 2}}}}\n",
+    /* every path dropped (MP204, then MP210): no VirtualService, host off the Gateway */
+    ING_HEAD "    nginx.ingress.kubernetes.io/use-regex: 'true'\n" ING_RULE("/a(b"),
+    /* a closed route (auth-type without auth-secret: 503), app-root, a canary and a slash redirect
+     */
+    ING_HEAD
+    "    nginx.ingress.kubernetes.io/auth-type: basic\n"
+    "    nginx.ingress.kubernetes.io/app-root: /app\n"
+    "spec:\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n"
+    "      - {path: /x/, pathType: Prefix, backend: {service: {name: s, port: {number: 1}}}}\n"
+    "  - host: b.example.com\n    http:\n      paths:\n"
+    "      - {path: /y, pathType: Prefix, backend: {service: {name: s, port: {number: 1}}}}\n"
+    "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: can\n"
+    "  namespace: ns-a\n  annotations:\n    kubernetes.io/ingress.class: nginx\n"
+    "    nginx.ingress.kubernetes.io/canary: 'true'\n"
+    "    nginx.ingress.kubernetes.io/canary-weight: '30'\n"
+    "spec:\n  rules:\n  - host: b.example.com\n    http:\n      paths:\n"
+    "      - {path: /y, pathType: Prefix, backend: {service: {name: t, port: {number: 2}}}}\n",
+};
+
+START_TEST(text_routes_equal_tree_routes)
+{
+    const char *in = text_inputs[_i];
+    mp_err e1 = {""}, e2 = {""};
+    char *y1, *y2;
+    convert_plan *p1 = whole(in, strlen(in), &y1, &e1);
+    convert_plan *p2 = streamed(in, strlen(in), &y2, &e2);
+    ck_assert_msg(p1 && p2, "input %d: %s / %s", _i, e1.msg, e2.msg);
+    ck_assert_str_eq(y2, y1);
+    char *f1 = findings(p1), *f2 = findings(p2);
+    ck_assert_str_eq(f2, f1);
+    /* what each input is there for is in the output */
+    static const char *const want[] = {"? " LONG_HDR, "? " LONG_HDR, "MP210", "status: 503"};
+    ck_assert_msg(strstr(y1, want[_i]) || strstr(f1, want[_i]), "input %d: no %s", _i, want[_i]);
+    free(f1);
+    free(f2);
+    free(y1);
+    free(y2);
+    convert_plan_free(p1);
+    convert_plan_free(p2);
+}
+END_TEST
+
 /* doc_reader: doc_parse_yaml's documents (empty ones skipped), and its
  * error, doc index and line, when the stream breaks. */
 START_TEST(reader_matches_parse)
@@ -305,6 +382,8 @@ static Suite *suite(void)
     Suite *s = suite_create("convert_stream");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, streamed_equals_whole, 0, (int)ncases);
+    tcase_add_loop_test(tc, text_routes_equal_tree_routes, 0,
+                        (int)(sizeof text_inputs / sizeof *text_inputs));
     tcase_add_test(tc, reader_matches_parse);
     tcase_add_test(tc, owned_view_outlives_its_tree);
     tcase_add_test(tc, owned_view_keeps_chosen_annotations);

@@ -218,7 +218,10 @@ static void same_bytes(doc_node *const *docs, size_t n, const char *what)
 static void replay(yaml_w *w, const doc_node *d, bool top)
 {
     if (d->kind == DOC_SCALAR) {
-        yaml_w_scalar(w, d->type, d->text, d->len);
+        if (d->type == DOC_STR && strlen(d->text) == d->len)
+            yaml_w_str(w, d->text); /* its own shortcut for plain strings */
+        else
+            yaml_w_scalar(w, d->type, d->text, d->len);
         return;
     }
     (d->kind == DOC_MAP ? yaml_w_map : yaml_w_seq)(w);
@@ -519,6 +522,52 @@ START_TEST(table_keys_are_plain)
 }
 END_TEST
 
+/* Keys and string values of letters, digits and . / _ - (a letter or '/'
+ * first) are written plain without the scalar analysis unless they are
+ * YAML 1.1 words (or keys longer than 128 bytes): libyaml must agree at
+ * each edge, and on random strings of that alphabet. */
+START_TEST(simple_keys_agree)
+{
+    static const char *const keys[] = {
+        "y",     "Y",    "yes",   "Yes",    "YES",
+        "n",     "N",    "no",    "No",     "NO",
+        "true",  "True", "TRUE",  "false",  "False",
+        "FALSE", "on",   "On",    "ON",     "off",
+        "Off",   "OFF",  "null",  "Null",   "NULL",
+        "yES",   "nULL", "oN",    "yess",   "nul",
+        "o",     "of",   "tru",   "falsey", "nulls",
+        "x",     "ab-c", "a.b/c", "a_b",    "a-",
+        "a.",    "a/",   "A9",    "9a",     "-a",
+        ".a",    "/a",   "_a",    "a--b",   "app.kubernetes.io/managed-by",
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        doc_node *d = map1(keys[i], seq1(doc_str_new(keys[i])));
+        doc_map_set(d, "v", doc_str_new(keys[i]));
+        same_bytes1(d, keys[i]);
+        doc_free(d);
+    }
+    char k[140];
+    for (size_t len = 126; len <= 131; len++) {
+        memset(k, 'a', len);
+        k[len] = '\0';
+        doc_node *d = map1(k, seq1(doc_str_new("v")));
+        same_bytes1(d, "long key");
+        doc_free(d);
+    }
+    static const char alpha[] = "abnoyXYZ019./_-";
+    rng_state = 7;
+    for (int t = 0; t < 2000; t++) {
+        size_t len = 1 + rnd(8);
+        for (size_t i = 0; i < len; i++)
+            k[i] = alpha[rnd(sizeof alpha - 1)];
+        k[len] = '\0';
+        doc_node *d = map1(k, doc_str_new(k));
+        same_bytes1(d, k);
+        doc_free(d);
+    }
+}
+END_TEST
+
 START_TEST(random_trees)
 {
     rng_state = 20261130ul;
@@ -604,6 +653,7 @@ static Suite *emit_yaml_suite(void)
     tcase_add_test(tc, refused_bytes_are_refused_alike);
     tcase_add_test(tc, complex_keys_go_to_libyaml);
     tcase_add_test(tc, table_keys_are_plain);
+    tcase_add_test(tc, simple_keys_agree);
     tcase_add_test(tc, random_trees);
     tcase_add_test(tc, fixture_corpora);
     suite_add_tcase(s, tc);

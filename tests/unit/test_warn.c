@@ -90,6 +90,62 @@ START_TEST(lines_cleaned)
 }
 END_TEST
 
+/* Only a control byte or DEL becomes '?': every byte value at the places
+ * around the sixteen- and eight-byte steps of the scan, and the edge values
+ * at every place of a line longer than its steps. */
+static void one_byte(int b, size_t at)
+{
+    char msg[72];
+    memset(msg, 'm', sizeof msg - 1);
+    msg[sizeof msg - 1] = '\0';
+    msg[at] = (char)b;
+    char *got = line("ingress a/b", "f", msg);
+    size_t off = strlen("MP101 ingress a/b: f: ");
+    ck_assert_uint_eq(strlen(got), off + sizeof msg - 1);
+    char want = b < 0x20 || b == 0x7f ? '?' : (char)b;
+    ck_assert_msg(got[off + at] == want, "byte %#x at %zu: %#x", b, at,
+                  (unsigned char)got[off + at]);
+    for (size_t k = 0; k < sizeof msg - 1; k++)
+        ck_assert(k == at || got[off + k] == 'm');
+    free(got);
+}
+
+START_TEST(every_byte_everywhere)
+{
+    static const size_t places[] = {0,  1,  2,  7,  8,  9,  10, 25, 26,
+                                    27, 41, 42, 43, 57, 58, 59, 69, 70};
+    static const int edges[] = {0x01, 0x09, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xc3, 0xff};
+    for (int b = 1; b < 256; b++)
+        for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+            one_byte(b, places[i]);
+    for (size_t e = 0; e < sizeof edges / sizeof *edges; e++)
+        for (size_t at = 0; at < 71; at++)
+            one_byte(edges[e], at);
+}
+END_TEST
+
+/* Dropped warnings are gone (their blocks freed: ASan and valgrind), the
+ * rest kept as they were. */
+START_TEST(truncate_keeps_the_first)
+{
+    mp_warnings w;
+    mp_warnings_init(&w);
+    for (int i = 0; i < 40; i++)
+        ck_assert_int_eq(mp_warn(&w, "MP101", MP_SEV_INFO, "o", "f", "n%d", i), 0);
+    mp_warnings_truncate(&w, 50);
+    ck_assert_uint_eq(w.len, 40);
+    mp_warnings_truncate(&w, 3);
+    ck_assert_uint_eq(w.len, 3);
+    ck_assert_str_eq(w.items[2].message, "n2");
+    ck_assert_int_eq(mp_warn(&w, "MP102", MP_SEV_INFO, "o", "f", "again"), 0);
+    ck_assert_uint_eq(w.len, 4);
+    ck_assert_str_eq(w.items[3].message, "again");
+    mp_warnings_truncate(&w, 0);
+    ck_assert_uint_eq(w.len, 0);
+    mp_warnings_free(&w);
+}
+END_TEST
+
 static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
@@ -97,6 +153,8 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, messages_match_vsnprintf);
     tcase_add_test(tc, long_messages_whole);
     tcase_add_test(tc, lines_cleaned);
+    tcase_add_test(tc, every_byte_everywhere);
+    tcase_add_test(tc, truncate_keeps_the_first);
     suite_add_tcase(s, tc);
     return s;
 }
