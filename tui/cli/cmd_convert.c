@@ -485,6 +485,9 @@ int cmd_convert(int argc, char **argv)
         return 2;
     }
     mp_errlist_free(&errs);
+    /* 10 MB of YAML at 10,000 Ingresses: 4 KiB writes were 2,500 syscalls */
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     size_t len = 0;
     char *out = a.o.yaml_text ? NULL : emit(p, a.json, &len, &err);
     if (!a.o.yaml_text && !out) {
