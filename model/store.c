@@ -593,6 +593,13 @@ const char **store_obj_hosts(const store_obj *obj, size_t *n)
     return v;
 }
 
+const char *const *store_obj_host_list(const store_obj *obj, size_t *n)
+{
+    const entry *e = (const entry *)obj;
+    *n = e->nhosts;
+    return e->hosts;
+}
+
 static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
 {
     if (!st->nhosts_buckets)
