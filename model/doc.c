@@ -472,6 +472,25 @@ int doc_map_append_adopt(doc_node *map, char *key, doc_node *value)
     return 0;
 }
 
+int doc_arena_set_all(doc_node *c, char *const *keys, doc_node *const *items, size_t n)
+{
+    doc_arena *a = doc_arena_of(c);
+    if (!a || c->len || c->items || !n) { /* not the case this is for: one by one */
+        if (doc_reserve(c, c->len + n) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            doc_arena_append(c, keys ? keys[i] : NULL, items[i]);
+        return 0;
+    }
+    if (arena_grow_to(a, c, n) < 0)
+        return -1;
+    memcpy(c->items, items, n * sizeof *items);
+    if (c->kind == DOC_MAP)
+        memcpy(c->keys, keys, n * sizeof *keys);
+    c->len = n;
+    return 0;
+}
+
 int doc_arena_append(doc_node *c, char *key, doc_node *value)
 {
     if (reserve(c) < 0)

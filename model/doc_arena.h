@@ -57,6 +57,10 @@ void doc_arena_key_free(doc_arena *a, char *key);
  * heap/shared keys) without the checks and copies of doc_map_append_adopt.
  * -1 out of memory (key and value are then the caller's). */
 int doc_arena_append(doc_node *c, char *key, doc_node *value);
+/* Appends n entries at once (keys NULL for a sequence), as n calls of
+ * doc_arena_append would; an empty arena container gets one block of
+ * exactly n. -1 out of memory (nothing appended). */
+int doc_arena_set_all(doc_node *c, char *const *keys, doc_node *const *items, size_t n);
 
 /* ---- for doc.c: the allocator under the nodes ---- */
 

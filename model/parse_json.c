@@ -410,13 +410,11 @@ static void scratch_drop(jreader *r, size_t base)
 /* Moves the entries from base on into n, sized once. */
 static int scratch_move(jreader *r, doc_node *n, size_t base)
 {
-    if (doc_reserve(n, n->len + (r->slen - base)) < 0) {
+    if (doc_arena_set_all(n, n->kind == DOC_MAP ? r->skeys + base : NULL, r->svals + base,
+                          r->slen - base) < 0) {
         scratch_drop(r, base);
         return mp_errf(r->err, "%s: out of memory", r->name);
     }
-    for (size_t i = base; i < r->slen; i++)
-        if (doc_arena_append(n, r->skeys[i], r->svals[i]) < 0)
-            return mp_errf(r->err, "%s: out of memory", r->name); /* cannot: reserved */
     r->slen = base;
     return 0;
 }
