@@ -164,7 +164,7 @@ static void pre_cancel(stream *s)
 }
 
 /* The JSON value of a list item or watch event, as doc_parse_json reads
- * it (an arena tree, built in the parser's scratch): NULL with s->perr. */
+ * it (an arena tree, the caller's): NULL with s->perr. */
 static doc_node *parse_value(stream *s, const char *json, size_t len, const char *what)
 {
     doc_node *n = NULL;

@@ -73,9 +73,11 @@ int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_n
 void doc_reader_free(doc_reader *r);
 
 /* Many small JSON buffers in a row, each one value (a list's items as
- * they arrive, watch events): doc_parse_json's trees and errors, built in
- * an arena (doc.h: the caller may doc_pack what it keeps), the parser's
- * scratch kept from one buffer to the next instead of made per buffer. */
+ * they arrive, watch events): doc_parse_json's trees and errors, the
+ * parser's scratch kept from one buffer to the next instead of made per
+ * buffer. Each tree is an arena tree whose first block is sized from the
+ * buffer, so that an object's tree is one block: doc_shrink (doc.h) then
+ * cuts it to its size in place, for a caller that keeps it. */
 typedef struct doc_jparser doc_jparser;
 doc_jparser *doc_jparser_new(void); /* NULL out of memory */
 /* 0 with *out (the caller's), buf's one JSON object or array; -1 with err
