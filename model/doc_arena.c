@@ -119,7 +119,7 @@ bool doc_arena_trim(doc_arena *a, ptrdiff_t *moved, uintptr_t *lo, uintptr_t *hi
         return true;
     block *nb = realloc(b, sizeof *b + used);
     if (!nb)
-        return true; /* kept as it was: room unused, nothing lost */
+        return true;                           /* kept as it was: room unused, nothing lost */
     *moved = (ptrdiff_t)((uintptr_t)nb - *lo); /* an address, never read */
     a = (doc_arena *)(nb + 1);
     nb->size = used;
