@@ -57,8 +57,9 @@ struct kwatcher {
     long long curl_due; /* -1: no libcurl timer */
     long long now;
     int delivered;
-    uint64_t rng;   /* backoff jitter (xorshift64*) */
-    long timeout_s; /* timeoutSeconds asked of every watch request */
+    doc_jparser *jp; /* the items' and events' parser (its scratch is kept) */
+    uint64_t rng;    /* backoff jitter (xorshift64*) */
+    long timeout_s;  /* timeoutSeconds asked of every watch request */
 };
 
 struct stream {
@@ -162,26 +163,56 @@ static void pre_cancel(stream *s)
     strbuf_init(&s->pre_body);
 }
 
-static int on_list_item(const char *json, size_t len, void *ud)
+/* The JSON value of a list item or watch event, as doc_parse_json reads
+ * it (an arena tree, the caller's): NULL with s->perr. */
+static doc_node *parse_value(stream *s, const char *json, size_t len, const char *what)
 {
-    stream *s = ud;
-    if (++s->items > KLIST_MAX_ITEMS)
+    doc_node *n = NULL;
+    if (!s->w->jp && !(s->w->jp = doc_jparser_new())) {
+        mp_errf(&s->perr, "out of memory");
+        return NULL;
+    }
+    return doc_jparser_read(s->w->jp, json, len, what, NULL, &n, &s->perr) ? NULL : n;
+}
+
+/* A parsed list item to the store: 0, or -1 with s->perr. */
+static int list_item(stream *s, doc_node *item)
+{
+    if (++s->items > KLIST_MAX_ITEMS) {
+        doc_free(item);
         return mp_errf(&s->perr, "the server answered more than %d items: refused",
                        KLIST_MAX_ITEMS);
-    doc_list l;
-    doc_list_init(&l);
-    if (doc_parse_json(json, len, "list item", &l, &s->perr) || l.len != 1) {
-        doc_list_free(&l);
-        return -1;
     }
-    doc_node *item = doc_list_take(&l, 0);
-    doc_list_free(&l);
     if (kclient_fix_item(s->k, s->version, item, &s->perr)) {
         doc_free(item);
         return -1;
     }
-    deliver(s, KW_ADDED, item, NULL);
+    /* kept in the store as long as it lives: its arena cut to its size */
+    deliver(s, KW_ADDED, doc_shrink(item), NULL);
     return 0;
+}
+
+static int on_list_item(const char *json, size_t len, void *ud)
+{
+    stream *s = ud;
+    doc_node *item = parse_value(s, json, len, "list item");
+    return item ? list_item(s, item) : -1;
+}
+
+/* An item read where it lies in the received bytes (ls_set_direct), not
+ * copied and scanned by the splitter first. One that does not parse
+ * there (cut by the chunk's end, or bad) is left to the splitter, which
+ * copies it whole for on_list_item: its error is reported from there. */
+static long on_list_direct(const char *data, size_t avail, void *ud)
+{
+    stream *s = ud;
+    mp_err quiet;
+    doc_node *item = NULL;
+    size_t used = 0;
+    if ((!s->w->jp && !(s->w->jp = doc_jparser_new())) ||
+        doc_jparser_read(s->w->jp, data, avail, "list item", &used, &item, &quiet))
+        return 0;
+    return list_item(s, item) ? -1 : (long)used;
 }
 
 static const struct {
@@ -196,15 +227,11 @@ static const struct {
 static int on_watch_event(const char *json, size_t len, void *ud)
 {
     stream *s = ud;
-    doc_list l;
-    doc_list_init(&l);
-    if (doc_parse_json(json, len, "watch event", &l, &s->perr) || l.len != 1) {
-        doc_list_free(&l);
+    doc_node *ev = parse_value(s, json, len, "watch event");
+    if (!ev)
         return -1;
-    }
-    doc_node *ev = l.docs[0];
     const char *type = doc_get_str(ev, "type");
-    doc_node *obj = doc_map_take(ev, "object");
+    doc_node *obj = doc_get(ev, "object"); /* ev's: what is kept is packed */
     int rc = 0;
     if (!type || !doc_is_map(obj)) {
         rc = mp_errf(&s->perr, "malformed watch event");
@@ -235,16 +262,19 @@ static int on_watch_event(const char *json, size_t len, void *ud)
                 rc = -1;
                 break;
             }
-            set_rv(s, kobj_resource_version(obj));
+            doc_node *kept = doc_pack(obj); /* a part of ev's tree */
+            if (!kept) {
+                rc = mp_errf(&s->perr, "out of memory");
+                break;
+            }
+            set_rv(s, kobj_resource_version(kept));
             s->events_seen = true;
             s->failures = 0;
-            deliver(s, event_types[i].type, obj, NULL);
-            obj = NULL;
+            deliver(s, event_types[i].type, kept, NULL);
             break;
         }
     }
-    doc_free(obj);
-    doc_list_free(&l);
+    doc_free(ev);
     return rc;
 }
 
@@ -964,6 +994,7 @@ void kwatcher_free(kwatcher *w)
     if (w->share) /* after every easy handle that used it */
         curl_share_cleanup(w->share);
     free(w->socks);
+    doc_jparser_free(w->jp);
     free(w);
 }
 
@@ -992,6 +1023,8 @@ int kwatcher_add(kwatcher *w, const kkind *k, const klist_opts *o, const char *r
     s->list_ls = ls_new(LS_LIST_ITEMS, 0, on_list_item, s);
     s->watch_ls = ls_new(LS_VALUES, 0, on_watch_event, s);
     bool oom = !s->cx->h || !s->list_ls || !s->watch_ls;
+    if (!oom)
+        ls_set_direct(s->list_ls, on_list_direct);
     if (k->namespaced && o && o->ns)
         oom |= !(s->ns = strdup(o->ns));
     if (o && o->selector && *o->selector)

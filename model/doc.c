@@ -324,6 +324,16 @@ int doc_reserve(doc_node *n, size_t cap)
 static int arena_grow_to(doc_arena *a, doc_node *n, size_t cap)
 {
     size_t slot = sizeof *n->items + (n->kind == DOC_MAP ? sizeof *n->keys : 0);
+    size_t *old = n->items ? (size_t *)n->items - 1 : NULL;
+    if (old && doc_arena_extend(a, old, sizeof *old + old[0] * slot, sizeof *old + cap * slot)) {
+        /* the newest piece (a root just read): grown where it is */
+        if (n->keys) {
+            n->keys = (char **)(n->items + cap);
+            memmove(n->keys, n->items + old[0], n->len * sizeof *n->keys);
+        }
+        old[0] = cap;
+        return 0;
+    }
     size_t *blk = doc_arena_alloc(a, sizeof *blk + cap * slot);
     if (!blk)
         return -1;
@@ -462,6 +472,25 @@ int doc_map_append_adopt(doc_node *map, char *key, doc_node *value)
     return 0;
 }
 
+int doc_arena_set_all(doc_node *c, char *const *keys, doc_node *const *items, size_t n)
+{
+    doc_arena *a = doc_arena_of(c);
+    if (!a || c->len || c->items || !n) { /* not the case this is for: one by one */
+        if (doc_reserve(c, c->len + n) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            doc_arena_append(c, keys ? keys[i] : NULL, items[i]);
+        return 0;
+    }
+    if (arena_grow_to(a, c, n) < 0)
+        return -1;
+    memcpy(c->items, items, n * sizeof *items);
+    if (c->kind == DOC_MAP)
+        memcpy(c->keys, keys, n * sizeof *keys);
+    c->len = n;
+    return 0;
+}
+
 int doc_arena_append(doc_node *c, char *key, doc_node *value)
 {
     if (reserve(c) < 0)
@@ -474,7 +503,9 @@ int doc_arena_append(doc_node *c, char *key, doc_node *value)
 
 int doc_map_set_str(doc_node *map, const char *key, const char *value)
 {
-    return doc_map_set(map, key, doc_str_new(value));
+    /* in the map's arena: a heap node would make its tree mixed */
+    doc_arena *a = map ? doc_arena_of(map) : NULL;
+    return doc_map_set(map, key, doc_arena_scalar(a, DOC_STR, value, strlen(value)));
 }
 
 doc_node *doc_map_take(doc_node *map, const char *key)
@@ -728,4 +759,132 @@ void doc_map_order(doc_node *map, const char *const *first, size_t nfirst)
         map->items[pos] = v;
         pos++;
     }
+}
+
+/* ---- doc_pack: a tree in one block of exactly its size ---- */
+
+static size_t round8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static size_t scalar_bytes(size_t len)
+{
+    size_t size = SCALAR_HEAD + len + 1;
+    return round8(size > sizeof(doc_node) ? size : sizeof(doc_node));
+}
+
+/* What pack_copy takes from the arena for n, piece by piece, rounded as
+ * doc_arena_alloc rounds them. */
+static size_t pack_bytes(const doc_node *n)
+{
+    if (!n)
+        return 0;
+    if (n->kind == DOC_SCALAR)
+        return scalar_bytes(n->len);
+    size_t slot = sizeof *n->items + (n->kind == DOC_MAP ? sizeof *n->keys : 0);
+    size_t size = round8(sizeof *n) + (n->len ? round8(sizeof(size_t) + n->len * slot) : 0);
+    for (size_t i = 0; i < n->len; i++) {
+        if (n->kind == DOC_MAP && !doc_key_is_static(n->keys[i]))
+            size += round8(strlen(n->keys[i]) + 1);
+        size += pack_bytes(n->items[i]);
+    }
+    return size;
+}
+
+static doc_node *pack_copy(doc_arena *a, const doc_node *n)
+{
+    doc_node *c;
+    if (n->kind == DOC_SCALAR) {
+        c = doc_arena_scalar(a, n->type, n->text, n->len);
+    } else {
+        c = doc_arena_node(a, n->kind);
+        if (c && n->len && arena_grow_to(a, c, n->len) < 0)
+            return NULL;
+        for (size_t i = 0; c && i < n->len; i++) {
+            char *k = NULL;
+            if (n->kind == DOC_MAP) {
+                k = n->keys[i];
+                if (!doc_key_is_static(k) && !(k = doc_arena_key(a, k, strlen(k))))
+                    return NULL;
+                c->keys[i] = k;
+            }
+            doc_node *v = n->items[i] ? pack_copy(a, n->items[i]) : NULL;
+            if (n->items[i] && !v)
+                return NULL;
+            c->items[i] = v;
+            c->len = i + 1;
+        }
+    }
+    if (c) {
+        c->line = n->line;
+        c->col = n->col;
+    }
+    return c;
+}
+
+doc_node *doc_pack(const doc_node *n)
+{
+    if (!n)
+        return NULL;
+    doc_arena *a = doc_arena_new_sized(pack_bytes(n));
+    doc_node *c = a ? pack_copy(a, n) : NULL;
+    if (!c) {
+        doc_arena_free(a); /* every piece is a's: nothing else to free */
+        return NULL;
+    }
+    doc_arena_adopt(c);
+    return c;
+}
+
+/* ---- doc_shrink: a kept tree's arena cut to what it uses ---- */
+
+typedef struct {
+    uintptr_t lo, hi;
+    ptrdiff_t d;
+} reloc;
+
+static void *moved(const reloc *r, const void *p)
+{
+    return (uintptr_t)p - r->lo < r->hi - r->lo ? (char *)p + r->d : (void *)p;
+}
+
+/* Every pointer into the block that moved, moved with it (the static keys
+ * stay where they are). n is already at its new address. */
+static void relocate(const reloc *r, doc_node *n)
+{
+    size_t tags = n->cap & (DOC_ARENA_BIT | DOC_ARENA_TAGS);
+    n->cap = (size_t)(uintptr_t)moved(r, (void *)(uintptr_t)(n->cap & ~tags)) | tags;
+    if (n->kind == DOC_SCALAR) {
+        n->text = moved(r, n->text);
+        return;
+    }
+    n->items = moved(r, n->items);
+    n->keys = moved(r, n->keys);
+    for (size_t i = 0; i < n->len; i++) {
+        if (n->keys)
+            n->keys[i] = moved(r, n->keys[i]);
+        if ((n->items[i] = moved(r, n->items[i])))
+            relocate(r, n->items[i]);
+    }
+}
+
+doc_node *doc_shrink(doc_node *root)
+{
+    doc_arena *a = root ? doc_arena_of(root) : NULL;
+    if (!a || !(root->cap & DOC_ARENA_ROOT) || doc_arena_checks())
+        return root;
+    reloc r;
+    if (doc_arena_is_mixed(a) || !doc_arena_trim(a, &r.d, &r.lo, &r.hi)) {
+        doc_node *packed = doc_pack(root);
+        if (!packed)
+            return root; /* as it was: room unused, nothing lost */
+        doc_free(root);
+        return packed;
+    }
+    if (r.d) {
+        root = moved(&r, root);
+        relocate(&r, root);
+    }
+    return root;
 }

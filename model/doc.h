@@ -70,6 +70,18 @@ doc_node *doc_null_new(void);
 /* A scalar with an explicit type; text is copied as is. */
 doc_node *doc_scalar_new(doc_type type, const char *text);
 doc_node *doc_clone(const doc_node *n);
+/* A copy of n as an arena tree in one block of exactly its size (no
+ * malloc per node, no room unused, nothing n's own tree had dropped): how
+ * a tree that is kept for long is held (the console's store). n is not
+ * changed. NULL when n is NULL or out of memory. */
+doc_node *doc_pack(const doc_node *n);
+/* The same for a tree that is no longer needed as it is: an arena tree
+ * whose arena is one block (a doc_jparser's: see parse.h) and holds
+ * nothing else is cut to the bytes it used, in place, without a copy;
+ * any other arena tree is doc_pack'ed and freed. Returns the tree, which
+ * may have moved (root is then invalid); a heap tree, a subtree, or a tree
+ * that cannot be packed (out of memory) is returned as it was. */
+doc_node *doc_shrink(doc_node *root);
 /* Replaces a scalar's text and type (the only way to: a scalar may hold its
  * text in its own block); -1 on a non-scalar or out of memory, n unchanged. */
 int doc_scalar_set(doc_node *n, doc_type type, const char *text);

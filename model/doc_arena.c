@@ -83,6 +83,66 @@ doc_arena *doc_arena_new(void)
     return a;
 }
 
+doc_arena *doc_arena_new_sized(size_t n)
+{
+    if (ARENA_PIECES)
+        return doc_arena_new();
+    size_t head = (sizeof(doc_arena) + 15) & ~(size_t)15;
+    n = (n + 7) & ~(size_t)7;
+    block *b = malloc(sizeof *b + head + n);
+    if (!b)
+        return NULL;
+    b->next = NULL;
+    b->size = head + n;
+    doc_arena *a = (doc_arena *)(b + 1);
+    /* an edit of a packed tree starts a small block, as a new arena would */
+    *a = (doc_arena){.blocks = b, .next_size = FIRST_BLOCK};
+    a->cur = (char *)(b + 1) + head;
+    a->end = a->cur + n;
+    if (!taggable(a)) {
+        doc_arena_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+bool doc_arena_trim(doc_arena *a, ptrdiff_t *moved, uintptr_t *lo, uintptr_t *hi)
+{
+    if (ARENA_PIECES || a->blocks->next)
+        return false;
+    block *b = a->blocks;
+    size_t used = (size_t)(a->cur - (char *)(b + 1));
+    *lo = (uintptr_t)b;
+    *hi = (uintptr_t)(b + 1) + b->size;
+    *moved = 0;
+    if (used == b->size)
+        return true;
+    block *nb = realloc(b, sizeof *b + used);
+    if (!nb)
+        return true;                           /* kept as it was: room unused, nothing lost */
+    *moved = (ptrdiff_t)((uintptr_t)nb - *lo); /* an address, never read */
+    a = (doc_arena *)(nb + 1);
+    nb->size = used;
+    a->blocks = nb;
+    a->cur = a->end = (char *)(nb + 1) + used; /* a block as aligned as before: a taggable */
+    return true;
+}
+
+bool doc_arena_extend(doc_arena *a, void *p, size_t old, size_t new)
+{
+    old = (old + 7) & ~(size_t)7;
+    new = (new + 7) & ~(size_t)7;
+    if (ARENA_PIECES || (char *)p + old != a->cur || (size_t)(a->end - (char *)p) < new)
+        return false;
+    a->cur = (char *)p + new;
+    return true;
+}
+
+size_t doc_arena_spare(const doc_arena *a)
+{
+    return ARENA_PIECES ? 0 : (size_t)(a->end - a->cur);
+}
+
 void doc_arena_free(doc_arena *a)
 {
     if (!a)

@@ -17,6 +17,8 @@
 #ifndef MESHPANEL_DOC_ARENA_H
 #define MESHPANEL_DOC_ARENA_H
 
+#include <stdint.h>
+
 #include "model/doc.h"
 
 typedef struct doc_arena doc_arena;
@@ -24,6 +26,21 @@ typedef struct doc_arena doc_arena;
 /* NULL when out of memory, or where the arena cannot tag nodes (a heap
  * address with its top bit set): the caller then builds on the heap. */
 doc_arena *doc_arena_new(void);
+/* An arena of one block with room for exactly n bytes of pieces (each
+ * piece rounded up to 8, as doc_arena_alloc takes them): doc_pack's. */
+doc_arena *doc_arena_new_sized(size_t n);
+/* Cuts an arena of one block down to the bytes it handed out (realloc):
+ * true with *moved the distance its block moved (0 unless realloc moved
+ * it: a must then be read at its new address, and every pointer into
+ * [*lo, *hi) moves by *moved). false, a unchanged, when a has more than
+ * one block, or under AddressSanitizer (where pieces have no room). */
+bool doc_arena_trim(doc_arena *a, ptrdiff_t *moved, uintptr_t *lo, uintptr_t *hi);
+/* Grows the piece p of old bytes to new bytes in place when it is the
+ * newest piece and its block has the room; false otherwise. */
+bool doc_arena_extend(doc_arena *a, void *p, size_t old, size_t new);
+/* Bytes of its newest block not handed out yet (0 for a packed tree:
+ * for tests; always 0 under AddressSanitizer). */
+size_t doc_arena_spare(const doc_arena *a);
 /* Frees every block; only for an arena no root owns yet (a failed read). */
 void doc_arena_free(doc_arena *a);
 /* The root takes its arena: doc_free(root) frees it. */
@@ -40,6 +57,10 @@ void doc_arena_key_free(doc_arena *a, char *key);
  * heap/shared keys) without the checks and copies of doc_map_append_adopt.
  * -1 out of memory (key and value are then the caller's). */
 int doc_arena_append(doc_node *c, char *key, doc_node *value);
+/* Appends n entries at once (keys NULL for a sequence), as n calls of
+ * doc_arena_append would; an empty arena container gets one block of
+ * exactly n. -1 out of memory (nothing appended). */
+int doc_arena_set_all(doc_node *c, char *const *keys, doc_node *const *items, size_t n);
 
 /* ---- for doc.c: the allocator under the nodes ---- */
 

@@ -72,6 +72,22 @@ int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_n
                          size_t *doc, size_t *item, mp_err *err);
 void doc_reader_free(doc_reader *r);
 
+/* Many small JSON buffers in a row, each one value (a list's items as
+ * they arrive, watch events): doc_parse_json's trees and errors, the
+ * parser's scratch kept from one buffer to the next instead of made per
+ * buffer. Each tree is an arena tree whose first block is sized from the
+ * buffer, so that an object's tree is one block: doc_shrink (doc.h) then
+ * cuts it to its size in place, for a caller that keeps it. */
+typedef struct doc_jparser doc_jparser;
+doc_jparser *doc_jparser_new(void); /* NULL out of memory */
+/* 0 with *out (the caller's), buf's one JSON object or array; -1 with err
+ * as doc_parse_json fails, or when buf holds no value or more than one.
+ * used not NULL: the value at buf's start, whatever follows it, and
+ * *used the bytes it took (to its closing bracket). */
+int doc_jparser_read(doc_jparser *p, const char *buf, size_t len, const char *name, size_t *used,
+                     doc_node **out, mp_err *err);
+void doc_jparser_free(doc_jparser *p);
+
 /* The versions of the parsing libraries linked in (for `meshpanel version`). */
 const char *parse_libyaml_version(void);
 const char *parse_cjson_version(void);

@@ -36,7 +36,8 @@ struct jreader {
     char **skeys;
     doc_node **svals;
     size_t slen, scap;
-    doc_arena *arena; /* where the document being read is built; NULL: the heap */
+    doc_arena *arena;  /* where the document being read is built; NULL: the heap */
+    size_t arena_size; /* read_owned's first block, when not 0 (doc_jparser) */
     /* the lookahead of a List: its items array only skipped */
     bool skim;
     size_t items_at, items_line_start;
@@ -409,13 +410,11 @@ static void scratch_drop(jreader *r, size_t base)
 /* Moves the entries from base on into n, sized once. */
 static int scratch_move(jreader *r, doc_node *n, size_t base)
 {
-    if (doc_reserve(n, n->len + (r->slen - base)) < 0) {
+    if (doc_arena_set_all(n, n->kind == DOC_MAP ? r->skeys + base : NULL, r->svals + base,
+                          r->slen - base) < 0) {
         scratch_drop(r, base);
         return mp_errf(r->err, "%s: out of memory", r->name);
     }
-    for (size_t i = base; i < r->slen; i++)
-        if (doc_arena_append(n, r->skeys[i], r->svals[i]) < 0)
-            return mp_errf(r->err, "%s: out of memory", r->name); /* cannot: reserved */
     r->slen = base;
     return 0;
 }
@@ -776,7 +775,7 @@ void json_reader_free(jreader *r)
  * had), owned by its root. */
 static doc_node *read_owned(jreader *r, int depth)
 {
-    r->arena = doc_arena_new();
+    r->arena = r->arena_size ? doc_arena_new_sized(r->arena_size) : doc_arena_new();
     doc_node *n = read_value(r, depth);
     if (n)
         doc_arena_adopt(n);
@@ -900,4 +899,75 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **o
         if (rc > 0)
             return next_item(r, out, item);
     }
+}
+
+/* ---- doc_jparser: one value per buffer, the scratch kept ---- */
+
+struct doc_jparser {
+    jreader r;
+};
+
+/* Room for the tree of a JSON value of len bytes (at most: the value may
+ * end before len) in the first block of its arena, so that doc_shrink
+ * can cut it in place: Kubernetes objects take 2-3 times their compact
+ * JSON in nodes. A tree that needs more takes more blocks. */
+static size_t arena_guess(size_t len)
+{
+    return len < 64 * 1024 ? 4 * len + 1024 : 256 * 1024;
+}
+
+doc_jparser *doc_jparser_new(void)
+{
+    return calloc(1, sizeof(doc_jparser));
+}
+
+void doc_jparser_free(doc_jparser *p)
+{
+    if (!p)
+        return;
+    free(p->r.skeys);
+    free(p->r.svals);
+    free(p);
+}
+
+int doc_jparser_read(doc_jparser *p, const char *buf, size_t len, const char *name, size_t *used,
+                     doc_node **out, mp_err *err)
+{
+    mp_err local;
+    if (!err)
+        err = &local;
+    err->msg[0] = '\0';
+    *out = NULL;
+    jreader *r = &p->r;
+    /* the scratch arrays are kept: they are empty between documents */
+    *r = (jreader){.buf = buf,
+                   .len = len,
+                   .line = 1,
+                   .name = name ? name : "<input>",
+                   .err = err,
+                   .skeys = r->skeys,
+                   .svals = r->svals,
+                   .scap = r->scap,
+                   .arena_size = arena_guess(len)};
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
+        r->pos = r->line_start = 3;
+    skip_ws(r);
+    if (r->pos >= r->len)
+        return mp_errf(err, "%s: no JSON value", r->name);
+    if (check_doc_start(r) < 0)
+        return -1;
+    doc_node *n = read_owned(r, 0); /* a failed value leaves no scratch behind */
+    if (!n)
+        return -1;
+    if (used) {
+        *used = r->pos;
+    } else {
+        skip_ws(r);
+        if (r->pos < r->len) {
+            doc_free(n);
+            return mp_errf(err, "%s: more than one JSON value", r->name);
+        }
+    }
+    *out = n;
+    return 0;
 }

@@ -14,7 +14,9 @@
 
 typedef struct entry {
     store_obj pub; /* first: a store_obj * is an entry * */
-    char *kind, *ns, *name;
+    /* doc's own strings (ns: "" when it has none), borrowed: a replacing
+     * document has the same three and lends its own */
+    const char *kind, *ns, *name;
     doc_node *doc;
     uint64_t hash;
     size_t slot;
@@ -183,9 +185,6 @@ static void free_derived(mp_store *st)
 
 static void entry_free(entry *e)
 {
-    free(e->kind);
-    free(e->ns);
-    free(e->name);
     free(e->hosts);
     free(e->hnodes);
     doc_free(e->doc);
@@ -293,14 +292,9 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
     entry *e = calloc(1, sizeof *e);
     if (!e)
         goto oom;
-    e->kind = strdup(kind);
-    e->ns = strdup(ns);
-    e->name = strdup(name);
-    if (!e->kind || !e->ns || !e->name) {
-        e->doc = NULL;
-        entry_free(e);
-        goto oom;
-    }
+    e->kind = kind;
+    e->ns = ns;
+    e->name = name;
     e->doc = obj;
     e->hash = h;
     e->slot = st->n;
@@ -346,6 +340,9 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
     unindex_entry(e);
     doc_free(e->doc);
     e->doc = obj;
+    e->kind = kind;
+    e->ns = ns;
+    e->name = name;
     st->gen++;
     entry_publish(e, st->gen);
     index_entry(st, e);
@@ -594,6 +591,13 @@ const char **store_obj_hosts(const store_obj *obj, size_t *n)
         return NULL;
     }
     return v;
+}
+
+const char *const *store_obj_host_list(const store_obj *obj, size_t *n)
+{
+    const entry *e = (const entry *)obj;
+    *n = e->nhosts;
+    return e->hosts;
 }
 
 static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)

@@ -98,5 +98,9 @@ bool store_obj_conflicts(mp_store *st, const store_obj *obj);
  * Gateway hosts lose their "namespace/" prefix. Returns a malloc'd array of
  * borrowed strings (free the array only) and its length in *n. */
 const char **store_obj_hosts(const store_obj *obj, size_t *n);
+/* The same for an object the store holds (from store_get, store_list or
+ * store_at): the array it keeps for its host index, borrowed and valid
+ * until the next change; NULL and 0 when it routes no host. */
+const char *const *store_obj_host_list(const store_obj *obj, size_t *n);
 
 #endif

@@ -110,13 +110,12 @@ static void list_add(cellbuf *cb, const char *s)
 
 static void hosts_cell(cellbuf *cb, const store_obj *o)
 {
-    size_t n;
-    const char **hs = store_obj_hosts(o, &n);
+    size_t n; /* rows are of the store's objects: its hosts, not made again */
+    const char *const *hs = store_obj_host_list(o, &n);
     cell_begin(cb, COL_HOSTS);
     for (size_t i = 0; i < n; i++)
         list_add(cb, hs[i]);
     cell_end(cb);
-    free(hs);
 }
 
 /* An annotation's text as kobj_annotation gives it, from the annotations

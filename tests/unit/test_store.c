@@ -76,6 +76,64 @@ START_TEST(put_get_replace_delete)
 }
 END_TEST
 
+/* d as the console keeps it: one packed block (d is freed) */
+static doc_node *packed(doc_node *d)
+{
+    doc_node *p = doc_pack(d);
+    ck_assert_ptr_nonnull(p);
+    doc_free(d);
+    return p;
+}
+
+/* obj's hosts as the store keeps them equal store_obj_hosts' */
+static void same_hosts(const store_obj *o)
+{
+    size_t n, m;
+    const char **made = store_obj_hosts(o, &n);
+    const char *const *kept = store_obj_host_list(o, &m);
+    ck_assert_uint_eq(m, n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_str_eq(kept[i], made[i]);
+    free(made);
+}
+
+START_TEST(names_and_hosts_follow_the_replacing_document)
+{
+    mp_store *st = store_new();
+    mp_err err;
+    /* packed trees, as the console keeps them: the old one is freed whole
+     * on replacement, so a name still read from it is a use after free */
+    ck_assert_int_eq(store_put(st, packed(ingress("ns-a", "web", "a.example.com", "x")), &err), 1);
+    ck_assert_int_eq(store_put(st, packed(ingress("ns-a", "web", "b.example.com", "x")), &err), 1);
+    const store_obj *o = store_get(st, "Ingress", "ns-a", "web");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(o->kind, "Ingress");
+    ck_assert_str_eq(o->ns, "ns-a");
+    ck_assert_str_eq(o->name, "web");
+    ck_assert_ptr_eq(o->name, doc_getv(o->doc, "metadata", "name", NULL)->text);
+    size_t n;
+    const char *const *hs = store_obj_host_list(o, &n);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(hs[0], "b.example.com");
+    same_hosts(o);
+    ck_assert_int_eq(store_put(st,
+                               obj("apiVersion: networking.istio.io/v1\nkind: Gateway\n"
+                                   "metadata: {name: gw}\nspec:\n  servers:\n"
+                                   "  - hosts: [ns-a/a.example.com, b.example.com,"
+                                   " a.example.com]\n"),
+                               &err),
+                     1);
+    o = store_get(st, "Gateway", NULL, "gw");
+    ck_assert_str_eq(o->ns, "");
+    same_hosts(o);
+    ck_assert_int_eq(
+        store_put(st, obj("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-a}\n"), &err), 1);
+    ck_assert_ptr_null(store_obj_host_list(store_get(st, "Namespace", "", "ns-a"), &n));
+    ck_assert_uint_eq(n, 0);
+    store_free(st);
+}
+END_TEST
+
 START_TEST(secret_data_dropped)
 {
     mp_store *st = store_new();
@@ -403,6 +461,7 @@ int main(void)
     Suite *s = suite_create("store");
     TCase *tc = tcase_create("store");
     tcase_add_test(tc, put_get_replace_delete);
+    tcase_add_test(tc, names_and_hosts_follow_the_replacing_document);
     tcase_add_test(tc, secret_data_dropped);
     tcase_add_test(tc, tenant_states_and_problems);
     tcase_add_test(tc, list_sorted_by_kind_ns_name);
