@@ -501,6 +501,31 @@ static doc_node *bare_vs(void)
     return vs;
 }
 
+/* A host's VirtualService up to its spec.http key, as doc_emit_yaml writes
+ * istio_vs_new's tree: the caller writes http's value and closes spec and
+ * the document (two yaml_w_end). */
+static void vs_head_text(yaml_w *w, const hostgrp *g, const char *name, const char *gw,
+                         const char *src)
+{
+    yaml_w_map(w);
+    yaml_w_key(w, "apiVersion");
+    yaml_w_str(w, ISTIO_NETWORKING_API);
+    yaml_w_key(w, "kind");
+    yaml_w_str(w, "VirtualService");
+    conv_meta_text(w, name, g->ns, src);
+    yaml_w_key(w, "spec");
+    yaml_w_map(w);
+    yaml_w_key(w, "hosts");
+    yaml_w_seq(w);
+    yaml_w_str(w, g->host);
+    yaml_w_end(w);
+    yaml_w_key(w, "gateways");
+    yaml_w_seq(w);
+    yaml_w_str(w, gw);
+    yaml_w_end(w);
+    yaml_w_key(w, "http");
+}
+
 /* The YAML doc_emit_yaml writes for istio_vs_new's tree with http and its
  * sources, into the plan's buffer (the skeleton never built as a tree).
  * False when yaml_w hands it back or out of memory. */
@@ -515,24 +540,8 @@ static bool vs_text(conv *c, const hostgrp *g, const char *name, const char *gw,
     strbuf_reset(&c->plan->yaml);
     yaml_w w;
     yaml_w_begin(&w, &c->plan->yaml);
-    yaml_w_map(&w);
-    yaml_w_key(&w, "apiVersion");
-    yaml_w_str(&w, ISTIO_NETWORKING_API);
-    yaml_w_key(&w, "kind");
-    yaml_w_str(&w, "VirtualService");
-    conv_meta_text(&w, name, g->ns, src);
+    vs_head_text(&w, g, name, gw, src);
     free(src);
-    yaml_w_key(&w, "spec");
-    yaml_w_map(&w);
-    yaml_w_key(&w, "hosts");
-    yaml_w_seq(&w);
-    yaml_w_str(&w, g->host);
-    yaml_w_end(&w);
-    yaml_w_key(&w, "gateways");
-    yaml_w_seq(&w);
-    yaml_w_str(&w, gw);
-    yaml_w_end(&w);
-    yaml_w_key(&w, "http");
     yaml_w_node(&w, http);
     yaml_w_end(&w);
     yaml_w_end(&w);
@@ -769,23 +778,7 @@ static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
     strbuf_reset(sb);
     yaml_w w;
     yaml_w_begin(&w, sb);
-    yaml_w_map(&w);
-    yaml_w_key(&w, "apiVersion");
-    yaml_w_str(&w, ISTIO_NETWORKING_API);
-    yaml_w_key(&w, "kind");
-    yaml_w_str(&w, "VirtualService");
-    conv_meta_text(&w, name, g->ns, src);
-    yaml_w_key(&w, "spec");
-    yaml_w_map(&w);
-    yaml_w_key(&w, "hosts");
-    yaml_w_seq(&w);
-    yaml_w_str(&w, g->host);
-    yaml_w_end(&w);
-    yaml_w_key(&w, "gateways");
-    yaml_w_seq(&w);
-    yaml_w_str(&w, gw);
-    yaml_w_end(&w);
-    yaml_w_key(&w, "http");
+    vs_head_text(&w, g, name, gw, src);
     yaml_w_seq(&w);
     size_t n = 0;
     int rc = put_routes(c, g, &w, &n);
