@@ -81,7 +81,9 @@ void doc_reader_free(doc_reader *r);
 typedef struct doc_jparser doc_jparser;
 doc_jparser *doc_jparser_new(void); /* NULL out of memory */
 /* 0 with *out (the caller's), buf's one JSON object or array; -1 with err
- * as doc_parse_json fails, or when buf holds no value or more than one.
+ * as doc_parse_json fails, or when buf holds no value or more than one (a
+ * good value followed by anything but blanks, even bytes doc_parse_json
+ * would name as malformed, is "more than one JSON value").
  * used not NULL: the value at buf's start, whatever follows it, and
  * *used the bytes it took (to its closing bracket). */
 int doc_jparser_read(doc_jparser *p, const char *buf, size_t len, const char *name, size_t *used,
