@@ -19,6 +19,7 @@
 #include "model/emit.h"
 #include "model/kobj.h"
 #include "model/parse.h"
+#include "same_tree.h"
 #include "model/strbuf.h"
 
 /* The first document of src, read by doc_reader (an arena tree). */
@@ -42,25 +43,6 @@ static doc_node *parse_one(const char *src)
     doc_node *d = doc_list_take(&l, 0);
     doc_list_free(&l);
     return d;
-}
-
-/* Same shape, texts, types and source positions. */
-static void same_tree(const doc_node *a, const doc_node *b, const char *at)
-{
-    ck_assert_msg(a && b, "%s: missing node", at);
-    ck_assert_msg(a->kind == b->kind && a->len == b->len, "%s: kind or length", at);
-    ck_assert_msg(a->line == b->line && a->col == b->col, "%s: at %d:%d, not %d:%d", at, a->line,
-                  a->col, b->line, b->col);
-    if (a->kind == DOC_SCALAR) {
-        ck_assert_msg(a->type == b->type && !strcmp(a->text, b->text), "%s: \"%s\" vs \"%s\"", at,
-                      a->text, b->text);
-        return;
-    }
-    for (size_t i = 0; i < a->len; i++) {
-        if (a->kind == DOC_MAP)
-            ck_assert_str_eq(a->keys[i], b->keys[i]);
-        same_tree(a->items[i], b->items[i], a->kind == DOC_MAP ? a->keys[i] : at);
-    }
 }
 
 static const char *const OBJ =
