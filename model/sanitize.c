@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/bytescan.h"
+#include "model/simdscan.h"
 #include "model/width_table.h"
 
 /* Bytes 0x80-0x9f that introduce a sequence when a terminal reads them as
@@ -281,7 +281,7 @@ bool san_is_clean(const char *s, size_t len, unsigned flags)
 /* Printable ASCII (and the whitespace flags keep) passes unchanged. */
 static bool plain_ascii(const char *s, size_t len, unsigned flags)
 {
-    size_t run = bs_unprintable(s, 0, len, 1);
+    size_t run = ss_unprintable(s, 0, len, 1);
     if (run == len)
         return true;
     s += run, len -= run;
@@ -298,7 +298,7 @@ static bool plain_ascii(const char *s, size_t len, unsigned flags)
 
 bool san_is_plain_ascii(const char *s, size_t len)
 {
-    return bs_unprintable(s, 0, len, 1) == len;
+    return ss_unprintable(s, 0, len, 1) == len;
 }
 
 char *san_clean(const char *s, size_t len, unsigned flags)

@@ -41,4 +41,25 @@ static inline size_t ss_string_special(const char *s, size_t i, size_t n)
     return bs_string_special(s, i, n, 1);
 }
 
+/* First i in [i, n) with s[i] below 0x20, 0x7f or (high_too) from 0x80
+ * on, else n: bs_unprintable(s, i, n, high_too). */
+static inline size_t ss_unprintable(const char *s, size_t i, size_t n, int high_too)
+{
+#if defined(__SSE2__)
+    const __m128i low = _mm_set1_epi8(0x1f), space = _mm_set1_epi8(0x20);
+    const __m128i del = _mm_set1_epi8(0x7f);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* high_too, signed: bytes from 0x80 on are negative, so below 0x20
+         * too; else unsigned, v <= 0x1f: min(v, 0x1f) == v */
+        __m128i ctl = high_too ? _mm_cmplt_epi8(v, space) : _mm_cmpeq_epi8(_mm_min_epu8(v, low), v);
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(v, del)));
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+        i += 16;
+    }
+#endif
+    return bs_unprintable(s, i, n, high_too);
+}
+
 #endif

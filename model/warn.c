@@ -6,12 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/bytescan.h"
+#include "model/simdscan.h"
 #include "model/strbuf.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 void mp_warnings_init(mp_warnings *w)
 {
@@ -180,25 +176,6 @@ const char *mp_severity_name(mp_severity s)
     return (unsigned)s < 3 ? names[s] : "warning";
 }
 
-/* bs_unprintable(s, i, n, 0) sixteen bytes at a time: a finding's line is
- * 200-300 bytes, none of them a control character as a rule. */
-static size_t unprintable(const char *s, size_t i, size_t n)
-{
-#if defined(__SSE2__)
-    const __m128i low = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* v <= 0x1f unsigned: min(v, 0x1f) == v */
-        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, low), v), _mm_cmpeq_epi8(v, del));
-        unsigned bits = (unsigned)_mm_movemask_epi8(hit);
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-        i += 16;
-    }
-#endif
-    return bs_unprintable(s, i, n, 0);
-}
-
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. The parts are copied at once, then the
  * line is scanned eight bytes at a time ('?' replaces such a byte; the code
@@ -226,7 +203,9 @@ char *mp_warning_format(const mp_warning *w)
     }
     memcpy(at, w->message ? w->message : "", ml);
     b[n] = '\0';
-    for (size_t i = unprintable(b, 0, n); i < n; i = unprintable(b, i + 1, n))
+    /* a finding's line is 200-300 bytes, none of them a control character
+     * as a rule: scanned sixteen bytes at a time */
+    for (size_t i = ss_unprintable(b, 0, n, 0); i < n; i = ss_unprintable(b, i + 1, n, 0))
         b[i] = '?';
     return b;
 }
