@@ -178,9 +178,9 @@ const char *mp_severity_name(mp_severity s)
 
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. The parts are copied at once, then the
- * line is scanned eight bytes at a time ('?' replaces such a byte; the code
- * and separators hold none). */
-char *mp_warning_format(const mp_warning *w)
+ * line is scanned ('?' replaces such a byte; the code and separators hold
+ * none). Returns the line's length; at NULL: only the length. */
+static size_t format_into(const mp_warning *w, char *at)
 {
     const char *part[5] = {w->code, " ", w->object ? w->object : "", ": ",
                            w->field ? w->field : ""};
@@ -190,9 +190,9 @@ char *mp_warning_format(const mp_warning *w)
         len[1] = 0; /* no object: "CODE: " */
     size_t ml = w->message ? strlen(w->message) : 0;
     size_t n = len[0] + len[1] + len[2] + len[3] + (len[4] ? len[4] + 2 : 0) + ml;
-    char *b = malloc(n + 1), *at = b;
-    if (!b)
-        return NULL;
+    if (!at)
+        return n;
+    char *b = at;
     for (int i = 0; i < 5; i++) {
         memcpy(at, part[i], len[i]);
         at += len[i];
@@ -202,10 +202,31 @@ char *mp_warning_format(const mp_warning *w)
         at += 2;
     }
     memcpy(at, w->message ? w->message : "", ml);
-    b[n] = '\0';
     /* a finding's line is 200-300 bytes, none of them a control character
      * as a rule: scanned sixteen bytes at a time */
     for (size_t i = ss_unprintable(b, 0, n, 0); i < n; i = ss_unprintable(b, i + 1, n, 0))
         b[i] = '?';
+    return n;
+}
+
+char *mp_warning_format(const mp_warning *w)
+{
+    size_t n = format_into(w, NULL);
+    char *b = malloc(n + 1);
+    if (b) {
+        format_into(w, b);
+        b[n] = '\0';
+    }
     return b;
+}
+
+size_t mp_warning_append(strbuf *sb, const mp_warning *w)
+{
+    size_t n = format_into(w, NULL);
+    if (!strbuf_reserve(sb, n + 1))
+        return 0;
+    format_into(w, sb->buf + sb->len);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+    return n;
 }

@@ -19,6 +19,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "model/strbuf.h"
+
 typedef enum {
     MP_SEV_INFO,    /* no routing difference worth acting on (nginx-only tuning) */
     MP_SEV_WARNING, /* behaviour differs, or something was not converted */
@@ -92,5 +94,8 @@ const char *mp_severity_name(mp_severity s); /* "info", "warning", "error" */
 /* "MP102 ingress ns-a/web: <field>: <message>" (field part omitted when
  * empty). Control characters from object names are replaced by '?'. */
 char *mp_warning_format(const mp_warning *w);
+/* The same line appended to sb (no allocation of its own, for the 50,000
+ * lines of a large conversion); its length, 0 when sb is out of memory. */
+size_t mp_warning_append(strbuf *sb, const mp_warning *w);
 
 #endif

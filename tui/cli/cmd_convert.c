@@ -421,17 +421,8 @@ static int report_invalid(const mp_errlist *errs)
 /* stderr is unbuffered: one write per line costs more than the
  * conversion's findings themselves (50,000 lines at 10,000 Ingresses), so
  * lines are gathered and written 64 KiB at a time. */
-static void put_line(strbuf *sb, const char *prefix, const char *line)
+static void end_line(strbuf *sb)
 {
-    strbuf_puts(sb, prefix);
-    size_t n = strlen(line);
-    if (san_is_plain_ascii(line, n)) { /* almost every line: no copy */
-        strbuf_append(sb, line, n);
-    } else {
-        char *clean = san_cleans(line, 0);
-        strbuf_puts(sb, clean ? clean : "?");
-        free(clean);
-    }
     strbuf_putc(sb, '\n');
     if (sb->len >= 1 << 16 || sb->oom) {
         if (sb->len)
@@ -440,20 +431,38 @@ static void put_line(strbuf *sb, const char *prefix, const char *line)
     }
 }
 
+static void put_line(strbuf *sb, const char *prefix, const char *line)
+{
+    strbuf_puts(sb, prefix);
+    char *clean = san_cleans(line, 0);
+    strbuf_puts(sb, clean ? clean : "?");
+    free(clean);
+    end_line(sb);
+}
+
+/* A finding's line, written in place; cleaned when it is not plain ASCII
+ * (findings quote hosts and annotation values from the input). */
+static void put_warning(strbuf *sb, const mp_warning *w)
+{
+    strbuf_puts(sb, mp_severity_name(w->sev));
+    strbuf_append(sb, ": ", 2);
+    size_t at = sb->len, n = mp_warning_append(sb, w);
+    if (!sb->oom && !san_is_plain_ascii(sb->buf + at, n)) { /* almost never */
+        char *clean = san_clean(sb->buf + at, n, 0);
+        sb->len = at;
+        strbuf_puts(sb, clean ? clean : "?");
+        free(clean);
+    }
+    end_line(sb);
+}
+
 /* Findings, then the summary line. Returns the exit status. */
 static int report(const convert_plan *p, bool strict)
 {
     strbuf sb;
     strbuf_init(&sb);
-    for (size_t i = 0; i < convert_plan_nwarn(p); i++) {
-        const mp_warning *w = convert_plan_warn(p, i);
-        char *line = mp_warning_format(w);
-        char prefix[32];
-        str_join(prefix, sizeof prefix, mp_severity_name(w->sev), ": ", (char *)NULL);
-        /* warnings quote hosts and annotation values from the input */
-        put_line(&sb, prefix, line ? line : w->code);
-        free(line);
-    }
+    for (size_t i = 0; i < convert_plan_nwarn(p); i++)
+        put_warning(&sb, convert_plan_warn(p, i));
     char *sum = convert_plan_summary(p);
     put_line(&sb, "summary: ", sum ? sum : "out of memory");
     free(sum);
