@@ -58,10 +58,22 @@ START_TEST(long_messages_whole)
 }
 END_TEST
 
+/* mp_warning_format's line, checked against mp_warning_append's (the same
+ * text after what the buffer held, and its length). */
 static char *line(const char *object, const char *field, const char *message)
 {
     mp_warning w = {"MP101", MP_SEV_WARNING, (char *)object, (char *)field, (char *)message};
-    return mp_warning_format(&w);
+    char *got = mp_warning_format(&w);
+    strbuf sb;
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "warning: ");
+    size_t n = mp_warning_append(&sb, &w);
+    ck_assert_uint_eq(n, strlen(got));
+    ck_assert_uint_eq(sb.len, 9 + n);
+    ck_assert_str_eq(sb.buf + 9, got);
+    ck_assert(!strncmp(sb.buf, "warning: ", 9));
+    strbuf_free(&sb);
+    return got;
 }
 
 /* CODE[ object]: [field: ]message, a control byte (and DEL) of the cluster's
