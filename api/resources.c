@@ -200,15 +200,8 @@ int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err
      * PartialObjectMetadata. Either way the item is of the kind asked for. */
     const char *kind = doc_get_str(item, "kind");
     if (!kind || k->metadata_only || strcmp(kind, k->kind)) {
-        char av[128]; /* group/version, cut as snprintf cut it (a string per item made here) */
-        size_t g = strlen(k->group), v = strlen(version);
-        g = g < sizeof av - 1 ? g : sizeof av - 1;
-        memcpy(av, k->group, g);
-        if (g && g < sizeof av - 1)
-            av[g++] = '/';
-        v = v < sizeof av - 1 - g ? v : sizeof av - 1 - g;
-        memcpy(av + g, version, v);
-        av[g + v] = '\0';
+        char av[128]; /* group/version, or version for the core group */
+        str_join(av, sizeof av, k->group, *k->group ? "/" : "", version, (char *)NULL);
         /* room for both first: a just-read item's entries grow in place */
         if (doc_reserve(item, item->len + 2) || doc_map_set_str(item, "apiVersion", av) ||
             doc_map_set_str(item, "kind", k->kind))
