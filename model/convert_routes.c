@@ -214,7 +214,9 @@ static doc_node *route_rewrite(const hostgrp *g, const rspec *r)
 }
 
 /* rewrite, timeout, retries, corsPolicy, headers: shared by a route and its
- * canary variants. */
+ * canary variants. route_direct (text mode) writes the same parts without
+ * a tree: a part added here must be written there too, or make
+ * route_direct decline the route (test_convert_stream compares the two). */
 static void route_common(const hostgrp *g, const rspec *r, doc_node *route)
 {
     const ann_settings *a = &r->ing->a;
