@@ -4,16 +4,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "api/fsutil.h"
 #include "model/hmap.h"
 
+/* Room for a file of size bytes, plus its NUL. A big buffer asks for huge
+ * pages: a 26 MB kubectl dump then costs 13 page faults instead of 6,400,
+ * which on a virtual machine is most of the read's time. */
+static size_t first_cap(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (unsigned long long)st.st_size >= FS_MAX_FILE)
+        return 64 * 1024;
+    /* one byte more than the size: the read that finds the end needs room */
+    return (size_t)st.st_size + 1;
+}
+
+static void want_huge_pages(char *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = 2u << 20;
+    if (n < 2 * huge)
+        return;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: failure changes nothing */
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 static int read_fd(int fd, const char *path, char **buf, size_t *len, mp_err *err)
 {
-    size_t cap = 64 * 1024, n = 0;
+    size_t cap = first_cap(fd), n = 0;
     char *p = malloc(cap + 1);
+    if (p)
+        want_huge_pages(p, cap + 1);
     if (!p)
         return mp_errf(err, "%s: out of memory", path);
     for (;;) {
