@@ -866,8 +866,35 @@ static int open_object(jreader *r, bool (*is_list)(const doc_node *), doc_node *
     return open_items(r, 2);
 }
 
-int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **out, size_t *doc,
-                     size_t *item, mp_err *err)
+/* The next item offered to take: 1 taken (the reader is past it and its
+ * separator, as next_item leaves it), 0 not, -1 with err when what
+ * follows it is not JSON, -2 when take failed. Lines are counted over
+ * the bytes taken, so that later positions are the tree path's. */
+static int take_item(jreader *r, const doc_take *take)
+{
+    size_t used = 0;
+    int t = take->fn(r->buf + r->pos, r->len - r->pos, &used, take->ud);
+    if (t <= 0)
+        return t < 0 ? -2 : 0;
+    const char *p = r->buf + r->pos, *end = p + used, *nl;
+    while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+        r->line++;
+        r->line_start = (size_t)(nl - r->buf) + 1;
+        p = nl + 1;
+    }
+    r->pos += used;
+    r->item_next++;
+    if (expect_sep(r, ']', "an array element") < 0)
+        return -1;
+    if (r->buf[r->pos++] == ']')
+        end_items(r);
+    else
+        skip_ws(r);
+    return 1;
+}
+
+int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), const doc_take *take,
+                     doc_node **out, size_t *doc, size_t *item, mp_err *err)
 {
     *out = NULL;
     r->err = err;
@@ -875,8 +902,14 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **o
     for (;;) {
         *doc = r->doc_index;
         *item = DOC_READER_WHOLE;
-        if (r->item_depth)
+        if (r->item_depth) {
+            int t = take ? take_item(r, take) : 0;
+            if (t > 0)
+                continue;
+            if (t < 0)
+                return t == -2 ? DOC_READER_STOPPED : -1;
             return next_item(r, out, item);
+        }
         skip_ws(r);
         if (r->pos >= r->len)
             return 0;
@@ -896,8 +929,7 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **o
         }
         if (rc < 0 || *out)
             return rc;
-        if (rc > 0)
-            return next_item(r, out, item);
+        /* rc > 0: at the first item, read (or taken) at the top */
     }
 }
 
