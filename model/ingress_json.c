@@ -20,6 +20,10 @@
 #include "model/kname.h"
 #include "model/simdscan.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define NO        (-1)
 #define KEYS_MAX  64
 #define DEPTH_MAX 64
@@ -124,16 +128,34 @@ static inline char at(const jd *d)
     return d->i < d->n ? d->b[d->i] : '\0'; /* a NUL is never valid here either */
 }
 
+/* The end of the run of spaces at i, sixteen bytes at a time. */
+static inline size_t spaces(const char *b, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' ');
+    while (i + 16 <= n) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                         _mm_loadu_si128((const __m128i *)(const void *)(b + i)), sp)) ^
+                     0xffff;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i + 8 <= n && bs_load(b + i) == BS_ONES * ' ')
+        i += 8;
+    return i;
+}
+
 /* Indented JSON (kubectl -o json) is mostly runs of spaces after a
- * newline: those go eight at a time. */
+ * newline: those go sixteen at a time. */
 static inline void ws(jd *d)
 {
     size_t i = d->i;
     while (i < d->n) {
         char c = d->b[i];
         if (c == ' ') {
-            while (i + 8 <= d->n && bs_load(d->b + i) == BS_ONES * ' ')
-                i += 8;
+            i = spaces(d->b, i, d->n);
             while (i < d->n && d->b[i] == ' ')
                 i++;
             continue;
