@@ -538,6 +538,60 @@ START_TEST(reader_stops_when_take_fails)
 }
 END_TEST
 
+/* The List's lookahead skips its items by brackets outside strings, 64
+ * bytes at a time: strings holding brackets, escaped quotes and
+ * backslashes, at every offset against those blocks, must not fool it.
+ * The reader (nothing taken) hands out what doc_parse_auto and
+ * kobj_flatten_all give. */
+START_TEST(lookahead_skips_strings)
+{
+    static const char *const tricky[] = {"]}", "\\\"]", "\\\\", "\\\\\\\"}]{[", "[{\\u005d", ""};
+    char buf[4096];
+    for (size_t pad = 0; pad < 140; pad++) {
+        for (size_t t = 0; t < sizeof tricky / sizeof *tricky; t++) {
+            int n = snprintf(buf, sizeof buf, "{\"apiVersion\": \"v1\", \"items\": [");
+            for (int it = 0; it < 3; it++)
+                n += snprintf(
+                    buf + n, sizeof buf - (size_t)n,
+                    "%s{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": "
+                    "{\"name\": \"c%d\"}, \"data\": {\"%.*s\": \"%s%s\", \"b\": [[], {}]}}",
+                    it ? ", " : "", it, (int)pad,
+                    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                    tricky[t], it == 1 ? tricky[(t + 1) % 6] : "");
+            snprintf(buf + n, sizeof buf - (size_t)n, "], \"kind\": \"List\"}\n");
+            doc_list docs, want, got;
+            doc_list_init(&docs);
+            doc_list_init(&want);
+            doc_list_init(&got);
+            mp_errlist el;
+            mp_errlist_init(&el);
+            mp_err e;
+            ck_assert_msg(doc_parse_auto(buf, strlen(buf), "in", &docs, &e) == 0, "%s", e.msg);
+            kobj_flatten_all(&docs, &want, "in", &el);
+            ck_assert_uint_eq(want.len, 3);
+            doc_reader *r = doc_reader_new(buf, strlen(buf), "in", &e);
+            doc_node *d;
+            size_t doc, item;
+            int rc;
+            while ((rc = doc_reader_next_item(r, kobj_is_list, &d, &doc, &item, &e)) > 0) {
+                ck_assert_uint_eq(item, got.len); /* item by item: it was seen as a List */
+                kobj_flatten_item(d, doc, item, &got, "in", &el);
+            }
+            ck_assert_msg(rc == 0, "pad %zu tricky %zu: %s", pad, t, e.msg);
+            ck_assert_uint_eq(got.len, 3);
+            for (size_t i = 0; i < 3; i++)
+                ck_assert(doc_equal(want.docs[i], got.docs[i], true));
+            doc_reader_free(r);
+            doc_list_free(&docs);
+            doc_list_free(&want);
+            doc_list_free(&got);
+            mp_errlist_free(&el);
+        }
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ingress_json");
@@ -551,6 +605,7 @@ static Suite *suite(void)
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
+    tcase_add_test(tc, lookahead_skips_strings);
     suite_add_tcase(s, tc);
     return s;
 }
