@@ -103,11 +103,14 @@ static void scratch_free(jd *d)
 }
 
 /* Grows *arr (of *cap elements of sz bytes, *n used) by one zeroed
- * element; NULL out of memory. */
-static void *grow(jd *d, void **arr, size_t *cap, size_t n, size_t sz)
+ * element; NULL out of memory. Most lists of an Ingress have one entry:
+ * the array starts with room for one (for eight annotations), as the
+ * tree path sizes them, so that the views of a large conversion take
+ * no more memory. */
+static void *grow(jd *d, void **arr, size_t *cap, size_t n, size_t sz, size_t first)
 {
     if (n == *cap) {
-        size_t c = *cap ? *cap * 2 : 4;
+        size_t c = *cap ? *cap * 2 : first;
         void *a = realloc(*arr, c * sz);
         if (!a) {
             d->oom = true;
@@ -484,7 +487,7 @@ static int annotation(jd *d, const char *k, size_t kl)
         d->v.class_annotation = val;
     if (!kept)
         return 0;
-    ing_ann *a = grow(d, (void **)&d->v.anns, &d->capanns, d->v.nanns, sizeof *a);
+    ing_ann *a = grow(d, (void **)&d->v.anns, &d->capanns, d->v.nanns, sizeof *a, 8);
     if (!a)
         return NO;
     *a = (ing_ann){key, val, false};
@@ -659,7 +662,7 @@ static int http(jd *d, ing_rule *out)
         if (!KEY("paths") || open_c(d, '[') < 0)
             return NO;
         while ((e = next_elem(d, &count)) == 1) {
-            ing_path *p = grow(d, (void **)&out->paths, &cap, out->npaths, sizeof *p);
+            ing_path *p = grow(d, (void **)&out->paths, &cap, out->npaths, sizeof *p, 1);
             if (!p || path(d, p) < 0)
                 return NO;
             out->npaths++;
@@ -703,7 +706,7 @@ static int tls_hosts(jd *d, ing_tls *out)
     if (open_c(d, '[') < 0)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
-        const char **h = grow(d, (void **)&out->hosts, &cap, out->nhosts, sizeof *h);
+        const char **h = grow(d, (void **)&out->hosts, &cap, out->nhosts, sizeof *h, 1);
         if (!h || str_keep(d, h) < 0 || !ingress_valid_host(*h))
             return NO;
         out->nhosts++;
@@ -750,7 +753,7 @@ static int rules(jd *d)
     if (open_c(d, '[') < 0)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
-        ing_rule *r = grow(d, (void **)&d->v.rules, &cap, d->v.nrules, sizeof *r);
+        ing_rule *r = grow(d, (void **)&d->v.rules, &cap, d->v.nrules, sizeof *r, 1);
         if (!r)
             return NO;
         d->v.nrules++; /* counted first: ingress_view_free frees what it holds */
@@ -767,7 +770,7 @@ static int tls_list(jd *d)
     if (open_c(d, '[') < 0)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
-        ing_tls *t = grow(d, (void **)&d->v.tls, &cap, d->v.ntls, sizeof *t);
+        ing_tls *t = grow(d, (void **)&d->v.tls, &cap, d->v.ntls, sizeof *t, 1);
         if (!t)
             return NO;
         d->v.ntls++;
