@@ -215,12 +215,30 @@ int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check
     return ok ? 0 : -1;
 }
 
+/* One file of manifests_stream_all: what its loop knows, for take. */
+typedef struct {
+    manifests_take_fn take;
+    void *ud;
+    const mp_errlist *errs, *shape, *kinds;
+} file_take;
+
+/* An item's bytes go to take only where each would get its tree: while
+ * the path has no bad object. */
+static int offer(const char *at, size_t avail, size_t *used, void *ud)
+{
+    const file_take *t = ud;
+    if (t->errs->len || t->shape->len || t->shape->oom || t->kinds->len || t->kinds->oom)
+        return 0;
+    return t->take(at, avail, used, t->ud);
+}
+
 /* One file of manifests_stream_all. Its problems are gathered as
  * parse_all gathers them, shape lines then the kinds' lines (each's or
  * check's), sorted by line; a syntax error replaces them (libyaml cannot go on, and parse_all
- * reports nothing else of such a file). Returns -1 when each failed. */
+ * reports nothing else of such a file). Returns -1 when each or take failed. */
 static int stream_file(const char *buf, size_t len, const char *name, manifests_check_fn check,
-                       void *ctx, manifests_each_fn each, void *ud, mp_errlist *errs)
+                       void *ctx, manifests_each_fn each, manifests_take_fn take, void *ud,
+                       mp_errlist *errs)
 {
     mp_errlist shape, kinds;
     mp_errlist_init(&shape);
@@ -232,8 +250,14 @@ static int stream_file(const char *buf, size_t len, const char *name, manifests_
     size_t index = 0, item = 0;
     doc_list objs;
     doc_list_init(&objs);
+    file_take ft = {take, ud, errs, &shape, &kinds};
+    doc_take dt = {offer, &ft};
     /* a JSON List comes item by item: kubectl's dump is never one tree */
-    while (r && rc == 0 && (got = doc_reader_next_item(r, kobj_is_list, &d, &index, &item, &err))) {
+    while (
+        r && rc == 0 &&
+        (got = doc_reader_next_take(r, kobj_is_list, take ? &dt : NULL, &d, &index, &item, &err))) {
+        if (got == DOC_READER_STOPPED)
+            rc = -1;
         if (got < 0)
             break;
         if (item == DOC_READER_WHOLE)
@@ -273,6 +297,13 @@ static int stream_file(const char *buf, size_t len, const char *name, manifests_
 int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
                          manifests_each_fn each, void *ud, mp_errlist *errs)
 {
+    return manifests_stream_take(path, check, ctx, each, NULL, ud, errs);
+}
+
+int manifests_stream_take(const char *path, manifests_check_fn check, void *ctx,
+                          manifests_each_fn each, manifests_take_fn take, void *ud,
+                          mp_errlist *errs)
+{
     pathvec files = {0};
     size_t before = errs->len;
     mp_err err;
@@ -287,7 +318,7 @@ int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
             continue;
         }
         rc = stream_file(buf, len, !strcmp(files.v[i], "-") ? "<stdin>" : files.v[i], check, ctx,
-                         each, ud, errs);
+                         each, take, ud, errs);
         free(buf);
     }
     pathvec_free(&files);

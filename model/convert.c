@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "model/convert_int.h"
+#include "model/ingress_json.h"
 #include "model/istio.h"
 #include "model/kobj.h"
 #include "model/sort.h"
@@ -125,14 +126,40 @@ static bool conv_keeps_annotation(const char *key)
            !strncmp(key, "higress.io/", 11) || !strcmp(key, INGRESS_CLASS_ANNOTATION);
 }
 
+/* The next entry, zeroed; NULL out of memory. */
+static ing_entry *next_entry(conv *c)
+{
+    if (grow((void **)&c->ing, &c->caping, c->ning, sizeof *c->ing) < 0)
+        return NULL;
+    ing_entry *ie = &c->ing[c->ning];
+    memset(ie, 0, sizeof *ie);
+    return ie;
+}
+
+/* Adds the next entry, whose view is decoded and owned (freed on failure). */
+static int add_entry(conv *c, ing_entry *ie, mp_err *err)
+{
+    size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
+    n = n < 300 ? n : 300;
+    if (!(ie->ref = malloc(2 * n))) {
+        ingress_view_free(&ie->v);
+        return mp_errf(err, "out of memory");
+    }
+    ie->src = ie->ref + n;
+    str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
+    str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
+    ann_settings_init(&ie->a);
+    c->ning++;
+    return 0;
+}
+
 /* Decodes an Ingress into the next entry; a bad one fails the run or, with
  * skip_invalid, is counted as skipped. */
 static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err *err, int *line)
 {
-    if (grow((void **)&c->ing, &c->caping, c->ning, sizeof *c->ing) < 0)
+    ing_entry *ie = next_entry(c);
+    if (!ie)
         return mp_errf(err, "out of memory");
-    ing_entry *ie = &c->ing[c->ning];
-    memset(ie, 0, sizeof *ie);
     mp_err e;
     if (ingress_decode_at(obj, dns, &ie->v, &e, line) < 0) {
         if (!c->o->skip_invalid) {
@@ -145,18 +172,11 @@ static int decode_ingress(conv *c, const doc_node *obj, const char *dns, mp_err 
         conv_note_skip(c->plan, MPW_INVALID_OBJECT);
         return 0;
     }
-    size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
-    n = n < 300 ? n : 300;
-    if (ingress_view_own(&ie->v, conv_keeps_annotation) < 0 || !(ie->ref = malloc(2 * n))) {
+    if (ingress_view_own(&ie->v, conv_keeps_annotation) < 0) {
         ingress_view_free(&ie->v);
         return mp_errf(err, "out of memory");
     }
-    ie->src = ie->ref + n;
-    str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
-    str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
-    ann_settings_init(&ie->a);
-    c->ning++;
-    return 0;
+    return add_entry(c, ie, err);
 }
 
 /* Decodes a Service (for named ports) into the next slot and indexes it. */
@@ -222,6 +242,21 @@ int convert_add_at(convert_state *c, const doc_node *obj, mp_err *err, int *line
     if (!strcmp(kind, "IngressClass"))
         return add_class(c, obj, err);
     return 0;
+}
+
+int convert_add_json(convert_state *c, const char *buf, size_t avail, size_t *used, mp_err *err)
+{
+    const char *dns = c->o->default_namespace ? c->o->default_namespace : "default";
+    ing_entry *ie = next_entry(c);
+    if (!ie)
+        return mp_errf(err, "out of memory");
+    int rc = ingress_json_decode(buf, avail, dns, conv_keeps_annotation, &ie->v, used);
+    if (rc < 0)
+        return mp_errf(err, "out of memory");
+    if (rc == 0)
+        return 0;
+    c->plan->read++;
+    return add_entry(c, ie, err) < 0 ? -1 : 1;
 }
 
 int convert_add(convert_state *c, const doc_node *obj, mp_err *err)

@@ -90,6 +90,13 @@ int convert_add(convert_state *s, const doc_node *obj, mp_err *err);
  * used, s may only be abandoned), -1 out of memory, else 0. Lets a caller
  * that reports every bad object by line decode each object once. */
 int convert_add_at(convert_state *s, const doc_node *obj, mp_err *err, int *line);
+/* An Ingress added straight from its JSON bytes (a List item at buf,
+ * avail bytes to the end of the buffer; model/ingress_json.h): 1 when it
+ * was read, *used its bytes, with the same result as convert_add_at of
+ * its tree (after kobj_flatten_item) giving 0; 0 when the decoder is not
+ * sure of it (nothing changed: the caller goes on with the tree); -1 with
+ * err out of memory (s may then only be abandoned). */
+int convert_add_json(convert_state *s, const char *buf, size_t avail, size_t *used, mp_err *err);
 /* Converts what was added and frees s (also on failure): the plan, or
  * NULL with err out of memory. */
 convert_plan *convert_finish(convert_state *s, mp_err *err);

@@ -60,7 +60,7 @@ bool ingress_valid_host(const char *host)
 
 /* A dotted IPv4 address passes the DNS name rule; the API server refuses
  * an IP as a rule's host (IPv6 fails the DNS rule already). */
-static bool is_ip(const char *h)
+bool ingress_host_is_ip(const char *h)
 {
     char canon[IPNET_MAX];
     return !strchr(h, '/') && ipnet_parse(h, strlen(h), canon);
@@ -285,7 +285,7 @@ static int decode_rule(const dctx *d, const doc_node *r, const doc_node *near, s
         kname_quote(q, sizeof q, out->host);
         return fail(d, hn, r, "spec.rules[%zu].host: %s is not a valid DNS name", ri, q);
     }
-    if (out->host && is_ip(out->host)) {
+    if (out->host && ingress_host_is_ip(out->host)) {
         kname_quote(q, sizeof q, out->host);
         return fail(d, hn, r, "spec.rules[%zu].host: %s must be a DNS name, not an IP address", ri,
                     q);

@@ -133,6 +133,9 @@ const char *ingress_path_type_name(ing_path_type t);
 ing_path_type ingress_nginx_path_type(ing_path_type t);
 /* RFC 1123 subdomain, optionally with a leading "*." wildcard label. */
 bool ingress_valid_host(const char *host);
+/* A dotted IPv4 address (which passes the DNS name rule): the API server
+ * refuses it as a rule's host. */
+bool ingress_host_is_ip(const char *host);
 /* Port number of the Service port named name, or 0. */
 long service_port_by_name(const svc_view *s, const char *name);
 const svc_port *service_port_by_number(const svc_view *s, long number);

@@ -534,9 +534,15 @@ doc_reader *doc_reader_new(const char *buf, size_t len, const char *name, mp_err
 int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_node **out,
                          size_t *doc, size_t *item, mp_err *err)
 {
+    return doc_reader_next_take(r, is_list, NULL, out, doc, item, err);
+}
+
+int doc_reader_next_take(doc_reader *r, bool (*is_list)(const doc_node *), const doc_take *take,
+                         doc_node **out, size_t *doc, size_t *item, mp_err *err)
+{
     *out = NULL;
     if (!r->yaml)
-        return json_reader_next(r->json, is_list, out, doc, item, err);
+        return json_reader_next(r->json, is_list, take, out, doc, item, err);
     r->err.msg[0] = '\0';
     int rc = next_doc(&r->y, out);
     if (rc < 0)

@@ -70,6 +70,22 @@ int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err);
 #define DOC_READER_WHOLE ((size_t)-1)
 int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_node **out,
                          size_t *doc, size_t *item, mp_err *err);
+/* doc_reader_next_item that first offers each item of a JSON List, as
+ * bytes, to take->fn (ud its context): fn(at, avail, &used, ud) sees the
+ * item's first byte at at (avail bytes to the buffer's end) and returns 1
+ * when it took the item, whose JSON value is then the used bytes from at
+ * (it must be one valid value, as this reader would read it: the reader
+ * goes on after it, counting its lines, as if it had handed it out), 0
+ * to have it read and handed out as doc_reader_next_item does, -1 to
+ * stop: DOC_READER_STOPPED is then returned (the reader cannot go on).
+ * Whole documents and YAML are never offered. */
+typedef struct {
+    int (*fn)(const char *at, size_t avail, size_t *used, void *ud);
+    void *ud;
+} doc_take;
+#define DOC_READER_STOPPED (-2)
+int doc_reader_next_take(doc_reader *r, bool (*is_list)(const doc_node *), const doc_take *take,
+                         doc_node **out, size_t *doc, size_t *item, mp_err *err);
 void doc_reader_free(doc_reader *r);
 
 /* Many small JSON buffers in a row, each one value (a list's items as

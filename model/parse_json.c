@@ -23,6 +23,10 @@
 #include "model/parse.h"
 #include "model/parse_int.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 struct jreader {
     const char *buf;
     size_t len, pos;
@@ -475,6 +479,119 @@ static size_t jmap_len(const jreader *r, const jmap *m)
     return m->direct ? m->map->len : r->slen - m->base;
 }
 
+#if defined(__SSE2__)
+/* raw_skip's state between blocks of bytes. */
+typedef struct {
+    size_t depth;
+    bool in_str, esc; /* inside a string; its next byte escaped */
+} skip_state;
+
+/* Bytes [i, end) one at a time: past the closing bracket, 0 at a closing
+ * bracket with nothing open, or SIZE_MAX when neither came. */
+static size_t skip_bytes(const char *b, size_t i, size_t end, skip_state *s)
+{
+    for (; i < end; i++) {
+        char c = b[i];
+        if (s->in_str) {
+            if (s->esc)
+                s->esc = false;
+            else if (c == '\\')
+                s->esc = true;
+            else if (c == '"')
+                s->in_str = false;
+        } else if (c == '"') {
+            s->in_str = true;
+        } else if (c == '[' || c == '{') {
+            s->depth++;
+        } else if (c == ']' || c == '}') {
+            if (s->depth == 0)
+                return 0;
+            if (--s->depth == 0)
+                return i + 1;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* The quotes, backslashes, opening and closing brackets of the 64 bytes
+ * at p, bit k for byte k. */
+typedef struct {
+    uint64_t quote, bslash, open, close;
+} block64;
+
+static inline void masks16(const char *p, int k, block64 *m)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    unsigned o = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')), _mm_cmpeq_epi8(v, _mm_set1_epi8('{'))));
+    unsigned c = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(']')), _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))));
+    m->quote |= (uint64_t)q << (16 * k);
+    m->bslash |= (uint64_t)b << (16 * k);
+    m->open |= (uint64_t)o << (16 * k);
+    m->close |= (uint64_t)c << (16 * k);
+}
+
+static inline block64 masks64(const char *p)
+{
+    block64 m = {0, 0, 0, 0};
+    masks16(p, 0, &m);
+    masks16(p, 1, &m);
+    masks16(p, 2, &m);
+    masks16(p, 3, &m);
+    return m;
+}
+
+/* Bit k: an odd number of the bits 0..k of x are set. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+/* raw_skip_words 64 bytes at a time (x86-64 always has SSE2): in a block
+ * without a backslash, the bytes inside strings are those between
+ * quotes (a prefix XOR of the quotes' bits), and only the brackets
+ * outside them are looked at, one at a time; a block with a backslash
+ * (rare in Kubernetes objects) goes a byte at a time. */
+static size_t raw_skip(const char *b, size_t i, size_t n)
+{
+    skip_state s = {0, false, false};
+    for (; i + 64 <= n; i += 64) {
+        block64 m = masks64(b + i);
+        if (s.esc || m.bslash) {
+            size_t e = skip_bytes(b, i, i + 64, &s);
+            if (e != SIZE_MAX)
+                return e;
+            continue;
+        }
+        uint64_t str = prefix_xor(m.quote);
+        if (s.in_str)
+            str = ~str;
+        uint64_t open = m.open & ~str;
+        uint64_t br = (m.open | m.close) & ~str;
+        for (; br; br &= br - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(br);
+            if (open >> k & 1)
+                s.depth++;
+            else if (s.depth == 0)
+                return 0;
+            else if (--s.depth == 0)
+                return i + k + 1;
+        }
+        s.in_str = str >> 63;
+    }
+    size_t e = skip_bytes(b, i, n, &s);
+    return e == SIZE_MAX ? 0 : e;
+}
+#else
 /* Index of the first hit of a bs_eq mask (its lowest set bit: a false
  * alarm only ever follows a true hit). */
 static inline size_t first_hit(uint64_t hit)
@@ -501,7 +618,7 @@ static inline uint64_t structural(uint64_t w)
  * strings and bracket depth alone, eight bytes at a time; 0 when the
  * buffer ends first. A lookahead only: what it skips is parsed for real
  * afterwards, and any disagreement ends in the full parse. */
-static size_t raw_skip(const char *b, size_t i, size_t n)
+static size_t raw_skip_words(const char *b, size_t i, size_t n)
 {
     size_t depth = 0;
     while (i < n) {
@@ -543,6 +660,12 @@ static size_t raw_skip(const char *b, size_t i, size_t n)
     }
     return 0;
 }
+
+static size_t raw_skip(const char *b, size_t i, size_t n)
+{
+    return raw_skip_words(b, i, n);
+}
+#endif
 
 /* The items array of a List's lookahead: skipped, an empty sequence in
  * its place. Lines are not counted while skipping (skim_line says where
@@ -866,8 +989,35 @@ static int open_object(jreader *r, bool (*is_list)(const doc_node *), doc_node *
     return open_items(r, 2);
 }
 
-int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **out, size_t *doc,
-                     size_t *item, mp_err *err)
+/* The next item offered to take: 1 taken (the reader is past it and its
+ * separator, as next_item leaves it), 0 not, -1 with err when what
+ * follows it is not JSON, -2 when take failed. Lines are counted over
+ * the bytes taken, so that later positions are the tree path's. */
+static int take_item(jreader *r, const doc_take *take)
+{
+    size_t used = 0;
+    int t = take->fn(r->buf + r->pos, r->len - r->pos, &used, take->ud);
+    if (t <= 0)
+        return t < 0 ? -2 : 0;
+    const char *p = r->buf + r->pos, *end = p + used, *nl;
+    while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+        r->line++;
+        r->line_start = (size_t)(nl - r->buf) + 1;
+        p = nl + 1;
+    }
+    r->pos += used;
+    r->item_next++;
+    if (expect_sep(r, ']', "an array element") < 0)
+        return -1;
+    if (r->buf[r->pos++] == ']')
+        end_items(r);
+    else
+        skip_ws(r);
+    return 1;
+}
+
+int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), const doc_take *take,
+                     doc_node **out, size_t *doc, size_t *item, mp_err *err)
 {
     *out = NULL;
     r->err = err;
@@ -875,8 +1025,14 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **o
     for (;;) {
         *doc = r->doc_index;
         *item = DOC_READER_WHOLE;
-        if (r->item_depth)
+        if (r->item_depth) {
+            int t = take ? take_item(r, take) : 0;
+            if (t > 0)
+                continue;
+            if (t < 0)
+                return t == -2 ? DOC_READER_STOPPED : -1;
             return next_item(r, out, item);
+        }
         skip_ws(r);
         if (r->pos >= r->len)
             return 0;
@@ -896,8 +1052,7 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), doc_node **o
         }
         if (rc < 0 || *out)
             return rc;
-        if (rc > 0)
-            return next_item(r, out, item);
+        /* rc > 0: at the first item, read (or taken) at the top */
     }
 }
 

@@ -4,8 +4,10 @@
  * cJSON's, and a stream of the encodings decodes to the same list. An error
  * names a line and column. The console's kept parser (doc_jparser) gives
  * the same values and errors, and its trees survive doc_shrink and
- * doc_pack unchanged. */
+ * doc_pack unchanged. The direct Ingress decoder either declines or
+ * gives the tree path's view (fuzz_direct.h). */
 #include "fuzz.h"
+#include "fuzz_direct.h"
 #include "fuzz_items.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
@@ -72,6 +74,7 @@ static void same_as_jparser(const char *buf, size_t size, const doc_list *l, int
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     same_items_as_parse((const char *)data, size);
+    same_direct_as_tree((const char *)data, size);
     doc_list l;
     doc_list_init(&l);
     mp_err err;

@@ -10,6 +10,9 @@
  * stderr ends with one summary line (Ingresses read, converted, skipped by reason, findings by
  * severity). Exit: 0 converted with at most warnings; 1 an error finding, no Ingress converted, or
  * a warning with --strict (the output is still written); 2 invalid input or another error.
+ * The Ingresses of a JSON List are decoded straight from their bytes where the decoder is sure of
+ * them (convert_add_json); MESHPANEL_DECODE=tree in the environment turns that off, so that tests
+ * can compare both ways (the output must be the same bytes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +101,7 @@ typedef struct {
     kube_flags kf;
     char ns[256]; /* the cluster's namespace read, outliving the client */
     bool json, strict, all_ns;
+    bool tree_only; /* every object read as a tree (MESHPANEL_DECODE=tree) */
 } args;
 
 /* Returns -1 to continue, or an exit status. */
@@ -175,6 +179,8 @@ static int parse_args(int argc, char **argv, args *a)
             i++;
     }
     a->o.platform_domains = a->platform;
+    const char *dec = getenv("MESHPANEL_DECODE");
+    a->tree_only = dec && !strcmp(dec, "tree");
     /* YAML out, no overlay (it edits trees): each object is encoded as soon
      * as it is final, and only its text is kept */
     a->o.yaml_text = !a->json && !a->overrides;
@@ -300,6 +306,7 @@ typedef struct {
     const convert_opts *o;
     convert_state *cs;
     doc_list *keep; /* NULL: nothing kept */
+    bool tree_only; /* no Ingress taken from its bytes */
     bool bad_opts;  /* convert_new failed: err says why */
     bool failed;    /* convert_add failed: err says why */
     mp_err err;
@@ -337,6 +344,27 @@ static int feed_obj(doc_node *obj, const char *file, mp_errlist *errs, void *ud)
     return f->failed ? -1 : 0;
 }
 
+/* A List item's bytes, offered where feed_obj would get its tree: taken
+ * when it is an Ingress convert_add_json is sure of, with feed_obj's
+ * result for it. Not with overrides (their trees are kept) nor without
+ * a conversion (feed_obj then only checks). */
+static int feed_bytes(const char *at, size_t avail, size_t *used, void *ud)
+{
+    feed *f = ud;
+    if (f->keep || f->tree_only)
+        return 0;
+    feed_start(f);
+    if (!f->cs)
+        return 0;
+    int rc = convert_add_json(f->cs, at, avail, used, &f->err);
+    if (rc < 0) {
+        f->failed = true;
+        convert_abandon(f->cs);
+        f->cs = NULL;
+    }
+    return rc;
+}
+
 /* The cluster's objects; a listing error is one more line in errs. */
 static int load_cluster(args *a, feed *f, mp_errlist *errs)
 {
@@ -364,7 +392,8 @@ static int load_inputs(args *a, feed *f, mp_errlist *errs)
         return load_cluster(a, f, errs);
     int rc = 0;
     for (size_t i = 0; i < a->ninputs && !f->failed; i++)
-        if (manifests_stream_all(a->inputs[i], check_file, (void *)&a->o, feed_obj, f, errs) < 0)
+        if (manifests_stream_take(a->inputs[i], check_file, (void *)&a->o, feed_obj, feed_bytes, f,
+                                  errs) < 0)
             rc = -1;
     return rc;
 }
@@ -379,7 +408,7 @@ static convert_plan *run(args *a, mp_errlist *errs, mp_err *err)
         return NULL;
     doc_list objs;
     doc_list_init(&objs);
-    feed f = {.o = &a->o, .keep = ov ? &objs : NULL};
+    feed f = {.o = &a->o, .keep = ov ? &objs : NULL, .tree_only = a->tree_only};
     convert_plan *p = NULL;
     int rc = load_inputs(a, &f, errs);
     if (rc == 0)

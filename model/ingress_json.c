@@ -1,0 +1,864 @@
+/*
+ * ingress_json.c - an Ingress decoded straight from its JSON bytes (see
+ * ingress_json.h).
+ *
+ * One pass over the item: the fields the view holds are read where they
+ * are, every other value is only checked as parse_json.c would read it
+ * (skip_value). Strings the view keeps are copied, NUL-terminated, into a
+ * scratch that lives for the call; the view is then owned exactly as the
+ * tree path owns it (ingress_view_own), so both give the same block.
+ * Every function returns 0, or NO to decline (d->oom says when the reason
+ * was memory).
+ */
+#include "model/ingress_json.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/jsonchar.h"
+#include "model/kname.h"
+#include "model/simdscan.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define NO        (-1)
+#define KEYS_MAX  64
+#define DEPTH_MAX 64
+/* kobj.c's ANNOTATIONS_MAX: the API server's total of keys and values */
+#define ANNOTATIONS_MAX (256 * 1024)
+#define FIRST_BLOCK     4096
+
+typedef struct sblk {
+    struct sblk *next;
+    size_t size, used;
+    char data[];
+} sblk;
+
+typedef struct {
+    const char *b;
+    size_t n, i;
+    int depth;
+    bool oom;
+    bool (*keep)(const char *key);
+    char *first; /* the scratch: a block on the caller's stack, then more */
+    size_t fused;
+    sblk *more;
+    ing_view v;
+    size_t capanns;
+    size_t ann_bytes;
+    const char *ns; /* metadata.namespace as written */
+} jd;
+
+/* The keys of one object so far, for the duplicate check. */
+typedef struct {
+    const char *k[KEYS_MAX];
+    size_t l[KEYS_MAX];
+    size_t n;
+} keyset;
+
+/* ---- scratch ---- */
+
+static char *scratch(jd *d, size_t n)
+{
+    if (FIRST_BLOCK - d->fused >= n) {
+        char *p = d->first + d->fused;
+        d->fused += n;
+        return p;
+    }
+    sblk *b = d->more;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > 16384 ? n : 16384;
+        if (!(b = malloc(sizeof *b + size))) {
+            d->oom = true;
+            return NULL;
+        }
+        *b = (sblk){d->more, size, 0};
+        d->more = b;
+    }
+    char *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static const char *copy(jd *d, const char *s, size_t n)
+{
+    char *p = scratch(d, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static void scratch_free(jd *d)
+{
+    while (d->more) {
+        sblk *next = d->more->next;
+        free(d->more);
+        d->more = next;
+    }
+}
+
+/* Grows *arr (of *cap elements of sz bytes, *n used) by one zeroed
+ * element; NULL out of memory. Most lists of an Ingress have one entry:
+ * the array starts with room for one (for eight annotations), as the
+ * tree path sizes them, so that the views of a large conversion take
+ * no more memory. */
+static void *grow(jd *d, void **arr, size_t *cap, size_t n, size_t sz, size_t first)
+{
+    if (n == *cap) {
+        size_t c = *cap ? *cap * 2 : first;
+        void *a = realloc(*arr, c * sz);
+        if (!a) {
+            d->oom = true;
+            return NULL;
+        }
+        *arr = a;
+        *cap = c;
+    }
+    char *e = (char *)*arr + n * sz;
+    memset(e, 0, sz);
+    return e;
+}
+
+/* ---- JSON, as parse_json.c reads it ---- */
+
+static inline char at(const jd *d)
+{
+    return d->i < d->n ? d->b[d->i] : '\0'; /* a NUL is never valid here either */
+}
+
+/* The end of the run of spaces at i, sixteen bytes at a time. */
+static inline size_t spaces(const char *b, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i sp = _mm_set1_epi8(' ');
+    while (i + 16 <= n) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                         _mm_loadu_si128((const __m128i *)(const void *)(b + i)), sp)) ^
+                     0xffff;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i + 8 <= n && bs_load(b + i) == BS_ONES * ' ')
+        i += 8;
+    return i;
+}
+
+/* Indented JSON (kubectl -o json) is mostly runs of spaces after a
+ * newline: those go sixteen at a time. */
+static inline void ws(jd *d)
+{
+    size_t i = d->i;
+    while (i < d->n) {
+        char c = d->b[i];
+        if (c == ' ') {
+            i = spaces(d->b, i, d->n);
+            while (i < d->n && d->b[i] == ' ')
+                i++;
+            continue;
+        }
+        if (c != '\n' && c != '\t' && c != '\r')
+            break;
+        i++;
+    }
+    d->i = i;
+}
+
+/* parse_json.c's escapes: the letter, then the byte it stands for */
+static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+
+/* The string at d->i (its quote): its raw bytes, d->i past it. *escaped
+ * when it has an escape. Declines what read_string refuses. */
+static int str_scan(jd *d, const char **s, size_t *len, bool *escaped)
+{
+    size_t start = d->i + 1, i = start;
+    *escaped = false;
+    for (;;) {
+        i = ss_string_special(d->b, i, d->n);
+        if (i >= d->n)
+            return NO;
+        unsigned char c = (unsigned char)d->b[i];
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return NO;
+        if (c == 0x7f) { /* ss_string_special stops there too */
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t k = json_utf8_len((const unsigned char *)d->b + i, d->n - i);
+            if (!k)
+                return NO;
+            i += k;
+            continue;
+        }
+        char e = i + 1 < d->n ? d->b[i + 1] : '\0';
+        unsigned cp;
+        if (e == 'u') {
+            /* \u0000 is refused; any other (a lone surrogate too) is read */
+            if (i + 6 > d->n || json_hex4(d->b + i + 2, &cp) || cp == 0)
+                return NO;
+            i += 6;
+        } else if (e && (e == '"' || e == '\\' || e == '/' || strchr("bfnrt", e))) {
+            i += 2;
+        } else {
+            return NO;
+        }
+        *escaped = true;
+    }
+    *s = d->b + start;
+    *len = i - start;
+    d->i = i + 1;
+    return 0;
+}
+
+/* The l bytes at s (a string str_scan passed) decoded into out as
+ * read_string decodes them; returns the length (at most l). */
+static size_t unescape(const char *s, size_t l, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < l;) {
+        if (s[i] != '\\') {
+            out[o++] = s[i++];
+            continue;
+        }
+        char e = s[i + 1];
+        if (e != 'u') {
+            const char *m = strchr(escapes, e);
+            out[o++] = m[1];
+            i += 2;
+            continue;
+        }
+        unsigned cp = 0, lo;
+        json_hex4(s + i + 2, &cp);
+        i += 6;
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            if (i + 6 <= l && s[i] == '\\' && s[i + 1] == 'u' && !json_hex4(s + i + 2, &lo) &&
+                lo >= 0xdc00 && lo <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                i += 6;
+            } else {
+                cp = 0xfffd; /* a lone surrogate, as Go decodes it */
+            }
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            cp = 0xfffd;
+        }
+        o += json_put_utf8(cp, out + o);
+    }
+    return o;
+}
+
+/* A string str_scan passed, decoded and NUL-terminated in the scratch. */
+static const char *keep_str(jd *d, const char *s, size_t l, bool esc)
+{
+    if (!esc)
+        return copy(d, s, l);
+    char *p = scratch(d, l + 1);
+    if (p)
+        p[unescape(s, l, p)] = '\0';
+    return p;
+}
+
+/* A string the view keeps. */
+static int str_keep(jd *d, const char **out)
+{
+    const char *s;
+    size_t l;
+    bool esc;
+    if (at(d) != '"' || str_scan(d, &s, &l, &esc) < 0)
+        return NO;
+    return (*out = keep_str(d, s, l, esc)) ? 0 : NO;
+}
+
+/* The string lit, as written (no escape). */
+static int str_is(jd *d, const char *lit)
+{
+    size_t l = strlen(lit);
+    if (at(d) != '"' || d->n - d->i < l + 2 || memcmp(d->b + d->i + 1, lit, l) ||
+        d->b[d->i + 1 + l] != '"')
+        return NO;
+    d->i += l + 2;
+    return 0;
+}
+
+static size_t digits(const jd *d, size_t i)
+{
+    while (i < d->n && d->b[i] >= '0' && d->b[i] <= '9')
+        i++;
+    return i;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)? (read_number's). */
+static int num_scan(jd *d, bool *integer)
+{
+    size_t i = d->i;
+    if (i < d->n && d->b[i] == '-')
+        i++;
+    size_t e = digits(d, i);
+    if (e == i || (d->b[i] == '0' && e > i + 1))
+        return NO;
+    i = e;
+    *integer = true;
+    if (i < d->n && d->b[i] == '.') {
+        if ((e = digits(d, i + 1)) == i + 1)
+            return NO;
+        i = e;
+        *integer = false;
+    }
+    if (i < d->n && (d->b[i] == 'e' || d->b[i] == 'E')) {
+        size_t x = i + 1;
+        if (x < d->n && (d->b[x] == '+' || d->b[x] == '-'))
+            x++;
+        if ((e = digits(d, x)) == x)
+            return NO;
+        i = e;
+        *integer = false;
+    }
+    d->i = i;
+    return 0;
+}
+
+static int open_c(jd *d, char c)
+{
+    if (at(d) != c || ++d->depth > DEPTH_MAX)
+        return NO;
+    d->i++;
+    return 0;
+}
+
+/* The next key of the object being read: 1 with the key (plain ASCII, no
+ * escape: every key of a Kubernetes object) and d->i at its value; 0 past
+ * the closing brace; NO on a duplicate key, more than KEYS_MAX, or
+ * anything that is not JSON. */
+static int next_key(jd *d, keyset *ks, const char **k, size_t *kl)
+{
+    ws(d);
+    char c = at(d);
+    if (c == '}') {
+        d->i++;
+        d->depth--;
+        return 0;
+    }
+    if (ks->n) {
+        if (c != ',')
+            return NO;
+        d->i++;
+        ws(d);
+        c = at(d);
+    }
+    if (c != '"' || ks->n == KEYS_MAX)
+        return NO;
+    size_t s = d->i + 1, e = ss_string_special(d->b, s, d->n);
+    if (e >= d->n || d->b[e] != '"')
+        return NO;
+    *k = d->b + s;
+    *kl = e - s;
+    for (size_t j = 0; j < ks->n; j++)
+        if (ks->l[j] == *kl && !memcmp(ks->k[j], *k, *kl))
+            return NO;
+    ks->k[ks->n] = *k;
+    ks->l[ks->n++] = *kl;
+    d->i = e + 1;
+    ws(d);
+    if (at(d) != ':')
+        return NO;
+    d->i++;
+    ws(d);
+    return 1;
+}
+
+/* The next element of the array being read: 1 at it, 0 past the closing
+ * bracket. *count: the elements so far. */
+static int next_elem(jd *d, size_t *count)
+{
+    ws(d);
+    char c = at(d);
+    if (c == ']') {
+        d->i++;
+        d->depth--;
+        return 0;
+    }
+    if (*count) {
+        if (c != ',')
+            return NO;
+        d->i++;
+        ws(d);
+    }
+    (*count)++;
+    return 1;
+}
+
+#define KEY(lit) (kl == sizeof(lit) - 1 && !memcmp(k, lit, sizeof(lit) - 1))
+
+/* Any value but null, checked and passed over. */
+static int skip_value(jd *d)
+{
+    char c = at(d);
+    const char *k;
+    size_t kl, count = 0;
+    int r;
+    if (c == '"') {
+        bool esc;
+        return str_scan(d, &k, &kl, &esc);
+    }
+    if (c == '{') {
+        keyset ks;
+        ks.n = 0;
+        if (open_c(d, '{') < 0)
+            return NO;
+        while ((r = next_key(d, &ks, &k, &kl)) == 1)
+            if (skip_value(d) < 0)
+                return NO;
+        return r;
+    }
+    if (c == '[') {
+        if (open_c(d, '[') < 0)
+            return NO;
+        while ((r = next_elem(d, &count)) == 1)
+            if (skip_value(d) < 0)
+                return NO;
+        return r;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        bool integer;
+        return num_scan(d, &integer);
+    }
+    if (d->n - d->i >= 4 && !memcmp(d->b + d->i, "true", 4)) {
+        d->i += 4;
+        return 0;
+    }
+    if (d->n - d->i >= 5 && !memcmp(d->b + d->i, "false", 5)) {
+        d->i += 5;
+        return 0;
+    }
+    return NO; /* null (kobj_drop_nulls would drop it) or not JSON */
+}
+
+/* ---- the Ingress ---- */
+
+/* labels: a map of strings (check_object's rule). */
+static int string_map(jd *d)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k, *s;
+    size_t kl, l;
+    bool esc;
+    int r;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1)
+        if (at(d) != '"' || str_scan(d, &s, &l, &esc) < 0)
+            return NO;
+    return r;
+}
+
+/* One annotation: kept in the view when keep says so (the key as the
+ * tree holds it: the shared table's copy when it has one). */
+static int annotation(jd *d, const char *k, size_t kl)
+{
+    const char *s;
+    size_t l;
+    bool esc;
+    if (at(d) != '"' || str_scan(d, &s, &l, &esc) < 0)
+        return NO;
+    /* raw lengths: an escaped value is longer written than read, so
+     * within the limit here is within it decoded */
+    if ((d->ann_bytes += kl + l) > ANNOTATIONS_MAX)
+        return NO;
+    const char *key = doc_key_static(k, kl);
+    if (!key && !(key = copy(d, k, kl)))
+        return NO;
+    bool cls = !strcmp(key, INGRESS_CLASS_ANNOTATION);
+    bool kept = !d->keep || d->keep(key);
+    if (!kept && !cls)
+        return 0;
+    const char *val = keep_str(d, s, l, esc);
+    if (!val)
+        return NO;
+    if (cls)
+        d->v.class_annotation = val;
+    if (!kept)
+        return 0;
+    ing_ann *a = grow(d, (void **)&d->v.anns, &d->capanns, d->v.nanns, sizeof *a, 8);
+    if (!a)
+        return NO;
+    *a = (ing_ann){key, val, false};
+    d->v.nanns++;
+    return 0;
+}
+
+static int annotations(jd *d)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1)
+        if (annotation(d, k, kl) < 0)
+            return NO;
+    return r;
+}
+
+static int metadata(jd *d)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("name")                ? str_keep(d, &d->v.name)
+                 : KEY("namespace")         ? str_keep(d, &d->ns)
+                 : KEY("creationTimestamp") ? str_keep(d, &d->v.created)
+                 : KEY("annotations")       ? annotations(d)
+                 : KEY("labels")            ? string_map(d)
+                                            : skip_value(d);
+        if (rc < 0)
+            return NO;
+    }
+    return r;
+}
+
+/* port: {"number": 1..65535} or {"name": "..."}, one of them. */
+static int port(jd *d, ing_backend *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    bool num = false;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        if (KEY("name")) {
+            if (str_keep(d, &out->port_name) < 0 || !*out->port_name)
+                return NO;
+            continue;
+        }
+        size_t s = d->i;
+        bool integer;
+        if (!KEY("number") || num_scan(d, &integer) < 0 || !integer || d->b[s] == '-' ||
+            d->i - s > 5)
+            return NO;
+        long v = 0;
+        for (size_t i = s; i < d->i; i++)
+            v = v * 10 + (d->b[i] - '0');
+        if (v < 1 || v > 65535)
+            return NO;
+        out->port_number = v;
+        num = true;
+    }
+    return r < 0 || num == (out->port_name != NULL) ? NO : 0;
+}
+
+/* backend: {"service": {"name": ..., "port": ...}} only. */
+static int service(jd *d, ing_backend *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    bool has_port = false;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("name")   ? str_keep(d, &out->service)
+                 : KEY("port") ? (has_port = true, port(d, out))
+                               : NO;
+        if (rc < 0)
+            return NO;
+    }
+    mp_err e;
+    if (r < 0 || !has_port || !out->service || !*out->service ||
+        kname_check(KNAME_DNS1035, "service.name", out->service, &e) < 0)
+        return NO;
+    return 0;
+}
+
+static int backend(jd *d, ing_backend *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    bool svc = false;
+    memset(out, 0, sizeof *out);
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        if (!KEY("service") || service(d, out) < 0)
+            return NO;
+        svc = true;
+    }
+    return r < 0 || !svc ? NO : 0;
+}
+
+static const char *const path_types[] = {"Exact", "Prefix", "ImplementationSpecific"};
+
+static int path(jd *d, ing_path *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k, *type = NULL;
+    size_t kl;
+    int r;
+    bool has_backend = false;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("path")       ? str_keep(d, &out->path)
+                 : KEY("pathType") ? str_keep(d, &type)
+                 : KEY("backend")  ? (has_backend = true, backend(d, &out->backend))
+                                   : NO;
+        if (rc < 0)
+            return NO;
+    }
+    if (r < 0 || !has_backend)
+        return NO;
+    if (!out->path || !*out->path)
+        out->path = "/";
+    if (out->path[0] != '/')
+        return NO;
+    out->type = ING_PATH_IMPL;
+    out->type_set = type != NULL;
+    if (type) {
+        size_t i = 0;
+        while (i < 3 && strcmp(type, path_types[i]))
+            i++;
+        if (i == 3)
+            return NO;
+        out->type = (ing_path_type)i;
+    }
+    return 0;
+}
+
+/* http: {"paths": [...]} only. */
+static int http(jd *d, ing_rule *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl, count = 0, cap = 0;
+    int r, e;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        if (!KEY("paths") || open_c(d, '[') < 0)
+            return NO;
+        while ((e = next_elem(d, &count)) == 1) {
+            ing_path *p = grow(d, (void **)&out->paths, &cap, out->npaths, sizeof *p, 1);
+            if (!p || path(d, p) < 0)
+                return NO;
+            out->npaths++;
+        }
+        if (e < 0)
+            return NO;
+        /* an empty list is still a list, as decode_rule allocates it */
+        if (!out->paths && !(out->paths = calloc(1, sizeof *out->paths))) {
+            d->oom = true;
+            return NO;
+        }
+    }
+    return r;
+}
+
+static int rule(jd *d, ing_rule *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("host") ? str_keep(d, &out->host) : KEY("http") ? http(d, out) : NO;
+        if (rc < 0)
+            return NO;
+    }
+    if (out->host && !*out->host)
+        out->host = NULL;
+    if (r < 0 || (out->host && (!ingress_valid_host(out->host) || ingress_host_is_ip(out->host))))
+        return NO;
+    return 0;
+}
+
+static int tls_hosts(jd *d, ing_tls *out)
+{
+    size_t count = 0, cap = 0;
+    int e;
+    if (open_c(d, '[') < 0)
+        return NO;
+    while ((e = next_elem(d, &count)) == 1) {
+        const char **h = grow(d, (void **)&out->hosts, &cap, out->nhosts, sizeof *h, 1);
+        if (!h || str_keep(d, h) < 0 || !ingress_valid_host(*h))
+            return NO;
+        out->nhosts++;
+    }
+    if (e < 0)
+        return NO;
+    if (!out->hosts && !(out->hosts = calloc(1, sizeof *out->hosts))) {
+        d->oom = true;
+        return NO;
+    }
+    return 0;
+}
+
+static int tls(jd *d, ing_tls *out)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("hosts")        ? tls_hosts(d, out)
+                 : KEY("secretName") ? str_keep(d, &out->secret)
+                                     : NO;
+        if (rc < 0)
+            return NO;
+    }
+    if (out->secret && !*out->secret)
+        out->secret = NULL;
+    mp_err e;
+    if (out->secret && kname_check(KNAME_SUBDOMAIN, "secretName", out->secret, &e) < 0) {
+        out->bad_secret = out->secret;
+        out->secret = NULL;
+    }
+    return r;
+}
+
+static int rules(jd *d)
+{
+    size_t count = 0, cap = 0;
+    int e;
+    if (open_c(d, '[') < 0)
+        return NO;
+    while ((e = next_elem(d, &count)) == 1) {
+        ing_rule *r = grow(d, (void **)&d->v.rules, &cap, d->v.nrules, sizeof *r, 1);
+        if (!r)
+            return NO;
+        d->v.nrules++; /* counted first: ingress_view_free frees what it holds */
+        if (rule(d, r) < 0)
+            return NO;
+    }
+    return e;
+}
+
+static int tls_list(jd *d)
+{
+    size_t count = 0, cap = 0;
+    int e;
+    if (open_c(d, '[') < 0)
+        return NO;
+    while ((e = next_elem(d, &count)) == 1) {
+        ing_tls *t = grow(d, (void **)&d->v.tls, &cap, d->v.ntls, sizeof *t, 1);
+        if (!t)
+            return NO;
+        d->v.ntls++;
+        if (tls(d, t) < 0)
+            return NO;
+    }
+    return e;
+}
+
+static int spec(jd *d)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("ingressClassName") ? str_keep(d, &d->v.class_name)
+                 : KEY("defaultBackend")
+                     ? (d->v.has_default = true, backend(d, &d->v.default_backend))
+                 : KEY("rules") ? rules(d)
+                 : KEY("tls")   ? tls_list(d)
+                                : NO;
+        if (rc < 0)
+            return NO;
+    }
+    return r < 0 || (!d->v.nrules && !d->v.has_default) ? NO : 0;
+}
+
+/* The object itself: apiVersion networking.k8s.io/v1, kind Ingress,
+ * metadata and spec; any other field is only checked. */
+static int item(jd *d)
+{
+    keyset ks;
+    ks.n = 0;
+    const char *k;
+    size_t kl;
+    int r;
+    bool api = false, kind = false, meta = false, sp = false;
+    if (open_c(d, '{') < 0)
+        return NO;
+    while ((r = next_key(d, &ks, &k, &kl)) == 1) {
+        int rc = KEY("apiVersion") ? (api = true, str_is(d, "networking.k8s.io/v1"))
+                 : KEY("kind")     ? (kind = true, str_is(d, "Ingress"))
+                 : KEY("metadata") ? (meta = true, metadata(d))
+                 : KEY("spec")     ? (sp = true, spec(d))
+                                   : skip_value(d);
+        if (rc < 0)
+            return NO;
+    }
+    return r < 0 || !api || !kind || !meta || !sp ? NO : 0;
+}
+
+/* The names as check_object and check_names want them. */
+static int names(jd *d, const char *default_ns)
+{
+    mp_err e;
+    if (!d->v.name || !*d->v.name || kname_check(KNAME_SUBDOMAIN, "metadata.name", d->v.name, &e))
+        return NO;
+    if (d->ns && *d->ns) {
+        d->v.ns = d->ns;
+        return kname_check(KNAME_LABEL, "metadata.namespace", d->ns, &e) ? NO : 0;
+    }
+    d->v.ns = default_ns ? default_ns : "default";
+    return kname_check(KNAME_LABEL, "namespace", d->v.ns, &e) ? NO : 0;
+}
+
+int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
+                        bool (*keep_ann)(const char *key), ing_view *out, size_t *used)
+{
+    char first[FIRST_BLOCK];
+    jd d;
+    memset(&d, 0, sizeof d);
+    d.b = buf;
+    d.n = avail;
+    d.keep = keep_ann;
+    d.first = first;
+    int rc = item(&d) < 0 || names(&d, default_ns) < 0 ? NO : 0;
+    if (rc == 0 && ingress_view_own(&d.v, keep_ann) < 0)
+        rc = NO, d.oom = true;
+    scratch_free(&d);
+    if (rc < 0) {
+        ingress_view_free(&d.v);
+        return d.oom ? -1 : 0;
+    }
+    *out = d.v;
+    *used = d.i;
+    return 1;
+}
