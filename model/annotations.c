@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "model/annotations_int.h"
+#include "model/hmap.h"
 #include "model/snippet.h"
 #include "model/strbuf.h"
 
@@ -326,39 +327,92 @@ static int h_x_forwarded_prefix(ann_ctx *c, const char *v)
     return doc_map_set_str(c->s->hdr.req_set, "X-Forwarded-Prefix", v);
 }
 
+/* Snippet texts repeat across a tenant's Ingresses: each distinct text is
+ * read once per run (ann_parse_cached), at most ANN_CACHE_MAX of them. */
+#define ANN_CACHE_MAX 4096
+
+struct ann_cache {
+    hmap idx; /* text -> plans[] */
+    snippet_plan **plans;
+    size_t n;
+};
+
+ann_cache *ann_cache_new(void)
+{
+    return calloc(1, sizeof(ann_cache));
+}
+
+void ann_cache_free(ann_cache *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n; i++)
+        snippet_plan_free(k->plans[i]);
+    free(k->plans);
+    hmap_free(&k->idx);
+    free(k);
+}
+
+/* The cached plan of text, compiled and kept on a miss; NULL when out of
+ * memory or full (the caller compiles its own). */
+static const snippet_plan *cached_snippet(ann_cache *k, const char *text)
+{
+    long at = hmap_get(&k->idx, text);
+    if (at >= 0)
+        return k->plans[at];
+    if (k->n == ANN_CACHE_MAX)
+        return NULL;
+    if (!(k->n & (k->n - 1))) { /* 0, 1, 2, 4, ...: grow at each power of two */
+        snippet_plan **pl = realloc(k->plans, (k->n ? 2 * k->n : 1) * sizeof *pl);
+        if (!pl)
+            return NULL;
+        k->plans = pl;
+    }
+    snippet_plan *p = snippet_compile(text);
+    if (!p || hmap_put(&k->idx, text, k->n) < 0) {
+        snippet_plan_free(p);
+        return NULL;
+    }
+    return k->plans[k->n++] = p;
+}
+
 /* server: a server-snippet, which nginx applies to every location of the
  * Ingress's hosts (so does a restriction in it). */
 static int snippet(ann_ctx *c, const char *v, hdr_mods *h, bool server)
 {
-    snippet_result r;
-    if (snippet_translate(v, h, &r) < 0) {
-        snippet_result_free(&r);
+    snippet_plan *mine = NULL;
+    const snippet_plan *p = c->cache ? cached_snippet(c->cache, v) : NULL;
+    if (!p && !(p = mine = snippet_compile(v)))
+        return -1;
+    const snippet_result *r = snippet_plan_result(p);
+    if (snippet_plan_apply(p, h) < 0) {
+        snippet_plan_free(mine);
         return -1;
     }
-    if (r.access[0]) {
+    if (r->access[0]) {
         char why[240];
         snprintf(why, sizeof why,
                  "%s holds \"%s\", which nginx enforces and the conversion does "
                  "not reproduce",
-                 c->rule->name, r.access);
+                 c->rule->name, r->access);
         ann_access_add(c->s, ACC_NO_ISTIO, c->rule->name, server, why,
                        "reproduce it by hand (an AuthorizationPolicy or an EnvoyFilter)");
     }
     int rc = 0;
-    if (r.untranslated)
+    if (r->untranslated)
         rc = mp_warn(c->w, MPW_SNIPPET_PARTIAL, MP_SEV_WARNING, c->object, c->field,
                      "%zu directive(s) translated to headers, %zu not converted (migrate by "
                      "hand): %s",
-                     r.translated, r.untranslated, r.rest.buf ? r.rest.buf : "");
-    else if (r.translated)
+                     r->translated, r->untranslated, r->rest.buf ? r->rest.buf : "");
+    else if (r->translated)
         rc = mp_warn(c->w, MPW_SNIPPET_PARTIAL, MP_SEV_INFO, c->object, c->field,
                      "all %zu header directive(s) translated to VirtualService headers",
-                     r.translated);
-    if (rc == 0 && r.ignored)
+                     r->translated);
+    if (rc == 0 && r->ignored)
         rc = mp_warn(c->w, MPW_ANN_IGNORED, MP_SEV_INFO, c->object, c->field,
                      "%zu nginx buffer directive(s) ignored: Envoy sizes its buffers itself",
-                     r.ignored);
-    snippet_result_free(&r);
+                     r->ignored);
+    snippet_plan_free(mine);
     return rc;
 }
 
@@ -1197,9 +1251,14 @@ static int keep_lists(ann_ctx *c)
 
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
 {
+    return ann_parse_cached(ing, s, w, NULL);
+}
+
+int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache)
+{
     char object[300], field[256];
     str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
-    ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object};
+    ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object, .cache = cache};
     c.raw.read_t = c.raw.send_t = c.raw.tries = -1;
     bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
     size_t plen = strlen(NGINX_ANNOTATION_PREFIX);

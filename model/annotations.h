@@ -166,6 +166,7 @@ typedef struct {
     const char *object; /* "ingress ns/name" */
     const char *field;  /* metadata.annotations["nginx.ingress.kubernetes.io/x"] */
     const struct ann_rule *rule;
+    struct ann_cache *cache; /* NULL: nothing kept between Ingresses */
     /* Lists built while parsing, at most as long as they ever were; only
      * what they hold is kept in s (10,000 Ingresses must not carry 480
      * bytes each). */
@@ -193,6 +194,17 @@ void ann_settings_free(ann_settings *s);
 /* Reads every annotation of the Ingress into s and reports warnings.
  * Returns 0 or -1 on out of memory. */
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
+
+/* What depends only on an annotation's text, kept across the Ingresses of
+ * one run (a snippet's translation: the same text is the same plan).
+ * ann_parse_cached gives exactly ann_parse's settings and findings; the
+ * cache only saves reading a text again. Owned by the caller, freed with
+ * ann_cache_free once the run's Ingresses are parsed (not before: nothing
+ * of it is referenced by the settings). */
+typedef struct ann_cache ann_cache;
+ann_cache *ann_cache_new(void); /* NULL when out of memory */
+void ann_cache_free(ann_cache *k);
+int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache);
 
 /* Splits "a, b,c" into a seq of trimmed non-empty strings. */
 doc_node *ann_split_list(const char *value);

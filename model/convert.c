@@ -321,19 +321,23 @@ static const char *class_filter(conv *c, ing_entry *e)
 
 static int filter_and_parse(conv *c)
 {
-    for (size_t i = 0; i < c->ning; i++) {
+    ann_cache *k = ann_cache_new();
+    if (!k)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < c->ning && rc == 0; i++) {
         ing_entry *e = &c->ing[i];
         const char *why = class_filter(c, e);
         if (why) {
             conv_note_skip(c->plan, why);
             continue;
         }
-        if (ann_parse(&e->v, &e->a, &c->plan->w) < 0)
-            return -1;
-        e->routed = true;
+        rc = ann_parse_cached(&e->v, &e->a, &c->plan->w, k);
+        e->routed = rc == 0;
         e->canary = e->a.can.canary;
     }
-    return 0;
+    ann_cache_free(k);
+    return rc;
 }
 
 /* ---- run ---------------------------------------------------------------------------- */

@@ -176,45 +176,57 @@ const char *mp_severity_name(mp_severity s)
     return (unsigned)s < 3 ? names[s] : "warning";
 }
 
+/* A finding's line in parts: code, " ", object, ": ", field (then ": "
+ * when there is one), message. */
+typedef struct {
+    const char *part[5];
+    size_t len[5], ml, n;
+} line_parts;
+
+static size_t line_measure(const mp_warning *w, line_parts *lp)
+{
+    *lp = (line_parts){
+        {w->code, " ", w->object ? w->object : "", ": ", w->field ? w->field : ""},
+        {strlen(w->code), 1, w->object ? strlen(w->object) : 0, 2, w->field ? strlen(w->field) : 0},
+        w->message ? strlen(w->message) : 0,
+        0};
+    if (!lp->len[2])
+        lp->len[1] = 0; /* no object: "CODE: " */
+    lp->n = lp->len[0] + lp->len[1] + lp->len[2] + lp->len[3] + (lp->len[4] ? lp->len[4] + 2 : 0) +
+            lp->ml;
+    return lp->n;
+}
+
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. The parts are copied at once, then the
  * line is scanned ('?' replaces such a byte; the code and separators hold
- * none). Returns the line's length; at NULL: only the length. */
-static size_t format_into(const mp_warning *w, char *at)
+ * none). */
+static void line_write(const mp_warning *w, const line_parts *lp, char *at)
 {
-    const char *part[5] = {w->code, " ", w->object ? w->object : "", ": ",
-                           w->field ? w->field : ""};
-    size_t len[5] = {strlen(w->code), 1, w->object ? strlen(w->object) : 0, 2,
-                     w->field ? strlen(w->field) : 0};
-    if (!len[2])
-        len[1] = 0; /* no object: "CODE: " */
-    size_t ml = w->message ? strlen(w->message) : 0;
-    size_t n = len[0] + len[1] + len[2] + len[3] + (len[4] ? len[4] + 2 : 0) + ml;
-    if (!at)
-        return n;
     char *b = at;
     for (int i = 0; i < 5; i++) {
-        memcpy(at, part[i], len[i]);
-        at += len[i];
+        memcpy(at, lp->part[i], lp->len[i]);
+        at += lp->len[i];
     }
-    if (len[4]) {
+    if (lp->len[4]) {
         memcpy(at, ": ", 2);
         at += 2;
     }
-    memcpy(at, w->message ? w->message : "", ml);
+    memcpy(at, w->message ? w->message : "", lp->ml);
     /* a finding's line is 200-300 bytes, none of them a control character
      * as a rule: scanned sixteen bytes at a time */
+    size_t n = lp->n;
     for (size_t i = ss_unprintable(b, 0, n, 0); i < n; i = ss_unprintable(b, i + 1, n, 0))
         b[i] = '?';
-    return n;
 }
 
 char *mp_warning_format(const mp_warning *w)
 {
-    size_t n = format_into(w, NULL);
+    line_parts lp;
+    size_t n = line_measure(w, &lp);
     char *b = malloc(n + 1);
     if (b) {
-        format_into(w, b);
+        line_write(w, &lp, b);
         b[n] = '\0';
     }
     return b;
@@ -222,10 +234,11 @@ char *mp_warning_format(const mp_warning *w)
 
 size_t mp_warning_append(strbuf *sb, const mp_warning *w)
 {
-    size_t n = format_into(w, NULL);
+    line_parts lp;
+    size_t n = line_measure(w, &lp);
     if (!strbuf_reserve(sb, n + 1))
         return 0;
-    format_into(w, sb->buf + sb->len);
+    line_write(w, &lp, sb->buf + sb->len);
     sb->len += n;
     sb->buf[sb->len] = '\0';
     return n;

@@ -7,6 +7,7 @@
 
 #include "model/annotations.h"
 #include "model/snippet.h"
+#include "same_tree.h"
 
 static char *read_doc(void)
 {
@@ -160,6 +161,93 @@ START_TEST(snippet_translation)
 }
 END_TEST
 
+/* ---- ann_parse_cached: the same settings and findings as ann_parse ---- */
+
+static void same_opt_tree(const doc_node *a, const doc_node *b, const char *at)
+{
+    ck_assert_msg(!a == !b, "%s: one side is NULL", at);
+    if (a)
+        same_tree(a, b, at);
+}
+
+static void same_hdr(const hdr_mods *a, const hdr_mods *b)
+{
+    same_opt_tree(a->req_set, b->req_set, "req_set");
+    same_opt_tree(a->req_add, b->req_add, "req_add");
+    same_opt_tree(a->req_remove, b->req_remove, "req_remove");
+    same_opt_tree(a->resp_set, b->resp_set, "resp_set");
+    same_opt_tree(a->resp_add, b->resp_add, "resp_add");
+    same_opt_tree(a->resp_remove, b->resp_remove, "resp_remove");
+}
+
+#define P NGINX_ANNOTATION_PREFIX
+static const char *const S_BUF =
+    "client_header_buffer_size 64k;\nlarge_client_header_buffers 4 128k;\n";
+static const char *const S_HDR = "more_clear_headers \"X-Frame-Options:\";\nmore_set_headers "
+                                 "\"X-Xss-Protection: 1; mode=block\";\n";
+static const char *const S_DENY = "deny all; more_set_headers \"X: 1\"; proxy_hide_header X-Y;\n"
+                                  "more_clear_headers x-y; set $a 1;";
+static const char *const S_REQ = "proxy_set_header A \"\"; more_clear_input_headers a; "
+                                 "more_set_input_headers \"X-Forwarded-Prefix: /b\";";
+
+/* Ingresses whose snippets repeat, on settings that already hold headers
+ * (x-forwarded-prefix before the snippet, two snippets into one map), a
+ * canary that ignores them, and a snippet that restricts access. */
+START_TEST(cached_parse_is_parse)
+{
+    ing_ann kinds[][4] = {
+        {{P "server-snippet", S_BUF, false}, {P "configuration-snippet", S_HDR, false}},
+        {{P "x-forwarded-prefix", "/a", false}, {P "configuration-snippet", S_REQ, false}},
+        {{P "server-snippet", S_DENY, false}, {P "configuration-snippet", S_DENY, false}},
+        {{P "configuration-snippet", S_HDR, false}, {P "server-snippet", S_HDR, false}},
+        {{P "canary", "true", false}, {P "server-snippet", S_BUF, false}},
+        {{P "configuration-snippet", S_REQ, false}, {P "x-forwarded-prefix", "/c", false}},
+    };
+    ann_cache *k = ann_cache_new();
+    ck_assert_ptr_nonnull(k);
+    for (size_t round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+            ing_view v;
+            memset(&v, 0, sizeof v);
+            v.ns = "ns-a";
+            v.name = "web";
+            v.anns = kinds[i];
+            v.nanns = 2;
+            ann_settings a, b;
+            ann_settings_init(&a);
+            ann_settings_init(&b);
+            mp_warnings wa, wb;
+            mp_warnings_init(&wa);
+            mp_warnings_init(&wb);
+            ck_assert_int_eq(ann_parse(&v, &a, &wa), 0);
+            ck_assert_int_eq(ann_parse_cached(&v, &b, &wb, k), 0);
+            same_hdr(&a.hdr, &b.hdr);
+            same_hdr(&a.server_hdr, &b.server_hdr);
+            ck_assert_uint_eq(a.acc.n, b.acc.n);
+            for (size_t j = 0; j < a.acc.n; j++) {
+                ck_assert_int_eq(a.acc.item[j].kind, b.acc.item[j].kind);
+                ck_assert_int_eq(a.acc.item[j].host_wide, b.acc.item[j].host_wide);
+                ck_assert_str_eq(a.acc.item[j].why, b.acc.item[j].why);
+            }
+            ck_assert_uint_eq(wa.len, wb.len);
+            ck_assert_uint_gt(wa.len, 0);
+            for (size_t j = 0; j < wa.len; j++) {
+                char *la = mp_warning_format(&wa.items[j]), *lb = mp_warning_format(&wb.items[j]);
+                ck_assert_str_eq(la, lb);
+                free(la);
+                free(lb);
+            }
+            if (i == 2) /* the deny is named once per snippet, server-wide for the server's */
+                ck_assert_uint_eq(b.acc.n, 2);
+            mp_warnings_free(&wa);
+            mp_warnings_free(&wb);
+            ann_settings_free(&a);
+            ann_settings_free(&b);
+        }
+    ann_cache_free(k);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("annotations");
@@ -168,6 +256,7 @@ static Suite *suite(void)
     tcase_add_test(tc, table_is_well_formed);
     tcase_add_test(tc, value_parsing);
     tcase_add_test(tc, snippet_translation);
+    tcase_add_test(tc, cached_parse_is_parse);
     suite_add_tcase(s, tc);
     return s;
 }
