@@ -332,7 +332,8 @@ static int h_x_forwarded_prefix(ann_ctx *c, const char *v)
 #define ANN_CACHE_MAX 4096
 
 struct ann_cache {
-    hmap idx; /* text -> plans[] */
+    hmap rows; /* short annotation name -> its row + 1, 0 for none (ann_lookup) */
+    hmap idx;  /* snippet text -> plans[] */
     snippet_plan **plans;
     size_t n;
 };
@@ -350,6 +351,7 @@ void ann_cache_free(ann_cache *k)
         snippet_plan_free(k->plans[i]);
     free(k->plans);
     hmap_free(&k->idx);
+    hmap_free(&k->rows);
     free(k);
 }
 
@@ -1254,13 +1256,50 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     return ann_parse_cached(ing, s, w, NULL);
 }
 
+/* ann_lookup through the run's cache: the same few names come back on
+ * every Ingress (a hash probe instead of a binary search of strcmp). A
+ * name the full cache cannot keep is looked up each time. */
+static const ann_rule *lookup_cached(ann_cache *k, const char *name)
+{
+    long v = k ? hmap_get(&k->rows, name) : -1;
+    if (v >= 0)
+        return v ? &rules[v - 1] : NULL;
+    const ann_rule *r = ann_lookup(name);
+    if (k && k->rows.len < ANN_CACHE_MAX)
+        (void)hmap_put(&k->rows, name, r ? (size_t)(r - rules) + 1 : 0); /* only a cache */
+    return r;
+}
+
+/* metadata.annotations["<key>"] into field[256], cut as str_join cuts. */
+static void ann_field(char *field, const char *key)
+{
+    static const char pre[] = "metadata.annotations[\"";
+    size_t pl = sizeof pre - 1, kl = strlen(key);
+    if (pl + kl + 3 > 256) {
+        str_join(field, 256, pre, key, "\"]", (char *)NULL);
+        return;
+    }
+    memcpy(field, pre, pl);
+    memcpy(field + pl, key, kl);
+    memcpy(field + pl + kl, "\"]", 3);
+}
+
+/* The value of the canary annotation (ingress_nginx_annotation's answer). */
+static const char *canary_value(const ing_view *ing)
+{
+    for (size_t i = 0; i < ing->nanns; i++)
+        if (!strcmp(ing->anns[i].key, NGINX_ANNOTATION_PREFIX "canary"))
+            return ing->anns[i].null ? NULL : ing->anns[i].value;
+    return NULL;
+}
+
 int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache)
 {
     char object[300], field[256];
     str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
     ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object, .cache = cache};
     c.raw.read_t = c.raw.send_t = c.raw.tries = -1;
-    bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
+    bool canary = truthy(canary_value(ing));
     size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
     for (size_t i = 0; i < ing->nanns; i++) {
         if (ing->anns[i].null)
@@ -1271,9 +1310,9 @@ int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_c
             value = "";
         if (strncmp(key, NGINX_ANNOTATION_PREFIX, plen))
             continue;
-        str_join(field, sizeof field, "metadata.annotations[\"", key, "\"]", (char *)NULL);
+        ann_field(field, key);
         c.field = field;
-        const ann_rule *r = ann_lookup(key + plen);
+        const ann_rule *r = lookup_cached(cache, key + plen);
         if (!r) {
             if (mp_warn(w, MPW_ANN_UNKNOWN, MP_SEV_WARNING, object, field,
                         "not in the converter's rule table: not converted") < 0)

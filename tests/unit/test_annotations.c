@@ -195,6 +195,10 @@ static const char *const S_REQ = "proxy_set_header A \"\"; more_clear_input_head
  * canary that ignores them, and a snippet that restricts access. */
 START_TEST(cached_parse_is_parse)
 {
+    char long_key[320]; /* a field longer than its 256-byte buffer: cut */
+    memset(long_key, 'k', sizeof long_key - 1);
+    memcpy(long_key, P, strlen(P));
+    long_key[sizeof long_key - 1] = '\0';
     ing_ann kinds[][4] = {
         {{P "server-snippet", S_BUF, false}, {P "configuration-snippet", S_HDR, false}},
         {{P "x-forwarded-prefix", "/a", false}, {P "configuration-snippet", S_REQ, false}},
@@ -202,6 +206,14 @@ START_TEST(cached_parse_is_parse)
         {{P "configuration-snippet", S_HDR, false}, {P "server-snippet", S_HDR, false}},
         {{P "canary", "true", false}, {P "server-snippet", S_BUF, false}},
         {{P "configuration-snippet", S_REQ, false}, {P "x-forwarded-prefix", "/c", false}},
+        {{P "no-such-annotation", "1", false},
+         {long_key, "1", false},
+         {P "canary", NULL, true},
+         {P "proxy-read-timeout", "x", false}},
+        {{"kubernetes.io/ingress.class", "nginx", false},
+         {P "canary", "true", false},
+         {P "proxy-read-timeout", "5", false},
+         {P "no-such-annotation", "2", false}},
     };
     ann_cache *k = ann_cache_new();
     ck_assert_ptr_nonnull(k);
@@ -212,7 +224,8 @@ START_TEST(cached_parse_is_parse)
             v.ns = "ns-a";
             v.name = "web";
             v.anns = kinds[i];
-            v.nanns = 2;
+            while (v.nanns < 4 && kinds[i][v.nanns].key)
+                v.nanns++;
             ann_settings a, b;
             ann_settings_init(&a);
             ann_settings_init(&b);
