@@ -331,11 +331,23 @@ static int h_x_forwarded_prefix(ann_ctx *c, const char *v)
  * read once per run (ann_parse_cached), at most ANN_CACHE_MAX of them. */
 #define ANN_CACHE_MAX 4096
 
+/* A set of annotations parsed before: the first Ingress's settings (a
+ * copy: that Ingress keeps them) and its findings, found[from, from + n). */
+typedef struct {
+    ann_settings s;
+    size_t from, n;
+} ann_set;
+
 struct ann_cache {
     hmap rows; /* short annotation name -> its row + 1, 0 for none (ann_lookup) */
     hmap idx;  /* snippet text -> plans[] */
     snippet_plan **plans;
     size_t n;
+    hmap sets; /* set_key -> setv[] */
+    ann_set *setv;
+    size_t nsets;
+    mp_warnings found; /* the sets' findings, about no object */
+    strbuf key;        /* set_key's text */
 };
 
 ann_cache *ann_cache_new(void)
@@ -352,6 +364,10 @@ void ann_cache_free(ann_cache *k)
     free(k->plans);
     hmap_free(&k->idx);
     hmap_free(&k->rows);
+    hmap_free(&k->sets);
+    free(k->setv);
+    mp_warnings_free(&k->found);
+    strbuf_free(&k->key);
     free(k);
 }
 
@@ -828,6 +844,10 @@ static void hdr_free(hdr_mods *h)
 
 void ann_settings_free(ann_settings *s)
 {
+    if (s->shared) {
+        ann_settings_init(s);
+        return;
+    }
     doc_free(s->cors);
     doc_free(s->redirect);
     hdr_free(&s->hdr);
@@ -1293,10 +1313,10 @@ static const char *canary_value(const ing_view *ing)
     return NULL;
 }
 
-int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache)
+static int parse(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache,
+                 const char *object)
 {
-    char object[300], field[256];
-    str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
+    char field[256];
     ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object, .cache = cache};
     c.raw.read_t = c.raw.send_t = c.raw.tries = -1;
     bool canary = truthy(canary_value(ing));
@@ -1336,4 +1356,87 @@ int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_c
     if (ann_finish(&c) < 0 || keep_lists(&c) < 0)
         return -1;
     return higress_report(&c); /* after the nginx headers are known */
+}
+
+/* What parse reads of an Ingress besides its name, as one string: each
+ * annotation's key and value with their lengths (no separator a value
+ * could forge), and whether it is null or not a string. False when parse
+ * also reads the namespace (auth-tls-secret names a secret in it), the
+ * text is too long to keep, or out of memory. */
+static bool set_key(ann_cache *k, const ing_view *ing)
+{
+    strbuf *sb = &k->key;
+    strbuf_reset(sb);
+    for (size_t i = 0; i < ing->nanns; i++) {
+        const ing_ann *a = &ing->anns[i];
+        if (!strcmp(a->key, NGINX_ANNOTATION_PREFIX "auth-tls-secret"))
+            return false;
+        const char *v = a->value ? a->value : "";
+        char num[48];
+        size_t kl = strlen(a->key), vl = strlen(v), nl = str_utoa(num, kl);
+        num[nl++] = ':';
+        strbuf_append(sb, a->null ? "n" : a->value ? "v" : "x", 1);
+        strbuf_append(sb, num, nl);
+        strbuf_append(sb, a->key, kl);
+        nl = str_utoa(num, vl);
+        num[nl++] = ':';
+        strbuf_append(sb, num, nl);
+        strbuf_append(sb, v, vl);
+        if (sb->len > 65536)
+            return false;
+    }
+    strbuf_append(sb, "", 0); /* an Ingress without annotations: "" */
+    return !sb->oom && sb->buf;
+}
+
+/* The set just parsed (its findings from w->items[before]) kept for the
+ * next Ingress with the same annotations; a set that cannot be kept is
+ * parsed again then. */
+static void remember(ann_cache *k, const ann_settings *s, const mp_warnings *w, size_t before)
+{
+    if (k->nsets == ANN_CACHE_MAX || s->acc.oom)
+        return;
+    if (!(k->nsets & (k->nsets - 1))) {
+        ann_set *v = realloc(k->setv, (k->nsets ? 2 * k->nsets : 1) * sizeof *v);
+        if (!v)
+            return;
+        k->setv = v;
+    }
+    size_t from = k->found.len;
+    for (size_t i = before; i < w->len; i++)
+        if (mp_warn_copy(&k->found, &w->items[i], "") < 0) {
+            mp_warnings_truncate(&k->found, from);
+            return;
+        }
+    if (hmap_put(&k->sets, k->key.buf, k->nsets) < 0) {
+        mp_warnings_truncate(&k->found, from);
+        return;
+    }
+    ann_set *set = &k->setv[k->nsets++];
+    set->s = *s;
+    set->s.shared = true;
+    set->from = from;
+    set->n = w->len - before;
+}
+
+int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache)
+{
+    char object[300];
+    str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
+    if (!cache || !set_key(cache, ing))
+        return parse(ing, s, w, cache, object);
+    long at = hmap_get(&cache->sets, cache->key.buf);
+    if (at >= 0) {
+        const ann_set *set = &cache->setv[at];
+        for (size_t i = 0; i < set->n; i++)
+            if (mp_warn_copy(w, &cache->found.items[set->from + i], object) < 0)
+                return -1;
+        *s = set->s;
+        return 0;
+    }
+    size_t before = w->len;
+    int rc = parse(ing, s, w, cache, object);
+    if (rc == 0)
+        remember(cache, s, w, before);
+    return rc;
 }

@@ -156,6 +156,9 @@ typedef struct {
     char *owned[8];                     /* strings built by handlers, freed with the settings */
     char *lists; /* the block retry_on and acc.auth_parts point into, or NULL */
     size_t nowned;
+    /* the trees and strings are another Ingress's settings, made from the
+     * same annotations (ann_parse_cached): ann_settings_free leaves them */
+    bool shared;
 } ann_settings;
 
 /* What a handler sees. */
@@ -195,12 +198,17 @@ void ann_settings_free(ann_settings *s);
  * Returns 0 or -1 on out of memory. */
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
 
-/* What depends only on an annotation's text, kept across the Ingresses of
- * one run (a snippet's translation: the same text is the same plan).
- * ann_parse_cached gives exactly ann_parse's settings and findings; the
- * cache only saves reading a text again. Owned by the caller, freed with
- * ann_cache_free once the run's Ingresses are parsed (not before: nothing
- * of it is referenced by the settings). */
+/* What depends only on annotation text, kept across the Ingresses of one
+ * run: a snippet's translation (the same text is the same plan), a row
+ * looked up by name, and the outcome of a whole set of annotations
+ * (Sealos' tenants carry a few sets: 10 among 10,000 Ingresses).
+ * ann_parse_cached gives exactly ann_parse's settings and findings; for a
+ * set seen before, s is a copy of the first such Ingress's settings with
+ * shared set (its trees and strings are that Ingress's and its view's:
+ * both must outlive s, as the converter's working set does) and the
+ * findings are that Ingress's, about this one. Owned by the caller, freed
+ * with ann_cache_free once the run's Ingresses are parsed (nothing of it
+ * is referenced by the settings). */
 typedef struct ann_cache ann_cache;
 ann_cache *ann_cache_new(void); /* NULL when out of memory */
 void ann_cache_free(ann_cache *k);

@@ -111,8 +111,8 @@ static int vformat(char *buf, size_t cap, bool simple, const char *fmt, va_list 
     return simple ? (int)mini_vformat(buf, cap, fmt, ap) : vsnprintf(buf, cap, fmt, ap);
 }
 
-int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
-             const char *field, const char *fmt, va_list ap)
+/* Room for one more entry. 0 or -1. */
+static int reserve_one(mp_warnings *w)
 {
     if (w->len == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 16;
@@ -122,6 +122,32 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
         w->items = items;
         w->cap = cap;
     }
+    return 0;
+}
+
+int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object)
+{
+    if (reserve_one(w) < 0)
+        return -1;
+    object = object ? object : "";
+    const char *field = f->field ? f->field : "", *msg = f->message ? f->message : "";
+    size_t ol = strlen(object) + 1, fl = strlen(field) + 1, ml = strlen(msg) + 1;
+    char *b = malloc(ol + fl + ml);
+    if (!b)
+        return -1;
+    memcpy(b, object, ol);
+    memcpy(b + ol, field, fl);
+    memcpy(b + ol + fl, msg, ml);
+    w->items[w->len++] = (mp_warning){
+        .code = f->code, .sev = f->sev, .object = b, .field = b + ol, .message = b + ol + fl};
+    return 0;
+}
+
+int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
+             const char *field, const char *fmt, va_list ap)
+{
+    if (reserve_one(w) < 0)
+        return -1;
     /* object, field and message in one block at their size: 50,000
      * findings at 10,000 Ingresses stay until they are printed */
     va_list cp;
