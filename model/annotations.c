@@ -1372,21 +1372,24 @@ static bool set_key(ann_cache *k, const ing_view *ing)
         if (!strcmp(a->key, NGINX_ANNOTATION_PREFIX "auth-tls-secret"))
             return false;
         const char *v = a->value ? a->value : "";
-        char num[48];
-        size_t kl = strlen(a->key), vl = strlen(v), nl = str_utoa(num, kl);
-        num[nl++] = ':';
-        strbuf_append(sb, a->null ? "n" : a->value ? "v" : "x", 1);
-        strbuf_append(sb, num, nl);
-        strbuf_append(sb, a->key, kl);
-        nl = str_utoa(num, vl);
-        num[nl++] = ':';
-        strbuf_append(sb, num, nl);
-        strbuf_append(sb, v, vl);
-        if (sb->len > 65536)
+        size_t kl = strlen(a->key), vl = strlen(v);
+        if (sb->len + kl + vl > 65536 || !strbuf_reserve(sb, kl + vl + 48))
             return false;
+        char *p = sb->buf + sb->len;
+        *p++ = a->null ? 'n' : a->value ? 'v' : 'x';
+        p += str_utoa(p, kl);
+        *p++ = ':';
+        memcpy(p, a->key, kl);
+        p += kl;
+        p += str_utoa(p, vl);
+        *p++ = ':';
+        memcpy(p, v, vl);
+        sb->len = (size_t)(p + vl - sb->buf);
     }
-    strbuf_append(sb, "", 0); /* an Ingress without annotations: "" */
-    return !sb->oom && sb->buf;
+    if (!strbuf_reserve(sb, 1)) /* an Ingress without annotations: "" */
+        return false;
+    sb->buf[sb->len] = '\0';
+    return true;
 }
 
 /* The set just parsed (its findings from w->items[before]) kept for the
