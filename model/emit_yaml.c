@@ -32,6 +32,10 @@
 #include "model/emit_int.h"
 #include "model/sanitize.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef enum { ST_PLAIN, ST_SINGLE, ST_DOUBLE, ST_LITERAL } style;
 
 /* libyaml's emitter state; column counts bytes (libyaml: characters), which
@@ -522,8 +526,35 @@ static bool ascii_needs_quotes(const char *s, size_t len)
  * finds, and never refuses single quotes. False: s holds another byte. */
 /* The first i in [i, n) with s[i] not printable ASCII, ':' or '#', else
  * n (eight bytes at a time: most scalars hold none). */
+#if defined(__SSE2__)
+/* The bytes of s[0..16) plain_run stops at, as bits. Signed: bytes from
+ * 0x80 on are negative, so below 0x20 too. */
+static unsigned plain_stops16(const char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 static size_t plain_run(const char *s, size_t i, size_t n)
 {
+#if defined(__SSE2__)
+    /* sixteen bytes a step, the tail in the last sixteen (overlapping):
+     * names, hosts and sources are 10-60 bytes */
+    for (; i + 16 <= n; i += 16) {
+        unsigned bits = plain_stops16(s + i);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < n && n >= 16) {
+        unsigned bits = plain_stops16(s + n - 16) >> (i - (n - 16));
+        return bits ? i + (size_t)__builtin_ctz(bits) : n;
+    }
+#endif
     while (i + 8 <= n) {
         uint64_t w = bs_load(s + i);
         if (bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#'))
