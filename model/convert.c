@@ -247,8 +247,11 @@ const char *conv_text(conv *c, size_t max, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, max < sizeof buf ? max : sizeof buf, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return "";
+    return n < 0 ? "" : conv_keep(c, buf);
+}
+
+const char *conv_keep(conv *c, const char *buf)
+{
     size_t len = strlen(buf) + 1;
     conv_blk *b = c->text;
     if (!b || b->size - b->used < len) {

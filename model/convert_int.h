@@ -196,6 +196,9 @@ const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
  * memory. */
 const char *conv_text(conv *c, size_t max, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* s copied as it is into the same text (a field name already built: no
+ * printf for each of 10,000 routes). */
+const char *conv_keep(conv *c, const char *s);
 
 /* convert_group.c. Every int function returns 0 or -1 out of memory. */
 /* The group of host (one for all namespaces); ns is only used to create it:
