@@ -850,20 +850,24 @@ void yaml_w_key(yaml_w *w, const char *k)
     }
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
-    /* the usual case at once: a new line, its indentation, a plain key
-     * and ":" (what the three calls below write then) */
+    /* the usual cases at once: a plain key and ":" after a new line and
+     * its indentation, or after the spaces up to it (the first key of a
+     * sequence item, after "- "): what the three calls below write then.
+     * The spaces are copied whole (a constant size: no call), the room
+     * for them checked. */
     size_t want = ind >= 0 ? (size_t)ind : 0, len;
     strbuf *sb = w->out;
-    if ((!w->indention || w->column > want || (w->column == want && !w->whitespace)) &&
-        want <= YAML_W_SPACES &&
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    if (want <= YAML_W_SPACES &&
         (doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len)) &&
-        sb->len + want + len + 3 <= sb->cap) {
+        sb->len + YAML_W_SPACES + len + 3 <= sb->cap) {
         char *at = sb->buf + sb->len;
+        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
         at[0] = '\n';
-        memcpy(at + 1, yaml_w_spaces, want);
-        memcpy(at + 1 + want, k, len);
-        at[1 + want + len] = ':';
-        sb->len += want + len + 2;
+        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+        memcpy(at + head, k, len);
+        at[head + len] = ':';
+        sb->len += head + len + 1;
         w->column = want + len + 1;
         w->whitespace = false;
         w->indention = false;
@@ -905,6 +909,20 @@ void yaml_w_str(yaml_w *w, const char *s)
     size_t len = strlen(s);
     if (!plain_value(s, len)) {
         yaml_w_scalar(w, DOC_STR, s, len);
+        return;
+    }
+    strbuf *sb = w->out;
+    if (w->depth && w->f[w->depth - 1].map && sb->len + len + 2 <= sb->cap) {
+        /* a map's value: value_at writes nothing, write_plain a space
+         * (after the key's ':') and the text */
+        char *at = sb->buf + sb->len;
+        size_t sp = !w->whitespace;
+        at[0] = ' ';
+        memcpy(at + sp, s, len);
+        sb->len += sp + len;
+        w->column += sp + len;
+        w->whitespace = false;
+        w->indention = false;
         return;
     }
     bool mapping_ctx;
