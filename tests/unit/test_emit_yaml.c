@@ -569,12 +569,14 @@ START_TEST(simple_keys_agree)
 END_TEST
 
 /* yaml_w_str's scan for a plain string (sixteen bytes a step, the tail in
- * the last sixteen): a byte that stops it at every place of strings of 1
- * to 40 bytes, first a letter or '/', against libyaml. */
+ * the last sixteen) and simple_key's for a key: a byte that stops them,
+ * or one at the edge of a range they take, at every place of strings of
+ * 1 to 40 bytes, first a letter or '/', against libyaml. */
 START_TEST(stop_bytes_at_every_place)
 {
-    static const char *const stops[] = {":",  "#",        "\x7f", "\x1f", "\x01", " ",
-                                        "\t", "\xc3\xa9", "a",    ": ",   " #"};
+    static const char *const stops[] = {
+        ":", "#", "\x7f", "\x1f", "\x01", " ", "\t", "\xc3\xa9", "a", ": ", " #", "-", ".",
+        "/", "0", "9",    "@",    "[",    "`", "{",  "_",        "Z", "A",  "z",  ","};
     char buf[64];
     for (size_t len = 1; len <= 40; len++)
         for (size_t at = 0; at < len; at++)
@@ -589,6 +591,7 @@ START_TEST(stop_bytes_at_every_place)
                     buf[len] = '\0';
                     doc_node *d = map1("k", seq1(doc_str_new(buf)));
                     doc_map_set(d, "v", doc_str_new(buf));
+                    doc_map_set(d, buf, doc_str_new("v")); /* as a key: simple_key's scan */
                     same_bytes1(d, buf);
                     doc_free(d);
                 }
