@@ -687,23 +687,6 @@ static void scalar(yw *w, const doc_node *n, const char *s, size_t len, int inde
 
 static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top);
 
-#if defined(__SSE2__)
-/* The bytes of s[0..16) that are not a letter, digit or . / _ - (signed
- * compares: bytes from 0x80 on are negative and in no range), as bits. */
-static unsigned key_stops16(const char *s)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i punct_digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('-' - 1)),
-                                        _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                   _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-    __m128i ok =
-        _mm_or_si128(_mm_or_si128(punct_digit, letter), _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-    return ~(unsigned)_mm_movemask_epi8(ok) & 0xffffu;
-}
-#endif
-
 /* A key ascii_style finds plain without its scan (most keys the converter
  * writes: "name", "app.kubernetes.io/managed-by"): a letter, then letters,
  * digits and . / _ -, at most 128 bytes, not a YAML 1.1 word. *len: its
@@ -723,18 +706,6 @@ static bool simple_key(const char *k, size_t *len)
     if (ok[(unsigned char)k[0]] != 2)
         return false;
     size_t i = 1;
-#if defined(__SSE2__)
-    /* long keys ("app.kubernetes.io/managed-by") sixteen bytes a step,
-     * once their length is known (no load past the NUL) */
-    size_t n = strlen(k);
-    for (; i + 16 <= n; i += 16) {
-        unsigned bits = key_stops16(k + i);
-        if (bits) {
-            i += (size_t)__builtin_ctz(bits);
-            break;
-        }
-    }
-#endif
     while (ok[(unsigned char)k[i]])
         i++;
     *len = i;
