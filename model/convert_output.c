@@ -203,16 +203,66 @@ static int run_cmp(const void *pa, const void *pb)
     return r;
 }
 
+/* Merges the sorted a[0..na) and b[0..nb) into out (a first on a tie:
+ * none here, run starts differ). */
+static void merge_runs(const warn_run *a, size_t na, const warn_run *b, size_t nb, warn_run *out)
+{
+    size_t i = 0, j = 0, o = 0;
+    while (i < na && j < nb)
+        out[o++] = run_cmp(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+    memcpy(out + o, a + i, (na - i) * sizeof *out);
+    memcpy(out + o + na - i, b + j, (nb - j) * sizeof *out);
+}
+
+/* r in run_cmp's order, by merging the stretches already in order: the
+ * findings come phase by phase (annotations, paths, routes, gateways),
+ * each mostly in the Ingresses' order, so there are few such stretches
+ * (a sort of every run compared each about log2(19,000) times). tmp holds
+ * n. The result is in r or tmp: returned. */
+static warn_run *sort_runs(warn_run *r, warn_run *tmp, size_t n)
+{
+    size_t *cut = malloc((n + 1) * sizeof *cut), ncut = 0;
+    if (!cut) {
+        mp_sort(r, n, sizeof *r, run_cmp);
+        return r;
+    }
+    cut[ncut++] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (run_cmp(&r[i - 1], &r[i]) > 0)
+            cut[ncut++] = i;
+    cut[ncut] = n; /* stretch k is [cut[k], cut[k + 1]) */
+    warn_run *from = r, *to = tmp;
+    while (ncut > 1) {
+        size_t m = 0;
+        for (size_t k = 0; k < ncut; k += 2) {
+            size_t lo = cut[k], mid = cut[k + 1], hi = k + 2 <= ncut ? cut[k + 2] : mid;
+            if (k + 1 < ncut)
+                merge_runs(from + lo, mid - lo, from + mid, hi - mid, to + lo);
+            else
+                memcpy(to + lo, from + lo, (mid - lo) * sizeof *to);
+            cut[m++] = lo;
+        }
+        cut[m] = n;
+        ncut = m;
+        warn_run *t = from;
+        from = to;
+        to = t;
+    }
+    free(cut);
+    return from;
+}
+
 /* Warnings grouped by object, in the order they were found within one:
  * the runs sorted by (object, place), then copied in that order. */
 static void sort_warnings(mp_warnings *w)
 {
     if (w->len < 2)
         return;
-    warn_run *r = malloc(w->len * sizeof *r);
+    warn_run *r = malloc(w->len * sizeof *r), *tmp = malloc(w->len * sizeof *tmp);
     mp_warning *out = malloc(w->len * sizeof *out);
-    if (!r || !out) {
+    if (!r || !tmp || !out) {
         free(r);
+        free(tmp);
         free(out);
         return;
     }
@@ -223,14 +273,15 @@ static void sort_warnings(mp_warnings *w)
         else
             r[nr++] = (warn_run){w->items[i].object, i, 1};
     }
-    mp_sort(r, nr, sizeof *r, run_cmp);
+    const warn_run *sorted = sort_runs(r, tmp, nr);
     size_t o = 0;
     for (size_t i = 0; i < nr; i++) {
-        memcpy(out + o, w->items + r[i].start, r[i].n * sizeof *out);
-        o += r[i].n;
+        memcpy(out + o, w->items + sorted[i].start, sorted[i].n * sizeof *out);
+        o += sorted[i].n;
     }
     memcpy(w->items, out, w->len * sizeof *out);
     free(r);
+    free(tmp);
     free(out);
 }
 
