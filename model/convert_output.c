@@ -53,25 +53,22 @@ int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char
     return 0;
 }
 
-static void kv(yaml_w *w, const char *key, const char *value)
-{
-    yaml_w_key(w, key);
-    yaml_w_str(w, value);
-}
+/* A literal key (YAML_W_KEY) and its string value. */
+#define KV(w, lit, value) (YAML_W_KEY(w, lit), yaml_w_str(w, value))
 
 void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src)
 {
-    yaml_w_key(w, "metadata");
+    YAML_W_KEY(w, "metadata");
     yaml_w_map(w);
-    kv(w, "name", name);
-    kv(w, "namespace", ns);
-    yaml_w_key(w, "labels");
+    KV(w, "name", name);
+    KV(w, "namespace", ns);
+    YAML_W_KEY(w, "labels");
     yaml_w_map(w);
-    kv(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
+    KV(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
     yaml_w_end(w);
-    yaml_w_key(w, "annotations");
+    YAML_W_KEY(w, "annotations");
     yaml_w_map(w);
-    kv(w, CONVERT_SOURCE_ANNOTATION, src);
+    KV(w, CONVERT_SOURCE_ANNOTATION, src);
     yaml_w_end(w);
     yaml_w_end(w);
 }

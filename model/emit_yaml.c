@@ -842,7 +842,9 @@ static int value_at(yaml_w *w, bool *mapping_ctx)
     return f->ind;
 }
 
-void yaml_w_key(yaml_w *w, const char *k)
+/* k at its place; len: its length when it is plain as it is (simple_key
+ * or a table key), SIZE_MAX when it needs key()'s analysis. */
+static void key_at(yaml_w *w, const char *k, size_t len)
 {
     if (!w->depth || !w->f[w->depth - 1].map) {
         w->bail = true;
@@ -855,12 +857,10 @@ void yaml_w_key(yaml_w *w, const char *k)
      * sequence item, after "- "): what the three calls below write then.
      * The spaces are copied whole (a constant size: no call), the room
      * for them checked. */
-    size_t want = ind >= 0 ? (size_t)ind : 0, len;
+    size_t want = ind >= 0 ? (size_t)ind : 0;
     strbuf *sb = w->out;
     bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
-    if (want <= YAML_W_SPACES &&
-        (doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len)) &&
-        sb->len + YAML_W_SPACES + len + 3 <= sb->cap) {
+    if (want <= YAML_W_SPACES && len != SIZE_MAX && sb->len + YAML_W_SPACES + len + 3 <= sb->cap) {
         char *at = sb->buf + sb->len;
         size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
         at[0] = '\n';
@@ -876,6 +876,18 @@ void yaml_w_key(yaml_w *w, const char *k)
     write_indent(w, ind);
     key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
+}
+
+void yaml_w_key(yaml_w *w, const char *k)
+{
+    size_t len;
+    bool plain = doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len);
+    key_at(w, k, plain ? len : SIZE_MAX);
+}
+
+void yaml_w_key_plain(yaml_w *w, const char *k, size_t len)
+{
+    key_at(w, k, len);
 }
 
 void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len)
