@@ -257,8 +257,10 @@ static bool gateway_text(conv *c, const char *ns, gw_hosts *s)
     yaml_w w;
     yaml_w_begin(&w, &c->plan->yaml);
     yaml_w_map(&w);
-    KV(&w, "apiVersion", ISTIO_NETWORKING_API);
-    KV(&w, "kind", "Gateway");
+    YAML_W_KEY(&w, "apiVersion");
+    YAML_W_STR(&w, ISTIO_NETWORKING_API);
+    YAML_W_KEY(&w, "kind");
+    YAML_W_STR(&w, "Gateway");
     conv_meta_text(&w, TENANT_GATEWAY, ns, src);
     free(src);
     YAML_W_KEY(&w, "spec");

@@ -64,7 +64,8 @@ void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src
     KV(w, "namespace", ns);
     YAML_W_KEY(w, "labels");
     yaml_w_map(w);
-    KV(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
+    YAML_W_KEY(w, CONVERT_MANAGED_LABEL);
+    YAML_W_STR(w, CONVERT_MANAGED_VALUE);
     yaml_w_end(w);
     YAML_W_KEY(w, "annotations");
     yaml_w_map(w);

@@ -182,9 +182,9 @@ static bool dr_text(conv *c, const dr_entry *d, const char *name, const char *ho
     yaml_w_begin(&w, &c->plan->yaml);
     yaml_w_map(&w);
     YAML_W_KEY(&w, "apiVersion");
-    yaml_w_str(&w, ISTIO_NETWORKING_API);
+    YAML_W_STR(&w, ISTIO_NETWORKING_API);
     YAML_W_KEY(&w, "kind");
-    yaml_w_str(&w, "DestinationRule");
+    YAML_W_STR(&w, "DestinationRule");
     conv_meta_text(&w, name, d->ns, src);
     free(src);
     YAML_W_KEY(&w, "spec");

@@ -511,9 +511,9 @@ static void vs_head_text(yaml_w *w, const hostgrp *g, const char *name, const ch
 {
     yaml_w_map(w);
     YAML_W_KEY(w, "apiVersion");
-    yaml_w_str(w, ISTIO_NETWORKING_API);
+    YAML_W_STR(w, ISTIO_NETWORKING_API);
     YAML_W_KEY(w, "kind");
-    yaml_w_str(w, "VirtualService");
+    YAML_W_STR(w, "VirtualService");
     conv_meta_text(w, name, g->ns, src);
     YAML_W_KEY(w, "spec");
     yaml_w_map(w);

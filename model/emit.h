@@ -69,6 +69,12 @@ void yaml_w_key_plain(yaml_w *w, const char *key, size_t len);
 /* A scalar of type t whose canonical text is s[0..len) (as doc_node's). */
 void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len);
 void yaml_w_str(yaml_w *w, const char *s); /* a string scalar (DOC_STR) */
+/* yaml_w_str for a string the caller knows to be plain as it is, with its
+ * length (a literal such as "VirtualService": a letter or '/' first, no
+ * ':', '#' or byte outside printable ASCII, no space at the end, not a
+ * YAML 1.1 word), checked as YAML_W_KEY's keys are. */
+void yaml_w_str_plain(yaml_w *w, const char *s, size_t len);
+#define YAML_W_STR(w, lit) yaml_w_str_plain((w), "" lit, sizeof(lit) - 1)
 void yaml_w_int(yaml_w *w, long long v);
 void yaml_w_bool(yaml_w *w, bool v);
 /* The tree n as the next value, with doc_emit_yaml's bytes for it there

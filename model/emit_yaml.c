@@ -916,6 +916,8 @@ static bool plain_value(const char *s, size_t len)
     return plain_run(s, 0, len) == len && (c == '/' || !letter_word(s, len));
 }
 
+static void plain_str_at(yaml_w *w, const char *s, size_t len);
+
 void yaml_w_str(yaml_w *w, const char *s)
 {
     size_t len = strlen(s);
@@ -923,6 +925,17 @@ void yaml_w_str(yaml_w *w, const char *s)
         yaml_w_scalar(w, DOC_STR, s, len);
         return;
     }
+    plain_str_at(w, s, len);
+}
+
+void yaml_w_str_plain(yaml_w *w, const char *s, size_t len)
+{
+    plain_str_at(w, s, len);
+}
+
+/* s[0..len), a string plain_value takes, as the next value. */
+static void plain_str_at(yaml_w *w, const char *s, size_t len)
+{
     strbuf *sb = w->out;
     if (w->depth && w->f[w->depth - 1].map && sb->len + len + 2 <= sb->cap) {
         /* a map's value: value_at writes nothing, write_plain a space
