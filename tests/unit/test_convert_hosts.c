@@ -534,6 +534,13 @@ START_TEST(ranking_decides_the_location)
         {{"2020-01-01T00:00:00Z", "2020-01-01T00:00:00", "2020-01-01T00:00:00Z"},
          {"a", "b", "c"},
          "b"},
+        /* one timestamp for all (or none): the names decide, also past the
+         * eight bytes after what they share */
+        {{"2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z"},
+         {"w-abcdefgh-2", "w-abcdefgh-10", "w-abcdefgh-1"},
+         "w-abcdefgh-1"},
+        {{NULL, NULL, NULL}, {"w-abcdefgh-2", "x", "w-abcdefgh-10"}, "w-abcdefgh-10"},
+        {{NULL, NULL, NULL}, {"wa", "w", "wb"}, "w"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int rev = 0; rev < 2; rev++) {
