@@ -1358,6 +1358,15 @@ static int parse(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache
     return higress_report(&c); /* after the nginx headers are known */
 }
 
+/* n (< 255^3) in three bytes none of which is NUL. */
+static char *put_len(char *p, size_t n)
+{
+    p[0] = (char)(n % 255 + 1);
+    p[1] = (char)(n / 255 % 255 + 1);
+    p[2] = (char)(n / 65025 + 1);
+    return p + 3;
+}
+
 /* What parse reads of an Ingress besides its name, as one string: each
  * annotation's key and value with their lengths (no separator a value
  * could forge), and whether it is null or not a string. False when parse
@@ -1373,16 +1382,13 @@ static bool set_key(ann_cache *k, const ing_view *ing)
             return false;
         const char *v = a->value ? a->value : "";
         size_t kl = strlen(a->key), vl = strlen(v);
-        if (sb->len + kl + vl > 65536 || !strbuf_reserve(sb, kl + vl + 48))
+        if (sb->len + kl + vl > 65536 || !strbuf_reserve(sb, kl + vl + 8))
             return false;
         char *p = sb->buf + sb->len;
         *p++ = a->null ? 'n' : a->value ? 'v' : 'x';
-        p += str_utoa(p, kl);
-        *p++ = ':';
+        p = put_len(p, kl);
         memcpy(p, a->key, kl);
-        p += kl;
-        p += str_utoa(p, vl);
-        *p++ = ':';
+        p = put_len(p + kl, vl);
         memcpy(p, v, vl);
         sb->len = (size_t)(p + vl - sb->buf);
     }

@@ -294,6 +294,12 @@ START_TEST(cached_parse_is_parse)
          {P "load-balance", "ewma", false}},
         /* kinds[4] but with canary null (absent): not the same set */
         {{P "canary", "true", true}, {P "server-snippet", S_BUF, false}},
+        /* the same bytes split another way between key and value, and bytes
+         * a length could be written with */
+        {{P "no-such-annotation\x01\x01\x01", "", false}},
+        {{P "no-such-annotation", "\x01\x01\x01", false}},
+        {{P "no-such-annotationX", "1", false}},
+        {{P "no-such-annotation", "X1", false}},
     };
     enum { ROUNDS = 3, KINDS = sizeof kinds / sizeof *kinds };
     /* the cached side's settings live to the end, as the converter's: a
