@@ -950,6 +950,27 @@ static void plain_str_at(yaml_w *w, const char *s, size_t len)
         w->indention = false;
         return;
     }
+    yaml_w_frame *f = w->depth ? &w->f[w->depth - 1] : NULL;
+    size_t want = f && f->ind >= 0 ? (size_t)f->ind : 0;
+    if (f && !f->map && want <= YAML_W_SPACES && sb->len + YAML_W_SPACES + len + 4 <= sb->cap) {
+        /* a sequence item: what value_at writes (write_indent: a new line
+         * and the indentation, or the spaces up to it; "-") and
+         * write_plain (" " and the text) */
+        bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+        char *at = sb->buf + sb->len;
+        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+        f->n++;
+        at[0] = '\n';
+        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+        at[head] = '-';
+        at[head + 1] = ' ';
+        memcpy(at + head + 2, s, len);
+        sb->len += head + 2 + len;
+        w->column = want + 2 + len;
+        w->whitespace = false;
+        w->indention = false;
+        return;
+    }
     bool mapping_ctx;
     value_at(w, &mapping_ctx); /* a sequence item's "- " */
     write_plain(w, s, len, false);
