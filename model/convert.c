@@ -586,11 +586,13 @@ void convert_plan_free(convert_plan *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->text)
-            free(p->docs[i].yaml);
-        else
-            doc_free(p->objs[i]);
+    for (size_t i = 0; !p->text && i < p->n; i++)
+        doc_free(p->objs[i]);
+    while (p->doc_text) {
+        conv_blk *next = p->doc_text->next;
+        free(p->doc_text);
+        p->doc_text = next;
+    }
     free(p->objs);
     free(p->docs);
     hmap_free(&p->vs_src);

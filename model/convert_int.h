@@ -144,9 +144,10 @@ struct convert_plan {
      * its tree freed, so the trees never exist all at once */
     bool text;
     conv_doc *docs;
-    hmap vs_src;  /* text mode: the "ingress/ns/name" VirtualServices name */
-    strbuf yaml;  /* text mode: each object written here, then copied at its size */
-    mp_err e_err; /* text mode: why an encoding failed */
+    struct conv_blk *doc_text; /* text mode: the documents' text, in blocks freed at once */
+    hmap vs_src;               /* text mode: the "ingress/ns/name" VirtualServices name */
+    strbuf yaml;               /* text mode: each object written here, then copied at its size */
+    mp_err e_err;              /* text mode: why an encoding failed */
     mp_warnings w;
     size_t read, converted, skipped;
     convert_skip skips[CONV_MAX_SKIP];

@@ -31,12 +31,38 @@ static int grow_docs(convert_plan *p)
     return 0;
 }
 
+/* Room for n bytes of document text: the 12,000 documents of 10,000
+ * Ingresses share blocks of 256 KiB (a larger one alone) instead of one
+ * allocation each; convert_plan_free frees the blocks. */
+#define DOC_BLK (256u * 1024u)
+
+static char *doc_room(convert_plan *p, size_t n)
+{
+    conv_blk *b = p->doc_text;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > DOC_BLK ? n : DOC_BLK;
+        if (!(b = malloc(sizeof *b + size)))
+            return NULL;
+        /* a larger document's block goes behind the current one, which
+         * keeps taking the small ones */
+        conv_blk **at = n > DOC_BLK && p->doc_text ? &p->doc_text->next : &p->doc_text;
+        b->next = *at;
+        b->used = 0;
+        b->size = size;
+        *at = b;
+    }
+    char *t = b->buf + b->used;
+    b->used += n;
+    return t;
+}
+
 int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char *name)
 {
     const char *k[3] = {or_empty(ns), or_empty(kind), or_empty(name)};
     size_t kl[3] = {strlen(k[0]) + 1, strlen(k[1]) + 1, strlen(k[2]) + 1};
     size_t len = p->yaml.len;
-    char *b = !p->yaml.oom && grow_docs(p) == 0 ? malloc(len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
+    char *b =
+        !p->yaml.oom && grow_docs(p) == 0 ? doc_room(p, len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
     if (!b)
         return -1;
     memcpy(b, p->yaml.buf, len);
