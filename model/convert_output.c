@@ -154,6 +154,8 @@ static int cmp_str(const void *a, const void *b)
 
 char *conv_sources_text(ing_entry *const *src, size_t n)
 {
+    if (n == 1) /* most objects come from one Ingress */
+        return strdup(src[0]->src);
     const char **names = calloc(n ? n : 1, sizeof *names);
     if (!names)
         return NULL;
