@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "model/annotations_int.h"
+#include "model/hmap.h"
 #include "model/snippet.h"
 #include "model/strbuf.h"
 
@@ -326,39 +327,110 @@ static int h_x_forwarded_prefix(ann_ctx *c, const char *v)
     return doc_map_set_str(c->s->hdr.req_set, "X-Forwarded-Prefix", v);
 }
 
+/* Snippet texts repeat across a tenant's Ingresses: each distinct text is
+ * read once per run (ann_parse_cached), at most ANN_CACHE_MAX of them. */
+#define ANN_CACHE_MAX 4096
+
+/* A set of annotations parsed before: the first Ingress's settings (a
+ * copy: that Ingress keeps them) and its findings, found[from, from + n). */
+typedef struct {
+    ann_settings s;
+    size_t from, n;
+} ann_set;
+
+struct ann_cache {
+    hmap rows; /* short annotation name -> its row + 1, 0 for none (ann_lookup) */
+    hmap idx;  /* snippet text -> plans[] */
+    snippet_plan **plans;
+    size_t n;
+    hmap sets; /* set_key -> setv[] */
+    ann_set *setv;
+    size_t nsets;
+    mp_warnings found; /* the sets' findings, about no object */
+    strbuf key;        /* set_key's text */
+};
+
+ann_cache *ann_cache_new(void)
+{
+    return calloc(1, sizeof(ann_cache));
+}
+
+void ann_cache_free(ann_cache *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n; i++)
+        snippet_plan_free(k->plans[i]);
+    free(k->plans);
+    hmap_free(&k->idx);
+    hmap_free(&k->rows);
+    hmap_free(&k->sets);
+    free(k->setv);
+    mp_warnings_free(&k->found);
+    strbuf_free(&k->key);
+    free(k);
+}
+
+/* The cached plan of text, compiled and kept on a miss; NULL when out of
+ * memory or full (the caller compiles its own). */
+static const snippet_plan *cached_snippet(ann_cache *k, const char *text)
+{
+    long at = hmap_get(&k->idx, text);
+    if (at >= 0)
+        return k->plans[at];
+    if (k->n == ANN_CACHE_MAX)
+        return NULL;
+    if (!(k->n & (k->n - 1))) { /* 0, 1, 2, 4, ...: grow at each power of two */
+        snippet_plan **pl = realloc(k->plans, (k->n ? 2 * k->n : 1) * sizeof *pl);
+        if (!pl)
+            return NULL;
+        k->plans = pl;
+    }
+    snippet_plan *p = snippet_compile(text);
+    if (!p || hmap_put(&k->idx, text, k->n) < 0) {
+        snippet_plan_free(p);
+        return NULL;
+    }
+    return k->plans[k->n++] = p;
+}
+
 /* server: a server-snippet, which nginx applies to every location of the
  * Ingress's hosts (so does a restriction in it). */
 static int snippet(ann_ctx *c, const char *v, hdr_mods *h, bool server)
 {
-    snippet_result r;
-    if (snippet_translate(v, h, &r) < 0) {
-        snippet_result_free(&r);
+    snippet_plan *mine = NULL;
+    const snippet_plan *p = c->cache ? cached_snippet(c->cache, v) : NULL;
+    if (!p && !(p = mine = snippet_compile(v)))
+        return -1;
+    const snippet_result *r = snippet_plan_result(p);
+    if (snippet_plan_apply(p, h) < 0) {
+        snippet_plan_free(mine);
         return -1;
     }
-    if (r.access[0]) {
+    if (r->access[0]) {
         char why[240];
         snprintf(why, sizeof why,
                  "%s holds \"%s\", which nginx enforces and the conversion does "
                  "not reproduce",
-                 c->rule->name, r.access);
+                 c->rule->name, r->access);
         ann_access_add(c->s, ACC_NO_ISTIO, c->rule->name, server, why,
                        "reproduce it by hand (an AuthorizationPolicy or an EnvoyFilter)");
     }
     int rc = 0;
-    if (r.untranslated)
+    if (r->untranslated)
         rc = mp_warn(c->w, MPW_SNIPPET_PARTIAL, MP_SEV_WARNING, c->object, c->field,
                      "%zu directive(s) translated to headers, %zu not converted (migrate by "
                      "hand): %s",
-                     r.translated, r.untranslated, r.rest.buf ? r.rest.buf : "");
-    else if (r.translated)
+                     r->translated, r->untranslated, r->rest.buf ? r->rest.buf : "");
+    else if (r->translated)
         rc = mp_warn(c->w, MPW_SNIPPET_PARTIAL, MP_SEV_INFO, c->object, c->field,
                      "all %zu header directive(s) translated to VirtualService headers",
-                     r.translated);
-    if (rc == 0 && r.ignored)
+                     r->translated);
+    if (rc == 0 && r->ignored)
         rc = mp_warn(c->w, MPW_ANN_IGNORED, MP_SEV_INFO, c->object, c->field,
                      "%zu nginx buffer directive(s) ignored: Envoy sizes its buffers itself",
-                     r.ignored);
-    snippet_result_free(&r);
+                     r->ignored);
+    snippet_plan_free(mine);
     return rc;
 }
 
@@ -772,6 +844,10 @@ static void hdr_free(hdr_mods *h)
 
 void ann_settings_free(ann_settings *s)
 {
+    if (s->shared) {
+        ann_settings_init(s);
+        return;
+    }
     doc_free(s->cors);
     doc_free(s->redirect);
     hdr_free(&s->hdr);
@@ -1197,11 +1273,53 @@ static int keep_lists(ann_ctx *c)
 
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
 {
-    char object[300], field[256];
-    str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
-    ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object};
+    return ann_parse_cached(ing, s, w, NULL);
+}
+
+/* ann_lookup through the run's cache: the same few names come back on
+ * every Ingress (a hash probe instead of a binary search of strcmp). A
+ * name the full cache cannot keep is looked up each time. */
+static const ann_rule *lookup_cached(ann_cache *k, const char *name)
+{
+    long v = k ? hmap_get(&k->rows, name) : -1;
+    if (v >= 0)
+        return v ? &rules[v - 1] : NULL;
+    const ann_rule *r = ann_lookup(name);
+    if (k && k->rows.len < ANN_CACHE_MAX)
+        (void)hmap_put(&k->rows, name, r ? (size_t)(r - rules) + 1 : 0); /* only a cache */
+    return r;
+}
+
+/* metadata.annotations["<key>"] into field[256], cut as str_join cuts. */
+static void ann_field(char *field, const char *key)
+{
+    static const char pre[] = "metadata.annotations[\"";
+    size_t pl = sizeof pre - 1, kl = strlen(key);
+    if (pl + kl + 3 > 256) {
+        str_join(field, 256, pre, key, "\"]", (char *)NULL);
+        return;
+    }
+    memcpy(field, pre, pl);
+    memcpy(field + pl, key, kl);
+    memcpy(field + pl + kl, "\"]", 3);
+}
+
+/* The value of the canary annotation (ingress_nginx_annotation's answer). */
+static const char *canary_value(const ing_view *ing)
+{
+    for (size_t i = 0; i < ing->nanns; i++)
+        if (!strcmp(ing->anns[i].key, NGINX_ANNOTATION_PREFIX "canary"))
+            return ing->anns[i].null ? NULL : ing->anns[i].value;
+    return NULL;
+}
+
+static int parse(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache,
+                 const char *object)
+{
+    char field[256];
+    ann_ctx c = {.s = s, .ing = ing, .w = w, .object = object, .cache = cache};
     c.raw.read_t = c.raw.send_t = c.raw.tries = -1;
-    bool canary = truthy(ingress_nginx_annotation(ing, "canary"));
+    bool canary = truthy(canary_value(ing));
     size_t plen = strlen(NGINX_ANNOTATION_PREFIX);
     for (size_t i = 0; i < ing->nanns; i++) {
         if (ing->anns[i].null)
@@ -1212,9 +1330,9 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
             value = "";
         if (strncmp(key, NGINX_ANNOTATION_PREFIX, plen))
             continue;
-        str_join(field, sizeof field, "metadata.annotations[\"", key, "\"]", (char *)NULL);
+        ann_field(field, key);
         c.field = field;
-        const ann_rule *r = ann_lookup(key + plen);
+        const ann_rule *r = lookup_cached(cache, key + plen);
         if (!r) {
             if (mp_warn(w, MPW_ANN_UNKNOWN, MP_SEV_WARNING, object, field,
                         "not in the converter's rule table: not converted") < 0)
@@ -1238,4 +1356,96 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
     if (ann_finish(&c) < 0 || keep_lists(&c) < 0)
         return -1;
     return higress_report(&c); /* after the nginx headers are known */
+}
+
+/* n (< 255^3) in three bytes none of which is NUL. */
+static char *put_len(char *p, size_t n)
+{
+    p[0] = (char)(n % 255 + 1);
+    p[1] = (char)(n / 255 % 255 + 1);
+    p[2] = (char)(n / 65025 + 1);
+    return p + 3;
+}
+
+/* What parse reads of an Ingress besides its name, as one string: each
+ * annotation's key and value with their lengths (no separator a value
+ * could forge), and whether it is null or not a string. False when parse
+ * also reads the namespace (auth-tls-secret names a secret in it), the
+ * text is too long to keep, or out of memory. */
+static bool set_key(ann_cache *k, const ing_view *ing)
+{
+    strbuf *sb = &k->key;
+    strbuf_reset(sb);
+    for (size_t i = 0; i < ing->nanns; i++) {
+        const ing_ann *a = &ing->anns[i];
+        if (!strcmp(a->key, NGINX_ANNOTATION_PREFIX "auth-tls-secret"))
+            return false;
+        const char *v = a->value ? a->value : "";
+        size_t kl = strlen(a->key), vl = strlen(v);
+        if (sb->len + kl + vl > 65536 || !strbuf_reserve(sb, kl + vl + 8))
+            return false;
+        char *p = sb->buf + sb->len;
+        *p++ = a->null ? 'n' : a->value ? 'v' : 'x';
+        p = put_len(p, kl);
+        memcpy(p, a->key, kl);
+        p = put_len(p + kl, vl);
+        memcpy(p, v, vl);
+        sb->len = (size_t)(p + vl - sb->buf);
+    }
+    if (!strbuf_reserve(sb, 1)) /* an Ingress without annotations: "" */
+        return false;
+    sb->buf[sb->len] = '\0';
+    return true;
+}
+
+/* The set just parsed (its findings from w->items[before]) kept for the
+ * next Ingress with the same annotations; a set that cannot be kept is
+ * parsed again then. */
+static void remember(ann_cache *k, const ann_settings *s, const mp_warnings *w, size_t before)
+{
+    if (k->nsets == ANN_CACHE_MAX || s->acc.oom)
+        return;
+    if (!(k->nsets & (k->nsets - 1))) {
+        ann_set *v = realloc(k->setv, (k->nsets ? 2 * k->nsets : 1) * sizeof *v);
+        if (!v)
+            return;
+        k->setv = v;
+    }
+    size_t from = k->found.len;
+    for (size_t i = before; i < w->len; i++)
+        if (mp_warn_copy(&k->found, &w->items[i], "") < 0) {
+            mp_warnings_truncate(&k->found, from);
+            return;
+        }
+    if (hmap_put(&k->sets, k->key.buf, k->nsets) < 0) {
+        mp_warnings_truncate(&k->found, from);
+        return;
+    }
+    ann_set *set = &k->setv[k->nsets++];
+    set->s = *s;
+    set->s.shared = true;
+    set->from = from;
+    set->n = w->len - before;
+}
+
+int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache)
+{
+    char object[300];
+    str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
+    if (!cache || !set_key(cache, ing))
+        return parse(ing, s, w, cache, object);
+    long at = hmap_get(&cache->sets, cache->key.buf);
+    if (at >= 0) {
+        const ann_set *set = &cache->setv[at];
+        for (size_t i = 0; i < set->n; i++)
+            if (mp_warn_copy(w, &cache->found.items[set->from + i], object) < 0)
+                return -1;
+        *s = set->s;
+        return 0;
+    }
+    size_t before = w->len;
+    int rc = parse(ing, s, w, cache, object);
+    if (rc == 0)
+        remember(cache, s, w, before);
+    return rc;
 }

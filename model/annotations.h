@@ -156,6 +156,9 @@ typedef struct {
     char *owned[8];                     /* strings built by handlers, freed with the settings */
     char *lists; /* the block retry_on and acc.auth_parts point into, or NULL */
     size_t nowned;
+    /* the trees and strings are another Ingress's settings, made from the
+     * same annotations (ann_parse_cached): ann_settings_free leaves them */
+    bool shared;
 } ann_settings;
 
 /* What a handler sees. */
@@ -166,6 +169,7 @@ typedef struct {
     const char *object; /* "ingress ns/name" */
     const char *field;  /* metadata.annotations["nginx.ingress.kubernetes.io/x"] */
     const struct ann_rule *rule;
+    struct ann_cache *cache; /* NULL: nothing kept between Ingresses */
     /* Lists built while parsing, at most as long as they ever were; only
      * what they hold is kept in s (10,000 Ingresses must not carry 480
      * bytes each). */
@@ -193,6 +197,22 @@ void ann_settings_free(ann_settings *s);
 /* Reads every annotation of the Ingress into s and reports warnings.
  * Returns 0 or -1 on out of memory. */
 int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
+
+/* What depends only on annotation text, kept across the Ingresses of one
+ * run: a snippet's translation (the same text is the same plan), a row
+ * looked up by name, and the outcome of a whole set of annotations
+ * (Sealos' tenants carry a few sets: 10 among 10,000 Ingresses).
+ * ann_parse_cached gives exactly ann_parse's settings and findings; for a
+ * set seen before, s is a copy of the first such Ingress's settings with
+ * shared set (its trees and strings are that Ingress's and its view's:
+ * both must outlive s, as the converter's working set does) and the
+ * findings are that Ingress's, about this one. Owned by the caller, freed
+ * with ann_cache_free once the run's Ingresses are parsed (nothing of it
+ * is referenced by the settings). */
+typedef struct ann_cache ann_cache;
+ann_cache *ann_cache_new(void); /* NULL when out of memory */
+void ann_cache_free(ann_cache *k);
+int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache);
 
 /* Splits "a, b,c" into a seq of trimmed non-empty strings. */
 doc_node *ann_split_list(const char *value);

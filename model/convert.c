@@ -282,8 +282,11 @@ const char *conv_text(conv *c, size_t max, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, max < sizeof buf ? max : sizeof buf, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return "";
+    return n < 0 ? "" : conv_keep(c, buf);
+}
+
+const char *conv_keep(conv *c, const char *buf)
+{
     size_t len = strlen(buf) + 1;
     conv_blk *b = c->text;
     if (!b || b->size - b->used < len) {
@@ -356,19 +359,23 @@ static const char *class_filter(conv *c, ing_entry *e)
 
 static int filter_and_parse(conv *c)
 {
-    for (size_t i = 0; i < c->ning; i++) {
+    ann_cache *k = ann_cache_new();
+    if (!k)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < c->ning && rc == 0; i++) {
         ing_entry *e = &c->ing[i];
         const char *why = class_filter(c, e);
         if (why) {
             conv_note_skip(c->plan, why);
             continue;
         }
-        if (ann_parse(&e->v, &e->a, &c->plan->w) < 0)
-            return -1;
-        e->routed = true;
+        rc = ann_parse_cached(&e->v, &e->a, &c->plan->w, k);
+        e->routed = rc == 0;
         e->canary = e->a.can.canary;
     }
-    return 0;
+    ann_cache_free(k);
+    return rc;
 }
 
 /* ---- run ---------------------------------------------------------------------------- */
@@ -472,9 +479,22 @@ void convert_abandon(convert_state *c)
     free(c);
 }
 
+/* The Ingresses in ing_cmp's order (nginx's ranking). A list from the API
+ * server or kubectl comes in namespace/name order, which is that order
+ * when the timestamps are equal (a restored or bulk-created cluster):
+ * checked first, in one pass that stops at the first pair out of order. */
+static void sort_ingresses(conv *c)
+{
+    size_t n = c->ning, at = 1;
+    while (at < n && ing_cmp(&c->ing[at - 1], &c->ing[at]) <= 0)
+        at++;
+    if (at < n) /* else what the (stable) sort would leave as it is */
+        mp_sort(c->ing, n, sizeof *c->ing, ing_cmp);
+}
+
 convert_plan *convert_finish(convert_state *c, mp_err *err)
 {
-    mp_sort(c->ing, c->ning, sizeof *c->ing, ing_cmp);
+    sort_ingresses(c);
     int rc = 0;
     if (filter_and_parse(c) < 0 || group(c) < 0 || render(c) < 0 || c->oom ||
         conv_count_outcomes(c) < 0)
@@ -601,11 +621,13 @@ void convert_plan_free(convert_plan *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->text)
-            free(p->docs[i].yaml);
-        else
-            doc_free(p->objs[i]);
+    for (size_t i = 0; !p->text && i < p->n; i++)
+        doc_free(p->objs[i]);
+    while (p->doc_text) {
+        conv_blk *next = p->doc_text->next;
+        free(p->doc_text);
+        p->doc_text = next;
+    }
     free(p->objs);
     free(p->docs);
     hmap_free(&p->vs_src);

@@ -206,11 +206,8 @@ static doc_node *gateway_doc(conv *c, const char *ns, gw_hosts *s)
 
 /* ---- text mode: gateway_doc's Gateway written without its tree ---- */
 
-static void kv(yaml_w *w, const char *key, const char *value)
-{
-    yaml_w_key(w, key);
-    yaml_w_str(w, value);
-}
+/* A literal key (YAML_W_KEY) and its string value. */
+#define KV(w, lit, value) (YAML_W_KEY(w, lit), yaml_w_str(w, value))
 
 /* istio_gateway_add_server's server in canonical (proto) order; tls_mode
  * NULL: none, "" an HTTPS redirect, else the mode and credentialName. */
@@ -218,28 +215,28 @@ static void server_text(yaml_w *w, long port, const char *protocol, const char *
                         const char **hosts, size_t n, const char *tls_mode, const char *secret)
 {
     yaml_w_map(w);
-    yaml_w_key(w, "port");
+    YAML_W_KEY(w, "port");
     yaml_w_map(w);
-    yaml_w_key(w, "number");
+    YAML_W_KEY(w, "number");
     yaml_w_int(w, port);
-    kv(w, "protocol", protocol);
-    kv(w, "name", port_name);
+    KV(w, "protocol", protocol);
+    KV(w, "name", port_name);
     yaml_w_end(w);
-    yaml_w_key(w, "hosts");
+    YAML_W_KEY(w, "hosts");
     yaml_w_seq(w);
     mp_sort(hosts, n, sizeof *hosts, cmp_host);
     for (size_t i = 0; i < n; i++)
         yaml_w_str(w, hosts[i]);
     yaml_w_end(w);
     if (tls_mode) {
-        yaml_w_key(w, "tls");
+        YAML_W_KEY(w, "tls");
         yaml_w_map(w);
         if (!*tls_mode) {
-            yaml_w_key(w, "httpsRedirect");
+            YAML_W_KEY(w, "httpsRedirect");
             yaml_w_bool(w, true);
         } else {
-            kv(w, "mode", tls_mode);
-            kv(w, "credentialName", secret);
+            KV(w, "mode", tls_mode);
+            KV(w, "credentialName", secret);
         }
         yaml_w_end(w);
     }
@@ -260,17 +257,19 @@ static bool gateway_text(conv *c, const char *ns, gw_hosts *s)
     yaml_w w;
     yaml_w_begin(&w, &c->plan->yaml);
     yaml_w_map(&w);
-    kv(&w, "apiVersion", ISTIO_NETWORKING_API);
-    kv(&w, "kind", "Gateway");
+    YAML_W_KEY(&w, "apiVersion");
+    YAML_W_STR(&w, ISTIO_NETWORKING_API);
+    YAML_W_KEY(&w, "kind");
+    YAML_W_STR(&w, "Gateway");
     conv_meta_text(&w, TENANT_GATEWAY, ns, src);
     free(src);
-    yaml_w_key(&w, "spec");
+    YAML_W_KEY(&w, "spec");
     yaml_w_map(&w);
-    yaml_w_key(&w, "selector");
+    YAML_W_KEY(&w, "selector");
     yaml_w_map(&w);
-    kv(&w, "istio", sel);
+    KV(&w, "istio", sel);
     yaml_w_end(&w);
-    yaml_w_key(&w, "servers");
+    YAML_W_KEY(&w, "servers");
     yaml_w_seq(&w);
     if (s->np)
         server_text(&w, 80, "HTTP", "http", s->plain, s->np, NULL, NULL);

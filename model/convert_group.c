@@ -114,7 +114,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         r->type = ingress_nginx_path_type(p->type);
         r->written = p->type;
         r->be = &p->backend;
-        r->be_field = conv_text(c, 96, "%s", field);
+        r->be_field = conv_keep(c, field); /* at most 95 bytes (field[96]) */
         r->ri = ri;
         r->pi = pi;
     }
@@ -227,8 +227,9 @@ static void tls_exact(conv *c, ing_entry *e)
     mp_warnings *w = &c->plan->w;
     for (size_t ti = 0; ti < e->v.ntls; ti++) {
         const ing_tls *t = &e->v.tls[ti];
-        char field[64];
-        snprintf(field, sizeof field, "spec.tls[%zu].secretName", ti);
+        char field[64], at[24]; /* no snprintf: for every Ingress */
+        str_utoa(at, ti);
+        str_join(field, sizeof field, "spec.tls[", at, "].secretName", (char *)NULL);
         if (t->bad_secret) {
             mp_warn(w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, field,
                     "\"%.100s\" is not a valid Secret name, so no such certificate exists (nginx "

@@ -144,9 +144,10 @@ struct convert_plan {
      * its tree freed, so the trees never exist all at once */
     bool text;
     conv_doc *docs;
-    hmap vs_src;  /* text mode: the "ingress/ns/name" VirtualServices name */
-    strbuf yaml;  /* text mode: each object written here, then copied at its size */
-    mp_err e_err; /* text mode: why an encoding failed */
+    struct conv_blk *doc_text; /* text mode: the documents' text, in blocks freed at once */
+    hmap vs_src;               /* text mode: the "ingress/ns/name" VirtualServices name */
+    strbuf yaml;               /* text mode: each object written here, then copied at its size */
+    mp_err e_err;              /* text mode: why an encoding failed */
     mp_warnings w;
     size_t read, converted, skipped;
     convert_skip skips[CONV_MAX_SKIP];
@@ -196,6 +197,9 @@ const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name);
  * memory. */
 const char *conv_text(conv *c, size_t max, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* s copied as it is into the same text (a field name already built: no
+ * printf for each of 10,000 routes). */
+const char *conv_keep(conv *c, const char *s);
 
 /* convert_group.c. Every int function returns 0 or -1 out of memory. */
 /* The group of host (one for all namespaces); ns is only used to create it:

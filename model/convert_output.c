@@ -31,12 +31,38 @@ static int grow_docs(convert_plan *p)
     return 0;
 }
 
+/* Room for n bytes of document text: the 12,000 documents of 10,000
+ * Ingresses share blocks of 256 KiB (a larger one alone) instead of one
+ * allocation each; convert_plan_free frees the blocks. */
+#define DOC_BLK (256u * 1024u)
+
+static char *doc_room(convert_plan *p, size_t n)
+{
+    conv_blk *b = p->doc_text;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > DOC_BLK ? n : DOC_BLK;
+        if (!(b = malloc(sizeof *b + size)))
+            return NULL;
+        /* a larger document's block goes behind the current one, which
+         * keeps taking the small ones */
+        conv_blk **at = n > DOC_BLK && p->doc_text ? &p->doc_text->next : &p->doc_text;
+        b->next = *at;
+        b->used = 0;
+        b->size = size;
+        *at = b;
+    }
+    char *t = b->buf + b->used;
+    b->used += n;
+    return t;
+}
+
 int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char *name)
 {
     const char *k[3] = {or_empty(ns), or_empty(kind), or_empty(name)};
     size_t kl[3] = {strlen(k[0]) + 1, strlen(k[1]) + 1, strlen(k[2]) + 1};
     size_t len = p->yaml.len;
-    char *b = !p->yaml.oom && grow_docs(p) == 0 ? malloc(len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
+    char *b =
+        !p->yaml.oom && grow_docs(p) == 0 ? doc_room(p, len + 1 + kl[0] + kl[1] + kl[2]) : NULL;
     if (!b)
         return -1;
     memcpy(b, p->yaml.buf, len);
@@ -53,25 +79,23 @@ int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char
     return 0;
 }
 
-static void kv(yaml_w *w, const char *key, const char *value)
-{
-    yaml_w_key(w, key);
-    yaml_w_str(w, value);
-}
+/* A literal key (YAML_W_KEY) and its string value. */
+#define KV(w, lit, value) (YAML_W_KEY(w, lit), yaml_w_str(w, value))
 
 void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src)
 {
-    yaml_w_key(w, "metadata");
+    YAML_W_KEY(w, "metadata");
     yaml_w_map(w);
-    kv(w, "name", name);
-    kv(w, "namespace", ns);
-    yaml_w_key(w, "labels");
+    KV(w, "name", name);
+    KV(w, "namespace", ns);
+    YAML_W_KEY(w, "labels");
     yaml_w_map(w);
-    kv(w, CONVERT_MANAGED_LABEL, CONVERT_MANAGED_VALUE);
+    YAML_W_KEY(w, CONVERT_MANAGED_LABEL);
+    YAML_W_STR(w, CONVERT_MANAGED_VALUE);
     yaml_w_end(w);
-    yaml_w_key(w, "annotations");
+    YAML_W_KEY(w, "annotations");
     yaml_w_map(w);
-    kv(w, CONVERT_SOURCE_ANNOTATION, src);
+    KV(w, CONVERT_SOURCE_ANNOTATION, src);
     yaml_w_end(w);
     yaml_w_end(w);
 }
@@ -130,6 +154,8 @@ static int cmp_str(const void *a, const void *b)
 
 char *conv_sources_text(ing_entry *const *src, size_t n)
 {
+    if (n == 1) /* most objects come from one Ingress */
+        return strdup(src[0]->src);
     const char **names = calloc(n ? n : 1, sizeof *names);
     if (!names)
         return NULL;
@@ -203,16 +229,66 @@ static int run_cmp(const void *pa, const void *pb)
     return r;
 }
 
+/* Merges the sorted a[0..na) and b[0..nb) into out (a first on a tie:
+ * none here, run starts differ). */
+static void merge_runs(const warn_run *a, size_t na, const warn_run *b, size_t nb, warn_run *out)
+{
+    size_t i = 0, j = 0, o = 0;
+    while (i < na && j < nb)
+        out[o++] = run_cmp(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+    memcpy(out + o, a + i, (na - i) * sizeof *out);
+    memcpy(out + o + na - i, b + j, (nb - j) * sizeof *out);
+}
+
+/* r in run_cmp's order, by merging the stretches already in order: the
+ * findings come phase by phase (annotations, paths, routes, gateways),
+ * each mostly in the Ingresses' order, so there are few such stretches
+ * (a sort of every run compared each about log2(19,000) times). tmp holds
+ * n. The result is in r or tmp: returned. */
+static warn_run *sort_runs(warn_run *r, warn_run *tmp, size_t n)
+{
+    size_t *cut = malloc((n + 1) * sizeof *cut), ncut = 0;
+    if (!cut) {
+        mp_sort(r, n, sizeof *r, run_cmp);
+        return r;
+    }
+    cut[ncut++] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (run_cmp(&r[i - 1], &r[i]) > 0)
+            cut[ncut++] = i;
+    cut[ncut] = n; /* stretch k is [cut[k], cut[k + 1]) */
+    warn_run *from = r, *to = tmp;
+    while (ncut > 1) {
+        size_t m = 0;
+        for (size_t k = 0; k < ncut; k += 2) {
+            size_t lo = cut[k], mid = cut[k + 1], hi = k + 2 <= ncut ? cut[k + 2] : mid;
+            if (k + 1 < ncut)
+                merge_runs(from + lo, mid - lo, from + mid, hi - mid, to + lo);
+            else
+                memcpy(to + lo, from + lo, (mid - lo) * sizeof *to);
+            cut[m++] = lo;
+        }
+        cut[m] = n;
+        ncut = m;
+        warn_run *t = from;
+        from = to;
+        to = t;
+    }
+    free(cut);
+    return from;
+}
+
 /* Warnings grouped by object, in the order they were found within one:
  * the runs sorted by (object, place), then copied in that order. */
 static void sort_warnings(mp_warnings *w)
 {
     if (w->len < 2)
         return;
-    warn_run *r = malloc(w->len * sizeof *r);
+    warn_run *r = malloc(w->len * sizeof *r), *tmp = malloc(w->len * sizeof *tmp);
     mp_warning *out = malloc(w->len * sizeof *out);
-    if (!r || !out) {
+    if (!r || !tmp || !out) {
         free(r);
+        free(tmp);
         free(out);
         return;
     }
@@ -223,14 +299,15 @@ static void sort_warnings(mp_warnings *w)
         else
             r[nr++] = (warn_run){w->items[i].object, i, 1};
     }
-    mp_sort(r, nr, sizeof *r, run_cmp);
+    const warn_run *sorted = sort_runs(r, tmp, nr);
     size_t o = 0;
     for (size_t i = 0; i < nr; i++) {
-        memcpy(out + o, w->items + r[i].start, r[i].n * sizeof *out);
-        o += r[i].n;
+        memcpy(out + o, w->items + sorted[i].start, sorted[i].n * sizeof *out);
+        o += sorted[i].n;
     }
     memcpy(w->items, out, w->len * sizeof *out);
     free(r);
+    free(tmp);
     free(out);
 }
 

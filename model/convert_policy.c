@@ -167,6 +167,41 @@ static int dr_ports(doc_node *tp, dr_entry *d)
     return 0;
 }
 
+/* Text mode: the DestinationRule written from its spec's trafficPolicy
+ * (built and ordered as a tree) without pushing the whole tree through
+ * the encoder: the same bytes, as vs_text writes a VirtualService. False
+ * when yaml_w hands it back or out of memory; the tree path then runs. */
+static bool dr_text(conv *c, const dr_entry *d, const char *name, const char *host,
+                    const doc_node *tp)
+{
+    char *src = conv_sources_text(d->src, d->nsrc);
+    if (!src)
+        return false;
+    strbuf_reset(&c->plan->yaml);
+    yaml_w w;
+    yaml_w_begin(&w, &c->plan->yaml);
+    yaml_w_map(&w);
+    YAML_W_KEY(&w, "apiVersion");
+    YAML_W_STR(&w, ISTIO_NETWORKING_API);
+    YAML_W_KEY(&w, "kind");
+    YAML_W_STR(&w, "DestinationRule");
+    conv_meta_text(&w, name, d->ns, src);
+    free(src);
+    YAML_W_KEY(&w, "spec");
+    yaml_w_map(&w);
+    YAML_W_KEY(&w, "host");
+    yaml_w_str(&w, host);
+    YAML_W_KEY(&w, "trafficPolicy");
+    yaml_w_node(&w, tp);
+    YAML_W_KEY(&w, "exportTo");
+    yaml_w_seq(&w);
+    yaml_w_str(&w, c->o->gateway_namespace);
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    yaml_w_end(&w);
+    return yaml_w_end_doc(&w) && !c->plan->yaml.oom;
+}
+
 int conv_render_drs(conv *c)
 {
     for (size_t i = 0; i < c->ndr; i++) {
@@ -182,6 +217,12 @@ int conv_render_drs(conv *c)
             return -1;
         }
         istio_canonical_order(dr);
+        if (c->plan->text && dr_text(c, d, name, host, tp)) {
+            doc_free(dr);
+            if (conv_push_text(c->plan, d->ns, "DestinationRule", name) < 0)
+                return -1;
+            continue;
+        }
         if (conv_set_sources(dr, d->src, d->nsrc) < 0 || conv_push_obj(c->plan, dr) < 0)
             return -1;
     }

@@ -510,22 +510,22 @@ static void vs_head_text(yaml_w *w, const hostgrp *g, const char *name, const ch
                          const char *src)
 {
     yaml_w_map(w);
-    yaml_w_key(w, "apiVersion");
-    yaml_w_str(w, ISTIO_NETWORKING_API);
-    yaml_w_key(w, "kind");
-    yaml_w_str(w, "VirtualService");
+    YAML_W_KEY(w, "apiVersion");
+    YAML_W_STR(w, ISTIO_NETWORKING_API);
+    YAML_W_KEY(w, "kind");
+    YAML_W_STR(w, "VirtualService");
     conv_meta_text(w, name, g->ns, src);
-    yaml_w_key(w, "spec");
+    YAML_W_KEY(w, "spec");
     yaml_w_map(w);
-    yaml_w_key(w, "hosts");
+    YAML_W_KEY(w, "hosts");
     yaml_w_seq(w);
     yaml_w_str(w, g->host);
     yaml_w_end(w);
-    yaml_w_key(w, "gateways");
+    YAML_W_KEY(w, "gateways");
     yaml_w_seq(w);
     yaml_w_str(w, gw);
     yaml_w_end(w);
-    yaml_w_key(w, "http");
+    YAML_W_KEY(w, "http");
 }
 
 /* The YAML doc_emit_yaml writes for istio_vs_new's tree with http and its
@@ -626,11 +626,11 @@ static void put_uri_matches(yaml_w *w, const hostgrp *g, const rspec *r)
     char buf[2100];
     conv_uri u[2];
     size_t n = conv_uri_list(g, r, u, buf);
-    yaml_w_key(w, "match");
+    YAML_W_KEY(w, "match");
     yaml_w_seq(w);
     for (size_t i = 0; i < n; i++) {
         yaml_w_map(w);
-        yaml_w_key(w, "uri");
+        YAML_W_KEY(w, "uri");
         yaml_w_map(w);
         yaml_w_key(w, u[i].kind);
         yaml_w_str(w, u[i].value);
@@ -662,13 +662,13 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
     char name[160];
     route_name(r, name);
     yaml_w_map(w);
-    yaml_w_key(w, "name");
+    YAML_W_KEY(w, "name");
     yaml_w_str(w, name);
     put_uri_matches(w, g, r);
     if (closed) {
-        yaml_w_key(w, "directResponse");
+        YAML_W_KEY(w, "directResponse");
         yaml_w_map(w);
-        yaml_w_key(w, "status");
+        YAML_W_KEY(w, "status");
         yaml_w_int(w, closed);
         yaml_w_end(w);
         yaml_w_end(w);
@@ -676,17 +676,17 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
     }
     char host[600];
     long port = dest_resolve(c, r, r->be, r->be_field, r->ing, host);
-    yaml_w_key(w, "route");
+    YAML_W_KEY(w, "route");
     yaml_w_seq(w);
     yaml_w_map(w);
-    yaml_w_key(w, "destination");
+    YAML_W_KEY(w, "destination");
     yaml_w_map(w);
-    yaml_w_key(w, "host");
+    YAML_W_KEY(w, "host");
     yaml_w_str(w, host);
     if (port) {
-        yaml_w_key(w, "port");
+        YAML_W_KEY(w, "port");
         yaml_w_map(w);
-        yaml_w_key(w, "number");
+        YAML_W_KEY(w, "number");
         yaml_w_int(w, port);
         yaml_w_end(w);
     }
@@ -694,16 +694,16 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
     yaml_w_end(w);
     yaml_w_end(w);
     if (a->timeout) {
-        yaml_w_key(w, "timeout");
+        YAML_W_KEY(w, "timeout");
         yaml_w_str(w, a->timeout);
     }
     if (a->retry_attempts >= 0) {
-        yaml_w_key(w, "retries");
+        YAML_W_KEY(w, "retries");
         yaml_w_map(w);
-        yaml_w_key(w, "attempts");
+        YAML_W_KEY(w, "attempts");
         yaml_w_int(w, a->retry_attempts);
         if (a->retry_on[0]) {
-            yaml_w_key(w, "retryOn");
+            YAML_W_KEY(w, "retryOn");
             yaml_w_str(w, a->retry_on);
         }
         yaml_w_end(w);

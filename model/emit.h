@@ -58,9 +58,23 @@ typedef struct {
 } yaml_w;
 void yaml_w_begin(yaml_w *w, strbuf *out);
 void yaml_w_key(yaml_w *w, const char *key);
+/* yaml_w_key for a key the caller knows to be plain as it is, with its
+ * length (no scan): a literal such as "metadata" (a letter first, then
+ * letters, digits and . / _ -, not a YAML 1.1 word such as "on", at most
+ * 128 bytes). YAML_W_KEY takes string literals only. The converter's text
+ * mode writes its keys so; test_convert_stream and the golden tests
+ * compare that text with the tree path's, whose encoder scans every key. */
+void yaml_w_key_plain(yaml_w *w, const char *key, size_t len);
+#define YAML_W_KEY(w, lit) yaml_w_key_plain((w), "" lit, sizeof(lit) - 1)
 /* A scalar of type t whose canonical text is s[0..len) (as doc_node's). */
 void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len);
 void yaml_w_str(yaml_w *w, const char *s); /* a string scalar (DOC_STR) */
+/* yaml_w_str for a string the caller knows to be plain as it is, with its
+ * length (a literal such as "VirtualService": a letter or '/' first, no
+ * ':', '#' or byte outside printable ASCII, no space at the end, not a
+ * YAML 1.1 word), checked as YAML_W_KEY's keys are. */
+void yaml_w_str_plain(yaml_w *w, const char *s, size_t len);
+#define YAML_W_STR(w, lit) yaml_w_str_plain((w), "" lit, sizeof(lit) - 1)
 void yaml_w_int(yaml_w *w, long long v);
 void yaml_w_bool(yaml_w *w, bool v);
 /* The tree n as the next value, with doc_emit_yaml's bytes for it there

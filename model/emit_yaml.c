@@ -32,6 +32,10 @@
 #include "model/emit_int.h"
 #include "model/sanitize.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef enum { ST_PLAIN, ST_SINGLE, ST_DOUBLE, ST_LITERAL } style;
 
 /* libyaml's emitter state; column counts bytes (libyaml: characters), which
@@ -522,8 +526,35 @@ static bool ascii_needs_quotes(const char *s, size_t len)
  * finds, and never refuses single quotes. False: s holds another byte. */
 /* The first i in [i, n) with s[i] not printable ASCII, ':' or '#', else
  * n (eight bytes at a time: most scalars hold none). */
+#if defined(__SSE2__)
+/* The bytes of s[0..16) plain_run stops at, as bits. Signed: bytes from
+ * 0x80 on are negative, so below 0x20 too. */
+static unsigned plain_stops16(const char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 static size_t plain_run(const char *s, size_t i, size_t n)
 {
+#if defined(__SSE2__)
+    /* sixteen bytes a step, the tail in the last sixteen (overlapping):
+     * names, hosts and sources are 10-60 bytes */
+    for (; i + 16 <= n; i += 16) {
+        unsigned bits = plain_stops16(s + i);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < n && n >= 16) {
+        unsigned bits = plain_stops16(s + n - 16) >> (i - (n - 16));
+        return bits ? i + (size_t)__builtin_ctz(bits) : n;
+    }
+#endif
     while (i + 8 <= n) {
         uint64_t w = bs_load(s + i);
         if (bs_ctl_or_high(w) | bs_eq(w, 0x7f) | bs_eq(w, ':') | bs_eq(w, '#'))
@@ -811,7 +842,9 @@ static int value_at(yaml_w *w, bool *mapping_ctx)
     return f->ind;
 }
 
-void yaml_w_key(yaml_w *w, const char *k)
+/* k at its place; len: its length when it is plain as it is (simple_key
+ * or a table key), SIZE_MAX when it needs key()'s analysis. */
+static void key_at(yaml_w *w, const char *k, size_t len)
 {
     if (!w->depth || !w->f[w->depth - 1].map) {
         w->bail = true;
@@ -819,20 +852,22 @@ void yaml_w_key(yaml_w *w, const char *k)
     }
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
-    /* the usual case at once: a new line, its indentation, a plain key
-     * and ":" (what the three calls below write then) */
-    size_t want = ind >= 0 ? (size_t)ind : 0, len;
+    /* the usual cases at once: a plain key and ":" after a new line and
+     * its indentation, or after the spaces up to it (the first key of a
+     * sequence item, after "- "): what the three calls below write then.
+     * The spaces are copied whole (a constant size: no call), the room
+     * for them checked. */
+    size_t want = ind >= 0 ? (size_t)ind : 0;
     strbuf *sb = w->out;
-    if ((!w->indention || w->column > want || (w->column == want && !w->whitespace)) &&
-        want <= YAML_W_SPACES &&
-        (doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len)) &&
-        sb->len + want + len + 3 <= sb->cap) {
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    if (want <= YAML_W_SPACES && len != SIZE_MAX && sb->len + YAML_W_SPACES + len + 3 <= sb->cap) {
         char *at = sb->buf + sb->len;
+        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
         at[0] = '\n';
-        memcpy(at + 1, yaml_w_spaces, want);
-        memcpy(at + 1 + want, k, len);
-        at[1 + want + len] = ':';
-        sb->len += want + len + 2;
+        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+        memcpy(at + head, k, len);
+        at[head + len] = ':';
+        sb->len += head + len + 1;
         w->column = want + len + 1;
         w->whitespace = false;
         w->indention = false;
@@ -841,6 +876,18 @@ void yaml_w_key(yaml_w *w, const char *k)
     write_indent(w, ind);
     key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
+}
+
+void yaml_w_key(yaml_w *w, const char *k)
+{
+    size_t len;
+    bool plain = doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len);
+    key_at(w, k, plain ? len : SIZE_MAX);
+}
+
+void yaml_w_key_plain(yaml_w *w, const char *k, size_t len)
+{
+    key_at(w, k, len);
 }
 
 void yaml_w_scalar(yaml_w *w, doc_type t, const char *s, size_t len)
@@ -869,11 +916,59 @@ static bool plain_value(const char *s, size_t len)
     return plain_run(s, 0, len) == len && (c == '/' || !letter_word(s, len));
 }
 
+static void plain_str_at(yaml_w *w, const char *s, size_t len);
+
 void yaml_w_str(yaml_w *w, const char *s)
 {
     size_t len = strlen(s);
     if (!plain_value(s, len)) {
         yaml_w_scalar(w, DOC_STR, s, len);
+        return;
+    }
+    plain_str_at(w, s, len);
+}
+
+void yaml_w_str_plain(yaml_w *w, const char *s, size_t len)
+{
+    plain_str_at(w, s, len);
+}
+
+/* s[0..len), a string plain_value takes, as the next value. */
+static void plain_str_at(yaml_w *w, const char *s, size_t len)
+{
+    strbuf *sb = w->out;
+    if (w->depth && w->f[w->depth - 1].map && sb->len + len + 2 <= sb->cap) {
+        /* a map's value: value_at writes nothing, write_plain a space
+         * (after the key's ':') and the text */
+        char *at = sb->buf + sb->len;
+        size_t sp = !w->whitespace;
+        at[0] = ' ';
+        memcpy(at + sp, s, len);
+        sb->len += sp + len;
+        w->column += sp + len;
+        w->whitespace = false;
+        w->indention = false;
+        return;
+    }
+    yaml_w_frame *f = w->depth ? &w->f[w->depth - 1] : NULL;
+    size_t want = f && f->ind >= 0 ? (size_t)f->ind : 0;
+    if (f && !f->map && want <= YAML_W_SPACES && sb->len + YAML_W_SPACES + len + 4 <= sb->cap) {
+        /* a sequence item: what value_at writes (write_indent: a new line
+         * and the indentation, or the spaces up to it; "-") and
+         * write_plain (" " and the text) */
+        bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+        char *at = sb->buf + sb->len;
+        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+        f->n++;
+        at[0] = '\n';
+        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+        at[head] = '-';
+        at[head + 1] = ' ';
+        memcpy(at + head + 2, s, len);
+        sb->len += head + 2 + len;
+        w->column = want + 2 + len;
+        w->whitespace = false;
+        w->indention = false;
         return;
     }
     bool mapping_ctx;

@@ -5,8 +5,9 @@
  * into an array the caller owns. A zeroed hmap is an empty map; hmap_free
  * returns it to that state.
  *
- * Ownership: the map copies every key it stores and frees them in
- * hmap_free. Keys passed in are borrowed for the call only.
+ * Ownership: the map copies every key it stores (into blocks of its own,
+ * not one allocation each) and frees them in hmap_free. Keys passed in are
+ * borrowed for the call only.
  */
 #ifndef MESHPANEL_HMAP_H
 #define MESHPANEL_HMAP_H
@@ -15,9 +16,18 @@
 #include <stdint.h>
 
 typedef struct {
-    char **keys; /* cap slots, NULL = empty */
-    size_t *vals;
+    const char *key; /* NULL = empty */
+    size_t len;      /* the key's length */
+    uint64_t hash;   /* kept: a probe compares it first, growing reuses it */
+    size_t val;
+} hmap_slot;
+
+typedef struct {
+    hmap_slot *slots;
     size_t cap, len; /* cap is 0 or a power of two */
+    void *blocks;    /* the copies of the keys, in blocks freed at once */
+    char *free_at;   /* room left in the newest block */
+    size_t room;
 } hmap;
 
 /* 32-bit FNV-1a of s: short stable suffixes for names made from long ones

@@ -281,6 +281,44 @@ static bool valid_header_name(const char *s)
     return true;
 }
 
+/* What a snippet does to the headers, in order: each change as it would be
+ * made (a map entry set, or a name added to a list unless it is there in
+ * any case), replayed onto an Ingress's hdr_mods by snippet_plan_apply. */
+typedef enum { H_REQ_SET, H_REQ_REMOVE, H_RESP_SET, H_RESP_ADD, H_RESP_REMOVE } hdr_slot;
+
+typedef struct {
+    hdr_slot slot;
+    char *name;
+    char *value; /* NULL for the lists */
+} hdr_op;
+
+struct snippet_plan {
+    snippet_result r;
+    hdr_op *ops;
+    size_t nops, cap;
+};
+
+static int op_push(snippet_plan *p, hdr_slot slot, const char *name, const char *value)
+{
+    if (p->nops == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 4;
+        hdr_op *ops = realloc(p->ops, cap * sizeof *ops);
+        if (!ops)
+            return -1;
+        p->ops = ops;
+        p->cap = cap;
+    }
+    hdr_op *o = &p->ops[p->nops];
+    *o = (hdr_op){slot, strdup(name), value ? strdup(value) : NULL};
+    if (!o->name || (value && !o->value)) {
+        free(o->name);
+        free(o->value);
+        return -1;
+    }
+    p->nops++;
+    return 0;
+}
+
 static int map_put(doc_node **map, const char *k, const char *v)
 {
     if (!*map && !(*map = doc_map_new()))
@@ -345,7 +383,8 @@ static bool more_arg(const char *arg, char *name, size_t n, const char **value)
  * (-s status, -t type, -r) make the change conditional, a wildcard name has
  * no Envoy form, a value with a variable no static one: the directive is
  * then left whole, so it is checked before anything is applied. */
-static int more_headers(const stmt *s, bool clear, doc_node **set, doc_node **remove, bool *ok)
+static int more_headers(const stmt *s, bool clear, snippet_plan *p, hdr_slot set, hdr_slot remove,
+                        bool *ok)
 {
     char name[128];
     const char *v;
@@ -354,7 +393,7 @@ static int more_headers(const stmt *s, bool clear, doc_node **set, doc_node **re
         *ok = more_arg(s->w[i], name, sizeof name, &v) && (clear || !strchr(v, '$'));
     for (size_t i = 1; i < s->n && *ok; i++) {
         more_arg(s->w[i], name, sizeof name, &v);
-        int rc = clear || !*v ? seq_put(remove, name) : map_put(set, name, v);
+        int rc = clear || !*v ? op_push(p, remove, name, NULL) : op_push(p, set, name, v);
         if (rc < 0)
             return -1;
     }
@@ -362,23 +401,23 @@ static int more_headers(const stmt *s, bool clear, doc_node **set, doc_node **re
 }
 
 /* One directive; *ok false when it is not one we translate. */
-static int translate(const stmt *s, hdr_mods *h, bool *ok)
+static int translate(const stmt *s, snippet_plan *p, bool *ok)
 {
     const char *d = s->w[0];
     *ok = false;
     if (!strcmp(d, "more_set_headers"))
-        return more_headers(s, false, &h->resp_set, &h->resp_remove, ok);
+        return more_headers(s, false, p, H_RESP_SET, H_RESP_REMOVE, ok);
     if (!strcmp(d, "more_clear_headers"))
-        return more_headers(s, true, &h->resp_set, &h->resp_remove, ok);
+        return more_headers(s, true, p, H_RESP_SET, H_RESP_REMOVE, ok);
     if (!strcmp(d, "more_set_input_headers"))
-        return more_headers(s, false, &h->req_set, &h->req_remove, ok);
+        return more_headers(s, false, p, H_REQ_SET, H_REQ_REMOVE, ok);
     if (!strcmp(d, "more_clear_input_headers"))
-        return more_headers(s, true, &h->req_set, &h->req_remove, ok);
+        return more_headers(s, true, p, H_REQ_SET, H_REQ_REMOVE, ok);
     if (!strcmp(d, "proxy_hide_header")) {
         if (s->n != 2 || !valid_header_name(s->w[1]))
             return 0;
         *ok = true;
-        return seq_put(&h->resp_remove, s->w[1]);
+        return op_push(p, H_RESP_REMOVE, s->w[1], NULL);
     }
     bool add = !strcmp(d, "add_header");
     bool set = !strcmp(d, "proxy_set_header");
@@ -389,46 +428,63 @@ static int translate(const stmt *s, hdr_mods *h, bool *ok)
         return 0;
     *ok = true;
     if (set && !*s->w[2])
-        return seq_put(&h->req_remove, s->w[1]);
-    return map_put(add ? &h->resp_add : &h->req_set, s->w[1], s->w[2]);
+        return op_push(p, H_REQ_REMOVE, s->w[1], NULL);
+    return op_push(p, add ? H_RESP_ADD : H_REQ_SET, s->w[1], s->w[2]);
 }
 
 /* A statement outside any block. */
-static int simple(const stmt *s, hdr_mods *h, snippet_result *r, strbuf *word)
+static int simple(const stmt *s, snippet_plan *p, strbuf *word)
 {
     bool ok = false;
     int rc = 0;
+    snippet_result *r = &p->r;
     if (s->broken)
         report(r, s->start, s->end, word);
     else if (is_ignored(s->w[0]))
         r->ignored++;
-    else if ((rc = translate(s, h, &ok)) == 0 && ok)
+    else if ((rc = translate(s, p, &ok)) == 0 && ok)
         r->translated++;
     else if (rc == 0)
         report(r, s->start, s->end, word);
     return rc;
 }
 
-int snippet_translate(const char *snippet, hdr_mods *h, snippet_result *r)
+void snippet_plan_free(snippet_plan *p)
 {
-    memset(r, 0, sizeof *r);
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nops; i++) {
+        free(p->ops[i].name);
+        free(p->ops[i].value);
+    }
+    free(p->ops);
+    snippet_result_free(&p->r);
+    free(p);
+}
+
+snippet_plan *snippet_compile(const char *snippet)
+{
+    snippet_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    snippet_result *r = &p->r;
     strbuf_init(&r->rest);
     strbuf word;
     strbuf_init(&word);
-    const char *p = snippet ? snippet : "";
+    const char *at = snippet ? snippet : "";
     stmt s = {0};
     int rc = 0;
     for (tok_kind k = T_SEMI; rc == 0 && k != T_END && !s.oom;) {
         stmt_clear(&s);
-        k = read_stmt(&p, &s, &word);
+        k = read_stmt(&at, &s, &word);
         if (k == T_OPEN) {
             const char *from = s.n ? s.start : s.term;
-            skip_block(&p, &word);
-            report(r, from, p, &word);
+            skip_block(&at, &word);
+            report(r, from, at, &word);
             continue;
         }
         if (s.n)
-            rc = simple(&s, h, r, &word);
+            rc = simple(&s, p, &word);
         if (k == T_CLOSE) {
             /* It closes the location the snippet sits in: what follows
              * lands in the server block, none of it is this route's. */
@@ -439,7 +495,45 @@ int snippet_translate(const char *snippet, hdr_mods *h, snippet_result *r)
     bool oom = s.oom || word.oom || r->rest.oom;
     stmt_free(&s);
     strbuf_free(&word);
-    return rc || oom ? -1 : 0;
+    if (rc || oom) {
+        snippet_plan_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+const snippet_result *snippet_plan_result(const snippet_plan *p)
+{
+    return &p->r;
+}
+
+int snippet_plan_apply(const snippet_plan *p, hdr_mods *h)
+{
+    for (size_t i = 0; i < p->nops; i++) {
+        const hdr_op *o = &p->ops[i];
+        int rc = o->slot == H_REQ_SET      ? map_put(&h->req_set, o->name, o->value)
+                 : o->slot == H_RESP_SET   ? map_put(&h->resp_set, o->name, o->value)
+                 : o->slot == H_RESP_ADD   ? map_put(&h->resp_add, o->name, o->value)
+                 : o->slot == H_REQ_REMOVE ? seq_put(&h->req_remove, o->name)
+                                           : seq_put(&h->resp_remove, o->name);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int snippet_translate(const char *snippet, hdr_mods *h, snippet_result *r)
+{
+    memset(r, 0, sizeof *r);
+    strbuf_init(&r->rest);
+    snippet_plan *p = snippet_compile(snippet);
+    if (!p)
+        return -1;
+    int rc = snippet_plan_apply(p, h);
+    *r = p->r; /* the result moves to the caller */
+    strbuf_init(&p->r.rest);
+    snippet_plan_free(p);
+    return rc;
 }
 
 void snippet_result_free(snippet_result *r)

@@ -13,6 +13,7 @@
 #include "model/validate_int.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,12 +80,14 @@ typedef struct {
     uint64_t cset[2]; /* its ASCII members */
     long cother;      /* the cost of its other elements */
     bool cneg;        /* it is [^...] */
-    re_frame fr[RE_MAX_LEN + 1];
     size_t depth;
-    re_name names[RE_MAX_NAMES];
     size_t nnames;
     char *why;
     size_t n;
+    /* last: written before they are read (re_push, re_named), so
+     * val_re2 clears only what is above them */
+    re_frame fr[RE_MAX_LEN + 1];
+    re_name names[RE_MAX_NAMES];
 } re_parser;
 
 static bool re_fail(const re_parser *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -891,7 +894,14 @@ bool val_re2(const char *re, char *why, size_t n)
             return fail(why, n, "invalid UTF-8 at byte %zu", (size_t)(s - re) + 1);
         s += l;
     }
-    re_parser q = {.re = re, .p = re, .why = why, .n = n};
+    /* the frames and names are 25 KB: clearing them for every path cost
+     * more than the check itself */
+    re_parser q;
+    memset(&q, 0, offsetof(re_parser, fr));
+    q.re = q.p = re;
+    q.why = why;
+    q.n = n;
+    q.fr[0] = (re_frame){0};
     while (*q.p)
         if (!re_token(&q))
             return false;

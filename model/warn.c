@@ -111,8 +111,8 @@ static int vformat(char *buf, size_t cap, bool simple, const char *fmt, va_list 
     return simple ? (int)mini_vformat(buf, cap, fmt, ap) : vsnprintf(buf, cap, fmt, ap);
 }
 
-int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
-             const char *field, const char *fmt, va_list ap)
+/* Room for one more entry. 0 or -1. */
+static int reserve_one(mp_warnings *w)
 {
     if (w->len == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 16;
@@ -122,6 +122,32 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
         w->items = items;
         w->cap = cap;
     }
+    return 0;
+}
+
+int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object)
+{
+    if (reserve_one(w) < 0)
+        return -1;
+    object = object ? object : "";
+    const char *field = f->field ? f->field : "", *msg = f->message ? f->message : "";
+    size_t ol = strlen(object) + 1, fl = strlen(field) + 1, ml = strlen(msg) + 1;
+    char *b = malloc(ol + fl + ml);
+    if (!b)
+        return -1;
+    memcpy(b, object, ol);
+    memcpy(b + ol, field, fl);
+    memcpy(b + ol + fl, msg, ml);
+    w->items[w->len++] = (mp_warning){
+        .code = f->code, .sev = f->sev, .object = b, .field = b + ol, .message = b + ol + fl};
+    return 0;
+}
+
+int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
+             const char *field, const char *fmt, va_list ap)
+{
+    if (reserve_one(w) < 0)
+        return -1;
     /* object, field and message in one block at their size: 50,000
      * findings at 10,000 Ingresses stay until they are printed */
     va_list cp;
@@ -176,45 +202,57 @@ const char *mp_severity_name(mp_severity s)
     return (unsigned)s < 3 ? names[s] : "warning";
 }
 
+/* A finding's line in parts: code, " ", object, ": ", field (then ": "
+ * when there is one), message. */
+typedef struct {
+    const char *part[5];
+    size_t len[5], ml, n;
+} line_parts;
+
+static size_t line_measure(const mp_warning *w, line_parts *lp)
+{
+    *lp = (line_parts){
+        {w->code, " ", w->object ? w->object : "", ": ", w->field ? w->field : ""},
+        {strlen(w->code), 1, w->object ? strlen(w->object) : 0, 2, w->field ? strlen(w->field) : 0},
+        w->message ? strlen(w->message) : 0,
+        0};
+    if (!lp->len[2])
+        lp->len[1] = 0; /* no object: "CODE: " */
+    lp->n = lp->len[0] + lp->len[1] + lp->len[2] + lp->len[3] + (lp->len[4] ? lp->len[4] + 2 : 0) +
+            lp->ml;
+    return lp->n;
+}
+
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. The parts are copied at once, then the
  * line is scanned ('?' replaces such a byte; the code and separators hold
- * none). Returns the line's length; at NULL: only the length. */
-static size_t format_into(const mp_warning *w, char *at)
+ * none). */
+static void line_write(const mp_warning *w, const line_parts *lp, char *at)
 {
-    const char *part[5] = {w->code, " ", w->object ? w->object : "", ": ",
-                           w->field ? w->field : ""};
-    size_t len[5] = {strlen(w->code), 1, w->object ? strlen(w->object) : 0, 2,
-                     w->field ? strlen(w->field) : 0};
-    if (!len[2])
-        len[1] = 0; /* no object: "CODE: " */
-    size_t ml = w->message ? strlen(w->message) : 0;
-    size_t n = len[0] + len[1] + len[2] + len[3] + (len[4] ? len[4] + 2 : 0) + ml;
-    if (!at)
-        return n;
     char *b = at;
     for (int i = 0; i < 5; i++) {
-        memcpy(at, part[i], len[i]);
-        at += len[i];
+        memcpy(at, lp->part[i], lp->len[i]);
+        at += lp->len[i];
     }
-    if (len[4]) {
+    if (lp->len[4]) {
         memcpy(at, ": ", 2);
         at += 2;
     }
-    memcpy(at, w->message ? w->message : "", ml);
+    memcpy(at, w->message ? w->message : "", lp->ml);
     /* a finding's line is 200-300 bytes, none of them a control character
      * as a rule: scanned sixteen bytes at a time */
+    size_t n = lp->n;
     for (size_t i = ss_unprintable(b, 0, n, 0); i < n; i = ss_unprintable(b, i + 1, n, 0))
         b[i] = '?';
-    return n;
 }
 
 char *mp_warning_format(const mp_warning *w)
 {
-    size_t n = format_into(w, NULL);
+    line_parts lp;
+    size_t n = line_measure(w, &lp);
     char *b = malloc(n + 1);
     if (b) {
-        format_into(w, b);
+        line_write(w, &lp, b);
         b[n] = '\0';
     }
     return b;
@@ -222,10 +260,11 @@ char *mp_warning_format(const mp_warning *w)
 
 size_t mp_warning_append(strbuf *sb, const mp_warning *w)
 {
-    size_t n = format_into(w, NULL);
+    line_parts lp;
+    size_t n = line_measure(w, &lp);
     if (!strbuf_reserve(sb, n + 1))
         return 0;
-    format_into(w, sb->buf + sb->len);
+    line_write(w, &lp, sb->buf + sb->len);
     sb->len += n;
     sb->buf[sb->len] = '\0';
     return n;

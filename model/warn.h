@@ -90,6 +90,11 @@ int mp_warn(mp_warnings *w, const char *code, mp_severity sev, const char *objec
 int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
              const char *field, const char *fmt, va_list ap);
 
+/* Appends f's code, severity, field and message about object instead (a
+ * finding that holds for another object too; copied, not formatted
+ * again). Returns 0 or -1 (out of memory). */
+int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object);
+
 const char *mp_severity_name(mp_severity s); /* "info", "warning", "error" */
 /* "MP102 ingress ns-a/web: <field>: <message>" (field part omitted when
  * empty). Control characters from object names are replaced by '?'. */

@@ -7,6 +7,7 @@
 
 #include "model/annotations.h"
 #include "model/snippet.h"
+#include "same_tree.h"
 
 static char *read_doc(void)
 {
@@ -160,6 +161,195 @@ START_TEST(snippet_translation)
 }
 END_TEST
 
+/* ---- ann_parse_cached: the same settings and findings as ann_parse ---- */
+
+static void same_opt_tree(const doc_node *a, const doc_node *b, const char *at)
+{
+    ck_assert_msg(!a == !b, "%s: one side is NULL", at);
+    if (a)
+        same_tree(a, b, at);
+}
+
+static void same_opt_str(const char *a, const char *b, const char *what)
+{
+    ck_assert_msg(!a == !b, "%s: one side is NULL", what);
+    if (a)
+        ck_assert_msg(!strcmp(a, b), "%s: \"%s\" vs \"%s\"", what, a, b);
+}
+
+static void same_hdr(const hdr_mods *a, const hdr_mods *b);
+
+/* Every setting ann_parse makes, by value. */
+static void same_settings(const ann_settings *a, const ann_settings *b)
+{
+    ck_assert_int_eq(a->use_regex, b->use_regex);
+    same_opt_str(a->rewrite_target, b->rewrite_target, "rewrite_target");
+    same_opt_str(a->app_root, b->app_root, "app_root");
+    ck_assert_int_eq(a->ssl_redirect, b->ssl_redirect);
+    ck_assert_int_eq(a->force_ssl_redirect, b->force_ssl_redirect);
+    ck_assert_int_eq(a->proto, b->proto);
+    ck_assert_int_eq(a->connect_timeout, b->connect_timeout);
+    same_opt_str(a->timeout, b->timeout, "timeout");
+    ck_assert_int_eq(a->retry_attempts, b->retry_attempts);
+    same_opt_str(a->retry_on, b->retry_on, "retry_on");
+    same_opt_tree(a->cors, b->cors, "cors");
+    ck_assert_int_eq(a->can.canary, b->can.canary);
+    ck_assert_int_eq(a->can.weight, b->can.weight);
+    ck_assert_int_eq(a->can.weight_total, b->can.weight_total);
+    same_opt_str(a->can.header, b->can.header, "canary header");
+    same_opt_str(a->can.header_value, b->can.header_value, "canary header value");
+    same_opt_str(a->can.header_pattern, b->can.header_pattern, "canary pattern");
+    same_opt_str(a->can.cookie, b->can.cookie, "canary cookie");
+    same_opt_tree(a->redirect, b->redirect, "redirect");
+    same_opt_str(a->upstream_vhost, b->upstream_vhost, "upstream_vhost");
+    same_hdr(&a->hdr, &b->hdr);
+    same_hdr(&a->server_hdr, &b->server_hdr);
+    same_opt_tree(a->allow_cidrs, b->allow_cidrs, "allow_cidrs");
+    same_opt_tree(a->deny_cidrs, b->deny_cidrs, "deny_cidrs");
+    for (size_t i = 0; i < AR_COUNT; i++)
+        same_opt_str(a->acc.raw[i], b->acc.raw[i], "acc.raw");
+    same_opt_str(a->acc.auth_parts, b->acc.auth_parts, "auth_parts");
+    ck_assert_uint_eq(a->acc.n, b->acc.n);
+    for (size_t j = 0; j < a->acc.n; j++) {
+        ck_assert_int_eq(a->acc.item[j].kind, b->acc.item[j].kind);
+        ck_assert_str_eq(a->acc.item[j].ann, b->acc.item[j].ann);
+        ck_assert_int_eq(a->acc.item[j].host_wide, b->acc.item[j].host_wide);
+        ck_assert_str_eq(a->acc.item[j].why, b->acc.item[j].why);
+        ck_assert_str_eq(a->acc.item[j].todo, b->acc.item[j].todo);
+    }
+    ck_assert_int_eq(a->acc.oom, b->acc.oom);
+    same_opt_str(a->acc.auth_url, b->acc.auth_url, "auth_url");
+    same_opt_tree(a->acc.auth_response_headers, b->acc.auth_response_headers, "auth headers");
+    same_opt_str(a->acc.tls_secret, b->acc.tls_secret, "tls_secret");
+    ck_assert_int_eq(a->acc.tls_pass_cert, b->acc.tls_pass_cert);
+    ck_assert_int_eq(a->acc.tls_depth, b->acc.tls_depth);
+    ck_assert_int_eq(a->acc.satisfy_any, b->acc.satisfy_any);
+    same_opt_str(a->lb_simple, b->lb_simple, "lb_simple");
+    same_opt_tree(a->consistent_hash, b->consistent_hash, "consistent_hash");
+}
+
+static void same_hdr(const hdr_mods *a, const hdr_mods *b)
+{
+    same_opt_tree(a->req_set, b->req_set, "req_set");
+    same_opt_tree(a->req_add, b->req_add, "req_add");
+    same_opt_tree(a->req_remove, b->req_remove, "req_remove");
+    same_opt_tree(a->resp_set, b->resp_set, "resp_set");
+    same_opt_tree(a->resp_add, b->resp_add, "resp_add");
+    same_opt_tree(a->resp_remove, b->resp_remove, "resp_remove");
+}
+
+#define P NGINX_ANNOTATION_PREFIX
+static const char *const S_BUF =
+    "client_header_buffer_size 64k;\nlarge_client_header_buffers 4 128k;\n";
+static const char *const S_HDR = "more_clear_headers \"X-Frame-Options:\";\nmore_set_headers "
+                                 "\"X-Xss-Protection: 1; mode=block\";\n";
+static const char *const S_DENY = "deny all; more_set_headers \"X: 1\"; proxy_hide_header X-Y;\n"
+                                  "more_clear_headers x-y; set $a 1;";
+static const char *const S_REQ = "proxy_set_header A \"\"; more_clear_input_headers a; "
+                                 "more_set_input_headers \"X-Forwarded-Prefix: /b\";";
+
+/* Ingresses whose snippets repeat, on settings that already hold headers
+ * (x-forwarded-prefix before the snippet, two snippets into one map), a
+ * canary that ignores them, and a snippet that restricts access. */
+START_TEST(cached_parse_is_parse)
+{
+    char long_key[320]; /* a field longer than its 256-byte buffer: cut */
+    memset(long_key, 'k', sizeof long_key - 1);
+    memcpy(long_key, P, strlen(P));
+    long_key[sizeof long_key - 1] = '\0';
+    ing_ann kinds[][4] = {
+        {{P "server-snippet", S_BUF, false}, {P "configuration-snippet", S_HDR, false}},
+        {{P "x-forwarded-prefix", "/a", false}, {P "configuration-snippet", S_REQ, false}},
+        {{P "server-snippet", S_DENY, false}, {P "configuration-snippet", S_DENY, false}},
+        {{P "configuration-snippet", S_HDR, false}, {P "server-snippet", S_HDR, false}},
+        {{P "canary", "true", false}, {P "server-snippet", S_BUF, false}},
+        {{P "configuration-snippet", S_REQ, false}, {P "x-forwarded-prefix", "/c", false}},
+        {{P "no-such-annotation", "1", false},
+         {long_key, "1", false},
+         {P "canary", NULL, true},
+         {P "proxy-read-timeout", "x", false}},
+        {{"kubernetes.io/ingress.class", "nginx", false},
+         {P "canary", "true", false},
+         {P "proxy-read-timeout", "5", false},
+         {P "no-such-annotation", "2", false}},
+        {{P "enable-cors", "true", false},
+         {P "cors-allow-methods", "GET, PUT", false},
+         {P "cors-allow-origin", "https://a.example, https://b.example", false},
+         {P "proxy-next-upstream-tries", "3", false}},
+        {{P "rewrite-target", "/$1", false},
+         {P "use-regex", "true", false},
+         {P "permanent-redirect", "https://x.example/p", false},
+         {P "upstream-hash-by", "$request_uri", false}},
+        {{P "whitelist-source-range", "10.0.0.0/8, 192.168.1.1", false},
+         {P "auth-url", "http://auth.example/check", false},
+         {P "auth-response-headers", "X-User, X-Group", false},
+         {"higress.io/response-header-control-remove", "X-Frame-Options", false}},
+        {{P "auth-tls-secret", "ns-a/ca", false}, /* names the namespace: never shared */
+         {P "auth-tls-verify-client", "on", false},
+         {P "backend-protocol", "GRPC", false},
+         {P "proxy-connect-timeout", "7", false}},
+        {{P "canary", "true", false},
+         {P "canary-by-header", "X-Canary", false},
+         {P "canary-weight", "20", false},
+         {P "load-balance", "ewma", false}},
+        /* kinds[4] but with canary null (absent): not the same set */
+        {{P "canary", "true", true}, {P "server-snippet", S_BUF, false}},
+        /* the same bytes split another way between key and value, and bytes
+         * a length could be written with */
+        {{P "no-such-annotation\x01\x01\x01", "", false}},
+        {{P "no-such-annotation", "\x01\x01\x01", false}},
+        {{P "no-such-annotationX", "1", false}},
+        {{P "no-such-annotation", "X1", false}},
+    };
+    enum { ROUNDS = 3, KINDS = sizeof kinds / sizeof *kinds };
+    /* the cached side's settings live to the end, as the converter's: a
+     * later Ingress's may be the first one's (shared) */
+    ann_settings kept[ROUNDS][KINDS];
+    ann_cache *k = ann_cache_new();
+    ck_assert_ptr_nonnull(k);
+    for (size_t round = 0; round < ROUNDS; round++)
+        for (size_t i = 0; i < KINDS; i++) {
+            ing_view v;
+            memset(&v, 0, sizeof v);
+            char name[32];
+            snprintf(name, sizeof name, "web-%zu", round);
+            v.ns = round == 1 ? "ns-b" : "ns-a"; /* another tenant, the same annotations */
+            v.name = name;
+            v.anns = kinds[i];
+            while (v.nanns < 4 && kinds[i][v.nanns].key)
+                v.nanns++;
+            ann_settings a, *b = &kept[round][i];
+            ann_settings_init(&a);
+            ann_settings_init(b);
+            mp_warnings wa, wb;
+            mp_warnings_init(&wa);
+            mp_warnings_init(&wb);
+            ck_assert_int_eq(ann_parse(&v, &a, &wa), 0);
+            ck_assert_int_eq(ann_parse_cached(&v, b, &wb, k), 0);
+            same_settings(&a, b);
+            /* shared from the second round on, but never auth-tls-secret's */
+            ck_assert_int_eq(b->shared, round > 0 && i != 11);
+            ck_assert_uint_eq(wa.len, wb.len);
+            ck_assert_uint_gt(wa.len, 0);
+            for (size_t j = 0; j < wa.len; j++) {
+                char *la = mp_warning_format(&wa.items[j]), *lb = mp_warning_format(&wb.items[j]);
+                ck_assert_str_eq(la, lb);
+                free(la);
+                free(lb);
+            }
+            if (i == 2) /* the deny is named once per snippet, server-wide for the server's */
+                ck_assert_uint_eq(b->acc.n, 2);
+            mp_warnings_free(&wa);
+            mp_warnings_free(&wb);
+            ann_settings_free(&a);
+        }
+    ann_cache_free(k); /* the settings do not refer to it */
+    for (size_t round = ROUNDS; round-- > 0;)
+        for (size_t i = 0; i < KINDS; i++)
+            ann_settings_free(&kept[round][i]);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("annotations");
@@ -168,6 +358,7 @@ static Suite *suite(void)
     tcase_add_test(tc, table_is_well_formed);
     tcase_add_test(tc, value_parsing);
     tcase_add_test(tc, snippet_translation);
+    tcase_add_test(tc, cached_parse_is_parse);
     suite_add_tcase(s, tc);
     return s;
 }

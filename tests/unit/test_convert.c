@@ -926,6 +926,43 @@ START_TEST(decode_error_fails_run_or_skips)
 }
 END_TEST
 
+/* Findings grouped by object in object order, each object's in the order
+ * they were found (annotations first, then its paths), whatever order the
+ * Ingresses come in and however the phases interleave them. */
+START_TEST(findings_grouped_by_object)
+{
+    strbuf sb;
+    strbuf_init(&sb);
+    static const char *const ns[] = {"ns-b", "ns-a-x", "ns-a", "ns-c"};
+    for (int i = 40; i-- > 0;) {
+        char name[32], path[64];
+        snprintf(name, sizeof name, "w%02d", (i * 7) % 40);
+        snprintf(path, sizeof path, "Prefix /p%d svc-%d http", i, i);
+        char *y = ing_yaml(ns[i % 4], name, "nginx.ingress.kubernetes.io/proxy-buffer-size: 8k\n",
+                           i % 3 ? "a.example.com" : "b.example.com", NULL, path, NULL);
+        strbuf_printf(&sb, "%s%s", sb.len ? "---\n" : "", y);
+        free(y);
+    }
+    convert_plan *p = conv_free_in(strbuf_detach(&sb, NULL));
+    size_t n = convert_plan_nwarn(p);
+    ck_assert_uint_ge(n, 80);
+    size_t nann = 0, npath = 0;
+    for (size_t i = 1; i < n; i++) {
+        const mp_warning *a = convert_plan_warn(p, i - 1), *b = convert_plan_warn(p, i);
+        int c = strcmp(a->object, b->object);
+        ck_assert_msg(c <= 0, "%s before %s", a->object, b->object);
+        if (!c) /* the annotation's finding (MP103) before the path's (MP201) */
+            ck_assert_msg(strcmp(a->code, "MP201") || strcmp(b->code, "MP103"), "%s: %s then %s",
+                          a->object, a->code, b->code);
+        nann += !strcmp(b->code, "MP103");
+        npath += !strcmp(b->code, "MP201");
+    }
+    ck_assert_uint_ge(nann, 39); /* both phases seen (the first finding is not counted) */
+    ck_assert_uint_ge(npath, 39);
+    convert_plan_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("convert");
@@ -960,6 +997,7 @@ static Suite *suite(void)
     tcase_add_test(tc, canary_needs_the_same_path_and_path_type);
     tcase_add_test(tc, rewrite_target_equal_to_the_path_is_no_rewrite);
     tcase_add_test(tc, labels_sources_and_order);
+    tcase_add_test(tc, findings_grouped_by_object);
     tcase_add_test(tc, long_host_gives_dns_label);
     tcase_add_test(tc, decode_error_fails_run_or_skips);
     suite_add_tcase(s, tc);

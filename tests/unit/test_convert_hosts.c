@@ -514,11 +514,63 @@ START_TEST(prefix_exact_copy_compares_paths_as_written)
 }
 END_TEST
 
+/* nginx's ranking (creationTimestamp, then namespace, then name) decides
+ * which of several Ingresses keeps a location: timestamps equal in their
+ * first sixteen bytes (the same minute), equal ones, a missing one (""),
+ * a shorter one; in the input's order and reversed. */
+START_TEST(ranking_decides_the_location)
+{
+    static const struct {
+        const char *ts[3], *name[3], *winner;
+    } cases[] = {
+        {{"2020-01-01T00:00:59Z", "2020-01-01T00:00:07Z", "2020-01-01T00:01:00Z"},
+         {"b", "c", "a"},
+         "c"},
+        {{"2020-01-01T00:00:07Z", "2020-01-01T00:00:07Z", "2020-01-01T00:00:08Z"},
+         {"c", "b", "a"},
+         "b"},
+        {{"2020-01-01T00:00:07Z", NULL, "2019-01-01T00:00:00Z"}, {"c", "z", "a"}, "z"},
+        {{"2020-01-01T00:00:00Z", "2020", "2020-01-01T00:00"}, {"a", "b", "c"}, "b"},
+        {{"2020-01-01T00:00:00Z", "2020-01-01T00:00:00", "2020-01-01T00:00:00Z"},
+         {"a", "b", "c"},
+         "b"},
+        /* one timestamp for all (or none): the names decide, also past the
+         * eight bytes after what they share */
+        {{"2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z"},
+         {"w-abcdefgh-2", "w-abcdefgh-10", "w-abcdefgh-1"},
+         "w-abcdefgh-1"},
+        {{NULL, NULL, NULL}, {"w-abcdefgh-2", "x", "w-abcdefgh-10"}, "w-abcdefgh-10"},
+        {{NULL, NULL, NULL}, {"wa", "w", "wb"}, "w"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int rev = 0; rev < 2; rev++) {
+            char *doc[3];
+            for (int j = 0; j < 3; j++) {
+                int k = rev ? 2 - j : j;
+                char path[64];
+                snprintf(path, sizeof path, "Prefix /x %s 80", cases[i].name[k]);
+                doc[j] = cases[i].ts[k] ? ing_at(cases[i].ts[k], "ns-a", cases[i].name[k], "",
+                                                 "r.example.com", NULL, path, NULL)
+                                        : ing_yaml("ns-a", cases[i].name[k], "", "r.example.com",
+                                                   NULL, path, NULL);
+            }
+            convert_plan *p = conv_stream(stream(doc[0], doc[1], doc[2], NULL));
+            const doc_node *http = vs_routes(p, "ns-a", "r-example-com");
+            ck_assert_uint_eq(http->len, 1);
+            char want[64];
+            snprintf(want, sizeof want, "%s.ns-a.svc.cluster.local", cases[i].winner);
+            ck_assert_str_eq(at(http, "0", "route", "0", "destination", "host", NULL), want);
+            convert_plan_free(p);
+        }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert_hosts");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, host_across_namespaces_one_server_root_and_delegates);
+    tcase_add_test(tc, ranking_decides_the_location);
     tcase_add_test(tc, delegation_keeps_nginx_order);
     tcase_add_test(tc, edit_checks_accept_root_and_delegates);
     tcase_add_test(tc, regex_decision_is_per_host_across_namespaces);

@@ -215,6 +215,29 @@ static const char *const text_inputs[] = {
     "    nginx.ingress.kubernetes.io/canary-weight: '30'\n"
     "spec:\n  rules:\n  - host: b.example.com\n    http:\n      paths:\n"
     "      - {path: /y, pathType: Prefix, backend: {service: {name: t, port: {number: 2}}}}\n",
+    /* DestinationRules written from their trafficPolicy (dr_text): TLS, load
+     * balancing, a consistent hash, a connect timeout, ports by name and
+     * number, one Service asked for by two Ingresses */
+    ING_HEAD
+    "    nginx.ingress.kubernetes.io/backend-protocol: HTTPS\n"
+    "    nginx.ingress.kubernetes.io/load-balance: ewma\n"
+    "    nginx.ingress.kubernetes.io/proxy-connect-timeout: '7'\n"
+    "spec:\n  rules:\n  - host: a.example.com\n    http:\n      paths:\n"
+    "      - {path: /a, pathType: Prefix, backend: {service: {name: s, port: {number: 8443}}}}\n"
+    "      - {path: /b, pathType: Prefix, backend: {service: {name: s, port: {name: https}}}}\n"
+    "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: two\n"
+    "  namespace: ns-a\n  annotations:\n    kubernetes.io/ingress.class: nginx\n"
+    "    nginx.ingress.kubernetes.io/backend-protocol: GRPCS\n"
+    "    nginx.ingress.kubernetes.io/upstream-hash-by: $request_uri\n"
+    "spec:\n  rules:\n  - host: b.example.com\n    http:\n      paths:\n"
+    "      - {path: /g, pathType: Prefix, backend: {service: {name: g, port: {number: 9}}}}\n"
+    "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: three\n"
+    "  namespace: ns-b\n  annotations:\n    kubernetes.io/ingress.class: nginx\n"
+    "    nginx.ingress.kubernetes.io/affinity: cookie\n"
+    "    nginx.ingress.kubernetes.io/session-cookie-name: route\n"
+    "    nginx.ingress.kubernetes.io/backend-protocol: GRPC\n"
+    "spec:\n  rules:\n  - host: c.example.com\n    http:\n      paths:\n"
+    "      - {path: /, pathType: Prefix, backend: {service: {name: h, port: {number: 80}}}}\n",
 };
 
 START_TEST(text_routes_equal_tree_routes)
@@ -229,7 +252,8 @@ START_TEST(text_routes_equal_tree_routes)
     char *f1 = findings(p1), *f2 = findings(p2);
     ck_assert_str_eq(f2, f1);
     /* what each input is there for is in the output */
-    static const char *const want[] = {"? " LONG_HDR, "? " LONG_HDR, "MP210", "status: 503"};
+    static const char *const want[] = {"? " LONG_HDR, "? " LONG_HDR, "MP210", "status: 503",
+                                       "kind: DestinationRule"};
     ck_assert_msg(strstr(y1, want[_i]) || strstr(f1, want[_i]), "input %d: no %s", _i, want[_i]);
     free(f1);
     free(f2);

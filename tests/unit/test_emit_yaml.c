@@ -568,6 +568,36 @@ START_TEST(simple_keys_agree)
 }
 END_TEST
 
+/* yaml_w_str's scan for a plain string (sixteen bytes a step, the tail in
+ * the last sixteen) and simple_key's for a key: a byte that stops them,
+ * or one at the edge of a range they take, at every place of strings of
+ * 1 to 40 bytes, first a letter or '/', against libyaml. */
+START_TEST(stop_bytes_at_every_place)
+{
+    static const char *const stops[] = {
+        ":", "#", "\x7f", "\x1f", "\x01", " ", "\t", "\xc3\xa9", "a", ": ", " #", "-", ".",
+        "/", "0", "9",    "@",    "[",    "`", "{",  "_",        "Z", "A",  "z",  ","};
+    char buf[64];
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
+                for (int slash = 0; slash < 2; slash++) {
+                    memset(buf, 'a', len);
+                    buf[0] = slash ? '/' : 'a';
+                    size_t sl = strlen(stops[k]);
+                    if (at + sl > len)
+                        continue;
+                    memcpy(buf + at, stops[k], sl);
+                    buf[len] = '\0';
+                    doc_node *d = map1("k", seq1(doc_str_new(buf)));
+                    doc_map_set(d, "v", doc_str_new(buf));
+                    doc_map_set(d, buf, doc_str_new("v")); /* as a key: simple_key's scan */
+                    same_bytes1(d, buf);
+                    doc_free(d);
+                }
+}
+END_TEST
+
 START_TEST(random_trees)
 {
     rng_state = 20261130ul;
@@ -654,6 +684,7 @@ static Suite *emit_yaml_suite(void)
     tcase_add_test(tc, complex_keys_go_to_libyaml);
     tcase_add_test(tc, table_keys_are_plain);
     tcase_add_test(tc, simple_keys_agree);
+    tcase_add_test(tc, stop_bytes_at_every_place);
     tcase_add_test(tc, random_trees);
     tcase_add_test(tc, fixture_corpora);
     suite_add_tcase(s, tc);

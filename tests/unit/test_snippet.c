@@ -248,12 +248,57 @@ START_TEST(access_directives)
 }
 END_TEST
 
+/* A compiled plan applied to several Ingresses' headers makes the changes
+ * snippet_translate makes, also onto headers that already hold some (a
+ * list entry is added once, whatever its case; a map value replaced). */
+START_TEST(plan_is_translate)
+{
+    const char *texts[] = {
+        "more_set_headers \"A: 1\"; proxy_hide_header Server; more_clear_headers server;",
+        "proxy_set_header X \"\"; more_clear_input_headers x; more_set_input_headers \"A: 2\";",
+        "add_header K V always; deny all; location / { }",
+        "client_header_buffer_size 64k;",
+    };
+    run t = {0}, p = {0};
+    for (size_t round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            snippet_result_free(&t.r);
+            ck_assert_int_eq(snippet_translate(texts[i], &t.h, &t.r), 0);
+            snippet_plan *pl = snippet_compile(texts[i]);
+            ck_assert_ptr_nonnull(pl);
+            ck_assert_int_eq(snippet_plan_apply(pl, &p.h), 0);
+            const snippet_result *r = snippet_plan_result(pl);
+            ck_assert_uint_eq(r->translated, t.r.translated);
+            ck_assert_uint_eq(r->ignored, t.r.ignored);
+            ck_assert_uint_eq(r->untranslated, t.r.untranslated);
+            ck_assert_str_eq(r->access, t.r.access);
+            ck_assert_str_eq(r->rest.buf ? r->rest.buf : "", rest(&t));
+            snippet_plan_free(pl);
+        }
+    ck_seq(p.h.resp_remove, "Server", NULL);
+    ck_seq(p.h.req_remove, "X", NULL);
+    doc_node *const *a = &t.h.req_set, *const *b = &p.h.req_set;
+    for (size_t i = 0; i < 6; i++) { /* the six maps and lists of hdr_mods, in order */
+        ck_assert_int_eq(!a[i], !b[i]);
+        for (size_t j = 0; a[i] && j < a[i]->len; j++) {
+            ck_assert_uint_eq(a[i]->len, b[i]->len);
+            if (a[i]->kind == DOC_MAP)
+                ck_assert_str_eq(a[i]->keys[j], b[i]->keys[j]);
+            ck_assert_str_eq(doc_str(a[i]->items[j]), doc_str(b[i]->items[j]));
+        }
+    }
+    run_free(&t);
+    run_free(&p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("snippet");
     TCase *tc = tcase_create("snippet");
     tcase_add_test(tc, directive_after_if_blocks);
     tcase_add_test(tc, blocks_are_one_unit);
+    tcase_add_test(tc, plan_is_translate);
     tcase_add_test(tc, quotes_and_comments);
     tcase_add_test(tc, more_clear_headers_forms);
     tcase_add_test(tc, more_clear_headers_untranslatable);

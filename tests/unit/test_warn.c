@@ -158,6 +158,48 @@ START_TEST(truncate_keeps_the_first)
 }
 END_TEST
 
+/* mp_warn_copy: the finding about another object, as mp_warn makes it
+ * (no field, a long message, NULL object). */
+START_TEST(copy_is_warn_about_another)
+{
+    mp_warnings a, b;
+    mp_warnings_init(&a);
+    mp_warnings_init(&b);
+    char longmsg[3000];
+    memset(longmsg, 'm', sizeof longmsg - 1);
+    longmsg[sizeof longmsg - 1] = '\0';
+    ck_assert_int_eq(mp_warn(&a, MPW_ANN_APPROX, MP_SEV_WARNING, "ingress ns-a/x", "f.g", "%s: %d",
+                             "approximated", 7),
+                     0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/x", "", "%s", longmsg),
+                     0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ANN_IGNORED, MP_SEV_INFO, NULL, NULL, "plain"), 0);
+    const char *other[] = {"ingress ns-b/\x1by", "", NULL};
+    for (int round = 0; round < 20; round++) /* past the first growth of the list */
+        for (size_t i = 0; i < a.len; i++)
+            ck_assert_int_eq(mp_warn_copy(&b, &a.items[i], other[i]), 0);
+    ck_assert_uint_eq(b.len, 20 * a.len);
+    for (size_t i = 0; i < b.len; i++) {
+        const mp_warning *x = &b.items[i], *y = &a.items[i % a.len];
+        mp_warnings one;
+        mp_warnings_init(&one);
+        ck_assert_int_eq(
+            mp_warn(&one, y->code, y->sev, other[i % a.len], y->field, "%s", y->message), 0);
+        char *lx = mp_warning_format(x), *lo = mp_warning_format(&one.items[0]);
+        ck_assert_str_eq(lx, lo);
+        ck_assert_str_eq(x->object, one.items[0].object);
+        ck_assert_str_eq(x->field, one.items[0].field);
+        ck_assert_int_eq(x->sev, y->sev);
+        ck_assert_ptr_eq(x->code, y->code);
+        free(lx);
+        free(lo);
+        mp_warnings_free(&one);
+    }
+    mp_warnings_free(&a);
+    mp_warnings_free(&b);
+}
+END_TEST
+
 static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
@@ -167,6 +209,7 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, lines_cleaned);
     tcase_add_test(tc, every_byte_everywhere);
     tcase_add_test(tc, truncate_keeps_the_first);
+    tcase_add_test(tc, copy_is_warn_about_another);
     suite_add_tcase(s, tc);
     return s;
 }
