@@ -192,23 +192,56 @@ int kclient_version(kclient *c, const kkind *k, const char **version, mp_err *er
 
 /* ---- items ---- */
 
-int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err)
+void kclient_item_api_version(const kkind *k, const char *version, char *av, size_t n)
+{
+    str_join(av, n, k->group, *k->group ? "/" : "", version, (char *)NULL);
+}
+
+/* Does the map hold key "apiVersion" or "kind"? One walk for both. */
+static bool has_type_keys(const doc_node *item)
+{
+    for (size_t i = 0; i < item->len; i++) {
+        const char *key = item->keys[i];
+        if ((key[0] == 'a' && !strcmp(key, "apiVersion")) ||
+            (key[0] == 'k' && !strcmp(key, "kind")))
+            return true;
+    }
+    return false;
+}
+
+/* apiVersion and kind set, then first with metadata after them
+ * (doc_map_order's order). */
+static int set_type(const kkind *k, const char *av, doc_node *item)
+{
+    static const char *const first[] = {"apiVersion", "kind", "metadata"};
+    if (!has_type_keys(item)) {
+        /* a typed list's item (all of them): both put in front, where
+         * doc_map_set would look each up and append it, and doc_map_order
+         * move both back (a quarter of fixing an item) */
+        const char *values[] = {av, k->kind};
+        if (doc_map_prepend_strs(item, first, values, 2))
+            return -1;
+        if (item->len > 2 && strcmp(item->keys[2], "metadata") != 0)
+            doc_map_order(item, first, 3);
+        return 0;
+    }
+    /* room for both first: a just-read item's entries grow in place */
+    if (doc_reserve(item, item->len + 2) || doc_map_set_str(item, "apiVersion", av) ||
+        doc_map_set_str(item, "kind", k->kind))
+        return -1;
+    doc_map_order(item, first, 3);
+    return 0;
+}
+
+int kclient_fix_item_av(const kkind *k, const char *av, doc_node *item, mp_err *err)
 {
     if (!doc_is_map(item))
         return mp_errf(err, "a %s list item is not an object", k->kind);
     /* Typed lists omit apiVersion/kind per item; metadata-only answers say
      * PartialObjectMetadata. Either way the item is of the kind asked for. */
     const char *kind = doc_get_str(item, "kind");
-    if (!kind || k->metadata_only || strcmp(kind, k->kind)) {
-        char av[128]; /* group/version, or version for the core group */
-        str_join(av, sizeof av, k->group, *k->group ? "/" : "", version, (char *)NULL);
-        /* room for both first: a just-read item's entries grow in place */
-        if (doc_reserve(item, item->len + 2) || doc_map_set_str(item, "apiVersion", av) ||
-            doc_map_set_str(item, "kind", k->kind))
-            return mp_errf(err, "out of memory");
-        static const char *const first[] = {"apiVersion", "kind", "metadata"};
-        doc_map_order(item, first, 3);
-    }
+    if ((!kind || k->metadata_only || strcmp(kind, k->kind)) && set_type(k, av, item))
+        return mp_errf(err, "out of memory");
     if (k->metadata_only) { /* belt and braces: never keep Secret payloads */
         doc_map_del(item, "data");
         doc_map_del(item, "stringData");
@@ -220,6 +253,13 @@ int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err
         return mp_errf(err, "%s: %s", kobj_ref(item, ref, sizeof ref), e.msg);
     }
     return 0;
+}
+
+int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err)
+{
+    char av[128]; /* group/version, or version for the core group */
+    kclient_item_api_version(k, version, av, sizeof av);
+    return kclient_fix_item_av(k, av, item, err);
 }
 
 typedef struct {
@@ -275,7 +315,7 @@ static doc_node *item_tree(list_ctx *x, const char *json, size_t len)
         item = doc_list_take(&l, 0);
         doc_list_free(&l);
     }
-    if (kclient_fix_item(x->k, x->version, item, x->err)) {
+    if (kclient_fix_item_av(x->k, x->av, item, x->err)) {
         doc_free(item);
         return NULL;
     }

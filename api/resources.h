@@ -152,5 +152,10 @@ int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name,
 /* Fills in apiVersion/kind of a list item and drops Secret data: what
  * every item from the wire goes through (watch.c uses it too). */
 int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err);
+/* The same with the items' apiVersion made once per list
+ * (kclient_item_api_version: group/version, or version for the core group,
+ * cut to n - 1 bytes; 128 bytes as kclient_fix_item's). */
+int kclient_fix_item_av(const kkind *k, const char *av, doc_node *item, mp_err *err);
+void kclient_item_api_version(const kkind *k, const char *version, char *av, size_t n);
 
 #endif

@@ -508,6 +508,37 @@ int doc_map_set_str(doc_node *map, const char *key, const char *value)
     return doc_map_set(map, key, doc_arena_scalar(a, DOC_STR, value, strlen(value)));
 }
 
+int doc_map_prepend_strs(doc_node *map, const char *const *keys, const char *const *values,
+                         size_t n)
+{
+    if (!map || map->kind != DOC_MAP || n > 4 || doc_reserve(map, map->len + n))
+        return -1;
+    doc_arena *a = doc_arena_of(map);
+    char *k[4];
+    doc_node *v[4];
+    size_t made = 0;
+    for (; made < n; made++) {
+        k[made] = doc_arena_key(a, keys[made], strlen(keys[made]));
+        v[made] = doc_arena_scalar(a, DOC_STR, values[made], strlen(values[made]));
+        if (!k[made] || !v[made])
+            break;
+    }
+    if (made < n) {
+        for (size_t i = 0; i <= made && i < n; i++) {
+            if (k[i])
+                doc_arena_key_free(a, k[i]);
+            doc_free(v[i]);
+        }
+        return -1;
+    }
+    memmove(map->keys + n, map->keys, map->len * sizeof *map->keys);
+    memmove(map->items + n, map->items, map->len * sizeof *map->items);
+    memcpy(map->keys, k, n * sizeof *k);
+    memcpy(map->items, v, n * sizeof *v);
+    map->len += n;
+    return 0;
+}
+
 doc_node *doc_map_take(doc_node *map, const char *key)
 {
     long i = find_key(map, key);

@@ -46,9 +46,9 @@ typedef struct {
 } tgroup;
 
 typedef struct host_node {
-    char *host; /* owned: the index outlives the documents it came from */
     uint64_t hash;
-    const store_obj **objs;
+    const store_obj **objs; /* &one until a second object routes the host */
+    const store_obj *one;
     size_t n, cap;
     /* for host_conflicts, per store generation: the tenant of its first
      * routing object, and whether another tenant routes it too */
@@ -56,6 +56,7 @@ typedef struct host_node {
     size_t t1;
     bool multi, unassigned;
     struct host_node *next;
+    char host[]; /* a copy: the index outlives the documents it came from */
 } host_node;
 
 struct mp_store {
@@ -138,8 +139,8 @@ static void free_hosts(mp_store *st)
         host_node *h = st->hosts[i];
         while (h) {
             host_node *next = h->next;
-            free(h->objs);
-            free(h->host);
+            if (h->objs != &h->one)
+                free(h->objs);
             free(h);
             h = next;
         }
@@ -185,8 +186,7 @@ static void free_derived(mp_store *st)
 
 static void entry_free(entry *e)
 {
-    free(e->hosts);
-    free(e->hnodes);
+    free(e->hosts); /* and hnodes, in the same block */
     doc_free(e->doc);
     free(e);
 }
@@ -249,13 +249,19 @@ static void index_entry(mp_store *st, entry *e);
 static void unindex_entry(entry *e);
 static void names_note(mp_store *st, const entry *e);
 static void names_forget(mp_store *st, const entry *e);
-static bool ingress_routed(const doc_node *doc);
 static bool ns_suspended(const doc_node *nsdoc);
 static void inc_added(mp_store *st, entry *e);
 static void inc_replaced(mp_store *st, entry *e);
 static void inc_deleted(mp_store *st, entry *e);
 
-static void entry_publish(entry *e, unsigned long long gen)
+static void publish_hosts(entry *e, const doc_node *spec);
+static bool ingress_routed(const doc_node *anns, const doc_node *spec);
+static const char *text_of(const doc_node *n);
+
+/* The facts the derived indexes need, from the document's metadata and
+ * spec looked up once (kobj_annotation walks the object and metadata again
+ * for each annotation: three times per Ingress). */
+static void entry_publish(entry *e, unsigned long long gen, const doc_node *meta)
 {
     e->pub.kind = e->kind;
     e->pub.ns = e->ns;
@@ -263,21 +269,19 @@ static void entry_publish(entry *e, unsigned long long gen)
     e->pub.doc = e->doc;
     e->pub.changed = gen;
     e->rank = kind_rank(e->kind);
-    free(e->hosts);
-    e->hosts = store_obj_hosts(&e->pub, &e->nhosts);
-    if (!e->hosts)
-        e->nhosts = 0;
+    const doc_node *spec = doc_get(e->doc, "spec"), *anns = doc_get(meta, "annotations");
+    publish_hosts(e, spec);
     bool ing = e->rank == 0;
-    e->routed = ing && ingress_routed(e->doc);
+    e->routed = ing && ingress_routed(anns, spec);
     e->routes = ing ? e->routed : e->rank == 2;
-    const char *mig = ing ? kobj_annotation(e->doc, "sealos.io/migrated-to-istio") : NULL;
+    const char *mig = ing ? text_of(doc_get(anns, "sealos.io/migrated-to-istio")) : NULL;
     e->migrated = mig && !strcmp(mig, "true");
-    e->debt_paused = ing && kobj_annotation(e->doc, "sealos.io/original-suspend-state");
-    e->suspended = !strcmp(e->kind, "Namespace") && ns_suspended(e->doc);
+    e->debt_paused = ing && text_of(doc_get(anns, "sealos.io/original-suspend-state"));
+    e->suspended = e->rank == 3 && !strcmp(e->kind, "Namespace") && ns_suspended(e->doc);
 }
 
 static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char *ns,
-                      const char *name, uint64_t h, mp_err *err)
+                      const char *name, const doc_node *meta, uint64_t h, mp_err *err)
 {
     if (st->n + 1 > st->nbuckets * 3 / 4 && grow_buckets(st) < 0)
         goto oom;
@@ -302,7 +306,7 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
     entry **pp = find_slot(st, kind, ns, name, h);
     *pp = e;
     st->gen++;
-    entry_publish(e, st->gen);
+    entry_publish(e, st->gen, meta);
     index_entry(st, e);
     names_note(st, e);
     inc_added(st, e);
@@ -312,17 +316,52 @@ oom:
     return mp_errf(err, "store: out of memory");
 }
 
+/* kobj_kind, kobj_name and kobj_namespace (ns "" for none) in one walk of
+ * the object's and of metadata's keys, where those walk them for each
+ * field; the first of repeated keys counts, as doc_get's. */
+static void object_id(const doc_node *obj, const char **kind, const char **ns, const char **name,
+                      const doc_node **meta)
+{
+    *kind = *ns = *name = NULL;
+    *meta = NULL;
+    bool seen_kind = false, seen_meta = false;
+    for (size_t i = 0; doc_is_map(obj) && i < obj->len && !(seen_kind && seen_meta); i++) {
+        const char *k = obj->keys[i];
+        if (!seen_kind && !strcmp(k, "kind")) {
+            *kind = text_of(obj->items[i]);
+            seen_kind = true;
+        } else if (!seen_meta && !strcmp(k, "metadata")) {
+            *meta = obj->items[i];
+            seen_meta = true;
+        }
+    }
+    const doc_node *m = *meta;
+    bool seen_name = false, seen_ns = false;
+    for (size_t i = 0; doc_is_map(m) && i < m->len && !(seen_name && seen_ns); i++) {
+        const char *k = m->keys[i];
+        if (k[0] != 'n')
+            continue;
+        if (!seen_name && !strcmp(k, "name")) {
+            *name = text_of(m->items[i]);
+            seen_name = true;
+        } else if (!seen_ns && !strcmp(k, "namespace")) {
+            *ns = text_of(m->items[i]);
+            seen_ns = true;
+        }
+    }
+    if (!*ns)
+        *ns = "";
+}
+
 int store_put(mp_store *st, doc_node *obj, mp_err *err)
 {
-    const char *kind = kobj_kind(obj);
-    const char *name = kobj_name(obj);
+    const char *kind, *ns, *name;
+    const doc_node *meta;
+    object_id(obj, &kind, &ns, &name, &meta);
     if (!kind || !*kind || !name || !*name) {
         doc_free(obj);
         return mp_errf(err, "store: object without kind or metadata.name");
     }
-    const char *ns = kobj_namespace(obj);
-    if (!ns)
-        ns = "";
     if (!strcmp(kind, "Secret")) {
         doc_map_del(obj, "data");
         doc_map_del(obj, "stringData");
@@ -330,7 +369,7 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
     uint64_t h = key_hash(kind, ns, name);
     entry **pp = find_slot(st, kind, ns, name, h);
     if (!*pp)
-        return insert_new(st, obj, kind, ns, name, h, err);
+        return insert_new(st, obj, kind, ns, name, meta, h, err);
     entry *e = *pp;
     if (doc_equal(e->doc, obj, true)) {
         doc_free(obj);
@@ -344,7 +383,7 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
     e->ns = ns;
     e->name = name;
     st->gen++;
-    entry_publish(e, st->gen);
+    entry_publish(e, st->gen, meta);
     index_entry(st, e);
     inc_replaced(st, e);
     return 1;
@@ -555,6 +594,33 @@ static size_t count_host_slots(const doc_node *spec)
     return c;
 }
 
+/* The hosts of an object of kind rank (kind_rank) with this spec into
+ * v[cap] (store_obj_hosts' order and rules); their count. */
+static size_t collect_hosts(int rank, const doc_node *spec, const char **v, size_t cap)
+{
+    size_t n = 0;
+    if (rank == 0) {
+        const doc_node *rules = doc_get(spec, "rules");
+        for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
+            add_host(v, &n, cap, text_of(doc_get(doc_at(rules, i), "host")));
+    } else if (rank == 2) {
+        const doc_node *hs = doc_get(spec, "hosts");
+        for (size_t i = 0; doc_is_seq(hs) && i < hs->len; i++)
+            add_host(v, &n, cap, text_of(doc_at(hs, i)));
+    } else if (rank == 1) {
+        const doc_node *sv = doc_get(spec, "servers");
+        for (size_t i = 0; doc_is_seq(sv) && i < sv->len; i++) {
+            const doc_node *hs = doc_get(doc_at(sv, i), "hosts");
+            for (size_t j = 0; doc_is_seq(hs) && j < hs->len; j++) {
+                const char *h = text_of(doc_at(hs, j));
+                const char *slash = h ? strchr(h, '/') : NULL;
+                add_host(v, &n, cap, slash ? slash + 1 : h);
+            }
+        }
+    }
+    return n;
+}
+
 const char **store_obj_hosts(const store_obj *obj, size_t *n)
 {
     *n = 0;
@@ -567,30 +633,42 @@ const char **store_obj_hosts(const store_obj *obj, size_t *n)
     const char **v = malloc(cap * sizeof *v);
     if (!v)
         return NULL;
-    if (!strcmp(obj->kind, "Ingress")) {
-        const doc_node *rules = doc_get(spec, "rules");
-        for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
-            add_host(v, n, cap, text_of(doc_get(doc_at(rules, i), "host")));
-    } else if (!strcmp(obj->kind, "VirtualService")) {
-        const doc_node *hs = doc_get(spec, "hosts");
-        for (size_t i = 0; doc_is_seq(hs) && i < hs->len; i++)
-            add_host(v, n, cap, text_of(doc_at(hs, i)));
-    } else if (!strcmp(obj->kind, "Gateway")) {
-        const doc_node *sv = doc_get(spec, "servers");
-        for (size_t i = 0; doc_is_seq(sv) && i < sv->len; i++) {
-            const doc_node *hs = doc_get(doc_at(sv, i), "hosts");
-            for (size_t j = 0; doc_is_seq(hs) && j < hs->len; j++) {
-                const char *h = text_of(doc_at(hs, j));
-                const char *slash = h ? strchr(h, '/') : NULL;
-                add_host(v, n, cap, slash ? slash + 1 : h);
-            }
-        }
-    }
+    *n = collect_hosts(kind_rank(obj->kind), spec, v, cap);
     if (!*n) {
         free(v);
         return NULL;
     }
     return v;
+}
+
+/* e's hosts (store_obj_hosts') and their index nodes in one block of
+ * exactly their size: hosts[nhosts], then room for hnodes[nhosts]
+ * (index_entry). A row of an Ingress rarely has more than a few. */
+static void publish_hosts(entry *e, const doc_node *spec)
+{
+    free(e->hosts);
+    e->hosts = NULL;
+    e->hnodes = NULL;
+    e->nhosts = 0;
+    if (e->rank > 2 || !doc_is_map(spec))
+        return;
+    const char *few[16], **v = few;
+    size_t cap = sizeof few / sizeof few[0];
+    /* the common case (a rule or two) counts nothing first */
+    const doc_node *rules = e->rank == 0 ? doc_get(spec, "rules") : NULL;
+    if (!(doc_is_seq(rules) && rules->len <= cap)) {
+        cap = count_host_slots(spec);
+        if (cap > sizeof few / sizeof few[0] && !(v = malloc(cap * sizeof *v)))
+            return;
+    }
+    size_t n = collect_hosts(e->rank, spec, v, cap);
+    e->hosts = n ? malloc(n * (sizeof *e->hosts + sizeof *e->hnodes)) : NULL;
+    if (e->hosts) {
+        memcpy(e->hosts, v, n * sizeof *v);
+        e->nhosts = n;
+    }
+    if (v != few)
+        free(v);
 }
 
 const char *const *store_obj_host_list(const store_obj *obj, size_t *n)
@@ -635,21 +713,26 @@ static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
     if (!x) {
         if (st->nhost_nodes >= st->nhosts_buckets && grow_hosts(st) < 0)
             return NULL;
-        x = calloc(1, sizeof *x);
-        if (!x || !(x->host = strdup(host))) {
-            free(x);
+        size_t len = strlen(host);
+        /* one block: the node, its host and room for its first object */
+        x = malloc(sizeof *x + len + 1);
+        if (!x)
             return NULL;
-        }
-        x->hash = h;
+        *x = (host_node){.hash = h, .cap = 1};
+        x->objs = &x->one;
+        memcpy(x->host, host, len + 1);
         x->next = st->hosts[h & (st->nhosts_buckets - 1)];
         st->hosts[h & (st->nhosts_buckets - 1)] = x;
         st->nhost_nodes++;
     }
     if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 4;
-        const store_obj **v = realloc(x->objs, cap * sizeof *v);
+        size_t cap = x->cap * 2;
+        const store_obj **v =
+            x->objs == &x->one ? malloc(cap * sizeof *v) : realloc(x->objs, cap * sizeof *v);
         if (!v)
             return NULL;
+        if (x->objs == &x->one)
+            v[0] = x->one;
         x->objs = v;
         x->cap = cap;
     }
@@ -670,19 +753,14 @@ static void unindex_entry(entry *e)
                 break;
             }
     }
-    free(e->hnodes);
-    e->hnodes = NULL;
+    e->hnodes = NULL; /* their room stays in the hosts' block */
 }
 
 static void index_entry(mp_store *st, entry *e)
 {
     if (!e->nhosts)
         return;
-    e->hnodes = calloc(e->nhosts, sizeof *e->hnodes);
-    if (!e->hnodes) {
-        st->hosts_bad = true;
-        return;
-    }
+    e->hnodes = (host_node **)(e->hosts + e->nhosts);
     for (size_t j = 0; j < e->nhosts; j++)
         if (!(e->hnodes[j] = host_add(st, e->hosts[j], &e->pub)))
             st->hosts_bad = true;
@@ -690,16 +768,14 @@ static void index_entry(mp_store *st, entry *e)
 
 /* ---- derived: host index, problems, tenants ------------------------- */
 
-static const char *ingress_class(const doc_node *doc)
+/* Paused by App Launchpad or suspended for debt: the controller ignores it.
+ * The class is annotation kubernetes.io/ingress.class, else
+ * spec.ingressClassName (ingress_class_of). */
+static bool ingress_routed(const doc_node *anns, const doc_node *spec)
 {
-    const char *c = kobj_annotation(doc, "kubernetes.io/ingress.class");
-    return c ? c : text_of(doc_getv(doc, "spec", "ingressClassName", NULL));
-}
-
-/* Paused by App Launchpad or suspended for debt: the controller ignores it. */
-static bool ingress_routed(const doc_node *doc)
-{
-    const char *c = ingress_class(doc);
+    const char *c = text_of(doc_get(anns, "kubernetes.io/ingress.class"));
+    if (!c)
+        c = text_of(doc_get(spec, "ingressClassName"));
     return !c || (strcmp(c, "pause") != 0 && strcmp(c, "disable") != 0);
 }
 
@@ -850,54 +926,131 @@ static void names_forget(mp_store *st, const entry *e)
         st->names_dirty = true;
 }
 
+/* The distinct tenant namespaces while they are collected: each name
+ * once in v (its objects' count and, once sorted, its index in names),
+ * found by an open addressing table of their positions in v plus one. */
 typedef struct {
-    const char *ns; /* tenant_name(e), looked up once */
-    entry *e;
-} named;
+    const char *ns;
+    uint64_t hash;
+    size_t refs, index;
+} name_slot;
 
-static int cmp_named(const void *a, const void *b)
+typedef struct {
+    name_slot *v;
+    size_t n, cap;
+    size_t *tab, mask;
+} name_set;
+
+static int name_set_grow(name_set *s)
 {
-    return strcmp(((const named *)a)->ns, ((const named *)b)->ns);
+    size_t cap = s->cap ? s->cap * 2 : 512, tcap = cap * 2;
+    name_slot *v = realloc(s->v, cap * sizeof *v);
+    if (!v)
+        return -1;
+    s->v = v;
+    size_t *tab = calloc(tcap, sizeof *tab);
+    if (!tab)
+        return -1;
+    for (size_t id = 0; id < s->n; id++) {
+        size_t j = v[id].hash & (tcap - 1);
+        while (tab[j])
+            j = (j + 1) & (tcap - 1);
+        tab[j] = id + 1;
+    }
+    free(s->tab);
+    s->tab = tab;
+    s->mask = tcap - 1;
+    s->cap = cap;
+    return 0;
+}
+
+/* The position of ns in s->v (added when new), (size_t)-1 out of memory. */
+static size_t name_set_add(name_set *s, const char *ns)
+{
+    if (s->n == s->cap && name_set_grow(s) < 0)
+        return (size_t)-1;
+    uint64_t h = fnv(14695981039346656037ull, ns);
+    size_t j = h & s->mask;
+    for (; s->tab[j]; j = (j + 1) & s->mask) {
+        const name_slot *x = &s->v[s->tab[j] - 1];
+        if (x->hash == h && !strcmp(x->ns, ns))
+            return s->tab[j] - 1;
+    }
+    s->v[s->n] = (name_slot){.ns = ns, .hash = h};
+    s->tab[j] = ++s->n;
+    return s->n - 1;
+}
+
+static int cmp_slot_name(const void *a, const void *b)
+{
+    return strcmp((*(const name_slot *const *)a)->ns, (*(const name_slot *const *)b)->ns);
+}
+
+/* names[] and name_refs[] from the set, sorted; each slot learns its index. */
+static int names_from_set(mp_store *st, name_set *s)
+{
+    name_slot **order = malloc((s->n ? s->n : 1) * sizeof *order);
+    st->names = calloc(s->n ? s->n : 1, sizeof *st->names);
+    st->name_refs = calloc(s->n ? s->n : 1, sizeof *st->name_refs);
+    if (!order || !st->names || !st->name_refs) {
+        free(order);
+        return -1;
+    }
+    size_t c = s->n;
+    for (size_t i = 0; i < c; i++)
+        order[i] = &s->v[i];
+    mp_sort(order, c, sizeof *order, cmp_slot_name);
+    for (size_t i = 0; i < c; i++) {
+        if (!(st->names[i] = strdup(order[i]->ns))) {
+            free(order);
+            return -1;
+        }
+        st->nnames = i + 1;
+        st->name_refs[i] = order[i]->refs;
+        order[i]->index = i;
+    }
+    free(order);
+    return 0;
 }
 
 /* Tenant namespaces: the namespaces of namespaced objects plus Namespace
- * objects' names, deduplicated after sorting the objects by them; each
- * object takes its slot in the same pass (a binary search per object, two
- * of them before, were a quarter of the first paint's instructions). */
+ * objects' names, each once (a hash of the few thousand names, then a sort
+ * of those alone: sorting the 14,000 objects by them was most of the first
+ * render's store work); each object takes its slot in the same pass. An
+ * object's namespace is most often the one before's (lists come sorted by
+ * namespace): a compare, no hash. */
 static int collect_names(mp_store *st)
 {
-    named *v = malloc((st->n ? st->n : 1) * sizeof *v);
-    if (!v)
-        return -1;
-    size_t c = 0, u = 0;
-    for (size_t i = 0; i < st->n; i++) {
+    name_set set = {0};
+    size_t *slot = malloc((st->n ? st->n : 1) * sizeof *slot);
+    const char *prev = NULL;
+    size_t prev_slot = (size_t)-1;
+    int rc = slot ? 0 : -1;
+    for (size_t i = 0; !rc && i < st->n; i++) {
         const char *ns = tenant_name(st->objs[i]);
-        if (ns)
-            v[c++] = (named){ns, st->objs[i]};
-    }
-    mp_sort(v, c, sizeof *v, cmp_named);
-    for (size_t i = 0; i < c; i++)
-        u += !i || strcmp(v[i - 1].ns, v[i].ns) != 0;
-    free_names(st);
-    st->names = calloc(u ? u : 1, sizeof *st->names);
-    st->name_refs = calloc(u ? u : 1, sizeof *st->name_refs);
-    if (!st->names || !st->name_refs) {
-        free(v);
-        return -1;
-    }
-    for (size_t i = 0; i < c; i++) {
-        if ((!st->nnames || strcmp(st->names[st->nnames - 1], v[i].ns) != 0) &&
-            !(st->names[st->nnames++] = strdup(v[i].ns))) {
-            free(v);
-            return -1;
+        if (ns && !(prev && (ns == prev || !strcmp(ns, prev)))) {
+            prev = ns;
+            if ((prev_slot = name_set_add(&set, ns)) == (size_t)-1)
+                rc = -1;
         }
-        v[i].e->tslot = st->nnames - 1;
-        v[i].e->tslot_gen = st->names_gen;
-        st->name_refs[st->nnames - 1]++;
+        slot[i] = ns ? prev_slot : (size_t)-1;
+        if (ns && !rc)
+            set.v[prev_slot].refs++;
     }
-    free(v);
-    st->names_dirty = false;
-    return 0;
+    free_names(st);
+    if (!rc)
+        rc = names_from_set(st, &set);
+    for (size_t i = 0; !rc && i < st->n; i++)
+        if (slot[i] != (size_t)-1) {
+            st->objs[i]->tslot = set.v[slot[i]].index;
+            st->objs[i]->tslot_gen = st->names_gen;
+        }
+    free(slot);
+    free(set.v);
+    free(set.tab);
+    if (!rc)
+        st->names_dirty = false;
+    return rc;
 }
 
 static int collect_tenants(mp_store *st)
