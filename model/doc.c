@@ -482,11 +482,19 @@ int doc_arena_set_all(doc_node *c, char *const *keys, doc_node *const *items, si
             doc_arena_append(c, keys ? keys[i] : NULL, items[i]);
         return 0;
     }
-    if (arena_grow_to(a, c, n) < 0)
+    /* arena_grow_to's block for an empty container, made here: this runs
+     * once per map and sequence read (177,000 at 14,000 objects) */
+    bool map = c->kind == DOC_MAP;
+    size_t *blk = doc_arena_alloc(a, sizeof *blk + n * (sizeof *items + (map ? sizeof *keys : 0)));
+    if (!blk)
         return -1;
+    blk[0] = n;
+    c->items = (doc_node **)(blk + 1);
     memcpy(c->items, items, n * sizeof *items);
-    if (c->kind == DOC_MAP)
+    if (map) {
+        c->keys = (char **)(c->items + n);
         memcpy(c->keys, keys, n * sizeof *keys);
+    }
     c->len = n;
     return 0;
 }

@@ -17,6 +17,7 @@
 #ifndef MESHPANEL_DOC_ARENA_H
 #define MESHPANEL_DOC_ARENA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/doc.h"
@@ -77,9 +78,31 @@ static inline doc_arena *doc_arena_of(const doc_node *n)
                                   : NULL;
 }
 
+/* The free part of an arena's newest block: the first member of every
+ * doc_arena, so that the common allocation is inline (a call per node,
+ * key, text and item array was 2 % of a list's instructions). Both NULL
+ * under AddressSanitizer, where every piece is its own malloc. */
+typedef struct {
+    char *cur, *end;
+} doc_arena_room;
+
+/* doc_arena_alloc when the newest block has no room (or under
+ * AddressSanitizer). */
+void *doc_arena_alloc_more(doc_arena *a, size_t n);
+
 /* n bytes (8-byte aligned) that live until the arena is freed; NULL out
  * of memory. */
-void *doc_arena_alloc(doc_arena *a, size_t n);
+static inline void *doc_arena_alloc(doc_arena *a, size_t n)
+{
+    doc_arena_room *r = (doc_arena_room *)(void *)a;
+    size_t size = (n + 7) & ~(size_t)7;
+    if (r->cur && (size_t)(r->end - r->cur) >= size) {
+        void *p = r->cur;
+        r->cur += size;
+        return p;
+    }
+    return doc_arena_alloc_more(a, n);
+}
 /* Gives back a piece early: frees it under AddressSanitizer (so a later
  * use is reported), does nothing otherwise. */
 void doc_arena_release(doc_arena *a, void *p);

@@ -327,10 +327,10 @@ static void object_id(const doc_node *obj, const char **kind, const char **ns, c
     bool seen_kind = false, seen_meta = false;
     for (size_t i = 0; doc_is_map(obj) && i < obj->len && !(seen_kind && seen_meta); i++) {
         const char *k = obj->keys[i];
-        if (!seen_kind && !strcmp(k, "kind")) {
+        if (!seen_kind && k[0] == 'k' && !strcmp(k, "kind")) {
             *kind = text_of(obj->items[i]);
             seen_kind = true;
-        } else if (!seen_meta && !strcmp(k, "metadata")) {
+        } else if (!seen_meta && k[0] == 'm' && !strcmp(k, "metadata")) {
             *meta = obj->items[i];
             seen_meta = true;
         }
@@ -417,9 +417,12 @@ size_t store_count(const mp_store *st, const char *kind)
 {
     if (!kind)
         return st->n;
+    /* by rank where the kind has one: no strcmp per object */
+    int r = kind_rank(kind);
     size_t c = 0;
     for (size_t i = 0; i < st->n; i++)
-        c += !strcmp(st->objs[i]->kind, kind);
+        c += r < 3 ? st->objs[i]->rank == r
+                   : st->objs[i]->rank == 3 && !strcmp(st->objs[i]->kind, kind);
     return c;
 }
 
@@ -434,8 +437,8 @@ const store_obj *store_get(const mp_store *st, const char *kind, const char *ns,
 static int kind_rank(const char *kind)
 {
     static const char *const order[] = {"Ingress", "Gateway", "VirtualService"};
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(kind, order[i]))
+    for (int i = 0; i < 3; i++) /* first byte first: they differ there */
+        if (kind[0] == order[i][0] && !strcmp(kind, order[i]))
             return i;
     return 3;
 }
