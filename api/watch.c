@@ -66,8 +66,8 @@ struct stream {
     kwatcher *w;
     const kkind *k;
     const char *version; /* NULL until discovered */
-    const char *av_of;   /* the version av was made of: kkind versions, constant */
-    char av[128];
+    const char *fix_of;  /* the version fix was made for: kkind versions, constant */
+    kitem_fix fix;
     char *ns, *selector;
     long limit;
     kwatch_fn fn;
@@ -178,14 +178,14 @@ static doc_node *parse_value(stream *s, const char *json, size_t len, const char
 }
 
 /* A parsed list item to the store: 0, or -1 with s->perr. */
-/* kclient_fix_item, with the apiVersion made once per version. */
+/* kclient_fix_item, with what it needs of the kind made once per version. */
 static int fix_item(stream *s, doc_node *item)
 {
-    if (s->av_of != s->version) {
-        kclient_item_api_version(s->k, s->version, s->av, sizeof s->av);
-        s->av_of = s->version;
+    if (s->fix_of != s->version) {
+        kclient_item_fix_init(&s->fix, s->k, s->version);
+        s->fix_of = s->version;
     }
-    return kclient_fix_item_av(s->k, s->av, item, &s->perr);
+    return kclient_fix_item_with(s->k, &s->fix, item, &s->perr);
 }
 
 static int list_item(stream *s, doc_node *item)

@@ -21,7 +21,7 @@ static doc_node *node_new(doc_kind kind)
     return n;
 }
 
-doc_node *doc_arena_node(doc_arena *a, doc_kind kind)
+doc_node *doc_arena_node_more(doc_arena *a, doc_kind kind)
 {
     if (!a)
         return node_new(kind);
@@ -70,7 +70,7 @@ static doc_node *scalar_n(doc_type type, const char *s, size_t len)
     return n;
 }
 
-doc_node *doc_arena_scalar(doc_arena *a, doc_type type, const char *s, size_t len)
+doc_node *doc_arena_scalar_more(doc_arena *a, doc_type type, const char *s, size_t len)
 {
     if (!a)
         return scalar_n(type, s, len);
@@ -89,11 +89,10 @@ doc_node *doc_arena_scalar(doc_arena *a, doc_type type, const char *s, size_t le
     return n;
 }
 
-char *doc_arena_key(doc_arena *a, const char *s, size_t n)
+char *doc_arena_key_copy(doc_arena *a, const char *s, size_t n)
 {
-    const char *k = doc_key_static(s, n);
-    if (k || !a)
-        return k ? (char *)k : strndup(s, n);
+    if (!a)
+        return strndup(s, n);
     char *c = doc_arena_alloc(a, n + 1);
     if (c) {
         memcpy(c, s, n);
