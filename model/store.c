@@ -357,7 +357,7 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
         doc_free(obj);
         return mp_errf(err, "store: object without kind or metadata.name");
     }
-    if (!strcmp(kind, "Secret")) {
+    if (kind[0] == 'S' && !strcmp(kind, "Secret")) {
         doc_map_del(obj, "data");
         doc_map_del(obj, "stringData");
     }
@@ -594,11 +594,12 @@ static size_t count_host_slots(const doc_node *spec)
 
 /* The hosts of an object of kind rank (kind_rank) with this spec into
  * v[cap] (store_obj_hosts' order and rules); their count. */
-static size_t collect_hosts(int rank, const doc_node *spec, const char **v, size_t cap)
+static size_t collect_hosts(int rank, const doc_node *spec, const doc_node *rules, const char **v,
+                            size_t cap)
 {
     size_t n = 0;
     if (rank == 0) {
-        const doc_node *rules = doc_get(spec, "rules");
+        /* rules: spec's, looked up by the caller */
         for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
             add_host(v, &n, cap, text_of(doc_get(doc_at(rules, i), "host")));
     } else if (rank == 2) {
@@ -631,7 +632,7 @@ const char **store_obj_hosts(const store_obj *obj, size_t *n)
     const char **v = malloc(cap * sizeof *v);
     if (!v)
         return NULL;
-    *n = collect_hosts(kind_rank(obj->kind), spec, v, cap);
+    *n = collect_hosts(kind_rank(obj->kind), spec, doc_get(spec, "rules"), v, cap);
     if (!*n) {
         free(v);
         return NULL;
@@ -653,13 +654,13 @@ static void publish_hosts(entry *e, const doc_node *spec)
     const char *few[16], **v = few;
     size_t cap = sizeof few / sizeof few[0];
     /* the common case (a rule or two) counts nothing first */
-    const doc_node *rules = e->rank == 0 ? doc_get(spec, "rules") : NULL;
-    if (!(doc_is_seq(rules) && rules->len <= cap)) {
+    const doc_node *rules = doc_get(spec, "rules");
+    if (!(e->rank == 0 && doc_is_seq(rules) && rules->len <= cap)) {
         cap = count_host_slots(spec);
         if (cap > sizeof few / sizeof few[0] && !(v = malloc(cap * sizeof *v)))
             return;
     }
-    size_t n = collect_hosts(e->rank, spec, v, cap);
+    size_t n = collect_hosts(e->rank, spec, rules, v, cap);
     e->hosts = n ? malloc(n * (sizeof *e->hosts + sizeof *e->hnodes)) : NULL;
     if (e->hosts) {
         memcpy(e->hosts, v, n * sizeof *v);
@@ -1171,9 +1172,15 @@ static int group_add(tgroup *g, entry *e)
     return 0;
 }
 
+/* Lists come sorted by namespace and name, one kind after another, so a
+ * group filled in store order is most often in order already: checked in
+ * one pass before a sort (2,000 qsorts at the first paint before). */
 static void group_sort(tgroup *g)
 {
-    if (g->unsorted)
+    size_t i = 1;
+    while (g->unsorted && i < g->n && cmp_in_group(&g->v[i - 1], &g->v[i]) <= 0)
+        i++;
+    if (g->unsorted && i < g->n)
         mp_sort(g->v, g->n, sizeof *g->v, cmp_in_group);
     g->unsorted = false;
 }
