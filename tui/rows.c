@@ -131,14 +131,31 @@ static void cell_begin(cellbuf *cb, res_col c)
 }
 
 /* Appends s[0..n) cleaned (model/sanitize.h): printable ASCII as it is. */
-static void put_clean(cellbuf *cb, const char *s, size_t n)
+static bool printable(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i + 8 <= n && !unprintable8(load8(s + i)))
-        i += 8;
-    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
-        i++;
-    if (i == n) {
+    for (; i + 8 <= n; i += 8)
+        if (unprintable8(load8(s + i)))
+            return false;
+    /* the tail as one word that overlaps what was checked: most cells
+     * are shorter than 16 bytes */
+    if (i < n && n >= 8)
+        return !unprintable8(load8(s + n - 8));
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        return !unprintable8(lo | (uint64_t)hi << 32);
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
+static void put_clean(cellbuf *cb, const char *s, size_t n)
+{
+    if (printable(s, n)) {
         cb_append(cb, s, n);
         return;
     }
