@@ -44,7 +44,6 @@ typedef struct {
 } tgroup;
 
 typedef struct host_node {
-    uint64_t hash;
     const store_obj **objs; /* &one until a second object routes the host */
     const store_obj *one;
     size_t n, cap;
@@ -53,9 +52,16 @@ typedef struct host_node {
     unsigned long long tgen;
     size_t t1;
     bool multi, unassigned;
-    struct host_node *next;
     char host[]; /* a copy: the index outlives the documents it came from */
 } host_node;
+
+/* The host index's table: a node's cut hash beside it, so that a probe
+ * reads the node only when the hash is the host's. Nodes are never
+ * removed (they stay when they empty): no deletion to handle. */
+typedef struct host_slot {
+    uint32_t hash;
+    host_node *x;
+} host_slot;
 
 /* The kind/namespace/name index: open addressing (linear probing) over
  * the key's hash and the entry's place in objs, so that a probe reads this
@@ -107,8 +113,8 @@ struct mp_store {
     bool kinds_many;
     /* host -> objects, kept up to date by every put and delete (a watch
      * event moves its object's hosts; no rebuild of the whole index) */
-    host_node **hosts;
-    size_t nhosts_buckets, nhost_nodes;
+    struct host_slot *hosts; /* open addressing, as keys */
+    size_t hosts_mask, nhost_nodes;
     bool hosts_bad; /* out of memory while indexing: rebuild when derived */
     /* The tenant namespaces, sorted and owned, kept across changes that
      * cannot alter the set (a replaced object; a new one in a known
@@ -151,19 +157,15 @@ mp_store *store_new(void)
 
 static void free_hosts(mp_store *st)
 {
-    for (size_t i = 0; i < st->nhosts_buckets; i++) {
-        host_node *h = st->hosts[i];
-        while (h) {
-            host_node *next = h->next;
-            if (h->objs != &h->one)
-                free(h->objs);
-            free(h);
-            h = next;
-        }
+    for (size_t i = 0; st->hosts && i <= st->hosts_mask; i++) {
+        host_node *h = st->hosts[i].x;
+        if (h && h->objs != &h->one)
+            free(h->objs);
+        free(h);
     }
     free(st->hosts);
     st->hosts = NULL;
-    st->nhosts_buckets = st->nhost_nodes = 0;
+    st->hosts_mask = st->nhost_nodes = 0;
 }
 
 static void free_names(mp_store *st)
@@ -772,51 +774,58 @@ const char *const *store_obj_host_list(const store_obj *obj, size_t *n)
     return e->hosts;
 }
 
-static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
+/* The slot of host, or the empty one where it would go; st->hosts set. */
+static size_t host_slot_of(const mp_store *st, const char *host, uint64_t h)
 {
-    if (!st->nhosts_buckets)
-        return NULL;
-    for (host_node *x = st->hosts[h & (st->nhosts_buckets - 1)]; x; x = x->next)
-        if (x->hash == h && !strcmp(x->host, host))
-            return x;
-    return NULL;
+    size_t i = (uint32_t)h & st->hosts_mask;
+    for (; st->hosts[i].x; i = (i + 1) & st->hosts_mask)
+        if (st->hosts[i].hash == (uint32_t)h && !strcmp(st->hosts[i].x->host, host))
+            break;
+    return i;
 }
 
+static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
+{
+    return st->hosts ? st->hosts[host_slot_of(st, host, h)].x : NULL;
+}
+
+/* Twice the slots (1,024 at first), at most three quarters of them used. */
 static int grow_hosts(mp_store *st)
 {
-    size_t nb = st->nhosts_buckets ? st->nhosts_buckets * 2 : 1024;
-    host_node **b = calloc(nb, sizeof *b);
-    if (!b)
+    size_t mask = st->hosts ? st->hosts_mask * 2 + 1 : 1023;
+    host_slot *t = calloc(mask + 1, sizeof *t);
+    if (!t)
         return -1;
-    for (size_t i = 0; i < st->nhosts_buckets; i++)
-        for (host_node *x = st->hosts[i], *next; x; x = next) {
-            next = x->next;
-            x->next = b[x->hash & (nb - 1)];
-            b[x->hash & (nb - 1)] = x;
+    for (size_t i = 0; st->hosts && i <= st->hosts_mask; i++)
+        if (st->hosts[i].x) {
+            size_t j = st->hosts[i].hash & mask;
+            while (t[j].x)
+                j = (j + 1) & mask;
+            t[j] = st->hosts[i];
         }
     free(st->hosts);
-    st->hosts = b;
-    st->nhosts_buckets = nb;
+    st->hosts = t;
+    st->hosts_mask = mask;
     return 0;
 }
 
 static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
 {
     uint64_t h = fnv(14695981039346656037ull, host);
-    host_node *x = host_lookup(st, host, h);
+    if ((!st->hosts || (st->nhost_nodes + 1) * 4 > (st->hosts_mask + 1) * 3) && grow_hosts(st) < 0)
+        return NULL;
+    size_t slot = host_slot_of(st, host, h);
+    host_node *x = st->hosts[slot].x;
     if (!x) {
-        if (st->nhost_nodes >= st->nhosts_buckets && grow_hosts(st) < 0)
-            return NULL;
         size_t len = strlen(host);
         /* one block: the node, its host and room for its first object */
         x = malloc(sizeof *x + len + 1);
         if (!x)
             return NULL;
-        *x = (host_node){.hash = h, .cap = 1};
+        *x = (host_node){.cap = 1};
         x->objs = &x->one;
         memcpy(x->host, host, len + 1);
-        x->next = st->hosts[h & (st->nhosts_buckets - 1)];
-        st->hosts[h & (st->nhosts_buckets - 1)] = x;
+        st->hosts[slot] = (host_slot){(uint32_t)h, x};
         st->nhost_nodes++;
     }
     if (x->n == x->cap) {
