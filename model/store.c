@@ -25,11 +25,14 @@ typedef struct entry {
     int rank;           /* kind_rank */
     const char **hosts; /* store_obj_hosts (strings borrowed from doc) */
     size_t nhosts;
-    struct host_node **hnodes;    /* hosts[i]'s node in the host index */
-    bool routes;                  /* routes_traffic */
-    bool routed, migrated;        /* Ingress: not paused; marked migrated */
-    bool debt_paused;             /* Ingress: suspended for debt */
-    bool suspended;               /* Namespace: ns_suspended */
+    struct host_node **hnodes; /* hosts[i]'s node in the host index */
+    bool routes;               /* routes_traffic */
+    bool routed, migrated;     /* Ingress: not paused; marked migrated */
+    bool debt_paused;          /* Ingress: suspended for debt */
+    bool suspended;            /* Namespace: ns_suspended */
+    /* ns[0] != 0, and a Namespace object: the derived indexes ask these of
+     * every object, and the strings are in the documents, away from it */
+    bool namespaced, is_namespace;
     size_t tenant;                /* derived: index in tenants, or (size_t)-1 */
     size_t tslot;                 /* its tenant's index in names (a Namespace: its own)... */
     unsigned long long tslot_gen; /* ...valid while names_gen is this */
@@ -102,6 +105,7 @@ struct mp_store {
     char gkinds[16][64]; /* copies: the groups outlive any one object */
     size_t ngkinds;
     bool gkinds_many;
+    unsigned gkind_ranks; /* bit r: the kind of rank r (< 3) is among them */
     /* objects per kind, kept by every insert and delete, for store_count
      * (a walk of every object, asked at the start of each kind's list);
      * many: a kind did not fit, walk */
@@ -332,7 +336,9 @@ static void entry_publish(entry *e, unsigned long long gen, const doc_node *meta
     const char *mig = ing ? text_of(doc_get(anns, "sealos.io/migrated-to-istio")) : NULL;
     e->migrated = mig && !strcmp(mig, "true");
     e->debt_paused = ing && text_of(doc_get(anns, "sealos.io/original-suspend-state"));
-    e->suspended = e->rank == 3 && !strcmp(e->kind, "Namespace") && ns_suspended(e->doc);
+    e->namespaced = e->ns[0] != '\0';
+    e->is_namespace = e->rank == 3 && !e->namespaced && !strcmp(e->kind, "Namespace");
+    e->suspended = e->is_namespace && ns_suspended(e->doc);
 }
 
 static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char *ns,
@@ -991,7 +997,7 @@ static bool ns_suspended(const doc_node *nsdoc)
 
 static const char *tenant_name(const entry *e)
 {
-    return e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+    return e->namespaced ? e->ns : e->is_namespace ? e->name : NULL;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -1177,7 +1183,7 @@ static int collect_tenants(mp_store *st)
             e->tslot = ns ? name_find(st, ns) : (size_t)-1;
             e->tslot_gen = st->names_gen;
         }
-        e->tenant = e->ns[0] ? e->tslot : (size_t)-1;
+        e->tenant = e->namespaced ? e->tslot : (size_t)-1;
     }
     return 0;
 }
@@ -1204,7 +1210,7 @@ typedef struct {
  * t's counts and problems. */
 static void count_member(mp_store *st, store_tenant *t, tenant_tally *y, entry *e)
 {
-    bool isns = !e->ns[0] && !strcmp(e->kind, "Namespace");
+    bool isns = e->is_namespace;
     if (e->pub.changed > t->changed)
         t->changed = e->pub.changed;
     e->problems = host_conflicts(st, e) + (e->rank == 2 ? missing_gateways(st, e) : 0);
@@ -1244,13 +1250,19 @@ static int cmp_in_group(const void *a, const void *b)
 {
     const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
     int r = x->rank - y->rank;
-    if (!r)
+    if (!r && x->rank == 3) /* a rank below 3 is one kind */
         r = strcmp(x->kind, y->kind);
     return r ? r : strcmp(x->name, y->name);
 }
 
-static void note_gkind(mp_store *st, const char *kind)
+static void note_gkind(mp_store *st, const entry *e)
 {
+    /* a rank below 3 is one kind: its bit, no compare of the strings */
+    if (e->rank < 3 && st->gkind_ranks & 1u << e->rank)
+        return;
+    if (e->rank < 3)
+        st->gkind_ranks |= 1u << e->rank;
+    const char *kind = e->kind;
     size_t k = 0;
     while (k < st->ngkinds && (st->gkinds[k][0] != kind[0] || strcmp(st->gkinds[k], kind) != 0))
         k++;
@@ -1301,6 +1313,7 @@ static int build_groups(mp_store *st)
         return -1;
     st->ngkinds = 0;
     st->gkinds_many = false;
+    st->gkind_ranks = 0;
     /* each group's array of exactly its size: counted first (grown by
      * doubling, a tenant's six objects cost three reallocs) */
     for (size_t i = 0; i < st->n; i++)
@@ -1320,7 +1333,7 @@ static int build_groups(mp_store *st)
         if (group_add(&st->groups[e->tenant], e) < 0)
             return -1;
         st->groups[e->tenant].unsorted = true;
-        note_gkind(st, e->kind);
+        note_gkind(st, e);
     }
     for (size_t t = 0; t < st->ntenants; t++)
         group_sort(&st->groups[t]);
@@ -1350,8 +1363,7 @@ static void touch_hosts(mp_store *st, const entry *e)
 /* Can a change of e be followed without a rebuild? */
 static bool inc_follows(const mp_store *st, const entry *e)
 {
-    return st->inc_ok && !st->names_dirty && !st->hosts_bad && e->ns[0] &&
-           strcmp(e->kind, "Gateway") != 0;
+    return st->inc_ok && !st->names_dirty && !st->hosts_bad && e->namespaced && e->rank != 1;
 }
 
 /* A new entry in a known namespace (names_note has run). */
@@ -1370,7 +1382,7 @@ static void inc_added(mp_store *st, entry *e)
         return;
     }
     g->unsorted = true;
-    note_gkind(st, e->kind);
+    note_gkind(st, e);
     touch(st, e->tenant);
     touch_hosts(st, e);
 }
@@ -1381,7 +1393,7 @@ static void inc_replaced(mp_store *st, entry *e)
 {
     if (!st->inc_ok)
         return;
-    bool isns = !e->ns[0] && !strcmp(e->kind, "Namespace");
+    bool isns = e->is_namespace;
     if (!isns && !inc_follows(st, e)) {
         st->inc_ok = false;
         return;
