@@ -196,6 +196,11 @@ void kclient_item_fix_init(kitem_fix *f, const kkind *k, const char *version)
 {
     str_join(f->av, sizeof f->av, k->group, *k->group ? "/" : "", version, (char *)NULL);
     f->name_rule = kname_rule_for(k->kind);
+    static const char *const first[] = {"apiVersion", "kind", "metadata"};
+    for (size_t i = 0; i < 3; i++) { /* found once, not per item */
+        const char *key = doc_key_static(first[i], strlen(first[i]));
+        f->type_keys[i] = key ? key : first[i];
+    }
 }
 
 /* Does the map hold key "apiVersion" or "kind"? One walk for both. */
@@ -212,9 +217,9 @@ static bool has_type_keys(const doc_node *item)
 
 /* apiVersion and kind set, then first with metadata after them
  * (doc_map_order's order). */
-static int set_type(const kkind *k, const char *av, doc_node *item)
+static int set_type(const kkind *k, const kitem_fix *f, doc_node *item)
 {
-    static const char *const first[] = {"apiVersion", "kind", "metadata"};
+    const char *const *first = f->type_keys, *av = f->av;
     if (!has_type_keys(item)) {
         /* a typed list's item (all of them): both put in front, where
          * doc_map_set would look each up and append it, and doc_map_order
@@ -276,7 +281,7 @@ int kclient_fix_item_with(const kkind *k, const kitem_fix *f, doc_node *item, mp
     /* Typed lists omit apiVersion/kind per item; metadata-only answers say
      * PartialObjectMetadata. Either way the item is of the kind asked for. */
     const char *kind = doc_get_str(item, "kind");
-    if ((!kind || k->metadata_only || strcmp(kind, k->kind)) && set_type(k, f->av, item))
+    if ((!kind || k->metadata_only || strcmp(kind, k->kind)) && set_type(k, f, item))
         return mp_errf(err, "out of memory");
     if (k->metadata_only) { /* belt and braces: never keep Secret payloads */
         doc_map_del(item, "data");

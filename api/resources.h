@@ -159,6 +159,7 @@ int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err
 typedef struct {
     char av[128];
     kname_rule name_rule;
+    const char *type_keys[3]; /* "apiVersion", "kind", "metadata" as the shared table's */
 } kitem_fix;
 void kclient_item_fix_init(kitem_fix *f, const kkind *k, const char *version);
 /* kclient_fix_item with f made for k and the items' version. */

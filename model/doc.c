@@ -525,7 +525,9 @@ int doc_map_prepend_strs(doc_node *map, const char *const *keys, const char *con
     doc_node *v[4];
     size_t made = 0;
     for (; made < n; made++) {
-        k[made] = doc_arena_key(a, keys[made], strlen(keys[made]));
+        /* a key of the shared table is taken as it is (doc_key_static's) */
+        k[made] = doc_key_is_static(keys[made]) ? (char *)keys[made]
+                                                : doc_arena_key(a, keys[made], strlen(keys[made]));
         v[made] = doc_arena_scalar(a, DOC_STR, values[made], strlen(values[made]));
         if (!k[made] || !v[made])
             break;

@@ -116,7 +116,8 @@ int doc_map_set_str(doc_node *map, const char *key, const char *value);
 /* Puts n (<= 4) string entries keys[i]: values[i] before the map's first,
  * in this order, for keys the map does not hold (not checked: the caller
  * knows; doc_map_set looks each up). Their keys and scalars are made in the
- * map's arena, as doc_map_set_str's. -1 out of memory, the map unchanged. */
+ * map's arena, as doc_map_set_str's; a key of the shared table
+ * (doc_key_static) is used as it is. -1 out of memory, the map unchanged. */
 int doc_map_prepend_strs(doc_node *map, const char *const *keys, const char *const *values,
                          size_t n);
 /* Returns the removed value (caller owns it) or NULL. */

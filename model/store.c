@@ -38,6 +38,30 @@ typedef struct entry {
     unsigned long long tslot_gen; /* ...valid while names_gen is this */
 } entry;
 
+/* Entries are carved from slabs, next to each other, not each its own
+ * malloc among the documents: a walk of every object (the derived
+ * indexes', each a few after a change) reads neighbours, and no malloc
+ * header per entry. A deleted entry's place goes on a free list (linked
+ * through its first bytes). Under AddressSanitizer each entry is its own
+ * malloc, so that a stale pointer to a deleted object is reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ENTRY_CHECKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ENTRY_CHECKS 1
+#endif
+#endif
+#ifndef ENTRY_CHECKS
+#define ENTRY_CHECKS 0
+#endif
+#define ENTRY_SLAB 256
+
+typedef struct entry_slab {
+    struct entry_slab *next;
+    size_t used;
+    entry e[ENTRY_SLAB];
+} entry_slab;
+
 /* A tenant's namespaced objects, sorted like store_list (kind rank, kind,
  * name) unless unsorted (an object was added since). */
 typedef struct {
@@ -76,6 +100,8 @@ typedef struct {
 } key_slot;
 
 struct mp_store {
+    entry_slab *slabs; /* newest first */
+    entry *free_entries;
     key_slot *keys;
     size_t keys_mask;
     entry **objs;
@@ -206,11 +232,47 @@ static void free_derived(mp_store *st)
     st->derived_gen = (unsigned long long)-1;
 }
 
-static void entry_free(entry *e)
+static entry *entry_new(mp_store *st)
+{
+    if (ENTRY_CHECKS)
+        return malloc(sizeof(entry));
+    entry *e = st->free_entries;
+    if (e) {
+        memcpy(&st->free_entries, e, sizeof e); /* its link */
+        return e;
+    }
+    if (!st->slabs || st->slabs->used == ENTRY_SLAB) {
+        entry_slab *s = malloc(sizeof *s);
+        if (!s)
+            return NULL;
+        s->next = st->slabs;
+        s->used = 0;
+        st->slabs = s;
+    }
+    return &st->slabs->e[st->slabs->used++];
+}
+
+static void entry_free(mp_store *st, entry *e)
 {
     free(e->hosts); /* and hnodes, in the same block */
     doc_free(e->doc);
-    free(e);
+    if (ENTRY_CHECKS) {
+        free(e);
+        return;
+    }
+    memcpy(e, &st->free_entries, sizeof e);
+    st->free_entries = e;
+}
+
+/* Every entry gone (store_clear): the slabs too. */
+static void free_slabs(mp_store *st)
+{
+    for (entry_slab *s = st->slabs, *next; s; s = next) {
+        next = s->next;
+        free(s);
+    }
+    st->slabs = NULL;
+    st->free_entries = NULL;
 }
 
 void store_clear(mp_store *st)
@@ -218,7 +280,8 @@ void store_clear(mp_store *st)
     if (!st)
         return;
     for (size_t i = 0; i < st->n; i++)
-        entry_free(st->objs[i]);
+        entry_free(st, st->objs[i]);
+    free_slabs(st);
     st->n = 0;
     memset(st->keys, 0, (st->keys_mask + 1) * sizeof *st->keys);
     st->nkinds = st->kind_last = 0;
@@ -354,7 +417,7 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
         st->objs = o;
         st->cap = cap;
     }
-    entry *e = malloc(sizeof *e); /* set whole below: calloc cost twice as much */
+    entry *e = entry_new(st); /* set whole below */
     if (!e)
         goto oom;
     *e = (entry){.kind = kind, .ns = ns, .name = name, .doc = obj, .slot = st->n};
@@ -466,7 +529,7 @@ int store_delete(mp_store *st, const char *kind, const char *ns, const char *nam
         st->objs[e->slot] = last;
         last->slot = e->slot;
     }
-    entry_free(e);
+    entry_free(st, e);
     st->gen++;
     return 1;
 }
