@@ -383,9 +383,18 @@ static long find_key(const doc_node *map, const char *key)
 {
     if (!map || map->kind != DOC_MAP)
         return -1;
-    for (size_t i = 0; i < map->len; i++) /* first byte first: most keys differ there */
-        if (map->keys[i][0] == key[0] && !strcmp(map->keys[i], key))
+    for (size_t i = 0; i < map->len; i++) { /* first byte first: most keys differ there */
+        const char *k = map->keys[i];
+        if (k[0] != key[0])
+            continue;
+        /* the rest here, not in a call of strcmp: keys are short (a
+         * lookup of 8 bytes cost the call and its setup twice over) */
+        size_t j = 1;
+        while (k[j] && k[j] == key[j])
+            j++;
+        if (k[j] == key[j])
             return (long)i;
+    }
     return -1;
 }
 
