@@ -456,7 +456,6 @@ static int fill(res_row *r, mp_store *st, const store_obj *obj, bool shared)
     cell_begin(&cb, COL_AGE);
     cb_putc(&cb, '\0'); /* empty: computed at draw */
     const doc_node *meta = doc_get(obj->doc, "metadata");
-    r->created = parse_rfc3339(doc_str(doc_get(meta, "creationTimestamp")));
     if (!strcmp(obj->kind, "Ingress"))
         ingress_cells(r, &cb, st, shared, obj->doc, meta);
     else if (!strcmp(obj->kind, "Gateway"))
@@ -468,6 +467,17 @@ static int fill(res_row *r, mp_store *st, const store_obj *obj, bool shared)
         return -1;
     }
     return 0;
+}
+
+time_t res_row_created(const res_row *r)
+{
+    if (!r->created_read) {
+        res_row *w = (res_row *)r; /* the ui's row: see rows.h */
+        w->created =
+            parse_rfc3339(doc_str(doc_getv(r->obj->doc, "metadata", "creationTimestamp", NULL)));
+        w->created_read = true;
+    }
+    return r->created;
 }
 
 int res_row_fill(res_row *r, mp_store *st, const store_obj *obj)
