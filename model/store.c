@@ -5,6 +5,7 @@
  */
 #include "model/store.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,14 @@ typedef struct entry {
 #define ENTRY_CHECKS 0
 #endif
 #define ENTRY_SLAB 256
+
+#define NODE_BLOCK (64 * 1024 - 64)
+
+typedef struct node_block {
+    struct node_block *next;
+    size_t used;
+    _Alignas(max_align_t) char bytes[NODE_BLOCK];
+} node_block;
 
 typedef struct entry_slab {
     struct entry_slab *next;
@@ -145,6 +154,10 @@ struct mp_store {
      * event moves its object's hosts; no rebuild of the whole index) */
     struct host_slot *hosts; /* open addressing, as keys */
     size_t hosts_mask, nhost_nodes;
+    /* the nodes, carved one after another from blocks (never freed one by
+     * one: they stay when they empty); per-node mallocs under
+     * AddressSanitizer (ENTRY_CHECKS) */
+    struct node_block *node_blocks;
     bool hosts_bad; /* out of memory while indexing: rebuild when derived */
     /* The tenant namespaces, sorted and owned, kept across changes that
      * cannot alter the set (a replaced object; a new one in a known
@@ -191,8 +204,14 @@ static void free_hosts(mp_store *st)
         host_node *h = st->hosts[i].x;
         if (h && h->objs != &h->one)
             free(h->objs);
-        free(h);
+        if (ENTRY_CHECKS)
+            free(h);
     }
+    for (node_block *b = st->node_blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    st->node_blocks = NULL;
     free(st->hosts);
     st->hosts = NULL;
     st->hosts_mask = st->nhost_nodes = 0;
@@ -878,6 +897,34 @@ static int grow_hosts(mp_store *st)
     return 0;
 }
 
+/* n bytes for a host node, from the newest block (or a new one). */
+static host_node *node_new(mp_store *st, size_t n)
+{
+    if (ENTRY_CHECKS)
+        return malloc(n);
+    n = (n + _Alignof(host_node) - 1) & ~(_Alignof(host_node) - 1);
+    node_block *b = st->node_blocks;
+    if (n > NODE_BLOCK / 8) { /* a host no cluster has: a block of its own, after the open one */
+        node_block *big = malloc(offsetof(node_block, bytes) + n);
+        if (!big)
+            return NULL;
+        big->used = n;
+        big->next = b ? b->next : NULL;
+        *(b ? &b->next : &st->node_blocks) = big;
+        return (host_node *)(void *)big->bytes;
+    }
+    if (!b || NODE_BLOCK - b->used < n) {
+        if (!(b = malloc(sizeof *b)))
+            return NULL;
+        b->next = st->node_blocks;
+        b->used = 0;
+        st->node_blocks = b;
+    }
+    host_node *x = (host_node *)(void *)(b->bytes + b->used);
+    b->used += n;
+    return x;
+}
+
 static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
 {
     uint64_t h = fnv(14695981039346656037ull, host);
@@ -888,7 +935,7 @@ static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
     if (!x) {
         size_t len = strlen(host);
         /* one block: the node, its host and room for its first object */
-        x = malloc(sizeof *x + len + 1);
+        x = node_new(st, sizeof *x + len + 1);
         if (!x)
             return NULL;
         *x = (host_node){.cap = 1};

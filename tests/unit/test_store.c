@@ -422,6 +422,41 @@ START_TEST(counts_by_kind)
 }
 END_TEST
 
+START_TEST(hosts_of_any_length_indexed)
+{
+    /* host nodes are carved from blocks; a host longer than a block's
+     * share gets a block of its own */
+    mp_store *st = store_new();
+    mp_err err;
+    static char host[20001];
+    for (size_t len = 1; len <= 20000; len = len * 3 + 1) {
+        memset(host, 'a' + (int)(len % 26), len);
+        host[len] = '\0';
+        char name[32];
+        snprintf(name, sizeof name, "ing-%zu", len);
+        for (int b = 0; b < 2; b++) { /* ingress()'s buffer is too short for these */
+            size_t sz = len + 256;
+            char *y = malloc(sz);
+            snprintf(y, sz,
+                     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: %s,"
+                     " namespace: ns-%c}\nspec:\n  rules:\n  - host: %s\n",
+                     name, "ab"[b], host);
+            ck_assert_int_eq(store_put(st, obj(y), &err), 1);
+            free(y);
+        }
+    }
+    for (size_t len = 1; len <= 20000; len = len * 3 + 1) {
+        memset(host, 'a' + (int)(len % 26), len);
+        host[len] = '\0';
+        size_t n;
+        const store_obj *const *v = store_by_host(st, host, &n);
+        ck_assert_uint_eq(n, 2);
+        ck_assert(store_obj_conflicts(st, v[0])); /* two namespaces route it */
+    }
+    store_free(st);
+}
+END_TEST
+
 START_TEST(filter_modes)
 {
     row_filter f;
@@ -553,6 +588,7 @@ int main(void)
     tcase_add_test(tc, many_objects);
     tcase_add_test(tc, index_follows_deletes_in_any_order);
     tcase_add_test(tc, counts_by_kind);
+    tcase_add_test(tc, hosts_of_any_length_indexed);
     tcase_add_test(tc, filter_modes);
     tcase_add_test(tc, manifest_source_follows_files);
     tcase_add_test(tc, manifest_source_missing_dir);
