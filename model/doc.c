@@ -387,6 +387,8 @@ static long find_key(const doc_node *map, const char *key)
         const char *k = map->keys[i];
         if (k[0] != key[0])
             continue;
+        if (!k[0]) /* both "": nothing after the NUL to read */
+            return (long)i;
         /* the rest here, not in a call of strcmp: keys are short (a
          * lookup of 8 bytes cost the call and its setup twice over) */
         size_t j = 1;
