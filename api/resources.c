@@ -192,34 +192,115 @@ int kclient_version(kclient *c, const kkind *k, const char **version, mp_err *er
 
 /* ---- items ---- */
 
-int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err)
+void kclient_item_fix_init(kitem_fix *f, const kkind *k, const char *version)
+{
+    str_join(f->av, sizeof f->av, k->group, *k->group ? "/" : "", version, (char *)NULL);
+    f->name_rule = kname_rule_for(k->kind);
+    static const char *const first[] = {"apiVersion", "kind", "metadata"};
+    for (size_t i = 0; i < 3; i++) { /* found once, not per item */
+        const char *key = doc_key_static(first[i], strlen(first[i]));
+        f->type_keys[i] = key ? key : first[i];
+    }
+}
+
+/* Does the map hold key "apiVersion" or "kind"? One walk for both. */
+static bool has_type_keys(const doc_node *item)
+{
+    for (size_t i = 0; i < item->len; i++) {
+        const char *key = item->keys[i];
+        if ((key[0] == 'a' && !strcmp(key, "apiVersion")) ||
+            (key[0] == 'k' && !strcmp(key, "kind")))
+            return true;
+    }
+    return false;
+}
+
+/* apiVersion and kind set, then first with metadata after them
+ * (doc_map_order's order). */
+static int set_type(const kkind *k, const kitem_fix *f, doc_node *item)
+{
+    const char *const *first = f->type_keys, *av = f->av;
+    if (!has_type_keys(item)) {
+        /* a typed list's item (all of them): both put in front, where
+         * doc_map_set would look each up and append it, and doc_map_order
+         * move both back (a quarter of fixing an item) */
+        const char *values[] = {av, k->kind};
+        if (doc_map_prepend_strs(item, first, values, 2))
+            return -1;
+        if (item->len > 2 && strcmp(item->keys[2], "metadata") != 0)
+            doc_map_order(item, first, 3);
+        return 0;
+    }
+    /* room for both first: a just-read item's entries grow in place */
+    if (doc_reserve(item, item->len + 2) || doc_map_set_str(item, "apiVersion", av) ||
+        doc_map_set_str(item, "kind", k->kind))
+        return -1;
+    doc_map_order(item, first, 3);
+    return 0;
+}
+
+static bool is_str(const doc_node *n)
+{
+    return n && n->kind == DOC_SCALAR && n->type == DOC_STR;
+}
+
+/* kname_check_object's checks of an item whose kind is k's (set_type made
+ * it so): metadata.name by the kind's rule and metadata.namespace as a
+ * label, each when it is a non-empty string; with the rule found once per
+ * list, and name and namespace in one walk of metadata (the first of
+ * repeated keys, as doc_get's). */
+static int check_names(const kitem_fix *f, const doc_node *item, mp_err *err)
+{
+    const doc_node *meta = doc_get(item, "metadata"), *name = NULL, *ns = NULL;
+    bool seen_name = false, seen_ns = false;
+    for (size_t i = 0; doc_is_map(meta) && i < meta->len && !(seen_name && seen_ns); i++) {
+        const char *key = meta->keys[i];
+        if (key[0] != 'n')
+            continue;
+        if (!seen_name && !strcmp(key, "name")) {
+            name = meta->items[i];
+            seen_name = true;
+        } else if (!seen_ns && !strcmp(key, "namespace")) {
+            ns = meta->items[i];
+            seen_ns = true;
+        }
+    }
+    if (is_str(name) && *name->text &&
+        kname_check(f->name_rule, "metadata.name", name->text, err) < 0)
+        return -1;
+    if (is_str(ns) && *ns->text &&
+        kname_check(KNAME_LABEL, "metadata.namespace", ns->text, err) < 0)
+        return -1;
+    return 0;
+}
+
+int kclient_fix_item_with(const kkind *k, const kitem_fix *f, doc_node *item, mp_err *err)
 {
     if (!doc_is_map(item))
         return mp_errf(err, "a %s list item is not an object", k->kind);
     /* Typed lists omit apiVersion/kind per item; metadata-only answers say
      * PartialObjectMetadata. Either way the item is of the kind asked for. */
     const char *kind = doc_get_str(item, "kind");
-    if (!kind || k->metadata_only || strcmp(kind, k->kind)) {
-        char av[128]; /* group/version, or version for the core group */
-        str_join(av, sizeof av, k->group, *k->group ? "/" : "", version, (char *)NULL);
-        /* room for both first: a just-read item's entries grow in place */
-        if (doc_reserve(item, item->len + 2) || doc_map_set_str(item, "apiVersion", av) ||
-            doc_map_set_str(item, "kind", k->kind))
-            return mp_errf(err, "out of memory");
-        static const char *const first[] = {"apiVersion", "kind", "metadata"};
-        doc_map_order(item, first, 3);
-    }
+    if ((!kind || k->metadata_only || strcmp(kind, k->kind)) && set_type(k, f, item))
+        return mp_errf(err, "out of memory");
     if (k->metadata_only) { /* belt and braces: never keep Secret payloads */
         doc_map_del(item, "data");
         doc_map_del(item, "stringData");
     }
     /* a hostile server's "../../x" must not reach paths, files or names */
     mp_err e;
-    if (kname_check_object(item, &e, NULL) < 0) {
+    if (check_names(f, item, &e) < 0) {
         char ref[256];
         return mp_errf(err, "%s: %s", kobj_ref(item, ref, sizeof ref), e.msg);
     }
     return 0;
+}
+
+int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err)
+{
+    kitem_fix f;
+    kclient_item_fix_init(&f, k, version);
+    return kclient_fix_item_with(k, &f, item, err);
 }
 
 typedef struct {
@@ -228,7 +309,7 @@ typedef struct {
     kitem_fn fn;
     kjson_fn jfn; /* instead of fn: kclient_list_json */
     kjson_opts jo;
-    char av[128];    /* the items' apiVersion (kclient_fix_item) */
+    kitem_fix fix;   /* the items' apiVersion and name rule (kclient_fix_item) */
     strbuf jout;     /* jfn's item text */
     size_t declined; /* the bytes on_item_direct had when it left the coming item */
     void *ud;
@@ -275,7 +356,7 @@ static doc_node *item_tree(list_ctx *x, const char *json, size_t len)
         item = doc_list_take(&l, 0);
         doc_list_free(&l);
     }
-    if (kclient_fix_item(x->k, x->version, item, x->err)) {
+    if (kclient_fix_item_with(x->k, &x->fix, item, x->err)) {
         doc_free(item);
         return NULL;
     }
@@ -311,7 +392,7 @@ static bool item_json_fast(list_ctx *x, const char *json, size_t len, size_t *us
 {
     strbuf_reset(&x->jout);
     jr_opts jo = {.indent = x->jo.indent,
-                  .api_version = x->av,
+                  .api_version = x->fix.av,
                   .kind = x->k->kind,
                   .drop_managed_fields = x->jo.drop_managed_fields};
     jr_info in;
@@ -551,10 +632,7 @@ static int list_run(kclient *c, const kkind *k, const klist_opts *o, list_ctx *x
     x.err = err;
     x.max_items = o && o->max_items > 0 ? o->max_items : KLIST_MAX_ITEMS;
     x.arena = o && o->arena_items;
-    if (*k->group)
-        snprintf(x.av, sizeof x.av, "%s/%s", k->group, version);
-    else
-        snprintf(x.av, sizeof x.av, "%s", version);
+    kclient_item_fix_init(&x.fix, k, version);
     strbuf_init(&x.jout);
     x.ls = ls_new(LS_LIST_ITEMS, 0, on_item, &x);
     if (!path || !x.ls) {

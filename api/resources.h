@@ -38,6 +38,7 @@
 #include "model/doc.h"
 #include "model/err.h"
 #include "model/json_reindent.h"
+#include "model/kname.h"
 
 #define KLIST_DEFAULT_LIMIT 500
 #define KFIELD_MANAGER      "meshpanel"
@@ -152,5 +153,16 @@ int kclient_delete(kclient *c, const kkind *k, const char *ns, const char *name,
 /* Fills in apiVersion/kind of a list item and drops Secret data: what
  * every item from the wire goes through (watch.c uses it too). */
 int kclient_fix_item(const kkind *k, const char *version, doc_node *item, mp_err *err);
+/* What fixing a list's items needs of its kind and version, made once per
+ * list: the items' apiVersion (group/version, or version for the core
+ * group, cut at 127 bytes) and the rule for their names (kname_rule_for). */
+typedef struct {
+    char av[128];
+    kname_rule name_rule;
+    const char *type_keys[3]; /* "apiVersion", "kind", "metadata" as the shared table's */
+} kitem_fix;
+void kclient_item_fix_init(kitem_fix *f, const kkind *k, const char *version);
+/* kclient_fix_item with f made for k and the items' version. */
+int kclient_fix_item_with(const kkind *k, const kitem_fix *f, doc_node *item, mp_err *err);
 
 #endif

@@ -66,6 +66,8 @@ struct stream {
     kwatcher *w;
     const kkind *k;
     const char *version; /* NULL until discovered */
+    const char *fix_of;  /* the version fix was made for: kkind versions, constant */
+    kitem_fix fix;
     char *ns, *selector;
     long limit;
     kwatch_fn fn;
@@ -176,6 +178,16 @@ static doc_node *parse_value(stream *s, const char *json, size_t len, const char
 }
 
 /* A parsed list item to the store: 0, or -1 with s->perr. */
+/* kclient_fix_item, with what it needs of the kind made once per version. */
+static int fix_item(stream *s, doc_node *item)
+{
+    if (s->fix_of != s->version) {
+        kclient_item_fix_init(&s->fix, s->k, s->version);
+        s->fix_of = s->version;
+    }
+    return kclient_fix_item_with(s->k, &s->fix, item, &s->perr);
+}
+
 static int list_item(stream *s, doc_node *item)
 {
     if (++s->items > KLIST_MAX_ITEMS) {
@@ -183,7 +195,7 @@ static int list_item(stream *s, doc_node *item)
         return mp_errf(&s->perr, "the server answered more than %d items: refused",
                        KLIST_MAX_ITEMS);
     }
-    if (kclient_fix_item(s->k, s->version, item, &s->perr)) {
+    if (fix_item(s, item)) {
         doc_free(item);
         return -1;
     }
@@ -258,7 +270,7 @@ static int on_watch_event(const char *json, size_t len, void *ud)
         for (size_t i = 0; i < sizeof event_types / sizeof event_types[0]; i++) {
             if (strcmp(type, event_types[i].name))
                 continue;
-            if (kclient_fix_item(s->k, s->version, obj, &s->perr)) {
+            if (fix_item(s, obj)) {
                 rc = -1;
                 break;
             }

@@ -113,6 +113,13 @@ const char *doc_key_at(size_t i); /* the table in order, for tests */
  * Returns 0 or -1 on allocation failure. */
 int doc_map_set(doc_node *map, const char *key, doc_node *value);
 int doc_map_set_str(doc_node *map, const char *key, const char *value);
+/* Puts n (<= 4) string entries keys[i]: values[i] before the map's first,
+ * in this order, for keys the map does not hold (not checked: the caller
+ * knows; doc_map_set looks each up). Their keys and scalars are made in the
+ * map's arena, as doc_map_set_str's; a key of the shared table
+ * (doc_key_static) is used as it is. -1 out of memory, the map unchanged. */
+int doc_map_prepend_strs(doc_node *map, const char *const *keys, const char *const *values,
+                         size_t n);
 /* Returns the removed value (caller owns it) or NULL. */
 doc_node *doc_map_take(doc_node *map, const char *key);
 void doc_map_del(doc_node *map, const char *key);

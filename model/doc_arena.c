@@ -39,10 +39,10 @@ typedef struct piece {
 } piece;
 
 struct doc_arena {
-    char *cur, *end;  /* the free part of the newest block */
-    block *blocks;    /* newest first; the first one holds this struct */
-    size_t next_size; /* of the next block */
-    piece *pieces;    /* ARENA_PIECES: every live piece */
+    doc_arena_room room; /* first (doc_arena.h): the free part of the newest block */
+    block *blocks;       /* newest first; the first one holds this struct */
+    size_t next_size;    /* of the next block */
+    piece *pieces;       /* ARENA_PIECES: every live piece */
     bool mixed;
 };
 
@@ -73,8 +73,8 @@ doc_arena *doc_arena_new(void)
         a = (doc_arena *)(b + 1);
         *a = (doc_arena){.blocks = b, .next_size = FIRST_BLOCK * 2};
         /* the rest of the first block, past the struct, rounded to 16 */
-        a->cur = (char *)(b + 1) + ((sizeof *a + 15) & ~(size_t)15);
-        a->end = (char *)(b + 1) + FIRST_BLOCK;
+        a->room.cur = (char *)(b + 1) + ((sizeof *a + 15) & ~(size_t)15);
+        a->room.end = (char *)(b + 1) + FIRST_BLOCK;
     }
     if (a && !taggable(a)) {
         doc_arena_free(a);
@@ -97,8 +97,8 @@ doc_arena *doc_arena_new_sized(size_t n)
     doc_arena *a = (doc_arena *)(b + 1);
     /* an edit of a packed tree starts a small block, as a new arena would */
     *a = (doc_arena){.blocks = b, .next_size = FIRST_BLOCK};
-    a->cur = (char *)(b + 1) + head;
-    a->end = a->cur + n;
+    a->room.cur = (char *)(b + 1) + head;
+    a->room.end = a->room.cur + n;
     if (!taggable(a)) {
         doc_arena_free(a);
         return NULL;
@@ -111,7 +111,7 @@ bool doc_arena_trim(doc_arena *a, ptrdiff_t *moved, uintptr_t *lo, uintptr_t *hi
     if (ARENA_PIECES || a->blocks->next)
         return false;
     block *b = a->blocks;
-    size_t used = (size_t)(a->cur - (char *)(b + 1));
+    size_t used = (size_t)(a->room.cur - (char *)(b + 1));
     *lo = (uintptr_t)b;
     *hi = (uintptr_t)(b + 1) + b->size;
     *moved = 0;
@@ -124,7 +124,8 @@ bool doc_arena_trim(doc_arena *a, ptrdiff_t *moved, uintptr_t *lo, uintptr_t *hi
     a = (doc_arena *)(nb + 1);
     nb->size = used;
     a->blocks = nb;
-    a->cur = a->end = (char *)(nb + 1) + used; /* a block as aligned as before: a taggable */
+    a->room.cur = a->room.end =
+        (char *)(nb + 1) + used; /* a block as aligned as before: a taggable */
     return true;
 }
 
@@ -132,15 +133,15 @@ bool doc_arena_extend(doc_arena *a, void *p, size_t old, size_t new)
 {
     old = (old + 7) & ~(size_t)7;
     new = (new + 7) & ~(size_t)7;
-    if (ARENA_PIECES || (char *)p + old != a->cur || (size_t)(a->end - (char *)p) < new)
+    if (ARENA_PIECES || (char *)p + old != a->room.cur || (size_t)(a->room.end - (char *)p) < new)
         return false;
-    a->cur = (char *)p + new;
+    a->room.cur = (char *)p + new;
     return true;
 }
 
 size_t doc_arena_spare(const doc_arena *a)
 {
-    return ARENA_PIECES ? 0 : (size_t)(a->end - a->cur);
+    return ARENA_PIECES ? 0 : (size_t)(a->room.end - a->room.cur);
 }
 
 void doc_arena_free(doc_arena *a)
@@ -174,12 +175,12 @@ static void *piece_alloc(doc_arena *a, size_t n)
     return p + 1;
 }
 
-void *doc_arena_alloc(doc_arena *a, size_t n)
+void *doc_arena_alloc_more(doc_arena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if (ARENA_PIECES)
         return piece_alloc(a, n);
-    if ((size_t)(a->end - a->cur) < n) {
+    if ((size_t)(a->room.end - a->room.cur) < n) {
         size_t size = a->next_size;
         while (size < n)
             size *= 2;
@@ -189,7 +190,7 @@ void *doc_arena_alloc(doc_arena *a, size_t n)
         b->size = size;
         if (size == a->next_size && a->next_size < MAX_BLOCK)
             a->next_size *= 2;
-        if (n > size / 2 && a->end - a->cur > 256) {
+        if (n > size / 2 && a->room.end - a->room.cur > 256) {
             /* a big piece alone in its block: the current one stays open */
             b->next = a->blocks->next;
             a->blocks->next = b;
@@ -197,11 +198,11 @@ void *doc_arena_alloc(doc_arena *a, size_t n)
         }
         b->next = a->blocks;
         a->blocks = b;
-        a->cur = (char *)(b + 1);
-        a->end = a->cur + size;
+        a->room.cur = (char *)(b + 1);
+        a->room.end = a->room.cur + size;
     }
-    void *p = a->cur;
-    a->cur += n;
+    void *p = a->room.cur;
+    a->room.cur += n;
     return p;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "model/store.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,24 +19,57 @@ typedef struct entry {
      * document has the same three and lends its own */
     const char *kind, *ns, *name;
     doc_node *doc;
-    uint64_t hash;
-    size_t slot;
+    size_t slot;     /* in objs */
     size_t problems; /* derived */
     /* Facts of the document taken once per change (entry_publish), so the
      * derived indexes rebuilt after a burst of watch events walk no trees. */
     int rank;           /* kind_rank */
     const char **hosts; /* store_obj_hosts (strings borrowed from doc) */
     size_t nhosts;
-    struct host_node **hnodes;    /* hosts[i]'s node in the host index */
-    bool routes;                  /* routes_traffic */
-    bool routed, migrated;        /* Ingress: not paused; marked migrated */
-    bool debt_paused;             /* Ingress: suspended for debt */
-    bool suspended;               /* Namespace: ns_suspended */
+    struct host_node **hnodes; /* hosts[i]'s node in the host index */
+    bool routes;               /* routes_traffic */
+    bool routed, migrated;     /* Ingress: not paused; marked migrated */
+    bool debt_paused;          /* Ingress: suspended for debt */
+    bool suspended;            /* Namespace: ns_suspended */
+    /* ns[0] != 0, and a Namespace object: the derived indexes ask these of
+     * every object, and the strings are in the documents, away from it */
+    bool namespaced, is_namespace;
     size_t tenant;                /* derived: index in tenants, or (size_t)-1 */
     size_t tslot;                 /* its tenant's index in names (a Namespace: its own)... */
     unsigned long long tslot_gen; /* ...valid while names_gen is this */
-    struct entry *next;
 } entry;
+
+/* Entries are carved from slabs, next to each other, not each its own
+ * malloc among the documents: a walk of every object (the derived
+ * indexes', each a few after a change) reads neighbours, and no malloc
+ * header per entry. A deleted entry's place goes on a free list (linked
+ * through its first bytes). Under AddressSanitizer each entry is its own
+ * malloc, so that a stale pointer to a deleted object is reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ENTRY_CHECKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ENTRY_CHECKS 1
+#endif
+#endif
+#ifndef ENTRY_CHECKS
+#define ENTRY_CHECKS 0
+#endif
+#define ENTRY_SLAB 256
+
+#define NODE_BLOCK (64 * 1024 - 64)
+
+typedef struct node_block {
+    struct node_block *next;
+    size_t used;
+    _Alignas(max_align_t) char bytes[NODE_BLOCK];
+} node_block;
+
+typedef struct entry_slab {
+    struct entry_slab *next;
+    size_t used;
+    entry e[ENTRY_SLAB];
+} entry_slab;
 
 /* A tenant's namespaced objects, sorted like store_list (kind rank, kind,
  * name) unless unsorted (an object was added since). */
@@ -46,21 +80,39 @@ typedef struct {
 } tgroup;
 
 typedef struct host_node {
-    char *host; /* owned: the index outlives the documents it came from */
-    uint64_t hash;
-    const store_obj **objs;
+    const store_obj **objs; /* &one until a second object routes the host */
+    const store_obj *one;
     size_t n, cap;
     /* for host_conflicts, per store generation: the tenant of its first
      * routing object, and whether another tenant routes it too */
     unsigned long long tgen;
     size_t t1;
     bool multi, unassigned;
-    struct host_node *next;
+    char host[]; /* a copy: the index outlives the documents it came from */
 } host_node;
 
+/* The host index's table: a node's cut hash beside it, so that a probe
+ * reads the node only when the hash is the host's. Nodes are never
+ * removed (they stay when they empty): no deletion to handle. */
+typedef struct host_slot {
+    uint32_t hash;
+    host_node *x;
+} host_slot;
+
+/* The kind/namespace/name index: open addressing (linear probing) over
+ * the key's hash and the entry's place in objs, so that a probe reads this
+ * table alone, not entries strewn over the heap (a chain of entries cost a
+ * cache miss per link at every put: 2 % of the first paint's CPU). */
+typedef struct {
+    uint32_t hash; /* the key's, cut */
+    uint32_t obj;  /* its index in objs plus one; 0: empty */
+} key_slot;
+
 struct mp_store {
-    entry **buckets;
-    size_t nbuckets;
+    entry_slab *slabs; /* newest first */
+    entry *free_entries;
+    key_slot *keys;
+    size_t keys_mask;
     entry **objs;
     size_t n, cap;
     unsigned long long gen;
@@ -88,10 +140,24 @@ struct mp_store {
     char gkinds[16][64]; /* copies: the groups outlive any one object */
     size_t ngkinds;
     bool gkinds_many;
+    unsigned gkind_ranks; /* bit r: the kind of rank r (< 3) is among them */
+    /* objects per kind, kept by every insert and delete, for store_count
+     * (a walk of every object, asked at the start of each kind's list);
+     * many: a kind did not fit, walk */
+    struct {
+        char kind[48];
+        size_t n;
+    } kinds[16];
+    size_t nkinds, kind_last;
+    bool kinds_many;
     /* host -> objects, kept up to date by every put and delete (a watch
      * event moves its object's hosts; no rebuild of the whole index) */
-    host_node **hosts;
-    size_t nhosts_buckets, nhost_nodes;
+    struct host_slot *hosts; /* open addressing, as keys */
+    size_t hosts_mask, nhost_nodes;
+    /* the nodes, carved one after another from blocks (never freed one by
+     * one: they stay when they empty); per-node mallocs under
+     * AddressSanitizer (ENTRY_CHECKS) */
+    struct node_block *node_blocks;
     bool hosts_bad; /* out of memory while indexing: rebuild when derived */
     /* The tenant namespaces, sorted and owned, kept across changes that
      * cannot alter the set (a replaced object; a new one in a known
@@ -120,9 +186,9 @@ mp_store *store_new(void)
     mp_store *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
-    st->nbuckets = 256;
-    st->buckets = calloc(st->nbuckets, sizeof *st->buckets);
-    if (!st->buckets) {
+    st->keys_mask = 511;
+    st->keys = calloc(st->keys_mask + 1, sizeof *st->keys);
+    if (!st->keys) {
         free(st);
         return NULL;
     }
@@ -134,19 +200,21 @@ mp_store *store_new(void)
 
 static void free_hosts(mp_store *st)
 {
-    for (size_t i = 0; i < st->nhosts_buckets; i++) {
-        host_node *h = st->hosts[i];
-        while (h) {
-            host_node *next = h->next;
+    for (size_t i = 0; st->hosts && i <= st->hosts_mask; i++) {
+        host_node *h = st->hosts[i].x;
+        if (h && h->objs != &h->one)
             free(h->objs);
-            free(h->host);
+        if (ENTRY_CHECKS)
             free(h);
-            h = next;
-        }
     }
+    for (node_block *b = st->node_blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    st->node_blocks = NULL;
     free(st->hosts);
     st->hosts = NULL;
-    st->nhosts_buckets = st->nhost_nodes = 0;
+    st->hosts_mask = st->nhost_nodes = 0;
 }
 
 static void free_names(mp_store *st)
@@ -183,12 +251,47 @@ static void free_derived(mp_store *st)
     st->derived_gen = (unsigned long long)-1;
 }
 
-static void entry_free(entry *e)
+static entry *entry_new(mp_store *st)
 {
-    free(e->hosts);
-    free(e->hnodes);
+    if (ENTRY_CHECKS)
+        return malloc(sizeof(entry));
+    entry *e = st->free_entries;
+    if (e) {
+        memcpy(&st->free_entries, e, sizeof e); /* its link */
+        return e;
+    }
+    if (!st->slabs || st->slabs->used == ENTRY_SLAB) {
+        entry_slab *s = malloc(sizeof *s);
+        if (!s)
+            return NULL;
+        s->next = st->slabs;
+        s->used = 0;
+        st->slabs = s;
+    }
+    return &st->slabs->e[st->slabs->used++];
+}
+
+static void entry_free(mp_store *st, entry *e)
+{
+    free(e->hosts); /* and hnodes, in the same block */
     doc_free(e->doc);
-    free(e);
+    if (ENTRY_CHECKS) {
+        free(e);
+        return;
+    }
+    memcpy(e, &st->free_entries, sizeof e);
+    st->free_entries = e;
+}
+
+/* Every entry gone (store_clear): the slabs too. */
+static void free_slabs(mp_store *st)
+{
+    for (entry_slab *s = st->slabs, *next; s; s = next) {
+        next = s->next;
+        free(s);
+    }
+    st->slabs = NULL;
+    st->free_entries = NULL;
 }
 
 void store_clear(mp_store *st)
@@ -196,9 +299,12 @@ void store_clear(mp_store *st)
     if (!st)
         return;
     for (size_t i = 0; i < st->n; i++)
-        entry_free(st->objs[i]);
+        entry_free(st, st->objs[i]);
+    free_slabs(st);
     st->n = 0;
-    memset(st->buckets, 0, st->nbuckets * sizeof *st->buckets);
+    memset(st->keys, 0, (st->keys_mask + 1) * sizeof *st->keys);
+    st->nkinds = st->kind_last = 0;
+    st->kinds_many = false;
     free_derived(st);
     free_hosts(st);
     st->hosts_bad = false;
@@ -211,37 +317,70 @@ void store_free(mp_store *st)
     if (!st)
         return;
     store_clear(st);
-    free(st->buckets);
+    free(st->keys);
     free(st->objs);
     free(st);
 }
 
-static entry **find_slot(const mp_store *st, const char *kind, const char *ns, const char *name,
-                         uint64_t h)
+/* The slot of kind/ns/name, or the empty one where it would go. */
+static size_t find_slot(const mp_store *st, const char *kind, const char *ns, const char *name,
+                        uint64_t h)
 {
-    entry **pp = &st->buckets[h & (st->nbuckets - 1)];
-    for (; *pp; pp = &(*pp)->next)
-        if ((*pp)->hash == h && !strcmp((*pp)->name, name) && !strcmp((*pp)->ns, ns) &&
-            !strcmp((*pp)->kind, kind))
-            return pp;
-    return pp;
+    size_t i = (uint32_t)h & st->keys_mask;
+    for (; st->keys[i].obj; i = (i + 1) & st->keys_mask) {
+        if (st->keys[i].hash != (uint32_t)h)
+            continue;
+        const entry *e = st->objs[st->keys[i].obj - 1];
+        if (!strcmp(e->name, name) && !strcmp(e->ns, ns) && !strcmp(e->kind, kind))
+            return i;
+    }
+    return i;
 }
 
-static int grow_buckets(mp_store *st)
+static entry *lookup(const mp_store *st, const char *kind, const char *ns, const char *name)
 {
-    size_t nb = st->nbuckets * 2;
-    entry **b = calloc(nb, sizeof *b);
-    if (!b)
+    size_t i = find_slot(st, kind, ns, name, key_hash(kind, ns, name));
+    return st->keys[i].obj ? st->objs[st->keys[i].obj - 1] : NULL;
+}
+
+/* Twice the slots, at most half of them used (the cut hash places them). */
+static int grow_keys(mp_store *st)
+{
+    size_t mask = st->keys_mask * 2 + 1;
+    if (mask > UINT32_MAX)
         return -1;
-    for (size_t i = 0; i < st->n; i++) {
-        entry *e = st->objs[i];
-        e->next = b[e->hash & (nb - 1)];
-        b[e->hash & (nb - 1)] = e;
-    }
-    free(st->buckets);
-    st->buckets = b;
-    st->nbuckets = nb;
+    key_slot *k = calloc(mask + 1, sizeof *k);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i <= st->keys_mask; i++)
+        if (st->keys[i].obj) {
+            size_t j = st->keys[i].hash & mask;
+            while (k[j].obj)
+                j = (j + 1) & mask;
+            k[j] = st->keys[i];
+        }
+    free(st->keys);
+    st->keys = k;
+    st->keys_mask = mask;
     return 0;
+}
+
+/* Empties slot i and moves back the slots after it that probed past it
+ * (backward shift: no tombstones). */
+static void key_remove(mp_store *st, size_t i)
+{
+    size_t mask = st->keys_mask;
+    st->keys[i].obj = 0;
+    for (size_t j = (i + 1) & mask; st->keys[j].obj; j = (j + 1) & mask) {
+        size_t home = st->keys[j].hash & mask;
+        /* j's key may fill the hole when the hole lies between its home
+         * and j, in probe order */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            st->keys[i] = st->keys[j];
+            st->keys[j].obj = 0;
+            i = j;
+        }
+    }
 }
 
 static int kind_rank(const char *kind);
@@ -249,13 +388,21 @@ static void index_entry(mp_store *st, entry *e);
 static void unindex_entry(entry *e);
 static void names_note(mp_store *st, const entry *e);
 static void names_forget(mp_store *st, const entry *e);
-static bool ingress_routed(const doc_node *doc);
 static bool ns_suspended(const doc_node *nsdoc);
 static void inc_added(mp_store *st, entry *e);
 static void inc_replaced(mp_store *st, entry *e);
 static void inc_deleted(mp_store *st, entry *e);
 
-static void entry_publish(entry *e, unsigned long long gen)
+static void publish_hosts(entry *e, const doc_node *spec);
+static bool ingress_routed(const doc_node *anns, const doc_node *spec);
+static const char *text_of(const doc_node *n);
+
+/* The facts the derived indexes need, from the document's metadata and
+ * spec looked up once (kobj_annotation walks the object and metadata again
+ * for each annotation: three times per Ingress). */
+static void kind_counted(mp_store *st, const char *kind, int delta);
+
+static void entry_publish(entry *e, unsigned long long gen, const doc_node *meta)
 {
     e->pub.kind = e->kind;
     e->pub.ns = e->ns;
@@ -263,23 +410,23 @@ static void entry_publish(entry *e, unsigned long long gen)
     e->pub.doc = e->doc;
     e->pub.changed = gen;
     e->rank = kind_rank(e->kind);
-    free(e->hosts);
-    e->hosts = store_obj_hosts(&e->pub, &e->nhosts);
-    if (!e->hosts)
-        e->nhosts = 0;
+    const doc_node *spec = doc_get(e->doc, "spec"), *anns = doc_get(meta, "annotations");
+    publish_hosts(e, spec);
     bool ing = e->rank == 0;
-    e->routed = ing && ingress_routed(e->doc);
+    e->routed = ing && ingress_routed(anns, spec);
     e->routes = ing ? e->routed : e->rank == 2;
-    const char *mig = ing ? kobj_annotation(e->doc, "sealos.io/migrated-to-istio") : NULL;
+    const char *mig = ing ? text_of(doc_get(anns, "sealos.io/migrated-to-istio")) : NULL;
     e->migrated = mig && !strcmp(mig, "true");
-    e->debt_paused = ing && kobj_annotation(e->doc, "sealos.io/original-suspend-state");
-    e->suspended = !strcmp(e->kind, "Namespace") && ns_suspended(e->doc);
+    e->debt_paused = ing && text_of(doc_get(anns, "sealos.io/original-suspend-state"));
+    e->namespaced = e->ns[0] != '\0';
+    e->is_namespace = e->rank == 3 && !e->namespaced && !strcmp(e->kind, "Namespace");
+    e->suspended = e->is_namespace && ns_suspended(e->doc);
 }
 
 static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char *ns,
-                      const char *name, uint64_t h, mp_err *err)
+                      const char *name, const doc_node *meta, uint64_t h, mp_err *err)
 {
-    if (st->n + 1 > st->nbuckets * 3 / 4 && grow_buckets(st) < 0)
+    if ((st->n + 1) * 2 > st->keys_mask + 1 && grow_keys(st) < 0)
         goto oom;
     if (st->n == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 64;
@@ -289,20 +436,15 @@ static int insert_new(mp_store *st, doc_node *obj, const char *kind, const char 
         st->objs = o;
         st->cap = cap;
     }
-    entry *e = calloc(1, sizeof *e);
+    entry *e = entry_new(st); /* set whole below */
     if (!e)
         goto oom;
-    e->kind = kind;
-    e->ns = ns;
-    e->name = name;
-    e->doc = obj;
-    e->hash = h;
-    e->slot = st->n;
+    *e = (entry){.kind = kind, .ns = ns, .name = name, .doc = obj, .slot = st->n};
     st->objs[st->n++] = e;
-    entry **pp = find_slot(st, kind, ns, name, h);
-    *pp = e;
+    st->keys[find_slot(st, kind, ns, name, h)] = (key_slot){(uint32_t)h, (uint32_t)st->n};
+    kind_counted(st, kind, 1);
     st->gen++;
-    entry_publish(e, st->gen);
+    entry_publish(e, st->gen, meta);
     index_entry(st, e);
     names_note(st, e);
     inc_added(st, e);
@@ -312,26 +454,61 @@ oom:
     return mp_errf(err, "store: out of memory");
 }
 
+/* kobj_kind, kobj_name and kobj_namespace (ns "" for none) in one walk of
+ * the object's and of metadata's keys, where those walk them for each
+ * field; the first of repeated keys counts, as doc_get's. */
+static void object_id(const doc_node *obj, const char **kind, const char **ns, const char **name,
+                      const doc_node **meta)
+{
+    *kind = *ns = *name = NULL;
+    *meta = NULL;
+    bool seen_kind = false, seen_meta = false;
+    for (size_t i = 0; doc_is_map(obj) && i < obj->len && !(seen_kind && seen_meta); i++) {
+        const char *k = obj->keys[i];
+        if (!seen_kind && k[0] == 'k' && !strcmp(k, "kind")) {
+            *kind = text_of(obj->items[i]);
+            seen_kind = true;
+        } else if (!seen_meta && k[0] == 'm' && !strcmp(k, "metadata")) {
+            *meta = obj->items[i];
+            seen_meta = true;
+        }
+    }
+    const doc_node *m = *meta;
+    bool seen_name = false, seen_ns = false;
+    for (size_t i = 0; doc_is_map(m) && i < m->len && !(seen_name && seen_ns); i++) {
+        const char *k = m->keys[i];
+        if (k[0] != 'n')
+            continue;
+        if (!seen_name && !strcmp(k, "name")) {
+            *name = text_of(m->items[i]);
+            seen_name = true;
+        } else if (!seen_ns && !strcmp(k, "namespace")) {
+            *ns = text_of(m->items[i]);
+            seen_ns = true;
+        }
+    }
+    if (!*ns)
+        *ns = "";
+}
+
 int store_put(mp_store *st, doc_node *obj, mp_err *err)
 {
-    const char *kind = kobj_kind(obj);
-    const char *name = kobj_name(obj);
+    const char *kind, *ns, *name;
+    const doc_node *meta;
+    object_id(obj, &kind, &ns, &name, &meta);
     if (!kind || !*kind || !name || !*name) {
         doc_free(obj);
         return mp_errf(err, "store: object without kind or metadata.name");
     }
-    const char *ns = kobj_namespace(obj);
-    if (!ns)
-        ns = "";
-    if (!strcmp(kind, "Secret")) {
+    if (kind[0] == 'S' && !strcmp(kind, "Secret")) {
         doc_map_del(obj, "data");
         doc_map_del(obj, "stringData");
     }
     uint64_t h = key_hash(kind, ns, name);
-    entry **pp = find_slot(st, kind, ns, name, h);
-    if (!*pp)
-        return insert_new(st, obj, kind, ns, name, h, err);
-    entry *e = *pp;
+    size_t slot = find_slot(st, kind, ns, name, h);
+    if (!st->keys[slot].obj)
+        return insert_new(st, obj, kind, ns, name, meta, h, err);
+    entry *e = st->objs[st->keys[slot].obj - 1];
     if (doc_equal(e->doc, obj, true)) {
         doc_free(obj);
         return 0;
@@ -344,7 +521,7 @@ int store_put(mp_store *st, doc_node *obj, mp_err *err)
     e->ns = ns;
     e->name = name;
     st->gen++;
-    entry_publish(e, st->gen);
+    entry_publish(e, st->gen, meta);
     index_entry(st, e);
     inc_replaced(st, e);
     return 1;
@@ -354,17 +531,24 @@ int store_delete(mp_store *st, const char *kind, const char *ns, const char *nam
 {
     if (!ns)
         ns = "";
-    entry **pp = find_slot(st, kind, ns, name, key_hash(kind, ns, name));
-    entry *e = *pp;
-    if (!e)
+    size_t slot = find_slot(st, kind, ns, name, key_hash(kind, ns, name));
+    if (!st->keys[slot].obj)
         return 0;
-    *pp = e->next;
+    entry *e = st->objs[st->keys[slot].obj - 1];
+    key_remove(st, slot);
+    kind_counted(st, e->kind, -1);
     inc_deleted(st, e);
     unindex_entry(e);
     names_forget(st, e);
-    st->objs[e->slot] = st->objs[--st->n];
-    st->objs[e->slot]->slot = e->slot;
-    entry_free(e);
+    entry *last = st->objs[--st->n];
+    if (last != e) { /* the last object takes e's place in objs: its slot says so */
+        size_t ls = find_slot(st, last->kind, last->ns, last->name,
+                              key_hash(last->kind, last->ns, last->name));
+        st->keys[ls].obj = (uint32_t)e->slot + 1;
+        st->objs[e->slot] = last;
+        last->slot = e->slot;
+    }
+    entry_free(st, e);
     st->gen++;
     return 1;
 }
@@ -374,13 +558,51 @@ unsigned long long store_generation(const mp_store *st)
     return st->gen;
 }
 
+/* kind's row in st->kinds (added when new), -1 when it does not fit. */
+static long kind_row(mp_store *st, const char *kind)
+{
+    size_t k = st->kind_last; /* puts come a kind at a time */
+    if (k < st->nkinds && !strcmp(st->kinds[k].kind, kind))
+        return (long)k;
+    for (k = 0; k < st->nkinds; k++)
+        if (st->kinds[k].kind[0] == kind[0] && !strcmp(st->kinds[k].kind, kind))
+            break;
+    size_t len = strlen(kind);
+    if (k == st->nkinds) {
+        if (k == sizeof st->kinds / sizeof st->kinds[0] || len >= sizeof st->kinds[0].kind)
+            return -1;
+        memcpy(st->kinds[k].kind, kind, len + 1);
+        st->kinds[k].n = 0;
+        st->nkinds++;
+    }
+    st->kind_last = k;
+    return (long)k;
+}
+
+static void kind_counted(mp_store *st, const char *kind, int delta)
+{
+    long k = kind_row(st, kind);
+    if (k < 0)
+        st->kinds_many = true;
+    else
+        st->kinds[k].n += (size_t)(long)delta;
+}
+
 size_t store_count(const mp_store *st, const char *kind)
 {
     if (!kind)
         return st->n;
+    for (size_t k = 0; !st->kinds_many && k < st->nkinds; k++)
+        if (!strcmp(st->kinds[k].kind, kind))
+            return st->kinds[k].n;
+    if (!st->kinds_many)
+        return 0;
+    /* by rank where the kind has one: no strcmp per object */
+    int r = kind_rank(kind);
     size_t c = 0;
     for (size_t i = 0; i < st->n; i++)
-        c += !strcmp(st->objs[i]->kind, kind);
+        c += r < 3 ? st->objs[i]->rank == r
+                   : st->objs[i]->rank == 3 && !strcmp(st->objs[i]->kind, kind);
     return c;
 }
 
@@ -388,15 +610,15 @@ const store_obj *store_get(const mp_store *st, const char *kind, const char *ns,
 {
     if (!ns)
         ns = "";
-    entry *e = *find_slot(st, kind, ns, name, key_hash(kind, ns, name));
+    entry *e = lookup(st, kind, ns, name);
     return e ? &e->pub : NULL;
 }
 
 static int kind_rank(const char *kind)
 {
     static const char *const order[] = {"Ingress", "Gateway", "VirtualService"};
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(kind, order[i]))
+    for (int i = 0; i < 3; i++) /* first byte first: they differ there */
+        if (kind[0] == order[i][0] && !strcmp(kind, order[i]))
             return i;
     return 3;
 }
@@ -555,6 +777,34 @@ static size_t count_host_slots(const doc_node *spec)
     return c;
 }
 
+/* The hosts of an object of kind rank (kind_rank) with this spec into
+ * v[cap] (store_obj_hosts' order and rules); their count. */
+static size_t collect_hosts(int rank, const doc_node *spec, const doc_node *rules, const char **v,
+                            size_t cap)
+{
+    size_t n = 0;
+    if (rank == 0) {
+        /* rules: spec's, looked up by the caller */
+        for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
+            add_host(v, &n, cap, text_of(doc_get(doc_at(rules, i), "host")));
+    } else if (rank == 2) {
+        const doc_node *hs = doc_get(spec, "hosts");
+        for (size_t i = 0; doc_is_seq(hs) && i < hs->len; i++)
+            add_host(v, &n, cap, text_of(doc_at(hs, i)));
+    } else if (rank == 1) {
+        const doc_node *sv = doc_get(spec, "servers");
+        for (size_t i = 0; doc_is_seq(sv) && i < sv->len; i++) {
+            const doc_node *hs = doc_get(doc_at(sv, i), "hosts");
+            for (size_t j = 0; doc_is_seq(hs) && j < hs->len; j++) {
+                const char *h = text_of(doc_at(hs, j));
+                const char *slash = h ? strchr(h, '/') : NULL;
+                add_host(v, &n, cap, slash ? slash + 1 : h);
+            }
+        }
+    }
+    return n;
+}
+
 const char **store_obj_hosts(const store_obj *obj, size_t *n)
 {
     *n = 0;
@@ -567,30 +817,42 @@ const char **store_obj_hosts(const store_obj *obj, size_t *n)
     const char **v = malloc(cap * sizeof *v);
     if (!v)
         return NULL;
-    if (!strcmp(obj->kind, "Ingress")) {
-        const doc_node *rules = doc_get(spec, "rules");
-        for (size_t i = 0; doc_is_seq(rules) && i < rules->len; i++)
-            add_host(v, n, cap, text_of(doc_get(doc_at(rules, i), "host")));
-    } else if (!strcmp(obj->kind, "VirtualService")) {
-        const doc_node *hs = doc_get(spec, "hosts");
-        for (size_t i = 0; doc_is_seq(hs) && i < hs->len; i++)
-            add_host(v, n, cap, text_of(doc_at(hs, i)));
-    } else if (!strcmp(obj->kind, "Gateway")) {
-        const doc_node *sv = doc_get(spec, "servers");
-        for (size_t i = 0; doc_is_seq(sv) && i < sv->len; i++) {
-            const doc_node *hs = doc_get(doc_at(sv, i), "hosts");
-            for (size_t j = 0; doc_is_seq(hs) && j < hs->len; j++) {
-                const char *h = text_of(doc_at(hs, j));
-                const char *slash = h ? strchr(h, '/') : NULL;
-                add_host(v, n, cap, slash ? slash + 1 : h);
-            }
-        }
-    }
+    *n = collect_hosts(kind_rank(obj->kind), spec, doc_get(spec, "rules"), v, cap);
     if (!*n) {
         free(v);
         return NULL;
     }
     return v;
+}
+
+/* e's hosts (store_obj_hosts') and their index nodes in one block of
+ * exactly their size: hosts[nhosts], then room for hnodes[nhosts]
+ * (index_entry). A row of an Ingress rarely has more than a few. */
+static void publish_hosts(entry *e, const doc_node *spec)
+{
+    free(e->hosts);
+    e->hosts = NULL;
+    e->hnodes = NULL;
+    e->nhosts = 0;
+    if (e->rank > 2 || !doc_is_map(spec))
+        return;
+    const char *few[16], **v = few;
+    size_t cap = sizeof few / sizeof few[0];
+    /* the common case (a rule or two) counts nothing first */
+    const doc_node *rules = doc_get(spec, "rules");
+    if (!(e->rank == 0 && doc_is_seq(rules) && rules->len <= cap)) {
+        cap = count_host_slots(spec);
+        if (cap > sizeof few / sizeof few[0] && !(v = malloc(cap * sizeof *v)))
+            return;
+    }
+    size_t n = collect_hosts(e->rank, spec, rules, v, cap);
+    e->hosts = n ? malloc(n * (sizeof *e->hosts + sizeof *e->hnodes)) : NULL;
+    if (e->hosts) {
+        memcpy(e->hosts, v, n * sizeof *v);
+        e->nhosts = n;
+    }
+    if (v != few)
+        free(v);
 }
 
 const char *const *store_obj_host_list(const store_obj *obj, size_t *n)
@@ -600,56 +862,96 @@ const char *const *store_obj_host_list(const store_obj *obj, size_t *n)
     return e->hosts;
 }
 
-static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
+/* The slot of host, or the empty one where it would go; st->hosts set. */
+static size_t host_slot_of(const mp_store *st, const char *host, uint64_t h)
 {
-    if (!st->nhosts_buckets)
-        return NULL;
-    for (host_node *x = st->hosts[h & (st->nhosts_buckets - 1)]; x; x = x->next)
-        if (x->hash == h && !strcmp(x->host, host))
-            return x;
-    return NULL;
+    size_t i = (uint32_t)h & st->hosts_mask;
+    for (; st->hosts[i].x; i = (i + 1) & st->hosts_mask)
+        if (st->hosts[i].hash == (uint32_t)h && !strcmp(st->hosts[i].x->host, host))
+            break;
+    return i;
 }
 
+static host_node *host_lookup(const mp_store *st, const char *host, uint64_t h)
+{
+    return st->hosts ? st->hosts[host_slot_of(st, host, h)].x : NULL;
+}
+
+/* Twice the slots (1,024 at first), at most three quarters of them used. */
 static int grow_hosts(mp_store *st)
 {
-    size_t nb = st->nhosts_buckets ? st->nhosts_buckets * 2 : 1024;
-    host_node **b = calloc(nb, sizeof *b);
-    if (!b)
+    size_t mask = st->hosts ? st->hosts_mask * 2 + 1 : 1023;
+    host_slot *t = calloc(mask + 1, sizeof *t);
+    if (!t)
         return -1;
-    for (size_t i = 0; i < st->nhosts_buckets; i++)
-        for (host_node *x = st->hosts[i], *next; x; x = next) {
-            next = x->next;
-            x->next = b[x->hash & (nb - 1)];
-            b[x->hash & (nb - 1)] = x;
+    for (size_t i = 0; st->hosts && i <= st->hosts_mask; i++)
+        if (st->hosts[i].x) {
+            size_t j = st->hosts[i].hash & mask;
+            while (t[j].x)
+                j = (j + 1) & mask;
+            t[j] = st->hosts[i];
         }
     free(st->hosts);
-    st->hosts = b;
-    st->nhosts_buckets = nb;
+    st->hosts = t;
+    st->hosts_mask = mask;
     return 0;
+}
+
+/* n bytes for a host node, from the newest block (or a new one). */
+static host_node *node_new(mp_store *st, size_t n)
+{
+    if (ENTRY_CHECKS)
+        return malloc(n);
+    n = (n + _Alignof(host_node) - 1) & ~(_Alignof(host_node) - 1);
+    node_block *b = st->node_blocks;
+    if (n > NODE_BLOCK / 8) { /* a host no cluster has: a block of its own, after the open one */
+        node_block *big = malloc(offsetof(node_block, bytes) + n);
+        if (!big)
+            return NULL;
+        big->used = n;
+        big->next = b ? b->next : NULL;
+        *(b ? &b->next : &st->node_blocks) = big;
+        return (host_node *)(void *)big->bytes;
+    }
+    if (!b || NODE_BLOCK - b->used < n) {
+        if (!(b = malloc(sizeof *b)))
+            return NULL;
+        b->next = st->node_blocks;
+        b->used = 0;
+        st->node_blocks = b;
+    }
+    host_node *x = (host_node *)(void *)(b->bytes + b->used);
+    b->used += n;
+    return x;
 }
 
 static host_node *host_add(mp_store *st, const char *host, const store_obj *o)
 {
     uint64_t h = fnv(14695981039346656037ull, host);
-    host_node *x = host_lookup(st, host, h);
+    if ((!st->hosts || (st->nhost_nodes + 1) * 4 > (st->hosts_mask + 1) * 3) && grow_hosts(st) < 0)
+        return NULL;
+    size_t slot = host_slot_of(st, host, h);
+    host_node *x = st->hosts[slot].x;
     if (!x) {
-        if (st->nhost_nodes >= st->nhosts_buckets && grow_hosts(st) < 0)
+        size_t len = strlen(host);
+        /* one block: the node, its host and room for its first object */
+        x = node_new(st, sizeof *x + len + 1);
+        if (!x)
             return NULL;
-        x = calloc(1, sizeof *x);
-        if (!x || !(x->host = strdup(host))) {
-            free(x);
-            return NULL;
-        }
-        x->hash = h;
-        x->next = st->hosts[h & (st->nhosts_buckets - 1)];
-        st->hosts[h & (st->nhosts_buckets - 1)] = x;
+        *x = (host_node){.cap = 1};
+        x->objs = &x->one;
+        memcpy(x->host, host, len + 1);
+        st->hosts[slot] = (host_slot){(uint32_t)h, x};
         st->nhost_nodes++;
     }
     if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 4;
-        const store_obj **v = realloc(x->objs, cap * sizeof *v);
+        size_t cap = x->cap * 2;
+        const store_obj **v =
+            x->objs == &x->one ? malloc(cap * sizeof *v) : realloc(x->objs, cap * sizeof *v);
         if (!v)
             return NULL;
+        if (x->objs == &x->one)
+            v[0] = x->one;
         x->objs = v;
         x->cap = cap;
     }
@@ -670,19 +972,14 @@ static void unindex_entry(entry *e)
                 break;
             }
     }
-    free(e->hnodes);
-    e->hnodes = NULL;
+    e->hnodes = NULL; /* their room stays in the hosts' block */
 }
 
 static void index_entry(mp_store *st, entry *e)
 {
     if (!e->nhosts)
         return;
-    e->hnodes = calloc(e->nhosts, sizeof *e->hnodes);
-    if (!e->hnodes) {
-        st->hosts_bad = true;
-        return;
-    }
+    e->hnodes = (host_node **)(e->hosts + e->nhosts);
     for (size_t j = 0; j < e->nhosts; j++)
         if (!(e->hnodes[j] = host_add(st, e->hosts[j], &e->pub)))
             st->hosts_bad = true;
@@ -690,16 +987,14 @@ static void index_entry(mp_store *st, entry *e)
 
 /* ---- derived: host index, problems, tenants ------------------------- */
 
-static const char *ingress_class(const doc_node *doc)
+/* Paused by App Launchpad or suspended for debt: the controller ignores it.
+ * The class is annotation kubernetes.io/ingress.class, else
+ * spec.ingressClassName (ingress_class_of). */
+static bool ingress_routed(const doc_node *anns, const doc_node *spec)
 {
-    const char *c = kobj_annotation(doc, "kubernetes.io/ingress.class");
-    return c ? c : text_of(doc_getv(doc, "spec", "ingressClassName", NULL));
-}
-
-/* Paused by App Launchpad or suspended for debt: the controller ignores it. */
-static bool ingress_routed(const doc_node *doc)
-{
-    const char *c = ingress_class(doc);
+    const char *c = text_of(doc_get(anns, "kubernetes.io/ingress.class"));
+    if (!c)
+        c = text_of(doc_get(spec, "ingressClassName"));
     return !c || (strcmp(c, "pause") != 0 && strcmp(c, "disable") != 0);
 }
 
@@ -812,7 +1107,7 @@ static bool ns_suspended(const doc_node *nsdoc)
 
 static const char *tenant_name(const entry *e)
 {
-    return e->ns[0] ? e->ns : !strcmp(e->kind, "Namespace") ? e->name : NULL;
+    return e->namespaced ? e->ns : e->is_namespace ? e->name : NULL;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -850,54 +1145,131 @@ static void names_forget(mp_store *st, const entry *e)
         st->names_dirty = true;
 }
 
+/* The distinct tenant namespaces while they are collected: each name
+ * once in v (its objects' count and, once sorted, its index in names),
+ * found by an open addressing table of their positions in v plus one. */
 typedef struct {
-    const char *ns; /* tenant_name(e), looked up once */
-    entry *e;
-} named;
+    const char *ns;
+    uint64_t hash;
+    size_t refs, index;
+} name_slot;
 
-static int cmp_named(const void *a, const void *b)
+typedef struct {
+    name_slot *v;
+    size_t n, cap;
+    size_t *tab, mask;
+} name_set;
+
+static int name_set_grow(name_set *s)
 {
-    return strcmp(((const named *)a)->ns, ((const named *)b)->ns);
+    size_t cap = s->cap ? s->cap * 2 : 512, tcap = cap * 2;
+    name_slot *v = realloc(s->v, cap * sizeof *v);
+    if (!v)
+        return -1;
+    s->v = v;
+    size_t *tab = calloc(tcap, sizeof *tab);
+    if (!tab)
+        return -1;
+    for (size_t id = 0; id < s->n; id++) {
+        size_t j = v[id].hash & (tcap - 1);
+        while (tab[j])
+            j = (j + 1) & (tcap - 1);
+        tab[j] = id + 1;
+    }
+    free(s->tab);
+    s->tab = tab;
+    s->mask = tcap - 1;
+    s->cap = cap;
+    return 0;
+}
+
+/* The position of ns in s->v (added when new), (size_t)-1 out of memory. */
+static size_t name_set_add(name_set *s, const char *ns)
+{
+    if (s->n == s->cap && name_set_grow(s) < 0)
+        return (size_t)-1;
+    uint64_t h = fnv(14695981039346656037ull, ns);
+    size_t j = h & s->mask;
+    for (; s->tab[j]; j = (j + 1) & s->mask) {
+        const name_slot *x = &s->v[s->tab[j] - 1];
+        if (x->hash == h && !strcmp(x->ns, ns))
+            return s->tab[j] - 1;
+    }
+    s->v[s->n] = (name_slot){.ns = ns, .hash = h};
+    s->tab[j] = ++s->n;
+    return s->n - 1;
+}
+
+static int cmp_slot_name(const void *a, const void *b)
+{
+    return strcmp((*(const name_slot *const *)a)->ns, (*(const name_slot *const *)b)->ns);
+}
+
+/* names[] and name_refs[] from the set, sorted; each slot learns its index. */
+static int names_from_set(mp_store *st, name_set *s)
+{
+    name_slot **order = malloc((s->n ? s->n : 1) * sizeof *order);
+    st->names = calloc(s->n ? s->n : 1, sizeof *st->names);
+    st->name_refs = calloc(s->n ? s->n : 1, sizeof *st->name_refs);
+    if (!order || !st->names || !st->name_refs) {
+        free(order);
+        return -1;
+    }
+    size_t c = s->n;
+    for (size_t i = 0; i < c; i++)
+        order[i] = &s->v[i];
+    mp_sort(order, c, sizeof *order, cmp_slot_name);
+    for (size_t i = 0; i < c; i++) {
+        if (!(st->names[i] = strdup(order[i]->ns))) {
+            free(order);
+            return -1;
+        }
+        st->nnames = i + 1;
+        st->name_refs[i] = order[i]->refs;
+        order[i]->index = i;
+    }
+    free(order);
+    return 0;
 }
 
 /* Tenant namespaces: the namespaces of namespaced objects plus Namespace
- * objects' names, deduplicated after sorting the objects by them; each
- * object takes its slot in the same pass (a binary search per object, two
- * of them before, were a quarter of the first paint's instructions). */
+ * objects' names, each once (a hash of the few thousand names, then a sort
+ * of those alone: sorting the 14,000 objects by them was most of the first
+ * render's store work); each object takes its slot in the same pass. An
+ * object's namespace is most often the one before's (lists come sorted by
+ * namespace): a compare, no hash. */
 static int collect_names(mp_store *st)
 {
-    named *v = malloc((st->n ? st->n : 1) * sizeof *v);
-    if (!v)
-        return -1;
-    size_t c = 0, u = 0;
-    for (size_t i = 0; i < st->n; i++) {
+    name_set set = {0};
+    size_t *slot = malloc((st->n ? st->n : 1) * sizeof *slot);
+    const char *prev = NULL;
+    size_t prev_slot = (size_t)-1;
+    int rc = slot ? 0 : -1;
+    for (size_t i = 0; !rc && i < st->n; i++) {
         const char *ns = tenant_name(st->objs[i]);
-        if (ns)
-            v[c++] = (named){ns, st->objs[i]};
-    }
-    mp_sort(v, c, sizeof *v, cmp_named);
-    for (size_t i = 0; i < c; i++)
-        u += !i || strcmp(v[i - 1].ns, v[i].ns) != 0;
-    free_names(st);
-    st->names = calloc(u ? u : 1, sizeof *st->names);
-    st->name_refs = calloc(u ? u : 1, sizeof *st->name_refs);
-    if (!st->names || !st->name_refs) {
-        free(v);
-        return -1;
-    }
-    for (size_t i = 0; i < c; i++) {
-        if ((!st->nnames || strcmp(st->names[st->nnames - 1], v[i].ns) != 0) &&
-            !(st->names[st->nnames++] = strdup(v[i].ns))) {
-            free(v);
-            return -1;
+        if (ns && !(prev && (ns == prev || !strcmp(ns, prev)))) {
+            prev = ns;
+            if ((prev_slot = name_set_add(&set, ns)) == (size_t)-1)
+                rc = -1;
         }
-        v[i].e->tslot = st->nnames - 1;
-        v[i].e->tslot_gen = st->names_gen;
-        st->name_refs[st->nnames - 1]++;
+        slot[i] = ns ? prev_slot : (size_t)-1;
+        if (ns && !rc)
+            set.v[prev_slot].refs++;
     }
-    free(v);
-    st->names_dirty = false;
-    return 0;
+    free_names(st);
+    if (!rc)
+        rc = names_from_set(st, &set);
+    for (size_t i = 0; !rc && i < st->n; i++)
+        if (slot[i] != (size_t)-1) {
+            st->objs[i]->tslot = set.v[slot[i]].index;
+            st->objs[i]->tslot_gen = st->names_gen;
+        }
+    free(slot);
+    free(set.v);
+    free(set.tab);
+    if (!rc)
+        st->names_dirty = false;
+    return rc;
 }
 
 static int collect_tenants(mp_store *st)
@@ -921,7 +1293,7 @@ static int collect_tenants(mp_store *st)
             e->tslot = ns ? name_find(st, ns) : (size_t)-1;
             e->tslot_gen = st->names_gen;
         }
-        e->tenant = e->ns[0] ? e->tslot : (size_t)-1;
+        e->tenant = e->namespaced ? e->tslot : (size_t)-1;
     }
     return 0;
 }
@@ -948,7 +1320,7 @@ typedef struct {
  * t's counts and problems. */
 static void count_member(mp_store *st, store_tenant *t, tenant_tally *y, entry *e)
 {
-    bool isns = !e->ns[0] && !strcmp(e->kind, "Namespace");
+    bool isns = e->is_namespace;
     if (e->pub.changed > t->changed)
         t->changed = e->pub.changed;
     e->problems = host_conflicts(st, e) + (e->rank == 2 ? missing_gateways(st, e) : 0);
@@ -988,15 +1360,21 @@ static int cmp_in_group(const void *a, const void *b)
 {
     const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
     int r = x->rank - y->rank;
-    if (!r)
+    if (!r && x->rank == 3) /* a rank below 3 is one kind */
         r = strcmp(x->kind, y->kind);
     return r ? r : strcmp(x->name, y->name);
 }
 
-static void note_gkind(mp_store *st, const char *kind)
+static void note_gkind(mp_store *st, const entry *e)
 {
+    /* a rank below 3 is one kind: its bit, no compare of the strings */
+    if (e->rank < 3 && st->gkind_ranks & 1u << e->rank)
+        return;
+    if (e->rank < 3)
+        st->gkind_ranks |= 1u << e->rank;
+    const char *kind = e->kind;
     size_t k = 0;
-    while (k < st->ngkinds && strcmp(st->gkinds[k], kind) != 0)
+    while (k < st->ngkinds && (st->gkinds[k][0] != kind[0] || strcmp(st->gkinds[k], kind) != 0))
         k++;
     if (k < st->ngkinds)
         return;
@@ -1020,9 +1398,15 @@ static int group_add(tgroup *g, entry *e)
     return 0;
 }
 
+/* Lists come sorted by namespace and name, one kind after another, so a
+ * group filled in store order is most often in order already: checked in
+ * one pass before a sort (2,000 qsorts at the first paint before). */
 static void group_sort(tgroup *g)
 {
-    if (g->unsorted)
+    size_t i = 1;
+    while (g->unsorted && i < g->n && cmp_in_group(&g->v[i - 1], &g->v[i]) <= 0)
+        i++;
+    if (g->unsorted && i < g->n)
         mp_sort(g->v, g->n, sizeof *g->v, cmp_in_group);
     g->unsorted = false;
 }
@@ -1039,6 +1423,17 @@ static int build_groups(mp_store *st)
         return -1;
     st->ngkinds = 0;
     st->gkinds_many = false;
+    st->gkind_ranks = 0;
+    /* each group's array of exactly its size: counted first (grown by
+     * doubling, a tenant's six objects cost three reallocs) */
+    for (size_t i = 0; i < st->n; i++)
+        if (st->objs[i]->tenant != (size_t)-1)
+            st->groups[st->objs[i]->tenant].cap++;
+    for (size_t t = 0; t < st->ntenants; t++)
+        if (st->groups[t].cap && !(st->groups[t].v = malloc(st->groups[t].cap * sizeof(entry *)))) {
+            st->groups[t].cap = 0;
+            return -1;
+        }
     for (size_t i = 0; i < st->n; i++) {
         entry *e = st->objs[i];
         if (e->tenant == (size_t)-1) {
@@ -1048,7 +1443,7 @@ static int build_groups(mp_store *st)
         if (group_add(&st->groups[e->tenant], e) < 0)
             return -1;
         st->groups[e->tenant].unsorted = true;
-        note_gkind(st, e->kind);
+        note_gkind(st, e);
     }
     for (size_t t = 0; t < st->ntenants; t++)
         group_sort(&st->groups[t]);
@@ -1078,8 +1473,7 @@ static void touch_hosts(mp_store *st, const entry *e)
 /* Can a change of e be followed without a rebuild? */
 static bool inc_follows(const mp_store *st, const entry *e)
 {
-    return st->inc_ok && !st->names_dirty && !st->hosts_bad && e->ns[0] &&
-           strcmp(e->kind, "Gateway") != 0;
+    return st->inc_ok && !st->names_dirty && !st->hosts_bad && e->namespaced && e->rank != 1;
 }
 
 /* A new entry in a known namespace (names_note has run). */
@@ -1098,7 +1492,7 @@ static void inc_added(mp_store *st, entry *e)
         return;
     }
     g->unsorted = true;
-    note_gkind(st, e->kind);
+    note_gkind(st, e);
     touch(st, e->tenant);
     touch_hosts(st, e);
 }
@@ -1109,7 +1503,7 @@ static void inc_replaced(mp_store *st, entry *e)
 {
     if (!st->inc_ok)
         return;
-    bool isns = !e->ns[0] && !strcmp(e->kind, "Namespace");
+    bool isns = e->is_namespace;
     if (!isns && !inc_follows(st, e)) {
         st->inc_ok = false;
         return;
@@ -1149,8 +1543,7 @@ static void recount(mp_store *st, size_t t)
     group_sort(g);
     for (size_t i = 0; i < g->n; i++)
         count_member(st, x, &y, g->v[i]);
-    uint64_t h = key_hash("Namespace", "", x->ns);
-    entry *ns = *find_slot(st, "Namespace", "", x->ns, h);
+    entry *ns = lookup(st, "Namespace", "", x->ns);
     if (ns)
         count_member(st, x, &y, ns);
     x->state = decide_state(x, y.active, y.debt, y.susp);

@@ -148,6 +148,13 @@ static long long mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static long long mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* The store changed under open screens: the editor's left side and the
  * staged view follow it. */
 static void store_changed(ui *u)
@@ -428,8 +435,8 @@ static void trace_synced(ui *u)
     size_t ready = 0; /* row cells filled while the lists loaded */
     for (size_t i = 0; i < u->nrowcache; i++)
         ready += u->rowcache[i].cell[COL_KIND] != NULL;
-    trace_event(u->trace, "synced", "objects=%zu rows_ready=%zu", store_count(u->store, NULL),
-                ready);
+    trace_event(u->trace, "synced", "objects=%zu rows_ready=%zu wait_ms=%.1f waits=%zu",
+                store_count(u->store, NULL), ready, (double)u->wait_ns / 1e6, u->waits);
 }
 
 void app_painted(ui *u)
@@ -615,9 +622,16 @@ static int pump_until(ui *u, long long end, bool until_synced)
         if (to > IDLE_SETTLE_MS) /* idle work may be waiting for the throttle */
             to = IDLE_SETTLE_MS;
         bool idle = idle_pending(u); /* until synced: only the loading rows */
+        /* the trace's synced line says how long the loading waited here:
+         * in poll, blocked, with nothing read yet to work on */
+        long long w0 = u->trace && !u->traced_synced ? mono_ns() : 0;
         int r = poll(fds, (nfds_t)n, idle ? idle_poll_ms(u) : to);
         if (r < 0 && errno != EINTR)
             return -1;
+        if (w0) {
+            u->wait_ns += mono_ns() - w0;
+            u->waits++;
+        }
         if (r == 0 && idle)
             idle_work(u);
         if (!hold)

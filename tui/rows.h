@@ -35,7 +35,8 @@ typedef struct {
     const store_obj *obj;
     char *cell[COL_COUNT]; /* cleaned; COL_AGE is empty (computed at draw) */
     char *folded;          /* the cells for the filter (filter_fold_join); may be NULL */
-    time_t created;        /* 0 when unknown */
+    time_t created;        /* res_row_created's, once it was asked */
+    bool created_read;     /* created is read (filling a row does not need it) */
     bool problem;          /* state is a problem (conflict, no gateway) */
     bool kept;             /* cells kept from an older cache: check res_row_current */
     bool dim;              /* paused or migrated: not routed */
@@ -52,6 +53,12 @@ void res_row_free(res_row *r);
  * the store makes it (a host now routed by another namespace, a Gateway
  * created or deleted)? Costs hash lookups, no text. */
 bool res_row_current(const res_row *r, mp_store *st);
+
+/* The object's creation time (0 when unknown), read from its document the
+ * first time it is asked: only AGE shown or sorted needs it, and a row is
+ * filled for the filter long before (10,000 of them while the lists load).
+ * Kept in the row, which is the ui's (the pointer is const for the views). */
+time_t res_row_created(const res_row *r);
 
 /* kubectl's age format (45s, 5m12s, 3h, 2d4h, 400d, 3y) of now - created;
  * "<unknown>" when created is 0. */

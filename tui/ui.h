@@ -208,6 +208,10 @@ struct ui {
      * and the rows they filled, for the rows-filled line */
     long long fill_cpu_ns;
     size_t fill_rows;
+    /* with the trace, until the sync: the wall ns the loop waited in poll
+     * with nothing to do (for the server), and how often */
+    long long wait_ns;
+    size_t waits;
     /* store changes from the watch streams since the sync, and when the
      * trace last reported them (app.c: event=applied, at most every 250 ms) */
     unsigned long long applied, traced_applied;

@@ -104,8 +104,9 @@ static void sort_rows(ui *u, const res_row **rows, size_t n)
         return;
     res_col col = sort_column(key);
     for (size_t i = 0; i < n; i++)
-        it[i] = (sort_item){rows[i], col == COL_AGE ? NULL : rows[i]->cell[col], rows[i]->created,
-                            i, u->sort_resources.reverse};
+        it[i] = (sort_item){rows[i], col == COL_AGE ? NULL : rows[i]->cell[col],
+                            col == COL_AGE ? res_row_created(rows[i]) : 0, i,
+                            u->sort_resources.reverse};
     mp_sort(it, n, sizeof *it, cmp_items);
     for (size_t i = 0; i < n; i++)
         rows[i] = it[i].row;
@@ -201,7 +202,7 @@ static const char *cell_text(ui *u, const res_row *r, res_col c, char *buf, size
                : !strcmp(r->obj->kind, "Gateway")        ? "gw"
                : !strcmp(r->obj->kind, "VirtualService") ? "vs"
                                                          : r->cell[c];
-    return c == COL_AGE ? format_age(r->created, u->now, buf, n) : r->cell[c];
+    return c == COL_AGE ? format_age(res_row_created(r), u->now, buf, n) : r->cell[c];
 }
 
 static void compute_widths(view *v, ui *u, const col_def *cd, size_t nc, int total, int *cw)

@@ -161,7 +161,11 @@ int view_tenants_fit(ui *u)
     size_t n, longest = 9; /* "NAMESPACE" */
     const store_tenant *ts = store_tenants(u->store, &n);
     for (size_t i = 0; i < n; i++) {
-        size_t l = san_widths(ts[i].ns);
+        /* printable ASCII, a namespace's text: its length is its width */
+        const unsigned char *p = (const unsigned char *)ts[i].ns;
+        while (*p >= 0x20 && *p < 0x7f)
+            p++;
+        size_t l = *p ? san_widths(ts[i].ns) : (size_t)(p - (const unsigned char *)ts[i].ns);
         longest = l > longest ? l : longest;
     }
     /* namespace, ING GW VS (3 each), STATE (12), PROB (5 with the arrow),

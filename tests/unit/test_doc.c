@@ -248,6 +248,32 @@ START_TEST(flatten_expands_lists_and_rejects_non_objects)
 }
 END_TEST
 
+/* A key is found by its whole text: not by a prefix, nor a longer one,
+ * and the empty key is a key (find_key compares after the first byte
+ * itself: nothing past a NUL may be read). */
+START_TEST(keys_found_whole)
+{
+    static const char *const keys[] = {"", "a", "ab", "abc", "b", "metadata", "metadata2"};
+    for (int heap = 0; heap < 2; heap++) {
+        doc_node *m = doc_map_new();
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+            ck_assert_int_eq(doc_map_set_str(m, keys[i], keys[i][0] ? keys[i] : "empty"), 0);
+        if (!heap) { /* as the parsers leave it: in an arena */
+            doc_node *p = doc_pack(m);
+            doc_free(m);
+            m = p;
+        }
+        ck_assert_str_eq(doc_get_str(m, ""), "empty");
+        for (size_t i = 1; i < sizeof keys / sizeof *keys; i++)
+            ck_assert_str_eq(doc_get_str(m, keys[i]), keys[i]);
+        static const char *const absent[] = {"abcd", "c", "metadat", "metadata3", "B", "A"};
+        for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+            ck_assert_ptr_null(doc_get(m, absent[i]));
+        doc_free(m);
+    }
+}
+END_TEST
+
 START_TEST(tree_edits_keep_order)
 {
     doc_node *m = doc_map_new();
@@ -364,6 +390,7 @@ int main(void)
     tcase_add_test(tc, json_roundtrip_keeps_types);
     tcase_add_test(tc, flatten_expands_lists_and_rejects_non_objects);
     tcase_add_test(tc, tree_edits_keep_order);
+    tcase_add_test(tc, keys_found_whole);
     tcase_add_test(tc, yaml11_words_by_length);
     tcase_add_test(tc, common_keys_are_shared);
     suite_add_tcase(s, tc);

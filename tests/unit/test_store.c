@@ -338,6 +338,125 @@ START_TEST(many_objects)
 }
 END_TEST
 
+START_TEST(index_follows_deletes_in_any_order)
+{
+    /* the key index moves slots back on a delete and the last object takes
+     * a deleted one's place: every object stays found, and only those */
+    enum { N = 2000 };
+    mp_store *st = store_new();
+    mp_err err;
+    bool in[N] = {false};
+    char ns[32], name[32], host[64];
+    unsigned rng = 12345;
+    for (int round = 0; round < 6; round++)
+        for (int k = 0; k < N; k++) {
+            rng = rng * 1103515245u + 12345u;
+            int i = (int)((rng >> 8) % N);
+            snprintf(ns, sizeof ns, "ns-%d", i % 97);
+            snprintf(name, sizeof name, "o-%d", i);
+            snprintf(host, sizeof host, "h%d.example.com", i);
+            const char *kind = i % 3 ? "Ingress" : "VirtualService";
+            if (in[i] && (rng >> 20) % 2) {
+                ck_assert_int_eq(store_delete(st, kind, ns, name), 1);
+                in[i] = false;
+            } else if (!in[i]) {
+                doc_node *d = i % 3 ? ingress(ns, name, host, "nginx") : vs(ns, name, host, "gw");
+                ck_assert_int_eq(store_put(st, d, &err), 1);
+                in[i] = true;
+            }
+        }
+    size_t present = 0, ing = 0;
+    for (int i = 0; i < N; i++) {
+        snprintf(ns, sizeof ns, "ns-%d", i % 97);
+        snprintf(name, sizeof name, "o-%d", i);
+        const store_obj *o = store_get(st, i % 3 ? "Ingress" : "VirtualService", ns, name);
+        ck_assert_msg((o != NULL) == in[i], "object %d: found %d, there %d", i, o != NULL, in[i]);
+        if (o) {
+            ck_assert_str_eq(o->name, name);
+            ck_assert_str_eq(o->ns, ns);
+            ck_assert_ptr_null(store_get(st, i % 3 ? "VirtualService" : "Ingress", ns, name));
+        }
+        present += in[i];
+        ing += in[i] && i % 3;
+    }
+    ck_assert_uint_eq(store_count(st, NULL), present);
+    ck_assert_uint_eq(store_count(st, "Ingress"), ing);
+    ck_assert_uint_eq(store_count(st, "VirtualService"), present - ing);
+    for (size_t i = 0; i < present; i++) { /* store_at: each object once */
+        const store_obj *o = store_at(st, i);
+        ck_assert_ptr_eq(store_get(st, o->kind, o->ns, o->name), o);
+    }
+    ck_assert_ptr_null(store_at(st, present));
+    store_free(st);
+}
+END_TEST
+
+START_TEST(counts_by_kind)
+{
+    /* counted as objects come and go; more kinds than the table holds
+     * are counted by a walk */
+    mp_store *st = store_new();
+    mp_err err;
+    char y[256];
+    for (int k = 0; k < 20; k++)
+        for (int i = 0; i <= k; i++) {
+            snprintf(y, sizeof y,
+                     "apiVersion: v1\nkind: Kind%d\nmetadata: {name: o%d, namespace: ns-x}\n", k,
+                     i);
+            ck_assert_int_eq(store_put(st, obj(y), &err), 1);
+        }
+    ck_assert_int_eq(store_delete(st, "Kind3", "ns-x", "o0"), 1);
+    ck_assert_int_eq(store_delete(st, "Kind19", "ns-x", "o7"), 1);
+    for (int k = 0; k < 20; k++) {
+        snprintf(y, sizeof y, "Kind%d", k);
+        ck_assert_uint_eq(store_count(st, y), (size_t)(k + 1) - (k == 3 || k == 19));
+    }
+    ck_assert_uint_eq(store_count(st, "Ingress"), 0);
+    ck_assert_uint_eq(store_count(st, "Kind"), 0);
+    store_clear(st);
+    ck_assert_uint_eq(store_count(st, "Kind5"), 0);
+    ck_assert_int_eq(store_put(st, ingress("ns", "a", "h.example.com", "nginx"), &err), 1);
+    ck_assert_uint_eq(store_count(st, "Ingress"), 1);
+    ck_assert_uint_eq(store_count(st, "Kind5"), 0);
+    store_free(st);
+}
+END_TEST
+
+START_TEST(hosts_of_any_length_indexed)
+{
+    /* host nodes are carved from blocks; a host longer than a block's
+     * share gets a block of its own */
+    mp_store *st = store_new();
+    mp_err err;
+    static char host[20001];
+    for (size_t len = 1; len <= 20000; len = len * 3 + 1) {
+        memset(host, 'a' + (int)(len % 26), len);
+        host[len] = '\0';
+        char name[32];
+        snprintf(name, sizeof name, "ing-%zu", len);
+        for (int b = 0; b < 2; b++) { /* ingress()'s buffer is too short for these */
+            size_t sz = len + 256;
+            char *y = malloc(sz);
+            snprintf(y, sz,
+                     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: %s,"
+                     " namespace: ns-%c}\nspec:\n  rules:\n  - host: %s\n",
+                     name, "ab"[b], host);
+            ck_assert_int_eq(store_put(st, obj(y), &err), 1);
+            free(y);
+        }
+    }
+    for (size_t len = 1; len <= 20000; len = len * 3 + 1) {
+        memset(host, 'a' + (int)(len % 26), len);
+        host[len] = '\0';
+        size_t n;
+        const store_obj *const *v = store_by_host(st, host, &n);
+        ck_assert_uint_eq(n, 2);
+        ck_assert(store_obj_conflicts(st, v[0])); /* two namespaces route it */
+    }
+    store_free(st);
+}
+END_TEST
+
 START_TEST(filter_modes)
 {
     row_filter f;
@@ -467,6 +586,9 @@ int main(void)
     tcase_add_test(tc, list_sorted_by_kind_ns_name);
     tcase_add_test(tc, list_grouped_equals_sorted_filter);
     tcase_add_test(tc, many_objects);
+    tcase_add_test(tc, index_follows_deletes_in_any_order);
+    tcase_add_test(tc, counts_by_kind);
+    tcase_add_test(tc, hosts_of_any_length_indexed);
     tcase_add_test(tc, filter_modes);
     tcase_add_test(tc, manifest_source_follows_files);
     tcase_add_test(tc, manifest_source_missing_dir);
