@@ -143,6 +143,24 @@ int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object)
     return 0;
 }
 
+int mp_warn_about(mp_warnings *w, const mp_warning *f, const char *object)
+{
+    if (reserve_one(w) < 0)
+        return -1;
+    object = object ? object : "";
+    size_t ol = strlen(object) + 1;
+    char *b = malloc(ol);
+    if (!b)
+        return -1;
+    memcpy(b, object, ol);
+    w->items[w->len++] = (mp_warning){.code = f->code,
+                                      .sev = f->sev,
+                                      .object = b,
+                                      .field = f->field ? f->field : "",
+                                      .message = f->message ? f->message : ""};
+    return 0;
+}
+
 int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *object,
              const char *field, const char *fmt, va_list ap)
 {

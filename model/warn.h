@@ -10,7 +10,9 @@
  *
  * Ownership: an mp_warnings list owns its entries' strings (object, field,
  * message: one block that object starts, so only mp_warnings_free frees
- * them); code points at a static string. mp_warning_format returns a
+ * them), except the field and message of an entry mp_warn_about made
+ * (another finding's: only the object is in its block); code points at a
+ * static string. mp_warning_format returns a
  * malloc'd line the caller frees.
  */
 #ifndef MESHPANEL_WARN_H
@@ -94,6 +96,11 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
  * finding that holds for another object too; copied, not formatted
  * again). Returns 0 or -1 (out of memory). */
 int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object);
+/* The same finding about object, its field and message f's own text, not
+ * copied (a cached set of annotations gives 40,000 of the 54,000 findings
+ * of 10,000 Ingresses: only the object differs): f's strings must outlive
+ * w's entry. Returns 0 or -1 (out of memory). */
+int mp_warn_about(mp_warnings *w, const mp_warning *f, const char *object);
 
 const char *mp_severity_name(mp_severity s); /* "info", "warning", "error" */
 /* "MP102 ingress ns-a/web: <field>: <message>" (field part omitted when

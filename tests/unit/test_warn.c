@@ -200,6 +200,48 @@ START_TEST(copy_is_warn_about_another)
 }
 END_TEST
 
+/* mp_warn_about: the line mp_warn_copy makes, with the field and message
+ * f's own text (not copied); freeing the list leaves f whole, and truncating
+ * it frees only the objects. */
+START_TEST(about_is_copy_without_the_text)
+{
+    mp_warnings a, b, c;
+    mp_warnings_init(&a);
+    mp_warnings_init(&b);
+    mp_warnings_init(&c);
+    ck_assert_int_eq(mp_warn(&a, MPW_ANN_APPROX, MP_SEV_WARNING, "ingress ns-a/x", "f.g", "%s: %d",
+                             "approximated", 7),
+                     0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/x", "", "plain"), 0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ANN_IGNORED, MP_SEV_INFO, NULL, NULL, "no object"), 0);
+    const char *other[] = {"ingress ns-b/\x1by", "", NULL};
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < a.len; i++) {
+            ck_assert_int_eq(mp_warn_about(&b, &a.items[i], other[i]), 0);
+            ck_assert_int_eq(mp_warn_copy(&c, &a.items[i], other[i]), 0);
+        }
+    ck_assert_uint_eq(b.len, c.len);
+    for (size_t i = 0; i < b.len; i++) {
+        const mp_warning *x = &b.items[i], *y = &c.items[i], *f = &a.items[i % a.len];
+        char *lx = mp_warning_format(x), *ly = mp_warning_format(y);
+        ck_assert_str_eq(lx, ly);
+        free(lx);
+        free(ly);
+        ck_assert_str_eq(x->object, y->object);
+        ck_assert_ptr_eq(x->field, f->field);
+        ck_assert_ptr_eq(x->message, f->message);
+        ck_assert_ptr_eq(x->code, f->code);
+        ck_assert_int_eq(x->sev, f->sev);
+    }
+    mp_warnings_truncate(&b, 5);
+    mp_warnings_free(&b);
+    mp_warnings_free(&c);
+    ck_assert_str_eq(a.items[0].message, "approximated: 7");
+    ck_assert_str_eq(a.items[0].field, "f.g");
+    mp_warnings_free(&a);
+}
+END_TEST
+
 static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
@@ -210,6 +252,7 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, every_byte_everywhere);
     tcase_add_test(tc, truncate_keeps_the_first);
     tcase_add_test(tc, copy_is_warn_about_another);
+    tcase_add_test(tc, about_is_copy_without_the_text);
     suite_add_tcase(s, tc);
     return s;
 }
