@@ -242,6 +242,45 @@ START_TEST(about_is_copy_without_the_text)
 }
 END_TEST
 
+/* Truncating gives the text of the last entries back to the block being
+ * filled (vs_direct's findings made again by the tree path), and what
+ * stays keeps its text. */
+START_TEST(truncate_gives_back_text)
+{
+    mp_warnings w, f;
+    mp_warnings_init(&w);
+    mp_warnings_init(&f);
+    ck_assert_int_eq(mp_warn(&f, MPW_ANN_APPROX, MP_SEV_WARNING, "x", "cached.field", "cached"), 0);
+    ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/keep", "", "kept"), 0);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/y", "f", "%s %d",
+                                 "again", round),
+                         0);
+        const char *first = w.items[1].object;
+        ck_assert_int_eq(mp_warn_about(&w, &f.items[0], "ingress ns-a/z"), 0);
+        mp_warnings_truncate(&w, 1);
+        ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/y", "f", "%s %d",
+                                 "again", round),
+                         0);
+        ck_assert_ptr_eq(w.items[1].object, first);
+        mp_warnings_truncate(&w, 1);
+    }
+    char big[100000];
+    memset(big, 'b', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/big", "", "%s", big),
+                     0);
+    ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/after", "", "small"),
+                     0);
+    mp_warnings_truncate(&w, 2);
+    ck_assert_str_eq(w.items[0].object, "ingress ns-a/keep");
+    ck_assert_str_eq(w.items[0].message, "kept");
+    ck_assert_uint_eq(strlen(w.items[1].message), sizeof big - 1);
+    mp_warnings_free(&w);
+    mp_warnings_free(&f);
+}
+END_TEST
+
 static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
@@ -253,6 +292,7 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, truncate_keeps_the_first);
     tcase_add_test(tc, copy_is_warn_about_another);
     tcase_add_test(tc, about_is_copy_without_the_text);
+    tcase_add_test(tc, truncate_gives_back_text);
     suite_add_tcase(s, tc);
     return s;
 }
