@@ -1438,7 +1438,7 @@ int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_c
     if (at >= 0) {
         const ann_set *set = &cache->setv[at];
         for (size_t i = 0; i < set->n; i++)
-            if (mp_warn_copy(w, &cache->found.items[set->from + i], object) < 0)
+            if (mp_warn_about(w, &cache->found.items[set->from + i], object) < 0)
                 return -1;
         *s = set->s;
         return 0;

@@ -206,9 +206,10 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
  * set seen before, s is a copy of the first such Ingress's settings with
  * shared set (its trees and strings are that Ingress's and its view's:
  * both must outlive s, as the converter's working set does) and the
- * findings are that Ingress's, about this one. Owned by the caller, freed
- * with ann_cache_free once the run's Ingresses are parsed (nothing of it
- * is referenced by the settings). */
+ * findings are that Ingress's, about this one: their field and message
+ * are the cache's text (mp_warn_about), so the cache must outlive the
+ * findings' list. Owned by the caller, freed with ann_cache_free after that
+ * list (nothing of it is referenced by the settings). */
 typedef struct ann_cache ann_cache;
 ann_cache *ann_cache_new(void); /* NULL when out of memory */
 void ann_cache_free(ann_cache *k);

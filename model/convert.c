@@ -359,9 +359,10 @@ static const char *class_filter(conv *c, ing_entry *e)
 
 static int filter_and_parse(conv *c)
 {
-    ann_cache *k = ann_cache_new();
+    ann_cache *k = c->plan->ann ? c->plan->ann : ann_cache_new();
     if (!k)
         return -1;
+    c->plan->ann = k;
     int rc = 0;
     for (size_t i = 0; i < c->ning && rc == 0; i++) {
         ing_entry *e = &c->ing[i];
@@ -374,7 +375,6 @@ static int filter_and_parse(conv *c)
         e->routed = rc == 0;
         e->canary = e->a.can.canary;
     }
-    ann_cache_free(k);
     return rc;
 }
 
@@ -633,5 +633,6 @@ void convert_plan_free(convert_plan *p)
     hmap_free(&p->vs_src);
     strbuf_free(&p->yaml);
     mp_warnings_free(&p->w);
+    ann_cache_free(p->ann);
     free(p);
 }

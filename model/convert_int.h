@@ -149,6 +149,9 @@ struct convert_plan {
     strbuf yaml;               /* text mode: each object written here, then copied at its size */
     mp_err e_err;              /* text mode: why an encoding failed */
     mp_warnings w;
+    /* the findings of a repeated set of annotations refer to its text:
+     * freed after w */
+    struct ann_cache *ann;
     size_t read, converted, skipped;
     convert_skip skips[CONV_MAX_SKIP];
     size_t nskips;

@@ -14,18 +14,79 @@ void mp_warnings_init(mp_warnings *w)
     memset(w, 0, sizeof *w);
 }
 
+/* The findings' text: blocks of WARN_BLK bytes (a longer text gets a block
+ * of its own, behind the one being filled). */
+struct mp_warn_blk {
+    struct mp_warn_blk *next;
+    size_t used, size;
+    char buf[];
+};
+
+enum { WARN_BLK = 64 * 1024 - 64 };
+
 void mp_warnings_free(mp_warnings *w)
 {
-    for (size_t i = 0; i < w->len; i++)
-        free(w->items[i].object); /* the block of all three */
+    while (w->text) {
+        struct mp_warn_blk *next = w->text->next;
+        free(w->text);
+        w->text = next;
+    }
     free(w->items);
     memset(w, 0, sizeof *w);
+}
+
+/* Room for n bytes of text in w's blocks; NULL when out of memory. */
+static char *text_alloc(mp_warnings *w, size_t n)
+{
+    struct mp_warn_blk *b = w->text;
+    if (b && b->size - b->used >= n) {
+        char *p = b->buf + b->used;
+        b->used += n;
+        return p;
+    }
+    size_t size = n > WARN_BLK ? n : WARN_BLK;
+    struct mp_warn_blk *nb = malloc(sizeof *nb + size);
+    if (!nb)
+        return NULL;
+    nb->used = n;
+    nb->size = size;
+    if (b && size > WARN_BLK) { /* the one being filled stays first */
+        nb->next = b->next;
+        b->next = nb;
+    } else {
+        nb->next = b;
+        w->text = nb;
+    }
+    return nb->buf;
+}
+
+/* The end of s when it lies in b's used bytes at or after from, else from. */
+static const char *end_in(const struct mp_warn_blk *b, const char *from, const char *s)
+{
+    if (!s || s < from || s >= b->buf + b->used)
+        return from;
+    return s + strlen(s) + 1;
+}
+
+/* An entry's text given back when it is the last text of the block being
+ * filled (a step done again makes the same findings again). */
+static void text_release(mp_warnings *w, const mp_warning *e)
+{
+    struct mp_warn_blk *b = w->text;
+    const char *o = e->object;
+    if (!b || !o || o < b->buf || o >= b->buf + b->used)
+        return;
+    const char *end = end_in(b, o, o);
+    end = end_in(b, end, e->field);
+    end = end_in(b, end, e->message);
+    if (end == b->buf + b->used)
+        b->used = (size_t)(o - b->buf);
 }
 
 void mp_warnings_truncate(mp_warnings *w, size_t len)
 {
     while (w->len > len)
-        free(w->items[--w->len].object);
+        text_release(w, &w->items[--w->len]);
 }
 
 /* The length of the conversion after a '%' when it is one mini_vformat
@@ -132,7 +193,7 @@ int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object)
     object = object ? object : "";
     const char *field = f->field ? f->field : "", *msg = f->message ? f->message : "";
     size_t ol = strlen(object) + 1, fl = strlen(field) + 1, ml = strlen(msg) + 1;
-    char *b = malloc(ol + fl + ml);
+    char *b = text_alloc(w, ol + fl + ml);
     if (!b)
         return -1;
     memcpy(b, object, ol);
@@ -140,6 +201,24 @@ int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object)
     memcpy(b + ol + fl, msg, ml);
     w->items[w->len++] = (mp_warning){
         .code = f->code, .sev = f->sev, .object = b, .field = b + ol, .message = b + ol + fl};
+    return 0;
+}
+
+int mp_warn_about(mp_warnings *w, const mp_warning *f, const char *object)
+{
+    if (reserve_one(w) < 0)
+        return -1;
+    object = object ? object : "";
+    size_t ol = strlen(object) + 1;
+    char *b = text_alloc(w, ol);
+    if (!b)
+        return -1;
+    memcpy(b, object, ol);
+    w->items[w->len++] = (mp_warning){.code = f->code,
+                                      .sev = f->sev,
+                                      .object = b,
+                                      .field = f->field ? f->field : "",
+                                      .message = f->message ? f->message : ""};
     return 0;
 }
 
@@ -167,7 +246,7 @@ int mp_vwarn(mp_warnings *w, const char *code, mp_severity sev, const char *obje
     object = object ? object : "";
     field = field ? field : "";
     size_t ol = strlen(object) + 1, fl = strlen(field) + 1;
-    char *b = malloc(ol + fl + (size_t)n + 1);
+    char *b = text_alloc(w, ol + fl + (size_t)n + 1);
     if (!b)
         return -1;
     memcpy(b, object, ol);

@@ -200,6 +200,87 @@ START_TEST(copy_is_warn_about_another)
 }
 END_TEST
 
+/* mp_warn_about: the line mp_warn_copy makes, with the field and message
+ * f's own text (not copied); freeing the list leaves f whole, and truncating
+ * it frees only the objects. */
+START_TEST(about_is_copy_without_the_text)
+{
+    mp_warnings a, b, c;
+    mp_warnings_init(&a);
+    mp_warnings_init(&b);
+    mp_warnings_init(&c);
+    ck_assert_int_eq(mp_warn(&a, MPW_ANN_APPROX, MP_SEV_WARNING, "ingress ns-a/x", "f.g", "%s: %d",
+                             "approximated", 7),
+                     0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/x", "", "plain"), 0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ANN_IGNORED, MP_SEV_INFO, NULL, NULL, "no object"), 0);
+    const char *other[] = {"ingress ns-b/\x1by", "", NULL};
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < a.len; i++) {
+            ck_assert_int_eq(mp_warn_about(&b, &a.items[i], other[i]), 0);
+            ck_assert_int_eq(mp_warn_copy(&c, &a.items[i], other[i]), 0);
+        }
+    ck_assert_uint_eq(b.len, c.len);
+    for (size_t i = 0; i < b.len; i++) {
+        const mp_warning *x = &b.items[i], *y = &c.items[i], *f = &a.items[i % a.len];
+        char *lx = mp_warning_format(x), *ly = mp_warning_format(y);
+        ck_assert_str_eq(lx, ly);
+        free(lx);
+        free(ly);
+        ck_assert_str_eq(x->object, y->object);
+        ck_assert_ptr_eq(x->field, f->field);
+        ck_assert_ptr_eq(x->message, f->message);
+        ck_assert_ptr_eq(x->code, f->code);
+        ck_assert_int_eq(x->sev, f->sev);
+    }
+    mp_warnings_truncate(&b, 5);
+    mp_warnings_free(&b);
+    mp_warnings_free(&c);
+    ck_assert_str_eq(a.items[0].message, "approximated: 7");
+    ck_assert_str_eq(a.items[0].field, "f.g");
+    mp_warnings_free(&a);
+}
+END_TEST
+
+/* Truncating gives the text of the last entries back to the block being
+ * filled (vs_direct's findings made again by the tree path), and what
+ * stays keeps its text. */
+START_TEST(truncate_gives_back_text)
+{
+    mp_warnings w, f;
+    mp_warnings_init(&w);
+    mp_warnings_init(&f);
+    ck_assert_int_eq(mp_warn(&f, MPW_ANN_APPROX, MP_SEV_WARNING, "x", "cached.field", "cached"), 0);
+    ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/keep", "", "kept"), 0);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/y", "f", "%s %d",
+                                 "again", round),
+                         0);
+        const char *first = w.items[1].object;
+        ck_assert_int_eq(mp_warn_about(&w, &f.items[0], "ingress ns-a/z"), 0);
+        mp_warnings_truncate(&w, 1);
+        ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/y", "f", "%s %d",
+                                 "again", round),
+                         0);
+        ck_assert_ptr_eq(w.items[1].object, first);
+        mp_warnings_truncate(&w, 1);
+    }
+    char big[100000];
+    memset(big, 'b', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/big", "", "%s", big),
+                     0);
+    ck_assert_int_eq(mp_warn(&w, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/after", "", "small"),
+                     0);
+    mp_warnings_truncate(&w, 2);
+    ck_assert_str_eq(w.items[0].object, "ingress ns-a/keep");
+    ck_assert_str_eq(w.items[0].message, "kept");
+    ck_assert_uint_eq(strlen(w.items[1].message), sizeof big - 1);
+    mp_warnings_free(&w);
+    mp_warnings_free(&f);
+}
+END_TEST
+
 static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
@@ -210,6 +291,8 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, every_byte_everywhere);
     tcase_add_test(tc, truncate_keeps_the_first);
     tcase_add_test(tc, copy_is_warn_about_another);
+    tcase_add_test(tc, about_is_copy_without_the_text);
+    tcase_add_test(tc, truncate_gives_back_text);
     suite_add_tcase(s, tc);
     return s;
 }
