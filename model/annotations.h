@@ -164,6 +164,11 @@ typedef struct {
 /* What a handler sees. */
 typedef struct {
     ann_settings *s;
+    /* Only the annotations, and the namespace for auth-tls-secret: a set
+     * of annotations is parsed once per run (ann_parse_cached) and its
+     * outcome given to every Ingress with the same set, so a handler that
+     * reads anything else of the Ingress must make set_key refuse its
+     * annotation, as auth-tls-secret's does. */
     const ing_view *ing;
     mp_warnings *w;
     const char *object; /* "ingress ns/name" */
