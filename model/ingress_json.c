@@ -5,8 +5,10 @@
  * One pass over the item: the fields the view holds are read where they
  * are, every other value is only checked as parse_json.c would read it
  * (skip_value). Strings the view keeps are copied, NUL-terminated, into a
- * scratch that lives for the call; the view is then owned exactly as the
- * tree path owns it (ingress_view_own), so both give the same block.
+ * scratch that lives for the call; the view then owns them in one block,
+ * as the tree path's ingress_view_own gives it: the scratch's first block
+ * copied at once when they all fit there (own_first), else
+ * ingress_view_own itself.
  * Every function returns 0, or NO to decline (d->oom says when the reason
  * was memory).
  */
@@ -478,6 +480,9 @@ static int annotation(jd *d, const char *k, size_t kl)
         return NO;
     bool cls = !strcmp(key, INGRESS_CLASS_ANNOTATION);
     bool kept = !d->keep || d->keep(key);
+    /* a key copied only to ask keep gives its room back */
+    if (!kept && key == d->first + d->fused - (kl + 1))
+        d->fused -= kl + 1;
     if (!kept && !cls)
         return 0;
     const char *val = keep_str(d, s, l, esc);
@@ -836,8 +841,75 @@ static int names(jd *d, const char *default_ns)
         d->v.ns = d->ns;
         return kname_check(KNAME_LABEL, "metadata.namespace", d->ns, &e) ? NO : 0;
     }
-    d->v.ns = default_ns ? default_ns : "default";
-    return kname_check(KNAME_LABEL, "namespace", d->v.ns, &e) ? NO : 0;
+    if (!default_ns) {
+        d->v.ns = "default";
+        return 0;
+    }
+    /* the view owns it, as ingress_view_own would copy it */
+    if (kname_check(KNAME_LABEL, "namespace", default_ns, &e) ||
+        !(d->v.ns = copy(d, default_ns, strlen(default_ns))))
+        return NO;
+    return 0;
+}
+
+/* ---- the owned block ---- */
+
+typedef struct {
+    const char *lo, *hi; /* the scratch's first block */
+    char *to;
+} rebase;
+
+static void rebase_str(const rebase *rb, const char **s)
+{
+    if (*s >= rb->lo && *s < rb->hi)
+        *s = rb->to + (*s - rb->lo);
+}
+
+static void rebase_backend(const rebase *rb, ing_backend *b)
+{
+    rebase_str(rb, &b->service);
+    rebase_str(rb, &b->port_name);
+    rebase_str(rb, &b->resource);
+}
+
+/* The view's strings moved from the first scratch block (where all of
+ * them are, but the path "/" and shared annotation keys, which live for
+ * ever) to one block of its size: ingress_view_own's result, without a
+ * strlen and a copy per string. */
+static int own_first(jd *d)
+{
+    char *block = malloc(d->fused ? d->fused : 1);
+    if (!block)
+        return NO;
+    memcpy(block, d->first, d->fused);
+    rebase rb = {d->first, d->first + d->fused, block};
+    ing_view *v = &d->v;
+    rebase_str(&rb, &v->name);
+    rebase_str(&rb, &v->ns);
+    rebase_str(&rb, &v->created);
+    rebase_str(&rb, &v->class_name);
+    rebase_str(&rb, &v->class_annotation);
+    for (size_t i = 0; i < v->nrules; i++) {
+        rebase_str(&rb, &v->rules[i].host);
+        for (size_t j = 0; j < v->rules[i].npaths; j++) {
+            rebase_str(&rb, &v->rules[i].paths[j].path);
+            rebase_backend(&rb, &v->rules[i].paths[j].backend);
+        }
+    }
+    for (size_t i = 0; i < v->ntls; i++) {
+        for (size_t j = 0; j < v->tls[i].nhosts; j++)
+            rebase_str(&rb, &v->tls[i].hosts[j]);
+        rebase_str(&rb, &v->tls[i].secret);
+        rebase_str(&rb, &v->tls[i].bad_secret);
+    }
+    if (v->has_default)
+        rebase_backend(&rb, &v->default_backend);
+    for (size_t i = 0; i < v->nanns; i++) {
+        rebase_str(&rb, &v->anns[i].key);
+        rebase_str(&rb, &v->anns[i].value);
+    }
+    v->own = block;
+    return 0;
 }
 
 int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
@@ -851,7 +923,9 @@ int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
     d.keep = keep_ann;
     d.first = first;
     int rc = item(&d) < 0 || names(&d, default_ns) < 0 ? NO : 0;
-    if (rc == 0 && ingress_view_own(&d.v, keep_ann) < 0)
+    /* only kept annotations are in the view: ingress_view_own's filter
+     * has nothing left to drop */
+    if (rc == 0 && (d.more ? ingress_view_own(&d.v, keep_ann) : own_first(&d)) < 0)
         rc = NO, d.oom = true;
     scratch_free(&d);
     if (rc < 0) {
