@@ -154,22 +154,35 @@ static inline size_t spaces(const char *b, size_t i, size_t n)
 
 /* Indented JSON (kubectl -o json) is mostly runs of spaces after a
  * newline: those go sixteen at a time. */
-static inline void ws(jd *d)
+static void ws_run(jd *d)
 {
     size_t i = d->i;
     while (i < d->n) {
         char c = d->b[i];
-        if (c == ' ') {
-            i = spaces(d->b, i, d->n);
+        if (c == ' ' || c == '\n') {
+            i = spaces(d->b, i + 1, d->n);
             while (i < d->n && d->b[i] == ' ')
                 i++;
             continue;
         }
-        if (c != '\n' && c != '\t' && c != '\r')
+        if (c != '\t' && c != '\r')
             break;
         i++;
     }
     d->i = i;
+}
+
+/* Most places have no blank at all, or the one space after a ':': no
+ * call then. */
+static inline void ws(jd *d)
+{
+    size_t i = d->i;
+    if (i >= d->n || (unsigned char)d->b[i] > ' ')
+        return;
+    if (d->b[i] == ' ' && i + 1 < d->n && (unsigned char)d->b[i + 1] > ' ')
+        d->i = i + 1;
+    else
+        ws_run(d);
 }
 
 /* parse_json.c's escapes: the letter, then the byte it stands for */

@@ -538,6 +538,44 @@ START_TEST(reader_stops_when_take_fails)
 }
 END_TEST
 
+/* Lines are counted over a taken item sixteen bytes at a time, in runs
+ * of 255 blocks: items of every size around those, with line breaks at
+ * every offset and none at all, must leave the reader's line where
+ * reading them does (the Service after them, and the error's). */
+START_TEST(reader_counts_lines_over_taken_items)
+{
+    size_t cap = 64 * 1024;
+    char *buf = malloc(cap), *with = malloc(8192), *without = malloc(8192);
+    ck_assert_ptr_nonnull(buf);
+    for (int elems = 0; elems < 700; elems += elems < 40 ? 1 : 97) {
+        for (int sep = 0; sep < 3; sep++) {
+            int n = snprintf(buf, cap,
+                             "{\"kind\": \"List\", \"items\": [{\"apiVersion\": "
+                             "\"networking.k8s.io/v1\", \"kind\": \"Ingress\", \"metadata\": "
+                             "{\"name\": \"a\"}, \"spec\": {\"rules\": [{}]}, \"x\": [");
+            for (int e = 0; e < elems; e++)
+                n += snprintf(buf + n, cap - (size_t)n, "%s\"%.*s\"", e ? (sep ? ",\n" : ", ") : "",
+                              e % 23, "yyyyyyyyyyyyyyyyyyyyyyyyy");
+            snprintf(buf + n, cap - (size_t)n,
+                     "]%s},%s{\"apiVersion\": \"v1\", \"kind\": \"Service\", "
+                     "\"metadata\": {\"name\": \"s\"}},\n{\"x\": tru}]}",
+                     sep == 2 ? "\n" : "", sep ? "\n  " : " ");
+            taker t1, t2;
+            read_all(buf, 0, with, 8192, &t1);
+            read_all(buf, 1, without, 8192, &t2);
+            ck_assert_uint_eq(t1.taken, 1);
+            /* without take, "a" comes first: the rest is the same */
+            const char *rest = strchr(without, '\n');
+            ck_assert_msg(!strncmp(without, "1.0 a line 1\n", 13) && !strcmp(with, rest + 1),
+                          "%d/%d: %s vs %s", elems, sep, with, without);
+        }
+    }
+    free(buf);
+    free(with);
+    free(without);
+}
+END_TEST
+
 /* The List's lookahead skips its items by brackets outside strings, 64
  * bytes at a time: strings holding brackets, escaped quotes and
  * backslashes, at every offset against those blocks, must not fool it.
@@ -605,6 +643,7 @@ static Suite *suite(void)
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
+    tcase_add_test(tc, reader_counts_lines_over_taken_items);
     tcase_add_test(tc, lookahead_skips_strings);
     suite_add_tcase(s, tc);
     return s;
