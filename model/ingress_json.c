@@ -5,10 +5,10 @@
  * One pass over the item: the fields the view holds are read where they
  * are, every other value is only checked as parse_json.c would read it
  * (skip_value). Strings the view keeps are copied, NUL-terminated, into a
- * scratch that lives for the call; the view then owns them in one block,
- * as the tree path's ingress_view_own gives it: the scratch's first block
- * copied at once when they all fit there (own_first), else
- * ingress_view_own itself.
+ * scratch that lives for the call, with the view's arrays; at the end
+ * they are copied at once into one block the view owns (own_scratch):
+ * one malloc per Ingress, where the tree path's view has one per array
+ * and ingress_view_own's block.
  * Every function returns 0, or NO to decline (d->oom says when the reason
  * was memory).
  */
@@ -63,15 +63,13 @@ typedef struct {
 
 /* ---- scratch ---- */
 
-static char *scratch(jd *d, size_t n)
+/* scratch_al past the first block: the newest of the more blocks, or a
+ * new one. */
+static char *scratch_more(jd *d, size_t n, size_t al)
 {
-    if (FIRST_BLOCK - d->fused >= n) {
-        char *p = d->first + d->fused;
-        d->fused += n;
-        return p;
-    }
     sblk *b = d->more;
-    if (!b || b->size - b->used < n) {
+    size_t u = b ? (b->used + al - 1) & ~(al - 1) : 0;
+    if (!b || u > b->size || b->size - u < n) {
         size_t size = n > 16384 ? n : 16384;
         if (!(b = malloc(sizeof *b + size))) {
             d->oom = true;
@@ -79,10 +77,27 @@ static char *scratch(jd *d, size_t n)
         }
         *b = (sblk){d->more, size, 0};
         d->more = b;
+        u = 0;
     }
-    char *p = b->data + b->used;
-    b->used += n;
-    return p;
+    b->used = u + n;
+    return b->data + u;
+}
+
+/* n bytes of the scratch at a multiple of al (1 or 8: arrays of the
+ * view live there too); NULL out of memory. */
+static inline char *scratch_al(jd *d, size_t n, size_t al)
+{
+    size_t f = (d->fused + al - 1) & ~(al - 1);
+    if (f <= FIRST_BLOCK && FIRST_BLOCK - f >= n) {
+        d->fused = f + n;
+        return d->first + f;
+    }
+    return scratch_more(d, n, al);
+}
+
+static inline char *scratch(jd *d, size_t n)
+{
+    return scratch_al(d, n, 1);
 }
 
 static const char *copy(jd *d, const char *s, size_t n)
@@ -105,19 +120,19 @@ static void scratch_free(jd *d)
 }
 
 /* Grows *arr (of *cap elements of sz bytes, *n used) by one zeroed
- * element; NULL out of memory. Most lists of an Ingress have one entry:
- * the array starts with room for one (for eight annotations), as the
- * tree path sizes them, so that the views of a large conversion take
- * no more memory. */
+ * element; NULL out of memory. The arrays live in the scratch, copied
+ * with its strings into the view's one block at the end: most lists of
+ * an Ingress have one entry, so an array starts with room for one (for
+ * eight annotations). */
 static void *grow(jd *d, void **arr, size_t *cap, size_t n, size_t sz, size_t first)
 {
     if (n == *cap) {
         size_t c = *cap ? *cap * 2 : first;
-        void *a = realloc(*arr, c * sz);
-        if (!a) {
-            d->oom = true;
+        char *a = scratch_al(d, c * sz, 8);
+        if (!a)
             return NULL;
-        }
+        if (n)
+            memcpy(a, *arr, n * sz);
         *arr = a;
         *cap = c;
     }
@@ -688,10 +703,8 @@ static int http(jd *d, ing_rule *out)
         if (e < 0)
             return NO;
         /* an empty list is still a list, as decode_rule allocates it */
-        if (!out->paths && !(out->paths = calloc(1, sizeof *out->paths))) {
-            d->oom = true;
+        if (!out->paths && !(out->paths = (ing_path *)(void *)scratch_al(d, sizeof *out->paths, 8)))
             return NO;
-        }
     }
     return r;
 }
@@ -731,10 +744,8 @@ static int tls_hosts(jd *d, ing_tls *out)
     }
     if (e < 0)
         return NO;
-    if (!out->hosts && !(out->hosts = calloc(1, sizeof *out->hosts))) {
-        d->oom = true;
+    if (!out->hosts && !(out->hosts = (const char **)(void *)scratch_al(d, sizeof *out->hosts, 8)))
         return NO;
-    }
     return 0;
 }
 
@@ -774,7 +785,7 @@ static int rules(jd *d)
         ing_rule *r = grow(d, (void **)&d->v.rules, &cap, d->v.nrules, sizeof *r, 1);
         if (!r)
             return NO;
-        d->v.nrules++; /* counted first: ingress_view_free frees what it holds */
+        d->v.nrules++;
         if (rule(d, r) < 0)
             return NO;
     }
@@ -867,68 +878,110 @@ static int names(jd *d, const char *default_ns)
 
 /* ---- the owned block ---- */
 
+#define SEGS_MAX 32
+
+/* Where each scratch block's bytes go in the view's block. */
 typedef struct {
-    const char *lo, *hi; /* the scratch's first block */
-    char *to;
-} rebase;
+    uintptr_t lo[SEGS_MAX], hi[SEGS_MAX];
+    char *to[SEGS_MAX];
+    size_t n;
+} segs;
 
-static void rebase_str(const rebase *rb, const char **s)
+static void *moved(const segs *g, const void *p)
 {
-    if (*s >= rb->lo && *s < rb->hi)
-        *s = rb->to + (*s - rb->lo);
+    uintptr_t u = (uintptr_t)p;
+    for (size_t i = 0; i < g->n; i++)
+        if (u >= g->lo[i] && u < g->hi[i])
+            return g->to[i] + (u - g->lo[i]);
+    return (void *)(uintptr_t)p; /* the path "/", a shared key: they live for ever */
 }
 
-static void rebase_backend(const rebase *rb, ing_backend *b)
+#define MOVE(g, p) ((p) = moved((g), (p)))
+
+static void move_backend(const segs *g, ing_backend *b)
 {
-    rebase_str(rb, &b->service);
-    rebase_str(rb, &b->port_name);
-    rebase_str(rb, &b->resource);
+    MOVE(g, b->service);
+    MOVE(g, b->port_name);
+    MOVE(g, b->resource);
 }
 
-/* The view's strings moved from the first scratch block (where all of
- * them are, but the path "/" and shared annotation keys, which live for
- * ever) to one block of its size: ingress_view_own's result, without a
- * strlen and a copy per string. */
-static int own_first(jd *d)
+/* Every pointer of the view into the scratch moved to the block. */
+static void move_view(const segs *g, ing_view *v)
 {
-    char *block = malloc(d->fused ? d->fused : 1);
-    if (!block)
-        return NO;
-    memcpy(block, d->first, d->fused);
-    rebase rb = {d->first, d->first + d->fused, block};
-    ing_view *v = &d->v;
-    rebase_str(&rb, &v->name);
-    rebase_str(&rb, &v->ns);
-    rebase_str(&rb, &v->created);
-    rebase_str(&rb, &v->class_name);
-    rebase_str(&rb, &v->class_annotation);
+    MOVE(g, v->name);
+    MOVE(g, v->ns);
+    MOVE(g, v->created);
+    MOVE(g, v->class_name);
+    MOVE(g, v->class_annotation);
+    MOVE(g, v->anns);
+    MOVE(g, v->rules);
+    MOVE(g, v->tls);
     for (size_t i = 0; i < v->nrules; i++) {
-        rebase_str(&rb, &v->rules[i].host);
-        for (size_t j = 0; j < v->rules[i].npaths; j++) {
-            rebase_str(&rb, &v->rules[i].paths[j].path);
-            rebase_backend(&rb, &v->rules[i].paths[j].backend);
+        ing_rule *r = &v->rules[i];
+        MOVE(g, r->host);
+        MOVE(g, r->paths);
+        for (size_t j = 0; j < r->npaths; j++) {
+            MOVE(g, r->paths[j].path);
+            move_backend(g, &r->paths[j].backend);
         }
     }
     for (size_t i = 0; i < v->ntls; i++) {
-        for (size_t j = 0; j < v->tls[i].nhosts; j++)
-            rebase_str(&rb, &v->tls[i].hosts[j]);
-        rebase_str(&rb, &v->tls[i].secret);
-        rebase_str(&rb, &v->tls[i].bad_secret);
+        ing_tls *t = &v->tls[i];
+        MOVE(g, t->hosts);
+        for (size_t j = 0; j < t->nhosts; j++)
+            MOVE(g, t->hosts[j]);
+        MOVE(g, t->secret);
+        MOVE(g, t->bad_secret);
     }
     if (v->has_default)
-        rebase_backend(&rb, &v->default_backend);
+        move_backend(g, &v->default_backend);
     for (size_t i = 0; i < v->nanns; i++) {
-        rebase_str(&rb, &v->anns[i].key);
-        rebase_str(&rb, &v->anns[i].value);
+        MOVE(g, v->anns[i].key);
+        MOVE(g, v->anns[i].value);
     }
-    v->own = block;
+}
+
+/* The view's strings and arrays copied from the scratch into one block of
+ * its size (each scratch block's used bytes, at multiples of 8), and the
+ * view repointed: what it holds is then freed with that block
+ * (v->packed). Declines past SEGS_MAX scratch blocks (megabytes). */
+static int own_scratch(jd *d)
+{
+    segs g;
+    g.n = 0;
+    size_t size = d->fused;
+    g.lo[g.n] = (uintptr_t)d->first;
+    g.hi[g.n++] = (uintptr_t)d->first + d->fused;
+    for (sblk *b = d->more; b; b = b->next) {
+        if (g.n == SEGS_MAX)
+            return NO;
+        size = (size + 7) & ~(size_t)7;
+        g.lo[g.n] = (uintptr_t)b->data;
+        g.hi[g.n++] = (uintptr_t)b->data + b->used;
+        size += b->used;
+    }
+    char *block = malloc(size ? size : 1);
+    if (!block) {
+        d->oom = true;
+        return NO;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        at = (at + 7) & ~(size_t)7;
+        g.to[i] = block + at;
+        memcpy(block + at, (const char *)g.lo[i], g.hi[i] - g.lo[i]);
+        at += g.hi[i] - g.lo[i];
+    }
+    move_view(&g, &d->v);
+    d->v.own = block;
+    d->v.packed = true;
     return 0;
 }
 
 int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
                         bool (*keep_ann)(const char *key), ing_view *out, size_t *used)
 {
-    char first[FIRST_BLOCK];
+    _Alignas(16) char first[FIRST_BLOCK];
     jd d;
     memset(&d, 0, sizeof d);
     d.b = buf;
@@ -936,15 +989,11 @@ int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
     d.keep = keep_ann;
     d.first = first;
     int rc = item(&d) < 0 || names(&d, default_ns) < 0 ? NO : 0;
-    /* only kept annotations are in the view: ingress_view_own's filter
-     * has nothing left to drop */
-    if (rc == 0 && (d.more ? ingress_view_own(&d.v, keep_ann) : own_first(&d)) < 0)
-        rc = NO, d.oom = true;
-    scratch_free(&d);
-    if (rc < 0) {
-        ingress_view_free(&d.v);
+    if (rc == 0)
+        rc = own_scratch(&d);
+    scratch_free(&d); /* on a decline, all the view held */
+    if (rc < 0)
         return d.oom ? -1 : 0;
-    }
     *out = d.v;
     *used = d.i;
     return 1;
