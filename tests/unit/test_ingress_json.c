@@ -399,6 +399,59 @@ START_TEST(declines_past_its_limits)
 }
 END_TEST
 
+/* The view's strings and arrays are copied from the decoder's scratch
+ * (a first block, then more) into one block: items that need many more
+ * blocks, arrays that outgrow their first room (rules, paths, TLS hosts,
+ * annotations), still equal the tree path; past 32 scratch blocks the
+ * decoder declines. */
+static char *big_item(int rules, int anns)
+{
+    size_t cap = (size_t)rules * 1200 + (size_t)anns * 1600 + 4096;
+    char *b = malloc(cap);
+    ck_assert_ptr_nonnull(b);
+    int n = snprintf(b, cap, HEAD "\"metadata\": {\"name\": \"web\", \"annotations\": {");
+    for (int i = 0; i < anns; i++)
+        n += snprintf(b + n, cap - (size_t)n, "%s\"nginx.ingress.kubernetes.io/k%d\": \"%01500d\"",
+                      i ? ", " : "", i, i);
+    n += snprintf(b + n, cap - (size_t)n, "}}, \"spec\": {\"tls\": [{\"hosts\": [");
+    for (int i = 0; i < rules; i++)
+        n += snprintf(b + n, cap - (size_t)n, "%s\"h%d.example.com\"", i ? ", " : "", i);
+    n += snprintf(b + n, cap - (size_t)n, "], \"secretName\": \"s\"}], \"rules\": [");
+    for (int i = 0; i < rules; i++) {
+        n +=
+            snprintf(b + n, cap - (size_t)n,
+                     "%s{\"host\": \"h%d.example.com\", \"http\": {\"paths\": [", i ? ", " : "", i);
+        for (int j = 0; j < 3; j++)
+            n += snprintf(b + n, cap - (size_t)n,
+                          "%s{\"backend\": " BE("svc", "\"number\": 80") ", \"path\": \"/%0300d\"}",
+                          j ? ", " : "", j);
+        n += snprintf(b + n, cap - (size_t)n, "]}}");
+    }
+    snprintf(b + n, cap - (size_t)n, "]}}");
+    return b;
+}
+
+/* every other annotation: dropped ones between kept ones */
+static bool keep_some(const char *key)
+{
+    return (key[strlen(key) - 1] - '0') % 2 == 0;
+}
+
+START_TEST(takes_large_items)
+{
+    int sizes[][2] = {{1, 3}, {2, 9}, {5, 40}, {200, 60}};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        char *b = big_item(sizes[i][0], sizes[i][1]);
+        ck_assert_msg(both_ways(b, strlen(b), "ns-a", NULL) == 1, "%d rules", sizes[i][0]);
+        ck_assert_int_eq(both_ways(b, strlen(b), NULL, keep_some), 1);
+        free(b);
+    }
+    char *b = big_item(700, 0); /* 700 x 3 x 300 bytes of paths: 40 blocks */
+    ck_assert_int_eq(both_ways(b, strlen(b), NULL, NULL), 0);
+    free(b);
+}
+END_TEST
+
 /* Every one-byte change of a good item (deleted, doubled, or replaced by
  * a byte that matters to JSON): whatever the decoder takes, the tree path
  * gives the same. */
@@ -640,6 +693,7 @@ static Suite *suite(void)
     tcase_add_test(tc, declines_a_bad_default_namespace);
     tcase_add_test(tc, stops_at_its_brace);
     tcase_add_test(tc, declines_past_its_limits);
+    tcase_add_test(tc, takes_large_items);
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
