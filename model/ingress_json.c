@@ -148,43 +148,37 @@ static inline char at(const jd *d)
     return d->i < d->n ? d->b[d->i] : '\0'; /* a NUL is never valid here either */
 }
 
-/* The end of the run of spaces at i, sixteen bytes at a time. */
-static inline size_t spaces(const char *b, size_t i, size_t n)
-{
-#if defined(__SSE2__)
-    const __m128i sp = _mm_set1_epi8(' ');
-    while (i + 16 <= n) {
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-                         _mm_loadu_si128((const __m128i *)(const void *)(b + i)), sp)) ^
-                     0xffff;
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-        i += 16;
-    }
-#endif
-    while (i + 8 <= n && bs_load(b + i) == BS_ONES * ' ')
-        i += 8;
-    return i;
-}
-
-/* Indented JSON (kubectl -o json) is mostly runs of spaces after a
- * newline: those go sixteen at a time. */
+/* Indented JSON (kubectl -o json) is mostly a newline and a run of
+ * spaces: those go sixteen bytes at a time; a tab or a carriage return
+ * one at a time. */
 static void ws_run(jd *d)
 {
-    size_t i = d->i;
-    while (i < d->n) {
-        char c = d->b[i];
-        if (c == ' ' || c == '\n') {
-            i = spaces(d->b, i + 1, d->n);
-            while (i < d->n && d->b[i] == ' ')
-                i++;
+    const char *b = d->b;
+    size_t i = d->i, n = d->n;
+    for (;;) {
+#if defined(__SSE2__)
+        const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                             _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl))) ^
+                         0xffff;
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
+        while (i < n && (b[i] == ' ' || b[i] == '\n'))
+            i++;
+        if (i < n && (b[i] == '\t' || b[i] == '\r')) {
+            i++;
             continue;
         }
-        if (c != '\t' && c != '\r')
-            break;
-        i++;
+        d->i = i;
+        return;
     }
-    d->i = i;
 }
 
 /* Most places have no blank at all, or the one space after a ':': no

@@ -399,6 +399,38 @@ START_TEST(declines_past_its_limits)
 }
 END_TEST
 
+/* Blanks go sixteen bytes at a time, spaces and newlines in one run, a
+ * tab or a carriage return one by one: runs of each mix, of every length
+ * around those sixteen, in place of each blank of a good item. */
+START_TEST(takes_any_blanks)
+{
+    static const char *const unit[] = {" ", "\n", "\t", "\r", "\r\n", " \t", "\n\t  ", "\n    "};
+    char *b = malloc(64 * 1024), blank[128];
+    ck_assert_ptr_nonnull(b);
+    for (size_t u = 0; u < sizeof unit / sizeof *unit; u++) {
+        for (size_t reps = 1; reps < 40; reps += reps < 20 ? 1 : 7) {
+            blank[0] = '\0';
+            for (size_t r = 0; r < reps && strlen(blank) + 8 < sizeof blank; r++)
+                strcat(blank, unit[(u + r * (u > 3)) % (sizeof unit / sizeof *unit)]);
+            size_t n = 0;
+            bool in_str = false;
+            for (const char *g = GOOD; *g; g++) {
+                if (*g == '"' && g[-1] != '\\')
+                    in_str = !in_str;
+                if (*g == ' ' && !in_str) {
+                    n += (size_t)sprintf(b + n, "%s", blank);
+                    continue;
+                }
+                b[n++] = *g;
+            }
+            b[n] = '\0';
+            ck_assert_msg(both_ways(b, n, NULL, NULL) == 1, "%s", b);
+        }
+    }
+    free(b);
+}
+END_TEST
+
 /* The view's strings and arrays are copied from the decoder's scratch
  * (a first block, then more) into one block: items that need many more
  * blocks, arrays that outgrow their first room (rules, paths, TLS hosts,
@@ -694,6 +726,7 @@ static Suite *suite(void)
     tcase_add_test(tc, stops_at_its_brace);
     tcase_add_test(tc, declines_past_its_limits);
     tcase_add_test(tc, takes_large_items);
+    tcase_add_test(tc, takes_any_blanks);
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
