@@ -59,6 +59,7 @@ typedef struct {
     const char *k[KEYS_MAX];
     size_t l[KEYS_MAX];
     size_t n;
+    uint64_t seen; /* next_key's bits of the keys so far */
 } keyset;
 
 /* ---- scratch ---- */
@@ -384,9 +385,18 @@ static int next_key(jd *d, keyset *ks, const char **k, size_t *kl)
         return NO;
     *k = d->b + s;
     *kl = e - s;
-    for (size_t j = 0; j < ks->n; j++)
-        if (ks->l[j] == *kl && !memcmp(ks->k[j], *k, *kl))
-            return NO;
+    /* a bit per (length, last bytes): most keys find theirs clear, and
+     * cannot be a duplicate */
+    unsigned h = *kl ? ((unsigned)*kl * 7u + (unsigned char)(*k)[*kl - 1] * 3u +
+                        (unsigned char)(*k)[(*kl - 1) / 2]) &
+                           63u
+                     : 0u;
+    if (ks->seen >> h & 1u) {
+        for (size_t j = 0; j < ks->n; j++)
+            if (ks->l[j] == *kl && !memcmp(ks->k[j], *k, *kl))
+                return NO;
+    }
+    ks->seen |= (uint64_t)1 << h;
     ks->k[ks->n] = *k;
     ks->l[ks->n++] = *kl;
     d->i = e + 1;
@@ -435,6 +445,7 @@ static int skip_value(jd *d)
     if (c == '{') {
         keyset ks;
         ks.n = 0;
+        ks.seen = 0;
         if (open_c(d, '{') < 0)
             return NO;
         while ((r = next_key(d, &ks, &k, &kl)) == 1)
@@ -472,6 +483,7 @@ static int string_map(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k, *s;
     size_t kl, l;
     bool esc;
@@ -526,6 +538,7 @@ static int annotations(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -541,6 +554,7 @@ static int metadata(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -564,6 +578,7 @@ static int port(jd *d, ing_backend *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -597,6 +612,7 @@ static int service(jd *d, ing_backend *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -621,6 +637,7 @@ static int backend(jd *d, ing_backend *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -642,6 +659,7 @@ static int path(jd *d, ing_path *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k, *type = NULL;
     size_t kl;
     int r;
@@ -680,6 +698,7 @@ static int http(jd *d, ing_rule *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl, count = 0, cap = 0;
     int r, e;
@@ -707,6 +726,7 @@ static int rule(jd *d, ing_rule *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -747,6 +767,7 @@ static int tls(jd *d, ing_tls *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -807,6 +828,7 @@ static int spec(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -831,6 +853,7 @@ static int item(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
