@@ -438,7 +438,7 @@ END_TEST
  * decoder declines. */
 static char *big_item(int rules, int anns)
 {
-    size_t cap = (size_t)rules * 1200 + (size_t)anns * 1600 + 4096;
+    size_t cap = (size_t)rules * 2000 + (size_t)anns * 1700 + 4096;
     char *b = malloc(cap);
     ck_assert_ptr_nonnull(b);
     int n = snprintf(b, cap, HEAD "\"metadata\": {\"name\": \"web\", \"annotations\": {");
@@ -459,7 +459,8 @@ static char *big_item(int rules, int anns)
                           j ? ", " : "", j);
         n += snprintf(b + n, cap - (size_t)n, "]}}");
     }
-    snprintf(b + n, cap - (size_t)n, "]}}");
+    n += snprintf(b + n, cap - (size_t)n, "]}}");
+    ck_assert_uint_lt((size_t)n, cap);
     return b;
 }
 
