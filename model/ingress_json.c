@@ -744,6 +744,16 @@ static int rule(jd *d, ing_rule *out)
     return 0;
 }
 
+/* h is the host of a rule read already, so a valid one: a TLS entry
+ * mostly names its rule's host. */
+static bool rule_host(const jd *d, const char *h)
+{
+    for (size_t i = 0; i < d->v.nrules; i++)
+        if (d->v.rules[i].host && !strcmp(d->v.rules[i].host, h))
+            return true;
+    return false;
+}
+
 static int tls_hosts(jd *d, ing_tls *out)
 {
     size_t count = 0, cap = 0;
@@ -752,7 +762,7 @@ static int tls_hosts(jd *d, ing_tls *out)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
         const char **h = grow(d, (void **)&out->hosts, &cap, out->nhosts, sizeof *h, 1);
-        if (!h || str_keep(d, h) < 0 || !ingress_valid_host(*h))
+        if (!h || str_keep(d, h) < 0 || !(rule_host(d, *h) || ingress_valid_host(*h)))
             return NO;
         out->nhosts++;
     }
