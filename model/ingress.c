@@ -487,14 +487,17 @@ int ingress_decode(const doc_node *obj, const char *default_ns, ing_view *v, mp_
 
 void ingress_view_free(ing_view *v)
 {
-    for (size_t i = 0; i < v->nrules; i++)
-        free(v->rules[i].paths);
-    for (size_t i = 0; i < v->ntls; i++)
-        free(v->tls[i].hosts);
-    free(v->rules);
-    free(v->tls);
+    if (!v->packed) {
+        for (size_t i = 0; i < v->nrules; i++)
+            free(v->rules[i].paths);
+        for (size_t i = 0; i < v->ntls; i++)
+            free(v->tls[i].hosts);
+        free(v->rules);
+        free(v->tls);
+        free(v->anns);
+    }
     free(v->own);
-    free(v->anns);
+    v->packed = false;
     v->rules = NULL;
     v->tls = NULL;
     v->own = NULL;

@@ -79,7 +79,8 @@ typedef struct {
     size_t ntls;
     bool has_default;
     ing_backend default_backend;
-    char *own; /* ingress_view_own: every string above, one block */
+    char *own;   /* ingress_view_own: every string above, one block */
+    bool packed; /* own holds the arrays too (ingress_json_decode) */
 } ing_view;
 
 typedef struct {

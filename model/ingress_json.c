@@ -5,8 +5,10 @@
  * One pass over the item: the fields the view holds are read where they
  * are, every other value is only checked as parse_json.c would read it
  * (skip_value). Strings the view keeps are copied, NUL-terminated, into a
- * scratch that lives for the call; the view is then owned exactly as the
- * tree path owns it (ingress_view_own), so both give the same block.
+ * scratch that lives for the call, with the view's arrays; at the end
+ * they are copied at once into one block the view owns (own_scratch):
+ * one malloc per Ingress, where the tree path's view has one per array
+ * and ingress_view_own's block.
  * Every function returns 0, or NO to decline (d->oom says when the reason
  * was memory).
  */
@@ -57,19 +59,18 @@ typedef struct {
     const char *k[KEYS_MAX];
     size_t l[KEYS_MAX];
     size_t n;
+    uint64_t seen; /* next_key's bits of the keys so far */
 } keyset;
 
 /* ---- scratch ---- */
 
-static char *scratch(jd *d, size_t n)
+/* scratch_al past the first block: the newest of the more blocks, or a
+ * new one. */
+static char *scratch_more(jd *d, size_t n, size_t al)
 {
-    if (FIRST_BLOCK - d->fused >= n) {
-        char *p = d->first + d->fused;
-        d->fused += n;
-        return p;
-    }
     sblk *b = d->more;
-    if (!b || b->size - b->used < n) {
+    size_t u = b ? (b->used + al - 1) & ~(al - 1) : 0;
+    if (!b || u > b->size || b->size - u < n) {
         size_t size = n > 16384 ? n : 16384;
         if (!(b = malloc(sizeof *b + size))) {
             d->oom = true;
@@ -77,10 +78,27 @@ static char *scratch(jd *d, size_t n)
         }
         *b = (sblk){d->more, size, 0};
         d->more = b;
+        u = 0;
     }
-    char *p = b->data + b->used;
-    b->used += n;
-    return p;
+    b->used = u + n;
+    return b->data + u;
+}
+
+/* n bytes of the scratch at a multiple of al (1 or 8: arrays of the
+ * view live there too); NULL out of memory. */
+static inline char *scratch_al(jd *d, size_t n, size_t al)
+{
+    size_t f = (d->fused + al - 1) & ~(al - 1);
+    if (f <= FIRST_BLOCK && FIRST_BLOCK - f >= n) {
+        d->fused = f + n;
+        return d->first + f;
+    }
+    return scratch_more(d, n, al);
+}
+
+static inline char *scratch(jd *d, size_t n)
+{
+    return scratch_al(d, n, 1);
 }
 
 static const char *copy(jd *d, const char *s, size_t n)
@@ -103,19 +121,19 @@ static void scratch_free(jd *d)
 }
 
 /* Grows *arr (of *cap elements of sz bytes, *n used) by one zeroed
- * element; NULL out of memory. Most lists of an Ingress have one entry:
- * the array starts with room for one (for eight annotations), as the
- * tree path sizes them, so that the views of a large conversion take
- * no more memory. */
+ * element; NULL out of memory. The arrays live in the scratch, copied
+ * with its strings into the view's one block at the end: most lists of
+ * an Ingress have one entry, so an array starts with room for one (for
+ * eight annotations). */
 static void *grow(jd *d, void **arr, size_t *cap, size_t n, size_t sz, size_t first)
 {
     if (n == *cap) {
         size_t c = *cap ? *cap * 2 : first;
-        void *a = realloc(*arr, c * sz);
-        if (!a) {
-            d->oom = true;
+        char *a = scratch_al(d, c * sz, 8);
+        if (!a)
             return NULL;
-        }
+        if (n)
+            memcpy(a, *arr, n * sz);
         *arr = a;
         *cap = c;
     }
@@ -131,43 +149,50 @@ static inline char at(const jd *d)
     return d->i < d->n ? d->b[d->i] : '\0'; /* a NUL is never valid here either */
 }
 
-/* The end of the run of spaces at i, sixteen bytes at a time. */
-static inline size_t spaces(const char *b, size_t i, size_t n)
+/* Indented JSON (kubectl -o json) is mostly a newline and a run of
+ * spaces: those go sixteen bytes at a time; a tab or a carriage return
+ * one at a time. */
+static void ws_run(jd *d)
 {
+    const char *b = d->b;
+    size_t i = d->i, n = d->n;
+    for (;;) {
 #if defined(__SSE2__)
-    const __m128i sp = _mm_set1_epi8(' ');
-    while (i + 16 <= n) {
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-                         _mm_loadu_si128((const __m128i *)(const void *)(b + i)), sp)) ^
-                     0xffff;
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-        i += 16;
-    }
+        const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                             _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl))) ^
+                         0xffff;
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
 #endif
-    while (i + 8 <= n && bs_load(b + i) == BS_ONES * ' ')
-        i += 8;
-    return i;
+        while (i < n && (b[i] == ' ' || b[i] == '\n'))
+            i++;
+        if (i < n && (b[i] == '\t' || b[i] == '\r')) {
+            i++;
+            continue;
+        }
+        d->i = i;
+        return;
+    }
 }
 
-/* Indented JSON (kubectl -o json) is mostly runs of spaces after a
- * newline: those go sixteen at a time. */
+/* Most places have no blank at all, or the one space after a ':': no
+ * call then. */
 static inline void ws(jd *d)
 {
     size_t i = d->i;
-    while (i < d->n) {
-        char c = d->b[i];
-        if (c == ' ') {
-            i = spaces(d->b, i, d->n);
-            while (i < d->n && d->b[i] == ' ')
-                i++;
-            continue;
-        }
-        if (c != '\n' && c != '\t' && c != '\r')
-            break;
-        i++;
-    }
-    d->i = i;
+    if (i >= d->n || (unsigned char)d->b[i] > ' ')
+        return;
+    if (d->b[i] == ' ' && i + 1 < d->n && (unsigned char)d->b[i + 1] > ' ')
+        d->i = i + 1;
+    else
+        ws_run(d);
 }
 
 /* parse_json.c's escapes: the letter, then the byte it stands for */
@@ -360,9 +385,18 @@ static int next_key(jd *d, keyset *ks, const char **k, size_t *kl)
         return NO;
     *k = d->b + s;
     *kl = e - s;
-    for (size_t j = 0; j < ks->n; j++)
-        if (ks->l[j] == *kl && !memcmp(ks->k[j], *k, *kl))
-            return NO;
+    /* a bit per (length, last bytes): most keys find theirs clear, and
+     * cannot be a duplicate */
+    unsigned h = *kl ? ((unsigned)*kl * 7u + (unsigned char)(*k)[*kl - 1] * 3u +
+                        (unsigned char)(*k)[(*kl - 1) / 2]) &
+                           63u
+                     : 0u;
+    if (ks->seen >> h & 1u) {
+        for (size_t j = 0; j < ks->n; j++)
+            if (ks->l[j] == *kl && !memcmp(ks->k[j], *k, *kl))
+                return NO;
+    }
+    ks->seen |= (uint64_t)1 << h;
     ks->k[ks->n] = *k;
     ks->l[ks->n++] = *kl;
     d->i = e + 1;
@@ -411,6 +445,7 @@ static int skip_value(jd *d)
     if (c == '{') {
         keyset ks;
         ks.n = 0;
+        ks.seen = 0;
         if (open_c(d, '{') < 0)
             return NO;
         while ((r = next_key(d, &ks, &k, &kl)) == 1)
@@ -448,6 +483,7 @@ static int string_map(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k, *s;
     size_t kl, l;
     bool esc;
@@ -478,6 +514,9 @@ static int annotation(jd *d, const char *k, size_t kl)
         return NO;
     bool cls = !strcmp(key, INGRESS_CLASS_ANNOTATION);
     bool kept = !d->keep || d->keep(key);
+    /* a key copied only to ask keep gives its room back */
+    if (!kept && key == d->first + d->fused - (kl + 1))
+        d->fused -= kl + 1;
     if (!kept && !cls)
         return 0;
     const char *val = keep_str(d, s, l, esc);
@@ -499,6 +538,7 @@ static int annotations(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -514,6 +554,7 @@ static int metadata(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -537,6 +578,7 @@ static int port(jd *d, ing_backend *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -570,6 +612,7 @@ static int service(jd *d, ing_backend *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -594,6 +637,7 @@ static int backend(jd *d, ing_backend *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -615,6 +659,7 @@ static int path(jd *d, ing_path *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k, *type = NULL;
     size_t kl;
     int r;
@@ -653,6 +698,7 @@ static int http(jd *d, ing_rule *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl, count = 0, cap = 0;
     int r, e;
@@ -670,10 +716,8 @@ static int http(jd *d, ing_rule *out)
         if (e < 0)
             return NO;
         /* an empty list is still a list, as decode_rule allocates it */
-        if (!out->paths && !(out->paths = calloc(1, sizeof *out->paths))) {
-            d->oom = true;
+        if (!out->paths && !(out->paths = (ing_path *)(void *)scratch_al(d, sizeof *out->paths, 8)))
             return NO;
-        }
     }
     return r;
 }
@@ -682,6 +726,7 @@ static int rule(jd *d, ing_rule *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -699,6 +744,16 @@ static int rule(jd *d, ing_rule *out)
     return 0;
 }
 
+/* h is the host of a rule read already, so a valid one: a TLS entry
+ * mostly names its rule's host. */
+static bool rule_host(const jd *d, const char *h)
+{
+    for (size_t i = 0; i < d->v.nrules; i++)
+        if (d->v.rules[i].host && !strcmp(d->v.rules[i].host, h))
+            return true;
+    return false;
+}
+
 static int tls_hosts(jd *d, ing_tls *out)
 {
     size_t count = 0, cap = 0;
@@ -707,16 +762,14 @@ static int tls_hosts(jd *d, ing_tls *out)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
         const char **h = grow(d, (void **)&out->hosts, &cap, out->nhosts, sizeof *h, 1);
-        if (!h || str_keep(d, h) < 0 || !ingress_valid_host(*h))
+        if (!h || str_keep(d, h) < 0 || !(rule_host(d, *h) || ingress_valid_host(*h)))
             return NO;
         out->nhosts++;
     }
     if (e < 0)
         return NO;
-    if (!out->hosts && !(out->hosts = calloc(1, sizeof *out->hosts))) {
-        d->oom = true;
+    if (!out->hosts && !(out->hosts = (const char **)(void *)scratch_al(d, sizeof *out->hosts, 8)))
         return NO;
-    }
     return 0;
 }
 
@@ -724,6 +777,7 @@ static int tls(jd *d, ing_tls *out)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -756,7 +810,7 @@ static int rules(jd *d)
         ing_rule *r = grow(d, (void **)&d->v.rules, &cap, d->v.nrules, sizeof *r, 1);
         if (!r)
             return NO;
-        d->v.nrules++; /* counted first: ingress_view_free frees what it holds */
+        d->v.nrules++;
         if (rule(d, r) < 0)
             return NO;
     }
@@ -784,6 +838,7 @@ static int spec(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -808,6 +863,7 @@ static int item(jd *d)
 {
     keyset ks;
     ks.n = 0;
+    ks.seen = 0;
     const char *k;
     size_t kl;
     int r;
@@ -836,14 +892,123 @@ static int names(jd *d, const char *default_ns)
         d->v.ns = d->ns;
         return kname_check(KNAME_LABEL, "metadata.namespace", d->ns, &e) ? NO : 0;
     }
-    d->v.ns = default_ns ? default_ns : "default";
-    return kname_check(KNAME_LABEL, "namespace", d->v.ns, &e) ? NO : 0;
+    if (!default_ns) {
+        d->v.ns = "default";
+        return 0;
+    }
+    /* the view owns it, as ingress_view_own would copy it */
+    if (kname_check(KNAME_LABEL, "namespace", default_ns, &e) ||
+        !(d->v.ns = copy(d, default_ns, strlen(default_ns))))
+        return NO;
+    return 0;
+}
+
+/* ---- the owned block ---- */
+
+#define SEGS_MAX 32
+
+/* Where each scratch block's bytes go in the view's block. */
+typedef struct {
+    uintptr_t lo[SEGS_MAX], hi[SEGS_MAX];
+    char *to[SEGS_MAX];
+    size_t n;
+} segs;
+
+static void *moved(const segs *g, const void *p)
+{
+    uintptr_t u = (uintptr_t)p;
+    for (size_t i = 0; i < g->n; i++)
+        if (u >= g->lo[i] && u < g->hi[i])
+            return g->to[i] + (u - g->lo[i]);
+    return (void *)(uintptr_t)p; /* the path "/", a shared key: they live for ever */
+}
+
+#define MOVE(g, p) ((p) = moved((g), (p)))
+
+static void move_backend(const segs *g, ing_backend *b)
+{
+    MOVE(g, b->service);
+    MOVE(g, b->port_name);
+    MOVE(g, b->resource);
+}
+
+/* Every pointer of the view into the scratch moved to the block. */
+static void move_view(const segs *g, ing_view *v)
+{
+    MOVE(g, v->name);
+    MOVE(g, v->ns);
+    MOVE(g, v->created);
+    MOVE(g, v->class_name);
+    MOVE(g, v->class_annotation);
+    MOVE(g, v->anns);
+    MOVE(g, v->rules);
+    MOVE(g, v->tls);
+    for (size_t i = 0; i < v->nrules; i++) {
+        ing_rule *r = &v->rules[i];
+        MOVE(g, r->host);
+        MOVE(g, r->paths);
+        for (size_t j = 0; j < r->npaths; j++) {
+            MOVE(g, r->paths[j].path);
+            move_backend(g, &r->paths[j].backend);
+        }
+    }
+    for (size_t i = 0; i < v->ntls; i++) {
+        ing_tls *t = &v->tls[i];
+        MOVE(g, t->hosts);
+        for (size_t j = 0; j < t->nhosts; j++)
+            MOVE(g, t->hosts[j]);
+        MOVE(g, t->secret);
+        MOVE(g, t->bad_secret);
+    }
+    if (v->has_default)
+        move_backend(g, &v->default_backend);
+    for (size_t i = 0; i < v->nanns; i++) {
+        MOVE(g, v->anns[i].key);
+        MOVE(g, v->anns[i].value);
+    }
+}
+
+/* The view's strings and arrays copied from the scratch into one block of
+ * its size (each scratch block's used bytes, at multiples of 8), and the
+ * view repointed: what it holds is then freed with that block
+ * (v->packed). Declines past SEGS_MAX scratch blocks (megabytes). */
+static int own_scratch(jd *d)
+{
+    segs g;
+    g.n = 0;
+    size_t size = d->fused;
+    g.lo[g.n] = (uintptr_t)d->first;
+    g.hi[g.n++] = (uintptr_t)d->first + d->fused;
+    for (sblk *b = d->more; b; b = b->next) {
+        if (g.n == SEGS_MAX)
+            return NO;
+        size = (size + 7) & ~(size_t)7;
+        g.lo[g.n] = (uintptr_t)b->data;
+        g.hi[g.n++] = (uintptr_t)b->data + b->used;
+        size += b->used;
+    }
+    char *block = malloc(size ? size : 1);
+    if (!block) {
+        d->oom = true;
+        return NO;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        at = (at + 7) & ~(size_t)7;
+        g.to[i] = block + at;
+        memcpy(block + at, (const char *)g.lo[i], g.hi[i] - g.lo[i]);
+        at += g.hi[i] - g.lo[i];
+    }
+    move_view(&g, &d->v);
+    d->v.own = block;
+    d->v.packed = true;
+    return 0;
 }
 
 int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
                         bool (*keep_ann)(const char *key), ing_view *out, size_t *used)
 {
-    char first[FIRST_BLOCK];
+    _Alignas(16) char first[FIRST_BLOCK];
     jd d;
     memset(&d, 0, sizeof d);
     d.b = buf;
@@ -851,13 +1016,11 @@ int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
     d.keep = keep_ann;
     d.first = first;
     int rc = item(&d) < 0 || names(&d, default_ns) < 0 ? NO : 0;
-    if (rc == 0 && ingress_view_own(&d.v, keep_ann) < 0)
-        rc = NO, d.oom = true;
-    scratch_free(&d);
-    if (rc < 0) {
-        ingress_view_free(&d.v);
+    if (rc == 0)
+        rc = own_scratch(&d);
+    scratch_free(&d); /* on a decline, all the view held */
+    if (rc < 0)
         return d.oom ? -1 : 0;
-    }
     *out = d.v;
     *used = d.i;
     return 1;

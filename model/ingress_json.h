@@ -32,7 +32,8 @@
 /* The JSON value at buf (at most avail bytes; it ends at its closing
  * brace, whatever follows) as an Ingress: 1 with *out the owned view that
  * ingress_decode_at(tree, default_ns) then ingress_view_own(keep_ann)
- * would give (the caller frees it with ingress_view_free) and *used the
+ * would give (the caller frees it with ingress_view_free; its strings and
+ * arrays are one block, v->packed) and *used the
  * bytes of the value; 0 declined (nothing allocated, *out and *used
  * untouched); -1 out of memory. default_ns NULL: "default". */
 int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,

@@ -399,6 +399,92 @@ START_TEST(declines_past_its_limits)
 }
 END_TEST
 
+/* Blanks go sixteen bytes at a time, spaces and newlines in one run, a
+ * tab or a carriage return one by one: runs of each mix, of every length
+ * around those sixteen, in place of each blank of a good item. */
+START_TEST(takes_any_blanks)
+{
+    static const char *const unit[] = {" ", "\n", "\t", "\r", "\r\n", " \t", "\n\t  ", "\n    "};
+    char *b = malloc(64 * 1024), blank[128];
+    ck_assert_ptr_nonnull(b);
+    for (size_t u = 0; u < sizeof unit / sizeof *unit; u++) {
+        for (size_t reps = 1; reps < 40; reps += reps < 20 ? 1 : 7) {
+            blank[0] = '\0';
+            for (size_t r = 0; r < reps && strlen(blank) + 8 < sizeof blank; r++)
+                strcat(blank, unit[(u + r * (u > 3)) % (sizeof unit / sizeof *unit)]);
+            size_t n = 0;
+            bool in_str = false;
+            for (const char *g = GOOD; *g; g++) {
+                if (*g == '"' && g[-1] != '\\')
+                    in_str = !in_str;
+                if (*g == ' ' && !in_str) {
+                    n += (size_t)sprintf(b + n, "%s", blank);
+                    continue;
+                }
+                b[n++] = *g;
+            }
+            b[n] = '\0';
+            ck_assert_msg(both_ways(b, n, NULL, NULL) == 1, "%s", b);
+        }
+    }
+    free(b);
+}
+END_TEST
+
+/* The view's strings and arrays are copied from the decoder's scratch
+ * (a first block, then more) into one block: items that need many more
+ * blocks, arrays that outgrow their first room (rules, paths, TLS hosts,
+ * annotations), still equal the tree path; past 32 scratch blocks the
+ * decoder declines. */
+static char *big_item(int rules, int anns)
+{
+    size_t cap = (size_t)rules * 2000 + (size_t)anns * 1700 + 4096;
+    char *b = malloc(cap);
+    ck_assert_ptr_nonnull(b);
+    int n = snprintf(b, cap, HEAD "\"metadata\": {\"name\": \"web\", \"annotations\": {");
+    for (int i = 0; i < anns; i++)
+        n += snprintf(b + n, cap - (size_t)n, "%s\"nginx.ingress.kubernetes.io/k%d\": \"%01500d\"",
+                      i ? ", " : "", i, i);
+    n += snprintf(b + n, cap - (size_t)n, "}}, \"spec\": {\"tls\": [{\"hosts\": [");
+    for (int i = 0; i < rules; i++)
+        n += snprintf(b + n, cap - (size_t)n, "%s\"h%d.example.com\"", i ? ", " : "", i);
+    n += snprintf(b + n, cap - (size_t)n, "], \"secretName\": \"s\"}], \"rules\": [");
+    for (int i = 0; i < rules; i++) {
+        n +=
+            snprintf(b + n, cap - (size_t)n,
+                     "%s{\"host\": \"h%d.example.com\", \"http\": {\"paths\": [", i ? ", " : "", i);
+        for (int j = 0; j < 3; j++)
+            n += snprintf(b + n, cap - (size_t)n,
+                          "%s{\"backend\": " BE("svc", "\"number\": 80") ", \"path\": \"/%0300d\"}",
+                          j ? ", " : "", j);
+        n += snprintf(b + n, cap - (size_t)n, "]}}");
+    }
+    n += snprintf(b + n, cap - (size_t)n, "]}}");
+    ck_assert_uint_lt((size_t)n, cap);
+    return b;
+}
+
+/* every other annotation: dropped ones between kept ones */
+static bool keep_some(const char *key)
+{
+    return (key[strlen(key) - 1] - '0') % 2 == 0;
+}
+
+START_TEST(takes_large_items)
+{
+    int sizes[][2] = {{1, 3}, {2, 9}, {5, 40}, {200, 60}};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        char *b = big_item(sizes[i][0], sizes[i][1]);
+        ck_assert_msg(both_ways(b, strlen(b), "ns-a", NULL) == 1, "%d rules", sizes[i][0]);
+        ck_assert_int_eq(both_ways(b, strlen(b), NULL, keep_some), 1);
+        free(b);
+    }
+    char *b = big_item(700, 0); /* 700 x 3 x 300 bytes of paths: 40 blocks */
+    ck_assert_int_eq(both_ways(b, strlen(b), NULL, NULL), 0);
+    free(b);
+}
+END_TEST
+
 /* Every one-byte change of a good item (deleted, doubled, or replaced by
  * a byte that matters to JSON): whatever the decoder takes, the tree path
  * gives the same. */
@@ -538,6 +624,44 @@ START_TEST(reader_stops_when_take_fails)
 }
 END_TEST
 
+/* Lines are counted over a taken item sixteen bytes at a time, in runs
+ * of 255 blocks: items of every size around those, with line breaks at
+ * every offset and none at all, must leave the reader's line where
+ * reading them does (the Service after them, and the error's). */
+START_TEST(reader_counts_lines_over_taken_items)
+{
+    size_t cap = 64 * 1024;
+    char *buf = malloc(cap), *with = malloc(8192), *without = malloc(8192);
+    ck_assert_ptr_nonnull(buf);
+    for (int elems = 0; elems < 700; elems += elems < 40 ? 1 : 97) {
+        for (int sep = 0; sep < 3; sep++) {
+            int n = snprintf(buf, cap,
+                             "{\"kind\": \"List\", \"items\": [{\"apiVersion\": "
+                             "\"networking.k8s.io/v1\", \"kind\": \"Ingress\", \"metadata\": "
+                             "{\"name\": \"a\"}, \"spec\": {\"rules\": [{}]}, \"x\": [");
+            for (int e = 0; e < elems; e++)
+                n += snprintf(buf + n, cap - (size_t)n, "%s\"%.*s\"", e ? (sep ? ",\n" : ", ") : "",
+                              e % 23, "yyyyyyyyyyyyyyyyyyyyyyyyy");
+            snprintf(buf + n, cap - (size_t)n,
+                     "]%s},%s{\"apiVersion\": \"v1\", \"kind\": \"Service\", "
+                     "\"metadata\": {\"name\": \"s\"}},\n{\"x\": tru}]}",
+                     sep == 2 ? "\n" : "", sep ? "\n  " : " ");
+            taker t1, t2;
+            read_all(buf, 0, with, 8192, &t1);
+            read_all(buf, 1, without, 8192, &t2);
+            ck_assert_uint_eq(t1.taken, 1);
+            /* without take, "a" comes first: the rest is the same */
+            const char *rest = strchr(without, '\n');
+            ck_assert_msg(!strncmp(without, "1.0 a line 1\n", 13) && !strcmp(with, rest + 1),
+                          "%d/%d: %s vs %s", elems, sep, with, without);
+        }
+    }
+    free(buf);
+    free(with);
+    free(without);
+}
+END_TEST
+
 /* The List's lookahead skips its items by brackets outside strings, 64
  * bytes at a time: strings holding brackets, escaped quotes and
  * backslashes, at every offset against those blocks, must not fool it.
@@ -602,9 +726,12 @@ static Suite *suite(void)
     tcase_add_test(tc, declines_a_bad_default_namespace);
     tcase_add_test(tc, stops_at_its_brace);
     tcase_add_test(tc, declines_past_its_limits);
+    tcase_add_test(tc, takes_large_items);
+    tcase_add_test(tc, takes_any_blanks);
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
+    tcase_add_test(tc, reader_counts_lines_over_taken_items);
     tcase_add_test(tc, lookahead_skips_strings);
     suite_add_tcase(s, tc);
     return s;
