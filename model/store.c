@@ -257,7 +257,7 @@ static entry *entry_new(mp_store *st)
         return malloc(sizeof(entry));
     entry *e = st->free_entries;
     if (e) {
-        memcpy(&st->free_entries, e, sizeof e); /* its link */
+        memcpy(&st->free_entries, (const void *)e, sizeof st->free_entries); /* its link */
         return e;
     }
     if (!st->slabs || st->slabs->used == ENTRY_SLAB) {
@@ -279,7 +279,7 @@ static void entry_free(mp_store *st, entry *e)
         free(e);
         return;
     }
-    memcpy(e, &st->free_entries, sizeof e);
+    memcpy((void *)e, &st->free_entries, sizeof st->free_entries);
     st->free_entries = e;
 }
 
