@@ -256,15 +256,8 @@ static bool gateway_text(conv *c, const char *ns, gw_hosts *s)
     strbuf_reset(&c->plan->yaml);
     yaml_w w;
     yaml_w_begin(&w, &c->plan->yaml);
-    yaml_w_map(&w);
-    YAML_W_KEY(&w, "apiVersion");
-    YAML_W_STR(&w, ISTIO_NETWORKING_API);
-    YAML_W_KEY(&w, "kind");
-    YAML_W_STR(&w, "Gateway");
-    conv_meta_text(&w, TENANT_GATEWAY, ns, src);
+    conv_head_text(&w, "Gateway", TENANT_GATEWAY, ns, src);
     free(src);
-    YAML_W_KEY(&w, "spec");
-    yaml_w_map(&w);
     YAML_W_KEY(&w, "selector");
     yaml_w_map(&w);
     KV(&w, "istio", sel);

@@ -317,9 +317,12 @@ char *conv_sources_text(ing_entry *const *src, size_t n);
 /* Text mode: appends an object written without its tree (yaml_w) into
  * p->yaml: that YAML document and its sort keys, copied. 0 or -1. */
 int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char *name);
-/* Text mode: a generated object's metadata key and map (istio_object_new's
- * with its sources, src), written with yaml_w. */
-void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src);
+/* Text mode: a generated Istio object of kind (a plain word) up to its
+ * spec, as doc_emit_yaml writes istio_object_new's tree with its sources
+ * src: the document's map, apiVersion, kind, metadata, and the spec key
+ * with its map open (the caller writes spec's entries, then two
+ * yaml_w_end). */
+void conv_head_text(yaml_w *w, const char *kind, const char *name, const char *ns, const char *src);
 /* Canonical key order in every object; objects by (ns, kind, name);
  * warnings grouped by object. */
 void conv_sort_output(convert_plan *p);

@@ -82,8 +82,13 @@ int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char
 /* A literal key (YAML_W_KEY) and its string value. */
 #define KV(w, lit, value) (YAML_W_KEY(w, lit), yaml_w_str(w, value))
 
-void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src)
+void conv_head_text(yaml_w *w, const char *kind, const char *name, const char *ns, const char *src)
 {
+    yaml_w_map(w);
+    YAML_W_KEY(w, "apiVersion");
+    YAML_W_STR(w, ISTIO_NETWORKING_API);
+    YAML_W_KEY(w, "kind");
+    yaml_w_str_plain(w, kind, strlen(kind));
     YAML_W_KEY(w, "metadata");
     yaml_w_map(w);
     KV(w, "name", name);
@@ -98,6 +103,8 @@ void conv_meta_text(yaml_w *w, const char *name, const char *ns, const char *src
     KV(w, CONVERT_SOURCE_ANNOTATION, src);
     yaml_w_end(w);
     yaml_w_end(w);
+    YAML_W_KEY(w, "spec");
+    yaml_w_map(w);
 }
 
 /* Text mode: o's document and sort keys in one block; o is freed. */

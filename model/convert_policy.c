@@ -180,15 +180,8 @@ static bool dr_text(conv *c, const dr_entry *d, const char *name, const char *ho
     strbuf_reset(&c->plan->yaml);
     yaml_w w;
     yaml_w_begin(&w, &c->plan->yaml);
-    yaml_w_map(&w);
-    YAML_W_KEY(&w, "apiVersion");
-    YAML_W_STR(&w, ISTIO_NETWORKING_API);
-    YAML_W_KEY(&w, "kind");
-    YAML_W_STR(&w, "DestinationRule");
-    conv_meta_text(&w, name, d->ns, src);
+    conv_head_text(&w, "DestinationRule", name, d->ns, src);
     free(src);
-    YAML_W_KEY(&w, "spec");
-    yaml_w_map(&w);
     YAML_W_KEY(&w, "host");
     yaml_w_str(&w, host);
     YAML_W_KEY(&w, "trafficPolicy");

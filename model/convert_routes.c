@@ -509,14 +509,7 @@ static doc_node *bare_vs(void)
 static void vs_head_text(yaml_w *w, const hostgrp *g, const char *name, const char *gw,
                          const char *src)
 {
-    yaml_w_map(w);
-    YAML_W_KEY(w, "apiVersion");
-    YAML_W_STR(w, ISTIO_NETWORKING_API);
-    YAML_W_KEY(w, "kind");
-    YAML_W_STR(w, "VirtualService");
-    conv_meta_text(w, name, g->ns, src);
-    YAML_W_KEY(w, "spec");
-    yaml_w_map(w);
+    conv_head_text(w, "VirtualService", name, g->ns, src);
     YAML_W_KEY(w, "hosts");
     yaml_w_seq(w);
     yaml_w_str(w, g->host);
