@@ -19,6 +19,16 @@ const char *ingress_path_type_name(ing_path_type t)
     return (unsigned)t < 3 ? path_type_names[t] : "?";
 }
 
+bool ingress_path_type_parse(const char *name, ing_path_type *out)
+{
+    for (size_t i = 0; i < 3; i++)
+        if (!strcmp(name, path_type_names[i])) {
+            *out = (ing_path_type)i;
+            return true;
+        }
+    return false;
+}
+
 ing_path_type ingress_nginx_path_type(ing_path_type t)
 {
     return t == ING_PATH_IMPL ? ING_PATH_PREFIX : t;
@@ -238,13 +248,9 @@ static int decode_path(const dctx *d, const doc_node *p, const doc_node *near, c
     out->type = ING_PATH_IMPL;
     out->type_set = type != NULL;
     if (type) {
-        size_t i = 0;
-        while (i < 3 && strcmp(type, path_type_names[i]))
-            i++;
-        if (i == 3)
+        if (!ingress_path_type_parse(type, &out->type))
             return fail(d, tn, p, "%s.pathType: \"%s\" is not Exact|Prefix|ImplementationSpecific",
                         where, type);
-        out->type = (ing_path_type)i;
     }
     str_join(what, sizeof what, where, ".backend", (char *)NULL);
     return decode_backend(d, field(p, "backend"), p, what, &out->backend);

@@ -128,6 +128,9 @@ int service_view_own(svc_view *v);
 /* An nginx annotation by its short name ("rewrite-target"), or NULL. */
 const char *ingress_nginx_annotation(const ing_view *v, const char *short_name);
 const char *ingress_path_type_name(ing_path_type t);
+/* pathType's value by its name (Exact, Prefix, ImplementationSpecific, as
+ * the API server spells them): false for any other text. */
+bool ingress_path_type_parse(const char *name, ing_path_type *out);
 /* The pathType ingress-nginx builds locations from: its store rewrites
  * ImplementationSpecific (and an unset pathType) to Prefix before any
  * location exists (internal/k8s/main.go SetDefaultNGINXPathType). */

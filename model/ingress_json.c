@@ -653,8 +653,6 @@ static int backend(jd *d, ing_backend *out)
     return r < 0 || !svc ? NO : 0;
 }
 
-static const char *const path_types[] = {"Exact", "Prefix", "ImplementationSpecific"};
-
 static int path(jd *d, ing_path *out)
 {
     keyset ks;
@@ -682,14 +680,8 @@ static int path(jd *d, ing_path *out)
         return NO;
     out->type = ING_PATH_IMPL;
     out->type_set = type != NULL;
-    if (type) {
-        size_t i = 0;
-        while (i < 3 && strcmp(type, path_types[i]))
-            i++;
-        if (i == 3)
-            return NO;
-        out->type = (ing_path_type)i;
-    }
+    if (type && !ingress_path_type_parse(type, &out->type))
+        return NO;
     return 0;
 }
 
