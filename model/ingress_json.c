@@ -792,38 +792,34 @@ static int tls(jd *d, ing_tls *out)
     return r;
 }
 
-static int rules(jd *d)
+/* A list of spec whose elements one() decodes into *arr as they come; an
+ * element counts in *n before it is decoded (rules and tls are sized as
+ * the tree path sizes them). */
+static int list_of(jd *d, void **arr, size_t *n, size_t sz, int (*one)(jd *, void *))
 {
     size_t count = 0, cap = 0;
     int e;
     if (open_c(d, '[') < 0)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
-        ing_rule *r = grow(d, (void **)&d->v.rules, &cap, d->v.nrules, sizeof *r, 1);
-        if (!r)
+        void *el = grow(d, arr, &cap, *n, sz, 1);
+        if (!el)
             return NO;
-        d->v.nrules++;
-        if (rule(d, r) < 0)
+        (*n)++;
+        if (one(d, el) < 0)
             return NO;
     }
     return e;
 }
 
-static int tls_list(jd *d)
+static int rule_at(jd *d, void *el)
 {
-    size_t count = 0, cap = 0;
-    int e;
-    if (open_c(d, '[') < 0)
-        return NO;
-    while ((e = next_elem(d, &count)) == 1) {
-        ing_tls *t = grow(d, (void **)&d->v.tls, &cap, d->v.ntls, sizeof *t, 1);
-        if (!t)
-            return NO;
-        d->v.ntls++;
-        if (tls(d, t) < 0)
-            return NO;
-    }
-    return e;
+    return rule(d, el);
+}
+
+static int tls_at(jd *d, void *el)
+{
+    return tls(d, el);
 }
 
 static int spec(jd *d)
@@ -840,9 +836,10 @@ static int spec(jd *d)
         int rc = KEY("ingressClassName") ? str_keep(d, &d->v.class_name)
                  : KEY("defaultBackend")
                      ? (d->v.has_default = true, backend(d, &d->v.default_backend))
-                 : KEY("rules") ? rules(d)
-                 : KEY("tls")   ? tls_list(d)
-                                : NO;
+                 : KEY("rules")
+                     ? list_of(d, (void **)&d->v.rules, &d->v.nrules, sizeof *d->v.rules, rule_at)
+                 : KEY("tls") ? list_of(d, (void **)&d->v.tls, &d->v.ntls, sizeof *d->v.tls, tls_at)
+                              : NO;
         if (rc < 0)
             return NO;
     }
