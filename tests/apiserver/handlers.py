@@ -31,6 +31,7 @@ from store import dumps
 
 MAX_BODY = 16 << 20
 GZIP_MIN = 16 << 10
+GZIP_SLICE = 128 << 10  # input compressed between two writes of a streamed answer
 META_GROUP = "meta.k8s.io"
 PATCH_TYPES = {
     "application/merge-patch+json": "merge",
@@ -290,7 +291,11 @@ class Handler(BaseHTTPRequestHandler):
             self._entry["code"] = code
         extra = dict(headers or {})
         parts = [data[:hold_at], data[hold_at:]] if hold_at else [data]
-        if len(data) >= GZIP_MIN and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+        gz = len(data) >= GZIP_MIN and "gzip" in (self.headers.get("Accept-Encoding") or "")
+        if gz and not hold_at and self.command != "HEAD":
+            self._send_gzip_stream(code, data, content_type, extra)
+            return
+        if gz:
             if len(parts) == 1:
                 parts = [gzip.compress(data, compresslevel=1)]
             else:  # a sync flush ends the first part, so the client can decode it alone
@@ -318,6 +323,33 @@ class Handler(BaseHTTPRequestHandler):
         if self._entry is not None:
             with self.state.requests_lock:
                 self._entry["done"] = len(self.state.requests)
+
+    def _send_gzip_stream(self, code, data, content_type, extra):
+        """As kube-apiserver sends a large answer: its gzip writer wraps the response
+        writer, so compressed bytes go out (chunked) while the rest is still being
+        compressed, and a client inflates and decodes the first items meanwhile."""
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Cache-Control", "no-cache, private")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Transfer-Encoding", "chunked")
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.end_headers()
+        z = zlib.compressobj(1, zlib.DEFLATED, 31)
+        view = memoryview(data)
+        for at in range(0, len(data), GZIP_SLICE):
+            self._chunk(z.compress(view[at:at + GZIP_SLICE]))
+        self._chunk(z.flush())
+        self.wfile.write(b"0\r\n\r\n")
+        self._sent = True
+        if self._entry is not None:
+            with self.state.requests_lock:
+                self._entry["done"] = len(self.state.requests)
+
+    def _chunk(self, b):
+        if b:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(b), b))
 
     def _hold(self):
         """hold_list_ms: the rest of the page waits for the next request of the same

@@ -6,6 +6,7 @@ Run: python3 -m unittest tests/apiserver/test_semantics.py (from the repo root),
 or tests/scripts/test_apiserver_semantics.sh.
 """
 
+import gzip
 import json
 import os
 import sys
@@ -90,6 +91,17 @@ class PaginationTest(ServerTest):
         self.assertNotIn("continue", body["metadata"])
         body = self.assertStatus(self.req("GET", f"{ING}/ingresses?limit=500"), 200)
         self.assertEqual(len(body["items"]), 500)  # the switch is off again
+
+    def test_large_gzip_answers_stream_like_kube(self):
+        plain = self.req("GET", f"{ING}/ingresses?limit=2000")
+        self.assertNotIn("Content-Encoding", plain.headers)
+        gz = self.req("GET", f"{ING}/ingresses?limit=2000", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(gz.headers.get("Content-Encoding"), "gzip")
+        # kube-apiserver's gzip writer wraps the response writer: chunked, no length
+        self.assertEqual(gz.headers.get("Transfer-Encoding"), "chunked")
+        self.assertNotIn("Content-Length", gz.headers)
+        self.assertLess(len(gz.body), len(plain.body) // 4)
+        self.assertEqual(gzip.decompress(gz.body), plain.body)
 
     def test_namespaced_list_and_bad_continue(self):
         body = self.req("GET", f"{ING}/namespaces/ns-tenant-00007/ingresses").json()
