@@ -305,7 +305,8 @@ int khttp_prepare(khttp *c, CURL *h, const kreq *rq, const exec_result *cred,
     curl_easy_setopt(h, CURLOPT_URL, url.buf);
     strbuf_free(&url);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    /* NULL also clears what an earlier request set on this reused handle */
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, k->disable_compression ? NULL : "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, c->ua);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

@@ -5,7 +5,8 @@
  * the connection stays open (keep-alive; HTTP/2 when the server offers it
  * over TLS); background transfers (http_bg.h) run in a multi handle that
  * shares that connection pool. Each request gets: User-Agent
- * meshpanel/<version>, gzip and friends (Accept-Encoding), connect +
+ * meshpanel/<version>, gzip and friends (Accept-Encoding; none when the
+ * kube_conn says disable_compression), connect +
  * whole-request timeouts, TLS
  * verification unless the kubeconfig says insecure-skip-tls-verify, the CA
  * and client certificate as in-memory blobs, and the user's credential

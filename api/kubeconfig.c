@@ -421,6 +421,9 @@ static int resolve_cluster(const kubeconfig *kc, const kc_entry *e, kube_conn *c
     bool insecure = false;
     doc_as_bool(doc_get(e->body, "insecure-skip-tls-verify"), &insecure);
     c->insecure = insecure;
+    bool plain = false;
+    doc_as_bool(doc_get(e->body, "disable-compression"), &plain);
+    c->disable_compression = plain;
     if (load_blob(e->body, "certificate-authority-data", "certificate-authority", kc->dirs[e->file],
                   where, &c->ca, &c->ca_len, err))
         return -1;
@@ -554,6 +557,7 @@ kube_conn *kubeconfig_resolve(const kubeconfig *kc, const kc_options *opt, mp_er
     }
     const char *ns = opt && opt->ns ? opt->ns : doc_get_str(ctx->body, "namespace");
     c->ns_explicit = opt && opt->ns;
+    c->disable_compression |= opt && opt->disable_compression;
     if (!(c->ns = strdup(ns && *ns ? ns : "default"))) {
         mp_errf(err, "out of memory");
         return fail(c);
@@ -615,6 +619,7 @@ kube_conn *kube_conn_in_cluster(const kc_options *opt, mp_err *err)
         ns = file_ns;
     }
     c->ns_explicit = opt && opt->ns;
+    c->disable_compression = opt && opt->disable_compression;
     c->ns = strdup(ns && *ns ? ns : "default");
     free(file_ns);
     if (!c->ns) {

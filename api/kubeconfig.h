@@ -51,6 +51,9 @@ typedef struct {
     /* For source_cluster_new (api/source.h): khttp_opts.timeout_ms of its
      * client (0: khttp's default, < 0: none). Loading ignores it. */
     long request_timeout_ms;
+    /* --disable-compression: no gzip for any cluster (true wins over the
+     * cluster's disable-compression, as in kubectl) */
+    bool disable_compression;
 } kc_options;
 
 typedef struct kubeconfig kubeconfig;
@@ -76,6 +79,10 @@ typedef struct {
     bool insecure;             /* insecure-skip-tls-verify */
     char *tls_server_name;
     char *proxy_url;
+    /* the cluster's disable-compression or --disable-compression: answers are
+     * not asked for gzip (a fast link to the server: compressing a large
+     * list costs the server more time than sending it) */
+    bool disable_compression;
     /* One line for the user when the context's credentials were dropped
      * (an http:// server: kubectl sends credentials only over TLS), else
      * NULL. The command or console shows it once. */

@@ -55,6 +55,7 @@ typedef struct {
     int cols, rows;
     const char *kubeconfig, *context, *ns;
     long request_timeout_ms; /* < 0: none */
+    bool disable_compression;
 } app_opts;
 
 void app_usage(FILE *out)
@@ -63,7 +64,7 @@ void app_usage(FILE *out)
         out,
         "usage: meshpanel [--demo | -f DIR] [--theme NAME] [--script FILE] [--size COLSxROWS]\n"
         "                 [--kubeconfig FILE] [--context NAME] [-n NS] [--readonly]\n"
-        "                 [--request-timeout 30s]\n"
+        "                 [--request-timeout 30s] [--disable-compression]\n"
         "       meshpanel COMMAND [options]\n\n"
         "The console (without a command):\n"
         "  --demo            open the bundled demo tenants (edits applied in memory)\n"
@@ -74,6 +75,8 @@ void app_usage(FILE *out)
         "  --size COLSxROWS  virtual screen size in script mode (default 160x45)\n"
         "  --readonly        browse, edit and diff, but never stage or apply\n"
         "  --request-timeout how long the cluster may take to answer (30s, 1m; 0: no limit)\n"
+        "  --disable-compression  never ask the cluster for gzip (as kubectl's flag; also the\n"
+        "                    kubeconfig cluster's disable-compression: true)\n"
         "  --kubeconfig FILE, --context NAME   the cluster (default: KUBECONFIG, ~/.kube/config)\n"
         "  -n, --namespace NS                  the tenant selected at start\n"
         "Keys: ? in the console. Docs: docs/usage.md, man meshpanel\n");
@@ -91,7 +94,7 @@ static int parse_size(const char *s, int *cols, int *rows)
 /* Returns 0 to run, 1 when --help was printed, -1 on a bad flag. */
 static int parse_args(int argc, char **argv, app_opts *o)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1, r; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         const char **slot = !strcmp(a, "-f") || !strcmp(a, "--filename")    ? &o->dir
@@ -112,6 +115,9 @@ static int parse_args(int argc, char **argv, app_opts *o)
             o->demo = true;
         } else if (!strcmp(a, "--readonly") || !strcmp(a, "--read-only")) {
             o->readonly = true;
+        } else if ((r = cli_bool_flag(a, "--disable-compression", &o->disable_compression, ""))) {
+            if (r < 0)
+                return -1;
         } else if (!strcmp(a, "--request-timeout")) {
             if (!next || !parse_duration_ms(next, &o->request_timeout_ms)) {
                 fprintf(stderr, "meshpanel: --request-timeout wants a duration (30s, 1m, 0)\n");
@@ -286,7 +292,8 @@ static mp_source *make_source(const app_opts *o, const char *argv0, mp_err *err)
     kc_options kc = {.kubeconfig = o->kubeconfig,
                      .context = o->context,
                      .ns = o->ns,
-                     .request_timeout_ms = o->request_timeout_ms};
+                     .request_timeout_ms = o->request_timeout_ms,
+                     .disable_compression = o->disable_compression};
     return source_cluster_new(&kc, err);
 }
 
@@ -333,7 +340,8 @@ int app_switch_context(ui *u, const char *name, mp_err *err)
     kc_options kc = {.kubeconfig = u->kubeconfig,
                      .context = name,
                      .ns = u->kube_ns,
-                     .request_timeout_ms = u->request_timeout_ms};
+                     .request_timeout_ms = u->request_timeout_ms,
+                     .disable_compression = u->disable_compression};
     mp_source *next = source_cluster_new(&kc, err);
     if (!next)
         return -1;
@@ -830,6 +838,7 @@ int app_main(int argc, char **argv)
     u.kube_ns = o.ns;
     u.manifest_dir = o.demo ? NULL : o.dir;
     u.request_timeout_ms = o.request_timeout_ms;
+    u.disable_compression = o.disable_compression;
     u.src = u.store ? make_source(&o, argv[0], &err) : NULL;
     if (u.src && u.cfg.refresh_seconds)
         source_manifest_poll_every(u.src, u.cfg.refresh_seconds * 1000);

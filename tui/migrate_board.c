@@ -39,7 +39,8 @@ static int cluster_board(ui *u, const mig_opts *o, mig_status *st, mp_err *err)
 {
     kc_options kc = {.kubeconfig = u->kubeconfig,
                      .context = source_context(u->src),
-                     .request_timeout_ms = u->request_timeout_ms};
+                     .request_timeout_ms = u->request_timeout_ms,
+                     .disable_compression = u->disable_compression};
     kube_conn *conn = kube_conn_load(&kc, err);
     khttp_opts ho = {.timeout_ms = u->request_timeout_ms};
     kclient *c = conn ? kclient_new(conn, &ho, err) : NULL; /* takes conn */

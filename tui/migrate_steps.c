@@ -117,7 +117,8 @@ static int open_cluster(ui *u, mig_job *j, mp_err *err)
 {
     kc_options kc = {.kubeconfig = u->kubeconfig,
                      .context = source_context(u->src),
-                     .request_timeout_ms = u->request_timeout_ms};
+                     .request_timeout_ms = u->request_timeout_ms,
+                     .disable_compression = u->disable_compression};
     kube_conn *conn = kube_conn_load(&kc, err);
     khttp_opts ho = {.timeout_ms = u->request_timeout_ms};
     j->c = conn ? kclient_new(conn, &ho, err) : NULL; /* takes conn */

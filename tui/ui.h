@@ -101,6 +101,7 @@ struct ui {
     const char *kubeconfig, *kube_ns;
     const char *manifest_dir; /* -f DIR (argv string), for :migrate; NULL otherwise */
     long request_timeout_ms;
+    bool disable_compression; /* --disable-compression */
     theme *theme;
     mp_config cfg;
     keymap km;

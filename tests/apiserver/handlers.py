@@ -269,6 +269,7 @@ class Handler(BaseHTTPRequestHandler):
             "query": self.raw_query,
             "params": dict(self.q),
             "accept": self.headers.get("Accept", ""),
+            "accept_encoding": self.headers.get("Accept-Encoding", ""),
             "content_type": self.headers.get("Content-Type", ""),
             "user": user,
             "user_agent": self.headers.get("User-Agent", ""),

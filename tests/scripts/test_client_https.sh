@@ -41,6 +41,8 @@ clusters:
   cluster: {server: "$URL", certificate-authority: pki/client.crt}
 - name: insecure
   cluster: {server: "$URL", insecure-skip-tls-verify: true}
+- name: plain
+  cluster: {server: "$URL", certificate-authority: pki/ca.crt, disable-compression: true}
 users:
 - name: files
   user: {client-certificate: pki/client.crt, client-key: pki/client.key}
@@ -57,6 +59,7 @@ contexts:
 - {name: sni-wrong, context: {cluster: sni-wrong, user: files}}
 - {name: wrong-ca, context: {cluster: wrong-ca, user: files}}
 - {name: insecure, context: {cluster: insecure, user: tenant, namespace: ns-tenant-00002}}
+- {name: plain, context: {cluster: plain, user: files}}
 - {name: tenant, context: {cluster: test, user: tenant, namespace: ns-tenant-00002}}
 - {name: exec, context: {cluster: test, user: exec, namespace: ns-tenant-00002}}
 YAML
@@ -120,5 +123,26 @@ wait "$WPID"
 check "watch over TLS (client cert) saw the new Gateway" "$(cat "$WORK/w.out")" '^ADDED ns-tenant-00002/tenant-gw [0-9]+$'
 mp get gw -n ns-tenant-00002 --kubeconfig "$KC"
 check "get gw: hosts and TLS credential" "$OUT" '^tenant-gw +shop\.example\.org +shop-cert +[0-9]+s$'
+
+# ---- compression: gzip unless the cluster or the flag opts out (as kubectl) ----
+# encodings ARGS...: "ITEMS ENCODINGS" of one get -A -o json: the Ingresses it
+# printed and what its list requests asked for (gzip / none)
+encodings() {
+    reset_requests
+    mp get ingresses -A -o json --kubeconfig "$KC" "$@"
+    [ "$RC" = 0 ] || echo "exit $RC: $ERR"
+    printf '%s %s\n' "$(printf '%s' "$OUT" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')" \
+        "$(pyq 'print(",".join(sorted({"gzip" if "gzip" in r["accept_encoding"] else "none"
+    for r in reqs if r["path"] == "/apis/networking.k8s.io/v1/ingresses"})))')"
+}
+check_eq "default: gzip asked" "$(encodings --context files)" "20 gzip"
+check_eq "cluster disable-compression: true: none asked" "$(encodings --context plain)" "20 none"
+check_eq "--disable-compression: none asked" "$(encodings --context files --disable-compression)" "20 none"
+check_eq "--disable-compression=true" "$(encodings --context files --disable-compression=true)" "20 none"
+check_eq "--disable-compression=false does not undo the cluster's (kubectl)" \
+    "$(encodings --context plain --disable-compression=false)" "20 none"
+mp get ing -A --kubeconfig "$KC" --context files --disable-compression=maybe
+check "--disable-compression=maybe: exit 2, one line" "$RC:$ERR" \
+    '^2:meshpanel get: --disable-compression wants true or false, not "maybe"$'
 
 finish

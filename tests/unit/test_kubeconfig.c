@@ -135,6 +135,20 @@ START_TEST(basic_auth_insecure_sni_proxy)
     ck_assert_ptr_null(c->ca);
     ck_assert_str_eq(c->tls_server_name, "api.internal");
     ck_assert_str_eq(c->proxy_url, "http://proxy.example:3128");
+    ck_assert(c->disable_compression);
+    kube_conn_free(c);
+
+    /* --disable-compression for a cluster without the field */
+    setenv("KUBECONFIG", MERGED, 1);
+    kc_options o = {.context = "ctx-cert-files"};
+    c = kube_conn_load(&o, &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    ck_assert(!c->disable_compression);
+    kube_conn_free(c);
+    o.disable_compression = true;
+    c = kube_conn_load(&o, &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    ck_assert(c->disable_compression);
     kube_conn_free(c);
 }
 END_TEST

@@ -12,7 +12,7 @@
 void cli_error(const char *cmd, const char *msg)
 {
     char *clean = san_cleans(msg, 0);
-    fprintf(stderr, "meshpanel %s: %s\n", cmd, clean ? clean : msg);
+    fprintf(stderr, "meshpanel%s%s: %s\n", *cmd ? " " : "", cmd, clean ? clean : msg);
     free(clean);
 }
 
@@ -68,10 +68,31 @@ bool parse_duration_ms(const char *s, long *ms)
     return true;
 }
 
+int cli_bool_flag(const char *a, const char *lname, bool *value, const char *cmd)
+{
+    size_t ll = strlen(lname);
+    if (strncmp(a, lname, ll) || (a[ll] && a[ll] != '='))
+        return 0;
+    if (!a[ll] || !strcmp(a + ll, "=true")) {
+        *value = true;
+        return 1;
+    }
+    if (!strcmp(a + ll, "=false")) {
+        *value = false;
+        return 1;
+    }
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s wants true or false, not \"%.40s\"", lname, a + ll + 1);
+    cli_error(cmd, msg);
+    return -1;
+}
+
 int kube_flag(kube_flags *f, int argc, char **argv, int *i, const char *cmd)
 {
     const char *v = NULL;
     int r;
+    if ((r = cli_bool_flag(argv[*i], "--disable-compression", &f->kc.disable_compression, cmd)))
+        return r;
     if ((r = cli_opt(argc, argv, i, "--kubeconfig", NULL, &v, cmd))) {
         f->kc.kubeconfig = v;
         return r;
