@@ -55,6 +55,13 @@ bool proc_step(proc *p, long long now_ms);
 void proc_close_inherited(void);
 /* At start-up: no core dumps (a core would hold tokens and keys). */
 void proc_no_core_dumps(void);
+/* At start-up of a command that builds its whole answer and exits
+ * (convert, lint): blocks of up to 32 MiB come from the heap, not each
+ * from its own mmap. A block freed or outgrown (an array doubled, a
+ * buffer) is then reused by the next instead of a fresh mapping, whose
+ * every page faults again: on the 10k dump 13,000 page faults become
+ * 6,300 (about 15 ms on this VM) for 2 MiB more peak RSS. */
+void proc_batch_heap(void);
 
 /* After the run: */
 int proc_exit_code(const proc *p); /* exit status, 128 + signal when killed */

@@ -1,6 +1,7 @@
 /*
  * main.c - dispatch: a subcommand from the table, or the console.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,20 +12,23 @@ typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;
+    bool batch; /* builds its whole answer, then exits: proc_batch_heap */
 } cli_command;
 
 static const cli_command commands[] = {
-    {"convert", cmd_convert, "convert Ingress manifests to Istio Gateway + VirtualService YAML"},
-    {"get", cmd_get, "list ingresses, gateways, virtualservices or tenants from the cluster"},
-    {"apply", cmd_apply, "server-side apply a manifest file"},
-    {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)"},
-    {"config", cmd_config, "kubeconfig helpers (get-contexts)"},
-    {"migrate", cmd_migrate, "move tenants to Istio: plan, apply, verify, cutover, retire"},
-    {"rollback", cmd_rollback, "put tenants back on their Ingresses (full, partial, dual)"},
-    {"status", cmd_status, "where the migration stands: tenants and Ingresses per state"},
-    {"lint", cmd_lint, "check the multi-tenant networking rules before anything is applied"},
-    {"version", cmd_version, "the version, its commit and the library versions"},
-    {"completion", cmd_completion, "a shell completion script (bash, zsh, fish)"},
+    {"convert", cmd_convert, "convert Ingress manifests to Istio Gateway + VirtualService YAML",
+     true},
+    {"get", cmd_get, "list ingresses, gateways, virtualservices or tenants from the cluster",
+     false},
+    {"apply", cmd_apply, "server-side apply a manifest file", false},
+    {"diff", cmd_diff, "diff a manifest against the live cluster (server-side dry run)", false},
+    {"config", cmd_config, "kubeconfig helpers (get-contexts)", false},
+    {"migrate", cmd_migrate, "move tenants to Istio: plan, apply, verify, cutover, retire", false},
+    {"rollback", cmd_rollback, "put tenants back on their Ingresses (full, partial, dual)", false},
+    {"status", cmd_status, "where the migration stands: tenants and Ingresses per state", false},
+    {"lint", cmd_lint, "check the multi-tenant networking rules before anything is applied", true},
+    {"version", cmd_version, "the version, its commit and the library versions", false},
+    {"completion", cmd_completion, "a shell completion script (bash, zsh, fish)", false},
 };
 
 static void usage(FILE *out)
@@ -50,8 +54,11 @@ int main(int argc, char **argv)
         return cmd_version(1, argv);
     if (argc >= 2 && argv[1][0] != '-') {
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-            if (!strcmp(argv[1], commands[i].name))
+            if (!strcmp(argv[1], commands[i].name)) {
+                if (commands[i].batch)
+                    proc_batch_heap();
                 return commands[i].run(argc - 1, argv + 1);
+            }
         fprintf(stderr, "meshpanel: unknown command \"%s\" (see meshpanel --help)\n", argv[1]);
         return 2;
     }
