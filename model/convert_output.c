@@ -82,9 +82,33 @@ int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char
 /* A literal key (YAML_W_KEY) and its string value. */
 #define KV(w, lit, value) (YAML_W_KEY(w, lit), yaml_w_str(w, value))
 
+/* The head at once when its strings are plain (nearly every object): the
+ * text the calls below write, from apiVersion to "spec:". */
+static bool head_at_once(yaml_w *w, const char *kind, const char *name, const char *ns,
+                         const char *src)
+{
+    const yaml_w_part parts[] = {
+        YAML_W_LIT("apiVersion: " ISTIO_NETWORKING_API "\nkind: "),
+        YAML_W_VAL(kind),
+        YAML_W_LIT("\nmetadata:\n  name: "),
+        YAML_W_VAL(name),
+        YAML_W_LIT("\n  namespace: "),
+        YAML_W_VAL(ns),
+        YAML_W_LIT("\n  labels:\n    " CONVERT_MANAGED_LABEL ": " CONVERT_MANAGED_VALUE
+                   "\n  annotations:\n    " CONVERT_SOURCE_ANNOTATION ": "),
+        YAML_W_VAL(src),
+        YAML_W_LIT("\nspec:"),
+    };
+    return yaml_w_entries_of(w, 4, parts, sizeof parts / sizeof *parts);
+}
+
 void conv_head_text(yaml_w *w, const char *kind, const char *name, const char *ns, const char *src)
 {
     yaml_w_map(w);
+    if (head_at_once(w, kind, name, ns, src)) {
+        yaml_w_map(w);
+        return;
+    }
     YAML_W_KEY(w, "apiVersion");
     YAML_W_STR(w, ISTIO_NETWORKING_API);
     YAML_W_KEY(w, "kind");

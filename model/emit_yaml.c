@@ -514,6 +514,12 @@ static bool ascii_needs_quotes(const char *s, size_t len)
     unsigned char c = (unsigned char)s[0];
     if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
         return letter_word(s, len);
+    /* a digit first and a lower-case letter past f other than x last (a
+     * duration: "300s"): no int (hex digits end at f), float, sexagesimal
+     * or date (looks_numeric's set: e x) ends so */
+    unsigned char z = (unsigned char)s[len - 1];
+    if (c >= '0' && c <= '9' && z >= 'g' && z <= 'z' && z != 'x')
+        return false;
     if (c == '/' || c == '_' || c == '$' || c == '(' || c == ')' || c == '^' || c == ';' ||
         c == '<' || c == '\\')
         return false;
@@ -747,12 +753,17 @@ static void block_map(yw *w, const doc_node *n, int indent, bool top)
             entry(w, n, i, ind);
 }
 
+static bool plain_value(const char *s, size_t len);
+
 static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top)
 {
     if (w->bail)
         return;
     if (n->kind == DOC_SCALAR) {
-        scalar(w, n, n->text, n->len, indent);
+        if (n->type == DOC_STR && plain_value(n->text, n->len))
+            write_plain(w, n->text, n->len, false); /* what scalar() decides for it */
+        else
+            scalar(w, n, n->text, n->len, indent);
     } else if (n->len == 0) {
         write_indicator(w, n->kind == DOC_MAP ? "{" : "[", 1, true, true, false);
         write_indicator(w, n->kind == DOC_MAP ? "}" : "]", 1, false, false, false);
@@ -928,12 +939,69 @@ void yaml_w_str(yaml_w *w, const char *s)
     plain_str_at(w, s, len);
 }
 
+void yaml_w_strn(yaml_w *w, const char *s, size_t len)
+{
+    if (!plain_value(s, len)) {
+        yaml_w_scalar(w, DOC_STR, s, len);
+        return;
+    }
+    plain_str_at(w, s, len);
+}
+
+bool yaml_w_is_plain(const char *s, size_t len)
+{
+    return plain_value(s, len);
+}
+
 void yaml_w_str_plain(yaml_w *w, const char *s, size_t len)
 {
     plain_str_at(w, s, len);
 }
 
-/* s[0..len), a string plain_value takes, as the next value. */
+#define YAML_W_MAX_PARTS 16
+
+bool yaml_w_entries_of(yaml_w *w, size_t nkeys, const yaml_w_part *parts, size_t n)
+{
+    size_t lens[YAML_W_MAX_PARTS], total = 0;
+    if (n > YAML_W_MAX_PARTS)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = parts[i].len;
+        if (k == SIZE_MAX && !plain_value(parts[i].s, k = strlen(parts[i].s)))
+            return false;
+        lens[i] = k;
+        total += k;
+    }
+    if (total > 2048 || !total)
+        return false;
+    yaml_w_frame *f = w->depth ? &w->f[w->depth - 1] : NULL;
+    if (!f || !f->map) {
+        w->bail = true;
+        return true;
+    }
+    f->n += nkeys;
+    write_indent(w, f->ind);
+    /* the pieces straight into out, after room for them all */
+    strbuf *sb = w->out;
+    if (!strbuf_reserve(sb, total))
+        return true; /* out->oom tells */
+    size_t start = sb->len;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(sb->buf + sb->len, parts[i].s, lens[i]);
+        sb->len += lens[i];
+    }
+    sb->buf[sb->len] = '\0';
+    size_t i = sb->len;
+    while (i > start && sb->buf[i - 1] != '\n')
+        i--;
+    w->column = i > start ? sb->len - i : w->column + total;
+    w->whitespace = false;
+    w->indention = false;
+    return true;
+}
+
+/* s[0..len), a string plain_value takes (or any text scalar() writes
+ * plain: an int, a bool), as the next value. */
 static void plain_str_at(yaml_w *w, const char *s, size_t len)
 {
     strbuf *sb = w->out;
@@ -982,12 +1050,12 @@ void yaml_w_int(yaml_w *w, long long v)
     unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
     buf[0] = '-';
     size_t n = str_utoa(buf + (v < 0), u) + (v < 0);
-    yaml_w_scalar(w, DOC_INT, buf, n);
+    plain_str_at(w, buf, n); /* scalar() writes an int plain */
 }
 
 void yaml_w_bool(yaml_w *w, bool v)
 {
-    yaml_w_scalar(w, DOC_BOOL, v ? "true" : "false", v ? 4 : 5);
+    plain_str_at(w, v ? "true" : "false", v ? 4 : 5); /* as an int */
 }
 
 static void open_coll(yaml_w *w, bool map)

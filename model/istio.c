@@ -1,7 +1,6 @@
 /* istio.c - Istio objects as doc trees in proto field order (see istio.h). */
 #include "model/istio.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -262,16 +261,27 @@ bool istio_vs_http_part_in_order(const char *key, const doc_node *v)
 
 /* ---- names ---------------------------------------------------------------- */
 
+/* A byte of a DNS label as istio_dns_label keeps it: ASCII letters (lower
+ * case) and digits, 0 for the rest (isalnum / tolower of the C locale,
+ * without a call per byte). */
+static char label_byte(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return (char)(c + ('a' - 'A'));
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? (char)c : 0;
+}
+
 void istio_dns_label(const char *s, char out[64])
 {
     char buf[512];
     size_t n = 0;
     for (const char *p = s; *p && n < sizeof buf - 10; p++) {
-        if (*p == '*') {
+        char k = label_byte((unsigned char)*p);
+        if (k) {
+            buf[n++] = k;
+        } else if (*p == '*') {
             memcpy(buf + n, "wildcard", 8);
             n += 8;
-        } else if (isalnum((unsigned char)*p)) {
-            buf[n++] = (char)tolower((unsigned char)*p);
         } else if (n && buf[n - 1] != '-') {
             buf[n++] = '-';
         }
