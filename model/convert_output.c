@@ -89,7 +89,7 @@ static bool head_at_once(yaml_w *w, const char *kind, const char *name, const ch
 {
     const yaml_w_part parts[] = {
         YAML_W_LIT("apiVersion: " ISTIO_NETWORKING_API "\nkind: "),
-        YAML_W_VAL(kind),
+        {kind, strlen(kind), false}, /* a plain word (convert_int.h) */
         YAML_W_LIT("\nmetadata:\n  name: "),
         YAML_W_VAL(name),
         YAML_W_LIT("\n  namespace: "),

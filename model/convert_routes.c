@@ -653,6 +653,73 @@ static void put_uri_matches(yaml_w *w, const hostgrp *g, const rspec *r)
     yaml_w_end(w);
 }
 
+/* A route's entries after its destination: timeout, retries, corsPolicy
+ * and headers (h), the last two found in canonical order. */
+static void route_tail(yaml_w *w, const ann_settings *a, const doc_node *h)
+{
+    if (a->timeout) {
+        YAML_W_KEY(w, "timeout");
+        yaml_w_str(w, a->timeout);
+    }
+    if (a->retry_attempts >= 0) {
+        YAML_W_KEY(w, "retries");
+        yaml_w_map(w);
+        YAML_W_KEY(w, "attempts");
+        yaml_w_int(w, a->retry_attempts);
+        if (a->retry_on[0]) {
+            YAML_W_KEY(w, "retryOn");
+            yaml_w_str(w, a->retry_on);
+        }
+        yaml_w_end(w);
+    }
+    if (a->cors) {
+        YAML_W_KEY(w, "corsPolicy");
+        yaml_w_node(w, a->cors);
+    }
+    if (h) {
+        YAML_W_KEY(w, "headers");
+        yaml_w_node(w, h);
+    }
+}
+
+/* A route's entries from its name to its destination (or directResponse)
+ * at once, as route_direct's calls write them for a route of spec.http
+ * (its map at indent 4). False, nothing written, when a string is not
+ * plain there (put_uri_matches and the calls write it). */
+static bool route_head_at_once(yaml_w *w, const hostgrp *g, const rspec *r, const char *name,
+                               size_t nlen, int closed, const char *host, size_t hlen, long port)
+{
+    if (!w->depth || w->f[w->depth - 1].ind != 4)
+        return false;
+    char buf[2100], num[24];
+    conv_uri u[2];
+    size_t nu = conv_uri_list(g, r, u, buf), n = 0;
+    yaml_w_part p[12];
+    p[n++] = YAML_W_LIT("name: ");
+    p[n++] = YAML_W_VALN(name, nlen);
+    p[n++] = YAML_W_LIT("\n    match:");
+    for (size_t i = 0; i < nu; i++) {
+        p[n++] = !strcmp(u[i].kind, "prefix")  ? YAML_W_LIT("\n    - uri:\n        prefix: ")
+                 : !strcmp(u[i].kind, "exact") ? YAML_W_LIT("\n    - uri:\n        exact: ")
+                                               : YAML_W_LIT("\n    - uri:\n        regex: ");
+        p[n++] = YAML_W_VAL(u[i].value);
+    }
+    if (closed) {
+        p[n++] = YAML_W_LIT("\n    directResponse:\n      status: ");
+        p[n++] = (yaml_w_part){num, str_utoa(num, (unsigned)closed), false};
+        return yaml_w_entries_of(w, 3, p, n);
+    }
+    p[n++] = YAML_W_LIT("\n    route:\n    - destination:\n        host: ");
+    p[n++] = YAML_W_VALN(host, hlen);
+    if (port < 0)
+        return false; /* not from a valid Ingress: the calls write it */
+    if (port) {
+        p[n++] = YAML_W_LIT("\n        port:\n          number: ");
+        p[n++] = (yaml_w_part){num, str_utoa(num, (unsigned long)port), false};
+    }
+    return yaml_w_entries_of(w, 3, p, n);
+}
+
 /* r as render_rspec builds it, in canonical order, when it is one route to
  * its backend or a direct response (most routes): written as the tree
  * would be. False (nothing written or reported) for the rest: variants
@@ -672,9 +739,18 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
         doc_free(h);
         return false;
     }
-    char name[160];
-    size_t nlen = route_name(r, name);
+    char name[160], host[600];
+    size_t nlen = route_name(r, name), hlen = 0;
+    /* MP201 (dest_resolve) comes after put_uri_matches' findings: none */
+    long port = closed ? 0 : dest_resolve(c, r, r->be, r->be_field, r->ing, host, &hlen);
     yaml_w_map(w);
+    if (route_head_at_once(w, g, r, name, nlen, closed, host, hlen, port)) {
+        if (!closed)
+            route_tail(w, a, h);
+        doc_free(h);
+        yaml_w_end(w);
+        return true;
+    }
     YAML_W_KEY(w, "name");
     yaml_w_strn(w, name, nlen);
     put_uri_matches(w, g, r);
@@ -687,9 +763,6 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
         yaml_w_end(w);
         return true;
     }
-    char host[600];
-    size_t hlen;
-    long port = dest_resolve(c, r, r->be, r->be_field, r->ing, host, &hlen);
     YAML_W_KEY(w, "route");
     yaml_w_seq(w);
     yaml_w_map(w);
@@ -707,30 +780,7 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
     yaml_w_end(w);
     yaml_w_end(w);
     yaml_w_end(w);
-    if (a->timeout) {
-        YAML_W_KEY(w, "timeout");
-        yaml_w_str(w, a->timeout);
-    }
-    if (a->retry_attempts >= 0) {
-        YAML_W_KEY(w, "retries");
-        yaml_w_map(w);
-        YAML_W_KEY(w, "attempts");
-        yaml_w_int(w, a->retry_attempts);
-        if (a->retry_on[0]) {
-            YAML_W_KEY(w, "retryOn");
-            yaml_w_str(w, a->retry_on);
-        }
-        yaml_w_end(w);
-    }
-    /* both found in canonical order above */
-    if (a->cors) {
-        YAML_W_KEY(w, "corsPolicy");
-        yaml_w_node(w, a->cors);
-    }
-    if (h) {
-        YAML_W_KEY(w, "headers");
-        yaml_w_node(w, h);
-    }
+    route_tail(w, a, h);
     doc_free(h);
     yaml_w_end(w);
     return true;

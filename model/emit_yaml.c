@@ -950,7 +950,11 @@ void yaml_w_strn(yaml_w *w, const char *s, size_t len)
 
 bool yaml_w_is_plain(const char *s, size_t len)
 {
-    return plain_value(s, len);
+    if (plain_value(s, len))
+        return true;
+    doc_node n = {.kind = DOC_SCALAR, .type = DOC_STR};
+    style st;
+    return ascii_style(&n, s, len, &st) && st == ST_PLAIN; /* as scalar() decides */
 }
 
 void yaml_w_str_plain(yaml_w *w, const char *s, size_t len)
@@ -967,7 +971,9 @@ bool yaml_w_entries_of(yaml_w *w, size_t nkeys, const yaml_w_part *parts, size_t
         return false;
     for (size_t i = 0; i < n; i++) {
         size_t k = parts[i].len;
-        if (k == SIZE_MAX && !plain_value(parts[i].s, k = strlen(parts[i].s)))
+        if (k == SIZE_MAX)
+            k = strlen(parts[i].s);
+        if (parts[i].value && !yaml_w_is_plain(parts[i].s, k))
             return false;
         lens[i] = k;
         total += k;
