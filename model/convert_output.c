@@ -4,8 +4,10 @@
  * final order (namespace, kind, name; warnings grouped by object) that
  * makes the output byte-stable for review and diff.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model/convert_int.h"
 #include "model/emit.h"
@@ -32,9 +34,31 @@ static int grow_docs(convert_plan *p)
 }
 
 /* Room for n bytes of document text: the 12,000 documents of 10,000
- * Ingresses share blocks of 256 KiB (a larger one alone) instead of one
- * allocation each; convert_plan_free frees the blocks. */
-#define DOC_BLK (256u * 1024u)
+ * Ingresses share blocks of 8 MiB (a larger one alone) instead of one
+ * allocation each; convert_plan_free frees the blocks. The text is kept
+ * until it is sorted (9.5 MB at 10,000 Ingresses): in 4 KiB pages that was
+ * 2,300 first-touch page faults, a sixth of the run's, at about 2.5 us
+ * each on a virtual machine; a block's whole 2 MiB pages after its first
+ * 2 MiB are asked to be huge pages (about 1,500 faults fewer at 10,000,
+ * up to 2 MiB more resident in the last one; none for a run of less
+ * text). */
+#define DOC_BLK   (8u * 1024u * 1024u)
+#define HUGE_PAGE (2u << 20)
+
+/* Advice only (api/fsutil.c does the same for a big input file): failure,
+ * or a system without it, changes nothing but the page faults. */
+static void want_huge_pages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = HUGE_PAGE;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 static char *doc_room(convert_plan *p, size_t n)
 {
@@ -43,6 +67,8 @@ static char *doc_room(convert_plan *p, size_t n)
         size_t size = n > DOC_BLK ? n : DOC_BLK;
         if (!(b = malloc(sizeof *b + size)))
             return NULL;
+        if (size > 2 * HUGE_PAGE) /* past the first 2 MiB: a small run touches none */
+            want_huge_pages((char *)b + HUGE_PAGE, sizeof *b + size - HUGE_PAGE);
         /* a larger document's block goes behind the current one, which
          * keeps taking the small ones */
         conv_blk **at = n > DOC_BLK && p->doc_text ? &p->doc_text->next : &p->doc_text;
