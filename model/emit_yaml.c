@@ -731,11 +731,64 @@ static void key(yw *w, const char *k, int indent)
         scalar(w, NULL, k, strlen(k), indent);
 }
 
+/* The usual cases of write_indent(ind), a plain key k[0..len) and ":" at
+ * once: after a new line and its indentation, or after the spaces up to
+ * it (the first key of a sequence item, after "- "). The spaces are
+ * copied whole (a constant size: no call), the room for them checked.
+ * False, nothing written, when there is no room. */
+static inline bool key_fast(yw *w, int ind, const char *k, size_t len)
+{
+    size_t want = ind >= 0 ? (size_t)ind : 0;
+    strbuf *sb = w->out;
+    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + len + 3 > sb->cap)
+        return false;
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    char *at = sb->buf + sb->len;
+    size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+    at[0] = '\n';
+    memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+    memcpy(at + head, k, len);
+    at[head + len] = ':';
+    sb->len += head + len + 1;
+    w->column = want + len + 1;
+    w->whitespace = false;
+    w->indention = false;
+    return true;
+}
+
+/* The usual cases of a sequence item's write_indent(ind), "-" and a plain
+ * string s[0..len) (write_plain: " " and the text) at once, as key_fast. */
+static inline bool seq_plain_fast(yw *w, int ind, const char *s, size_t len)
+{
+    size_t want = ind >= 0 ? (size_t)ind : 0;
+    strbuf *sb = w->out;
+    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + len + 4 > sb->cap)
+        return false;
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    char *at = sb->buf + sb->len;
+    size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+    at[0] = '\n';
+    memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+    at[head] = '-';
+    at[head + 1] = ' ';
+    memcpy(at + head + 2, s, len);
+    sb->len += head + 2 + len;
+    w->column = want + 2 + len;
+    w->whitespace = false;
+    w->indention = false;
+    return true;
+}
+
 static void entry(yw *w, const doc_node *n, size_t i, int indent)
 {
-    write_indent(w, indent);
-    key(w, n->keys[i], indent);
-    write_indicator(w, ":", 1, false, false, false);
+    const char *k = n->keys[i];
+    size_t len;
+    bool plain = doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len);
+    if (!plain || !key_fast(w, indent, k, len)) {
+        write_indent(w, indent);
+        key(w, k, indent);
+        write_indicator(w, ":", 1, false, false, false);
+    }
     node(w, n->items[i], indent, true, false);
 }
 
@@ -772,6 +825,10 @@ static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool to
     } else {
         int ind = indent < 0 ? 0 : mapping_ctx && !w->indention ? indent : indent + 2;
         for (size_t i = 0; i < n->len && !w->bail; i++) {
+            const doc_node *it = n->items[i];
+            if (it->kind == DOC_SCALAR && it->type == DOC_STR && plain_value(it->text, it->len) &&
+                seq_plain_fast(w, ind, it->text, it->len))
+                continue; /* allowMethods, hosts: what the three calls below write */
             write_indent(w, ind);
             write_indicator(w, "-", 1, true, false, true);
             node(w, n->items[i], ind, false, false);
@@ -863,27 +920,8 @@ static void key_at(yaml_w *w, const char *k, size_t len)
     }
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
-    /* the usual cases at once: a plain key and ":" after a new line and
-     * its indentation, or after the spaces up to it (the first key of a
-     * sequence item, after "- "): what the three calls below write then.
-     * The spaces are copied whole (a constant size: no call), the room
-     * for them checked. */
-    size_t want = ind >= 0 ? (size_t)ind : 0;
-    strbuf *sb = w->out;
-    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
-    if (want <= YAML_W_SPACES && len != SIZE_MAX && sb->len + YAML_W_SPACES + len + 3 <= sb->cap) {
-        char *at = sb->buf + sb->len;
-        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
-        at[0] = '\n';
-        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
-        memcpy(at + head, k, len);
-        at[head + len] = ':';
-        sb->len += head + len + 1;
-        w->column = want + len + 1;
-        w->whitespace = false;
-        w->indention = false;
+    if (len != SIZE_MAX && key_fast(w, ind, k, len))
         return;
-    }
     write_indent(w, ind);
     key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
@@ -1025,24 +1063,10 @@ static void plain_str_at(yaml_w *w, const char *s, size_t len)
         return;
     }
     yaml_w_frame *f = w->depth ? &w->f[w->depth - 1] : NULL;
-    size_t want = f && f->ind >= 0 ? (size_t)f->ind : 0;
-    if (f && !f->map && want <= YAML_W_SPACES && sb->len + YAML_W_SPACES + len + 4 <= sb->cap) {
-        /* a sequence item: what value_at writes (write_indent: a new line
-         * and the indentation, or the spaces up to it; "-") and
+    if (f && !f->map && seq_plain_fast(w, f->ind, s, len)) {
+        /* a sequence item: what value_at writes (write_indent, "-") and
          * write_plain (" " and the text) */
-        bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
-        char *at = sb->buf + sb->len;
-        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
         f->n++;
-        at[0] = '\n';
-        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
-        at[head] = '-';
-        at[head + 1] = ' ';
-        memcpy(at + head + 2, s, len);
-        sb->len += head + 2 + len;
-        w->column = want + 2 + len;
-        w->whitespace = false;
-        w->indention = false;
         return;
     }
     bool mapping_ctx;
