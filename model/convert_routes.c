@@ -842,7 +842,9 @@ static int put_routes(conv *c, hostgrp *g, yaml_w *w, size_t *n)
  * findings since the call are to be dropped before render_vs_tree). */
 static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
 {
-    char *src = conv_sources_text(g->src, g->nsrc);
+    /* one source (most hosts): its text as conv_sources_text would copy it */
+    char *own = g->nsrc == 1 ? NULL : conv_sources_text(g->src, g->nsrc);
+    const char *src = g->nsrc == 1 ? g->src[0]->src : own;
     if (!src)
         return -1;
     strbuf *sb = &c->plan->yaml;
@@ -861,7 +863,7 @@ static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
                 "host %s has no path left to convert (a dropped path is reported on its own): "
                 "no VirtualService, and the host is left out of the Gateway",
                 g->host);
-        free(src);
+        free(own);
         strbuf_reset(sb);
         return 0;
     }
@@ -869,7 +871,7 @@ static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
         rc = 1;
     if (rc == 0 && conv_note_sources(src, &c->plan->vs_src) < 0)
         rc = -1;
-    free(src);
+    free(own);
     if (rc)
         return rc;
     g->has_vs = true;
