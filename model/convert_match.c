@@ -243,7 +243,8 @@ static void dedup(conv *c, hostgrp *g)
     for (size_t i = 0; i < g->nr; i++) {
         rspec *r = &g->r[i];
         char ki[600];
-        path_key(g, r, ki, sizeof ki);
+        if (out) /* nothing to compare the first with (most hosts: one route) */
+            path_key(g, r, ki, sizeof ki);
         const rspec *first = NULL;
         for (size_t k = 0; k < out && !first; k++) {
             char kk[600];

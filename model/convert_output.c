@@ -4,8 +4,10 @@
  * final order (namespace, kind, name; warnings grouped by object) that
  * makes the output byte-stable for review and diff.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model/convert_int.h"
 #include "model/emit.h"
@@ -32,9 +34,31 @@ static int grow_docs(convert_plan *p)
 }
 
 /* Room for n bytes of document text: the 12,000 documents of 10,000
- * Ingresses share blocks of 256 KiB (a larger one alone) instead of one
- * allocation each; convert_plan_free frees the blocks. */
-#define DOC_BLK (256u * 1024u)
+ * Ingresses share blocks of 16 MiB (a larger one alone) instead of one
+ * allocation each; convert_plan_free frees the blocks. The text is kept
+ * until it is sorted (9.5 MB at 10,000 Ingresses): in 4 KiB pages that was
+ * 2,300 first-touch page faults, a sixth of the run's, at about 2.5 us
+ * each on a virtual machine; a block's whole 2 MiB pages after its first
+ * 2 MiB are asked to be huge pages (10k dump: 1,400-1,900 faults fewer,
+ * 1.5-2 MiB more resident for the last one; none for a run of less
+ * text). */
+#define DOC_BLK   (16u * 1024u * 1024u)
+#define HUGE_PAGE (2u << 20)
+
+/* Advice only (api/fsutil.c does the same for a big input file): failure,
+ * or a system without it, changes nothing but the page faults. */
+static void want_huge_pages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = HUGE_PAGE;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 static char *doc_room(convert_plan *p, size_t n)
 {
@@ -43,6 +67,8 @@ static char *doc_room(convert_plan *p, size_t n)
         size_t size = n > DOC_BLK ? n : DOC_BLK;
         if (!(b = malloc(sizeof *b + size)))
             return NULL;
+        if (size > 2 * HUGE_PAGE) /* past the first 2 MiB: a small run touches none */
+            want_huge_pages((char *)b + HUGE_PAGE, sizeof *b + size - HUGE_PAGE);
         /* a larger document's block goes behind the current one, which
          * keeps taking the small ones */
         conv_blk **at = n > DOC_BLK && p->doc_text ? &p->doc_text->next : &p->doc_text;
@@ -82,9 +108,33 @@ int conv_push_text(convert_plan *p, const char *ns, const char *kind, const char
 /* A literal key (YAML_W_KEY) and its string value. */
 #define KV(w, lit, value) (YAML_W_KEY(w, lit), yaml_w_str(w, value))
 
+/* The head at once when its strings are plain (nearly every object): the
+ * text the calls below write, from apiVersion to "spec:". */
+static bool head_at_once(yaml_w *w, const char *kind, const char *name, const char *ns,
+                         const char *src)
+{
+    const yaml_w_part parts[] = {
+        YAML_W_LIT("apiVersion: " ISTIO_NETWORKING_API "\nkind: "),
+        {kind, strlen(kind), false}, /* a plain word (convert_int.h) */
+        YAML_W_LIT("\nmetadata:\n  name: "),
+        YAML_W_VAL(name),
+        YAML_W_LIT("\n  namespace: "),
+        YAML_W_VAL(ns),
+        YAML_W_LIT("\n  labels:\n    " CONVERT_MANAGED_LABEL ": " CONVERT_MANAGED_VALUE
+                   "\n  annotations:\n    " CONVERT_SOURCE_ANNOTATION ": "),
+        YAML_W_VAL(src),
+        YAML_W_LIT("\nspec:"),
+    };
+    return yaml_w_entries_of(w, 4, parts, sizeof parts / sizeof *parts);
+}
+
 void conv_head_text(yaml_w *w, const char *kind, const char *name, const char *ns, const char *src)
 {
     yaml_w_map(w);
+    if (head_at_once(w, kind, name, ns, src)) {
+        yaml_w_map(w);
+        return;
+    }
     YAML_W_KEY(w, "apiVersion");
     YAML_W_STR(w, ISTIO_NETWORKING_API);
     YAML_W_KEY(w, "kind");

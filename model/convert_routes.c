@@ -23,15 +23,32 @@
 #include "model/istio.h"
 #include "model/strbuf.h"
 
-/* A destination's host (into host[600]) and port (0: none), with MP201
- * when a named port does not resolve. */
+/* s[0..len) after buf[0..at), cut to n - 1 bytes as str_join cuts;
+ * returns the new length (the caller ends the text). */
+static size_t cat(char *buf, size_t n, size_t at, const char *s, size_t len)
+{
+    if (len > n - 1 - at)
+        len = n - 1 - at;
+    memcpy(buf + at, s, len);
+    return at + len;
+}
+
+/* A destination's host (into host[600], *hlen its length) and port (0:
+ * none), with MP201 when a named port does not resolve. */
 static long dest_resolve(conv *c, const rspec *r, const ing_backend *be, const char *field,
-                         const ing_entry *owner, char *host)
+                         const ing_entry *owner, char *host, size_t *hlen)
 {
     /* the canary's Service is in the canary's namespace, which may not be
      * the main Ingress's (a host's routes come from every namespace) */
     const char *ns = owner == r->canary ? r->canary->v.ns : r->ing->v.ns;
-    str_join(host, 600, be->service, ".", ns, ".svc.", c->o->domain_suffix, (char *)NULL);
+    const char *suffix = c->o->domain_suffix;
+    size_t n = cat(host, 600, 0, be->service, strlen(be->service));
+    n = cat(host, 600, n, ".", 1);
+    n = cat(host, 600, n, ns, strlen(ns));
+    n = cat(host, 600, n, ".svc.", 5);
+    n = cat(host, 600, n, suffix, strlen(suffix));
+    host[n] = '\0';
+    *hlen = n;
     long port = be->port_number;
     if (!port) {
         const svc_view *s = conv_find_svc(c, ns, be->service);
@@ -54,7 +71,8 @@ static doc_node *destination(conv *c, const rspec *r, const ing_backend *be, con
                              const ing_entry *owner, long weight)
 {
     char host[600];
-    long port = dest_resolve(c, r, be, field, owner, host);
+    size_t hlen;
+    long port = dest_resolve(c, r, be, field, owner, host, &hlen);
     doc_node *d = doc_map_new(), *dest = doc_map_new();
     if (!d || !dest) {
         doc_free(d);
@@ -391,17 +409,23 @@ static void render_canary(rctx *x, doc_node *route)
     doc_map_set(route, "route", seq);
 }
 
-static void route_name(const rspec *r, char name[160])
+/* The route's name into name[160]; returns its length. */
+static size_t route_name(const rspec *r, char name[160])
 {
+    size_t n = cat(name, 160, 0, r->ing->v.name, strlen(r->ing->v.name));
     if (r->from_default) {
-        str_join(name, 160, r->ing->v.name, "-default", (char *)NULL);
+        n = cat(name, 160, n, "-default", 8);
     } else if (r->root_only) {
-        str_join(name, 160, r->ing->v.name, "-root", (char *)NULL);
+        n = cat(name, 160, n, "-root", 5);
     } else {
-        char ra[24], pa[24];
-        str_utoa(ra, r->ri), str_utoa(pa, r->pi);
-        str_join(name, 160, r->ing->v.name, "-", ra, "-", pa, (char *)NULL);
+        char num[24];
+        n = cat(name, 160, n, "-", 1);
+        n = cat(name, 160, n, num, str_utoa(num, r->ri));
+        n = cat(name, 160, n, "-", 1);
+        n = cat(name, 160, n, num, str_utoa(num, r->pi));
     }
+    name[n] = '\0';
+    return n;
 }
 
 /* The status r answers instead of its backend (fail closed, or a root
@@ -510,6 +534,13 @@ static void vs_head_text(yaml_w *w, const hostgrp *g, const char *name, const ch
                          const char *src)
 {
     conv_head_text(w, "VirtualService", name, g->ns, src);
+    const yaml_w_part parts[] = {
+        YAML_W_LIT("hosts:\n  - "),        YAML_W_VAL(g->host),
+        YAML_W_LIT("\n  gateways:\n  - "), YAML_W_VAL(gw),
+        YAML_W_LIT("\n  http:"),
+    };
+    if (yaml_w_entries_of(w, 3, parts, sizeof parts / sizeof *parts))
+        return; /* the calls below at once (the usual plain host and gateway) */
     YAML_W_KEY(w, "hosts");
     yaml_w_seq(w);
     yaml_w_str(w, g->host);
@@ -603,17 +634,6 @@ static int render_vs_tree(conv *c, hostgrp *g, const char *name, const char *gw)
 
 /* ---- text mode: a host's routes written without their trees ------------------ */
 
-/* The route key at its place (yaml_w_key), then its value: v written as it
- * is when it is already in canonical order. False: it is not. */
-static bool put_part(yaml_w *w, const char *key, const doc_node *v)
-{
-    if (!istio_vs_http_part_in_order(key, v))
-        return false;
-    yaml_w_key(w, key);
-    yaml_w_node(w, v);
-    return true;
-}
-
 static void put_uri_matches(yaml_w *w, const hostgrp *g, const rspec *r)
 {
     char buf[2100];
@@ -625,12 +645,79 @@ static void put_uri_matches(yaml_w *w, const hostgrp *g, const rspec *r)
         yaml_w_map(w);
         YAML_W_KEY(w, "uri");
         yaml_w_map(w);
-        yaml_w_key(w, u[i].kind);
+        yaml_w_key_plain(w, u[i].kind, strlen(u[i].kind)); /* prefix, exact, regex */
         yaml_w_str(w, u[i].value);
         yaml_w_end(w);
         yaml_w_end(w);
     }
     yaml_w_end(w);
+}
+
+/* A route's entries after its destination: timeout, retries, corsPolicy
+ * and headers (h), the last two found in canonical order. */
+static void route_tail(yaml_w *w, const ann_settings *a, const doc_node *h)
+{
+    if (a->timeout) {
+        YAML_W_KEY(w, "timeout");
+        yaml_w_str(w, a->timeout);
+    }
+    if (a->retry_attempts >= 0) {
+        YAML_W_KEY(w, "retries");
+        yaml_w_map(w);
+        YAML_W_KEY(w, "attempts");
+        yaml_w_int(w, a->retry_attempts);
+        if (a->retry_on[0]) {
+            YAML_W_KEY(w, "retryOn");
+            yaml_w_str(w, a->retry_on);
+        }
+        yaml_w_end(w);
+    }
+    if (a->cors) {
+        YAML_W_KEY(w, "corsPolicy");
+        yaml_w_node(w, a->cors);
+    }
+    if (h) {
+        YAML_W_KEY(w, "headers");
+        yaml_w_node(w, h);
+    }
+}
+
+/* A route's entries from its name to its destination (or directResponse)
+ * at once, as route_direct's calls write them for a route of spec.http
+ * (its map at indent 4). False, nothing written, when a string is not
+ * plain there (put_uri_matches and the calls write it). */
+static bool route_head_at_once(yaml_w *w, const hostgrp *g, const rspec *r, const char *name,
+                               size_t nlen, int closed, const char *host, size_t hlen, long port)
+{
+    if (!w->depth || w->f[w->depth - 1].ind != 4)
+        return false;
+    char buf[2100], num[24];
+    conv_uri u[2];
+    size_t nu = conv_uri_list(g, r, u, buf), n = 0;
+    yaml_w_part p[12];
+    p[n++] = YAML_W_LIT("name: ");
+    p[n++] = YAML_W_VALN(name, nlen);
+    p[n++] = YAML_W_LIT("\n    match:");
+    for (size_t i = 0; i < nu; i++) {
+        p[n++] = !strcmp(u[i].kind, "prefix")  ? YAML_W_LIT("\n    - uri:\n        prefix: ")
+                 : !strcmp(u[i].kind, "exact") ? YAML_W_LIT("\n    - uri:\n        exact: ")
+                                               : YAML_W_LIT("\n    - uri:\n        regex: ");
+        p[n++] = YAML_W_VAL(u[i].value);
+    }
+    if (closed) {
+        p[n++] = YAML_W_LIT("\n    directResponse:\n      status: ");
+        p[n++] = (yaml_w_part){num, str_utoa(num, (unsigned)closed), false};
+        return yaml_w_entries_of(w, 3, p, n);
+    }
+    p[n++] = YAML_W_LIT("\n    route:\n    - destination:\n        host: ");
+    p[n++] = YAML_W_VALN(host, hlen);
+    if (port < 0)
+        return false; /* not from a valid Ingress: the calls write it */
+    if (port) {
+        p[n++] = YAML_W_LIT("\n        port:\n          number: ");
+        p[n++] = (yaml_w_part){num, str_utoa(num, (unsigned long)port), false};
+    }
+    return yaml_w_entries_of(w, 3, p, n);
 }
 
 /* r as render_rspec builds it, in canonical order, when it is one route to
@@ -652,11 +739,20 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
         doc_free(h);
         return false;
     }
-    char name[160];
-    route_name(r, name);
+    char name[160], host[600];
+    size_t nlen = route_name(r, name), hlen = 0;
+    /* MP201 (dest_resolve) comes after put_uri_matches' findings: none */
+    long port = closed ? 0 : dest_resolve(c, r, r->be, r->be_field, r->ing, host, &hlen);
     yaml_w_map(w);
+    if (route_head_at_once(w, g, r, name, nlen, closed, host, hlen, port)) {
+        if (!closed)
+            route_tail(w, a, h);
+        doc_free(h);
+        yaml_w_end(w);
+        return true;
+    }
     YAML_W_KEY(w, "name");
-    yaml_w_str(w, name);
+    yaml_w_strn(w, name, nlen);
     put_uri_matches(w, g, r);
     if (closed) {
         YAML_W_KEY(w, "directResponse");
@@ -667,15 +763,13 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
         yaml_w_end(w);
         return true;
     }
-    char host[600];
-    long port = dest_resolve(c, r, r->be, r->be_field, r->ing, host);
     YAML_W_KEY(w, "route");
     yaml_w_seq(w);
     yaml_w_map(w);
     YAML_W_KEY(w, "destination");
     yaml_w_map(w);
     YAML_W_KEY(w, "host");
-    yaml_w_str(w, host);
+    yaml_w_strn(w, host, hlen);
     if (port) {
         YAML_W_KEY(w, "port");
         yaml_w_map(w);
@@ -686,25 +780,7 @@ static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
     yaml_w_end(w);
     yaml_w_end(w);
     yaml_w_end(w);
-    if (a->timeout) {
-        YAML_W_KEY(w, "timeout");
-        yaml_w_str(w, a->timeout);
-    }
-    if (a->retry_attempts >= 0) {
-        YAML_W_KEY(w, "retries");
-        yaml_w_map(w);
-        YAML_W_KEY(w, "attempts");
-        yaml_w_int(w, a->retry_attempts);
-        if (a->retry_on[0]) {
-            YAML_W_KEY(w, "retryOn");
-            yaml_w_str(w, a->retry_on);
-        }
-        yaml_w_end(w);
-    }
-    if (a->cors)
-        put_part(w, "corsPolicy", a->cors);
-    if (h)
-        put_part(w, "headers", h);
+    route_tail(w, a, h);
     doc_free(h);
     yaml_w_end(w);
     return true;
@@ -766,7 +842,9 @@ static int put_routes(conv *c, hostgrp *g, yaml_w *w, size_t *n)
  * findings since the call are to be dropped before render_vs_tree). */
 static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
 {
-    char *src = conv_sources_text(g->src, g->nsrc);
+    /* one source (most hosts): its text as conv_sources_text would copy it */
+    char *own = g->nsrc == 1 ? NULL : conv_sources_text(g->src, g->nsrc);
+    const char *src = g->nsrc == 1 ? g->src[0]->src : own;
     if (!src)
         return -1;
     strbuf *sb = &c->plan->yaml;
@@ -785,7 +863,7 @@ static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
                 "host %s has no path left to convert (a dropped path is reported on its own): "
                 "no VirtualService, and the host is left out of the Gateway",
                 g->host);
-        free(src);
+        free(own);
         strbuf_reset(sb);
         return 0;
     }
@@ -793,7 +871,7 @@ static int vs_direct(conv *c, hostgrp *g, const char *name, const char *gw)
         rc = 1;
     if (rc == 0 && conv_note_sources(src, &c->plan->vs_src) < 0)
         rc = -1;
-    free(src);
+    free(own);
     if (rc)
         return rc;
     g->has_vs = true;

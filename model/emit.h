@@ -14,6 +14,8 @@
 #ifndef MESHPANEL_EMIT_H
 #define MESHPANEL_EMIT_H
 
+#include <stdint.h>
+
 #include "model/doc.h"
 #include "model/err.h"
 #include "model/strbuf.h"
@@ -75,6 +77,33 @@ void yaml_w_str(yaml_w *w, const char *s); /* a string scalar (DOC_STR) */
  * YAML 1.1 word), checked as YAML_W_KEY's keys are. */
 void yaml_w_str_plain(yaml_w *w, const char *s, size_t len);
 #define YAML_W_STR(w, lit) yaml_w_str_plain((w), "" lit, sizeof(lit) - 1)
+/* yaml_w_str of s[0..len) (a string whose length the caller has). */
+void yaml_w_strn(yaml_w *w, const char *s, size_t len);
+/* Whether yaml_w_str writes s[0..len) as it is, plain (yaml_w_str_plain's
+ * condition). */
+bool yaml_w_is_plain(const char *s, size_t len);
+/* A piece of the text yaml_w_entries_of writes: a literal, or a string
+ * value (checked with yaml_w_is_plain; len SIZE_MAX: measured). */
+typedef struct {
+    const char *s;
+    size_t len;
+    bool value;
+} yaml_w_part;
+#define YAML_W_LIT(lit)   ((yaml_w_part){"" lit, sizeof(lit) - 1, false})
+#define YAML_W_VAL(s)     ((yaml_w_part){(s), SIZE_MAX, true})
+#define YAML_W_VALN(s, n) ((yaml_w_part){(s), (n), true})
+/* The entries of the innermost open map written at once by a caller that
+ * knows their text (a generated object's fixed head, a plain route): the
+ * parts joined are what yaml_w_key / yaml_w_str / yaml_w_int... calls
+ * would write from the first key (its line break and indentation left
+ * out: written here as yaml_w_key writes them) to the last key's ':',
+ * whose value the next call writes, or to the end of a plain scalar that
+ * ends an entry (the collections in between closed, none empty); nkeys
+ * keys, each plain as YAML_W_KEY's. False, nothing written, when a value
+ * is not yaml_w_is_plain or the text is over 2 KiB (the caller writes the
+ * entries one by one then). test_emit_yaml holds examples to the calls
+ * they stand for. */
+bool yaml_w_entries_of(yaml_w *w, size_t nkeys, const yaml_w_part *parts, size_t n);
 void yaml_w_int(yaml_w *w, long long v);
 void yaml_w_bool(yaml_w *w, bool v);
 /* The tree n as the next value, with doc_emit_yaml's bytes for it there

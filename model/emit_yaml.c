@@ -514,6 +514,12 @@ static bool ascii_needs_quotes(const char *s, size_t len)
     unsigned char c = (unsigned char)s[0];
     if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
         return letter_word(s, len);
+    /* a digit first and a lower-case letter past f other than x last (a
+     * duration: "300s"): no int (hex digits end at f), float, sexagesimal
+     * or date (looks_numeric's set: e x) ends so */
+    unsigned char z = (unsigned char)s[len - 1];
+    if (c >= '0' && c <= '9' && z >= 'g' && z <= 'z' && z != 'x')
+        return false;
     if (c == '/' || c == '_' || c == '$' || c == '(' || c == ')' || c == '^' || c == ';' ||
         c == '<' || c == '\\')
         return false;
@@ -725,11 +731,64 @@ static void key(yw *w, const char *k, int indent)
         scalar(w, NULL, k, strlen(k), indent);
 }
 
+/* The usual cases of write_indent(ind), a plain key k[0..len) and ":" at
+ * once: after a new line and its indentation, or after the spaces up to
+ * it (the first key of a sequence item, after "- "). The spaces are
+ * copied whole (a constant size: no call), the room for them checked.
+ * False, nothing written, when there is no room. */
+static inline bool key_fast(yw *w, int ind, const char *k, size_t len)
+{
+    size_t want = ind >= 0 ? (size_t)ind : 0;
+    strbuf *sb = w->out;
+    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + len + 3 > sb->cap)
+        return false;
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    char *at = sb->buf + sb->len;
+    size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+    at[0] = '\n';
+    memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+    memcpy(at + head, k, len);
+    at[head + len] = ':';
+    sb->len += head + len + 1;
+    w->column = want + len + 1;
+    w->whitespace = false;
+    w->indention = false;
+    return true;
+}
+
+/* The usual cases of a sequence item's write_indent(ind), "-" and a plain
+ * string s[0..len) (write_plain: " " and the text) at once, as key_fast. */
+static inline bool seq_plain_fast(yw *w, int ind, const char *s, size_t len)
+{
+    size_t want = ind >= 0 ? (size_t)ind : 0;
+    strbuf *sb = w->out;
+    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + len + 4 > sb->cap)
+        return false;
+    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
+    char *at = sb->buf + sb->len;
+    size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+    at[0] = '\n';
+    memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
+    at[head] = '-';
+    at[head + 1] = ' ';
+    memcpy(at + head + 2, s, len);
+    sb->len += head + 2 + len;
+    w->column = want + 2 + len;
+    w->whitespace = false;
+    w->indention = false;
+    return true;
+}
+
 static void entry(yw *w, const doc_node *n, size_t i, int indent)
 {
-    write_indent(w, indent);
-    key(w, n->keys[i], indent);
-    write_indicator(w, ":", 1, false, false, false);
+    const char *k = n->keys[i];
+    size_t len;
+    bool plain = doc_key_is_static(k) ? (len = strlen(k), true) : simple_key(k, &len);
+    if (!plain || !key_fast(w, indent, k, len)) {
+        write_indent(w, indent);
+        key(w, k, indent);
+        write_indicator(w, ":", 1, false, false, false);
+    }
     node(w, n->items[i], indent, true, false);
 }
 
@@ -747,12 +806,17 @@ static void block_map(yw *w, const doc_node *n, int indent, bool top)
             entry(w, n, i, ind);
 }
 
+static bool plain_value(const char *s, size_t len);
+
 static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool top)
 {
     if (w->bail)
         return;
     if (n->kind == DOC_SCALAR) {
-        scalar(w, n, n->text, n->len, indent);
+        if (n->type == DOC_STR && plain_value(n->text, n->len))
+            write_plain(w, n->text, n->len, false); /* what scalar() decides for it */
+        else
+            scalar(w, n, n->text, n->len, indent);
     } else if (n->len == 0) {
         write_indicator(w, n->kind == DOC_MAP ? "{" : "[", 1, true, true, false);
         write_indicator(w, n->kind == DOC_MAP ? "}" : "]", 1, false, false, false);
@@ -761,6 +825,10 @@ static void node(yw *w, const doc_node *n, int indent, bool mapping_ctx, bool to
     } else {
         int ind = indent < 0 ? 0 : mapping_ctx && !w->indention ? indent : indent + 2;
         for (size_t i = 0; i < n->len && !w->bail; i++) {
+            const doc_node *it = n->items[i];
+            if (it->kind == DOC_SCALAR && it->type == DOC_STR && plain_value(it->text, it->len) &&
+                seq_plain_fast(w, ind, it->text, it->len))
+                continue; /* allowMethods, hosts: what the three calls below write */
             write_indent(w, ind);
             write_indicator(w, "-", 1, true, false, true);
             node(w, n->items[i], ind, false, false);
@@ -852,27 +920,8 @@ static void key_at(yaml_w *w, const char *k, size_t len)
     }
     int ind = w->f[w->depth - 1].ind;
     w->f[w->depth - 1].n++;
-    /* the usual cases at once: a plain key and ":" after a new line and
-     * its indentation, or after the spaces up to it (the first key of a
-     * sequence item, after "- "): what the three calls below write then.
-     * The spaces are copied whole (a constant size: no call), the room
-     * for them checked. */
-    size_t want = ind >= 0 ? (size_t)ind : 0;
-    strbuf *sb = w->out;
-    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
-    if (want <= YAML_W_SPACES && len != SIZE_MAX && sb->len + YAML_W_SPACES + len + 3 <= sb->cap) {
-        char *at = sb->buf + sb->len;
-        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
-        at[0] = '\n';
-        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
-        memcpy(at + head, k, len);
-        at[head + len] = ':';
-        sb->len += head + len + 1;
-        w->column = want + len + 1;
-        w->whitespace = false;
-        w->indention = false;
+    if (len != SIZE_MAX && key_fast(w, ind, k, len))
         return;
-    }
     write_indent(w, ind);
     key(w, k, ind);
     write_indicator(w, ":", 1, false, false, false);
@@ -928,12 +977,75 @@ void yaml_w_str(yaml_w *w, const char *s)
     plain_str_at(w, s, len);
 }
 
+void yaml_w_strn(yaml_w *w, const char *s, size_t len)
+{
+    if (!plain_value(s, len)) {
+        yaml_w_scalar(w, DOC_STR, s, len);
+        return;
+    }
+    plain_str_at(w, s, len);
+}
+
+bool yaml_w_is_plain(const char *s, size_t len)
+{
+    if (plain_value(s, len))
+        return true;
+    doc_node n = {.kind = DOC_SCALAR, .type = DOC_STR};
+    style st;
+    return ascii_style(&n, s, len, &st) && st == ST_PLAIN; /* as scalar() decides */
+}
+
 void yaml_w_str_plain(yaml_w *w, const char *s, size_t len)
 {
     plain_str_at(w, s, len);
 }
 
-/* s[0..len), a string plain_value takes, as the next value. */
+#define YAML_W_MAX_PARTS 16
+
+bool yaml_w_entries_of(yaml_w *w, size_t nkeys, const yaml_w_part *parts, size_t n)
+{
+    size_t lens[YAML_W_MAX_PARTS], total = 0;
+    if (n > YAML_W_MAX_PARTS)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = parts[i].len;
+        if (k == SIZE_MAX)
+            k = strlen(parts[i].s);
+        if (parts[i].value && !yaml_w_is_plain(parts[i].s, k))
+            return false;
+        lens[i] = k;
+        total += k;
+    }
+    if (total > 2048 || !total)
+        return false;
+    yaml_w_frame *f = w->depth ? &w->f[w->depth - 1] : NULL;
+    if (!f || !f->map) {
+        w->bail = true;
+        return true;
+    }
+    f->n += nkeys;
+    write_indent(w, f->ind);
+    /* the pieces straight into out, after room for them all */
+    strbuf *sb = w->out;
+    if (!strbuf_reserve(sb, total))
+        return true; /* out->oom tells */
+    size_t start = sb->len;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(sb->buf + sb->len, parts[i].s, lens[i]);
+        sb->len += lens[i];
+    }
+    sb->buf[sb->len] = '\0';
+    size_t i = sb->len;
+    while (i > start && sb->buf[i - 1] != '\n')
+        i--;
+    w->column = i > start ? sb->len - i : w->column + total;
+    w->whitespace = false;
+    w->indention = false;
+    return true;
+}
+
+/* s[0..len), a string plain_value takes (or any text scalar() writes
+ * plain: an int, a bool), as the next value. */
 static void plain_str_at(yaml_w *w, const char *s, size_t len)
 {
     strbuf *sb = w->out;
@@ -951,24 +1063,10 @@ static void plain_str_at(yaml_w *w, const char *s, size_t len)
         return;
     }
     yaml_w_frame *f = w->depth ? &w->f[w->depth - 1] : NULL;
-    size_t want = f && f->ind >= 0 ? (size_t)f->ind : 0;
-    if (f && !f->map && want <= YAML_W_SPACES && sb->len + YAML_W_SPACES + len + 4 <= sb->cap) {
-        /* a sequence item: what value_at writes (write_indent: a new line
-         * and the indentation, or the spaces up to it; "-") and
+    if (f && !f->map && seq_plain_fast(w, f->ind, s, len)) {
+        /* a sequence item: what value_at writes (write_indent, "-") and
          * write_plain (" " and the text) */
-        bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
-        char *at = sb->buf + sb->len;
-        size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
         f->n++;
-        at[0] = '\n';
-        memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
-        at[head] = '-';
-        at[head + 1] = ' ';
-        memcpy(at + head + 2, s, len);
-        sb->len += head + 2 + len;
-        w->column = want + 2 + len;
-        w->whitespace = false;
-        w->indention = false;
         return;
     }
     bool mapping_ctx;
@@ -982,12 +1080,12 @@ void yaml_w_int(yaml_w *w, long long v)
     unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
     buf[0] = '-';
     size_t n = str_utoa(buf + (v < 0), u) + (v < 0);
-    yaml_w_scalar(w, DOC_INT, buf, n);
+    plain_str_at(w, buf, n); /* scalar() writes an int plain */
 }
 
 void yaml_w_bool(yaml_w *w, bool v)
 {
-    yaml_w_scalar(w, DOC_BOOL, v ? "true" : "false", v ? 4 : 5);
+    plain_str_at(w, v ? "true" : "false", v ? 4 : 5); /* as an int */
 }
 
 static void open_coll(yaml_w *w, bool map)

@@ -1,7 +1,6 @@
 /* istio.c - Istio objects as doc trees in proto field order (see istio.h). */
 #include "model/istio.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -262,16 +261,30 @@ bool istio_vs_http_part_in_order(const char *key, const doc_node *v)
 
 /* ---- names ---------------------------------------------------------------- */
 
+/* A byte of a DNS label as istio_dns_label keeps it: ASCII letters (lower
+ * case) and digits, 0 for the rest (isalnum / tolower of the C locale,
+ * one load per byte). */
+static const char label_byte[256] = {
+#define D(c) [c] = c
+#define L(c) [c] = c, [c - 'a' + 'A'] = c
+    D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'), L('a'), L('b'),
+    L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'), L('l'), L('m'), L('n'),
+    L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+#undef D
+#undef L
+};
+
 void istio_dns_label(const char *s, char out[64])
 {
     char buf[512];
     size_t n = 0;
     for (const char *p = s; *p && n < sizeof buf - 10; p++) {
-        if (*p == '*') {
+        char k = label_byte[(unsigned char)*p];
+        if (k) {
+            buf[n++] = k;
+        } else if (*p == '*') {
             memcpy(buf + n, "wildcard", 8);
             n += 8;
-        } else if (isalnum((unsigned char)*p)) {
-            buf[n++] = (char)tolower((unsigned char)*p);
         } else if (n && buf[n - 1] != '-') {
             buf[n++] = '-';
         }

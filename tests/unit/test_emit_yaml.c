@@ -568,6 +568,153 @@ START_TEST(simple_keys_agree)
 }
 END_TEST
 
+/* A digit first and a letter last (durations such as "300s" skip
+ * doc_needs_quotes' tests in ascii_needs_quotes): against libyaml with
+ * ints, hex, floats, sexagesimals and dates in the middle. */
+START_TEST(durations_against_libyaml)
+{
+    static const char *const mid[] = {"",   "0",   "00",     "_1", ".",  ".5", "e5",  "e",
+                                      "x1", "x1F", ":30:1",  "-1", "+1", "12", "0o7", "b1",
+                                      "T1", "1Z",  "-12-14", " ",  "#",  "s",  "1 2"};
+    char buf[32];
+    for (char first = '0'; first <= '9'; first++)
+        for (size_t m = 0; m < sizeof mid / sizeof *mid; m++)
+            for (int last = 0; last < 53; last++) {
+                char z = last < 26 ? (char)('a' + last) : last < 52 ? (char)('A' + last - 26) : '.';
+                snprintf(buf, sizeof buf, "%c%s%c", first, mid[m], z);
+                doc_node *d = map1("k", seq1(doc_str_new(buf)));
+                doc_map_set(d, "v", doc_str_new(buf));
+                same_bytes1(d, buf);
+                doc_free(d);
+            }
+}
+END_TEST
+
+/* yaml_w_int and yaml_w_bool write what yaml_w_scalar writes for their
+ * text, as a map value, a sequence item and the root. */
+START_TEST(ints_and_bools_as_scalars)
+{
+    static const long long v[] = {0, 7, -1, 308, -4096, 9223372036854775807LL};
+    for (size_t i = 0; i < sizeof v / sizeof *v + 2; i++) {
+        char text[32];
+        bool is_bool = i >= sizeof v / sizeof *v;
+        if (is_bool)
+            snprintf(text, sizeof text, "%s", i % 2 ? "true" : "false");
+        else
+            snprintf(text, sizeof text, "%lld", v[i]);
+        for (int place = 0; place < 3; place++) {
+            strbuf a, b;
+            strbuf_init(&a);
+            strbuf_init(&b);
+            yaml_w wa, wb;
+            yaml_w_begin(&wa, &a);
+            yaml_w_begin(&wb, &b);
+            if (place) {
+                (place == 1 ? yaml_w_map : yaml_w_seq)(&wa);
+                (place == 1 ? yaml_w_map : yaml_w_seq)(&wb);
+                if (place == 1) {
+                    yaml_w_key(&wa, "k");
+                    yaml_w_key(&wb, "k");
+                }
+            }
+            if (is_bool)
+                yaml_w_bool(&wa, i % 2);
+            else
+                yaml_w_int(&wa, v[i]);
+            yaml_w_scalar(&wb, is_bool ? DOC_BOOL : DOC_INT, text, strlen(text));
+            if (place) {
+                yaml_w_end(&wa);
+                yaml_w_end(&wb);
+            }
+            ck_assert(yaml_w_end_doc(&wa) && yaml_w_end_doc(&wb));
+            ck_assert(a.len == b.len && !memcmp(a.buf, b.buf, a.len)); /* yaml_w ends no text */
+            strbuf_free(&a);
+            strbuf_free(&b);
+        }
+    }
+}
+END_TEST
+
+/* yaml_w_entries_of writes what the calls it stands for write: a head at
+ * the document's root, entries of a nested map, of a map that is a
+ * sequence item (its first key after "- "); and nothing when a value is
+ * not plain. */
+START_TEST(entries_at_once_as_the_calls)
+{
+    static const char *const names[] = {"web", "ns-1/gw", "a.b.c",        "yes", "300", "x: y",
+                                        "*.a", "300s",    "https://a.io", "a b", "",    "\xc3\xa9"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *name = names[i];
+        strbuf a, b;
+        strbuf_init(&a);
+        strbuf_init(&b);
+        yaml_w wa, wb;
+        yaml_w_begin(&wa, &a);
+        yaml_w_begin(&wb, &b);
+        /* the calls */
+        yaml_w_map(&wb);
+        YAML_W_KEY(&wb, "kind");
+        yaml_w_str(&wb, name);
+        YAML_W_KEY(&wb, "metadata");
+        yaml_w_map(&wb);
+        YAML_W_KEY(&wb, "name");
+        yaml_w_str(&wb, name);
+        yaml_w_end(&wb);
+        YAML_W_KEY(&wb, "spec");
+        yaml_w_map(&wb);
+        YAML_W_KEY(&wb, "hosts");
+        yaml_w_seq(&wb);
+        yaml_w_str(&wb, name);
+        yaml_w_end(&wb);
+        YAML_W_KEY(&wb, "list");
+        yaml_w_seq(&wb);
+        yaml_w_map(&wb);
+        YAML_W_KEY(&wb, "a");
+        yaml_w_str(&wb, name);
+        YAML_W_KEY(&wb, "b");
+        yaml_w_int(&wb, 1);
+        yaml_w_end(&wb);
+        yaml_w_end(&wb);
+        yaml_w_end(&wb);
+        yaml_w_end(&wb);
+        /* the same at once where yaml_w_entries_of takes it */
+        yaml_w_map(&wa);
+        const yaml_w_part head[] = {YAML_W_LIT("kind: "), YAML_W_VAL(name),
+                                    YAML_W_LIT("\nmetadata:\n  name: "), YAML_W_VAL(name),
+                                    YAML_W_LIT("\nspec:")};
+        bool plain = yaml_w_is_plain(name, strlen(name));
+        size_t before = a.len;
+        ck_assert(yaml_w_entries_of(&wa, 3, head, 5) == plain);
+        if (!plain) {
+            ck_assert_uint_eq(a.len, before); /* nothing written */
+            strbuf_free(&a);
+            strbuf_free(&b);
+            continue;
+        }
+        yaml_w_map(&wa);
+        const yaml_w_part hosts[] = {YAML_W_LIT("hosts:\n  - "), YAML_W_VAL(name),
+                                     YAML_W_LIT("\n  list:")};
+        ck_assert(yaml_w_entries_of(&wa, 2, hosts, 3));
+        yaml_w_seq(&wa);
+        yaml_w_map(&wa);
+        const yaml_w_part item[] = {YAML_W_LIT("a: "), YAML_W_VAL(name), YAML_W_LIT("\n    b:")};
+        ck_assert(yaml_w_entries_of(&wa, 2, item, 3));
+        yaml_w_int(&wa, 1);
+        yaml_w_end(&wa);
+        yaml_w_end(&wa);
+        yaml_w_end(&wa);
+        yaml_w_end(&wa);
+        ck_assert(yaml_w_end_doc(&wa) && yaml_w_end_doc(&wb));
+        strbuf_putc(&a, '\0'); /* yaml_w leaves the text unterminated */
+        strbuf_putc(&b, '\0');
+        ck_assert_msg(a.len == b.len && !memcmp(a.buf, b.buf, a.len),
+                      "%s\n--- calls:\n%s\n--- at once:\n%s", name, b.buf, a.buf);
+        strbuf_free(&a);
+        strbuf_free(&b);
+    }
+}
+END_TEST
+
 /* yaml_w_str's scan for a plain string (sixteen bytes a step, the tail in
  * the last sixteen) and simple_key's for a key: a byte that stops them,
  * or one at the edge of a range they take, at every place of strings of
@@ -685,6 +832,9 @@ static Suite *emit_yaml_suite(void)
     tcase_add_test(tc, table_keys_are_plain);
     tcase_add_test(tc, simple_keys_agree);
     tcase_add_test(tc, stop_bytes_at_every_place);
+    tcase_add_test(tc, durations_against_libyaml);
+    tcase_add_test(tc, ints_and_bools_as_scalars);
+    tcase_add_test(tc, entries_at_once_as_the_calls);
     tcase_add_test(tc, random_trees);
     tcase_add_test(tc, fixture_corpora);
     suite_add_tcase(s, tc);
