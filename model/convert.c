@@ -148,7 +148,7 @@ static int add_entry(conv *c, ing_entry *ie, mp_err *err)
     ie->src = ie->ref + n;
     str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
     str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
-    ann_settings_init(&ie->a);
+    ie->a = ann_settings_none();
     c->ning++;
     return 0;
 }
@@ -371,9 +371,11 @@ static int filter_and_parse(conv *c)
             conv_note_skip(c->plan, why);
             continue;
         }
-        rc = ann_parse_cached(&e->v, &e->a, &c->plan->w, k);
+        const ann_settings *a;
+        rc = ann_parse_cached(&e->v, &a, &e->own, &c->plan->w, k);
         e->routed = rc == 0;
-        e->canary = e->a.can.canary;
+        e->a = a ? a : e->a;
+        e->canary = e->a->can.canary;
     }
     return rc;
 }
@@ -384,7 +386,10 @@ static void conv_free(conv *c)
 {
     for (size_t i = 0; i < c->ning; i++) {
         ingress_view_free(&c->ing[i].v);
-        ann_settings_free(&c->ing[i].a);
+        if (c->ing[i].own) {
+            ann_settings_free(c->ing[i].own);
+            free(c->ing[i].own);
+        }
         free(c->ing[i].ref);
     }
     for (size_t i = 0; i < c->nsvc; i++)
