@@ -1433,20 +1433,22 @@ static bool remember(ann_cache *k, ann_settings *s, const mp_warnings *w, size_t
     return true;
 }
 
-int ann_parse_cached(const ing_view *ing, const ann_settings **out, ann_settings **own,
-                     mp_warnings *w, ann_cache *cache)
+int ann_parse_cached(const ing_view *ing, const char *object, const ann_settings **out,
+                     ann_settings **own, mp_warnings *w, ann_cache *cache)
 {
-    char object[300];
-    str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
+    char made[300];
+    if (!object) {
+        str_join(made, sizeof made, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
+        object = made;
+    }
     *out = *own = NULL;
     bool keep = cache && set_key(cache, ing);
     if (keep) {
         long at = hmap_get(&cache->sets, cache->key.buf);
         if (at >= 0) {
             const ann_set *set = &cache->setv[at];
-            for (size_t i = 0; i < set->n; i++)
-                if (mp_warn_about(w, &cache->found.items[set->from + i], object) < 0)
-                    return -1;
+            if (mp_warn_about_each(w, cache->found.items + set->from, set->n, object) < 0)
+                return -1;
             *out = set->s;
             return 0;
         }

@@ -216,13 +216,15 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
  * failure (-1, out of memory) *out and *own are NULL and nothing is left
  * to free. The findings about a kept set are that set's, about this
  * Ingress: their field and message are the cache's text (mp_warn_about).
+ * object: "ingress ns/name" cut at 299 bytes, the findings' object, as
+ * ann_parse makes it (NULL: made here).
  * Owned by the caller; ann_cache_free after the findings' list and after
  * the last read of the settings it gave. */
 typedef struct ann_cache ann_cache;
 ann_cache *ann_cache_new(void); /* NULL when out of memory */
 void ann_cache_free(ann_cache *k);
-int ann_parse_cached(const ing_view *ing, const ann_settings **out, ann_settings **own,
-                     mp_warnings *w, ann_cache *cache);
+int ann_parse_cached(const ing_view *ing, const char *object, const ann_settings **out,
+                     ann_settings **own, mp_warnings *w, ann_cache *cache);
 /* The settings of an Ingress without annotations, as ann_settings_init
  * makes them (static, read only): what an Ingress that was never parsed
  * points at. */

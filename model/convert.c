@@ -372,7 +372,7 @@ static int filter_and_parse(conv *c)
             continue;
         }
         const ann_settings *a;
-        rc = ann_parse_cached(&e->v, &a, &e->own, &c->plan->w, k);
+        rc = ann_parse_cached(&e->v, e->ref, &a, &e->own, &c->plan->w, k);
         e->routed = rc == 0;
         e->a = a ? a : e->a;
         e->canary = e->a->can.canary;

@@ -85,8 +85,13 @@ static void text_release(mp_warnings *w, const mp_warning *e)
 
 void mp_warnings_truncate(mp_warnings *w, size_t len)
 {
-    while (w->len > len)
-        text_release(w, &w->items[--w->len]);
+    while (w->len > len) {
+        const mp_warning *e = &w->items[--w->len];
+        /* an object several entries share (mp_warn_about_each) goes with
+         * the first of them */
+        if (!w->len || w->items[w->len - 1].object != e->object)
+            text_release(w, e);
+    }
 }
 
 /* The length of the conversion after a '%' when it is one mini_vformat
@@ -206,19 +211,35 @@ int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object)
 
 int mp_warn_about(mp_warnings *w, const mp_warning *f, const char *object)
 {
-    if (reserve_one(w) < 0)
-        return -1;
+    return mp_warn_about_each(w, f, 1, object);
+}
+
+int mp_warn_about_each(mp_warnings *w, const mp_warning *f, size_t n, const char *object)
+{
+    if (!n)
+        return 0;
+    if (w->cap - w->len < n) {
+        size_t cap = w->cap ? w->cap : 16;
+        while (cap - w->len < n)
+            cap *= 2;
+        mp_warning *items = realloc(w->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        w->items = items;
+        w->cap = cap;
+    }
     object = object ? object : "";
     size_t ol = strlen(object) + 1;
     char *b = text_alloc(w, ol);
     if (!b)
         return -1;
     memcpy(b, object, ol);
-    w->items[w->len++] = (mp_warning){.code = f->code,
-                                      .sev = f->sev,
-                                      .object = b,
-                                      .field = f->field ? f->field : "",
-                                      .message = f->message ? f->message : ""};
+    for (size_t i = 0; i < n; i++)
+        w->items[w->len++] = (mp_warning){.code = f[i].code,
+                                          .sev = f[i].sev,
+                                          .object = b,
+                                          .field = f[i].field ? f[i].field : "",
+                                          .message = f[i].message ? f[i].message : ""};
     return 0;
 }
 
@@ -302,6 +323,17 @@ static size_t line_measure(const mp_warning *w, line_parts *lp)
     return lp->n;
 }
 
+/* ss_unprintable(s, i, n, 0) without its byte loop: a tail shorter than
+ * sixteen bytes is the last sixteen, read again (the bytes before it were
+ * clean). */
+static size_t next_ctl(const char *s, size_t i, size_t n)
+{
+    if (n - i < 16)
+        return ss_unprintable(s, i, n, 0);
+    size_t m = i + (n - i) / 16 * 16, at = ss_unprintable(s, i, m, 0);
+    return at < m || m == n ? at : ss_unprintable(s, n - 16, n, 0);
+}
+
 /* Names come from the cluster: a control character in one must not move the
  * cursor of whoever reads the line. The parts are copied at once, then the
  * line is scanned ('?' replaces such a byte; the code and separators hold
@@ -321,7 +353,7 @@ static void line_write(const mp_warning *w, const line_parts *lp, char *at)
     /* a finding's line is 200-300 bytes, none of them a control character
      * as a rule: scanned sixteen bytes at a time */
     size_t n = lp->n;
-    for (size_t i = ss_unprintable(b, 0, n, 0); i < n; i = ss_unprintable(b, i + 1, n, 0))
+    for (size_t i = next_ctl(b, 0, n); i < n; i = next_ctl(b, i + 1, n))
         b[i] = '?';
 }
 

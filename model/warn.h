@@ -103,6 +103,10 @@ int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object);
  * of 10,000 Ingresses: only the object differs): f's strings must outlive
  * w's entry. Returns 0 or -1 (out of memory). */
 int mp_warn_about(mp_warnings *w, const mp_warning *f, const char *object);
+/* mp_warn_about for each of f[0, n), the n entries sharing one copy of
+ * object (a cached set's four findings about one Ingress: its name once,
+ * not four times). */
+int mp_warn_about_each(mp_warnings *w, const mp_warning *f, size_t n, const char *object);
 
 const char *mp_severity_name(mp_severity s); /* "info", "warning", "error" */
 /* "MP102 ingress ns-a/web: <field>: <message>" (field part omitted when

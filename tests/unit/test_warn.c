@@ -136,6 +136,86 @@ START_TEST(every_byte_everywhere)
 }
 END_TEST
 
+/* Lines of every length from 3 to 100 bytes (shorter than one step, whole
+ * steps, a tail the last step reads again), a control byte at each place
+ * and one at the end, in the object or the message: each becomes '?'. */
+START_TEST(cleaned_at_every_length)
+{
+    for (size_t len = 0; len < 95; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (int in_object = 0; in_object < 2; in_object++) {
+                char text[96];
+                memset(text, 'x', len);
+                text[len] = '\0';
+                if (at < len)
+                    text[at] = '\x01';
+                if (len)
+                    text[len - 1] = '\x7f';
+                char *got = in_object ? line(text, "", "m") : line("", "", text);
+                /* "MP101 " text ": m" or "MP101: " text */
+                size_t off = in_object ? 6 : 7;
+                ck_assert_uint_eq(strlen(got),
+                                  len + (in_object ? 9 : 7) - (in_object && !len ? 1 : 0));
+                for (size_t k = 0; k < len; k++)
+                    ck_assert_msg(got[off + k] == (k == at || k == len - 1 ? '?' : 'x'),
+                                  "len %zu at %zu: byte %zu is %#x", len, at, k,
+                                  (unsigned char)got[off + k]);
+                free(got);
+            }
+}
+END_TEST
+
+/* mp_warn_about_each: mp_warn_about for each finding, one copy of the
+ * object for them all; a truncate in the group keeps it, one before the
+ * group gives it back. */
+START_TEST(about_each_shares_the_object)
+{
+    mp_warnings f, a, b;
+    mp_warnings_init(&f);
+    mp_warnings_init(&a);
+    mp_warnings_init(&b);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(mp_warn(&f, MPW_ANN_APPROX, (mp_severity)(i % 3), "", i % 2 ? "f.g" : "",
+                                 "finding %d", i),
+                         0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/first", "", "x"), 0);
+    ck_assert_int_eq(mp_warn(&b, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/first", "", "x"), 0);
+    for (int round = 0; round < 40; round++) { /* past the 16 entries first reserved */
+        ck_assert_int_eq(mp_warn_about_each(&a, f.items, f.len, "ingress ns-b/\x1bweb"), 0);
+        for (size_t i = 0; i < f.len; i++)
+            ck_assert_int_eq(mp_warn_about(&b, &f.items[i], "ingress ns-b/\x1bweb"), 0);
+    }
+    ck_assert_int_eq(mp_warn_about_each(&a, f.items, 0, "none"), 0);
+    ck_assert_uint_eq(a.len, 1 + 40 * f.len);
+    ck_assert_uint_eq(a.len, b.len);
+    for (size_t i = 1; i < a.len; i++) {
+        const mp_warning *x = &a.items[i], *y = &b.items[i], *g = &f.items[(i - 1) % f.len];
+        char *lx = mp_warning_format(x), *ly = mp_warning_format(y);
+        ck_assert_str_eq(lx, ly);
+        free(lx);
+        free(ly);
+        ck_assert_ptr_eq(x->field, g->field);
+        ck_assert_ptr_eq(x->message, g->message);
+        ck_assert_ptr_eq(x->object, a.items[1 + (i - 1) / f.len * f.len].object);
+        if ((i - 1) % f.len == 0)
+            ck_assert_ptr_ne(x->object, a.items[i - 1].object);
+    }
+    const char *last = a.items[a.len - 1].object;
+    mp_warnings_truncate(&a, a.len - 2); /* inside the last group */
+    ck_assert_str_eq(a.items[a.len - 1].object, "ingress ns-b/\x1bweb");
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/later", "", "y"), 0);
+    ck_assert_ptr_ne(a.items[a.len - 1].object, last); /* the shared object stayed */
+    ck_assert_str_eq(a.items[a.len - 2].object, "ingress ns-b/\x1bweb");
+    mp_warnings_truncate(&a, a.len - 1 - (f.len - 2)); /* the rest of the group */
+    ck_assert_int_eq(mp_warn_about_each(&a, f.items, f.len, "ingress ns-b/\x1bweb"), 0);
+    ck_assert_ptr_eq(a.items[a.len - 1].object, last); /* given back, taken again */
+    mp_warnings_free(&a);
+    mp_warnings_free(&b);
+    ck_assert_str_eq(f.items[4].message, "finding 4");
+    mp_warnings_free(&f);
+}
+END_TEST
+
 /* Dropped warnings are gone (their blocks freed: ASan and valgrind), the
  * rest kept as they were. */
 START_TEST(truncate_keeps_the_first)
@@ -293,6 +373,8 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, copy_is_warn_about_another);
     tcase_add_test(tc, about_is_copy_without_the_text);
     tcase_add_test(tc, truncate_gives_back_text);
+    tcase_add_test(tc, cleaned_at_every_length);
+    tcase_add_test(tc, about_each_shares_the_object);
     suite_add_tcase(s, tc);
     return s;
 }
