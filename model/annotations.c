@@ -345,6 +345,10 @@ struct ann_cache {
     snippet_plan **plans;
     size_t n;
     hmap sets; /* set_key -> setv[] */
+    /* the last set found and its key: a tenant's Ingresses come one after
+     * the other with the same set (no hash of it then) */
+    strbuf last;
+    long last_at;
     ann_set *setv;
     size_t nsets;
     mp_warnings found; /* the sets' findings, about no object */
@@ -353,7 +357,10 @@ struct ann_cache {
 
 ann_cache *ann_cache_new(void)
 {
-    return calloc(1, sizeof(ann_cache));
+    ann_cache *k = calloc(1, sizeof(ann_cache));
+    if (k)
+        k->last_at = -1;
+    return k;
 }
 
 void ann_cache_free(ann_cache *k)
@@ -373,6 +380,7 @@ void ann_cache_free(ann_cache *k)
     free(k->setv);
     mp_warnings_free(&k->found);
     strbuf_free(&k->key);
+    strbuf_free(&k->last);
     free(k);
 }
 
@@ -1382,15 +1390,17 @@ static char *put_len(char *p, size_t n)
  * text is too long to keep, or out of memory. */
 static bool set_key(ann_cache *k, const ing_view *ing)
 {
+    static const char tls[] = NGINX_ANNOTATION_PREFIX "auth-tls-secret";
     strbuf *sb = &k->key;
     strbuf_reset(sb);
     for (size_t i = 0; i < ing->nanns; i++) {
         const ing_ann *a = &ing->anns[i];
-        if (!strcmp(a->key, NGINX_ANNOTATION_PREFIX "auth-tls-secret"))
-            return false;
         const char *v = a->value ? a->value : "";
         size_t kl = strlen(a->key), vl = strlen(v);
-        if (sb->len + kl + vl > 65536 || !strbuf_reserve(sb, kl + vl + 8))
+        if (kl == sizeof tls - 1 && !memcmp(a->key, tls, kl))
+            return false;
+        if (sb->len + kl + vl > 65536 ||
+            (sb->cap - sb->len < kl + vl + 9 && !strbuf_reserve(sb, kl + vl + 8)))
             return false;
         char *p = sb->buf + sb->len;
         *p++ = a->null ? 'n' : a->value ? 'v' : 'x';
@@ -1433,6 +1443,22 @@ static bool remember(ann_cache *k, ann_settings *s, const mp_warnings *w, size_t
     return true;
 }
 
+/* The set whose key set_key just made, or -1. */
+static long find_set(ann_cache *k)
+{
+    strbuf *key = &k->key, *last = &k->last;
+    if (last->len == key->len && k->last_at >= 0 && !memcmp(last->buf, key->buf, key->len))
+        return k->last_at;
+    long at = hmap_get(&k->sets, key->buf);
+    if (at >= 0) { /* the key becomes the last one, its buffer the next key's */
+        strbuf t = *last;
+        *last = *key;
+        *key = t;
+        k->last_at = at;
+    }
+    return at;
+}
+
 int ann_parse_cached(const ing_view *ing, const char *object, const ann_settings **out,
                      ann_settings **own, mp_warnings *w, ann_cache *cache)
 {
@@ -1444,7 +1470,7 @@ int ann_parse_cached(const ing_view *ing, const char *object, const ann_settings
     *out = *own = NULL;
     bool keep = cache && set_key(cache, ing);
     if (keep) {
-        long at = hmap_get(&cache->sets, cache->key.buf);
+        long at = find_set(cache);
         if (at >= 0) {
             const ann_set *set = &cache->setv[at];
             if (mp_warn_about_each(w, cache->found.items + set->from, set->n, object) < 0)

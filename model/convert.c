@@ -139,15 +139,26 @@ static ing_entry *next_entry(conv *c)
 /* Adds the next entry, whose view is decoded and owned (freed on failure). */
 static int add_entry(conv *c, ing_entry *ie, mp_err *err)
 {
-    size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
-    n = n < 300 ? n : 300;
+    size_t nl = strlen(ie->v.ns), ml = strlen(ie->v.name), n = 8 + nl + 1 + ml + 1;
+    bool cut = n > 300;
+    n = cut ? 300 : n;
     if (!(ie->ref = malloc(2 * n))) {
         ingress_view_free(&ie->v);
         return mp_errf(err, "out of memory");
     }
     ie->src = ie->ref + n;
-    str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
-    str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
+    if (cut) {
+        str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
+        str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
+    } else { /* what str_join writes, the lengths known */
+        char *r = ie->ref;
+        memcpy(r, "ingress ", 8);
+        memcpy(r + 8, ie->v.ns, nl);
+        r[8 + nl] = '/';
+        memcpy(r + 9 + nl, ie->v.name, ml + 1);
+        memcpy(ie->src, r, n);
+        ie->src[7] = '/';
+    }
     ie->a = ann_settings_none();
     c->ning++;
     return 0;

@@ -20,6 +20,7 @@
 #define MESHPANEL_WARN_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/strbuf.h"
@@ -33,6 +34,10 @@ typedef enum {
 typedef struct {
     const char *code; /* static, e.g. MPW_ANN_APPROX */
     mp_severity sev;
+    /* the field and message are known to hold no byte a line replaces
+     * (mp_warn_copy looks; mp_warn_about keeps its source's): their line
+     * scans only the code and object. false: not known */
+    bool plain;
     char *object;  /* "ingress ns-a/web" */
     char *field;   /* "metadata.annotations[\"nginx.ingress.kubernetes.io/x\"]", may be "" */
     char *message; /* one sentence, no trailing newline */

@@ -62,7 +62,11 @@ END_TEST
  * text after what the buffer held, and its length). */
 static char *line(const char *object, const char *field, const char *message)
 {
-    mp_warning w = {"MP101", MP_SEV_WARNING, (char *)object, (char *)field, (char *)message};
+    mp_warning w = {.code = "MP101",
+                    .sev = MP_SEV_WARNING,
+                    .object = (char *)object,
+                    .field = (char *)field,
+                    .message = (char *)message};
     char *got = mp_warning_format(&w);
     strbuf sb;
     strbuf_init(&sb);
@@ -212,6 +216,48 @@ START_TEST(about_each_shares_the_object)
     mp_warnings_free(&a);
     mp_warnings_free(&b);
     ck_assert_str_eq(f.items[4].message, "finding 4");
+    mp_warnings_free(&f);
+}
+END_TEST
+
+/* A copy knows whether its field and message are plain; a line about
+ * another object from a plain copy still cleans that object, one from a
+ * copy that is not plain cleans its field and message, wherever the byte. */
+START_TEST(plain_lines_still_cleaned)
+{
+    mp_warnings f, k, w;
+    mp_warnings_init(&f);
+    mp_warnings_init(&k);
+    mp_warnings_init(&w);
+    const char *fields[] = {"f.g", "f\x01g", "f.g", "", "f.g"};
+    const char *msgs[] = {"clean message", "clean", "bell\x07", "long message, DEL at the end\x7f",
+                          "\x1b[2J"};
+    enum { N = sizeof fields / sizeof *fields };
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_int_eq(mp_warn(&f, MPW_ANN_APPROX, MP_SEV_WARNING, "x", fields[i], "%s", msgs[i]),
+                         0);
+        ck_assert(!f.items[i].plain); /* not looked at */
+        ck_assert_int_eq(mp_warn_copy(&k, &f.items[i], ""), 0);
+        ck_assert_int_eq(k.items[i].plain, i == 0);
+    }
+    const char *objects[] = {"ingress ns-a/web", "ingress ns-a/\x1b[31mred", "ingress \x7f/x\x01"};
+    for (size_t o = 0; o < 3; o++) {
+        ck_assert_int_eq(mp_warn_about_each(&w, k.items, N, objects[o]), 0);
+        for (size_t i = 0; i < N; i++) {
+            const mp_warning *x = &w.items[o * N + i];
+            ck_assert_int_eq(x->plain, i == 0);
+            mp_warning y = *x;
+            y.plain = false; /* the whole line scanned */
+            char *lx = mp_warning_format(x), *ly = mp_warning_format(&y);
+            ck_assert_str_eq(lx, ly);
+            for (const char *p = lx; *p; p++)
+                ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "%s", lx);
+            free(lx);
+            free(ly);
+        }
+    }
+    mp_warnings_free(&w);
+    mp_warnings_free(&k);
     mp_warnings_free(&f);
 }
 END_TEST
@@ -375,6 +421,7 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, truncate_gives_back_text);
     tcase_add_test(tc, cleaned_at_every_length);
     tcase_add_test(tc, about_each_shares_the_object);
+    tcase_add_test(tc, plain_lines_still_cleaned);
     suite_add_tcase(s, tc);
     return s;
 }
