@@ -330,15 +330,42 @@ static size_t line_measure(const mp_warning *w, line_parts *lp)
     return lp->n;
 }
 
-/* ss_unprintable(s, i, n, 0) without its byte loop: a tail shorter than
- * sixteen bytes is the last sixteen, read again (the bytes before it were
- * clean). */
+#if defined(__SSE2__)
+/* The bytes of s[i, i + 16) a line replaces (below 0x20, 0x7f), as bits. */
+static inline unsigned ctl16(const char *s, size_t i)
+{
+    const __m128i low = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, low), v); /* unsigned v <= 0x1f */
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(v, del)));
+}
+#endif
+
+/* ss_unprintable(s, i, n, 0), thirty-two bytes a step, a tail shorter than
+ * sixteen bytes read as the last sixteen (the bytes before it are clean). */
 static size_t next_ctl(const char *s, size_t i, size_t n)
 {
+#if defined(__SSE2__)
     if (n - i < 16)
         return ss_unprintable(s, i, n, 0);
-    size_t m = i + (n - i) / 16 * 16, at = ss_unprintable(s, i, m, 0);
-    return at < m || m == n ? at : ss_unprintable(s, n - 16, n, 0);
+    for (; n - i >= 32; i += 32) {
+        unsigned a = ctl16(s, i), b = ctl16(s, i + 16);
+        if (a | b)
+            return i + (size_t)__builtin_ctz(a | b << 16);
+    }
+    if (n - i >= 16) {
+        unsigned a = ctl16(s, i);
+        if (a)
+            return i + (size_t)__builtin_ctz(a);
+        i += 16;
+    }
+    if (i == n)
+        return n;
+    unsigned t = ctl16(s, n - 16) >> (16 - (n - i)); /* the bits of s[i, n) */
+    return t ? i + (size_t)__builtin_ctz(t) : n;
+#else
+    return ss_unprintable(s, i, n, 0);
+#endif
 }
 
 /* Names come from the cluster: a control character in one must not move the
