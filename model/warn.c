@@ -316,7 +316,7 @@ typedef struct {
     size_t len[5], ml, n;
 } line_parts;
 
-static size_t line_measure(const mp_warning *w, line_parts *lp)
+static inline size_t line_measure(const mp_warning *w, line_parts *lp)
 {
     *lp = (line_parts){
         {w->code, " ", w->object ? w->object : "", ": ", w->field ? w->field : ""},
@@ -372,7 +372,7 @@ static size_t next_ctl(const char *s, size_t i, size_t n)
  * cursor of whoever reads the line. The parts are copied at once, then the
  * line is scanned ('?' replaces such a byte; the code and separators hold
  * none). */
-static void line_write(const mp_warning *w, const line_parts *lp, char *at)
+static inline void line_write(const mp_warning *w, const line_parts *lp, char *at)
 {
     char *b = at;
     memcpy(at, lp->part[0], lp->len[0]);
