@@ -331,10 +331,11 @@ static int h_x_forwarded_prefix(ann_ctx *c, const char *v)
  * read once per run (ann_parse_cached), at most ANN_CACHE_MAX of them. */
 #define ANN_CACHE_MAX 4096
 
-/* A set of annotations parsed before: the first Ingress's settings (a
- * copy: that Ingress keeps them) and its findings, found[from, from + n). */
+/* A set of annotations parsed before: its settings (the cache's, at a
+ * stable address: every Ingress with the set points at them) and its
+ * findings, found[from, from + n). */
 typedef struct {
-    ann_settings s;
+    ann_settings *s;
     size_t from, n;
 } ann_set;
 
@@ -344,6 +345,10 @@ struct ann_cache {
     snippet_plan **plans;
     size_t n;
     hmap sets; /* set_key -> setv[] */
+    /* the last set found and its key: a tenant's Ingresses come one after
+     * the other with the same set (no hash of it then) */
+    strbuf last;
+    long last_at;
     ann_set *setv;
     size_t nsets;
     mp_warnings found; /* the sets' findings, about no object */
@@ -352,7 +357,10 @@ struct ann_cache {
 
 ann_cache *ann_cache_new(void)
 {
-    return calloc(1, sizeof(ann_cache));
+    ann_cache *k = calloc(1, sizeof(ann_cache));
+    if (k)
+        k->last_at = -1;
+    return k;
 }
 
 void ann_cache_free(ann_cache *k)
@@ -365,9 +373,14 @@ void ann_cache_free(ann_cache *k)
     hmap_free(&k->idx);
     hmap_free(&k->rows);
     hmap_free(&k->sets);
+    for (size_t i = 0; i < k->nsets; i++) {
+        ann_settings_free(k->setv[i].s);
+        free(k->setv[i].s);
+    }
     free(k->setv);
     mp_warnings_free(&k->found);
     strbuf_free(&k->key);
+    strbuf_free(&k->last);
     free(k);
 }
 
@@ -821,6 +834,18 @@ const char *ann_fidelity_name(ann_fidelity f)
     return (unsigned)f < 4 ? names[f] : "?";
 }
 
+static const ann_settings none = {.ssl_redirect = -1,
+                                  .connect_timeout = -1,
+                                  .retry_attempts = -1,
+                                  .retry_on = "",
+                                  .can = {.weight = -1, .weight_total = -1},
+                                  .acc = {.auth_parts = ""}};
+
+const ann_settings *ann_settings_none(void)
+{
+    return &none;
+}
+
 void ann_settings_init(ann_settings *s)
 {
     memset(s, 0, sizeof *s);
@@ -844,10 +869,6 @@ static void hdr_free(hdr_mods *h)
 
 void ann_settings_free(ann_settings *s)
 {
-    if (s->shared) {
-        ann_settings_init(s);
-        return;
-    }
     doc_free(s->cors);
     doc_free(s->redirect);
     hdr_free(&s->hdr);
@@ -1271,11 +1292,6 @@ static int keep_lists(ann_ctx *c)
     return 0;
 }
 
-int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
-{
-    return ann_parse_cached(ing, s, w, NULL);
-}
-
 /* ann_lookup through the run's cache: the same few names come back on
  * every Ingress (a hash probe instead of a binary search of strcmp). A
  * name the full cache cannot keep is looked up each time. */
@@ -1374,15 +1390,17 @@ static char *put_len(char *p, size_t n)
  * text is too long to keep, or out of memory. */
 static bool set_key(ann_cache *k, const ing_view *ing)
 {
+    static const char tls[] = NGINX_ANNOTATION_PREFIX "auth-tls-secret";
     strbuf *sb = &k->key;
     strbuf_reset(sb);
     for (size_t i = 0; i < ing->nanns; i++) {
         const ing_ann *a = &ing->anns[i];
-        if (!strcmp(a->key, NGINX_ANNOTATION_PREFIX "auth-tls-secret"))
-            return false;
         const char *v = a->value ? a->value : "";
         size_t kl = strlen(a->key), vl = strlen(v);
-        if (sb->len + kl + vl > 65536 || !strbuf_reserve(sb, kl + vl + 8))
+        if (kl == sizeof tls - 1 && !memcmp(a->key, tls, kl))
+            return false;
+        if (sb->len + kl + vl > 65536 ||
+            (sb->cap - sb->len < kl + vl + 9 && !strbuf_reserve(sb, kl + vl + 8)))
             return false;
         char *p = sb->buf + sb->len;
         *p++ = a->null ? 'n' : a->value ? 'v' : 'x';
@@ -1398,54 +1416,88 @@ static bool set_key(ann_cache *k, const ing_view *ing)
     return true;
 }
 
-/* The set just parsed (its findings from w->items[before]) kept for the
- * next Ingress with the same annotations; a set that cannot be kept is
- * parsed again then. */
-static void remember(ann_cache *k, const ann_settings *s, const mp_warnings *w, size_t before)
+/* The set just parsed into s (its findings from w->items[before]) kept
+ * for the next Ingress with the same annotations: true when the cache took
+ * s. A set that cannot be kept is parsed again then. */
+static bool remember(ann_cache *k, ann_settings *s, const mp_warnings *w, size_t before)
 {
     if (k->nsets == ANN_CACHE_MAX || s->acc.oom)
-        return;
+        return false;
     if (!(k->nsets & (k->nsets - 1))) {
         ann_set *v = realloc(k->setv, (k->nsets ? 2 * k->nsets : 1) * sizeof *v);
         if (!v)
-            return;
+            return false;
         k->setv = v;
     }
     size_t from = k->found.len;
     for (size_t i = before; i < w->len; i++)
         if (mp_warn_copy(&k->found, &w->items[i], "") < 0) {
             mp_warnings_truncate(&k->found, from);
-            return;
+            return false;
         }
     if (hmap_put(&k->sets, k->key.buf, k->nsets) < 0) {
         mp_warnings_truncate(&k->found, from);
-        return;
+        return false;
     }
-    ann_set *set = &k->setv[k->nsets++];
-    set->s = *s;
-    set->s.shared = true;
-    set->from = from;
-    set->n = w->len - before;
+    k->setv[k->nsets++] = (ann_set){s, from, w->len - before};
+    return true;
 }
 
-int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache)
+/* The set whose key set_key just made, or -1. */
+static long find_set(ann_cache *k)
+{
+    strbuf *key = &k->key, *last = &k->last;
+    if (last->len == key->len && k->last_at >= 0 && !memcmp(last->buf, key->buf, key->len))
+        return k->last_at;
+    long at = hmap_get(&k->sets, key->buf);
+    if (at >= 0) { /* the key becomes the last one, its buffer the next key's */
+        strbuf t = *last;
+        *last = *key;
+        *key = t;
+        k->last_at = at;
+    }
+    return at;
+}
+
+int ann_parse_cached(const ing_view *ing, const char *object, const ann_settings **out,
+                     ann_settings **own, mp_warnings *w, ann_cache *cache)
+{
+    char made[300];
+    if (!object) {
+        str_join(made, sizeof made, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
+        object = made;
+    }
+    *out = *own = NULL;
+    bool keep = cache && set_key(cache, ing);
+    if (keep) {
+        long at = find_set(cache);
+        if (at >= 0) {
+            const ann_set *set = &cache->setv[at];
+            if (mp_warn_about_each(w, cache->found.items + set->from, set->n, object) < 0)
+                return -1;
+            *out = set->s;
+            return 0;
+        }
+    }
+    ann_settings *s = malloc(sizeof *s);
+    if (!s)
+        return -1;
+    ann_settings_init(s);
+    size_t before = w->len;
+    if (parse(ing, s, w, cache, object) < 0) {
+        ann_settings_free(s);
+        free(s);
+        return -1;
+    }
+    if (!keep || !remember(cache, s, w, before))
+        *own = s;
+    *out = s;
+    return 0;
+}
+
+int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w)
 {
     char object[300];
     str_join(object, sizeof object, "ingress ", ing->ns, "/", ing->name, (char *)NULL);
-    if (!cache || !set_key(cache, ing))
-        return parse(ing, s, w, cache, object);
-    long at = hmap_get(&cache->sets, cache->key.buf);
-    if (at >= 0) {
-        const ann_set *set = &cache->setv[at];
-        for (size_t i = 0; i < set->n; i++)
-            if (mp_warn_about(w, &cache->found.items[set->from + i], object) < 0)
-                return -1;
-        *s = set->s;
-        return 0;
-    }
-    size_t before = w->len;
-    int rc = parse(ing, s, w, cache, object);
-    if (rc == 0)
-        remember(cache, s, w, before);
-    return rc;
+    return parse(ing, s, w, NULL, object);
 }

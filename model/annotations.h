@@ -156,9 +156,6 @@ typedef struct {
     char *owned[8];                     /* strings built by handlers, freed with the settings */
     char *lists; /* the block retry_on and acc.auth_parts point into, or NULL */
     size_t nowned;
-    /* the trees and strings are another Ingress's settings, made from the
-     * same annotations (ann_parse_cached): ann_settings_free leaves them */
-    bool shared;
 } ann_settings;
 
 /* What a handler sees. */
@@ -207,18 +204,31 @@ int ann_parse(const ing_view *ing, ann_settings *s, mp_warnings *w);
  * run: a snippet's translation (the same text is the same plan), a row
  * looked up by name, and the outcome of a whole set of annotations
  * (Sealos' tenants carry a few sets: 10 among 10,000 Ingresses).
- * ann_parse_cached gives exactly ann_parse's settings and findings; for a
- * set seen before, s is a copy of the first such Ingress's settings with
- * shared set (its trees and strings are that Ingress's and its view's:
- * both must outlive s, as the converter's working set does) and the
- * findings are that Ingress's, about this one: their field and message
- * are the cache's text (mp_warn_about), so the cache must outlive the
- * findings' list. Owned by the caller, freed with ann_cache_free after that
- * list (nothing of it is referenced by the settings). */
+ * ann_parse_cached makes exactly ann_parse's settings and findings, and
+ * points *out at them: for a set the cache keeps, at the cache's settings,
+ * the same for every Ingress with that set (10 settings for 10,000
+ * Ingresses, not 10,000 copies); their trees are the cache's, their
+ * strings may be the first such Ingress's view's, which must outlive every
+ * reader (the converter's working set keeps every view to its end). A set
+ * the cache cannot keep (auth-tls-secret reads the namespace; a full
+ * cache) is parsed into *own, this Ingress's alone: malloc'd, the caller
+ * frees it with ann_settings_free and free (*own is NULL otherwise). On
+ * failure (-1, out of memory) *out and *own are NULL and nothing is left
+ * to free. The findings about a kept set are that set's, about this
+ * Ingress: their field and message are the cache's text (mp_warn_about).
+ * object: "ingress ns/name" cut at 299 bytes, the findings' object, as
+ * ann_parse makes it (NULL: made here).
+ * Owned by the caller; ann_cache_free after the findings' list and after
+ * the last read of the settings it gave. */
 typedef struct ann_cache ann_cache;
 ann_cache *ann_cache_new(void); /* NULL when out of memory */
 void ann_cache_free(ann_cache *k);
-int ann_parse_cached(const ing_view *ing, ann_settings *s, mp_warnings *w, ann_cache *cache);
+int ann_parse_cached(const ing_view *ing, const char *object, const ann_settings **out,
+                     ann_settings **own, mp_warnings *w, ann_cache *cache);
+/* The settings of an Ingress without annotations, as ann_settings_init
+ * makes them (static, read only): what an Ingress that was never parsed
+ * points at. */
+const ann_settings *ann_settings_none(void);
 
 /* Splits "a, b,c" into a seq of trimmed non-empty strings. */
 doc_node *ann_split_list(const char *value);

@@ -136,19 +136,51 @@ static ing_entry *next_entry(conv *c)
     return ie;
 }
 
+#define CONV_BLK 16384
+
+/* len bytes in c's text blocks (freed with the working set); NULL when out
+ * of memory. */
+static char *conv_room(conv *c, size_t len)
+{
+    conv_blk *b = c->text;
+    if (!b || b->size - b->used < len) {
+        size_t size = len > CONV_BLK ? len : CONV_BLK;
+        if (!(b = malloc(sizeof *b + size)))
+            return NULL;
+        b->next = c->text;
+        b->used = 0;
+        b->size = size;
+        c->text = b;
+    }
+    char *t = b->buf + b->used;
+    b->used += len;
+    return t;
+}
+
 /* Adds the next entry, whose view is decoded and owned (freed on failure). */
 static int add_entry(conv *c, ing_entry *ie, mp_err *err)
 {
-    size_t n = strlen("ingress ") + strlen(ie->v.ns) + 1 + strlen(ie->v.name) + 1;
-    n = n < 300 ? n : 300;
-    if (!(ie->ref = malloc(2 * n))) {
+    size_t nl = strlen(ie->v.ns), ml = strlen(ie->v.name), n = 8 + nl + 1 + ml + 1;
+    bool cut = n > 300;
+    n = cut ? 300 : n;
+    if (!(ie->ref = conv_room(c, 2 * n))) {
         ingress_view_free(&ie->v);
         return mp_errf(err, "out of memory");
     }
     ie->src = ie->ref + n;
-    str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
-    str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
-    ann_settings_init(&ie->a);
+    if (cut) {
+        str_join(ie->ref, n, "ingress ", ie->v.ns, "/", ie->v.name, (char *)NULL);
+        str_join(ie->src, n, "ingress/", ie->v.ns, "/", ie->v.name, (char *)NULL);
+    } else { /* what str_join writes, the lengths known */
+        char *r = ie->ref;
+        memcpy(r, "ingress ", 8);
+        memcpy(r + 8, ie->v.ns, nl);
+        r[8 + nl] = '/';
+        memcpy(r + 9 + nl, ie->v.name, ml + 1);
+        memcpy(ie->src, r, n);
+        ie->src[7] = '/';
+    }
+    ie->a = ann_settings_none();
     c->ning++;
     return 0;
 }
@@ -273,8 +305,6 @@ const svc_view *conv_find_svc(const conv *c, const char *ns, const char *name)
     return i < 0 ? NULL : &c->svc[i];
 }
 
-#define CONV_BLK 16384
-
 const char *conv_text(conv *c, size_t max, const char *fmt, ...)
 {
     char buf[256];
@@ -288,21 +318,12 @@ const char *conv_text(conv *c, size_t max, const char *fmt, ...)
 const char *conv_keep(conv *c, const char *buf)
 {
     size_t len = strlen(buf) + 1;
-    conv_blk *b = c->text;
-    if (!b || b->size - b->used < len) {
-        size_t size = len > CONV_BLK ? len : CONV_BLK;
-        if (!(b = malloc(sizeof *b + size))) {
-            c->oom = true;
-            return "";
-        }
-        b->next = c->text;
-        b->used = 0;
-        b->size = size;
-        c->text = b;
+    char *t = conv_room(c, len);
+    if (!t) {
+        c->oom = true;
+        return "";
     }
-    char *t = b->buf + b->used;
     memcpy(t, buf, len);
-    b->used += len;
     return t;
 }
 
@@ -371,9 +392,11 @@ static int filter_and_parse(conv *c)
             conv_note_skip(c->plan, why);
             continue;
         }
-        rc = ann_parse_cached(&e->v, &e->a, &c->plan->w, k);
+        const ann_settings *a;
+        rc = ann_parse_cached(&e->v, e->ref, &a, &e->own, &c->plan->w, k);
         e->routed = rc == 0;
-        e->canary = e->a.can.canary;
+        e->a = a ? a : e->a;
+        e->canary = e->a->can.canary;
     }
     return rc;
 }
@@ -384,8 +407,10 @@ static void conv_free(conv *c)
 {
     for (size_t i = 0; i < c->ning; i++) {
         ingress_view_free(&c->ing[i].v);
-        ann_settings_free(&c->ing[i].a);
-        free(c->ing[i].ref);
+        if (c->ing[i].own) {
+            ann_settings_free(c->ing[i].own);
+            free(c->ing[i].own);
+        }
     }
     for (size_t i = 0; i < c->nsvc; i++)
         service_view_free(&c->svc[i]);

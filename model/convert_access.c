@@ -98,7 +98,7 @@ static void ext_auth(conv *c, ing_entry *e)
     snprintf(why, sizeof why,
              "auth-url %.200s: nginx asks this service before every request, and without "
              "--ext-authz-provider nothing does",
-             e->a.acc.auth_url);
+             e->a->acc.auth_url);
     close_or_open(c, e, "auth-url", why,
                   "add an ext-authz provider for it to meshConfig.extensionProviders and "
                   "convert with --ext-authz-provider NAME",
@@ -117,8 +117,8 @@ static void client_cert(conv *c, ing_entry *e)
 
 static void decide_items(conv *c, ing_entry *e)
 {
-    for (size_t i = 0; i < e->a.acc.n; i++) {
-        const acc_item *it = &e->a.acc.item[i];
+    for (size_t i = 0; i < e->a->acc.n; i++) {
+        const acc_item *it = &e->a->acc.item[i];
         switch (it->kind) {
         case ACC_DENIED:
             denied(c, e, it);
@@ -145,14 +145,14 @@ static void decide_items(conv *c, ing_entry *e)
 /* An IP list or a CUSTOM check, which an AuthorizationPolicy scopes. */
 static bool scoped(const ing_entry *e)
 {
-    return e->a.allow_cidrs || e->a.deny_cidrs || e->ext_authz;
+    return e->a->allow_cidrs || e->a->deny_cidrs || e->ext_authz;
 }
 
 static const char *scoped_ann(const ing_entry *e)
 {
-    for (size_t i = 0; i < e->a.acc.n; i++)
-        if (e->a.acc.item[i].kind == ACC_IP_LIST)
-            return e->a.acc.item[i].ann;
+    for (size_t i = 0; i < e->a->acc.n; i++)
+        if (e->a->acc.item[i].kind == ACC_IP_LIST)
+            return e->a->acc.item[i].ann;
     return "auth-url";
 }
 
@@ -218,12 +218,12 @@ static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n, const ch
         if (!o->mtls || strcmp(o->secret, g->secret))
             continue;
         if (!strcmp(o->mtls->v.ns, e->v.ns) &&
-            !strcmp(o->mtls->a.acc.tls_secret, e->a.acc.tls_secret))
+            !strcmp(o->mtls->a->acc.tls_secret, e->a->acc.tls_secret))
             continue;
         snprintf(why, n,
                  "client certificates for host %s: certificate %s already carries the CA of "
                  "%s/%s (host %s), and Istio reads one CA per certificate (%s-cacert)",
-                 g->host, g->secret, o->mtls->v.ns, o->mtls->a.acc.tls_secret, o->host, g->secret);
+                 g->host, g->secret, o->mtls->v.ns, o->mtls->a->acc.tls_secret, o->host, g->secret);
         *todo = "give the host a certificate of its own";
         return true;
     }
@@ -233,7 +233,7 @@ static bool mtls_blocked(const conv *c, size_t gi, char *why, size_t n, const ch
 static void note_mtls(conv *c, const hostgrp *g)
 {
     const ing_entry *e = g->mtls;
-    const ann_access *a = &e->a.acc;
+    const ann_access *a = &e->a->acc;
     const char *page = a->raw[AR_TLS_ERROR_PAGE];
     bool plain = g->redirect_no && !g->force;
     char field[200];
@@ -296,7 +296,7 @@ int conv_decide_access(conv *c)
 {
     for (size_t i = 0; i < c->ning; i++) {
         ing_entry *e = &c->ing[i];
-        if (e->a.acc.oom)
+        if (e->a->acc.oom)
             return -1; /* a restriction was lost: never convert it open */
         if (e->routed && !e->canary)
             decide_items(c, e);

@@ -148,7 +148,7 @@ static int host_ops(const conv *c, const hostgrp *g, const ing_entry *e, doc_nod
     int rc = shared ? 0 : -1;
     for (size_t k = 0; rc == 0 && k < g->nr; k++) {
         const rspec *r = &g->r[k];
-        if (r->ing != e || conv_route_closed(c, g, r) || e->a.redirect)
+        if (r->ing != e || conv_route_closed(c, g, r) || e->a->redirect)
             continue; /* nginx redirects before it checks access */
         doc_node *mine = doc_seq_new(), *excl = NULL;
         bool all;
@@ -227,7 +227,7 @@ static int push_ap(conv *c, ing_entry *e, doc_node *ap)
 
 static int source_range_ap(conv *c, ing_entry *e, const doc_node *ops)
 {
-    const ann_settings *a = &e->a;
+    const ann_settings *a = e->a;
     char nm[400], name[64];
     snprintf(nm, sizeof nm, "%s-%s-source-range", e->v.ns, e->v.name);
     istio_dns_label(nm, name);
@@ -259,7 +259,7 @@ static int source_range_ap(conv *c, ing_entry *e, const doc_node *ops)
 
 static int ext_authz_ap(conv *c, ing_entry *e, const doc_node *ops)
 {
-    const ann_access *a = &e->a.acc;
+    const ann_access *a = &e->a->acc;
     char nm[400], name[64];
     snprintf(nm, sizeof nm, "%s-%s-ext-authz", e->v.ns, e->v.name);
     istio_dns_label(nm, name);
@@ -293,7 +293,7 @@ static int ext_authz_ap(conv *c, ing_entry *e, const doc_node *ops)
 
 static int ing_aps(conv *c, ing_entry *e)
 {
-    bool ip = e->a.allow_cidrs || e->a.deny_cidrs;
+    bool ip = e->a->allow_cidrs || e->a->deny_cidrs;
     if (!ip && !e->ext_authz)
         return 0;
     doc_node *ops = ing_ops(c, e);
@@ -304,7 +304,7 @@ static int ing_aps(conv *c, ing_entry *e)
         rc = source_range_ap(c, e, ops);
     if (rc == 0 && ops->len && e->ext_authz)
         rc = ext_authz_ap(c, e, ops);
-    if (rc == 0 && ops->len && ip && e->ext_authz && e->a.acc.satisfy_any)
+    if (rc == 0 && ops->len && ip && e->ext_authz && e->a->acc.satisfy_any)
         mp_warn(&c->plan->w, MPW_ANN_APPROX, MP_SEV_WARNING, e->ref,
                 "metadata.annotations[\"" NGINX_ANNOTATION_PREFIX "satisfy\"]",
                 "approximated: with satisfy any nginx lets a request through when the IP list "

@@ -73,15 +73,15 @@ static bool is_platform(const convert_opts *o, const char *host)
 void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host)
 {
     g->platform = is_platform(c->o, host);
-    if (e->a.app_root && !g->app_root) {
-        g->app_root = e->a.app_root;
+    if (e->a->app_root && !g->app_root) {
+        g->app_root = e->a->app_root;
         g->app_root_ing = e;
     }
-    if (e->a.ssl_redirect == 0)
+    if (e->a->ssl_redirect == 0)
         g->redirect_no = true;
     else
         g->redirect_yes = true;
-    g->force = g->force || e->a.force_ssl_redirect;
+    g->force = g->force || e->a->force_ssl_redirect;
 }
 
 /* A route for each path of rule ri that has a Service backend. */
@@ -104,7 +104,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         if (!g->root_taker && p->type != ING_PATH_EXACT && !strcmp(p->path, "/"))
             g->root_taker = e; /* convert_root.c */
         g->regex = g->regex || conv_forces_regex(e, p->path, ingress_nginx_path_type(p->type));
-        if (e->a.proto == BP_UNROUTABLE)
+        if (e->a->proto == BP_UNROUTABLE)
             continue; /* reported by the backend-protocol rule */
         rspec *r = conv_add_rspec(g);
         if (!r)

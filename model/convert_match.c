@@ -35,7 +35,7 @@ static bool ends_in_slash(const char *p)
 bool conv_rewrites(const ing_entry *e, const char *path, ing_path_type type)
 {
     const char *t = ingress_nginx_annotation(&e->v, "rewrite-target");
-    if (!e->a.rewrite_target || !t || !*t)
+    if (!e->a->rewrite_target || !t || !*t)
         return false; /* an empty target is none */
     if (strcmp(t, path))
         return true;
@@ -44,7 +44,7 @@ bool conv_rewrites(const ing_entry *e, const char *path, ing_path_type type)
 
 bool conv_forces_regex(const ing_entry *e, const char *path, ing_path_type type)
 {
-    return e->a.use_regex || conv_rewrites(e, path, type);
+    return e->a->use_regex || conv_rewrites(e, path, type);
 }
 
 static void sort_keys(const hostgrp *g, rspec *r)

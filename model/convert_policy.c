@@ -58,7 +58,7 @@ static int dr_note(conv *c, ing_entry *e, const char *ns, const char *svc, long 
     for (size_t p = 0; p < d->np; p++) {
         if (d->p[p].port != port)
             continue;
-        if (!dr_same(&d->p[p], &e->a) && d->p[p].ing != e)
+        if (!dr_same(&d->p[p], e->a) && d->p[p].ing != e)
             mp_warn(&c->plan->w, MPW_DR_CONFLICT, MP_SEV_WARNING, e->ref, "metadata.annotations",
                     "service %s port %ld already gets other backend settings from %s (older "
                     "wins); these are not applied",
@@ -71,10 +71,10 @@ static int dr_note(conv *c, ing_entry *e, const char *ns, const char *svc, long 
     d->p = np;
     d->p[d->np++] = (dr_port){.port = port,
                               .ing = e,
-                              .proto = e->a.proto,
-                              .connect = e->a.connect_timeout,
-                              .lb = e->a.lb_simple,
-                              .hash = e->a.consistent_hash};
+                              .proto = e->a->proto,
+                              .connect = e->a->connect_timeout,
+                              .lb = e->a->lb_simple,
+                              .hash = e->a->consistent_hash};
     return conv_add_src(&d->src, &d->nsrc, e);
 }
 
@@ -91,7 +91,7 @@ int conv_collect_dr(conv *c)
         hostgrp *g = &c->grp[i];
         for (size_t k = 0; k < g->nr; k++) {
             rspec *r = &g->r[k];
-            if (!r->be || !dr_wanted(&r->ing->a) || r->ing->a.redirect ||
+            if (!r->be || !dr_wanted(r->ing->a) || r->ing->a->redirect ||
                 conv_route_closed(c, g, r))
                 continue;
             const char *ns = r->ing->v.ns;

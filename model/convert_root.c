@@ -25,15 +25,15 @@
 
 static bool denied(const ing_entry *e)
 {
-    for (size_t i = 0; i < e->a.acc.n; i++)
-        if (e->a.acc.item[i].kind == ACC_DENIED)
+    for (size_t i = 0; i < e->a->acc.n; i++)
+        if (e->a->acc.item[i].kind == ACC_DENIED)
             return true;
     return false;
 }
 
 static bool routable_default(const ing_entry *e)
 {
-    return e->v.has_default && e->v.default_backend.service && e->a.proto != BP_UNROUTABLE;
+    return e->v.has_default && e->v.default_backend.service && e->a->proto != BP_UNROUTABLE;
 }
 
 /* Each host once per Ingress: rule ri is the first of e naming its host. */
@@ -64,7 +64,7 @@ int conv_root_claim(conv *c, ing_entry *e, size_t ri)
     if (hmap_put(&c->owner_idx, host, (size_t)(e - c->ing)) < 0)
         return -1;
     bool dflt = routable_default(e);
-    if (!dflt && !denied(e) && !e->a.redirect)
+    if (!dflt && !denied(e) && !e->a->redirect)
         return 0; /* nginx's default backend: 404, as Envoy without a route */
     hostgrp *g = conv_get_grp(c, e->v.ns, host, true);
     rspec *r = g ? conv_add_rspec(g) : NULL;
@@ -146,7 +146,7 @@ static int keep_owner(conv *c, hostgrp *g)
 {
     ing_entry *o = &c->ing[hmap_get(&c->owner_idx, g->host)];
     bool regex = conv_forces_regex(o, "/", ING_PATH_PREFIX); /* its root location `/` */
-    if (g->root_owner != o && !regex && !o->a.app_root)
+    if (g->root_owner != o && !regex && !o->a->app_root)
         return 0; /* nothing of its own: nginx's 404 */
     size_t n = g->nsrc;
     if (conv_add_src(&g->src, &g->nsrc, o) < 0)

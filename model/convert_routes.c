@@ -153,8 +153,8 @@ static doc_node *route_headers(const hostgrp *g, const ing_entry *e)
     hdr_mods h = {0};
     for (size_t i = 0; i < g->nsrc; i++)
         if (!g->src[i]->canary)
-            hdr_merge(&h, &g->src[i]->a.server_hdr);
-    hdr_merge(&h, &e->a.hdr);
+            hdr_merge(&h, &g->src[i]->a->server_hdr);
+    hdr_merge(&h, &e->a->hdr);
     conv_client_cert_headers(g, &h);
     doc_node *req = hdr_side(h.req_set, h.req_add, h.req_remove);
     doc_node *resp = hdr_side(h.resp_set, h.resp_add, h.resp_remove);
@@ -210,7 +210,7 @@ static void rewrite_for(const char *target, int groups, char *out, size_t n)
 /* http[].rewrite (upstream-vhost, rewrite-target on a regex host) or NULL. */
 static doc_node *route_rewrite(const hostgrp *g, const rspec *r)
 {
-    const ann_settings *a = &r->ing->a;
+    const ann_settings *a = r->ing->a;
     bool target = g->regex && conv_rewrites(r->ing, r->path, r->type);
     doc_node *rw = NULL;
     if (a->upstream_vhost || target)
@@ -237,7 +237,7 @@ static doc_node *route_rewrite(const hostgrp *g, const rspec *r)
  * route_direct decline the route (test_convert_stream compares the two). */
 static void route_common(const hostgrp *g, const rspec *r, doc_node *route)
 {
-    const ann_settings *a = &r->ing->a;
+    const ann_settings *a = r->ing->a;
     doc_node *rw = route_rewrite(g, r);
     if (rw)
         doc_map_set(route, "rewrite", rw);
@@ -389,7 +389,7 @@ static void canary_variants(rctx *x, const canary_settings *k)
 static void render_canary(rctx *x, doc_node *route)
 {
     const rspec *r = x->r;
-    const canary_settings *k = &r->canary->a.can;
+    const canary_settings *k = &r->canary->a->can;
     conv *c = x->c;
     canary_variants(x, k);
     long total = k->weight_total > 0 ? k->weight_total : 100;
@@ -433,7 +433,7 @@ static size_t route_name(const rspec *r, char name[160])
  * checked, but not in a location nginx denies (503). */
 static int route_status(const conv *c, const hostgrp *g, const rspec *r)
 {
-    const ann_settings *a = &r->ing->a;
+    const ann_settings *a = r->ing->a;
     int closed = conv_route_closed(c, g, r);
     if (!r->be && !closed && !a->redirect)
         closed = 404;
@@ -448,7 +448,7 @@ static void render_rspec(conv *c, const hostgrp *g, const rspec *r, doc_node *vs
     if (!base)
         return;
     x.base = base;
-    const ann_settings *a = &r->ing->a;
+    const ann_settings *a = r->ing->a;
     if (r->slash_redirect)
         add_slash_redirect(&x);
     if (a->force_ssl_redirect && !g->secret)
@@ -726,7 +726,7 @@ static bool route_head_at_once(yaml_w *w, const hostgrp *g, const rspec *r, cons
  * (slash, force-ssl, canary), redirects, rewrites, a part out of order. */
 static bool route_direct(conv *c, const hostgrp *g, const rspec *r, yaml_w *w)
 {
-    const ann_settings *a = &r->ing->a;
+    const ann_settings *a = r->ing->a;
     if (r->slash_redirect || (a->force_ssl_redirect && !g->secret))
         return false;
     int closed = route_status(c, g, r);

@@ -20,6 +20,7 @@
 #define MESHPANEL_WARN_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/strbuf.h"
@@ -33,6 +34,10 @@ typedef enum {
 typedef struct {
     const char *code; /* static, e.g. MPW_ANN_APPROX */
     mp_severity sev;
+    /* the field and message are known to hold no byte a line replaces
+     * (mp_warn_copy looks; mp_warn_about keeps its source's): their line
+     * scans only the code and object. false: not known */
+    bool plain;
     char *object;  /* "ingress ns-a/web" */
     char *field;   /* "metadata.annotations[\"nginx.ingress.kubernetes.io/x\"]", may be "" */
     char *message; /* one sentence, no trailing newline */
@@ -103,6 +108,10 @@ int mp_warn_copy(mp_warnings *w, const mp_warning *f, const char *object);
  * of 10,000 Ingresses: only the object differs): f's strings must outlive
  * w's entry. Returns 0 or -1 (out of memory). */
 int mp_warn_about(mp_warnings *w, const mp_warning *f, const char *object);
+/* mp_warn_about for each of f[0, n), the n entries sharing one copy of
+ * object (a cached set's four findings about one Ingress: its name once,
+ * not four times). */
+int mp_warn_about_each(mp_warnings *w, const mp_warning *f, size_t n, const char *object);
 
 const char *mp_severity_name(mp_severity s); /* "info", "warning", "error" */
 /* "MP102 ingress ns-a/web: <field>: <message>" (field part omitted when

@@ -302,9 +302,10 @@ START_TEST(cached_parse_is_parse)
         {{P "no-such-annotation", "X1", false}},
     };
     enum { ROUNDS = 3, KINDS = sizeof kinds / sizeof *kinds };
-    /* the cached side's settings live to the end, as the converter's: a
-     * later Ingress's may be the first one's (shared) */
-    ann_settings kept[ROUNDS][KINDS];
+    /* the cached side's settings are read to the end, as the converter's:
+     * a later Ingress's are the first one's, at the cache's address */
+    const ann_settings *got[ROUNDS][KINDS];
+    ann_settings *own[ROUNDS][KINDS];
     ann_cache *k = ann_cache_new();
     ck_assert_ptr_nonnull(k);
     for (size_t round = 0; round < ROUNDS; round++)
@@ -318,17 +319,31 @@ START_TEST(cached_parse_is_parse)
             v.anns = kinds[i];
             while (v.nanns < 4 && kinds[i][v.nanns].key)
                 v.nanns++;
-            ann_settings a, *b = &kept[round][i];
+            ann_settings a;
             ann_settings_init(&a);
-            ann_settings_init(b);
             mp_warnings wa, wb;
             mp_warnings_init(&wa);
             mp_warnings_init(&wb);
             ck_assert_int_eq(ann_parse(&v, &a, &wa), 0);
-            ck_assert_int_eq(ann_parse_cached(&v, b, &wb, k), 0);
+            ck_assert_int_eq(ann_parse_cached(&v,
+                                              round == 2 ? "ingress "
+                                                           "ns-a/web-2"
+                                                         : NULL,
+                                              &got[round][i], &own[round][i], &wb, k),
+                             0);
+            const ann_settings *b = got[round][i];
             same_settings(&a, b);
-            /* shared from the second round on, but never auth-tls-secret's */
-            ck_assert_int_eq(b->shared, round > 0 && i != 11);
+            /* the cache's from the first round on, one address per set, but
+             * never auth-tls-secret's (an Ingress's own each time) */
+            if (i == 11) {
+                ck_assert_ptr_eq(b, own[round][i]);
+                ck_assert(round == 0 || b != got[0][i]);
+            } else {
+                ck_assert_ptr_null(own[round][i]);
+                ck_assert_ptr_eq(b, got[0][i]);
+                for (size_t j = 0; j < i; j++)
+                    ck_assert_ptr_ne(b, got[0][j]);
+            }
             ck_assert_uint_eq(wa.len, wb.len);
             ck_assert_uint_gt(wa.len, 0);
             for (size_t j = 0; j < wa.len; j++) {
@@ -343,10 +358,43 @@ START_TEST(cached_parse_is_parse)
             mp_warnings_free(&wb);
             ann_settings_free(&a);
         }
-    ann_cache_free(k); /* the settings do not refer to it */
-    for (size_t round = ROUNDS; round-- > 0;)
-        for (size_t i = 0; i < KINDS; i++)
-            ann_settings_free(&kept[round][i]);
+    /* the first round's settings where they were, whole, once every set
+     * is kept (the cache's list of sets has grown four times since) */
+    for (size_t i = 0; i < KINDS; i++) {
+        ing_view v = {.ns = "ns-a", .name = "web-0", .anns = kinds[i]};
+        while (v.nanns < 4 && kinds[i][v.nanns].key)
+            v.nanns++;
+        ann_settings a;
+        ann_settings_init(&a);
+        mp_warnings wa;
+        mp_warnings_init(&wa);
+        ck_assert_int_eq(ann_parse(&v, &a, &wa), 0);
+        same_settings(&a, got[0][i]);
+        mp_warnings_free(&wa);
+        ann_settings_free(&a);
+    }
+    for (size_t round = 0; round < ROUNDS; round++) {
+        ck_assert_ptr_nonnull(own[round][11]);
+        ann_settings_free(own[round][11]); /* the Ingress's own, not the cache's */
+        free(own[round][11]);
+    }
+    ann_cache_free(k);
+}
+END_TEST
+
+/* An Ingress never parsed points at ann_settings_none: what init makes. */
+START_TEST(none_is_init)
+{
+    ann_settings a;
+    ann_settings_init(&a);
+    const ann_settings *n = ann_settings_none();
+    same_settings(&a, n);
+    ck_assert_ptr_eq(n, ann_settings_none());
+    ck_assert_int_eq(n->acc.n, 0);
+    ck_assert_ptr_null(n->acc.item);
+    ck_assert_uint_eq(n->nowned, 0);
+    ck_assert_ptr_null(n->lists);
+    ck_assert(!n->use_regex && !n->force_ssl_redirect && n->proto == BP_HTTP);
 }
 END_TEST
 
@@ -359,6 +407,7 @@ static Suite *suite(void)
     tcase_add_test(tc, value_parsing);
     tcase_add_test(tc, snippet_translation);
     tcase_add_test(tc, cached_parse_is_parse);
+    tcase_add_test(tc, none_is_init);
     suite_add_tcase(s, tc);
     return s;
 }

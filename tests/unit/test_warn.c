@@ -62,7 +62,11 @@ END_TEST
  * text after what the buffer held, and its length). */
 static char *line(const char *object, const char *field, const char *message)
 {
-    mp_warning w = {"MP101", MP_SEV_WARNING, (char *)object, (char *)field, (char *)message};
+    mp_warning w = {.code = "MP101",
+                    .sev = MP_SEV_WARNING,
+                    .object = (char *)object,
+                    .field = (char *)field,
+                    .message = (char *)message};
     char *got = mp_warning_format(&w);
     strbuf sb;
     strbuf_init(&sb);
@@ -133,6 +137,131 @@ START_TEST(every_byte_everywhere)
     for (size_t e = 0; e < sizeof edges / sizeof *edges; e++)
         for (size_t at = 0; at < 71; at++)
             one_byte(edges[e], at);
+}
+END_TEST
+
+/* Lines of every length from 7 to 79 bytes (shorter than one step, whole
+ * steps of sixteen and thirty-two, a tail the last step reads again), a
+ * control byte at each place of the message and one at the end, or in the
+ * object: each becomes '?'. */
+START_TEST(cleaned_at_every_length)
+{
+    for (size_t len = 0; len < 71; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (int in_object = 0; in_object < 2; in_object++) {
+                if (in_object && at != 0 && at != len / 2 && at + 1 != len)
+                    continue; /* the message's places are the line's */
+                char text[96];
+                memset(text, 'x', len);
+                text[len] = '\0';
+                if (at < len)
+                    text[at] = '\x01';
+                if (len)
+                    text[len - 1] = '\x7f';
+                char *got = in_object ? line(text, "", "m") : line("", "", text);
+                /* "MP101 " text ": m" or "MP101: " text */
+                size_t off = in_object ? 6 : 7;
+                ck_assert_uint_eq(strlen(got),
+                                  len + (in_object ? 9 : 7) - (in_object && !len ? 1 : 0));
+                for (size_t k = 0; k < len; k++)
+                    ck_assert_msg(got[off + k] == (k == at || k == len - 1 ? '?' : 'x'),
+                                  "len %zu at %zu: byte %zu is %#x", len, at, k,
+                                  (unsigned char)got[off + k]);
+                free(got);
+            }
+}
+END_TEST
+
+/* mp_warn_about_each: mp_warn_about for each finding, one copy of the
+ * object for them all; a truncate in the group keeps it, one before the
+ * group gives it back. */
+START_TEST(about_each_shares_the_object)
+{
+    mp_warnings f, a, b;
+    mp_warnings_init(&f);
+    mp_warnings_init(&a);
+    mp_warnings_init(&b);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(mp_warn(&f, MPW_ANN_APPROX, (mp_severity)(i % 3), "", i % 2 ? "f.g" : "",
+                                 "finding %d", i),
+                         0);
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/first", "", "x"), 0);
+    ck_assert_int_eq(mp_warn(&b, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/first", "", "x"), 0);
+    for (int round = 0; round < 40; round++) { /* past the 16 entries first reserved */
+        ck_assert_int_eq(mp_warn_about_each(&a, f.items, f.len, "ingress ns-b/\x1bweb"), 0);
+        for (size_t i = 0; i < f.len; i++)
+            ck_assert_int_eq(mp_warn_about(&b, &f.items[i], "ingress ns-b/\x1bweb"), 0);
+    }
+    ck_assert_int_eq(mp_warn_about_each(&a, f.items, 0, "none"), 0);
+    ck_assert_uint_eq(a.len, 1 + 40 * f.len);
+    ck_assert_uint_eq(a.len, b.len);
+    for (size_t i = 1; i < a.len; i++) {
+        const mp_warning *x = &a.items[i], *y = &b.items[i], *g = &f.items[(i - 1) % f.len];
+        char *lx = mp_warning_format(x), *ly = mp_warning_format(y);
+        ck_assert_str_eq(lx, ly);
+        free(lx);
+        free(ly);
+        ck_assert_ptr_eq(x->field, g->field);
+        ck_assert_ptr_eq(x->message, g->message);
+        ck_assert_ptr_eq(x->object, a.items[1 + (i - 1) / f.len * f.len].object);
+        if ((i - 1) % f.len == 0)
+            ck_assert_ptr_ne(x->object, a.items[i - 1].object);
+    }
+    const char *last = a.items[a.len - 1].object;
+    mp_warnings_truncate(&a, a.len - 2); /* inside the last group */
+    ck_assert_str_eq(a.items[a.len - 1].object, "ingress ns-b/\x1bweb");
+    ck_assert_int_eq(mp_warn(&a, MPW_ROUTE_DUP, MP_SEV_ERROR, "ingress ns-a/later", "", "y"), 0);
+    ck_assert_ptr_ne(a.items[a.len - 1].object, last); /* the shared object stayed */
+    ck_assert_str_eq(a.items[a.len - 2].object, "ingress ns-b/\x1bweb");
+    mp_warnings_truncate(&a, a.len - 1 - (f.len - 2)); /* the rest of the group */
+    ck_assert_int_eq(mp_warn_about_each(&a, f.items, f.len, "ingress ns-b/\x1bweb"), 0);
+    ck_assert_ptr_eq(a.items[a.len - 1].object, last); /* given back, taken again */
+    mp_warnings_free(&a);
+    mp_warnings_free(&b);
+    ck_assert_str_eq(f.items[4].message, "finding 4");
+    mp_warnings_free(&f);
+}
+END_TEST
+
+/* A copy knows whether its field and message are plain; a line about
+ * another object from a plain copy still cleans that object, one from a
+ * copy that is not plain cleans its field and message, wherever the byte. */
+START_TEST(plain_lines_still_cleaned)
+{
+    mp_warnings f, k, w;
+    mp_warnings_init(&f);
+    mp_warnings_init(&k);
+    mp_warnings_init(&w);
+    const char *fields[] = {"f.g", "f\x01g", "f.g", "", "f.g"};
+    const char *msgs[] = {"clean message", "clean", "bell\x07", "long message, DEL at the end\x7f",
+                          "\x1b[2J"};
+    enum { N = sizeof fields / sizeof *fields };
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_int_eq(mp_warn(&f, MPW_ANN_APPROX, MP_SEV_WARNING, "x", fields[i], "%s", msgs[i]),
+                         0);
+        ck_assert(!f.items[i].plain); /* not looked at */
+        ck_assert_int_eq(mp_warn_copy(&k, &f.items[i], ""), 0);
+        ck_assert_int_eq(k.items[i].plain, i == 0);
+    }
+    const char *objects[] = {"ingress ns-a/web", "ingress ns-a/\x1b[31mred", "ingress \x7f/x\x01"};
+    for (size_t o = 0; o < 3; o++) {
+        ck_assert_int_eq(mp_warn_about_each(&w, k.items, N, objects[o]), 0);
+        for (size_t i = 0; i < N; i++) {
+            const mp_warning *x = &w.items[o * N + i];
+            ck_assert_int_eq(x->plain, i == 0);
+            mp_warning y = *x;
+            y.plain = false; /* the whole line scanned */
+            char *lx = mp_warning_format(x), *ly = mp_warning_format(&y);
+            ck_assert_str_eq(lx, ly);
+            for (const char *p = lx; *p; p++)
+                ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "%s", lx);
+            free(lx);
+            free(ly);
+        }
+    }
+    mp_warnings_free(&w);
+    mp_warnings_free(&k);
+    mp_warnings_free(&f);
 }
 END_TEST
 
@@ -285,6 +414,9 @@ static Suite *warn_suite(void)
 {
     Suite *s = suite_create("warn");
     TCase *tc = tcase_create("format");
+    /* every_byte_everywhere and cleaned_at_every_length format ~8,000
+     * lines: past Check's 4 s under ASan on a busy machine */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, messages_match_vsnprintf);
     tcase_add_test(tc, long_messages_whole);
     tcase_add_test(tc, lines_cleaned);
@@ -293,6 +425,9 @@ static Suite *warn_suite(void)
     tcase_add_test(tc, copy_is_warn_about_another);
     tcase_add_test(tc, about_is_copy_without_the_text);
     tcase_add_test(tc, truncate_gives_back_text);
+    tcase_add_test(tc, cleaned_at_every_length);
+    tcase_add_test(tc, about_each_shares_the_object);
+    tcase_add_test(tc, plain_lines_still_cleaned);
     suite_add_tcase(s, tc);
     return s;
 }
