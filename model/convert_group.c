@@ -14,24 +14,37 @@
 #include "model/strbuf.h"
 #include "model/x509name.h"
 
+/* The groups are allocated for one host per Ingress at once (most have
+ * one), then doubled at powers of two: no copy of a growing array at 10k. */
+static int grp_room(conv *c)
+{
+    size_t first = 1;
+    while (first < c->ning)
+        first *= 2;
+    size_t n = c->ngrp;
+    if (n && (n < first || (n & (n - 1))))
+        return 0;
+    hostgrp *g = realloc(c->grp, (n ? n * 2 : first) * sizeof *g);
+    if (!g)
+        return -1;
+    c->grp = g;
+    return 0;
+}
+
 hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
 {
     long i = hmap_get(&c->grp_idx, host);
     if (i >= 0)
         return &c->grp[i];
-    if (!create)
+    if (!create || grp_room(c) < 0)
         return NULL;
-    if ((c->ngrp & (c->ngrp - 1)) == 0) { /* grow at powers of two */
-        hostgrp *g = realloc(c->grp, (c->ngrp ? c->ngrp * 2 : 1) * sizeof *g);
-        if (!g)
-            return NULL;
-        c->grp = g;
-    }
     hostgrp *g = &c->grp[c->ngrp];
     memset(g, 0, sizeof *g);
     g->ns = ns;
     g->host = host;
-    if (hmap_put(&c->grp_idx, host, c->ngrp) < 0)
+    /* host is the Ingress's (it lives as long as the run): not copied */
+    if ((!c->grp_idx.cap && hmap_reserve(&c->grp_idx, c->ning) < 0) ||
+        hmap_put_ref(&c->grp_idx, host, c->ngrp) < 0)
         return NULL;
     c->ngrp++;
     return g;
@@ -84,17 +97,36 @@ void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host
     g->force = g->force || e->a.force_ssl_redirect;
 }
 
+/* The field of a backend: a literal for the first rules and paths (the
+ * usual ones), else text of the run (at most 95 bytes as ever). No
+ * formatting and no copy for each of 10,000 paths. */
+#define BE_FIELD(r, p) "spec.rules[" #r "].http.paths[" #p "].backend"
+#define BE_ROW(r)                                                                                  \
+    {                                                                                              \
+        BE_FIELD(r, 0), BE_FIELD(r, 1), BE_FIELD(r, 2), BE_FIELD(r, 3), BE_FIELD(r, 4),            \
+            BE_FIELD(r, 5), BE_FIELD(r, 6), BE_FIELD(r, 7)                                         \
+    }
+
+static const char *backend_field(conv *c, size_t ri, size_t pi)
+{
+    static const char *const lit[4][8] = {BE_ROW(0), BE_ROW(1), BE_ROW(2), BE_ROW(3)};
+    if (ri < 4 && pi < 8)
+        return lit[ri][pi];
+    char field[96];
+    char ra[24], pa[24];
+    str_utoa(ra, ri), str_utoa(pa, pi);
+    str_join(field, sizeof field, "spec.rules[", ra, "].http.paths[", pa, "].backend",
+             (char *)NULL);
+    return conv_keep(c, field);
+}
+
 /* A route for each path of rule ri that has a Service backend. */
 static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
 {
     const ing_rule *rule = &e->v.rules[ri];
     for (size_t pi = 0; pi < rule->npaths; pi++) {
         const ing_path *p = &rule->paths[pi];
-        char field[96];
-        char ra[24], pa[24]; /* no snprintf: built for every path */
-        str_utoa(ra, ri), str_utoa(pa, pi);
-        str_join(field, sizeof field, "spec.rules[", ra, "].http.paths[", pa, "].backend",
-                 (char *)NULL);
+        const char *field = backend_field(c, ri, pi);
         if (!p->backend.service) {
             mp_warn(&c->plan->w, MPW_BACKEND_NOSVC, MP_SEV_ERROR, e->ref, field,
                     "a %s resource backend has no Istio destination; path %s not converted",
@@ -114,7 +146,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         r->type = ingress_nginx_path_type(p->type);
         r->written = p->type;
         r->be = &p->backend;
-        r->be_field = conv_keep(c, field); /* at most 95 bytes (field[96]) */
+        r->be_field = field;
         r->ri = ri;
         r->pi = pi;
     }

@@ -146,11 +146,13 @@ int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e)
     for (size_t i = 0; i < *n; i++)
         if ((*src)[i] == e)
             return 0;
-    ing_entry **s = realloc(*src, (*n + 1) * sizeof *s);
-    if (!s)
-        return -1;
-    s[(*n)++] = e;
-    *src = s;
+    if (!(*n & (*n - 1))) { /* 0, 1, 2, 4, ...: room doubled at each power of two */
+        ing_entry **s = realloc(*src, (*n ? *n * 2 : 1) * sizeof *s);
+        if (!s)
+            return -1;
+        *src = s;
+    }
+    (*src)[(*n)++] = e;
     return 0;
 }
 

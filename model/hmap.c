@@ -1,9 +1,12 @@
 /*
  * hmap.c - string -> index hash map (see hmap.h): linear probing, the
- * table doubles at half full so a probe always ends on an empty slot.
+ * table doubles at three quarters full so a probe always ends on an empty
+ * slot (with the hash in the slot, a longer probe costs compares of two
+ * integers, not of keys).
  */
 #include "model/hmap.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,23 +14,44 @@
 
 #include "model/strbuf.h"
 
-/* Eight bytes a step (FNV-1a took one: a key of 40 bytes cost 200
- * instructions), then mixed so the low bits, the slot, depend on all. */
-static uint64_t hash_bytes(const char *s, size_t n)
+#define FIRST_CAP 16u
+
+/* A key shorter than 8 bytes as one word, without a memcpy of a variable
+ * length (a call, and a fifth of the hash's cost). */
+static uint64_t short_word(const char *s, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        return a | (uint64_t)b << 32;
+    }
+    return n ? u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16 : 0;
+}
+
+/* Eight bytes a step (FNV-1a took one: a key of 40 bytes cost 200
+ * instructions), then mixed so the low bits, the slot, depend on all. A
+ * longer key's last partial step reads its last eight bytes. */
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w = 0;
+    const char *end = s + n;
+    for (size_t left = n; left >= 8; s += 8, left -= 8) {
         memcpy(&w, s, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
+    if (n < 8)
+        w = short_word(s, n);
+    else if (s < end)
+        memcpy(&w, end - 8, 8);
+    else
+        w = 0;
     h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
-    return h ^ (h >> 33);
+    return (uint32_t)(h ^ (h >> 33));
 }
 
 uint32_t hmap_fnv1a32(const char *s)
@@ -53,11 +77,11 @@ void hmap_free(hmap *m)
 }
 
 /* The slot of key, or the empty slot where it would go. */
-static hmap_slot *probe(const hmap *m, const char *key, size_t len, uint64_t h)
+static hmap_slot *probe(const hmap *m, const char *key, uint32_t h)
 {
     for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         hmap_slot *sl = &m->slots[i];
-        if (!sl->key || (sl->hash == h && sl->len == len && !memcmp(sl->key, key, len)))
+        if (!sl->key || (sl->hash == h && !strcmp(sl->key, key)))
             return sl;
     }
 }
@@ -66,15 +90,13 @@ long hmap_get(const hmap *m, const char *key)
 {
     if (!m->cap)
         return -1;
-    size_t len = strlen(key);
-    const hmap_slot *sl = probe(m, key, len, hash_bytes(key, len));
+    const hmap_slot *sl = probe(m, key, hash_bytes(key, strlen(key)));
     return sl->key ? (long)sl->val : -1;
 }
 
-/* Doubles the table (64 slots the first time), moving the slots. */
-static int grow(hmap *m)
+/* The table at cap slots (a power of two above the count), moving them. */
+static int resize(hmap *m, size_t cap)
 {
-    size_t cap = m->cap ? m->cap * 2 : 64;
     hmap_slot *slots = calloc(cap, sizeof *slots);
     if (!slots)
         return -1;
@@ -90,6 +112,20 @@ static int grow(hmap *m)
     m->slots = slots;
     m->cap = cap;
     return 0;
+}
+
+/* Whether n keys fit cap slots (at most three quarters full). */
+static bool fits(size_t n, size_t cap)
+{
+    return n * 4 <= cap * 3;
+}
+
+int hmap_reserve(hmap *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : FIRST_CAP;
+    while (!fits(n, cap))
+        cap *= 2;
+    return cap == m->cap ? 0 : resize(m, cap);
 }
 
 /* A copy of key[0..len] in the map's blocks (4 KiB, or the key's size). */
@@ -112,22 +148,32 @@ static const char *copy_key(hmap *m, const char *key, size_t len)
     return k;
 }
 
-int hmap_put(hmap *m, const char *key, size_t val)
+static int put(hmap *m, const char *key, size_t val, bool copy)
 {
-    if ((m->len + 1) * 2 > m->cap && grow(m) < 0)
+    if (val > UINT32_MAX || (!fits(m->len + 1, m->cap) && hmap_reserve(m, m->len + 1) < 0))
         return -1;
     size_t len = strlen(key);
-    uint64_t h = hash_bytes(key, len);
-    hmap_slot *sl = probe(m, key, len, h);
+    uint32_t h = hash_bytes(key, len);
+    hmap_slot *sl = probe(m, key, h);
     if (!sl->key) {
-        const char *k = copy_key(m, key, len);
+        const char *k = copy ? copy_key(m, key, len) : key;
         if (!k)
             return -1;
-        *sl = (hmap_slot){k, len, h, val};
+        *sl = (hmap_slot){k, h, 0};
         m->len++;
     }
-    sl->val = val;
+    sl->val = (uint32_t)val;
     return 0;
+}
+
+int hmap_put(hmap *m, const char *key, size_t val)
+{
+    return put(m, key, val, true);
+}
+
+int hmap_put_ref(hmap *m, const char *key, size_t val)
+{
+    return put(m, key, val, false);
 }
 
 void hmap_key2(char *buf, size_t n, const char *a, const char *b)
