@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/strbuf.h"
-
 #define FIRST_CAP 16u
 
 /* A key shorter than 8 bytes as one word, without a memcpy of a variable
@@ -176,7 +174,23 @@ int hmap_put_ref(hmap *m, const char *key, size_t val)
     return put(m, key, val, false);
 }
 
+/* part[0..len) at buf[*at], cut to leave room for the NUL of buf[n]. */
+static void key_part(char *buf, size_t n, size_t *at, const char *part, size_t len)
+{
+    size_t take = n - 1 - *at < len ? n - 1 - *at : len;
+    memcpy(buf + *at, part, take);
+    *at += take;
+}
+
+/* As str_join(buf, n, a, "\x1f", b) did, without its argument list: a key
+ * is built for each lookup. */
 void hmap_key2(char *buf, size_t n, const char *a, const char *b)
 {
-    str_join(buf, n, a, "\x1f", b, (char *)NULL);
+    if (!n)
+        return;
+    size_t at = 0;
+    key_part(buf, n, &at, a, strlen(a));
+    key_part(buf, n, &at, "\x1f", 1);
+    key_part(buf, n, &at, b, strlen(b));
+    buf[at] = '\0';
 }
