@@ -321,6 +321,23 @@ static int cmp_grp_host(const void *a, const void *b)
     return strcmp((*(hostgrp *const *)a)->host, (*(hostgrp *const *)b)->host);
 }
 
+/* A namespace's few groups (4.6 at 10k Ingresses) by host: by insertion,
+ * where qsort's set-up cost more than the compares. */
+static void sort_hosts(hostgrp **g, size_t n)
+{
+    if (n > 16) {
+        mp_sort(g, n, sizeof *g, cmp_grp_host);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        hostgrp *t = g[i];
+        size_t j = i;
+        for (; j && strcmp(g[j - 1]->host, t->host) > 0; j--)
+            g[j] = g[j - 1];
+        g[j] = t;
+    }
+}
+
 /* A namespace and where its groups start in the sorted list. */
 typedef struct {
     const char *ns;
@@ -366,7 +383,7 @@ static int order_by_ns(hostgrp **list, size_t n, hostgrp **out)
         for (size_t i = 0; i < n; i++)
             out[ns[rank[of[i]]].at++] = list[i];
         for (size_t k = 0, start = 0; k < nns; start = ns[k++].at)
-            mp_sort(out + start, ns[k].at - start, sizeof *out, cmp_grp_host);
+            sort_hosts(out + start, ns[k].at - start);
     }
     hmap_free(&idx);
     free(ns);

@@ -162,27 +162,54 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* names[0..n) sorted: by insertion for a few (a Gateway's Ingresses),
+ * where qsort's set-up cost more than the compares. */
+static void sort_names(const char **names, size_t n)
+{
+    if (n > 16) {
+        mp_sort(names, n, sizeof *names, cmp_str);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        const char *t = names[i];
+        size_t j = i;
+        for (; j && strcmp(names[j - 1], t) > 0; j--)
+            names[j] = names[j - 1];
+        names[j] = t;
+    }
+}
+
 char *conv_sources_text(ing_entry *const *src, size_t n)
 {
     if (n == 1) /* most objects come from one Ingress */
         return strdup(src[0]->src);
-    const char **names = calloc(n ? n : 1, sizeof *names);
+    const char *few[16], **names = n <= 16 ? few : malloc(n * sizeof *names);
     if (!names)
         return NULL;
     for (size_t i = 0; i < n; i++)
         names[i] = src[i]->src;
-    mp_sort(names, n, sizeof *names, cmp_str);
-    strbuf sb;
-    strbuf_init(&sb);
-    for (size_t i = 0; i < n; i++) {
+    sort_names(names, n);
+    /* the names, sorted and without repeats, joined by ',': measured, then
+     * copied into one allocation */
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!i || strcmp(names[i], names[i - 1]))
+            total += strlen(names[i]) + 1;
+    char *out = malloc(total), *at = out;
+    for (size_t i = 0; out && i < n; i++) {
         if (i && !strcmp(names[i], names[i - 1]))
             continue;
-        if (sb.len)
-            strbuf_putc(&sb, ',');
-        strbuf_puts(&sb, names[i]);
+        if (at > out)
+            *at++ = ',';
+        size_t len = strlen(names[i]);
+        memcpy(at, names[i], len);
+        at += len;
     }
-    free(names);
-    return strbuf_detach(&sb, NULL);
+    if (out)
+        *at = '\0';
+    if (names != few)
+        free(names);
+    return out;
 }
 
 int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
@@ -364,6 +391,23 @@ static int bucket_cmp(const void *pa, const void *pb)
     return strcmp(((const ns_bucket *)pa)->ns, ((const ns_bucket *)pb)->ns);
 }
 
+/* A namespace's few objects (six at 10k Ingresses) in key_cmp's order:
+ * by insertion, where qsort's set-up cost more than the compares. */
+static void sort_few(obj_key *k, size_t n)
+{
+    if (n > 16) {
+        mp_sort(k, n, sizeof *k, key_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        obj_key t = k[i];
+        size_t j = i;
+        for (; j && key_cmp(&k[j - 1], &t) > 0; j--)
+            k[j] = k[j - 1];
+        k[j] = t;
+    }
+}
+
 /* k[0..n) in key_cmp's order, into out: the namespaces (2,000 at 10k
  * Ingresses, a few objects each) sorted once, each object put in its
  * namespace's place, then each namespace's objects sorted; a sort of all
@@ -398,7 +442,7 @@ static int sort_keys(const obj_key *k, size_t n, obj_key *out)
         for (size_t i = 0; i < n; i++)
             out[b[rank[of[i]]].at++] = k[i];
         for (size_t j = 0, start = 0; j < nb; start = b[j++].at)
-            mp_sort(out + start, b[j].at - start, sizeof *out, key_cmp);
+            sort_few(out + start, b[j].at - start);
     }
     hmap_free(&idx);
     free(b);
