@@ -253,15 +253,30 @@ static void set_secret(hostgrp *g, ing_entry *e, size_t ti, const char *wild)
     g->secret_wild = wild;
 }
 
+/* "spec.tls[ti].secretName": a literal for the first entries, else in
+ * buf. No text built for each of 10,000 Ingresses. */
+static const char *secret_field(size_t ti, char buf[64])
+{
+#define SECRET_FIELD(i) "spec.tls[" #i "].secretName"
+    static const char *const lit[] = {SECRET_FIELD(0), SECRET_FIELD(1), SECRET_FIELD(2),
+                                      SECRET_FIELD(3)};
+#undef SECRET_FIELD
+    if (ti < sizeof lit / sizeof *lit)
+        return lit[ti];
+    char at[24];
+    str_utoa(at, ti);
+    str_join(buf, 64, "spec.tls[", at, "].secretName", (char *)NULL);
+    return buf;
+}
+
 /* The tls entries that list a host by name: the first secret wins. */
 static void tls_exact(conv *c, ing_entry *e)
 {
     mp_warnings *w = &c->plan->w;
     for (size_t ti = 0; ti < e->v.ntls; ti++) {
         const ing_tls *t = &e->v.tls[ti];
-        char field[64], at[24]; /* no snprintf: for every Ingress */
-        str_utoa(at, ti);
-        str_join(field, sizeof field, "spec.tls[", at, "].secretName", (char *)NULL);
+        char fbuf[64];
+        const char *field = secret_field(ti, fbuf);
         if (t->bad_secret) {
             mp_warn(w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, field,
                     "\"%.100s\" is not a valid Secret name, so no such certificate exists (nginx "
