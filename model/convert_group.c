@@ -296,9 +296,11 @@ static void tls_exact(conv *c, ing_entry *e)
         size_t nh;
         const char *const *hosts = tls_hosts(e, t, &nh, buf, 64);
         for (size_t h = 0; h < nh; h++) {
-            hostgrp *g = conv_get_grp(c, e->v.ns, hosts[h], false);
-            if (!g || !routes_host(e, hosts[h]))
-                continue; /* a certificate for a host this Ingress does not route */
+            /* a certificate for a host this Ingress does not route: no lookup */
+            hostgrp *g =
+                routes_host(e, hosts[h]) ? conv_get_grp(c, e->v.ns, hosts[h], false) : NULL;
+            if (!g)
+                continue;
             if (!g->secret)
                 set_secret(g, e, ti, NULL);
             else if (strcmp(g->secret, t->secret))
@@ -324,12 +326,14 @@ static const char *wild_cover(const ing_entry *e, const char *host, size_t *ti, 
  * that covers the rule host is the evidence (MP307 says so). */
 static void tls_wildcard(conv *c, ing_entry *e)
 {
-    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+    for (size_t ri = 0; e->v.ntls && ri < e->v.nrules; ri++) {
         const char *host = e->v.rules[ri].host;
-        hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
         size_t ti, hi;
         const char *wild;
-        if (!g || g->secret || tls_lists(e, host) || !(wild = wild_cover(e, host, &ti, &hi)))
+        hostgrp *g;
+        /* the host lookup last: most hosts are listed, or no wildcard covers them */
+        if (!host || tls_lists(e, host) || !(wild = wild_cover(e, host, &ti, &hi)) ||
+            !(g = conv_get_grp(c, e->v.ns, host, false)) || g->secret)
             continue;
         set_secret(g, e, ti, wild);
         char field[64];
@@ -358,11 +362,12 @@ void conv_tls_uncovered(conv *c)
             continue;
         for (size_t ri = 0; ri < e->v.nrules; ri++) {
             const char *host = e->v.rules[ri].host;
-            hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
             bool seen = false;
             for (size_t k = 0; host && k < ri && !seen; k++)
                 seen = e->v.rules[k].host && !strcmp(e->v.rules[k].host, host);
-            if (!g || g->secret || seen || tls_lists(e, host))
+            hostgrp *g; /* looked up last: most hosts are listed */
+            if (!host || seen || tls_lists(e, host) ||
+                !(g = conv_get_grp(c, e->v.ns, host, false)) || g->secret)
                 continue;
             mp_warn(&c->plan->w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, "spec.tls",
                     "host %s: no tls entry lists it or covers it (a wildcard covers one label "
