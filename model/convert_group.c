@@ -14,24 +14,37 @@
 #include "model/strbuf.h"
 #include "model/x509name.h"
 
+/* The groups are allocated for one host per Ingress at once (most have
+ * one), then doubled at powers of two: no copy of a growing array at 10k. */
+static int grp_room(conv *c)
+{
+    size_t first = 1;
+    while (first < c->ning)
+        first *= 2;
+    size_t n = c->ngrp;
+    if (n && (n < first || (n & (n - 1))))
+        return 0;
+    hostgrp *g = realloc(c->grp, (n ? n * 2 : first) * sizeof *g);
+    if (!g)
+        return -1;
+    c->grp = g;
+    return 0;
+}
+
 hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
 {
     long i = hmap_get(&c->grp_idx, host);
     if (i >= 0)
         return &c->grp[i];
-    if (!create)
+    if (!create || grp_room(c) < 0)
         return NULL;
-    if ((c->ngrp & (c->ngrp - 1)) == 0) { /* grow at powers of two */
-        hostgrp *g = realloc(c->grp, (c->ngrp ? c->ngrp * 2 : 1) * sizeof *g);
-        if (!g)
-            return NULL;
-        c->grp = g;
-    }
     hostgrp *g = &c->grp[c->ngrp];
     memset(g, 0, sizeof *g);
     g->ns = ns;
     g->host = host;
-    if (hmap_put(&c->grp_idx, host, c->ngrp) < 0)
+    /* host is the Ingress's (it lives as long as the run): not copied */
+    if ((!c->grp_idx.cap && hmap_reserve(&c->grp_idx, c->ning) < 0) ||
+        hmap_put_ref(&c->grp_idx, host, c->ngrp) < 0)
         return NULL;
     c->ngrp++;
     return g;
@@ -40,7 +53,9 @@ hostgrp *conv_get_grp(conv *c, const char *ns, const char *host, bool create)
 rspec *conv_add_rspec(hostgrp *g)
 {
     if (g->nr == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 4;
+        /* from one: a host has 1.2 routes at 10k Ingresses, and four
+         * (448 bytes) for each of 9,300 hosts was 4 MiB of pages touched */
+        size_t cap = g->cap ? g->cap * 2 : 1;
         rspec *r = realloc(g->r, cap * sizeof *r);
         if (!r)
             return NULL;
@@ -84,17 +99,36 @@ void conv_note_host_settings(conv *c, hostgrp *g, ing_entry *e, const char *host
     g->force = g->force || e->a->force_ssl_redirect;
 }
 
+/* The field of a backend: a literal for the first rules and paths (the
+ * usual ones), else text of the run (at most 95 bytes as ever). No
+ * formatting and no copy for each of 10,000 paths. */
+#define BE_FIELD(r, p) "spec.rules[" #r "].http.paths[" #p "].backend"
+#define BE_ROW(r)                                                                                  \
+    {                                                                                              \
+        BE_FIELD(r, 0), BE_FIELD(r, 1), BE_FIELD(r, 2), BE_FIELD(r, 3), BE_FIELD(r, 4),            \
+            BE_FIELD(r, 5), BE_FIELD(r, 6), BE_FIELD(r, 7)                                         \
+    }
+
+static const char *backend_field(conv *c, size_t ri, size_t pi)
+{
+    static const char *const lit[4][8] = {BE_ROW(0), BE_ROW(1), BE_ROW(2), BE_ROW(3)};
+    if (ri < 4 && pi < 8)
+        return lit[ri][pi];
+    char field[96];
+    char ra[24], pa[24];
+    str_utoa(ra, ri), str_utoa(pa, pi);
+    str_join(field, sizeof field, "spec.rules[", ra, "].http.paths[", pa, "].backend",
+             (char *)NULL);
+    return conv_keep(c, field);
+}
+
 /* A route for each path of rule ri that has a Service backend. */
 static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
 {
     const ing_rule *rule = &e->v.rules[ri];
     for (size_t pi = 0; pi < rule->npaths; pi++) {
         const ing_path *p = &rule->paths[pi];
-        char field[96];
-        char ra[24], pa[24]; /* no snprintf: built for every path */
-        str_utoa(ra, ri), str_utoa(pa, pi);
-        str_join(field, sizeof field, "spec.rules[", ra, "].http.paths[", pa, "].backend",
-                 (char *)NULL);
+        const char *field = backend_field(c, ri, pi);
         if (!p->backend.service) {
             mp_warn(&c->plan->w, MPW_BACKEND_NOSVC, MP_SEV_ERROR, e->ref, field,
                     "a %s resource backend has no Istio destination; path %s not converted",
@@ -114,7 +148,7 @@ static int add_rule_paths(conv *c, hostgrp *g, ing_entry *e, size_t ri)
         r->type = ingress_nginx_path_type(p->type);
         r->written = p->type;
         r->be = &p->backend;
-        r->be_field = conv_keep(c, field); /* at most 95 bytes (field[96]) */
+        r->be_field = field;
         r->ri = ri;
         r->pi = pi;
     }
@@ -221,15 +255,30 @@ static void set_secret(hostgrp *g, ing_entry *e, size_t ti, const char *wild)
     g->secret_wild = wild;
 }
 
+/* "spec.tls[ti].secretName": a literal for the first entries, else in
+ * buf. No text built for each of 10,000 Ingresses. */
+static const char *secret_field(size_t ti, char buf[64])
+{
+#define SECRET_FIELD(i) "spec.tls[" #i "].secretName"
+    static const char *const lit[] = {SECRET_FIELD(0), SECRET_FIELD(1), SECRET_FIELD(2),
+                                      SECRET_FIELD(3)};
+#undef SECRET_FIELD
+    if (ti < sizeof lit / sizeof *lit)
+        return lit[ti];
+    char at[24];
+    str_utoa(at, ti);
+    str_join(buf, 64, "spec.tls[", at, "].secretName", (char *)NULL);
+    return buf;
+}
+
 /* The tls entries that list a host by name: the first secret wins. */
 static void tls_exact(conv *c, ing_entry *e)
 {
     mp_warnings *w = &c->plan->w;
     for (size_t ti = 0; ti < e->v.ntls; ti++) {
         const ing_tls *t = &e->v.tls[ti];
-        char field[64], at[24]; /* no snprintf: for every Ingress */
-        str_utoa(at, ti);
-        str_join(field, sizeof field, "spec.tls[", at, "].secretName", (char *)NULL);
+        char fbuf[64];
+        const char *field = secret_field(ti, fbuf);
         if (t->bad_secret) {
             mp_warn(w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, field,
                     "\"%.100s\" is not a valid Secret name, so no such certificate exists (nginx "
@@ -247,9 +296,11 @@ static void tls_exact(conv *c, ing_entry *e)
         size_t nh;
         const char *const *hosts = tls_hosts(e, t, &nh, buf, 64);
         for (size_t h = 0; h < nh; h++) {
-            hostgrp *g = conv_get_grp(c, e->v.ns, hosts[h], false);
-            if (!g || !routes_host(e, hosts[h]))
-                continue; /* a certificate for a host this Ingress does not route */
+            /* a certificate for a host this Ingress does not route: no lookup */
+            hostgrp *g =
+                routes_host(e, hosts[h]) ? conv_get_grp(c, e->v.ns, hosts[h], false) : NULL;
+            if (!g)
+                continue;
             if (!g->secret)
                 set_secret(g, e, ti, NULL);
             else if (strcmp(g->secret, t->secret))
@@ -275,12 +326,14 @@ static const char *wild_cover(const ing_entry *e, const char *host, size_t *ti, 
  * that covers the rule host is the evidence (MP307 says so). */
 static void tls_wildcard(conv *c, ing_entry *e)
 {
-    for (size_t ri = 0; ri < e->v.nrules; ri++) {
+    for (size_t ri = 0; e->v.ntls && ri < e->v.nrules; ri++) {
         const char *host = e->v.rules[ri].host;
-        hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
         size_t ti, hi;
         const char *wild;
-        if (!g || g->secret || tls_lists(e, host) || !(wild = wild_cover(e, host, &ti, &hi)))
+        hostgrp *g;
+        /* the host lookup last: most hosts are listed, or no wildcard covers them */
+        if (!host || tls_lists(e, host) || !(wild = wild_cover(e, host, &ti, &hi)) ||
+            !(g = conv_get_grp(c, e->v.ns, host, false)) || g->secret)
             continue;
         set_secret(g, e, ti, wild);
         char field[64];
@@ -309,11 +362,12 @@ void conv_tls_uncovered(conv *c)
             continue;
         for (size_t ri = 0; ri < e->v.nrules; ri++) {
             const char *host = e->v.rules[ri].host;
-            hostgrp *g = host ? conv_get_grp(c, e->v.ns, host, false) : NULL;
             bool seen = false;
             for (size_t k = 0; host && k < ri && !seen; k++)
                 seen = e->v.rules[k].host && !strcmp(e->v.rules[k].host, host);
-            if (!g || g->secret || seen || tls_lists(e, host))
+            hostgrp *g; /* looked up last: most hosts are listed */
+            if (!host || seen || tls_lists(e, host) ||
+                !(g = conv_get_grp(c, e->v.ns, host, false)) || g->secret)
                 continue;
             mp_warn(&c->plan->w, MPW_TLS_NO_SECRET, MP_SEV_WARNING, e->ref, "spec.tls",
                     "host %s: no tls entry lists it or covers it (a wildcard covers one label "

@@ -196,11 +196,13 @@ int conv_add_src(ing_entry ***src, size_t *n, ing_entry *e)
     for (size_t i = 0; i < *n; i++)
         if ((*src)[i] == e)
             return 0;
-    ing_entry **s = realloc(*src, (*n + 1) * sizeof *s);
-    if (!s)
-        return -1;
-    s[(*n)++] = e;
-    *src = s;
+    if (!(*n & (*n - 1))) { /* 0, 1, 2, 4, ...: room doubled at each power of two */
+        ing_entry **s = realloc(*src, (*n ? *n * 2 : 1) * sizeof *s);
+        if (!s)
+            return -1;
+        *src = s;
+    }
+    (*src)[(*n)++] = e;
     return 0;
 }
 
@@ -209,27 +211,54 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* names[0..n) sorted: by insertion for a few (a Gateway's Ingresses),
+ * where qsort's set-up cost more than the compares. */
+static void sort_names(const char **names, size_t n)
+{
+    if (n > 16) {
+        mp_sort(names, n, sizeof *names, cmp_str);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        const char *t = names[i];
+        size_t j = i;
+        for (; j && strcmp(names[j - 1], t) > 0; j--)
+            names[j] = names[j - 1];
+        names[j] = t;
+    }
+}
+
 char *conv_sources_text(ing_entry *const *src, size_t n)
 {
     if (n == 1) /* most objects come from one Ingress */
         return strdup(src[0]->src);
-    const char **names = calloc(n ? n : 1, sizeof *names);
+    const char *few[16], **names = n <= 16 ? few : malloc(n * sizeof *names);
     if (!names)
         return NULL;
     for (size_t i = 0; i < n; i++)
         names[i] = src[i]->src;
-    mp_sort(names, n, sizeof *names, cmp_str);
-    strbuf sb;
-    strbuf_init(&sb);
-    for (size_t i = 0; i < n; i++) {
+    sort_names(names, n);
+    /* the names, sorted and without repeats, joined by ',': measured, then
+     * copied into one allocation */
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!i || strcmp(names[i], names[i - 1]))
+            total += strlen(names[i]) + 1;
+    char *out = malloc(total), *at = out;
+    for (size_t i = 0; out && i < n; i++) {
         if (i && !strcmp(names[i], names[i - 1]))
             continue;
-        if (sb.len)
-            strbuf_putc(&sb, ',');
-        strbuf_puts(&sb, names[i]);
+        if (at > out)
+            *at++ = ',';
+        size_t len = strlen(names[i]);
+        memcpy(at, names[i], len);
+        at += len;
     }
-    free(names);
-    return strbuf_detach(&sb, NULL);
+    if (out)
+        *at = '\0';
+    if (names != few)
+        free(names);
+    return out;
 }
 
 int conv_set_sources(doc_node *obj, ing_entry *const *src, size_t n)
@@ -336,17 +365,19 @@ static warn_run *sort_runs(warn_run *r, warn_run *tmp, size_t n)
 }
 
 /* Warnings grouped by object, in the order they were found within one:
- * the runs sorted by (object, place), then copied in that order. */
+ * the runs sorted by (object, place), then each warning moved to its place
+ * in w->items itself along the permutation's cycles (a copy of the 54,000
+ * warnings was 2 MiB of fresh pages; their places are a fifth of that). */
 static void sort_warnings(mp_warnings *w)
 {
-    if (w->len < 2)
+    if (w->len < 2 || w->len > UINT32_MAX)
         return;
     warn_run *r = malloc(w->len * sizeof *r), *tmp = malloc(w->len * sizeof *tmp);
-    mp_warning *out = malloc(w->len * sizeof *out);
-    if (!r || !tmp || !out) {
+    uint32_t *dest = malloc(w->len * sizeof *dest);
+    if (!r || !tmp || !dest) {
         free(r);
         free(tmp);
-        free(out);
+        free(dest);
         return;
     }
     size_t nr = 0;
@@ -357,15 +388,21 @@ static void sort_warnings(mp_warnings *w)
             r[nr++] = (warn_run){w->items[i].object, i, 1};
     }
     const warn_run *sorted = sort_runs(r, tmp, nr);
-    size_t o = 0;
-    for (size_t i = 0; i < nr; i++) {
-        memcpy(out + o, w->items + sorted[i].start, sorted[i].n * sizeof *out);
-        o += sorted[i].n;
-    }
-    memcpy(w->items, out, w->len * sizeof *out);
+    for (size_t i = 0, o = 0; i < nr; i++)
+        for (size_t j = 0; j < sorted[i].n; j++)
+            dest[sorted[i].start + j] = (uint32_t)o++;
+    for (size_t i = 0; i < w->len; i++)
+        while (dest[i] != i) { /* i's warning to its place, that one's here */
+            uint32_t to = dest[i];
+            mp_warning t = w->items[to];
+            w->items[to] = w->items[i];
+            w->items[i] = t;
+            dest[i] = dest[to];
+            dest[to] = to;
+        }
     free(r);
     free(tmp);
-    free(out);
+    free(dest);
 }
 
 /* The sort keys, read once per object instead of once per comparison
@@ -392,9 +429,90 @@ static int key_cmp(const void *pa, const void *pb)
     return r;
 }
 
+/* A namespace of the output and where its objects go. */
+typedef struct {
+    const char *ns;
+    size_t id, at;
+} ns_bucket;
+
+static int bucket_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const ns_bucket *)pa)->ns, ((const ns_bucket *)pb)->ns);
+}
+
+/* A namespace's few objects (six at 10k Ingresses) in key_cmp's order:
+ * by insertion, where qsort's set-up cost more than the compares. */
+static void sort_few(obj_key *k, size_t n)
+{
+    if (n > 16) {
+        mp_sort(k, n, sizeof *k, key_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        obj_key t = k[i];
+        size_t j = i;
+        for (; j && key_cmp(&k[j - 1], &t) > 0; j--)
+            k[j] = k[j - 1];
+        k[j] = t;
+    }
+}
+
+/* k[0..n) in key_cmp's order, into out: the namespaces (2,000 at 10k
+ * Ingresses, a few objects each) sorted once, each object put in its
+ * namespace's place, then each namespace's objects sorted; a sort of all
+ * 12,000 objects compared namespaces about 14 times each. The keys' ns
+ * must live as long as the call. 0, or -1 out of memory (out unset). */
+static int sort_keys(const obj_key *k, size_t n, obj_key *out)
+{
+    hmap idx = {0};
+    ns_bucket *b = malloc((n ? n : 1) * sizeof *b);
+    uint32_t *of = malloc((n ? n : 1) * sizeof *of), *rank = malloc((n ? n : 1) * sizeof *rank);
+    size_t nb = 0;
+    int rc = b && of && rank ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        long at = hmap_get(&idx, k[i].ns);
+        if (at < 0) {
+            at = (long)nb;
+            b[nb] = (ns_bucket){k[i].ns, nb, 0};
+            nb++;
+            rc = hmap_put_ref(&idx, k[i].ns, (size_t)at);
+        }
+        of[i] = (uint32_t)at;
+        b[at].at++; /* counted here, turned into starts below */
+    }
+    if (rc == 0) {
+        mp_sort(b, nb, sizeof *b, bucket_cmp);
+        for (size_t j = 0, start = 0; j < nb; j++) {
+            size_t cnt = b[j].at;
+            b[j].at = start;
+            rank[b[j].id] = (uint32_t)j;
+            start += cnt;
+        }
+        for (size_t i = 0; i < n; i++)
+            out[b[rank[of[i]]].at++] = k[i];
+        for (size_t j = 0, start = 0; j < nb; start = b[j++].at)
+            sort_few(out + start, b[j].at - start);
+    }
+    hmap_free(&idx);
+    free(b);
+    free(of);
+    free(rank);
+    return rc;
+}
+
+/* The sort keys of n objects, sorted: k holds 2n (the second half is the
+ * result, or the first when bucketing ran out of memory). */
+static const obj_key *sorted_keys(obj_key *k, size_t n)
+{
+    if (sort_keys(k, n, k + n) == 0)
+        return k + n;
+    mp_sort(k, n, sizeof *k, key_cmp);
+    return k;
+}
+
 static void sort_objs(convert_plan *p)
 {
-    obj_key *k = malloc((p->n ? p->n : 1) * sizeof *k);
+    obj_key *k = malloc((p->n ? 2 * p->n : 1) * sizeof *k);
     if (!k) {
         mp_sort(p->objs, p->n, sizeof *p->objs, obj_cmp);
         return;
@@ -408,9 +526,9 @@ static void sort_objs(convert_plan *p)
                          i,
                          p->objs[i]};
     }
-    mp_sort(k, p->n, sizeof *k, key_cmp);
+    const obj_key *s = sorted_keys(k, p->n);
     for (size_t i = 0; i < p->n; i++)
-        p->objs[i] = k[i].obj;
+        p->objs[i] = s[i].obj;
     free(k);
 }
 
@@ -420,8 +538,8 @@ static void sort_docs(convert_plan *p)
 {
     if (!p->n)
         return;
-    obj_key *k = malloc((p->n ? p->n : 1) * sizeof *k);
-    conv_doc *d = malloc((p->n ? p->n : 1) * sizeof *d);
+    obj_key *k = malloc(2 * p->n * sizeof *k);
+    conv_doc *d = malloc(p->n * sizeof *d);
     if (!k || !d) {
         free(k);
         free(d);
@@ -430,9 +548,9 @@ static void sort_docs(convert_plan *p)
     for (size_t i = 0; i < p->n; i++)
         k[i] = (obj_key){
             p->docs[i].ns, p->docs[i].kind, p->docs[i].name, kind_rank(p->docs[i].kind), i, NULL};
-    mp_sort(k, p->n, sizeof *k, key_cmp);
+    const obj_key *s = sorted_keys(k, p->n);
     for (size_t i = 0; i < p->n; i++)
-        d[i] = p->docs[k[i].idx];
+        d[i] = p->docs[s[i].idx];
     memcpy(p->docs, d, p->n * sizeof *d);
     free(k);
     free(d);

@@ -61,7 +61,9 @@ int conv_root_claim(conv *c, ing_entry *e, size_t ri)
                     host, c->ing[o].ref);
         return 0;
     }
-    if (hmap_put(&c->owner_idx, host, (size_t)(e - c->ing)) < 0)
+    /* host is the Ingress's, which lives as long as the map */
+    if ((!c->owner_idx.cap && hmap_reserve(&c->owner_idx, c->ning) < 0) ||
+        hmap_put_ref(&c->owner_idx, host, (size_t)(e - c->ing)) < 0)
         return -1;
     bool dflt = routable_default(e);
     if (!dflt && !denied(e) && !e->a->redirect)

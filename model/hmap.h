@@ -1,12 +1,14 @@
 /*
- * hmap.h - a string -> index hash map (open addressing, FNV-1a).
+ * hmap.h - a string -> index hash map (open addressing, linear probing).
  *
  * Meant for "where in my array is the object named K": values are indexes
- * into an array the caller owns. A zeroed hmap is an empty map; hmap_free
- * returns it to that state.
+ * into an array the caller owns (below 2^32). A zeroed hmap is an empty
+ * map; hmap_free returns it to that state.
  *
- * Ownership: the map copies every key it stores (into blocks of its own,
- * not one allocation each) and frees them in hmap_free. Keys passed in are
+ * Ownership: hmap_put copies the key (into blocks of the map's own, not one
+ * allocation each) and hmap_free frees the copies; hmap_put_ref keeps the
+ * caller's pointer, which must then outlive the map (the converter's host
+ * names, owned by the Ingresses of the run). Keys passed to hmap_get are
  * borrowed for the call only.
  */
 #ifndef MESHPANEL_HMAP_H
@@ -15,11 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 16 bytes: a 10k-key table is 256 KiB of slots (it was 1 MiB at 32 bytes
+ * and half full). The key's length is not kept: a probe compares the hash
+ * first, and a key is only compared (strcmp) when the hashes agree. */
 typedef struct {
     const char *key; /* NULL = empty */
-    size_t len;      /* the key's length */
-    uint64_t hash;   /* kept: a probe compares it first, growing reuses it */
-    size_t val;
+    uint32_t hash;   /* kept: a probe compares it first, growing reuses it */
+    uint32_t val;
 } hmap_slot;
 
 typedef struct {
@@ -37,9 +41,14 @@ uint32_t hmap_fnv1a32(const char *s);
 void hmap_free(hmap *m);
 /* The value stored for key, or -1 when there is none. */
 long hmap_get(const hmap *m, const char *key);
-/* Stores (or replaces) key -> val. Returns 0, or -1 out of memory (the map
- * keeps its contents). */
+/* Stores (or replaces) key -> val. Returns 0, or -1 out of memory or when
+ * val does not fit 32 bits (the map keeps its contents). */
 int hmap_put(hmap *m, const char *key, size_t val);
+/* hmap_put without the copy: key must live as long as the map. */
+int hmap_put_ref(hmap *m, const char *key, size_t val);
+/* Room for n keys in all without growing (when the count is known, the
+ * table is allocated once instead of doubled from 16). 0 or -1. */
+int hmap_reserve(hmap *m, size_t n);
 /* Writes the key of the pair (a, b) into buf[n], truncating: the two parts
  * joined by the unit separator 0x1f, which no name contains. */
 void hmap_key2(char *buf, size_t n, const char *a, const char *b);

@@ -266,6 +266,18 @@ START_TEST(text_routes_equal_tree_routes)
     static const char *const want[] = {"? " LONG_HDR, "? " LONG_HDR,           "MP210",
                                        "status: 503", "kind: DestinationRule", "- \"on\"\n"};
     ck_assert_msg(strstr(y1, want[_i]) || strstr(f1, want[_i]), "input %d: no %s", _i, want[_i]);
+    /* the DestinationRules (written by policy_text, not from a tree): each
+     * setting at the Service's top (a port by name no Service gives) and
+     * per port */
+    static const char *const dr_parts[] = {
+        "      simple: LEAST_REQUEST\n",
+        "        connectTimeout: 7s\n",
+        "      insecureSkipVerify: true\n",
+        "    portLevelSettings:\n    - port:\n        number: 8443\n",
+        "          h2UpgradePolicy: UPGRADE\n",
+        "        consistentHash:\n"};
+    for (size_t k = 0; _i == 4 && k < sizeof dr_parts / sizeof *dr_parts; k++)
+        ck_assert_msg(strstr(y2, dr_parts[k]), "no %s in %s", dr_parts[k], y2);
     free(f1);
     free(f2);
     free(y1);

@@ -1,7 +1,8 @@
 /* test_hmap.c - model/hmap.c against a plain list: the same answers for
  * keys that share long prefixes or differ in their last byte, the empty
  * key, keys longer than a key block, replaced values, growth, and a map
- * used again after hmap_free. */
+ * used again after hmap_free; borrowed keys, a reserved size, 32-bit
+ * values and hmap_key2. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,71 @@ START_TEST(prefixes_and_the_empty_key)
 }
 END_TEST
 
+/* hmap_put_ref keeps the caller's key (no copy: the map sees a change of
+ * its bytes); hmap_reserve sizes the table once, for that many keys at
+ * most three quarters full, and keeps what is stored. */
+START_TEST(borrowed_keys_and_reserve)
+{
+    hmap m = {0};
+    ck_assert_int_eq(hmap_reserve(&m, 1000), 0);
+    size_t cap = m.cap;
+    ck_assert_uint_ge(cap * 3, 1000 * 4);
+    ck_assert_uint_lt(cap * 3, 2000 * 4);
+    static char keys[1000][12];
+    for (size_t i = 0; i < 1000; i++) {
+        snprintf(keys[i], sizeof keys[i], "host-%zu", i);
+        ck_assert_int_eq(hmap_put_ref(&m, keys[i], i), 0);
+    }
+    ck_assert_uint_eq(m.cap, cap); /* no growth below the reserved count */
+    ck_assert_ptr_null(m.blocks);  /* nothing copied */
+    for (size_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(hmap_get(&m, keys[i]), (long)i);
+    ck_assert_int_eq(hmap_put(&m, "copied", 7), 0);
+    ck_assert_int_eq(hmap_get(&m, "copied"), 7);
+    ck_assert_int_eq(hmap_reserve(&m, 5000), 0); /* grows, keeping every key */
+    ck_assert_uint_gt(m.cap, cap);
+    for (size_t i = 0; i < 1000; i++)
+        ck_assert_int_eq(hmap_get(&m, keys[i]), (long)i);
+    ck_assert_int_eq(hmap_get(&m, "copied"), 7);
+    hmap_free(&m);
+}
+END_TEST
+
+/* Values are 32-bit: a larger one is refused and leaves the map as it was. */
+START_TEST(values_fit_32_bits)
+{
+    hmap m = {0};
+    ck_assert_int_eq(hmap_put(&m, "a", 0xffffffffu), 0);
+    ck_assert_int_eq(hmap_get(&m, "a"), 0xffffffffl);
+    if (sizeof(size_t) > 4) {
+        ck_assert_int_eq(hmap_put(&m, "a", (size_t)0xffffffffu + 1), -1);
+        ck_assert_int_eq(hmap_put(&m, "b", (size_t)0xffffffffu + 1), -1);
+    }
+    ck_assert_int_eq(hmap_get(&m, "a"), 0xffffffffl);
+    ck_assert_int_eq(hmap_get(&m, "b"), -1);
+    ck_assert_uint_eq(m.len, 1);
+    hmap_free(&m);
+}
+END_TEST
+
+/* hmap_key2: a, 0x1f, b, cut to the buffer as snprintf cuts. */
+START_TEST(key2_joins_and_cuts)
+{
+    char buf[8];
+    hmap_key2(buf, sizeof buf, "ns", "web");
+    ck_assert_str_eq(buf, "ns\x1fweb");
+    hmap_key2(buf, sizeof buf, "ns-a", "web");
+    ck_assert_str_eq(buf, "ns-a\x1fwe");
+    hmap_key2(buf, sizeof buf, "namespace", "web");
+    ck_assert_str_eq(buf, "namespa");
+    hmap_key2(buf, 1, "a", "b");
+    ck_assert_str_eq(buf, "");
+    buf[0] = 'x';
+    hmap_key2(buf, 0, "a", "b");
+    ck_assert_int_eq(buf[0], 'x');
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("hmap");
@@ -108,6 +174,9 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, agrees_with_a_list);
     tcase_add_test(tc, prefixes_and_the_empty_key);
+    tcase_add_test(tc, borrowed_keys_and_reserve);
+    tcase_add_test(tc, values_fit_32_bits);
+    tcase_add_test(tc, key2_joins_and_cuts);
     suite_add_tcase(s, tc);
     return s;
 }
