@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "api/fsutil.h"
 #include "model/hmap.h"
+#include "model/hugepage.h"
 
 /* Room for a file of size bytes, plus its NUL. A big buffer asks for huge
  * pages: a 26 MB kubectl dump then costs 13 page faults instead of 6,400,
@@ -25,26 +25,11 @@ static size_t first_cap(int fd)
     return (size_t)st.st_size + 1;
 }
 
-static void want_huge_pages(char *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = 2u << 20;
-    if (n < 2 * huge)
-        return;
-    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
-    if (hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice: failure changes nothing */
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 static int read_fd(int fd, const char *path, char **buf, size_t *len, mp_err *err)
 {
     size_t cap = first_cap(fd), n = 0;
     char *p = malloc(cap + 1);
-    if (p)
+    if (p && cap + 1 >= 2 * HUGE_PAGE_SIZE) /* a smaller one has no whole page to give */
         want_huge_pages(p, cap + 1);
     if (!p)
         return mp_errf(err, "%s: out of memory", path);

@@ -7,11 +7,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "model/convert_int.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
+#include "model/hugepage.h"
 #include "model/istio.h"
 #include "model/kobj.h"
 #include "model/strbuf.h"
@@ -42,23 +42,7 @@ static int grow_docs(convert_plan *p)
  * 2 MiB are asked to be huge pages (10k dump: 1,400-1,900 faults fewer,
  * 1.5-2 MiB more resident for the last one; none for a run of less
  * text). */
-#define DOC_BLK   (16u * 1024u * 1024u)
-#define HUGE_PAGE (2u << 20)
-
-/* Advice only (api/fsutil.c does the same for a big input file): failure,
- * or a system without it, changes nothing but the page faults. */
-static void want_huge_pages(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = HUGE_PAGE;
-    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1), hi = ((uintptr_t)p + n) & ~(huge - 1);
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
+#define DOC_BLK (16u * 1024u * 1024u)
 
 static char *doc_room(convert_plan *p, size_t n)
 {
@@ -67,8 +51,8 @@ static char *doc_room(convert_plan *p, size_t n)
         size_t size = n > DOC_BLK ? n : DOC_BLK;
         if (!(b = malloc(sizeof *b + size)))
             return NULL;
-        if (size > 2 * HUGE_PAGE) /* past the first 2 MiB: a small run touches none */
-            want_huge_pages((char *)b + HUGE_PAGE, sizeof *b + size - HUGE_PAGE);
+        if (size > 2 * HUGE_PAGE_SIZE) /* past the first 2 MiB: a small run touches none */
+            want_huge_pages((char *)b + HUGE_PAGE_SIZE, sizeof *b + size - HUGE_PAGE_SIZE);
         /* a larger document's block goes behind the current one, which
          * keeps taking the small ones */
         conv_blk **at = n > DOC_BLK && p->doc_text ? &p->doc_text->next : &p->doc_text;
