@@ -79,9 +79,25 @@ int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_n
  * to have it read and handed out as doc_reader_next_item does, -1 to
  * stop: DOC_READER_STOPPED is then returned (the reader cannot go on).
  * Whole documents and YAML are never offered. */
+/* peek, commit and drop (optional: all three or none) decode ahead: a
+ * List's items come before its kind in kubectl's dumps, so the reader
+ * skims them to learn whether it is a List at all; with peek, it offers
+ * each item to peek(at, avail, &used, item, ud) instead, which may decode
+ * it into item (item_size bytes the reader holds) and return 1 with its
+ * used bytes, where fn would then take it; at the first item it does not
+ * (0, or -1: never an error here), the rest of the items is only
+ * skimmed. Once the List is known, commit(item, ud) stands for fn at
+ * each item decoded ahead: 1 taken, 0 not (the reader reads it then, as
+ * after fn's 0), -1 to stop; commit has done with item either way. drop
+ * frees an item never committed (not a List, a bad List, a reader freed
+ * before it got there). */
 typedef struct {
     int (*fn)(const char *at, size_t avail, size_t *used, void *ud);
     void *ud;
+    int (*peek)(const char *at, size_t avail, size_t *used, void *item, void *ud);
+    int (*commit)(void *item, void *ud);
+    void (*drop)(void *item, void *ud);
+    size_t item_size;
 } doc_take;
 #define DOC_READER_STOPPED (-2)
 int doc_reader_next_take(doc_reader *r, bool (*is_list)(const doc_node *), const doc_take *take,

@@ -551,7 +551,7 @@ static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
     doc_reader *r = doc_reader_new(buf, strlen(buf), "in.json", &err);
     ck_assert_ptr_nonnull(r);
     *t = (taker){.mode = mode};
-    doc_take take = {take_ing, t};
+    doc_take take = {.fn = take_ing, .ud = t};
     size_t o = 0, doc, item;
     doc_node *d;
     int rc;
