@@ -522,17 +522,55 @@ END_TEST
 
 typedef struct {
     size_t offered, taken;
-    int mode; /* 0 take every decodable Ingress, 1 none, 2 stop at the second offer */
+    int mode;           /* 0 take every decodable Ingress, 1 none, 2 stop at the second offer,
+                           3 every other offer */
+    size_t peeked, out; /* decoded ahead; of those, committed or dropped */
 } taker;
+
+/* What fn and commit both do before an item is decoded: -1 stop, 0 not
+ * taken, 1 go on. */
+static int take_gate(taker *t)
+{
+    t->offered++;
+    if (t->mode == 1 || (t->mode == 3 && t->offered % 2))
+        return 0;
+    if (t->mode == 2 && t->offered == 2)
+        return -1;
+    return 1;
+}
+
+static int peek_ing(const char *at, size_t avail, size_t *used, void *item, void *ud)
+{
+    taker *t = ud;
+    int rc = ingress_json_decode(at, avail, NULL, NULL, item, used);
+    ck_assert_int_ge(rc, 0);
+    t->peeked += rc == 1;
+    return rc;
+}
+
+static int commit_ing(void *item, void *ud)
+{
+    taker *t = ud;
+    int g = take_gate(t);
+    ingress_view_free(item);
+    t->out++;
+    t->taken += g == 1;
+    return g;
+}
+
+static void drop_ing(void *item, void *ud)
+{
+    taker *t = ud;
+    ingress_view_free(item);
+    t->out++;
+}
 
 static int take_ing(const char *at, size_t avail, size_t *used, void *ud)
 {
     taker *t = ud;
-    t->offered++;
-    if (t->mode == 1)
-        return 0;
-    if (t->mode == 2 && t->offered == 2)
-        return -1;
+    int g = take_gate(t);
+    if (g <= 0)
+        return g;
     ing_view v;
     int rc = ingress_json_decode(at, avail, NULL, NULL, &v, used);
     ck_assert_int_ge(rc, 0);
@@ -543,15 +581,19 @@ static int take_ing(const char *at, size_t avail, size_t *used, void *ud)
     return rc;
 }
 
-/* Reads buf item by item with take mode: the names of the objects handed
- * out ("doc.item name" each line) and the final status and error. */
-static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
+/* Reads buf item by item with take mode, with or without decoding
+ * ahead: the names of the objects handed out ("doc.item name" each line)
+ * and the final status and error. */
+static void read_with(const char *buf, size_t len, int mode, bool ahead, char *log, size_t n,
+                      taker *t)
 {
     mp_err err;
-    doc_reader *r = doc_reader_new(buf, strlen(buf), "in.json", &err);
+    doc_reader *r = doc_reader_new(buf, len, "in.json", &err);
     ck_assert_ptr_nonnull(r);
     *t = (taker){.mode = mode};
     doc_take take = {.fn = take_ing, .ud = t};
+    if (ahead)
+        take = (doc_take){take_ing, t, peek_ing, commit_ing, drop_ing, sizeof(ing_view)};
     size_t o = 0, doc, item;
     doc_node *d;
     int rc;
@@ -563,6 +605,22 @@ static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
     }
     snprintf(log + o, n - o, "rc %d %s\n", rc, rc < 0 && rc != DOC_READER_STOPPED ? err.msg : "");
     doc_reader_free(r);
+    ck_assert_uint_eq(t->peeked, t->out); /* each decoded ahead given back once */
+}
+
+/* read_with, once each way: decoding ahead must change nothing but who
+ * decodes (the same log, the same offers and takes). */
+static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
+{
+    char *other = malloc(n);
+    ck_assert_ptr_nonnull(other);
+    taker t2;
+    read_with(buf, strlen(buf), mode, false, log, n, t);
+    read_with(buf, strlen(buf), mode, true, other, n, &t2);
+    ck_assert_str_eq(log, other);
+    ck_assert_uint_eq(t->offered, t2.offered);
+    ck_assert_uint_eq(t->taken, t2.taken);
+    free(other);
 }
 
 #define ING(name)                                                                                  \
@@ -621,6 +679,80 @@ START_TEST(reader_stops_when_take_fails)
     read_all(buf, 2, log, sizeof log, &t);
     ck_assert_str_eq(log, "rc -2 \n");
     ck_assert_uint_eq(t.taken, 1);
+}
+END_TEST
+
+/* A List's items decoded ahead while the reader looks for its kind: what
+ * is handed out, taken and reported is what it is without (read_all),
+ * whether the document turns out a List or not, good or bad after the
+ * items, with items the decoder declines among them, with commits that
+ * say no; every item decoded ahead is committed or dropped once. */
+START_TEST(reader_decodes_ahead)
+{
+    static const struct {
+        const char *buf;
+        size_t peeked; /* items decoded ahead */
+    } cases[] = {
+        {"{\"apiVersion\": \"v1\", \"items\": [" ING("a") ", " ING("b") "], \"kind\": \"List\"}",
+         2},
+        {"{\"items\": [" ING("a") ", " ING("b") "], \"kind\": \"Thing\"}", 2},
+        {"{\"items\": [" ING("a") ", " ING("b") "], \"kind\": \"List\", \"x\": tru}", 2},
+        {"{\"items\": [" ING("a") ", " ING("b") "], \"kind\": \"List\", \"items\": []}", 2},
+        {"{\"items\": [" ING("a") ", " ING("Bad") ", " ING("b") "], \"kind\": \"List\"}", 1},
+        {"{\"items\": [" ING("a") ", {\"kind\": \"Service\", \"metadata\": {\"name\": "
+                                  "\"s\"}}, " ING("b") "], \"kind\": \"List\"}",
+         1},
+        {"{\"items\": [" ING("a") " " ING("b") "], \"kind\": \"List\"}", 1},
+        {"{\"items\": [" ING("a") ", " ING("b") ", {\"x\": tru}], \"kind\": \"List\"}", 2},
+        {"{\"items\": [" ING("a") ", " ING("b") ", ], \"kind\": \"List\"}", 2},
+        {"{\"items\": [ ], \"kind\": \"List\"} {\"items\": [" ING("c") "], \"kind\": \"List\"}", 1},
+        {"{\"kind\": \"List\", \"items\": [" ING("a") "]}", 1}, /* kind first: looked ahead still */
+        {"{\"items\": [\n\n  " ING("a") "\n,\r\n\t" ING("b") "\n]\n, \"kind\": \"List\"}\n" ING(
+             "c"),
+         2},
+    };
+    char log[4096];
+    taker t;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int mode = 0; mode < 4; mode++) {
+            read_all(cases[i].buf, mode, log, sizeof log, &t);
+            read_with(cases[i].buf, strlen(cases[i].buf), mode, true, log, sizeof log, &t);
+            ck_assert_msg(t.peeked == cases[i].peeked, "case %zu mode %d: %zu decoded ahead", i,
+                          mode, t.peeked);
+        }
+}
+END_TEST
+
+/* Every one-byte deletion and some replacements of a List with taken,
+ * declined and other items: the same with and without decoding ahead. */
+START_TEST(reader_decodes_ahead_mutants)
+{
+    const char *list = "{\"apiVersion\": \"v1\", \"items\": [\n" ING("a") ",\n" ING(
+        "Bad") ",\n{\"kind\": \"Service\", \"metadata\": {\"name\": "
+               "\"s\"}},\n" ING("b") ", " ING("c") "\n], "
+                                                   "\"kind\": \"List\", "
+                                                   "\"metadata\": {}}\n";
+    static const char repl[] = "]},\" x[{";
+    size_t n = strlen(list);
+    char *buf = malloc(n + 1), *log = malloc(8192);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_ptr_nonnull(log);
+    taker t;
+    for (size_t at = 0; at < n; at++) {
+        for (size_t k = 0; k <= sizeof repl - 1; k++) {
+            if (k == sizeof repl - 1) { /* deleted */
+                memcpy(buf, list, at);
+                memcpy(buf + at, list + at + 1, n - at);
+            } else {
+                memcpy(buf, list, n + 1);
+                buf[at] = repl[k];
+            }
+            for (int mode = 0; mode < 4; mode += 3)
+                read_all(buf, mode, log, 8192, &t);
+        }
+    }
+    free(buf);
+    free(log);
 }
 END_TEST
 
@@ -731,6 +863,8 @@ static Suite *suite(void)
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
+    tcase_add_test(tc, reader_decodes_ahead);
+    tcase_add_test(tc, reader_decodes_ahead_mutants);
     tcase_add_test(tc, reader_counts_lines_over_taken_items);
     tcase_add_test(tc, lookahead_skips_strings);
     suite_add_tcase(s, tc);
