@@ -151,35 +151,33 @@ static inline char at(const jd *d)
 
 /* Indented JSON (kubectl -o json) is mostly a newline and a run of
  * spaces: those go sixteen bytes at a time; a tab or a carriage return
- * one at a time. */
+ * where the run stops is passed over and the run goes on. */
 static void ws_run(jd *d)
 {
     const char *b = d->b;
     size_t i = d->i, n = d->n;
-    for (;;) {
 #if defined(__SSE2__)
-        const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
-        while (i + 16 <= n) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-            unsigned m = (unsigned)_mm_movemask_epi8(
-                             _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl))) ^
-                         0xffff;
-            if (m) {
-                i += (size_t)__builtin_ctz(m);
-                break;
-            }
+    const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+                         _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl))) ^
+                     0xffff;
+        if (!m) {
             i += 16;
-        }
-#endif
-        while (i < n && (b[i] == ' ' || b[i] == '\n'))
-            i++;
-        if (i < n && (b[i] == '\t' || b[i] == '\r')) {
-            i++;
             continue;
         }
-        d->i = i;
-        return;
+        i += (size_t)__builtin_ctz(m);
+        if (b[i] != '\t' && b[i] != '\r') {
+            d->i = i;
+            return;
+        }
+        i++;
     }
+#endif
+    while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r'))
+        i++;
+    d->i = i;
 }
 
 /* Most places have no blank at all, or the one space after a ':': no
@@ -534,6 +532,12 @@ static int annotation(jd *d, const char *k, size_t kl)
     return 0;
 }
 
+/* The kept annotations gather on the stack and go into the scratch at
+ * their number: kept in the view's block for the whole run, an array
+ * grown 8, 16 from the scratch left the first one and half the second
+ * unused there (most Ingresses of a Sealos dump keep nine). */
+#define ANNS_STACK 32
+
 static int annotations(jd *d)
 {
     keyset ks;
@@ -542,12 +546,24 @@ static int annotations(jd *d)
     const char *k;
     size_t kl;
     int r;
+    ing_ann stack[ANNS_STACK];
     if (open_c(d, '{') < 0)
         return NO;
+    d->v.anns = stack; /* grow moves them to the scratch past ANNS_STACK */
+    d->capanns = ANNS_STACK;
     while ((r = next_key(d, &ks, &k, &kl)) == 1)
         if (annotation(d, k, kl) < 0)
-            return NO;
-    return r;
+            break;
+    if (d->v.anns == stack) {
+        d->v.anns = NULL;
+        if (r == 0 && d->v.nanns) {
+            size_t sz = d->v.nanns * sizeof *stack;
+            if (!(d->v.anns = (ing_ann *)(void *)scratch_al(d, sz, 8)))
+                return NO;
+            memcpy(d->v.anns, stack, sz);
+        }
+    }
+    return r == 1 ? NO : r;
 }
 
 static int metadata(jd *d)

@@ -472,10 +472,11 @@ static bool keep_some(const char *key)
 
 START_TEST(takes_large_items)
 {
-    int sizes[][2] = {{1, 3}, {2, 9}, {5, 40}, {200, 60}};
+    int sizes[][2] = {{1, 0}, {1, 3}, {2, 9}, {1, 32}, {1, 33}, {5, 40}, {200, 60}, {1, 64}};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         char *b = big_item(sizes[i][0], sizes[i][1]);
-        ck_assert_msg(both_ways(b, strlen(b), "ns-a", NULL) == 1, "%d rules", sizes[i][0]);
+        ck_assert_msg(both_ways(b, strlen(b), "ns-a", NULL) == 1, "%d rules %d anns", sizes[i][0],
+                      sizes[i][1]);
         ck_assert_int_eq(both_ways(b, strlen(b), NULL, keep_some), 1);
         free(b);
     }
