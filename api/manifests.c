@@ -228,17 +228,17 @@ static bool clean(const file_take *t)
     return !(t->errs->len || t->shape->len || t->shape->oom || t->kinds->len || t->kinds->oom);
 }
 
-static int offer(const char *at, size_t avail, size_t *used, void *ud)
+static int offer(const char *at, size_t avail, doc_span *span, void *ud)
 {
     const file_take *t = ud;
-    return clean(t) ? t->take->fn(at, avail, used, t->take->ud) : 0;
+    return clean(t) ? t->take->fn(at, avail, span, t->take->ud) : 0;
 }
 
 /* Bad objects only add up: none decoded ahead is taken after one. */
-static int offer_peek(const char *at, size_t avail, size_t *used, void *item, void *ud)
+static int offer_peek(const char *at, size_t avail, doc_span *span, void *item, void *ud)
 {
     const file_take *t = ud;
-    return clean(t) ? t->take->peek(at, avail, used, item, t->take->ud) : 0;
+    return clean(t) ? t->take->peek(at, avail, span, item, t->take->ud) : 0;
 }
 
 static int offer_commit(void *item, void *ud)

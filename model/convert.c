@@ -245,10 +245,10 @@ int convert_add_at(convert_state *c, const doc_node *obj, mp_err *err, int *line
 }
 
 int convert_json_decode(const convert_opts *o, const char *buf, size_t avail, ing_view *out,
-                        size_t *used)
+                        doc_span *span)
 {
     const char *dns = o && o->default_namespace ? o->default_namespace : "default";
-    return ingress_json_decode(buf, avail, dns, conv_keeps_annotation, out, used);
+    return ingress_json_decode(buf, avail, dns, conv_keeps_annotation, out, span);
 }
 
 int convert_add_json(convert_state *c, ing_view *v, mp_err *err)

@@ -24,6 +24,7 @@
 #include "model/doc.h"
 #include "model/err.h"
 #include "model/ingress.h"
+#include "model/parse.h"
 #include "model/warn.h"
 
 typedef enum {
@@ -94,12 +95,12 @@ int convert_add_at(convert_state *s, const doc_node *obj, mp_err *err, int *line
 /* An Ingress straight from its JSON bytes (a List item at buf, avail
  * bytes to the end of the buffer; model/ingress_json.h), decoded as a
  * conversion with options o (NULL: the defaults) reads it: 1 with *out
- * (the caller's until convert_add_json) and *used its bytes, where
+ * (the caller's until convert_add_json) and *span its bytes, where
  * convert_add_at of its tree (after kobj_flatten_item) would give 0; 0
  * when the decoder is not sure of it (the caller goes on with the tree);
  * -1 out of memory. Pure: needs no conversion state. */
 int convert_json_decode(const convert_opts *o, const char *buf, size_t avail, ing_view *out,
-                        size_t *used);
+                        doc_span *span);
 /* Adds the view convert_json_decode gave (with s's options), which s then
  * owns (freed also on failure): 0, or -1 with err out of memory (s may
  * then only be abandoned). */

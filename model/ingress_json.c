@@ -60,7 +60,8 @@ typedef struct {
     ing_view v;
     size_t capanns;
     size_t ann_bytes;
-    const char *ns; /* metadata.namespace as written */
+    const char *ns;           /* metadata.namespace as written */
+    size_t lines, line_start; /* line breaks so far; past the last one */
 } jd;
 
 /* The keys of one object so far, for the duplicate check. */
@@ -160,33 +161,38 @@ static inline char at(const jd *d)
 
 /* Indented JSON (kubectl -o json) is mostly a newline and a run of
  * spaces: those go sixteen bytes at a time; a tab or a carriage return
- * where the run stops is passed over and the run goes on. */
+ * where the run stops is passed over and the run goes on. Strings hold
+ * no raw line break (str_scan declines them): every one of the value is
+ * in a run, and counted here, for the reader's line (doc_span). */
 static void ws_run(jd *d)
 {
     const char *b = d->b;
     size_t i = d->i, n = d->n;
-#if defined(__SSE2__)
-    const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-                         _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl))) ^
-                     0xffff;
-        if (!m) {
-            i += 16;
-            continue;
+    for (;;) {
+        if (i < n && b[i] == '\n') { /* a run's first byte, mostly */
+            d->lines++;
+            d->line_start = ++i;
         }
-        i += (size_t)__builtin_ctz(m);
-        if (b[i] != '\t' && b[i] != '\r') {
+#if defined(__SSE2__)
+        const __m128i sp = _mm_set1_epi8(' ');
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) ^ 0xffff;
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
+        while (i < n && b[i] == ' ')
+            i++;
+        if (i >= n || (b[i] != '\n' && b[i] != '\t' && b[i] != '\r')) {
             d->i = i;
             return;
         }
-        i++;
+        i += b[i] != '\n';
     }
-#endif
-    while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r'))
-        i++;
-    d->i = i;
 }
 
 /* Most places have no blank at all, or the one space after a ':': no
@@ -1020,7 +1026,7 @@ static int own_scratch(jd *d)
 }
 
 int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
-                        bool (*keep_ann)(const char *key), ing_view *out, size_t *used)
+                        bool (*keep_ann)(const char *key), ing_view *out, doc_span *span)
 {
     _Alignas(16) char first[FIRST_BLOCK];
     jd d;
@@ -1036,6 +1042,6 @@ int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
     if (rc < 0)
         return d.oom ? -1 : 0;
     *out = d.v;
-    *used = d.i;
+    *span = (doc_span){d.i, d.lines, d.line_start};
     return 1;
 }

@@ -680,7 +680,8 @@ static size_t raw_skip(const char *b, size_t i, size_t n, size_t depth)
 /* Where and how long an item decoded ahead is; take.item_size bytes of
  * it follow. */
 typedef struct {
-    size_t at, used;
+    size_t at;
+    doc_span span;
 } pitem;
 
 /* PCHUNK_ITEMS items in a row (a List of 10,000 Ingresses is held whole
@@ -765,16 +766,17 @@ static size_t blanks(const jreader *r, size_t i)
  * one decoded only skipped. Where the array ends, or 0 as raw_skip. */
 static size_t peek_items(jreader *r)
 {
-    size_t i = blanks(r, r->pos + 1), used;
+    size_t i = blanks(r, r->pos + 1);
+    doc_span span;
     if (i >= r->len || r->buf[i] == ']')
         return raw_skip(r->buf, r->pos, r->len, 0);
     for (;;) {
         pitem *p = pend_slot(r);
-        if (!p || r->take.peek(r->buf + i, r->len - i, &used, pitem_data(p), r->take.ud) <= 0)
+        if (!p || r->take.peek(r->buf + i, r->len - i, &span, pitem_data(p), r->take.ud) <= 0)
             break;
-        *p = (pitem){i, used};
+        *p = (pitem){i, span};
         r->plast->n++;
-        i = blanks(r, i + used);
+        i = blanks(r, i + span.used);
         if (i < r->len && r->buf[i] == ']')
             return i + 1;
         if (i >= r->len || r->buf[i] != ',')
@@ -1110,57 +1112,30 @@ static int open_object(jreader *r, bool (*is_list)(const doc_node *), doc_node *
     return open_items(r, 2);
 }
 
-/* Line breaks from r->pos to end counted into r->line and r->line_start,
- * sixteen bytes at a time (byte counters, summed every 255 blocks): a
- * taken item of indented JSON has one every forty bytes or so, too many
- * for a memchr each. The last one is near the end: found from there. */
-static void count_lines(jreader *r, size_t end)
-{
-    size_t i = r->pos, lines = 0;
-#if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (i + 16 <= end) {
-        __m128i acc = zero;
-        for (int k = 0; k < 255 && i + 16 <= end; k++, i += 16)
-            acc = _mm_sub_epi8(
-                acc,
-                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(r->buf + i)), nl));
-        __m128i sum = _mm_sad_epu8(acc, zero);
-        lines += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
-    }
-#endif
-    for (; i < end; i++)
-        lines += r->buf[i] == '\n';
-    if (!lines)
-        return;
-    size_t last = end - 1;
-    while (r->buf[last] != '\n')
-        last--;
-    r->line += (int)lines;
-    r->line_start = last + 1;
-}
-
 /* The next item offered to take: 1 taken (the reader is past it and its
  * separator, as next_item leaves it), 0 not, -1 with err when what
- * follows it is not JSON, -2 when take failed. Lines are counted over
- * the bytes taken, so that later positions are the tree path's. */
+ * follows it is not JSON, -2 when take failed. The span's line breaks
+ * (the taker's count: it read every byte) move the reader's line, so
+ * that later positions are the tree path's. */
 static int take_item(jreader *r, const doc_take *take)
 {
-    size_t used = 0;
+    doc_span span = {0, 0, 0};
     pitem *p = pend_head(r);
     int t;
     if (p && p->at == r->pos) { /* decoded ahead: commit stands for fn */
-        used = p->used;
+        span = p->span;
         r->pfirst->head++;
         t = r->take.commit(pitem_data(p), r->take.ud);
     } else {
         pend_drop(r); /* none, unless the reader and peek disagreed */
-        t = take->fn(r->buf + r->pos, r->len - r->pos, &used, take->ud);
+        t = take->fn(r->buf + r->pos, r->len - r->pos, &span, take->ud);
     }
     if (t <= 0)
         return t < 0 ? -2 : 0;
-    count_lines(r, r->pos + used);
-    r->pos += used;
+    r->line += (int)span.lines;
+    if (span.lines)
+        r->line_start = r->pos + span.line_start;
+    r->pos += span.used;
     r->item_next++;
     if (expect_sep(r, ']', "an array element") < 0)
         return -1;

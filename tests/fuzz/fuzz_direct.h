@@ -69,11 +69,19 @@ static bool direct_same_view(const ing_view *a, const ing_view *b)
 static void direct_at(const char *buf, size_t len)
 {
     ing_view fv, tv;
-    size_t used = 0, tused = 0;
-    int rc = ingress_json_decode(buf, len, "default", direct_keep, &fv, &used);
+    doc_span span;
+    size_t tused = 0, lines = 0, line_start = 0;
+    int rc = ingress_json_decode(buf, len, "default", direct_keep, &fv, &span);
     FUZZ_ASSERT(rc >= 0, "direct: out of memory");
     if (rc == 0)
         return;
+    size_t used = span.used;
+    for (size_t i = 0; i < used && i < len; i++)
+        if (buf[i] == '\n')
+            lines++, line_start = i + 1;
+    FUZZ_ASSERT(span.lines == lines && (!lines || span.line_start == line_start),
+                "direct counted %zu line breaks, last at %zu: %zu at %zu", span.lines,
+                span.line_start, lines, line_start);
     doc_jparser *jp = doc_jparser_new();
     doc_node *d = NULL;
     mp_err e;

@@ -121,14 +121,22 @@ static void same_view(const ing_view *a, const ing_view *b)
 static int both_ways(const char *buf, size_t len, const char *dns, bool (*keep)(const char *))
 {
     ing_view fv, tv;
-    size_t used = 0, tused = 0;
-    int rc = ingress_json_decode(buf, len, dns, keep, &fv, &used);
+    doc_span span;
+    size_t tused = 0, lines = 0, line_start = 0;
+    int rc = ingress_json_decode(buf, len, dns, keep, &fv, &span);
     ck_assert_int_ge(rc, 0);
     if (rc == 0)
         return 0;
     ck_assert_msg(tree_view(buf, len, dns, keep, &tv, &tused) == 0,
                   "taken, but the tree path refuses: %.*s", (int)(len < 300 ? len : 300), buf);
-    ck_assert_uint_eq(used, tused);
+    ck_assert_uint_eq(span.used, tused);
+    /* the line breaks it read, for the reader's line */
+    for (size_t i = 0; i < tused; i++)
+        if (buf[i] == '\n')
+            lines++, line_start = i + 1;
+    ck_assert_uint_eq(span.lines, lines);
+    if (lines)
+        ck_assert_uint_eq(span.line_start, line_start);
     same_view(&fv, &tv);
     ingress_view_free(&fv);
     ingress_view_free(&tv);
@@ -359,14 +367,14 @@ START_TEST(stops_at_its_brace)
     char buf[4096];
     snprintf(buf, sizeof buf, "%s,\n {\"next\": 1}]", GOOD);
     ing_view v;
-    size_t used = 0;
-    ck_assert_int_eq(ingress_json_decode(buf, strlen(buf), NULL, NULL, &v, &used), 1);
-    ck_assert_uint_eq(used, strlen(GOOD));
+    doc_span span;
+    ck_assert_int_eq(ingress_json_decode(buf, strlen(buf), NULL, NULL, &v, &span), 1);
+    ck_assert_uint_eq(span.used, strlen(GOOD));
     ck_assert_str_eq(v.ns, "ns-a");
     ingress_view_free(&v);
     /* cut anywhere inside, it is not a value */
     for (size_t n = 0; n < strlen(GOOD); n++)
-        ck_assert_int_eq(ingress_json_decode(GOOD, n, NULL, NULL, &v, &used), 0);
+        ck_assert_int_eq(ingress_json_decode(GOOD, n, NULL, NULL, &v, &span), 0);
 }
 END_TEST
 
@@ -540,10 +548,10 @@ static int take_gate(taker *t)
     return 1;
 }
 
-static int peek_ing(const char *at, size_t avail, size_t *used, void *item, void *ud)
+static int peek_ing(const char *at, size_t avail, doc_span *span, void *item, void *ud)
 {
     taker *t = ud;
-    int rc = ingress_json_decode(at, avail, NULL, NULL, item, used);
+    int rc = ingress_json_decode(at, avail, NULL, NULL, item, span);
     ck_assert_int_ge(rc, 0);
     t->peeked += rc == 1;
     return rc;
@@ -566,14 +574,14 @@ static void drop_ing(void *item, void *ud)
     t->out++;
 }
 
-static int take_ing(const char *at, size_t avail, size_t *used, void *ud)
+static int take_ing(const char *at, size_t avail, doc_span *span, void *ud)
 {
     taker *t = ud;
     int g = take_gate(t);
     if (g <= 0)
         return g;
     ing_view v;
-    int rc = ingress_json_decode(at, avail, NULL, NULL, &v, used);
+    int rc = ingress_json_decode(at, avail, NULL, NULL, &v, span);
     ck_assert_int_ge(rc, 0);
     if (rc == 1) {
         ingress_view_free(&v);

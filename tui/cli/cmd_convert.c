@@ -348,7 +348,7 @@ static int feed_obj(doc_node *obj, const char *file, mp_errlist *errs, void *ud)
  * when it is an Ingress convert_json_decode is sure of, with feed_obj's
  * result for it. Not with overrides (their trees are kept) nor without
  * a conversion (feed_obj then only checks). */
-static int feed_bytes(const char *at, size_t avail, size_t *used, void *ud)
+static int feed_bytes(const char *at, size_t avail, doc_span *span, void *ud)
 {
     feed *f = ud;
     if (f->keep || f->tree_only)
@@ -357,7 +357,7 @@ static int feed_bytes(const char *at, size_t avail, size_t *used, void *ud)
     if (!f->cs)
         return 0;
     ing_view v;
-    int rc = convert_json_decode(f->o, at, avail, &v, used);
+    int rc = convert_json_decode(f->o, at, avail, &v, span);
     if (rc > 0 && convert_add_json(f->cs, &v, &f->err) < 0)
         rc = -1;
     else if (rc < 0)
@@ -372,12 +372,12 @@ static int feed_bytes(const char *at, size_t avail, size_t *used, void *ud)
 
 /* feed_bytes ahead of time (doc_take's peek): the decoding needs only
  * the options; what to do with the view, commit decides then. */
-static int feed_peek(const char *at, size_t avail, size_t *used, void *item, void *ud)
+static int feed_peek(const char *at, size_t avail, doc_span *span, void *item, void *ud)
 {
     feed *f = ud;
     if (f->keep || f->tree_only || f->failed || f->bad_opts)
         return 0;
-    return convert_json_decode(f->o, at, avail, item, used) > 0;
+    return convert_json_decode(f->o, at, avail, item, span) > 0;
 }
 
 static int feed_commit(void *item, void *ud)
