@@ -684,12 +684,27 @@ static int backend(jd *d, ing_backend *out)
     return r < 0 || !svc ? NO : 0;
 }
 
+/* pathType's string decoded into buf (n bytes), not kept: the view
+ * holds the type it names. Longer than any name: declined. */
+static int str_local(jd *d, char *buf, size_t n, const char **out)
+{
+    const char *s;
+    size_t l;
+    bool esc;
+    if (at(d) != '"' || str_scan(d, &s, &l, &esc) < 0 || l >= n)
+        return NO;
+    buf[esc ? unescape(s, l, buf) : (memcpy(buf, s, l), l)] = '\0';
+    *out = buf;
+    return 0;
+}
+
 static int path(jd *d, ing_path *out)
 {
     keyset ks;
     ks.n = 0;
     ks.seen = 0;
     const char *k, *type = NULL;
+    char tbuf[32];
     size_t kl;
     int r;
     bool has_backend = false;
@@ -697,7 +712,7 @@ static int path(jd *d, ing_path *out)
         return NO;
     while ((r = next_key(d, &ks, &k, &kl)) == 1) {
         int rc = KEY("path")       ? str_keep(d, &out->path)
-                 : KEY("pathType") ? str_keep(d, &type)
+                 : KEY("pathType") ? str_local(d, tbuf, sizeof tbuf, &type)
                  : KEY("backend")  ? (has_backend = true, backend(d, &out->backend))
                                    : NO;
         if (rc < 0)
@@ -767,14 +782,17 @@ static int rule(jd *d, ing_rule *out)
     return 0;
 }
 
-/* h is the host of a rule read already, so a valid one: a TLS entry
- * mostly names its rule's host. */
-static bool rule_host(const jd *d, const char *h)
+/* The host of a rule read already (so a valid one) that the l bytes at
+ * s spell, else NULL: a TLS entry mostly names its rule's host, and then
+ * shares its string. */
+static const char *rule_host(const jd *d, const char *s, size_t l)
 {
-    for (size_t i = 0; i < d->v.nrules; i++)
-        if (d->v.rules[i].host && !strcmp(d->v.rules[i].host, h))
-            return true;
-    return false;
+    for (size_t i = 0; i < d->v.nrules; i++) {
+        const char *h = d->v.rules[i].host;
+        if (h && !strncmp(h, s, l) && !h[l])
+            return h;
+    }
+    return NULL;
 }
 
 static int tls_hosts(jd *d, ing_tls *out)
@@ -785,7 +803,13 @@ static int tls_hosts(jd *d, ing_tls *out)
         return NO;
     while ((e = next_elem(d, &count)) == 1) {
         const char **h = grow(d, (void **)&out->hosts, &cap, out->nhosts, sizeof *h, 1);
-        if (!h || str_keep(d, h) < 0 || !(rule_host(d, *h) || ingress_valid_host(*h)))
+        const char *s;
+        size_t l;
+        bool esc;
+        if (!h || at(d) != '"' || str_scan(d, &s, &l, &esc) < 0)
+            return NO;
+        if (!(*h = esc ? NULL : rule_host(d, s, l)) &&
+            (!(*h = keep_str(d, s, l, esc)) || !ingress_valid_host(*h)))
             return NO;
         out->nhosts++;
     }
