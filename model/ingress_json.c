@@ -525,7 +525,9 @@ static int annotation(jd *d, const char *k, size_t kl)
     const char *key = doc_key_static(k, kl);
     if (!key && !(key = copy(d, k, kl)))
         return NO;
-    bool cls = !strcmp(key, INGRESS_CLASS_ANNOTATION);
+    /* a key is its bytes (next_key: no escape) */
+    bool cls = kl == sizeof INGRESS_CLASS_ANNOTATION - 1 &&
+               !memcmp(k, INGRESS_CLASS_ANNOTATION, sizeof INGRESS_CLASS_ANNOTATION - 1);
     bool kept = !d->keep || d->keep(key);
     /* a key copied only to ask keep gives its room back */
     if (!kept && key == d->first + d->fused - (kl + 1))
@@ -539,7 +541,9 @@ static int annotation(jd *d, const char *k, size_t kl)
         d->v.class_annotation = val;
     if (!kept)
         return 0;
-    ing_ann *a = grow(d, (void **)&d->v.anns, &d->capanns, d->v.nanns, sizeof *a, 8);
+    ing_ann *a = d->v.nanns < d->capanns
+                     ? &d->v.anns[d->v.nanns]
+                     : grow(d, (void **)&d->v.anns, &d->capanns, d->v.nanns, sizeof *a, 8);
     if (!a)
         return NO;
     *a = (ing_ann){key, val, false};
