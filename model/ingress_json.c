@@ -263,10 +263,14 @@ static size_t unescape(const char *s, size_t l, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < l;) {
-        if (s[i] != '\\') {
-            out[o++] = s[i++];
-            continue;
-        }
+        /* the bytes up to the next escape at once (snippets: lines of
+         * thirty bytes between their \n) */
+        const char *bs = memchr(s + i, '\\', l - i);
+        size_t run = bs ? (size_t)(bs - (s + i)) : l - i;
+        memcpy(out + o, s + i, run);
+        o += run;
+        if ((i += run) == l)
+            break;
         char e = s[i + 1];
         if (e != 'u') {
             const char *m = strchr(escapes, e);
