@@ -11,8 +11,10 @@
  * severity). Exit: 0 converted with at most warnings; 1 an error finding, no Ingress converted, or
  * a warning with --strict (the output is still written); 2 invalid input or another error.
  * The Ingresses of a JSON List are decoded straight from their bytes where the decoder is sure of
- * them (convert_add_json); MESHPANEL_DECODE=tree in the environment turns that off, so that tests
- * can compare both ways (the output must be the same bytes).
+ * them (convert_json_decode, convert_add_json), while the reader still looks for the List's kind
+ * after its items (feed_peek; feed_commit adds them once it is known); MESHPANEL_DECODE=tree in the
+ * environment turns that off, so that tests can compare both ways (the output must be the same
+ * bytes).
  */
 #include <stdio.h>
 #include <stdlib.h>
