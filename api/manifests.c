@@ -217,19 +217,43 @@ int manifests_load_all(const char *path, doc_list *out, manifests_check_fn check
 
 /* One file of manifests_stream_all: what its loop knows, for take. */
 typedef struct {
-    manifests_take_fn take;
-    void *ud;
+    const doc_take *take;
     const mp_errlist *errs, *shape, *kinds;
 } file_take;
 
 /* An item's bytes go to take only where each would get its tree: while
  * the path has no bad object. */
-static int offer(const char *at, size_t avail, size_t *used, void *ud)
+static bool clean(const file_take *t)
+{
+    return !(t->errs->len || t->shape->len || t->shape->oom || t->kinds->len || t->kinds->oom);
+}
+
+static int offer(const char *at, size_t avail, doc_span *span, void *ud)
 {
     const file_take *t = ud;
-    if (t->errs->len || t->shape->len || t->shape->oom || t->kinds->len || t->kinds->oom)
-        return 0;
-    return t->take(at, avail, used, t->ud);
+    return clean(t) ? t->take->fn(at, avail, span, t->take->ud) : 0;
+}
+
+/* Bad objects only add up: none decoded ahead is taken after one. */
+static int offer_peek(const char *at, size_t avail, doc_span *span, void *item, void *ud)
+{
+    const file_take *t = ud;
+    return clean(t) ? t->take->peek(at, avail, span, item, t->take->ud) : 0;
+}
+
+static int offer_commit(void *item, void *ud)
+{
+    const file_take *t = ud;
+    if (clean(t))
+        return t->take->commit(item, t->take->ud);
+    t->take->drop(item, t->take->ud);
+    return 0;
+}
+
+static void offer_drop(void *item, void *ud)
+{
+    const file_take *t = ud;
+    t->take->drop(item, t->take->ud);
 }
 
 /* One file of manifests_stream_all. Its problems are gathered as
@@ -237,7 +261,7 @@ static int offer(const char *at, size_t avail, size_t *used, void *ud)
  * check's), sorted by line; a syntax error replaces them (libyaml cannot go on, and parse_all
  * reports nothing else of such a file). Returns -1 when each or take failed. */
 static int stream_file(const char *buf, size_t len, const char *name, manifests_check_fn check,
-                       void *ctx, manifests_each_fn each, manifests_take_fn take, void *ud,
+                       void *ctx, manifests_each_fn each, const doc_take *take, void *ud,
                        mp_errlist *errs)
 {
     mp_errlist shape, kinds;
@@ -250,8 +274,10 @@ static int stream_file(const char *buf, size_t len, const char *name, manifests_
     size_t index = 0, item = 0;
     doc_list objs;
     doc_list_init(&objs);
-    file_take ft = {take, ud, errs, &shape, &kinds};
-    doc_take dt = {offer, &ft};
+    file_take ft = {take, errs, &shape, &kinds};
+    doc_take dt = {offer, &ft, NULL, NULL, NULL, 0};
+    if (take && take->peek)
+        dt = (doc_take){offer, &ft, offer_peek, offer_commit, offer_drop, take->item_size};
     /* a JSON List comes item by item: kubectl's dump is never one tree */
     while (
         r && rc == 0 &&
@@ -301,8 +327,7 @@ int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
 }
 
 int manifests_stream_take(const char *path, manifests_check_fn check, void *ctx,
-                          manifests_each_fn each, manifests_take_fn take, void *ud,
-                          mp_errlist *errs)
+                          manifests_each_fn each, const doc_take *take, void *ud, mp_errlist *errs)
 {
     pathvec files = {0};
     size_t before = errs->len;

@@ -46,15 +46,15 @@ typedef int (*manifests_each_fn)(doc_node *obj, const char *file, mp_errlist *er
 int manifests_stream_all(const char *path, manifests_check_fn check, void *ctx,
                          manifests_each_fn each, void *ud, mp_errlist *errs);
 /* manifests_stream_all that first offers each item of a JSON List to
- * take as its bytes (doc_reader_next_take, parse.h), wherever each would
- * get its tree: take returns 1 when it took the item (each is not called
- * for it; take has done with it what each would have done, without a
- * problem), 0 to have it read and handed to each, -1 to stop as each's
- * -1 does. take NULL: manifests_stream_all. */
-typedef int (*manifests_take_fn)(const char *at, size_t avail, size_t *used, void *ud);
+ * take as its bytes (doc_reader_next_take, parse.h; take->ud is take's,
+ * ud each's), wherever each would get its tree: take->fn returns 1 when
+ * it took the item (each is not called for it; fn has done with it what
+ * each would have done, without a problem), 0 to have it read and handed
+ * to each, -1 to stop as each's -1 does. take->commit likewise for an
+ * item take->peek decoded ahead; peek is only asked while the path has no
+ * bad object. take NULL: manifests_stream_all. */
 int manifests_stream_take(const char *path, manifests_check_fn check, void *ctx,
-                          manifests_each_fn each, manifests_take_fn take, void *ud,
-                          mp_errlist *errs);
+                          manifests_each_fn each, const doc_take *take, void *ud, mp_errlist *errs);
 /* Parses one buffer already in memory (name is for messages). */
 int manifests_parse(const char *buf, size_t len, const char *name, doc_list *out, mp_err *err);
 /* The files path stands for, as manifests_load reads them (sorted; a

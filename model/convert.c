@@ -276,19 +276,23 @@ int convert_add_at(convert_state *c, const doc_node *obj, mp_err *err, int *line
     return 0;
 }
 
-int convert_add_json(convert_state *c, const char *buf, size_t avail, size_t *used, mp_err *err)
+int convert_json_decode(const convert_opts *o, const char *buf, size_t avail, ing_view *out,
+                        doc_span *span)
 {
-    const char *dns = c->o->default_namespace ? c->o->default_namespace : "default";
+    const char *dns = o && o->default_namespace ? o->default_namespace : "default";
+    return ingress_json_decode(buf, avail, dns, conv_keeps_annotation, out, span);
+}
+
+int convert_add_json(convert_state *c, ing_view *v, mp_err *err)
+{
     ing_entry *ie = next_entry(c);
-    if (!ie)
+    if (!ie) {
+        ingress_view_free(v);
         return mp_errf(err, "out of memory");
-    int rc = ingress_json_decode(buf, avail, dns, conv_keeps_annotation, &ie->v, used);
-    if (rc < 0)
-        return mp_errf(err, "out of memory");
-    if (rc == 0)
-        return 0;
+    }
+    ie->v = *v;
     c->plan->read++;
-    return add_entry(c, ie, err) < 0 ? -1 : 1;
+    return add_entry(c, ie, err);
 }
 
 int convert_add(convert_state *c, const doc_node *obj, mp_err *err)

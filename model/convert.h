@@ -23,6 +23,8 @@
 
 #include "model/doc.h"
 #include "model/err.h"
+#include "model/ingress.h"
+#include "model/parse.h"
 #include "model/warn.h"
 
 typedef enum {
@@ -90,13 +92,19 @@ int convert_add(convert_state *s, const doc_node *obj, mp_err *err);
  * used, s may only be abandoned), -1 out of memory, else 0. Lets a caller
  * that reports every bad object by line decode each object once. */
 int convert_add_at(convert_state *s, const doc_node *obj, mp_err *err, int *line);
-/* An Ingress added straight from its JSON bytes (a List item at buf,
- * avail bytes to the end of the buffer; model/ingress_json.h): 1 when it
- * was read, *used its bytes, with the same result as convert_add_at of
- * its tree (after kobj_flatten_item) giving 0; 0 when the decoder is not
- * sure of it (nothing changed: the caller goes on with the tree); -1 with
- * err out of memory (s may then only be abandoned). */
-int convert_add_json(convert_state *s, const char *buf, size_t avail, size_t *used, mp_err *err);
+/* An Ingress straight from its JSON bytes (a List item at buf, avail
+ * bytes to the end of the buffer; model/ingress_json.h), decoded as a
+ * conversion with options o (NULL: the defaults) reads it: 1 with *out
+ * (the caller's until convert_add_json) and *span its bytes, where
+ * convert_add_at of its tree (after kobj_flatten_item) would give 0; 0
+ * when the decoder is not sure of it (the caller goes on with the tree);
+ * -1 out of memory. Pure: needs no conversion state. */
+int convert_json_decode(const convert_opts *o, const char *buf, size_t avail, ing_view *out,
+                        doc_span *span);
+/* Adds the view convert_json_decode gave (with s's options), which s then
+ * owns (freed also on failure): 0, or -1 with err out of memory (s may
+ * then only be abandoned). */
+int convert_add_json(convert_state *s, ing_view *v, mp_err *err);
 /* Converts what was added and frees s (also on failure): the plan, or
  * NULL with err out of memory. */
 convert_plan *convert_finish(convert_state *s, mp_err *err);

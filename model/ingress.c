@@ -72,6 +72,12 @@ bool ingress_valid_host(const char *host)
  * an IP as a rule's host (IPv6 fails the DNS rule already). */
 bool ingress_host_is_ip(const char *h)
 {
+    /* without a ':' (IPv6) an address is digits and dots only
+     * (ipnet_parse's parse4): a name with a letter, nearly every host,
+     * is not one */
+    size_t n = strspn(h, "0123456789.");
+    if (h[n] && !strchr(h + n, ':'))
+        return false;
     char canon[IPNET_MAX];
     return !strchr(h, '/') && ipnet_parse(h, strlen(h), canon);
 }

@@ -28,15 +28,16 @@
 #include <stddef.h>
 
 #include "model/ingress.h"
+#include "model/parse.h"
 
 /* The JSON value at buf (at most avail bytes; it ends at its closing
  * brace, whatever follows) as an Ingress: 1 with *out the owned view that
  * ingress_decode_at(tree, default_ns) then ingress_view_own(keep_ann)
  * would give (the caller frees it with ingress_view_free; its strings and
- * arrays are one block, v->packed) and *used the
- * bytes of the value; 0 declined (nothing allocated, *out and *used
- * untouched); -1 out of memory. default_ns NULL: "default". */
+ * arrays are one block, v->packed) and *span the bytes of the value with
+ * the line breaks among them; 0 declined (nothing allocated, *out and
+ * *span untouched); -1 out of memory. default_ns NULL: "default". */
 int ingress_json_decode(const char *buf, size_t avail, const char *default_ns,
-                        bool (*keep_ann)(const char *key), ing_view *out, size_t *used);
+                        bool (*keep_ann)(const char *key), ing_view *out, doc_span *span);
 
 #endif

@@ -71,17 +71,39 @@ int doc_reader_next(doc_reader *r, doc_node **out, mp_err *err);
 int doc_reader_next_item(doc_reader *r, bool (*is_list)(const doc_node *), doc_node **out,
                          size_t *doc, size_t *item, mp_err *err);
 /* doc_reader_next_item that first offers each item of a JSON List, as
- * bytes, to take->fn (ud its context): fn(at, avail, &used, ud) sees the
+ * bytes, to take->fn (ud its context): fn(at, avail, &span, ud) sees the
  * item's first byte at at (avail bytes to the buffer's end) and returns 1
- * when it took the item, whose JSON value is then the used bytes from at
+ * when it took the item, whose JSON value is then span.used bytes from at
  * (it must be one valid value, as this reader would read it: the reader
- * goes on after it, counting its lines, as if it had handed it out), 0
+ * goes on after it, its lines the span's, as if it had handed it out), 0
  * to have it read and handed out as doc_reader_next_item does, -1 to
  * stop: DOC_READER_STOPPED is then returned (the reader cannot go on).
  * Whole documents and YAML are never offered. */
+/* The bytes a take used from where they were offered, and the line
+ * breaks among them: lines, and line_start the offset just past the last
+ * one (when lines > 0), so that the reader need not count them again. */
 typedef struct {
-    int (*fn)(const char *at, size_t avail, size_t *used, void *ud);
+    size_t used, lines, line_start;
+} doc_span;
+/* peek, commit and drop (optional: all three or none) decode ahead: a
+ * List's items come before its kind in kubectl's dumps, so the reader
+ * skims them to learn whether it is a List at all; with peek, it offers
+ * each item to peek(at, avail, &span, item, ud) instead, which may decode
+ * it into item (item_size bytes the reader holds) and return 1 with its
+ * span, where fn would then take it; at the first item it does not
+ * (0, or -1: never an error here), the rest of the items is only
+ * skimmed. Once the List is known, commit(item, ud) stands for fn at
+ * each item decoded ahead: 1 taken, 0 not (the reader reads it then, as
+ * after fn's 0), -1 to stop; commit has done with item either way. drop
+ * frees an item never committed (not a List, a bad List, a reader freed
+ * before it got there). */
+typedef struct {
+    int (*fn)(const char *at, size_t avail, doc_span *span, void *ud);
     void *ud;
+    int (*peek)(const char *at, size_t avail, doc_span *span, void *item, void *ud);
+    int (*commit)(void *item, void *ud);
+    void (*drop)(void *item, void *ud);
+    size_t item_size;
 } doc_take;
 #define DOC_READER_STOPPED (-2)
 int doc_reader_next_take(doc_reader *r, bool (*is_list)(const doc_node *), const doc_take *take,

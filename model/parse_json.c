@@ -27,6 +27,8 @@
 #include <emmintrin.h>
 #endif
 
+typedef struct pchunk pchunk;
+
 struct jreader {
     const char *buf;
     size_t len, pos;
@@ -56,6 +58,10 @@ struct jreader {
     size_t tail_end;  /* where the List ends */
     int tail_lines;   /* line breaks from the items' end to tail_end */
     size_t tail_line_start;
+    /* items decoded ahead (doc_take's peek), in their order: those not
+     * committed yet, from pfirst's head on */
+    doc_take take;
+    pchunk *pfirst, *plast;
 };
 
 _Static_assert(DOC_MAX_MAP_KEYS == 262144u, "the messages say 262144");
@@ -561,9 +567,9 @@ static inline uint64_t prefix_xor(uint64_t x)
  * quotes (a prefix XOR of the quotes' bits), and only the brackets
  * outside them are looked at, one at a time; a block with a backslash
  * (rare in Kubernetes objects) goes a byte at a time. */
-static size_t raw_skip(const char *b, size_t i, size_t n)
+static size_t raw_skip(const char *b, size_t i, size_t n, size_t depth)
 {
-    skip_state s = {0, false, false};
+    skip_state s = {depth, false, false};
     for (; i + 64 <= n; i += 64) {
         block64 m = masks64(b + i);
         if (s.esc || m.bslash) {
@@ -614,13 +620,13 @@ static inline uint64_t structural(uint64_t w)
     return bs_eq(folded, 0x79) | bs_eq(w, '"');
 }
 
-/* Where the array or object at i ends (past its closing bracket), by
+/* Where the array or object at i ends (past its closing bracket; depth:
+ * the brackets open before i, 1 from an array's element on), by
  * strings and bracket depth alone, eight bytes at a time; 0 when the
  * buffer ends first. A lookahead only: what it skips is parsed for real
  * afterwards, and any disagreement ends in the full parse. */
-static size_t raw_skip_words(const char *b, size_t i, size_t n)
+static size_t raw_skip_words(const char *b, size_t i, size_t n, size_t depth)
 {
-    size_t depth = 0;
     while (i < n) {
         uint64_t hit;
         while (i + 8 <= n && !(hit = structural(bs_load(b + i))))
@@ -661,21 +667,135 @@ static size_t raw_skip_words(const char *b, size_t i, size_t n)
     return 0;
 }
 
-static size_t raw_skip(const char *b, size_t i, size_t n)
+static size_t raw_skip(const char *b, size_t i, size_t n, size_t depth)
 {
-    return raw_skip_words(b, i, n);
+    return raw_skip_words(b, i, n, depth);
 }
 #endif
 
-/* The items array of a List's lookahead: skipped, an empty sequence in
- * its place. Lines are not counted while skipping (skim_line says where
- * the count stopped). NULL when the skip fails. */
+/* ---- items decoded ahead (doc_take's peek) ---- */
+
+#define PCHUNK_ITEMS 64
+
+/* Where and how long an item decoded ahead is; take.item_size bytes of
+ * it follow. */
+typedef struct {
+    size_t at;
+    doc_span span;
+} pitem;
+
+/* PCHUNK_ITEMS items in a row (a List of 10,000 Ingresses is held whole
+ * until its kind is known: chunks, not one array grown by copies). */
+struct pchunk {
+    pchunk *next;
+    size_t n, head; /* items in it; the first not committed */
+    _Alignas(16) unsigned char data[];
+};
+
+static size_t pitem_size(const jreader *r)
+{
+    return (sizeof(pitem) + r->take.item_size + 15) & ~(size_t)15;
+}
+
+static pitem *pitem_at(const jreader *r, pchunk *c, size_t k)
+{
+    return (pitem *)(void *)(c->data + k * pitem_size(r));
+}
+
+static void *pitem_data(pitem *p)
+{
+    return p + 1;
+}
+
+/* Room for the next item (counted in plast->n once decoded); NULL out of
+ * memory. */
+static pitem *pend_slot(jreader *r)
+{
+    pchunk *c = r->plast;
+    if (!c || c->n == PCHUNK_ITEMS) {
+        if (!(c = malloc(sizeof *c + PCHUNK_ITEMS * pitem_size(r))))
+            return NULL;
+        c->next = NULL;
+        c->n = c->head = 0;
+        if (r->plast)
+            r->plast->next = c;
+        else
+            r->pfirst = c;
+        r->plast = c;
+    }
+    return pitem_at(r, c, c->n);
+}
+
+/* The oldest item not committed, NULL when none. */
+static pitem *pend_head(jreader *r)
+{
+    for (pchunk *c; (c = r->pfirst) && c->head == c->n && c->n;) {
+        r->pfirst = c->next;
+        if (r->plast == c)
+            r->plast = NULL;
+        free(c);
+    }
+    return r->pfirst && r->pfirst->head < r->pfirst->n ? pitem_at(r, r->pfirst, r->pfirst->head)
+                                                       : NULL;
+}
+
+/* Every item not committed given to drop. */
+static void pend_drop(jreader *r)
+{
+    while (r->pfirst) {
+        pchunk *c = r->pfirst;
+        for (; c->head < c->n; c->head++)
+            r->take.drop(pitem_data(pitem_at(r, c, c->head)), r->take.ud);
+        r->pfirst = c->next;
+        free(c);
+    }
+    r->plast = NULL;
+}
+
+/* From i: past the blanks, lines not counted (the lookahead's). */
+static size_t blanks(const jreader *r, size_t i)
+{
+    while (i < r->len &&
+           (r->buf[i] == ' ' || r->buf[i] == '\n' || r->buf[i] == '\t' || r->buf[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* The items array at r->pos (its '[') as the lookahead passes it: each
+ * item offered to peek while peek decodes them, what follows the last
+ * one decoded only skipped. Where the array ends, or 0 as raw_skip. */
+static size_t peek_items(jreader *r)
+{
+    size_t i = blanks(r, r->pos + 1);
+    doc_span span;
+    if (i >= r->len || r->buf[i] == ']')
+        return raw_skip(r->buf, r->pos, r->len, 0);
+    for (;;) {
+        pitem *p = pend_slot(r);
+        if (!p || r->take.peek(r->buf + i, r->len - i, &span, pitem_data(p), r->take.ud) <= 0)
+            break;
+        *p = (pitem){i, span};
+        r->plast->n++;
+        i = blanks(r, i + span.used);
+        if (i < r->len && r->buf[i] == ']')
+            return i + 1;
+        if (i >= r->len || r->buf[i] != ',')
+            break;
+        i = blanks(r, i + 1);
+    }
+    /* what was decoded is valid JSON: the brackets before i balance */
+    return raw_skip(r->buf, i, r->len, 1);
+}
+
+/* The items array of a List's lookahead: skipped (or decoded ahead), an
+ * empty sequence in its place. Lines are not counted while skipping
+ * (skim_line says where the count stopped). NULL when the skip fails. */
 static doc_node *skim_items(jreader *r)
 {
     r->items_at = r->pos;
     r->items_line = r->line;
     r->items_line_start = r->line_start;
-    size_t end = raw_skip(r->buf, r->pos, r->len);
+    size_t end = r->take.peek ? peek_items(r) : raw_skip(r->buf, r->pos, r->len, 0);
     if (!end) {
         jfail(r, "unbalanced items");
         return NULL;
@@ -888,6 +1008,7 @@ void json_reader_free(jreader *r)
     if (!r)
         return;
     r->arena = NULL; /* every arena is owned by a root or freed on failure */
+    pend_drop(r);
     scratch_drop(r, 0);
     free(r->skeys);
     free(r->svals);
@@ -918,6 +1039,7 @@ static void end_items(jreader *r)
             r->line_start = r->tail_line_start;
     }
     r->item_depth = 0;
+    pend_drop(r); /* none left, unless the reader and peek disagreed */
 }
 
 /* At an items array's '[': 1 when it has an item to read, 0 when empty
@@ -977,6 +1099,7 @@ static int open_object(jreader *r, bool (*is_list)(const doc_node *), doc_node *
     bool list = sk && is_list(sk);
     doc_free(sk);
     if (!list) {
+        pend_drop(r);
         r->pos = start, r->line = line, r->line_start = line_start;
         *out = read_owned(r, 0);
         return *out ? 1 : -1;
@@ -989,48 +1112,30 @@ static int open_object(jreader *r, bool (*is_list)(const doc_node *), doc_node *
     return open_items(r, 2);
 }
 
-/* Line breaks from r->pos to end counted into r->line and r->line_start,
- * sixteen bytes at a time (byte counters, summed every 255 blocks): a
- * taken item of indented JSON has one every forty bytes or so, too many
- * for a memchr each. The last one is near the end: found from there. */
-static void count_lines(jreader *r, size_t end)
-{
-    size_t i = r->pos, lines = 0;
-#if defined(__SSE2__)
-    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (i + 16 <= end) {
-        __m128i acc = zero;
-        for (int k = 0; k < 255 && i + 16 <= end; k++, i += 16)
-            acc = _mm_sub_epi8(
-                acc,
-                _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(r->buf + i)), nl));
-        __m128i sum = _mm_sad_epu8(acc, zero);
-        lines += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
-    }
-#endif
-    for (; i < end; i++)
-        lines += r->buf[i] == '\n';
-    if (!lines)
-        return;
-    size_t last = end - 1;
-    while (r->buf[last] != '\n')
-        last--;
-    r->line += (int)lines;
-    r->line_start = last + 1;
-}
-
 /* The next item offered to take: 1 taken (the reader is past it and its
  * separator, as next_item leaves it), 0 not, -1 with err when what
- * follows it is not JSON, -2 when take failed. Lines are counted over
- * the bytes taken, so that later positions are the tree path's. */
+ * follows it is not JSON, -2 when take failed. The span's line breaks
+ * (the taker's count: it read every byte) move the reader's line, so
+ * that later positions are the tree path's. */
 static int take_item(jreader *r, const doc_take *take)
 {
-    size_t used = 0;
-    int t = take->fn(r->buf + r->pos, r->len - r->pos, &used, take->ud);
+    doc_span span = {0, 0, 0};
+    pitem *p = pend_head(r);
+    int t;
+    if (p && p->at == r->pos) { /* decoded ahead: commit stands for fn */
+        span = p->span;
+        r->pfirst->head++;
+        t = r->take.commit(pitem_data(p), r->take.ud);
+    } else {
+        pend_drop(r); /* none, unless the reader and peek disagreed */
+        t = take->fn(r->buf + r->pos, r->len - r->pos, &span, take->ud);
+    }
     if (t <= 0)
         return t < 0 ? -2 : 0;
-    count_lines(r, r->pos + used);
-    r->pos += used;
+    r->line += (int)span.lines;
+    if (span.lines)
+        r->line_start = r->pos + span.line_start;
+    r->pos += span.used;
     r->item_next++;
     if (expect_sep(r, ']', "an array element") < 0)
         return -1;
@@ -1051,6 +1156,8 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), const doc_ta
         *doc = r->doc_index;
         *item = DOC_READER_WHOLE;
         if (r->item_depth) {
+            if (!take)
+                pend_drop(r);
             int t = take ? take_item(r, take) : 0;
             if (t > 0)
                 continue;
@@ -1068,6 +1175,8 @@ int json_reader_next(jreader *r, bool (*is_list)(const doc_node *), const doc_ta
         if (!is_list) {
             rc = (*out = read_owned(r, 0)) ? 1 : -1;
         } else if (r->buf[r->pos] == '{') {
+            pend_drop(r);
+            r->take = take && take->peek ? *take : (doc_take){0};
             rc = open_object(r, is_list, out);
         } else {
             doc_node *empty = doc_seq_new(); /* what a top-level array is to is_list */

@@ -69,11 +69,19 @@ static bool direct_same_view(const ing_view *a, const ing_view *b)
 static void direct_at(const char *buf, size_t len)
 {
     ing_view fv, tv;
-    size_t used = 0, tused = 0;
-    int rc = ingress_json_decode(buf, len, "default", direct_keep, &fv, &used);
+    doc_span span;
+    size_t tused = 0, lines = 0, line_start = 0;
+    int rc = ingress_json_decode(buf, len, "default", direct_keep, &fv, &span);
     FUZZ_ASSERT(rc >= 0, "direct: out of memory");
     if (rc == 0)
         return;
+    size_t used = span.used;
+    for (size_t i = 0; i < used && i < len; i++)
+        if (buf[i] == '\n')
+            lines++, line_start = i + 1;
+    FUZZ_ASSERT(span.lines == lines && (!lines || span.line_start == line_start),
+                "direct counted %zu line breaks, last at %zu: %zu at %zu", span.lines,
+                span.line_start, lines, line_start);
     doc_jparser *jp = doc_jparser_new();
     doc_node *d = NULL;
     mp_err e;
@@ -96,6 +104,86 @@ static void direct_at(const char *buf, size_t len)
     ingress_view_free(&tv);
     doc_list_free(&objs);
     mp_errlist_free(&errs);
+}
+
+/* ---- the reader decoding a List's items ahead (doc_take's peek) ---- */
+
+typedef struct {
+    size_t taken, peeked, out;
+} ahead_count;
+
+static int ahead_fn(const char *at, size_t avail, doc_span *span, void *ud)
+{
+    ing_view v;
+    int rc = ingress_json_decode(at, avail, "default", direct_keep, &v, span);
+    FUZZ_ASSERT(rc >= 0, "direct: out of memory");
+    if (rc == 1) {
+        ingress_view_free(&v);
+        ((ahead_count *)ud)->taken++;
+    }
+    return rc;
+}
+
+static int ahead_peek(const char *at, size_t avail, doc_span *span, void *item, void *ud)
+{
+    int rc = ingress_json_decode(at, avail, "default", direct_keep, item, span);
+    FUZZ_ASSERT(rc >= 0, "direct: out of memory");
+    ((ahead_count *)ud)->peeked += rc == 1;
+    return rc;
+}
+
+static int ahead_commit(void *item, void *ud)
+{
+    ingress_view_free(item);
+    ((ahead_count *)ud)->out++;
+    ((ahead_count *)ud)->taken++;
+    return 1;
+}
+
+static void ahead_drop(void *item, void *ud)
+{
+    ingress_view_free(item);
+    ((ahead_count *)ud)->out++;
+}
+
+/* What the reader hands out of buf, taking what the decoder takes: each
+ * object's document, item, line and name, then the status and error. */
+static void ahead_log(const char *buf, size_t len, bool ahead, char *log, size_t n, ahead_count *c)
+{
+    mp_err err;
+    *c = (ahead_count){0, 0, 0};
+    doc_take take = {ahead_fn, c, NULL, NULL, NULL, 0};
+    if (ahead)
+        take = (doc_take){ahead_fn, c, ahead_peek, ahead_commit, ahead_drop, sizeof(ing_view)};
+    size_t o = 0, doc, item;
+    log[0] = '\0';
+    doc_reader *r = doc_reader_new(buf, len, "in", &err);
+    FUZZ_ASSERT(r, "reader: %s", err.msg);
+    doc_node *d;
+    int rc;
+    while ((rc = doc_reader_next_take(r, kobj_is_list, &take, &d, &doc, &item, &err)) > 0) {
+        const char *name = kobj_name(d);
+        if (o < n)
+            o += (size_t)snprintf(log + o, n - o, "%zu.%zu %d %.40s\n", doc, item, d->line,
+                                  name ? name : "-");
+        doc_free(d);
+    }
+    if (o < n)
+        snprintf(log + o, n - o, "rc %d %s", rc, rc < 0 ? err.msg : "");
+    doc_reader_free(r);
+}
+
+/* Decoding ahead changes nothing the reader hands out, says or takes;
+ * each item decoded ahead is committed or dropped once. */
+static void same_ahead_as_fn(const char *buf, size_t len)
+{
+    static char a[16384], b[16384];
+    ahead_count ca, cb;
+    ahead_log(buf, len, false, a, sizeof a, &ca);
+    ahead_log(buf, len, true, b, sizeof b, &cb);
+    FUZZ_ASSERT(!strcmp(a, b), "decoded ahead:\n%s\n--\nread:\n%s", b, a);
+    FUZZ_ASSERT(ca.taken == cb.taken, "%zu taken ahead, %zu not", cb.taken, ca.taken);
+    FUZZ_ASSERT(cb.peeked == cb.out, "%zu decoded ahead, %zu given back", cb.peeked, cb.out);
 }
 
 /* At the start and after each '[' or ',' (where an item may start),

@@ -5,7 +5,8 @@
  * names a line and column. The console's kept parser (doc_jparser) gives
  * the same values and errors, and its trees survive doc_shrink and
  * doc_pack unchanged. The direct Ingress decoder either declines or
- * gives the tree path's view (fuzz_direct.h). */
+ * gives the tree path's view, and the reader decoding a List's items
+ * ahead hands out what it does without (fuzz_direct.h). */
 #include "fuzz.h"
 #include "fuzz_direct.h"
 #include "fuzz_items.h"
@@ -75,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     same_items_as_parse((const char *)data, size);
     same_direct_as_tree((const char *)data, size);
+    same_ahead_as_fn((const char *)data, size);
     doc_list l;
     doc_list_init(&l);
     mp_err err;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/ingress.h"
+#include "model/ipnet.h"
 #include "model/parse.h"
 
 static doc_node *parse1(const char *yaml, doc_list *l)
@@ -153,6 +154,26 @@ START_TEST(valid_hosts)
 }
 END_TEST
 
+/* ingress_host_is_ip's shortcut (a byte that is not a digit or a dot,
+ * and no ':': not an address) agrees with ipnet_parse on its own. */
+START_TEST(host_is_ip)
+{
+    static const char *const hosts[] = {
+        "1.2.3.4",      "1.2.3.4a",        "a1.2.3.4", "::1",         "fe80::1",
+        "1.2.3.4/8",    "01.2.3.4",        "1.2.3",    "1.2.3.4.",    "",
+        "1.2.3.256",    "::ffff:1.2.3.4",  "a:b",      "1.2.3.4:80",  "x.y.z",
+        "10.0.0.1-a",   "255.255.255.255", "1..2.3",   "example.com", "1.2.3.4%eth0",
+        "fe80::1%eth0", "1e.2.3.4",        "::",       "1.2.3.4 "};
+    for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++) {
+        char canon[IPNET_MAX];
+        bool want = !strchr(hosts[i], '/') && ipnet_parse(hosts[i], strlen(hosts[i]), canon);
+        ck_assert_msg(ingress_host_is_ip(hosts[i]) == want, "%s", hosts[i]);
+    }
+    ck_assert(ingress_host_is_ip("1.2.3.4") && ingress_host_is_ip("fe80::1"));
+    ck_assert(!ingress_host_is_ip("zwtzuhdbtgpo.sealoshzh.site"));
+}
+END_TEST
+
 START_TEST(service_view)
 {
     doc_list l;
@@ -189,6 +210,7 @@ static Suite *suite(void)
     tcase_add_test(tc, decode_errors);
     tcase_add_test(tc, valid_hosts);
     tcase_add_test(tc, service_view);
+    tcase_add_test(tc, host_is_ip);
     suite_add_tcase(s, tc);
     return s;
 }

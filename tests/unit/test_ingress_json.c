@@ -121,14 +121,22 @@ static void same_view(const ing_view *a, const ing_view *b)
 static int both_ways(const char *buf, size_t len, const char *dns, bool (*keep)(const char *))
 {
     ing_view fv, tv;
-    size_t used = 0, tused = 0;
-    int rc = ingress_json_decode(buf, len, dns, keep, &fv, &used);
+    doc_span span;
+    size_t tused = 0, lines = 0, line_start = 0;
+    int rc = ingress_json_decode(buf, len, dns, keep, &fv, &span);
     ck_assert_int_ge(rc, 0);
     if (rc == 0)
         return 0;
     ck_assert_msg(tree_view(buf, len, dns, keep, &tv, &tused) == 0,
                   "taken, but the tree path refuses: %.*s", (int)(len < 300 ? len : 300), buf);
-    ck_assert_uint_eq(used, tused);
+    ck_assert_uint_eq(span.used, tused);
+    /* the line breaks it read, for the reader's line */
+    for (size_t i = 0; i < tused; i++)
+        if (buf[i] == '\n')
+            lines++, line_start = i + 1;
+    ck_assert_uint_eq(span.lines, lines);
+    if (lines)
+        ck_assert_uint_eq(span.line_start, line_start);
     same_view(&fv, &tv);
     ingress_view_free(&fv);
     ingress_view_free(&tv);
@@ -359,14 +367,14 @@ START_TEST(stops_at_its_brace)
     char buf[4096];
     snprintf(buf, sizeof buf, "%s,\n {\"next\": 1}]", GOOD);
     ing_view v;
-    size_t used = 0;
-    ck_assert_int_eq(ingress_json_decode(buf, strlen(buf), NULL, NULL, &v, &used), 1);
-    ck_assert_uint_eq(used, strlen(GOOD));
+    doc_span span;
+    ck_assert_int_eq(ingress_json_decode(buf, strlen(buf), NULL, NULL, &v, &span), 1);
+    ck_assert_uint_eq(span.used, strlen(GOOD));
     ck_assert_str_eq(v.ns, "ns-a");
     ingress_view_free(&v);
     /* cut anywhere inside, it is not a value */
     for (size_t n = 0; n < strlen(GOOD); n++)
-        ck_assert_int_eq(ingress_json_decode(GOOD, n, NULL, NULL, &v, &used), 0);
+        ck_assert_int_eq(ingress_json_decode(GOOD, n, NULL, NULL, &v, &span), 0);
 }
 END_TEST
 
@@ -472,10 +480,11 @@ static bool keep_some(const char *key)
 
 START_TEST(takes_large_items)
 {
-    int sizes[][2] = {{1, 3}, {2, 9}, {5, 40}, {200, 60}};
+    int sizes[][2] = {{1, 0}, {1, 3}, {2, 9}, {1, 32}, {1, 33}, {5, 40}, {200, 60}, {1, 64}};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         char *b = big_item(sizes[i][0], sizes[i][1]);
-        ck_assert_msg(both_ways(b, strlen(b), "ns-a", NULL) == 1, "%d rules", sizes[i][0]);
+        ck_assert_msg(both_ways(b, strlen(b), "ns-a", NULL) == 1, "%d rules %d anns", sizes[i][0],
+                      sizes[i][1]);
         ck_assert_int_eq(both_ways(b, strlen(b), NULL, keep_some), 1);
         free(b);
     }
@@ -522,19 +531,57 @@ END_TEST
 
 typedef struct {
     size_t offered, taken;
-    int mode; /* 0 take every decodable Ingress, 1 none, 2 stop at the second offer */
+    int mode;           /* 0 take every decodable Ingress, 1 none, 2 stop at the second offer,
+                           3 every other offer */
+    size_t peeked, out; /* decoded ahead; of those, committed or dropped */
 } taker;
 
-static int take_ing(const char *at, size_t avail, size_t *used, void *ud)
+/* What fn and commit both do before an item is decoded: -1 stop, 0 not
+ * taken, 1 go on. */
+static int take_gate(taker *t)
 {
-    taker *t = ud;
     t->offered++;
-    if (t->mode == 1)
+    if (t->mode == 1 || (t->mode == 3 && t->offered % 2))
         return 0;
     if (t->mode == 2 && t->offered == 2)
         return -1;
+    return 1;
+}
+
+static int peek_ing(const char *at, size_t avail, doc_span *span, void *item, void *ud)
+{
+    taker *t = ud;
+    int rc = ingress_json_decode(at, avail, NULL, NULL, item, span);
+    ck_assert_int_ge(rc, 0);
+    t->peeked += rc == 1;
+    return rc;
+}
+
+static int commit_ing(void *item, void *ud)
+{
+    taker *t = ud;
+    int g = take_gate(t);
+    ingress_view_free(item);
+    t->out++;
+    t->taken += g == 1;
+    return g;
+}
+
+static void drop_ing(void *item, void *ud)
+{
+    taker *t = ud;
+    ingress_view_free(item);
+    t->out++;
+}
+
+static int take_ing(const char *at, size_t avail, doc_span *span, void *ud)
+{
+    taker *t = ud;
+    int g = take_gate(t);
+    if (g <= 0)
+        return g;
     ing_view v;
-    int rc = ingress_json_decode(at, avail, NULL, NULL, &v, used);
+    int rc = ingress_json_decode(at, avail, NULL, NULL, &v, span);
     ck_assert_int_ge(rc, 0);
     if (rc == 1) {
         ingress_view_free(&v);
@@ -543,15 +590,19 @@ static int take_ing(const char *at, size_t avail, size_t *used, void *ud)
     return rc;
 }
 
-/* Reads buf item by item with take mode: the names of the objects handed
- * out ("doc.item name" each line) and the final status and error. */
-static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
+/* Reads buf item by item with take mode, with or without decoding
+ * ahead: the names of the objects handed out ("doc.item name" each line)
+ * and the final status and error. */
+static void read_with(const char *buf, size_t len, int mode, bool ahead, char *log, size_t n,
+                      taker *t)
 {
     mp_err err;
-    doc_reader *r = doc_reader_new(buf, strlen(buf), "in.json", &err);
+    doc_reader *r = doc_reader_new(buf, len, "in.json", &err);
     ck_assert_ptr_nonnull(r);
     *t = (taker){.mode = mode};
-    doc_take take = {take_ing, t};
+    doc_take take = {.fn = take_ing, .ud = t};
+    if (ahead)
+        take = (doc_take){take_ing, t, peek_ing, commit_ing, drop_ing, sizeof(ing_view)};
     size_t o = 0, doc, item;
     doc_node *d;
     int rc;
@@ -563,6 +614,22 @@ static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
     }
     snprintf(log + o, n - o, "rc %d %s\n", rc, rc < 0 && rc != DOC_READER_STOPPED ? err.msg : "");
     doc_reader_free(r);
+    ck_assert_uint_eq(t->peeked, t->out); /* each decoded ahead given back once */
+}
+
+/* read_with, once each way: decoding ahead must change nothing but who
+ * decodes (the same log, the same offers and takes). */
+static void read_all(const char *buf, int mode, char *log, size_t n, taker *t)
+{
+    char *other = malloc(n);
+    ck_assert_ptr_nonnull(other);
+    taker t2;
+    read_with(buf, strlen(buf), mode, false, log, n, t);
+    read_with(buf, strlen(buf), mode, true, other, n, &t2);
+    ck_assert_str_eq(log, other);
+    ck_assert_uint_eq(t->offered, t2.offered);
+    ck_assert_uint_eq(t->taken, t2.taken);
+    free(other);
 }
 
 #define ING(name)                                                                                  \
@@ -621,6 +688,80 @@ START_TEST(reader_stops_when_take_fails)
     read_all(buf, 2, log, sizeof log, &t);
     ck_assert_str_eq(log, "rc -2 \n");
     ck_assert_uint_eq(t.taken, 1);
+}
+END_TEST
+
+/* A List's items decoded ahead while the reader looks for its kind: what
+ * is handed out, taken and reported is what it is without (read_all),
+ * whether the document turns out a List or not, good or bad after the
+ * items, with items the decoder declines among them, with commits that
+ * say no; every item decoded ahead is committed or dropped once. */
+START_TEST(reader_decodes_ahead)
+{
+    static const struct {
+        const char *buf;
+        size_t peeked; /* items decoded ahead */
+    } cases[] = {
+        {"{\"apiVersion\": \"v1\", \"items\": [" ING("a") ", " ING("b") "], \"kind\": \"List\"}",
+         2},
+        {"{\"items\": [" ING("a") ", " ING("b") "], \"kind\": \"Thing\"}", 2},
+        {"{\"items\": [" ING("a") ", " ING("b") "], \"kind\": \"List\", \"x\": tru}", 2},
+        {"{\"items\": [" ING("a") ", " ING("b") "], \"kind\": \"List\", \"items\": []}", 2},
+        {"{\"items\": [" ING("a") ", " ING("Bad") ", " ING("b") "], \"kind\": \"List\"}", 1},
+        {"{\"items\": [" ING("a") ", {\"kind\": \"Service\", \"metadata\": {\"name\": "
+                                  "\"s\"}}, " ING("b") "], \"kind\": \"List\"}",
+         1},
+        {"{\"items\": [" ING("a") " " ING("b") "], \"kind\": \"List\"}", 1},
+        {"{\"items\": [" ING("a") ", " ING("b") ", {\"x\": tru}], \"kind\": \"List\"}", 2},
+        {"{\"items\": [" ING("a") ", " ING("b") ", ], \"kind\": \"List\"}", 2},
+        {"{\"items\": [ ], \"kind\": \"List\"} {\"items\": [" ING("c") "], \"kind\": \"List\"}", 1},
+        {"{\"kind\": \"List\", \"items\": [" ING("a") "]}", 1}, /* kind first: looked ahead still */
+        {"{\"items\": [\n\n  " ING("a") "\n,\r\n\t" ING("b") "\n]\n, \"kind\": \"List\"}\n" ING(
+             "c"),
+         2},
+    };
+    char log[4096];
+    taker t;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int mode = 0; mode < 4; mode++) {
+            read_all(cases[i].buf, mode, log, sizeof log, &t);
+            read_with(cases[i].buf, strlen(cases[i].buf), mode, true, log, sizeof log, &t);
+            ck_assert_msg(t.peeked == cases[i].peeked, "case %zu mode %d: %zu decoded ahead", i,
+                          mode, t.peeked);
+        }
+}
+END_TEST
+
+/* Every one-byte deletion and some replacements of a List with taken,
+ * declined and other items: the same with and without decoding ahead. */
+START_TEST(reader_decodes_ahead_mutants)
+{
+    const char *list = "{\"apiVersion\": \"v1\", \"items\": [\n" ING("a") ",\n" ING(
+        "Bad") ",\n{\"kind\": \"Service\", \"metadata\": {\"name\": "
+               "\"s\"}},\n" ING("b") ", " ING("c") "\n], "
+                                                   "\"kind\": \"List\", "
+                                                   "\"metadata\": {}}\n";
+    static const char repl[] = "]},\" x[{";
+    size_t n = strlen(list);
+    char *buf = malloc(n + 1), *log = malloc(8192);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_ptr_nonnull(log);
+    taker t;
+    for (size_t at = 0; at < n; at++) {
+        for (size_t k = 0; k <= sizeof repl - 1; k++) {
+            if (k == sizeof repl - 1) { /* deleted */
+                memcpy(buf, list, at);
+                memcpy(buf + at, list + at + 1, n - at);
+            } else {
+                memcpy(buf, list, n + 1);
+                buf[at] = repl[k];
+            }
+            for (int mode = 0; mode < 4; mode += 3)
+                read_all(buf, mode, log, 8192, &t);
+        }
+    }
+    free(buf);
+    free(log);
 }
 END_TEST
 
@@ -731,6 +872,8 @@ static Suite *suite(void)
     tcase_add_test(tc, mutations_agree);
     tcase_add_test(tc, reader_goes_on_as_if_it_had_read);
     tcase_add_test(tc, reader_stops_when_take_fails);
+    tcase_add_test(tc, reader_decodes_ahead);
+    tcase_add_test(tc, reader_decodes_ahead_mutants);
     tcase_add_test(tc, reader_counts_lines_over_taken_items);
     tcase_add_test(tc, lookahead_skips_strings);
     suite_add_tcase(s, tc);

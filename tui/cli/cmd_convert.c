@@ -11,8 +11,10 @@
  * severity). Exit: 0 converted with at most warnings; 1 an error finding, no Ingress converted, or
  * a warning with --strict (the output is still written); 2 invalid input or another error.
  * The Ingresses of a JSON List are decoded straight from their bytes where the decoder is sure of
- * them (convert_add_json); MESHPANEL_DECODE=tree in the environment turns that off, so that tests
- * can compare both ways (the output must be the same bytes).
+ * them (convert_json_decode, convert_add_json), while the reader still looks for the List's kind
+ * after its items (feed_peek; feed_commit adds them once it is known); MESHPANEL_DECODE=tree in the
+ * environment turns that off, so that tests can compare both ways (the output must be the same
+ * bytes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,10 +347,10 @@ static int feed_obj(doc_node *obj, const char *file, mp_errlist *errs, void *ud)
 }
 
 /* A List item's bytes, offered where feed_obj would get its tree: taken
- * when it is an Ingress convert_add_json is sure of, with feed_obj's
+ * when it is an Ingress convert_json_decode is sure of, with feed_obj's
  * result for it. Not with overrides (their trees are kept) nor without
  * a conversion (feed_obj then only checks). */
-static int feed_bytes(const char *at, size_t avail, size_t *used, void *ud)
+static int feed_bytes(const char *at, size_t avail, doc_span *span, void *ud)
 {
     feed *f = ud;
     if (f->keep || f->tree_only)
@@ -356,13 +358,51 @@ static int feed_bytes(const char *at, size_t avail, size_t *used, void *ud)
     feed_start(f);
     if (!f->cs)
         return 0;
-    int rc = convert_add_json(f->cs, at, avail, used, &f->err);
+    ing_view v;
+    int rc = convert_json_decode(f->o, at, avail, &v, span);
+    if (rc > 0 && convert_add_json(f->cs, &v, &f->err) < 0)
+        rc = -1;
+    else if (rc < 0)
+        mp_errf(&f->err, "out of memory");
     if (rc < 0) {
         f->failed = true;
         convert_abandon(f->cs);
         f->cs = NULL;
     }
     return rc;
+}
+
+/* feed_bytes ahead of time (doc_take's peek): the decoding needs only
+ * the options; what to do with the view, commit decides then. */
+static int feed_peek(const char *at, size_t avail, doc_span *span, void *item, void *ud)
+{
+    feed *f = ud;
+    if (f->keep || f->tree_only || f->failed || f->bad_opts)
+        return 0;
+    return convert_json_decode(f->o, at, avail, item, span) > 0;
+}
+
+static int feed_commit(void *item, void *ud)
+{
+    feed *f = ud;
+    feed_start(f);
+    if (!f->cs) {
+        ingress_view_free(item);
+        return 0;
+    }
+    if (convert_add_json(f->cs, item, &f->err) < 0) {
+        f->failed = true;
+        convert_abandon(f->cs);
+        f->cs = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+static void feed_drop(void *item, void *ud)
+{
+    (void)ud;
+    ingress_view_free(item);
 }
 
 /* The cluster's objects; a listing error is one more line in errs. */
@@ -391,8 +431,9 @@ static int load_inputs(args *a, feed *f, mp_errlist *errs)
     if (!a->ninputs)
         return load_cluster(a, f, errs);
     int rc = 0;
+    doc_take take = {feed_bytes, f, feed_peek, feed_commit, feed_drop, sizeof(ing_view)};
     for (size_t i = 0; i < a->ninputs && !f->failed; i++)
-        if (manifests_stream_take(a->inputs[i], check_file, (void *)&a->o, feed_obj, feed_bytes, f,
+        if (manifests_stream_take(a->inputs[i], check_file, (void *)&a->o, feed_obj, &take, f,
                                   errs) < 0)
             rc = -1;
     return rc;
