@@ -31,7 +31,7 @@ from store import dumps
 
 MAX_BODY = 16 << 20
 GZIP_MIN = 16 << 10
-GZIP_SLICE = 128 << 10  # input compressed between two writes of a streamed answer
+GZIP_SLICE = 1 << 20  # input compressed between two writes of a streamed answer
 META_GROUP = "meta.k8s.io"
 PATCH_TYPES = {
     "application/merge-patch+json": "merge",
