@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/bucket.h"
 #include "model/convert_int.h"
 #include "model/emit.h"
 #include "model/emit_int.h"
@@ -413,17 +414,6 @@ static int key_cmp(const void *pa, const void *pb)
     return r;
 }
 
-/* A namespace of the output and where its objects go. */
-typedef struct {
-    const char *ns;
-    size_t id, at;
-} ns_bucket;
-
-static int bucket_cmp(const void *pa, const void *pb)
-{
-    return strcmp(((const ns_bucket *)pa)->ns, ((const ns_bucket *)pb)->ns);
-}
-
 /* A namespace's few objects (six at 10k Ingresses) in key_cmp's order:
  * by insertion, where qsort's set-up cost more than the compares. */
 static void sort_few(obj_key *k, size_t n)
@@ -441,47 +431,31 @@ static void sort_few(obj_key *k, size_t n)
     }
 }
 
+/* The namespace of items[i] (bucket_by_key). */
+static const char *ns_of(const void *items, size_t i)
+{
+    return ((const obj_key *)items)[i].ns;
+}
+
 /* k[0..n) in key_cmp's order, into out: the namespaces (2,000 at 10k
  * Ingresses, a few objects each) sorted once, each object put in its
- * namespace's place, then each namespace's objects sorted; a sort of all
- * 12,000 objects compared namespaces about 14 times each. The keys' ns
- * must live as long as the call. 0, or -1 out of memory (out unset). */
+ * namespace's place, then each namespace's objects sorted (bucket.h); a
+ * sort of all 12,000 objects compared namespaces about 14 times each. 0,
+ * or -1 out of memory (out unset). */
 static int sort_keys(const obj_key *k, size_t n, obj_key *out)
 {
-    hmap idx = {0};
-    ns_bucket *b = malloc((n ? n : 1) * sizeof *b);
-    uint32_t *of = malloc((n ? n : 1) * sizeof *of), *rank = malloc((n ? n : 1) * sizeof *rank);
-    size_t nb = 0;
-    int rc = b && of && rank ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        long at = hmap_get(&idx, k[i].ns);
-        if (at < 0) {
-            at = (long)nb;
-            b[nb] = (ns_bucket){k[i].ns, nb, 0};
-            nb++;
-            rc = hmap_put_ref(&idx, k[i].ns, (size_t)at);
-        }
-        of[i] = (uint32_t)at;
-        b[at].at++; /* counted here, turned into starts below */
-    }
-    if (rc == 0) {
-        mp_sort(b, nb, sizeof *b, bucket_cmp);
-        for (size_t j = 0, start = 0; j < nb; j++) {
-            size_t cnt = b[j].at;
-            b[j].at = start;
-            rank[b[j].id] = (uint32_t)j;
-            start += cnt;
-        }
-        for (size_t i = 0; i < n; i++)
-            out[b[rank[of[i]]].at++] = k[i];
-        for (size_t j = 0, start = 0; j < nb; start = b[j++].at)
-            sort_few(out + start, b[j].at - start);
-    }
-    hmap_free(&idx);
-    free(b);
-    free(of);
-    free(rank);
-    return rc;
+    size_t cap = n ? n : 1;
+    size_t *order = malloc(cap * sizeof *order), *starts = malloc((n + 1) * sizeof *starts);
+    long m = -1;
+    if (order && starts)
+        m = bucket_by_key(k, n, ns_of, order, starts);
+    for (size_t i = 0; m >= 0 && i < n; i++)
+        out[i] = k[order[i]];
+    for (long j = 0; j < m; j++)
+        sort_few(out + starts[j], starts[j + 1] - starts[j]);
+    free(order);
+    free(starts);
+    return m < 0 ? -1 : 0;
 }
 
 /* The sort keys of n objects, sorted: k holds 2n (the second half is the

@@ -731,51 +731,61 @@ static void key(yw *w, const char *k, int indent)
         scalar(w, NULL, k, strlen(k), indent);
 }
 
-/* The usual cases of write_indent(ind), a plain key k[0..len) and ":" at
- * once: after a new line and its indentation, or after the spaces up to
- * it (the first key of a sequence item, after "- "). The spaces are
- * copied whole (a constant size: no call), the room for them checked.
- * False, nothing written, when there is no room. */
-static inline bool key_fast(yw *w, int ind, const char *k, size_t len)
+/* The usual cases of write_indent(ind) written at once, when the buffer
+ * has room for them and tail more bytes: after a new line and its
+ * indentation, or after the spaces up to it (the first key of a sequence
+ * item, after "- "). The spaces are copied whole (a constant size: no
+ * call). Returns where the line's text starts, its indentation *head bytes
+ * in (fast_done counts them); NULL, nothing written, without room. */
+static inline char *indent_fast(yw *w, int ind, size_t tail, size_t *head)
 {
     size_t want = ind >= 0 ? (size_t)ind : 0;
     strbuf *sb = w->out;
-    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + len + 3 > sb->cap)
-        return false;
+    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + tail > sb->cap)
+        return NULL;
     bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
     char *at = sb->buf + sb->len;
-    size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
+    *head = brk ? want + 1 : want - w->column; /* column <= want without a break */
     at[0] = '\n';
     memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
-    memcpy(at + head, k, len);
-    at[head + len] = ':';
-    sb->len += head + len + 1;
-    w->column = want + len + 1;
+    return at;
+}
+
+/* After indent_fast: n bytes of text written behind the indentation. */
+static inline void fast_done(yw *w, int ind, size_t head, size_t n)
+{
+    w->out->len += head + n;
+    w->column = (ind >= 0 ? (size_t)ind : 0) + n;
     w->whitespace = false;
     w->indention = false;
+}
+
+/* A plain key k[0..len) and ":" at its indentation (indent_fast). False,
+ * nothing written, without room. */
+static inline bool key_fast(yw *w, int ind, const char *k, size_t len)
+{
+    size_t head;
+    char *at = indent_fast(w, ind, len + 3, &head);
+    if (!at)
+        return false;
+    memcpy(at + head, k, len);
+    at[head + len] = ':';
+    fast_done(w, ind, head, len + 1);
     return true;
 }
 
-/* The usual cases of a sequence item's write_indent(ind), "-" and a plain
- * string s[0..len) (write_plain: " " and the text) at once, as key_fast. */
+/* A sequence item's "-" and a plain string s[0..len) (write_plain: " "
+ * and the text) at its indentation, as key_fast. */
 static inline bool seq_plain_fast(yw *w, int ind, const char *s, size_t len)
 {
-    size_t want = ind >= 0 ? (size_t)ind : 0;
-    strbuf *sb = w->out;
-    if (want > YAML_W_SPACES || sb->len + YAML_W_SPACES + len + 4 > sb->cap)
+    size_t head;
+    char *at = indent_fast(w, ind, len + 4, &head);
+    if (!at)
         return false;
-    bool brk = !w->indention || w->column > want || (w->column == want && !w->whitespace);
-    char *at = sb->buf + sb->len;
-    size_t head = brk ? want + 1 : want - w->column; /* column <= want without a break */
-    at[0] = '\n';
-    memcpy(at + brk, yaml_w_spaces, YAML_W_SPACES);
     at[head] = '-';
     at[head + 1] = ' ';
     memcpy(at + head + 2, s, len);
-    sb->len += head + 2 + len;
-    w->column = want + 2 + len;
-    w->whitespace = false;
-    w->indention = false;
+    fast_done(w, ind, head, len + 2);
     return true;
 }
 

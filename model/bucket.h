@@ -1,0 +1,28 @@
+/*
+ * bucket.h - items grouped by a string key, the keys in order.
+ *
+ * The converter orders thousands of items by (namespace, something else)
+ * where each namespace holds only a few: sorting the few thousand distinct
+ * namespaces once and each namespace's handful afterwards compares far
+ * less than one sort of every item (at 10,000 Ingresses: 2,000 namespaces,
+ * 9,300 host groups, 12,000 objects).
+ *
+ * Ownership: items and their keys are borrowed for the call; order and
+ * starts are the caller's.
+ */
+#ifndef MESHPANEL_BUCKET_H
+#define MESHPANEL_BUCKET_H
+
+#include <stddef.h>
+
+/* The key of items' i-th item. */
+typedef const char *(*bucket_key_fn)(const void *items, size_t i);
+
+/* order[0..n) receives the indexes of n items grouped by key_of, the keys
+ * in strcmp order and one key's items in their input order; starts[0..m]
+ * where each of the m distinct keys begins (starts[m] == n; starts holds
+ * n + 1). Returns m, or -1 out of memory (order and starts unset). */
+long bucket_by_key(const void *items, size_t n, bucket_key_fn key_of, size_t *order,
+                   size_t *starts);
+
+#endif
