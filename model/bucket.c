@@ -65,3 +65,19 @@ long bucket_by_key(const void *items, size_t n, bucket_key_fn key_of, size_t *or
     free(rank);
     return m;
 }
+
+int bucket_sort(const void *items, size_t n, size_t size, bucket_key_fn key_of,
+                bucket_run_fn sort_run, void *out)
+{
+    size_t *order = malloc((n ? n : 1) * sizeof *order), *starts = malloc((n + 1) * sizeof *starts);
+    long m = order && starts ? bucket_by_key(items, n, key_of, order, starts) : -1;
+    const char *in = items;
+    char *to = out;
+    for (size_t i = 0; m >= 0 && i < n; i++)
+        memcpy(to + i * size, in + order[i] * size, size);
+    for (long j = 0; j < m; j++)
+        sort_run(to + starts[j] * size, starts[j + 1] - starts[j]);
+    free(order);
+    free(starts);
+    return m < 0 ? -1 : 0;
+}

@@ -25,4 +25,13 @@ typedef const char *(*bucket_key_fn)(const void *items, size_t i);
 long bucket_by_key(const void *items, size_t n, bucket_key_fn key_of, size_t *order,
                    size_t *starts);
 
+/* Sorts one key's items in place (run holds n items). */
+typedef void (*bucket_run_fn)(void *run, size_t n);
+
+/* items[0..n) (each size bytes) copied into out in bucket_by_key's order,
+ * then each key's run sorted by sort_run: the whole order when sort_run
+ * orders items of one key. 0, or -1 out of memory (out unset). */
+int bucket_sort(const void *items, size_t n, size_t size, bucket_key_fn key_of,
+                bucket_run_fn sort_run, void *out);
+
 #endif

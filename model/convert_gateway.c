@@ -324,8 +324,9 @@ static int cmp_grp_host(const void *a, const void *b)
 
 /* A namespace's few groups (4.6 at 10k Ingresses) by host: by insertion,
  * where qsort's set-up cost more than the compares. */
-static void sort_hosts(hostgrp **g, size_t n)
+static void sort_hosts(void *run, size_t n)
 {
+    hostgrp **g = run;
     if (n > 16) {
         mp_sort(g, n, sizeof *g, cmp_grp_host);
         return;
@@ -351,18 +352,7 @@ static const char *ns_of(const void *items, size_t i)
  * a host). 0 or -1 out of memory. */
 static int order_by_ns(hostgrp **list, size_t n, hostgrp **out)
 {
-    size_t cap = n ? n : 1;
-    size_t *order = malloc(cap * sizeof *order), *starts = malloc((n + 1) * sizeof *starts);
-    long m = -1;
-    if (order && starts)
-        m = bucket_by_key(list, n, ns_of, order, starts);
-    for (size_t i = 0; m >= 0 && i < n; i++)
-        out[i] = list[order[i]];
-    for (long j = 0; j < m; j++)
-        sort_hosts(out + starts[j], starts[j + 1] - starts[j]);
-    free(order);
-    free(starts);
-    return m < 0 ? -1 : 0;
+    return bucket_sort(list, n, sizeof *list, ns_of, sort_hosts, out);
 }
 
 static void shared_notes(conv *c, hostgrp *g)

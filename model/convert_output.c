@@ -416,8 +416,9 @@ static int key_cmp(const void *pa, const void *pb)
 
 /* A namespace's few objects (six at 10k Ingresses) in key_cmp's order:
  * by insertion, where qsort's set-up cost more than the compares. */
-static void sort_few(obj_key *k, size_t n)
+static void sort_few(void *run, size_t n)
 {
+    obj_key *k = run;
     if (n > 16) {
         mp_sort(k, n, sizeof *k, key_cmp);
         return;
@@ -444,18 +445,7 @@ static const char *ns_of(const void *items, size_t i)
  * or -1 out of memory (out unset). */
 static int sort_keys(const obj_key *k, size_t n, obj_key *out)
 {
-    size_t cap = n ? n : 1;
-    size_t *order = malloc(cap * sizeof *order), *starts = malloc((n + 1) * sizeof *starts);
-    long m = -1;
-    if (order && starts)
-        m = bucket_by_key(k, n, ns_of, order, starts);
-    for (size_t i = 0; m >= 0 && i < n; i++)
-        out[i] = k[order[i]];
-    for (long j = 0; j < m; j++)
-        sort_few(out + starts[j], starts[j + 1] - starts[j]);
-    free(order);
-    free(starts);
-    return m < 0 ? -1 : 0;
+    return bucket_sort(k, n, sizeof *k, ns_of, sort_few, out);
 }
 
 /* The sort keys of n objects, sorted: k holds 2n (the second half is the

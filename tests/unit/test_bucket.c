@@ -1,7 +1,7 @@
 /* test_bucket.c - model/bucket.c against a stable sort by key: the same
  * order for keys in any input order (repeats, a single key, every key
  * distinct, none), keys that are equal strings at different addresses, and
- * the starts of each key. */
+ * the starts of each key; bucket_sort's runs sorted by the caller's order. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,12 +88,51 @@ START_TEST(equal_keys_at_other_addresses)
 }
 END_TEST
 
+/* One key's run by id, descending: an order bucket_by_key alone does not give. */
+static void by_id_desc(void *run, size_t n)
+{
+    item *it = run;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j && it[j - 1].id < it[j].id; j--) {
+            item t = it[j];
+            it[j] = it[j - 1];
+            it[j - 1] = t;
+        }
+}
+
+static int ref_cmp_desc(const void *pa, const void *pb)
+{
+    const item *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->id < b->id) - (a->id > b->id);
+}
+
+START_TEST(sort_orders_each_run)
+{
+    enum { N = 500 };
+    static char text[N][16];
+    item items[N], out[N], ref[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(text[i], sizeof text[i], "ns-%zu", (i * 7919) % 37);
+        items[i] = (item){text[i], i};
+    }
+    for (size_t n = 0; n <= N; n += N / 5) {
+        memcpy(ref, items, n * sizeof *ref);
+        qsort(ref, n, sizeof *ref, ref_cmp_desc);
+        ck_assert_int_eq(bucket_sort(items, n, sizeof *items, key_of, by_id_desc, out), 0);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_uint_eq(out[i].id, ref[i].id);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("bucket");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, orders_as_a_stable_sort);
     tcase_add_test(tc, equal_keys_at_other_addresses);
+    tcase_add_test(tc, sort_orders_each_run);
     suite_add_tcase(s, tc);
     return s;
 }
